@@ -1,0 +1,19 @@
+# All third-party libraries come from Debian 12 packages (see scripts/install-deps.sh).
+
+find_package(Threads REQUIRED)
+
+# Debian's PocoDataPostgreSQL config refers to PostgreSQL::client, which no module defines.
+find_package(PostgreSQL REQUIRED)
+if(NOT TARGET PostgreSQL::client)
+  add_library(PostgreSQL::client INTERFACE IMPORTED)
+  target_link_libraries(PostgreSQL::client INTERFACE PostgreSQL::PostgreSQL)
+endif()
+
+find_package(Poco REQUIRED COMPONENTS Foundation Util Net JSON Data DataSQLite DataPostgreSQL)
+find_package(mstch REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(nlohmann_json REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
+find_package(GTest REQUIRED)
+find_package(benchmark REQUIRED)

@@ -1,0 +1,62 @@
+// Configuration: an INI file plus environment overrides.
+//
+// Every key `section.name` of the file can be overridden by the environment variable
+// `VIVROVERT_SECTION_NAME` (upper case, dots to underscores), e.g. `database.url` by
+// `VIVROVERT_DATABASE_URL`. Without a file, defaults suit `make run` on a development
+// machine. See config/vivrovert.example.ini for every key with its meaning.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "common/status.hpp"
+
+namespace vivrovert {
+
+struct SmtpConfig {
+  std::string host = "127.0.0.1";
+  uint16_t port = 2525;
+  std::string username;  // empty: no authentication
+  std::string password;
+  std::string from_address = "VivroVert <ne-pas-repondre@vivrovert.localhost>";
+  int timeout_seconds = 20;
+};
+
+struct Config {
+  // Storage.
+  std::string database_url = "sqlite:var/vivrovert.db";
+  int database_pool_size = 16;
+
+  // Web server.
+  std::string listen_host = "127.0.0.1";
+  uint16_t listen_port = 8080;
+  int http_threads = 16;
+  int64_t max_body_bytes = 1 << 20;
+  // Address people reach the site at; links in e-mails start with it. An https URL marks
+  // session cookies Secure.
+  std::string public_base_url = "http://localhost:8080";
+
+  SmtpConfig smtp;
+
+  // Files.
+  std::string data_dir;      // open-data files (default: ../shared/data when present)
+  std::string var_dir = "var";  // runtime files: database, grids, logs, mail spool
+  std::string resource_dir;  // templates/, frontend/dist/, catalogue data (default: source tree)
+
+  // Secrets. When empty, a random key is created once in var_dir/secret.key.
+  std::string secret_key;
+
+  // Where each value came from, for `vivrovert config` ("file", "env", "default").
+  std::string source_file;
+
+  // Loads `path` when not empty (it must exist), then applies environment overrides and
+  // fills derived defaults. Errors name the key and the reason.
+  static Result<Config> Load(const std::string& path);
+
+  // The secret key, created (0600) under var_dir when neither configured nor present.
+  Result<std::string> SecretKey() const;
+
+  bool IsHttps() const { return public_base_url.starts_with("https://"); }
+};
+
+}  // namespace vivrovert
