@@ -1,0 +1,29 @@
+// Subcommands of the `vivrovert` binary. Each Register* function declares its
+// subcommand(s) and options on the app and returns what to run when it is chosen; the
+// runner gets the loaded configuration and returns the process exit code
+// (0 success, 1 failure, 2 bad usage or input).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <vector>
+
+#include "common/status.hpp"
+#include "config/config.hpp"
+
+namespace vivrovert::cli {
+
+using CommandRunner = std::function<int(const Config&)>;
+
+struct Command {
+  CLI::App* app;
+  CommandRunner run;
+};
+
+// Prints the status on stderr and returns its exit code (2 for invalid input, else 1).
+int Fail(const Status& status);
+
+void RegisterMigrateCommand(CLI::App& app, std::vector<Command>& commands);
+
+}  // namespace vivrovert::cli
