@@ -3,7 +3,8 @@
 // this interface in the SQL subset both backends share; what differs lives in Dialect.
 //
 // SQL conventions, checked by the storage contract tests on both backends:
-//  - parameters are `$1, $2, …` and are always bound, never spliced into SQL text;
+//  - parameters are `$1, $2, …` and are always bound, never spliced into SQL text; no
+//    `$` inside SQL string literals (Poco's PostgreSQL connector counts those too);
 //  - timestamps are BIGINT seconds since the Unix epoch (UTC), read from a Clock;
 //  - booleans are INTEGER 0/1;
 //  - inserts that may collide use `ON CONFLICT … DO NOTHING RETURNING …` (an empty result
