@@ -1,0 +1,55 @@
+# The two commands of the README, and their parts.
+#   make run   install what is missing, build (Release), prepare var/, serve on :8080
+#   make test  install what is missing, build, start PostgreSQL + SMTP, run every test
+# Other targets: build, frontend, test-asan, bench, clean.
+
+BUILD_DIR ?= build
+ASAN_DIR ?= build-asan
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?=
+# CI treats warnings as errors.
+ifeq ($(CI),true)
+  CMAKE_FLAGS += -DVIVROVERT_WERROR=ON
+endif
+
+.PHONY: all deps frontend build run test test-asan bench clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+# npm ci only when the lock file changed since the last install.
+frontend/node_modules/.installed: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+tests/browser/node_modules/.installed: tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+frontend: deps frontend/node_modules/.installed
+	cd frontend && npm run --silent build
+
+build: deps frontend
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+run: build
+	scripts/run-demo.sh $(BUILD_DIR)/vivrovert
+
+test: build tests/browser/node_modules/.installed
+	scripts/with-test-services.sh ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
+
+test-asan: deps frontend
+	cmake -S . -B $(ASAN_DIR) -DCMAKE_BUILD_TYPE=Debug -DVIVROVERT_SANITIZE=ON \
+	  -DVIVROVERT_BUILD_BENCHMARKS=OFF $(CMAKE_FLAGS) >/dev/null
+	cmake --build $(ASAN_DIR) -j $(JOBS)
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --test-dir $(ASAN_DIR) --output-on-failure -j $(JOBS) -LE 'postgresql|browser'
+
+bench: build
+	@echo "benchmarks: see docs/PERFORMANCE.md"
+
+clean:
+	rm -rf $(BUILD_DIR) $(ASAN_DIR) frontend/dist

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs the Debian packages VivroVert needs to build, run and test, when missing.
+# Idempotent and quiet when everything is there. Needs root (or sudo) to install.
+set -euo pipefail
+
+packages=(
+  # build
+  build-essential cmake pkg-config git
+  # libraries
+  libpoco-dev libmstch-dev libsodium-dev libsqlite3-dev libpq-dev
+  nlohmann-json3-dev libcli11-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev
+  postgresql python3-aiosmtpd chromium
+  # front end
+  nodejs npm
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null || true)
+  [ "$status" = installed ] || missing+=("$package")
+done
+# The machine may have its own Node.js (newer than Debian's): keep it when present.
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  filtered=()
+  for package in "${missing[@]}"; do
+    case "$package" in nodejs|npm) ;; *) filtered+=("$package") ;; esac
+  done
+  missing=("${filtered[@]}")
+fi
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "installing: ${missing[*]}"
+sudo=""
+[ "$(id -u)" = 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
