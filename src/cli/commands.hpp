@@ -25,5 +25,6 @@ struct Command {
 int Fail(const Status& status);
 
 void RegisterMigrateCommand(CLI::App& app, std::vector<Command>& commands);
+void RegisterMailCommand(CLI::App& app, std::vector<Command>& commands);
 
 }  // namespace vivrovert::cli

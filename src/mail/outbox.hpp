@@ -6,11 +6,19 @@
 // and never enqueued twice (its idempotency key is unique; a second Enqueue with the
 // same key is a no-op that returns false).
 //
+// Life of a row: pending → sending (claimed by one sender, under a lease) → sent, or
+// back to pending with a later next_attempt_at (temporary failure), or failed (permanent
+// failure, or too many attempts). A sender that dies while holding a claim leaves the
+// row in 'sending'; once the lease has expired any sender may claim it again.
+//
 // Thread safety: free functions; they use the caller's connection.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "storage/database.hpp"
 
@@ -29,6 +37,67 @@ struct OutgoingMessage {
 // Queues `message` for delivery at `now` (epoch seconds) on `connection`, inside the
 // caller's transaction if one is open. Returns true when queued, false when a message
 // with this idempotency key already exists. Throws storage::StorageError on faults.
+// An empty key or address, or a line break in the address or subject (header
+// injection), is a bug in the caller: it throws std::invalid_argument.
 bool Enqueue(storage::Connection& connection, const OutgoingMessage& message, int64_t now);
+
+// ---- The store API of the sender ------------------------------------------------------
+// Everything below throws storage::StorageError on database faults.
+
+enum class OutboxStatus { kPending, kSending, kSent, kFailed };
+
+// The value stored in mail_outbox.status ("pending", "sending", "sent", "failed").
+const char* OutboxStatusName(OutboxStatus status);
+std::optional<OutboxStatus> ParseOutboxStatus(std::string_view name);
+
+// A message this sender holds a claim on. `lease_until` identifies the claim: every
+// claim of a row sets a later lease than the one before (a row is only reclaimed once
+// its lease has passed), so a sender whose lease expired and was taken over cannot
+// overwrite the newer claimant's outcome.
+struct ClaimedMessage {
+  int64_t id = 0;
+  OutgoingMessage message;
+  int attempts = 0;  // delivery attempts started, this one included
+  int64_t lease_until = 0;
+};
+
+// Claims up to `limit` due messages for `lease_seconds` (> 0): rows 'pending' with
+// next_attempt_at <= now, and rows 'sending' whose lease has expired (their sender
+// died or hung). Each claim sets status 'sending', lease_until = now + lease_seconds and
+// counts one more attempt. Runs in its own transaction, so `connection` must not be in
+// one. On PostgreSQL the rows are selected `FOR UPDATE SKIP LOCKED`, so concurrent
+// senders take disjoint rows without waiting for each other; on SQLite the transaction
+// begins IMMEDIATE and claims are serialised by the database lock.
+std::vector<ClaimedMessage> ClaimDue(storage::Connection& connection, int64_t now,
+                                     int64_t lease_seconds, int limit);
+
+// Outcomes of a claimed message. Each returns false, changing nothing, when the claim is
+// no longer held (the lease expired and another sender took the message over).
+bool MarkSent(storage::Connection& connection, const ClaimedMessage& claimed, int64_t now);
+// Back to 'pending' until `next_attempt_at`, remembering `error`.
+bool MarkRetry(storage::Connection& connection, const ClaimedMessage& claimed,
+               int64_t next_attempt_at, std::string_view error);
+// Given up for good ('failed'), remembering `error`.
+bool MarkFailed(storage::Connection& connection, const ClaimedMessage& claimed,
+                std::string_view error);
+
+// One row of the outbox as operators see it (bodies left out).
+struct OutboxEntry {
+  int64_t id = 0;
+  std::string idempotency_key;
+  std::string to_address;
+  std::string subject;
+  OutboxStatus status = OutboxStatus::kPending;
+  int attempts = 0;
+  int64_t next_attempt_at = 0;
+  std::optional<int64_t> lease_until;
+  std::string last_error;
+  int64_t created_at = 0;
+  std::optional<int64_t> sent_at;
+};
+
+// The newest `limit` rows (highest id first), only those in `status` when given.
+std::vector<OutboxEntry> ListOutbox(storage::Connection& connection,
+                                    std::optional<OutboxStatus> status, int limit);
 
 }  // namespace vivrovert::mail

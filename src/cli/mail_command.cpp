@@ -1,0 +1,100 @@
+// `vivrovert mail deliver` and `vivrovert mail list`: the operator's handles on the
+// outbox (mail/).
+#include <ctime>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "cli/commands.hpp"
+#include "common/env.hpp"
+#include "mail/outbox.hpp"
+#include "mail/sender.hpp"
+#include "mail/smtp_transport.hpp"
+#include "storage/database.hpp"
+
+namespace vivrovert::cli {
+
+namespace {
+
+std::string FormatTime(int64_t epoch_seconds) {
+  std::time_t time = static_cast<std::time_t>(epoch_seconds);
+  std::tm utc{};
+  gmtime_r(&time, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%SZ", &utc);
+  return text;
+}
+
+// Pads or cuts `text` to `width` characters; counts UTF-8 code points so that French
+// subjects keep the columns aligned.
+std::string Column(const std::string& text, size_t width) {
+  std::string out;
+  size_t characters = 0;
+  for (size_t pos = 0; pos < text.size(); ++pos) {
+    const bool starts_character = (static_cast<unsigned char>(text[pos]) & 0xC0) != 0x80;
+    if (starts_character) {
+      if (characters + 1 == width && pos + 1 < text.size()) {
+        out += "…";
+        ++characters;
+        break;
+      }
+      ++characters;
+    }
+    out.push_back(text[pos]);
+  }
+  if (characters < width) out.append(width - characters, ' ');
+  return out;
+}
+
+}  // namespace
+
+void RegisterMailCommand(CLI::App& app, std::vector<Command>& commands) {
+  CLI::App* mail = app.add_subcommand("mail", "The mail outbox: deliver due mail, inspect it");
+  mail->require_subcommand(1);
+
+  CLI::App* deliver = mail->add_subcommand("deliver", "Send the mail that is due, once, then exit");
+  auto deliver_limit = std::make_shared<int>(1000);
+  deliver->add_option("--limit", *deliver_limit, "At most this many messages")
+      ->check(CLI::PositiveNumber);
+  commands.push_back({deliver, [deliver_limit](const Config& config) {
+    auto database = storage::Database::Open(config.database_url);
+    if (!database.ok()) return Fail(database.status());
+    mail::PocoSmtpTransport transport(config.smtp);
+    mail::MailSender sender(**database, transport, SystemClock::Instance());
+    mail::DeliveryReport report = sender.DeliverDue(*deliver_limit);
+    std::cout << "sent " << report.sent << ", retried later " << report.retried << ", failed "
+              << report.failed << "\n";
+    return 0;
+  }});
+
+  CLI::App* list = mail->add_subcommand("list", "Show the outbox, newest first");
+  auto status_filter = std::make_shared<std::string>();
+  auto list_limit = std::make_shared<int>(50);
+  list->add_option("--status", *status_filter, "Only mail in this state")
+      ->check(CLI::IsMember({"pending", "sending", "sent", "failed"}));
+  list->add_option("--limit", *list_limit, "At most this many rows")->check(CLI::PositiveNumber);
+  commands.push_back({list, [status_filter, list_limit](const Config& config) {
+    auto database = storage::Database::Open(config.database_url);
+    if (!database.ok()) return Fail(database.status());
+    std::optional<mail::OutboxStatus> status;
+    if (!status_filter->empty()) status = mail::ParseOutboxStatus(*status_filter);
+    storage::Connection connection = (*database)->Acquire();
+    std::vector<mail::OutboxEntry> entries = mail::ListOutbox(connection, status, *list_limit);
+    std::cout << Column("id", 7) << Column("to", 30) << Column("subject", 40)
+              << Column("status", 8) << Column("tries", 6) << Column("next attempt", 22)
+              << "last error\n";
+    for (const mail::OutboxEntry& entry : entries) {
+      const bool waiting = entry.status == mail::OutboxStatus::kPending;
+      std::cout << Column(std::to_string(entry.id), 7) << Column(entry.to_address, 30)
+                << Column(entry.subject, 40) << Column(mail::OutboxStatusName(entry.status), 8)
+                << Column(std::to_string(entry.attempts), 6)
+                << Column(waiting ? FormatTime(entry.next_attempt_at) : "-", 22)
+                << entry.last_error << "\n";
+    }
+    std::cout << entries.size() << " message(s)\n";
+    return 0;
+  }});
+}
+
+}  // namespace vivrovert::cli

@@ -1,0 +1,166 @@
+#include "mail/outbox.hpp"
+
+#include <stdexcept>
+
+namespace vivrovert::mail {
+
+namespace {
+
+using storage::SqlValue;
+
+// last_error keeps the relay's reply for operators; a few hundred characters say it all
+// and keep a misbehaving relay from bloating the table.
+constexpr size_t kMaxErrorLength = 1000;
+
+bool HasLineBreak(std::string_view text) {
+  return text.find_first_of("\r\n") != std::string_view::npos;
+}
+
+std::string ClippedError(std::string_view error) {
+  return std::string(error.substr(0, kMaxErrorLength));
+}
+
+OutboxStatus StatusFromColumn(const std::string& name) {
+  std::optional<OutboxStatus> status = ParseOutboxStatus(name);
+  if (!status) throw storage::StorageError("mail_outbox.status has unknown value '" + name + "'");
+  return *status;
+}
+
+}  // namespace
+
+bool Enqueue(storage::Connection& connection, const OutgoingMessage& message, int64_t now) {
+  if (message.idempotency_key.empty()) throw std::invalid_argument("mail without idempotency key");
+  if (message.to_address.empty()) throw std::invalid_argument("mail without recipient");
+  if (HasLineBreak(message.to_address) || HasLineBreak(message.subject)) {
+    throw std::invalid_argument("line break in a mail header (recipient or subject)");
+  }
+  std::vector<storage::Row> inserted = connection.Query(
+      "INSERT INTO mail_outbox (idempotency_key, to_address, subject, body_text, body_html, "
+      "status, attempts, next_attempt_at, created_at) "
+      "VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, $6) "
+      "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
+      {message.idempotency_key, message.to_address, message.subject, message.body_text,
+       message.body_html, now});
+  return !inserted.empty();
+}
+
+const char* OutboxStatusName(OutboxStatus status) {
+  switch (status) {
+    case OutboxStatus::kPending: return "pending";
+    case OutboxStatus::kSending: return "sending";
+    case OutboxStatus::kSent: return "sent";
+    case OutboxStatus::kFailed: return "failed";
+  }
+  return "pending";
+}
+
+std::optional<OutboxStatus> ParseOutboxStatus(std::string_view name) {
+  for (OutboxStatus status : {OutboxStatus::kPending, OutboxStatus::kSending,
+                              OutboxStatus::kSent, OutboxStatus::kFailed}) {
+    if (name == OutboxStatusName(status)) return status;
+  }
+  return std::nullopt;
+}
+
+std::vector<ClaimedMessage> ClaimDue(storage::Connection& connection, int64_t now,
+                                     int64_t lease_seconds, int limit) {
+  if (lease_seconds <= 0) throw std::invalid_argument("mail lease must be positive");
+  std::vector<ClaimedMessage> claimed;
+  if (limit <= 0) return claimed;
+  const int64_t lease_until = now + lease_seconds;
+
+  // Select, then update by id, in one transaction. PostgreSQL locks the selected rows and
+  // lets other senders skip them; SQLite has no row locks, but BEGIN IMMEDIATE holds the
+  // database's write lock from the start, so no other sender can select the same rows
+  // before this one has marked them 'sending'.
+  storage::Transaction transaction(connection);
+  std::string select =
+      "SELECT id FROM mail_outbox "
+      "WHERE (status = 'pending' AND next_attempt_at <= $1) "
+      "OR (status = 'sending' AND lease_until <= $1) "
+      "ORDER BY next_attempt_at, id LIMIT $2";
+  if (connection.dialect().has_row_locks) select += " FOR UPDATE SKIP LOCKED";
+  std::vector<storage::Row> due = connection.Query(select, {now, int64_t{limit}});
+
+  claimed.reserve(due.size());
+  for (const storage::Row& row : due) {
+    const int64_t id = row.Int(0);
+    std::optional<storage::Row> updated = connection.QueryOne(
+        "UPDATE mail_outbox SET status = 'sending', lease_until = $1, attempts = attempts + 1 "
+        "WHERE id = $2 "
+        "RETURNING idempotency_key, to_address, subject, body_text, body_html, attempts",
+        {lease_until, id});
+    if (!updated) throw storage::StorageError("claimed mail " + std::to_string(id) + " vanished");
+    ClaimedMessage message;
+    message.id = id;
+    message.message.idempotency_key = updated->Text(0);
+    message.message.to_address = updated->Text(1);
+    message.message.subject = updated->Text(2);
+    message.message.body_text = updated->Text(3);
+    message.message.body_html = updated->Text(4);
+    message.attempts = static_cast<int>(updated->Int(5));
+    message.lease_until = lease_until;
+    claimed.push_back(std::move(message));
+  }
+  transaction.Commit();
+  return claimed;
+}
+
+// Every outcome is conditioned on the claim still being ours: same status and same lease.
+bool MarkSent(storage::Connection& connection, const ClaimedMessage& claimed, int64_t now) {
+  return connection.Execute(
+             "UPDATE mail_outbox SET status = 'sent', sent_at = $1, lease_until = NULL, "
+             "last_error = '' WHERE id = $2 AND status = 'sending' AND lease_until = $3",
+             {now, claimed.id, claimed.lease_until}) == 1;
+}
+
+bool MarkRetry(storage::Connection& connection, const ClaimedMessage& claimed,
+               int64_t next_attempt_at, std::string_view error) {
+  return connection.Execute(
+             "UPDATE mail_outbox SET status = 'pending', next_attempt_at = $1, "
+             "lease_until = NULL, last_error = $2 "
+             "WHERE id = $3 AND status = 'sending' AND lease_until = $4",
+             {next_attempt_at, ClippedError(error), claimed.id, claimed.lease_until}) == 1;
+}
+
+bool MarkFailed(storage::Connection& connection, const ClaimedMessage& claimed,
+                std::string_view error) {
+  return connection.Execute(
+             "UPDATE mail_outbox SET status = 'failed', lease_until = NULL, last_error = $1 "
+             "WHERE id = $2 AND status = 'sending' AND lease_until = $3",
+             {ClippedError(error), claimed.id, claimed.lease_until}) == 1;
+}
+
+std::vector<OutboxEntry> ListOutbox(storage::Connection& connection,
+                                    std::optional<OutboxStatus> status, int limit) {
+  std::string sql =
+      "SELECT id, idempotency_key, to_address, subject, status, attempts, next_attempt_at, "
+      "lease_until, last_error, created_at, sent_at FROM mail_outbox ";
+  std::vector<SqlValue> params;
+  if (status) {
+    sql += "WHERE status = $1 ORDER BY id DESC LIMIT $2";
+    params = {std::string(OutboxStatusName(*status)), int64_t{limit}};
+  } else {
+    sql += "ORDER BY id DESC LIMIT $1";
+    params = {int64_t{limit}};
+  }
+  std::vector<OutboxEntry> entries;
+  for (const storage::Row& row : connection.Query(sql, params)) {
+    OutboxEntry entry;
+    entry.id = row.Int(0);
+    entry.idempotency_key = row.Text(1);
+    entry.to_address = row.Text(2);
+    entry.subject = row.Text(3);
+    entry.status = StatusFromColumn(row.Text(4));
+    entry.attempts = static_cast<int>(row.Int(5));
+    entry.next_attempt_at = row.Int(6);
+    entry.lease_until = row.OptionalInt(7);
+    entry.last_error = row.Text(8);
+    entry.created_at = row.Int(9);
+    entry.sent_at = row.OptionalInt(10);
+    entries.push_back(std::move(entry));
+  }
+  return entries;
+}
+
+}  // namespace vivrovert::mail

@@ -1,0 +1,136 @@
+// The French mail templates of templates/mail/ and the Message-ID derivation.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "common/env.hpp"
+#include "mail/smtp_transport.hpp"
+#include "mail/templates.hpp"
+
+namespace vivrovert::mail {
+namespace {
+
+bool Contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+class MailTemplatesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto loaded = MailTemplates::Load(VIVROVERT_TEST_SOURCE_ROOT);
+    ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+    templates_ = std::move(loaded).value();
+  }
+
+  static TemplateValues Values(const std::string& display_name) {
+    return {{"display_name", display_name},
+            {"link", "https://vivrovert.test/compte/confirmer?jeton=abc&suite=1"},
+            {"expires_hours", "24"}};
+  }
+
+  MailTemplates templates_;
+};
+
+TEST_F(MailTemplatesTest, HasTheAccountMails) {
+  EXPECT_EQ(templates_.Names(),
+            (std::vector<std::string>{"change_email", "reset_password", "verify_email"}));
+}
+
+TEST_F(MailTemplatesTest, RendersFrenchTextAndHtmlSignedByTheTeam) {
+  for (const std::string& name : templates_.Names()) {
+    SCOPED_TRACE(name);
+    auto mail = templates_.Render(name, Values("Hélène"));
+    ASSERT_TRUE(mail.ok()) << mail.status().ToString();
+    EXPECT_TRUE(mail->idempotency_key.empty());
+    EXPECT_TRUE(mail->to_address.empty());
+    EXPECT_FALSE(mail->subject.empty());
+    EXPECT_FALSE(Contains(mail->subject, "\n"));
+    EXPECT_TRUE(Contains(mail->body_text, "Bonjour Hélène,"));
+    EXPECT_TRUE(Contains(mail->body_html, "Bonjour Hélène,"));
+    EXPECT_TRUE(Contains(mail->body_text, "https://vivrovert.test/compte/confirmer?jeton=abc&suite=1"));
+    // mstch escapes '/' too; browsers and mail readers decode the entities in href.
+    EXPECT_TRUE(Contains(mail->body_html,
+                         "href=\"https:&#x2F;&#x2F;vivrovert.test&#x2F;compte&#x2F;"
+                         "confirmer?jeton=abc&amp;suite=1\""));
+    EXPECT_TRUE(Contains(mail->body_text, "expire dans 24 h"));
+    EXPECT_TRUE(Contains(mail->body_html, "expire dans 24&nbsp;h"));
+    EXPECT_TRUE(Contains(mail->body_text, "L'équipe VivroVert"));
+    EXPECT_TRUE(Contains(mail->body_html, "L'équipe VivroVert"));
+    EXPECT_TRUE(Contains(mail->body_html, "<html lang=\"fr\">"));
+    EXPECT_FALSE(Contains(mail->body_text, "{{"));
+    EXPECT_FALSE(Contains(mail->body_html, "{{"));
+  }
+  EXPECT_EQ(templates_.Render("verify_email", Values("x"))->subject,
+            "Confirmez votre adresse e-mail sur VivroVert");
+  EXPECT_EQ(templates_.Render("reset_password", Values("x"))->subject,
+            "Réinitialisation de votre mot de passe VivroVert");
+  EXPECT_EQ(templates_.Render("change_email", Values("x"))->subject,
+            "Confirmez votre nouvelle adresse e-mail VivroVert");
+}
+
+TEST_F(MailTemplatesTest, EscapesHtmlButNotPlainText) {
+  const std::string name = "<script>alert('x')</script> Zoé & Cie";
+  auto mail = templates_.Render("verify_email", Values(name));
+  ASSERT_TRUE(mail.ok()) << mail.status().ToString();
+  EXPECT_FALSE(Contains(mail->body_html, "<script>"));
+  EXPECT_TRUE(Contains(mail->body_html,
+                       "&lt;script&gt;alert(&#39;x&#39;)&lt;&#x2F;script&gt; Zoé &amp; Cie"));
+  EXPECT_TRUE(Contains(mail->body_text, "Bonjour " + name + ","));
+}
+
+TEST_F(MailTemplatesTest, EmptyDisplayNameGreetsWithoutAName) {
+  auto mail = templates_.Render("reset_password", Values(""));
+  ASSERT_TRUE(mail.ok()) << mail.status().ToString();
+  EXPECT_TRUE(Contains(mail->body_text, "Bonjour,\n"));
+  EXPECT_TRUE(Contains(mail->body_html, "<p>Bonjour,</p>"));
+}
+
+TEST_F(MailTemplatesTest, MissingValueOrUnknownMailIsAnError) {
+  TemplateValues values = Values("Zoé");
+  values.erase("link");
+  auto missing = templates_.Render("change_email", values);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(missing.status().field(), "link");
+
+  auto unknown = templates_.Render("newsletter", Values("Zoé"));
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.status().code(), StatusCode::kNotFound);
+}
+
+TEST(MailTemplatesLoadTest, RefusesAMissingFolderOrAnIncompleteMail) {
+  const std::filesystem::path root = std::filesystem::temp_directory_path() /
+                                     ("vivrovert-mail-templates-" + SecureRandom::Instance().Token(6));
+  auto missing = MailTemplates::Load(root.string());
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().code(), StatusCode::kFailedPrecondition);
+
+  std::filesystem::create_directories(root / "templates" / "mail");
+  std::ofstream(root / "templates" / "mail" / "lonely.subject.txt") << "Objet\n";
+  std::ofstream(root / "templates" / "mail" / "lonely.txt") << "Texte\n";
+  auto incomplete = MailTemplates::Load(root.string());
+  ASSERT_FALSE(incomplete.ok());
+  EXPECT_EQ(incomplete.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(Contains(incomplete.status().message(), "lonely.html"));
+
+  std::ofstream(root / "templates" / "mail" / "lonely.html") << "<p>{{> nowhere}}</p>\n";
+  auto unknown_partial = MailTemplates::Load(root.string());
+  ASSERT_FALSE(unknown_partial.ok());
+  EXPECT_TRUE(Contains(unknown_partial.status().message(), "nowhere"));
+  std::filesystem::remove_all(root);
+}
+
+TEST(MessageIdTest, IsStablePerKeyAndAtTheSendersDomain) {
+  const std::string id = MessageIdFor("verify_email:7:abc", "VivroVert <ne-pas-repondre@vivrovert.fr>");
+  EXPECT_EQ(id, MessageIdFor("verify_email:7:abc", "autre@vivrovert.fr"));
+  EXPECT_NE(id, MessageIdFor("verify_email:7:abd", "autre@vivrovert.fr"));
+  EXPECT_TRUE(id.starts_with("<"));
+  EXPECT_TRUE(id.ends_with("@vivrovert.fr>"));
+  EXPECT_FALSE(Contains(id, "verify_email"));  // the key itself is not disclosed
+  EXPECT_EQ(id.size(), 1 + 32 + 1 + std::string("vivrovert.fr").size() + 1);
+  EXPECT_TRUE(MessageIdFor("k", "no address").ends_with("@vivrovert.localhost>"));
+}
+
+}  // namespace
+}  // namespace vivrovert::mail
