@@ -25,6 +25,7 @@ struct Command {
 int Fail(const Status& status);
 
 void RegisterMigrateCommand(CLI::App& app, std::vector<Command>& commands);
+void RegisterAdminCommand(CLI::App& app, std::vector<Command>& commands);
 void RegisterMailCommand(CLI::App& app, std::vector<Command>& commands);
 
 }  // namespace vivrovert::cli

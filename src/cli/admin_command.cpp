@@ -1,0 +1,117 @@
+// `vivrovert admin create-operator` and `vivrovert admin list-users`: account
+// administration from the command line (accounts/).
+//
+// create-operator reads the password from the environment variable
+// VIVROVERT_ADMIN_PASSWORD when it is set, else as one line on standard input (the
+// terminal echoes it: pipe it in, e.g. from a password manager, rather than typing it in
+// a shared session).
+#include <unistd.h>
+
+#include <cstdlib>
+#include <ctime>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "accounts/account_service.hpp"
+#include "accounts/outbox_account_mailer.hpp"
+#include "cli/commands.hpp"
+#include "common/env.hpp"
+#include "mail/templates.hpp"
+#include "storage/database.hpp"
+#include "storage/migrations.hpp"
+
+namespace vivrovert::cli {
+
+namespace {
+
+constexpr const char* kPasswordVariable = "VIVROVERT_ADMIN_PASSWORD";
+
+// The database of `config`, refused unless fully migrated: the account tables must exist.
+Result<std::unique_ptr<storage::Database>> OpenMigrated(const Config& config) {
+  VV_ASSIGN_OR_RETURN(std::unique_ptr<storage::Database> database,
+                      storage::Database::Open(config.database_url));
+  const int expected = storage::KnownMigrations().empty()
+                           ? 0
+                           : storage::KnownMigrations().back().version;
+  if (storage::SchemaVersion(*database) < expected) {
+    return FailedPrecondition("the database schema is not up to date: run `vivrovert migrate`");
+  }
+  return database;
+}
+
+Result<std::string> ReadPassword() {
+  if (const char* from_env = std::getenv(kPasswordVariable); from_env && *from_env) {
+    return std::string(from_env);
+  }
+  if (isatty(STDIN_FILENO)) std::cerr << "Password (input is echoed): " << std::flush;
+  std::string password;
+  if (!std::getline(std::cin, password)) {
+    return InvalidArgument(std::string("no password: set ") + kPasswordVariable +
+                               " or write it on standard input",
+                           "password");
+  }
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  return password;
+}
+
+std::string FormatDate(int64_t epoch_seconds) {
+  std::time_t time = static_cast<std::time_t>(epoch_seconds);
+  std::tm utc{};
+  gmtime_r(&time, &utc);
+  char text[16];
+  std::strftime(text, sizeof text, "%Y-%m-%d", &utc);
+  return text;
+}
+
+}  // namespace
+
+void RegisterAdminCommand(CLI::App& app, std::vector<Command>& commands) {
+  CLI::App* admin = app.add_subcommand("admin", "Account administration");
+  admin->require_subcommand(1);
+
+  CLI::App* create = admin->add_subcommand(
+      "create-operator",
+      std::string("Create a verified operator account; password from ") + kPasswordVariable +
+          " or standard input");
+  auto email = std::make_shared<std::string>();
+  auto name = std::make_shared<std::string>("Opérateur");
+  create->add_option("--email", *email, "E-mail address of the operator")->required();
+  create->add_option("--name", *name, "Display name")->capture_default_str();
+  commands.push_back({create, [email, name](const Config& config) {
+    auto database = OpenMigrated(config);
+    if (!database.ok()) return Fail(database.status());
+    auto templates = mail::MailTemplates::Load(config.resource_dir);
+    if (!templates.ok()) return Fail(templates.status());
+    auto password = ReadPassword();
+    if (!password.ok()) return Fail(password.status());
+    accounts::PasswordHasher hasher;
+    accounts::OutboxAccountMailer mailer(*templates);
+    accounts::AccountService service(**database, hasher, mailer, SystemClock::Instance(),
+                                     SecureRandom::Instance(), config.public_base_url);
+    auto created = service.CreateOperator(*email, *password, *name);
+    if (!created.ok()) return Fail(created.status());
+    std::cout << "created operator #" << created->id << " " << created->email << "\n";
+    return 0;
+  }});
+
+  CLI::App* list = admin->add_subcommand("list-users", "List accounts, oldest first");
+  auto limit = std::make_shared<int64_t>(100);
+  list->add_option("--limit", *limit, "At most this many accounts")
+      ->check(CLI::PositiveNumber);
+  commands.push_back({list, [limit](const Config& config) {
+    auto database = OpenMigrated(config);
+    if (!database.ok()) return Fail(database.status());
+    storage::Connection connection = (*database)->Acquire();
+    std::vector<accounts::User> users = accounts::UserStore::List(connection, 0, *limit);
+    std::cout << "id\temail\trole\tverified\tcreated\tname\n";
+    for (const accounts::User& user : users) {
+      std::cout << user.id << "\t" << user.email << "\t" << accounts::RoleName(user.role) << "\t"
+                << (user.email_verified() ? "yes" : "no") << "\t" << FormatDate(user.created_at)
+                << "\t" << user.display_name << "\n";
+    }
+    return 0;
+  }});
+}
+
+}  // namespace vivrovert::cli
