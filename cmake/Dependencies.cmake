@@ -17,3 +17,14 @@ find_package(PkgConfig REQUIRED)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 find_package(GTest REQUIRED)
 find_package(benchmark REQUIRED)
+
+# Geography and the grid.
+find_package(PROJ REQUIRED CONFIG)
+find_package(GEOS REQUIRED CONFIG)
+find_package(GDAL REQUIRED)
+find_package(nanoflann REQUIRED)
+find_library(CSV_LIBRARY NAMES csv REQUIRED)
+find_path(CSV_INCLUDE_DIR NAMES csv.h REQUIRED)
+add_library(libcsv::csv UNKNOWN IMPORTED)
+set_target_properties(libcsv::csv PROPERTIES IMPORTED_LOCATION ${CSV_LIBRARY}
+  INTERFACE_INCLUDE_DIRECTORIES ${CSV_INCLUDE_DIR})

@@ -95,6 +95,7 @@ Result<Config> Config::Load(const std::string& path) {
       {"paths.data_dir", text_setter(config.data_dir)},
       {"paths.var_dir", text_setter(config.var_dir)},
       {"paths.resource_dir", text_setter(config.resource_dir)},
+      {"paths.grid_file", text_setter(config.grid_file)},
       {"security.secret_key", text_setter(config.secret_key)},
   };
 
@@ -128,6 +129,7 @@ Result<Config> Config::Load(const std::string& path) {
                           ? std::filesystem::weakly_canonical(shared).string()
                           : (std::filesystem::path(config.resource_dir) / "data").string();
   }
+  if (config.grid_file.empty()) config.grid_file = config.var_dir + "/grid/vivrovert.grid";
   while (config.public_base_url.ends_with('/')) config.public_base_url.pop_back();
   if (!config.public_base_url.starts_with("http://") &&
       !config.public_base_url.starts_with("https://")) {

@@ -1,0 +1,171 @@
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include "cli/commands.hpp"
+#include "common/env.hpp"
+#include "engine/grid_file.hpp"
+#include "grid_builder/grid_builder.hpp"
+
+namespace vivrovert::cli {
+
+namespace {
+
+std::vector<std::string> SplitList(const std::string& text) {
+  std::vector<std::string> items;
+  std::stringstream stream(text);
+  for (std::string item; std::getline(stream, item, ',');) {
+    item.erase(0, item.find_first_not_of(' '));
+    item.erase(item.find_last_not_of(' ') + 1);
+    if (!item.empty()) items.push_back(item);
+  }
+  return items;
+}
+
+std::string FormatTime(int64_t epoch) {
+  std::time_t time = epoch;
+  std::tm utc{};
+  gmtime_r(&time, &utc);
+  std::ostringstream out;
+  out << std::put_time(&utc, "%Y-%m-%d %H:%M:%S UTC");
+  return out.str();
+}
+
+// Shortest text that reads back to the same double; values are multiples of their step.
+std::string FormatValue(double value, double step) {
+  int decimals = 0;
+  for (double scaled = step; decimals < 6 && std::abs(scaled - std::round(scaled)) > 1e-9; scaled *= 10) ++decimals;
+  std::ostringstream out;
+  out << std::fixed << std::setprecision(decimals) << value;
+  return out.str();
+}
+
+int RunBuild(const Config& config, const std::string& departements, const std::string& output, int threads) {
+  grid_builder::GridBuildOptions options;
+  options.data_dir = config.data_dir;
+  options.catalogue_path = config.CataloguePath();
+  options.departements = SplitList(departements);
+  options.threads = threads;
+  options.built_at = SystemClock::Instance().NowSeconds();
+  const auto start = std::chrono::steady_clock::now();
+  grid_builder::GridBuildReport report;
+  auto grid = grid_builder::BuildGrid(options, &report);
+  if (!grid.ok()) return Fail(grid.status());
+  const std::string path = output.empty() ? config.grid_file : output;
+  Status written = engine::WriteGridFile(*grid, path);
+  if (!written.ok()) return Fail(written);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::cout << "grid written to " << path << " (" << grid->scope << ", " << report.communes << " communes)\n";
+  for (const engine::LevelData& level : grid->levels) {
+    std::cout << "  " << engine::LevelName(level.level) << ": " << level.tiles.size() << " tiles\n";
+  }
+  for (const auto& [phase, phase_seconds] : report.phase_seconds) {
+    std::cout << "  " << std::left << std::setw(10) << phase << std::fixed << std::setprecision(1)
+              << phase_seconds << " s\n";
+  }
+  std::cout << "built in " << std::fixed << std::setprecision(1) << seconds << " s\n";
+  return 0;
+}
+
+int RunInfo(const std::string& path) {
+  auto grid = engine::GridFile::Open(path);
+  if (!grid.ok()) return Fail(grid.status());
+  const auto& header = (*grid)->header();
+  std::cout << "file:           " << path << "\n"
+            << "format version: " << header["format_version"] << "\n"
+            << "built:          " << FormatTime(header["built_at"].get<int64_t>()) << "\n"
+            << "scope:          " << header["scope"].get<std::string>() << "\n"
+            << "crs:            " << header["crs"].get<std::string>() << "\n"
+            << "communes:       " << (*grid)->communes().size() << "\n";
+  for (const auto& level : header["levels"]) {
+    std::cout << "level " << level["level"].get<std::string>() << ": " << level["tile_count"] << " tiles\n";
+  }
+  std::cout << "sources:\n";
+  for (const auto& source : header["sources"]) {
+    std::cout << "  " << source["publisher"].get<std::string>() << ", " << source["dataset"].get<std::string>()
+              << " (" << source["vintage"].get<std::string>() << ")\n";
+  }
+  std::cout << "criteria (coverage at 1km / 5km):\n";
+  const auto& levels = header["levels"];
+  for (const auto& spec : (*grid)->catalogue().criteria()) {
+    std::cout << "  " << std::left << std::setw(26) << spec.id;
+    for (const auto& level : levels) {
+      std::cout << std::right << std::setw(7) << std::fixed << std::setprecision(1)
+                << 100.0 * level["coverage"][spec.id].get<double>() << " %";
+    }
+    if (header["unavailable_reasons"].contains(spec.id)) {
+      std::cout << "  not available: " << header["unavailable_reasons"][spec.id].get<std::string>();
+    }
+    std::cout << "\n";
+  }
+  return 0;
+}
+
+int RunExport(const std::string& path, const std::string& format, const std::string& level_name) {
+  if (format != "csv") return Fail(InvalidArgument("unknown export format '" + format + "' (csv)", "format"));
+  std::optional<engine::Level> level = engine::ParseLevel(level_name);
+  if (!level) return Fail(InvalidArgument("level must be 1km or 5km", "level"));
+  auto grid = engine::GridFile::Open(path);
+  if (!grid.ok()) return Fail(grid.status());
+  const engine::LevelView* view = (*grid)->level(*level);
+  if (view == nullptr) return Fail(NotFound("the grid has no " + level_name + " level", "level"));
+  const auto& criteria = (*grid)->catalogue().criteria();
+  std::ostream& out = std::cout;
+  out << "tile_id,level,commune_codes";
+  for (const auto& spec : criteria) out << ',' << spec.id;
+  out << '\n';
+  for (size_t tile_idx = 0; tile_idx < view->tile_count(); ++tile_idx) {
+    out << view->tile(tile_idx).ToString() << ',' << level_name << ',';
+    auto [first, last] = view->communes(tile_idx);
+    for (auto share = first; share != last; ++share) {
+      if (share != first) out << '|';
+      out << (*grid)->communes()[share->commune].code;
+    }
+    for (size_t criterion_idx = 0; criterion_idx < criteria.size(); ++criterion_idx) {
+      out << ',';
+      if (auto value = view->Value(criterion_idx, tile_idx)) out << FormatValue(*value, criteria[criterion_idx].step);
+    }
+    out << '\n';
+  }
+  return out ? 0 : 1;
+}
+
+}  // namespace
+
+void RegisterGridCommand(CLI::App& app, std::vector<Command>& commands) {
+  CLI::App* grid = app.add_subcommand("grid", "Build and inspect the grid of tiles");
+  grid->require_subcommand(1);
+
+  CLI::App* build = grid->add_subcommand("build", "Build the grid file from the open data");
+  auto departements = std::make_shared<std::string>();
+  auto output = std::make_shared<std::string>();
+  auto threads = std::make_shared<int>(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  build->add_option("--departements", *departements, "Only these départements, e.g. 46,19 (default: all of metropolitan France)");
+  build->add_option("-o,--output", *output, "Grid file to write (default: the configured paths.grid_file)");
+  build->add_option("--threads", *threads, "Worker threads")->check(CLI::Range(1, 64));
+  commands.push_back({build, [=](const Config& config) { return RunBuild(config, *departements, *output, *threads); }});
+
+  auto info_path = std::make_shared<std::string>();
+  CLI::App* info = grid->add_subcommand("info", "Print the grid file's header: build, sources, criteria coverage");
+  info->add_option("--grid", *info_path, "Grid file (default: the configured paths.grid_file)");
+  commands.push_back({info, [=](const Config& config) {
+    return RunInfo(info_path->empty() ? config.grid_file : *info_path);
+  }});
+
+  auto export_path = std::make_shared<std::string>();
+  auto format = std::make_shared<std::string>("csv");
+  auto level = std::make_shared<std::string>("1km");
+  CLI::App* exporter = grid->add_subcommand("export", "Write every tile with its communes and values to stdout");
+  exporter->add_option("--grid", *export_path, "Grid file (default: the configured paths.grid_file)");
+  exporter->add_option("--format", *format, "Output format: csv");
+  exporter->add_option("--level", *level, "1km or 5km");
+  commands.push_back({exporter, [=](const Config& config) {
+    return RunExport(export_path->empty() ? config.grid_file : *export_path, *format, *level);
+  }});
+}
+
+}  // namespace vivrovert::cli
