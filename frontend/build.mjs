@@ -1,0 +1,62 @@
+// Bundles the browser entry points of src/ into dist/ with content-hashed names, and
+// writes dist/manifest.json mapping each entry ("main.js", "main.css") to its file, which
+// the server reads at start-up (src/web/templates.hpp). Each build empties dist/ first so
+// that stale bundles are never served.
+//
+// `node build.mjs --tests` instead bundles test/*.test.ts for node's test runner into
+// .test-build/.
+import * as esbuild from 'esbuild';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+// Entry points: the name each one has in the manifest, and its source.
+const entries = { main: 'src/main.ts', styles: 'src/styles.css' };
+
+async function buildBundles() {
+  const outdir = path.join(root, 'dist');
+  await rm(outdir, { recursive: true, force: true });
+  const result = await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: entries,
+    bundle: true,
+    format: 'esm',
+    target: ['es2020', 'chrome100', 'firefox100', 'safari15'],
+    minify: true,
+    sourcemap: 'linked',
+    entryNames: '[name]-[hash]',
+    assetNames: '[name]-[hash]',
+    outdir,
+    metafile: true,
+    logLevel: 'warning',
+  });
+  const manifest = {};
+  for (const [output, info] of Object.entries(result.metafile.outputs)) {
+    if (!info.entryPoint || output.endsWith('.map')) continue;
+    const name = Object.keys(entries).find((key) => path.normalize(entries[key]) === path.normalize(info.entryPoint));
+    const extension = path.extname(output);
+    manifest[`${name}${extension}`] = path.basename(output);
+  }
+  await writeFile(path.join(outdir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+  console.log(`frontend: built ${Object.keys(manifest).length} bundles into dist/`);
+}
+
+async function buildTests() {
+  const outdir = path.join(root, '.test-build');
+  await rm(outdir, { recursive: true, force: true });
+  await mkdir(outdir, { recursive: true });
+  const tests = (await readdir(path.join(root, 'test'))).filter((name) => name.endsWith('.test.ts'));
+  await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: tests.map((name) => `test/${name}`),
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    logLevel: 'warning',
+  });
+}
+
+await (process.argv.includes('--tests') ? buildTests() : buildBundles());
