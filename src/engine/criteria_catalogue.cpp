@@ -33,6 +33,14 @@ uint32_t CriterionSpec::Encode(double value) const {
   return static_cast<uint32_t>(code);
 }
 
+double CriterionSpec::Decode(uint32_t code) const {
+  const double per_unit = std::round(1.0 / step);
+  if (per_unit >= 1 && std::abs(per_unit * step - 1.0) < 1e-12) {
+    return (std::round(offset * per_unit) + code) / per_unit;
+  }
+  return offset + code * step;
+}
+
 Result<CriteriaCatalogue> CriteriaCatalogue::FromJson(const json& document) {
   CriteriaCatalogue catalogue;
   if (!document.is_object() || !document.contains("criteria") || !document["criteria"].is_array()) {

@@ -63,7 +63,9 @@ struct CriterionSpec {
   // The code of `value`, rounded to the nearest step and clamped to the representable
   // range [offset, MaxValue()].
   uint32_t Encode(double value) const;
-  double Decode(uint32_t code) const { return offset + code * step; }
+  // offset + code × step; for decimal steps (0.01, 0.1) computed as an integer count of
+  // steps divided by the steps per unit, so that 4.96 decodes to the double nearest 4.96.
+  double Decode(uint32_t code) const;
 };
 
 class CriteriaCatalogue {

@@ -1,0 +1,157 @@
+// The builder on real data: Lot and Corrèze from ../shared/data, as `vivrovert grid build
+// --departements 46,19` does it. Checks values one can verify by hand.
+#include "grid_builder/grid_builder.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <set>
+
+#include "engine/grid_file.hpp"
+
+namespace vivrovert::grid_builder {
+namespace {
+
+using engine::Level;
+using engine::TileId;
+
+GridBuildOptions Options(std::vector<std::string> departements) {
+  GridBuildOptions options;
+  options.data_dir = VIVROVERT_TEST_DATA_DIR;
+  options.catalogue_path = std::string(VIVROVERT_SOURCE_ROOT) + "/data/criteria.json";
+  options.departements = std::move(departements);
+  options.threads = 2;
+  options.built_at = 1'800'000'000;
+  return options;
+}
+
+class LotCorrezeGridTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto data = BuildGrid(Options({"46", "19"}), nullptr);
+    ASSERT_TRUE(data.ok()) << data.status().ToString();
+    path_ = new std::string((std::filesystem::temp_directory_path() /
+                             ("vivrovert-4619-" + std::to_string(::getpid()) + ".grid")).string());
+    ASSERT_TRUE(engine::WriteGridFile(*data, *path_).ok());
+    auto grid = engine::GridFile::Open(*path_);
+    ASSERT_TRUE(grid.ok()) << grid.status().ToString();
+    grid_ = grid->release();
+  }
+  static void TearDownTestSuite() {
+    delete grid_;
+    std::filesystem::remove(*path_);
+    delete path_;
+  }
+  static double Value(Level level, const TileId& tile, const char* criterion) {
+    const engine::LevelView* view = grid_->level(level);
+    auto tile_idx = view->Find(tile);
+    EXPECT_TRUE(tile_idx.has_value()) << tile.ToString();
+    auto value = view->Value(*grid_->catalogue().Find(criterion), *tile_idx);
+    return value.value_or(-1);
+  }
+
+  static inline engine::GridFile* grid_ = nullptr;
+  static inline std::string* path_ = nullptr;
+};
+
+// Cahors station (44.449275 N, 1.433325 E) lies in CRS3035RES1000mN2410000E3639000.
+const TileId kCahorsStationTile{Level::k1km, 3639000, 2410000};
+
+TEST_F(LotCorrezeGridTest, CahorsStationTileIsWithinAKilometreOfAStation) {
+  const double distance = Value(Level::k1km, kCahorsStationTile, "dist_station_km");
+  EXPECT_GE(distance, 0);
+  EXPECT_LE(distance, 1);
+  // Cahors is the prefecture of the Lot and a town of over 10,000 inhabitants.
+  EXPECT_LE(Value(Level::k1km, kCahorsStationTile, "dist_prefecture_km"), 1.5);
+  EXPECT_LE(Value(Level::k1km, kCahorsStationTile, "dist_town_10k_km"), 1.5);
+  // Toulouse, the nearest city of 200,000, is about 95 km away.
+  EXPECT_NEAR(Value(Level::k1km, kCahorsStationTile, "dist_city_200k_km"), 95, 5);
+}
+
+TEST_F(LotCorrezeGridTest, TileCommunesAndShares) {
+  const engine::LevelView* view = grid_->level(Level::k1km);
+  auto tile_idx = view->Find(kCahorsStationTile);
+  ASSERT_TRUE(tile_idx.has_value());
+  auto [first, last] = view->communes(*tile_idx);
+  ASSERT_GE(last - first, 1);
+  EXPECT_EQ(grid_->communes()[first->commune].code, "46042");  // Cahors
+  EXPECT_EQ(grid_->communes()[first->commune].epci, "200023737");  // CA du Grand Cahors
+  float total = 0;
+  for (const auto* share = first; share != last; ++share) total += share->share;
+  EXPECT_NEAR(total, 1.0, 1e-3);  // an inland tile is fully covered by communes
+  EXPECT_DOUBLE_EQ(Value(Level::k1km, kCahorsStationTile, "commune_pop"), 20141);
+}
+
+TEST_F(LotCorrezeGridTest, EveryTileHasCommunesAndNestsInAFiveKilometreTile) {
+  const engine::LevelView* fine = grid_->level(Level::k1km);
+  const engine::LevelView* coarse = grid_->level(Level::k5km);
+  ASSERT_GT(fine->tile_count(), 11000u);  // Lot + Corrèze ≈ 11,100 km²
+  ASSERT_LT(fine->tile_count(), 12500u);
+  std::set<std::string> departements;
+  for (size_t tile_idx = 0; tile_idx < fine->tile_count(); ++tile_idx) {
+    auto [first, last] = fine->communes(tile_idx);
+    ASSERT_GT(last - first, 0) << fine->tile(tile_idx).ToString();
+    for (const auto* share = first; share != last; ++share) {
+      ASSERT_GT(share->share, 0.0f);
+      ASSERT_LE(share->share, 1.0f);
+      departements.insert(grid_->communes()[share->commune].departement);
+    }
+    EXPECT_TRUE(coarse->Find(fine->tile(tile_idx).Parent()).has_value());
+  }
+  EXPECT_EQ(departements, (std::set<std::string>{"19", "46"}));
+}
+
+TEST_F(LotCorrezeGridTest, DensityComesFromTheCensusGrid) {
+  // First cell of the census all-fields file: 18 inhabitants.
+  EXPECT_DOUBLE_EQ(Value(Level::k1km, {Level::k1km, 3630000, 2384000}, "density"), 18);
+  // Detailed shares exist in the Lot: 2 of 18 under 15.
+  EXPECT_NEAR(Value(Level::k1km, {Level::k1km, 3630000, 2384000}, "share_under15_pct"), 100.0 * 2 / 18, 0.01);
+}
+
+TEST_F(LotCorrezeGridTest, UnavailableCriteriaAreMissingEverywhereWithAReason) {
+  const auto& header = grid_->header();
+  for (const char* id : {"dist_gp_km", "price_m2_house", "fibre_pct", "share_employed_pct"}) {
+    EXPECT_TRUE(header["unavailable_reasons"].contains(id)) << id;
+    EXPECT_DOUBLE_EQ(header["levels"][0]["coverage"][id].get<double>(), 0.0) << id;
+  }
+  EXPECT_DOUBLE_EQ(header["levels"][0]["coverage"]["density"].get<double>(), 1.0);
+  EXPECT_DOUBLE_EQ(header["levels"][0]["coverage"]["dist_station_km"].get<double>(), 1.0);
+}
+
+TEST_F(LotCorrezeGridTest, FiveKilometreDistanceIsTheMeanOfItsKilometreTiles) {
+  const engine::LevelView* fine = grid_->level(Level::k1km);
+  const size_t criterion = *grid_->catalogue().Find("dist_station_km");
+  const TileId parent = kCahorsStationTile.Parent();
+  double sum = 0;
+  int count = 0;
+  for (size_t tile_idx = 0; tile_idx < fine->tile_count(); ++tile_idx) {
+    if (fine->tile(tile_idx).Parent() == parent) {
+      sum += *fine->Value(criterion, tile_idx);
+      ++count;
+    }
+  }
+  ASSERT_EQ(count, 25);
+  EXPECT_NEAR(Value(Level::k5km, parent, "dist_station_km"), sum / count, 0.01);
+}
+
+TEST(GridBuildErrorsTest, UnknownOrOverseasDepartementIsRefused) {
+  auto unknown = BuildGrid(Options({"99"}), nullptr);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.status().field(), "departements");
+  EXPECT_NE(unknown.status().message().find("99"), std::string::npos);
+  auto overseas = BuildGrid(Options({"971"}), nullptr);
+  ASSERT_FALSE(overseas.ok());
+  EXPECT_NE(overseas.status().message().find("metropolitan"), std::string::npos);
+}
+
+TEST(GridBuildErrorsTest, MissingDataDirectoryNamesTheFile) {
+  GridBuildOptions options = Options({"46"});
+  options.data_dir = "/nonexistent/data";
+  auto result = BuildGrid(options, nullptr);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(result.status().message().find("communes.json"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace vivrovert::grid_builder
