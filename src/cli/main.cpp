@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   std::vector<cli::Command> commands;
   cli::RegisterMigrateCommand(app, commands);
   cli::RegisterAdminCommand(app, commands);
+  cli::RegisterGridCommand(app, commands);
   cli::RegisterServeCommand(app, commands);
   cli::RegisterMailCommand(app, commands);
 
