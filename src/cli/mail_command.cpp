@@ -26,15 +26,16 @@ std::string FormatTime(int64_t epoch_seconds) {
   return text;
 }
 
-// Pads or cuts `text` to `width` characters; counts UTF-8 code points so that French
-// subjects keep the columns aligned.
+// `text` padded or cut to `width` - 1 characters, then a space between columns. Counts
+// UTF-8 code points so that French subjects keep the columns aligned.
 std::string Column(const std::string& text, size_t width) {
+  const size_t room = width - 1;
   std::string out;
   size_t characters = 0;
   for (size_t pos = 0; pos < text.size(); ++pos) {
     const bool starts_character = (static_cast<unsigned char>(text[pos]) & 0xC0) != 0x80;
     if (starts_character) {
-      if (characters + 1 == width && pos + 1 < text.size()) {
+      if (characters + 1 == room && pos + 1 < text.size()) {
         out += "…";
         ++characters;
         break;
@@ -43,7 +44,7 @@ std::string Column(const std::string& text, size_t width) {
     }
     out.push_back(text[pos]);
   }
-  if (characters < width) out.append(width - characters, ' ');
+  out.append(room - characters + 1, ' ');
   return out;
 }
 
