@@ -16,7 +16,7 @@ using storage::Connection;
 using storage::Transaction;
 
 constexpr const char* kWrongCredentials = "Adresse e-mail ou mot de passe incorrect.";
-constexpr int64_t kMinThrottleRetentionSeconds = 24 * 3600;
+constexpr int64_t kMinThrottleRetentionSeconds = int64_t{24} * 3600;
 
 // Runs `work` in a transaction on a pooled connection, committing only when it
 // succeeds: a use case that fails leaves the database as it found it.
@@ -103,7 +103,7 @@ std::string AccountService::Link(const char* path, const std::string& token) con
 }
 
 ThrottleDecision AccountService::HitMailLimit(Connection& connection, AccountMailKind kind,
-                                              const User& user, int64_t now) {
+                                              const User& user, int64_t now) const {
   return Throttle::Hit(connection,
                        std::string("mail:") + AccountMailTemplate(kind) + ":" +
                            std::to_string(user.id),

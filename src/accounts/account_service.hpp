@@ -59,14 +59,14 @@ inline constexpr const char* kConfirmEmailChangePath = "/compte/email/confirmer"
 struct AccountPolicy {
   SessionPolicy sessions;
   EmailTokenPolicy tokens;
-  ThrottleLimit login_per_account{5, 15 * 60};
-  ThrottleLimit login_per_ip{30, 15 * 60};
+  ThrottleLimit login_per_account{5, int64_t{15} * 60};
+  ThrottleLimit login_per_ip{30, int64_t{15} * 60};
   ThrottleLimit signups_per_ip{10, 3600};
   // Mails of one kind (verification, reset, change of e-mail) sent to one account.
   ThrottleLimit mails_per_account{3, 3600};
   // Used e-mail tokens are kept this long after expiry, so that a late click is told
   // "expired" or "already used" rather than "invalid".
-  int64_t token_retention_seconds = 7 * 24 * 3600;
+  int64_t token_retention_seconds = int64_t{7} * 24 * 3600;
 };
 
 struct SignUpRequest {
@@ -189,7 +189,7 @@ class AccountService {
   Status CheckCurrentPassword(const User& user, std::string_view password);
   // Counts one mail of `kind` to `user` against policy().mails_per_account.
   ThrottleDecision HitMailLimit(storage::Connection& connection, AccountMailKind kind,
-                                const User& user, int64_t now);
+                                const User& user, int64_t now) const;
   // Issues a token for `kind` and queues its mail: to `new_email` for kChangeEmail, else
   // to the user's address.
   void IssueAndSend(storage::Connection& connection, AccountMailKind kind, const User& user,

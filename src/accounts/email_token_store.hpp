@@ -30,9 +30,9 @@ enum class TokenPurpose { kVerifyEmail, kResetPassword, kChangeEmail };
 const char* TokenPurposeName(TokenPurpose purpose);
 
 struct EmailTokenPolicy {
-  int64_t verify_email_seconds = 48 * 3600;
+  int64_t verify_email_seconds = int64_t{48} * 3600;
   int64_t reset_password_seconds = 3600;
-  int64_t change_email_seconds = 24 * 3600;
+  int64_t change_email_seconds = int64_t{24} * 3600;
 
   int64_t LifetimeOf(TokenPurpose purpose) const;
 };

@@ -90,7 +90,7 @@ PasswordHasher::Verdict PasswordHasher::Verify(std::string_view stored_hash,
   // libsodium wants a NUL-terminated hash that fits crypto_pwhash_STRBYTES.
   std::string hash(stored_hash);
   if (hash.size() >= crypto_pwhash_STRBYTES) return Verdict::kMismatch;
-  int verified;
+  int verified = -1;
   {
     Slot slot(*this);
     verified = crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size());

@@ -24,8 +24,8 @@
 namespace vivrovert::accounts {
 
 struct SessionPolicy {
-  int64_t absolute_seconds = 30 * 24 * 3600;
-  int64_t idle_seconds = 7 * 24 * 3600;
+  int64_t absolute_seconds = int64_t{30} * 24 * 3600;
+  int64_t idle_seconds = int64_t{7} * 24 * 3600;
   int64_t touch_interval_seconds = 60;
 };
 
