@@ -27,6 +27,7 @@ int Fail(const Status& status);
 void RegisterMigrateCommand(CLI::App& app, std::vector<Command>& commands);
 void RegisterAdminCommand(CLI::App& app, std::vector<Command>& commands);
 void RegisterGridCommand(CLI::App& app, std::vector<Command>& commands);
+void RegisterSearchCommand(CLI::App& app, std::vector<Command>& commands);
 void RegisterServeCommand(CLI::App& app, std::vector<Command>& commands);
 void RegisterMailCommand(CLI::App& app, std::vector<Command>& commands);
 

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   cli::RegisterMigrateCommand(app, commands);
   cli::RegisterAdminCommand(app, commands);
   cli::RegisterGridCommand(app, commands);
+  cli::RegisterSearchCommand(app, commands);
   cli::RegisterServeCommand(app, commands);
   cli::RegisterMailCommand(app, commands);
 

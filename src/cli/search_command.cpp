@@ -1,0 +1,62 @@
+#include <algorithm>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.hpp"
+#include "engine/grid_file.hpp"
+#include "engine/search_engine.hpp"
+#include "engine/search_json.hpp"
+
+namespace vivrovert::cli {
+
+namespace {
+
+int RunSearch(const std::string& criteria_path, const std::string& grid_path, const std::string& format) {
+  if (format != "ids" && format != "json") return Fail(InvalidArgument("--format must be ids or json", "format"));
+  nlohmann::json body;
+  try {
+    if (criteria_path == "-") {
+      body = nlohmann::json::parse(std::cin);
+    } else {
+      std::ifstream in(criteria_path);
+      if (!in) return Fail(NotFound("cannot open " + criteria_path, "criteria"));
+      body = nlohmann::json::parse(in);
+    }
+  } catch (const nlohmann::json::parse_error& error) {
+    return Fail(InvalidArgument(criteria_path + ": malformed JSON at byte " + std::to_string(error.byte), "criteria"));
+  }
+  auto grid = engine::GridFile::Open(grid_path);
+  if (!grid.ok()) return Fail(grid.status());
+  auto request = engine::ParseSearchRequest(body, **grid);
+  if (!request.ok()) return Fail(request.status());
+  engine::SearchEngine search(**grid);
+  if (format == "ids") {
+    const engine::LevelView& view = *(*grid)->level(request->level);
+    std::vector<std::string> ids;
+    for (uint32_t tile : search.GreenTiles(*request)) ids.push_back(view.tile(tile).ToString());
+    std::sort(ids.begin(), ids.end());
+    for (const std::string& id : ids) std::cout << id << '\n';
+    return std::cout ? 0 : 1;
+  }
+  engine::SearchResult result = search.Search(*request);
+  std::cout << engine::SearchResultToJson(search, *request, result).dump(2) << '\n';
+  return 0;
+}
+
+}  // namespace
+
+void RegisterSearchCommand(CLI::App& app, std::vector<Command>& commands) {
+  auto criteria = std::make_shared<std::string>();
+  auto grid = std::make_shared<std::string>();
+  auto format = std::make_shared<std::string>("json");
+  CLI::App* search = app.add_subcommand("search", "Find the green tiles of a set of criteria (same JSON as POST /api/v1/search)");
+  search->add_option("--criteria", *criteria, "Search request JSON file ('-' for stdin)")->required();
+  search->add_option("--grid", *grid, "Grid file (default: the configured paths.grid_file)");
+  search->add_option("--format", *format, "ids (green tile ids, one per line, sorted) or json (the API's answer)");
+  commands.push_back({search, [=](const Config& config) {
+    return RunSearch(*criteria, grid->empty() ? config.grid_file : *grid, *format);
+  }});
+}
+
+}  // namespace vivrovert::cli

@@ -1,0 +1,398 @@
+#include "engine/search_engine.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "engine/range_filter.hpp"
+
+namespace vivrovert::engine {
+
+std::pair<uint32_t, uint32_t> CodeRangeFor(const CriterionSpec& spec, std::optional<double> min,
+                                           std::optional<double> max) {
+  uint32_t lo = 0;
+  uint32_t hi = spec.MaxCode();
+  if (min) {
+    if (*min > spec.Decode(spec.MaxCode())) return {1, 0};
+    double guess = std::ceil((*min - spec.offset) / spec.step);
+    lo = guess <= 0 ? 0 : static_cast<uint32_t>(std::min<double>(guess, spec.MaxCode()));
+    // Settle on the exact smallest code whose decoded value is ≥ min.
+    while (lo > 0 && spec.Decode(lo - 1) >= *min) --lo;
+    while (lo < spec.MaxCode() && spec.Decode(lo) < *min) ++lo;
+  }
+  if (max) {
+    if (*max < spec.Decode(0)) return {1, 0};
+    double guess = std::floor((*max - spec.offset) / spec.step);
+    hi = guess <= 0 ? 0 : static_cast<uint32_t>(std::min<double>(guess, spec.MaxCode()));
+    while (hi < spec.MaxCode() && spec.Decode(hi + 1) <= *max) ++hi;
+    while (hi > 0 && spec.Decode(hi) > *max) --hi;
+  }
+  return {lo, hi};
+}
+
+struct SearchEngine::Plan {
+  const LevelIndex* index = nullptr;
+  const SearchRequest* request = nullptr;
+  std::vector<CodeRange> required;
+  std::vector<size_t> preferred;  // constraint indices
+  bool empty = false;             // a required range admits no value
+  std::vector<uint8_t> territory;          // per tile, when the request has a territory
+  std::vector<uint32_t> territory_blocks;  // territory tiles per block
+};
+
+SearchEngine::SearchEngine(const GridFile& grid) : grid_(grid) {
+  const auto& criteria = grid.catalogue().criteria();
+  for (int level_idx = 0; level_idx < kLevelCount; ++level_idx) {
+    const LevelView* view = grid.level(static_cast<Level>(level_idx));
+    if (view == nullptr) continue;
+    LevelIndex index;
+    index.view = view;
+    const size_t tiles = view->tile_count();
+    index.block_count = (tiles + kBlockSize - 1) / kBlockSize;
+    index.zones.resize(criteria.size());
+    index.ranges.resize(criteria.size());
+    for (size_t criterion_idx = 0; criterion_idx < criteria.size(); ++criterion_idx) {
+      const CriterionSpec& spec = criteria[criterion_idx];
+      auto& zones = index.zones[criterion_idx];
+      zones.assign(index.block_count, {std::numeric_limits<uint32_t>::max(), 0, 0});
+      uint32_t level_min = std::numeric_limits<uint32_t>::max(), level_max = 0;
+      for (size_t tile_idx = 0; tile_idx < tiles; ++tile_idx) {
+        ZoneMap& zone = zones[tile_idx / kBlockSize];
+        const uint32_t code = view->Code(criterion_idx, tile_idx);
+        if (code == spec.MissingCode()) {
+          zone.missing++;
+          continue;
+        }
+        zone.min_code = std::min(zone.min_code, code);
+        zone.max_code = std::max(zone.max_code, code);
+        level_min = std::min(level_min, code);
+        level_max = std::max(level_max, code);
+      }
+      if (level_min <= level_max) index.ranges[criterion_idx] = {spec.Decode(level_min), spec.Decode(level_max)};
+    }
+    // Inverted index commune → tiles, for territory restrictions.
+    const size_t communes = grid.communes().size();
+    index.commune_tile_offsets.assign(communes + 1, 0);
+    for (size_t tile_idx = 0; tile_idx < tiles; ++tile_idx) {
+      auto [first, last] = view->communes(tile_idx);
+      for (auto share = first; share != last; ++share) index.commune_tile_offsets[share->commune + 1]++;
+    }
+    for (size_t commune_idx = 0; commune_idx < communes; ++commune_idx) {
+      index.commune_tile_offsets[commune_idx + 1] += index.commune_tile_offsets[commune_idx];
+    }
+    index.commune_tiles.resize(index.commune_tile_offsets[communes]);
+    std::vector<uint32_t> cursor(index.commune_tile_offsets.begin(), index.commune_tile_offsets.end() - 1);
+    for (uint32_t tile_idx = 0; tile_idx < tiles; ++tile_idx) {
+      auto [first, last] = view->communes(tile_idx);
+      for (auto share = first; share != last; ++share) index.commune_tiles[cursor[share->commune]++] = tile_idx;
+    }
+    levels_[static_cast<size_t>(level_idx)] = std::move(index);
+  }
+}
+
+std::optional<std::pair<double, double>> SearchEngine::ValueRange(Level level, size_t criterion) const {
+  const auto& index = levels_[static_cast<size_t>(level)];
+  if (!index) return std::nullopt;
+  return index->ranges[criterion];
+}
+
+SearchEngine::Plan SearchEngine::MakePlan(const SearchRequest& request) const {
+  Plan plan;
+  plan.request = &request;
+  plan.index = &*levels_[static_cast<size_t>(request.level)];
+  const auto& criteria = grid_.catalogue().criteria();
+  for (size_t constraint_idx = 0; constraint_idx < request.constraints.size(); ++constraint_idx) {
+    const Constraint& constraint = request.constraints[constraint_idx];
+    if (constraint.importance == Importance::kPreferred) {
+      plan.preferred.push_back(constraint_idx);
+      continue;
+    }
+    auto [lo, hi] = CodeRangeFor(criteria[constraint.criterion], constraint.min, constraint.max);
+    if (lo > hi) plan.empty = true;
+    plan.required.push_back({constraint.criterion, lo, hi});
+  }
+  if (request.has_territory) {
+    const size_t tiles = plan.index->view->tile_count();
+    plan.territory.assign(tiles, 0);
+    plan.territory_blocks.assign(plan.index->block_count, 0);
+    for (uint32_t commune : request.territory_communes) {
+      for (uint32_t offset = plan.index->commune_tile_offsets[commune];
+           offset < plan.index->commune_tile_offsets[commune + 1]; ++offset) {
+        const uint32_t tile = plan.index->commune_tiles[offset];
+        if (!plan.territory[tile]) {
+          plan.territory[tile] = 1;
+          plan.territory_blocks[tile / kBlockSize]++;
+        }
+      }
+    }
+  }
+  return plan;
+}
+
+// Calls sink(start, length, mask) for each block with green tiles; mask is nullptr when
+// the whole block is green, else one byte per tile (1 = green).
+template <typename Sink>
+void SearchEngine::ForEachGreen(const Plan& plan, Sink&& sink) const {
+  if (plan.empty) return;
+  const LevelIndex& index = *plan.index;
+  const LevelView& view = *index.view;
+  const auto& criteria = grid_.catalogue().criteria();
+  const size_t tiles = view.tile_count();
+  alignas(64) uint8_t mask[kBlockSize];
+  std::vector<const CodeRange*> partial;
+  partial.reserve(plan.required.size());
+  for (size_t block = 0; block < index.block_count; ++block) {
+    if (!plan.territory.empty() && plan.territory_blocks[block] == 0) continue;
+    const size_t start = block * kBlockSize;
+    const size_t length = std::min(kBlockSize, tiles - start);
+    partial.clear();
+    bool block_fails = false;
+    for (const CodeRange& range : plan.required) {
+      const ZoneMap& zone = index.zones[range.criterion][block];
+      if (zone.missing == length || zone.max_code < range.lo || zone.min_code > range.hi) {
+        block_fails = true;
+        break;
+      }
+      if (zone.missing == 0 && zone.min_code >= range.lo && zone.max_code <= range.hi) continue;
+      partial.push_back(&range);
+    }
+    if (block_fails) continue;
+    const bool whole_territory = plan.territory.empty() || plan.territory_blocks[block] == length;
+    if (partial.empty() && whole_territory) {
+      sink(start, length, static_cast<const uint8_t*>(nullptr));
+      continue;
+    }
+    if (plan.territory.empty()) {
+      std::fill(mask, mask + length, uint8_t{1});
+    } else {
+      std::copy(plan.territory.begin() + static_cast<std::ptrdiff_t>(start),
+                plan.territory.begin() + static_cast<std::ptrdiff_t>(start + length), mask);
+    }
+    for (const CodeRange* range : partial) {
+      const void* column = view.column(range->criterion);
+      if (criteria[range->criterion].width == 2) {
+        NarrowMask(static_cast<const uint16_t*>(column) + start, length, static_cast<uint16_t>(range->lo),
+                   static_cast<uint16_t>(range->hi), mask);
+      } else {
+        NarrowMask(static_cast<const uint32_t*>(column) + start, length, range->lo, range->hi, mask);
+      }
+    }
+    sink(start, length, static_cast<const uint8_t*>(mask));
+  }
+}
+
+uint64_t SearchEngine::Count(const SearchRequest& request) const {
+  Plan plan = MakePlan(request);
+  uint64_t count = 0;
+  ForEachGreen(plan, [&count](size_t, size_t length, const uint8_t* mask) {
+    count += mask == nullptr ? length : CountMask(mask, length);
+  });
+  return count;
+}
+
+std::vector<uint32_t> SearchEngine::GreenTiles(const SearchRequest& request) const {
+  Plan plan = MakePlan(request);
+  std::vector<uint32_t> green;
+  ForEachGreen(plan, [&green](size_t start, size_t length, const uint8_t* mask) {
+    for (size_t offset = 0; offset < length; ++offset) {
+      if (mask == nullptr || mask[offset]) green.push_back(static_cast<uint32_t>(start + offset));
+    }
+  });
+  return green;
+}
+
+double SearchEngine::Score(const Plan& plan, uint32_t tile) const {
+  if (plan.preferred.empty()) return 1.0;
+  const LevelView& view = *plan.index->view;
+  double weighted = 0, weights = 0;
+  for (size_t constraint_idx : plan.preferred) {
+    const Constraint& constraint = plan.request->constraints[constraint_idx];
+    weights += constraint.weight;
+    std::optional<double> value = view.Value(constraint.criterion, tile);
+    if (!value) continue;
+    double outside = 0;
+    if (constraint.min && *value < *constraint.min) outside = *constraint.min - *value;
+    if (constraint.max && *value > *constraint.max) outside = *value - *constraint.max;
+    double s = 1.0;
+    if (outside > 0) {
+      const auto& range = plan.index->ranges[constraint.criterion];
+      const double spread = range && range->second > range->first ? range->second - range->first : 1.0;
+      s = std::max(0.0, 1.0 - outside / spread);
+    }
+    weighted += constraint.weight * s;
+  }
+  return weighted / weights;
+}
+
+std::vector<RankedTile> SearchEngine::TopTiles(const SearchRequest& request, size_t k) const {
+  Plan plan = MakePlan(request);
+  const LevelView& view = *plan.index->view;
+  std::vector<RankedTile> ranked;
+  ForEachGreen(plan, [&](size_t start, size_t length, const uint8_t* mask) {
+    for (size_t offset = 0; offset < length; ++offset) {
+      if (mask != nullptr && !mask[offset]) continue;
+      const auto tile = static_cast<uint32_t>(start + offset);
+      ranked.push_back({tile, Score(plan, tile)});
+    }
+  });
+  auto better = [&view](const RankedTile& a, const RankedTile& b) {
+    if (a.score != b.score) return a.score > b.score;
+    const TileId ta = view.tile(a.tile), tb = view.tile(b.tile);
+    return ta.north != tb.north ? ta.north < tb.north : ta.east < tb.east;
+  };
+  k = std::min(k, ranked.size());
+  std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(k), ranked.end(), better);
+  ranked.resize(k);
+  return ranked;
+}
+
+SearchResult SearchEngine::Search(const SearchRequest& request, bool with_relax) const {
+  Plan plan = MakePlan(request);
+  const LevelView& view = *plan.index->view;
+  SearchResult result;
+  std::vector<RankedTile> ranked;
+  std::vector<uint32_t> commune_counts(grid_.communes().size(), 0);
+  ForEachGreen(plan, [&](size_t start, size_t length, const uint8_t* mask) {
+    for (size_t offset = 0; offset < length; ++offset) {
+      if (mask != nullptr && !mask[offset]) continue;
+      const auto tile = static_cast<uint32_t>(start + offset);
+      ranked.push_back({tile, Score(plan, tile)});
+      auto [first, last] = view.communes(tile);
+      for (auto share = first; share != last; ++share) commune_counts[share->commune]++;
+    }
+  });
+  result.green_count = ranked.size();
+  auto better = [&view](const RankedTile& a, const RankedTile& b) {
+    if (a.score != b.score) return a.score > b.score;
+    const TileId ta = view.tile(a.tile), tb = view.tile(b.tile);
+    return ta.north != tb.north ? ta.north < tb.north : ta.east < tb.east;
+  };
+  const size_t end = std::min(ranked.size(), request.offset + request.limit);
+  if (request.offset < end) {
+    std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(end), ranked.end(), better);
+    result.tiles.assign(ranked.begin() + static_cast<std::ptrdiff_t>(request.offset),
+                        ranked.begin() + static_cast<std::ptrdiff_t>(end));
+  }
+  for (uint32_t commune = 0; commune < commune_counts.size(); ++commune) {
+    if (commune_counts[commune] > 0) result.communes.push_back({commune, commune_counts[commune]});
+  }
+  const auto& communes = grid_.communes();
+  std::sort(result.communes.begin(), result.communes.end(), [&communes](const CommuneCount& a, const CommuneCount& b) {
+    return a.green_tiles != b.green_tiles ? a.green_tiles > b.green_tiles : communes[a.commune].code < communes[b.commune].code;
+  });
+  if (with_relax) result.relax = Relax(plan, result.green_count);
+  return result;
+}
+
+std::vector<RelaxHint> SearchEngine::Relax(const Plan& plan, uint64_t green_count) const {
+  const LevelView& view = *plan.index->view;
+  const auto& criteria = grid_.catalogue().criteria();
+  const size_t required = plan.required.size();
+  // For each required constraint, the tiles failing only it: their code (missing ones
+  // count towards "dropped" but no bound can admit them).
+  std::vector<std::vector<uint32_t>> lone_failures(required);
+  std::vector<uint64_t> missing_failures(required, 0);
+  const size_t tiles = view.tile_count();
+  for (uint32_t tile = 0; tile < tiles; ++tile) {
+    if (!plan.territory.empty() && !plan.territory[tile]) continue;
+    size_t failed = required;
+    int failures = 0;
+    uint32_t failed_code = 0;
+    for (size_t range_idx = 0; range_idx < required && failures < 2; ++range_idx) {
+      const CodeRange& range = plan.required[range_idx];
+      const uint32_t code = view.Code(range.criterion, tile);
+      if (code < range.lo || code > range.hi || range.lo > range.hi) {
+        ++failures;
+        failed = range_idx;
+        failed_code = code;
+      }
+    }
+    if (failures != 1) continue;
+    if (failed_code == criteria[plan.required[failed].criterion].MissingCode()) {
+      missing_failures[failed]++;
+    } else {
+      lone_failures[failed].push_back(failed_code);
+    }
+  }
+
+  std::vector<RelaxHint> hints;
+  size_t range_idx = 0;
+  for (size_t constraint_idx = 0; constraint_idx < plan.request->constraints.size(); ++constraint_idx) {
+    const Constraint& constraint = plan.request->constraints[constraint_idx];
+    if (constraint.importance != Importance::kRequired) continue;
+    const CodeRange& range = plan.required[range_idx];
+    const CriterionSpec& spec = criteria[range.criterion];
+    auto& candidates = lone_failures[range_idx];
+    RelaxHint hint;
+    hint.constraint = constraint_idx;
+    hint.gain_if_dropped = candidates.size() + missing_failures[range_idx];
+    hint.min = constraint.min;
+    hint.max = constraint.max;
+    hint.green_with_suggestion = green_count;
+    ++range_idx;
+    if (candidates.empty()) {
+      hints.push_back(hint);
+      continue;
+    }
+    // Distance of each candidate outside the bounds, in codes (exact), and its side.
+    auto outside = [&range](uint32_t code) -> uint64_t {
+      return code < range.lo ? uint64_t{range.lo} - code : uint64_t{code} - range.hi;
+    };
+    std::sort(candidates.begin(), candidates.end(),
+              [&](uint32_t a, uint32_t b) { return outside(a) != outside(b) ? outside(a) < outside(b) : a < b; });
+    const uint64_t wanted = std::max<uint64_t>(green_count, 1);
+    const size_t pick = static_cast<size_t>(std::min<uint64_t>(wanted, candidates.size())) - 1;
+    const uint64_t widen = outside(candidates[pick]);
+    // Widen by the same number of steps on each bound the constraint has; a one-sided
+    // constraint only moves its bound. Empty ranges (lo > hi) widen from their bound.
+    uint64_t new_lo = constraint.min ? (range.lo > widen ? range.lo - widen : 0) : 0;
+    uint64_t new_hi = constraint.max ? std::min<uint64_t>(uint64_t{range.hi} + widen, spec.MaxCode()) : spec.MaxCode();
+    if (constraint.min) hint.min = spec.Decode(static_cast<uint32_t>(new_lo));
+    if (constraint.max) hint.max = spec.Decode(static_cast<uint32_t>(new_hi));
+    uint64_t admitted = 0;
+    for (uint32_t code : candidates) admitted += code >= new_lo && code <= new_hi;
+    hint.green_with_suggestion = green_count + admitted;
+    hint.doubles = hint.green_with_suggestion >= std::max<uint64_t>(2 * green_count, 1);
+    hint.relaxable = admitted > 0;
+    hints.push_back(hint);
+  }
+  return hints;
+}
+
+Explanation SearchEngine::Explain(const SearchRequest& request, uint32_t tile) const {
+  Plan plan = MakePlan(request);
+  const LevelView& view = *plan.index->view;
+  Explanation explanation;
+  explanation.in_territory = plan.territory.empty() || plan.territory[tile];
+  explanation.green = explanation.in_territory && !plan.empty;
+  for (size_t constraint_idx = 0; constraint_idx < request.constraints.size(); ++constraint_idx) {
+    const Constraint& constraint = request.constraints[constraint_idx];
+    const CriterionSpec& spec = grid_.catalogue().criteria()[constraint.criterion];
+    ConstraintCheck check;
+    check.constraint = constraint_idx;
+    check.value = view.Value(constraint.criterion, tile);
+    if (check.value) {
+      auto [lo, hi] = CodeRangeFor(spec, constraint.min, constraint.max);
+      const uint32_t code = view.Code(constraint.criterion, tile);
+      check.passes = lo <= hi && code >= lo && code <= hi;
+      double margin = std::numeric_limits<double>::infinity();
+      if (constraint.min) margin = std::min(margin, *check.value - *constraint.min);
+      if (constraint.max) margin = std::min(margin, *constraint.max - *check.value);
+      check.margin = margin;
+    }
+    if (constraint.importance == Importance::kRequired) {
+      explanation.green = explanation.green && check.passes;
+    } else {
+      SearchRequest single = request;
+      single.constraints = {constraint};
+      single.has_territory = false;
+      Plan one = MakePlan(single);
+      check.score = Score(one, tile);
+    }
+    explanation.checks.push_back(check);
+  }
+  explanation.score = Score(plan, tile);
+  return explanation;
+}
+
+}  // namespace vivrovert::engine

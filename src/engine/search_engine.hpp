@@ -1,0 +1,134 @@
+// The search engine: which tiles of a level are green for a request, their scores, the
+// communes they cover, why a tile is or is not green, and how to relax the request.
+//
+// Semantics (docs/SEARCH.md):
+//  - green: every required constraint holds: value present and min ≤ value ≤ max
+//    (inclusive, on the values as stored, see CriterionSpec); a missing value fails;
+//  - score of a green tile, in [0, 1]: Σ weight × s / Σ weight over preferred constraints,
+//    s = 1 inside the bounds, else max(0, 1 − distance outside / spread of the criterion
+//    at that level), 0 when the value is missing; 1 when there is no preferred
+//    constraint. Ranking: score descending, then tile id ascending;
+//  - relaxation hint, per required constraint: how many more tiles would be green with
+//    that constraint dropped, and the bound(s) it would need for the green count to at
+//    least double (or the loosest useful bound when doubling is out of reach), exact.
+//
+// How: tiles are stored along a Hilbert curve and processed in blocks of kBlockSize with
+// per-block min/max codes (zone maps) that prove a block all-pass or all-fail; partial
+// blocks are filtered column by column with a byte mask (range_filter.hpp). Bounds are
+// turned into code ranges once per query, so the hot loop compares small integers.
+//
+// Thread safety: a SearchEngine is immutable after construction; Search, Count, Explain
+// may run concurrently. It borrows the GridFile, which must outlive it.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "engine/grid_file.hpp"
+#include "engine/search_request.hpp"
+
+namespace vivrovert::engine {
+
+inline constexpr size_t kBlockSize = 2048;
+
+struct RankedTile {
+  uint32_t tile = 0;  // index in the level
+  double score = 0;
+};
+
+struct CommuneCount {
+  uint32_t commune = 0;  // index in the grid's commune table
+  uint32_t green_tiles = 0;
+};
+
+struct RelaxHint {
+  size_t constraint = 0;            // index in the request's constraints
+  uint64_t gain_if_dropped = 0;     // more green tiles without this constraint
+  std::optional<double> min;        // suggested bounds
+  std::optional<double> max;
+  uint64_t green_with_suggestion = 0;
+  bool doubles = false;             // the suggestion at least doubles the green count
+  bool relaxable = false;           // false: no tile would be gained by loosening it
+};
+
+struct SearchResult {
+  uint64_t green_count = 0;
+  std::vector<RankedTile> tiles;         // the requested page, ranked
+  std::vector<CommuneCount> communes;    // most green tiles first, then commune code
+  std::vector<RelaxHint> relax;          // one per required constraint
+};
+
+struct ConstraintCheck {
+  size_t constraint = 0;
+  std::optional<double> value;
+  bool passes = false;
+  // Distance to the nearest bound: ≥ 0 inside, < 0 outside (how far); nullopt when missing.
+  std::optional<double> margin;
+  double score = 0;  // s of the scoring formula, preferred constraints only
+};
+
+struct Explanation {
+  bool green = false;
+  bool in_territory = true;
+  double score = 0;
+  std::vector<ConstraintCheck> checks;
+};
+
+class SearchEngine {
+ public:
+  explicit SearchEngine(const GridFile& grid);
+
+  const GridFile& grid() const { return grid_; }
+
+  // Green count only: the cheapest query.
+  uint64_t Count(const SearchRequest& request) const;
+  // Full answer. `with_relax` computes the hints (one more pass over the level).
+  SearchResult Search(const SearchRequest& request, bool with_relax = true) const;
+  // Green tiles in storage order (for exports and the CLI's id list).
+  std::vector<uint32_t> GreenTiles(const SearchRequest& request) const;
+  // The ranked top `k` green tiles.
+  std::vector<RankedTile> TopTiles(const SearchRequest& request, size_t k) const;
+  // Why tile `tile` of the request's level is green or not.
+  Explanation Explain(const SearchRequest& request, uint32_t tile) const;
+
+  // Smallest and largest stored value of a criterion at a level (nullopt: all missing).
+  std::optional<std::pair<double, double>> ValueRange(Level level, size_t criterion) const;
+
+ private:
+  struct ZoneMap {
+    uint32_t min_code;
+    uint32_t max_code;
+    uint32_t missing;  // tiles of the block without a value
+  };
+  struct LevelIndex {
+    const LevelView* view = nullptr;
+    size_t block_count = 0;
+    std::vector<std::vector<ZoneMap>> zones;  // [criterion][block]
+    std::vector<std::optional<std::pair<double, double>>> ranges;  // [criterion]
+    std::vector<uint32_t> commune_tile_offsets;  // communes + 1
+    std::vector<uint32_t> commune_tiles;         // tiles of each commune, ascending
+  };
+  struct CodeRange {
+    size_t criterion;
+    uint32_t lo;
+    uint32_t hi;
+  };
+  struct Plan;
+
+  Plan MakePlan(const SearchRequest& request) const;
+  template <typename Sink>
+  void ForEachGreen(const Plan& plan, Sink&& sink) const;
+  double Score(const Plan& plan, uint32_t tile) const;
+  std::vector<RelaxHint> Relax(const Plan& plan, uint64_t green_count) const;
+
+  const GridFile& grid_;
+  std::array<std::optional<LevelIndex>, kLevelCount> levels_;
+};
+
+// The codes [lo, hi] whose decoded values lie in [min, max]; lo > hi when none does.
+std::pair<uint32_t, uint32_t> CodeRangeFor(const CriterionSpec& spec, std::optional<double> min,
+                                           std::optional<double> max);
+
+}  // namespace vivrovert::engine
