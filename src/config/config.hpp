@@ -38,6 +38,10 @@ struct Config {
 
   SmtpConfig smtp;
 
+  // Public API: requests per client IP and window, shared by all processes (0: no limit).
+  int64_t api_rate_limit = 600;
+  int64_t api_rate_window_seconds = 60;
+
   // Files.
   std::string data_dir;      // open-data files (default: ../shared/data when present)
   std::string var_dir = "var";  // runtime files: database, grids, logs, mail spool
