@@ -171,6 +171,11 @@ Status AccountService::VerifyEmail(std::string_view token) {
   });
 }
 
+Status AccountService::CheckLink(TokenPurpose purpose, std::string_view token) {
+  Connection connection = database_.Acquire();
+  return tokens_.Check(connection, token, purpose, clock_.NowSeconds());
+}
+
 Status AccountService::ResendVerification(const AuthenticatedUser& account) {
   if (account.user.email_verified()) {
     return FailedPrecondition("Votre adresse e-mail est déjà confirmée.");

@@ -123,6 +123,11 @@ class AccountService {
   // invalid, used or expired link.
   Status VerifyEmail(std::string_view token);
 
+  // Says, without using it, whether the link `token` of `purpose` still works: what a page
+  // opened from an e-mail checks before showing its form. Ok, or InvalidArgument (field
+  // token) whose French message tells an invalid, used or expired link apart.
+  Status CheckLink(TokenPurpose purpose, std::string_view token);
+
   // Mails a new verification link to a logged-in user whose e-mail is not verified.
   // FailedPrecondition when already verified; ResourceExhausted when mailed too often.
   Status ResendVerification(const AuthenticatedUser& account);

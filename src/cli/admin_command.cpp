@@ -1,4 +1,4 @@
-// `vivrovert admin create-operator` and `vivrovert admin list-users`: account
+// `vivrovert admin create-operator`, `admin seed-demo` and `admin list-users`: account
 // administration from the command line (accounts/).
 //
 // create-operator reads the password from the environment variable
@@ -14,6 +14,7 @@
 #include <string>
 
 #include "accounts/account_service.hpp"
+#include "accounts/demo_accounts.hpp"
 #include "accounts/outbox_account_mailer.hpp"
 #include "cli/commands.hpp"
 #include "common/env.hpp"
@@ -26,6 +27,7 @@ namespace vivrovert::cli {
 namespace {
 
 constexpr const char* kPasswordVariable = "VIVROVERT_ADMIN_PASSWORD";
+constexpr const char* kDemoPasswordVariable = "VIVROVERT_DEMO_PASSWORD";
 
 // The database of `config`, refused unless fully migrated: the account tables must exist.
 Result<std::unique_ptr<storage::Database>> OpenMigrated(const Config& config) {
@@ -92,6 +94,24 @@ void RegisterAdminCommand(CLI::App& app, std::vector<Command>& commands) {
     auto created = service.CreateOperator(*email, *password, *name);
     if (!created.ok()) return Fail(created.status());
     std::cout << "created operator #" << created->id << " " << created->email << "\n";
+    return 0;
+  }});
+
+  CLI::App* seed = admin->add_subcommand(
+      "seed-demo", std::string("Create the demo accounts of `make run` (idempotent); password from ") +
+                       kDemoPasswordVariable + " or the documented default");
+  commands.push_back({seed, [](const Config& config) {
+    auto database = OpenMigrated(config);
+    if (!database.ok()) return Fail(database.status());
+    const char* from_env = std::getenv(kDemoPasswordVariable);
+    const std::string password = from_env && *from_env ? from_env : accounts::kDefaultDemoPassword;
+    accounts::PasswordHasher hasher;
+    auto seeded = accounts::SeedDemoAccounts(**database, hasher, SystemClock::Instance(), password);
+    if (!seeded.ok()) return Fail(seeded.status());
+    for (const accounts::DemoAccount& account : *seeded) {
+      std::cout << (account.created ? "created " : "kept    ") << accounts::RoleName(account.user.role) << "\t"
+                << account.user.email << "\tpassword: " << password << "\n";
+    }
     return 0;
   }});
 

@@ -1,13 +1,23 @@
 #include <pthread.h>
 
+#include <chrono>
 #include <csignal>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <memory>
 
+#include "accounts/account_routes.hpp"
+#include "api/rate_limiter.hpp"
+#include "api/search_api.hpp"
+#include "accounts/account_service.hpp"
+#include "accounts/outbox_account_mailer.hpp"
+#include "accounts/session_authenticator.hpp"
 #include "cli/commands.hpp"
 #include "common/env.hpp"
+#include "mail/sender.hpp"
+#include "mail/smtp_transport.hpp"
+#include "mail/templates.hpp"
 #include "storage/database.hpp"
 #include "storage/migrations.hpp"
 #include "web/app.hpp"
@@ -17,6 +27,10 @@
 namespace vivrovert::cli {
 
 namespace {
+
+// Between two looks at the outbox when nobody nudges the mail worker (account pages
+// nudge it as soon as they queue a mail; retries come due on their own).
+constexpr std::chrono::seconds kMailPollInterval{30};
 
 struct ServeFlags {
   bool no_migrate = false;
@@ -56,15 +70,40 @@ int Serve(const Config& config, const ServeFlags& flags) {
   }
   auto static_files = web::StaticFiles::Load(dist, *assets);
   if (!static_files.ok()) return Fail(static_files.status());
+  auto mail_templates = mail::MailTemplates::Load(config.resource_dir);
+  if (!mail_templates.ok()) return Fail(mail_templates.status());
+
+  // Mail queued by the pages leaves through SMTP from a background thread.
+  mail::PocoSmtpTransport transport(config.smtp);
+  mail::MailSender sender(**database, transport, SystemClock::Instance());
+  mail::MailWorker mail_worker(sender, kMailPollInterval);
+
+  accounts::PasswordHasher hasher;
+  accounts::OutboxAccountMailer account_mailer(*mail_templates);
+  accounts::AccountService account_service(**database, hasher, account_mailer, SystemClock::Instance(),
+                                           SecureRandom::Instance(), config.public_base_url);
+  const accounts::SessionCookies session_cookies{accounts::SessionCookieName(config.IsHttps()), config.IsHttps()};
 
   web::AppOptions options;
   options.public_base_url = config.public_base_url;
   options.secret_key = *secret_key;
+  options.session_cookie_name = session_cookies.name;
   options.access_log = flags.no_access_log ? nullptr : &std::cout;
   options.error_log = &std::cerr;
   auto app = std::make_unique<web::App>(std::move(options), std::move(*templates), std::move(*assets),
                                         std::move(*static_files), SystemClock::Instance(), SecureRandom::Instance());
   web::RegisterShellRoutes(*app, **database);
+  app->SetAuthenticator(std::make_shared<accounts::SessionAuthenticator>(account_service, session_cookies.name));
+  accounts::RegisterAccountRoutes(*app, account_service, {session_cookies, [&mail_worker] { mail_worker.Nudge(); }});
+
+  // The grid is read once; without it the site still serves, and the API says why.
+  api::SearchBackend search_backend = api::SearchBackend::Load(config.grid_file);
+  if (!search_backend.engine) {
+    std::cerr << "vivrovert: warning: " << search_backend.load_status.message() << "\n";
+  }
+  api::SharedRateLimiter rate_limiter(**database, SystemClock::Instance(),
+                                      {config.api_rate_limit, config.api_rate_window_seconds});
+  api::RegisterSearchApi(*app, search_backend, rate_limiter);
 
   web::ServerOptions server_options;
   server_options.host = config.listen_host;
@@ -72,6 +111,7 @@ int Serve(const Config& config, const ServeFlags& flags) {
   server_options.threads = config.http_threads;
   server_options.max_body_bytes = config.max_body_bytes;
   web::HttpServer server(*app, server_options);
+  mail_worker.Start();
   if (Status started = server.Start(); !started.ok()) return Fail(started);
   std::cout << "listening on http://" << config.listen_host << ":" << server.port() << " ("
             << config.public_base_url << ", database " << (*database)->url().Redacted() << ")" << std::endl;
@@ -80,6 +120,7 @@ int Serve(const Config& config, const ServeFlags& flags) {
   sigwait(&stop_signals, &received);
   std::cout << "stopping on " << strsignal(received) << std::endl;
   server.Stop();
+  mail_worker.Stop();
   return 0;
 }
 

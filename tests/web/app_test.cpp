@@ -196,7 +196,7 @@ TEST_F(AppTest, FaultsAreLoggedNotShown) {
 TEST_F(AppTest, SignedInPeopleAreNamedAndEscaped) {
   app_->SetAuthenticator(std::make_shared<FixedAuthenticator>());
   Response page = app_->Handle(MustParse("GET", "/", {{"Cookie", "vv_session=alice"}}));
-  EXPECT_NE(page.body().find("<li>Alice &lt;3</li>"), std::string::npos);
+  EXPECT_NE(page.body().find("<a href=\"/compte\">Alice &lt;3</a>"), std::string::npos);
   EXPECT_NE(page.body().find("Se déconnecter"), std::string::npos);
   EXPECT_EQ(page.body().find("Se connecter"), std::string::npos);
   EXPECT_EQ(app_->Handle(MustParse("GET", "/moi", {{"Cookie", "vv_session=alice"}})).body(), "utilisateur 7");

@@ -1,0 +1,39 @@
+// The accounts of the local demonstration (`make run`, `vivrovert admin seed-demo`): one
+// verified exodeur and one operator, with a password everyone running the demo knows.
+// Never for a real deployment: the default password is written in the README.
+//
+// Thread safety: a plain function over the database.
+// Errors: InvalidArgument (field password) when `password` breaks the password rules;
+// database faults throw storage::StorageError.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "accounts/password_hasher.hpp"
+#include "accounts/user_store.hpp"
+#include "common/env.hpp"
+#include "common/status.hpp"
+#include "storage/database.hpp"
+
+namespace vivrovert::accounts {
+
+inline constexpr const char* kDemoUserEmail = "demo@vivrovert.localhost";
+inline constexpr const char* kDemoOperatorEmail = "operateur@vivrovert.localhost";
+// Used when VIVROVERT_DEMO_PASSWORD is not set (the command line reads it).
+inline constexpr const char* kDefaultDemoPassword = "demo-vivrovert";
+
+struct DemoAccount {
+  User user;
+  bool created = false;  // false: it existed already
+};
+
+// Makes sure both demo accounts exist, have verified e-mails and accept `password`:
+// missing ones are created, existing ones get `password` back when it no longer matches
+// (so the password the command prints always works). Idempotent. Returns the exodeur,
+// then the operator.
+Result<std::vector<DemoAccount>> SeedDemoAccounts(storage::Database& database, PasswordHasher& hasher,
+                                                  const Clock& clock, std::string_view password);
+
+}  // namespace vivrovert::accounts
