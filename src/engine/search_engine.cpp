@@ -30,11 +30,23 @@ std::pair<uint32_t, uint32_t> CodeRangeFor(const CriterionSpec& spec, std::optio
   return {lo, hi};
 }
 
+// A preferred constraint in code space: inside [lo, hi] scores 1; outside, the distance
+// to [lo_real, hi_real] (the bounds in fractional codes) times step / spread is taken off.
+struct PreferredTerm {
+  size_t criterion;
+  uint32_t lo, hi, missing;
+  double lo_real, hi_real;
+  double step_over_spread;
+  double weight;
+};
+
 struct SearchEngine::Plan {
   const LevelIndex* index = nullptr;
   const SearchRequest* request = nullptr;
   std::vector<CodeRange> required;
   std::vector<size_t> preferred;  // constraint indices
+  std::vector<PreferredTerm> terms;
+  double weight_sum = 0;
   bool empty = false;             // a required range admits no value
   std::vector<uint8_t> territory;          // per tile, when the request has a territory
   std::vector<uint32_t> territory_blocks;  // territory tiles per block
@@ -86,6 +98,11 @@ SearchEngine::SearchEngine(const GridFile& grid) : grid_(grid) {
       auto [first, last] = view->communes(tile_idx);
       for (auto share = first; share != last; ++share) index.commune_tiles[cursor[share->commune]++] = tile_idx;
     }
+    index.keys.resize(tiles);
+    for (size_t tile_idx = 0; tile_idx < tiles; ++tile_idx) {
+      const TileId id = view->tile(tile_idx);
+      index.keys[tile_idx] = (static_cast<uint64_t>(static_cast<uint32_t>(id.north)) << 32) | static_cast<uint32_t>(id.east);
+    }
     levels_[static_cast<size_t>(level_idx)] = std::move(index);
   }
 }
@@ -105,6 +122,16 @@ SearchEngine::Plan SearchEngine::MakePlan(const SearchRequest& request) const {
     const Constraint& constraint = request.constraints[constraint_idx];
     if (constraint.importance == Importance::kPreferred) {
       plan.preferred.push_back(constraint_idx);
+      const CriterionSpec& spec = criteria[constraint.criterion];
+      auto [lo, hi] = CodeRangeFor(spec, constraint.min, constraint.max);
+      const auto& range = plan.index->ranges[constraint.criterion];
+      const double spread = range && range->second > range->first ? range->second - range->first : 1.0;
+      constexpr double kInfinity = std::numeric_limits<double>::infinity();
+      plan.terms.push_back({constraint.criterion, lo, hi, spec.MissingCode(),
+                            constraint.min ? (*constraint.min - spec.offset) / spec.step : -kInfinity,
+                            constraint.max ? (*constraint.max - spec.offset) / spec.step : kInfinity,
+                            spec.step / spread, static_cast<double>(constraint.weight)});
+      plan.weight_sum += constraint.weight;
       continue;
     }
     auto [lo, hi] = CodeRangeFor(criteria[constraint.criterion], constraint.min, constraint.max);
@@ -201,91 +228,144 @@ std::vector<uint32_t> SearchEngine::GreenTiles(const SearchRequest& request) con
   return green;
 }
 
-double SearchEngine::Score(const Plan& plan, uint32_t tile) const {
-  if (plan.preferred.empty()) return 1.0;
-  const LevelView& view = *plan.index->view;
-  double weighted = 0, weights = 0;
-  for (size_t constraint_idx : plan.preferred) {
-    const Constraint& constraint = plan.request->constraints[constraint_idx];
-    weights += constraint.weight;
-    std::optional<double> value = view.Value(constraint.criterion, tile);
-    if (!value) continue;
-    double outside = 0;
-    if (constraint.min && *value < *constraint.min) outside = *constraint.min - *value;
-    if (constraint.max && *value > *constraint.max) outside = *value - *constraint.max;
-    double s = 1.0;
-    if (outside > 0) {
-      const auto& range = plan.index->ranges[constraint.criterion];
-      const double spread = range && range->second > range->first ? range->second - range->first : 1.0;
-      s = std::max(0.0, 1.0 - outside / spread);
-    }
-    weighted += constraint.weight * s;
+namespace {
+
+template <typename Code>
+void AccumulateTerm(const Code* codes, size_t length, const PreferredTerm& term, double* scores) {
+  const bool has_range = term.lo <= term.hi;
+  const Code lo = static_cast<Code>(term.lo);
+  const Code span = static_cast<Code>(term.hi - term.lo);
+  for (size_t offset = 0; offset < length; ++offset) {
+    const Code code = codes[offset];
+    const double value = code;
+    const double outside = std::max(std::max(term.lo_real - value, value - term.hi_real), 0.0);
+    const bool inside = has_range && static_cast<Code>(code - lo) <= span;
+    double s = inside ? 1.0 : std::max(0.0, 1.0 - outside * term.step_over_spread);
+    s = code == static_cast<Code>(term.missing) ? 0.0 : s;
+    scores[offset] += term.weight * s;
   }
-  return weighted / weights;
+}
+
+struct Candidate {
+  double score;
+  uint64_t key;
+  uint32_t tile;
+};
+
+// Better first: higher score, then lower tile id.
+inline bool Better(const Candidate& a, const Candidate& b) {
+  return a.score != b.score ? a.score > b.score : a.key < b.key;
+}
+
+}  // namespace
+
+void SearchEngine::ScoreBlock(const Plan& plan, size_t start, size_t length, double* scores) const {
+  if (plan.terms.empty()) {
+    std::fill(scores, scores + length, 1.0);
+    return;
+  }
+  std::fill(scores, scores + length, 0.0);
+  const LevelView& view = *plan.index->view;
+  const auto& criteria = grid_.catalogue().criteria();
+  for (const PreferredTerm& term : plan.terms) {
+    const void* column = view.column(term.criterion);
+    if (criteria[term.criterion].width == 2) {
+      AccumulateTerm(static_cast<const uint16_t*>(column) + start, length, term, scores);
+    } else {
+      AccumulateTerm(static_cast<const uint32_t*>(column) + start, length, term, scores);
+    }
+  }
+  const double inverse = 1.0 / plan.weight_sum;
+  for (size_t offset = 0; offset < length; ++offset) scores[offset] *= inverse;
+}
+
+double SearchEngine::Score(const Plan& plan, uint32_t tile) const {
+  double score = 0;
+  ScoreBlock(plan, tile, 1, &score);
+  return score;
+}
+
+std::vector<RankedTile> SearchEngine::Rank(const Plan& plan, size_t k, uint64_t* green_count,
+                                           std::vector<uint32_t>* commune_counts) const {
+  const LevelIndex& index = *plan.index;
+  const LevelView& view = *index.view;
+  std::vector<Candidate> heap;  // the k best so far, worst at the front
+  heap.reserve(k + 1);
+  uint64_t green = 0;
+  alignas(64) double scores[kBlockSize];
+  ForEachGreen(plan, [&](size_t start, size_t length, const uint8_t* mask) {
+    if (k > 0) ScoreBlock(plan, start, length, scores);
+    for (size_t offset = 0; offset < length; ++offset) {
+      if (mask != nullptr && !mask[offset]) continue;
+      ++green;
+      const auto tile = static_cast<uint32_t>(start + offset);
+      if (commune_counts != nullptr) {
+        auto [first, last] = view.communes(tile);
+        for (auto share = first; share != last; ++share) (*commune_counts)[share->commune]++;
+      }
+      if (k == 0) continue;
+      const Candidate candidate{scores[offset], index.keys[tile], tile};
+      if (heap.size() < k) {
+        heap.push_back(candidate);
+        std::push_heap(heap.begin(), heap.end(), Better);
+      } else if (Better(candidate, heap.front())) {
+        std::pop_heap(heap.begin(), heap.end(), Better);
+        heap.back() = candidate;
+        std::push_heap(heap.begin(), heap.end(), Better);
+      }
+    }
+  });
+  std::sort(heap.begin(), heap.end(), Better);
+  std::vector<RankedTile> ranked;
+  ranked.reserve(heap.size());
+  for (const Candidate& candidate : heap) ranked.push_back({candidate.tile, candidate.score});
+  if (green_count != nullptr) *green_count = green;
+  return ranked;
 }
 
 std::vector<RankedTile> SearchEngine::TopTiles(const SearchRequest& request, size_t k) const {
-  Plan plan = MakePlan(request);
-  const LevelView& view = *plan.index->view;
-  std::vector<RankedTile> ranked;
-  ForEachGreen(plan, [&](size_t start, size_t length, const uint8_t* mask) {
-    for (size_t offset = 0; offset < length; ++offset) {
-      if (mask != nullptr && !mask[offset]) continue;
-      const auto tile = static_cast<uint32_t>(start + offset);
-      ranked.push_back({tile, Score(plan, tile)});
-    }
-  });
-  auto better = [&view](const RankedTile& a, const RankedTile& b) {
-    if (a.score != b.score) return a.score > b.score;
-    const TileId ta = view.tile(a.tile), tb = view.tile(b.tile);
-    return ta.north != tb.north ? ta.north < tb.north : ta.east < tb.east;
-  };
-  k = std::min(k, ranked.size());
-  std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(k), ranked.end(), better);
-  ranked.resize(k);
-  return ranked;
+  return Rank(MakePlan(request), k, nullptr, nullptr);
 }
 
 SearchResult SearchEngine::Search(const SearchRequest& request, bool with_relax) const {
   Plan plan = MakePlan(request);
-  const LevelView& view = *plan.index->view;
   SearchResult result;
-  std::vector<RankedTile> ranked;
   std::vector<uint32_t> commune_counts(grid_.communes().size(), 0);
-  ForEachGreen(plan, [&](size_t start, size_t length, const uint8_t* mask) {
-    for (size_t offset = 0; offset < length; ++offset) {
-      if (mask != nullptr && !mask[offset]) continue;
-      const auto tile = static_cast<uint32_t>(start + offset);
-      ranked.push_back({tile, Score(plan, tile)});
-      auto [first, last] = view.communes(tile);
-      for (auto share = first; share != last; ++share) commune_counts[share->commune]++;
-    }
-  });
-  result.green_count = ranked.size();
-  auto better = [&view](const RankedTile& a, const RankedTile& b) {
-    if (a.score != b.score) return a.score > b.score;
-    const TileId ta = view.tile(a.tile), tb = view.tile(b.tile);
-    return ta.north != tb.north ? ta.north < tb.north : ta.east < tb.east;
-  };
-  const size_t end = std::min(ranked.size(), request.offset + request.limit);
-  if (request.offset < end) {
-    std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(end), ranked.end(), better);
-    result.tiles.assign(ranked.begin() + static_cast<std::ptrdiff_t>(request.offset),
-                        ranked.begin() + static_cast<std::ptrdiff_t>(end));
+  std::vector<RankedTile> ranked = Rank(plan, request.offset + request.limit, &result.green_count, &commune_counts);
+  if (request.offset < ranked.size()) {
+    result.tiles.assign(ranked.begin() + static_cast<std::ptrdiff_t>(request.offset), ranked.end());
   }
   for (uint32_t commune = 0; commune < commune_counts.size(); ++commune) {
     if (commune_counts[commune] > 0) result.communes.push_back({commune, commune_counts[commune]});
   }
-  const auto& communes = grid_.communes();
-  std::sort(result.communes.begin(), result.communes.end(), [&communes](const CommuneCount& a, const CommuneCount& b) {
-    return a.green_tiles != b.green_tiles ? a.green_tiles > b.green_tiles : communes[a.commune].code < communes[b.commune].code;
-  });
+  // The commune table is in code order, so the index breaks ties like the code would.
+  const size_t listed = std::min(result.communes.size(), kRankedCommunes);
+  std::partial_sort(result.communes.begin(), result.communes.begin() + static_cast<std::ptrdiff_t>(listed),
+                    result.communes.end(), [](const CommuneCount& a, const CommuneCount& b) {
+                      return a.green_tiles != b.green_tiles ? a.green_tiles > b.green_tiles : a.commune < b.commune;
+                    });
   if (with_relax) result.relax = Relax(plan, result.green_count);
   return result;
 }
 
+namespace {
+
+// fails[i] += 1 for each tile outside [lo, hi] (missing included).
+template <typename Code>
+void CountFailures(const Code* codes, size_t length, uint32_t lo, uint32_t hi, uint8_t* fails) {
+  const Code low = static_cast<Code>(lo);
+  const Code span = static_cast<Code>(hi - lo);
+  const uint8_t always = lo > hi ? 1 : 0;
+  for (size_t offset = 0; offset < length; ++offset) {
+    fails[offset] += static_cast<uint8_t>((static_cast<Code>(codes[offset] - low) > span) | always);
+  }
+}
+
+}  // namespace
+
 std::vector<RelaxHint> SearchEngine::Relax(const Plan& plan, uint64_t green_count) const {
-  const LevelView& view = *plan.index->view;
+  const LevelIndex& index = *plan.index;
+  const LevelView& view = *index.view;
   const auto& criteria = grid_.catalogue().criteria();
   const size_t required = plan.required.size();
   // For each required constraint, the tiles failing only it: their code (missing ones
@@ -293,25 +373,42 @@ std::vector<RelaxHint> SearchEngine::Relax(const Plan& plan, uint64_t green_coun
   std::vector<std::vector<uint32_t>> lone_failures(required);
   std::vector<uint64_t> missing_failures(required, 0);
   const size_t tiles = view.tile_count();
-  for (uint32_t tile = 0; tile < tiles; ++tile) {
-    if (!plan.territory.empty() && !plan.territory[tile]) continue;
-    size_t failed = required;
-    int failures = 0;
-    uint32_t failed_code = 0;
-    for (size_t range_idx = 0; range_idx < required && failures < 2; ++range_idx) {
-      const CodeRange& range = plan.required[range_idx];
-      const uint32_t code = view.Code(range.criterion, tile);
-      if (code < range.lo || code > range.hi || range.lo > range.hi) {
-        ++failures;
-        failed = range_idx;
-        failed_code = code;
+  alignas(64) uint8_t fails[kBlockSize];
+  for (size_t block = 0; block < index.block_count; ++block) {
+    if (!plan.territory.empty() && plan.territory_blocks[block] == 0) continue;
+    const size_t start = block * kBlockSize;
+    const size_t length = std::min(kBlockSize, tiles - start);
+    // Two constraints failing the whole block: no tile of it fails only one.
+    int whole_failures = 0;
+    for (const CodeRange& range : plan.required) {
+      const ZoneMap& zone = index.zones[range.criterion][block];
+      whole_failures += range.lo > range.hi || zone.missing == length || zone.max_code < range.lo || zone.min_code > range.hi;
+    }
+    if (whole_failures >= 2) continue;
+    std::fill(fails, fails + length, uint8_t{0});
+    for (const CodeRange& range : plan.required) {
+      const void* column = view.column(range.criterion);
+      if (criteria[range.criterion].width == 2) {
+        CountFailures(static_cast<const uint16_t*>(column) + start, length, range.lo, range.hi, fails);
+      } else {
+        CountFailures(static_cast<const uint32_t*>(column) + start, length, range.lo, range.hi, fails);
       }
     }
-    if (failures != 1) continue;
-    if (failed_code == criteria[plan.required[failed].criterion].MissingCode()) {
-      missing_failures[failed]++;
-    } else {
-      lone_failures[failed].push_back(failed_code);
+    for (size_t offset = 0; offset < length; ++offset) {
+      if (fails[offset] != 1) continue;
+      const auto tile = static_cast<uint32_t>(start + offset);
+      if (!plan.territory.empty() && !plan.territory[tile]) continue;
+      for (size_t range_idx = 0; range_idx < required; ++range_idx) {
+        const CodeRange& range = plan.required[range_idx];
+        const uint32_t code = view.Code(range.criterion, tile);
+        if (range.lo <= range.hi && code >= range.lo && code <= range.hi) continue;
+        if (code == criteria[range.criterion].MissingCode()) {
+          missing_failures[range_idx]++;
+        } else {
+          lone_failures[range_idx].push_back(code);
+        }
+        break;
+      }
     }
   }
 
@@ -334,19 +431,20 @@ std::vector<RelaxHint> SearchEngine::Relax(const Plan& plan, uint64_t green_coun
       hints.push_back(hint);
       continue;
     }
-    // Distance of each candidate outside the bounds, in codes (exact), and its side.
+    // Distance of each candidate outside the bounds, in codes (exact).
     auto outside = [&range](uint32_t code) -> uint64_t {
       return code < range.lo ? uint64_t{range.lo} - code : uint64_t{code} - range.hi;
     };
-    std::sort(candidates.begin(), candidates.end(),
-              [&](uint32_t a, uint32_t b) { return outside(a) != outside(b) ? outside(a) < outside(b) : a < b; });
     const uint64_t wanted = std::max<uint64_t>(green_count, 1);
     const size_t pick = static_cast<size_t>(std::min<uint64_t>(wanted, candidates.size())) - 1;
+    std::nth_element(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(pick), candidates.end(),
+                     [&](uint32_t a, uint32_t b) { return outside(a) != outside(b) ? outside(a) < outside(b) : a < b; });
     const uint64_t widen = outside(candidates[pick]);
     // Widen by the same number of steps on each bound the constraint has; a one-sided
-    // constraint only moves its bound. Empty ranges (lo > hi) widen from their bound.
-    uint64_t new_lo = constraint.min ? (range.lo > widen ? range.lo - widen : 0) : 0;
-    uint64_t new_hi = constraint.max ? std::min<uint64_t>(uint64_t{range.hi} + widen, spec.MaxCode()) : spec.MaxCode();
+    // constraint only moves its bound.
+    const uint64_t new_lo = constraint.min ? (range.lo > widen ? range.lo - widen : 0) : 0;
+    const uint64_t new_hi =
+        constraint.max ? std::min<uint64_t>(uint64_t{range.hi} + widen, spec.MaxCode()) : spec.MaxCode();
     if (constraint.min) hint.min = spec.Decode(static_cast<uint32_t>(new_lo));
     if (constraint.max) hint.max = spec.Decode(static_cast<uint32_t>(new_hi));
     uint64_t admitted = 0;

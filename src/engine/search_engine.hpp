@@ -32,6 +32,8 @@
 namespace vivrovert::engine {
 
 inline constexpr size_t kBlockSize = 2048;
+// SearchResult::communes is ranked for its first kRankedCommunes entries only.
+inline constexpr size_t kRankedCommunes = 200;
 
 struct RankedTile {
   uint32_t tile = 0;  // index in the level
@@ -56,7 +58,9 @@ struct RelaxHint {
 struct SearchResult {
   uint64_t green_count = 0;
   std::vector<RankedTile> tiles;         // the requested page, ranked
-  std::vector<CommuneCount> communes;    // most green tiles first, then commune code
+  // Every commune covering a green tile; the first kRankedCommunes (or all, if fewer)
+  // are ranked: most green tiles first, then commune code.
+  std::vector<CommuneCount> communes;
   std::vector<RelaxHint> relax;          // one per required constraint
 };
 
@@ -109,6 +113,7 @@ class SearchEngine {
     std::vector<std::optional<std::pair<double, double>>> ranges;  // [criterion]
     std::vector<uint32_t> commune_tile_offsets;  // communes + 1
     std::vector<uint32_t> commune_tiles;         // tiles of each commune, ascending
+    std::vector<uint64_t> keys;                  // north << 32 | east: the tile-id order
   };
   struct CodeRange {
     size_t criterion;
@@ -121,6 +126,13 @@ class SearchEngine {
   template <typename Sink>
   void ForEachGreen(const Plan& plan, Sink&& sink) const;
   double Score(const Plan& plan, uint32_t tile) const;
+  // Scores of the tiles [start, start + length) into `scores` (one pass per preferred
+  // constraint over the block's columns).
+  void ScoreBlock(const Plan& plan, size_t start, size_t length, double* scores) const;
+  // The best `k` green tiles (score descending, tile id ascending), and optionally every
+  // green tile's communes counted into `commune_counts`.
+  std::vector<RankedTile> Rank(const Plan& plan, size_t k, uint64_t* green_count,
+                               std::vector<uint32_t>* commune_counts) const;
   std::vector<RelaxHint> Relax(const Plan& plan, uint64_t green_count) const;
 
   const GridFile& grid_;

@@ -19,6 +19,7 @@ json SearchResultToJson(const SearchEngine& engine, const SearchRequest& request
     tiles.push_back({{"id", view.tile(ranked.tile).ToString()}, {"score", ranked.score}});
   }
   json communes = json::array();
+  max_communes = std::min(max_communes, kRankedCommunes);
   for (size_t index = 0; index < result.communes.size() && index < max_communes; ++index) {
     const CommuneRef& commune = grid.communes()[result.communes[index].commune];
     communes.push_back({{"code", commune.code},

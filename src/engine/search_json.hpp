@@ -10,9 +10,9 @@ namespace vivrovert::engine {
 
 // {"level", "green_count", "communes_count", "page": {offset, limit}, "tiles": [{id, score}],
 //  "communes": [{code, name, departement, green_tiles}], "relax": [...]}
-// `max_communes` bounds the communes listed (communes_count is always the full count).
+// `max_communes` (≤ kRankedCommunes) bounds the communes listed; communes_count is the full count.
 nlohmann::json SearchResultToJson(const SearchEngine& engine, const SearchRequest& request,
-                                  const SearchResult& result, size_t max_communes = 200);
+                                  const SearchResult& result, size_t max_communes = kRankedCommunes);
 
 // {"tile", "level", "green", "in_territory", "score", "checks": [...]}
 nlohmann::json ExplanationToJson(const SearchEngine& engine, const SearchRequest& request, uint32_t tile,

@@ -53,6 +53,7 @@ struct BruteForce {
     return green;
   }
   double Spread(size_t criterion) const {
+    if (auto cached = spreads.find(criterion); cached != spreads.end()) return cached->second;
     double lo = INFINITY, hi = -INFINITY;
     for (uint32_t tile = 0; tile < view().tile_count(); ++tile) {
       if (auto value = view().Value(criterion, tile)) {
@@ -60,8 +61,9 @@ struct BruteForce {
         hi = std::max(hi, *value);
       }
     }
-    return hi > lo ? hi - lo : 1.0;
+    return spreads[criterion] = hi > lo ? hi - lo : 1.0;
   }
+  mutable std::map<size_t, double> spreads;
   double Score(uint32_t tile) const {
     double weighted = 0, weights = 0;
     for (const Constraint& c : request.constraints) {
@@ -113,7 +115,7 @@ TEST(SearchEngineTest, MatchesBruteForceOnRandomGridsAndRequests) {
   std::mt19937 random(7);
   for (int round = 0; round < 150; ++round) {
     SearchRequest request = RandomRequest(file.grid(), random);
-    BruteForce brute{file.grid(), request};
+    BruteForce brute{file.grid(), request, {}};
     std::vector<uint32_t> expected = brute.GreenTiles();
     ASSERT_EQ(engine.GreenTiles(request), expected) << "round " << round;
     ASSERT_EQ(engine.Count(request), expected.size()) << "round " << round;
@@ -142,6 +144,12 @@ TEST(SearchEngineTest, MatchesBruteForceOnRandomGridsAndRequests) {
     }
     ASSERT_EQ(result.communes.size(), commune_counts.size());
     for (const CommuneCount& count : result.communes) EXPECT_EQ(count.green_tiles, commune_counts[count.commune]);
+    std::vector<std::pair<int64_t, uint32_t>> commune_ranking;  // (−count, commune)
+    for (const auto& [commune, count] : commune_counts) commune_ranking.emplace_back(-int64_t{count}, commune);
+    std::sort(commune_ranking.begin(), commune_ranking.end());
+    for (size_t rank = 0; rank < std::min(kRankedCommunes, commune_ranking.size()); ++rank) {
+      EXPECT_EQ(result.communes[rank].commune, commune_ranking[rank].second) << "round " << round;
+    }
 
     // Relaxation hints, one per required constraint.
     size_t hint_idx = 0;
@@ -158,7 +166,7 @@ TEST(SearchEngineTest, MatchesBruteForceOnRandomGridsAndRequests) {
       SearchRequest relaxed = request;
       relaxed.constraints[constraint_idx].min = hint.min;
       relaxed.constraints[constraint_idx].max = hint.max;
-      const uint64_t relaxed_count = BruteForce{file.grid(), relaxed}.GreenTiles().size();
+      const uint64_t relaxed_count = BruteForce{file.grid(), relaxed, {}}.GreenTiles().size();
       EXPECT_EQ(relaxed_count, hint.green_with_suggestion) << "round " << round;
       EXPECT_EQ(hint.doubles, relaxed_count >= std::max<uint64_t>(2 * expected.size(), 1)) << "round " << round;
     }
@@ -298,7 +306,9 @@ TEST(CodeRangeTest, FindsExactlyTheCodesInsideTheBounds) {
   for (double bound : {-100.0, -4.96, 0.0, 0.005, 10.0, 555.33}) {
     auto [lo, hi] = CodeRangeFor(spec, bound, std::nullopt);
     EXPECT_GE(spec.Decode(lo), bound);
-    if (lo > 0) EXPECT_LT(spec.Decode(lo - 1), bound);
+    if (lo > 0) {
+      EXPECT_LT(spec.Decode(lo - 1), bound);
+    }
     auto [lo2, hi2] = CodeRangeFor(spec, std::nullopt, bound);
     EXPECT_LE(spec.Decode(hi2), bound);
     EXPECT_GT(spec.Decode(hi2 + 1), bound);
