@@ -48,8 +48,24 @@ test-asan: deps frontend
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --test-dir $(ASAN_DIR) --output-on-failure -j $(JOBS) -LE 'postgresql|browser'
 
-bench: build
-	@echo "benchmarks: see docs/PERFORMANCE.md"
+# The search benchmark, engine against DuckDB (bench/README.md); never part of `make test`.
+# Generates the SYNTHETIC grid and the queries into $(BENCH_DIR) when missing, then runs
+# bench/compare.sh on them and on the real national grid.
+BENCH_DIR ?= var/bench
+BENCH_REAL_GRID ?= $(BENCH_DIR)/france.grid
+BENCH_GRID_SEED ?= 1789
+BENCH_QUERY_SEED ?= 1792
+BENCH_QUERIES ?= 100
+BENCH_RUNS ?= 5
+
+bench/duckdb/node_modules/.installed: bench/duckdb/package-lock.json
+	cd bench/duckdb && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+bench: build bench/duckdb/node_modules/.installed
+	BUILD_DIR=$(BUILD_DIR) BENCH_DIR=$(BENCH_DIR) BENCH_REAL_GRID=$(BENCH_REAL_GRID) \
+	  BENCH_GRID_SEED=$(BENCH_GRID_SEED) BENCH_QUERY_SEED=$(BENCH_QUERY_SEED) \
+	  BENCH_QUERIES=$(BENCH_QUERIES) BENCH_RUNS=$(BENCH_RUNS) bench/run_all.sh
 
 clean:
 	rm -rf $(BUILD_DIR) $(ASAN_DIR) frontend/dist
