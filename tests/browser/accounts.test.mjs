@@ -1,0 +1,244 @@
+// Accounts in a real browser, with mail through a real SMTP server: Debian's Chromium
+// (playwright-core) against `vivrovert serve` on a fresh SQLite database, whose mail
+// worker delivers to the aiosmtpd of scripts/with-test-services.sh. A person signs up,
+// opens the verification link from the mail the SMTP server received, logs in and out,
+// resets the password through the mailed link, logs in with the new one, and the old one
+// no longer works.
+//
+// Needs: VIVROVERT_BIN, VIVROVERT_RESOURCE_DIR (set by ctest, see CMakeLists.txt), and
+// VIVROVERT_TEST_SMTP_PORT, VIVROVERT_TEST_MAILDIR (set by scripts/with-test-services.sh).
+// Screenshots go to the system's temporary folder (vivrovert-account-*.png).
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+import { chromium } from 'playwright-core';
+
+const binary = process.env.VIVROVERT_BIN;
+const resourceDir = process.env.VIVROVERT_RESOURCE_DIR;
+const smtpPort = process.env.VIVROVERT_TEST_SMTP_PORT;
+const maildir = process.env.VIVROVERT_TEST_MAILDIR;
+assert.ok(binary && resourceDir, 'VIVROVERT_BIN and VIVROVERT_RESOURCE_DIR must be set (ctest sets them)');
+assert.ok(smtpPort && maildir,
+  'VIVROVERT_TEST_SMTP_PORT and VIVROVERT_TEST_MAILDIR must be set: run through scripts/with-test-services.sh');
+
+// Python's own e-mail parser decodes what the SMTP server received (shared with the mail tests).
+const maildirDump = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'mail', 'maildir_dump.py');
+// How long a mail may take to arrive before the test gives up (a deadline, not a measure).
+const mailDeadlineMs = 60_000;
+
+const password = 'potager-et-poulailler';
+const newPassword = 'ruches-et-vergers-2026';
+// Unique per run: the Maildir is shared with the other tests.
+const email = `camille-${randomBytes(6).toString('hex')}@example.test`;
+
+let workDir;
+let server;
+let serverOutput = '';
+let baseUrl;
+let context;
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+// Resolves once the server prints its "listening on" line; rejects if it exits first.
+function startServer(port) {
+  server = spawn(binary, ['serve', '--no-access-log'], {
+    env: {
+      ...process.env,
+      VIVROVERT_DATABASE_URL: `sqlite:${path.join(workDir, 'vivrovert.db')}`,
+      VIVROVERT_PATHS_VAR_DIR: path.join(workDir, 'var'),
+      VIVROVERT_PATHS_RESOURCE_DIR: resourceDir,
+      VIVROVERT_HTTP_HOST: '127.0.0.1',
+      VIVROVERT_HTTP_PORT: String(port),
+      VIVROVERT_HTTP_THREADS: '4',
+      VIVROVERT_HTTP_PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+      VIVROVERT_SMTP_HOST: '127.0.0.1',
+      VIVROVERT_SMTP_PORT: smtpPort,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    server.stdout.on('data', (chunk) => {
+      serverOutput += chunk;
+      if (serverOutput.includes('listening on')) resolve();
+    });
+    server.stderr.on('data', (chunk) => { serverOutput += chunk; });
+    server.once('exit', (code) => reject(new Error(`vivrovert serve exited with ${code}:\n${serverOutput}`)));
+  });
+}
+
+// The mail whose subject starts with `subject` sent to `email`, as the SMTP server
+// received it, once it has arrived.
+async function waitForMail(subject) {
+  const deadline = Date.now() + mailDeadlineMs;
+  for (;;) {
+    const { stdout } = await promisify(execFile)('/usr/bin/python3', [maildirDump, maildir]);
+    const mail = JSON.parse(stdout).find((message) => message.to === email && message.subject.startsWith(subject));
+    if (mail) return mail;
+    if (Date.now() > deadline) {
+      throw new Error(`no mail "${subject}" to ${email} in ${maildir}; server output:\n${serverOutput}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+// The link to `pagePath` in the text part of `mail` (the HTML part escapes '/').
+function linkIn(mail, pagePath) {
+  const escaped = `${baseUrl}${pagePath}`.replace(/[.?]/g, '\\$&');
+  const match = mail.text.match(new RegExp(`${escaped}\\?jeton=[A-Za-z0-9_-]+`));
+  assert.ok(match, `no ${pagePath} link in:\n${mail.text}`);
+  return match[0];
+}
+
+before(async () => {
+  workDir = await mkdtemp(path.join(os.tmpdir(), 'vivrovert-accounts-'));
+  const port = await freePort();
+  baseUrl = `http://127.0.0.1:${port}`;
+  await startServer(port);
+  context = await chromium.launchPersistentContext(path.join(workDir, 'chromium'), {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+           '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await context?.close();
+  if (server && server.exitCode === null) {
+    const exited = new Promise((resolve) => server.once('exit', resolve));
+    server.kill('SIGTERM');
+    await exited;
+  }
+  if (workDir) await rm(workDir, { recursive: true, force: true });
+});
+
+// A tab that records what goes wrong in it: console errors (CSP violations among them),
+// uncaught exceptions, failed requests. A refused login answers 401 and a used link 400,
+// which Chromium reports on the console: those are expected.
+async function openTab() {
+  const tab = await context.newPage();
+  const problems = [];
+  tab.on('console', (message) => {
+    const expected = /status of (400|401)/.test(message.text());
+    if (message.type() === 'error' && !expected) problems.push(`console: ${message.text()}`);
+  });
+  tab.on('pageerror', (error) => problems.push(`exception: ${error.message}`));
+  tab.on('requestfailed', (request) => problems.push(`failed: ${request.url()}`));
+  return { tab, problems };
+}
+
+// Clicks the submit button named `label` and waits for the page it leads to.
+async function submit(tab, label) {
+  await Promise.all([
+    tab.waitForNavigation(),
+    tab.getByRole('button', { name: label }).click(),
+  ]);
+}
+
+async function logIn(tab, withPassword) {
+  await tab.goto(`${baseUrl}/compte/connexion`);
+  await tab.fill('#email', email);
+  await tab.fill('#password', withPassword);
+  await submit(tab, 'Se connecter');
+}
+
+test('sign up, verify from the mail, log in and out, reset the password from the mail', async () => {
+  const { tab, problems } = await openTab();
+
+  // Sign-up.
+  await tab.goto(`${baseUrl}/`);
+  await Promise.all([tab.waitForNavigation(), tab.click('text=Créer un compte')]);
+  assert.equal(new URL(tab.url()).pathname, '/compte/inscription');
+  await tab.fill('#display_name', 'Camille');
+  await tab.fill('#email', email);
+  await tab.fill('#password', password);
+  await submit(tab, 'Créer mon compte');
+  assert.equal(await tab.textContent('h1'), 'Vérifiez votre boîte mail');
+  assert.match(await tab.textContent('main'), new RegExp(email.replace(/\./g, '\\.')));
+  await tab.screenshot({ path: path.join(os.tmpdir(), 'vivrovert-account-signed-up.png'), fullPage: true });
+
+  // The verification link, from the mail the SMTP server received.
+  const verification = await waitForMail('Confirmez votre adresse e-mail');
+  assert.match(verification.text, /Bonjour Camille,/);
+  assert.match(verification.text, /vous pouvez déjà vous connecter/);
+  await tab.goto(linkIn(verification, '/compte/verifier'));
+  assert.equal(await tab.textContent('h1'), 'Confirmez votre adresse e-mail');
+  await submit(tab, 'Confirmer mon adresse');
+  assert.equal(await tab.textContent('h1'), 'Votre adresse e-mail est confirmée');
+
+  // Login, the account page, the cookie.
+  await Promise.all([tab.waitForNavigation(), tab.click('main >> text=Se connecter')]);
+  assert.equal(new URL(tab.url()).pathname, '/compte/connexion');
+  await tab.fill('#email', email);
+  await tab.fill('#password', password);
+  await submit(tab, 'Se connecter');
+  assert.equal(new URL(tab.url()).pathname, '/compte');
+  assert.equal(await tab.textContent('h1'), 'Mon compte');
+  assert.equal(await tab.textContent('#account-email'), email);
+  assert.match(await tab.textContent('main'), /Votre adresse e-mail est confirmée\./);
+  assert.equal(await tab.textContent('.site-nav a[href="/compte"]'), 'Camille');
+  const session = (await context.cookies(baseUrl)).find((cookie) => cookie.name === 'vv_session');
+  assert.ok(session, 'the session cookie is set');
+  assert.equal(session.httpOnly, true);
+  assert.equal(session.sameSite, 'Lax');
+  assert.equal(session.path, '/');
+  assert.ok(session.expires > Date.now() / 1000 + 29 * 24 * 3600, 'it lasts as long as the session (30 days)');
+  await tab.screenshot({ path: path.join(os.tmpdir(), 'vivrovert-account-page.png'), fullPage: true });
+
+  // Logout.
+  await submit(tab, 'Se déconnecter');
+  assert.equal(new URL(tab.url()).pathname, '/');
+  assert.ok(await tab.isVisible('.site-nav >> text=Se connecter'));
+  assert.equal((await context.cookies(baseUrl)).find((cookie) => cookie.name === 'vv_session'), undefined);
+  await tab.goto(`${baseUrl}/compte`);
+  assert.equal(new URL(tab.url()).pathname, '/compte/connexion', 'the account page needs a session');
+
+  // Forgotten password → the reset link from the mail → a new password.
+  await Promise.all([tab.waitForNavigation(), tab.click('text=Mot de passe oublié ?')]);
+  await tab.fill('#email', email);
+  await submit(tab, 'Recevoir le lien');
+  assert.equal(await tab.textContent('h1'), 'Vérifiez votre boîte mail');
+  const reset = await waitForMail('Réinitialisation de votre mot de passe');
+  await tab.goto(linkIn(reset, '/compte/reinitialiser'));
+  assert.equal(await tab.textContent('h1'), 'Choisissez un nouveau mot de passe');
+  await tab.fill('#new_password', newPassword);
+  await submit(tab, 'Enregistrer le mot de passe');
+  assert.equal(new URL(tab.url()).pathname, '/compte/connexion');
+  assert.match(await tab.textContent('main'), /Votre mot de passe a été changé/);
+
+  // The new password opens the account; the old one no longer does.
+  await logIn(tab, newPassword);
+  assert.equal(new URL(tab.url()).pathname, '/compte');
+  assert.equal(await tab.textContent('h1'), 'Mon compte');
+  await submit(tab, 'Se déconnecter');
+  await logIn(tab, password);
+  assert.equal(new URL(tab.url()).pathname, '/compte/connexion');
+  assert.equal(await tab.textContent('.alert.error'), 'Adresse e-mail ou mot de passe incorrect.');
+  assert.equal(await tab.inputValue('#email'), email, 'the address typed is kept');
+  assert.equal(await tab.inputValue('#password'), '', 'the password is not');
+  await tab.screenshot({ path: path.join(os.tmpdir(), 'vivrovert-account-refused.png'), fullPage: true });
+
+  // The reset link served once.
+  await tab.goto(linkIn(reset, '/compte/reinitialiser'));
+  assert.match(await tab.textContent('.alert.error'), /Ce lien a déjà été utilisé/);
+
+  assert.deepEqual(problems, []);
+  await tab.close();
+});
