@@ -1,7 +1,5 @@
 #include "accounts/account_routes.hpp"
 
-#include <Poco/URI.h>
-
 #include <initializer_list>
 #include <memory>
 #include <optional>
@@ -56,12 +54,9 @@ std::string SafeNext(std::string_view next) {
   return std::string(next);
 }
 
-Response RedirectToLogin(std::string_view next = kAccountPath) {
-  if (next == kAccountPath) return Response::Redirect(kLoginPath);
-  Poco::URI uri(kLoginPath);
-  uri.addQueryParameter(kNextParam, std::string(next));
-  return Response::Redirect(uri.toString());
-}
+// Where a page that needs a session sends people without one; the login then leads to
+// the account page.
+Response RedirectToLogin() { return Response::Redirect(kLoginPath); }
 
 // Failures a person can act on from the form itself; others become a redirect or an
 // error page.
