@@ -71,8 +71,8 @@ function RequiredWhereSql(constraints) {
 // THE ENGINE'S SCORE FORMULA — keep in step with src/engine/search_engine.hpp.
 //   score = Σ_preferred weight × s / Σ_preferred weight, 1 when there is no preferred
 //   constraint; s = 1 inside [min, max]; outside, max(0, 1 − distance to the nearest
-//   bound / spread), spread = max − min of the criterion's values at the level (an
-//   outside value scores 0 when the spread is 0); s = 0 when the value is missing.
+//   bound / spread), spread = max − min of the criterion's values at the level, or 1
+//   when that is not positive (one value, or none); s = 0 when the value is missing.
 //   Ranking: score descending, then tile id ascending.
 // Terms are summed in the order of the request, as the engine does.
 // ============================================================================
@@ -84,9 +84,9 @@ function EngineScoreSql(constraints, spreads) {
     const weight = constraint.weight ?? 1;
     weights += weight;
     const column = Quote(constraint.criterion);
-    const spread = spreads.get(constraint.criterion) ?? 0;
-    const outside = (distance) =>
-      spread > 0 ? `greatest(0.0::DOUBLE, 1.0::DOUBLE - (${distance}) / ${Double(spread)})` : '0.0::DOUBLE';
+    const range = spreads.get(constraint.criterion) ?? 0;
+    const spread = range > 0 ? range : 1;
+    const outside = (distance) => `greatest(0.0::DOUBLE, 1.0::DOUBLE - (${distance}) / ${Double(spread)})`;
     const branches = [`WHEN ${column} IS NULL THEN 0.0::DOUBLE`];
     if (constraint.min !== undefined) {
       branches.push(`WHEN ${column} < ${Double(constraint.min)} THEN ${outside(`${Double(constraint.min)} - ${column}`)}`);
