@@ -230,19 +230,37 @@ std::vector<uint32_t> SearchEngine::GreenTiles(const SearchRequest& request) con
 
 namespace {
 
+// s of one preferred term for `code`, times its weight.
+template <typename Code>
+inline double TermScore(Code code, const PreferredTerm& term, bool has_range, Code lo, Code span) {
+  const double value = code;
+  const double outside = std::max(std::max(term.lo_real - value, value - term.hi_real), 0.0);
+  const bool inside = has_range && static_cast<Code>(code - lo) <= span;
+  double s = inside ? 1.0 : std::max(0.0, 1.0 - outside * term.step_over_spread);
+  s = code == static_cast<Code>(term.missing) ? 0.0 : s;
+  return term.weight * s;
+}
+
+// Dense form: every tile of a block (the loop vectorises).
 template <typename Code>
 void AccumulateTerm(const Code* codes, size_t length, const PreferredTerm& term, double* scores) {
   const bool has_range = term.lo <= term.hi;
   const Code lo = static_cast<Code>(term.lo);
   const Code span = static_cast<Code>(term.hi - term.lo);
   for (size_t offset = 0; offset < length; ++offset) {
-    const Code code = codes[offset];
-    const double value = code;
-    const double outside = std::max(std::max(term.lo_real - value, value - term.hi_real), 0.0);
-    const bool inside = has_range && static_cast<Code>(code - lo) <= span;
-    double s = inside ? 1.0 : std::max(0.0, 1.0 - outside * term.step_over_spread);
-    s = code == static_cast<Code>(term.missing) ? 0.0 : s;
-    scores[offset] += term.weight * s;
+    scores[offset] += TermScore(codes[offset], term, has_range, lo, span);
+  }
+}
+
+// Sparse form: only the selected tiles of a block (a selection vector of offsets).
+template <typename Code>
+void AccumulateTermSelected(const Code* codes, const uint16_t* selection, size_t count, const PreferredTerm& term,
+                            double* scores) {
+  const bool has_range = term.lo <= term.hi;
+  const Code lo = static_cast<Code>(term.lo);
+  const Code span = static_cast<Code>(term.hi - term.lo);
+  for (size_t index = 0; index < count; ++index) {
+    scores[index] += TermScore(codes[selection[index]], term, has_range, lo, span);
   }
 }
 
@@ -279,6 +297,27 @@ void SearchEngine::ScoreBlock(const Plan& plan, size_t start, size_t length, dou
   for (size_t offset = 0; offset < length; ++offset) scores[offset] *= inverse;
 }
 
+void SearchEngine::ScoreSelected(const Plan& plan, size_t start, const uint16_t* selection, size_t count,
+                                 double* scores) const {
+  if (plan.terms.empty()) {
+    std::fill(scores, scores + count, 1.0);
+    return;
+  }
+  std::fill(scores, scores + count, 0.0);
+  const LevelView& view = *plan.index->view;
+  const auto& criteria = grid_.catalogue().criteria();
+  for (const PreferredTerm& term : plan.terms) {
+    const void* column = view.column(term.criterion);
+    if (criteria[term.criterion].width == 2) {
+      AccumulateTermSelected(static_cast<const uint16_t*>(column) + start, selection, count, term, scores);
+    } else {
+      AccumulateTermSelected(static_cast<const uint32_t*>(column) + start, selection, count, term, scores);
+    }
+  }
+  const double inverse = 1.0 / plan.weight_sum;
+  for (size_t index = 0; index < count; ++index) scores[index] *= inverse;
+}
+
 double SearchEngine::Score(const Plan& plan, uint32_t tile) const {
   double score = 0;
   ScoreBlock(plan, tile, 1, &score);
@@ -289,22 +328,43 @@ std::vector<RankedTile> SearchEngine::Rank(const Plan& plan, size_t k, uint64_t*
                                            std::vector<uint32_t>* commune_counts) const {
   const LevelIndex& index = *plan.index;
   const LevelView& view = *index.view;
+  const std::vector<uint64_t>& index_keys = index.keys;
   std::vector<Candidate> heap;  // the k best so far, worst at the front
   heap.reserve(k + 1);
   uint64_t green = 0;
   alignas(64) double scores[kBlockSize];
+  alignas(64) uint16_t selection[kBlockSize];
   ForEachGreen(plan, [&](size_t start, size_t length, const uint8_t* mask) {
-    if (k > 0) ScoreBlock(plan, start, length, scores);
-    for (size_t offset = 0; offset < length; ++offset) {
-      if (mask != nullptr && !mask[offset]) continue;
-      ++green;
-      const auto tile = static_cast<uint32_t>(start + offset);
-      if (commune_counts != nullptr) {
-        auto [first, last] = view.communes(tile);
+    // The block's green tiles as a selection vector of offsets.
+    size_t count = 0;
+    if (mask == nullptr) {
+      for (size_t offset = 0; offset < length; ++offset) selection[offset] = static_cast<uint16_t>(offset);
+      count = length;
+    } else {
+      for (size_t offset = 0; offset < length; ++offset) {
+        selection[count] = static_cast<uint16_t>(offset);
+        count += mask[offset];
+      }
+    }
+    green += count;
+    if (commune_counts != nullptr) {
+      for (size_t selected_idx = 0; selected_idx < count; ++selected_idx) {
+        auto [first, last] = view.communes(static_cast<uint32_t>(start + selection[selected_idx]));
         for (auto share = first; share != last; ++share) (*commune_counts)[share->commune]++;
       }
-      if (k == 0) continue;
-      const Candidate candidate{scores[offset], index.keys[tile], tile};
+    }
+    if (k == 0 || count == 0) return;
+    // Dense blocks are scored whole (vectorised), sparse ones through the selection.
+    const bool dense = count * 4 >= length;
+    if (dense) {
+      ScoreBlock(plan, start, length, scores);
+    } else {
+      ScoreSelected(plan, start, selection, count, scores);
+    }
+    for (size_t selected_idx = 0; selected_idx < count; ++selected_idx) {
+      const auto tile = static_cast<uint32_t>(start + selection[selected_idx]);
+      const double score = dense ? scores[selection[selected_idx]] : scores[selected_idx];
+      const Candidate candidate{score, index_keys[tile], tile};
       if (heap.size() < k) {
         heap.push_back(candidate);
         std::push_heap(heap.begin(), heap.end(), Better);

@@ -129,6 +129,8 @@ class SearchEngine {
   // Scores of the tiles [start, start + length) into `scores` (one pass per preferred
   // constraint over the block's columns).
   void ScoreBlock(const Plan& plan, size_t start, size_t length, double* scores) const;
+  // Scores of the tiles start + selection[i], i < count, into scores[i].
+  void ScoreSelected(const Plan& plan, size_t start, const uint16_t* selection, size_t count, double* scores) const;
   // The best `k` green tiles (score descending, tile id ascending), and optionally every
   // green tile's communes counted into `commune_counts`.
   std::vector<RankedTile> Rank(const Plan& plan, size_t k, uint64_t* green_count,

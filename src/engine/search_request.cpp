@@ -50,17 +50,17 @@ Result<SearchRequest> ParseSearchRequest(const json& body, const GridFile& grid)
     }
   }
 
-  const std::string level_name = body.value("level", std::string("5km"));
-  if (!body.contains("level") || body["level"].is_string()) {
-    std::optional<Level> level = ParseLevel(level_name);
-    if (!level) return InvalidArgument("Le niveau doit être « 1km » ou « 5km ».", "level");
-    if (grid.level(*level) == nullptr) {
-      return InvalidArgument("La grille ne contient pas le niveau " + level_name + ".", "level");
-    }
-    request.level = *level;
-  } else {
-    return InvalidArgument("Le niveau doit être « 1km » ou « 5km ».", "level");
+  std::string level_name = "5km";
+  if (auto level = body.find("level"); level != body.end()) {
+    if (!level->is_string()) return InvalidArgument("Le niveau doit être « 1km » ou « 5km ».", "level");
+    level_name = level->get<std::string>();
   }
+  std::optional<Level> level = ParseLevel(level_name);
+  if (!level) return InvalidArgument("Le niveau doit être « 1km » ou « 5km ».", "level");
+  if (grid.level(*level) == nullptr) {
+    return InvalidArgument("La grille ne contient pas le niveau " + level_name + ".", "level");
+  }
+  request.level = *level;
 
   auto criteria = body.find("criteria");
   if (criteria == body.end() || !criteria->is_array()) {
@@ -98,10 +98,10 @@ Result<SearchRequest> ParseSearchRequest(const json& body, const GridFile& grid)
     if (constraint.min && constraint.max && *constraint.min > *constraint.max) {
       return InvalidArgument("Le minimum dépasse le maximum.", path + ".min");
     }
-    const std::string importance = entry.value("importance", std::string("required"));
     if (entry.contains("importance") && !entry["importance"].is_string()) {
       return InvalidArgument("L'importance doit être « required » ou « preferred ».", path + ".importance");
     }
+    const std::string importance = entry.value("importance", std::string("required"));
     if (importance == "required") {
       constraint.importance = Importance::kRequired;
     } else if (importance == "preferred") {

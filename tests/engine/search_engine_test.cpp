@@ -289,6 +289,9 @@ TEST_F(HandMadeGridTest, BadRequestsNameTheField) {
       {R"({"level":"1km","criteria":[{"criterion":"density","max":1,"importance":"preferred","weight":9}]})",
        "criteria[0].weight"},
       {R"({"level":"1km","criteria":[{"criterion":"density","max":1}],"extra":1})", "extra"},
+      // Found by the fuzzer: a level that is not a string used to throw.
+      {R"({"level":[{"criterion":"density","min":1e308}]})", "level"},
+      {R"({"level":"1km","criteria":[{"criterion":"density","max":1,"importance":[1]}]})", "criteria[0].importance"},
   };
   for (const Case& c : cases) {
     auto request = Parse(c.body);
