@@ -4,7 +4,7 @@
 #include <cmath>
 #include <limits>
 
-#include "engine/range_filter.hpp"
+#include "engine/scan_kernels.hpp"
 
 namespace vivrovert::engine {
 
@@ -29,16 +29,6 @@ std::pair<uint32_t, uint32_t> CodeRangeFor(const CriterionSpec& spec, std::optio
   }
   return {lo, hi};
 }
-
-// A preferred constraint in code space: inside [lo, hi] scores 1; outside, the distance
-// to [lo_real, hi_real] (the bounds in fractional codes) times step / spread is taken off.
-struct PreferredTerm {
-  size_t criterion;
-  uint32_t lo, hi, missing;
-  double lo_real, hi_real;
-  double step_over_spread;
-  double weight;
-};
 
 struct SearchEngine::Plan {
   const LevelIndex* index = nullptr;
@@ -230,38 +220,11 @@ std::vector<uint32_t> SearchEngine::GreenTiles(const SearchRequest& request) con
 
 namespace {
 
-// s of one preferred term for `code`, times its weight.
-template <typename Code>
-inline double TermScore(Code code, const PreferredTerm& term, bool has_range, Code lo, Code span) {
-  const double value = code;
-  const double outside = std::max(std::max(term.lo_real - value, value - term.hi_real), 0.0);
-  const bool inside = has_range && static_cast<Code>(code - lo) <= span;
-  double s = inside ? 1.0 : std::max(0.0, 1.0 - outside * term.step_over_spread);
-  s = code == static_cast<Code>(term.missing) ? 0.0 : s;
-  return term.weight * s;
-}
-
-// Dense form: every tile of a block (the loop vectorises).
-template <typename Code>
-void AccumulateTerm(const Code* codes, size_t length, const PreferredTerm& term, double* scores) {
-  const bool has_range = term.lo <= term.hi;
-  const Code lo = static_cast<Code>(term.lo);
-  const Code span = static_cast<Code>(term.hi - term.lo);
-  for (size_t offset = 0; offset < length; ++offset) {
-    scores[offset] += TermScore(codes[offset], term, has_range, lo, span);
-  }
-}
-
 // Sparse form: only the selected tiles of a block (a selection vector of offsets).
 template <typename Code>
 void AccumulateTermSelected(const Code* codes, const uint16_t* selection, size_t count, const PreferredTerm& term,
                             double* scores) {
-  const bool has_range = term.lo <= term.hi;
-  const Code lo = static_cast<Code>(term.lo);
-  const Code span = static_cast<Code>(term.hi - term.lo);
-  for (size_t index = 0; index < count; ++index) {
-    scores[index] += TermScore(codes[selection[index]], term, has_range, lo, span);
-  }
+  for (size_t index = 0; index < count; ++index) scores[index] += TermScore(codes[selection[index]], term);
 }
 
 struct Candidate {
