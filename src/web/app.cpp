@@ -83,13 +83,18 @@ Response App::Handle(Request request) const {
   }
   Finish(browser, response);
   if (options_.access_log != nullptr) {
-    double elapsed_ms =
+    // One JSON object per line, for log shippers: time, method, path, status, bytes,
+    // duration, client address (the proxy's, behind one).
+    const double elapsed_ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    char timing[32];
-    std::snprintf(timing, sizeof timing, "%.1fms", elapsed_ms);
-    WriteLine(options_.access_log, request.method_name() + " " + request.path() + " " +
-                                       std::to_string(response.status()) + " " +
-                                       std::to_string(response.body().size()) + "B " + timing);
+    nlohmann::json line = {{"time", clock_.NowSeconds()},
+                           {"method", request.method_name()},
+                           {"path", request.path()},
+                           {"status", response.status()},
+                           {"bytes", response.body().size()},
+                           {"ms", std::round(elapsed_ms * 10) / 10},
+                           {"remote", request.remote_address()}};
+    WriteLine(options_.access_log, line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   }
   return response;
 }

@@ -211,10 +211,18 @@ TEST_F(AppTest, HandlersMayChooseTheirCaching) {
 TEST_F(AppTest, LogsOneLinePerRequest) {
   (void)app_->Handle(MustParse("GET", "/annonces/3"));
   (void)app_->Handle(MustParse("GET", "/nulle-part"));
-  std::string log = access_log_.str();
-  EXPECT_NE(log.find("GET /annonces/3 200 9B "), std::string::npos) << log;
-  EXPECT_NE(log.find("GET /nulle-part 404 "), std::string::npos) << log;
-  EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 2);
+  std::istringstream log(access_log_.str());
+  std::string first, second, extra;
+  ASSERT_TRUE(std::getline(log, first));
+  ASSERT_TRUE(std::getline(log, second));
+  EXPECT_FALSE(std::getline(log, extra));
+  nlohmann::json found = nlohmann::json::parse(first);
+  EXPECT_EQ(found["method"], "GET");
+  EXPECT_EQ(found["path"], "/annonces/3");
+  EXPECT_EQ(found["status"], 200);
+  EXPECT_EQ(found["bytes"], 9);
+  EXPECT_TRUE(found["ms"].is_number());
+  EXPECT_EQ(nlohmann::json::parse(second)["status"], 404);
 }
 
 TEST_F(AppTest, FailAnswersLikeAnyOtherError) {

@@ -83,6 +83,20 @@ TEST_F(ServerTest, HealthReportsTheDatabase) {
   EXPECT_EQ(body["schema_version"], storage::KnownMigrations().back().version);
 }
 
+TEST_F(ServerTest, ReadinessNeedsTheExpectedSchema) {
+  Answer ready = Send("GET", "/readyz");
+  ASSERT_EQ(ready.status, 200) << ready.body;
+  EXPECT_EQ(nlohmann::json::parse(ready.body)["status"], "ready");
+  // A database migrated by a newer binary: this process must not take traffic.
+  database_.db().Acquire().Execute(
+      "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, 'future', 0)",
+      {int64_t{storage::KnownMigrations().back().version + 1}});
+  Answer behind = Send("GET", "/readyz");
+  EXPECT_EQ(behind.status, 503);
+  EXPECT_EQ(nlohmann::json::parse(behind.body)["status"], "migrating");
+  EXPECT_EQ(Send("GET", "/healthz").status, 200);  // alive all the same
+}
+
 TEST_F(ServerTest, ServesPagesWithCookies) {
   Answer answer = Send("GET", "/");
   EXPECT_EQ(answer.status, 200);
