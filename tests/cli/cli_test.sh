@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The command line as a user runs it: grid build / info / export and search, on the Lot.
+# Usage: cli_test.sh VIVROVERT_BIN. Prints "N passed, M failed" and fails if M > 0.
+set -uo pipefail
+bin="$1"
+work=$(mktemp -d /tmp/vivrovert-cli.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+export VIVROVERT_PATHS_VAR_DIR="$work/var"
+passed=0
+failed=0
+check() {  # check DESCRIPTION COMMAND…
+  local description="$1"
+  shift
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $description"; fi
+}
+
+grid="$work/lot.grid"
+"$bin" grid build --departements 46 -o "$grid" >"$work/build.out" 2>&1
+check "grid build succeeds" test -s "$grid"
+check "grid build reports both levels" grep -q "5km: " "$work/build.out"
+
+"$bin" grid info --grid "$grid" >"$work/info.out" 2>&1
+check "grid info prints the format version" grep -q "format version: 1" "$work/info.out"
+check "grid info names the unavailable criteria" grep -q "dist_gp_km .*not available" "$work/info.out"
+
+"$bin" grid export --format csv --grid "$grid" >"$work/export.csv"
+check "export header" grep -q "^tile_id,level,commune_codes,dist_gp_km," "$work/export.csv"
+# Cahors station lies in CRS3035RES1000mN2410000E3639000: within 1 km of a station.
+station_column=$(head -1 "$work/export.csv" | tr ',' '\n' | grep -n '^dist_station_km$' | cut -d: -f1)
+cahors_distance=$(grep '^CRS3035RES1000mN2410000E3639000,' "$work/export.csv" | cut -d, -f"$station_column")
+check "Cahors station tile within 1 km of a station (got '$cahors_distance')" \
+  awk -v d="$cahors_distance" 'BEGIN { exit !(d != "" && d >= 0 && d <= 1) }'
+check "Cahors station tile lists the commune of Cahors" grep -q '^CRS3035RES1000mN2410000E3639000,1km,46042' "$work/export.csv"
+"$bin" grid export --format csv --level 5km --grid "$grid" >"$work/export5.csv"
+check "5 km export" grep -q '^CRS3035RES5000mN2410000E3635000,5km,' "$work/export5.csv"
+
+cat >"$work/request.json" <<'JSON'
+{"level":"1km","criteria":[{"criterion":"dist_station_km","max":10},
+ {"criterion":"density","min":10,"max":150,"importance":"preferred","weight":3}]}
+JSON
+"$bin" search --criteria "$work/request.json" --grid "$grid" --format ids >"$work/ids.txt"
+"$bin" search --criteria "$work/request.json" --grid "$grid" --format json >"$work/answer.json"
+green=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["green_count"])' "$work/answer.json")
+check "ids and json agree on the green count ($green)" test "$(wc -l <"$work/ids.txt")" -eq "$green"
+check "ids are sorted" sort -c "$work/ids.txt"
+# The same answer from the export: tiles with a station within 10 km.
+expected=$(awk -F, -v c="$station_column" 'NR > 1 && $c != "" && $c <= 10 { n++ } END { print n + 0 }' "$work/export.csv")
+check "green count equals the export's count ($expected)" test "$green" -eq "$expected"
+
+echo '{"level":"1km","criteria":[{"criterion":"inconnu","max":1}]}' >"$work/bad.json"
+"$bin" search --criteria "$work/bad.json" --grid "$grid" >/dev/null 2>"$work/bad.err"
+status=$?
+check "a bad request exits 2" test "$status" -eq 2
+check "a bad request names the field" grep -q "criteria\[0\].criterion" "$work/bad.err"
+
+echo "tile_id,level,commune_codes: this is a CSV export, not a grid file" >"$work/foreign.grid"
+"$bin" grid info --grid "$work/foreign.grid" >/dev/null 2>"$work/foreign.err"
+check "a foreign grid file is refused" grep -q "not a VivroVert grid file" "$work/foreign.err"
+"$bin" grid build --departements 99 -o "$work/none.grid" >/dev/null 2>"$work/unknown.err"
+check "an unknown département is refused by name" grep -q "unknown département code '99'" "$work/unknown.err"
+check "nothing is written for a refused build" test ! -e "$work/none.grid"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
