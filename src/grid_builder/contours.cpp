@@ -101,20 +101,22 @@ Result<std::vector<CommuneContour>> LoadCommuneContours(const std::vector<std::s
 
   std::vector<CommuneContour> contours;
   contours.reserve(by_commune.size());
-  for (auto& [index, geometry] : by_commune) {
-    CommuneContour contour;
-    contour.commune_index = index;
-    contour.wkb.resize(geometry->WkbSize());
-    geometry->exportToWkb(wkbNDR, reinterpret_cast<unsigned char*>(contour.wkb.data()), wkbVariantIso);
-    OGREnvelope envelope;
-    geometry->getEnvelope(&envelope);
-    contour.min_x = envelope.MinX;
-    contour.min_y = envelope.MinY;
-    contour.max_x = envelope.MaxX;
-    contour.max_y = envelope.MaxY;
-    contours.push_back(std::move(contour));
-  }
+  for (auto& [index, geometry] : by_commune) contours.push_back(ContourFromGeometry(index, *geometry));
   return contours;
+}
+
+CommuneContour ContourFromGeometry(int32_t commune_index, const OGRGeometry& geometry) {
+  CommuneContour contour;
+  contour.commune_index = commune_index;
+  contour.wkb.resize(geometry.WkbSize());
+  geometry.exportToWkb(wkbNDR, reinterpret_cast<unsigned char*>(contour.wkb.data()), wkbVariantIso);
+  OGREnvelope envelope;
+  geometry.getEnvelope(&envelope);
+  contour.min_x = envelope.MinX;
+  contour.min_y = envelope.MinY;
+  contour.max_x = envelope.MaxX;
+  contour.max_y = envelope.MaxY;
+  return contour;
 }
 
 }  // namespace vivrovert::grid_builder

@@ -16,6 +16,8 @@
 #include "common/status.hpp"
 #include "geo/geography.hpp"
 
+class OGRGeometry;
+
 namespace vivrovert::grid_builder {
 
 struct CommuneContour {
@@ -28,5 +30,9 @@ struct CommuneContour {
 // a declared SRS; GeoJSON defaults to WGS84).
 Result<std::vector<CommuneContour>> LoadCommuneContours(const std::vector<std::string>& files,
                                                         const geo::Geography& geography);
+
+// The contour of a geometry already in EPSG:3035 (the builder's own step, and tests that
+// draw communes by hand).
+CommuneContour ContourFromGeometry(int32_t commune_index, const OGRGeometry& geometry);
 
 }  // namespace vivrovert::grid_builder

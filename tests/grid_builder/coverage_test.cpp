@@ -13,16 +13,7 @@ using engine::Level;
 CommuneContour Contour(int32_t commune, const std::string& wkt) {
   OGRGeometry* geometry = nullptr;
   EXPECT_EQ(OGRGeometryFactory::createFromWkt(wkt.c_str(), nullptr, &geometry), OGRERR_NONE);
-  CommuneContour contour;
-  contour.commune_index = commune;
-  contour.wkb.resize(geometry->WkbSize());
-  geometry->exportToWkb(wkbNDR, reinterpret_cast<unsigned char*>(contour.wkb.data()), wkbVariantIso);
-  OGREnvelope envelope;
-  geometry->getEnvelope(&envelope);
-  contour.min_x = envelope.MinX;
-  contour.min_y = envelope.MinY;
-  contour.max_x = envelope.MaxX;
-  contour.max_y = envelope.MaxY;
+  CommuneContour contour = ContourFromGeometry(commune, *geometry);
   OGRGeometryFactory::destroyGeometry(geometry);
   return contour;
 }
