@@ -45,8 +45,8 @@ test-asan: deps frontend
 	cmake -S . -B $(ASAN_DIR) -DCMAKE_BUILD_TYPE=Debug -DVIVROVERT_SANITIZE=ON \
 	  -DVIVROVERT_BUILD_BENCHMARKS=OFF $(CMAKE_FLAGS) >/dev/null
 	cmake --build $(ASAN_DIR) -j $(JOBS)
-	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	  ctest --test-dir $(ASAN_DIR) --output-on-failure -j $(JOBS) -LE 'postgresql|browser'
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+	  scripts/with-test-services.sh ctest --test-dir $(ASAN_DIR) --output-on-failure -j $(JOBS) -LE 'postgresql|browser|frontend'
 
 # The search benchmark, engine against DuckDB (bench/README.md); never part of `make test`.
 # Generates the SYNTHETIC grid and the queries into $(BENCH_DIR) when missing, then runs
