@@ -177,6 +177,12 @@ GridFile::~GridFile() {
   if (mapping_ != nullptr) ::munmap(mapping_, size_);
 }
 
+const std::vector<uint32_t>* GridFile::CommunesWithCode(CodeKind kind, const std::string& code) const {
+  const auto& index = communes_by_code_[static_cast<size_t>(kind)];
+  auto found = index.find(code);
+  return found == index.end() ? nullptr : &found->second;
+}
+
 const LevelView* GridFile::level(Level level) const {
   const auto& view = levels_[static_cast<size_t>(level)];
   return view ? &*view : nullptr;
@@ -228,7 +234,12 @@ Result<std::unique_ptr<GridFile>> GridFile::Open(const std::string& path) {
     grid->header_ = json::parse(bytes + header_offset, bytes + header_offset + header_size);
     VV_ASSIGN_OR_RETURN(grid->catalogue_, CriteriaCatalogue::FromJson(grid->header_.at("catalogue")));
     for (const json& commune : grid->header_.at("communes")) {
+      const auto commune_idx = static_cast<uint32_t>(grid->communes_.size());
       grid->communes_.push_back({commune.at(0), commune.at(1), commune.at(2), commune.at(3)});
+      const CommuneRef& added = grid->communes_.back();
+      grid->communes_by_code_[static_cast<size_t>(CodeKind::kCommune)][added.code].push_back(commune_idx);
+      if (!added.epci.empty()) grid->communes_by_code_[static_cast<size_t>(CodeKind::kEpci)][added.epci].push_back(commune_idx);
+      grid->communes_by_code_[static_cast<size_t>(CodeKind::kDepartement)][added.departement].push_back(commune_idx);
     }
     const auto& criteria = grid->catalogue_.criteria();
     for (const json& level_json : grid->header_.at("levels")) {

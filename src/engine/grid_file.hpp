@@ -119,6 +119,10 @@ class GridFile {
   const nlohmann::json& header() const { return header_; }
   const CriteriaCatalogue& catalogue() const { return catalogue_; }
   const std::vector<CommuneRef>& communes() const { return communes_; }
+  // Indices of the communes with that INSEE code, EPCI SIREN or département code (in
+  // ascending order); nullptr when the grid has none.
+  enum class CodeKind { kCommune, kEpci, kDepartement };
+  const std::vector<uint32_t>* CommunesWithCode(CodeKind kind, const std::string& code) const;
   // nullptr when the file has no such level.
   const LevelView* level(Level level) const;
   const std::string& path() const { return path_; }
@@ -131,6 +135,7 @@ class GridFile {
   nlohmann::json header_;
   CriteriaCatalogue catalogue_;
   std::vector<CommuneRef> communes_;
+  std::array<std::unordered_map<std::string, std::vector<uint32_t>>, 3> communes_by_code_;
   std::array<std::optional<LevelView>, kLevelCount> levels_;
 };
 

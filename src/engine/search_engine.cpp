@@ -288,7 +288,8 @@ double SearchEngine::Score(const Plan& plan, uint32_t tile) const {
 }
 
 std::vector<RankedTile> SearchEngine::Rank(const Plan& plan, size_t k, uint64_t* green_count,
-                                           std::vector<uint32_t>* commune_counts) const {
+                                           std::vector<uint32_t>* commune_counts,
+                                           std::vector<uint32_t>* touched) const {
   const LevelIndex& index = *plan.index;
   const LevelView& view = *index.view;
   const std::vector<uint64_t>& index_keys = index.keys;
@@ -313,7 +314,9 @@ std::vector<RankedTile> SearchEngine::Rank(const Plan& plan, size_t k, uint64_t*
     if (commune_counts != nullptr) {
       for (size_t selected_idx = 0; selected_idx < count; ++selected_idx) {
         auto [first, last] = view.communes(static_cast<uint32_t>(start + selection[selected_idx]));
-        for (auto share = first; share != last; ++share) (*commune_counts)[share->commune]++;
+        for (auto share = first; share != last; ++share) {
+          if ((*commune_counts)[share->commune]++ == 0) touched->push_back(share->commune);
+        }
       }
     }
     if (k == 0 || count == 0) return;
@@ -347,19 +350,27 @@ std::vector<RankedTile> SearchEngine::Rank(const Plan& plan, size_t k, uint64_t*
 }
 
 std::vector<RankedTile> SearchEngine::TopTiles(const SearchRequest& request, size_t k) const {
-  return Rank(MakePlan(request), k, nullptr, nullptr);
+  return Rank(MakePlan(request), k, nullptr, nullptr, nullptr);
 }
 
 SearchResult SearchEngine::Search(const SearchRequest& request, bool with_relax) const {
   Plan plan = MakePlan(request);
   SearchResult result;
-  std::vector<uint32_t> commune_counts(grid_.communes().size(), 0);
-  std::vector<RankedTile> ranked = Rank(plan, request.offset + request.limit, &result.green_count, &commune_counts);
+  // Counts per commune in a reusable per-thread table; `touched` lists the communes seen
+  // so that neither collecting nor resetting scans the whole table.
+  thread_local std::vector<uint32_t> commune_counts;
+  thread_local std::vector<uint32_t> touched;
+  commune_counts.resize(grid_.communes().size(), 0);
+  touched.clear();
+  std::vector<RankedTile> ranked =
+      Rank(plan, request.offset + request.limit, &result.green_count, &commune_counts, &touched);
   if (request.offset < ranked.size()) {
     result.tiles.assign(ranked.begin() + static_cast<std::ptrdiff_t>(request.offset), ranked.end());
   }
-  for (uint32_t commune = 0; commune < commune_counts.size(); ++commune) {
-    if (commune_counts[commune] > 0) result.communes.push_back({commune, commune_counts[commune]});
+  result.communes.reserve(touched.size());
+  for (uint32_t commune : touched) {
+    result.communes.push_back({commune, commune_counts[commune]});
+    commune_counts[commune] = 0;
   }
   // The commune table is in code order, so the index breaks ties like the code would.
   const size_t listed = std::min(result.communes.size(), kRankedCommunes);

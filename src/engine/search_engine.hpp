@@ -132,9 +132,10 @@ class SearchEngine {
   // Scores of the tiles start + selection[i], i < count, into scores[i].
   void ScoreSelected(const Plan& plan, size_t start, const uint16_t* selection, size_t count, double* scores) const;
   // The best `k` green tiles (score descending, tile id ascending), and optionally every
-  // green tile's communes counted into `commune_counts`.
+  // green tile's communes counted into `commune_counts` (zero on entry), each commune
+  // appended to `touched` when first counted.
   std::vector<RankedTile> Rank(const Plan& plan, size_t k, uint64_t* green_count,
-                               std::vector<uint32_t>* commune_counts) const;
+                               std::vector<uint32_t>* commune_counts, std::vector<uint32_t>* touched) const;
   std::vector<RelaxHint> Relax(const Plan& plan, uint64_t green_count) const;
 
   const GridFile& grid_;

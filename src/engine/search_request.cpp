@@ -130,23 +130,17 @@ Result<SearchRequest> ParseSearchRequest(const json& body, const GridFile& grid)
                              "territory." + kind);
     }
     VV_ASSIGN_OR_RETURN(std::vector<std::string> codes, ReadCodes(*territory, kind.c_str()));
-    const auto& communes = grid.communes();
+    const GridFile::CodeKind code_kind = kind == "communes" ? GridFile::CodeKind::kCommune
+                                         : kind == "epci"   ? GridFile::CodeKind::kEpci
+                                                            : GridFile::CodeKind::kDepartement;
     std::set<uint32_t> selected;
     for (size_t code_idx = 0; code_idx < codes.size(); ++code_idx) {
-      const std::string& code = codes[code_idx];
-      bool found = false;
-      for (uint32_t commune_idx = 0; commune_idx < communes.size(); ++commune_idx) {
-        const CommuneRef& commune = communes[commune_idx];
-        const std::string& key = kind == "communes" ? commune.code : kind == "epci" ? commune.epci : commune.departement;
-        if (key == code) {
-          selected.insert(commune_idx);
-          found = true;
-        }
-      }
-      if (!found) {
-        return InvalidArgument("Code inconnu dans la grille : « " + code.substr(0, 20) + " ».",
+      const std::vector<uint32_t>* members = grid.CommunesWithCode(code_kind, codes[code_idx]);
+      if (members == nullptr) {
+        return InvalidArgument("Code inconnu dans la grille : « " + codes[code_idx].substr(0, 20) + " ».",
                                "territory." + kind + "[" + std::to_string(code_idx) + "]");
       }
+      selected.insert(members->begin(), members->end());
     }
     request.territory_communes.assign(selected.begin(), selected.end());
     request.has_territory = true;
