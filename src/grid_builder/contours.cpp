@@ -1,5 +1,6 @@
 #include "grid_builder/contours.hpp"
 
+#include <cpl_error.h>
 #include <gdal_priv.h>
 #include <ogr_geometry.h>
 #include <ogr_spatialref.h>
@@ -40,9 +41,15 @@ Result<std::vector<CommuneContour>> LoadCommuneContours(const std::vector<std::s
   std::map<int32_t, GeometryPtr> by_commune;
   for (const std::string& file : files) {
     const std::string label = std::filesystem::path(file).filename().string();
+    CPLErrorReset();
     std::unique_ptr<GDALDataset> dataset(static_cast<GDALDataset*>(
         GDALOpenEx(file.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr)));
-    if (!dataset) return InvalidArgument(label + ": GDAL cannot read it as vector data", "file");
+    if (!dataset) {
+      // GDAL's own message says where (e.g. the GeoJSON parser's offset or line).
+      const std::string reason = CPLGetLastErrorMsg();
+      return InvalidArgument(label + ": GDAL cannot read it as vector data" + (reason.empty() ? "" : ": " + reason),
+                             "file");
+    }
     for (OGRLayer* layer : dataset->GetLayers()) {
       const OGRSpatialReference* source_srs = layer->GetSpatialRef();
       OGRSpatialReference wgs84;

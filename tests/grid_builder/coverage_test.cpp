@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 #include <ogr_geometry.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 
 namespace vivrovert::grid_builder {
 namespace {
@@ -94,6 +98,35 @@ TEST(CoverageTest, TilesFollowTheHilbertCurve) {
     const auto& b = levels[0].tiles[tile_idx];
     EXPECT_EQ(std::abs(a.east - b.east) + std::abs(a.north - b.north), 1000) << tile_idx;
   }
+}
+
+TEST(ContoursTest, MalformedGeoJsonNamesTheFileAndGdalsReason) {
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("communes-46-broken-" + std::to_string(::getpid()) + ".geojson")).string();
+  std::ofstream(path) << R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"46042"},)"
+                      << R"("geometry":{"type":"Polygon","coordinates":[[[1.4,44.4],[1.5,44.4],)";
+  geo::Geography geography;
+  geography.AddCommune({"46042", "Cahors", "46", "76", "", 0, true, std::nullopt});
+  auto contours = LoadCommuneContours({path}, geography);
+  std::filesystem::remove(path);
+  ASSERT_FALSE(contours.ok());
+  EXPECT_NE(contours.status().message().find("communes-46-broken-"), std::string::npos) << contours.status().message();
+  EXPECT_NE(contours.status().message().find("GDAL cannot read it"), std::string::npos);
+}
+
+TEST(ContoursTest, UnknownCommuneCodeIsNamed) {
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("communes-46-unknown-" + std::to_string(::getpid()) + ".geojson")).string();
+  std::ofstream(path) << R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"46999"},)"
+                      << R"("geometry":{"type":"Polygon","coordinates":[[[1.4,44.4],[1.5,44.4],[1.5,44.5],[1.4,44.4]]]}}]})";
+  geo::Geography geography;
+  geography.AddCommune({"46042", "Cahors", "46", "76", "", 0, true, std::nullopt});
+  auto contours = LoadCommuneContours({path}, geography);
+  std::filesystem::remove(path);
+  ASSERT_FALSE(contours.ok());
+  EXPECT_NE(contours.status().message().find("unknown commune code '46999'"), std::string::npos)
+      << contours.status().message();
+  EXPECT_NE(contours.status().message().find("feature 1"), std::string::npos);
 }
 
 }  // namespace
