@@ -9,23 +9,18 @@
 // VIVROVERT_TEST_SMTP_PORT, VIVROVERT_TEST_MAILDIR (set by scripts/with-test-services.sh).
 // Screenshots go to the system's temporary folder (vivrovert-account-*.png).
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
-import { chromium } from 'playwright-core';
+import { startSite } from './site.mjs';
 
-const binary = process.env.VIVROVERT_BIN;
-const resourceDir = process.env.VIVROVERT_RESOURCE_DIR;
 const smtpPort = process.env.VIVROVERT_TEST_SMTP_PORT;
 const maildir = process.env.VIVROVERT_TEST_MAILDIR;
-assert.ok(binary && resourceDir, 'VIVROVERT_BIN and VIVROVERT_RESOURCE_DIR must be set (ctest sets them)');
 assert.ok(smtpPort && maildir,
   'VIVROVERT_TEST_SMTP_PORT and VIVROVERT_TEST_MAILDIR must be set: run through scripts/with-test-services.sh');
 
@@ -39,49 +34,9 @@ const newPassword = 'ruches-et-vergers-2026';
 // Unique per run: the Maildir is shared with the other tests.
 const email = `camille-${randomBytes(6).toString('hex')}@example.test`;
 
-let workDir;
-let server;
-let serverOutput = '';
+let site;
 let baseUrl;
 let context;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-// Resolves once the server prints its "listening on" line; rejects if it exits first.
-function startServer(port) {
-  server = spawn(binary, ['serve', '--no-access-log'], {
-    env: {
-      ...process.env,
-      VIVROVERT_DATABASE_URL: `sqlite:${path.join(workDir, 'vivrovert.db')}`,
-      VIVROVERT_PATHS_VAR_DIR: path.join(workDir, 'var'),
-      VIVROVERT_PATHS_RESOURCE_DIR: resourceDir,
-      VIVROVERT_HTTP_HOST: '127.0.0.1',
-      VIVROVERT_HTTP_PORT: String(port),
-      VIVROVERT_HTTP_THREADS: '4',
-      VIVROVERT_HTTP_PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-      VIVROVERT_SMTP_HOST: '127.0.0.1',
-      VIVROVERT_SMTP_PORT: smtpPort,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    server.stdout.on('data', (chunk) => {
-      serverOutput += chunk;
-      if (serverOutput.includes('listening on')) resolve();
-    });
-    server.stderr.on('data', (chunk) => { serverOutput += chunk; });
-    server.once('exit', (code) => reject(new Error(`vivrovert serve exited with ${code}:\n${serverOutput}`)));
-  });
-}
 
 // The mail whose subject starts with `subject` sent to `email`, as the SMTP server
 // received it, once it has arrived.
@@ -92,7 +47,7 @@ async function waitForMail(subject) {
     const mail = JSON.parse(stdout).find((message) => message.to === email && message.subject.startsWith(subject));
     if (mail) return mail;
     if (Date.now() > deadline) {
-      throw new Error(`no mail "${subject}" to ${email} in ${maildir}; server output:\n${serverOutput}`);
+      throw new Error(`no mail "${subject}" to ${email} in ${maildir}; server output:\n${site.output()}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -107,26 +62,15 @@ function linkIn(mail, pagePath) {
 }
 
 before(async () => {
-  workDir = await mkdtemp(path.join(os.tmpdir(), 'vivrovert-accounts-'));
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  await startServer(port);
-  context = await chromium.launchPersistentContext(path.join(workDir, 'chromium'), {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-           '--disable-component-update', '--disable-sync'],
+  site = await startSite('accounts', {
+    VIVROVERT_SMTP_HOST: '127.0.0.1',
+    VIVROVERT_SMTP_PORT: smtpPort,
   });
+  ({ baseUrl, context } = site);
 });
 
 after(async () => {
-  await context?.close();
-  if (server && server.exitCode === null) {
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    server.kill('SIGTERM');
-    await exited;
-  }
-  if (workDir) await rm(workDir, { recursive: true, force: true });
+  await site?.stop();
 });
 
 // A tab that records what goes wrong in it: console errors (CSP violations among them),

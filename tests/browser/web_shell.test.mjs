@@ -5,83 +5,26 @@
 // `make frontend`) and this folder's node_modules (`npm ci`). ctest runs it (label
 // browser) with both variables set; see tests/browser/CMakeLists.txt.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import net from 'node:net';
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { chromium } from 'playwright-core';
+import { startSite } from './site.mjs';
 
-const binary = process.env.VIVROVERT_BIN;
 const resourceDir = process.env.VIVROVERT_RESOURCE_DIR;
-assert.ok(binary && resourceDir, 'VIVROVERT_BIN and VIVROVERT_RESOURCE_DIR must be set');
 
-let workDir;
-let server;
-let serverOutput = '';
+let site;
 let baseUrl;
 let context;
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-// Resolves once the server prints its "listening on" line; rejects if it exits first.
-function startServer(port) {
-  server = spawn(binary, ['serve', '--no-access-log'], {
-    env: {
-      ...process.env,
-      VIVROVERT_DATABASE_URL: `sqlite:${path.join(workDir, 'vivrovert.db')}`,
-      VIVROVERT_PATHS_VAR_DIR: path.join(workDir, 'var'),
-      VIVROVERT_PATHS_RESOURCE_DIR: resourceDir,
-      VIVROVERT_HTTP_HOST: '127.0.0.1',
-      VIVROVERT_HTTP_PORT: String(port),
-      VIVROVERT_HTTP_THREADS: '4',
-      VIVROVERT_HTTP_PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    const onData = (chunk) => {
-      serverOutput += chunk;
-      if (serverOutput.includes('listening on')) resolve();
-    };
-    server.stdout.on('data', onData);
-    server.stderr.on('data', (chunk) => { serverOutput += chunk; });
-    server.once('exit', (code) => reject(new Error(`vivrovert serve exited with ${code}:\n${serverOutput}`)));
-  });
-}
-
 before(async () => {
-  workDir = await mkdtemp(path.join(os.tmpdir(), 'vivrovert-browser-'));
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  await startServer(port);
-  context = await chromium.launchPersistentContext(path.join(workDir, 'chromium'), {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-           '--disable-component-update', '--disable-sync'],
-  });
+  site = await startSite('browser');
+  ({ baseUrl, context } = site);
 });
 
 after(async () => {
-  await context?.close();
-  if (server && server.exitCode === null) {
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    server.kill('SIGTERM');
-    await exited;
-  }
-  if (workDir) await rm(workDir, { recursive: true, force: true });
+  await site?.stop();
 });
 
 // Loads `url` in a new tab and collects what went wrong in it: console errors (CSP

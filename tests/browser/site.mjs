@@ -1,0 +1,79 @@
+// The site under test for the browser tests: `vivrovert serve` on a fresh SQLite database
+// and a free loopback port, and Debian's Chromium (playwright-core) with a fresh profile.
+//
+// Needs VIVROVERT_BIN and VIVROVERT_RESOURCE_DIR (ctest sets them, see CMakeLists.txt).
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+import { chromium } from 'playwright-core';
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+// Starts the server (with `env` added to its environment) and the browser. Returns
+// { baseUrl, context, workDir, output(), stop() }; stop() closes both and deletes the files.
+export async function startSite(name, env = {}) {
+  const binary = process.env.VIVROVERT_BIN;
+  const resourceDir = process.env.VIVROVERT_RESOURCE_DIR;
+  assert.ok(binary && resourceDir, 'VIVROVERT_BIN and VIVROVERT_RESOURCE_DIR must be set (ctest sets them)');
+  const workDir = await mkdtemp(path.join(os.tmpdir(), `vivrovert-${name}-`));
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  let output = '';
+  const server = spawn(binary, ['serve', '--no-access-log'], {
+    env: {
+      ...process.env,
+      VIVROVERT_DATABASE_URL: `sqlite:${path.join(workDir, 'vivrovert.db')}`,
+      VIVROVERT_PATHS_VAR_DIR: path.join(workDir, 'var'),
+      VIVROVERT_PATHS_RESOURCE_DIR: resourceDir,
+      VIVROVERT_HTTP_HOST: '127.0.0.1',
+      VIVROVERT_HTTP_PORT: String(port),
+      VIVROVERT_HTTP_THREADS: '4',
+      VIVROVERT_HTTP_PUBLIC_BASE_URL: baseUrl,
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // Ready once the server prints its "listening on" line; a failure if it exits first.
+  await new Promise((resolve, reject) => {
+    server.stdout.on('data', (chunk) => {
+      output += chunk;
+      if (output.includes('listening on')) resolve();
+    });
+    server.stderr.on('data', (chunk) => { output += chunk; });
+    server.once('exit', (code) => reject(new Error(`vivrovert serve exited with ${code}:\n${output}`)));
+  });
+  const context = await chromium.launchPersistentContext(path.join(workDir, 'chromium'), {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+           '--disable-component-update', '--disable-sync'],
+  });
+  return {
+    baseUrl,
+    context,
+    workDir,
+    output: () => output,
+    async stop() {
+      await context.close();
+      if (server.exitCode === null) {
+        const exited = new Promise((resolve) => server.once('exit', resolve));
+        server.kill('SIGTERM');
+        await exited;
+      }
+      await rm(workDir, { recursive: true, force: true });
+    },
+  };
+}
