@@ -100,29 +100,32 @@ TEST(CoverageTest, TilesFollowTheHilbertCurve) {
   }
 }
 
-TEST(ContoursTest, MalformedGeoJsonNamesTheFileAndGdalsReason) {
-  const std::string path = (std::filesystem::temp_directory_path() /
-                            ("communes-46-broken-" + std::to_string(::getpid()) + ".geojson")).string();
-  std::ofstream(path) << R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"46042"},)"
-                      << R"("geometry":{"type":"Polygon","coordinates":[[[1.4,44.4],[1.5,44.4],)";
+// Loads `geojson`, written to a file named like a département's contours, against a
+// geography that only knows Cahors.
+Result<std::vector<CommuneContour>> LoadGeoJson(const std::string& name, const std::string& geojson) {
+  const std::string path =
+      (std::filesystem::temp_directory_path() / (name + "-" + std::to_string(::getpid()) + ".geojson")).string();
+  std::ofstream(path) << geojson;
   geo::Geography geography;
   geography.AddCommune({"46042", "Cahors", "46", "76", "", 0, true, std::nullopt});
   auto contours = LoadCommuneContours({path}, geography);
   std::filesystem::remove(path);
+  return contours;
+}
+
+TEST(ContoursTest, MalformedGeoJsonNamesTheFileAndGdalsReason) {
+  auto contours = LoadGeoJson("communes-46-broken",
+                              R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"46042"},)"
+                              R"("geometry":{"type":"Polygon","coordinates":[[[1.4,44.4],[1.5,44.4],)");
   ASSERT_FALSE(contours.ok());
   EXPECT_NE(contours.status().message().find("communes-46-broken-"), std::string::npos) << contours.status().message();
   EXPECT_NE(contours.status().message().find("GDAL cannot read it"), std::string::npos);
 }
 
 TEST(ContoursTest, UnknownCommuneCodeIsNamed) {
-  const std::string path = (std::filesystem::temp_directory_path() /
-                            ("communes-46-unknown-" + std::to_string(::getpid()) + ".geojson")).string();
-  std::ofstream(path) << R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"46999"},)"
-                      << R"("geometry":{"type":"Polygon","coordinates":[[[1.4,44.4],[1.5,44.4],[1.5,44.5],[1.4,44.4]]]}}]})";
-  geo::Geography geography;
-  geography.AddCommune({"46042", "Cahors", "46", "76", "", 0, true, std::nullopt});
-  auto contours = LoadCommuneContours({path}, geography);
-  std::filesystem::remove(path);
+  auto contours = LoadGeoJson("communes-46-unknown",
+                              R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"46999"},)"
+                              R"("geometry":{"type":"Polygon","coordinates":[[[1.4,44.4],[1.5,44.4],[1.5,44.5],[1.4,44.4]]]}}]})");
   ASSERT_FALSE(contours.ok());
   EXPECT_NE(contours.status().message().find("unknown commune code '46999'"), std::string::npos)
       << contours.status().message();
