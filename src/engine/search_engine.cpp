@@ -377,10 +377,10 @@ SearchResult SearchEngine::Search(const SearchRequest& request, bool with_relax)
   auto more_green = [](const CommuneCount& a, const CommuneCount& b) {
     return a.green_tiles != b.green_tiles ? a.green_tiles > b.green_tiles : a.commune < b.commune;
   };
-  // Select the first `listed` in linear time, then order only them.
-  const auto middle = result.communes.begin() + static_cast<std::ptrdiff_t>(listed);
-  if (listed < result.communes.size()) std::nth_element(result.communes.begin(), middle, result.communes.end(), more_green);
-  std::sort(result.communes.begin(), middle, more_green);
+  // A bounded heap: most communes fail one comparison with its top (cheaper here than
+  // nth_element, measured).
+  std::partial_sort(result.communes.begin(), result.communes.begin() + static_cast<std::ptrdiff_t>(listed),
+                    result.communes.end(), more_green);
   if (with_relax) result.relax = Relax(plan, result.green_count);
   return result;
 }
