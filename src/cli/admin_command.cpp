@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <ctime>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -55,15 +54,6 @@ Result<std::string> ReadPassword() {
   }
   if (!password.empty() && password.back() == '\r') password.pop_back();
   return password;
-}
-
-std::string FormatDate(int64_t epoch_seconds) {
-  std::time_t time = static_cast<std::time_t>(epoch_seconds);
-  std::tm utc{};
-  gmtime_r(&time, &utc);
-  char text[16];
-  std::strftime(text, sizeof text, "%Y-%m-%d", &utc);
-  return text;
 }
 
 }  // namespace
@@ -127,7 +117,7 @@ void RegisterAdminCommand(CLI::App& app, std::vector<Command>& commands) {
     std::cout << "id\temail\trole\tverified\tcreated\tname\n";
     for (const accounts::User& user : users) {
       std::cout << user.id << "\t" << user.email << "\t" << accounts::RoleName(user.role) << "\t"
-                << (user.email_verified() ? "yes" : "no") << "\t" << FormatDate(user.created_at)
+                << (user.email_verified() ? "yes" : "no") << "\t" << FormatUtc(user.created_at, "%Y-%m-%d")
                 << "\t" << user.display_name << "\n";
     }
     return 0;

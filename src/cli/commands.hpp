@@ -24,6 +24,9 @@ struct Command {
 // Prints the status on stderr and returns its exit code (2 for invalid input, else 1).
 int Fail(const Status& status);
 
+// An epoch time in UTC, formatted with strftime's `format`.
+std::string FormatUtc(int64_t epoch_seconds, const char* format);
+
 void RegisterMigrateCommand(CLI::App& app, std::vector<Command>& commands);
 void RegisterAdminCommand(CLI::App& app, std::vector<Command>& commands);
 void RegisterGridCommand(CLI::App& app, std::vector<Command>& commands);

@@ -1,6 +1,5 @@
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -24,15 +23,6 @@ std::vector<std::string> SplitList(const std::string& text) {
     if (!item.empty()) items.push_back(item);
   }
   return items;
-}
-
-std::string FormatTime(int64_t epoch) {
-  std::time_t time = epoch;
-  std::tm utc{};
-  gmtime_r(&time, &utc);
-  std::ostringstream out;
-  out << std::put_time(&utc, "%Y-%m-%d %H:%M:%S UTC");
-  return out.str();
 }
 
 // Shortest text that reads back to the same double; values are multiples of their step.
@@ -77,7 +67,7 @@ int RunInfo(const std::string& path) {
   const auto& header = (*grid)->header();
   std::cout << "file:           " << path << "\n"
             << "format version: " << header["format_version"] << "\n"
-            << "built:          " << FormatTime(header["built_at"].get<int64_t>()) << "\n"
+            << "built:          " << FormatUtc(header["built_at"].get<int64_t>(), "%Y-%m-%d %H:%M:%S UTC") << "\n"
             << "scope:          " << header["scope"].get<std::string>() << "\n"
             << "crs:            " << header["crs"].get<std::string>() << "\n"
             << "communes:       " << (*grid)->communes().size() << "\n";

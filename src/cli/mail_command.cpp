@@ -1,6 +1,5 @@
 // `vivrovert mail deliver` and `vivrovert mail list`: the operator's handles on the
 // outbox (mail/).
-#include <ctime>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -16,15 +15,6 @@
 namespace vivrovert::cli {
 
 namespace {
-
-std::string FormatTime(int64_t epoch_seconds) {
-  std::time_t time = static_cast<std::time_t>(epoch_seconds);
-  std::tm utc{};
-  gmtime_r(&time, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%SZ", &utc);
-  return text;
-}
 
 // `text` padded or cut to `width` - 1 characters, then a space between columns. Counts
 // UTF-8 code points so that French subjects keep the columns aligned.
@@ -90,7 +80,7 @@ void RegisterMailCommand(CLI::App& app, std::vector<Command>& commands) {
       std::cout << Column(std::to_string(entry.id), 7) << Column(entry.to_address, 30)
                 << Column(entry.subject, 40) << Column(mail::OutboxStatusName(entry.status), 8)
                 << Column(std::to_string(entry.attempts), 6)
-                << Column(waiting ? FormatTime(entry.next_attempt_at) : "-", 22)
+                << Column(waiting ? FormatUtc(entry.next_attempt_at, "%Y-%m-%d %H:%M:%SZ") : "-", 22)
                 << entry.last_error << "\n";
     }
     std::cout << entries.size() << " message(s)\n";

@@ -2,6 +2,7 @@
 // product logic lives here.
 #include <CLI/CLI.hpp>
 
+#include <ctime>
 #include <iostream>
 
 #include "cli/commands.hpp"
@@ -11,6 +12,15 @@ namespace vivrovert::cli {
 int Fail(const Status& status) {
   std::cerr << "vivrovert: " << status.ToString() << "\n";
   return status.code() == StatusCode::kInvalidArgument ? 2 : 1;
+}
+
+std::string FormatUtc(int64_t epoch_seconds, const char* format) {
+  std::time_t time = static_cast<std::time_t>(epoch_seconds);
+  std::tm utc{};
+  gmtime_r(&time, &utc);
+  char text[64];
+  const size_t length = std::strftime(text, sizeof text, format, &utc);
+  return std::string(text, length);
 }
 
 }  // namespace vivrovert::cli
