@@ -2,8 +2,8 @@
 # `make run`: the local demonstration on http://localhost:8080.
 #   1. applies the database migrations;
 #   2. creates the demo accounts (`vivrovert admin seed-demo`, idempotent);
-#   3. builds the grid when its file is missing or older than one of its inputs (the
-#      open-data files of the data folder, data/criteria.json);
+#   3. builds the grid when its file is missing, of another format version, or older
+#      than one of its inputs (the open-data files of the data folder, data/criteria.json);
 #   4. prints the address and the demo accounts, then serves until Ctrl-C.
 # Paths are the configuration's defaults or their environment overrides
 # (VIVROVERT_PATHS_RESOURCE_DIR, VIVROVERT_PATHS_DATA_DIR, VIVROVERT_PATHS_VAR_DIR,
@@ -34,6 +34,9 @@ catalogue=$resource_dir/data/criteria.json
 
 if [ ! -f "$grid_file" ]; then
   echo "no grid at $grid_file: building it from $data_dir (the first build takes a while)"
+  "$bin" grid build
+elif ! "$bin" grid info >/dev/null 2>&1; then
+  echo "the grid at $grid_file is unreadable by this version (see: $bin grid info): building it again"
   "$bin" grid build
 elif [ -n "$(find -L "$data_dir" "$catalogue" -type f -newer "$grid_file" -print -quit)" ]; then
   echo "the grid at $grid_file is older than its inputs: building it again"

@@ -115,7 +115,9 @@ Status WriteGridFile(const GridData& data, const std::string& path) {
     }
     json communes = json::array();
     for (const CommuneRef& commune : data.communes) {
-      communes.push_back({commune.code, commune.name, commune.departement, commune.epci});
+      communes.push_back({commune.code, commune.name, commune.departement, commune.epci, commune.population,
+                          commune.has_centre() ? json(commune.longitude) : json(nullptr),
+                          commune.has_centre() ? json(commune.latitude) : json(nullptr), commune.postcodes});
     }
     json header = {
         {"format_version", kGridFormatVersion},
@@ -127,6 +129,8 @@ Status WriteGridFile(const GridData& data, const std::string& path) {
         {"unavailable_reasons", data.unavailable_reasons},
         {"levels", levels},
         {"communes", communes},
+        {"epcis", data.area_names.epcis},
+        {"departements", data.area_names.departements},
     };
     std::string header_text = header.dump();
     json header_section = writer.Append(header_text.data(), header_text.size());
@@ -183,6 +187,31 @@ const std::vector<uint32_t>* GridFile::CommunesWithCode(CodeKind kind, const std
   return found == index.end() ? nullptr : &found->second;
 }
 
+const std::vector<uint32_t>* GridFile::CommunesWithPostcode(const std::string& postcode) const {
+  auto found = communes_by_postcode_.find(postcode);
+  return found == communes_by_postcode_.end() ? nullptr : &found->second;
+}
+
+std::optional<uint32_t> GridFile::FindCommune(const std::string& code) const {
+  const std::vector<uint32_t>* found = CommunesWithCode(CodeKind::kCommune, code);
+  if (found == nullptr || found->empty()) return std::nullopt;
+  return found->front();
+}
+
+namespace {
+const std::string& NameIn(const std::unordered_map<std::string, std::string>& names, const std::string& code) {
+  static const std::string kNone;
+  auto found = names.find(code);
+  return found == names.end() ? kNone : found->second;
+}
+}  // namespace
+
+const std::string& GridFile::EpciName(const std::string& siren) const { return NameIn(area_names_.epcis, siren); }
+
+const std::string& GridFile::DepartementName(const std::string& code) const {
+  return NameIn(area_names_.departements, code);
+}
+
 const LevelView* GridFile::level(Level level) const {
   const auto& view = levels_[static_cast<size_t>(level)];
   return view ? &*view : nullptr;
@@ -235,12 +264,21 @@ Result<std::unique_ptr<GridFile>> GridFile::Open(const std::string& path) {
     VV_ASSIGN_OR_RETURN(grid->catalogue_, CriteriaCatalogue::FromJson(grid->header_.at("catalogue")));
     for (const json& commune : grid->header_.at("communes")) {
       const auto commune_idx = static_cast<uint32_t>(grid->communes_.size());
-      grid->communes_.push_back({commune.at(0), commune.at(1), commune.at(2), commune.at(3)});
+      CommuneRef ref{commune.at(0), commune.at(1), commune.at(2), commune.at(3)};
+      ref.population = commune.at(4).get<int64_t>();
+      if (!commune.at(5).is_null()) ref.longitude = commune.at(5).get<double>();
+      if (!commune.at(6).is_null()) ref.latitude = commune.at(6).get<double>();
+      ref.postcodes = commune.at(7).get<std::vector<std::string>>();
+      for (const std::string& postcode : ref.postcodes) grid->communes_by_postcode_[postcode].push_back(commune_idx);
+      grid->communes_.push_back(std::move(ref));
       const CommuneRef& added = grid->communes_.back();
       grid->communes_by_code_[static_cast<size_t>(CodeKind::kCommune)][added.code].push_back(commune_idx);
       if (!added.epci.empty()) grid->communes_by_code_[static_cast<size_t>(CodeKind::kEpci)][added.epci].push_back(commune_idx);
       grid->communes_by_code_[static_cast<size_t>(CodeKind::kDepartement)][added.departement].push_back(commune_idx);
     }
+    grid->area_names_.epcis = grid->header_.at("epcis").get<std::unordered_map<std::string, std::string>>();
+    grid->area_names_.departements =
+        grid->header_.at("departements").get<std::unordered_map<std::string, std::string>>();
     const auto& criteria = grid->catalogue_.criteria();
     for (const json& level_json : grid->header_.at("levels")) {
       std::optional<Level> level = ParseLevel(level_json.at("level").get<std::string>());

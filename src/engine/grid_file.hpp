@@ -21,6 +21,7 @@
 #pragma once
 
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -35,13 +36,31 @@
 
 namespace vivrovert::engine {
 
-inline constexpr uint32_t kGridFormatVersion = 1;
+// 2: communes carry population, centre and postcodes; EPCI and département names.
+inline constexpr uint32_t kGridFormatVersion = 2;
 
 struct CommuneRef {
+  CommuneRef() = default;
+  CommuneRef(std::string code_in, std::string name_in, std::string departement_in, std::string epci_in)
+      : code(std::move(code_in)), name(std::move(name_in)), departement(std::move(departement_in)),
+        epci(std::move(epci_in)) {}
+
   std::string code;
   std::string name;
   std::string departement;
   std::string epci;
+  int64_t population = 0;         // legal population of the COG in use
+  double longitude = std::nan("");  // centre (WGS84); NaN when the statistics lack it
+  double latitude = std::nan("");
+  std::vector<std::string> postcodes;
+
+  bool has_centre() const { return !std::isnan(longitude) && !std::isnan(latitude); }
+};
+
+// Names of the EPCI and départements the commune table refers to.
+struct AreaNames {
+  std::unordered_map<std::string, std::string> epcis;        // SIREN → name
+  std::unordered_map<std::string, std::string> departements;  // code → name
 };
 
 // Part of a tile's area covered by a commune.
@@ -62,6 +81,7 @@ struct LevelData {
 struct GridData {
   CriteriaCatalogue catalogue;
   std::vector<CommuneRef> communes;
+  AreaNames area_names;
   std::vector<LevelData> levels;      // one per level present
   nlohmann::json sources = nlohmann::json::array();  // inputs: dataset, publisher, vintage, file
   std::string scope;                  // "France métropolitaine" or "départements 46, 19"
@@ -123,6 +143,13 @@ class GridFile {
   // ascending order); nullptr when the grid has none.
   enum class CodeKind { kCommune, kEpci, kDepartement };
   const std::vector<uint32_t>* CommunesWithCode(CodeKind kind, const std::string& code) const;
+  // Indices of the communes a La Poste postcode serves; nullptr when none.
+  const std::vector<uint32_t>* CommunesWithPostcode(const std::string& postcode) const;
+  // Index of the commune with that INSEE code, nullopt when the grid has none.
+  std::optional<uint32_t> FindCommune(const std::string& code) const;
+  // Name of an EPCI (SIREN) or département (code); empty when unknown.
+  const std::string& EpciName(const std::string& siren) const;
+  const std::string& DepartementName(const std::string& code) const;
   // nullptr when the file has no such level.
   const LevelView* level(Level level) const;
   const std::string& path() const { return path_; }
@@ -136,6 +163,8 @@ class GridFile {
   CriteriaCatalogue catalogue_;
   std::vector<CommuneRef> communes_;
   std::array<std::unordered_map<std::string, std::vector<uint32_t>>, 3> communes_by_code_;
+  std::unordered_map<std::string, std::vector<uint32_t>> communes_by_postcode_;
+  AreaNames area_names_;
   std::array<std::optional<LevelView>, kLevelCount> levels_;
 };
 

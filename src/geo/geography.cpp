@@ -101,6 +101,11 @@ Result<Geography> LoadGeography(const std::string& data_dir) {
     commune.departement = Text(entry, "departement");
     commune.region = Text(entry, "region");
     commune.legal_population = Integer(entry, "population");
+    if (auto postcodes = entry.find("codesPostaux"); postcodes != entry.end() && postcodes->is_array()) {
+      for (const json& postcode : *postcodes) {
+        if (postcode.is_string()) commune.postcodes.push_back(postcode.get<std::string>());
+      }
+    }
     commune.metropolitan = Text(entry, "zone") == "metro";
     if (commune.code.size() != 5) {
       return InvalidArgument("communes.json: commune with a malformed code '" + commune.code + "'");

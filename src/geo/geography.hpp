@@ -46,6 +46,7 @@ struct Commune {
   int64_t legal_population = 0;  // population of the COG file
   bool metropolitan = false;
   std::optional<CommuneStats> stats;  // absent when the statistics file lacks the commune
+  std::vector<std::string> postcodes = {};  // La Poste codes serving the commune (COG file)
 };
 
 struct Epci {

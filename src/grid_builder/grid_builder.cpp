@@ -181,7 +181,22 @@ Result<engine::GridData> BuildGrid(const GridBuildOptions& options, GridBuildRep
     if (remap[commune_idx] < 0) continue;
     remap[commune_idx] = static_cast<int64_t>(grid.communes.size());
     const geo::Commune& commune = geography.communes()[commune_idx];
-    grid.communes.push_back({commune.code, commune.name, commune.departement, commune.epci});
+    engine::CommuneRef ref{commune.code, commune.name, commune.departement, commune.epci};
+    ref.population = commune.legal_population;
+    if (commune.stats) {
+      ref.longitude = commune.stats->centre_wgs84.x;
+      ref.latitude = commune.stats->centre_wgs84.y;
+    }
+    ref.postcodes = commune.postcodes;
+    grid.communes.push_back(std::move(ref));
+    if (!commune.epci.empty() && !grid.area_names.epcis.contains(commune.epci)) {
+      const geo::Epci* epci = geography.FindEpci(commune.epci);
+      if (epci) grid.area_names.epcis.emplace(epci->code, epci->name);
+    }
+    if (!grid.area_names.departements.contains(commune.departement)) {
+      const geo::Departement* departement = geography.FindDepartement(commune.departement);
+      if (departement) grid.area_names.departements.emplace(departement->code, departement->name);
+    }
   }
   if (report) report->communes = grid.communes.size();
 

@@ -23,6 +23,13 @@ GridData SmallGrid() {
   GridData data;
   data.catalogue = *CriteriaCatalogue::FromJson(catalogue);
   data.communes = {{"46042", "Cahors", "46", "200023737"}, {"46224", "Pradines", "46", "200023737"}};
+  data.communes[0].population = 19'405;
+  data.communes[0].longitude = 1.4436;
+  data.communes[0].latitude = 44.4475;
+  data.communes[0].postcodes = {"46000"};
+  data.communes[1].postcodes = {"46090"};
+  data.area_names.epcis = {{"200023737", "CA du Grand Cahors"}};
+  data.area_names.departements = {{"46", "Lot"}};
   LevelData level;
   level.level = Level::k1km;
   level.tiles = {{Level::k1km, 3639000, 2410000}, {Level::k1km, 3640000, 2410000}};
@@ -73,6 +80,26 @@ TEST_F(GridFileTest, WrittenValuesReadBackThroughTheMapping) {
   EXPECT_FALSE(fs::exists(path_ + ".tmp." + std::to_string(::getpid())));
 }
 
+TEST_F(GridFileTest, CommunesKeepPopulationCentrePostcodesAndAreaNames) {
+  ASSERT_TRUE(WriteGridFile(SmallGrid(), path_).ok());
+  auto grid = GridFile::Open(path_);
+  ASSERT_TRUE(grid.ok()) << grid.status().ToString();
+  const CommuneRef& cahors = (*grid)->communes()[0];
+  EXPECT_EQ(cahors.population, 19'405);
+  ASSERT_TRUE(cahors.has_centre());
+  EXPECT_DOUBLE_EQ(cahors.longitude, 1.4436);
+  EXPECT_FALSE((*grid)->communes()[1].has_centre());
+  EXPECT_EQ((*grid)->FindCommune("46224"), 1u);
+  EXPECT_FALSE((*grid)->FindCommune("75056").has_value());
+  const std::vector<uint32_t>* served = (*grid)->CommunesWithPostcode("46090");
+  ASSERT_NE(served, nullptr);
+  EXPECT_EQ(*served, std::vector<uint32_t>{1});
+  EXPECT_EQ((*grid)->CommunesWithPostcode("75001"), nullptr);
+  EXPECT_EQ((*grid)->EpciName("200023737"), "CA du Grand Cahors");
+  EXPECT_EQ((*grid)->DepartementName("46"), "Lot");
+  EXPECT_EQ((*grid)->DepartementName("99"), "");
+}
+
 TEST_F(GridFileTest, AnotherFormatVersionIsRefusedWithAClearMessage) {
   ASSERT_TRUE(WriteGridFile(SmallGrid(), path_).ok());
   {
@@ -84,7 +111,7 @@ TEST_F(GridFileTest, AnotherFormatVersionIsRefusedWithAClearMessage) {
   auto grid = GridFile::Open(path_);
   ASSERT_FALSE(grid.ok());
   EXPECT_EQ(grid.status().code(), StatusCode::kDataLoss);
-  EXPECT_NE(grid.status().message().find("format version 2"), std::string::npos) << grid.status().message();
+  EXPECT_NE(grid.status().message().find("format version " + std::to_string(kGridFormatVersion + 1)), std::string::npos) << grid.status().message();
   EXPECT_NE(grid.status().message().find("rebuild"), std::string::npos);
 }
 

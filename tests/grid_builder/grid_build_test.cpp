@@ -2,6 +2,8 @@
 // --departements 46,19` does it. Checks values one can verify by hand.
 #include "grid_builder/grid_builder.hpp"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -80,6 +82,23 @@ TEST_F(LotCorrezeGridTest, TileCommunesAndShares) {
   for (const auto* share = first; share != last; ++share) total += share->share;
   EXPECT_NEAR(total, 1.0, 1e-3);  // an inland tile is fully covered by communes
   EXPECT_DOUBLE_EQ(Value(Level::k1km, kCahorsStationTile, "commune_pop"), 20141);
+}
+
+TEST_F(LotCorrezeGridTest, CommuneTableCarriesCentrePopulationPostcodesAndNames) {
+  std::optional<uint32_t> cahors_idx = grid_->FindCommune("46042");
+  ASSERT_TRUE(cahors_idx.has_value());
+  const engine::CommuneRef& cahors = grid_->communes()[*cahors_idx];
+  EXPECT_GT(cahors.population, 15'000);
+  ASSERT_TRUE(cahors.has_centre());
+  EXPECT_NEAR(cahors.latitude, 44.45, 0.05);
+  EXPECT_NEAR(cahors.longitude, 1.44, 0.05);
+  EXPECT_EQ(cahors.postcodes, std::vector<std::string>{"46000"});
+  const std::vector<uint32_t>* served = grid_->CommunesWithPostcode("46000");
+  ASSERT_NE(served, nullptr);
+  EXPECT_NE(std::find(served->begin(), served->end(), *cahors_idx), served->end());
+  EXPECT_EQ(grid_->DepartementName("46"), "Lot");
+  EXPECT_EQ(grid_->DepartementName("19"), "Corrèze");
+  EXPECT_NE(grid_->EpciName("200023737").find("Cahors"), std::string::npos);
 }
 
 TEST_F(LotCorrezeGridTest, EveryTileHasCommunesAndNestsInAFiveKilometreTile) {
