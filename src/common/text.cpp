@@ -1,0 +1,74 @@
+#include "common/text.hpp"
+
+#include <sodium.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include <Poco/TextConverter.h>
+#include <Poco/UTF8Encoding.h>
+#include <Poco/Windows1252Encoding.h>
+
+namespace vivrovert {
+
+bool IsValidUtf8(std::string_view text) {
+  Poco::UTF8Encoding utf8;
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  size_t i = 0;
+  while (i < text.size()) {
+    // queryConvert returns the code point, or -n when n bytes are needed, or -1 when the
+    // sequence is malformed.
+    int needed = utf8.sequenceLength(bytes + i, static_cast<int>(text.size() - i));
+    if (needed <= 0 || i + static_cast<size_t>(needed) > text.size()) return false;
+    const int code_point = utf8.queryConvert(bytes + i, needed);
+    if (code_point < 0 || (code_point >= 0xD800 && code_point <= 0xDFFF) || code_point > 0x10FFFF) return false;
+    if (!Poco::UTF8Encoding::isLegal(bytes + i, needed)) return false;
+    i += static_cast<size_t>(needed);
+  }
+  return true;
+}
+
+std::string Windows1252ToUtf8(std::string_view text) {
+  Poco::Windows1252Encoding from;
+  Poco::UTF8Encoding to;
+  Poco::TextConverter converter(from, to);
+  std::string out;
+  converter.convert(text.data(), static_cast<int>(text.size()), out);
+  return out;
+}
+
+std::string Trim(std::string_view text) {
+  const char* spaces = " \t\r\n";
+  const size_t first = text.find_first_not_of(spaces);
+  if (first == std::string_view::npos) return {};
+  const size_t last = text.find_last_not_of(spaces);
+  return std::string(text.substr(first, last - first + 1));
+}
+
+}  // namespace vivrovert
+
+namespace vivrovert {
+
+std::string Sha256Hex(std::string_view bytes) {
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(sizeof(digest) * 2);
+  for (unsigned char byte : digest) {
+    out += kHex[byte >> 4];
+    out += kHex[byte & 0xF];
+  }
+  return out;
+}
+
+std::string UtcDate(int64_t epoch_seconds) {
+  const std::chrono::sys_days day = std::chrono::floor<std::chrono::days>(std::chrono::sys_seconds(std::chrono::seconds(epoch_seconds)));
+  const std::chrono::year_month_day date(day);
+  char out[16];
+  std::snprintf(out, sizeof(out), "%04d-%02u-%02u", static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
+                static_cast<unsigned>(date.day()));
+  return out;
+}
+
+}  // namespace vivrovert

@@ -1,0 +1,33 @@
+// Small text helpers shared by the concerns: UTF-8 validity and Windows-1252 decoding
+// (through Poco's text converters), trimming.
+//
+// Thread safety: pure functions.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace vivrovert {
+
+// True when `text` is well-formed UTF-8 (no overlong forms, no surrogates, ≤ U+10FFFF).
+bool IsValidUtf8(std::string_view text);
+
+// `text` decoded from Windows-1252 (the "ANSI" of French spreadsheets) to UTF-8.
+std::string Windows1252ToUtf8(std::string_view text);
+
+// `text` without leading and trailing spaces, tabs and line breaks.
+std::string Trim(std::string_view text);
+
+}  // namespace vivrovert
+
+namespace vivrovert {
+
+// Lower-case hex SHA-256 of `bytes` (libsodium), e.g. for content hashes and stored keys.
+std::string Sha256Hex(std::string_view bytes);
+
+// "AAAA-MM-JJ" of the UTC day containing `epoch_seconds`.
+std::string UtcDate(int64_t epoch_seconds);
+
+}  // namespace vivrovert
