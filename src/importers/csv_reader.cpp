@@ -157,8 +157,11 @@ Status ReadCsv(const std::string& path, const CsvOptions& options,
   if (!in) return NotFound("cannot open " + path, "file");
   std::string label = std::filesystem::path(path).filename().string();
   std::vector<char> buffer(1 << 20);
+  int64_t bytes_read = 0;
   return Parse(label, options, on_row, [&]() -> std::string_view {
     in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    bytes_read += in.gcount();
+    if (options.on_block) options.on_block(bytes_read);
     return {buffer.data(), static_cast<size_t>(in.gcount())};
   });
 }

@@ -55,6 +55,9 @@ struct CsvOptions {
   char delimiter = ',';
   // Columns the header must have; a missing one is an error naming it.
   std::vector<std::string> required_columns;
+  // Called after each block read from a file with the bytes read so far (progress of long
+  // imports); may be empty.
+  std::function<void(int64_t bytes_read)> on_block;
 };
 
 // Reads `path`, checks the header, then calls `on_row` for each data row. Blank lines
