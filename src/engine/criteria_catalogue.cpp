@@ -134,4 +134,13 @@ std::optional<size_t> CriteriaCatalogue::Find(std::string_view id) const {
   return std::nullopt;
 }
 
+bool CriteriaCatalogue::SetSource(std::string_view id, CriterionSource source) {
+  std::optional<size_t> index = Find(id);
+  if (!index) return false;
+  CriterionSource& current = criteria_[*index].source;
+  if (source.url.empty()) source.url = current.url;
+  current = std::move(source);
+  return true;
+}
+
 }  // namespace vivrovert::engine

@@ -79,6 +79,10 @@ class CriteriaCatalogue {
   const std::vector<std::string>& groups() const { return groups_; }
   // Index of a criterion, or nullopt.
   std::optional<size_t> Find(std::string_view id) const;
+  // Replaces the source of a criterion by the one its values were actually measured from
+  // (an imported file's publisher, dataset and vintage; the URL is kept when `source`
+  // has none). Returns false when there is no such criterion.
+  bool SetSource(std::string_view id, CriterionSource source);
 
  private:
   std::vector<CriterionSpec> criteria_;

@@ -129,13 +129,34 @@ void MeasureFineTiles(const engine::CriteriaCatalogue& catalogue, const LevelCov
         column[tile_idx] = SpreadCommuneFigure(id, spec.aggregation, fine, tile_idx, *inputs.geography);
       }
     } else if (auto points = inputs.point_sets.find(id); points != inputs.point_sets.end()) {
-      if (points->second.empty()) {
+      const auto radius = inputs.count_radius_m.find(id);
+      const bool is_count = radius != inputs.count_radius_m.end();
+      if (points->second.empty() && !is_count) {
         unavailable[id] = "aucun point source trouvé";
         continue;
       }
+      const auto reach_entry = inputs.reach_m.find(id);
+      const std::vector<double>* reach = reach_entry == inputs.reach_m.end() ? nullptr : &reach_entry->second;
       for (size_t tile_idx = 0; tile_idx < tile_count; ++tile_idx) {
         const TileId& tile = fine.tiles[tile_idx];
-        column[tile_idx] = points->second.NearestDistance({tile.CentreEast(), tile.CentreNorth()}) / 1000.0;
+        const geo::Point centre{tile.CentreEast(), tile.CentreNorth()};
+        // A partial source is trusted only within its reach (see covered_area.hpp).
+        const double limit = reach ? (*reach)[tile_idx] : std::numeric_limits<double>::infinity();
+        if (std::isnan(limit)) continue;
+        if (is_count) {
+          if (radius->second <= limit) {
+            column[tile_idx] = static_cast<double>(points->second.CountWithin(centre, radius->second));
+          }
+          continue;
+        }
+        const double distance = points->second.NearestDistance(centre);
+        if (distance <= limit) column[tile_idx] = distance / 1000.0;
+      }
+    } else if (auto cells = inputs.cell_values.find(id); cells != inputs.cell_values.end()) {
+      for (size_t tile_idx = 0; tile_idx < tile_count; ++tile_idx) {
+        const TileId& tile = fine.tiles[tile_idx];
+        auto found = cells->second.find(CellKey(tile.east, tile.north));
+        if (found != cells->second.end()) column[tile_idx] = found->second;
       }
     } else {
       unavailable[id] = "source absente : " + spec.source.publisher + ", " + spec.source.dataset +

@@ -25,7 +25,20 @@ struct MeasureInputs {
   std::vector<importers::CensusCell> census_detail;  // Lot + Corrèze: every variable
   // Point sets in EPSG:3035, keyed by criterion id (dist_station_km → stations…).
   std::unordered_map<std::string, NearestPoints> point_sets;
+  // Criteria of point_sets measured as the number of points within a radius (metres)
+  // instead of the distance to the nearest one (shops_5km_count).
+  std::unordered_map<std::string, double> count_radius_m;
+  // Criteria of point_sets whose source covers only some départements: per 1 km tile,
+  // how far a value can be trusted (covered_area.hpp); NaN where it cannot.
+  std::unordered_map<std::string, std::vector<double>> reach_m;
+  // Values per 1 km cell (key: CellKey(east, north)) from rasters, keyed by criterion id.
+  std::unordered_map<std::string, std::unordered_map<uint64_t, double>> cell_values;
 };
+
+// The key of a cell's lower-left corner in cell_values.
+inline uint64_t CellKey(int32_t east, int32_t north) {
+  return (static_cast<uint64_t>(static_cast<uint32_t>(east)) << 32) | static_cast<uint32_t>(north);
+}
 
 // values[criterion][tile] for the 1 km tiles of `fine`, NaN where missing. Criteria with
 // no measurer or no source are left missing and get a reason in `unavailable`.

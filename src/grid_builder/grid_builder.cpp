@@ -10,6 +10,7 @@
 #include "grid_builder/contours.hpp"
 #include "grid_builder/coverage.hpp"
 #include "grid_builder/criteria_measures.hpp"
+#include "grid_builder/imported_sources.hpp"
 #include "importers/national_sources.hpp"
 
 namespace vivrovert::grid_builder {
@@ -166,6 +167,12 @@ Result<engine::GridData> BuildGrid(const GridBuildOptions& options, GridBuildRep
     inputs.point_sets.emplace(id, NearestPoints(std::move(projected)));
   }
   timer.Done("sources");
+
+  const ImportSearch search{options.data_dir, options.imports_dir,
+                            fs::path(options.catalogue_path).parent_path().string()};
+  VV_ASSIGN_OR_RETURN(std::vector<LoadedLayer> layers, LoadImportLayers(search, options.progress));
+  ApplyImportLayers(layers, geography, contours, coverage[0], grid, inputs);
+  timer.Done("imports");
 
   std::vector<std::vector<double>> fine_values, coarse_values;
   MeasureFineTiles(grid.catalogue, coverage[0], inputs, fine_values, grid.unavailable_reasons);

@@ -11,7 +11,9 @@
 // Thread safety: BuildGrid is reentrant.
 #pragma once
 
+#include <functional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -26,6 +28,10 @@ struct GridBuildOptions {
   std::vector<std::string> departements;  // empty: all of metropolitan France
   int threads = 2;
   int64_t built_at = 0;                   // epoch seconds, stamped in the header
+  // Layers written by `vivrovert import` (imported_sources.hpp); empty: none.
+  std::string imports_dir;
+  // Progress of long readings (data-folder files read during the build); may be empty.
+  std::function<void(std::string_view what, double fraction)> progress;
 };
 
 struct GridBuildReport {

@@ -137,6 +137,18 @@ TEST_F(LotCorrezeGridTest, UnavailableCriteriaAreMissingEverywhereWithAReason) {
   EXPECT_DOUBLE_EQ(header["levels"][0]["coverage"]["dist_station_km"].get<double>(), 1.0);
 }
 
+TEST_F(LotCorrezeGridTest, AltitudeAroundCahorsFromTheDemOfTheDataFolder) {
+  // The SRTM extract covers the Cahors area only: a value there, none elsewhere.
+  const double altitude = Value(Level::k1km, kCahorsStationTile, "altitude_m");
+  EXPECT_GT(altitude, 100);
+  EXPECT_LT(altitude, 300);
+  const double coverage = grid_->header()["levels"][0]["coverage"]["altitude_m"].get<double>();
+  EXPECT_GT(coverage, 0.02);
+  EXPECT_LT(coverage, 0.2);
+  const auto& spec = grid_->catalogue().criteria()[*grid_->catalogue().Find("altitude_m")];
+  EXPECT_EQ(spec.source.vintage, "SRTM 2000, extrait 2024");
+}
+
 TEST_F(LotCorrezeGridTest, FiveKilometreDistanceIsTheMeanOfItsKilometreTiles) {
   const engine::LevelView* fine = grid_->level(Level::k1km);
   const size_t criterion = *grid_->catalogue().Find("dist_station_km");

@@ -1,0 +1,150 @@
+#include "grid_builder/imported_sources.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "grid_builder/covered_area.hpp"
+#include "importers/dem.hpp"
+#include "importers/point_sources.hpp"
+
+namespace vivrovert::grid_builder {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// Files of `folder` with one of the extensions, sorted (deterministic builds).
+std::vector<std::string> FilesIn(const fs::path& folder, const std::vector<std::string>& extensions) {
+  std::vector<std::string> files;
+  std::error_code error;
+  if (!fs::is_directory(folder, error)) return files;
+  for (const auto& entry : fs::directory_iterator(folder, error)) {
+    if (!entry.is_regular_file()) continue;
+    std::string extension = entry.path().extension().string();
+    std::transform(extension.begin(), extension.end(), extension.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (std::find(extensions.begin(), extensions.end(), extension) != extensions.end()) {
+      files.push_back(entry.path().string());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+// Reads the data folder's real files of one kind; nullopt when it has none.
+Result<std::optional<LoadedLayer>> FromDataFolder(const ImportSearch& search, const std::string& kind,
+                                                  const importers::ProgressFn& progress) {
+  const fs::path data(search.data_dir);
+  const fs::path classes(search.classes_dir);
+  if (kind == "bpe") {
+    std::vector<std::string> files = FilesIn(data / "insee-bpe", {".csv"});
+    if (files.empty()) return std::optional<LoadedLayer>();
+    VV_ASSIGN_OR_RETURN(auto bpe_classes, importers::LoadBpeClasses((classes / "bpe_classes.json").string()));
+    VV_ASSIGN_OR_RETURN(auto layer, importers::ImportBpe(files, bpe_classes, progress));
+    return std::optional<LoadedLayer>(LoadedLayer{std::move(layer), "insee-bpe"});
+  }
+  if (kind == "education") {
+    std::vector<std::string> files = FilesIn(data / "education-annuaire", {".csv"});
+    if (files.empty()) return std::optional<LoadedLayer>();
+    VV_ASSIGN_OR_RETURN(auto education_classes,
+                        importers::LoadEducationClasses((classes / "education_classes.json").string()));
+    VV_ASSIGN_OR_RETURN(auto layer, importers::ImportEducationAnnuaire(files, education_classes, progress));
+    return std::optional<LoadedLayer>(LoadedLayer{std::move(layer), "education-annuaire"});
+  }
+  if (kind == "altitude") {
+    std::vector<std::string> files = FilesIn(data / "dem", {".tif", ".tiff", ".asc"});
+    importers::LayerSource source{"IGN", "RGE ALTI / BD ALTI (modèle numérique de terrain)", "", {}, 0, 0, 0, {}};
+    std::string origin = "dem";
+    if (files.empty() && fs::exists(data / "rcarto-geodata-lot" / "elevation.tif")) {
+      files.push_back((data / "rcarto-geodata-lot" / "elevation.tif").string());
+      // As its SOURCE.txt says: SRTM through R elevatr, extract of rCarto/geodata (2024).
+      source = {"NASA (via rCarto/geodata, R elevatr)", "SRTM, modèle numérique de terrain (extrait autour de Cahors)",
+                "SRTM 2000, extrait 2024", {}, 0, 0, 0, {}};
+      origin = "rcarto-geodata-lot";
+    }
+    if (files.empty()) return std::optional<LoadedLayer>();
+    VV_ASSIGN_OR_RETURN(auto layer, importers::ImportDem(files, source, progress));
+    return std::optional<LoadedLayer>(LoadedLayer{std::move(layer), origin});
+  }
+  return std::optional<LoadedLayer>();
+}
+
+}  // namespace
+
+const std::vector<std::string>& ImportKinds() {
+  static const std::vector<std::string> kinds = {"education", "bpe", "altitude"};
+  return kinds;
+}
+
+std::string ImportsDirIn(const std::string& var_dir) { return (fs::path(var_dir) / "imports").string(); }
+
+std::string LayerPath(const std::string& imports_dir, const std::string& kind) {
+  return (fs::path(imports_dir) / (kind + ".json")).string();
+}
+
+Result<std::vector<LoadedLayer>> LoadImportLayers(const ImportSearch& search, const importers::ProgressFn& progress) {
+  std::vector<LoadedLayer> layers;
+  for (const std::string& kind : ImportKinds()) {
+    if (!search.imports_dir.empty() && fs::exists(LayerPath(search.imports_dir, kind))) {
+      VV_ASSIGN_OR_RETURN(importers::ImportLayer layer, importers::ReadLayer(LayerPath(search.imports_dir, kind)));
+      layers.push_back({std::move(layer), "imports/" + kind + ".json"});
+      continue;
+    }
+    VV_ASSIGN_OR_RETURN(std::optional<LoadedLayer> found, FromDataFolder(search, kind, progress));
+    if (found) layers.push_back(std::move(*found));
+  }
+  return layers;
+}
+
+void ApplyImportLayers(const std::vector<LoadedLayer>& layers, const geo::Geography& geography,
+                       const std::vector<CommuneContour>& contours, const LevelCoverage& fine,
+                       engine::GridData& grid, MeasureInputs& inputs) {
+  // Per criterion, the layer that measures it: national before partial, then kind order.
+  std::map<std::string, const LoadedLayer*> chosen;
+  for (const LoadedLayer& loaded : layers) {
+    auto offer = [&](const std::string& criterion) {
+      if (!grid.catalogue.Find(criterion)) return;  // a class for a criterion this catalogue lacks
+      auto [slot, inserted] = chosen.emplace(criterion, &loaded);
+      if (!inserted && !slot->second->layer.departements.empty() && loaded.layer.departements.empty()) {
+        slot->second = &loaded;
+      }
+    };
+    for (const auto& [criterion, points] : loaded.layer.points) offer(criterion);
+    for (const auto& [criterion, cells] : loaded.layer.cells) offer(criterion);
+  }
+  std::map<const LoadedLayer*, std::vector<double>> reach_by_layer;
+  std::set<const LoadedLayer*> used;
+  for (const auto& [criterion, loaded] : chosen) {
+    const importers::ImportLayer& layer = loaded->layer;
+    used.insert(loaded);
+    if (auto points = layer.points.find(criterion); points != layer.points.end()) {
+      inputs.point_sets.erase(criterion);
+      inputs.point_sets.emplace(criterion, NearestPoints(points->second));
+      if (auto radius = layer.count_radius_m.find(criterion); radius != layer.count_radius_m.end()) {
+        inputs.count_radius_m[criterion] = radius->second;
+      }
+      if (!layer.departements.empty()) {
+        auto reach = reach_by_layer.find(loaded);
+        if (reach == reach_by_layer.end()) {
+          reach = reach_by_layer.emplace(loaded, ReachInsideDepartements(contours, geography, layer.departements, fine)).first;
+        }
+        inputs.reach_m[criterion] = reach->second;
+      }
+    } else {
+      auto& values = inputs.cell_values[criterion];
+      for (const importers::CellValue& cell : layer.cells.at(criterion)) values[CellKey(cell.east, cell.north)] = cell.value;
+    }
+    grid.catalogue.SetSource(criterion, {layer.source.publisher, layer.source.dataset, layer.source.vintage, ""});
+  }
+  for (const LoadedLayer& loaded : layers) {
+    if (!used.contains(&loaded)) continue;
+    const importers::LayerSource& source = loaded.layer.source;
+    nlohmann::json entry = {{"publisher", source.publisher}, {"dataset", source.dataset}, {"vintage", source.vintage},
+                            {"folder", loaded.origin},       {"files", source.files},     {"rows_kept", source.rows_kept}};
+    if (!loaded.layer.departements.empty()) entry["departements"] = loaded.layer.departements;
+    grid.sources.push_back(std::move(entry));
+  }
+}
+
+}  // namespace vivrovert::grid_builder
