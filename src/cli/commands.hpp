@@ -33,5 +33,6 @@ void RegisterGridCommand(CLI::App& app, std::vector<Command>& commands);
 void RegisterSearchCommand(CLI::App& app, std::vector<Command>& commands);
 void RegisterServeCommand(CLI::App& app, std::vector<Command>& commands);
 void RegisterMailCommand(CLI::App& app, std::vector<Command>& commands);
+void RegisterImportCommand(CLI::App& app, std::vector<Command>& commands);
 
 }  // namespace vivrovert::cli

@@ -9,6 +9,7 @@
 #include "common/env.hpp"
 #include "engine/grid_file.hpp"
 #include "grid_builder/grid_builder.hpp"
+#include "grid_builder/imported_sources.hpp"
 
 namespace vivrovert::cli {
 
@@ -41,6 +42,7 @@ int RunBuild(const Config& config, const std::string& departements, const std::s
   options.departements = SplitList(departements);
   options.threads = threads;
   options.built_at = SystemClock::Instance().NowSeconds();
+  options.imports_dir = grid_builder::ImportsDirIn(config.var_dir);
   const auto start = std::chrono::steady_clock::now();
   grid_builder::GridBuildReport report;
   auto grid = grid_builder::BuildGrid(options, &report);

@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
   cli::RegisterSearchCommand(app, commands);
   cli::RegisterServeCommand(app, commands);
   cli::RegisterMailCommand(app, commands);
+  cli::RegisterImportCommand(app, commands);
 
   CLI11_PARSE(app, argc, argv);
 

@@ -60,5 +60,29 @@ check "a foreign grid file is refused" grep -q "not a VivroVert grid file" "$wor
 check "an unknown département is refused by name" grep -q "unknown département code '99'" "$work/unknown.err"
 check "nothing is written for a refused build" test ! -e "$work/none.grid"
 
+# Imports: a bad file is refused by file, line and column and leaves the grid as it was; a
+# good one rebuilds the grid with the same scope; the same files give the same export.
+data=$(cd "$(dirname "$0")/../../../shared/data" && pwd)
+export VIVROVERT_PATHS_GRID_FILE="$work/var/grid/vivrovert.grid"
+"$bin" grid build --departements 46 >/dev/null 2>&1
+cp "$VIVROVERT_PATHS_GRID_FILE" "$work/before.grid"
+printf 'Identifiant_de_l_etablissement;code_nature;etat;Code_departement;latitude;longitude\n0350122T;151;OUVERT;035;47.98;-1.92\n0350123U;151;OUVERT;035;47.9x;-1.92\n' >"$work/annuaire-bad.csv"
+"$bin" import education "$work/annuaire-bad.csv" >/dev/null 2>"$work/import-bad.err"
+status=$?
+check "a bad import exits 2" test "$status" -eq 2
+check "a bad import names file, line and column" grep -q "annuaire-bad.csv:3: column 'latitude'" "$work/import-bad.err"
+check "a bad import leaves the grid unchanged" cmp -s "$work/before.grid" "$VIVROVERT_PATHS_GRID_FILE"
+check "a bad import writes no layer" test ! -e "$work/var/imports/education.json"
+"$bin" import altitude "$data/rcarto-geodata-lot/elevation.tif" --vintage "SRTM 2000" >"$work/import.out" 2>&1
+check "import altitude writes its layer" test -s "$work/var/imports/altitude.json"
+check "import altitude rebuilds the grid of the Lot" grep -q "(départements 46)" "$work/import.out"
+"$bin" grid info >"$work/info2.out"
+check "altitude has a coverage around Cahors" grep -Eq "altitude_m +[1-9][0-9]*\.[0-9] %" "$work/info2.out"
+check "the grid names the DEM's vintage" grep -q "(SRTM 2000)" "$work/info2.out"
+"$bin" grid export --format csv >"$work/import-export1.csv"
+"$bin" import altitude "$data/rcarto-geodata-lot/elevation.tif" --vintage "SRTM 2000" >/dev/null 2>&1
+"$bin" grid export --format csv >"$work/import-export2.csv"
+check "the same import gives the same export, byte for byte" cmp -s "$work/import-export1.csv" "$work/import-export2.csv"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

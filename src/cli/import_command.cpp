@@ -1,0 +1,188 @@
+// `vivrovert import <source> FILE…`: reads national files into an import layer
+// (var/imports/<source>.json), then rebuilds the grid so the criteria they measure get
+// their values. The layer and the grid are each written atomically: a failed or
+// interrupted import leaves the previous ones in force.
+#include <chrono>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include "cli/commands.hpp"
+#include "common/env.hpp"
+#include "engine/grid_file.hpp"
+#include "grid_builder/grid_builder.hpp"
+#include "grid_builder/imported_sources.hpp"
+#include "importers/dem.hpp"
+#include "importers/point_sources.hpp"
+
+namespace vivrovert::cli {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct ImportArguments {
+  std::string source;
+  std::vector<std::string> files;
+  bool no_build = false;
+  std::string departements;  // for the rebuild; default: the current grid's scope
+  std::string publisher, dataset, vintage;  // altitude: a DEM carries none
+  int threads = 2;
+};
+
+// Prints progress on stderr at most every two seconds, and at the end of each file.
+class ProgressPrinter {
+ public:
+  void operator()(std::string_view what, double fraction) {
+    const auto now = Clock::now();
+    if (fraction < 1.0 && now - last_ < std::chrono::seconds(2)) return;
+    if (fraction >= 1.0 && what == last_what_ && last_fraction_ >= 1.0) return;
+    last_ = now;
+    last_what_ = what;
+    last_fraction_ = fraction;
+    std::cerr << "  " << what << ": " << std::fixed << std::setprecision(0) << 100 * fraction << " %\n";
+  }
+
+ private:
+  Clock::time_point last_ = Clock::now();
+  std::string last_what_;
+  double last_fraction_ = 0;
+};
+
+double SecondsSince(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+std::vector<std::string> SplitList(const std::string& text) {
+  std::vector<std::string> items;
+  std::stringstream stream(text);
+  for (std::string item; std::getline(stream, item, ',');) {
+    item.erase(0, item.find_first_not_of(' '));
+    item.erase(item.find_last_not_of(' ') + 1);
+    if (!item.empty()) items.push_back(item);
+  }
+  return items;
+}
+
+// The départements of the current grid ("départements 46 19"), empty for the nation or
+// when there is no readable grid.
+std::vector<std::string> CurrentScope(const std::string& grid_path) {
+  auto grid = engine::GridFile::Open(grid_path);
+  if (!grid.ok()) return {};
+  const std::string scope = (*grid)->header().value("scope", "");
+  std::vector<std::string> codes;
+  std::stringstream words(scope);
+  std::string word;
+  words >> word;
+  if (word != "départements") return {};
+  while (words >> word) codes.push_back(word);
+  return codes;
+}
+
+Result<importers::ImportLayer> ReadSource(const Config& config, const ImportArguments& arguments) {
+  ProgressPrinter printer;
+  importers::ProgressFn progress = [&printer](std::string_view what, double fraction) { printer(what, fraction); };
+  const std::string classes_dir = config.resource_dir + "/data/";
+  if (arguments.source == "bpe") {
+    VV_ASSIGN_OR_RETURN(auto classes, importers::LoadBpeClasses(classes_dir + "bpe_classes.json"));
+    return importers::ImportBpe(arguments.files, classes, progress);
+  }
+  if (arguments.source == "education") {
+    VV_ASSIGN_OR_RETURN(auto classes, importers::LoadEducationClasses(classes_dir + "education_classes.json"));
+    return importers::ImportEducationAnnuaire(arguments.files, classes, progress);
+  }
+  if (arguments.source == "altitude") {
+    importers::LayerSource source;
+    source.publisher = arguments.publisher;
+    source.dataset = arguments.dataset;
+    source.vintage = arguments.vintage;
+    return importers::ImportDem(arguments.files, source, progress);
+  }
+  return InvalidArgument("unknown source '" + arguments.source + "' (bpe, education, altitude)", "source");
+}
+
+int RunImport(const Config& config, const ImportArguments& arguments) {
+  const auto start = Clock::now();
+  std::cerr << "import " << arguments.source << ": reading " << arguments.files.size() << " file(s)\n";
+  auto layer = ReadSource(config, arguments);
+  if (!layer.ok()) {
+    std::cerr << "nothing imported; the previous import and grid stay in force\n";
+    return Fail(layer.status());
+  }
+  const importers::LayerSource& source = layer->source;
+  std::cout << "read " << source.rows_read << " rows in " << std::fixed << std::setprecision(1) << SecondsSince(start)
+            << " s: " << source.rows_kept << " kept, " << source.rows_skipped << " skipped\n";
+  for (const std::string& note : source.notes) std::cout << "  skipped: " << note << "\n";
+  for (const auto& [criterion, points] : layer->points) std::cout << "  " << criterion << ": " << points.size() << " points\n";
+  for (const auto& [criterion, cells] : layer->cells) std::cout << "  " << criterion << ": " << cells.size() << " cells of 1 km\n";
+  if (!layer->departements.empty()) {
+    std::cout << "  covers départements:";
+    for (const std::string& code : layer->departements) std::cout << " " << code;
+    std::cout << " (values only where no point outside could be nearer)\n";
+  }
+  const std::string imports_dir = grid_builder::ImportsDirIn(config.var_dir);
+  const std::string layer_path = grid_builder::LayerPath(imports_dir, layer->kind);
+  if (Status written = importers::WriteLayer(*layer, layer_path); !written.ok()) return Fail(written);
+  std::cout << "import layer written to " << layer_path << "\n";
+  if (arguments.no_build) return 0;
+
+  grid_builder::GridBuildOptions options;
+  options.data_dir = config.data_dir;
+  options.catalogue_path = config.CataloguePath();
+  options.departements =
+      arguments.departements.empty() ? CurrentScope(config.grid_file) : SplitList(arguments.departements);
+  options.threads = arguments.threads;
+  options.built_at = SystemClock::Instance().NowSeconds();
+  options.imports_dir = imports_dir;
+  const auto build_start = Clock::now();
+  std::string scope = options.departements.empty() ? "metropolitan France" : "départements";
+  for (const std::string& code : options.departements) scope += " " + code;
+  std::cerr << "rebuilding the grid (" << scope << ")\n";
+  auto grid = grid_builder::BuildGrid(options, nullptr);
+  if (!grid.ok()) {
+    std::cerr << "the previous grid stays in force\n";
+    return Fail(grid.status());
+  }
+  if (Status written = engine::WriteGridFile(*grid, config.grid_file); !written.ok()) return Fail(written);
+  std::cout << "grid written to " << config.grid_file << " (" << grid->scope << ") in " << std::fixed
+            << std::setprecision(1) << SecondsSince(build_start) << " s; coverage at 1 km:\n";
+  const auto& fine = grid->levels.front();
+  std::vector<std::string> measured;
+  for (const auto& entry : layer->points) measured.push_back(entry.first);
+  for (const auto& entry : layer->cells) measured.push_back(entry.first);
+  for (const std::string& criterion : measured) {
+    const auto index = grid->catalogue.Find(criterion);
+    if (!index) continue;
+    const uint32_t missing = grid->catalogue.criteria()[*index].MissingCode();
+    size_t present = 0;
+    for (uint32_t code : fine.codes[*index]) present += code != missing;
+    std::cout << "  " << std::left << std::setw(24) << criterion << std::right << std::setw(6) << std::setprecision(1)
+              << (fine.tiles.empty() ? 0.0 : 100.0 * static_cast<double>(present) / fine.tiles.size()) << " %\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+void RegisterImportCommand(CLI::App& app, std::vector<Command>& commands) {
+  auto arguments = std::make_shared<ImportArguments>();
+  arguments->threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  CLI::App* command = app.add_subcommand(
+      "import", "Import national files (bpe, education, altitude) into var/imports, then rebuild the grid");
+  command->add_option("source", arguments->source, "bpe | education | altitude")
+      ->required()
+      ->check(CLI::IsMember({"bpe", "education", "altitude"}));
+  command->add_option("files", arguments->files, "The files as published (CSV, or DEM rasters for altitude)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  command->add_flag("--no-build", arguments->no_build, "Only write the import layer; build the grid later");
+  command->add_option("--departements", arguments->departements,
+                      "Départements of the rebuilt grid (default: those of the current grid)");
+  command->add_option("--publisher", arguments->publisher, "altitude: publisher of the DEM")->default_val("IGN");
+  command->add_option("--dataset", arguments->dataset, "altitude: dataset of the DEM")
+      ->default_val("RGE ALTI / BD ALTI (modèle numérique de terrain)");
+  command->add_option("--vintage", arguments->vintage, "altitude: vintage of the DEM, e.g. 2023");
+  command->add_option("--threads", arguments->threads, "Worker threads of the rebuild")->check(CLI::Range(1, 64));
+  commands.push_back({command, [arguments](const Config& config) { return RunImport(config, *arguments); }});
+}
+
+}  // namespace vivrovert::cli
