@@ -3,7 +3,8 @@
 #   1. applies the database migrations;
 #   2. creates the demo accounts (`vivrovert admin seed-demo`, idempotent);
 #   3. builds the grid when its file is missing, of another format version, or older
-#      than one of its inputs (the open-data files of the data folder, data/criteria.json);
+#      than one of its inputs (the open-data files of the data folder, data/criteria.json
+#      and the class files beside it, the layers of `vivrovert import` in var/imports);
 #   4. prints the address and the demo accounts, then serves until Ctrl-C.
 # Paths are the configuration's defaults or their environment overrides
 # (VIVROVERT_PATHS_RESOURCE_DIR, VIVROVERT_PATHS_DATA_DIR, VIVROVERT_PATHS_VAR_DIR,
@@ -31,6 +32,9 @@ else
   data_dir=$resource_dir/data
 fi
 catalogue=$resource_dir/data/criteria.json
+# Layers of `vivrovert import` (national files imported from wherever they were downloaded).
+imports_dir=$var_dir/imports
+[ -d "$imports_dir" ] || imports_dir=
 
 if [ ! -f "$grid_file" ]; then
   echo "no grid at $grid_file: building it from $data_dir (the first build takes a while)"
@@ -38,7 +42,7 @@ if [ ! -f "$grid_file" ]; then
 elif ! "$bin" grid info >/dev/null 2>&1; then
   echo "the grid at $grid_file is unreadable by this version (see: $bin grid info): building it again"
   "$bin" grid build
-elif [ -n "$(find -L "$data_dir" "$catalogue" -type f -newer "$grid_file" -print -quit)" ]; then
+elif [ -n "$(find -L "$data_dir" "$catalogue" "$resource_dir/data" ${imports_dir:+"$imports_dir"} -type f -newer "$grid_file" -print -quit)" ]; then
   echo "the grid at $grid_file is older than its inputs: building it again"
   "$bin" grid build
 fi
