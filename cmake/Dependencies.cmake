@@ -28,3 +28,5 @@ find_path(CSV_INCLUDE_DIR NAMES csv.h REQUIRED)
 add_library(libcsv::csv UNKNOWN IMPORTED)
 set_target_properties(libcsv::csv PROPERTIES IMPORTED_LOCATION ${CSV_LIBRARY}
   INTERFACE_INCLUDE_DIRECTORIES ${CSV_INCLUDE_DIR})
+# The XLSX exports of listings (libxlsxwriter-dev).
+pkg_check_modules(XLSXWRITER REQUIRED IMPORTED_TARGET xlsxwriter)

@@ -30,14 +30,24 @@ class RowAssembler {
     assembler->fields_.emplace_back(static_cast<const char*>(data), data ? size : 0);
   }
 
-  static void OnRowEnd(int, void* self) { static_cast<RowAssembler*>(self)->EndRow(); }
+  static void OnRowEnd(int terminator, void* self) { static_cast<RowAssembler*>(self)->EndRow(terminator); }
 
   const Status& status() const { return status_; }
   bool saw_header() const { return saw_header_; }
   int64_t rows_done() const { return row_number_; }
 
  private:
-  void EndRow() {
+  // libcsv runs with CSV_REPALL_NL so that blank lines reach us (as rows without fields)
+  // and the file's line numbers can be counted; they are not rows.
+  void EndRow(int terminator) {
+    const bool crlf_tail = terminator == '\n' && previous_terminator_ == '\r';
+    previous_terminator_ = terminator;
+    if (fields_.empty()) {
+      if (!crlf_tail) ++next_line_;
+      return;
+    }
+    const int64_t line = next_line_;
+    next_line_ += 1 + LineBreaksInFields();
     ++row_number_;
     if (!status_.ok()) {
       fields_.clear();
@@ -49,8 +59,11 @@ class RowAssembler {
         std::string name(Trim(fields_[index]));
         if (index == 0 && name.starts_with("\xEF\xBB\xBF")) name.erase(0, 3);
         columns_.emplace(name, index);
+        header_.push_back(std::move(name));
       }
+      if (options_.on_header) status_ = options_.on_header(header_);
       for (const std::string& required : options_.required_columns) {
+        if (!status_.ok()) break;
         if (!columns_.contains(required)) {
           status_ = InvalidArgument(label_ + ":1: missing column '" + required + "' in the header",
                                     required);
@@ -61,8 +74,21 @@ class RowAssembler {
       return;
     }
     bool blank = fields_.size() == 1 && Trim(fields_[0]).empty();
-    if (!blank) status_ = on_row_(CsvRow(label_, row_number_, fields_, columns_));
+    if (!blank) status_ = on_row_(CsvRow(label_, row_number_, fields_, columns_, line));
     fields_.clear();
+  }
+
+  // Line breaks inside quoted fields of the current row ("\r\n" counts once).
+  int64_t LineBreaksInFields() const {
+    int64_t breaks = 0;
+    for (const std::string& field : fields_) {
+      for (size_t index = 0; index < field.size(); ++index) {
+        if (field[index] == '\n' || (field[index] == '\r' && (index + 1 == field.size() || field[index + 1] != '\n'))) {
+          ++breaks;
+        }
+      }
+    }
+    return breaks;
   }
 
   std::string label_;
@@ -70,7 +96,10 @@ class RowAssembler {
   const std::function<Status(const CsvRow&)>& on_row_;
   std::vector<std::string> fields_;
   std::unordered_map<std::string, size_t> columns_;
+  std::vector<std::string> header_;
   int64_t row_number_ = 0;
+  int64_t next_line_ = 1;
+  int previous_terminator_ = 0;
   bool saw_header_ = false;
   Status status_;
 };
@@ -80,7 +109,7 @@ Status Parse(const std::string& label, const CsvOptions& options,
              const std::function<Status(const CsvRow&)>& on_row,
              const std::function<std::string_view()>& next_block) {
   csv_parser parser;
-  if (csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
+  if (csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_REPALL_NL) != 0) {
     return Internal("libcsv could not be initialised");
   }
   csv_set_delim(&parser, static_cast<unsigned char>(options.delimiter));

@@ -3,7 +3,8 @@
 // Files are read in blocks and handed to the caller row by row, so national files do not
 // have to fit in memory. A leading UTF-8 byte-order mark is dropped (SNCF and the
 // Annuaire de l'éducation publish one). Rows are numbered from 1 (the header is row 1),
-// which matches the file's line numbers except where a quoted field spans lines.
+// which matches the file's line numbers except where a quoted field spans lines or blank
+// lines were skipped; CsvRow::line_number() is the file's line where the row starts.
 //
 // Errors carry the file, the row and, where known, the column: "gares.csv:12: column
 // 'lat': not a number ('4x.5')". A callback stops the reading by returning a non-ok Status,
@@ -26,10 +27,14 @@ namespace vivrovert::importers {
 class CsvRow {
  public:
   CsvRow(const std::string& file_label, int64_t row_number, const std::vector<std::string>& fields,
-         const std::unordered_map<std::string, size_t>& columns)
-      : file_label_(file_label), row_number_(row_number), fields_(fields), columns_(columns) {}
+         const std::unordered_map<std::string, size_t>& columns, int64_t line_number = 0)
+      : file_label_(file_label), row_number_(row_number), line_number_(line_number), fields_(fields),
+        columns_(columns) {}
 
   int64_t row_number() const { return row_number_; }
+  // The line of the file where the row starts (the header's is 1 when no blank line
+  // precedes it): counts blank lines and line breaks inside quoted fields.
+  int64_t line_number() const { return line_number_; }
   size_t size() const { return fields_.size(); }
   const std::string& field(size_t index) const { return fields_[index]; }
 
@@ -47,6 +52,7 @@ class CsvRow {
  private:
   const std::string& file_label_;
   int64_t row_number_;
+  int64_t line_number_;
   const std::vector<std::string>& fields_;
   const std::unordered_map<std::string, size_t>& columns_;
 };
@@ -55,6 +61,9 @@ struct CsvOptions {
   char delimiter = ',';
   // Columns the header must have; a missing one is an error naming it.
   std::vector<std::string> required_columns;
+  // Called once with the header's cells in order (trimmed, byte-order mark removed) before
+  // any row; a non-ok Status stops the reading and is returned. May be empty.
+  std::function<Status(const std::vector<std::string>& header)> on_header;
   // Called after each block read from a file with the bytes read so far (progress of long
   // imports); may be empty.
   std::function<void(int64_t bytes_read)> on_block;

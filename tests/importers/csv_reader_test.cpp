@@ -72,6 +72,35 @@ TEST(CsvReaderTest, NumbersAcceptDecimalCommaAndRefuseNaN) {
   EXPECT_FALSE(ParseNumber("").has_value());
 }
 
+TEST(CsvReaderTest, LineNumbersCountBlankLinesAndBreaksInsideQuotes) {
+  std::vector<std::pair<int64_t, int64_t>> rows;  // (row, line)
+  std::vector<std::string> header;
+  CsvOptions options;
+  options.on_header = [&](const std::vector<std::string>& names) {
+    header = names;
+    return Status::Ok();
+  };
+  Status status = ReadCsvText("\r\n a ,b\r\n1,\"two\r\nlines\"\r\n\r\n\n2,x\n3,\"y\nz\"\n4,w", "t.csv", options,
+                              [&](const CsvRow& row) {
+                                rows.emplace_back(row.row_number(), row.line_number());
+                                return Status::Ok();
+                              });
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  EXPECT_EQ(header, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(rows, (std::vector<std::pair<int64_t, int64_t>>{{2, 3}, {3, 7}, {4, 8}, {5, 10}}));
+}
+
+TEST(CsvReaderTest, HeaderCallbackCanStopTheReading) {
+  CsvOptions options;
+  options.on_header = [](const std::vector<std::string>& names) {
+    return names.size() == 2 ? Status::Ok() : InvalidArgument("two columns expected");
+  };
+  Status status;
+  auto rows = ReadAll("a,b,c\n1,2,3\n", options, &status);
+  EXPECT_EQ(status.message(), "two columns expected");
+  EXPECT_TRUE(rows.empty());
+}
+
 TEST(CsvReaderTest, MissingFileIsNotFound) {
   Status status = ReadCsv("/nonexistent/file.csv", CsvOptions{}, [](const CsvRow&) { return Status::Ok(); });
   EXPECT_EQ(status.code(), StatusCode::kNotFound);
