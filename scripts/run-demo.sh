@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # `make run`: the local demonstration on http://localhost:8080.
 #   1. applies the database migrations;
-#   2. creates the demo accounts (`vivrovert admin seed-demo`, idempotent);
-#   3. builds the grid when its file is missing, of another format version, or older
+#   2. builds the grid when its file is missing, of another format version, or older
 #      than one of its inputs (the open-data files of the data folder, data/criteria.json
 #      and the class files beside it, the layers of `vivrovert import` in var/imports);
+#   3. creates the demo accounts and the demo partner with its listings (`vivrovert admin
+#      seed-demo`, idempotent; the listings are placed on the grid);
 #   4. prints the address and the demo accounts, then serves until Ctrl-C.
 # Paths are the configuration's defaults or their environment overrides
 # (VIVROVERT_PATHS_RESOURCE_DIR, VIVROVERT_PATHS_DATA_DIR, VIVROVERT_PATHS_VAR_DIR,
@@ -19,7 +20,6 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
 "$bin" migrate
-accounts=$("$bin" admin seed-demo)
 
 resource_dir=${VIVROVERT_PATHS_RESOURCE_DIR:-$root}
 var_dir=${VIVROVERT_PATHS_VAR_DIR:-var}
@@ -46,6 +46,8 @@ elif [ -n "$(find -L "$data_dir" "$catalogue" "$resource_dir/data" ${imports_dir
   echo "the grid at $grid_file is older than its inputs: building it again"
   "$bin" grid build
 fi
+
+accounts=$("$bin" admin seed-demo)
 
 url=${VIVROVERT_HTTP_PUBLIC_BASE_URL:-http://localhost:8080}
 cat <<BANNER

@@ -398,6 +398,27 @@ Result<User> AccountService::CreateOperator(std::string_view email_text,
   });
 }
 
+Result<User> AccountService::InviteStaff(std::string_view email_text, std::string_view display_name_text) {
+  VV_ASSIGN_OR_RETURN(std::string email, NormalizeEmail(email_text));
+  VV_ASSIGN_OR_RETURN(std::string display_name, NormalizeDisplayName(display_name_text));
+  const int64_t now = clock_.NowSeconds();
+  // Hashed outside the transaction: a hash takes a tenth of a second.
+  const std::string unusable_hash = hasher_.Hash(random_.Token());
+  return InTransaction(database_, [&](Connection& connection) -> Result<User> {
+    if (std::optional<User> existing = UserStore::FindByEmail(connection, email)) {
+      if (existing->role == Role::kUser) {
+        return InvalidArgument("Cette adresse est celle d'un compte personnel : invitez une adresse professionnelle.",
+                               kFieldEmail);
+      }
+      return *existing;
+    }
+    NewUser new_user{email, unusable_hash, Role::kPartnerStaff, display_name, false};
+    VV_ASSIGN_OR_RETURN(User user, UserStore::Create(connection, new_user, now));
+    IssueAndSend(connection, AccountMailKind::kResetPassword, user, now);
+    return user;
+  });
+}
+
 PurgeCounts AccountService::PurgeExpired() {
   // Counters of other limits (rate limits of public endpoints) share the table: keep a
   // day at least, longer than any window in use.

@@ -181,6 +181,13 @@ class AccountService {
   Result<User> CreateOperator(std::string_view email, std::string_view password,
                               std::string_view display_name);
 
+  // The account of a partner's new staff member: an existing staff or operator account
+  // of that address, or a new unverified partner_staff account whose owner receives a
+  // link to choose a password (the reset-password mail). InvalidArgument for a malformed
+  // address, or when the address belongs to an exodeur's account (a person's private
+  // account is not turned into a professional one).
+  Result<User> InviteStaff(std::string_view email, std::string_view display_name);
+
   // Deletes expired sessions, e-mail tokens expired for token_retention_seconds, and
   // throttle counters whose window opened more than a day (or the longest window of the
   // policy) ago; for a periodic job.

@@ -39,8 +39,9 @@ Result<std::vector<DemoAccount>> SeedDemoAccounts(storage::Database& database, P
   VV_RETURN_IF_ERROR(CheckPasswordRules(password, kFieldPassword));
   const NewUser exodeur{kDemoUserEmail, "", Role::kUser, "Camille (démo)", true};
   const NewUser operator_account{kDemoOperatorEmail, "", Role::kOperator, "Opérateur (démo)", true};
+  const NewUser partner_staff{kDemoPartnerEmail, "", Role::kPartnerStaff, "Équipe Grand Cahors (démo)", true};
   std::vector<DemoAccount> accounts;
-  for (const NewUser* wanted : {&exodeur, &operator_account}) {
+  for (const NewUser* wanted : {&exodeur, &operator_account, &partner_staff}) {
     VV_ASSIGN_OR_RETURN(DemoAccount account, Ensure(database, hasher, clock, password, *wanted));
     accounts.push_back(std::move(account));
   }

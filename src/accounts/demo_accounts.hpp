@@ -1,5 +1,6 @@
 // The accounts of the local demonstration (`make run`, `vivrovert admin seed-demo`): one
-// verified exodeur and one operator, with a password everyone running the demo knows.
+// verified exodeur, one operator and one partner staff member, with a password everyone
+// running the demo knows.
 // Never for a real deployment: the default password is written in the README.
 //
 // Thread safety: a plain function over the database.
@@ -21,6 +22,7 @@ namespace vivrovert::accounts {
 
 inline constexpr const char* kDemoUserEmail = "demo@vivrovert.localhost";
 inline constexpr const char* kDemoOperatorEmail = "operateur@vivrovert.localhost";
+inline constexpr const char* kDemoPartnerEmail = "partenaire@vivrovert.localhost";
 // Used when VIVROVERT_DEMO_PASSWORD is not set (the command line reads it).
 inline constexpr const char* kDefaultDemoPassword = "demo-vivrovert";
 
@@ -32,7 +34,7 @@ struct DemoAccount {
 // Makes sure both demo accounts exist, have verified e-mails and accept `password`:
 // missing ones are created, existing ones get `password` back when it no longer matches
 // (so the password the command prints always works). Idempotent. Returns the exodeur,
-// then the operator.
+// the operator, then the partner staff member (the demo partner's administrator).
 Result<std::vector<DemoAccount>> SeedDemoAccounts(storage::Database& database, PasswordHasher& hasher,
                                                   const Clock& clock, std::string_view password);
 

@@ -17,7 +17,10 @@
 #include "accounts/outbox_account_mailer.hpp"
 #include "cli/commands.hpp"
 #include "common/env.hpp"
+#include "engine/grid_file.hpp"
+#include "listings/listing_service.hpp"
 #include "mail/templates.hpp"
+#include "partners/demo_partner.hpp"
 #include "storage/database.hpp"
 #include "storage/migrations.hpp"
 
@@ -102,6 +105,17 @@ void RegisterAdminCommand(CLI::App& app, std::vector<Command>& commands) {
       std::cout << (account.created ? "created " : "kept    ") << accounts::RoleName(account.user.role) << "\t"
                 << account.user.email << "\tpassword: " << password << "\n";
     }
+    // The demo partner needs the grid to place its listings.
+    auto grid = engine::GridFile::Open(config.grid_file);
+    if (!grid.ok()) {
+      std::cout << "demo partner: not seeded yet (" << grid.status().message() << ")\n";
+      return 0;
+    }
+    listings::ListingService listing_service(**database, grid->get(), SystemClock::Instance());
+    auto partner = partners::SeedDemoPartner(**database, listing_service, seeded->back().user.id);
+    if (!partner.ok()) return Fail(partner.status());
+    std::cout << "demo partner: " << partner->partner.name << " (/partenaire/" << partner->partner.slug << "), "
+              << partner->listings_created << " demo listings created, " << partner->listings_kept << " kept\n";
     return 0;
   }});
 

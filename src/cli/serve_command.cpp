@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "accounts/account_routes.hpp"
+#include "api/partner_api.hpp"
 #include "api/rate_limiter.hpp"
 #include "api/search_api.hpp"
 #include "accounts/account_service.hpp"
@@ -15,7 +16,9 @@
 #include "accounts/session_authenticator.hpp"
 #include "cli/commands.hpp"
 #include "common/env.hpp"
+#include "listings/listing_service.hpp"
 #include "mail/sender.hpp"
+#include "partners/partner_pages.hpp"
 #include "mail/smtp_transport.hpp"
 #include "mail/templates.hpp"
 #include "storage/database.hpp"
@@ -104,6 +107,14 @@ int Serve(const Config& config, const ServeFlags& flags) {
   api::SharedRateLimiter rate_limiter(**database, SystemClock::Instance(),
                                       {config.api_rate_limit, config.api_rate_window_seconds});
   api::RegisterSearchApi(*app, search_backend, rate_limiter);
+
+  // Partners publish through their API keys, each key limited like an IP.
+  listings::ListingService listing_service(**database, search_backend.grid.get(), SystemClock::Instance());
+  api::SharedRateLimiter key_limiter(**database, SystemClock::Instance(),
+                                     {config.api_rate_limit, config.api_rate_window_seconds});
+  api::RegisterPartnerApi(*app, **database, listing_service, key_limiter, SecureRandom::Instance());
+  partners::RegisterPartnerPages(*app, {**database, listing_service, account_service, SecureRandom::Instance(),
+                                        [&mail_worker] { mail_worker.Nudge(); }});
 
   web::ServerOptions server_options;
   server_options.host = config.listen_host;

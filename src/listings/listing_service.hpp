@@ -112,6 +112,7 @@ class ListingService {
 
   // Today's date (UTC), against which validity dates are read.
   std::string Today() const;
+  int64_t Now() const { return clock_.NowSeconds(); }
   const engine::GridFile* grid() const { return grid_; }
   storage::Database& database() { return database_; }
 

@@ -5,16 +5,40 @@
 #include <Poco/Net/HTTPCookie.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/MessageHeader.h>
 #include <Poco/Net/NameValueCollection.h>
+#include <Poco/Net/PartHandler.h>
+#include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
 
 #include <algorithm>
+#include <sstream>
 #include <nlohmann/json.hpp>
 #include <strings.h>
 
 namespace vivrovert::web {
 
 namespace {
+
+// Keeps the files of a multipart form in memory (the body is already bounded by the
+// server's max_body_bytes).
+class FilePartHandler : public Poco::Net::PartHandler {
+ public:
+  void handlePart(const Poco::Net::MessageHeader& header, std::istream& stream) override {
+    UploadedFile file;
+    if (header.has("Content-Disposition")) {
+      std::string disposition;
+      Poco::Net::NameValueCollection parameters;
+      Poco::Net::MessageHeader::splitParameters(header.get("Content-Disposition"), disposition, parameters);
+      file.field = parameters.get("name", "");
+      file.file_name = parameters.get("filename", "");
+    }
+    file.content_type = header.get("Content-Type", "application/octet-stream");
+    Poco::StreamCopier::copyToString(stream, file.bytes);
+    files.push_back(std::move(file));
+  }
+  std::vector<UploadedFile> files;
+};
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
@@ -95,7 +119,20 @@ Result<Request> Request::Parse(std::string_view method, std::string_view target,
   }
 
   std::string content_type = request.Header("Content-Type").value_or("");
-  if (content_type.starts_with("application/x-www-form-urlencoded") && !request.body_.empty()) {
+  if (content_type.starts_with("multipart/form-data") && !request.body_.empty()) {
+    try {
+      Poco::Net::HTTPRequest holder(Poco::Net::HTTPRequest::HTTP_POST, "/");
+      holder.setContentType(content_type);
+      std::istringstream body_stream(request.body_);
+      FilePartHandler files;
+      Poco::Net::HTMLForm form;
+      form.load(holder, body_stream, files);
+      request.form_ = ToFields(form);
+      request.files_ = std::move(files.files);
+    } catch (const Poco::Exception& error) {
+      return InvalidArgument("formulaire illisible : " + error.message(), "body");
+    }
+  } else if (content_type.starts_with("application/x-www-form-urlencoded") && !request.body_.empty()) {
     try {
       Poco::Net::HTMLForm form;
       form.read(request.body_);
@@ -107,6 +144,13 @@ Result<Request> Request::Parse(std::string_view method, std::string_view target,
     }
   }
   return request;
+}
+
+const UploadedFile* Request::File(std::string_view field) const {
+  for (const UploadedFile& file : files_) {
+    if (file.field == field) return &file;
+  }
+  return nullptr;
 }
 
 std::optional<std::string> Request::Header(std::string_view name) const {

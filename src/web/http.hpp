@@ -31,12 +31,21 @@ bool IsUnsafe(Method method);
 // Ordered name/value pairs (query parameters, form fields). Names may repeat (checkboxes).
 using Fields = std::vector<std::pair<std::string, std::string>>;
 
+// A file sent in a multipart/form-data form (<input type="file">).
+struct UploadedFile {
+  std::string field;         // the input's name
+  std::string file_name;     // as the browser gave it (untrusted: display only)
+  std::string content_type;
+  std::string bytes;
+};
+
 class Request {
  public:
   // Builds a request from what arrived on the wire. `target` is the request target
   // ("/path?query"); `headers` keep their order. A URL-encoded body is parsed into form
-  // fields. Errors: InvalidArgument for a malformed target, query, cookie or form body
-  // (including more form fields than Poco's limit of 100).
+  // fields, a multipart/form-data body into form fields and files. Errors:
+  // InvalidArgument for a malformed target, query, cookie or form body (including more
+  // form fields than Poco's limit of 100).
   static Result<Request> Parse(std::string_view method, std::string_view target, Fields headers,
                                std::string body = {}, std::string remote_address = {});
 
@@ -57,6 +66,8 @@ class Request {
   // Every value of a repeated form field, in order.
   std::vector<std::string> FormAll(std::string_view name) const;
   const Fields& form() const { return form_; }
+  // The first file sent under that input name, if any.
+  const UploadedFile* File(std::string_view field) const;
   std::optional<std::string> Cookie(std::string_view name) const;
 
   // Path parameters captured by the router ("{id}" in "/annonces/{id}").
@@ -78,6 +89,7 @@ class Request {
   Fields headers_;
   Fields query_;
   Fields form_;
+  std::vector<UploadedFile> files_;
   Fields cookies_;
   std::map<std::string, std::string> params_;
 };

@@ -1,0 +1,44 @@
+// The partner back-office (/partenaire/{slug}/…) and the operator's console (/operateur/…):
+// French HTML pages over the partner store and the listing service.
+//
+//   /partenaire                         the partners of the signed-in staff member
+//   /partenaire/{slug}                  dashboard: counts, listings table with filters
+//   /partenaire/{slug}/annonces/…       create, edit, withdraw a listing
+//   /partenaire/{slug}/import[/{id}]    upload a CSV/JSON file (dry run or real), reports
+//   /partenaire/{slug}/modele/{kind}.csv, export.csv, export.xlsx
+//   /partenaire/{slug}/cles             API keys (shown once), revocation
+//   /partenaire/{slug}/equipe           staff: invite by e-mail, roles, removal
+//   /partenaire/{slug}/carte            the territory's tiles and listings (SVG map)
+//   /operateur, /operateur/partenaires/… partners (create, edit territory and options),
+//                                       all listings and imports
+//
+// Authorisation: a staff member sees only the partners they belong to, with their role
+// (viewer: read; editor: listings and imports; admin: keys and staff too); an operator
+// sees and manages every partner. Anything else is 404 (a partner's existence is not
+// revealed to others) or a redirect to the login page.
+//
+// Thread safety: the routes share only thread-safe parts.
+#pragma once
+
+#include <functional>
+
+#include "accounts/account_service.hpp"
+#include "common/env.hpp"
+#include "listings/listing_service.hpp"
+#include "storage/database.hpp"
+#include "web/app.hpp"
+
+namespace vivrovert::partners {
+
+struct PartnerPagesEnv {
+  storage::Database& database;
+  listings::ListingService& listings;
+  accounts::AccountService& accounts;
+  Random& random;
+  std::function<void()> mail_queued;  // nudges the mail worker after an invitation
+};
+
+// `env`'s references must outlive the app.
+void RegisterPartnerPages(web::App& app, PartnerPagesEnv env);
+
+}  // namespace vivrovert::partners
