@@ -2,6 +2,8 @@
 // real database (for the shared rate limits), on SQLite and PostgreSQL.
 #include "api/search_api.hpp"
 
+#include "api/partner_api.hpp"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -197,7 +199,9 @@ TEST(OpenApiTest, DocumentsExactlyTheRegisteredRoutes) {
   for (const auto& [path, operations] : document["paths"].items()) {
     for (const auto& [method, operation] : operations.items()) documented.emplace(path, method);
   }
-  for (const ApiRoute& route : SearchApiRoutes()) {
+  std::vector<ApiRoute> routes = SearchApiRoutes();
+  routes.insert(routes.end(), PartnerApiRoutes().begin(), PartnerApiRoutes().end());
+  for (const ApiRoute& route : routes) {
     std::string method = web::MethodName(route.method);
     std::transform(method.begin(), method.end(), method.begin(), ::tolower);
     registered.emplace(route.pattern, method);
