@@ -31,7 +31,7 @@ struct Config {
   std::string listen_host = "127.0.0.1";
   uint16_t listen_port = 8080;
   int http_threads = 16;
-  int64_t max_body_bytes = 1 << 20;
+  int64_t max_body_bytes = 11 << 20;  // a 10 MB import file and its form
   // Address people reach the site at; links in e-mails start with it. An https URL marks
   // session cookies Secure.
   std::string public_base_url = "http://localhost:8080";

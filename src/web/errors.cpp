@@ -57,7 +57,7 @@ HttpError HttpError::MethodNotAllowed() {
 }
 
 HttpError HttpError::PayloadTooLarge() {
-  return {413, "payload_too_large", "Les données envoyées sont trop volumineuses.", ""};
+  return {413, "payload_too_large", "Les données envoyées sont trop volumineuses (un fichier importé fait 10 Mo au plus).", ""};
 }
 
 HttpError HttpError::BadRequest(std::string message) {
