@@ -90,7 +90,11 @@ void RegisterSearchApi(web::App& app, const SearchBackend& backend, SharedRateLi
         VV_ASSIGN_OR_RETURN(json body, ParseJson(context.request().body(), "body"));
         VV_ASSIGN_OR_RETURN(engine::SearchRequest request, engine::ParseSearchRequest(body, *backend.grid));
         engine::SearchResult result = backend.engine->Search(request);
-        return web::Response::Json(engine::SearchResultToJson(*backend.engine, request, result));
+        // Written straight to text (the same bytes as SearchResultToJson(...).dump()).
+        web::Response response(200);
+        response.SetHeader("Content-Type", "application/json; charset=utf-8");
+        response.set_body(engine::SearchResultJsonText(*backend.engine, request, result));
+        return response;
       },
       public_post);
 

@@ -1,5 +1,9 @@
 #include "engine/search_json.hpp"
 
+#include <array>
+#include <charconv>
+#include <cmath>
+
 namespace vivrovert::engine {
 
 namespace {
@@ -45,6 +49,180 @@ json SearchResultToJson(const SearchEngine& engine, const SearchRequest& request
           {"tiles", tiles},
           {"communes", communes},
           {"relax", relax}};
+}
+
+namespace json_text {
+
+namespace {
+
+// Length of the well-formed UTF-8 sequence starting at text[index] (Unicode table 3-7:
+// no overlong forms, no surrogates, nothing above U+10FFFF), or 0.
+size_t Utf8SequenceLength(std::string_view text, size_t index) {
+  const auto byte = [&](size_t at) { return static_cast<uint8_t>(text[at]); };
+  const size_t left = text.size() - index;
+  const uint8_t lead = byte(index);
+  auto continuation = [&](size_t at, uint8_t low = 0x80, uint8_t high = 0xBF) {
+    return byte(at) >= low && byte(at) <= high;
+  };
+  if (lead >= 0xC2 && lead <= 0xDF) return left >= 2 && continuation(index + 1) ? 2 : 0;
+  if (lead >= 0xE0 && lead <= 0xEF) {
+    if (left < 3) return 0;
+    const uint8_t low = lead == 0xE0 ? 0xA0 : 0x80;
+    const uint8_t high = lead == 0xED ? 0x9F : 0xBF;
+    return continuation(index + 1, low, high) && continuation(index + 2) ? 3 : 0;
+  }
+  if (lead >= 0xF0 && lead <= 0xF4) {
+    if (left < 4) return 0;
+    const uint8_t low = lead == 0xF0 ? 0x90 : 0x80;
+    const uint8_t high = lead == 0xF4 ? 0x8F : 0xBF;
+    return continuation(index + 1, low, high) && continuation(index + 2) && continuation(index + 3) ? 4 : 0;
+  }
+  return 0;
+}
+
+}  // namespace
+
+bool AppendString(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  const size_t restore = out.size();
+  out.push_back('"');
+  size_t run = 0;  // start of the bytes not yet copied
+  size_t index = 0;
+  while (index < text.size()) {
+    const auto byte = static_cast<uint8_t>(text[index]);
+    if (byte >= 0x20 && byte != '"' && byte != '\\' && byte < 0x80) {
+      ++index;
+      continue;
+    }
+    if (byte >= 0x80) {
+      const size_t length = Utf8SequenceLength(text, index);
+      if (length == 0) {
+        out.resize(restore);
+        return false;
+      }
+      index += length;
+      continue;
+    }
+    out.append(text.data() + run, index - run);
+    out.push_back('\\');
+    switch (byte) {
+      case '"': out.push_back('"'); break;
+      case '\\': out.push_back('\\'); break;
+      case '\b': out.push_back('b'); break;
+      case '\f': out.push_back('f'); break;
+      case '\n': out.push_back('n'); break;
+      case '\r': out.push_back('r'); break;
+      case '\t': out.push_back('t'); break;
+      default: {
+        const char escape[5] = {'u', '0', '0', kHex[byte >> 4], kHex[byte & 0xF]};
+        out.append(escape, sizeof escape);
+      }
+    }
+    run = ++index;
+  }
+  out.append(text.data() + run, text.size() - run);
+  out.push_back('"');
+  return true;
+}
+
+void AppendDouble(std::string& out, double value) {
+  if (!std::isfinite(value)) {
+    out.append("null");
+    return;
+  }
+  // nlohmann's own formatter (Grisu2 and its layout), as dump() calls it.
+  std::array<char, 64> buffer;
+  char* end = nlohmann::detail::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
+  out.append(buffer.data(), static_cast<size_t>(end - buffer.data()));
+}
+
+void AppendUnsigned(std::string& out, uint64_t value) {
+  std::array<char, 24> buffer;
+  auto [end, error] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
+  (void)error;
+  out.append(buffer.data(), static_cast<size_t>(end - buffer.data()));
+}
+
+}  // namespace json_text
+
+namespace {
+
+// Keys in the order dump() writes them: nlohmann::json objects are sorted by key.
+bool WriteSearchResult(std::string& out, const SearchEngine& engine, const SearchRequest& request,
+                       const SearchResult& result, size_t max_communes) {
+  using namespace json_text;
+  const GridFile& grid = engine.grid();
+  const LevelView& view = *grid.level(request.level);
+  max_communes = std::min(max_communes, kRankedCommunes);
+  const size_t listed = std::min(result.communes.size(), max_communes);
+  out.reserve(64 + listed * 80 + result.tiles.size() * 60 + result.relax.size() * 200);
+  out.append("{\"communes\":[");
+  for (size_t index = 0; index < listed; ++index) {
+    const CommuneRef& commune = grid.communes()[result.communes[index].commune];
+    if (index > 0) out.push_back(',');
+    out.append("{\"code\":");
+    if (!AppendString(out, commune.code)) return false;
+    out.append(",\"departement\":");
+    if (!AppendString(out, commune.departement)) return false;
+    out.append(",\"green_tiles\":");
+    AppendUnsigned(out, result.communes[index].green_tiles);
+    out.append(",\"name\":");
+    if (!AppendString(out, commune.name)) return false;
+    out.push_back('}');
+  }
+  out.append("],\"communes_count\":");
+  AppendUnsigned(out, result.communes.size());
+  out.append(",\"green_count\":");
+  AppendUnsigned(out, result.green_count);
+  out.append(",\"level\":");
+  AppendString(out, LevelName(request.level));
+  out.append(",\"page\":{\"limit\":");
+  AppendUnsigned(out, request.limit);
+  out.append(",\"offset\":");
+  AppendUnsigned(out, request.offset);
+  out.append("},\"relax\":[");
+  for (size_t index = 0; index < result.relax.size(); ++index) {
+    const RelaxHint& hint = result.relax[index];
+    const Constraint& constraint = request.constraints[hint.constraint];
+    if (index > 0) out.push_back(',');
+    out.append("{\"constraint\":");
+    AppendUnsigned(out, hint.constraint);
+    out.append(",\"criterion\":");
+    if (!AppendString(out, grid.catalogue().criteria()[constraint.criterion].id)) return false;
+    out.append(hint.doubles ? ",\"doubles\":true" : ",\"doubles\":false");
+    out.append(",\"gain_if_dropped\":");
+    AppendUnsigned(out, hint.gain_if_dropped);
+    out.append(",\"green_with_suggestion\":");
+    AppendUnsigned(out, hint.green_with_suggestion);
+    out.append(hint.relaxable ? ",\"relaxable\":true" : ",\"relaxable\":false");
+    out.append(",\"suggestion\":{\"max\":");
+    if (hint.max) AppendDouble(out, *hint.max); else out.append("null");
+    out.append(",\"min\":");
+    if (hint.min) AppendDouble(out, *hint.min); else out.append("null");
+    out.append("}}");
+  }
+  out.append("],\"tiles\":[");
+  for (size_t index = 0; index < result.tiles.size(); ++index) {
+    if (index > 0) out.push_back(',');
+    out.append("{\"id\":");
+    AppendString(out, view.tile(result.tiles[index].tile).ToString());
+    out.append(",\"score\":");
+    AppendDouble(out, result.tiles[index].score);
+    out.push_back('}');
+  }
+  out.append("]}");
+  return true;
+}
+
+}  // namespace
+
+std::string SearchResultJsonText(const SearchEngine& engine, const SearchRequest& request,
+                                 const SearchResult& result, size_t max_communes) {
+  std::string out;
+  if (WriteSearchResult(out, engine, request, result, max_communes)) return out;
+  // A string of the grid is not valid UTF-8 (the grid writer already refuses that, as
+  // its header is JSON): dump() reports it, as before (type_error 316).
+  return SearchResultToJson(engine, request, result, max_communes).dump();
 }
 
 json ExplanationToJson(const SearchEngine& engine, const SearchRequest& request, uint32_t tile,

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
 
 #include "engine/search_engine.hpp"
 
@@ -13,6 +15,23 @@ namespace vivrovert::engine {
 // `max_communes` (≤ kRankedCommunes) bounds the communes listed; communes_count is the full count.
 nlohmann::json SearchResultToJson(const SearchEngine& engine, const SearchRequest& request,
                                   const SearchResult& result, size_t max_communes = kRankedCommunes);
+
+// The same answer as SearchResultToJson(...).dump(), byte for byte, written straight to
+// text without building a JSON tree: the hot path of POST /api/v1/search. Throws like
+// dump() when a string of the grid is not valid UTF-8.
+std::string SearchResultJsonText(const SearchEngine& engine, const SearchRequest& request,
+                                 const SearchResult& result, size_t max_communes = kRankedCommunes);
+
+// The pieces of that writer, each producing exactly what nlohmann::json::dump() does for
+// the same value (default settings: UTF-8 kept as is, strict).
+namespace json_text {
+// `text` as a quoted JSON string: `"` and `\` escaped, \b \f \n \r \t, other bytes below
+// 0x20 as \u00xx. Returns false, leaving `out` as it was, when `text` is not valid UTF-8.
+bool AppendString(std::string& out, std::string_view text);
+// Shortest round-trip form ("0.5", "1.0", "1e-05"); "null" when not finite.
+void AppendDouble(std::string& out, double value);
+void AppendUnsigned(std::string& out, uint64_t value);
+}  // namespace json_text
 
 // {"tile", "level", "green", "in_territory", "score", "checks": [...]}
 nlohmann::json ExplanationToJson(const SearchEngine& engine, const SearchRequest& request, uint32_t tile,
