@@ -148,8 +148,8 @@ SearchEngine::Plan SearchEngine::MakePlan(const SearchRequest& request) const {
 
 // Calls sink(start, length, mask) for each block with green tiles; mask is nullptr when
 // the whole block is green, else one byte per tile (1 = green).
-template <typename Sink>
-void SearchEngine::ForEachGreen(const Plan& plan, Sink&& sink) const {
+template <typename Sink, typename Skip>
+void SearchEngine::ForEachGreen(const Plan& plan, Sink&& sink, Skip&& skip) const {
   if (plan.empty) return;
   const LevelIndex& index = *plan.index;
   const LevelView& view = *index.view;
@@ -160,6 +160,7 @@ void SearchEngine::ForEachGreen(const Plan& plan, Sink&& sink) const {
   partial.reserve(plan.required.size());
   for (size_t block = 0; block < index.block_count; ++block) {
     if (!plan.territory.empty() && plan.territory_blocks[block] == 0) continue;
+    if (skip(block)) continue;
     const size_t start = block * kBlockSize;
     const size_t length = std::min(kBlockSize, tiles - start);
     partial.clear();
@@ -287,60 +288,186 @@ double SearchEngine::Score(const Plan& plan, uint32_t tile) const {
   return score;
 }
 
+// Per-thread scratch of the commune counts of one search, zero between searches. Each
+// green tile adds 1 to its communes; a commune's first count appends it to `touched`
+// without a branch (`touched` has room for every commune), so that neither collecting
+// nor resetting scans the whole table.
+struct SearchEngine::CommuneTally {
+  std::vector<uint32_t> counts;   // per commune
+  std::vector<uint32_t> touched;  // the first `touched_count` entries: communes with counts[c] > 0
+  size_t touched_count = 0;
+};
+
+namespace {
+// Scores below the threshold by more than this cannot enter the top (rounding of the
+// bound is a few ulps of the weight sum; this is many orders of magnitude above).
+constexpr double kBoundSlack = 1e-9;
+}  // namespace
+
+double SearchEngine::BlockScoreBound(const Plan& plan, size_t block) const {
+  const LevelIndex& index = *plan.index;
+  const size_t length = std::min(kBlockSize, index.view->tile_count() - block * kBlockSize);
+  const auto& criteria = grid_.catalogue().criteria();
+  // The same sum in the same order as ScoreBlock, each term at its best code of the block:
+  // s only grows towards [lo, hi], and rounding is monotone, so no tile scores above it.
+  double bound = 0;
+  for (const PreferredTerm& term : plan.terms) {
+    const ZoneMap& zone = index.zones[term.criterion][block];
+    if (zone.missing == length) continue;  // every tile adds weight × 0
+    if (term.lo > term.hi || (zone.max_code >= term.lo && zone.min_code <= term.hi)) {
+      bound += term.weight;  // s ≤ 1
+      continue;
+    }
+    const uint32_t nearest = zone.max_code < term.lo ? zone.max_code : zone.min_code;
+    bound += criteria[term.criterion].width == 2 ? TermScore(static_cast<uint16_t>(nearest), term)
+                                                 : TermScore(nearest, term);
+  }
+  return bound * (1.0 / plan.weight_sum);
+}
+
 std::vector<RankedTile> SearchEngine::Rank(const Plan& plan, size_t k, uint64_t* green_count,
-                                           std::vector<uint32_t>* commune_counts,
-                                           std::vector<uint32_t>* touched) const {
+                                           CommuneTally* tally) const {
   const LevelIndex& index = *plan.index;
   const LevelView& view = *index.view;
+  const auto& criteria = grid_.catalogue().criteria();
   const std::vector<uint64_t>& index_keys = index.keys;
   std::vector<Candidate> heap;  // the k best so far, worst at the front
   heap.reserve(k + 1);
   uint64_t green = 0;
+  const bool scored = !plan.terms.empty();
+  const double inverse = scored ? 1.0 / plan.weight_sum : 1.0;
+  // The order in which a full heap's threshold is tested against the terms, and what
+  // each term has taken off the sums it was added to (weights are small integers).
+  std::vector<size_t> order(plan.terms.size());
+  for (size_t term_idx = 0; term_idx < order.size(); ++term_idx) order[term_idx] = term_idx;
+  std::vector<double> observed_loss(plan.terms.size(), 0.0), observed_tiles(plan.terms.size(), 0.0);
   alignas(64) double scores[kBlockSize];
+  alignas(64) double partial[kBlockSize];
   alignas(64) uint16_t selection[kBlockSize];
-  ForEachGreen(plan, [&](size_t start, size_t length, const uint8_t* mask) {
-    // The block's green tiles as a selection vector of offsets.
-    size_t count = 0;
-    if (mask == nullptr) {
-      for (size_t offset = 0; offset < length; ++offset) selection[offset] = static_cast<uint16_t>(offset);
-      count = length;
-    } else {
-      for (size_t offset = 0; offset < length; ++offset) {
-        selection[count] = static_cast<uint16_t>(offset);
-        count += mask[offset];
-      }
+
+  auto offer = [&](double score, uint32_t tile) {
+    const Candidate candidate{score, index_keys[tile], tile};
+    if (heap.size() < k) {
+      heap.push_back(candidate);
+      std::push_heap(heap.begin(), heap.end(), Better);
+    } else if (Better(candidate, heap.front())) {
+      std::pop_heap(heap.begin(), heap.end(), Better);
+      heap.back() = candidate;
+      std::push_heap(heap.begin(), heap.end(), Better);
     }
-    green += count;
-    if (commune_counts != nullptr) {
-      for (size_t selected_idx = 0; selected_idx < count; ++selected_idx) {
-        auto [first, last] = view.communes(static_cast<uint32_t>(start + selection[selected_idx]));
-        for (auto share = first; share != last; ++share) {
-          if ((*commune_counts)[share->commune]++ == 0) touched->push_back(share->commune);
+  };
+  const bool counting = tally != nullptr || green_count != nullptr;
+  // A pure top-k skips, before reading them, the blocks whose best score cannot enter.
+  auto skip = [&](size_t block) {
+    return !counting && scored && k > 0 && heap.size() == k && BlockScoreBound(plan, block) < heap.front().score;
+  };
+  ForEachGreen(
+      plan,
+      [&](size_t start, size_t length, const uint8_t* mask) {
+        const size_t block = start / kBlockSize;
+        // The block's green tiles as a selection vector of offsets.
+        size_t count = 0;
+        if (mask == nullptr) {
+          for (size_t offset = 0; offset < length; ++offset) selection[offset] = static_cast<uint16_t>(offset);
+          count = length;
+        } else {
+          for (size_t offset = 0; offset < length; ++offset) {
+            selection[count] = static_cast<uint16_t>(offset);
+            count += mask[offset];
+          }
         }
-      }
-    }
-    if (k == 0 || count == 0) return;
-    // Dense blocks are scored whole (vectorised), sparse ones through the selection.
-    const bool dense = count * 4 >= length;
-    if (dense) {
-      ScoreBlock(plan, start, length, scores);
-    } else {
-      ScoreSelected(plan, start, selection, count, scores);
-    }
-    for (size_t selected_idx = 0; selected_idx < count; ++selected_idx) {
-      const auto tile = static_cast<uint32_t>(start + selection[selected_idx]);
-      const double score = dense ? scores[selection[selected_idx]] : scores[selected_idx];
-      const Candidate candidate{score, index_keys[tile], tile};
-      if (heap.size() < k) {
-        heap.push_back(candidate);
-        std::push_heap(heap.begin(), heap.end(), Better);
-      } else if (Better(candidate, heap.front())) {
-        std::pop_heap(heap.begin(), heap.end(), Better);
-        heap.back() = candidate;
-        std::push_heap(heap.begin(), heap.end(), Better);
-      }
-    }
-  });
+        green += count;
+        if (tally != nullptr) {
+          uint32_t* counts = tally->counts.data();
+          uint32_t* touched = tally->touched.data();
+          size_t touched_count = tally->touched_count;
+          for (size_t selected_idx = 0; selected_idx < count; ++selected_idx) {
+            auto [first, last] = view.communes(start + selection[selected_idx]);
+            for (auto share = first; share != last; ++share) {
+              touched[touched_count] = share->commune;
+              touched_count += counts[share->commune]++ == 0;
+            }
+          }
+          tally->touched_count = touched_count;
+        }
+        if (k == 0 || count == 0) return;
+        const bool dense = count * 4 >= length;
+        if (!scored || heap.size() < k) {
+          // Dense blocks are scored whole (vectorised), sparse ones through the selection.
+          if (dense) {
+            ScoreBlock(plan, start, length, scores);
+            for (size_t selected_idx = 0; selected_idx < count; ++selected_idx) {
+              offer(scores[selection[selected_idx]], static_cast<uint32_t>(start + selection[selected_idx]));
+            }
+          } else {
+            ScoreSelected(plan, start, selection, count, scores);
+            for (size_t selected_idx = 0; selected_idx < count; ++selected_idx) {
+              offer(scores[selected_idx], static_cast<uint32_t>(start + selection[selected_idx]));
+            }
+          }
+          return;
+        }
+        // The heap is full: a tile must reach its worst score. Skip the block when its
+        // bound says none can; else add the terms one at a time and drop, after each,
+        // the tiles that cannot reach it even with every other term at its weight (with
+        // kBoundSlack for the rounding of sums taken in another order).
+        const double floor = heap.front().score - kBoundSlack;
+        if (counting && BlockScoreBound(plan, block) < heap.front().score) return;
+        // While most tiles are alive, terms are added over the whole block (vectorised,
+        // into `scores`); once few are, only over the survivors (into `partial`). Terms go
+        // in the order that has dropped the most so far (their observed mean loss); the
+        // survivors' scores are then computed again in request order, as ScoreBlock does.
+        std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+          const double loss_a = observed_loss[a] / (observed_tiles[a] + 1);
+          const double loss_b = observed_loss[b] / (observed_tiles[b] + 1);
+          return loss_a != loss_b ? loss_a > loss_b : a < b;
+        });
+        size_t alive = count;
+        bool whole = dense;
+        double later = plan.weight_sum;  // what the terms not yet added can add at most
+        double alive_sum = 0;            // Σ of the running sums of the alive tiles
+        if (whole) std::fill(scores, scores + length, 0.0);
+        else std::fill(partial, partial + alive, 0.0);
+        for (size_t term_idx : order) {
+          const PreferredTerm& term = plan.terms[term_idx];
+          const void* column = view.column(term.criterion);
+          const bool narrow = criteria[term.criterion].width == 2;
+          if (whole) {
+            if (narrow) {
+              AccumulateTerm(static_cast<const uint16_t*>(column) + start, length, term, scores);
+            } else {
+              AccumulateTerm(static_cast<const uint32_t*>(column) + start, length, term, scores);
+            }
+          } else if (narrow) {
+            AccumulateTermSelected(static_cast<const uint16_t*>(column) + start, selection, alive, term, partial);
+          } else {
+            AccumulateTermSelected(static_cast<const uint32_t*>(column) + start, selection, alive, term, partial);
+          }
+          later -= term.weight;
+          size_t kept = 0;
+          double sum = 0, kept_sum = 0;
+          for (size_t alive_idx = 0; alive_idx < alive; ++alive_idx) {
+            const double value = whole ? scores[selection[alive_idx]] : partial[alive_idx];
+            const bool keep = (value + later) * inverse >= floor;
+            selection[kept] = selection[alive_idx];
+            partial[kept] = value;
+            sum += value;
+            kept_sum += keep ? value : 0.0;
+            kept += keep;
+          }
+          observed_loss[term_idx] += term.weight * static_cast<double>(alive) - (sum - alive_sum);
+          observed_tiles[term_idx] += static_cast<double>(alive);
+          alive_sum = kept_sum;
+          alive = kept;
+          if (alive == 0) return;
+          if (whole && alive * 4 < length) whole = false;  // `partial` holds the survivors' sums
+        }
+        ScoreSelected(plan, start, selection, alive, partial);
+        for (size_t alive_idx = 0; alive_idx < alive; ++alive_idx) {
+          offer(partial[alive_idx], static_cast<uint32_t>(start + selection[alive_idx]));
+        }
+      },
+      skip);
   std::sort(heap.begin(), heap.end(), Better);
   std::vector<RankedTile> ranked;
   ranked.reserve(heap.size());
@@ -349,29 +476,36 @@ std::vector<RankedTile> SearchEngine::Rank(const Plan& plan, size_t k, uint64_t*
   return ranked;
 }
 
+std::vector<CommuneCount> SearchEngine::CollectCommunes(const Plan&, CommuneTally& tally) const {
+  std::vector<CommuneCount> communes(tally.touched_count);
+  uint32_t* counts = tally.counts.data();
+  for (size_t index = 0; index < tally.touched_count; ++index) {
+    const uint32_t commune = tally.touched[index];
+    communes[index] = {commune, counts[commune]};
+    counts[commune] = 0;
+  }
+  tally.touched_count = 0;
+  return communes;
+}
+
 std::vector<RankedTile> SearchEngine::TopTiles(const SearchRequest& request, size_t k) const {
-  return Rank(MakePlan(request), k, nullptr, nullptr, nullptr);
+  return Rank(MakePlan(request), k, nullptr, nullptr);
 }
 
 SearchResult SearchEngine::Search(const SearchRequest& request, bool with_relax) const {
   Plan plan = MakePlan(request);
   SearchResult result;
-  // Counts per commune in a reusable per-thread table; `touched` lists the communes seen
-  // so that neither collecting nor resetting scans the whole table.
-  thread_local std::vector<uint32_t> commune_counts;
-  thread_local std::vector<uint32_t> touched;
-  commune_counts.resize(grid_.communes().size(), 0);
-  touched.clear();
-  std::vector<RankedTile> ranked =
-      Rank(plan, request.offset + request.limit, &result.green_count, &commune_counts, &touched);
+  // Reused per thread: sized for the largest grid and level seen, zero between searches.
+  thread_local CommuneTally tally;
+  if (tally.counts.size() < grid_.communes().size()) {
+    tally.counts.resize(grid_.communes().size(), 0);
+    tally.touched.resize(grid_.communes().size() + 1);  // + 1: the branchless append writes one past
+  }
+  std::vector<RankedTile> ranked = Rank(plan, request.offset + request.limit, &result.green_count, &tally);
   if (request.offset < ranked.size()) {
     result.tiles.assign(ranked.begin() + static_cast<std::ptrdiff_t>(request.offset), ranked.end());
   }
-  result.communes.reserve(touched.size());
-  for (uint32_t commune : touched) {
-    result.communes.push_back({commune, commune_counts[commune]});
-    commune_counts[commune] = 0;
-  }
+  result.communes = CollectCommunes(plan, tally);
   // The commune table is in code order, so the index breaks ties like the code would.
   const size_t listed = std::min(result.communes.size(), kRankedCommunes);
   auto more_green = [](const CommuneCount& a, const CommuneCount& b) {
@@ -410,7 +544,24 @@ std::vector<RelaxHint> SearchEngine::Relax(const Plan& plan, uint64_t green_coun
   std::vector<std::vector<uint32_t>> lone_failures(required);
   std::vector<uint64_t> missing_failures(required, 0);
   const size_t tiles = view.tile_count();
+  // The required columns, read inline (no call per code).
+  struct RequiredColumn {
+    const uint16_t* narrow;
+    const uint32_t* wide;
+    uint32_t missing;
+    uint32_t CodeAt(size_t tile) const { return narrow != nullptr ? narrow[tile] : wide[tile]; }
+  };
+  std::vector<RequiredColumn> columns;
+  columns.reserve(required);
+  for (const CodeRange& range : plan.required) {
+    const void* column = view.column(range.criterion);
+    const bool is_narrow = criteria[range.criterion].width == 2;
+    columns.push_back({is_narrow ? static_cast<const uint16_t*>(column) : nullptr,
+                       is_narrow ? nullptr : static_cast<const uint32_t*>(column),
+                       criteria[range.criterion].MissingCode()});
+  }
   alignas(64) uint8_t fails[kBlockSize];
+  alignas(64) uint16_t lone_tiles[kBlockSize];
   for (size_t block = 0; block < index.block_count; ++block) {
     if (!plan.territory.empty() && plan.territory_blocks[block] == 0) continue;
     const size_t start = block * kBlockSize;
@@ -423,23 +574,31 @@ std::vector<RelaxHint> SearchEngine::Relax(const Plan& plan, uint64_t green_coun
     }
     if (whole_failures >= 2) continue;
     std::fill(fails, fails + length, uint8_t{0});
-    for (const CodeRange& range : plan.required) {
-      const void* column = view.column(range.criterion);
-      if (criteria[range.criterion].width == 2) {
-        CountFailures(static_cast<const uint16_t*>(column) + start, length, range.lo, range.hi, fails);
+    for (size_t range_idx = 0; range_idx < required; ++range_idx) {
+      const CodeRange& range = plan.required[range_idx];
+      const ZoneMap& zone = index.zones[range.criterion][block];
+      // A constraint the whole block passes adds no failure.
+      if (range.lo <= range.hi && zone.missing == 0 && zone.min_code >= range.lo && zone.max_code <= range.hi) continue;
+      if (columns[range_idx].narrow != nullptr) {
+        CountFailures(columns[range_idx].narrow + start, length, range.lo, range.hi, fails);
       } else {
-        CountFailures(static_cast<const uint32_t*>(column) + start, length, range.lo, range.hi, fails);
+        CountFailures(columns[range_idx].wide + start, length, range.lo, range.hi, fails);
       }
     }
+    // The tiles failing exactly one constraint, gathered without a branch per tile.
+    size_t lone = 0;
     for (size_t offset = 0; offset < length; ++offset) {
-      if (fails[offset] != 1) continue;
-      const auto tile = static_cast<uint32_t>(start + offset);
+      lone_tiles[lone] = static_cast<uint16_t>(offset);
+      lone += fails[offset] == 1;
+    }
+    for (size_t lone_idx = 0; lone_idx < lone; ++lone_idx) {
+      const auto tile = static_cast<uint32_t>(start + lone_tiles[lone_idx]);
       if (!plan.territory.empty() && !plan.territory[tile]) continue;
       for (size_t range_idx = 0; range_idx < required; ++range_idx) {
         const CodeRange& range = plan.required[range_idx];
-        const uint32_t code = view.Code(range.criterion, tile);
+        const uint32_t code = columns[range_idx].CodeAt(tile);
         if (range.lo <= range.hi && code >= range.lo && code <= range.hi) continue;
-        if (code == criteria[range.criterion].MissingCode()) {
+        if (code == columns[range_idx].missing) {
           missing_failures[range_idx]++;
         } else {
           lone_failures[range_idx].push_back(code);

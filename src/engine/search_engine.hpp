@@ -24,6 +24,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "engine/grid_file.hpp"
@@ -121,10 +122,20 @@ class SearchEngine {
     uint32_t hi;
   };
   struct Plan;
+  struct CommuneTally;
 
   Plan MakePlan(const SearchRequest& request) const;
+  // Calls sink(start, length, mask) for each block with green tiles, skipping the blocks
+  // for which skip(block) is true before reading any column.
+  template <typename Sink, typename Skip>
+  void ForEachGreen(const Plan& plan, Sink&& sink, Skip&& skip) const;
   template <typename Sink>
-  void ForEachGreen(const Plan& plan, Sink&& sink) const;
+  void ForEachGreen(const Plan& plan, Sink&& sink) const {
+    ForEachGreen(plan, std::forward<Sink>(sink), [](size_t) { return false; });
+  }
+  // An upper bound of the score of every tile of a block, from its zone maps (exact
+  // arithmetic of the score, so no tile's computed score exceeds it).
+  double BlockScoreBound(const Plan& plan, size_t block) const;
   double Score(const Plan& plan, uint32_t tile) const;
   // Scores of the tiles [start, start + length) into `scores` (one pass per preferred
   // constraint over the block's columns).
@@ -132,10 +143,10 @@ class SearchEngine {
   // Scores of the tiles start + selection[i], i < count, into scores[i].
   void ScoreSelected(const Plan& plan, size_t start, const uint16_t* selection, size_t count, double* scores) const;
   // The best `k` green tiles (score descending, tile id ascending), and optionally every
-  // green tile's communes counted into `commune_counts` (zero on entry), each commune
-  // appended to `touched` when first counted.
-  std::vector<RankedTile> Rank(const Plan& plan, size_t k, uint64_t* green_count,
-                               std::vector<uint32_t>* commune_counts, std::vector<uint32_t>* touched) const;
+  // green tile's communes counted into `tally` (see CommuneTally in the .cpp).
+  std::vector<RankedTile> Rank(const Plan& plan, size_t k, uint64_t* green_count, CommuneTally* tally) const;
+  // The communes of the tallied green tiles with their counts; leaves `tally` reset.
+  std::vector<CommuneCount> CollectCommunes(const Plan& plan, CommuneTally& tally) const;
   std::vector<RelaxHint> Relax(const Plan& plan, uint64_t green_count) const;
 
   const GridFile& grid_;

@@ -1,6 +1,6 @@
 // The hand-written search answer (SearchResultJsonText) against nlohmann::json::dump():
 // the same bytes for strings that need escaping, numbers, and whole answers on random
-// requests.
+// requests; and the pruned top-k against the plain ranking, bit for bit.
 #include "engine/search_json.hpp"
 
 #include <gtest/gtest.h>
@@ -152,6 +152,37 @@ TEST(SearchJsonTextTest, AnswersAreTheBytesOfTheNlohmannTree) {
     const std::string text = SearchResultJsonText(engine, request, result, max_communes);
     ASSERT_EQ(text, SearchResultToJson(engine, request, result, max_communes).dump()) << "round " << round;
     ASSERT_TRUE(json::accept(text));
+  }
+}
+
+// With k at least the green count the heap never fills and every green tile is scored
+// plainly; with a smaller k the full heap prunes tiles and blocks. Both must give the
+// same tiles with bit-identical scores.
+TEST(SearchEngineTopTest, PrunedTopKIsTheTopOfThePlainRanking) {
+  TestGridFile file(RandomGrid(20000, 17));
+  SearchEngine engine(file.grid());
+  std::mt19937 random(23);
+  for (int round = 0; round < 60; ++round) {
+    SearchRequest request = RandomRequest(random);
+    request.level = Level::k1km;
+    const std::vector<RankedTile> all = engine.TopTiles(request, 1'000'000);
+    ASSERT_EQ(all.size(), engine.Count(request));
+    for (size_t k : {size_t{1}, size_t{7}, size_t{50}, size_t{500}}) {
+      const std::vector<RankedTile> top = engine.TopTiles(request, k);
+      ASSERT_EQ(top.size(), std::min(k, all.size())) << "round " << round;
+      for (size_t rank = 0; rank < top.size(); ++rank) {
+        ASSERT_EQ(top[rank].tile, all[rank].tile) << "round " << round << " k " << k << " rank " << rank;
+        ASSERT_EQ(top[rank].score, all[rank].score) << "round " << round << " k " << k << " rank " << rank;
+      }
+      request.limit = k;
+      request.offset = 0;
+      const SearchResult result = engine.Search(request, /*with_relax=*/false);
+      ASSERT_EQ(result.tiles.size(), top.size());
+      for (size_t rank = 0; rank < top.size(); ++rank) {
+        ASSERT_EQ(result.tiles[rank].tile, top[rank].tile);
+        ASSERT_EQ(result.tiles[rank].score, top[rank].score);
+      }
+    }
   }
 }
 
