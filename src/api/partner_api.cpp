@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/tile_id.hpp"
+#include "importers/csv_reader.hpp"
+#include "listings/placement.hpp"
 #include "listings/import_runner.hpp"
 #include "partners/partner_store.hpp"
 #include "partners/partner_territory.hpp"
@@ -192,6 +194,7 @@ const std::vector<ApiRoute>& PartnerApiRoutes() {
       {web::Method::kGet, "/api/v1/partner/imports/{id}"},
       {web::Method::kGet, "/api/v1/listings/schema"},
       {web::Method::kGet, "/api/v1/tiles/{id}/listings"},
+      {web::Method::kGet, "/api/v1/tiles/at"},
   };
   return kRoutes;
 }
@@ -349,6 +352,27 @@ void RegisterPartnerApi(web::App& app, storage::Database& database, listings::Li
 
   app.Get("/api/v1/listings/schema", [](web::Context&) -> Result<web::Response> {
     return web::Response::Json(listings::SchemaJson());
+  });
+
+  app.Get("/api/v1/tiles/at", [&service](web::Context& context) -> Result<web::Response> {
+    if (!service.grid()) return Unavailable("La grille des dalles n'est pas encore construite (vivrovert grid build).");
+    const web::Request& request = context.request();
+    std::optional<engine::Level> level = engine::ParseLevel(request.Query("level").value_or("1km"));
+    if (!level) return InvalidArgument("Niveau inconnu : 1km ou 5km.", "level");
+    auto number = [&](const char* name) -> Result<double> {
+      std::optional<double> value = importers::ParseNumber(request.Query(name).value_or(""));
+      if (!value) return InvalidArgument("Coordonnée manquante ou invalide.", name);
+      return *value;
+    };
+    VV_ASSIGN_OR_RETURN(double latitude, number("lat"));
+    VV_ASSIGN_OR_RETURN(double longitude, number("lon"));
+    if (latitude < -90 || latitude > 90 || longitude < -180 || longitude > 180) {
+      return InvalidArgument("Coordonnées hors du globe.", "lat");
+    }
+    VV_ASSIGN_OR_RETURN(std::optional<engine::TileId> tile,
+                        listings::TileAtPoint(*service.grid(), *level, longitude, latitude));
+    if (!tile) return NotFound("Aucune dalle ici : ce point est hors de la France métropolitaine.", "lat");
+    return web::Response::Json({{"id", tile->ToString()}, {"level", engine::LevelName(*level)}});
   });
 
   app.Get("/api/v1/tiles/{id}/listings", [&service](web::Context& context) -> Result<web::Response> {

@@ -11,6 +11,7 @@
 //   GET    /api/v1/partner/imports/{id}         an import's report
 //   GET    /api/v1/listings/schema              the fields of each kind (public)
 //   GET    /api/v1/tiles/{id}/listings          active listings on a tile (public)
+//   GET    /api/v1/tiles/at?lat=&lon=&level=    the tile holding a WGS84 point (public)
 //
 // Keys travel in `Authorization: Bearer vvk_…` (or `X-API-Key`); a route without a valid
 // key answers 401, a read-only key on a write 403. Each key is rate limited (shared state

@@ -78,6 +78,16 @@ Result<Placement> AtCommuneCentre(const engine::GridFile& grid, uint32_t commune
 
 }  // namespace
 
+Result<std::optional<engine::TileId>> TileAtPoint(const engine::GridFile& grid, engine::Level level, double longitude,
+                                                  double latitude) {
+  VV_ASSIGN_OR_RETURN(auto fine, TileAt(grid, longitude, latitude));
+  if (!fine) return std::optional<engine::TileId>();
+  const engine::TileId tile = level == engine::Level::k1km ? fine->first : fine->first.Parent();
+  const engine::LevelView* view = grid.level(level);
+  if (view == nullptr || !view->Find(tile)) return std::optional<engine::TileId>();
+  return std::optional<engine::TileId>(tile);
+}
+
 const char* PrecisionName(Precision precision) {
   switch (precision) {
     case Precision::kExact: return "exact";

@@ -44,6 +44,10 @@ struct Placement {
   engine::TileId tile_5km;
 };
 
+// The tile of `level` holding a WGS84 point; nullopt when the grid has none there.
+Result<std::optional<engine::TileId>> TileAtPoint(const engine::GridFile& grid, engine::Level level, double longitude,
+                                                  double latitude);
+
 // Errors: InvalidArgument naming the field (unknown commune or postcode, point outside
 // the grid, commune far from the given point).
 Result<Placement> Place(const engine::GridFile& grid, const LocationInput& input);

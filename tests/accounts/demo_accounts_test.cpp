@@ -21,14 +21,16 @@ class DemoAccountsTest : public ::testing::Test {
   PasswordHasher hasher_{PasswordHashLimits::Minimal(), 2};
 };
 
-TEST_F(DemoAccountsTest, CreatesAVerifiedExodeurAndAnOperator) {
+TEST_F(DemoAccountsTest, CreatesAVerifiedExodeurOperatorAndPartnerStaff) {
   auto seeded = SeedDemoAccounts(database_.db(), hasher_, clock_, kDefaultDemoPassword);
   ASSERT_TRUE(seeded.ok()) << seeded.status().ToString();
-  ASSERT_EQ(seeded->size(), 2u);
+  ASSERT_EQ(seeded->size(), 3u);
   EXPECT_EQ((*seeded)[0].user.email, kDemoUserEmail);
   EXPECT_EQ((*seeded)[0].user.role, Role::kUser);
   EXPECT_EQ((*seeded)[1].user.email, kDemoOperatorEmail);
   EXPECT_EQ((*seeded)[1].user.role, Role::kOperator);
+  EXPECT_EQ((*seeded)[2].user.email, kDemoPartnerEmail);
+  EXPECT_EQ((*seeded)[2].user.role, Role::kPartnerStaff);
   for (const DemoAccount& account : *seeded) {
     EXPECT_TRUE(account.created);
     EXPECT_TRUE(account.user.email_verified());
@@ -41,11 +43,11 @@ TEST_F(DemoAccountsTest, SeedingAgainKeepsTheAccountsAndRestoresThePassword) {
   auto first = SeedDemoAccounts(database_.db(), hasher_, clock_, kDefaultDemoPassword);
   ASSERT_TRUE(first.ok());
   EXPECT_FALSE((*first)[0].created);
-  EXPECT_EQ(CountUsers(), 2);
+  EXPECT_EQ(CountUsers(), 3);
 
   auto changed = SeedDemoAccounts(database_.db(), hasher_, clock_, "un-autre-mot-de-passe");
   ASSERT_TRUE(changed.ok());
-  EXPECT_EQ(CountUsers(), 2);
+  EXPECT_EQ(CountUsers(), 3);
   for (const DemoAccount& account : *changed) {
     EXPECT_FALSE(account.created);
     EXPECT_EQ(hasher_.Verify(account.user.password_hash, "un-autre-mot-de-passe"), PasswordHasher::Verdict::kMatch);
