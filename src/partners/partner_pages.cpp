@@ -209,8 +209,11 @@ mstch::map ReportData(const listings::ImportRecord& record, const std::string& b
       if (!item.contains("errors")) continue;
       for (const json& error : item["errors"]) {
         if (++shown > 500) break;
-        rejected.push_back(mstch::map{{"line", std::to_string(item.value("line", 0))},
-                                      {"field", error.value("field", "")},
+        // Line 0 is the file as a whole (unreadable, too large): no line to point at.
+        const int64_t line = item.value("line", int64_t{0});
+        const std::string field = error.value("field", "");
+        rejected.push_back(mstch::map{{"line", line > 0 ? std::to_string(line) : std::string("—")},
+                                      {"field", line <= 0 && (field.empty() || field == "file") ? std::string("fichier") : field},
                                       {"message", error.value("message", "")}});
       }
     }
@@ -221,7 +224,10 @@ mstch::map ReportData(const listings::ImportRecord& record, const std::string& b
       {"href", base + "/import/" + std::to_string(record.id)},
       {"file_name", record.file_name},
       {"date", FormatDate(record.created_at)},
-      {"format", record.file_format},
+      {"format", std::string(record.file_format == "csv"              ? "CSV"
+                             : record.file_format == "json"           ? "JSON"
+                             : record.file_format == "france-travail" ? "JSON France Travail"
+                                                                      : "format non reconnu")},
       {"dry_run", record.dry_run},
       {"outcome", outcome},
       {"outcome_label", std::string(outcome == "applied"  ? "Importé"

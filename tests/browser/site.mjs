@@ -3,11 +3,12 @@
 //
 // Needs VIVROVERT_BIN and VIVROVERT_RESOURCE_DIR (ctest sets them, see CMakeLists.txt).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 
 import { chromium } from 'playwright-core';
 
@@ -24,7 +25,11 @@ function freePort() {
 
 // Starts the server (with `env` added to its environment) and the browser. Returns
 // { baseUrl, context, workDir, output(), stop() }; stop() closes both and deletes the files.
-export async function startSite(name, env = {}) {
+// `setup`, before the server starts, in the same environment:
+//   departements: '46'   builds the grid of these départements (`vivrovert grid build`)
+//   seedDemo: true       creates the demo accounts and partner (`vivrovert migrate`, then
+//                        `vivrovert admin seed-demo`)
+export async function startSite(name, env = {}, setup = {}) {
   const binary = process.env.VIVROVERT_BIN;
   const resourceDir = process.env.VIVROVERT_RESOURCE_DIR;
   assert.ok(binary && resourceDir, 'VIVROVERT_BIN and VIVROVERT_RESOURCE_DIR must be set (ctest sets them)');
@@ -32,18 +37,36 @@ export async function startSite(name, env = {}) {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   let output = '';
+  const siteEnv = {
+    ...process.env,
+    VIVROVERT_DATABASE_URL: `sqlite:${path.join(workDir, 'vivrovert.db')}`,
+    VIVROVERT_PATHS_VAR_DIR: path.join(workDir, 'var'),
+    VIVROVERT_PATHS_RESOURCE_DIR: resourceDir,
+    VIVROVERT_HTTP_HOST: '127.0.0.1',
+    VIVROVERT_HTTP_PORT: String(port),
+    VIVROVERT_HTTP_THREADS: '4',
+    VIVROVERT_HTTP_PUBLIC_BASE_URL: baseUrl,
+    ...env,
+  };
+  const run = async (...args) => {
+    try {
+      await promisify(execFile)(binary, args, { env: siteEnv, maxBuffer: 16 * 1024 * 1024 });
+    } catch (error) {
+      throw new Error(`vivrovert ${args.join(' ')} failed: ${error.message}\n${error.stdout ?? ''}\n${error.stderr ?? ''}`);
+    }
+  };
+  try {
+    if (setup.departements) await run('grid', 'build', '--departements', setup.departements, '--threads', '2');
+    if (setup.seedDemo) {
+      await run('migrate');
+      await run('admin', 'seed-demo');
+    }
+  } catch (error) {
+    await rm(workDir, { recursive: true, force: true });
+    throw error;
+  }
   const server = spawn(binary, ['serve', '--no-access-log'], {
-    env: {
-      ...process.env,
-      VIVROVERT_DATABASE_URL: `sqlite:${path.join(workDir, 'vivrovert.db')}`,
-      VIVROVERT_PATHS_VAR_DIR: path.join(workDir, 'var'),
-      VIVROVERT_PATHS_RESOURCE_DIR: resourceDir,
-      VIVROVERT_HTTP_HOST: '127.0.0.1',
-      VIVROVERT_HTTP_PORT: String(port),
-      VIVROVERT_HTTP_THREADS: '4',
-      VIVROVERT_HTTP_PUBLIC_BASE_URL: baseUrl,
-      ...env,
-    },
+    env: siteEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   // Ready once the server prints its "listening on" line; a failure if it exits first.

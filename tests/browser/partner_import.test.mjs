@@ -1,0 +1,136 @@
+// A partner's staff member imports a file in a real browser: Debian's Chromium
+// (playwright-core) against `vivrovert serve` on a fresh SQLite database, a grid of the Lot
+// (`vivrovert grid build --departements 46`) and the demo data (`vivrovert admin seed-demo`:
+// the Grand Cahors demo partner and its staff account). The staff member logs in, uploads
+// a CSV of three housing listings, one with a price in words: the file is rejected with
+// the line and the column of the bad cell and nothing is imported; the row fixed, the
+// same upload is applied, and the three listings are on the territory's map.
+//
+// Needs: VIVROVERT_BIN, VIVROVERT_RESOURCE_DIR (set by ctest, see CMakeLists.txt).
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { startSite } from './site.mjs';
+
+const staffEmail = 'partenaire@vivrovert.localhost';
+const demoPassword = 'demo-vivrovert';
+const partnerBase = '/partenaire/grand-cahors-demo';
+
+const titles = ['Longère quercynoise à Cahors', 'Appartement T2 à Pradines', 'Maison de ville près du pont Valentré'];
+const header = 'kind;external_id;title;commune_code;latitude;longitude;transaction;property_type;rooms;price_eur';
+function csv(secondPrice) {
+  return [
+    header,
+    `housing;TEST-1;${titles[0]};46042;;;sale;house;5;198 000`,
+    `housing;TEST-2;${titles[1]};46224;;;rent;flat;2;${secondPrice}`,
+    `housing;TEST-3;${titles[2]};46042;44,4449;1,4366;sale;house;4;165 000 €`,
+    '',
+  ].join('\r\n');
+}
+
+let site;
+let baseUrl;
+let context;
+
+before(async () => {
+  site = await startSite('partner-import', {}, { departements: '46', seedDemo: true });
+  ({ baseUrl, context } = site);
+});
+
+after(async () => {
+  await site?.stop();
+});
+
+// A tab that records what goes wrong in it: console errors, uncaught exceptions, failed requests.
+async function openTab() {
+  const tab = await context.newPage();
+  const problems = [];
+  tab.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  tab.on('pageerror', (error) => problems.push(`exception: ${error.message}`));
+  tab.on('requestfailed', (request) => problems.push(`failed: ${request.url()}`));
+  return { tab, problems };
+}
+
+// Clicks the submit button named `label` and waits for the page it leads to.
+async function submit(tab, label) {
+  await Promise.all([
+    tab.waitForNavigation(),
+    tab.getByRole('button', { name: label }).click(),
+  ]);
+}
+
+async function upload(tab, filePath) {
+  await tab.goto(`${baseUrl}${partnerBase}/import`);
+  assert.equal(await tab.textContent('h1'), 'Importer des annonces');
+  await tab.setInputFiles('#import-file', filePath);
+  await submit(tab, 'Importer');
+  assert.match(new URL(tab.url()).pathname, new RegExp(`^${partnerBase}/import/\\d+$`));
+}
+
+async function rejectedRows(tab) {
+  return tab.$$eval('#rejected-rows tbody tr', (rows) =>
+    rows.map((row) => [...row.querySelectorAll('td')].map((cell) => cell.textContent.trim())));
+}
+
+test('a partner imports a file, fixes the rejected row and sees the listings on the map', async () => {
+  const { tab, problems } = await openTab();
+
+  // The import page asks for a login first, then comes back.
+  await tab.goto(`${baseUrl}${partnerBase}/import`);
+  assert.equal(new URL(tab.url()).pathname, '/compte/connexion');
+  await tab.fill('#email', staffEmail);
+  await tab.fill('#password', demoPassword);
+  await submit(tab, 'Se connecter');
+  assert.equal(new URL(tab.url()).pathname, `${partnerBase}/import`);
+  assert.match(await tab.textContent('.partner-nav'), /Grand Cahors/);
+
+  // A file whose second listing (line 3) has its price in words: all or nothing, so rejected.
+  const filePath = path.join(site.workDir, 'annonces-grand-cahors.csv');
+  await writeFile(filePath, csv('douze euros'));
+  await upload(tab, filePath);
+  assert.equal(await tab.getAttribute('#import-report', 'data-outcome'), 'rejected');
+  assert.match(await tab.textContent('#import-outcome'), /Refusé : rien n'a été enregistré/);
+  assert.equal(await tab.textContent('#count-created'), '0');
+  assert.equal(await tab.textContent('#count-rejected'), '1');
+  const rows = await rejectedRows(tab);
+  assert.equal(rows.length, 1, JSON.stringify(rows));
+  assert.equal(rows[0][0], '3', 'the line of the bad row (the header is line 1)');
+  assert.equal(rows[0][1], 'price_eur', 'the column of the bad cell');
+  assert.ok(rows[0][2].length > 10, `a reason: ${rows[0][2]}`);
+
+  // Nothing was imported.
+  await tab.goto(`${baseUrl}${partnerBase}?q=${encodeURIComponent('Longère')}`);
+  assert.ok(await tab.isVisible('#no-listings'), 'no listing of the rejected file');
+
+  // The row fixed, the same upload goes through.
+  await writeFile(filePath, csv('520,50'));
+  await upload(tab, filePath);
+  assert.equal(await tab.getAttribute('#import-report', 'data-outcome'), 'applied');
+  assert.equal(await tab.textContent('#import-outcome'), 'Importé');
+  assert.equal(await tab.textContent('#count-created'), '3');
+  assert.equal(await tab.textContent('#count-rejected'), '0');
+  assert.equal(await tab.$('#rejected-rows'), null);
+
+  // The territory's map shows them: a point each, titled, and in the list under it.
+  await tab.goto(`${baseUrl}${partnerBase}/carte`);
+  assert.equal(await tab.textContent('h1'), 'Carte du territoire');
+  assert.ok(await tab.isVisible('svg.territory-map'));
+  assert.ok(await tab.locator('svg.territory-map g.tiles rect').count() > 100, 'the tiles of the Grand Cahors');
+  const circles = await tab.$$eval('svg.territory-map circle.listing', (nodes) =>
+    nodes.map((node) => ({ title: node.querySelector('title').textContent, kind: node.getAttribute('class') })));
+  const list = await tab.$$eval('#map-listings li a', (links) => links.map((link) => link.textContent));
+  for (const title of titles) {
+    const circle = circles.find((each) => each.title === title);
+    assert.ok(circle, `${title} on the map: ${JSON.stringify(circles)}`);
+    assert.match(circle.kind, /kind-housing/);
+    assert.ok(list.includes(title), `${title} in the list: ${JSON.stringify(list)}`);
+  }
+  assert.equal(Number(await tab.textContent('#map-listing-count')), circles.length);
+
+  assert.deepEqual(problems, []);
+  await tab.close();
+});

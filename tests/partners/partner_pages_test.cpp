@@ -1,0 +1,888 @@
+// The partner back-office (/partenaire/{slug}/…) and the operator's console (/operateur/…)
+// end to end through the request pipeline (App::Handle, no sockets): the account pages for
+// logging in, the session authenticator, CSRF, the partner pages, the listing service and
+// the database under test, over a grid of the Lot (département 46) built once per binary
+// from ../shared/data.
+//
+// Two partners: A, the CA du Grand Cahors (EPCI 200023737), and B, the commune of Figeac
+// (46102), outside A's territory. Staff log in through /compte/connexion like a browser.
+#include "partners/partner_pages.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "accounts/account_routes.hpp"
+#include "accounts/session_authenticator.hpp"
+#include "accounts/user_store.hpp"
+#include "common/text.hpp"
+#include "engine/grid_file.hpp"
+#include "grid_builder/grid_builder.hpp"
+#include "listings/import_log.hpp"
+#include "listings/import_runner.hpp"
+#include "partners/partner_store.hpp"
+#include "partners/partner_territory.hpp"
+#include "support/test_database.hpp"
+#include "web_test_support.hpp"
+
+namespace vivrovert::partners {
+namespace {
+
+using accounts::Role;
+using nlohmann::json;
+using storage::Connection;
+
+constexpr const char* kBaseUrl = "http://localhost:8080";
+constexpr const char* kPassword = "causse-et-vallee-du-lot";
+constexpr const char* kRoleReadOnly = "Votre rôle ne permet que la consultation.";
+// As the error page shows it (mustache escapes the apostrophe).
+constexpr const char* kAdminsOnly = "Seuls les administrateurs du partenaire gèrent les clés et l&#39;équipe.";
+constexpr const char* kScript = "<script>alert(1)</script>";
+// As mustache escapes it (mstch escapes '/' too).
+constexpr const char* kScriptEscaped = "&lt;script&gt;alert(1)&lt;&#x2F;script&gt;";
+constexpr const char* kImgPayload = "\"><img src=x onerror=alert(1)>";
+constexpr const char* kFormula = "=HYPERLINK(\"http://x\")";
+
+bool Contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+int Occurrences(const std::string& text, const std::string& part) {
+  int count = 0;
+  for (size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + part.size())) ++count;
+  return count;
+}
+
+class NoMail final : public accounts::AccountMailer {
+ public:
+  void Send(Connection&, const accounts::AccountMail&, int64_t) override { ++sent; }
+  int sent = 0;
+};
+
+struct Page {
+  int status = 0;
+  std::string body;
+  std::string location;
+  std::string content_type;
+  std::string cache_control;
+};
+
+struct Upload {
+  std::string file_name;
+  std::string bytes;
+  std::string content_type = "text/csv";
+};
+
+// A browser as far as these tests need one, calling App::Handle: a cookie jar, and the CSRF
+// token of the last page it read.
+class Browser {
+ public:
+  explicit Browser(const web::App& app) : app_(app) {}
+
+  Page Get(const std::string& target) { return Send("GET", target, {}, ""); }
+
+  Page Post(const std::string& target, web::Fields form) {
+    form.emplace_back("_csrf", csrf_token);
+    std::string body;
+    for (const auto& [name, value] : form) {
+      body += (body.empty() ? "" : "&") + Encode(name) + "=" + Encode(value);
+    }
+    return Send("POST", target, {{"Content-Type", "application/x-www-form-urlencoded"}}, std::move(body));
+  }
+
+  // A multipart/form-data form with one file under the input name "file".
+  Page PostFile(const std::string& target, web::Fields form, const Upload& file) {
+    form.emplace_back("_csrf", csrf_token);
+    const std::string boundary = "----vivrovert-test-boundary-7MA4YWxkTrZu0gW";
+    std::string body;
+    for (const auto& [name, value] : form) {
+      body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n";
+    }
+    body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + file.file_name +
+            "\"\r\nContent-Type: " + file.content_type + "\r\n\r\n" + file.bytes + "\r\n";
+    body += "--" + boundary + "--\r\n";
+    return Send("POST", target, {{"Content-Type", "multipart/form-data; boundary=" + boundary}}, std::move(body));
+  }
+
+  // Logs in through the login page, then reads a page for the signed-in CSRF token.
+  void LogIn(const std::string& email) {
+    Page form = Get("/compte/connexion");
+    ASSERT_EQ(form.status, 200) << form.body;
+    Page login = Post("/compte/connexion", {{"email", email}, {"password", kPassword}});
+    ASSERT_EQ(login.status, 303) << email << "\n" << login.body;
+    Page account = Get("/compte");
+    ASSERT_EQ(account.status, 200) << account.body;
+  }
+
+  std::string csrf_token;
+
+ private:
+  static std::string Encode(const std::string& text) {
+    static const char* hex = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : text) {
+      if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+        out += static_cast<char>(c);
+      } else {
+        out += '%';
+        out += hex[c >> 4];
+        out += hex[c & 15];
+      }
+    }
+    return out;
+  }
+
+  Page Send(const std::string& method, const std::string& target, web::Fields headers, std::string body) {
+    std::string cookie_header;
+    for (const auto& [name, value] : cookies_) cookie_header += (cookie_header.empty() ? "" : "; ") + name + "=" + value;
+    if (!cookie_header.empty()) headers.emplace_back("Cookie", cookie_header);
+    web::Response response = app_.Handle(vivrovert::testing::MustParse(method, target, std::move(headers), std::move(body)));
+    for (const web::SetCookie& cookie : response.cookies()) {
+      if (cookie.max_age == 0 || cookie.value.empty()) {
+        cookies_.erase(cookie.name);
+      } else {
+        cookies_[cookie.name] = cookie.value;
+      }
+    }
+    Page page;
+    page.status = response.status();
+    page.body = response.body();
+    page.location = response.Header("Location").value_or("");
+    page.content_type = response.Header("Content-Type").value_or("");
+    page.cache_control = response.Header("Cache-Control").value_or("");
+    if (std::string token = vivrovert::testing::MetaCsrfToken(page.body); !token.empty()) csrf_token = token;
+    return page;
+  }
+
+  const web::App& app_;
+  std::map<std::string, std::string> cookies_;
+};
+
+// The grid of the Lot, built once for the whole binary.
+class PartnerPagesTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    grid_builder::GridBuildOptions options;
+    options.data_dir = VIVROVERT_TEST_DATA_DIR;
+    options.catalogue_path = std::string(VIVROVERT_SOURCE_ROOT) + "/data/criteria.json";
+    options.departements = {"46"};
+    options.threads = 2;
+    options.built_at = vivrovert::testing::kTestNow;
+    auto data = grid_builder::BuildGrid(options, nullptr);
+    ASSERT_TRUE(data.ok()) << data.status().ToString();
+    grid_path_ = new std::string(
+        (std::filesystem::temp_directory_path() / ("vivrovert-partner-pages-" + std::to_string(::getpid()) + ".grid"))
+            .string());
+    ASSERT_TRUE(engine::WriteGridFile(*data, *grid_path_).ok());
+    auto grid = engine::GridFile::Open(*grid_path_);
+    ASSERT_TRUE(grid.ok()) << grid.status().ToString();
+    grid_ = grid->release();
+  }
+  static void TearDownTestSuite() {
+    delete grid_;
+    grid_ = nullptr;
+    if (grid_path_ != nullptr) std::filesystem::remove(*grid_path_);
+    delete grid_path_;
+    grid_path_ = nullptr;
+  }
+
+  PartnerPagesTest() {
+    auto templates = web::TemplateRenderer::Load(vivrovert::testing::SourceTemplates());
+    if (!templates.ok()) throw std::runtime_error(templates.status().ToString());
+    const accounts::SessionCookies cookies{accounts::SessionCookieName(false), false};
+    web::AppOptions options;
+    options.public_base_url = kBaseUrl;
+    options.secret_key = vivrovert::testing::kTestSecret;
+    options.session_cookie_name = cookies.name;
+    options.error_log = &error_log_;
+    app_ = std::make_unique<web::App>(std::move(options), std::move(*templates), web::AssetManifest(),
+                                      web::StaticFiles(), clock_, SecureRandom::Instance());
+    app_->SetAuthenticator(std::make_shared<accounts::SessionAuthenticator>(accounts_, cookies.name));
+    accounts::RegisterAccountRoutes(*app_, accounts_, {cookies, {}});
+    RegisterPartnerPages(*app_, {database_.db(), listings_, accounts_, SecureRandom::Instance(), [this] { ++nudges_; }});
+
+    Connection connection = database_.db().Acquire();
+    cahors_ = CreatePartner(connection, PartnerKind::kEpci, "CA du Grand Cahors", "grand-cahors", {{}, {"200023737"}, {}});
+    figeac_ = CreatePartner(connection, PartnerKind::kCommune, "Ville de Figeac", "figeac", {{"46102"}, {}, {}});
+    operator_id_ = CreateUser(connection, "operateur@exemple.fr", Role::kOperator);
+    for (const auto& [email, partner, role] :
+         std::vector<std::tuple<std::string, Partner*, StaffRole>>{{"admin@cahors.fr", &cahors_, StaffRole::kAdmin},
+                                                                   {"redaction@cahors.fr", &cahors_, StaffRole::kEditor},
+                                                                   {"lecture@cahors.fr", &cahors_, StaffRole::kViewer},
+                                                                   {"admin@figeac.fr", &figeac_, StaffRole::kAdmin}}) {
+      const int64_t user_id = CreateUser(connection, email, Role::kPartnerStaff);
+      PartnerStore::SetStaff(connection, partner->id, user_id, role, clock_.NowSeconds());
+      staff_ids_[email] = user_id;
+    }
+  }
+
+  Partner CreatePartner(Connection& connection, PartnerKind kind, const std::string& name, const std::string& slug,
+                        engine::TerritoryCodes codes) {
+    PartnerInput input;
+    input.kind = kind;
+    input.name = name;
+    input.slug = slug;
+    input.territory = std::move(codes);
+    auto created = PartnerStore::Create(connection, input, clock_.NowSeconds());
+    if (!created.ok()) throw std::runtime_error(created.status().ToString());
+    return *created;
+  }
+
+  int64_t CreateUser(Connection& connection, const std::string& email, Role role) {
+    accounts::NewUser user{email, hasher_.Hash(kPassword), role, "Personne " + email, true};
+    auto created = accounts::UserStore::Create(connection, user, clock_.NowSeconds());
+    if (!created.ok()) throw std::runtime_error(created.status().ToString());
+    return created->id;
+  }
+
+  Browser SignedIn(const std::string& email) {
+    Browser browser(*app_);
+    browser.LogIn(email);
+    return browser;
+  }
+
+  int64_t Count(const std::string& table, const std::string& where = "") {
+    Connection connection = database_.db().Acquire();
+    return connection.QueryOne("SELECT COUNT(*) FROM " + table + (where.empty() ? "" : " WHERE " + where))->Int(0);
+  }
+  int64_t ListingsOf(const Partner& partner) {
+    return Count("listings", "partner_id = " + std::to_string(partner.id) + " AND status = 'active'");
+  }
+
+  // Publishes a listing for `partner` directly through the service.
+  int64_t Publish(const Partner& partner, const json& fields, listings::Kind kind = listings::Kind::kHousing) {
+    Connection connection = database_.db().Acquire();
+    auto territory = ResolveTerritory(connection, *grid_, partner);
+    if (!territory.ok()) throw std::runtime_error(territory.status().ToString());
+    std::vector<listings::FieldError> errors;
+    auto written = listings_.Upsert(PublisherFor(partner, *territory), kind, fields, &errors);
+    if (!written.ok()) throw std::runtime_error(written.status().ToString() + " " + fields.dump());
+    return written->listing.id;
+  }
+
+  // The import id a POST /import redirected to.
+  static std::string ReportPath(const Page& posted) {
+    EXPECT_EQ(posted.status, 303) << posted.body;
+    return posted.location;
+  }
+
+  static inline engine::GridFile* grid_ = nullptr;
+  static inline std::string* grid_path_ = nullptr;
+
+  vivrovert::testing::TestDatabase database_;
+  ManualClock clock_{vivrovert::testing::kTestNow};
+  accounts::PasswordHasher hasher_{accounts::PasswordHashLimits::Minimal(), 2};
+  NoMail mailer_;
+  accounts::AccountService accounts_{database_.db(), hasher_, mailer_, clock_, SecureRandom::Instance(), kBaseUrl};
+  listings::ListingService listings_{database_.db(), grid_, clock_};
+  std::ostringstream error_log_;
+  std::unique_ptr<web::App> app_;
+  int nudges_ = 0;
+  Partner cahors_;
+  Partner figeac_;
+  int64_t operator_id_ = 0;
+  std::map<std::string, int64_t> staff_ids_;
+};
+
+const json kHouse = {{"external_id", "M-1"},     {"title", "Maison de bourg"},  {"commune_code", "46042"},
+                     {"transaction", "sale"},    {"property_type", "house"},    {"rooms", 5},
+                     {"price_eur", 185000}};
+
+// The header and rows of a small housing file of the Grand Cahors: three rows, the third
+// with a price in words.
+const std::string kHeader = "kind;external_id;title;commune_code;transaction;property_type;rooms;price_eur\r\n";
+const std::string kRow1 = "housing;CSV-1;Maison avec jardin;46042;Vente;Maison;4;185 000\r\n";
+const std::string kRow2 = "logement;CSV-2;Appartement T2;46224;rent;flat;2;520,50\r\n";
+const std::string kBadRow3 = "housing;CSV-3;Grange à rénover;46042;sale;farm;;douze euros\r\n";
+const std::string kGoodRow3 = "housing;CSV-3;Grange à rénover;46042;sale;farm;;45 000\r\n";
+
+TEST_F(PartnerPagesTest, StaffOfAnotherPartnerGetNotFoundOnEveryRoute) {
+  // What Figeac has: a listing, an import, an API key, its admin.
+  const int64_t listing = Publish(figeac_, {{"external_id", "F-1"}, {"title", "Maison à Figeac"},
+                                            {"commune_code", "46102"}, {"transaction", "sale"},
+                                            {"property_type", "house"}, {"price_eur", 150000}});
+  Browser figeac = SignedIn("admin@figeac.fr");
+  Page imported = figeac.PostFile("/partenaire/figeac/import", {{"mode", "all_or_nothing"}},
+                                  {"f.csv", kHeader + "housing;F-2;Studio;46102;rent;flat;1;400\r\n"});
+  const std::string report = ReportPath(imported);
+  ASSERT_TRUE(report.starts_with("/partenaire/figeac/import/")) << report;
+  const std::string import_id = report.substr(report.rfind('/') + 1);
+  Connection connection = database_.db().Acquire();
+  const int64_t key = PartnerStore::CreateApiKey(connection, SecureRandom::Instance(), figeac_.id, "write", "ERP",
+                                                 staff_ids_["admin@figeac.fr"], clock_.NowSeconds())
+                          .key.id;
+  const std::string figeac_admin = std::to_string(staff_ids_["admin@figeac.fr"]);
+  const int64_t figeac_listings = ListingsOf(figeac_);
+  ASSERT_EQ(figeac_listings, 2);
+
+  const std::string b = "/partenaire/figeac";
+  const std::string id = std::to_string(listing);
+  const std::vector<std::string> gets = {b,
+                                         b + "?type=housing&statut=active",
+                                         b + "/annonces/nouvelle",
+                                         b + "/annonces/nouvelle?type=housing",
+                                         b + "/annonces/" + id,
+                                         b + "/import",
+                                         report,
+                                         report + "/rapport.csv",
+                                         b + "/modele/housing.csv",
+                                         b + "/export.csv",
+                                         b + "/export.xlsx",
+                                         b + "/cles",
+                                         b + "/equipe",
+                                         b + "/carte",
+                                         // Figeac's ids under Cahors's own slug.
+                                         "/partenaire/grand-cahors/annonces/" + id,
+                                         "/partenaire/grand-cahors/import/" + import_id,
+                                         "/partenaire/grand-cahors/import/" + import_id + "/rapport.csv"};
+  const web::Fields house = {{"kind", "housing"}, {"title", "Intrus"}, {"commune_code", "46102"},
+                             {"transaction", "sale"}, {"property_type", "house"}, {"price_eur", "1"}};
+  const std::vector<std::pair<std::string, web::Fields>> posts = {
+      {b + "/annonces", house},
+      {b + "/annonces/" + id, house},
+      {b + "/annonces/" + id + "/retrait", {}},
+      {b + "/cles", {{"label", "vol"}, {"scope", "write"}}},
+      {b + "/cles/" + std::to_string(key) + "/revocation", {}},
+      {b + "/equipe", {{"email", "complice@exemple.fr"}, {"role", "admin"}}},
+      {b + "/equipe/" + figeac_admin + "/retrait", {}},
+      // Figeac's ids under Cahors's own slug.
+      {"/partenaire/grand-cahors/annonces/" + id, house},
+      {"/partenaire/grand-cahors/annonces/" + id + "/retrait", {}},
+      {"/partenaire/grand-cahors/cles/" + std::to_string(key) + "/revocation", {}},
+  };
+
+  for (const char* email : {"admin@cahors.fr", "redaction@cahors.fr", "lecture@cahors.fr"}) {
+    SCOPED_TRACE(email);
+    Browser cahors = SignedIn(email);
+    for (const std::string& target : gets) {
+      Page page = cahors.Get(target);
+      EXPECT_EQ(page.status, 404) << "GET " << target << "\n" << page.body;
+      EXPECT_FALSE(Contains(page.body, "Maison à Figeac")) << target;
+    }
+    for (const auto& [target, form] : posts) {
+      Page page = cahors.Post(target, form);
+      if (target.starts_with("/partenaire/grand-cahors/") && std::string(email) != "admin@cahors.fr") {
+        // Under their own slug, a role short of the action is refused first, whatever the id.
+        EXPECT_TRUE(page.status == 404 || page.status == 403) << "POST " << target << " " << page.status;
+      } else {
+        EXPECT_EQ(page.status, 404) << "POST " << target << "\n" << page.body;
+      }
+    }
+    Page upload = cahors.PostFile(b + "/import", {{"mode", "valid_rows"}},
+                                  {"x.csv", kHeader + "housing;X-1;Intrus;46102;sale;house;;1\r\n"});
+    EXPECT_EQ(upload.status, 404) << upload.body;
+    // Their own space lists only their partner, and the console is not theirs.
+    Page index = cahors.Get("/partenaire");
+    EXPECT_EQ(index.status, 303);
+    EXPECT_EQ(index.location, "/partenaire/grand-cahors");
+    EXPECT_EQ(cahors.Get("/operateur").status, 404);
+    EXPECT_EQ(cahors.Get("/operateur/partenaires/" + std::to_string(figeac_.id)).status, 404);
+    EXPECT_EQ(cahors.Post("/operateur/partenaires/" + std::to_string(figeac_.id),
+                          {{"kind", "commune"}, {"name", "Pris"}, {"communes", "46042"}})
+                  .status,
+              404);
+  }
+  // A partner that exists and one that does not look the same from outside.
+  Browser cahors = SignedIn("admin@cahors.fr");
+  EXPECT_EQ(cahors.Get("/partenaire/nulle-part").status, 404);
+  EXPECT_EQ(cahors.Get("/partenaire/nulle-part/carte").status, 404);
+
+  // Nothing of Figeac's changed.
+  EXPECT_EQ(ListingsOf(figeac_), figeac_listings);
+  EXPECT_EQ(Count("listings", "title = 'Intrus'"), 0);
+  EXPECT_EQ(Count("api_keys", "partner_id = " + std::to_string(figeac_.id)), 1);
+  EXPECT_EQ(Count("api_keys", "revoked_at IS NOT NULL"), 0);
+  EXPECT_EQ(Count("partner_staff", "partner_id = " + std::to_string(figeac_.id)), 1);
+  EXPECT_EQ(Count("users", "email = 'complice@exemple.fr'"), 0);
+  EXPECT_EQ(Count("listing_imports"), 1);
+  EXPECT_EQ(PartnerStore::Get(connection, figeac_.id)->name, "Ville de Figeac");
+  // Anonymous visitors are sent to the login page.
+  Browser anonymous(*app_);
+  Page anonymous_page = anonymous.Get(b + "/carte");
+  EXPECT_EQ(anonymous_page.status, 303);
+  EXPECT_EQ(anonymous_page.location, "/compte/connexion?suivant=" + b + "/carte");
+}
+
+TEST_F(PartnerPagesTest, AViewerReadsButCannotPost) {
+  const int64_t listing = Publish(cahors_, kHouse);
+  Browser viewer = SignedIn("lecture@cahors.fr");
+  const std::string a = "/partenaire/grand-cahors";
+  for (const std::string& target : {a, a + "/annonces/" + std::to_string(listing), a + "/import", a + "/carte",
+                                    a + "/equipe", a + "/export.csv", a + "/export.xlsx", a + "/modele/job.csv"}) {
+    EXPECT_EQ(viewer.Get(target).status, 200) << target;
+  }
+  Page dashboard = viewer.Get(a);
+  EXPECT_TRUE(Contains(dashboard.body, "Maison de bourg"));
+  EXPECT_FALSE(Contains(dashboard.body, "Nouvelle annonce</a>")) << "no creation link for a viewer";
+  EXPECT_FALSE(Contains(viewer.Get(a + "/import").body, "id=\"import-form\""));
+  EXPECT_FALSE(Contains(viewer.Get(a + "/annonces/" + std::to_string(listing)).body, "Retirer l'annonce"));
+
+  const web::Fields house = {{"kind", "housing"}, {"title", "Ajout"}, {"commune_code", "46042"},
+                             {"transaction", "sale"}, {"property_type", "house"}, {"price_eur", "1000"}};
+  for (const auto& [target, form] : std::vector<std::pair<std::string, web::Fields>>{
+           {a + "/annonces", house},
+           {a + "/annonces/" + std::to_string(listing), house},
+           {a + "/annonces/" + std::to_string(listing) + "/retrait", {}}}) {
+    Page page = viewer.Post(target, form);
+    EXPECT_EQ(page.status, 403) << target << "\n" << page.body;
+    EXPECT_TRUE(Contains(page.body, kRoleReadOnly)) << target << "\n" << page.body;
+  }
+  EXPECT_EQ(viewer.Get(a + "/annonces/nouvelle").status, 403);
+  Page upload = viewer.PostFile(a + "/import", {}, {"a.csv", kHeader + kRow1});
+  EXPECT_EQ(upload.status, 403);
+  EXPECT_TRUE(Contains(upload.body, kRoleReadOnly));
+  for (const auto& [target, form] : std::vector<std::pair<std::string, web::Fields>>{
+           {a + "/cles", {{"label", "x"}}},
+           {a + "/equipe", {{"email", "nouveau@cahors.fr"}, {"role", "admin"}}},
+           {a + "/equipe/" + std::to_string(staff_ids_["admin@cahors.fr"]) + "/retrait", {}}}) {
+    Page page = viewer.Post(target, form);
+    EXPECT_EQ(page.status, 403) << target << "\n" << page.body;
+  }
+  EXPECT_EQ(viewer.Get(a + "/cles").status, 403);
+  // Nothing changed.
+  EXPECT_EQ(ListingsOf(cahors_), 1);
+  EXPECT_EQ(Count("listings", "title = 'Ajout'"), 0);
+  EXPECT_EQ(Count("listing_imports"), 0);
+  EXPECT_EQ(Count("api_keys"), 0);
+  EXPECT_EQ(Count("partner_staff", "partner_id = " + std::to_string(cahors_.id)), 3);
+}
+
+TEST_F(PartnerPagesTest, AnEditorPublishesButCannotManageKeysOrStaff) {
+  Browser editor = SignedIn("redaction@cahors.fr");
+  const std::string a = "/partenaire/grand-cahors";
+  Page created = editor.Post(a + "/annonces", {{"kind", "housing"}, {"title", "Maison de bourg"},
+                                               {"commune_code", "46042"}, {"transaction", "sale"},
+                                               {"property_type", "house"}, {"price_eur", "185 000"}});
+  ASSERT_EQ(created.status, 303) << created.body;
+  EXPECT_EQ(ListingsOf(cahors_), 1);
+  Page imported = editor.PostFile(a + "/import", {{"mode", "all_or_nothing"}}, {"a.csv", kHeader + kRow1});
+  EXPECT_EQ(imported.status, 303) << imported.body;
+  EXPECT_EQ(ListingsOf(cahors_), 2);
+
+  Page keys = editor.Get(a + "/cles");
+  EXPECT_EQ(keys.status, 403);
+  EXPECT_TRUE(Contains(keys.body, kAdminsOnly));
+  Page dashboard = editor.Get(a);
+  EXPECT_TRUE(Contains(dashboard.body, "Nouvelle annonce</a>"));
+  EXPECT_FALSE(Contains(dashboard.body, "API</a>")) << "no link to the keys";
+  EXPECT_TRUE(Contains(editor.Get(a + "/import").body, "id=\"import-form\""));
+  EXPECT_TRUE(Contains(SignedIn("admin@cahors.fr").Get(a).body, "Clés d'API</a>"));
+  for (const auto& [target, form] : std::vector<std::pair<std::string, web::Fields>>{
+           {a + "/cles", {{"label", "x"}, {"scope", "write"}}},
+           {a + "/equipe", {{"email", "nouveau@cahors.fr"}, {"role", "admin"}}},
+           {a + "/equipe/" + std::to_string(staff_ids_["admin@cahors.fr"]) + "/retrait", {}},
+           {a + "/equipe/" + std::to_string(staff_ids_["redaction@cahors.fr"]) + "/retrait", {}}}) {
+    Page page = editor.Post(target, form);
+    EXPECT_EQ(page.status, 403) << target << "\n" << page.body;
+    EXPECT_TRUE(Contains(page.body, kAdminsOnly)) << target;
+  }
+  Page staff = editor.Get(a + "/equipe");
+  EXPECT_EQ(staff.status, 200);
+  EXPECT_FALSE(Contains(staff.body, "Inviter une personne"));
+  EXPECT_EQ(Count("api_keys"), 0);
+  EXPECT_EQ(Count("partner_staff", "partner_id = " + std::to_string(cahors_.id)), 3);
+  EXPECT_EQ(Count("users", "email = 'nouveau@cahors.fr'"), 0);
+}
+
+TEST_F(PartnerPagesTest, AnOperatorDoesEverythingEverywhere) {
+  Browser op = SignedIn("operateur@exemple.fr");
+  for (const Partner* partner : {&cahors_, &figeac_}) {
+    SCOPED_TRACE(partner->slug);
+    const std::string base = "/partenaire/" + partner->slug;
+    const std::string commune = partner == &cahors_ ? "46042" : "46102";
+    Page created = op.Post(base + "/annonces", {{"kind", "job"}, {"title", "Secrétaire de mairie"},
+                                                {"commune_code", commune}, {"rome_code", "M1602"},
+                                                {"contract", "civil_service"}});
+    ASSERT_EQ(created.status, 303) << created.body;
+    const std::string listing = created.location.substr(0, created.location.find('?'));
+    EXPECT_EQ(op.Get(listing).status, 200);
+    EXPECT_EQ(op.Post(listing, {{"title", "Secrétaire de mairie (H/F)"}, {"commune_code", commune},
+                                {"rome_code", "M1602"}, {"contract", "civil_service"}})
+                  .status,
+              303);
+    EXPECT_EQ(op.Post(listing + "/retrait", {}).status, 303);
+    Page imported = op.PostFile(base + "/import", {{"kind", "housing"}},
+                                {"op.csv", "external_id;title;commune_code;transaction;property_type;price_eur\r\nOP-1;Maison;" +
+                                               commune + ";sale;house;100000\r\n"});
+    const std::string report = ReportPath(imported);
+    Page report_page = op.Get(report);
+    EXPECT_EQ(report_page.status, 200);
+    EXPECT_TRUE(Contains(report_page.body, "data-outcome=\"applied\"")) << report_page.body;
+    for (const std::string& page : {base, base + "/carte", base + "/import", base + "/cles", base + "/equipe",
+                                    base + "/export.csv", base + "/export.xlsx"}) {
+      EXPECT_EQ(op.Get(page).status, 200) << page;
+    }
+    Page key = op.Post(base + "/cles", {{"label", "ERP"}, {"scope", "read"}});
+    EXPECT_EQ(key.status, 200) << key.body;
+    Page invited = op.Post(base + "/equipe", {{"email", "invite-" + partner->slug + "@exemple.fr"}, {"role", "editor"}});
+    EXPECT_EQ(invited.status, 303) << invited.body;
+  }
+  EXPECT_EQ(ListingsOf(cahors_), 1);
+  EXPECT_EQ(ListingsOf(figeac_), 1);
+  EXPECT_EQ(Count("api_keys"), 2);
+  EXPECT_EQ(Count("users", "email LIKE 'invite-%'"), 2);
+  EXPECT_EQ(mailer_.sent, 2) << "each invited person is mailed a link to choose a password";
+  EXPECT_EQ(nudges_, 2);
+  // Revoke the key, remove a staff member.
+  Connection connection = database_.db().Acquire();
+  const int64_t key_id = PartnerStore::ApiKeys(connection, figeac_.id).front().id;
+  EXPECT_EQ(op.Post("/partenaire/figeac/cles/" + std::to_string(key_id) + "/revocation", {}).status, 303);
+  EXPECT_TRUE(PartnerStore::ApiKeys(connection, figeac_.id).front().revoked_at.has_value());
+  EXPECT_EQ(op.Post("/partenaire/figeac/equipe/" + std::to_string(staff_ids_["admin@figeac.fr"]) + "/retrait", {}).status,
+            303);
+  EXPECT_FALSE(PartnerStore::RoleOf(connection, figeac_.id, staff_ids_["admin@figeac.fr"]).has_value());
+  Page console = op.Get("/operateur");
+  EXPECT_EQ(console.status, 200);
+  EXPECT_TRUE(Contains(console.body, "CA du Grand Cahors"));
+  EXPECT_TRUE(Contains(console.body, "Ville de Figeac"));
+  Page index = op.Get("/partenaire");
+  EXPECT_EQ(index.status, 200);
+  EXPECT_TRUE(Contains(index.body, "Ville de Figeac</a>"));
+  EXPECT_TRUE(Contains(index.body, "CA du Grand Cahors</a>"));
+}
+
+TEST_F(PartnerPagesTest, AFormWithABadFieldIsShownAgainWithTheErrorNextToIt) {
+  Browser editor = SignedIn("redaction@cahors.fr");
+  const std::string a = "/partenaire/grand-cahors";
+  Page form = editor.Get(a + "/annonces/nouvelle?type=housing");
+  ASSERT_EQ(form.status, 200);
+  EXPECT_TRUE(Contains(form.body, "name=\"price_eur\""));
+  Page refused = editor.Post(a + "/annonces", {{"kind", "housing"}, {"title", "Maison de bourg"},
+                                               {"commune_code", "46042"}, {"transaction", "sale"},
+                                               {"property_type", "house"}, {"price_eur", "douze euros"}});
+  ASSERT_EQ(refused.status, 422) << refused.body;
+  // The message sits under the price input, which points at it; the other values are kept.
+  const size_t input = refused.body.find("id=\"f-price_eur\"");
+  const size_t message = refused.body.find("<p class=\"field-error\" id=\"e-price_eur\">");
+  ASSERT_NE(input, std::string::npos);
+  ASSERT_NE(message, std::string::npos) << refused.body;
+  EXPECT_LT(input, message);
+  EXPECT_TRUE(Contains(refused.body.substr(input, message - input), "aria-invalid=\"true\" aria-describedby=\"e-price_eur\""));
+  const size_t text_start = refused.body.find('>', message) + 1;
+  const std::string text = refused.body.substr(text_start, refused.body.find("</p>", text_start) - text_start);
+  EXPECT_GT(text.size(), 10u) << "a French sentence: " << text;
+  EXPECT_TRUE(Contains(refused.body, "<strong>Prix (€), loyer mensuel pour une location</strong> : " + text))
+      << "the summary names the field by its label";
+  EXPECT_TRUE(Contains(refused.body, "id=\"form-errors\""));
+  EXPECT_TRUE(Contains(refused.body, "L'annonce n'a pas été enregistrée"));
+  EXPECT_TRUE(Contains(refused.body, "value=\"Maison de bourg\""));
+  EXPECT_TRUE(Contains(refused.body, "value=\"douze euros\""));
+  EXPECT_EQ(Count("listings"), 0);
+
+  // A missing required field is named too.
+  Page missing = editor.Post(a + "/annonces", {{"kind", "housing"}, {"commune_code", "46042"}, {"transaction", "sale"},
+                                               {"property_type", "house"}, {"price_eur", "1000"}});
+  ASSERT_EQ(missing.status, 422);
+  EXPECT_TRUE(Contains(missing.body, "id=\"e-title\""));
+  EXPECT_EQ(Count("listings"), 0);
+
+  // Fixed, it is stored; an edit with a bad field leaves the stored listing as it was.
+  Page saved = editor.Post(a + "/annonces", {{"kind", "housing"}, {"title", "Maison de bourg"},
+                                             {"commune_code", "46042"}, {"transaction", "sale"},
+                                             {"property_type", "house"}, {"price_eur", "185 000,50"}});
+  ASSERT_EQ(saved.status, 303) << saved.body;
+  EXPECT_EQ(Count("listings"), 1);
+  const std::string listing = saved.location.substr(0, saved.location.find('?'));
+  Page edit = editor.Post(listing, {{"title", "Maison de bourg"}, {"commune_code", "46042"}, {"transaction", "sale"},
+                                    {"property_type", "house"}, {"price_eur", "-5"}});
+  EXPECT_EQ(edit.status, 422);
+  EXPECT_TRUE(Contains(edit.body, "id=\"e-price_eur\""));
+  Connection connection = database_.db().Acquire();
+  EXPECT_EQ(connection.QueryOne("SELECT details FROM listings")->Text(0).find("-5"), std::string::npos);
+}
+
+TEST_F(PartnerPagesTest, AListingOutsideTheTerritoryIsRefusedNamingTheCommune) {
+  Browser editor = SignedIn("redaction@cahors.fr");
+  const std::string a = "/partenaire/grand-cahors";
+  Page refused = editor.Post(a + "/annonces", {{"kind", "housing"}, {"title", "Maison à Figeac"},
+                                               {"commune_code", "46102"}, {"transaction", "sale"},
+                                               {"property_type", "house"}, {"price_eur", "150000"}});
+  ASSERT_EQ(refused.status, 422) << refused.body;
+  EXPECT_TRUE(Contains(refused.body, "Figeac (46102), hors de votre territoire")) << refused.body;
+  EXPECT_TRUE(Contains(refused.body, "id=\"e-commune_code\""));
+  // Coordinates in Figeac (44.608 N, 2.032 E) too.
+  Page by_point = editor.Post(a + "/annonces", {{"kind", "poi"}, {"title", "Point à Figeac"}, {"latitude", "44,6086"},
+                                                {"longitude", "2,0317"}, {"category", "health"}});
+  ASSERT_EQ(by_point.status, 422) << by_point.body;
+  EXPECT_TRUE(Contains(by_point.body, "Figeac (46102), hors de votre territoire")) << by_point.body;
+  // And a file row: the report names the commune.
+  Page imported = editor.PostFile(a + "/import", {}, {"figeac.csv", kHeader + "housing;FX-1;Maison;46102;sale;house;;150000\r\n"});
+  Page report = editor.Get(ReportPath(imported));
+  EXPECT_TRUE(Contains(report.body, "Figeac (46102), hors de votre territoire")) << report.body;
+  EXPECT_EQ(Count("listings"), 0);
+}
+
+TEST_F(PartnerPagesTest, ImportAllOrNothingThenValidRowsThenAgainThenDryRun) {
+  Browser editor = SignedIn("redaction@cahors.fr");
+  const std::string a = "/partenaire/grand-cahors";
+  const std::string bad_file = kHeader + kRow1 + kRow2 + kBadRow3;
+
+  // All or nothing: the bad third row (line 4) rejects the file; the report names it.
+  Page posted = editor.PostFile(a + "/import", {{"mode", "all_or_nothing"}}, {"annonces.csv", bad_file});
+  const std::string rejected_path = ReportPath(posted);
+  Page rejected = editor.Get(rejected_path);
+  ASSERT_EQ(rejected.status, 200);
+  EXPECT_TRUE(Contains(rejected.body, "data-outcome=\"rejected\"")) << rejected.body;
+  EXPECT_TRUE(Contains(rejected.body, "Refusé : rien n&#39;a été enregistré") ||
+              Contains(rejected.body, "Refusé : rien n'a été enregistré"))
+      << rejected.body;
+  EXPECT_TRUE(Contains(rejected.body, "Fichier <strong>annonces.csv</strong> (CSV), 3 ligne(s)")) << rejected.body;
+  EXPECT_TRUE(Contains(rejected.body, "<strong id=\"count-created\">0</strong>"));
+  EXPECT_TRUE(Contains(rejected.body, "<strong id=\"count-rejected\">1</strong>"));
+  const size_t table = rejected.body.find("id=\"rejected-rows\"");
+  ASSERT_NE(table, std::string::npos) << rejected.body;
+  const std::string rows = rejected.body.substr(table);
+  EXPECT_TRUE(Contains(rows, "<tr><td>4</td><td>price_eur</td><td>")) << rows;
+  EXPECT_EQ(Occurrences(rows, "<tr><td>"), 1) << rows;
+  EXPECT_EQ(Count("listings"), 0);
+  // The downloadable report says the same.
+  Page csv = editor.Get(rejected_path + "/rapport.csv");
+  ASSERT_EQ(csv.status, 200);
+  EXPECT_TRUE(csv.content_type.starts_with("text/csv"));
+  EXPECT_TRUE(Contains(csv.body, "\r\n4;\"CSV-3\";\"price_eur\";\"")) << csv.body;
+
+  // Valid rows only: the two good rows are stored, the bad one reported.
+  Page partial = editor.Get(ReportPath(
+      editor.PostFile(a + "/import", {{"mode", "valid_rows"}}, {"annonces.csv", bad_file})));
+  EXPECT_TRUE(Contains(partial.body, "data-outcome=\"applied\"")) << partial.body;
+  EXPECT_TRUE(Contains(partial.body, "<strong id=\"count-created\">2</strong>"));
+  EXPECT_TRUE(Contains(partial.body, "<strong id=\"count-rejected\">1</strong>"));
+  EXPECT_TRUE(Contains(partial.body, "<tr><td>4</td><td>price_eur</td><td>"));
+  EXPECT_EQ(ListingsOf(cahors_), 2);
+  EXPECT_EQ(Count("listings", "external_id = 'CSV-3'"), 0);
+
+  // The same file again: nothing new.
+  Page again = editor.Get(ReportPath(
+      editor.PostFile(a + "/import", {{"mode", "valid_rows"}}, {"annonces.csv", bad_file})));
+  EXPECT_TRUE(Contains(again.body, "<strong id=\"count-created\">0</strong>")) << again.body;
+  EXPECT_TRUE(Contains(again.body, "<strong id=\"count-unchanged\">2</strong>"));
+  EXPECT_EQ(ListingsOf(cahors_), 2);
+
+  // The fixed file: the third row is created, the others unchanged; once more, all unchanged.
+  const std::string fixed_file = kHeader + kRow1 + kRow2 + kGoodRow3;
+  Page fixed = editor.Get(ReportPath(editor.PostFile(a + "/import", {}, {"annonces.csv", fixed_file})));
+  EXPECT_TRUE(Contains(fixed.body, "<strong id=\"count-created\">1</strong>")) << fixed.body;
+  EXPECT_TRUE(Contains(fixed.body, "<strong id=\"count-unchanged\">2</strong>"));
+  EXPECT_EQ(ListingsOf(cahors_), 3);
+  Connection connection = database_.db().Acquire();
+  const int64_t updated_at = connection.QueryOne("SELECT MAX(updated_at) FROM listings")->Int(0);
+  clock_.Advance(3600);
+  Page unchanged = editor.Get(ReportPath(editor.PostFile(a + "/import", {}, {"annonces.csv", fixed_file})));
+  EXPECT_TRUE(Contains(unchanged.body, "data-outcome=\"applied\"")) << unchanged.body;
+  EXPECT_TRUE(Contains(unchanged.body, "<strong id=\"count-created\">0</strong>"));
+  EXPECT_TRUE(Contains(unchanged.body, "<strong id=\"count-updated\">0</strong>"));
+  EXPECT_TRUE(Contains(unchanged.body, "<strong id=\"count-unchanged\">3</strong>"));
+  EXPECT_EQ(ListingsOf(cahors_), 3);
+  EXPECT_EQ(connection.QueryOne("SELECT MAX(updated_at) FROM listings")->Int(0), updated_at);
+
+  // A dry run of a changed file reports what would happen and stores nothing.
+  const std::string changed = kHeader + kRow1 + kRow2 + "housing;CSV-3;Grange à rénover;46042;sale;farm;;39 000\r\n" +
+                              "housing;CSV-4;Terrain;46224;sale;land;;30000\r\n";
+  Page dry = editor.Get(ReportPath(
+      editor.PostFile(a + "/import", {{"mode", "all_or_nothing"}, {"dry_run", "1"}}, {"annonces.csv", changed})));
+  EXPECT_TRUE(Contains(dry.body, "data-outcome=\"dry_run\"")) << dry.body;
+  EXPECT_TRUE(Contains(dry.body, "Essai à blanc"));
+  EXPECT_TRUE(Contains(dry.body, "<strong id=\"count-created\">1</strong>"));
+  EXPECT_TRUE(Contains(dry.body, "<strong id=\"count-updated\">1</strong>"));
+  EXPECT_TRUE(Contains(dry.body, "<strong id=\"count-unchanged\">2</strong>"));
+  EXPECT_EQ(ListingsOf(cahors_), 3);
+  EXPECT_EQ(Count("listings", "external_id = 'CSV-4'"), 0);
+  EXPECT_EQ(connection.QueryOne("SELECT MAX(updated_at) FROM listings")->Int(0), updated_at);
+  // Every import is listed on the import page.
+  Page import_page = editor.Get(a + "/import");
+  EXPECT_EQ(Occurrences(import_page.body, "<td>annonces.csv</td>"), 6) << import_page.body;
+}
+
+TEST_F(PartnerPagesTest, XssPayloadsAreShownAsTextAndFormulasAreNeutralisedInExports) {
+  Browser editor = SignedIn("redaction@cahors.fr");
+  const std::string a = "/partenaire/grand-cahors";
+  Page created = editor.Post(a + "/annonces", {{"kind", "housing"}, {"title", kScript},
+                                               {"description", kImgPayload}, {"commune_code", "46042"},
+                                               {"transaction", "sale"}, {"property_type", "house"},
+                                               {"price_eur", "1000"}, {"external_id", kImgPayload}});
+  ASSERT_EQ(created.status, 303) << created.body;
+  Page second = editor.Post(a + "/annonces", {{"kind", "poi"}, {"title", kImgPayload}, {"description", kFormula},
+                                              {"latitude", "44.4475"}, {"longitude", "1.4410"}, {"category", "health"},
+                                              {"external_id", "XSS-2"}});
+  ASSERT_EQ(second.status, 303) << second.body;
+  Page third = editor.Post(a + "/annonces", {{"kind", "poi"}, {"title", kFormula}, {"commune_code", "46224"},
+                                             {"category", "health"}, {"external_id", "XSS-3"}});
+  ASSERT_EQ(third.status, 303) << third.body;
+  const std::string listing = created.location.substr(0, created.location.find('?'));
+
+  auto expect_inert = [](const Page& page, const std::string& where) {
+    ASSERT_EQ(page.status, 200) << where;
+    EXPECT_FALSE(Contains(page.body, "<script>alert")) << where;
+    EXPECT_FALSE(Contains(page.body, "<img src=x")) << where;
+    EXPECT_FALSE(Contains(page.body, "\"><img")) << where;
+  };
+  Page dashboard = editor.Get(a);
+  expect_inert(dashboard, "dashboard");
+  EXPECT_TRUE(Contains(dashboard.body, kScriptEscaped)) << dashboard.body;
+  EXPECT_TRUE(Contains(dashboard.body, "&lt;img src=x onerror=alert(1)&gt;"));
+  Page filtered = editor.Get(a + "?q=%3Cscript%3E");
+  expect_inert(filtered, "dashboard filtered");
+  EXPECT_TRUE(Contains(filtered.body, kScriptEscaped));
+
+  Page edit = editor.Get(listing);
+  expect_inert(edit, "edit form");
+  EXPECT_TRUE(Contains(edit.body, "value=\"" + std::string(kScriptEscaped) + "\"")) << edit.body;
+  EXPECT_TRUE(Contains(edit.body, "&lt;img src=x onerror=alert(1)&gt;</textarea>")) << edit.body;
+
+  Page map = editor.Get(a + "/carte");
+  expect_inert(map, "map");
+  EXPECT_TRUE(Contains(map.body, "<title>&lt;script&gt;alert(1)&lt;/script&gt;</title>")) << map.body;
+  EXPECT_TRUE(Contains(map.body, "<title>&quot;&gt;&lt;img src=x onerror=alert(1)&gt;</title>"));
+  EXPECT_EQ(Occurrences(map.body, "<circle class=\"listing"), 3);
+  const size_t list = map.body.find("id=\"map-listings\"");
+  ASSERT_NE(list, std::string::npos);
+  EXPECT_TRUE(Contains(map.body.substr(list), kScriptEscaped));
+
+  // A file whose name and cells carry the payloads, with a bad row: its report, the import
+  // page and the downloadable report.
+  Page posted = editor.PostFile(
+      a + "/import", {},
+      {"<img src=x onerror=alert(1)>.csv",
+       kHeader + "housing;\"=HYPERLINK(\"\"http://x\"\")\";" + kScript + ";46042;sale;house;;\"\"\"><img src=x onerror=alert(1)>\"\r\n"});
+  const std::string report_path = ReportPath(posted);
+  Page report = editor.Get(report_path);
+  expect_inert(report, "import report");
+  EXPECT_TRUE(Contains(report.body, "data-outcome=\"rejected\"")) << report.body;
+  EXPECT_TRUE(Contains(report.body, "<strong>&lt;img src=x onerror=alert(1)&gt;.csv</strong> (CSV)")) << report.body;
+  EXPECT_TRUE(Contains(report.body, "<tr><td>2</td><td>price_eur</td>")) << report.body;
+  expect_inert(editor.Get(a + "/import"), "import page");
+  Page report_csv = editor.Get(report_path + "/rapport.csv");
+  ASSERT_EQ(report_csv.status, 200);
+  EXPECT_TRUE(Contains(report_csv.body, ";\"'=HYPERLINK(\"\"http://x\"\")\";")) << report_csv.body;
+  EXPECT_EQ(Occurrences(report_csv.body, "=HYPERLINK("), Occurrences(report_csv.body, "'=HYPERLINK(")) << report_csv.body;
+
+  Page console = SignedIn("operateur@exemple.fr").Get("/operateur");
+  expect_inert(console, "operator console");
+  EXPECT_TRUE(Contains(console.body, kScriptEscaped));
+
+  // The CSV export: each formula starts with a quote, so no spreadsheet evaluates it.
+  Page csv = editor.Get(a + "/export.csv");
+  ASSERT_EQ(csv.status, 200);
+  EXPECT_TRUE(csv.content_type.starts_with("text/csv"));
+  EXPECT_TRUE(Contains(csv.body, "'=HYPERLINK(")) << csv.body;
+  EXPECT_EQ(Occurrences(csv.body, "=HYPERLINK("), Occurrences(csv.body, "'=HYPERLINK(")) << csv.body;
+  EXPECT_EQ(Occurrences(csv.body, "'=HYPERLINK("), 2) << "title and description: " << csv.body;
+  // The export reads back as it was written.
+  Page reimported = editor.Get(ReportPath(editor.PostFile(a + "/import", {}, {"export.csv", csv.body})));
+  EXPECT_TRUE(Contains(reimported.body, "data-outcome=\"applied\"")) << reimported.body;
+  EXPECT_TRUE(Contains(reimported.body, "<strong id=\"count-rejected\">0</strong>"));
+  EXPECT_TRUE(Contains(reimported.body, "<strong id=\"count-created\">0</strong>"));
+  Connection connection = database_.db().Acquire();
+  EXPECT_EQ(connection.QueryOne("SELECT COUNT(*) FROM listings WHERE title = $1", {std::string(kFormula)})->Int(0), 1);
+}
+
+TEST_F(PartnerPagesTest, AnOversizedUploadIsRefusedWithAClearMessage) {
+  Browser editor = SignedIn("redaction@cahors.fr");
+  const std::string a = "/partenaire/grand-cahors";
+  std::string big = kHeader;
+  while (big.size() <= listings::kMaxImportBytes) big += kRow1;
+  Page posted = editor.PostFile(a + "/import", {}, {"gros.csv", big});
+  Page report = editor.Get(ReportPath(posted));
+  EXPECT_TRUE(Contains(report.body, "data-outcome=\"rejected\"")) << report.body.substr(0, 2000);
+  EXPECT_TRUE(Contains(report.body, "<strong>gros.csv</strong> (format non reconnu)")) << report.body;
+  EXPECT_TRUE(Contains(report.body, "<tr><td>—</td><td>fichier</td><td>Fichier trop volumineux : 10 Mo au plus par import.</td></tr>"))
+      << report.body;
+  EXPECT_EQ(Count("listings"), 0);
+  // An empty form is refused before anything else.
+  Page empty = editor.PostFile(a + "/import", {}, {"vide.csv", ""});
+  EXPECT_EQ(empty.status, 400);
+  EXPECT_TRUE(Contains(empty.body, "Choisissez un fichier à importer."));
+}
+
+TEST_F(PartnerPagesTest, TheOperatorConsoleCreatesPartnersAndRefusesUnknownCodes) {
+  Browser op = SignedIn("operateur@exemple.fr");
+  Page form = op.Get("/operateur/partenaires/nouveau");
+  ASSERT_EQ(form.status, 200);
+  const int64_t before = Count("partners");
+  Page unknown = op.Post("/operateur/partenaires", {{"kind", "epci"}, {"name", "CC Inconnue"}, {"epcis", "200099999"},
+                                                     {"communes", "46128"}});
+  EXPECT_EQ(unknown.status, 422) << unknown.body;
+  EXPECT_TRUE(Contains(unknown.body, "id=\"partner-error\"")) << unknown.body;
+  EXPECT_TRUE(Contains(unknown.body, "200099999")) << unknown.body;
+  EXPECT_TRUE(Contains(unknown.body, "value=\"CC Inconnue\"")) << "the form keeps what was typed";
+  Page outside = op.Post("/operateur/partenaires", {{"kind", "commune"}, {"name", "Ailleurs"}, {"communes", "75056"}});
+  EXPECT_EQ(outside.status, 422) << "a code of another département: not in this grid";
+  EXPECT_TRUE(Contains(outside.body, "75056"));
+  EXPECT_EQ(Count("partners"), before);
+
+  Page created = op.Post("/operateur/partenaires", {{"kind", "commune"}, {"name", "Commune de Gramat"},
+                                                     {"communes", "46128, 46102"}, {"options", "barometer"}});
+  ASSERT_EQ(created.status, 303) << created.body;
+  ASSERT_TRUE(created.location.starts_with("/operateur/partenaires/")) << created.location;
+  Connection connection = database_.db().Acquire();
+  std::optional<Partner> gramat = PartnerStore::FindBySlug(connection, "commune-de-gramat");
+  ASSERT_TRUE(gramat.has_value());
+  std::vector<std::string> communes = gramat->territory.communes;
+  std::sort(communes.begin(), communes.end());
+  EXPECT_EQ(communes, (std::vector<std::string>{"46102", "46128"}));
+  EXPECT_EQ(gramat->options, std::vector<std::string>{"barometer"});
+  Page edit = op.Get(created.location);
+  EXPECT_EQ(edit.status, 200);
+  EXPECT_TRUE(Contains(edit.body, "46128"));
+  EXPECT_TRUE(Contains(edit.body, "46102"));
+  // An edit with an unknown code changes nothing.
+  Page bad_edit = op.Post(created.location, {{"kind", "commune"}, {"name", "Commune de Gramat"}, {"communes", "46999"}});
+  EXPECT_EQ(bad_edit.status, 422);
+  EXPECT_TRUE(Contains(bad_edit.body, "46999"));
+  EXPECT_EQ(PartnerStore::FindBySlug(connection, "commune-de-gramat")->territory.communes.size(), 2u);
+  // The new partner's map shows its two communes.
+  Page map = op.Get("/partenaire/commune-de-gramat/carte");
+  EXPECT_EQ(map.status, 200);
+  EXPECT_TRUE(Contains(map.body, "2 commune(s)")) << map.body.substr(0, 3000);
+  // Staff cannot reach the console.
+  Browser staff = SignedIn("admin@cahors.fr");
+  EXPECT_EQ(staff.Get("/operateur/partenaires/nouveau").status, 404);
+  EXPECT_EQ(staff.Post("/operateur/partenaires", {{"kind", "commune"}, {"name", "Pirate"}, {"communes", "46042"}}).status,
+            404);
+  EXPECT_FALSE(PartnerStore::FindBySlug(connection, "pirate").has_value());
+}
+
+TEST_F(PartnerPagesTest, AnApiKeyIsShownOnceAndStoredHashed) {
+  Browser admin = SignedIn("admin@cahors.fr");
+  const std::string a = "/partenaire/grand-cahors";
+  ASSERT_EQ(admin.Get(a + "/cles").status, 200);
+  Page created = admin.Post(a + "/cles", {{"label", kScript}, {"scope", "write"}});
+  ASSERT_EQ(created.status, 200) << created.body;
+  EXPECT_EQ(created.cache_control, "no-store");
+  const std::string marker = "<code id=\"api-key-secret\">";
+  const size_t start = created.body.find(marker);
+  ASSERT_NE(start, std::string::npos) << created.body;
+  const std::string secret =
+      created.body.substr(start + marker.size(), created.body.find('<', start + marker.size()) - start - marker.size());
+  ASSERT_TRUE(secret.starts_with("vvk_")) << secret;
+  EXPECT_EQ(secret.size(), 4u + 43u);
+
+  // The list shows its start only, and the label as text.
+  Page list = admin.Get(a + "/cles");
+  EXPECT_FALSE(Contains(list.body, secret));
+  EXPECT_TRUE(Contains(list.body, "<code>" + secret.substr(0, 12) + "…</code>")) << list.body;
+  EXPECT_FALSE(Contains(list.body, "<script>alert"));
+  // The database keeps its hash, never the key.
+  Connection connection = database_.db().Acquire();
+  std::vector<storage::Row> rows = connection.Query("SELECT prefix, key_hash, scope, label FROM api_keys");
+  ASSERT_EQ(rows.size(), 1u);
+  for (size_t column = 0; column < rows[0].size(); ++column) {
+    EXPECT_FALSE(Contains(rows[0].Text(column), secret.substr(12))) << "column " << column << " holds the key";
+  }
+  EXPECT_EQ(connection.QueryOne("SELECT key_hash FROM api_keys")->Text(0), Sha256Hex(secret));
+  EXPECT_TRUE(PartnerStore::AuthenticateApiKey(connection, secret, clock_.NowSeconds()).has_value());
+  // Revoked from the page, it no longer opens anything.
+  const int64_t key_id = connection.QueryOne("SELECT id FROM api_keys")->Int(0);
+  EXPECT_EQ(admin.Post(a + "/cles/" + std::to_string(key_id) + "/revocation", {}).status, 303);
+  EXPECT_FALSE(PartnerStore::AuthenticateApiKey(connection, secret, clock_.NowSeconds()).has_value());
+  EXPECT_TRUE(Contains(admin.Get(a + "/cles").body, "révoquée"));
+}
+
+}  // namespace
+}  // namespace vivrovert::partners
