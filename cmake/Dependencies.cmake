@@ -30,3 +30,5 @@ set_target_properties(libcsv::csv PROPERTIES IMPORTED_LOCATION ${CSV_LIBRARY}
   INTERFACE_INCLUDE_DIRECTORIES ${CSV_INCLUDE_DIR})
 # The XLSX exports of listings (libxlsxwriter-dev).
 pkg_check_modules(XLSXWRITER REQUIRED IMPORTED_TARGET xlsxwriter)
+# Map tiles (libpng-dev): PNG encoding of the server-rendered tiles.
+find_package(PNG REQUIRED)

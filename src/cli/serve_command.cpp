@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "accounts/account_routes.hpp"
+#include "api/map_api.hpp"
 #include "api/partner_api.hpp"
 #include "api/rate_limiter.hpp"
 #include "api/search_api.hpp"
@@ -107,6 +108,9 @@ int Serve(const Config& config, const ServeFlags& flags) {
   api::SharedRateLimiter rate_limiter(**database, SystemClock::Instance(),
                                       {config.api_rate_limit, config.api_rate_window_seconds});
   api::RegisterSearchApi(*app, search_backend, rate_limiter);
+  api::MapBackend map_backend = api::MapBackend::Load(
+      search_backend, {.outlines = {config.data_dir, config.var_dir + "/map-outlines"}, .warm_outlines = true});
+  api::RegisterMapApi(*app, search_backend, map_backend, rate_limiter);
 
   // Partners publish through their API keys, each key limited like an IP.
   listings::ListingService listing_service(**database, search_backend.grid.get(), SystemClock::Instance());

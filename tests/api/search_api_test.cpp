@@ -2,6 +2,7 @@
 // real database (for the shared rate limits), on SQLite and PostgreSQL.
 #include "api/search_api.hpp"
 
+#include "api/map_api.hpp"
 #include "api/partner_api.hpp"
 
 #include <gtest/gtest.h>
@@ -201,6 +202,7 @@ TEST(OpenApiTest, DocumentsExactlyTheRegisteredRoutes) {
   }
   std::vector<ApiRoute> routes = SearchApiRoutes();
   routes.insert(routes.end(), PartnerApiRoutes().begin(), PartnerApiRoutes().end());
+  routes.insert(routes.end(), MapApiRoutes().begin(), MapApiRoutes().end());
   for (const ApiRoute& route : routes) {
     std::string method = web::MethodName(route.method);
     std::transform(method.begin(), method.end(), method.begin(), ::tolower);
