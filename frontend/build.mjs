@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 // Entry points: the name each one has in the manifest, and its source.
-const entries = { main: 'src/main.ts', styles: 'src/styles.css' };
+const entries = { main: 'src/main.ts', styles: 'src/styles.css', search: 'src/search.ts', search_style: 'src/search.css' };
 
 async function buildBundles() {
   const outdir = path.join(root, 'dist');
@@ -29,6 +29,8 @@ async function buildBundles() {
     assetNames: '[name]-[hash]',
     outdir,
     metafile: true,
+    // Leaflet's stylesheet refers to its marker and layer images.
+    loader: { '.png': 'file', '.svg': 'file' },
     logLevel: 'warning',
   });
   const manifest = {};

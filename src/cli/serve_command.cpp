@@ -17,6 +17,7 @@
 #include "accounts/session_authenticator.hpp"
 #include "cli/commands.hpp"
 #include "common/env.hpp"
+#include "discover/search_page.hpp"
 #include "listings/listing_service.hpp"
 #include "mail/sender.hpp"
 #include "partners/partner_pages.hpp"
@@ -111,6 +112,9 @@ int Serve(const Config& config, const ServeFlags& flags) {
   api::MapBackend map_backend = api::MapBackend::Load(
       search_backend, {.outlines = {config.data_dir, config.var_dir + "/map-outlines"}, .warm_outlines = true});
   api::RegisterMapApi(*app, search_backend, map_backend, rate_limiter);
+  auto profiles = discover::LoadProfiles((resources / "data" / "profiles.json").string());
+  if (!profiles.ok()) return Fail(profiles.status());
+  discover::RegisterSearchPage(*app, search_backend, *profiles);
 
   // Partners publish through their API keys, each key limited like an IP.
   listings::ListingService listing_service(**database, search_backend.grid.get(), SystemClock::Instance());

@@ -306,8 +306,11 @@ json TileToJson(const GridFile& grid, Level level, uint32_t tile) {
     const CommuneRef& commune = grid.communes()[share->commune];
     communes.push_back({{"code", commune.code},
                         {"name", commune.name},
+                        {"population", commune.population},
                         {"departement", commune.departement},
+                        {"departement_name", grid.DepartementName(commune.departement)},
                         {"epci", commune.epci},
+                        {"epci_name", grid.EpciName(commune.epci)},
                         {"share", share->share}});
   }
   const TileId id = view.tile(tile);

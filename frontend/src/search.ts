@@ -1,0 +1,393 @@
+// The search page (/recherche, templates/pages/search.mustache): reads the criteria form,
+// asks the JSON API for the green tiles (debounced, the previous call aborted), and draws
+// them on a Leaflet map from server-rendered PNG tiles, with the count, a list view and a
+// panel for the clicked tile. Everything written to the page goes through textContent or
+// element attributes: no HTML is built from data.
+import L from 'leaflet';
+
+import { ApiError, apiFetch } from './api';
+import { buildRequest, CriterionInput, describeValue, formatNumber, parseBound, SearchRequest } from './search_model';
+
+const kDebounceMs = 250;
+const kFineZoom = 9;  // from this zoom on, the map shows 1 km tiles (5 km below)
+const kFranceBounds: L.LatLngBoundsExpression = [[41.3, -5.2], [51.1, 9.6]];
+
+interface SearchAnswer {
+  green_count: number;
+  communes_count: number;
+  tiles: { id: string; score: number }[];
+  communes: { code: string; name: string; green_tiles: number }[];
+  relax: { criterion: string; label?: string; extra_green?: number; more_green?: number }[];
+}
+interface MapSearch {
+  key: string;
+  tiles: string;
+  green_count_5km: number;
+  green_count_1km: number;
+}
+interface TileValue {
+  value: number | null;
+  unit?: string;
+  label?: string;
+}
+interface TileAnswer {
+  id: string;
+  communes?: { code: string; name: string; share?: number; population?: number; departement?: string; epci?: string; epci_name?: string; departement_name?: string }[];
+  values?: Record<string, TileValue>;
+}
+interface Check {
+  criterion: string;
+  label: string;
+  unit: string;
+  importance: string;
+  min: number | null;
+  max: number | null;
+  value: number | null;
+  passes: boolean;
+  margin: number | null;
+}
+interface Explanation {
+  green: boolean;
+  checks: Check[];
+}
+interface ListingsAnswer {
+  counts: Record<string, number>;
+  listings: { id: number; kind: string; title: string; commune_code: string; price_eur?: number; demo?: boolean }[];
+}
+
+const kKindLabels: Record<string, string> = {
+  housing: 'Logement',
+  job: 'Emploi',
+  business: 'Activité à reprendre',
+  leisure: 'Loisir',
+  poi: "Point d'intérêt",
+  cv: 'CV',
+};
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (text !== undefined) node.textContent = text;
+  if (className) node.className = className;
+  return node;
+}
+
+function readInputs(form: HTMLFormElement): CriterionInput[] {
+  const inputs: CriterionInput[] = [];
+  form.querySelectorAll<HTMLElement>('.criterion[data-criterion]').forEach((row) => {
+    const importance = row.querySelector<HTMLSelectElement>('select.importance');
+    if (!importance) return;
+    const text = row.querySelector<HTMLInputElement>('.bound-text');
+    inputs.push({
+      criterion: row.dataset.criterion ?? '',
+      bound: (row.dataset.bound as 'min' | 'max') ?? 'max',
+      importance: importance.value,
+      value: parseBound(text?.value ?? ''),
+    });
+  });
+  return inputs;
+}
+
+function syncRow(row: HTMLElement, fromRange: boolean): void {
+  const range = row.querySelector<HTMLInputElement>('.bound-range');
+  const text = row.querySelector<HTMLInputElement>('.bound-text');
+  const output = row.querySelector<HTMLOutputElement>('output');
+  if (!range || !text) return;
+  if (fromRange) {
+    text.value = formatNumber(Number(range.value));
+  } else {
+    const value = parseBound(text.value);
+    if (value !== null) range.value = String(value);
+  }
+  if (output) output.textContent = text.value;
+}
+
+class SearchPage {
+  private readonly form: HTMLFormElement;
+  private readonly status: HTMLElement;
+  private readonly panel: HTMLElement;
+  private readonly list: HTMLElement;
+  readonly map: L.Map;
+  private greenLayer: L.TileLayer | null = null;
+  private request: SearchRequest | null = null;
+  private timer: number | undefined;
+  private inFlight: AbortController | null = null;
+
+  constructor(root: HTMLElement) {
+    this.form = root.querySelector<HTMLFormElement>('#criteria-form')!;
+    this.status = root.querySelector<HTMLElement>('#search-status')!;
+    this.panel = root.querySelector<HTMLElement>('#tile-panel')!;
+    this.list = root.querySelector<HTMLElement>('#list-content')!;
+    this.map = L.map(root.querySelector<HTMLElement>('#map')!, { zoomControl: true, attributionControl: true });
+    this.map.fitBounds(kFranceBounds);
+    this.map.attributionControl.setPrefix('Leaflet');
+    this.map.on('click', (event: L.LeafletMouseEvent) => void this.openTileAt(event.latlng));
+    void this.loadOutlines();
+
+    this.form.querySelectorAll<HTMLElement>('.criterion[data-criterion]').forEach((row) => {
+      row.querySelector('.bound-range')?.addEventListener('input', () => {
+        syncRow(row, true);
+        const importance = row.querySelector<HTMLSelectElement>('select.importance');
+        if (importance && importance.value === '') importance.value = 'required';
+        this.schedule();
+      });
+      row.querySelector('.bound-text')?.addEventListener('input', () => {
+        syncRow(row, false);
+        this.schedule();
+      });
+      row.querySelector('select.importance')?.addEventListener('change', () => {
+        const text = row.querySelector<HTMLInputElement>('.bound-text');
+        if (text && text.value === '') syncRow(row, true);
+        this.schedule();
+      });
+    });
+    this.form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      this.schedule(0);
+    });
+    root.querySelector('#reset-criteria')?.addEventListener('click', () => this.applyProfile(null));
+    const profiles = JSON.parse(root.querySelector('#search-profiles')?.textContent ?? '[]') as {
+      id: string;
+      criteria: { criterion: string; min?: number; max?: number; importance: string; weight?: number }[];
+    }[];
+    root.querySelectorAll<HTMLButtonElement>('button.profile').forEach((button) => {
+      button.addEventListener('click', () => this.applyProfile(profiles.find((p) => p.id === button.dataset.profile) ?? null));
+    });
+  }
+
+  private applyProfile(profile: { criteria: { criterion: string; min?: number; max?: number; importance: string; weight?: number }[] } | null): void {
+    this.form.querySelectorAll<HTMLElement>('.criterion[data-criterion]').forEach((row) => {
+      const importance = row.querySelector<HTMLSelectElement>('select.importance');
+      const text = row.querySelector<HTMLInputElement>('.bound-text');
+      if (!importance || !text) return;
+      const wanted = profile?.criteria.find((c) => c.criterion === row.dataset.criterion);
+      if (!wanted) {
+        importance.value = '';
+        text.value = '';
+      } else {
+        importance.value = wanted.importance === 'required' ? 'required' : (wanted.weight ?? 1) >= 3 ? 'preferred-3' : 'preferred-1';
+        const bound = row.dataset.bound === 'min' ? wanted.min : wanted.max;
+        text.value = bound === undefined ? '' : formatNumber(bound);
+      }
+      syncRow(row, false);
+    });
+    this.schedule(0);
+  }
+
+  private schedule(delay = kDebounceMs): void {
+    window.clearTimeout(this.timer);
+    this.timer = window.setTimeout(() => void this.run(), delay);
+  }
+
+  private async run(): Promise<void> {
+    const request = buildRequest(readInputs(this.form), '5km');
+    this.request = request;
+    this.inFlight?.abort();
+    const controller = new AbortController();
+    this.inFlight = controller;
+    if (request.criteria.length === 0) {
+      this.status.textContent = 'Choisissez au moins un critère.';
+      this.setGreenLayer(null);
+      return;
+    }
+    this.status.textContent = 'Recherche…';
+    try {
+      const [answer, map] = await Promise.all([
+        apiFetch<SearchAnswer>('/api/v1/search', { method: 'POST', body: { ...request, page: { limit: 20 } }, signal: controller.signal }),
+        apiFetch<MapSearch>('/api/v1/map/searches', { method: 'POST', body: request, signal: controller.signal }).catch((error: unknown) => {
+          if ((error as Error).name === 'AbortError') throw error;
+          return null;
+        }),
+      ]);
+      if (controller.signal.aborted) return;
+      const required = request.criteria.some((c) => c.importance === 'required');
+      this.status.textContent = required
+        ? `${formatNumber(answer.green_count)} dalle(s) verte(s) de 5 km, ${formatNumber(answer.communes_count)} commune(s).`
+        : `Aucun critère indispensable : toutes les dalles sont vertes (${formatNumber(answer.green_count)}), classées par vos préférences.`;
+      this.status.dataset.greenCount = String(answer.green_count);
+      this.renderList(answer);
+      if (map) {
+        this.setGreenLayer(map.tiles);
+      } else {
+        this.setGreenLayer(null);
+        this.status.textContent += ' (La carte est indisponible pour le moment ; la liste reste à jour.)';
+      }
+    } catch (error) {
+      if ((error as Error).name === 'AbortError') return;
+      this.status.textContent = error instanceof ApiError ? error.message : 'La recherche a échoué.';
+    }
+  }
+
+  private setGreenLayer(url: string | null): void {
+    if (this.greenLayer) {
+      this.map.removeLayer(this.greenLayer);
+      this.greenLayer = null;
+    }
+    if (!url) return;
+    const layer = L.tileLayer(url, { opacity: 1, maxZoom: 14, attribution: 'Dalles : VivroVert (données publiques)' });
+    // An evicted search key answers 404: ask again once, the map then reloads.
+    let retried = false;
+    layer.on('tileerror', () => {
+      if (retried) return;
+      retried = true;
+      this.schedule(0);
+    });
+    layer.addTo(this.map);
+    this.greenLayer = layer;
+  }
+
+  private async loadOutlines(): Promise<void> {
+    try {
+      const outlines = await apiFetch<GeoJSON.GeoJsonObject>('/api/v1/map/outlines/departements.geojson');
+      L.geoJSON(outlines, { style: { color: '#56605a', weight: 1, fill: false }, interactive: false }).addTo(this.map);
+    } catch {
+      // Without outlines the map still works; nothing to tell.
+    }
+  }
+
+  private renderList(answer: SearchAnswer): void {
+    this.list.replaceChildren();
+    if (answer.tiles.length === 0) {
+      this.list.append(el('p', 'Aucune dalle ne réunit tous les critères indispensables.'));
+    } else {
+      const table = el('table');
+      table.id = 'best-tiles';
+      const caption = el('caption', 'Meilleures dalles (score de 0 à 1 selon vos préférences)');
+      const head = el('tr');
+      head.append(el('th', 'Dalle'), el('th', 'Score'));
+      table.append(caption, head);
+      for (const tile of answer.tiles) {
+        const row = el('tr');
+        const cell = el('td');
+        const button = el('button', tile.id, 'link');
+        button.type = 'button';
+        button.addEventListener('click', () => void this.openTile(tile.id));
+        cell.append(button);
+        row.append(cell, el('td', formatNumber(tile.score, 2)));
+        table.append(row);
+      }
+      this.list.append(table);
+    }
+    if (answer.communes.length > 0) {
+      const communes = el('ul');
+      communes.id = 'best-communes';
+      for (const commune of answer.communes.slice(0, 30)) {
+        communes.append(el('li', `${commune.name} (${commune.code}) — ${commune.green_tiles} dalle(s) verte(s)`));
+      }
+      this.list.append(el('h3', 'Communes concernées'), communes);
+    }
+    if (answer.relax.length > 0) {
+      const relax = el('ul');
+      for (const hint of answer.relax) relax.append(el('li', describeRelax(hint)));
+      this.list.append(el('h3', 'Pour élargir'), relax);
+    }
+  }
+
+  private async openTileAt(latlng: L.LatLng): Promise<void> {
+    const level = this.map.getZoom() >= kFineZoom ? '1km' : '5km';
+    try {
+      const tile = await apiFetch<{ id: string }>(`/api/v1/tiles/at?lat=${latlng.lat}&lon=${latlng.lng}&level=${level}`);
+      await this.openTile(tile.id);
+    } catch (error) {
+      this.showPanelMessage(error instanceof ApiError ? error.message : 'Dalle introuvable.');
+    }
+  }
+
+  private showPanelMessage(message: string): void {
+    this.panel.hidden = false;
+    this.panel.replaceChildren(el('p', message));
+  }
+
+  private async openTile(id: string): Promise<void> {
+    this.panel.hidden = false;
+    this.panel.replaceChildren(el('p', 'Chargement de la dalle…'));
+    const search = this.request ? encodeURIComponent(JSON.stringify({ criteria: this.request.criteria })) : '';
+    try {
+      const [tile, explanation, listings] = await Promise.all([
+        apiFetch<TileAnswer>(`/api/v1/tiles/${encodeURIComponent(id)}`),
+        this.request && this.request.criteria.length > 0
+          ? apiFetch<Explanation>(`/api/v1/tiles/${encodeURIComponent(id)}/explain?search=${search}`)
+          : Promise.resolve(null),
+        apiFetch<ListingsAnswer>(`/api/v1/tiles/${encodeURIComponent(id)}/listings`),
+      ]);
+      this.renderPanel(id, tile, explanation, listings);
+    } catch (error) {
+      this.showPanelMessage(error instanceof ApiError ? error.message : 'Impossible de lire cette dalle.');
+    }
+  }
+
+  private renderPanel(id: string, tile: TileAnswer, explanation: Explanation | null, listings: ListingsAnswer): void {
+    const close = el('button', 'Fermer', 'secondary');
+    close.type = 'button';
+    close.addEventListener('click', () => {
+      this.panel.hidden = true;
+    });
+    const title = el('h2', explanation ? (explanation.green ? 'Dalle verte' : 'Dalle non verte') : 'Dalle');
+    this.panel.replaceChildren(close, title, el('p', id, 'muted tile-id'));
+    this.panel.dataset.tile = id;
+
+    const communes = el('ul', undefined, 'tile-communes');
+    for (const commune of tile.communes ?? []) {
+      const parts = [`${commune.name} (${commune.code})`];
+      if (commune.population) parts.push(`${formatNumber(commune.population)} habitants`);
+      if (commune.epci_name) parts.push(commune.epci_name);
+      if (commune.departement_name) parts.push(`${commune.departement_name} (${commune.departement ?? ''})`);
+      if (commune.share !== undefined) {
+        parts.push(commune.share < 0.01 ? 'moins de 1 % de la dalle' : `${formatNumber(commune.share * 100, 0)} % de la dalle`);
+      }
+      communes.append(el('li', parts.join(' — ')));
+    }
+    this.panel.append(el('h3', 'Communes'), communes);
+
+    if (explanation) {
+      const checks = el('ul', undefined, 'tile-checks');
+      const toGreen: string[] = [];
+      for (const check of explanation.checks) {
+        const verdict = check.passes ? '✓' : '✗';
+        const item = el('li', `${verdict} ${check.label} : ${describeValue(check.value, check.unit)}`, check.passes ? 'pass' : 'fail');
+        checks.append(item);
+        if (!check.passes && check.importance === 'required') {
+          if (check.value === null) toGreen.push(`${check.label} : pas de valeur connue ici`);
+          else if (check.max !== null && check.value > check.max) toGreen.push(`${check.label} : accepter ${describeValue(check.value, check.unit)} (au lieu de ${describeValue(check.max, check.unit)})`);
+          else if (check.min !== null && check.value < check.min) toGreen.push(`${check.label} : accepter ${describeValue(check.value, check.unit)} (au lieu de ${describeValue(check.min, check.unit)})`);
+        }
+      }
+      this.panel.append(el('h3', 'Vos critères ici'), checks);
+      if (toGreen.length > 0) {
+        const list = el('ul', undefined, 'to-green');
+        for (const line of toGreen) list.append(el('li', line));
+        this.panel.append(el('h3', 'Pour que cette dalle passe au vert'), list);
+      }
+    }
+
+    const listingBlock = el('div', undefined, 'tile-listings');
+    if (listings.listings.length === 0) {
+      listingBlock.append(el('p', 'Aucune annonce sur cette dalle pour le moment.'));
+    } else {
+      for (const [kind, label] of Object.entries(kKindLabels)) {
+        const ofKind = listings.listings.filter((listing) => listing.kind === kind);
+        if (ofKind.length === 0) continue;
+        const list = el('ul');
+        for (const listing of ofKind) {
+          const text = listing.price_eur !== undefined ? `${listing.title} — ${formatNumber(listing.price_eur)} €` : listing.title;
+          list.append(el('li', listing.demo ? `${text} (donnée de démonstration)` : text));
+        }
+        listingBlock.append(el('h4', `${label} (${ofKind.length})`), list);
+      }
+    }
+    this.panel.append(el('h3', 'Annonces'), listingBlock);
+    this.panel.focus();
+  }
+}
+
+function describeRelax(hint: SearchAnswer['relax'][number]): string {
+  const label = hint.label ?? hint.criterion;
+  const extra = hint.extra_green ?? hint.more_green;
+  return extra !== undefined ? `Sans « ${label} » : ${formatNumber(extra)} dalle(s) verte(s) de plus.` : label;
+}
+
+const root = document.querySelector<HTMLElement>('#recherche');
+if (root) {
+  const page = new SearchPage(root);
+  // For the browser tests: the map, to click a place by its coordinates.
+  (window as unknown as { vivrovertSearch: SearchPage }).vivrovertSearch = page;
+}

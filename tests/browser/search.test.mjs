@@ -1,0 +1,89 @@
+// An anonymous visitor searches in a real browser: Debian's Chromium (playwright-core)
+// against `vivrovert serve` with a grid of the Lot and the demo data. The visitor starts
+// from a ready-made profile, sees the count and the green tiles drawn on the map (PNG tiles
+// from the server), moves a bound and sees the count change without a page load, opens a
+// tile from the list (communes, values, pass/fail), then clicks the map on Cahors and finds
+// the demo partner's listings in the tile's panel.
+//
+// Needs: VIVROVERT_BIN, VIVROVERT_RESOURCE_DIR (set by ctest, see CMakeLists.txt).
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { startSite } from './site.mjs';
+
+let site;
+
+before(async () => {
+  site = await startSite('search', {}, { departements: '46', seedDemo: true });
+});
+
+after(async () => {
+  await site?.stop();
+});
+
+async function greenCount(page) {
+  return Number(await page.getAttribute('#search-status', 'data-green-count'));
+}
+
+test('anonymous search: profile, map, live count, tile panel, listings', async () => {
+  const page = await site.context.newPage();
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text());
+  });
+  const pngs = [];
+  page.on('response', (response) => {
+    if (response.url().includes('/api/v1/map/tiles/') && response.status() === 200) pngs.push(response.url());
+  });
+
+  const loaded = await page.goto(`${site.baseUrl}/recherche`);
+  assert.equal(loaded.status(), 200);
+  assert.equal(await page.getAttribute('html', 'lang'), 'fr');
+  // Unavailable criteria are greyed with a reason; profiles needing them say so.
+  assert.ok(await page.locator('.criterion.unavailable').count() > 0);
+  assert.match(await page.textContent('.profile.unavailable + .muted'), /indisponible ici/);
+
+  await page.click('button.profile[data-profile="vivrocalm"]');
+  await page.waitForFunction(() => document.querySelector('#search-status')?.dataset.greenCount !== undefined);
+  const first = await greenCount(page);
+  assert.ok(first > 0, 'some tiles of the Lot are green for VivroCalm');
+  assert.match(await page.textContent('#search-status'), /dalle\(s\) verte\(s\)/);
+  await page.waitForFunction(() => document.querySelectorAll('.leaflet-tile-loaded').length > 0);
+  assert.ok(pngs.length > 0, 'the map loaded PNG tiles of the search');
+
+  // A stricter density: fewer green tiles, on the same page.
+  const url = page.url();
+  await page.fill('#bound-text-density', '15');
+  await page.waitForFunction((before) => Number(document.querySelector('#search-status')?.dataset.greenCount) !== before, first);
+  const second = await greenCount(page);
+  assert.ok(second < first, `stricter density gives fewer tiles (${second} < ${first})`);
+  assert.equal(page.url(), url);
+
+  // The list view opens a tile: its communes and the verdict of each criterion.
+  await page.click('#best-tiles button');
+  await page.waitForSelector('#tile-panel .tile-checks li');
+  assert.match(await page.textContent('#tile-panel h2'), /Dalle verte/);
+  assert.match(await page.textContent('#tile-panel .tile-communes'), /\(46\d{3}\)/);
+  assert.match(await page.textContent('#tile-panel .tile-checks'), /Densité de population/);
+
+  // The map, clicked in Cahors (zoomed in: a 1 km tile) next to where a demo flat is
+  // placed (44.4475 N, 1.4410 E), shows the demo listings of that tile.
+  await page.locator('#map').scrollIntoViewIfNeeded();
+  await page.evaluate(() => window.vivrovertSearch.map.setView([44.4475, 1.446], 12, { animate: false }));
+  const point = await page.evaluate(() => {
+    const p = window.vivrovertSearch.map.latLngToContainerPoint([44.4475, 1.446]);
+    const box = document.querySelector('#map').getBoundingClientRect();
+    return { x: box.left + p.x, y: box.top + p.y };
+  });
+  await page.mouse.click(point.x, point.y);
+  await page.waitForFunction(() => document.querySelector('#tile-panel')?.dataset.tile?.includes('RES1000m'));
+  await page.waitForSelector('#tile-panel .tile-listings');
+  const panel = await page.textContent('#tile-panel');
+  assert.match(panel, /Cahors \(46042\)/);
+  assert.match(panel, /Appartement T3 en centre-ville \(démo\)/);
+  assert.match(panel, /donnée de démonstration/);
+
+  assert.deepEqual(problems, []);
+  await page.close();
+});
