@@ -14,6 +14,7 @@
 #include "grid_builder/grid_builder.hpp"
 #include "grid_builder/imported_sources.hpp"
 #include "importers/dem.hpp"
+#include "importers/dvf.hpp"
 #include "importers/point_sources.hpp"
 
 namespace vivrovert::cli {
@@ -97,7 +98,8 @@ Result<importers::ImportLayer> ReadSource(const Config& config, const ImportArgu
     source.vintage = arguments.vintage;
     return importers::ImportDem(arguments.files, source, progress);
   }
-  return InvalidArgument("unknown source '" + arguments.source + "' (bpe, education, altitude)", "source");
+  if (arguments.source == "dvf") return importers::ImportDvf(arguments.files, importers::DvfRules{}, progress);
+  return InvalidArgument("unknown source '" + arguments.source + "' (bpe, education, altitude, dvf)", "source");
 }
 
 int RunImport(const Config& config, const ImportArguments& arguments) {
@@ -117,7 +119,8 @@ int RunImport(const Config& config, const ImportArguments& arguments) {
   if (!layer->departements.empty()) {
     std::cout << "  covers départements:";
     for (const std::string& code : layer->departements) std::cout << " " << code;
-    std::cout << " (values only where no point outside could be nearer)\n";
+    std::cout << (layer->points.empty() ? " (values only on their tiles)\n"
+                                        : " (values only where no point outside could be nearer)\n");
   }
   const std::string imports_dir = grid_builder::ImportsDirIn(config.var_dir);
   const std::string layer_path = grid_builder::LayerPath(imports_dir, layer->kind);
@@ -167,10 +170,10 @@ void RegisterImportCommand(CLI::App& app, std::vector<Command>& commands) {
   auto arguments = std::make_shared<ImportArguments>();
   arguments->threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   CLI::App* command = app.add_subcommand(
-      "import", "Import national files (bpe, education, altitude) into var/imports, then rebuild the grid");
-  command->add_option("source", arguments->source, "bpe | education | altitude")
+      "import", "Import national files (bpe, education, altitude, dvf) into var/imports, then rebuild the grid");
+  command->add_option("source", arguments->source, "bpe | education | altitude | dvf")
       ->required()
-      ->check(CLI::IsMember({"bpe", "education", "altitude"}));
+      ->check(CLI::IsMember({"bpe", "education", "altitude", "dvf"}));
   command->add_option("files", arguments->files, "The files as published (CSV, or DEM rasters for altitude)")
       ->required()
       ->check(CLI::ExistingFile);

@@ -4,9 +4,11 @@
 #include <filesystem>
 #include <map>
 #include <set>
+#include <unordered_set>
 
 #include "grid_builder/covered_area.hpp"
 #include "importers/dem.hpp"
+#include "importers/dvf.hpp"
 #include "importers/point_sources.hpp"
 
 namespace vivrovert::grid_builder {
@@ -67,13 +69,34 @@ Result<std::optional<LoadedLayer>> FromDataFolder(const ImportSearch& search, co
     VV_ASSIGN_OR_RETURN(auto layer, importers::ImportDem(files, source, progress));
     return std::optional<LoadedLayer>(LoadedLayer{std::move(layer), origin});
   }
+  if (kind == "dvf") {
+    std::vector<std::string> files = FilesIn(data / "dvf", {".csv"});
+    if (files.empty()) return std::optional<LoadedLayer>();
+    VV_ASSIGN_OR_RETURN(auto layer, importers::ImportDvf(files, importers::DvfRules{}, progress));
+    return std::optional<LoadedLayer>(LoadedLayer{std::move(layer), "dvf"});
+  }
   return std::optional<LoadedLayer>();
+}
+
+// The 1 km cells whose largest commune lies in one of `departements`: a value per cell
+// from a source covering some départements only is kept there alone (the cells of a
+// neighbouring département would be measured from one side of the border only).
+std::unordered_set<uint64_t> CellsInDepartements(const LevelCoverage& fine, const geo::Geography& geography,
+                                                 const std::vector<std::string>& departements) {
+  const std::set<std::string> wanted(departements.begin(), departements.end());
+  std::unordered_set<uint64_t> cells;
+  for (size_t tile_idx = 0; tile_idx < fine.tiles.size(); ++tile_idx) {
+    if (fine.offsets[tile_idx] == fine.offsets[tile_idx + 1]) continue;
+    const geo::Commune& commune = geography.communes()[fine.overlaps[fine.offsets[tile_idx]].commune];
+    if (wanted.contains(commune.departement)) cells.insert(CellKey(fine.tiles[tile_idx].east, fine.tiles[tile_idx].north));
+  }
+  return cells;
 }
 
 }  // namespace
 
 const std::vector<std::string>& ImportKinds() {
-  static const std::vector<std::string> kinds = {"education", "bpe", "altitude"};
+  static const std::vector<std::string> kinds = {"education", "bpe", "altitude", "dvf"};
   return kinds;
 }
 
@@ -114,6 +137,7 @@ void ApplyImportLayers(const std::vector<LoadedLayer>& layers, const geo::Geogra
     for (const auto& [criterion, cells] : loaded.layer.cells) offer(criterion);
   }
   std::map<const LoadedLayer*, std::vector<double>> reach_by_layer;
+  std::map<const LoadedLayer*, std::unordered_set<uint64_t>> cells_by_layer;
   std::set<const LoadedLayer*> used;
   for (const auto& [criterion, loaded] : chosen) {
     const importers::ImportLayer& layer = loaded->layer;
@@ -133,7 +157,18 @@ void ApplyImportLayers(const std::vector<LoadedLayer>& layers, const geo::Geogra
       }
     } else {
       auto& values = inputs.cell_values[criterion];
-      for (const importers::CellValue& cell : layer.cells.at(criterion)) values[CellKey(cell.east, cell.north)] = cell.value;
+      const std::unordered_set<uint64_t>* allowed = nullptr;
+      if (!layer.departements.empty()) {
+        auto found = cells_by_layer.find(loaded);
+        if (found == cells_by_layer.end()) {
+          found = cells_by_layer.emplace(loaded, CellsInDepartements(fine, geography, layer.departements)).first;
+        }
+        allowed = &found->second;
+      }
+      for (const importers::CellValue& cell : layer.cells.at(criterion)) {
+        const uint64_t key = CellKey(cell.east, cell.north);
+        if (!allowed || allowed->contains(key)) values[key] = cell.value;
+      }
     }
     grid.catalogue.SetSource(criterion, {layer.source.publisher, layer.source.dataset, layer.source.vintage, ""});
   }

@@ -84,5 +84,23 @@ check "the grid names the DEM's vintage" grep -q "(SRTM 2000)" "$work/info2.out"
 "$bin" grid export --format csv >"$work/import-export2.csv"
 check "the same import gives the same export, byte for byte" cmp -s "$work/import-export1.csv" "$work/import-export2.csv"
 
+# DVF: the fixture's Cahors tile gets the median of its ten house sales; an isolated sale
+# gives no price; the same file gives the same export.
+fixtures=$(cd "$(dirname "$0")/../importers/fixtures" && pwd)
+column_of() { head -1 "$1" | tr ',' '\n' | grep -n "^$2\$" | cut -d: -f1; }
+"$bin" import dvf "$fixtures/dvf/dvf_46_fixture.csv" >"$work/import-dvf.out" 2>&1
+check "import dvf writes its layer" test -s "$work/var/imports/dvf.json"
+check "import dvf names the sales window" grep -q "ventes du 2019-06-29 au 2024-06-28" "$work/var/imports/dvf.json"
+"$bin" grid export --format csv >"$work/dvf-export1.csv"
+price=$(grep '^CRS3035RES1000mN2409000E3640000,' "$work/dvf-export1.csv" | cut -d, -f"$(column_of "$work/dvf-export1.csv" price_m2_house)")
+sales=$(grep '^CRS3035RES1000mN2409000E3640000,' "$work/dvf-export1.csv" | cut -d, -f"$(column_of "$work/dvf-export1.csv" price_m2_house_sales)")
+check "the Cahors tile has the median price of its ten house sales ($price)" test "$price" = "2034"
+check "and the number of sales used ($sales)" test "$sales" = "10"
+isolated=$(grep '^CRS3035RES1000mN2442000E3638000,' "$work/dvf-export1.csv" | cut -d, -f"$(column_of "$work/dvf-export1.csv" price_m2_house)")
+check "an isolated sale gives no price ('$isolated')" test -z "$isolated"
+"$bin" import dvf "$fixtures/dvf/dvf_46_fixture.csv" >/dev/null 2>&1
+"$bin" grid export --format csv >"$work/dvf-export2.csv"
+check "the same DVF file gives the same export, byte for byte" cmp -s "$work/dvf-export1.csv" "$work/dvf-export2.csv"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
