@@ -143,9 +143,9 @@ bool TileRenderer::Rasterise(const GreenTiles& green, const TileAddress& tile, u
   const geo::Projector* projector = ThreadMercatorToLaea();
   if (projector == nullptr) return false;
   // Mesh nodes on pixel corners, in LAEA metres.
-  const int step = tile.z < 5 ? kMeshStep / 2 : kMeshStep;
+  const int step = MeshStep(tile.z);
   const int nodes = kTileSize / step + 1;
-  std::array<geo::Point, (kTileSize / (kMeshStep / 2) + 1) * (kTileSize / (kMeshStep / 2) + 1)> mesh;
+  std::array<geo::Point, (kTileSize / kFinestMeshStep + 1) * (kTileSize / kFinestMeshStep + 1)> mesh;
   std::array<bool, mesh.size()> valid{};
   for (int node_row = 0; node_row < nodes; ++node_row) {
     for (int node_col = 0; node_col < nodes; ++node_col) {

@@ -6,7 +6,7 @@
 // without a level draws the other one at every zoom).
 //
 // How: the tile's pixel centres are not projected one by one; a mesh of nodes every
-// kMeshStep pixels (every 8 below zoom 5) is transformed to ETRS89-LAEA with PROJ and the
+// MeshStep(z) pixels (8 to 32) is transformed to ETRS89-LAEA with PROJ and the
 // pixels in between are interpolated bilinearly (the error is well below a pixel at every
 // zoom). Each pixel then finds its cell in a dense raster of the level's storage indices
 // (built once: about 4 bytes per km² of the grid's bounding box at 1 km, ~5.5 MB
@@ -32,7 +32,10 @@ namespace vivrovert::maptiles {
 inline constexpr int kTileSize = 256;
 inline constexpr int kMaxZoom = 20;
 inline constexpr int kFirstFineZoom = 9;
-inline constexpr int kMeshStep = 16;
+// Pixels between two PROJ-transformed mesh nodes: 8 below zoom 5 (a tile spans
+// thousands of km), 16 at zooms 5–6, 32 from zoom 7 (a 32-pixel span is under 10 km).
+inline constexpr int kFinestMeshStep = 8;
+constexpr int MeshStep(int z) { return z < 5 ? 8 : z < 7 ? 16 : 32; }
 
 // Palette indices of a rasterised tile.
 enum PixelClass : uint8_t { kTransparent = 0, kOutside = 0, kGridCell = 1, kGreenCell = 2 };
