@@ -1,6 +1,8 @@
 #include "partners/partner_pages.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <cstdio>
 #include <cmath>
 #include <sstream>
 
@@ -95,9 +97,14 @@ std::string DisplayValue(const json& value) {
   }
   if (value.is_number_integer()) return std::to_string(value.get<int64_t>());
   if (value.is_number()) {
-    std::ostringstream out;
-    out << value.get<double>();
-    return out.str();
+    // French decimals, as typed in the forms: "44,44274", "112,5".
+    char text[64];
+    std::snprintf(text, sizeof(text), "%.6f", value.get<double>());
+    std::string out = text;
+    out.erase(out.find_last_not_of('0') + 1);
+    if (out.back() == '.') out.pop_back();
+    std::replace(out.begin(), out.end(), '.', ',');
+    return out;
   }
   return {};
 }
@@ -430,7 +437,8 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
                     {"has_errors", !errors.empty()},
                     {"is_new", !id.has_value()},
                     {"action", id ? base + "/annonces/" + std::to_string(*id) : base + "/annonces"},
-                    {"withdraw_action", id ? base + "/annonces/" + std::to_string(*id) + "/retrait" : std::string()}};
+                    {"withdraw_action", id ? base + "/annonces/" + std::to_string(*id) + "/retrait" : std::string()},
+                    {"listing_form", true}};
     return context.Page("partner_listing_form", std::move(data), status);
   };
 

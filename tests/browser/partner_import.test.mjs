@@ -134,3 +134,37 @@ test('a partner imports a file, fixes the rejected row and sees the listings on 
   assert.deepEqual(problems, []);
   await tab.close();
 });
+
+test('a listing placed by a click on the form map gets exact coordinates', async () => {
+  const { tab, problems } = await openTab();
+  // Signed in already by the test above (same browser context), or now.
+  await tab.goto(`${baseUrl}${partnerBase}/annonces/nouvelle?type=poi`);
+  if (new URL(tab.url()).pathname === '/compte/connexion') {
+    await tab.fill('#email', staffEmail);
+    await tab.fill('#password', demoPassword);
+    await submit(tab, 'Se connecter');
+  }
+  await tab.waitForSelector('#listing-map.leaflet-container');
+  assert.equal(await tab.inputValue('#f-latitude'), '');
+  // A click in the middle of the map, zoomed on Cahors, fills the coordinates.
+  await tab.fill('#f-latitude', '44,4475');
+  await tab.fill('#f-longitude', '1,446');
+  await tab.dispatchEvent('#f-longitude', 'change');
+  await tab.locator('#listing-map').scrollIntoViewIfNeeded();
+  const box = await tab.locator('#listing-map').boundingBox();
+  await tab.mouse.click(box.x + box.width / 2 + 20, box.y + box.height / 2 + 10);
+  const latitude = await tab.inputValue('#f-latitude');
+  const longitude = await tab.inputValue('#f-longitude');
+  assert.notEqual(latitude, '44,4475', 'the click moved the point');
+  assert.match(latitude, /^44,4\d+$/);
+  assert.match(longitude, /^1,4\d+$/);
+  await tab.fill('#f-title', 'Borne de recharge du marché (test)');
+  await tab.selectOption('#f-category', 'transport');
+  await submit(tab, 'Enregistrer');
+  assert.match(new URL(tab.url()).pathname, new RegExp(`^${partnerBase}/annonces/\\d+$`));
+  assert.equal(await tab.inputValue('#f-latitude'), latitude);
+  // The outlines drawn under the form's map may still be loading when the form is sent:
+  // their request is then cancelled by the navigation, which is not a fault.
+  assert.deepEqual(problems.filter((problem) => !problem.includes('/api/v1/map/outlines/')), []);
+  await tab.close();
+});
