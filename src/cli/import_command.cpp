@@ -13,6 +13,7 @@
 #include "engine/grid_file.hpp"
 #include "grid_builder/grid_builder.hpp"
 #include "grid_builder/imported_sources.hpp"
+#include "importers/commune_figures.hpp"
 #include "importers/dem.hpp"
 #include "importers/dvf.hpp"
 #include "importers/point_sources.hpp"
@@ -99,7 +100,10 @@ Result<importers::ImportLayer> ReadSource(const Config& config, const ImportArgu
     return importers::ImportDem(arguments.files, source, progress);
   }
   if (arguments.source == "dvf") return importers::ImportDvf(arguments.files, importers::DvfRules{}, progress);
-  return InvalidArgument("unknown source '" + arguments.source + "' (bpe, education, altitude, dvf)", "source");
+  if (arguments.source == "insee") return importers::ImportInseeComparateur(arguments.files, progress);
+  if (arguments.source == "arcep") return importers::ImportArcepFibre(arguments.files, progress);
+  return InvalidArgument("unknown source '" + arguments.source + "' (bpe, education, altitude, dvf, insee, arcep)",
+                         "source");
 }
 
 int RunImport(const Config& config, const ImportArguments& arguments) {
@@ -116,6 +120,7 @@ int RunImport(const Config& config, const ImportArguments& arguments) {
   for (const std::string& note : source.notes) std::cout << "  skipped: " << note << "\n";
   for (const auto& [criterion, points] : layer->points) std::cout << "  " << criterion << ": " << points.size() << " points\n";
   for (const auto& [criterion, cells] : layer->cells) std::cout << "  " << criterion << ": " << cells.size() << " cells of 1 km\n";
+  for (const auto& [criterion, figures] : layer->communes) std::cout << "  " << criterion << ": " << figures.size() << " communes\n";
   if (!layer->departements.empty()) {
     std::cout << "  covers départements:";
     for (const std::string& code : layer->departements) std::cout << " " << code;
@@ -152,6 +157,7 @@ int RunImport(const Config& config, const ImportArguments& arguments) {
   std::vector<std::string> measured;
   for (const auto& entry : layer->points) measured.push_back(entry.first);
   for (const auto& entry : layer->cells) measured.push_back(entry.first);
+  for (const auto& entry : layer->communes) measured.push_back(entry.first);
   for (const std::string& criterion : measured) {
     const auto index = grid->catalogue.Find(criterion);
     if (!index) continue;
@@ -170,10 +176,10 @@ void RegisterImportCommand(CLI::App& app, std::vector<Command>& commands) {
   auto arguments = std::make_shared<ImportArguments>();
   arguments->threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   CLI::App* command = app.add_subcommand(
-      "import", "Import national files (bpe, education, altitude, dvf) into var/imports, then rebuild the grid");
-  command->add_option("source", arguments->source, "bpe | education | altitude | dvf")
+      "import", "Import national files (bpe, education, altitude, dvf, insee, arcep) into var/imports, then rebuild the grid");
+  command->add_option("source", arguments->source, "bpe | education | altitude | dvf | insee | arcep")
       ->required()
-      ->check(CLI::IsMember({"bpe", "education", "altitude", "dvf"}));
+      ->check(CLI::IsMember({"bpe", "education", "altitude", "dvf", "insee", "arcep"}));
   command->add_option("files", arguments->files, "The files as published (CSV, or DEM rasters for altitude)")
       ->required()
       ->check(CLI::ExistingFile);

@@ -63,6 +63,20 @@ double SpreadCommuneFigure(const std::string& id, Aggregation rule, const LevelC
   return weight > 0 ? weighted / weight : kMissing;
 }
 
+// The same spreading for a figure imported per commune (NaN where missing).
+double SpreadImportedFigure(const std::vector<double>& figures, const LevelCoverage& coverage, size_t tile_idx) {
+  double weighted = 0, weight = 0;
+  for (uint32_t overlap_idx = coverage.offsets[tile_idx]; overlap_idx < coverage.offsets[tile_idx + 1];
+       ++overlap_idx) {
+    const CellOverlap& overlap = coverage.overlaps[overlap_idx];
+    const double figure = figures[overlap.commune];
+    if (std::isnan(figure)) continue;
+    weighted += figure * overlap.area_m2;
+    weight += overlap.area_m2;
+  }
+  return weight > 0 ? weighted / weight : kMissing;
+}
+
 double Share(const std::optional<double>& part, const std::optional<double>& total) {
   if (!part || !total || *total <= 0) return kMissing;
   return *part / *total * 100;
@@ -151,6 +165,10 @@ void MeasureFineTiles(const engine::CriteriaCatalogue& catalogue, const LevelCov
         }
         const double distance = points->second.NearestDistance(centre);
         if (distance <= limit) column[tile_idx] = distance / 1000.0;
+      }
+    } else if (auto figures = inputs.commune_values.find(id); figures != inputs.commune_values.end()) {
+      for (size_t tile_idx = 0; tile_idx < tile_count; ++tile_idx) {
+        column[tile_idx] = SpreadImportedFigure(figures->second, fine, tile_idx);
       }
     } else if (auto cells = inputs.cell_values.find(id); cells != inputs.cell_values.end()) {
       for (size_t tile_idx = 0; tile_idx < tile_count; ++tile_idx) {

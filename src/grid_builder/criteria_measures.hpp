@@ -33,6 +33,9 @@ struct MeasureInputs {
   std::unordered_map<std::string, std::vector<double>> reach_m;
   // Values per 1 km cell (key: CellKey(east, north)) from rasters, keyed by criterion id.
   std::unordered_map<std::string, std::unordered_map<uint64_t, double>> cell_values;
+  // Figures per commune (index in geography->communes(), NaN where missing) from imported
+  // tables, keyed by criterion id; spread over the tiles like the bundled commune figures.
+  std::unordered_map<std::string, std::vector<double>> commune_values;
 };
 
 // The key of a cell's lower-left corner in cell_values.

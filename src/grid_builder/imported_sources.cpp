@@ -8,6 +8,7 @@
 
 #include "grid_builder/covered_area.hpp"
 #include "importers/dem.hpp"
+#include "importers/commune_figures.hpp"
 #include "importers/dvf.hpp"
 #include "importers/point_sources.hpp"
 
@@ -75,6 +76,15 @@ Result<std::optional<LoadedLayer>> FromDataFolder(const ImportSearch& search, co
     VV_ASSIGN_OR_RETURN(auto layer, importers::ImportDvf(files, importers::DvfRules{}, progress));
     return std::optional<LoadedLayer>(LoadedLayer{std::move(layer), "dvf"});
   }
+  if (kind == "insee" || kind == "arcep") {
+    const char* folder = kind == "insee" ? "insee-comparateur" : "arcep";
+    std::vector<std::string> files = FilesIn(data / folder, {".csv"});
+    if (files.empty()) return std::optional<LoadedLayer>();
+    auto layer = kind == "insee" ? importers::ImportInseeComparateur(files, progress)
+                                 : importers::ImportArcepFibre(files, progress);
+    if (!layer.ok()) return layer.status();
+    return std::optional<LoadedLayer>(LoadedLayer{std::move(*layer), folder});
+  }
   return std::optional<LoadedLayer>();
 }
 
@@ -96,7 +106,7 @@ std::unordered_set<uint64_t> CellsInDepartements(const LevelCoverage& fine, cons
 }  // namespace
 
 const std::vector<std::string>& ImportKinds() {
-  static const std::vector<std::string> kinds = {"education", "bpe", "altitude", "dvf"};
+  static const std::vector<std::string> kinds = {"education", "bpe", "altitude", "dvf", "insee", "arcep"};
   return kinds;
 }
 
@@ -135,6 +145,7 @@ void ApplyImportLayers(const std::vector<LoadedLayer>& layers, const geo::Geogra
     };
     for (const auto& [criterion, points] : loaded.layer.points) offer(criterion);
     for (const auto& [criterion, cells] : loaded.layer.cells) offer(criterion);
+    for (const auto& [criterion, figures] : loaded.layer.communes) offer(criterion);
   }
   std::map<const LoadedLayer*, std::vector<double>> reach_by_layer;
   std::map<const LoadedLayer*, std::unordered_set<uint64_t>> cells_by_layer;
@@ -154,6 +165,13 @@ void ApplyImportLayers(const std::vector<LoadedLayer>& layers, const geo::Geogra
           reach = reach_by_layer.emplace(loaded, ReachInsideDepartements(contours, geography, layer.departements, fine)).first;
         }
         inputs.reach_m[criterion] = reach->second;
+      }
+    } else if (auto figures = layer.communes.find(criterion); figures != layer.communes.end()) {
+      std::vector<double>& values = inputs.commune_values[criterion];
+      values.assign(geography.communes().size(), kMissing);
+      for (size_t commune_idx = 0; commune_idx < values.size(); ++commune_idx) {
+        auto found = figures->second.find(geography.communes()[commune_idx].code);
+        if (found != figures->second.end()) values[commune_idx] = found->second;
       }
     } else {
       auto& values = inputs.cell_values[criterion];

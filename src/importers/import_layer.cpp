@@ -70,6 +70,7 @@ Status WriteLayer(const ImportLayer& layer, const std::string& path) {
       {"count_radius_m", layer.count_radius_m},
       {"points", std::move(points)},
       {"cells", std::move(cells)},
+      {"communes", layer.communes},
   };
   const fs::path target(path);
   std::error_code error;
@@ -129,6 +130,10 @@ Result<ImportLayer> ReadLayer(const std::string& path) {
       for (size_t index = 0; index < flat.size(); index += 3) {
         set.push_back({flat[index].get<int32_t>(), flat[index + 1].get<int32_t>(), flat[index + 2].get<double>()});
       }
+    }
+    // Absent from the layers written before figures per commune existed.
+    if (document.contains("communes")) {
+      layer.communes = document.at("communes").get<std::map<std::string, std::map<std::string, double>>>();
     }
   } catch (const json::exception& error) {
     return DataLoss(path + ": malformed import layer: " + error.what());

@@ -7,7 +7,9 @@
 //  - its source (publisher, dataset, vintage, the files read and their row counts), which
 //    goes into the grid header and into the catalogue entry of the criteria it measures;
 //  - point sets per criterion, in EPSG:3035 metres rounded to the metre (BPE, schools);
-//  - values per 1 km INSPIRE cell per criterion (altitude from a DEM);
+//  - values per 1 km INSPIRE cell per criterion (altitude from a DEM, DVF prices);
+//  - figures per commune per criterion (INSEE comparateur, ARCEP fibre), spread over the
+//    tiles by the grid builder;
 //  - the départements the files cover, when they do not cover all of metropolitan France
 //    (a distance is only kept where no point outside them could be nearer).
 // Points and cells are sorted, so the same files always give the same layer.
@@ -52,7 +54,7 @@ struct CellValue {
 };
 
 struct ImportLayer {
-  std::string kind;  // "bpe", "education", "altitude"
+  std::string kind;  // "bpe", "education", "altitude", "dvf", "insee", "arcep"
   LayerSource source;
   // Départements (codes "35", "2A") the files cover entirely; empty when they cover all of
   // metropolitan France.
@@ -61,6 +63,8 @@ struct ImportLayer {
   // Criteria of `points` measured as a count within a radius (metres), not a distance.
   std::map<std::string, double> count_radius_m;
   std::map<std::string, std::vector<CellValue>> cells;     // criterion → 1 km cell values
+  // criterion → INSEE commune code → figure (communes without a figure are absent).
+  std::map<std::string, std::map<std::string, double>> communes;
 
   // Sorts points and cells (deterministic output whatever the reading order).
   void Normalise();

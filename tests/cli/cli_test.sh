@@ -102,5 +102,20 @@ check "an isolated sale gives no price ('$isolated')" test -z "$isolated"
 "$bin" grid export --format csv >"$work/dvf-export2.csv"
 check "the same DVF file gives the same export, byte for byte" cmp -s "$work/dvf-export1.csv" "$work/dvf-export2.csv"
 
+# Figures per commune (INSEE comparateur, ARCEP fibre): spread over the tiles of the commune.
+"$bin" import insee "$fixtures/insee-comparateur/base_cc_comparateur_46.csv" --no-build >"$work/import-insee.out" 2>&1
+check "import insee writes its layer" test -s "$work/var/imports/insee.json"
+"$bin" import arcep "$fixtures/arcep/arcep_communes_46.csv" >"$work/import-arcep.out" 2>&1
+check "import arcep rebuilds the grid" grep -q "(départements 46)" "$work/import-arcep.out"
+"$bin" grid export --format csv >"$work/communes-export.csv"
+value_in() {  # value_in COMMUNE CRITERION: the value of the first tile lying in that commune alone
+  grep -m1 "^[^,]*,1km,$1," "$work/communes-export.csv" | cut -d, -f"$(column_of "$work/communes-export.csv" "$2")"
+}
+check "a Cahors tile has Cahors' median income ($(value_in 46042 median_income_eur))" test "$(value_in 46042 median_income_eur)" = "20110"
+check "and its fibre share ($(value_in 46042 fibre_pct))" test "$(value_in 46042 fibre_pct)" = "99.23"
+check "Arques, without dwellings, has no share of second homes" test -z "$(value_in 46008 second_homes_pct)"
+check "a tile of Anglars, whose income is not published, has none" test -n "$(value_in 46004 second_homes_pct)" -a -z "$(value_in 46004 median_income_eur)"
+check "Arques has a tile (the checks above are not vacuous)" test -n "$(value_in 46008 median_income_eur)"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

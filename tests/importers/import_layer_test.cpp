@@ -21,6 +21,7 @@ ImportLayer Sample() {
   layer.points["dist_bank_km"] = {};
   layer.count_radius_m["shops_5km_count"] = 5000;
   layer.cells["altitude_m"] = {{3640000, 2410000, 180.25}, {3639000, 2410000, 123.5}};
+  layer.communes["fibre_pct"] = {{"46042", 99.25}, {"46001", 66.5}};
   layer.Normalise();
   return layer;
 }
@@ -45,6 +46,7 @@ TEST(ImportLayerTest, RoundTrip) {
   ASSERT_EQ(read->cells.at("altitude_m").size(), 2u);
   EXPECT_EQ(read->cells.at("altitude_m")[0].east, 3639000);
   EXPECT_EQ(read->cells.at("altitude_m")[1].value, 180.25);
+  EXPECT_EQ(read->communes.at("fibre_pct"), (std::map<std::string, double>{{"46001", 66.5}, {"46042", 99.25}}));
   // No temporary file is left behind.
   size_t files = 0;
   for (const auto& entry : fs::directory_iterator(folder / "imports")) files += entry.is_regular_file();
