@@ -5,7 +5,7 @@
 // element attributes: no HTML is built from data.
 import L from 'leaflet';
 
-import { ApiError, apiFetch } from './api';
+import { ApiError, apiFetch, csrfToken } from './api';
 import { buildRequest, CriterionInput, describeValue, formatNumber, parseBound, SearchRequest } from './search_model';
 
 const kDebounceMs = 250;
@@ -101,6 +101,26 @@ function syncRow(row: HTMLElement, fromRange: boolean): void {
   if (output) output.textContent = text.value;
 }
 
+interface SavedSearch {
+  id: number;
+  name: string;
+  request: { criteria: { criterion: string; min?: number | null; max?: number | null; importance: string; weight?: number }[] };
+}
+
+// Kept for the tab's lifetime only (sessionStorage): a search to save after login, and the
+// tiles opened before it, sent again once signed in (no cookie for anonymous visitors).
+const kPendingSearch = 'vivrovert.pending-search';
+const kPendingClicks = 'vivrovert.pending-clicks';
+
+function readSession<T>(key: string): T | null {
+  try {
+    const text = window.sessionStorage.getItem(key);
+    return text ? (JSON.parse(text) as T) : null;
+  } catch {
+    return null;
+  }
+}
+
 class SearchPage {
   private readonly form: HTMLFormElement;
   private readonly status: HTMLElement;
@@ -112,7 +132,10 @@ class SearchPage {
   private timer: number | undefined;
   private inFlight: AbortController | null = null;
 
+  private readonly signedIn: boolean;
+
   constructor(root: HTMLElement) {
+    this.signedIn = root.querySelector<HTMLElement>('#save-search')?.dataset.signedIn === '1';
     this.form = root.querySelector<HTMLFormElement>('#criteria-form')!;
     this.status = root.querySelector<HTMLElement>('#search-status')!;
     this.panel = root.querySelector<HTMLElement>('#tile-panel')!;
@@ -152,9 +175,93 @@ class SearchPage {
     root.querySelectorAll<HTMLButtonElement>('button.profile').forEach((button) => {
       button.addEventListener('click', () => this.applyProfile(profiles.find((p) => p.id === button.dataset.profile) ?? null));
     });
+    root.querySelector('#save-search-button')?.addEventListener('click', () => void this.save());
+    void this.restore();
   }
 
-  private applyProfile(profile: { criteria: { criterion: string; min?: number; max?: number; importance: string; weight?: number }[] } | null): void {
+  // A saved search named in the address (?recherche=ID), or the one kept before login;
+  // the tiles opened before login are attached to the account.
+  private async restore(): Promise<void> {
+    const status = document.querySelector<HTMLElement>('#save-status');
+    const wanted = new URLSearchParams(window.location.search).get('recherche');
+    const pending = readSession<{ name: string; request: SavedSearch['request'] }>(kPendingSearch);
+    if (this.signedIn) {
+      const clicks = readSession<{ tile: string; at: number }[]>(kPendingClicks) ?? [];
+      window.sessionStorage.removeItem(kPendingClicks);
+      for (const click of clicks) {
+        await apiFetch('/api/v1/clicks', { method: 'POST', body: { tile: click.tile, linked: true, clicked_at: click.at }, csrfToken: csrfToken(document) }).catch(() => undefined);
+      }
+      void this.listSearches();
+    }
+    if (wanted && this.signedIn) {
+      try {
+        const saved = await apiFetch<SavedSearch>(`/api/v1/me/searches/${encodeURIComponent(wanted)}`);
+        this.applyProfile(saved.request);
+        const name = document.querySelector<HTMLInputElement>('#search-name');
+        if (name) name.value = saved.name;
+      } catch (error) {
+        if (status) status.textContent = error instanceof ApiError ? error.message : 'Recherche introuvable.';
+      }
+    } else if (pending) {
+      this.applyProfile(pending.request);
+      const name = document.querySelector<HTMLInputElement>('#search-name');
+      if (name) name.value = pending.name;
+      if (status) {
+        status.textContent = this.signedIn
+          ? 'Votre recherche vous attendait : enregistrez-la.'
+          : 'Votre recherche est gardée le temps de vous connecter.';
+      }
+    }
+  }
+
+  private async save(): Promise<void> {
+    const status = document.querySelector<HTMLElement>('#save-status');
+    const name = document.querySelector<HTMLInputElement>('#search-name')?.value.trim() ?? '';
+    const request = buildRequest(readInputs(this.form), '5km');
+    if (!status) return;
+    if (request.criteria.length === 0) {
+      status.textContent = 'Choisissez au moins un critère avant d\'enregistrer.';
+      return;
+    }
+    if (!this.signedIn) {
+      window.sessionStorage.setItem(kPendingSearch, JSON.stringify({ name: name || 'Ma recherche', request }));
+      status.textContent = 'Connectez-vous ou créez un compte pour l\'enregistrer : elle vous attend ici au retour.';
+      return;
+    }
+    try {
+      await apiFetch('/api/v1/me/searches', { method: 'POST', body: { name: name || 'Ma recherche', request }, csrfToken: csrfToken(document) });
+      window.sessionStorage.removeItem(kPendingSearch);
+      status.textContent = 'Recherche enregistrée.';
+      await this.listSearches();
+    } catch (error) {
+      status.textContent = error instanceof ApiError ? error.message : 'L\'enregistrement a échoué.';
+    }
+  }
+
+  private async listSearches(): Promise<void> {
+    const list = document.querySelector<HTMLElement>('#my-searches');
+    if (!list) return;
+    const answer = await apiFetch<{ searches: SavedSearch[] }>('/api/v1/me/searches').catch(() => ({ searches: [] }));
+    list.replaceChildren();
+    if (answer.searches.length === 0) list.append(el('li', 'Aucune recherche enregistrée.', 'muted'));
+    for (const saved of answer.searches) {
+      const item = el('li');
+      const link = el('a', saved.name);
+      link.href = `/recherche?recherche=${saved.id}`;
+      const remove = el('button', 'Supprimer', 'link');
+      remove.type = 'button';
+      remove.setAttribute('aria-label', `Supprimer la recherche ${saved.name}`);
+      remove.addEventListener('click', () => {
+        void apiFetch(`/api/v1/me/searches/${saved.id}`, { method: 'DELETE', csrfToken: csrfToken(document) })
+          .catch(() => undefined)
+          .then(() => this.listSearches());
+      });
+      item.append(link, ' ', remove);
+      list.append(item);
+    }
+  }
+
+  private applyProfile(profile: { criteria: { criterion: string; min?: number | null; max?: number | null; importance: string; weight?: number }[] } | null): void {
     this.form.querySelectorAll<HTMLElement>('.criterion[data-criterion]').forEach((row) => {
       const importance = row.querySelector<HTMLSelectElement>('select.importance');
       const text = row.querySelector<HTMLInputElement>('.bound-text');
@@ -166,7 +273,7 @@ class SearchPage {
       } else {
         importance.value = wanted.importance === 'required' ? 'required' : (wanted.weight ?? 1) >= 3 ? 'preferred-3' : 'preferred-1';
         const bound = row.dataset.bound === 'min' ? wanted.min : wanted.max;
-        text.value = bound === undefined ? '' : formatNumber(bound);
+        text.value = bound === undefined || bound === null ? '' : formatNumber(bound);
       }
       syncRow(row, false);
     });
@@ -297,7 +404,20 @@ class SearchPage {
     this.panel.replaceChildren(el('p', message));
   }
 
+  // Opening a tile is recorded: it makes a signed-in person a prospect of the partners
+  // owning the tile; an anonymous visitor's click counts in aggregate statistics and is
+  // attached to the account if they log in from this tab.
+  private recordClick(id: string): void {
+    void apiFetch('/api/v1/clicks', { method: 'POST', body: { tile: id }, csrfToken: csrfToken(document) }).catch(() => undefined);
+    if (!this.signedIn) {
+      const clicks = readSession<{ tile: string; at: number }[]>(kPendingClicks) ?? [];
+      clicks.push({ tile: id, at: Math.floor(Date.now() / 1000) });
+      window.sessionStorage.setItem(kPendingClicks, JSON.stringify(clicks.slice(-50)));
+    }
+  }
+
   private async openTile(id: string): Promise<void> {
+    this.recordClick(id);
     this.panel.hidden = false;
     this.panel.replaceChildren(el('p', 'Chargement de la dalle…'));
     const search = this.request ? encodeURIComponent(JSON.stringify({ criteria: this.request.criteria })) : '';

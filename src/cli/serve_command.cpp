@@ -18,6 +18,7 @@
 #include "cli/commands.hpp"
 #include "common/env.hpp"
 #include "discover/search_page.hpp"
+#include "interests/interests_api.hpp"
 #include "listings/listing_service.hpp"
 #include "mail/sender.hpp"
 #include "partners/partner_pages.hpp"
@@ -115,6 +116,7 @@ int Serve(const Config& config, const ServeFlags& flags) {
   auto profiles = discover::LoadProfiles((resources / "data" / "profiles.json").string());
   if (!profiles.ok()) return Fail(profiles.status());
   discover::RegisterSearchPage(*app, search_backend, *profiles);
+  interests::RegisterInterestsApi(*app, **database, search_backend, SystemClock::Instance());
 
   // Partners publish through their API keys, each key limited like an IP.
   listings::ListingService listing_service(**database, search_backend.grid.get(), SystemClock::Instance());

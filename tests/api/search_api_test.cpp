@@ -4,6 +4,7 @@
 
 #include "api/map_api.hpp"
 #include "api/partner_api.hpp"
+#include "interests/interests_api.hpp"
 
 #include <gtest/gtest.h>
 
@@ -202,6 +203,7 @@ TEST(OpenApiTest, DocumentsExactlyTheRegisteredRoutes) {
   }
   std::vector<ApiRoute> routes = SearchApiRoutes();
   routes.insert(routes.end(), PartnerApiRoutes().begin(), PartnerApiRoutes().end());
+  routes.insert(routes.end(), interests::InterestsApiRoutes().begin(), interests::InterestsApiRoutes().end());
   routes.insert(routes.end(), MapApiRoutes().begin(), MapApiRoutes().end());
   for (const ApiRoute& route : routes) {
     std::string method = web::MethodName(route.method);

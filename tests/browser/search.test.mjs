@@ -87,3 +87,43 @@ test('anonymous search: profile, map, live count, tile panel, listings', async (
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('an anonymous search is kept through login, then saved and reopened', async () => {
+  const page = await site.context.newPage();
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(error.message));
+  await page.goto(`${site.baseUrl}/recherche`);
+  await page.click('button.profile[data-profile="retraite"]');
+  await page.waitForFunction(() => document.querySelector('#search-status')?.dataset.greenCount !== undefined);
+  await page.fill('#search-name', 'Retraite près de Cahors');
+  await page.click('#save-search-button');
+  assert.match(await page.textContent('#save-status'), /Connectez-vous/);
+
+  // Log in from the link, come back to the search: the criteria are there again.
+  await Promise.all([page.waitForNavigation(), page.click('#save-search a[href^="/compte/connexion"]')]);
+  await page.fill('#email', 'demo@vivrovert.localhost');
+  await page.fill('#password', 'demo-vivrovert');
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Se connecter' }).click()]);
+  assert.equal(new URL(page.url()).pathname, '/recherche');
+  await page.waitForFunction(() => /attendait/.test(document.querySelector('#save-status')?.textContent ?? ''));
+  assert.equal(await page.inputValue('#search-name'), 'Retraite près de Cahors');
+  assert.equal(await page.inputValue('#importance-dist_hospital_km'), 'required');
+  await page.click('#save-search-button');
+  await page.waitForFunction(() => document.querySelector('#save-status')?.textContent === 'Recherche enregistrée.');
+  const link = page.locator('#my-searches a', { hasText: 'Retraite près de Cahors' });
+  await link.waitFor();
+
+  // Reopened from the list in a fresh page: same criteria.
+  const href = await link.getAttribute('href');
+  const reopened = await site.context.newPage();
+  await reopened.goto(`${site.baseUrl}${href}`);
+  await reopened.waitForFunction(() => document.querySelector('#search-name')?.value === 'Retraite près de Cahors');
+  assert.equal(await reopened.inputValue('#importance-dist_town_10k_km'), 'required');
+  assert.equal(await reopened.inputValue('#bound-text-dist_hospital_km'), '20');
+  // Another person's search id, or a made-up one, shows nothing of anybody.
+  await reopened.goto(`${site.baseUrl}/recherche?recherche=999999`);
+  await reopened.waitForFunction(() => /introuvable/i.test(document.querySelector('#save-status')?.textContent ?? ''));
+  assert.deepEqual(problems, []);
+  await reopened.close();
+  await page.close();
+});

@@ -1,0 +1,145 @@
+#include "interests/interests_api.hpp"
+
+#include <charconv>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/search_request.hpp"
+#include "interests/interest_store.hpp"
+
+namespace vivrovert::interests {
+
+namespace {
+
+using nlohmann::json;
+
+// Anonymous clicks sent again after login must be recent: a tab's lifetime, at most a day.
+constexpr int64_t kLinkWindowSeconds = 24 * 3600;
+
+Result<int64_t> UserOf(const web::Context& context) {
+  if (!context.user()) return Unauthenticated("Connectez-vous pour retrouver vos recherches.");
+  return context.user()->user_id;
+}
+
+Result<int64_t> ParseId(const std::string& text) {
+  int64_t id = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (error != std::errc() || end != text.data() + text.size() || id <= 0) return NotFound("Recherche introuvable.", "id");
+  return id;
+}
+
+Result<json> Body(const web::Request& request) {
+  json body = json::parse(request.body(), nullptr, false);
+  if (body.is_discarded() || !body.is_object()) return InvalidArgument("Un objet JSON est attendu.", "body");
+  return body;
+}
+
+// The name and the normalised request of a body {name, request}.
+Result<std::pair<std::string, std::string>> NamedRequest(const json& body, const api::SearchBackend& backend) {
+  if (!backend.grid) return Unavailable("La grille des dalles n'est pas encore construite.");
+  if (!body.contains("name") || !body["name"].is_string()) return InvalidArgument("Donnez un nom à cette recherche.", "name");
+  if (!body.contains("request")) return InvalidArgument("La recherche (« request ») manque.", "request");
+  Result<engine::SearchRequest> parsed = engine::ParseSearchRequest(body["request"], *backend.grid);
+  if (!parsed.ok()) {
+    return Status(parsed.status().code(), parsed.status().message(), "request." + parsed.status().field());
+  }
+  return std::pair{body["name"].get<std::string>(), engine::SearchRequestToJson(*parsed, *backend.grid).dump()};
+}
+
+json SearchJson(const SavedSearch& search) {
+  return {{"id", search.id},
+          {"name", search.name},
+          {"request", json::parse(search.request, nullptr, false)},
+          {"created_at", search.created_at},
+          {"updated_at", search.updated_at}};
+}
+
+}  // namespace
+
+const std::vector<api::ApiRoute>& InterestsApiRoutes() {
+  static const std::vector<api::ApiRoute> kRoutes = {
+      {web::Method::kGet, "/api/v1/me/searches"},
+      {web::Method::kPost, "/api/v1/me/searches"},
+      {web::Method::kGet, "/api/v1/me/searches/{id}"},
+      {web::Method::kPut, "/api/v1/me/searches/{id}"},
+      {web::Method::kDelete, "/api/v1/me/searches/{id}"},
+      {web::Method::kPost, "/api/v1/clicks"},
+  };
+  return kRoutes;
+}
+
+void RegisterInterestsApi(web::App& app, storage::Database& database, const api::SearchBackend& backend,
+                          const Clock& clock) {
+  app.Get("/api/v1/me/searches", [&database](web::Context& context) -> Result<web::Response> {
+    VV_ASSIGN_OR_RETURN(int64_t user_id, UserOf(context));
+    storage::Connection connection = database.Acquire();
+    json searches = json::array();
+    for (const SavedSearch& search : InterestStore::Searches(connection, user_id)) searches.push_back(SearchJson(search));
+    return web::Response::Json({{"searches", searches}});
+  });
+
+  app.Post("/api/v1/me/searches", [&database, &backend, &clock](web::Context& context) -> Result<web::Response> {
+    VV_ASSIGN_OR_RETURN(int64_t user_id, UserOf(context));
+    VV_ASSIGN_OR_RETURN(json body, Body(context.request()));
+    VV_ASSIGN_OR_RETURN(auto named, NamedRequest(body, backend));
+    storage::Connection connection = database.Acquire();
+    VV_ASSIGN_OR_RETURN(SavedSearch saved,
+                        InterestStore::SaveSearch(connection, user_id, named.first, named.second, clock.NowSeconds()));
+    return web::Response::Json(SearchJson(saved), 201);
+  });
+
+  app.Get("/api/v1/me/searches/{id}", [&database](web::Context& context) -> Result<web::Response> {
+    VV_ASSIGN_OR_RETURN(int64_t user_id, UserOf(context));
+    VV_ASSIGN_OR_RETURN(int64_t id, ParseId(context.Param("id")));
+    storage::Connection connection = database.Acquire();
+    std::optional<SavedSearch> search = InterestStore::Search(connection, user_id, id);
+    if (!search) return NotFound("Recherche introuvable.", "id");
+    return web::Response::Json(SearchJson(*search));
+  });
+
+  app.Add(web::Method::kPut, "/api/v1/me/searches/{id}",
+          [&database, &backend, &clock](web::Context& context) -> Result<web::Response> {
+            VV_ASSIGN_OR_RETURN(int64_t user_id, UserOf(context));
+            VV_ASSIGN_OR_RETURN(int64_t id, ParseId(context.Param("id")));
+            VV_ASSIGN_OR_RETURN(json body, Body(context.request()));
+            VV_ASSIGN_OR_RETURN(auto named, NamedRequest(body, backend));
+            storage::Connection connection = database.Acquire();
+            VV_RETURN_IF_ERROR(
+                InterestStore::UpdateSearch(connection, user_id, id, named.first, named.second, clock.NowSeconds()));
+            return web::Response::Json(SearchJson(*InterestStore::Search(connection, user_id, id)));
+          });
+
+  app.Add(web::Method::kDelete, "/api/v1/me/searches/{id}", [&database](web::Context& context) -> Result<web::Response> {
+    VV_ASSIGN_OR_RETURN(int64_t user_id, UserOf(context));
+    VV_ASSIGN_OR_RETURN(int64_t id, ParseId(context.Param("id")));
+    storage::Connection connection = database.Acquire();
+    if (!InterestStore::DeleteSearch(connection, user_id, id)) return NotFound("Recherche introuvable.", "id");
+    return web::Response(204);
+  });
+
+  app.Post("/api/v1/clicks", [&database, &backend, &clock](web::Context& context) -> Result<web::Response> {
+    if (!backend.grid) return Unavailable("La grille des dalles n'est pas encore construite.");
+    VV_ASSIGN_OR_RETURN(json body, Body(context.request()));
+    if (!body.contains("tile") || !body["tile"].is_string()) return InvalidArgument("La dalle manque.", "tile");
+    std::optional<engine::TileId> tile = engine::TileId::Parse(body["tile"].get<std::string>());
+    const engine::LevelView* level = tile ? backend.grid->level(tile->level) : nullptr;
+    if (!tile || level == nullptr || !level->Find(*tile)) return NotFound("Aucune dalle de ce nom dans la grille.", "tile");
+    const bool linked = body.value("linked", false);
+    const int64_t now = clock.NowSeconds();
+    int64_t at = now;
+    if (linked) {
+      if (!context.user()) return Unauthenticated("Connectez-vous pour rattacher vos dalles consultées.");
+      at = body.value("clicked_at", now);
+      if (at > now || at < now - kLinkWindowSeconds) {
+        return InvalidArgument("Date de consultation hors de la journée écoulée.", "clicked_at");
+      }
+    }
+    std::optional<int64_t> user_id;
+    if (context.user()) user_id = context.user()->user_id;
+    storage::Connection connection = database.Acquire();
+    InterestStore::RecordClick(connection, user_id, tile->ToString(), linked, at);
+    return web::Response(204);
+  });
+}
+
+}  // namespace vivrovert::interests

@@ -1,0 +1,30 @@
+// A signed-in person's searches and the tiles people open, as JSON under /api/v1/:
+//   GET    /api/v1/me/searches          the person's saved searches
+//   POST   /api/v1/me/searches          {name, request}: saves a search (201)
+//   GET    /api/v1/me/searches/{id}     one of them
+//   PUT    /api/v1/me/searches/{id}     {name, request}: its new version
+//   DELETE /api/v1/me/searches/{id}     deletes it (204)
+//   POST   /api/v1/clicks               {tile, linked?, clicked_at?}: records a tile opened
+// The /me routes need a session (401 otherwise) and answer 404 for another person's id.
+// They are cookie-authenticated, so every write carries the CSRF token (X-CSRF-Token).
+// A request is checked against the grid and stored normalised (SearchRequestToJson).
+//
+// Thread safety: the routes share only thread-safe parts.
+#pragma once
+
+#include <vector>
+
+#include "api/search_api.hpp"
+#include "common/env.hpp"
+#include "storage/database.hpp"
+#include "web/app.hpp"
+
+namespace vivrovert::interests {
+
+const std::vector<api::ApiRoute>& InterestsApiRoutes();
+
+// `database`, `backend` and `clock` must outlive the app.
+void RegisterInterestsApi(web::App& app, storage::Database& database, const api::SearchBackend& backend,
+                          const Clock& clock);
+
+}  // namespace vivrovert::interests
