@@ -13,6 +13,7 @@
 #include "engine/grid_file.hpp"
 #include "grid_builder/grid_builder.hpp"
 #include "grid_builder/imported_sources.hpp"
+#include "importers/climate.hpp"
 #include "importers/commune_figures.hpp"
 #include "importers/dem.hpp"
 #include "importers/dvf.hpp"
@@ -102,8 +103,11 @@ Result<importers::ImportLayer> ReadSource(const Config& config, const ImportArgu
   if (arguments.source == "dvf") return importers::ImportDvf(arguments.files, importers::DvfRules{}, progress);
   if (arguments.source == "insee") return importers::ImportInseeComparateur(arguments.files, progress);
   if (arguments.source == "arcep") return importers::ImportArcepFibre(arguments.files, progress);
-  return InvalidArgument("unknown source '" + arguments.source + "' (bpe, education, altitude, dvf, insee, arcep)",
-                         "source");
+  if (arguments.source == "climate") {
+    return importers::ImportClimateNormals(arguments.files, importers::ClimateRules{}, progress);
+  }
+  return InvalidArgument(
+      "unknown source '" + arguments.source + "' (bpe, education, altitude, dvf, insee, arcep, climate)", "source");
 }
 
 int RunImport(const Config& config, const ImportArguments& arguments) {
@@ -121,6 +125,7 @@ int RunImport(const Config& config, const ImportArguments& arguments) {
   for (const auto& [criterion, points] : layer->points) std::cout << "  " << criterion << ": " << points.size() << " points\n";
   for (const auto& [criterion, cells] : layer->cells) std::cout << "  " << criterion << ": " << cells.size() << " cells of 1 km\n";
   for (const auto& [criterion, figures] : layer->communes) std::cout << "  " << criterion << ": " << figures.size() << " communes\n";
+  for (const auto& [criterion, stations] : layer->stations) std::cout << "  " << criterion << ": " << stations.size() << " stations\n";
   if (!layer->departements.empty()) {
     std::cout << "  covers départements:";
     for (const std::string& code : layer->departements) std::cout << " " << code;
@@ -158,6 +163,7 @@ int RunImport(const Config& config, const ImportArguments& arguments) {
   for (const auto& entry : layer->points) measured.push_back(entry.first);
   for (const auto& entry : layer->cells) measured.push_back(entry.first);
   for (const auto& entry : layer->communes) measured.push_back(entry.first);
+  for (const auto& entry : layer->stations) measured.push_back(entry.first);
   for (const std::string& criterion : measured) {
     const auto index = grid->catalogue.Find(criterion);
     if (!index) continue;
@@ -176,10 +182,10 @@ void RegisterImportCommand(CLI::App& app, std::vector<Command>& commands) {
   auto arguments = std::make_shared<ImportArguments>();
   arguments->threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   CLI::App* command = app.add_subcommand(
-      "import", "Import national files (bpe, education, altitude, dvf, insee, arcep) into var/imports, then rebuild the grid");
-  command->add_option("source", arguments->source, "bpe | education | altitude | dvf | insee | arcep")
+      "import", "Import national files (bpe, education, altitude, dvf, insee, arcep, climate) into var/imports, then rebuild the grid");
+  command->add_option("source", arguments->source, "bpe | education | altitude | dvf | insee | arcep | climate")
       ->required()
-      ->check(CLI::IsMember({"bpe", "education", "altitude", "dvf", "insee", "arcep"}));
+      ->check(CLI::IsMember({"bpe", "education", "altitude", "dvf", "insee", "arcep", "climate"}));
   command->add_option("files", arguments->files, "The files as published (CSV, or DEM rasters for altitude)")
       ->required()
       ->check(CLI::ExistingFile);

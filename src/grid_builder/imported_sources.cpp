@@ -7,8 +7,9 @@
 #include <unordered_set>
 
 #include "grid_builder/covered_area.hpp"
-#include "importers/dem.hpp"
+#include "importers/climate.hpp"
 #include "importers/commune_figures.hpp"
+#include "importers/dem.hpp"
 #include "importers/dvf.hpp"
 #include "importers/point_sources.hpp"
 
@@ -85,7 +86,53 @@ Result<std::optional<LoadedLayer>> FromDataFolder(const ImportSearch& search, co
     if (!layer.ok()) return layer.status();
     return std::optional<LoadedLayer>(LoadedLayer{std::move(*layer), folder});
   }
+  if (kind == "climate") {
+    std::vector<std::string> files = FilesIn(data / "meteo-france", {".csv"});
+    if (files.empty()) return std::optional<LoadedLayer>();
+    VV_ASSIGN_OR_RETURN(auto layer, importers::ImportClimateNormals(files, importers::ClimateRules{}, progress));
+    return std::optional<LoadedLayer>(LoadedLayer{std::move(layer), "meteo-france"});
+  }
   return std::optional<LoadedLayer>();
+}
+
+// Inverse-distance weighting of station values to the 1 km tiles (docs/CRITERIA.md): the
+// kIdwStations nearest stations, weights 1/d²; no value beyond kIdwMaxNearestM of the
+// nearest station. With `lapse`, station values are brought to sea level at kLapseRate
+// per metre first and the result to the tile's altitude, where the tile has one.
+constexpr size_t kIdwStations = 8;
+constexpr double kIdwMaxNearestM = 50'000;
+constexpr double kLapseRate = 0.0065;  // °C per metre, the standard atmosphere's
+
+void InterpolateStations(const std::vector<importers::StationValue>& stations, bool lapse,
+                         const std::unordered_map<uint64_t, double>* altitudes, const LevelCoverage& fine,
+                         const std::unordered_set<uint64_t>* allowed, std::unordered_map<uint64_t, double>& values) {
+  std::vector<geo::Point> points;
+  for (const importers::StationValue& station : stations) {
+    points.push_back({static_cast<double>(station.east), static_cast<double>(station.north)});
+  }
+  const NearestPoints tree(std::move(points));
+  if (tree.empty()) return;
+  for (const engine::TileId& tile : fine.tiles) {
+    const uint64_t key = CellKey(tile.east, tile.north);
+    if (allowed && !allowed->contains(key)) continue;
+    const auto nearest = tree.KNearest({tile.CentreEast(), tile.CentreNorth()}, kIdwStations);
+    if (nearest.empty() || nearest.front().second > kIdwMaxNearestM) continue;
+    const auto altitude = altitudes ? altitudes->find(key) : std::unordered_map<uint64_t, double>::const_iterator();
+    const bool corrected = lapse && altitudes && altitude != altitudes->end();
+    double weighted = 0, weight = 0;
+    for (const auto& [station_idx, distance] : nearest) {
+      const importers::StationValue& station = stations[station_idx];
+      const double value = station.value + (corrected ? kLapseRate * station.altitude_m : 0);
+      if (distance < 1) {  // the tile centre is the station
+        weighted = value;
+        weight = 1;
+        break;
+      }
+      weighted += value / (distance * distance);
+      weight += 1 / (distance * distance);
+    }
+    values[key] = weighted / weight - (corrected ? kLapseRate * altitude->second : 0);
+  }
 }
 
 // The 1 km cells whose largest commune lies in one of `departements`: a value per cell
@@ -106,7 +153,7 @@ std::unordered_set<uint64_t> CellsInDepartements(const LevelCoverage& fine, cons
 }  // namespace
 
 const std::vector<std::string>& ImportKinds() {
-  static const std::vector<std::string> kinds = {"education", "bpe", "altitude", "dvf", "insee", "arcep"};
+  static const std::vector<std::string> kinds = {"education", "bpe", "altitude", "dvf", "insee", "arcep", "climate"};
   return kinds;
 }
 
@@ -146,9 +193,19 @@ void ApplyImportLayers(const std::vector<LoadedLayer>& layers, const geo::Geogra
     for (const auto& [criterion, points] : loaded.layer.points) offer(criterion);
     for (const auto& [criterion, cells] : loaded.layer.cells) offer(criterion);
     for (const auto& [criterion, figures] : loaded.layer.communes) offer(criterion);
+    for (const auto& [criterion, stations] : loaded.layer.stations) offer(criterion);
   }
   std::map<const LoadedLayer*, std::vector<double>> reach_by_layer;
   std::map<const LoadedLayer*, std::unordered_set<uint64_t>> cells_by_layer;
+  auto cells_of = [&](const LoadedLayer* loaded) -> const std::unordered_set<uint64_t>* {
+    if (loaded->layer.departements.empty()) return nullptr;
+    auto found = cells_by_layer.find(loaded);
+    if (found == cells_by_layer.end()) {
+      found = cells_by_layer.emplace(loaded, CellsInDepartements(fine, geography, loaded->layer.departements)).first;
+    }
+    return &found->second;
+  };
+  std::vector<std::pair<std::string, const LoadedLayer*>> interpolated;  // after the altitude is known
   std::set<const LoadedLayer*> used;
   for (const auto& [criterion, loaded] : chosen) {
     const importers::ImportLayer& layer = loaded->layer;
@@ -166,6 +223,8 @@ void ApplyImportLayers(const std::vector<LoadedLayer>& layers, const geo::Geogra
         }
         inputs.reach_m[criterion] = reach->second;
       }
+    } else if (layer.stations.contains(criterion)) {
+      interpolated.emplace_back(criterion, loaded);
     } else if (auto figures = layer.communes.find(criterion); figures != layer.communes.end()) {
       std::vector<double>& values = inputs.commune_values[criterion];
       values.assign(geography.communes().size(), kMissing);
@@ -175,20 +234,20 @@ void ApplyImportLayers(const std::vector<LoadedLayer>& layers, const geo::Geogra
       }
     } else {
       auto& values = inputs.cell_values[criterion];
-      const std::unordered_set<uint64_t>* allowed = nullptr;
-      if (!layer.departements.empty()) {
-        auto found = cells_by_layer.find(loaded);
-        if (found == cells_by_layer.end()) {
-          found = cells_by_layer.emplace(loaded, CellsInDepartements(fine, geography, layer.departements)).first;
-        }
-        allowed = &found->second;
-      }
+      const std::unordered_set<uint64_t>* allowed = cells_of(loaded);
       for (const importers::CellValue& cell : layer.cells.at(criterion)) {
         const uint64_t key = CellKey(cell.east, cell.north);
         if (!allowed || allowed->contains(key)) values[key] = cell.value;
       }
     }
     grid.catalogue.SetSource(criterion, {layer.source.publisher, layer.source.dataset, layer.source.vintage, ""});
+  }
+  const auto altitudes = inputs.cell_values.find("altitude_m");
+  for (const auto& [criterion, loaded] : interpolated) {
+    const bool lapse = criterion == "summer_temp_c" || criterion == "winter_temp_c";
+    InterpolateStations(loaded->layer.stations.at(criterion), lapse,
+                        altitudes == inputs.cell_values.end() ? nullptr : &altitudes->second, fine, cells_of(loaded),
+                        inputs.cell_values[criterion]);
   }
   for (const LoadedLayer& loaded : layers) {
     if (!used.contains(&loaded)) continue;

@@ -8,7 +8,8 @@
 //     `insee-bpe/*.csv` (BPE ensemble géolocalisé), `education-annuaire/*.csv`
 //     (Annuaire de l'éducation), `dem/*.tif|*.asc` and `rcarto-geodata-lot/elevation.tif`
 //     (DEM rasters), `dvf/*.csv` (geo-DVF), `insee-comparateur/*.csv` (INSEE comparateur
-//     de territoires), `arcep/*.csv` (ARCEP fibre per commune). The BPE sample of `insee-bpe-trevas-sample/` is not one of them: it
+//     de territoires), `arcep/*.csv` (ARCEP fibre per commune), `meteo-france/*.csv`
+//     (Météo-France monthly climatological data, for the climate normals). The BPE sample of `insee-bpe-trevas-sample/` is not one of them: it
 //     holds a few equipment types only, and distances measured from it would be false.
 // When several layers measure a criterion, the one covering all of metropolitan France
 // wins over one covering some départements; then the Annuaire de l'éducation wins over

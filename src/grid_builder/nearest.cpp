@@ -38,6 +38,19 @@ double NearestPoints::NearestDistance(const geo::Point& query) const {
   return std::sqrt(squared);
 }
 
+std::vector<std::pair<size_t, double>> NearestPoints::KNearest(const geo::Point& query, size_t count) const {
+  std::vector<std::pair<size_t, double>> found;
+  if (!tree_ || count == 0) return found;
+  const double coordinates[2] = {query.x, query.y};
+  std::vector<size_t> indices(std::min(count, points_.size()));
+  std::vector<double> squared(indices.size());
+  const size_t got = tree_->index.knnSearch(coordinates, indices.size(), indices.data(), squared.data());
+  for (size_t found_idx = 0; found_idx < got; ++found_idx) {
+    found.emplace_back(indices[found_idx], std::sqrt(squared[found_idx]));
+  }
+  return found;
+}
+
 size_t NearestPoints::CountWithin(const geo::Point& query, double radius) const {
   if (!tree_) return 0;
   const double coordinates[2] = {query.x, query.y};

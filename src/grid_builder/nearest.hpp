@@ -25,6 +25,9 @@ class NearestPoints {
   double NearestDistance(const geo::Point& query) const;
   // Number of points within `radius` metres of `query`.
   size_t CountWithin(const geo::Point& query, double radius) const;
+  // The `count` nearest points (fewer when the set is smaller), nearest first, as
+  // (index in the set, distance in metres).
+  std::vector<std::pair<size_t, double>> KNearest(const geo::Point& query, size_t count) const;
 
   // nanoflann's dataset interface.
   size_t kdtree_get_point_count() const { return points_.size(); }

@@ -34,6 +34,11 @@ void ImportLayer::Normalise() {
       return a.east != b.east ? a.east < b.east : a.north < b.north;
     });
   }
+  for (auto& [criterion, set] : stations) {
+    std::sort(set.begin(), set.end(), [](const StationValue& a, const StationValue& b) {
+      return a.east != b.east ? a.east < b.east : a.north < b.north;
+    });
+  }
   std::sort(departements.begin(), departements.end());
   departements.erase(std::unique(departements.begin(), departements.end()), departements.end());
 }
@@ -58,6 +63,17 @@ Status WriteLayer(const ImportLayer& layer, const std::string& path) {
     }
     cells[criterion] = std::move(flat);
   }
+  json stations = json::object();
+  for (const auto& [criterion, set] : layer.stations) {
+    json flat = json::array();
+    for (const StationValue& station : set) {
+      flat.push_back(station.east);
+      flat.push_back(station.north);
+      flat.push_back(station.altitude_m);
+      flat.push_back(station.value);
+    }
+    stations[criterion] = std::move(flat);
+  }
   const LayerSource& source = layer.source;
   json document = {
       {"layer_version", kLayerVersion},
@@ -71,6 +87,7 @@ Status WriteLayer(const ImportLayer& layer, const std::string& path) {
       {"points", std::move(points)},
       {"cells", std::move(cells)},
       {"communes", layer.communes},
+      {"stations", std::move(stations)},
   };
   const fs::path target(path);
   std::error_code error;
@@ -134,6 +151,16 @@ Result<ImportLayer> ReadLayer(const std::string& path) {
     // Absent from the layers written before figures per commune existed.
     if (document.contains("communes")) {
       layer.communes = document.at("communes").get<std::map<std::string, std::map<std::string, double>>>();
+    }
+    if (document.contains("stations")) {
+      for (const auto& [criterion, flat] : document.at("stations").items()) {
+        if (flat.size() % 4 != 0) return DataLoss(path + ": stations of '" + criterion + "' are not quadruples");
+        std::vector<StationValue>& set = layer.stations[criterion];
+        for (size_t index = 0; index < flat.size(); index += 4) {
+          set.push_back({flat[index].get<int32_t>(), flat[index + 1].get<int32_t>(), flat[index + 2].get<double>(),
+                         flat[index + 3].get<double>()});
+        }
+      }
     }
   } catch (const json::exception& error) {
     return DataLoss(path + ": malformed import layer: " + error.what());

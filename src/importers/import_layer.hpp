@@ -10,6 +10,7 @@
 //  - values per 1 km INSPIRE cell per criterion (altitude from a DEM, DVF prices);
 //  - figures per commune per criterion (INSEE comparateur, ARCEP fibre), spread over the
 //    tiles by the grid builder;
+//  - values per station per criterion (climate normals), interpolated by the grid builder;
 //  - the départements the files cover, when they do not cover all of metropolitan France
 //    (a distance is only kept where no point outside them could be nearer).
 // Points and cells are sorted, so the same files always give the same layer.
@@ -53,6 +54,14 @@ struct CellValue {
   double value = 0;
 };
 
+// A station's value (climate normals), interpolated to the tiles by the grid builder.
+struct StationValue {
+  int32_t east = 0;  // EPSG:3035, metres
+  int32_t north = 0;
+  double altitude_m = 0;
+  double value = 0;
+};
+
 struct ImportLayer {
   std::string kind;  // "bpe", "education", "altitude", "dvf", "insee", "arcep"
   LayerSource source;
@@ -65,6 +74,8 @@ struct ImportLayer {
   std::map<std::string, std::vector<CellValue>> cells;     // criterion → 1 km cell values
   // criterion → INSEE commune code → figure (communes without a figure are absent).
   std::map<std::string, std::map<std::string, double>> communes;
+  // criterion → station values (Météo-France normals), sorted by position.
+  std::map<std::string, std::vector<StationValue>> stations;
 
   // Sorts points and cells (deterministic output whatever the reading order).
   void Normalise();

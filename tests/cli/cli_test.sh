@@ -117,5 +117,12 @@ check "Arques, without dwellings, has no share of second homes" test -z "$(value
 check "a tile of Anglars, whose income is not published, has none" test -n "$(value_in 46004 second_homes_pct)" -a -z "$(value_in 46004 median_income_eur)"
 check "Arques has a tile (the checks above are not vacuous)" test -n "$(value_in 46008 median_income_eur)"
 
+# Climate: station normals interpolated to the tiles, with the altitude imported above.
+"$bin" import climate "$fixtures/meteo-france/MENSQ_46_fixture.csv" >"$work/import-climate.out" 2>&1
+check "import climate measures three stations" grep -q "summer_temp_c: 3 stations" "$work/import-climate.out"
+"$bin" grid export --format csv >"$work/climate-export.csv"
+summer=$(grep '^CRS3035RES1000mN2409000E3640000,' "$work/climate-export.csv" | cut -d, -f"$(column_of "$work/climate-export.csv" summer_temp_c)")
+check "the Cahors tile has a July normal between its stations' ($summer)" awk -v t="$summer" 'BEGIN { exit !(t > 19 && t < 23) }'
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
