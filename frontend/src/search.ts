@@ -192,6 +192,7 @@ class SearchPage {
         await apiFetch('/api/v1/clicks', { method: 'POST', body: { tile: click.tile, linked: true, clicked_at: click.at }, csrfToken: csrfToken(document) }).catch(() => undefined);
       }
       void this.listSearches();
+      void this.listFavourites();
     }
     if (wanted && this.signedIn) {
       try {
@@ -235,6 +236,51 @@ class SearchPage {
       await this.listSearches();
     } catch (error) {
       status.textContent = error instanceof ApiError ? error.message : 'L\'enregistrement a échoué.';
+    }
+  }
+
+  private async addFavourite(kind: 'tile' | 'commune', code: string, button: HTMLButtonElement): Promise<void> {
+    try {
+      await apiFetch('/api/v1/me/favourites', { method: 'POST', body: { kind, code }, csrfToken: csrfToken(document) });
+      button.textContent = 'Dans vos favoris';
+      button.disabled = true;
+      await this.listFavourites();
+    } catch (error) {
+      button.textContent = error instanceof ApiError ? error.message : 'Échec';
+    }
+  }
+
+  private async listFavourites(): Promise<void> {
+    const list = document.querySelector<HTMLElement>('#my-favourites');
+    if (!list) return;
+    const answer = await apiFetch<{ favourites: { kind: string; code: string; label: string }[] }>('/api/v1/me/favourites').catch(
+      () => ({ favourites: [] }),
+    );
+    list.replaceChildren();
+    if (answer.favourites.length === 0) list.append(el('li', 'Aucun secteur favori.', 'muted'));
+    for (const favourite of answer.favourites) {
+      const item = el('li');
+      if (favourite.kind === 'tile') {
+        const open = el('button', favourite.label, 'link');
+        open.type = 'button';
+        open.addEventListener('click', () => void this.openTile(favourite.code));
+        item.append(open);
+      } else {
+        item.append(el('span', `${favourite.label} (commune ${favourite.code})`));
+      }
+      const remove = el('button', 'Retirer', 'link');
+      remove.type = 'button';
+      remove.setAttribute('aria-label', `Retirer ${favourite.label} des favoris`);
+      remove.addEventListener('click', () => {
+        void apiFetch(`/api/v1/me/favourites/${favourite.kind}/${encodeURIComponent(favourite.code)}`, {
+          method: 'DELETE',
+          csrfToken: csrfToken(document),
+        })
+          .catch(() => undefined)
+          .then(() => this.listFavourites());
+      });
+      item.append(' ', remove);
+      list.append(item);
     }
   }
 
@@ -444,6 +490,14 @@ class SearchPage {
     const title = el('h2', explanation ? (explanation.green ? 'Dalle verte' : 'Dalle non verte') : 'Dalle');
     this.panel.replaceChildren(close, title, el('p', id, 'muted tile-id'));
     this.panel.dataset.tile = id;
+    if (this.signedIn) {
+      const favourite = el('button', 'Ajouter aux secteurs favoris', 'secondary favourite-tile');
+      favourite.type = 'button';
+      favourite.addEventListener('click', () => void this.addFavourite('tile', id, favourite));
+      this.panel.append(favourite);
+    } else {
+      this.panel.append(el('p', 'Connectez-vous pour garder cette dalle dans vos secteurs favoris.', 'muted'));
+    }
 
     const communes = el('ul', undefined, 'tile-communes');
     for (const commune of tile.communes ?? []) {
@@ -454,7 +508,15 @@ class SearchPage {
       if (commune.share !== undefined) {
         parts.push(commune.share < 0.01 ? 'moins de 1 % de la dalle' : `${formatNumber(commune.share * 100, 0)} % de la dalle`);
       }
-      communes.append(el('li', parts.join(' — ')));
+      const item = el('li', parts.join(' — '));
+      if (this.signedIn) {
+        const favourite = el('button', 'Favori', 'link favourite-commune');
+        favourite.type = 'button';
+        favourite.setAttribute('aria-label', `Ajouter ${commune.name} aux secteurs favoris`);
+        favourite.addEventListener('click', () => void this.addFavourite('commune', commune.code, favourite));
+        item.append(' ', favourite);
+      }
+      communes.append(item);
     }
     this.panel.append(el('h3', 'Communes'), communes);
 

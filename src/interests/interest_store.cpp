@@ -85,4 +85,32 @@ std::vector<TileClick> InterestStore::Clicks(storage::Connection& connection, in
   return clicks;
 }
 
+Status InterestStore::AddFavourite(storage::Connection& connection, int64_t user_id, const Favourite& favourite) {
+  auto count = connection.QueryOne("SELECT COUNT(*) FROM favourites WHERE user_id = $1", {user_id});
+  if (count && static_cast<size_t>(count->Int(0)) >= kMaxFavourites) {
+    return ResourceExhausted("Vous avez déjà 200 secteurs favoris : retirez-en un d'abord.");
+  }
+  connection.Execute(
+      "INSERT INTO favourites (user_id, kind, code, label, created_at) VALUES ($1, $2, $3, $4, $5) "
+      "ON CONFLICT (user_id, kind, code) DO NOTHING",
+      {user_id, favourite.kind, favourite.code, favourite.label, favourite.created_at});
+  return Status::Ok();
+}
+
+bool InterestStore::RemoveFavourite(storage::Connection& connection, int64_t user_id, const std::string& kind,
+                                    const std::string& code) {
+  return connection.Execute("DELETE FROM favourites WHERE user_id = $1 AND kind = $2 AND code = $3",
+                            {user_id, kind, code}) > 0;
+}
+
+std::vector<Favourite> InterestStore::Favourites(storage::Connection& connection, int64_t user_id) {
+  std::vector<Favourite> favourites;
+  for (const storage::Row& row : connection.Query(
+           "SELECT kind, code, label, created_at FROM favourites WHERE user_id = $1 ORDER BY created_at, kind, code",
+           {user_id})) {
+    favourites.push_back({row.Text(0), row.Text(1), row.Text(2), row.Int(3)});
+  }
+  return favourites;
+}
+
 }  // namespace vivrovert::interests

@@ -28,6 +28,15 @@ struct SavedSearch {
   int64_t updated_at = 0;
 };
 
+inline constexpr size_t kMaxFavourites = 200;
+
+struct Favourite {
+  std::string kind;  // "tile" or "commune"
+  std::string code;  // tile id or INSEE code
+  std::string label; // what the person saw ("Cahors", "dalle de 5 km …")
+  int64_t created_at = 0;
+};
+
 struct TileClick {
   std::string tile;
   int64_t clicked_at = 0;
@@ -51,6 +60,12 @@ class InterestStore {
   static void RecordClick(storage::Connection& connection, std::optional<int64_t> user_id, const std::string& tile,
                           bool linked, int64_t at);
   static std::vector<TileClick> Clicks(storage::Connection& connection, int64_t user_id);
+
+  // Favourite sectors. Adding one twice keeps the first; ResourceExhausted past the limit.
+  static Status AddFavourite(storage::Connection& connection, int64_t user_id, const Favourite& favourite);
+  static bool RemoveFavourite(storage::Connection& connection, int64_t user_id, const std::string& kind,
+                              const std::string& code);
+  static std::vector<Favourite> Favourites(storage::Connection& connection, int64_t user_id);
 };
 
 }  // namespace vivrovert::interests

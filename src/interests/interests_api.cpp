@@ -64,6 +64,9 @@ const std::vector<api::ApiRoute>& InterestsApiRoutes() {
       {web::Method::kPut, "/api/v1/me/searches/{id}"},
       {web::Method::kDelete, "/api/v1/me/searches/{id}"},
       {web::Method::kPost, "/api/v1/clicks"},
+      {web::Method::kGet, "/api/v1/me/favourites"},
+      {web::Method::kPost, "/api/v1/me/favourites"},
+      {web::Method::kDelete, "/api/v1/me/favourites/{kind}/{code}"},
   };
   return kRoutes;
 }
@@ -116,6 +119,52 @@ void RegisterInterestsApi(web::App& app, storage::Database& database, const api:
     if (!InterestStore::DeleteSearch(connection, user_id, id)) return NotFound("Recherche introuvable.", "id");
     return web::Response(204);
   });
+
+  app.Get("/api/v1/me/favourites", [&database](web::Context& context) -> Result<web::Response> {
+    VV_ASSIGN_OR_RETURN(int64_t user_id, UserOf(context));
+    storage::Connection connection = database.Acquire();
+    json favourites = json::array();
+    for (const Favourite& favourite : InterestStore::Favourites(connection, user_id)) {
+      favourites.push_back({{"kind", favourite.kind}, {"code", favourite.code}, {"label", favourite.label},
+                            {"created_at", favourite.created_at}});
+    }
+    return web::Response::Json({{"favourites", favourites}});
+  });
+
+  app.Post("/api/v1/me/favourites", [&database, &backend, &clock](web::Context& context) -> Result<web::Response> {
+    VV_ASSIGN_OR_RETURN(int64_t user_id, UserOf(context));
+    if (!backend.grid) return Unavailable("La grille des dalles n'est pas encore construite.");
+    VV_ASSIGN_OR_RETURN(json body, Body(context.request()));
+    const std::string kind = body.value("kind", std::string());
+    const std::string code = body.value("code", std::string());
+    Favourite favourite{kind, code, "", clock.NowSeconds()};
+    if (kind == "tile") {
+      std::optional<engine::TileId> tile = engine::TileId::Parse(code);
+      const engine::LevelView* level = tile ? backend.grid->level(tile->level) : nullptr;
+      if (!tile || level == nullptr || !level->Find(*tile)) return NotFound("Aucune dalle de ce nom dans la grille.", "code");
+      auto [first, last] = level->communes(*level->Find(*tile));
+      favourite.label = first == last ? code : "Dalle de " + backend.grid->communes()[first->commune].name;
+    } else if (kind == "commune") {
+      std::optional<uint32_t> commune = backend.grid->FindCommune(code);
+      if (!commune) return NotFound("Commune inconnue.", "code");
+      favourite.label = backend.grid->communes()[*commune].name;
+    } else {
+      return InvalidArgument("Un secteur favori est une dalle (« tile ») ou une commune (« commune »).", "kind");
+    }
+    storage::Connection connection = database.Acquire();
+    VV_RETURN_IF_ERROR(InterestStore::AddFavourite(connection, user_id, favourite));
+    return web::Response::Json({{"kind", favourite.kind}, {"code", favourite.code}, {"label", favourite.label}}, 201);
+  });
+
+  app.Add(web::Method::kDelete, "/api/v1/me/favourites/{kind}/{code}",
+          [&database](web::Context& context) -> Result<web::Response> {
+            VV_ASSIGN_OR_RETURN(int64_t user_id, UserOf(context));
+            storage::Connection connection = database.Acquire();
+            if (!InterestStore::RemoveFavourite(connection, user_id, context.Param("kind"), context.Param("code"))) {
+              return NotFound("Ce secteur n'est pas dans vos favoris.", "code");
+            }
+            return web::Response(204);
+          });
 
   app.Post("/api/v1/clicks", [&database, &backend, &clock](web::Context& context) -> Result<web::Response> {
     if (!backend.grid) return Unavailable("La grille des dalles n'est pas encore construite.");

@@ -5,6 +5,9 @@
 //   PUT    /api/v1/me/searches/{id}     {name, request}: its new version
 //   DELETE /api/v1/me/searches/{id}     deletes it (204)
 //   POST   /api/v1/clicks               {tile, linked?, clicked_at?}: records a tile opened
+//   GET    /api/v1/me/favourites        the person's favourite sectors (tiles, communes)
+//   POST   /api/v1/me/favourites        {kind: "tile"|"commune", code}: adds one (201)
+//   DELETE /api/v1/me/favourites/{kind}/{code}
 // The /me routes need a session (401 otherwise) and answer 404 for another person's id.
 // They are cookie-authenticated, so every write carries the CSRF token (X-CSRF-Token).
 // A request is checked against the grid and stored normalised (SearchRequestToJson).

@@ -120,6 +120,11 @@ test('an anonymous search is kept through login, then saved and reopened', async
   await reopened.waitForFunction(() => document.querySelector('#search-name')?.value === 'Retraite près de Cahors');
   assert.equal(await reopened.inputValue('#importance-dist_town_10k_km'), 'required');
   assert.equal(await reopened.inputValue('#bound-text-dist_hospital_km'), '20');
+  // A tile of the list becomes a favourite sector.
+  await reopened.waitForFunction(() => document.querySelector('#search-status')?.dataset.greenCount !== undefined);
+  await reopened.click('#best-tiles button');
+  await reopened.click('#tile-panel button.favourite-tile');
+  await reopened.waitForFunction(() => /Dalle de /.test(document.querySelector('#my-favourites')?.textContent ?? ''));
   // Another person's search id, or a made-up one, shows nothing of anybody.
   await reopened.goto(`${site.baseUrl}/recherche?recherche=999999`);
   await reopened.waitForFunction(() => /introuvable/i.test(document.querySelector('#save-status')?.textContent ?? ''));

@@ -77,5 +77,20 @@ TEST_F(InterestStoreTest, ClicksBelongToTheirAuthorAndGoWithTheAccount) {
   EXPECT_EQ(connection.QueryOne("SELECT COUNT(*) FROM tile_clicks")->Int(0), 1);
 }
 
+TEST_F(InterestStoreTest, FavouritesAreOncePerSectorAndPersonal) {
+  const int64_t camille = NewUser("camille@example.fr");
+  const int64_t dominique = NewUser("dominique@example.fr");
+  storage::Connection connection = database_.db().Acquire();
+  ASSERT_TRUE(InterestStore::AddFavourite(connection, camille, {"commune", "46042", "Cahors", kNow}).ok());
+  ASSERT_TRUE(InterestStore::AddFavourite(connection, camille, {"commune", "46042", "Cahors", kNow + 9}).ok());
+  ASSERT_TRUE(InterestStore::AddFavourite(connection, camille, {"tile", "CRS3035RES5000mN2405000E3635000", "Dalle", kNow}).ok());
+  std::vector<Favourite> favourites = InterestStore::Favourites(connection, camille);
+  ASSERT_EQ(favourites.size(), 2u);
+  EXPECT_TRUE(InterestStore::Favourites(connection, dominique).empty());
+  EXPECT_FALSE(InterestStore::RemoveFavourite(connection, dominique, "commune", "46042"));
+  EXPECT_TRUE(InterestStore::RemoveFavourite(connection, camille, "commune", "46042"));
+  EXPECT_EQ(InterestStore::Favourites(connection, camille).size(), 1u);
+}
+
 }  // namespace
 }  // namespace vivrovert::interests
