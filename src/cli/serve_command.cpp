@@ -19,6 +19,7 @@
 #include "common/env.hpp"
 #include "discover/search_page.hpp"
 #include "interests/interests_api.hpp"
+#include "profiles/profile_pages.hpp"
 #include "listings/listing_service.hpp"
 #include "mail/sender.hpp"
 #include "partners/partner_pages.hpp"
@@ -117,6 +118,7 @@ int Serve(const Config& config, const ServeFlags& flags) {
   if (!profiles.ok()) return Fail(profiles.status());
   discover::RegisterSearchPage(*app, search_backend, *profiles);
   interests::RegisterInterestsApi(*app, **database, search_backend, SystemClock::Instance());
+  profiles::RegisterProfilePages(*app, **database, SystemClock::Instance());
 
   // Partners publish through their API keys, each key limited like an IP.
   listings::ListingService listing_service(**database, search_backend.grid.get(), SystemClock::Instance());

@@ -1,0 +1,65 @@
+// A person's profile and consents (migration 0006).
+//
+// The profile's fields are described once (ProfileFields, with the same FieldSpec and
+// normalisation as listings: French numbers, choices by code or label) and stored as
+// normalised JSON; the notification preference has its own column for the nightly jobs.
+// Consents are granular (identity and contact, funds, housing wishes, work and skills,
+// household), off by default, dated and revocable; each change appends a row, so the
+// history is kept for proof and the latest row per scope is in force.
+//
+// Thread safety: stateless functions on the caller's connection. Errors: field problems
+// as FieldError lists; database faults throw storage::StorageError.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "listings/listing_schema.hpp"
+#include "storage/database.hpp"
+
+namespace vivrovert::profiles {
+
+// The profile form's fields, in order.
+const std::vector<listings::FieldSpec>& ProfileFields();
+
+inline constexpr const char* kNotificationChoices[] = {"instant", "daily", "weekly", "none"};
+
+struct ConsentScope {
+  const char* code;
+  const char* label;  // French, as the form shows it
+};
+const std::vector<ConsentScope>& ConsentScopes();
+
+struct Profile {
+  nlohmann::json data = nlohmann::json::object();  // normalised fields
+  std::string notification = "daily";
+  int64_t updated_at = 0;
+};
+
+struct ConsentRecord {
+  std::string scope;
+  bool granted = false;
+  int64_t recorded_at = 0;
+};
+
+// Checks and normalises a form or JSON object; unknown keys are errors.
+listings::Normalised NormaliseProfile(const nlohmann::json& input);
+
+class ProfileStore {
+ public:
+  static Profile Get(storage::Connection& connection, int64_t user_id);
+  static void Put(storage::Connection& connection, int64_t user_id, const Profile& profile, int64_t now);
+  // The consents in force (scope → granted); absent scopes were never granted.
+  static std::map<std::string, ConsentRecord> Consents(storage::Connection& connection, int64_t user_id);
+  static std::vector<ConsentRecord> ConsentHistory(storage::Connection& connection, int64_t user_id);
+  // Appends a row for each scope whose state changes.
+  static void SetConsents(storage::Connection& connection, int64_t user_id, const std::map<std::string, bool>& wanted,
+                          int64_t now);
+};
+
+}  // namespace vivrovert::profiles

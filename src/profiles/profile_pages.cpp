@@ -1,0 +1,186 @@
+#include "profiles/profile_pages.hpp"
+
+#include <cstdio>
+
+#include <nlohmann/json.hpp>
+
+#include "common/text.hpp"
+#include "interests/interest_store.hpp"
+#include "profiles/profile.hpp"
+
+namespace vivrovert::profiles {
+
+namespace {
+
+using listings::FieldError;
+using listings::FieldSpec;
+using listings::FieldType;
+using nlohmann::json;
+
+std::string Display(const json& value) {
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_boolean()) return value.get<bool>() ? "oui" : "non";
+  if (value.is_array()) {
+    std::string out;
+    for (const json& item : value) out += (out.empty() ? "" : ", ") + Display(item);
+    return out;
+  }
+  if (value.is_number_integer()) return std::to_string(value.get<int64_t>());
+  if (value.is_number()) {
+    char text[64];
+    std::snprintf(text, sizeof(text), "%.2f", value.get<double>());
+    std::string out = text;
+    out.erase(out.find_last_not_of('0') + 1);
+    if (out.back() == '.') out.pop_back();
+    for (char& c : out) {
+      if (c == '.') c = ',';
+    }
+    return out;
+  }
+  return {};
+}
+
+mstch::array Fields(const json& values, const std::vector<FieldError>& errors) {
+  mstch::array fields;
+  for (const FieldSpec& spec : ProfileFields()) {
+    const std::string value = values.contains(spec.name) ? Display(values[spec.name]) : std::string();
+    std::string error;
+    for (const FieldError& problem : errors) {
+      if (problem.field == spec.name) error = problem.message;
+    }
+    mstch::array choices;
+    for (const listings::Choice& choice : spec.choices) {
+      choices.push_back(mstch::map{{"code", std::string(choice.code)}, {"label", std::string(choice.label)},
+                                   {"selected", value == choice.code}});
+    }
+    if (spec.type == FieldType::kBoolean) {
+      for (const char* code : {"oui", "non"}) {
+        choices.push_back(mstch::map{{"code", std::string(code)}, {"label", std::string(code)}, {"selected", value == code}});
+      }
+    }
+    fields.push_back(mstch::map{{"name", std::string(spec.name)},
+                                {"label", std::string(spec.label)},
+                                {"help", std::string(spec.help)},
+                                {"value", value},
+                                {"error", error},
+                                {"is_choice", !choices.empty()},
+                                {"choices", choices}});
+  }
+  return fields;
+}
+
+}  // namespace
+
+void RegisterProfilePages(web::App& app, storage::Database& database, const Clock& clock) {
+  auto render = [&database](web::Context& context, const json& values, const std::string& notification,
+                            const std::vector<FieldError>& errors, bool saved, int status) {
+    storage::Connection connection = database.Acquire();
+    const int64_t user_id = context.user()->user_id;
+    std::map<std::string, ConsentRecord> consents = ProfileStore::Consents(connection, user_id);
+    mstch::array scopes;
+    for (const ConsentScope& scope : ConsentScopes()) {
+      auto at = consents.find(scope.code);
+      const bool granted = at != consents.end() && at->second.granted;
+      scopes.push_back(mstch::map{{"code", std::string(scope.code)},
+                                  {"label", std::string(scope.label)},
+                                  {"granted", granted},
+                                  {"since", at != consents.end() ? UtcDate(at->second.recorded_at) : std::string()}});
+    }
+    mstch::array notifications;
+    const std::pair<const char*, const char*> labels[] = {
+        {"instant", "Tout de suite"}, {"daily", "Un résumé par jour"}, {"weekly", "Un résumé par semaine"}, {"none", "Jamais"}};
+    for (const auto& [code, label] : labels) {
+      notifications.push_back(mstch::map{{"code", std::string(code)}, {"label", std::string(label)},
+                                         {"checked", notification == code}});
+    }
+    mstch::array error_list;
+    for (const FieldError& error : errors) error_list.push_back(mstch::map{{"field", error.field}, {"message", error.message}});
+    return context.Page("account_profile", mstch::map{{"title", std::string("Mon profil — VivroVert")},
+                                                      {"fields", Fields(values, errors)},
+                                                      {"notifications", notifications},
+                                                      {"consents", scopes},
+                                                      {"errors", error_list},
+                                                      {"has_errors", !errors.empty()},
+                                                      {"saved", saved}},
+                        status);
+  };
+
+  app.Get("/compte/profil", [&database, render](web::Context& context) -> Result<web::Response> {
+    if (!context.user()) return web::Response::Redirect("/compte/connexion?suivant=/compte/profil");
+    storage::Connection connection = database.Acquire();
+    Profile profile = ProfileStore::Get(connection, context.user()->user_id);
+    return render(context, profile.data, profile.notification, {}, context.request().Query("fait").has_value(), 200);
+  });
+
+  app.Post("/compte/profil", [&database, &clock, render](web::Context& context) -> Result<web::Response> {
+    if (!context.user()) return web::Response::Redirect("/compte/connexion?suivant=/compte/profil");
+    const web::Request& request = context.request();
+    json input = json::object();
+    for (const FieldSpec& spec : ProfileFields()) {
+      if (auto value = request.Form(spec.name); value && !Trim(*value).empty()) input[spec.name] = *value;
+    }
+    listings::Normalised normalised = NormaliseProfile(input);
+    std::string notification = request.Form("notification").value_or("daily");
+    if (std::find(std::begin(kNotificationChoices), std::end(kNotificationChoices), notification) ==
+        std::end(kNotificationChoices)) {
+      normalised.errors.push_back({"notification", "Choix de notification inconnu."});
+      notification = "daily";
+    }
+    if (!normalised.errors.empty()) return render(context, input, notification, normalised.errors, false, 422);
+    std::map<std::string, bool> consents;
+    const std::vector<std::string> granted = request.FormAll("consent");
+    for (const ConsentScope& scope : ConsentScopes()) {
+      consents[scope.code] = std::find(granted.begin(), granted.end(), scope.code) != granted.end();
+    }
+    storage::Connection connection = database.Acquire();
+    storage::Transaction transaction(connection);
+    ProfileStore::Put(connection, context.user()->user_id, {normalised.fields, notification, 0}, clock.NowSeconds());
+    ProfileStore::SetConsents(connection, context.user()->user_id, consents, clock.NowSeconds());
+    transaction.Commit();
+    return web::Response::Redirect("/compte/profil?fait=1");
+  });
+
+  app.Get("/compte/mes-donnees.json", [&database](web::Context& context) -> Result<web::Response> {
+    if (!context.user()) return Unauthenticated("Connectez-vous pour télécharger vos données.");
+    const int64_t user_id = context.user()->user_id;
+    storage::Connection connection = database.Acquire();
+    json out;
+    auto user = connection.QueryOne(
+        "SELECT email, display_name, role, created_at, email_verified_at FROM users WHERE id = $1", {user_id});
+    if (!user) return NotFound("Compte introuvable.");
+    out["account"] = {{"email", user->Text(0)},
+                      {"display_name", user->Text(1)},
+                      {"role", user->Text(2)},
+                      {"created_at", user->Int(3)},
+                      {"email_verified_at", user->OptionalInt(4) ? json(*user->OptionalInt(4)) : json(nullptr)}};
+    Profile profile = ProfileStore::Get(connection, user_id);
+    out["profile"] = {{"fields", profile.data}, {"notification", profile.notification}, {"updated_at", profile.updated_at}};
+    json consents = json::array();
+    for (const ConsentRecord& record : ProfileStore::ConsentHistory(connection, user_id)) {
+      consents.push_back({{"scope", record.scope}, {"granted", record.granted}, {"recorded_at", record.recorded_at}});
+    }
+    out["consents"] = consents;
+    json searches = json::array();
+    for (const interests::SavedSearch& search : interests::InterestStore::Searches(connection, user_id)) {
+      searches.push_back({{"name", search.name}, {"request", json::parse(search.request, nullptr, false)},
+                          {"created_at", search.created_at}, {"updated_at", search.updated_at}});
+    }
+    out["saved_searches"] = searches;
+    json favourites = json::array();
+    for (const interests::Favourite& favourite : interests::InterestStore::Favourites(connection, user_id)) {
+      favourites.push_back({{"kind", favourite.kind}, {"code", favourite.code}, {"label", favourite.label}});
+    }
+    out["favourites"] = favourites;
+    json clicks = json::array();
+    for (const interests::TileClick& click : interests::InterestStore::Clicks(connection, user_id)) {
+      clicks.push_back({{"tile", click.tile}, {"clicked_at", click.clicked_at}});
+    }
+    out["tile_clicks"] = clicks;
+    web::Response response = web::Response::Json(out);
+    response.SetHeader("Content-Disposition", "attachment; filename=\"mes-donnees-vivrovert.json\"");
+    response.SetHeader("Cache-Control", "no-store");
+    return response;
+  });
+}
+
+}  // namespace vivrovert::profiles

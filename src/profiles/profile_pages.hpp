@@ -1,0 +1,19 @@
+// The person's profile pages under /compte (French):
+//   GET/POST /compte/profil          household, move horizon, budget, housing, work,
+//                                    business, leisure; notification preference; consents
+//   GET      /compte/mes-donnees.json everything stored about the person (RGPD export)
+// Deleting the account (/compte) deletes all of it (foreign keys ON DELETE CASCADE).
+//
+// Thread safety: the routes share only thread-safe parts.
+#pragma once
+
+#include "common/env.hpp"
+#include "storage/database.hpp"
+#include "web/app.hpp"
+
+namespace vivrovert::profiles {
+
+// `database` and `clock` must outlive the app.
+void RegisterProfilePages(web::App& app, storage::Database& database, const Clock& clock);
+
+}  // namespace vivrovert::profiles
