@@ -17,6 +17,7 @@
 #include "importers/commune_figures.hpp"
 #include "importers/dem.hpp"
 #include "importers/dvf.hpp"
+#include "importers/osm.hpp"
 #include "importers/point_sources.hpp"
 
 namespace vivrovert::cli {
@@ -31,6 +32,7 @@ struct ImportArguments {
   bool no_build = false;
   std::string departements;  // for the rebuild; default: the current grid's scope
   std::string publisher, dataset, vintage;  // altitude: a DEM carries none
+  std::string covers;                       // osm: départements the extract covers, or "france"
   int threads = 2;
 };
 
@@ -103,11 +105,21 @@ Result<importers::ImportLayer> ReadSource(const Config& config, const ImportArgu
   if (arguments.source == "dvf") return importers::ImportDvf(arguments.files, importers::DvfRules{}, progress);
   if (arguments.source == "insee") return importers::ImportInseeComparateur(arguments.files, progress);
   if (arguments.source == "arcep") return importers::ImportArcepFibre(arguments.files, progress);
+  if (arguments.source == "osm") {
+    if (arguments.covers.empty()) {
+      return InvalidArgument("osm: say which départements the extract covers entirely (--covers 46,19 or --covers france)",
+                             "covers");
+    }
+    VV_ASSIGN_OR_RETURN(auto classes, importers::LoadOsmClasses(classes_dir + "osm_classes.json"));
+    const std::vector<std::string> covered =
+        arguments.covers == "france" ? std::vector<std::string>{} : SplitList(arguments.covers);
+    return importers::ImportOsm(arguments.files, classes, covered, progress);
+  }
   if (arguments.source == "climate") {
     return importers::ImportClimateNormals(arguments.files, importers::ClimateRules{}, progress);
   }
   return InvalidArgument(
-      "unknown source '" + arguments.source + "' (bpe, education, altitude, dvf, insee, arcep, climate)", "source");
+      "unknown source '" + arguments.source + "' (bpe, education, altitude, dvf, insee, arcep, climate, osm)", "source");
 }
 
 int RunImport(const Config& config, const ImportArguments& arguments) {
@@ -182,10 +194,10 @@ void RegisterImportCommand(CLI::App& app, std::vector<Command>& commands) {
   auto arguments = std::make_shared<ImportArguments>();
   arguments->threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   CLI::App* command = app.add_subcommand(
-      "import", "Import national files (bpe, education, altitude, dvf, insee, arcep, climate) into var/imports, then rebuild the grid");
-  command->add_option("source", arguments->source, "bpe | education | altitude | dvf | insee | arcep | climate")
+      "import", "Import national files (bpe, education, altitude, dvf, insee, arcep, climate, osm) into var/imports, then rebuild the grid");
+  command->add_option("source", arguments->source, "bpe | education | altitude | dvf | insee | arcep | climate | osm")
       ->required()
-      ->check(CLI::IsMember({"bpe", "education", "altitude", "dvf", "insee", "arcep", "climate"}));
+      ->check(CLI::IsMember({"bpe", "education", "altitude", "dvf", "insee", "arcep", "climate", "osm"}));
   command->add_option("files", arguments->files, "The files as published (CSV, or DEM rasters for altitude)")
       ->required()
       ->check(CLI::ExistingFile);
@@ -196,6 +208,8 @@ void RegisterImportCommand(CLI::App& app, std::vector<Command>& commands) {
   command->add_option("--dataset", arguments->dataset, "altitude: dataset of the DEM")
       ->default_val("RGE ALTI / BD ALTI (modèle numérique de terrain)");
   command->add_option("--vintage", arguments->vintage, "altitude: vintage of the DEM, e.g. 2023");
+  command->add_option("--covers", arguments->covers,
+                      "osm: départements the extract covers entirely (46,19), or 'france'");
   command->add_option("--threads", arguments->threads, "Worker threads of the rebuild")->check(CLI::Range(1, 64));
   commands.push_back({command, [arguments](const Config& config) { return RunImport(config, *arguments); }});
 }

@@ -153,7 +153,7 @@ std::unordered_set<uint64_t> CellsInDepartements(const LevelCoverage& fine, cons
 }  // namespace
 
 const std::vector<std::string>& ImportKinds() {
-  static const std::vector<std::string> kinds = {"education", "bpe", "altitude", "dvf", "insee", "arcep", "climate"};
+  static const std::vector<std::string> kinds = {"education", "bpe", "altitude", "dvf", "insee", "arcep", "climate", "osm"};
   return kinds;
 }
 

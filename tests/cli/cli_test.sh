@@ -124,5 +124,15 @@ check "import climate measures three stations" grep -q "summer_temp_c: 3 station
 summer=$(grep '^CRS3035RES1000mN2409000E3640000,' "$work/climate-export.csv" | cut -d, -f"$(column_of "$work/climate-export.csv" summer_temp_c)")
 check "the Cahors tile has a July normal between its stations' ($summer)" awk -v t="$summer" 'BEGIN { exit !(t > 19 && t < 23) }'
 
+# OpenStreetMap: an extract must say what it covers; forest shares and distances from it.
+"$bin" import osm "$fixtures/osm/cahors_fixture.osm.pbf" >/dev/null 2>"$work/import-osm-bad.err"
+check "an OSM import without --covers is refused" grep -q "covers" "$work/import-osm-bad.err"
+"$bin" import osm "$fixtures/osm/cahors_fixture.osm.pbf" --covers 46 >"$work/import-osm.out" 2>&1
+"$bin" grid export --format csv >"$work/osm-export.csv"
+forest=$(grep '^CRS3035RES1000mN2405000E3634000,' "$work/osm-export.csv" | cut -d, -f"$(column_of "$work/osm-export.csv" share_forest_pct)")
+check "a wood with a quarter-cell hole covers 75 % of its tile ($forest)" awk -v v="$forest" 'BEGIN { exit !(v == 75) }'
+pharmacy=$(grep '^CRS3035RES1000mN2410000E3639000,' "$work/osm-export.csv" | cut -d, -f"$(column_of "$work/osm-export.csv" dist_pharmacy_km)")
+check "the pharmacy on the Cahors tile's centre is at 0 km ($pharmacy)" awk -v v="$pharmacy" 'BEGIN { exit !(v == 0) }'
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
