@@ -19,6 +19,7 @@
 #include "common/env.hpp"
 #include "discover/search_page.hpp"
 #include "interests/interests_api.hpp"
+#include "profiles/cv_pages.hpp"
 #include "profiles/profile_pages.hpp"
 #include "listings/listing_service.hpp"
 #include "mail/sender.hpp"
@@ -125,6 +126,7 @@ int Serve(const Config& config, const ServeFlags& flags) {
   api::SharedRateLimiter key_limiter(**database, SystemClock::Instance(),
                                      {config.api_rate_limit, config.api_rate_window_seconds});
   api::RegisterPartnerApi(*app, **database, listing_service, key_limiter, SecureRandom::Instance());
+  profiles::RegisterCvPages(*app, listing_service);
   partners::RegisterPartnerPages(*app, {**database, listing_service, account_service, SecureRandom::Instance(),
                                         [&mail_worker] { mail_worker.Nudge(); }});
 

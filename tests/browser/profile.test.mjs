@@ -10,7 +10,7 @@ import { startSite } from './site.mjs';
 let site;
 
 before(async () => {
-  site = await startSite('profile', {}, { seedDemo: true });
+  site = await startSite('profile', {}, { departements: '46', seedDemo: true });
 });
 
 after(async () => {
@@ -56,5 +56,32 @@ test('profile with a consent, withdrawn later; the export tells the story', asyn
   assert.equal(exported.profile.fields.funds_eur, 80000);
   assert.equal(exported.profile.notification, 'weekly');
   assert.deepEqual(exported.consents.map((c) => [c.scope, c.granted]), [['funds', true], ['funds', false]]);
+  await page.close();
+});
+
+test('a job seeker publishes a CV only with consent, and withdraws it', async () => {
+  const page = await site.context.newPage();
+  await page.goto(`${site.baseUrl}/compte/cv`);
+  if (new URL(page.url()).pathname === '/compte/connexion') {
+    await page.fill('#email', 'demo@vivrovert.localhost');
+    await page.fill('#password', 'demo-vivrovert');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Se connecter' }).click()]);
+  }
+  await page.fill('#cv-title', 'Infirmière, 10 ans en EHPAD');
+  await page.fill('#cv-commune_code', '46042');
+  await page.fill('#cv-rome_codes', 'J1506');
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Publier mon CV' }).click()]);
+  assert.match(await page.textContent('#cv-errors'), /consentement/);
+  await page.check('#cv-consent');
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Publier mon CV' }).click()]);
+  assert.ok(await page.isVisible('#cv-published'));
+  const tile = { id: await page.textContent('#cv-tile') };
+  assert.match(tile.id, /^CRS3035RES1000mN\d+E\d+$/);
+  const listed = await page.evaluate(async (id) => (await fetch(`/api/v1/tiles/${id}/listings?kind=cv`)).json(), tile.id);
+  assert.ok(listed.listings.some((listing) => listing.title === 'Infirmière, 10 ans en EHPAD'), JSON.stringify(listed));
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Retirer mon CV' }).click()]);
+  assert.ok(await page.isVisible('#cv-withdrawn'));
+  const after = await page.evaluate(async (id) => (await fetch(`/api/v1/tiles/${id}/listings?kind=cv`)).json(), tile.id);
+  assert.equal(after.listings.length, 0);
   await page.close();
 });
