@@ -4,6 +4,7 @@
 #include <cctype>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <set>
 
 #include "common/text.hpp"
@@ -462,6 +463,28 @@ Normalised NormaliseListing(Kind kind, const json& object, const std::vector<std
     out.errors.push_back({"consent", "Un CV n'est publié qu'avec le consentement de la personne."});
   }
   return out;
+}
+
+std::string FieldValueText(const FieldSpec& spec, const json& value) {
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_boolean()) return value.get<bool>() ? "oui" : "non";
+  if (value.is_array()) {
+    const char* separator = spec.type == FieldType::kUrlList ? " | " : ", ";
+    std::string out;
+    for (const json& item : value) out += (out.empty() ? "" : separator) + FieldValueText(spec, item);
+    return out;
+  }
+  if (value.is_number_integer()) return std::to_string(value.get<int64_t>());
+  if (value.is_number()) {
+    char text[64];
+    std::snprintf(text, sizeof(text), "%.6f", value.get<double>());
+    std::string out = text;
+    out.erase(out.find_last_not_of('0') + 1);
+    if (!out.empty() && out.back() == '.') out.pop_back();
+    std::replace(out.begin(), out.end(), '.', ',');
+    return out;
+  }
+  return {};
 }
 
 json SchemaJson() {

@@ -104,6 +104,10 @@ struct Normalised {
 Normalised NormaliseListing(Kind kind, const nlohmann::json& object,
                             const std::vector<std::string>& ignore = {});
 
+// A normalised value as a form shows it, the way NormaliseField reads it back: French
+// decimals ("44,44274"), "oui"/"non", URL lists joined by " | ", other lists by ", ".
+std::string FieldValueText(const FieldSpec& spec, const nlohmann::json& value);
+
 // Parses a date as AAAA-MM-JJ or JJ/MM/AAAA; nullopt when malformed or impossible.
 std::optional<std::string> ParseDate(std::string_view text);
 

@@ -87,27 +87,6 @@ mstch::map PartnerData(const Access& access) {
 
 std::string FormatDate(int64_t seconds) { return seconds == 0 ? std::string() : UtcDate(seconds); }
 
-std::string DisplayValue(const json& value) {
-  if (value.is_string()) return value.get<std::string>();
-  if (value.is_boolean()) return value.get<bool>() ? "oui" : "non";
-  if (value.is_array()) {
-    std::string out;
-    for (const json& item : value) out += (out.empty() ? "" : " | ") + DisplayValue(item);
-    return out;
-  }
-  if (value.is_number_integer()) return std::to_string(value.get<int64_t>());
-  if (value.is_number()) {
-    // French decimals, as typed in the forms: "44,44274", "112,5".
-    char text[64];
-    std::snprintf(text, sizeof(text), "%.6f", value.get<double>());
-    std::string out = text;
-    out.erase(out.find_last_not_of('0') + 1);
-    if (out.back() == '.') out.pop_back();
-    std::replace(out.begin(), out.end(), '.', ',');
-    return out;
-  }
-  return {};
-}
 
 const char* StatusLabel(const std::string& status) {
   if (status == listings::kStatusActive) return "En ligne";
@@ -131,7 +110,7 @@ mstch::array FormFields(Kind kind, const json& values, const std::vector<FieldEr
   mstch::array fields;
   for (const FieldSpec* spec : listings::AllFields(kind)) {
     std::string value;
-    if (values.contains(spec->name)) value = DisplayValue(values[spec->name]);
+    if (values.contains(spec->name)) value = listings::FieldValueText(*spec, values[spec->name]);
     std::string error;
     for (const FieldError& problem : errors) {
       if (problem.field == spec->name) error = problem.message;

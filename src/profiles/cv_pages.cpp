@@ -22,16 +22,6 @@ listings::Publisher PersonAsPublisher(int64_t user_id) {
   return publisher;
 }
 
-std::string Display(const json& value) {
-  if (value.is_string()) return value.get<std::string>();
-  if (value.is_boolean()) return value.get<bool>() ? "oui" : "non";
-  if (value.is_array()) {
-    std::string out;
-    for (const json& item : value) out += (out.empty() ? "" : ", ") + Display(item);
-    return out;
-  }
-  return value.is_null() ? std::string() : value.dump();
-}
 
 // The CV form shows the fields a person fills: no coordinates, no external id, no pictures.
 bool Shown(const FieldSpec& spec) {
@@ -48,7 +38,7 @@ void RegisterCvPages(web::App& app, listings::ListingService& service) {
     mstch::array fields;
     for (const FieldSpec* spec : listings::AllFields(Kind::kCv)) {
       if (!Shown(*spec)) continue;
-      const std::string value = values.contains(spec->name) ? Display(values[spec->name]) : std::string();
+      const std::string value = values.contains(spec->name) ? listings::FieldValueText(*spec, values[spec->name]) : std::string();
       std::string error;
       for (const FieldError& problem : errors) {
         if (problem.field == spec->name) error = problem.message;

@@ -17,33 +17,11 @@ using listings::FieldSpec;
 using listings::FieldType;
 using nlohmann::json;
 
-std::string Display(const json& value) {
-  if (value.is_string()) return value.get<std::string>();
-  if (value.is_boolean()) return value.get<bool>() ? "oui" : "non";
-  if (value.is_array()) {
-    std::string out;
-    for (const json& item : value) out += (out.empty() ? "" : ", ") + Display(item);
-    return out;
-  }
-  if (value.is_number_integer()) return std::to_string(value.get<int64_t>());
-  if (value.is_number()) {
-    char text[64];
-    std::snprintf(text, sizeof(text), "%.2f", value.get<double>());
-    std::string out = text;
-    out.erase(out.find_last_not_of('0') + 1);
-    if (out.back() == '.') out.pop_back();
-    for (char& c : out) {
-      if (c == '.') c = ',';
-    }
-    return out;
-  }
-  return {};
-}
 
 mstch::array Fields(const json& values, const std::vector<FieldError>& errors) {
   mstch::array fields;
   for (const FieldSpec& spec : ProfileFields()) {
-    const std::string value = values.contains(spec.name) ? Display(values[spec.name]) : std::string();
+    const std::string value = values.contains(spec.name) ? listings::FieldValueText(spec, values[spec.name]) : std::string();
     std::string error;
     for (const FieldError& problem : errors) {
       if (problem.field == spec.name) error = problem.message;
