@@ -9,6 +9,7 @@
 #include <set>
 
 #include "importers/csv_reader.hpp"
+#include "importers/import_helpers.hpp"
 
 namespace vivrovert::importers {
 
@@ -16,15 +17,6 @@ namespace {
 
 using nlohmann::json;
 namespace fs = std::filesystem;
-
-// Metropolitan France in EPSG:3035, with a margin (Corsica included): a point projected
-// outside is a coordinate error of the source, skipped and counted.
-constexpr double kMinEast = 3'100'000, kMaxEast = 4'400'000;
-constexpr double kMinNorth = 2'000'000, kMaxNorth = 3'200'000;
-
-bool InMetropolitanFrance(const geo::Point& point) {
-  return point.x >= kMinEast && point.x <= kMaxEast && point.y >= kMinNorth && point.y <= kMaxNorth;
-}
 
 Result<json> LoadJson(const std::string& path) {
   std::ifstream in(path);
@@ -67,47 +59,6 @@ Result<std::optional<geo::Point>> ReadXY(const CsvRow& row, const char* x_column
   if (!x && !y) return std::optional<geo::Point>();
   if (!x || !y) return row.Error(x ? y_column : x_column, "coordinate missing while the other is present");
   return std::optional<geo::Point>(geo::Point{*x, *y});
-}
-
-// Progress over several files, by bytes.
-class FileProgress {
- public:
-  FileProgress(const std::vector<std::string>& files, const ProgressFn& progress) : progress_(progress) {
-    for (const std::string& file : files) {
-      std::error_code error;
-      const auto size = fs::file_size(file, error);
-      total_ += error ? 0 : static_cast<int64_t>(size);
-    }
-  }
-  // The on_block callback for the file starting at `done_before` bytes.
-  std::function<void(int64_t)> ForFile(const std::string& label) {
-    const int64_t base = done_;
-    return [this, base, label](int64_t bytes) {
-      done_ = base + bytes;
-      if (progress_ && total_ > 0) progress_(label, std::min(1.0, static_cast<double>(done_) / total_));
-    };
-  }
-
- private:
-  const ProgressFn& progress_;
-  int64_t total_ = 0;
-  int64_t done_ = 0;
-};
-
-std::vector<std::string> FileNames(const std::vector<std::string>& files) {
-  std::vector<std::string> names;
-  for (const std::string& file : files) names.push_back(fs::path(file).filename().string());
-  return names;
-}
-
-// Keeps the listed départements, or none when they are all of metropolitan France.
-std::vector<std::string> CoveredDepartements(const std::set<std::string>& seen) {
-  std::vector<std::string> covered;
-  for (const std::string& code : MetropolitanDepartements()) {
-    if (seen.contains(code)) covered.push_back(code);
-  }
-  if (covered.size() == MetropolitanDepartements().size()) covered.clear();
-  return covered;
 }
 
 Result<std::vector<PointClass>> ParseClasses(const json& entries, const char* code_field, const std::string& where) {
