@@ -18,6 +18,9 @@
 #include "cli/commands.hpp"
 #include "common/env.hpp"
 #include "engine/grid_file.hpp"
+#include "engine/search_engine.hpp"
+#include "leads/demo_leads.hpp"
+#include "leads/lead_recorder.hpp"
 #include "listings/listing_service.hpp"
 #include "mail/templates.hpp"
 #include "partners/demo_partner.hpp"
@@ -116,6 +119,14 @@ void RegisterAdminCommand(CLI::App& app, std::vector<Command>& commands) {
     if (!partner.ok()) return Fail(partner.status());
     std::cout << "demo partner: " << partner->partner.name << " (/partenaire/" << partner->partner.slug << "), "
               << partner->listings_created << " demo listings created, " << partner->listings_kept << " kept\n";
+    // Demo exodeurs whose searches and clicks make the demo partner's leads.
+    engine::SearchEngine engine(**grid);
+    leads::LeadRecorder recorder(**grid, engine);
+    auto people = leads::SeedDemoLeads(**database, **grid, recorder, hasher, SystemClock::Instance(), password,
+                                       partner->partner.id);
+    if (!people.ok()) return Fail(people.status());
+    std::cout << "demo leads: " << people->people_created << " demo exodeurs created, " << people->people_kept
+              << " kept (/partenaire/" << partner->partner.slug << "/contacts)\n";
     return 0;
   }});
 

@@ -19,6 +19,8 @@
 #include "common/env.hpp"
 #include "discover/search_page.hpp"
 #include "interests/interests_api.hpp"
+#include "leads/lead_pages.hpp"
+#include "leads/lead_recorder.hpp"
 #include "profiles/cv_pages.hpp"
 #include "profiles/profile_pages.hpp"
 #include "listings/listing_service.hpp"
@@ -118,7 +120,12 @@ int Serve(const Config& config, const ServeFlags& flags) {
   auto profiles = discover::LoadProfiles((resources / "data" / "profiles.json").string());
   if (!profiles.ok()) return Fail(profiles.status());
   discover::RegisterSearchPage(*app, search_backend, *profiles);
-  interests::RegisterInterestsApi(*app, **database, search_backend, SystemClock::Instance());
+  // Leads are recorded as people save searches and open tiles (needs the grid).
+  std::unique_ptr<leads::LeadRecorder> lead_recorder;
+  if (search_backend.engine) {
+    lead_recorder = std::make_unique<leads::LeadRecorder>(*search_backend.grid, *search_backend.engine);
+  }
+  interests::RegisterInterestsApi(*app, **database, search_backend, SystemClock::Instance(), lead_recorder.get());
   profiles::RegisterProfilePages(*app, **database, SystemClock::Instance());
 
   // Partners publish through their API keys, each key limited like an IP.
@@ -127,8 +134,14 @@ int Serve(const Config& config, const ServeFlags& flags) {
                                      {config.api_rate_limit, config.api_rate_window_seconds});
   api::RegisterPartnerApi(*app, **database, listing_service, key_limiter, SecureRandom::Instance());
   profiles::RegisterCvPages(*app, listing_service);
-  partners::RegisterPartnerPages(*app, {**database, listing_service, account_service, SecureRandom::Instance(),
-                                        [&mail_worker] { mail_worker.Nudge(); }});
+  partners::RegisterPartnerPages(
+      *app, {**database, listing_service, account_service, SecureRandom::Instance(), [&mail_worker] { mail_worker.Nudge(); },
+             [&lead_recorder](storage::Connection& connection, int64_t partner_id) {
+               if (!lead_recorder) return;
+               Status refreshed = lead_recorder->RefreshPartner(connection, partner_id, SystemClock::Instance().NowSeconds());
+               if (!refreshed.ok()) std::cerr << "vivrovert: leads: " << refreshed.message() << "\n";
+             }});
+  leads::RegisterLeadPages(*app, **database, SystemClock::Instance(), search_backend.grid.get());
 
   web::ServerOptions server_options;
   server_options.host = config.listen_host;

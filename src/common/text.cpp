@@ -71,4 +71,26 @@ std::string UtcDate(int64_t epoch_seconds) {
   return out;
 }
 
+std::string FrenchDate(int64_t epoch_seconds) {
+  const std::string iso = UtcDate(epoch_seconds);
+  return iso.substr(8, 2) + "/" + iso.substr(5, 2) + "/" + iso.substr(0, 4);
+}
+
+std::optional<int64_t> ParseUtcDate(std::string_view text) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+  int numbers[3] = {0, 0, 0};
+  const size_t starts[3] = {0, 5, 8}, lengths[3] = {4, 2, 2};
+  for (int part = 0; part < 3; ++part) {
+    for (size_t offset = 0; offset < lengths[part]; ++offset) {
+      const char digit = text[starts[part] + offset];
+      if (digit < '0' || digit > '9') return std::nullopt;
+      numbers[part] = numbers[part] * 10 + (digit - '0');
+    }
+  }
+  const std::chrono::year_month_day date{std::chrono::year(numbers[0]), std::chrono::month(numbers[1]),
+                                         std::chrono::day(numbers[2])};
+  if (!date.ok()) return std::nullopt;
+  return std::chrono::sys_seconds(std::chrono::sys_days(date)).time_since_epoch().count();
+}
+
 }  // namespace vivrovert

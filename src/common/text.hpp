@@ -30,4 +30,11 @@ std::string Sha256Hex(std::string_view bytes);
 // "AAAA-MM-JJ" of the UTC day containing `epoch_seconds`.
 std::string UtcDate(int64_t epoch_seconds);
 
+// "JJ/MM/AAAA" of the UTC day containing `epoch_seconds`, as French pages show dates.
+std::string FrenchDate(int64_t epoch_seconds);
+
+// The first second (UTC) of the day "AAAA-MM-JJ"; nullopt when `text` is not a valid date
+// in that form.
+std::optional<int64_t> ParseUtcDate(std::string_view text);
+
 }  // namespace vivrovert

@@ -11,6 +11,7 @@
 #include <set>
 #include <tuple>
 
+#include "common/text.hpp"
 #include "importers/csv_reader.hpp"
 #include "importers/import_helpers.hpp"
 
@@ -35,20 +36,9 @@ struct Sale {
 
 // "YYYY-MM-DD" → days since the epoch; nullopt when it is not a valid date.
 std::optional<int32_t> ParseDay(std::string_view text) {
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
-  int numbers[3] = {0, 0, 0};
-  const size_t starts[3] = {0, 5, 8}, lengths[3] = {4, 2, 2};
-  for (int part = 0; part < 3; ++part) {
-    for (size_t offset = 0; offset < lengths[part]; ++offset) {
-      const char digit = text[starts[part] + offset];
-      if (digit < '0' || digit > '9') return std::nullopt;
-      numbers[part] = numbers[part] * 10 + (digit - '0');
-    }
-  }
-  const std::chrono::year_month_day date{std::chrono::year(numbers[0]), std::chrono::month(numbers[1]),
-                                         std::chrono::day(numbers[2])};
-  if (!date.ok()) return std::nullopt;
-  return static_cast<int32_t>(std::chrono::sys_days(date).time_since_epoch().count());
+  std::optional<int64_t> seconds = ParseUtcDate(text);
+  if (!seconds) return std::nullopt;
+  return static_cast<int32_t>(*seconds / 86400);
 }
 
 std::string FormatDay(int32_t day) {

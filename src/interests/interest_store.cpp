@@ -70,10 +70,12 @@ bool InterestStore::DeleteSearch(storage::Connection& connection, int64_t user_i
   return connection.Execute("DELETE FROM saved_searches WHERE id = $1 AND user_id = $2", {id, user_id}) > 0;
 }
 
-void InterestStore::RecordClick(storage::Connection& connection, std::optional<int64_t> user_id,
-                                const std::string& tile, bool linked, int64_t at) {
-  connection.Execute("INSERT INTO tile_clicks (user_id, tile, linked, clicked_at) VALUES ($1, $2, $3, $4)",
-                     {user_id ? SqlValue(*user_id) : SqlValue(nullptr), tile, static_cast<int64_t>(linked ? 1 : 0), at});
+int64_t InterestStore::RecordClick(storage::Connection& connection, std::optional<int64_t> user_id,
+                                   const std::string& tile, bool linked, int64_t at) {
+  return connection
+      .QueryOne("INSERT INTO tile_clicks (user_id, tile, linked, clicked_at) VALUES ($1, $2, $3, $4) RETURNING id",
+                {user_id ? SqlValue(*user_id) : SqlValue(nullptr), tile, static_cast<int64_t>(linked ? 1 : 0), at})
+      ->Int(0);
 }
 
 std::vector<TileClick> InterestStore::Clicks(storage::Connection& connection, int64_t user_id) {

@@ -57,8 +57,9 @@ class InterestStore {
 
   // Records a click; user_id null for an anonymous visitor. `linked` marks a click made
   // anonymously and sent again after login (see the migration).
-  static void RecordClick(storage::Connection& connection, std::optional<int64_t> user_id, const std::string& tile,
-                          bool linked, int64_t at);
+  // Returns the click's id.
+  static int64_t RecordClick(storage::Connection& connection, std::optional<int64_t> user_id, const std::string& tile,
+                             bool linked, int64_t at);
   static std::vector<TileClick> Clicks(storage::Connection& connection, int64_t user_id);
 
   // Favourite sectors. Adding one twice keeps the first; ResourceExhausted past the limit.

@@ -72,7 +72,7 @@ const std::vector<api::ApiRoute>& InterestsApiRoutes() {
 }
 
 void RegisterInterestsApi(web::App& app, storage::Database& database, const api::SearchBackend& backend,
-                          const Clock& clock) {
+                          const Clock& clock, InterestListener* listener) {
   app.Get("/api/v1/me/searches", [&database](web::Context& context) -> Result<web::Response> {
     VV_ASSIGN_OR_RETURN(int64_t user_id, UserOf(context));
     storage::Connection connection = database.Acquire();
@@ -81,13 +81,16 @@ void RegisterInterestsApi(web::App& app, storage::Database& database, const api:
     return web::Response::Json({{"searches", searches}});
   });
 
-  app.Post("/api/v1/me/searches", [&database, &backend, &clock](web::Context& context) -> Result<web::Response> {
+  app.Post("/api/v1/me/searches", [&database, &backend, &clock, listener](web::Context& context) -> Result<web::Response> {
     VV_ASSIGN_OR_RETURN(int64_t user_id, UserOf(context));
     VV_ASSIGN_OR_RETURN(json body, Body(context.request()));
     VV_ASSIGN_OR_RETURN(auto named, NamedRequest(body, backend));
     storage::Connection connection = database.Acquire();
-    VV_ASSIGN_OR_RETURN(SavedSearch saved,
-                        InterestStore::SaveSearch(connection, user_id, named.first, named.second, clock.NowSeconds()));
+    storage::Transaction transaction(connection);
+    const int64_t now = clock.NowSeconds();
+    VV_ASSIGN_OR_RETURN(SavedSearch saved, InterestStore::SaveSearch(connection, user_id, named.first, named.second, now));
+    if (listener != nullptr) listener->SearchSaved(connection, saved, now);
+    transaction.Commit();
     return web::Response::Json(SearchJson(saved), 201);
   });
 
@@ -101,15 +104,19 @@ void RegisterInterestsApi(web::App& app, storage::Database& database, const api:
   });
 
   app.Add(web::Method::kPut, "/api/v1/me/searches/{id}",
-          [&database, &backend, &clock](web::Context& context) -> Result<web::Response> {
+          [&database, &backend, &clock, listener](web::Context& context) -> Result<web::Response> {
             VV_ASSIGN_OR_RETURN(int64_t user_id, UserOf(context));
             VV_ASSIGN_OR_RETURN(int64_t id, ParseId(context.Param("id")));
             VV_ASSIGN_OR_RETURN(json body, Body(context.request()));
             VV_ASSIGN_OR_RETURN(auto named, NamedRequest(body, backend));
             storage::Connection connection = database.Acquire();
-            VV_RETURN_IF_ERROR(
-                InterestStore::UpdateSearch(connection, user_id, id, named.first, named.second, clock.NowSeconds()));
-            return web::Response::Json(SearchJson(*InterestStore::Search(connection, user_id, id)));
+            storage::Transaction transaction(connection);
+            const int64_t now = clock.NowSeconds();
+            VV_RETURN_IF_ERROR(InterestStore::UpdateSearch(connection, user_id, id, named.first, named.second, now));
+            SavedSearch saved = *InterestStore::Search(connection, user_id, id);
+            if (listener != nullptr) listener->SearchSaved(connection, saved, now);
+            transaction.Commit();
+            return web::Response::Json(SearchJson(saved));
           });
 
   app.Add(web::Method::kDelete, "/api/v1/me/searches/{id}", [&database](web::Context& context) -> Result<web::Response> {
@@ -166,7 +173,7 @@ void RegisterInterestsApi(web::App& app, storage::Database& database, const api:
             return web::Response(204);
           });
 
-  app.Post("/api/v1/clicks", [&database, &backend, &clock](web::Context& context) -> Result<web::Response> {
+  app.Post("/api/v1/clicks", [&database, &backend, &clock, listener](web::Context& context) -> Result<web::Response> {
     if (!backend.grid) return Unavailable("La grille des dalles n'est pas encore construite.");
     VV_ASSIGN_OR_RETURN(json body, Body(context.request()));
     if (!body.contains("tile") || !body["tile"].is_string()) return InvalidArgument("La dalle manque.", "tile");
@@ -186,7 +193,10 @@ void RegisterInterestsApi(web::App& app, storage::Database& database, const api:
     std::optional<int64_t> user_id;
     if (context.user()) user_id = context.user()->user_id;
     storage::Connection connection = database.Acquire();
-    InterestStore::RecordClick(connection, user_id, tile->ToString(), linked, at);
+    storage::Transaction transaction(connection);
+    const int64_t click_id = InterestStore::RecordClick(connection, user_id, tile->ToString(), linked, at);
+    if (listener != nullptr) listener->TileClicked(connection, click_id, user_id, tile->ToString(), linked, at);
+    transaction.Commit();
     return web::Response(204);
   });
 }

@@ -19,6 +19,7 @@
 
 #include "api/search_api.hpp"
 #include "common/env.hpp"
+#include "interests/interest_listener.hpp"
 #include "storage/database.hpp"
 #include "web/app.hpp"
 
@@ -26,8 +27,9 @@ namespace vivrovert::interests {
 
 const std::vector<api::ApiRoute>& InterestsApiRoutes();
 
-// `database`, `backend` and `clock` must outlive the app.
+// `database`, `backend`, `clock` and `listener` (when given) must outlive the app. The
+// listener hears of every saved search version and click (interest_listener.hpp).
 void RegisterInterestsApi(web::App& app, storage::Database& database, const api::SearchBackend& backend,
-                          const Clock& clock);
+                          const Clock& clock, InterestListener* listener = nullptr);
 
 }  // namespace vivrovert::interests

@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "exports/table_export.hpp"
 #include "listings/listing_export.hpp"
 #include "listings/listing_file.hpp"
 
@@ -71,16 +72,6 @@ std::map<std::string, std::string> KindExample(Kind kind) {
   return {};
 }
 
-std::string CsvCell(const std::string& text) {
-  if (text.find_first_of(";\"\r\n") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (char c : text) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  return quoted + "\"";
-}
-
 std::string AsciiSlug(std::string_view label) {
   // Kind labels are French words; the template name keeps their ASCII letters.
   static const std::map<std::string, std::string> kSlugs = {
@@ -95,16 +86,13 @@ std::string AsciiSlug(std::string_view label) {
 std::string CsvTemplate(Kind kind) {
   std::map<std::string, std::string> example = CommonExample();
   for (auto& [name, value] : KindExample(kind)) example[name] = value;
-  std::string header = "kind";
-  std::string row = CsvCell(ProtectCell(KindLabel(kind)));
+  exports::Table table{"Modèle", {"kind"}, {{exports::Cell::Text(KindLabel(kind))}}};
   for (const FieldSpec* spec : AllFields(kind)) {
-    header += ";";
-    header += spec->name;
-    row += ";";
+    table.columns.push_back(spec->name);
     auto found = example.find(spec->name);
-    if (found != example.end()) row += CsvCell(ProtectCell(found->second));
+    table.rows[0].push_back(found != example.end() ? exports::Cell::Text(found->second) : exports::Cell::Empty());
   }
-  return "\xEF\xBB\xBF" + header + "\r\n" + row + "\r\n";
+  return exports::TableCsv(table);
 }
 
 std::string TemplateFileName(Kind kind) { return "modele-annonces-" + AsciiSlug(KindName(kind)) + ".csv"; }

@@ -13,6 +13,7 @@
 #include "listings/import_runner.hpp"
 #include "listings/listing_export.hpp"
 #include "listings/listing_template.hpp"
+#include "partners/partner_access.hpp"
 #include "partners/partner_store.hpp"
 #include "partners/partner_territory.hpp"
 
@@ -30,59 +31,13 @@ using listings::Kind;
 
 constexpr int kPageSize = 100;
 
-// The partner a page is about, and what the signed-in person may do there.
-struct Access {
-  Partner partner;
-  bool operator_access = false;
-  StaffRole role = StaffRole::kViewer;  // operators act as admins
-
-  bool can_edit() const { return operator_access || CanEdit(role); }
-  bool can_administer() const { return operator_access || CanAdminister(role); }
-};
-
-std::string Base(const Partner& partner) { return "/partenaire/" + partner.slug; }
+std::string Base(const Partner& partner) { return PartnerBase(partner); }
 
 Result<int64_t> ParseId(const std::string& text) {
   int64_t id = 0;
   auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
   if (error != std::errc() || end != text.data() + text.size() || id <= 0) return NotFound("Page introuvable.");
   return id;
-}
-
-// Resolves the slug and the person's rights; NotFound hides other partners' existence.
-Result<Access> AccessFor(Context& context, storage::Database& database, bool need_edit = false,
-                         bool need_admin = false) {
-  const auto& user = context.user();
-  if (!user) return Unauthenticated("Connectez-vous pour accéder à l'espace partenaire.");
-  storage::Connection connection = database.Acquire();
-  std::optional<Partner> partner = PartnerStore::FindBySlug(connection, context.Param("slug"));
-  if (!partner) return NotFound("Partenaire introuvable.");
-  Access access{*partner};
-  if (user->role == "operator") {
-    access.operator_access = true;
-    access.role = StaffRole::kAdmin;
-  } else {
-    std::optional<StaffRole> role = PartnerStore::RoleOf(connection, partner->id, user->user_id);
-    if (!role) return NotFound("Partenaire introuvable.");
-    access.role = *role;
-  }
-  if (need_edit && !access.can_edit()) return PermissionDenied("Votre rôle ne permet que la consultation.");
-  if (need_admin && !access.can_administer()) {
-    return PermissionDenied("Seuls les administrateurs du partenaire gèrent les clés et l'équipe.");
-  }
-  return access;
-}
-
-mstch::map PartnerData(const Access& access) {
-  const Partner& partner = access.partner;
-  return mstch::map{{"name", partner.name},
-                    {"slug", partner.slug},
-                    {"base", Base(partner)},
-                    {"kind_label", std::string(PartnerKindLabel(partner.kind))},
-                    {"role_label", std::string(access.operator_access ? "Opérateur VivroVert" : StaffRoleLabel(access.role))},
-                    {"can_edit", access.can_edit()},
-                    {"can_administer", access.can_administer()},
-                    {"is_demo", partner.is_demo}};
 }
 
 std::string FormatDate(int64_t seconds) { return seconds == 0 ? std::string() : UtcDate(seconds); }
@@ -283,12 +238,7 @@ std::string TerritorySvg(const engine::GridFile& grid, const engine::Territory& 
 }
 
 Response Download(std::string body, const std::string& content_type, const std::string& file_name) {
-  Response response(200);
-  response.set_body(std::move(body));
-  response.SetHeader("Content-Type", content_type);
-  response.SetHeader("Content-Disposition", "attachment; filename=\"" + file_name + "\"");
-  response.SetHeader("Cache-Control", "no-store");
-  return response;
+  return Response::Attachment(std::move(body), content_type, file_name);
 }
 
 engine::TerritoryCodes CodesFromText(const std::string& communes, const std::string& epcis,
@@ -827,8 +777,15 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
     return Status::Ok();
   };
 
-  app.Post("/operateur/partenaires", operator_only([&database, &service, partner_form, input_from_form,
-                                                    check_codes](Context& context) -> Result<Response> {
+  // A partner's territory changed: so did its groupings'.
+  auto territory_changed = [shared](storage::Connection& connection, int64_t id) {
+    if (!shared->territory_changed) return;
+    shared->territory_changed(connection, id);
+    for (int64_t grouping : PartnerStore::GroupingsOf(connection, id)) shared->territory_changed(connection, grouping);
+  };
+
+  app.Post("/operateur/partenaires", operator_only([&database, &service, partner_form, input_from_form, check_codes,
+                                                    territory_changed](Context& context) -> Result<Response> {
              PartnerInput input = input_from_form(context.request());
              storage::Connection connection = database.Acquire();
              Status codes = check_codes(connection, input);
@@ -837,6 +794,7 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
              if (!created.ok()) {
                return partner_form(context, std::nullopt, input, PartnerStore::List(connection), created.status(), 422);
              }
+             territory_changed(connection, created->id);
              return Response::Redirect("/operateur/partenaires/" + std::to_string(created->id));
            }));
 
@@ -850,8 +808,8 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
             return partner_form(context, partner, input, PartnerStore::List(connection), Status::Ok(), 200);
           }));
 
-  app.Post("/operateur/partenaires/{id}", operator_only([&database, &service, partner_form, input_from_form,
-                                                         check_codes](Context& context) -> Result<Response> {
+  app.Post("/operateur/partenaires/{id}", operator_only([&database, &service, partner_form, input_from_form, check_codes,
+                                                         territory_changed](Context& context) -> Result<Response> {
              VV_ASSIGN_OR_RETURN(int64_t id, ParseId(context.Param("id")));
              storage::Connection connection = database.Acquire();
              std::optional<Partner> partner = PartnerStore::Get(connection, id);
@@ -861,6 +819,7 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
              Status status = check_codes(connection, input);
              if (status.ok()) status = PartnerStore::Update(connection, id, input, service.Now());
              if (!status.ok()) return partner_form(context, partner, input, PartnerStore::List(connection), status, 422);
+             territory_changed(connection, id);
              return Response::Redirect("/operateur");
            }));
 }

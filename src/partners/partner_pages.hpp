@@ -36,6 +36,9 @@ struct PartnerPagesEnv {
   accounts::AccountService& accounts;
   Random& random;
   std::function<void()> mail_queued;  // nudges the mail worker after an invitation
+  // Called after an operator created a partner or changed one (its territory may have
+  // changed; leads attributed to it are recomputed). May be empty.
+  std::function<void(storage::Connection& connection, int64_t partner_id)> territory_changed;
 };
 
 // `env`'s references must outlive the app.

@@ -37,11 +37,13 @@ const std::vector<FieldSpec> kFields = {
 };
 
 const std::vector<ConsentScope> kScopes = {
-    {"identity", "Mon identité et mon adresse e-mail"},
-    {"funds", "Mon apport et mon budget"},
-    {"housing", "Mes souhaits de logement"},
-    {"work", "Ma situation, mes métiers et compétences"},
-    {"household", "La composition de mon foyer"},
+    {"identity", "Mon identité et mon adresse e-mail", {}},
+    {"funds", "Mon apport et mon budget", {"funds_eur", "business_budget_eur"}},
+    {"housing", "Mes souhaits de logement",
+     {"horizon", "housing_tenure", "housing_type", "housing_rooms_min", "housing_surface_min", "housing_price_max"}},
+    {"work", "Ma situation, mes métiers et compétences",
+     {"work_situation", "work_rome_codes", "work_skills", "work_sector", "work_remote", "business_sector"}},
+    {"household", "La composition de mon foyer", {"household_adults", "household_children"}},
 };
 
 }  // namespace

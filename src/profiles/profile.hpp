@@ -29,9 +29,13 @@ const std::vector<listings::FieldSpec>& ProfileFields();
 
 inline constexpr const char* kNotificationChoices[] = {"instant", "daily", "weekly", "none"};
 
+// A consent scope and the profile fields it lets a partner see ("identity" covers the
+// account's name and e-mail address, no profile field). Fields in no scope (leisure
+// tastes) are never disclosed.
 struct ConsentScope {
   const char* code;
   const char* label;  // French, as the form shows it
+  std::vector<const char*> fields;
 };
 const std::vector<ConsentScope>& ConsentScopes();
 

@@ -1,6 +1,7 @@
 #include "profiles/profile_pages.hpp"
 
 #include <cstdio>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -59,8 +60,16 @@ void RegisterProfilePages(web::App& app, storage::Database& database, const Cloc
     for (const ConsentScope& scope : ConsentScopes()) {
       auto at = consents.find(scope.code);
       const bool granted = at != consents.end() && at->second.granted;
+      // What the scope lets a partner see, in the form's words.
+      std::string covers = std::string(scope.code) == "identity" ? "nom et adresse e-mail" : "";
+      for (const char* name : scope.fields) {
+        for (const listings::FieldSpec& spec : ProfileFields()) {
+          if (std::string_view(spec.name) == name) covers += (covers.empty() ? "" : ", ") + std::string(spec.label);
+        }
+      }
       scopes.push_back(mstch::map{{"code", std::string(scope.code)},
                                   {"label", std::string(scope.label)},
+                                  {"covers", covers},
                                   {"granted", granted},
                                   {"since", at != consents.end() ? UtcDate(at->second.recorded_at) : std::string()}});
     }

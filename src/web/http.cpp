@@ -231,6 +231,15 @@ Response Response::Redirect(std::string location, int status) {
   return response;
 }
 
+Response Response::Attachment(std::string body, std::string content_type, const std::string& file_name) {
+  Response response(200);
+  response.set_body(std::move(body));
+  response.SetHeader("Content-Type", std::move(content_type));
+  response.SetHeader("Content-Disposition", "attachment; filename=\"" + file_name + "\"");
+  response.SetHeader("Cache-Control", "no-store");
+  return response;
+}
+
 void Response::SetHeader(std::string name, std::string value) {
   std::erase_if(headers_, [&](const auto& header) { return EqualsIgnoreCase(header.first, name); });
   headers_.emplace_back(std::move(name), std::move(value));

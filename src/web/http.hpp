@@ -122,6 +122,9 @@ class Response {
   static Response Text(std::string body, int status = 200);
   // 303 See Other by default: the answer to a successful form POST.
   static Response Redirect(std::string location, int status = 303);
+  // A file to download (Content-Disposition: attachment), never cached: exports hold
+  // people's data. `file_name` must be plain ASCII without quotes.
+  static Response Attachment(std::string body, std::string content_type, const std::string& file_name);
 
   int status() const { return status_; }
   void set_status(int status) { status_ = status; }

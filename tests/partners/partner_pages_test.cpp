@@ -31,6 +31,7 @@
 #include "partners/partner_store.hpp"
 #include "partners/partner_territory.hpp"
 #include "support/test_database.hpp"
+#include "test_browser.hpp"
 #include "web_test_support.hpp"
 
 namespace vivrovert::partners {
@@ -65,104 +66,9 @@ class NoMail final : public accounts::AccountMailer {
   int sent = 0;
 };
 
-struct Page {
-  int status = 0;
-  std::string body;
-  std::string location;
-  std::string content_type;
-  std::string cache_control;
-};
-
-struct Upload {
-  std::string file_name;
-  std::string bytes;
-  std::string content_type = "text/csv";
-};
-
-// A browser as far as these tests need one, calling App::Handle: a cookie jar, and the CSRF
-// token of the last page it read.
-class Browser {
- public:
-  explicit Browser(const web::App& app) : app_(app) {}
-
-  Page Get(const std::string& target) { return Send("GET", target, {}, ""); }
-
-  Page Post(const std::string& target, web::Fields form) {
-    form.emplace_back("_csrf", csrf_token);
-    std::string body;
-    for (const auto& [name, value] : form) {
-      body += (body.empty() ? "" : "&") + Encode(name) + "=" + Encode(value);
-    }
-    return Send("POST", target, {{"Content-Type", "application/x-www-form-urlencoded"}}, std::move(body));
-  }
-
-  // A multipart/form-data form with one file under the input name "file".
-  Page PostFile(const std::string& target, web::Fields form, const Upload& file) {
-    form.emplace_back("_csrf", csrf_token);
-    const std::string boundary = "----vivrovert-test-boundary-7MA4YWxkTrZu0gW";
-    std::string body;
-    for (const auto& [name, value] : form) {
-      body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n";
-    }
-    body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + file.file_name +
-            "\"\r\nContent-Type: " + file.content_type + "\r\n\r\n" + file.bytes + "\r\n";
-    body += "--" + boundary + "--\r\n";
-    return Send("POST", target, {{"Content-Type", "multipart/form-data; boundary=" + boundary}}, std::move(body));
-  }
-
-  // Logs in through the login page, then reads a page for the signed-in CSRF token.
-  void LogIn(const std::string& email) {
-    Page form = Get("/compte/connexion");
-    ASSERT_EQ(form.status, 200) << form.body;
-    Page login = Post("/compte/connexion", {{"email", email}, {"password", kPassword}});
-    ASSERT_EQ(login.status, 303) << email << "\n" << login.body;
-    Page account = Get("/compte");
-    ASSERT_EQ(account.status, 200) << account.body;
-  }
-
-  std::string csrf_token;
-
- private:
-  static std::string Encode(const std::string& text) {
-    static const char* hex = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : text) {
-      if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-        out += static_cast<char>(c);
-      } else {
-        out += '%';
-        out += hex[c >> 4];
-        out += hex[c & 15];
-      }
-    }
-    return out;
-  }
-
-  Page Send(const std::string& method, const std::string& target, web::Fields headers, std::string body) {
-    std::string cookie_header;
-    for (const auto& [name, value] : cookies_) cookie_header += (cookie_header.empty() ? "" : "; ") + name + "=" + value;
-    if (!cookie_header.empty()) headers.emplace_back("Cookie", cookie_header);
-    web::Response response = app_.Handle(vivrovert::testing::MustParse(method, target, std::move(headers), std::move(body)));
-    for (const web::SetCookie& cookie : response.cookies()) {
-      if (cookie.max_age == 0 || cookie.value.empty()) {
-        cookies_.erase(cookie.name);
-      } else {
-        cookies_[cookie.name] = cookie.value;
-      }
-    }
-    Page page;
-    page.status = response.status();
-    page.body = response.body();
-    page.location = response.Header("Location").value_or("");
-    page.content_type = response.Header("Content-Type").value_or("");
-    page.cache_control = response.Header("Cache-Control").value_or("");
-    if (std::string token = vivrovert::testing::MetaCsrfToken(page.body); !token.empty()) csrf_token = token;
-    return page;
-  }
-
-  const web::App& app_;
-  std::map<std::string, std::string> cookies_;
-};
+using vivrovert::testing::Browser;
+using vivrovert::testing::Page;
+using vivrovert::testing::Upload;
 
 // The grid of the Lot, built once for the whole binary.
 class PartnerPagesTest : public ::testing::Test {
@@ -205,7 +111,7 @@ class PartnerPagesTest : public ::testing::Test {
                                       web::StaticFiles(), clock_, SecureRandom::Instance());
     app_->SetAuthenticator(std::make_shared<accounts::SessionAuthenticator>(accounts_, cookies.name));
     accounts::RegisterAccountRoutes(*app_, accounts_, {cookies, {}});
-    RegisterPartnerPages(*app_, {database_.db(), listings_, accounts_, SecureRandom::Instance(), [this] { ++nudges_; }});
+    RegisterPartnerPages(*app_, {database_.db(), listings_, accounts_, SecureRandom::Instance(), [this] { ++nudges_; }, {}});
 
     Connection connection = database_.db().Acquire();
     cahors_ = CreatePartner(connection, PartnerKind::kEpci, "CA du Grand Cahors", "grand-cahors", {{}, {"200023737"}, {}});
@@ -243,7 +149,7 @@ class PartnerPagesTest : public ::testing::Test {
 
   Browser SignedIn(const std::string& email) {
     Browser browser(*app_);
-    browser.LogIn(email);
+    browser.LogIn(email, kPassword);
     return browser;
   }
 

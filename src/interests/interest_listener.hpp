@@ -1,0 +1,32 @@
+// Who else must know when a person shows interest: leads (contacts, prospects) and, later,
+// the matching of listings to people follow saved searches and clicks through this
+// interface, so that interests/ does not depend on them.
+//
+// Contract: called by the interests API inside the transaction that stores the event,
+// after it is stored; a listener writes on the same connection, so the event and what
+// derives from it commit together (or neither does). A listener must not throw for
+// expected outcomes; database faults (storage::StorageError) roll the whole event back.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "interests/interest_store.hpp"
+#include "storage/database.hpp"
+
+namespace vivrovert::interests {
+
+class InterestListener {
+ public:
+  virtual ~InterestListener() = default;
+
+  // A saved search was created or changed: `search` is its new version.
+  virtual void SearchSaved(storage::Connection& connection, const SavedSearch& search, int64_t now) = 0;
+
+  // A tile panel was opened; `user_id` is empty for an anonymous visitor.
+  virtual void TileClicked(storage::Connection& connection, int64_t click_id, std::optional<int64_t> user_id,
+                           const std::string& tile, bool linked, int64_t at) = 0;
+};
+
+}  // namespace vivrovert::interests
