@@ -8,7 +8,6 @@
 // it), Figeac (46102, outside), and a grouping whose only member is Figeac.
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <map>
 #include <memory>
 #include <sstream>
@@ -23,7 +22,6 @@
 #include "engine/grid_file.hpp"
 #include "engine/search_engine.hpp"
 #include "engine/territory.hpp"
-#include "grid_builder/grid_builder.hpp"
 #include "interests/interests_api.hpp"
 #include "leads/lead_pages.hpp"
 #include "leads/lead_recorder.hpp"
@@ -31,6 +29,7 @@
 #include "partners/partner_pages.hpp"
 #include "partners/partner_store.hpp"
 #include "profiles/profile.hpp"
+#include "support/lot_grid.hpp"
 #include "support/test_database.hpp"
 #include "test_browser.hpp"
 #include "web_test_support.hpp"
@@ -70,30 +69,12 @@ std::string SearchOf(const std::vector<std::string>& communes) {
 class LeadsTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    grid_builder::GridBuildOptions options;
-    options.data_dir = VIVROVERT_TEST_DATA_DIR;
-    options.catalogue_path = std::string(VIVROVERT_SOURCE_ROOT) + "/data/criteria.json";
-    options.departements = {"46"};
-    options.threads = 2;
-    options.built_at = vivrovert::testing::kTestNow;
-    auto data = grid_builder::BuildGrid(options, nullptr);
-    ASSERT_TRUE(data.ok()) << data.status().ToString();
-    grid_path_ = new std::string(
-        (std::filesystem::temp_directory_path() / ("vivrovert-leads-" + std::to_string(::getpid()) + ".grid")).string());
-    ASSERT_TRUE(engine::WriteGridFile(*data, *grid_path_).ok());
-    auto grid = engine::GridFile::Open(*grid_path_);
-    ASSERT_TRUE(grid.ok()) << grid.status().ToString();
-    grid_ = grid->release();
+    grid_ = &vivrovert::testing::LotGrid();
     engine_ = new engine::SearchEngine(*grid_);
   }
   static void TearDownTestSuite() {
     delete engine_;
-    delete grid_;
-    if (grid_path_ != nullptr) std::filesystem::remove(*grid_path_);
-    delete grid_path_;
     engine_ = nullptr;
-    grid_ = nullptr;
-    grid_path_ = nullptr;
   }
 
   LeadsTest() {
@@ -198,9 +179,8 @@ class LeadsTest : public ::testing::Test {
     return kinds;
   }
 
-  static inline engine::GridFile* grid_ = nullptr;
+  static inline const engine::GridFile* grid_ = nullptr;
   static inline engine::SearchEngine* engine_ = nullptr;
-  static inline std::string* grid_path_ = nullptr;
 
   vivrovert::testing::TestDatabase database_;
   ManualClock clock_{vivrovert::testing::kTestNow};

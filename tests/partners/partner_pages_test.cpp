@@ -25,11 +25,11 @@
 #include "accounts/user_store.hpp"
 #include "common/text.hpp"
 #include "engine/grid_file.hpp"
-#include "grid_builder/grid_builder.hpp"
 #include "listings/import_log.hpp"
 #include "listings/import_runner.hpp"
 #include "partners/partner_store.hpp"
 #include "partners/partner_territory.hpp"
+#include "support/lot_grid.hpp"
 #include "support/test_database.hpp"
 #include "test_browser.hpp"
 #include "web_test_support.hpp"
@@ -73,30 +73,7 @@ using vivrovert::testing::Upload;
 // The grid of the Lot, built once for the whole binary.
 class PartnerPagesTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    grid_builder::GridBuildOptions options;
-    options.data_dir = VIVROVERT_TEST_DATA_DIR;
-    options.catalogue_path = std::string(VIVROVERT_SOURCE_ROOT) + "/data/criteria.json";
-    options.departements = {"46"};
-    options.threads = 2;
-    options.built_at = vivrovert::testing::kTestNow;
-    auto data = grid_builder::BuildGrid(options, nullptr);
-    ASSERT_TRUE(data.ok()) << data.status().ToString();
-    grid_path_ = new std::string(
-        (std::filesystem::temp_directory_path() / ("vivrovert-partner-pages-" + std::to_string(::getpid()) + ".grid"))
-            .string());
-    ASSERT_TRUE(engine::WriteGridFile(*data, *grid_path_).ok());
-    auto grid = engine::GridFile::Open(*grid_path_);
-    ASSERT_TRUE(grid.ok()) << grid.status().ToString();
-    grid_ = grid->release();
-  }
-  static void TearDownTestSuite() {
-    delete grid_;
-    grid_ = nullptr;
-    if (grid_path_ != nullptr) std::filesystem::remove(*grid_path_);
-    delete grid_path_;
-    grid_path_ = nullptr;
-  }
+  static void SetUpTestSuite() { grid_ = &vivrovert::testing::LotGrid(); }
 
   PartnerPagesTest() {
     auto templates = web::TemplateRenderer::Load(vivrovert::testing::SourceTemplates());
@@ -178,8 +155,7 @@ class PartnerPagesTest : public ::testing::Test {
     return posted.location;
   }
 
-  static inline engine::GridFile* grid_ = nullptr;
-  static inline std::string* grid_path_ = nullptr;
+  static inline const engine::GridFile* grid_ = nullptr;
 
   vivrovert::testing::TestDatabase database_;
   ManualClock clock_{vivrovert::testing::kTestNow};
