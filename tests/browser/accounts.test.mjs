@@ -17,7 +17,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
-import { startSite } from './site.mjs';
+import { openTab, startSite } from './site.mjs';
 
 const smtpPort = process.env.VIVROVERT_TEST_SMTP_PORT;
 const maildir = process.env.VIVROVERT_TEST_MAILDIR;
@@ -73,21 +73,6 @@ after(async () => {
   await site?.stop();
 });
 
-// A tab that records what goes wrong in it: console errors (CSP violations among them),
-// uncaught exceptions, failed requests. A refused login answers 401 and a used link 400,
-// which Chromium reports on the console: those are expected.
-async function openTab() {
-  const tab = await context.newPage();
-  const problems = [];
-  tab.on('console', (message) => {
-    const expected = /status of (400|401)/.test(message.text());
-    if (message.type() === 'error' && !expected) problems.push(`console: ${message.text()}`);
-  });
-  tab.on('pageerror', (error) => problems.push(`exception: ${error.message}`));
-  tab.on('requestfailed', (request) => problems.push(`failed: ${request.url()}`));
-  return { tab, problems };
-}
-
 // Clicks the submit button named `label` and waits for the page it leads to.
 async function submit(tab, label) {
   await Promise.all([
@@ -104,7 +89,7 @@ async function logIn(tab, withPassword) {
 }
 
 test('sign up, verify from the mail, log in and out, reset the password from the mail', async () => {
-  const { tab, problems } = await openTab();
+  const { tab, problems } = await openTab(context, /status of (400|401)/);
 
   // Sign-up.
   await tab.goto(`${baseUrl}/`);

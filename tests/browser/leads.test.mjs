@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { startSite } from './site.mjs';
+import { openTab, startSite } from './site.mjs';
 
 const demoPassword = 'demo-vivrovert';
 const leadsPath = '/partenaire/grand-cahors-demo/contacts';
@@ -30,17 +30,6 @@ after(async () => {
   await site?.stop();
 });
 
-async function openTab() {
-  const tab = await context.newPage();
-  const problems = [];
-  tab.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-  });
-  tab.on('pageerror', (error) => problems.push(`exception: ${error.message}`));
-  tab.on('requestfailed', (request) => problems.push(`failed: ${request.url()}`));
-  return { tab, problems };
-}
-
 async function logIn(tab, email, next) {
   await context.clearCookies();
   await tab.goto(`${baseUrl}/compte/connexion?suivant=${encodeURIComponent(next)}`);
@@ -55,7 +44,7 @@ const count = async (tab, id) => Number(await tab.textContent(`#${id}`));
 const names = async (tab) => tab.$$eval('#lead-list li.lead h3', (items) => items.map((item) => item.textContent.trim()));
 
 test('the demo partner reads its contacts and prospects, filters and exports them', async () => {
-  const { tab, problems } = await openTab();
+  const { tab, problems } = await openTab(context);
   await logIn(tab, 'partenaire@vivrovert.localhost', leadsPath);
   assert.equal(await tab.textContent('h1'), 'Contacts et prospects');
 
@@ -101,7 +90,7 @@ test('the demo partner reads its contacts and prospects, filters and exports the
 });
 
 test("a search saved without consent adds a contact and discloses nobody", async () => {
-  const { tab, problems } = await openTab();
+  const { tab, problems } = await openTab(context);
   await logIn(tab, 'demo@vivrovert.localhost', '/compte/profil');
   const saved = await tab.evaluate(async () => {
     const token = document.querySelector('meta[name="csrf-token"]').content;

@@ -12,7 +12,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { startSite } from './site.mjs';
+import { openTab, startSite } from './site.mjs';
 
 const staffEmail = 'partenaire@vivrovert.localhost';
 const demoPassword = 'demo-vivrovert';
@@ -43,18 +43,6 @@ after(async () => {
   await site?.stop();
 });
 
-// A tab that records what goes wrong in it: console errors, uncaught exceptions, failed requests.
-async function openTab() {
-  const tab = await context.newPage();
-  const problems = [];
-  tab.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-  });
-  tab.on('pageerror', (error) => problems.push(`exception: ${error.message}`));
-  tab.on('requestfailed', (request) => problems.push(`failed: ${request.url()}`));
-  return { tab, problems };
-}
-
 // Clicks the submit button named `label` and waits for the page it leads to.
 async function submit(tab, label) {
   await Promise.all([
@@ -77,7 +65,7 @@ async function rejectedRows(tab) {
 }
 
 test('a partner imports a file, fixes the rejected row and sees the listings on the map', async () => {
-  const { tab, problems } = await openTab();
+  const { tab, problems } = await openTab(context);
 
   // The import page asks for a login first, then comes back.
   await tab.goto(`${baseUrl}${partnerBase}/import`);
@@ -136,7 +124,7 @@ test('a partner imports a file, fixes the rejected row and sees the listings on 
 });
 
 test('a listing placed by a click on the form map gets exact coordinates', async () => {
-  const { tab, problems } = await openTab();
+  const { tab, problems } = await openTab(context);
   // Signed in already by the test above (same browser context), or now.
   await tab.goto(`${baseUrl}${partnerBase}/annonces/nouvelle?type=poi`);
   if (new URL(tab.url()).pathname === '/compte/connexion') {

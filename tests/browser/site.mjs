@@ -100,3 +100,19 @@ export async function startSite(name, env = {}, setup = {}) {
     },
   };
 }
+
+// A tab of `context` that records what goes wrong in it: console errors, uncaught
+// exceptions, failed requests. `expectedConsole` (a RegExp) lets through console errors a
+// test provokes on purpose (a refused login answers 401, which Chromium reports).
+// Returns { tab, problems }: a test ends with assert.deepEqual(problems, []).
+export async function openTab(context, expectedConsole = null) {
+  const tab = await context.newPage();
+  const problems = [];
+  tab.on('console', (message) => {
+    const expected = expectedConsole !== null && expectedConsole.test(message.text());
+    if (message.type() === 'error' && !expected) problems.push(`console: ${message.text()}`);
+  });
+  tab.on('pageerror', (error) => problems.push(`exception: ${error.message}`));
+  tab.on('requestfailed', (request) => problems.push(`failed: ${request.url()}`));
+  return { tab, problems };
+}
