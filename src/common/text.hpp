@@ -24,6 +24,10 @@ std::string Trim(std::string_view text);
 
 namespace vivrovert {
 
+// `text` with & < > " ' replaced by entities, for XML or HTML built by hand (inline SVG):
+// templates escape their own variables.
+std::string EscapeXml(std::string_view text);
+
 // Lower-case hex SHA-256 of `bytes` (libsodium), e.g. for content hashes and stored keys.
 std::string Sha256Hex(std::string_view bytes);
 

@@ -21,20 +21,6 @@ using web::Response;
 
 constexpr size_t kShownPeople = 200;
 
-std::string EscapeXml(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 // A line chart of contacts and prospects over time, as inline SVG (the page also gives
 // the numbers as a table). Only numbers and escaped dates go into it.
 std::string CountsChart(const std::vector<LeadCounts>& series) {

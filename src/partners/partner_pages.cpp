@@ -210,26 +210,13 @@ std::string TerritorySvg(const engine::GridFile& grid, const engine::Territory& 
         << "\" width=\"1\" height=\"1\"><title>" << tile.ToString() << "</title></rect>";
   }
   svg << "</g>";
-  static thread_local std::optional<int> unused;
-  (void)unused;
   svg << "<g class=\"listings\">";
   for (const listings::Listing& listing : listings) {
     std::optional<engine::TileId> tile = engine::TileId::Parse(listing.tile_1km);
     if (!tile) continue;
     const double x = (tile->east - min_e) / 1000.0 + 0.5, y = (max_n - tile->north) / 1000.0 - 0.5;
-    std::string title = listing.title;
     // Escaped for XML text: the SVG is inserted unescaped into the page.
-    std::string escaped;
-    for (char c : title) {
-      switch (c) {
-        case '&': escaped += "&amp;"; break;
-        case '<': escaped += "&lt;"; break;
-        case '>': escaped += "&gt;"; break;
-        case '"': escaped += "&quot;"; break;
-        case '\'': escaped += "&#39;"; break;
-        default: escaped += c;
-      }
-    }
+    const std::string escaped = EscapeXml(listing.title);
     svg << "<circle class=\"listing kind-" << listings::KindName(listing.kind) << "\" data-listing-id=\"" << listing.id
         << "\" cx=\"" << x << "\" cy=\"" << y << "\" r=\"0.9\"><title>" << escaped << "</title></circle>";
   }
