@@ -40,7 +40,8 @@ Result<int64_t> ParseId(const std::string& text) {
   return id;
 }
 
-std::string FormatDate(int64_t seconds) { return seconds == 0 ? std::string() : UtcDate(seconds); }
+// Dates on pages, in the French form (JJ/MM/AAAA).
+std::string FormatDate(int64_t seconds) { return seconds == 0 ? std::string() : FrenchDate(seconds); }
 
 
 const char* StatusLabel(const std::string& status) {

@@ -71,7 +71,7 @@ void RegisterProfilePages(web::App& app, storage::Database& database, const Cloc
                                   {"label", std::string(scope.label)},
                                   {"covers", covers},
                                   {"granted", granted},
-                                  {"since", at != consents.end() ? UtcDate(at->second.recorded_at) : std::string()}});
+                                  {"since", at != consents.end() ? FrenchDate(at->second.recorded_at) : std::string()}});
     }
     mstch::array notifications;
     const std::pair<const char*, const char*> labels[] = {

@@ -45,7 +45,7 @@ test('profile with a consent, withdrawn later; the export tells the story', asyn
   assert.equal(await page.inputValue('#p-funds_eur'), '80000');
   assert.equal(await page.inputValue('#p-work_rome_codes'), 'J1506, M1805');
   assert.ok(await page.isChecked('input[name="consent"][value="funds"]'));
-  assert.match(await page.textContent('#consents'), /accordé le \d{4}-\d{2}-\d{2}/);
+  assert.match(await page.textContent('#consents'), /accordé le \d{2}\/\d{2}\/\d{4}/);
 
   // Withdrawn: off again, and the history keeps both steps.
   await page.uncheck('input[name="consent"][value="funds"]');
