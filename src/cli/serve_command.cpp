@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "accounts/account_routes.hpp"
+#include "amenities/amenity_sources.hpp"
 #include "api/map_api.hpp"
 #include "api/partner_api.hpp"
 #include "api/rate_limiter.hpp"
@@ -18,10 +19,12 @@
 #include "cli/commands.hpp"
 #include "common/env.hpp"
 #include "discover/search_page.hpp"
+#include "grid_builder/imported_sources.hpp"
 #include "interests/interests_api.hpp"
 #include "leads/lead_pages.hpp"
 #include "leads/lead_recorder.hpp"
 #include "profiles/cv_pages.hpp"
+#include "properties/property_routes.hpp"
 #include "profiles/profile_pages.hpp"
 #include "listings/listing_service.hpp"
 #include "mail/sender.hpp"
@@ -127,6 +130,17 @@ int Serve(const Config& config, const ServeFlags& flags) {
   }
   interests::RegisterInterestsApi(*app, **database, search_backend, SystemClock::Instance(), lead_recorder.get());
   profiles::RegisterProfilePages(*app, **database, SystemClock::Instance());
+
+  // Amenities around saved properties, from the open data and import layers the grid uses;
+  // without them the property pages still serve and say the amenities are not available.
+  auto amenity_index = amenities::LoadAmenities({config.data_dir, grid_builder::ImportsDirIn(config.var_dir),
+                                                 config.CataloguePath(), {}});
+  if (!amenity_index.ok()) std::cerr << "vivrovert: warning: amenities: " << amenity_index.status().message() << "\n";
+  const properties::PropertyBackend property_backend{**database, search_backend,
+                                                     amenity_index.ok() ? &*amenity_index : nullptr,
+                                                     SystemClock::Instance()};
+  properties::RegisterPropertyApi(*app, property_backend);
+  properties::RegisterPropertyPages(*app, property_backend);
 
   // Partners publish through their API keys, each key limited like an IP.
   listings::ListingService listing_service(**database, search_backend.grid.get(), SystemClock::Instance());

@@ -183,6 +183,12 @@ std::vector<Listing> ListingStore::List(storage::Connection& connection, const L
   if (filter.tile) {
     add(filter.tile->find("RES5000m") != std::string::npos ? "tile_5km = ?" : "tile_1km = ?", *filter.tile);
   }
+  if (filter.within) {
+    add("latitude >= ?", filter.within->south);
+    add("latitude <= ?", filter.within->north);
+    add("longitude >= ?", filter.within->west);
+    add("longitude <= ?", filter.within->east);
+  }
   if (filter.updated_since) add("updated_at >= ?", *filter.updated_since);
   if (filter.text) add("title LIKE ?", "%" + *filter.text + "%");
   if (filter.status) {

@@ -69,6 +69,14 @@ inline constexpr const char* kStatusScheduled = "scheduled";
 inline constexpr const char* kStatusExpired = "expired";
 inline constexpr const char* kStatusWithdrawn = "withdrawn";
 
+// A WGS84 box (degrees), edges included.
+struct BoundingBox {
+  double west = 0;
+  double south = 0;
+  double east = 0;
+  double north = 0;
+};
+
 struct ListingFilter {
   std::optional<int64_t> partner_id;
   std::optional<std::string> source_key;
@@ -76,6 +84,7 @@ struct ListingFilter {
   std::optional<std::string> status;  // one of the statuses above, on `today`
   std::optional<std::string> commune_code;
   std::optional<std::string> tile;    // a 1-km or 5-km tile id
+  std::optional<BoundingBox> within;  // the listing's point lies in this box
   std::optional<int64_t> updated_since;
   std::optional<std::string> text;    // in the title (case-sensitive LIKE on both backends)
   bool include_withdrawn = false;     // when no status is asked

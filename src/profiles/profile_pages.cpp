@@ -8,6 +8,8 @@
 #include "common/text.hpp"
 #include "interests/interest_store.hpp"
 #include "profiles/profile.hpp"
+#include "properties/property_store.hpp"
+#include "properties/surroundings.hpp"
 
 namespace vivrovert::profiles {
 
@@ -163,6 +165,11 @@ void RegisterProfilePages(web::App& app, storage::Database& database, const Cloc
       clicks.push_back({{"tile", click.tile}, {"clicked_at", click.clicked_at}});
     }
     out["tile_clicks"] = clicks;
+    json saved_properties = json::array();
+    for (const properties::SavedProperty& property : properties::PropertyStore::List(connection, user_id)) {
+      saved_properties.push_back(properties::PropertyJson(property));
+    }
+    out["saved_properties"] = saved_properties;
     web::Response response = web::Response::Json(out);
     response.SetHeader("Content-Disposition", "attachment; filename=\"mes-donnees-vivrovert.json\"");
     response.SetHeader("Cache-Control", "no-store");

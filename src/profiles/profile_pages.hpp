@@ -1,7 +1,9 @@
 // The person's profile pages under /compte (French):
 //   GET/POST /compte/profil          household, move horizon, budget, housing, work,
 //                                    business, leisure; notification preference; consents
-//   GET      /compte/mes-donnees.json everything stored about the person (RGPD export)
+//   GET      /compte/mes-donnees.json everything stored about the person (RGPD export:
+//                                    account, profile, consents, searches, favourites,
+//                                    clicks, saved properties)
 // Deleting the account (/compte) deletes all of it (foreign keys ON DELETE CASCADE).
 //
 // Thread safety: the routes share only thread-safe parts.

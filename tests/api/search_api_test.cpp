@@ -5,6 +5,7 @@
 #include "api/map_api.hpp"
 #include "api/partner_api.hpp"
 #include "interests/interests_api.hpp"
+#include "properties/property_routes.hpp"
 
 #include <gtest/gtest.h>
 
@@ -204,6 +205,7 @@ TEST(OpenApiTest, DocumentsExactlyTheRegisteredRoutes) {
   std::vector<ApiRoute> routes = SearchApiRoutes();
   routes.insert(routes.end(), PartnerApiRoutes().begin(), PartnerApiRoutes().end());
   routes.insert(routes.end(), interests::InterestsApiRoutes().begin(), interests::InterestsApiRoutes().end());
+  routes.insert(routes.end(), properties::PropertyApiRoutes().begin(), properties::PropertyApiRoutes().end());
   routes.insert(routes.end(), MapApiRoutes().begin(), MapApiRoutes().end());
   for (const ApiRoute& route : routes) {
     std::string method = web::MethodName(route.method);
