@@ -32,6 +32,8 @@ function setup(container: HTMLElement): void {
     const lon = parseBound(longitude.value);
     if (lat !== null && lon !== null) place(lat, lon, true);
   };
+  // For the browser tests: the map, to click a place by its coordinates.
+  (window as unknown as { vivrovertListingMap: L.Map }).vivrovertListingMap = map;
   latitude.addEventListener('change', typed);
   longitude.addEventListener('change', typed);
   fetch('/api/v1/map/outlines/departements.geojson', { headers: { Accept: 'application/json' } })

@@ -239,6 +239,23 @@ class SearchPage {
     }
   }
 
+  // A housing listing of the tile panel kept among the person's saved properties; its page
+  // (/compte/biens/{id}) shows what lies around.
+  private async saveProperty(listingId: number, button: HTMLButtonElement): Promise<void> {
+    try {
+      const saved = await apiFetch<{ id: number }>('/api/v1/me/properties', {
+        method: 'POST',
+        body: { listing_id: listingId },
+        csrfToken: csrfToken(document),
+      });
+      const link = el('a', 'Bien en mémoire : voir ses alentours', 'saved-property');
+      link.href = `/compte/biens/${saved.id}`;
+      button.replaceWith(link);
+    } catch (error) {
+      button.textContent = error instanceof ApiError ? error.message : 'Échec';
+    }
+  }
+
   private async addFavourite(kind: 'tile' | 'commune', code: string, button: HTMLButtonElement): Promise<void> {
     try {
       await apiFetch('/api/v1/me/favourites', { method: 'POST', body: { kind, code }, csrfToken: csrfToken(document) });
@@ -551,7 +568,15 @@ class SearchPage {
         const list = el('ul');
         for (const listing of ofKind) {
           const text = listing.price_eur !== undefined ? `${listing.title} — ${formatNumber(listing.price_eur)} €` : listing.title;
-          list.append(el('li', listing.demo ? `${text} (donnée de démonstration)` : text));
+          const item = el('li', listing.demo ? `${text} (donnée de démonstration)` : text);
+          if (kind === 'housing' && this.signedIn) {
+            const keep = el('button', 'Mettre en mémoire', 'link save-property');
+            keep.type = 'button';
+            keep.setAttribute('aria-label', `Mettre en mémoire : ${listing.title}`);
+            keep.addEventListener('click', () => void this.saveProperty(listing.id, keep));
+            item.append(' ', keep);
+          }
+          list.append(item);
         }
         listingBlock.append(el('h4', `${label} (${ofKind.length})`), list);
       }
