@@ -5,7 +5,7 @@
 // server provides are drawn under the points.
 import L from 'leaflet';
 
-import { apiFetch } from './api';
+import { ApiError, apiFetch } from './api';
 import { formatNumber } from './search_model';
 
 interface Place {
@@ -36,8 +36,9 @@ async function setup(container: HTMLElement, section: HTMLElement): Promise<void
   const radius = Number(container.dataset.radiusKm ?? '10');
   const map = L.map(container);
   const centre: L.LatLngExpression = [Number(section.dataset.latitude), Number(section.dataset.longitude)];
-  const circle = L.circle(centre, { radius: radius * 1000, color: '#1f6f33', weight: 2, fill: false }).addTo(map);
-  map.fitBounds(circle.getBounds());
+  // The view first: a circle measures its bounds through the map's projection.
+  map.fitBounds(L.latLng(centre).toBounds(radius * 2000));
+  L.circle(centre, { radius: radius * 1000, color: '#1f6f33', weight: 2, fill: false }).addTo(map);
   L.circleMarker(centre, { radius: 10, color: '#0b3d17', fillColor: '#2ea043', fillOpacity: 1 })
     .bindTooltip('Le bien')
     .addTo(map);
@@ -77,7 +78,13 @@ async function setup(container: HTMLElement, section: HTMLElement): Promise<void
 const container = document.querySelector<HTMLElement>('#property-map');
 const section = document.querySelector<HTMLElement>('#bien');
 if (container && section) {
-  setup(container, section).catch(() => {
+  setup(container, section).catch((error: unknown) => {
+    // The lists below the map still hold everything; say why the map has no points.
     container.dataset.markers = 'error';
+    const note = document.createElement('p');
+    note.className = 'alert';
+    note.textContent = error instanceof ApiError ? error.message : 'La carte n\'a pas pu afficher les alentours : ils restent listés ci-dessous.';
+    container.after(note);
+    console.error(error);
   });
 }

@@ -170,8 +170,8 @@ mstch::map SurroundingsView(const Surroundings& around, const engine::GridFile* 
     std::string nearest_line;
     if (kind.within.empty() && kind.nearest) {
       const std::string& name = kind.nearest->amenity->name;
-      nearest_line = "Aucun(e) dans ce rayon ; le (la) plus proche" + (name.empty() ? std::string() : " (" + name + ")") +
-                     " est à " + FormatKm(kind.nearest->distance_m) + ".";
+      nearest_line = "Aucun dans ce rayon ; le plus proche" + (name.empty() ? std::string(" est") : " : " + name + ",") +
+                     " à " + FormatKm(kind.nearest->distance_m) + ".";
     }
     amenity_groups.push_back(mstch::map{{"criterion", kind.kind->criterion},
                                         {"label", kind.kind->label},

@@ -144,8 +144,8 @@ Surroundings Survey(storage::Connection& connection, const SavedProperty& proper
       std::optional<amenities::FoundAmenity> nearest = index->Nearest(criterion, property.longitude, property.latitude);
       if (nearest && nearest->distance_m <= max_km * 1000) continue;  // the threshold is met
       if (nearest) missing.nearest_km = std::round(nearest->distance_m / 10) / 100;
-      missing.message = "Aucun(e) « " + missing.label + " » " + bound + " (recherche « " + search.name + " »)" +
-                        (nearest ? " : le plus proche est à " + FormatKm(nearest->distance_m) + "." : ".");
+      missing.message = missing.label + " " + bound + " (recherche « " + search.name + " ») : aucun équipement de ce type" +
+                        (nearest ? ", le plus proche est à " + FormatKm(nearest->distance_m) + "." : ".");
       out.missing.push_back(std::move(missing));
     }
   }
