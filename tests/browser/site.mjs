@@ -4,7 +4,7 @@
 // Needs VIVROVERT_BIN and VIVROVERT_RESOURCE_DIR (ctest sets them, see CMakeLists.txt).
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -115,4 +115,16 @@ export async function openTab(context, expectedConsole = null) {
   tab.on('pageerror', (error) => problems.push(`exception: ${error.message}`));
   tab.on('requestfailed', (request) => problems.push(`failed: ${request.url()}`));
   return { tab, problems };
+}
+
+// Keeps a full-page screenshot of `page` as a test artefact: <dir>/<name>.png, where <dir>
+// is VIVROVERT_SCREENSHOT_DIR (ctest sets it to <build>/test-artifacts/screenshots, see
+// CMakeLists.txt), else test-artifacts/screenshots under the current folder. Returns the
+// file's path. A later run overwrites the file of the same name.
+export async function keepScreenshot(page, name) {
+  const dir = process.env.VIVROVERT_SCREENSHOT_DIR || path.resolve('test-artifacts', 'screenshots');
+  await mkdir(dir, { recursive: true });
+  const file = path.join(dir, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
 }
