@@ -22,7 +22,8 @@ const geo::Projector* ThreadProjector() {
 std::optional<geo::Point> Project(double longitude, double latitude) {
   const geo::Projector* projector = ThreadProjector();
   geo::Point point{longitude, latitude};
-  if (projector == nullptr || !std::isfinite(longitude) || !std::isfinite(latitude) || !projector->Transform(point)) {
+  if (projector == nullptr || !std::isfinite(longitude) || !std::isfinite(latitude) ||
+      !projector->Transform(point)) {
     return std::nullopt;
   }
   return point;
@@ -42,7 +43,8 @@ AmenityIndex& AmenityIndex::operator=(AmenityIndex&&) noexcept = default;
 AmenityIndex::~AmenityIndex() = default;
 
 Result<AmenityIndex> AmenityIndex::Build(std::vector<AmenityKind> kinds) {
-  if (ThreadProjector() == nullptr) return InvalidArgument("PROJ cannot project WGS84 to EPSG:3035");
+  if (ThreadProjector() == nullptr)
+    return InvalidArgument("PROJ cannot project WGS84 to EPSG:3035");
   auto indexed = std::make_unique<Indexed>();
   for (AmenityKind& kind : kinds) {
     if (indexed->by_criterion.contains(kind.criterion)) {
@@ -80,8 +82,9 @@ std::optional<FoundAmenity> AmenityIndex::Nearest(std::string_view criterion, do
   return found.front();
 }
 
-std::vector<FoundAmenity> AmenityIndex::Within(std::string_view criterion, double longitude, double latitude,
-                                               double radius_m, size_t max_count) const {
+std::vector<FoundAmenity> AmenityIndex::Within(std::string_view criterion, double longitude,
+                                               double latitude, double radius_m,
+                                               size_t max_count) const {
   std::vector<FoundAmenity> out;
   auto found = indexed_->by_criterion.find(std::string(criterion));
   if (found == indexed_->by_criterion.end() || max_count == 0) return out;
@@ -96,8 +99,8 @@ std::vector<FoundAmenity> AmenityIndex::Within(std::string_view criterion, doubl
   return out;
 }
 
-std::optional<double> AmenityIndex::DistanceMetres(double longitude_a, double latitude_a, double longitude_b,
-                                                   double latitude_b) {
+std::optional<double> AmenityIndex::DistanceMetres(double longitude_a, double latitude_a,
+                                                   double longitude_b, double latitude_b) {
   std::optional<geo::Point> a = Project(longitude_a, latitude_a);
   std::optional<geo::Point> b = Project(longitude_b, latitude_b);
   if (!a || !b) return std::nullopt;
@@ -106,7 +109,8 @@ std::optional<double> AmenityIndex::DistanceMetres(double longitude_a, double la
 
 bool Covers(const AmenitySource& source, const std::string& departement) {
   return source.departements.empty() ||
-         std::find(source.departements.begin(), source.departements.end(), departement) != source.departements.end();
+         std::find(source.departements.begin(), source.departements.end(), departement) !=
+             source.departements.end();
 }
 
 }  // namespace vivrovert::amenities

@@ -69,15 +69,16 @@ class AmenityIndex {
 
   // The nearest amenity of `criterion` to a WGS84 point; nullopt when there is no such
   // kind, it has no point, or the point cannot be projected.
-  std::optional<FoundAmenity> Nearest(std::string_view criterion, double longitude, double latitude) const;
+  std::optional<FoundAmenity> Nearest(std::string_view criterion, double longitude,
+                                      double latitude) const;
   // The amenities of `criterion` within `radius_m`, nearest first, at most `max_count`.
-  std::vector<FoundAmenity> Within(std::string_view criterion, double longitude, double latitude, double radius_m,
-                                   size_t max_count) const;
+  std::vector<FoundAmenity> Within(std::string_view criterion, double longitude, double latitude,
+                                   double radius_m, size_t max_count) const;
 
   // Straight-line distance in metres between two WGS84 points, in the EPSG:3035 plane
   // like every distance above; nullopt when a point cannot be projected.
-  static std::optional<double> DistanceMetres(double longitude_a, double latitude_a, double longitude_b,
-                                              double latitude_b);
+  static std::optional<double> DistanceMetres(double longitude_a, double latitude_a,
+                                              double longitude_b, double latitude_b);
 
  private:
   struct Indexed;

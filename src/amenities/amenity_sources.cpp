@@ -27,15 +27,16 @@ constexpr TownKind kTownKinds[] = {
     {"dist_town_10k_km", 10'000}, {"dist_town_50k_km", 50'000}, {"dist_city_200k_km", 200'000}};
 
 // A kind labelled and sourced from the catalogue; nullopt when the catalogue lacks it.
-std::optional<AmenityKind> CatalogueKind(const engine::CriteriaCatalogue& catalogue, const std::string& criterion,
-                                         const std::string& origin) {
+std::optional<AmenityKind> CatalogueKind(const engine::CriteriaCatalogue& catalogue,
+                                         const std::string& criterion, const std::string& origin) {
   std::optional<size_t> index = catalogue.Find(criterion);
   if (!index) return std::nullopt;
   const engine::CriterionSpec& spec = catalogue.criteria()[*index];
   AmenityKind kind;
   kind.criterion = criterion;
   kind.label = spec.label;
-  kind.source = {spec.source.publisher, spec.source.dataset, spec.source.vintage, spec.source.url, origin, {}};
+  kind.source = {
+      spec.source.publisher, spec.source.dataset, spec.source.vintage, spec.source.url, origin, {}};
   return kind;
 }
 
@@ -43,7 +44,8 @@ std::optional<AmenityKind> CatalogueKind(const engine::CriteriaCatalogue& catalo
 
 Result<AmenityIndex> LoadAmenities(const AmenityOptions& options) {
   const fs::path data(options.data_dir);
-  VV_ASSIGN_OR_RETURN(engine::CriteriaCatalogue catalogue, engine::CriteriaCatalogue::Load(options.catalogue_path));
+  VV_ASSIGN_OR_RETURN(engine::CriteriaCatalogue catalogue,
+                      engine::CriteriaCatalogue::Load(options.catalogue_path));
   std::map<std::string, AmenityKind> kinds;
   auto add_kind = [&](const std::string& criterion, const std::string& origin) -> AmenityKind* {
     std::optional<AmenityKind> kind = CatalogueKind(catalogue, criterion, origin);
@@ -51,14 +53,18 @@ Result<AmenityIndex> LoadAmenities(const AmenityOptions& options) {
     return &kinds.insert_or_assign(criterion, std::move(*kind)).first->second;
   };
 
-  VV_ASSIGN_OR_RETURN(auto stations,
-                      importers::ReadSncfStations((data / "sncf-gares" / "gares-de-voyageurs.csv").string()));
-  VV_ASSIGN_OR_RETURN(auto ridership, importers::ReadSncfRidership(
-                                          (data / "sncf-gares" / "frequentation-gares.csv").string(), kRidershipYear));
+  VV_ASSIGN_OR_RETURN(
+      auto stations,
+      importers::ReadSncfStations((data / "sncf-gares" / "gares-de-voyageurs.csv").string()));
+  VV_ASSIGN_OR_RETURN(
+      auto ridership,
+      importers::ReadSncfRidership((data / "sncf-gares" / "frequentation-gares.csv").string(),
+                                   kRidershipYear));
   AmenityKind* all_stations = add_kind("dist_station_km", "sncf-gares");
   AmenityKind* major_stations = add_kind("dist_major_station_km", "sncf-gares");
   for (const importers::Station& station : stations) {
-    const Amenity amenity{station.name, station.commune_code, {station.longitude, station.latitude}};
+    const Amenity amenity{
+        station.name, station.commune_code, {station.longitude, station.latitude}};
     if (all_stations) all_stations->points.push_back(amenity);
     if (!major_stations) continue;
     for (const std::string& uic : station.uic_codes) {
@@ -70,8 +76,9 @@ Result<AmenityIndex> LoadAmenities(const AmenityOptions& options) {
     }
   }
 
-  VV_ASSIGN_OR_RETURN(auto hospitals,
-                      importers::ReadGiscoHealthcare((data / "eurostat-gisco-healthcare" / "FR.csv").string()));
+  VV_ASSIGN_OR_RETURN(
+      auto hospitals,
+      importers::ReadGiscoHealthcare((data / "eurostat-gisco-healthcare" / "FR.csv").string()));
   if (AmenityKind* kind = add_kind("dist_hospital_km", "eurostat-gisco-healthcare")) {
     for (const importers::Hospital& hospital : hospitals) {
       if (importers::IsAcuteCareHospital(hospital.facility_type)) {
@@ -86,8 +93,8 @@ Result<AmenityIndex> LoadAmenities(const AmenityOptions& options) {
       if (!departement.metropolitan) continue;
       const geo::Commune* chef_lieu = geography.FindCommune(departement.prefecture);
       if (chef_lieu && chef_lieu->stats) {
-        kind->points.push_back({chef_lieu->name + " (préfecture : " + departement.name + ")", chef_lieu->code,
-                                chef_lieu->stats->centre_wgs84});
+        kind->points.push_back({chef_lieu->name + " (préfecture : " + departement.name + ")",
+                                chef_lieu->code, chef_lieu->stats->centre_wgs84});
       }
     }
   }
@@ -95,7 +102,8 @@ Result<AmenityIndex> LoadAmenities(const AmenityOptions& options) {
     AmenityKind* kind = add_kind(town.criterion, "rcarlier-datas-fun");
     if (!kind) continue;
     for (const geo::Commune& commune : geography.communes()) {
-      if (commune.metropolitan && commune.stats && commune.stats->population_2021 >= town.population) {
+      if (commune.metropolitan && commune.stats &&
+          commune.stats->population_2021 >= town.population) {
         kind->points.push_back({commune.name, commune.code, commune.stats->centre_wgs84});
       }
     }
@@ -109,9 +117,11 @@ Result<AmenityIndex> LoadAmenities(const AmenityOptions& options) {
   std::map<std::string, const grid_builder::LoadedLayer*> chosen;
   for (const grid_builder::LoadedLayer& loaded : layers) {
     for (const auto& [criterion, points] : loaded.layer.points) {
-      if (!criterion.starts_with("dist_") || loaded.layer.count_radius_m.contains(criterion)) continue;
+      if (!criterion.starts_with("dist_") || loaded.layer.count_radius_m.contains(criterion))
+        continue;
       auto [slot, inserted] = chosen.emplace(criterion, &loaded);
-      if (!inserted && !slot->second->layer.departements.empty() && loaded.layer.departements.empty()) {
+      if (!inserted && !slot->second->layer.departements.empty() &&
+          loaded.layer.departements.empty()) {
         slot->second = &loaded;
       }
     }

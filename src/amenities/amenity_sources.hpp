@@ -27,9 +27,9 @@
 namespace vivrovert::amenities {
 
 struct AmenityOptions {
-  std::string data_dir;        // the open data (paths.data_dir)
-  std::string imports_dir;     // var/imports; empty: the data folder's files only
-  std::string catalogue_path;  // data/criteria.json (its folder holds the import classes)
+  std::string data_dir;            // the open data (paths.data_dir)
+  std::string imports_dir;         // var/imports; empty: the data folder's files only
+  std::string catalogue_path;      // data/criteria.json (its folder holds the import classes)
   importers::ProgressFn progress;  // may be empty
 };
 

@@ -18,24 +18,29 @@ std::string Truncated(const std::string& text, size_t bytes) {
 
 }  // namespace
 
-Result<SavedProperty> ResolveProperty(storage::Connection& connection, const engine::GridFile* grid, int64_t user_id,
-                                      const PropertyInput& input, const std::string& today) {
+Result<SavedProperty> ResolveProperty(storage::Connection& connection, const engine::GridFile* grid,
+                                      int64_t user_id, const PropertyInput& input,
+                                      const std::string& today) {
   SavedProperty property;
   property.user_id = user_id;
   property.name = input.name;
   property.radius_km = static_cast<int>(input.radius_km.value_or(kDefaultRadiusKm));
   if (input.radius_km) VV_RETURN_IF_ERROR(CheckRadius(*input.radius_km));
   if (input.listing_id) {
-    std::optional<listings::Listing> listing = listings::ListingStore::Get(connection, *input.listing_id);
+    std::optional<listings::Listing> listing =
+        listings::ListingStore::Get(connection, *input.listing_id);
     if (!listing || listing->StatusOn(today) != listings::kStatusActive) {
       return NotFound("Annonce introuvable ou plus en ligne.", "listing_id");
     }
     if (listing->kind != listings::Kind::kHousing) {
-      return InvalidArgument("Seules les annonces de logement se mettent en mémoire ; pour un autre lieu, placez un point.",
-                             "listing_id");
+      return InvalidArgument(
+          "Seules les annonces de logement se mettent en mémoire ; pour un autre lieu, placez un "
+          "point.",
+          "listing_id");
     }
     property.listing_id = listing->id;
-    if (Trim(property.name).empty()) property.name = Truncated(listing->title, kMaxPropertyNameBytes);
+    if (Trim(property.name).empty())
+      property.name = Truncated(listing->title, kMaxPropertyNameBytes);
     property.latitude = listing->latitude;
     property.longitude = listing->longitude;
     property.commune_code = listing->commune_code;
@@ -48,11 +53,14 @@ Result<SavedProperty> ResolveProperty(storage::Connection& connection, const eng
                            input.latitude ? "longitude" : "latitude");
   }
   if (!input.latitude && input.commune_code.empty() && input.postcode.empty()) {
-    return InvalidArgument("Indiquez où se trouve ce bien : un point sur la carte (latitude et longitude), un code "
-                           "commune ou un code postal.",
-                           "latitude");
+    return InvalidArgument(
+        "Indiquez où se trouve ce bien : un point sur la carte (latitude et longitude), un code "
+        "commune ou un code postal.",
+        "latitude");
   }
-  if (grid == nullptr) return Unavailable("La grille des dalles n'est pas encore construite : impossible de placer ce point.");
+  if (grid == nullptr)
+    return Unavailable(
+        "La grille des dalles n'est pas encore construite : impossible de placer ce point.");
   listings::LocationInput location;
   location.latitude = input.latitude;
   location.longitude = input.longitude;

@@ -30,7 +30,8 @@ struct PropertyInput {
 // The property of `user_id` described by `input`, not stored yet. Errors (French, with the
 // field): NotFound (listing_id), InvalidArgument (not a housing listing, not online, no
 // place given, placement refused, bad radius), Unavailable (no grid to place a point).
-Result<SavedProperty> ResolveProperty(storage::Connection& connection, const engine::GridFile* grid, int64_t user_id,
-                                      const PropertyInput& input, const std::string& today);
+Result<SavedProperty> ResolveProperty(storage::Connection& connection, const engine::GridFile* grid,
+                                      int64_t user_id, const PropertyInput& input,
+                                      const std::string& today);
 
 }  // namespace vivrovert::properties

@@ -2,7 +2,6 @@
 
 #include <charconv>
 #include <cmath>
-
 #include <nlohmann/json.hpp>
 
 #include "common/text.hpp"
@@ -21,7 +20,8 @@ constexpr const char* kNotFound = "Bien introuvable.";
 constexpr const char* kLoginToSee = "/compte/connexion?suivant=/compte/biens";
 
 Result<int64_t> UserOf(const web::Context& context) {
-  if (!context.user()) return Unauthenticated("Connectez-vous pour retrouver vos biens mis en mémoire.");
+  if (!context.user())
+    return Unauthenticated("Connectez-vous pour retrouver vos biens mis en mémoire.");
   return context.user()->user_id;
 }
 
@@ -29,7 +29,8 @@ std::optional<int64_t> ParseInt(const std::string& text) {
   const std::string trimmed = Trim(text);
   int64_t value = 0;
   auto [end, error] = std::from_chars(trimmed.data(), trimmed.data() + trimmed.size(), value);
-  if (trimmed.empty() || error != std::errc() || end != trimmed.data() + trimmed.size()) return std::nullopt;
+  if (trimmed.empty() || error != std::errc() || end != trimmed.data() + trimmed.size())
+    return std::nullopt;
   return value;
 }
 
@@ -40,7 +41,8 @@ Result<int64_t> ParseId(const std::string& text) {
 }
 
 // A French decimal ("44,45" or "44.45"); nullopt when empty, an error when not a number.
-Result<std::optional<double>> ParseDecimal(const std::optional<std::string>& raw, const std::string& field) {
+Result<std::optional<double>> ParseDecimal(const std::optional<std::string>& raw,
+                                           const std::string& field) {
   if (!raw || Trim(*raw).empty()) return std::optional<double>();
   std::string text = Trim(*raw);
   for (char& c : text) {
@@ -49,19 +51,22 @@ Result<std::optional<double>> ParseDecimal(const std::optional<std::string>& raw
   double value = 0;
   auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (error != std::errc() || end != text.data() + text.size() || !std::isfinite(value)) {
-    return InvalidArgument("« " + raw->substr(0, 20) + " » n'est pas un nombre (ex. 44,4475).", field);
+    return InvalidArgument("« " + raw->substr(0, 20) + " » n'est pas un nombre (ex. 44,4475).",
+                           field);
   }
   return std::optional<double>(value);
 }
 
 // The radius asked in `raw` (query or form), else the property's.
-Result<int> RadiusOf(const std::optional<std::string>& raw, const SavedProperty& property, const std::string& field) {
+Result<int> RadiusOf(const std::optional<std::string>& raw, const SavedProperty& property,
+                     const std::string& field) {
   if (!raw || Trim(*raw).empty()) return property.radius_km;
   std::optional<int64_t> radius = ParseInt(*raw);
   if (!radius) {
-    return InvalidArgument("Le rayon doit être un nombre entier de kilomètres, entre 2 et 50 (reçu : « " +
-                               raw->substr(0, 20) + " »).",
-                           field);
+    return InvalidArgument(
+        "Le rayon doit être un nombre entier de kilomètres, entre 2 et 50 (reçu : « " +
+            raw->substr(0, 20) + " »).",
+        field);
   }
   Status checked = CheckRadius(*radius);
   if (!checked.ok()) return Status(checked.code(), checked.message(), field);
@@ -70,16 +75,19 @@ Result<int> RadiusOf(const std::optional<std::string>& raw, const SavedProperty&
 
 Result<PropertyInput> InputFromJson(const web::Request& request) {
   json body = json::parse(request.body(), nullptr, false);
-  if (body.is_discarded() || !body.is_object()) return InvalidArgument("Un objet JSON est attendu.", "body");
+  if (body.is_discarded() || !body.is_object())
+    return InvalidArgument("Un objet JSON est attendu.", "body");
   PropertyInput input;
   auto text = [&](const char* name) -> Result<std::string> {
     if (!body.contains(name) || body[name].is_null()) return std::string();
-    if (!body[name].is_string()) return InvalidArgument(std::string("« ") + name + " » doit être un texte.", name);
+    if (!body[name].is_string())
+      return InvalidArgument(std::string("« ") + name + " » doit être un texte.", name);
     return body[name].get<std::string>();
   };
   auto number = [&](const char* name) -> Result<std::optional<double>> {
     if (!body.contains(name) || body[name].is_null()) return std::optional<double>();
-    if (!body[name].is_number()) return InvalidArgument(std::string("« ") + name + " » doit être un nombre.", name);
+    if (!body[name].is_number())
+      return InvalidArgument(std::string("« ") + name + " » doit être un nombre.", name);
     return std::optional<double>(body[name].get<double>());
   };
   auto integer = [&](const char* name) -> Result<std::optional<int64_t>> {
@@ -104,13 +112,15 @@ std::string Today(const Clock& clock) { return UtcDate(clock.NowSeconds()); }
 
 const char* PlacementNote(const std::string& placement) {
   if (placement == "commune") return "placé au centre de la commune (position approchée)";
-  if (placement == "postcode") return "placé au centre de la commune du code postal (position approchée)";
+  if (placement == "postcode")
+    return "placé au centre de la commune du code postal (position approchée)";
   return "position exacte";
 }
 
 std::string CommuneName(const engine::GridFile* grid, const std::string& code) {
   if (grid) {
-    if (std::optional<uint32_t> commune = grid->FindCommune(code)) return grid->communes()[*commune].name;
+    if (std::optional<uint32_t> commune = grid->FindCommune(code))
+      return grid->communes()[*commune].name;
   }
   return code;
 }
@@ -163,15 +173,17 @@ mstch::map SurroundingsView(const Surroundings& around, const engine::GridFile* 
     mstch::array items;
     for (const amenities::FoundAmenity& found : kind.within) {
       const std::string& commune = found.amenity->commune_code;
-      items.push_back(mstch::map{{"name", found.amenity->name.empty() ? kind.kind->label : found.amenity->name},
-                                 {"commune", commune.empty() ? std::string() : CommuneName(grid, commune)},
-                                 {"distance", FormatKm(found.distance_m)}});
+      items.push_back(
+          mstch::map{{"name", found.amenity->name.empty() ? kind.kind->label : found.amenity->name},
+                     {"commune", commune.empty() ? std::string() : CommuneName(grid, commune)},
+                     {"distance", FormatKm(found.distance_m)}});
     }
     std::string nearest_line;
     if (kind.within.empty() && kind.nearest) {
       const std::string& name = kind.nearest->amenity->name;
-      nearest_line = "Aucun dans ce rayon ; le plus proche" + (name.empty() ? std::string(" est") : " : " + name + ",") +
-                     " à " + FormatKm(kind.nearest->distance_m) + ".";
+      nearest_line = "Aucun dans ce rayon ; le plus proche" +
+                     (name.empty() ? std::string(" est") : " : " + name + ",") + " à " +
+                     FormatKm(kind.nearest->distance_m) + ".";
     }
     amenity_groups.push_back(mstch::map{{"criterion", kind.kind->criterion},
                                         {"label", kind.kind->label},
@@ -216,7 +228,8 @@ void RegisterPropertyApi(web::App& app, const PropertyBackend& backend) {
     VV_ASSIGN_OR_RETURN(int64_t user_id, UserOf(context));
     storage::Connection connection = backend.database.Acquire();
     json items = json::array();
-    for (const SavedProperty& property : PropertyStore::List(connection, user_id)) items.push_back(PropertyJson(property));
+    for (const SavedProperty& property : PropertyStore::List(connection, user_id))
+      items.push_back(PropertyJson(property));
     return web::Response::Json({{"properties", items}});
   });
 
@@ -224,10 +237,12 @@ void RegisterPropertyApi(web::App& app, const PropertyBackend& backend) {
     VV_ASSIGN_OR_RETURN(int64_t user_id, UserOf(context));
     VV_ASSIGN_OR_RETURN(PropertyInput input, InputFromJson(context.request()));
     storage::Connection connection = backend.database.Acquire();
-    VV_ASSIGN_OR_RETURN(SavedProperty property, ResolveProperty(connection, backend.search.grid.get(), user_id, input,
-                                                                Today(backend.clock)));
-    VV_ASSIGN_OR_RETURN(PropertyStore::Saved saved,
-                        PropertyStore::Save(connection, std::move(property), backend.clock.NowSeconds()));
+    VV_ASSIGN_OR_RETURN(SavedProperty property,
+                        ResolveProperty(connection, backend.search.grid.get(), user_id, input,
+                                        Today(backend.clock)));
+    VV_ASSIGN_OR_RETURN(
+        PropertyStore::Saved saved,
+        PropertyStore::Save(connection, std::move(property), backend.clock.NowSeconds()));
     return web::Response::Json(PropertyJson(saved.property), saved.created ? 201 : 200);
   });
 
@@ -240,57 +255,66 @@ void RegisterPropertyApi(web::App& app, const PropertyBackend& backend) {
     return web::Response::Json(PropertyJson(*property));
   });
 
-  app.Add(web::Method::kPut, "/api/v1/me/properties/{id}", [backend](web::Context& context) -> Result<web::Response> {
-    VV_ASSIGN_OR_RETURN(int64_t user_id, UserOf(context));
-    VV_ASSIGN_OR_RETURN(int64_t id, ParseId(context.Param("id")));
-    json body = json::parse(context.request().body(), nullptr, false);
-    if (body.is_discarded() || !body.is_object()) return InvalidArgument("Un objet JSON est attendu.", "body");
-    storage::Connection connection = backend.database.Acquire();
-    std::optional<SavedProperty> property = PropertyStore::Get(connection, user_id, id);
-    if (!property) return NotFound(kNotFound, "id");
-    std::string name = property->name;
-    int64_t radius = property->radius_km;
-    if (body.contains("name")) {
-      if (!body["name"].is_string()) return InvalidArgument("« name » doit être un texte.", "name");
-      name = body["name"].get<std::string>();
-    }
-    if (body.contains("radius_km")) {
-      if (!body["radius_km"].is_number_integer()) {
-        return InvalidArgument("« radius_km » doit être un nombre entier de kilomètres.", "radius_km");
-      }
-      radius = body["radius_km"].get<int64_t>();
-    }
-    VV_RETURN_IF_ERROR(PropertyStore::Update(connection, user_id, id, name, radius, backend.clock.NowSeconds()));
-    return web::Response::Json(PropertyJson(*PropertyStore::Get(connection, user_id, id)));
-  });
+  app.Add(web::Method::kPut, "/api/v1/me/properties/{id}",
+          [backend](web::Context& context) -> Result<web::Response> {
+            VV_ASSIGN_OR_RETURN(int64_t user_id, UserOf(context));
+            VV_ASSIGN_OR_RETURN(int64_t id, ParseId(context.Param("id")));
+            json body = json::parse(context.request().body(), nullptr, false);
+            if (body.is_discarded() || !body.is_object())
+              return InvalidArgument("Un objet JSON est attendu.", "body");
+            storage::Connection connection = backend.database.Acquire();
+            std::optional<SavedProperty> property = PropertyStore::Get(connection, user_id, id);
+            if (!property) return NotFound(kNotFound, "id");
+            std::string name = property->name;
+            int64_t radius = property->radius_km;
+            if (body.contains("name")) {
+              if (!body["name"].is_string())
+                return InvalidArgument("« name » doit être un texte.", "name");
+              name = body["name"].get<std::string>();
+            }
+            if (body.contains("radius_km")) {
+              if (!body["radius_km"].is_number_integer()) {
+                return InvalidArgument("« radius_km » doit être un nombre entier de kilomètres.",
+                                       "radius_km");
+              }
+              radius = body["radius_km"].get<int64_t>();
+            }
+            VV_RETURN_IF_ERROR(PropertyStore::Update(connection, user_id, id, name, radius,
+                                                     backend.clock.NowSeconds()));
+            return web::Response::Json(PropertyJson(*PropertyStore::Get(connection, user_id, id)));
+          });
 
-  app.Add(web::Method::kDelete, "/api/v1/me/properties/{id}", [backend](web::Context& context) -> Result<web::Response> {
-    VV_ASSIGN_OR_RETURN(int64_t user_id, UserOf(context));
-    VV_ASSIGN_OR_RETURN(int64_t id, ParseId(context.Param("id")));
-    storage::Connection connection = backend.database.Acquire();
-    if (!PropertyStore::Delete(connection, user_id, id)) return NotFound(kNotFound, "id");
-    return web::Response(204);
-  });
+  app.Add(web::Method::kDelete, "/api/v1/me/properties/{id}",
+          [backend](web::Context& context) -> Result<web::Response> {
+            VV_ASSIGN_OR_RETURN(int64_t user_id, UserOf(context));
+            VV_ASSIGN_OR_RETURN(int64_t id, ParseId(context.Param("id")));
+            storage::Connection connection = backend.database.Acquire();
+            if (!PropertyStore::Delete(connection, user_id, id)) return NotFound(kNotFound, "id");
+            return web::Response(204);
+          });
 
-  app.Get("/api/v1/me/properties/{id}/surroundings", [backend](web::Context& context) -> Result<web::Response> {
-    VV_ASSIGN_OR_RETURN(int64_t user_id, UserOf(context));
-    VV_ASSIGN_OR_RETURN(int64_t id, ParseId(context.Param("id")));
-    storage::Connection connection = backend.database.Acquire();
-    std::optional<SavedProperty> property = PropertyStore::Get(connection, user_id, id);
-    if (!property) return NotFound(kNotFound, "id");
-    VV_ASSIGN_OR_RETURN(int radius, RadiusOf(context.request().Query("radius_km"), *property, "radius_km"));
-    const std::string today = Today(backend.clock);
-    Surroundings around = Survey(connection, *property, radius, backend.search.grid.get(), backend.amenities, today);
-    json out = SurroundingsJson(around, today);
-    out["property"] = PropertyJson(*property);
-    return web::Response::Json(out);
-  });
+  app.Get("/api/v1/me/properties/{id}/surroundings",
+          [backend](web::Context& context) -> Result<web::Response> {
+            VV_ASSIGN_OR_RETURN(int64_t user_id, UserOf(context));
+            VV_ASSIGN_OR_RETURN(int64_t id, ParseId(context.Param("id")));
+            storage::Connection connection = backend.database.Acquire();
+            std::optional<SavedProperty> property = PropertyStore::Get(connection, user_id, id);
+            if (!property) return NotFound(kNotFound, "id");
+            VV_ASSIGN_OR_RETURN(
+                int radius, RadiusOf(context.request().Query("radius_km"), *property, "radius_km"));
+            const std::string today = Today(backend.clock);
+            Surroundings around = Survey(connection, *property, radius, backend.search.grid.get(),
+                                         backend.amenities, today);
+            json out = SurroundingsJson(around, today);
+            out["property"] = PropertyJson(*property);
+            return web::Response::Json(out);
+          });
 }
 
 void RegisterPropertyPages(web::App& app, const PropertyBackend& backend) {
   // The list page, with the form to place a point; `errors` and `values` after a refused form.
-  auto list_page = [backend](web::Context& context, const std::vector<Status>& errors, const mstch::map& values,
-                             int status) -> Result<web::Response> {
+  auto list_page = [backend](web::Context& context, const std::vector<Status>& errors,
+                             const mstch::map& values, int status) -> Result<web::Response> {
     storage::Connection connection = backend.database.Acquire();
     mstch::array items;
     for (const SavedProperty& property : PropertyStore::List(connection, context.user()->user_id)) {
@@ -300,13 +324,14 @@ void RegisterPropertyPages(web::App& app, const PropertyBackend& backend) {
     for (const Status& error : errors) {
       error_list.push_back(mstch::map{{"field", error.field()}, {"message", error.message()}});
     }
-    return context.Page("account_properties", mstch::map{{"title", std::string("Mes biens en mémoire — VivroVert")},
-                                                         {"properties", items},
-                                                         {"has_properties", !items.empty()},
-                                                         {"errors", error_list},
-                                                         {"has_errors", !errors.empty()},
-                                                         {"values", values},
-                                                         {"listing_form", true}},
+    return context.Page("account_properties",
+                        mstch::map{{"title", std::string("Mes biens en mémoire — VivroVert")},
+                                   {"properties", items},
+                                   {"has_properties", !items.empty()},
+                                   {"errors", error_list},
+                                   {"has_errors", !errors.empty()},
+                                   {"values", values},
+                                   {"listing_form", true}},
                         status);
   };
 
@@ -319,7 +344,8 @@ void RegisterPropertyPages(web::App& app, const PropertyBackend& backend) {
     if (!context.user()) return web::Response::Redirect(kLoginToSee);
     const web::Request& request = context.request();
     mstch::map values;
-    for (const char* name : {"name", "latitude", "longitude", "commune_code", "postcode", "address", "radius_km"}) {
+    for (const char* name :
+         {"name", "latitude", "longitude", "commune_code", "postcode", "address", "radius_km"}) {
       values[name] = request.Form(name).value_or("");
     }
     PropertyInput input;
@@ -336,14 +362,18 @@ void RegisterPropertyPages(web::App& app, const PropertyBackend& backend) {
     if (longitude.ok()) input.longitude = *longitude;
     if (auto radius = request.Form("radius_km"); radius && !Trim(*radius).empty()) {
       input.radius_km = ParseInt(*radius);
-      if (!input.radius_km) errors.push_back(InvalidArgument("Le rayon doit être un nombre entier de kilomètres, entre 2 et 50.", "radius_km"));
+      if (!input.radius_km)
+        errors.push_back(InvalidArgument(
+            "Le rayon doit être un nombre entier de kilomètres, entre 2 et 50.", "radius_km"));
     }
     if (!errors.empty()) return list_page(context, errors, values, 422);
     storage::Connection connection = backend.database.Acquire();
-    Result<SavedProperty> property = ResolveProperty(connection, backend.search.grid.get(), context.user()->user_id,
-                                                     input, Today(backend.clock));
+    Result<SavedProperty> property =
+        ResolveProperty(connection, backend.search.grid.get(), context.user()->user_id, input,
+                        Today(backend.clock));
     if (!property.ok()) return list_page(context, {property.status()}, values, 422);
-    Result<PropertyStore::Saved> saved = PropertyStore::Save(connection, std::move(*property), backend.clock.NowSeconds());
+    Result<PropertyStore::Saved> saved =
+        PropertyStore::Save(connection, std::move(*property), backend.clock.NowSeconds());
     if (!saved.ok()) return list_page(context, {saved.status()}, values, 422);
     return web::Response::Redirect("/compte/biens/" + std::to_string(saved->property.id));
   });
@@ -352,14 +382,16 @@ void RegisterPropertyPages(web::App& app, const PropertyBackend& backend) {
     if (!context.user()) return web::Response::Redirect(kLoginToSee);
     VV_ASSIGN_OR_RETURN(int64_t id, ParseId(context.Param("id")));
     storage::Connection connection = backend.database.Acquire();
-    std::optional<SavedProperty> property = PropertyStore::Get(connection, context.user()->user_id, id);
+    std::optional<SavedProperty> property =
+        PropertyStore::Get(connection, context.user()->user_id, id);
     if (!property) return NotFound(kNotFound, "id");
     Result<int> radius = RadiusOf(context.request().Query("rayon"), *property, "rayon");
     std::string error;
     if (!radius.ok()) error = radius.status().message();
     const int chosen = radius.ok() ? *radius : property->radius_km;
     const std::string today = Today(backend.clock);
-    Surroundings around = Survey(connection, *property, chosen, backend.search.grid.get(), backend.amenities, today);
+    Surroundings around =
+        Survey(connection, *property, chosen, backend.search.grid.get(), backend.amenities, today);
     mstch::map data = SurroundingsView(around, backend.search.grid.get());
     data["title"] = property->name + " — mes biens — VivroVert";
     data["property"] = PropertyView(*property, backend.search.grid.get());
@@ -374,22 +406,25 @@ void RegisterPropertyPages(web::App& app, const PropertyBackend& backend) {
     if (!context.user()) return web::Response::Redirect(kLoginToSee);
     VV_ASSIGN_OR_RETURN(int64_t id, ParseId(context.Param("id")));
     storage::Connection connection = backend.database.Acquire();
-    std::optional<SavedProperty> property = PropertyStore::Get(connection, context.user()->user_id, id);
+    std::optional<SavedProperty> property =
+        PropertyStore::Get(connection, context.user()->user_id, id);
     if (!property) return NotFound(kNotFound, "id");
     VV_ASSIGN_OR_RETURN(int radius, RadiusOf(context.request().Form("rayon"), *property, "rayon"));
     const std::string name = context.request().Form("name").value_or(property->name);
-    VV_RETURN_IF_ERROR(
-        PropertyStore::Update(connection, context.user()->user_id, id, name, radius, backend.clock.NowSeconds()));
+    VV_RETURN_IF_ERROR(PropertyStore::Update(connection, context.user()->user_id, id, name, radius,
+                                             backend.clock.NowSeconds()));
     return web::Response::Redirect("/compte/biens/" + std::to_string(id) + "?fait=1");
   });
 
-  app.Post("/compte/biens/{id}/suppression", [backend](web::Context& context) -> Result<web::Response> {
-    if (!context.user()) return web::Response::Redirect(kLoginToSee);
-    VV_ASSIGN_OR_RETURN(int64_t id, ParseId(context.Param("id")));
-    storage::Connection connection = backend.database.Acquire();
-    if (!PropertyStore::Delete(connection, context.user()->user_id, id)) return NotFound(kNotFound, "id");
-    return web::Response::Redirect("/compte/biens");
-  });
+  app.Post("/compte/biens/{id}/suppression",
+           [backend](web::Context& context) -> Result<web::Response> {
+             if (!context.user()) return web::Response::Redirect(kLoginToSee);
+             VV_ASSIGN_OR_RETURN(int64_t id, ParseId(context.Param("id")));
+             storage::Connection connection = backend.database.Acquire();
+             if (!PropertyStore::Delete(connection, context.user()->user_id, id))
+               return NotFound(kNotFound, "id");
+             return web::Response::Redirect("/compte/biens");
+           });
 }
 
 }  // namespace vivrovert::properties

@@ -33,8 +33,8 @@ namespace vivrovert::properties {
 
 struct PropertyBackend {
   storage::Database& database;
-  const api::SearchBackend& search;           // its grid places points; may hold none
-  const amenities::AmenityIndex* amenities;   // null when the open data could not be read
+  const api::SearchBackend& search;          // its grid places points; may hold none
+  const amenities::AmenityIndex* amenities;  // null when the open data could not be read
   const Clock& clock;
 };
 

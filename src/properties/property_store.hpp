@@ -54,10 +54,11 @@ class PropertyStore {
   // The person's properties, newest first.
   static std::vector<SavedProperty> List(storage::Connection& connection, int64_t user_id);
   // One of the person's properties; nullopt when absent or another person's.
-  static std::optional<SavedProperty> Get(storage::Connection& connection, int64_t user_id, int64_t id);
+  static std::optional<SavedProperty> Get(storage::Connection& connection, int64_t user_id,
+                                          int64_t id);
   // New name and radius; NotFound when not theirs, InvalidArgument as Save.
-  static Status Update(storage::Connection& connection, int64_t user_id, int64_t id, const std::string& name,
-                       int64_t radius_km, int64_t now);
+  static Status Update(storage::Connection& connection, int64_t user_id, int64_t id,
+                       const std::string& name, int64_t radius_km, int64_t now);
   static bool Delete(storage::Connection& connection, int64_t user_id, int64_t id);
 };
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <numbers>
 
 #include "importers/import_layer.hpp"
 #include "interests/interest_store.hpp"
@@ -18,7 +19,8 @@ constexpr double kMetresPerDegreeLatitude = 111'320;
 listings::BoundingBox BoxAround(double longitude, double latitude, double radius_m) {
   const double half_lat = radius_m / kMetresPerDegreeLatitude;
   // The box is widened a little: LAEA distances differ from the sphere's by well under 1 %.
-  const double half_lon = radius_m / (kMetresPerDegreeLatitude * std::max(0.1, std::cos(latitude * M_PI / 180)));
+  const double half_lon = radius_m / (kMetresPerDegreeLatitude *
+                                      std::max(0.1, std::cos(latitude * std::numbers::pi / 180)));
   return {longitude - 1.02 * half_lon, latitude - 1.02 * half_lat, longitude + 1.02 * half_lon,
           latitude + 1.02 * half_lat};
 }
@@ -35,11 +37,14 @@ std::string KmNumber(double km) {
 std::vector<std::pair<std::string, double>> DistanceMaxima(const std::string& request) {
   std::vector<std::pair<std::string, double>> maxima;
   json parsed = json::parse(request, nullptr, false);
-  if (!parsed.is_object() || !parsed.contains("criteria") || !parsed["criteria"].is_array()) return maxima;
+  if (!parsed.is_object() || !parsed.contains("criteria") || !parsed["criteria"].is_array())
+    return maxima;
   for (const json& entry : parsed["criteria"]) {
-    if (!entry.is_object() || !entry.contains("criterion") || !entry["criterion"].is_string()) continue;
+    if (!entry.is_object() || !entry.contains("criterion") || !entry["criterion"].is_string())
+      continue;
     const std::string criterion = entry["criterion"].get<std::string>();
-    if (!criterion.starts_with("dist_") || !entry.contains("max") || !entry["max"].is_number()) continue;
+    if (!criterion.starts_with("dist_") || !entry.contains("max") || !entry["max"].is_number())
+      continue;
     maxima.emplace_back(criterion, entry["max"].get<double>());
   }
   return maxima;
@@ -65,7 +70,8 @@ std::string FormatKm(double metres) {
 }
 
 Surroundings Survey(storage::Connection& connection, const SavedProperty& property, int radius_km,
-                    const engine::GridFile* grid, const amenities::AmenityIndex* index, const std::string& today) {
+                    const engine::GridFile* grid, const amenities::AmenityIndex* index,
+                    const std::string& today) {
   Surroundings out;
   out.radius_km = radius_km;
   const double radius_m = radius_km * 1000.0;
@@ -90,16 +96,17 @@ Surroundings Survey(storage::Connection& connection, const SavedProperty& proper
   for (const listings::Listing& listing : found) {
     if (listing.kind == listings::Kind::kCv) continue;
     if (property.listing_id && *property.listing_id == listing.id) continue;  // the property itself
-    std::optional<double> distance = amenities::AmenityIndex::DistanceMetres(property.longitude, property.latitude,
-                                                                             listing.longitude, listing.latitude);
+    std::optional<double> distance = amenities::AmenityIndex::DistanceMetres(
+        property.longitude, property.latitude, listing.longitude, listing.latitude);
     if (!distance || *distance > radius_m) continue;
     for (auto& [kind, nearby] : out.listings) {
       if (kind == listing.kind) nearby.push_back({listing, *distance});
     }
   }
   for (auto& [kind, nearby] : out.listings) {
-    std::stable_sort(nearby.begin(), nearby.end(),
-                     [](const NearbyListing& a, const NearbyListing& b) { return a.distance_m < b.distance_m; });
+    std::stable_sort(
+        nearby.begin(), nearby.end(),
+        [](const NearbyListing& a, const NearbyListing& b) { return a.distance_m < b.distance_m; });
   }
 
   if (index) {
@@ -108,13 +115,15 @@ Surroundings Survey(storage::Connection& connection, const SavedProperty& proper
       KindAround around;
       around.kind = &kind;
       around.covered = amenities::Covers(kind.source, out.departement);
-      around.within = index->Within(kind.criterion, property.longitude, property.latitude, radius_m, kMaxAmenitiesPerKind);
+      around.within = index->Within(kind.criterion, property.longitude, property.latitude, radius_m,
+                                    kMaxAmenitiesPerKind);
       around.nearest = index->Nearest(kind.criterion, property.longitude, property.latitude);
       out.amenities.push_back(std::move(around));
     }
   }
 
-  for (const interests::SavedSearch& search : interests::InterestStore::Searches(connection, property.user_id)) {
+  for (const interests::SavedSearch& search :
+       interests::InterestStore::Searches(connection, property.user_id)) {
     for (const auto& [criterion, max_km] : DistanceMaxima(search.request)) {
       ++out.thresholds_checked;
       MissingAmenity missing;
@@ -136,16 +145,20 @@ Surroundings Survey(storage::Connection& connection, const SavedProperty& proper
       const std::string bound = "à moins de " + KmNumber(max_km) + " km";
       if (!kind || !amenities::Covers(kind->source, out.departement)) {
         missing.available = false;
-        missing.message = missing.label + " " + bound + " : non disponible ici, la source n'est pas chargée" +
-                          (where.empty() ? std::string(".") : " — " + where + " (voir docs/DATA.md).");
+        missing.message =
+            missing.label + " " + bound + " : non disponible ici, la source n'est pas chargée" +
+            (where.empty() ? std::string(".") : " — " + where + " (voir docs/DATA.md).");
         out.missing.push_back(std::move(missing));
         continue;
       }
-      std::optional<amenities::FoundAmenity> nearest = index->Nearest(criterion, property.longitude, property.latitude);
+      std::optional<amenities::FoundAmenity> nearest =
+          index->Nearest(criterion, property.longitude, property.latitude);
       if (nearest && nearest->distance_m <= max_km * 1000) continue;  // the threshold is met
       if (nearest) missing.nearest_km = std::round(nearest->distance_m / 10) / 100;
-      missing.message = missing.label + " " + bound + " (recherche « " + search.name + " ») : aucun équipement de ce type" +
-                        (nearest ? ", le plus proche est à " + FormatKm(nearest->distance_m) + "." : ".");
+      missing.message =
+          missing.label + " " + bound + " (recherche « " + search.name +
+          " ») : aucun équipement de ce type" +
+          (nearest ? ", le plus proche est à " + FormatKm(nearest->distance_m) + "." : ".");
       out.missing.push_back(std::move(missing));
     }
   }
@@ -182,27 +195,29 @@ json SurroundingsJson(const Surroundings& surroundings, const std::string& today
     const amenities::AmenitySource& source = around.kind->source;
     json within = json::array();
     for (const amenities::FoundAmenity& found : around.within) within.push_back(FoundJson(found));
-    amenities_json.push_back({{"criterion", around.kind->criterion},
-                              {"label", around.kind->label},
-                              {"covered", around.covered},
-                              {"source",
-                               {{"publisher", source.publisher},
-                                {"dataset", source.dataset},
-                                {"vintage", source.vintage},
-                                {"url", source.url},
-                                {"departements", source.departements}}},
-                              {"within", within},
-                              {"nearest", around.nearest ? FoundJson(*around.nearest) : json(nullptr)}});
+    amenities_json.push_back(
+        {{"criterion", around.kind->criterion},
+         {"label", around.kind->label},
+         {"covered", around.covered},
+         {"source",
+          {{"publisher", source.publisher},
+           {"dataset", source.dataset},
+           {"vintage", source.vintage},
+           {"url", source.url},
+           {"departements", source.departements}}},
+         {"within", within},
+         {"nearest", around.nearest ? FoundJson(*around.nearest) : json(nullptr)}});
   }
   json missing_json = json::array();
   for (const MissingAmenity& missing : surroundings.missing) {
-    missing_json.push_back({{"search", missing.search},
-                            {"criterion", missing.criterion},
-                            {"label", missing.label},
-                            {"max_km", missing.max_km},
-                            {"available", missing.available},
-                            {"nearest_km", missing.nearest_km ? json(*missing.nearest_km) : json(nullptr)},
-                            {"message", missing.message}});
+    missing_json.push_back(
+        {{"search", missing.search},
+         {"criterion", missing.criterion},
+         {"label", missing.label},
+         {"max_km", missing.max_km},
+         {"available", missing.available},
+         {"nearest_km", missing.nearest_km ? json(*missing.nearest_km) : json(nullptr)},
+         {"message", missing.message}});
   }
   return {{"radius_km", surroundings.radius_km},
           {"commune_name", surroundings.commune_name},

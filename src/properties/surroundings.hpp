@@ -9,12 +9,11 @@
 // Thread safety: Survey reads the connection, grid and index only; reentrant.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "amenities/amenity_index.hpp"
 #include "engine/grid_file.hpp"
@@ -35,7 +34,7 @@ struct NearbyListing {
 struct KindAround {
   const amenities::AmenityKind* kind = nullptr;
   bool covered = true;  // false: the source does not cover the property's département
-  std::vector<amenities::FoundAmenity> within;  // nearest first, at most kMaxAmenitiesPerKind
+  std::vector<amenities::FoundAmenity> within;     // nearest first, at most kMaxAmenitiesPerKind
   std::optional<amenities::FoundAmenity> nearest;  // also when none lies within the radius
 };
 
@@ -46,14 +45,15 @@ struct MissingAmenity {
   double max_km = 0;
   bool available = true;  // false: no source for this kind here
   std::optional<double> nearest_km;
-  std::string message;    // French sentence for the page
+  std::string message;  // French sentence for the page
 };
 
 struct Surroundings {
   int radius_km = kDefaultRadiusKm;
   std::string commune_name;  // empty without a grid
   std::string departement;   // code of the property's département
-  std::vector<std::pair<listings::Kind, std::vector<NearbyListing>>> listings;  // every kind but CVs
+  std::vector<std::pair<listings::Kind, std::vector<NearbyListing>>>
+      listings;                     // every kind but CVs
   bool listings_truncated = false;  // more than kMaxListingsAround in the box
   std::vector<KindAround> amenities;
   std::vector<MissingAmenity> missing;
@@ -63,7 +63,8 @@ struct Surroundings {
 
 // `grid` and `index` may be null (not built / not loaded): the page then says so.
 Surroundings Survey(storage::Connection& connection, const SavedProperty& property, int radius_km,
-                    const engine::GridFile* grid, const amenities::AmenityIndex* index, const std::string& today);
+                    const engine::GridFile* grid, const amenities::AmenityIndex* index,
+                    const std::string& today);
 
 nlohmann::json PropertyJson(const SavedProperty& property);
 nlohmann::json SurroundingsJson(const Surroundings& surroundings, const std::string& today);

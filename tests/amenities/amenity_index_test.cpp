@@ -42,8 +42,9 @@ class AmenityIndexTest : public ::testing::Test {
 AmenityIndex* AmenityIndexTest::index_ = nullptr;
 
 TEST_F(AmenityIndexTest, KindsAreTheDistanceCriteriaWithTheirSources) {
-  for (const char* criterion : {"dist_station_km", "dist_major_station_km", "dist_hospital_km", "dist_prefecture_km",
-                                "dist_town_10k_km", "dist_town_50k_km", "dist_city_200k_km"}) {
+  for (const char* criterion :
+       {"dist_station_km", "dist_major_station_km", "dist_hospital_km", "dist_prefecture_km",
+        "dist_town_10k_km", "dist_town_50k_km", "dist_city_200k_km"}) {
     const AmenityKind* kind = index_->Find(criterion);
     ASSERT_NE(kind, nullptr) << criterion;
     EXPECT_FALSE(kind->label.empty());
@@ -60,8 +61,9 @@ TEST_F(AmenityIndexTest, KindsAreTheDistanceCriteriaWithTheirSources) {
   const AmenityKind& prefectures = *index_->Find("dist_prefecture_km");
   EXPECT_GE(prefectures.points.size(), 93u);
   EXPECT_LE(prefectures.points.size(), 96u);
-  EXPECT_TRUE(std::any_of(prefectures.points.begin(), prefectures.points.end(),
-                          [](const Amenity& amenity) { return amenity.name == "Cahors (préfecture : Lot)"; }));
+  EXPECT_TRUE(std::any_of(
+      prefectures.points.begin(), prefectures.points.end(),
+      [](const Amenity& amenity) { return amenity.name == "Cahors (préfecture : Lot)"; }));
   // Not a distance to points, or no source in the data folder: no kind.
   EXPECT_EQ(index_->Find("density"), nullptr);
   EXPECT_EQ(index_->Find("dist_gp_km"), nullptr);  // needs the BPE (vivrovert import bpe)
@@ -80,14 +82,18 @@ TEST_F(AmenityIndexTest, NearestAndWithinAroundCahors) {
   EXPECT_LT(station->distance_m, 2'000);
 
   // Within 30 km of the causse: nearest first, all within the radius, bounded in number.
-  std::vector<FoundAmenity> stations = index_->Within("dist_station_km", kCausseLon, kCausseLat, 30'000, 5);
+  std::vector<FoundAmenity> stations =
+      index_->Within("dist_station_km", kCausseLon, kCausseLat, 30'000, 5);
   ASSERT_FALSE(stations.empty());
   EXPECT_LE(stations.size(), 5u);
   for (size_t found_idx = 0; found_idx < stations.size(); ++found_idx) {
     EXPECT_LE(stations[found_idx].distance_m, 30'000);
-    if (found_idx > 0) EXPECT_LE(stations[found_idx - 1].distance_m, stations[found_idx].distance_m);
+    if (found_idx > 0) {
+      EXPECT_LE(stations[found_idx - 1].distance_m, stations[found_idx].distance_m);
+    }
   }
-  EXPECT_DOUBLE_EQ(stations.front().distance_m, index_->Nearest("dist_station_km", kCausseLon, kCausseLat)->distance_m);
+  EXPECT_DOUBLE_EQ(stations.front().distance_m,
+                   index_->Nearest("dist_station_km", kCausseLon, kCausseLat)->distance_m);
   // No city of 200,000 inhabitants within 50 km of Cahors (Toulouse is ~100 km away).
   EXPECT_TRUE(index_->Within("dist_city_200k_km", kCahorsLon, kCahorsLat, 50'000, 10).empty());
   auto city = index_->Nearest("dist_city_200k_km", kCahorsLon, kCahorsLat);
@@ -123,8 +129,9 @@ TEST_F(AmenityIndexTest, DistancesAgreeWithTheGridBuiltFromTheSameData) {
   options.threads = 2;
   auto data = grid_builder::BuildGrid(options, nullptr);
   ASSERT_TRUE(data.ok()) << data.status().ToString();
-  const std::string path =
-      (std::filesystem::temp_directory_path() / ("vivrovert-amenities-" + std::to_string(::getpid()) + ".grid")).string();
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("vivrovert-amenities-" + std::to_string(::getpid()) + ".grid"))
+                               .string();
   ASSERT_TRUE(engine::WriteGridFile(*data, path).ok());
   auto grid = engine::GridFile::Open(path);
   ASSERT_TRUE(grid.ok()) << grid.status().ToString();
@@ -132,7 +139,8 @@ TEST_F(AmenityIndexTest, DistancesAgreeWithTheGridBuiltFromTheSameData) {
   auto to_wgs84 = geo::Projector::Create(geo::kLaea, geo::kWgs84);
   ASSERT_TRUE(to_wgs84.ok());
   size_t compared = 0;
-  for (const char* criterion : {"dist_station_km", "dist_hospital_km", "dist_prefecture_km", "dist_town_10k_km"}) {
+  for (const char* criterion :
+       {"dist_station_km", "dist_hospital_km", "dist_prefecture_km", "dist_town_10k_km"}) {
     const size_t criterion_idx = *(*grid)->catalogue().Find(criterion);
     for (size_t tile_idx = 0; tile_idx < level.tile_count(); tile_idx += 997) {
       std::optional<double> value = level.Value(criterion_idx, tile_idx);
@@ -142,7 +150,8 @@ TEST_F(AmenityIndexTest, DistancesAgreeWithTheGridBuiltFromTheSameData) {
       ASSERT_TRUE(to_wgs84->Transform(centre));
       auto nearest = index_->Nearest(criterion, centre.x, centre.y);
       ASSERT_TRUE(nearest.has_value()) << criterion;
-      EXPECT_NEAR(nearest->distance_m / 1000, *value, 0.011) << criterion << " at " << tile.ToString();
+      EXPECT_NEAR(nearest->distance_m / 1000, *value, 0.011)
+          << criterion << " at " << tile.ToString();
       ++compared;
     }
   }

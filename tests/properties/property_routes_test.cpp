@@ -10,10 +10,9 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "accounts/account_routes.hpp"
 #include "accounts/session_authenticator.hpp"
@@ -34,7 +33,9 @@ using storage::Connection;
 
 constexpr const char* kPassword = "causse-et-vallee-du-lot";
 
-bool Contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool Contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 class NoMail final : public accounts::AccountMailer {
  public:
@@ -54,9 +55,14 @@ class Browser {
  public:
   explicit Browser(const web::App& app) : app_(app) {}
 
-  Answer Get(const std::string& target) { return Send("GET", target, {{"Accept", "text/html"}}, ""); }
-  Answer GetJson(const std::string& target) { return Send("GET", target, {{"Accept", "application/json"}}, ""); }
-  Answer Api(const std::string& method, const std::string& target, const std::string& body, bool with_token = true) {
+  Answer Get(const std::string& target) {
+    return Send("GET", target, {{"Accept", "text/html"}}, "");
+  }
+  Answer GetJson(const std::string& target) {
+    return Send("GET", target, {{"Accept", "application/json"}}, "");
+  }
+  Answer Api(const std::string& method, const std::string& target, const std::string& body,
+             bool with_token = true) {
     web::Fields headers = {{"Content-Type", "application/json"}, {"Accept", "application/json"}};
     if (with_token) headers.emplace_back("X-CSRF-Token", csrf_token);
     return Send(method, target, std::move(headers), body);
@@ -64,8 +70,10 @@ class Browser {
   Answer Post(const std::string& target, web::Fields form) {
     form.emplace_back("_csrf", csrf_token);
     std::string body;
-    for (const auto& [name, value] : form) body += (body.empty() ? "" : "&") + Encode(name) + "=" + Encode(value);
-    return Send("POST", target, {{"Content-Type", "application/x-www-form-urlencoded"}}, std::move(body));
+    for (const auto& [name, value] : form)
+      body += (body.empty() ? "" : "&") + Encode(name) + "=" + Encode(value);
+    return Send("POST", target, {{"Content-Type", "application/x-www-form-urlencoded"}},
+                std::move(body));
   }
   void LogIn(const std::string& email) {
     ASSERT_EQ(Get("/compte/connexion").status, 200);
@@ -92,12 +100,14 @@ class Browser {
     return out;
   }
 
-  Answer Send(const std::string& method, const std::string& target, web::Fields headers, std::string body) {
+  Answer Send(const std::string& method, const std::string& target, web::Fields headers,
+              std::string body) {
     std::string cookie_header;
-    for (const auto& [name, value] : cookies_) cookie_header += (cookie_header.empty() ? "" : "; ") + name + "=" + value;
+    for (const auto& [name, value] : cookies_)
+      cookie_header += (cookie_header.empty() ? "" : "; ") + name + "=" + value;
     if (!cookie_header.empty()) headers.emplace_back("Cookie", cookie_header);
-    web::Response response =
-        app_.Handle(vivrovert::testing::MustParse(method, target, std::move(headers), std::move(body)));
+    web::Response response = app_.Handle(
+        vivrovert::testing::MustParse(method, target, std::move(headers), std::move(body)));
     for (const web::SetCookie& cookie : response.cookies()) {
       if (cookie.max_age == 0 || cookie.value.empty()) {
         cookies_.erase(cookie.name);
@@ -106,7 +116,8 @@ class Browser {
       }
     }
     Answer answer{response.status(), response.body(), response.Header("Location").value_or("")};
-    if (std::string token = vivrovert::testing::MetaCsrfToken(answer.body); !token.empty()) csrf_token = token;
+    if (std::string token = vivrovert::testing::MetaCsrfToken(answer.body); !token.empty())
+      csrf_token = token;
     return answer;
   }
 
@@ -125,13 +136,14 @@ class PropertyRoutesTest : public ::testing::Test {
     options.built_at = vivrovert::testing::kTestNow;
     auto data = grid_builder::BuildGrid(options, nullptr);
     ASSERT_TRUE(data.ok()) << data.status().ToString();
-    grid_path_ = new std::string(
-        (std::filesystem::temp_directory_path() / ("vivrovert-properties-" + std::to_string(::getpid()) + ".grid"))
-            .string());
+    grid_path_ = new std::string((std::filesystem::temp_directory_path() /
+                                  ("vivrovert-properties-" + std::to_string(::getpid()) + ".grid"))
+                                     .string());
     ASSERT_TRUE(engine::WriteGridFile(*data, *grid_path_).ok());
     search_ = new api::SearchBackend(api::SearchBackend::Load(*grid_path_));
     ASSERT_TRUE(search_->grid) << search_->load_status.ToString();
-    auto index = amenities::LoadAmenities({VIVROVERT_TEST_DATA_DIR, "", options.catalogue_path, {}});
+    auto index =
+        amenities::LoadAmenities({VIVROVERT_TEST_DATA_DIR, "", options.catalogue_path, {}});
     ASSERT_TRUE(index.ok()) << index.status().ToString();
     amenities_ = new amenities::AmenityIndex(std::move(index).value());
   }
@@ -151,9 +163,11 @@ class PropertyRoutesTest : public ::testing::Test {
     options.secret_key = vivrovert::testing::kTestSecret;
     options.session_cookie_name = cookies.name;
     options.error_log = &error_log_;
-    app_ = std::make_unique<web::App>(std::move(options), std::move(*templates), web::AssetManifest(),
-                                      web::StaticFiles(), clock_, SecureRandom::Instance());
-    app_->SetAuthenticator(std::make_shared<accounts::SessionAuthenticator>(accounts_, cookies.name));
+    app_ =
+        std::make_unique<web::App>(std::move(options), std::move(*templates), web::AssetManifest(),
+                                   web::StaticFiles(), clock_, SecureRandom::Instance());
+    app_->SetAuthenticator(
+        std::make_shared<accounts::SessionAuthenticator>(accounts_, cookies.name));
     accounts::RegisterAccountRoutes(*app_, accounts_, {cookies, {}});
     profiles::RegisterProfilePages(*app_, database_.db(), clock_);
     const PropertyBackend backend{database_.db(), *search_, amenities_, clock_};
@@ -161,7 +175,8 @@ class PropertyRoutesTest : public ::testing::Test {
     RegisterPropertyPages(*app_, backend);
     Connection connection = database_.db().Acquire();
     for (const char* email : {"camille@example.fr", "dominique@example.fr"}) {
-      accounts::NewUser user{email, hasher_.Hash(kPassword), accounts::Role::kUser, "Personne", true};
+      accounts::NewUser user{email, hasher_.Hash(kPassword), accounts::Role::kUser, "Personne",
+                             true};
       users_[email] = accounts::UserStore::Create(connection, user, clock_.NowSeconds())->id;
     }
   }
@@ -172,8 +187,8 @@ class PropertyRoutesTest : public ::testing::Test {
     return browser;
   }
 
-  int64_t NewListing(listings::Kind kind, const std::string& title, double longitude, double latitude,
-                     bool withdrawn = false) {
+  int64_t NewListing(listings::Kind kind, const std::string& title, double longitude,
+                     double latitude, bool withdrawn = false) {
     Connection connection = database_.db().Acquire();
     listings::Listing listing;
     listing.source_key = "test";
@@ -192,7 +207,8 @@ class PropertyRoutesTest : public ::testing::Test {
 
   // Saves a point at the centre of Cahors through the API; returns its id.
   int64_t SaveCahors(Browser& browser, const std::string& name = "Au centre de Cahors") {
-    Answer saved = browser.Api("POST", "/api/v1/me/properties", json{{"commune_code", "46042"}, {"name", name}}.dump());
+    Answer saved = browser.Api("POST", "/api/v1/me/properties",
+                               json{{"commune_code", "46042"}, {"name", name}}.dump());
     EXPECT_EQ(saved.status, 201) << saved.body;
     return saved.Json().value("id", int64_t{0});
   }
@@ -212,8 +228,8 @@ class PropertyRoutesTest : public ::testing::Test {
   ManualClock clock_{vivrovert::testing::kTestNow};
   accounts::PasswordHasher hasher_{accounts::PasswordHashLimits::Minimal(), 2};
   NoMail mailer_;
-  accounts::AccountService accounts_{database_.db(), hasher_, mailer_, clock_, SecureRandom::Instance(),
-                                     "http://localhost:8080"};
+  accounts::AccountService accounts_{
+      database_.db(), hasher_, mailer_, clock_, SecureRandom::Instance(), "http://localhost:8080"};
   std::ostringstream error_log_;
   std::unique_ptr<web::App> app_;
   std::map<std::string, int64_t> users_;
@@ -231,7 +247,8 @@ TEST_F(PropertyRoutesTest, AnonymousVisitorsAreSentToLogIn) {
 
 TEST_F(PropertyRoutesTest, APointPlacedByCommuneShowsItsSurroundingsWithSources) {
   Browser camille = SignedIn("camille@example.fr");
-  Answer saved = camille.Api("POST", "/api/v1/me/properties", R"({"commune_code":"46042","name":"Au centre de Cahors"})");
+  Answer saved = camille.Api("POST", "/api/v1/me/properties",
+                             R"({"commune_code":"46042","name":"Au centre de Cahors"})");
   ASSERT_EQ(saved.status, 201) << saved.body;
   const json property = saved.Json();
   EXPECT_EQ(property["placement"], "commune");
@@ -250,7 +267,8 @@ TEST_F(PropertyRoutesTest, APointPlacedByCommuneShowsItsSurroundingsWithSources)
   ASSERT_FALSE(stations["within"].empty());
   EXPECT_EQ(stations["within"][0]["commune_code"], "46042");
   EXPECT_LT(stations["within"][0]["distance_km"].get<double>(), 2.0);
-  for (const json& station : stations["within"]) EXPECT_LE(station["distance_km"].get<double>(), 10.0);
+  for (const json& station : stations["within"])
+    EXPECT_LE(station["distance_km"].get<double>(), 10.0);
   // The schools of the data folder cover Ille-et-Vilaine only: not available in the Lot.
   const json schools = FindKind(surroundings, "dist_school_km");
   ASSERT_TRUE(schools.is_object());
@@ -327,7 +345,8 @@ TEST_F(PropertyRoutesTest, BadInputGetsAFrenchMessageNamingTheField) {
     EXPECT_EQ(answer.status, bad.status) << bad.body << " → " << answer.body;
     const json error = answer.Json()["error"];
     EXPECT_EQ(error.value("field", ""), bad.field) << bad.body;
-    EXPECT_TRUE(Contains(error.value("message", ""), bad.message_part)) << bad.body << " → " << error.dump();
+    EXPECT_TRUE(Contains(error.value("message", ""), bad.message_part))
+        << bad.body << " → " << error.dump();
   }
   EXPECT_EQ(camille.GetJson("/api/v1/me/properties").Json()["properties"].size(), 0u);
 
@@ -336,13 +355,16 @@ TEST_F(PropertyRoutesTest, BadInputGetsAFrenchMessageNamingTheField) {
   EXPECT_EQ(radius.status, 400);
   EXPECT_EQ(radius.Json()["error"]["field"], "radius_km");
   EXPECT_EQ(camille.Api("PUT", "/api/v1/me/properties/" + id, R"({"radius_km":1})").status, 400);
-  EXPECT_EQ(camille.Api("PUT", "/api/v1/me/properties/" + id, R"({"name":"  "})").Json()["error"]["field"], "name");
+  EXPECT_EQ(camille.Api("PUT", "/api/v1/me/properties/" + id, R"({"name":"  "})")
+                .Json()["error"]["field"],
+            "name");
 
   // The pages: the radius typed in the page, and a form with a bad decimal, kept as typed.
   Answer page = camille.Get("/compte/biens/" + id + "?rayon=abc");
   EXPECT_EQ(page.status, 422);
   EXPECT_TRUE(Contains(page.body, "nombre entier de kilomètres")) << page.body;
-  Answer form = camille.Post("/compte/biens", {{"name", "Ferme"}, {"latitude", "44,4x"}, {"longitude", "1,44"}});
+  Answer form = camille.Post("/compte/biens",
+                             {{"name", "Ferme"}, {"latitude", "44,4x"}, {"longitude", "1,44"}});
   EXPECT_EQ(form.status, 422);
   EXPECT_TRUE(Contains(form.body, "n&#39;est pas un nombre")) << form.body;
   EXPECT_TRUE(Contains(form.body, "value=\"44,4x\""));
@@ -353,7 +375,9 @@ TEST_F(PropertyRoutesTest, BadInputGetsAFrenchMessageNamingTheField) {
 
 TEST_F(PropertyRoutesTest, WritesNeedTheCsrfToken) {
   Browser camille = SignedIn("camille@example.fr");
-  EXPECT_EQ(camille.Api("POST", "/api/v1/me/properties", R"({"commune_code":"46042"})", false).status, 403);
+  EXPECT_EQ(
+      camille.Api("POST", "/api/v1/me/properties", R"({"commune_code":"46042"})", false).status,
+      403);
   const std::string id = std::to_string(SaveCahors(camille));
   EXPECT_EQ(camille.Api("DELETE", "/api/v1/me/properties/" + id, "", false).status, 403);
   EXPECT_EQ(camille.GetJson("/api/v1/me/properties").Json()["properties"].size(), 1u);
@@ -361,8 +385,10 @@ TEST_F(PropertyRoutesTest, WritesNeedTheCsrfToken) {
 
 TEST_F(PropertyRoutesTest, AHousingListingIsSavedOnceAndTheListingsAroundItAreListedByKind) {
   const int64_t house = NewListing(listings::Kind::kHousing, "Maison en pierre", 1.4414, 44.4475);
-  const int64_t job = NewListing(listings::Kind::kJob, "Boulanger", 1.4414, 44.4745);      // ~3 km north
-  const int64_t leisure = NewListing(listings::Kind::kLeisure, "Canoë", 1.4414, 44.80);    // ~39 km north
+  const int64_t job =
+      NewListing(listings::Kind::kJob, "Boulanger", 1.4414, 44.4745);  // ~3 km north
+  const int64_t leisure =
+      NewListing(listings::Kind::kLeisure, "Canoë", 1.4414, 44.80);  // ~39 km north
   NewListing(listings::Kind::kBusiness, "Commerce retiré", 1.4420, 44.4480, true);
   Browser camille = SignedIn("camille@example.fr");
   Answer saved = camille.Api("POST", "/api/v1/me/properties", json{{"listing_id", house}}.dump());
@@ -372,13 +398,15 @@ TEST_F(PropertyRoutesTest, AHousingListingIsSavedOnceAndTheListingsAroundItAreLi
   Answer again = camille.Api("POST", "/api/v1/me/properties", json{{"listing_id", house}}.dump());
   EXPECT_EQ(again.status, 200);
   EXPECT_EQ(again.Json()["id"], saved.Json()["id"]);
-  Answer not_housing = camille.Api("POST", "/api/v1/me/properties", json{{"listing_id", job}}.dump());
+  Answer not_housing =
+      camille.Api("POST", "/api/v1/me/properties", json{{"listing_id", job}}.dump());
   EXPECT_EQ(not_housing.status, 400);
   EXPECT_TRUE(Contains(not_housing.Json()["error"]["message"], "annonces de logement"));
 
   const std::string id = std::to_string(saved.Json()["id"].get<int64_t>());
   json around = camille.GetJson("/api/v1/me/properties/" + id + "/surroundings").Json();
-  ASSERT_EQ(around["listings"].size(), 1u) << around["listings"].dump();  // not itself, not withdrawn, not 39 km away
+  ASSERT_EQ(around["listings"].size(), 1u)
+      << around["listings"].dump();  // not itself, not withdrawn, not 39 km away
   EXPECT_EQ(around["listings"][0]["id"], job);
   EXPECT_EQ(around["listings"][0]["kind_label"], "Emploi");
   EXPECT_NEAR(around["listings"][0]["distance_km"].get<double>(), 3.0, 0.1);
@@ -407,8 +435,8 @@ TEST_F(PropertyRoutesTest, AmenitiesMissingWithinTheThresholdsOfSavedSearches) {
         R"({"criterion":"dist_city_200k_km","max":20,"importance":"required"},)"
         R"({"criterion":"dist_gp_km","max":5,"importance":"required"},)"
         R"({"criterion":"density","max":50,"importance":"required"}]})";
-    ASSERT_TRUE(interests::InterestStore::SaveSearch(connection, users_["camille@example.fr"], "Calme", request,
-                                                     clock_.NowSeconds())
+    ASSERT_TRUE(interests::InterestStore::SaveSearch(connection, users_["camille@example.fr"],
+                                                     "Calme", request, clock_.NowSeconds())
                     .ok());
   }
   around = camille.GetJson("/api/v1/me/properties/" + id + "/surroundings").Json();
@@ -433,7 +461,9 @@ TEST_F(PropertyRoutesTest, AmenitiesMissingWithinTheThresholdsOfSavedSearches) {
   Browser dominique = SignedIn("dominique@example.fr");
   Answer theirs = dominique.Api("POST", "/api/v1/me/properties", R"({"commune_code":"46042"})");
   json their_around =
-      dominique.GetJson("/api/v1/me/properties/" + std::to_string(theirs.Json()["id"].get<int64_t>()) + "/surroundings")
+      dominique
+          .GetJson("/api/v1/me/properties/" + std::to_string(theirs.Json()["id"].get<int64_t>()) +
+                   "/surroundings")
           .Json();
   EXPECT_EQ(their_around["thresholds_checked"], 0);
 }

@@ -66,7 +66,8 @@ TEST_F(PropertyStoreTest, APersonReachesOnlyTheirOwnProperties) {
   EXPECT_FALSE(mine->listing_id.has_value());
   EXPECT_FALSE(PropertyStore::Get(connection, dominique, id).has_value());
   EXPECT_TRUE(PropertyStore::List(connection, dominique).empty());
-  EXPECT_EQ(PropertyStore::Update(connection, dominique, id, "x", 5, kNow).code(), StatusCode::kNotFound);
+  EXPECT_EQ(PropertyStore::Update(connection, dominique, id, "x", 5, kNow).code(),
+            StatusCode::kNotFound);
   EXPECT_FALSE(PropertyStore::Delete(connection, dominique, id));
 
   ASSERT_TRUE(PropertyStore::Update(connection, camille, id, "Maison", 25, kNow + 9).ok());
@@ -82,7 +83,9 @@ TEST_F(PropertyStoreTest, NamesAndRadiiAreChecked) {
   const int64_t camille = NewUser("camille@example.fr");
   storage::Connection connection = database_.db().Acquire();
   EXPECT_EQ(PropertyStore::Save(connection, Point(camille, "  "), kNow).status().field(), "name");
-  EXPECT_EQ(PropertyStore::Save(connection, Point(camille, std::string(101, 'a')), kNow).status().field(), "name");
+  EXPECT_EQ(
+      PropertyStore::Save(connection, Point(camille, std::string(101, 'a')), kNow).status().field(),
+      "name");
   SavedProperty far = Point(camille, "Loin");
   far.radius_km = 51;
   Result<PropertyStore::Saved> refused = PropertyStore::Save(connection, far, kNow);
@@ -92,7 +95,8 @@ TEST_F(PropertyStoreTest, NamesAndRadiiAreChecked) {
   EXPECT_EQ(PropertyStore::Save(connection, far, kNow).status().field(), "radius_km");
   auto saved = PropertyStore::Save(connection, Point(camille, "Ici"), kNow);
   ASSERT_TRUE(saved.ok());
-  EXPECT_EQ(PropertyStore::Update(connection, camille, saved->property.id, "Ici", 0, kNow).field(), "radius_km");
+  EXPECT_EQ(PropertyStore::Update(connection, camille, saved->property.id, "Ici", 0, kNow).field(),
+            "radius_km");
   EXPECT_TRUE(PropertyStore::List(connection, camille).size() == 1);
 }
 
@@ -118,7 +122,8 @@ TEST_F(PropertyStoreTest, AListingSavedTwiceIsOnePropertyAndTheNumberIsBounded) 
   EXPECT_NE(theirs->property.id, first->property.id);
 
   for (size_t index = 1; index < kMaxSavedProperties; ++index) {
-    ASSERT_TRUE(PropertyStore::Save(connection, Point(camille, "P" + std::to_string(index)), kNow).ok());
+    ASSERT_TRUE(
+        PropertyStore::Save(connection, Point(camille, "P" + std::to_string(index)), kNow).ok());
   }
   EXPECT_EQ(PropertyStore::Save(connection, Point(camille, "Un de trop"), kNow).status().code(),
             StatusCode::kResourceExhausted);
