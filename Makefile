@@ -1,7 +1,7 @@
 # The two commands of the README, and their parts.
 #   make run   install what is missing, build (Release), prepare var/, serve on :8080
 #   make test  install what is missing, build, start PostgreSQL + SMTP, run every test
-# Other targets: build, frontend, test-asan, bench, clean.
+# Other targets: build, frontend, test-asan, bench, bench-matching, clean.
 
 BUILD_DIR ?= build
 ASAN_DIR ?= build-asan
@@ -12,7 +12,7 @@ ifeq ($(CI),true)
   CMAKE_FLAGS += -DVIVROVERT_WERROR=ON
 endif
 
-.PHONY: all deps frontend build run test test-asan bench clean
+.PHONY: all deps frontend build run test test-asan bench bench-matching clean
 
 all: build
 
@@ -66,6 +66,17 @@ bench: build bench/duckdb/node_modules/.installed
 	BUILD_DIR=$(BUILD_DIR) BENCH_DIR=$(BENCH_DIR) BENCH_REAL_GRID=$(BENCH_REAL_GRID) \
 	  BENCH_GRID_SEED=$(BENCH_GRID_SEED) BENCH_QUERY_SEED=$(BENCH_QUERY_SEED) \
 	  BENCH_QUERIES=$(BENCH_QUERIES) BENCH_RUNS=$(BENCH_RUNS) bench/run_all.sh
+
+# Matching listings to people (bench/README.md): the index against the same match as one
+# SQL query in DuckDB, on 1,000,000 generated people over the real national grid. Never
+# part of `make test`; the generated data (about 400 MB) stays in $(BENCH_DIR)/matching-*.
+BENCH_PEOPLE ?= 1000000
+BENCH_LISTINGS ?= 10000
+
+bench-matching: build bench/duckdb/node_modules/.installed
+	test -f $(BENCH_REAL_GRID) || $(BUILD_DIR)/vivrovert grid build -o $(BENCH_REAL_GRID)
+	bench/compare_matching.sh --grid $(BENCH_REAL_GRID) --people $(BENCH_PEOPLE) --listings $(BENCH_LISTINGS) \
+	  --runs $(BENCH_RUNS) --build $(BUILD_DIR) --work $(BENCH_DIR)/matching-$(BENCH_PEOPLE)
 
 clean:
 	rm -rf $(BUILD_DIR) $(ASAN_DIR) frontend/dist
