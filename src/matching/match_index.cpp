@@ -68,13 +68,13 @@ void MatchIndex::RemovePostings(uint32_t slot) {
   }
 }
 
-void MatchIndex::Upsert(PersonInterest person) {
+std::optional<uint32_t> MatchIndex::Place(PersonInterest& person) {
   Remove(person.user_id);
   std::vector<uint32_t> keys = std::move(person.tiles);
   for (const std::string& commune : person.communes) keys.push_back(CommuneKey(commune));
   std::sort(keys.begin(), keys.end());
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-  if (keys.empty()) return;
+  if (keys.empty()) return std::nullopt;
 
   uint32_t slot;
   if (!free_slots_.empty()) {
@@ -91,7 +91,52 @@ void MatchIndex::Upsert(PersonInterest person) {
   entry.wishes = std::move(person.wishes);
   entry.keys = std::move(keys);
   slot_of_user_[person.user_id] = slot;
-  AddPostings(slot);
+  return slot;
+}
+
+void MatchIndex::Upsert(PersonInterest person) {
+  if (std::optional<uint32_t> slot = Place(person)) AddPostings(*slot);
+}
+
+void MatchIndex::BulkUpsert(std::vector<PersonInterest> people) {
+  // key << 32 | posting, sorted by key with two 16-bit LSD radix passes.
+  std::vector<uint64_t> pairs;
+  size_t total = 0;
+  for (const PersonInterest& person : people) total += person.tiles.size() + person.communes.size();
+  pairs.reserve(total);
+  // A person named twice: the last one counts, as with successive Upserts.
+  std::unordered_map<int64_t, size_t> last_of;
+  for (size_t person_idx = 0; person_idx < people.size(); ++person_idx) last_of[people[person_idx].user_id] = person_idx;
+  for (size_t person_idx = 0; person_idx < people.size(); ++person_idx) {
+    PersonInterest& person = people[person_idx];
+    if (last_of[person.user_id] != person_idx) continue;
+    std::optional<uint32_t> slot = Place(person);
+    if (!slot) continue;
+    const Entry& entry = entries_[*slot];
+    const uint32_t posting = *slot << kKindBits | entry.wishes.kinds;
+    for (uint32_t key : entry.keys) pairs.push_back(static_cast<uint64_t>(key) << 32 | posting);
+  }
+  people.clear();
+  people.shrink_to_fit();
+  std::vector<uint64_t> buffer(pairs.size());
+  for (int shift : {32, 48}) {
+    std::vector<size_t> offsets(65537, 0);
+    for (uint64_t pair : pairs) ++offsets[((pair >> shift) & 0xFFFF) + 1];
+    for (size_t digit = 1; digit < offsets.size(); ++digit) offsets[digit] += offsets[digit - 1];
+    for (uint64_t pair : pairs) buffer[offsets[(pair >> shift) & 0xFFFF]++] = pair;
+    pairs.swap(buffer);
+  }
+  buffer = {};
+  for (size_t start = 0; start < pairs.size();) {
+    const uint32_t key = static_cast<uint32_t>(pairs[start] >> 32);
+    size_t end = start;
+    while (end < pairs.size() && static_cast<uint32_t>(pairs[end] >> 32) == key) ++end;
+    Postings& list = postings_[key];
+    list.reserve(list.size() + (end - start));
+    for (size_t pair_idx = start; pair_idx < end; ++pair_idx) list.push_back(static_cast<uint32_t>(pairs[pair_idx]));
+    posting_count_ += end - start;
+    start = end;
+  }
 }
 
 bool MatchIndex::Remove(int64_t user_id) {
@@ -119,20 +164,32 @@ std::vector<PersonMatch> MatchIndex::Match(const ListingFacts& listing, uint32_t
   if (!kind) return matches;
   const uint32_t kind_bit = KindBit(*kind);
 
-  std::vector<uint32_t> fitting;
-  auto scan = [&](uint32_t key) {
+  // First the candidates (the postings' kind bits are read in sequence), then their
+  // wishes: those are scattered over the people's entries, so each is prefetched a few
+  // candidates ahead and the memory loads overlap instead of waiting one after another.
+  std::vector<uint32_t> candidates;
+  auto collect = [&](uint32_t key) {
     auto at = postings_.find(key);
     if (at == postings_.end()) return;
     for (uint32_t posting : at->second) {
-      if ((posting & kind_bit) == 0) continue;
-      const uint32_t slot = posting >> kKindBits;
-      if (FitsWishes(entries_[slot].wishes, listing)) fitting.push_back(slot);
+      if (posting & kind_bit) candidates.push_back(posting >> kKindBits);
     }
   };
-  scan(tile_1km);
-  scan(tile_5km);
+  collect(tile_1km);
+  collect(tile_5km);
   if (!commune.empty()) {
-    if (std::optional<uint32_t> key = FindCommuneKey(commune)) scan(*key);
+    if (std::optional<uint32_t> key = FindCommuneKey(commune)) collect(*key);
+  }
+  constexpr size_t kPrefetchDistance = 8;
+  std::vector<uint32_t> fitting;
+  for (size_t candidate_idx = 0; candidate_idx < candidates.size(); ++candidate_idx) {
+    if (candidate_idx + kPrefetchDistance < candidates.size()) {
+      const char* ahead = reinterpret_cast<const char*>(&entries_[candidates[candidate_idx + kPrefetchDistance]].wishes);
+      __builtin_prefetch(ahead);
+      __builtin_prefetch(ahead + 64);
+    }
+    const uint32_t slot = candidates[candidate_idx];
+    if (FitsWishes(entries_[slot].wishes, listing)) fitting.push_back(slot);
   }
   matches.reserve(fitting.size());
   for (uint32_t slot : fitting) matches.push_back({entries_[slot].user_id, entries_[slot].notification});

@@ -143,6 +143,7 @@ LoadStats Matcher::Rebuild(int64_t now) {
   auto index = std::make_unique<MatchIndex>();
   storage::Connection connection = database_.Acquire();
   int64_t after = 0;
+  std::vector<PersonInterest> everyone;
   while (true) {
     std::vector<storage::Row> ids = connection.Query("SELECT id FROM users WHERE id > $1 ORDER BY id LIMIT $2",
                                                      {after, kUsersPerPage});
@@ -176,9 +177,11 @@ LoadStats Matcher::Rebuild(int64_t now) {
     }
     for (auto& [user_id, entry] : people) {
       if (entry.tiles.empty() && entry.communes.empty()) continue;
-      index->Upsert(std::move(entry));
+      everyone.push_back(std::move(entry));
     }
   }
+  index->Reserve(everyone.size());
+  index->BulkUpsert(std::move(everyone));
   stats.people = static_cast<int64_t>(index->person_count());
   stats.postings = static_cast<int64_t>(index->posting_count());
   {

@@ -132,11 +132,17 @@ TEST(MatchIndexTest, AgreesWithBruteForceOnRandomPeopleAndEdits) {
     World world(seed);
     MatchIndex index;
     std::map<int64_t, PersonInterest> people;
+    std::vector<PersonInterest> initial;
     for (int64_t user_id = 1; user_id <= 300; ++user_id) {
       PersonInterest person = world.RandomPerson(user_id);
-      if (person.tiles.empty() && person.communes.empty()) continue;  // no place: never indexed
-      people[user_id] = person;
-      index.Upsert(person);
+      if (!person.tiles.empty() || !person.communes.empty()) people[user_id] = person;  // no place: never indexed
+      initial.push_back(person);
+    }
+    // Half of the seeds load in bulk (a start-up rebuild), the others one by one.
+    if (seed % 2) {
+      index.BulkUpsert(initial);
+    } else {
+      for (const PersonInterest& person : initial) index.Upsert(person);
     }
     size_t non_empty = 0;
     for (int round = 0; round < 200; ++round) {
@@ -146,7 +152,20 @@ TEST(MatchIndexTest, AgreesWithBruteForceOnRandomPeopleAndEdits) {
       ASSERT_EQ(index.Match(listing), expected) << "seed " << seed << " round " << round;
       // An edit between two matches: replace, remove or add a person.
       const int64_t user_id = 1 + world.Pick(320);
-      if (world.Pick(4) == 0) {
+      if (round % 50 == 49) {
+        // A bulk load into a filled index replaces the people it names.
+        std::vector<PersonInterest> batch;
+        for (int batch_idx = 0; batch_idx < 10; ++batch_idx) {
+          batch.push_back(world.RandomPerson(1 + world.Pick(320)));
+          PersonInterest& person = batch.back();
+          if (person.tiles.empty() && person.communes.empty()) {
+            people.erase(person.user_id);
+          } else {
+            people[person.user_id] = person;
+          }
+        }
+        index.BulkUpsert(batch);
+      } else if (world.Pick(4) == 0) {
         EXPECT_EQ(index.Remove(user_id), people.erase(user_id) == 1);
       } else {
         PersonInterest person = world.RandomPerson(user_id);
