@@ -27,7 +27,7 @@ class BulkInsert {
  public:
   BulkInsert(storage::Connection& connection, std::string head, size_t columns)
       : connection_(connection), head_(std::move(head)), columns_(columns) {}
-  ~BulkInsert() { Flush(); }
+  // Rows still buffered are dropped: call Flush() (a destructor must not throw).
   void Add(std::vector<storage::SqlValue> row) {
     for (storage::SqlValue& value : row) params_.push_back(std::move(value));
     if (++rows_ == kRowsPerStatement) Flush();
@@ -123,35 +123,43 @@ void LoadIntoDatabase(storage::Database& database, const BenchData& data, const 
                        "INSERT INTO saved_search_tiles (search_id, user_id, tiles, tile_count, request_updated_at, "
                        "grid_built_at, computed_at)",
                        7);
+      // Table by table, each flushed before the next, so that references exist.
       const size_t last = std::min(data.people.size(), first + page);
       for (size_t person_idx = first; person_idx < last; ++person_idx) {
+        const int64_t user_id = data.people[person_idx].user_id;
+        users.Add({user_id, "p" + std::to_string(user_id) + "@bench.invalid", std::string("x"), std::string("user"),
+                   kNow, kNow});
+      }
+      users.Flush();
+      // The place tiles of the CSV are favourites and clicks together; all go in as
+      // favourite tiles (the index reads both the same way). Search tiles come apart.
+      const size_t first_search = search_idx;
+      for (size_t person_idx = first; person_idx < last; ++person_idx) {
         const matching::PersonInterest& person = data.people[person_idx];
-        users.Add({person.user_id, "p" + std::to_string(person.user_id) + "@bench.invalid", std::string("x"),
-                   std::string("user"), kNow, kNow});
         profiles.Add({person.user_id, ProfileOf(person.wishes).dump(),
                       std::string(matching::NotificationName(person.notification)), kNow});
         for (const std::string& commune : person.communes) {
           favourites.Add({person.user_id, std::string("commune"), commune, kNow});
         }
-      }
-      // The place tiles of the CSV are favourites and clicks together; all go in as
-      // favourite tiles (the index reads both the same way). Search tiles come apart.
-      for (size_t person_idx = first; person_idx < last; ++person_idx) {
-        const matching::PersonInterest& person = data.people[person_idx];
         for (size_t tile_idx = 0; tile_idx < data.place_tile_counts[person_idx]; ++tile_idx) {
-          const uint32_t key = person.tiles[tile_idx];
-          favourites.Add({person.user_id, std::string("tile"), matching::TileOfKey(key).ToString(), kNow});
+          favourites.Add({person.user_id, std::string("tile"), matching::TileOfKey(person.tiles[tile_idx]).ToString(),
+                          kNow});
         }
         while (search_idx < searches.size() && searches[search_idx].first == person.user_id) {
-          const int64_t search_id = static_cast<int64_t>(search_idx) + 1;
-          saved.Add({search_id, person.user_id, std::string("Recherche"),
+          saved.Add({static_cast<int64_t>(search_idx) + 1, person.user_id, std::string("Recherche"),
                      std::string(R"({"criteria":[],"level":"1km"})"), kNow, kNow});
-          tiles.Add({search_id, person.user_id,
-                     matching::EncodeTileRuns(engine::Level::k1km, searches[search_idx].second),
-                     static_cast<int64_t>(searches[search_idx].second.size()), kNow, int64_t{0}, kNow});
           ++search_idx;
         }
       }
+      profiles.Flush();
+      favourites.Flush();
+      saved.Flush();
+      for (size_t idx = first_search; idx < search_idx; ++idx) {
+        tiles.Add({static_cast<int64_t>(idx) + 1, searches[idx].first,
+                   matching::EncodeTileRuns(engine::Level::k1km, searches[idx].second),
+                   static_cast<int64_t>(searches[idx].second.size()), kNow, int64_t{0}, kNow});
+      }
+      tiles.Flush();
     }
     transaction.Commit();
   }
