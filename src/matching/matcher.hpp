@@ -36,8 +36,8 @@
 
 namespace vivrovert::matching {
 
-// The stored rows of one person, as the index needs them. `engine` may be null: searches
-// without up-to-date stored tiles are then left out (and counted in `stale_searches`).
+// What a load from the database did. Without an engine, searches without up-to-date
+// stored tiles are left out (and counted in `stale_searches`).
 struct LoadStats {
   int64_t people = 0;           // indexed (with at least one place)
   int64_t searches = 0;         // saved searches whose tiles were read
@@ -55,7 +55,7 @@ int64_t GridStamp(const engine::SearchEngine& engine);
 Status StoreSearchTiles(storage::Connection& connection, const engine::SearchEngine& engine, int64_t search_id,
                         int64_t now);
 
-// One person from the database (nullopt-free: a person without anything has no places).
+// One person from the database (someone who saved, clicked and marked nothing has no place).
 PersonInterest LoadPerson(storage::Connection& connection, int64_t user_id, const engine::SearchEngine* engine,
                           int64_t now, LoadStats* stats = nullptr);
 
