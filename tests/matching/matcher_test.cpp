@@ -3,6 +3,7 @@
 // as the one that followed the edits; stored green tiles are used as they are, computed
 // again when stale, and damaged or unrunnable searches are left out and counted.
 #include "matching/matcher.hpp"
+#include "matching/matching_listener.hpp"
 
 #include <gtest/gtest.h>
 
@@ -199,6 +200,40 @@ TEST_F(MatcherTest, StaleOrMissingTilesAreComputedAgainAtStart) {
   EXPECT_EQ(counted.people, 2);
   EXPECT_EQ(damaged.Match(House(cheap[0], 1)),
             (std::vector<PersonMatch>{{camille, Notification::kDaily}, {dominique, Notification::kDaily}}));
+}
+
+TEST_F(MatcherTest, AsTheInterestsListenerItFollowsSavedSearchesAndClicks) {
+  Matcher matcher(database_.db(), &engine_);
+  MatchingListener listener(matcher);
+  const int64_t camille = NewUser("camille@example.fr");
+  const std::vector<std::string> cheap = GreenTiles(kCheap);
+  const std::vector<std::string> tiles = AllTiles();
+  const std::string outside = *std::find_if(tiles.begin(), tiles.end(), [&](const std::string& tile) {
+    return std::find(cheap.begin(), cheap.end(), tile) == cheap.end();
+  });
+  storage::Connection connection = database_.db().Acquire();
+  {
+    storage::Transaction transaction(connection);
+    auto search = InterestStore::SaveSearch(connection, camille, "Calme", kCheap, kNow);
+    ASSERT_TRUE(search.ok());
+    listener.SearchSaved(connection, *search, kNow);
+    transaction.Commit();
+  }
+  EXPECT_EQ(matcher.Match(House(cheap[0], 1)).size(), 1u);
+  EXPECT_TRUE(matcher.Match(House(outside, 1)).empty());
+  {
+    storage::Transaction transaction(connection);
+    InterestStore::RecordClick(connection, camille, outside, false, kNow);
+    listener.TileClicked(connection, 1, camille, outside, false, kNow);
+    InterestStore::RecordClick(connection, std::nullopt, cheap[0], false, kNow);
+    listener.TileClicked(connection, 2, std::nullopt, cheap[0], false, kNow);
+    transaction.Commit();
+  }
+  EXPECT_EQ(matcher.Match(House(outside, 1)), (std::vector<PersonMatch>{{camille, Notification::kDaily}}));
+  // What the listener stored is what a restart reads.
+  Matcher restarted(database_.db(), &engine_);
+  EXPECT_EQ(restarted.Rebuild(kNow).recomputed, 0);
+  EXPECT_EQ(AllMatches(restarted, 1), AllMatches(matcher, 1));
 }
 
 }  // namespace

@@ -1,0 +1,34 @@
+// The matcher as a listener of the interests API (interests/interest_listener.hpp): a saved
+// search's new version gets its green tiles computed and stored, and its author's places
+// refreshed; a signed-in click adds the tile to its author's places.
+//
+// Called inside the transaction that stores the event, on its connection: the stored
+// green tiles commit (or roll back) with the event. The in-memory index is updated at
+// once; if that transaction then rolls back, the index keeps the place until the person's
+// next change or the next start (a rebuild reads only what was committed).
+//
+// Profile, favourite and deleted-search changes do not pass through this interface: their
+// handlers call Matcher::PersonChanged after committing.
+//
+// Thread safety: as Matcher. Errors: a search this grid cannot run is left out of the
+// person's places (the interests API has already validated it against the same grid).
+#pragma once
+
+#include "interests/interest_listener.hpp"
+#include "matching/matcher.hpp"
+
+namespace vivrovert::matching {
+
+class MatchingListener : public interests::InterestListener {
+ public:
+  explicit MatchingListener(Matcher& matcher) : matcher_(matcher) {}
+
+  void SearchSaved(storage::Connection& connection, const interests::SavedSearch& search, int64_t now) override;
+  void TileClicked(storage::Connection& connection, int64_t click_id, std::optional<int64_t> user_id,
+                   const std::string& tile, bool linked, int64_t at) override;
+
+ private:
+  Matcher& matcher_;
+};
+
+}  // namespace vivrovert::matching
