@@ -10,11 +10,10 @@
 // the whole batch (median of --runs), on one thread, and writes <out>/pairs.csv
 // (listing_id,user_id ordered by both) and <out>/timings.json.
 #include <CLI/CLI.hpp>
-
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -31,7 +30,9 @@ using Clock = std::chrono::steady_clock;
 
 void WritePairs(const std::string& path, const std::vector<std::pair<int64_t, int64_t>>& pairs);
 
-double Seconds(Clock::time_point since) { return std::chrono::duration<double>(Clock::now() - since).count(); }
+double Seconds(Clock::time_point since) {
+  return std::chrono::duration<double>(Clock::now() - since).count();
+}
 
 // CPU time of this thread: on a machine shared with builds the wall clock also counts the
 // time others held the core, the CPU time does not (see bench/README.md).
@@ -66,7 +67,8 @@ int Run(const std::string& data_dir, const std::string& out_dir, int runs) {
   // Warm-up, and the answer.
   std::vector<std::pair<int64_t, int64_t>> pairs;
   for (const bench::BenchListing& listing : data.listings) {
-    for (const matching::PersonMatch& match : index.Match(listing.facts)) pairs.emplace_back(listing.listing_id, match.user_id);
+    for (const matching::PersonMatch& match : index.Match(listing.facts))
+      pairs.emplace_back(listing.listing_id, match.user_id);
   }
   std::sort(pairs.begin(), pairs.end());
 
@@ -90,7 +92,8 @@ int Run(const std::string& data_dir, const std::string& out_dir, int runs) {
   for (int run = 0; run < runs; ++run) {
     const auto start = Clock::now();
     const double cpu_start = ThreadCpuSeconds();
-    for (const bench::BenchListing& listing : data.listings) sink += index.Match(listing.facts).size();
+    for (const bench::BenchListing& listing : data.listings)
+      sink += index.Match(listing.facts).size();
     batch_cpu_ms.push_back((ThreadCpuSeconds() - cpu_start) * 1e3);
     batch_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
   }
@@ -132,7 +135,8 @@ void WritePairs(const std::string& path, const std::vector<std::pair<int64_t, in
   if (out == nullptr) throw std::runtime_error("cannot write " + path);
   std::fputs("listing_id,user_id\n", out);
   for (const auto& [listing_id, user_id] : pairs) {
-    std::fprintf(out, "%lld,%lld\n", static_cast<long long>(listing_id), static_cast<long long>(user_id));
+    std::fprintf(out, "%lld,%lld\n", static_cast<long long>(listing_id),
+                 static_cast<long long>(user_id));
   }
   std::fclose(out);
 }
@@ -147,7 +151,8 @@ std::unique_ptr<storage::Database> OpenMigrated(const std::string& url) {
 
 // Writes the data into the database, then times the matcher's rebuild from it and writes
 // the rebuilt index's pairs, which must equal those of `run`.
-int Restart(const std::string& data_dir, const std::string& url, const std::string& out_dir, bool load) {
+int Restart(const std::string& data_dir, const std::string& url, const std::string& out_dir,
+            bool load) {
   std::unique_ptr<storage::Database> database = OpenMigrated(url);
   nlohmann::json report;
   if (load) {
@@ -169,7 +174,8 @@ int Restart(const std::string& data_dir, const std::string& url, const std::stri
   report["backend"] = storage::BackendName(database->dialect().backend);
   std::vector<std::pair<int64_t, int64_t>> pairs;
   for (const bench::BenchListing& listing : listings_only.listings) {
-    for (const matching::PersonMatch& match : matcher.Match(listing.facts)) pairs.emplace_back(listing.listing_id, match.user_id);
+    for (const matching::PersonMatch& match : matcher.Match(listing.facts))
+      pairs.emplace_back(listing.listing_id, match.user_id);
   }
   std::sort(pairs.begin(), pairs.end());
   report["pairs"] = pairs.size();
@@ -194,8 +200,10 @@ int main(int argc, char** argv) {
   generate->add_option("--rome", options.rome_csv, "rome_fiches.csv of the open data")->required();
   generate->add_option("--out", options.out_dir)->required();
   generate->add_option("--seed", options.seed);
-  generate->add_option("--people", options.people)->check(CLI::Range(int64_t{1}, int64_t{100'000'000}));
-  generate->add_option("--listings", options.listings)->check(CLI::Range(int64_t{1}, int64_t{10'000'000}));
+  generate->add_option("--people", options.people)
+      ->check(CLI::Range(int64_t{1}, int64_t{100'000'000}));
+  generate->add_option("--listings", options.listings)
+      ->check(CLI::Range(int64_t{1}, int64_t{10'000'000}));
   std::string data_dir, out_dir;
   int runs = 5;
   CLI::App* run = app.add_subcommand("run", "time the index on a data folder");
@@ -203,7 +211,8 @@ int main(int argc, char** argv) {
   run->add_option("--out", out_dir)->required();
   run->add_option("--runs", runs)->check(CLI::Range(1, 100));
   std::string url;
-  CLI::App* restart = app.add_subcommand("restart", "write the people into a database (unless --no-load) and time the rebuild");
+  CLI::App* restart = app.add_subcommand(
+      "restart", "write the people into a database (unless --no-load) and time the rebuild");
   restart->add_option("--data", data_dir)->required();
   restart->add_option("--db", url, "sqlite:PATH or postgresql://…")->required();
   restart->add_option("--out", out_dir)->required();

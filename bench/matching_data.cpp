@@ -42,16 +42,28 @@ class CsvOut {
     if (!first) std::fputc(',', file_);
     first = false;
   }
-  void Cell(int64_t value, bool& first) { Separator(first); std::fprintf(file_, "%lld", static_cast<long long>(value)); }
+  void Cell(int64_t value, bool& first) {
+    Separator(first);
+    std::fprintf(file_, "%lld", static_cast<long long>(value));
+  }
   void Cell(int value, bool& first) { Cell(static_cast<int64_t>(value), first); }
   void Cell(uint32_t value, bool& first) { Cell(static_cast<int64_t>(value), first); }
-  void Cell(const std::string& value, bool& first) { Separator(first); std::fputs(value.c_str(), file_); }
+  void Cell(const std::string& value, bool& first) {
+    Separator(first);
+    std::fputs(value.c_str(), file_);
+  }
   void Cell(const std::optional<int64_t>& value, bool& first) {
-    if (value) Cell(*value, first); else Separator(first);
+    if (value)
+      Cell(*value, first);
+    else
+      Separator(first);
   }
   // Whole euros and m²: the generator draws integers, so the text is exact.
   void Cell(const std::optional<double>& value, bool& first) {
-    if (value) Cell(static_cast<int64_t>(*value), first); else Separator(first);
+    if (value)
+      Cell(static_cast<int64_t>(*value), first);
+    else
+      Separator(first);
   }
   std::FILE* file_;
 };
@@ -86,7 +98,8 @@ GeneratorSummary GenerateMatchingData(const GeneratorOptions& options) {
   const size_t tile_count = view->tile_count();
   std::unordered_set<uint32_t> real;
   real.reserve(tile_count * 2);
-  for (size_t tile_idx = 0; tile_idx < tile_count; ++tile_idx) real.insert(matching::TileKey(view->tile(tile_idx)));
+  for (size_t tile_idx = 0; tile_idx < tile_count; ++tile_idx)
+    real.insert(matching::TileKey(view->tile(tile_idx)));
   auto commune_of = [&](size_t tile_idx) -> const std::string& {
     return (*grid)->communes()[view->communes(tile_idx).first->commune].code;
   };
@@ -95,7 +108,8 @@ GeneratorSummary GenerateMatchingData(const GeneratorOptions& options) {
   {  // a fixed shuffle decides which codes are popular
     DeterministicRandom shuffle = DeterministicRandom::Stream(options.seed, "rome-order");
     for (size_t idx = rome.size() - 1; idx > 0; --idx) {
-      std::swap(rome[idx], rome[static_cast<size_t>(shuffle.UniformInt(0, static_cast<int64_t>(idx)))]);
+      std::swap(rome[idx],
+                rome[static_cast<size_t>(shuffle.UniformInt(0, static_cast<int64_t>(idx)))]);
     }
   }
 
@@ -105,15 +119,18 @@ GeneratorSummary GenerateMatchingData(const GeneratorOptions& options) {
   summary.grid_tiles_1km = static_cast<int64_t>(tile_count);
   {
     CsvOut persons(dir + "persons.csv",
-                   "user_id,notification,kinds,tenure,property_type,rooms_min,surface_min,price_max,business_sector,"
+                   "user_id,notification,kinds,tenure,property_type,rooms_min,surface_min,price_"
+                   "max,business_sector,"
                    "business_budget,skill_count");
     CsvOut skills(dir + "person_skills.csv", "user_id,rome");
     CsvOut tiles(dir + "person_tiles.csv", "user_id,tile");
     CsvOut communes(dir + "person_communes.csv", "user_id,commune");
     CsvOut runs(dir + "search_runs.csv", "user_id,north,east_lo,east_hi");
-    const char* sectors[] = {"retail", "food_service", "craft", "agriculture", "services", "health", "tourism"};
+    const char* sectors[] = {"retail",   "food_service", "craft",  "agriculture",
+                             "services", "health",       "tourism"};
     for (int64_t user_id = 1; user_id <= options.people; ++user_id) {
-      DeterministicRandom random = DeterministicRandom::Stream(options.seed, "person", static_cast<uint64_t>(user_id));
+      DeterministicRandom random =
+          DeterministicRandom::Stream(options.seed, "person", static_cast<uint64_t>(user_id));
       // The profile, as a person fills the form; the wishes come from the product's rule.
       nlohmann::json profile = nlohmann::json::object();
       if (random.Uniform() >= 0.05) {
@@ -125,23 +142,29 @@ GeneratorSummary GenerateMatchingData(const GeneratorOptions& options) {
           const double tenure = random.Uniform();
           profile["housing_tenure"] = tenure < 0.6 ? "buy" : tenure < 0.9 ? "rent" : "either";
           const double type = random.Uniform();
-          profile["housing_type"] = type < 0.5 ? "house" : type < 0.7 ? "flat" : type < 0.75 ? "land" : "any";
+          profile["housing_type"] = type < 0.5    ? "house"
+                                    : type < 0.7  ? "flat"
+                                    : type < 0.75 ? "land"
+                                                  : "any";
           if (random.Uniform() < 0.6) profile["housing_rooms_min"] = random.UniformInt(1, 5);
           if (random.Uniform() < 0.5) profile["housing_surface_min"] = random.UniformInt(30, 150);
           if (random.Uniform() < 0.8) {
-            profile["housing_price_max"] = profile["housing_tenure"] == "rent" ? random.UniformInt(400, 1500)
-                                                                                : random.UniformInt(80, 500) * 1000;
+            profile["housing_price_max"] = profile["housing_tenure"] == "rent"
+                                               ? random.UniformInt(400, 1500)
+                                               : random.UniformInt(80, 500) * 1000;
           }
         }
         if (job) {
           nlohmann::json codes = nlohmann::json::array();
           const int64_t count = random.UniformInt(1, 3);
-          for (int64_t code_idx = 0; code_idx < count; ++code_idx) codes.push_back(rome[Skewed(random, rome.size())]);
+          for (int64_t code_idx = 0; code_idx < count; ++code_idx)
+            codes.push_back(rome[Skewed(random, rome.size())]);
           profile["work_rome_codes"] = codes;
         }
         if (business) {
           if (random.Uniform() < 0.7) profile["business_sector"] = sectors[random.UniformInt(0, 6)];
-          if (random.Uniform() < 0.7) profile["business_budget_eur"] = random.UniformInt(30, 400) * 1000;
+          if (random.Uniform() < 0.7)
+            profile["business_budget_eur"] = random.UniformInt(30, 400) * 1000;
           if (!profile.contains("business_sector") && !profile.contains("business_budget_eur")) {
             profile["business_sector"] = "retail";
           }
@@ -151,9 +174,10 @@ GeneratorSummary GenerateMatchingData(const GeneratorOptions& options) {
       const matching::Wishes wishes = matching::Wishes::FromProfile(profile);
       const double notify = random.Uniform();
       const int notification = notify < 0.2 ? 0 : notify < 0.7 ? 1 : notify < 0.9 ? 2 : 3;
-      persons.Row(user_id, notification, static_cast<int>(wishes.kinds), static_cast<int>(wishes.tenure),
-                  static_cast<int>(wishes.property_type), wishes.rooms_min, wishes.surface_min, wishes.price_max,
-                  wishes.business_sector, wishes.business_budget, static_cast<int>(wishes.rome_codes.size()));
+      persons.Row(user_id, notification, static_cast<int>(wishes.kinds),
+                  static_cast<int>(wishes.tenure), static_cast<int>(wishes.property_type),
+                  wishes.rooms_min, wishes.surface_min, wishes.price_max, wishes.business_sector,
+                  wishes.business_budget, static_cast<int>(wishes.rome_codes.size()));
       for (uint32_t code : wishes.rome_codes) skills.Row(user_id, code);
       summary.skills += static_cast<int64_t>(wishes.rome_codes.size());
 
@@ -162,7 +186,8 @@ GeneratorSummary GenerateMatchingData(const GeneratorOptions& options) {
       const int64_t favourites = random.UniformInt(1, 20);
       const int64_t clicks = random.UniformInt(0, 5);
       for (int64_t place_idx = 0; place_idx < favourites + clicks; ++place_idx) {
-        const TileId tile = view->tile(static_cast<size_t>(random.UniformInt(0, static_cast<int64_t>(tile_count) - 1)));
+        const TileId tile = view->tile(
+            static_cast<size_t>(random.UniformInt(0, static_cast<int64_t>(tile_count) - 1)));
         keys.push_back(matching::TileKey(random.Uniform() < 0.2 ? tile.Parent() : tile));
       }
       std::sort(keys.begin(), keys.end());
@@ -171,8 +196,8 @@ GeneratorSummary GenerateMatchingData(const GeneratorOptions& options) {
       summary.tiles += static_cast<int64_t>(keys.size());
       std::vector<std::string> favourite_communes;
       for (int64_t commune_idx = random.UniformInt(0, 2); commune_idx > 0; --commune_idx) {
-        favourite_communes.push_back(
-            commune_of(static_cast<size_t>(random.UniformInt(0, static_cast<int64_t>(tile_count) - 1))));
+        favourite_communes.push_back(commune_of(
+            static_cast<size_t>(random.UniformInt(0, static_cast<int64_t>(tile_count) - 1))));
       }
       std::sort(favourite_communes.begin(), favourite_communes.end());
       favourite_communes.erase(std::unique(favourite_communes.begin(), favourite_communes.end()),
@@ -188,8 +213,8 @@ GeneratorSummary GenerateMatchingData(const GeneratorOptions& options) {
         const int64_t discs = random.UniformInt(1, 4);
         std::vector<TileId> green;
         for (int64_t disc_idx = 0; disc_idx < discs; ++disc_idx) {
-          const TileId centre =
-              view->tile(static_cast<size_t>(random.UniformInt(0, static_cast<int64_t>(tile_count) - 1)));
+          const TileId centre = view->tile(
+              static_cast<size_t>(random.UniformInt(0, static_cast<int64_t>(tile_count) - 1)));
           const double radius = std::sqrt(wanted / static_cast<double>(discs) / std::numbers::pi);
           const int reach = static_cast<int>(std::ceil(radius));
           for (int dy = -reach; dy <= reach; ++dy) {
@@ -213,7 +238,8 @@ GeneratorSummary GenerateMatchingData(const GeneratorOptions& options) {
             ++end;
           }
           runs.Row(user_id, static_cast<int64_t>(green[tile_idx].north / 1000),
-                   static_cast<int64_t>(green[tile_idx].east / 1000), static_cast<int64_t>(green[end - 1].east / 1000));
+                   static_cast<int64_t>(green[tile_idx].east / 1000),
+                   static_cast<int64_t>(green[end - 1].east / 1000));
           ++summary.search_runs;
           tile_idx = end;
         }
@@ -223,12 +249,15 @@ GeneratorSummary GenerateMatchingData(const GeneratorOptions& options) {
   }
   {
     CsvOut listings(dir + "listings.csv",
-                    "listing_id,kind,tile1,tile5,north,east,commune,is_rent,property_type,rooms,surface,price,rome,sector");
-    const char* sectors[] = {"retail", "food_service", "craft", "agriculture", "services", "health", "industry",
-                             "tourism", "other"};
+                    "listing_id,kind,tile1,tile5,north,east,commune,is_rent,property_type,rooms,"
+                    "surface,price,rome,sector");
+    const char* sectors[] = {"retail", "food_service", "craft",   "agriculture", "services",
+                             "health", "industry",     "tourism", "other"};
     for (int64_t listing_id = 1; listing_id <= options.listings; ++listing_id) {
-      DeterministicRandom random = DeterministicRandom::Stream(options.seed, "listing", static_cast<uint64_t>(listing_id));
-      const size_t tile_idx = static_cast<size_t>(random.UniformInt(0, static_cast<int64_t>(tile_count) - 1));
+      DeterministicRandom random =
+          DeterministicRandom::Stream(options.seed, "listing", static_cast<uint64_t>(listing_id));
+      const size_t tile_idx =
+          static_cast<size_t>(random.UniformInt(0, static_cast<int64_t>(tile_count) - 1));
       const TileId tile = view->tile(tile_idx);
       const double pick = random.Uniform();
       const listings::Kind kind = pick < 0.5   ? listings::Kind::kHousing
@@ -245,16 +274,18 @@ GeneratorSummary GenerateMatchingData(const GeneratorOptions& options) {
         property_type = type < 0.6 ? 1 : type < 0.9 ? 2 : type < 0.95 ? 3 : type < 0.98 ? 4 : 5;
         if (random.Uniform() < 0.9) rooms = random.UniformInt(1, 8);
         if (random.Uniform() < 0.9) surface = static_cast<double>(random.UniformInt(20, 250));
-        price = static_cast<double>(is_rent ? random.UniformInt(300, 2000) : random.UniformInt(50, 600) * 1000);
+        price = static_cast<double>(is_rent ? random.UniformInt(300, 2000)
+                                            : random.UniformInt(50, 600) * 1000);
       } else if (kind == listings::Kind::kJob) {
         rome_code = *matching::RomeCodeNumber(rome[Skewed(random, rome.size())]);
       } else if (kind == listings::Kind::kBusiness) {
         sector = sectors[random.UniformInt(0, 8)];
         if (random.Uniform() < 0.8) price = static_cast<double>(random.UniformInt(10, 500) * 1000);
       }
-      listings.Row(listing_id, static_cast<int>(kind), matching::TileKey(tile), matching::TileKey(tile.Parent()),
-                   static_cast<int64_t>(tile.north / 1000), static_cast<int64_t>(tile.east / 1000), commune_of(tile_idx),
-                   is_rent, property_type, rooms, surface, price, rome_code, sector);
+      listings.Row(listing_id, static_cast<int>(kind), matching::TileKey(tile),
+                   matching::TileKey(tile.Parent()), static_cast<int64_t>(tile.north / 1000),
+                   static_cast<int64_t>(tile.east / 1000), commune_of(tile_idx), is_rent,
+                   property_type, rooms, surface, price, rome_code, sector);
       ++summary.listings;
     }
   }
@@ -269,7 +300,8 @@ void SplitLine(const std::string& line, std::vector<std::string_view>& cells) {
   size_t start = 0;
   while (true) {
     const size_t comma = line.find(',', start);
-    cells.emplace_back(line.data() + start, (comma == std::string::npos ? line.size() : comma) - start);
+    cells.emplace_back(line.data() + start,
+                       (comma == std::string::npos ? line.size() : comma) - start);
     if (comma == std::string::npos) break;
     start = comma + 1;
   }
@@ -287,8 +319,8 @@ void ForEachRow(const std::string& path, size_t columns, Each&& each) {
     ++line_number;
     SplitLine(line, cells);
     if (cells.size() != columns) {
-      throw std::runtime_error(path + ":" + std::to_string(line_number) + ": " + std::to_string(columns) +
-                               " columns expected");
+      throw std::runtime_error(path + ":" + std::to_string(line_number) + ": " +
+                               std::to_string(columns) + " columns expected");
     }
     each(cells);
   }
@@ -331,7 +363,9 @@ BenchData ReadMatchingData(const std::string& dir) {
     index_of[person.user_id] = data.people.size();
     data.people.push_back(std::move(person));
   });
-  auto person = [&](std::string_view cell) -> matching::PersonInterest& { return data.people.at(index_of.at(Int(cell))); };
+  auto person = [&](std::string_view cell) -> matching::PersonInterest& {
+    return data.people.at(index_of.at(Int(cell)));
+  };
   ForEachRow(dir + "/person_skills.csv", 2, [&](const std::vector<std::string_view>& cells) {
     person(cells[0]).wishes.rome_codes.push_back(static_cast<uint32_t>(Int(cells[1])));
   });
@@ -344,7 +378,8 @@ BenchData ReadMatchingData(const std::string& dir) {
   ForEachRow(dir + "/person_communes.csv", 2, [&](const std::vector<std::string_view>& cells) {
     person(cells[0]).communes.emplace_back(cells[1]);
   });
-  for (const matching::PersonInterest& entry : data.people) data.place_tile_counts.push_back(entry.tiles.size());
+  for (const matching::PersonInterest& entry : data.people)
+    data.place_tile_counts.push_back(entry.tiles.size());
   ForEachRow(dir + "/search_runs.csv", 4, [&](const std::vector<std::string_view>& cells) {
     matching::PersonInterest& entry = person(cells[0]);
     const int64_t north = Int(cells[1]);

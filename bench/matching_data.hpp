@@ -30,13 +30,14 @@ struct GeneratorOptions {
   uint64_t seed = 1848;
   int64_t people = 1'000'000;
   int64_t listings = 10'000;
-  std::string grid_path;   // the real national grid (tiles and communes)
-  std::string rome_csv;    // ../shared/data/rome/rome_fiches.csv
+  std::string grid_path;  // the real national grid (tiles and communes)
+  std::string rome_csv;   // ../shared/data/rome/rome_fiches.csv
   std::string out_dir;
 };
 
 struct GeneratorSummary {
-  int64_t people = 0, searches = 0, search_tiles = 0, search_runs = 0, tiles = 0, communes = 0, skills = 0;
+  int64_t people = 0, searches = 0, search_tiles = 0, search_runs = 0, tiles = 0, communes = 0,
+          skills = 0;
   int64_t listings = 0;
   int64_t grid_tiles_1km = 0;  // the real tiles drawn from
 };

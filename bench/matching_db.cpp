@@ -6,9 +6,8 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
-#include <stdexcept>
-
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 
 #include "engine/tile_id.hpp"
 #include "matching/tile_runs.hpp"
@@ -59,7 +58,8 @@ class BulkInsert {
 
 std::string RomeText(uint32_t number) {
   char text[8];
-  std::snprintf(text, sizeof(text), "%c%04u", static_cast<char>('A' + number / 10000), number % 10000);
+  std::snprintf(text, sizeof(text), "%c%04u", static_cast<char>('A' + number / 10000),
+                number % 10000);
   return text;
 }
 
@@ -83,13 +83,15 @@ json ProfileOf(const matching::Wishes& wishes) {
   }
   if (!wishes.business_sector.empty()) data["business_sector"] = wishes.business_sector;
   if (wishes.business_budget) data["business_budget_eur"] = *wishes.business_budget;
-  if (wishes.kinds & matching::KindBit(matching::WantedKind::kLeisure)) data["leisure"] = "randonnée, musique";
+  if (wishes.kinds & matching::KindBit(matching::WantedKind::kLeisure))
+    data["leisure"] = "randonnée, musique";
   return data;
 }
 
 }  // namespace
 
-void LoadIntoDatabase(storage::Database& database, const BenchData& data, const std::string& data_dir) {
+void LoadIntoDatabase(storage::Database& database, const BenchData& data,
+                      const std::string& data_dir) {
   storage::Connection connection = database.Acquire();
   // Saved searches: their runs per person, in the stored text form.
   std::vector<std::pair<int64_t, std::vector<engine::TileId>>> searches;
@@ -99,13 +101,15 @@ void LoadIntoDatabase(storage::Database& database, const BenchData& data, const 
     std::getline(in, line);
     while (std::getline(in, line)) {
       long long user_id = 0, north = 0, east_lo = 0, east_hi = 0;
-      if (std::sscanf(line.c_str(), "%lld,%lld,%lld,%lld", &user_id, &north, &east_lo, &east_hi) != 4) {
+      if (std::sscanf(line.c_str(), "%lld,%lld,%lld,%lld", &user_id, &north, &east_lo, &east_hi) !=
+          4) {
         throw std::runtime_error("search_runs.csv: bad line " + line);
       }
-      if (searches.empty() || searches.back().first != user_id) searches.emplace_back(user_id, std::vector<engine::TileId>{});
+      if (searches.empty() || searches.back().first != user_id)
+        searches.emplace_back(user_id, std::vector<engine::TileId>{});
       for (long long east = east_lo; east <= east_hi; ++east) {
-        searches.back().second.push_back(
-            {engine::Level::k1km, static_cast<int32_t>(east * 1000), static_cast<int32_t>(north * 1000)});
+        searches.back().second.push_back({engine::Level::k1km, static_cast<int32_t>(east * 1000),
+                                          static_cast<int32_t>(north * 1000)});
       }
     }
   }
@@ -114,21 +118,27 @@ void LoadIntoDatabase(storage::Database& database, const BenchData& data, const 
   for (size_t first = 0; first < data.people.size(); first += page) {
     storage::Transaction transaction(connection);
     {
-      BulkInsert users(connection, "INSERT INTO users (id, email, password_hash, role, created_at, updated_at)", 6);
-      BulkInsert profiles(connection, "INSERT INTO profiles (user_id, data, notification, updated_at)", 4);
-      BulkInsert favourites(connection, "INSERT INTO favourites (user_id, kind, code, created_at)", 4);
-      BulkInsert saved(connection,
-                       "INSERT INTO saved_searches (id, user_id, name, request, created_at, updated_at)", 6);
+      BulkInsert users(connection,
+                       "INSERT INTO users (id, email, password_hash, role, created_at, updated_at)",
+                       6);
+      BulkInsert profiles(connection,
+                          "INSERT INTO profiles (user_id, data, notification, updated_at)", 4);
+      BulkInsert favourites(connection, "INSERT INTO favourites (user_id, kind, code, created_at)",
+                            4);
+      BulkInsert saved(
+          connection,
+          "INSERT INTO saved_searches (id, user_id, name, request, created_at, updated_at)", 6);
       BulkInsert tiles(connection,
-                       "INSERT INTO saved_search_tiles (search_id, user_id, tiles, tile_count, request_updated_at, "
+                       "INSERT INTO saved_search_tiles (search_id, user_id, tiles, tile_count, "
+                       "request_updated_at, "
                        "grid_built_at, computed_at)",
                        7);
       // Table by table, each flushed before the next, so that references exist.
       const size_t last = std::min(data.people.size(), first + page);
       for (size_t person_idx = first; person_idx < last; ++person_idx) {
         const int64_t user_id = data.people[person_idx].user_id;
-        users.Add({user_id, "p" + std::to_string(user_id) + "@bench.invalid", std::string("x"), std::string("user"),
-                   kNow, kNow});
+        users.Add({user_id, "p" + std::to_string(user_id) + "@bench.invalid", std::string("x"),
+                   std::string("user"), kNow, kNow});
       }
       users.Flush();
       // The place tiles of the CSV are favourites and clicks together; all go in as
@@ -142,8 +152,8 @@ void LoadIntoDatabase(storage::Database& database, const BenchData& data, const 
           favourites.Add({person.user_id, std::string("commune"), commune, kNow});
         }
         for (size_t tile_idx = 0; tile_idx < data.place_tile_counts[person_idx]; ++tile_idx) {
-          favourites.Add({person.user_id, std::string("tile"), matching::TileOfKey(person.tiles[tile_idx]).ToString(),
-                          kNow});
+          favourites.Add({person.user_id, std::string("tile"),
+                          matching::TileOfKey(person.tiles[tile_idx]).ToString(), kNow});
         }
         while (search_idx < searches.size() && searches[search_idx].first == person.user_id) {
           saved.Add({static_cast<int64_t>(search_idx) + 1, person.user_id, std::string("Recherche"),

@@ -10,6 +10,7 @@
 
 namespace vivrovert::bench {
 
-void LoadIntoDatabase(storage::Database& database, const BenchData& data, const std::string& data_dir);
+void LoadIntoDatabase(storage::Database& database, const BenchData& data,
+                      const std::string& data_dir);
 
 }  // namespace vivrovert::bench

@@ -49,12 +49,17 @@ PropertyType ParsePropertyType(std::string_view code) {
 
 std::optional<WantedKind> WantedKindOf(listings::Kind kind) {
   switch (kind) {
-    case listings::Kind::kHousing: return WantedKind::kHousing;
-    case listings::Kind::kJob: return WantedKind::kJob;
-    case listings::Kind::kBusiness: return WantedKind::kBusiness;
-    case listings::Kind::kLeisure: return WantedKind::kLeisure;
+    case listings::Kind::kHousing:
+      return WantedKind::kHousing;
+    case listings::Kind::kJob:
+      return WantedKind::kJob;
+    case listings::Kind::kBusiness:
+      return WantedKind::kBusiness;
+    case listings::Kind::kLeisure:
+      return WantedKind::kLeisure;
     case listings::Kind::kPoi:
-    case listings::Kind::kCv: return std::nullopt;
+    case listings::Kind::kCv:
+      return std::nullopt;
   }
   return std::nullopt;
 }
@@ -72,10 +77,14 @@ std::optional<uint32_t> RomeCodeNumber(std::string_view code) {
 
 const char* NotificationName(Notification notification) {
   switch (notification) {
-    case Notification::kInstant: return "instant";
-    case Notification::kDaily: return "daily";
-    case Notification::kWeekly: return "weekly";
-    case Notification::kNone: return "none";
+    case Notification::kInstant:
+      return "instant";
+    case Notification::kDaily:
+      return "daily";
+    case Notification::kWeekly:
+      return "weekly";
+    case Notification::kNone:
+      return "none";
   }
   return "daily";
 }
@@ -91,12 +100,14 @@ Wishes Wishes::FromProfile(const json& data) {
   Wishes wishes;
   if (!data.is_object()) return wishes;
   uint8_t kinds = 0;
-  if (Present(data, "housing_tenure") || Present(data, "housing_type") || Present(data, "housing_rooms_min") ||
-      Present(data, "housing_surface_min") || Present(data, "housing_price_max")) {
+  if (Present(data, "housing_tenure") || Present(data, "housing_type") ||
+      Present(data, "housing_rooms_min") || Present(data, "housing_surface_min") ||
+      Present(data, "housing_price_max")) {
     kinds |= KindBit(WantedKind::kHousing);
   }
   if (Present(data, "work_rome_codes")) kinds |= KindBit(WantedKind::kJob);
-  if (Present(data, "business_sector") || Present(data, "business_budget_eur")) kinds |= KindBit(WantedKind::kBusiness);
+  if (Present(data, "business_sector") || Present(data, "business_budget_eur"))
+    kinds |= KindBit(WantedKind::kBusiness);
   if (Present(data, "leisure")) kinds |= KindBit(WantedKind::kLeisure);
   wishes.kinds = kinds == 0 ? kAllWantedKinds : kinds;
 
@@ -106,8 +117,10 @@ Wishes Wishes::FromProfile(const json& data) {
   if (wishes.property_type == PropertyType::kFarm || wishes.property_type == PropertyType::kOther) {
     wishes.property_type = PropertyType::kAny;  // not choices of the profile form
   }
-  if (auto rooms = Integer(data, "housing_rooms_min"); rooms && *rooms > 0) wishes.rooms_min = rooms;
-  if (auto surface = Number(data, "housing_surface_min"); surface && *surface > 0) wishes.surface_min = surface;
+  if (auto rooms = Integer(data, "housing_rooms_min"); rooms && *rooms > 0)
+    wishes.rooms_min = rooms;
+  if (auto surface = Number(data, "housing_surface_min"); surface && *surface > 0)
+    wishes.surface_min = surface;
   wishes.price_max = Number(data, "housing_price_max");
 
   if (auto codes = data.find("work_rome_codes"); codes != data.end()) {
@@ -122,15 +135,17 @@ Wishes Wishes::FromProfile(const json& data) {
       add(codes->get<std::string>());
     }
     std::sort(wishes.rome_codes.begin(), wishes.rome_codes.end());
-    wishes.rome_codes.erase(std::unique(wishes.rome_codes.begin(), wishes.rome_codes.end()), wishes.rome_codes.end());
+    wishes.rome_codes.erase(std::unique(wishes.rome_codes.begin(), wishes.rome_codes.end()),
+                            wishes.rome_codes.end());
   }
   wishes.business_sector = Text(data, "business_sector");
   wishes.business_budget = Number(data, "business_budget_eur");
   return wishes;
 }
 
-ListingFacts ListingFacts::FromFields(listings::Kind kind, std::string tile_1km, std::string tile_5km,
-                                      std::string commune_code, const json& fields) {
+ListingFacts ListingFacts::FromFields(listings::Kind kind, std::string tile_1km,
+                                      std::string tile_5km, std::string commune_code,
+                                      const json& fields) {
   ListingFacts facts;
   facts.kind = kind;
   facts.tile_1km = std::move(tile_1km);
@@ -146,18 +161,22 @@ ListingFacts ListingFacts::FromFields(listings::Kind kind, std::string tile_1km,
       facts.surface_m2 = Number(fields, "surface_m2");
       facts.price_eur = Number(fields, "price_eur");
       break;
-    case listings::Kind::kJob: facts.rome_code = RomeCodeNumber(Text(fields, "rome_code")); break;
+    case listings::Kind::kJob:
+      facts.rome_code = RomeCodeNumber(Text(fields, "rome_code"));
+      break;
     case listings::Kind::kBusiness:
       facts.business_sector = Text(fields, "sector");
       facts.price_eur = Number(fields, "price_eur");
       break;
-    default: break;
+    default:
+      break;
   }
   return facts;
 }
 
 ListingFacts ListingFacts::FromListing(const listings::Listing& listing) {
-  return FromFields(listing.kind, listing.tile_1km, listing.tile_5km, listing.commune_code, listing.details);
+  return FromFields(listing.kind, listing.tile_1km, listing.tile_5km, listing.commune_code,
+                    listing.details);
 }
 
 bool FitsWishes(const Wishes& wishes, const ListingFacts& listing) {
@@ -167,20 +186,29 @@ bool FitsWishes(const Wishes& wishes, const ListingFacts& listing) {
     case WantedKind::kHousing:
       if (wishes.tenure == Tenure::kBuy && listing.is_rent) return false;
       if (wishes.tenure == Tenure::kRent && !listing.is_rent) return false;
-      if (wishes.property_type != PropertyType::kAny && wishes.property_type != listing.property_type) return false;
+      if (wishes.property_type != PropertyType::kAny &&
+          wishes.property_type != listing.property_type)
+        return false;
       if (wishes.rooms_min && !(listing.rooms && *listing.rooms >= *wishes.rooms_min)) return false;
-      if (wishes.surface_min && !(listing.surface_m2 && *listing.surface_m2 >= *wishes.surface_min)) return false;
-      if (wishes.price_max && !(listing.price_eur && *listing.price_eur <= *wishes.price_max)) return false;
+      if (wishes.surface_min && !(listing.surface_m2 && *listing.surface_m2 >= *wishes.surface_min))
+        return false;
+      if (wishes.price_max && !(listing.price_eur && *listing.price_eur <= *wishes.price_max))
+        return false;
       return true;
     case WantedKind::kJob:
-      if (wishes.rome_codes.empty()) return true;  // only when every kind is wanted, unconditionally
-      return listing.rome_code &&
-             std::binary_search(wishes.rome_codes.begin(), wishes.rome_codes.end(), *listing.rome_code);
+      if (wishes.rome_codes.empty())
+        return true;  // only when every kind is wanted, unconditionally
+      return listing.rome_code && std::binary_search(wishes.rome_codes.begin(),
+                                                     wishes.rome_codes.end(), *listing.rome_code);
     case WantedKind::kBusiness:
-      if (!wishes.business_sector.empty() && wishes.business_sector != listing.business_sector) return false;
-      if (wishes.business_budget && !(listing.price_eur && *listing.price_eur <= *wishes.business_budget)) return false;
+      if (!wishes.business_sector.empty() && wishes.business_sector != listing.business_sector)
+        return false;
+      if (wishes.business_budget &&
+          !(listing.price_eur && *listing.price_eur <= *wishes.business_budget))
+        return false;
       return true;
-    case WantedKind::kLeisure: return true;
+    case WantedKind::kLeisure:
+      return true;
   }
   return false;
 }

@@ -44,12 +44,11 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "listings/listing_schema.hpp"
 
@@ -63,7 +62,9 @@ namespace vivrovert::matching {
 enum class WantedKind : uint8_t { kHousing = 0, kJob = 1, kBusiness = 2, kLeisure = 3 };
 inline constexpr int kWantedKindCount = 4;
 inline constexpr uint8_t kAllWantedKinds = 0x0F;
-constexpr uint8_t KindBit(WantedKind kind) { return static_cast<uint8_t>(1u << static_cast<uint8_t>(kind)); }
+constexpr uint8_t KindBit(WantedKind kind) {
+  return static_cast<uint8_t>(1u << static_cast<uint8_t>(kind));
+}
 // nullopt for the kinds that fit nobody (poi, cv).
 std::optional<WantedKind> WantedKindOf(listings::Kind kind);
 
@@ -100,7 +101,7 @@ struct Wishes {
 // What the fit rules read of a listing.
 struct ListingFacts {
   listings::Kind kind = listings::Kind::kHousing;
-  std::string tile_1km;   // Eurostat ids
+  std::string tile_1km;  // Eurostat ids
   std::string tile_5km;
   std::string commune_code;
   // housing

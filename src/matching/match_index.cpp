@@ -106,7 +106,8 @@ void MatchIndex::BulkUpsert(std::vector<PersonInterest> people) {
   pairs.reserve(total);
   // A person named twice: the last one counts, as with successive Upserts.
   std::unordered_map<int64_t, size_t> last_of;
-  for (size_t person_idx = 0; person_idx < people.size(); ++person_idx) last_of[people[person_idx].user_id] = person_idx;
+  for (size_t person_idx = 0; person_idx < people.size(); ++person_idx)
+    last_of[people[person_idx].user_id] = person_idx;
   for (size_t person_idx = 0; person_idx < people.size(); ++person_idx) {
     PersonInterest& person = people[person_idx];
     if (last_of[person.user_id] != person_idx) continue;
@@ -133,7 +134,8 @@ void MatchIndex::BulkUpsert(std::vector<PersonInterest> people) {
     while (end < pairs.size() && static_cast<uint32_t>(pairs[end] >> 32) == key) ++end;
     Postings& list = postings_[key];
     list.reserve(list.size() + (end - start));
-    for (size_t pair_idx = start; pair_idx < end; ++pair_idx) list.push_back(static_cast<uint32_t>(pairs[pair_idx]));
+    for (size_t pair_idx = start; pair_idx < end; ++pair_idx)
+      list.push_back(static_cast<uint32_t>(pairs[pair_idx]));
     posting_count_ += end - start;
     start = end;
   }
@@ -154,11 +156,12 @@ std::vector<PersonMatch> MatchIndex::Match(const ListingFacts& listing) const {
   std::optional<uint32_t> tile_1km = TileKey(listing.tile_1km);
   std::optional<uint32_t> tile_5km = TileKey(listing.tile_5km);
   // A listing always has both tiles; a malformed one can only match by its commune.
-  return Match(listing, tile_1km.value_or(0xFFFFFFFFu), tile_5km.value_or(0xFFFFFFFFu), listing.commune_code);
+  return Match(listing, tile_1km.value_or(0xFFFFFFFFu), tile_5km.value_or(0xFFFFFFFFu),
+               listing.commune_code);
 }
 
-std::vector<PersonMatch> MatchIndex::Match(const ListingFacts& listing, uint32_t tile_1km, uint32_t tile_5km,
-                                           std::string_view commune) const {
+std::vector<PersonMatch> MatchIndex::Match(const ListingFacts& listing, uint32_t tile_1km,
+                                           uint32_t tile_5km, std::string_view commune) const {
   std::vector<PersonMatch> matches;
   std::optional<WantedKind> kind = WantedKindOf(listing.kind);
   if (!kind) return matches;
@@ -184,7 +187,8 @@ std::vector<PersonMatch> MatchIndex::Match(const ListingFacts& listing, uint32_t
   std::vector<uint32_t> fitting;
   for (size_t candidate_idx = 0; candidate_idx < candidates.size(); ++candidate_idx) {
     if (candidate_idx + kPrefetchDistance < candidates.size()) {
-      const char* ahead = reinterpret_cast<const char*>(&entries_[candidates[candidate_idx + kPrefetchDistance]].wishes);
+      const char* ahead = reinterpret_cast<const char*>(
+          &entries_[candidates[candidate_idx + kPrefetchDistance]].wishes);
       __builtin_prefetch(ahead);
       __builtin_prefetch(ahead + 64);
     }
@@ -192,7 +196,8 @@ std::vector<PersonMatch> MatchIndex::Match(const ListingFacts& listing, uint32_t
     if (FitsWishes(entries_[slot].wishes, listing)) fitting.push_back(slot);
   }
   matches.reserve(fitting.size());
-  for (uint32_t slot : fitting) matches.push_back({entries_[slot].user_id, entries_[slot].notification});
+  for (uint32_t slot : fitting)
+    matches.push_back({entries_[slot].user_id, entries_[slot].notification});
   std::sort(matches.begin(), matches.end(),
             [](const PersonMatch& a, const PersonMatch& b) { return a.user_id < b.user_id; });
   matches.erase(std::unique(matches.begin(), matches.end()), matches.end());
@@ -202,7 +207,8 @@ std::vector<PersonMatch> MatchIndex::Match(const ListingFacts& listing, uint32_t
 size_t MatchIndex::ApproximateBytes() const {
   size_t bytes = entries_.capacity() * sizeof(Entry);
   for (const Entry& entry : entries_) {
-    bytes += entry.keys.capacity() * sizeof(uint32_t) + entry.wishes.rome_codes.capacity() * sizeof(uint32_t);
+    bytes += entry.keys.capacity() * sizeof(uint32_t) +
+             entry.wishes.rome_codes.capacity() * sizeof(uint32_t);
   }
   bytes += postings_.size() * (sizeof(Postings) + sizeof(uint32_t) + 2 * sizeof(void*));
   for (const auto& [key, list] : postings_) bytes += list.capacity() * sizeof(uint32_t);

@@ -35,8 +35,8 @@ struct PersonInterest {
   int64_t user_id = 0;
   Notification notification = Notification::kDaily;
   Wishes wishes;
-  std::vector<uint32_t> tiles;         // TileKey of every place tile, both levels; duplicates allowed
-  std::vector<std::string> communes;   // INSEE codes of favourite communes
+  std::vector<uint32_t> tiles;  // TileKey of every place tile, both levels; duplicates allowed
+  std::vector<std::string> communes;  // INSEE codes of favourite communes
 };
 
 struct PersonMatch {

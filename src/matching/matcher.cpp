@@ -3,7 +3,6 @@
 #include <chrono>
 #include <map>
 #include <mutex>
-
 #include <nlohmann/json.hpp>
 
 #include "engine/search_request.hpp"
@@ -22,13 +21,16 @@ struct ComputedTiles {
   int64_t count = 0;
 };
 
-Result<ComputedTiles> ComputeTiles(const engine::SearchEngine& engine, const std::string& request_text) {
+Result<ComputedTiles> ComputeTiles(const engine::SearchEngine& engine,
+                                   const std::string& request_text) {
   json body = json::parse(request_text, nullptr, false);
-  if (body.is_discarded()) return Status(StatusCode::kInvalidArgument, "Recherche enregistrée illisible.", "request");
+  if (body.is_discarded())
+    return Status(StatusCode::kInvalidArgument, "Recherche enregistrée illisible.", "request");
   Result<engine::SearchRequest> request = engine::ParseSearchRequest(body, engine.grid());
   if (!request.ok()) return request.status();
   const engine::LevelView* view = engine.grid().level(request->level);
-  if (view == nullptr) return Status(StatusCode::kInvalidArgument, "Niveau absent de la grille.", "level");
+  if (view == nullptr)
+    return Status(StatusCode::kInvalidArgument, "Niveau absent de la grille.", "level");
   std::vector<engine::TileId> tiles;
   for (uint32_t tile_idx : engine.GreenTiles(*request)) tiles.push_back(view->tile(tile_idx));
   ComputedTiles computed;
@@ -37,11 +39,14 @@ Result<ComputedTiles> ComputeTiles(const engine::SearchEngine& engine, const std
   return computed;
 }
 
-void WriteTiles(storage::Connection& connection, int64_t search_id, int64_t user_id, const ComputedTiles& tiles,
-                int64_t request_updated_at, int64_t grid_stamp, int64_t now) {
+void WriteTiles(storage::Connection& connection, int64_t search_id, int64_t user_id,
+                const ComputedTiles& tiles, int64_t request_updated_at, int64_t grid_stamp,
+                int64_t now) {
   connection.Execute(
-      "INSERT INTO saved_search_tiles (search_id, user_id, tiles, tile_count, request_updated_at, grid_built_at, "
-      "computed_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (search_id) DO UPDATE SET tiles = excluded.tiles, "
+      "INSERT INTO saved_search_tiles (search_id, user_id, tiles, tile_count, request_updated_at, "
+      "grid_built_at, "
+      "computed_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (search_id) DO UPDATE SET "
+      "tiles = excluded.tiles, "
       "tile_count = excluded.tile_count, request_updated_at = excluded.request_updated_at, "
       "grid_built_at = excluded.grid_built_at, computed_at = excluded.computed_at",
       {search_id, user_id, tiles.text, tiles.count, request_updated_at, grid_stamp, now});
@@ -57,8 +62,8 @@ bool AddTiles(PersonInterest& person, const std::string& text, LoadStats* stats)
 
 // One saved search row joined with its stored tiles: adds the tiles to the person,
 // computing them again when they are missing, stale or damaged and an engine is at hand.
-void AddSearch(storage::Connection& connection, const engine::SearchEngine* engine, PersonInterest& person,
-               const storage::Row& row, int64_t now, LoadStats* stats) {
+void AddSearch(storage::Connection& connection, const engine::SearchEngine* engine,
+               PersonInterest& person, const storage::Row& row, int64_t now, LoadStats* stats) {
   // Columns: id, user_id, updated_at, request, tiles, request_updated_at, grid_built_at.
   const int64_t search_id = row.Int(0);
   const int64_t updated_at = row.Int(2);
@@ -81,7 +86,8 @@ void AddSearch(storage::Connection& connection, const engine::SearchEngine* engi
 }
 
 constexpr const char* kSearchColumns =
-    "SELECT s.id, s.user_id, s.updated_at, s.request, t.tiles, t.request_updated_at, t.grid_built_at "
+    "SELECT s.id, s.user_id, s.updated_at, s.request, t.tiles, t.request_updated_at, "
+    "t.grid_built_at "
     "FROM saved_searches s LEFT JOIN saved_search_tiles t ON t.search_id = s.id ";
 
 void AddFavourite(PersonInterest& person, const std::string& kind, const std::string& code) {
@@ -100,10 +106,10 @@ int64_t GridStamp(const engine::SearchEngine& engine) {
   return at != header.end() && at->is_number_integer() ? at->get<int64_t>() : 0;
 }
 
-Status StoreSearchTiles(storage::Connection& connection, const engine::SearchEngine& engine, int64_t search_id,
-                        int64_t now) {
-  std::optional<storage::Row> row =
-      connection.QueryOne("SELECT user_id, request, updated_at FROM saved_searches WHERE id = $1", {search_id});
+Status StoreSearchTiles(storage::Connection& connection, const engine::SearchEngine& engine,
+                        int64_t search_id, int64_t now) {
+  std::optional<storage::Row> row = connection.QueryOne(
+      "SELECT user_id, request, updated_at FROM saved_searches WHERE id = $1", {search_id});
   if (!row) return Status(StatusCode::kNotFound, "Recherche enregistrée introuvable.", "search_id");
   Result<ComputedTiles> computed = ComputeTiles(engine, row->Text(1));
   if (!computed.ok()) return computed.status();
@@ -111,11 +117,12 @@ Status StoreSearchTiles(storage::Connection& connection, const engine::SearchEng
   return Status();
 }
 
-PersonInterest LoadPerson(storage::Connection& connection, int64_t user_id, const engine::SearchEngine* engine,
-                          int64_t now, LoadStats* stats) {
+PersonInterest LoadPerson(storage::Connection& connection, int64_t user_id,
+                          const engine::SearchEngine* engine, int64_t now, LoadStats* stats) {
   PersonInterest person;
   person.user_id = user_id;
-  if (auto row = connection.QueryOne("SELECT data, notification FROM profiles WHERE user_id = $1", {user_id})) {
+  if (auto row = connection.QueryOne("SELECT data, notification FROM profiles WHERE user_id = $1",
+                                     {user_id})) {
     person.wishes = Wishes::FromProfile(json::parse(row->Text(0), nullptr, false));
     person.notification = ParseNotification(row->Text(1));
   }
@@ -127,8 +134,8 @@ PersonInterest LoadPerson(storage::Connection& connection, int64_t user_id, cons
        connection.Query("SELECT DISTINCT tile FROM tile_clicks WHERE user_id = $1", {user_id})) {
     if (std::optional<uint32_t> key = TileKey(row.Text(0))) person.tiles.push_back(*key);
   }
-  for (const storage::Row& row :
-       connection.Query(std::string(kSearchColumns) + "WHERE s.user_id = $1 ORDER BY s.id", {user_id})) {
+  for (const storage::Row& row : connection.Query(
+           std::string(kSearchColumns) + "WHERE s.user_id = $1 ORDER BY s.id", {user_id})) {
     AddSearch(connection, engine, person, row, now, stats);
   }
   return person;
@@ -145,8 +152,8 @@ LoadStats Matcher::Rebuild(int64_t now) {
   int64_t after = 0;
   std::vector<PersonInterest> everyone;
   while (true) {
-    std::vector<storage::Row> ids = connection.Query("SELECT id FROM users WHERE id > $1 ORDER BY id LIMIT $2",
-                                                     {after, kUsersPerPage});
+    std::vector<storage::Row> ids = connection.Query(
+        "SELECT id FROM users WHERE id > $1 ORDER BY id LIMIT $2", {after, kUsersPerPage});
     if (ids.empty()) break;
     const int64_t first = ids.front().Int(0);
     const int64_t last = ids.back().Int(0);
@@ -158,21 +165,26 @@ LoadStats Matcher::Rebuild(int64_t now) {
       return found;
     };
     for (const storage::Row& row : connection.Query(
-             "SELECT user_id, data, notification FROM profiles WHERE user_id BETWEEN $1 AND $2", {first, last})) {
+             "SELECT user_id, data, notification FROM profiles WHERE user_id BETWEEN $1 AND $2",
+             {first, last})) {
       PersonInterest& entry = person(row.Int(0));
       entry.wishes = Wishes::FromProfile(json::parse(row.Text(1), nullptr, false));
       entry.notification = ParseNotification(row.Text(2));
     }
     for (const storage::Row& row : connection.Query(
-             "SELECT user_id, kind, code FROM favourites WHERE user_id BETWEEN $1 AND $2", {first, last})) {
+             "SELECT user_id, kind, code FROM favourites WHERE user_id BETWEEN $1 AND $2",
+             {first, last})) {
       AddFavourite(person(row.Int(0)), row.Text(1), row.Text(2));
     }
     for (const storage::Row& row : connection.Query(
-             "SELECT DISTINCT user_id, tile FROM tile_clicks WHERE user_id BETWEEN $1 AND $2", {first, last})) {
-      if (std::optional<uint32_t> key = TileKey(row.Text(1))) person(row.Int(0)).tiles.push_back(*key);
+             "SELECT DISTINCT user_id, tile FROM tile_clicks WHERE user_id BETWEEN $1 AND $2",
+             {first, last})) {
+      if (std::optional<uint32_t> key = TileKey(row.Text(1)))
+        person(row.Int(0)).tiles.push_back(*key);
     }
     for (const storage::Row& row : connection.Query(
-             std::string(kSearchColumns) + "WHERE s.user_id BETWEEN $1 AND $2 ORDER BY s.id", {first, last})) {
+             std::string(kSearchColumns) + "WHERE s.user_id BETWEEN $1 AND $2 ORDER BY s.id",
+             {first, last})) {
       AddSearch(connection, engine_, person(row.Int(1)), row, now, &stats);
     }
     for (auto& [user_id, entry] : people) {
@@ -192,8 +204,10 @@ LoadStats Matcher::Rebuild(int64_t now) {
   return stats;
 }
 
-Status Matcher::SearchSaved(storage::Connection& connection, int64_t user_id, int64_t search_id, int64_t now) {
-  Status stored = engine_ != nullptr ? StoreSearchTiles(connection, *engine_, search_id, now) : Status();
+Status Matcher::SearchSaved(storage::Connection& connection, int64_t user_id, int64_t search_id,
+                            int64_t now) {
+  Status stored =
+      engine_ != nullptr ? StoreSearchTiles(connection, *engine_, search_id, now) : Status();
   PersonChanged(connection, user_id, now);
   return stored;
 }

@@ -39,10 +39,10 @@ namespace vivrovert::matching {
 // What a load from the database did. Without an engine, searches without up-to-date
 // stored tiles are left out (and counted in `stale_searches`).
 struct LoadStats {
-  int64_t people = 0;           // indexed (with at least one place)
-  int64_t searches = 0;         // saved searches whose tiles were read
-  int64_t recomputed = 0;       // computed again (missing, stale, other grid)
-  int64_t stale_searches = 0;   // left out: no engine or the request no longer runs
+  int64_t people = 0;          // indexed (with at least one place)
+  int64_t searches = 0;        // saved searches whose tiles were read
+  int64_t recomputed = 0;      // computed again (missing, stale, other grid)
+  int64_t stale_searches = 0;  // left out: no engine or the request no longer runs
   int64_t postings = 0;
   double seconds = 0;
 };
@@ -52,12 +52,13 @@ int64_t GridStamp(const engine::SearchEngine& engine);
 
 // Computes the green tiles of one saved search on `engine` and stores them. Errors: the
 // request no longer parses on this grid (InvalidArgument, with the field).
-Status StoreSearchTiles(storage::Connection& connection, const engine::SearchEngine& engine, int64_t search_id,
-                        int64_t now);
+Status StoreSearchTiles(storage::Connection& connection, const engine::SearchEngine& engine,
+                        int64_t search_id, int64_t now);
 
 // One person from the database (someone who saved, clicked and marked nothing has no place).
-PersonInterest LoadPerson(storage::Connection& connection, int64_t user_id, const engine::SearchEngine* engine,
-                          int64_t now, LoadStats* stats = nullptr);
+PersonInterest LoadPerson(storage::Connection& connection, int64_t user_id,
+                          const engine::SearchEngine* engine, int64_t now,
+                          LoadStats* stats = nullptr);
 
 class Matcher {
  public:
@@ -67,7 +68,8 @@ class Matcher {
   // Replaces the index by one read from the database.
   LoadStats Rebuild(int64_t now);
 
-  Status SearchSaved(storage::Connection& connection, int64_t user_id, int64_t search_id, int64_t now);
+  Status SearchSaved(storage::Connection& connection, int64_t user_id, int64_t search_id,
+                     int64_t now);
   void PersonChanged(storage::Connection& connection, int64_t user_id, int64_t now);
   void PersonDeleted(int64_t user_id);
 

@@ -23,9 +23,11 @@ class MatchingListener : public interests::InterestListener {
  public:
   explicit MatchingListener(Matcher& matcher) : matcher_(matcher) {}
 
-  void SearchSaved(storage::Connection& connection, const interests::SavedSearch& search, int64_t now) override;
-  void TileClicked(storage::Connection& connection, int64_t click_id, std::optional<int64_t> user_id,
-                   const std::string& tile, bool linked, int64_t at) override;
+  void SearchSaved(storage::Connection& connection, const interests::SavedSearch& search,
+                   int64_t now) override;
+  void TileClicked(storage::Connection& connection, int64_t click_id,
+                   std::optional<int64_t> user_id, const std::string& tile, bool linked,
+                   int64_t at) override;
 
  private:
   Matcher& matcher_;

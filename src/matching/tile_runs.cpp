@@ -35,7 +35,8 @@ std::string EncodeTileRuns(engine::Level level, std::vector<engine::TileId> tile
       const int32_t start = tiles[tile_idx].east / 1000;
       int32_t last = start;
       ++tile_idx;
-      while (tile_idx < tiles.size() && tiles[tile_idx].north == north && tiles[tile_idx].east / 1000 == last + step_km) {
+      while (tile_idx < tiles.size() && tiles[tile_idx].north == north &&
+             tiles[tile_idx].east / 1000 == last + step_km) {
         last += step_km;
         ++tile_idx;
       }
@@ -66,7 +67,8 @@ Result<TileRuns> DecodeTileRuns(std::string_view text) {
   int32_t previous_north = -1;
   while (true) {
     int32_t north = 0;
-    if (!ReadNumber(text, north) || text.empty() || text.front() != ':') return damaged("rangée mal formée");
+    if (!ReadNumber(text, north) || text.empty() || text.front() != ':')
+      return damaged("rangée mal formée");
     if (north <= previous_north || north % step_km != 0) return damaged("rangées hors d'ordre");
     previous_north = north;
     text.remove_prefix(1);
@@ -79,7 +81,8 @@ Result<TileRuns> DecodeTileRuns(std::string_view text) {
         text.remove_prefix(1);
         if (!ReadNumber(text, last)) return damaged("suite mal formée");
       }
-      if (start <= previous_east + step_km || last < start || start % step_km != 0 || last % step_km != 0) {
+      if (start <= previous_east + step_km || last < start || start % step_km != 0 ||
+          last % step_km != 0) {
         return damaged("suites hors d'ordre");
       }
       for (int32_t east = start; east <= last; east += step_km) {

@@ -15,22 +15,31 @@ ListingFacts House(json fields) {
 TEST(FitRulesTest, NoProfileWantsEveryOfferButNotPoiNorCv) {
   const Wishes wishes = Wishes::FromProfile(json::object());
   EXPECT_EQ(wishes.kinds, kAllWantedKinds);
-  EXPECT_TRUE(FitsWishes(wishes, House({{"transaction", "sale"}, {"property_type", "house"}, {"price_eur", 1e6}})));
-  EXPECT_TRUE(FitsWishes(wishes, ListingFacts::FromFields(listings::Kind::kJob, "", "", "", {{"rome_code", "J1506"}})));
-  EXPECT_TRUE(FitsWishes(wishes, ListingFacts::FromFields(listings::Kind::kLeisure, "", "", "", {{"category", "sport"}})));
-  EXPECT_FALSE(FitsWishes(wishes, ListingFacts::FromFields(listings::Kind::kPoi, "", "", "", {{"category", "health"}})));
-  EXPECT_FALSE(FitsWishes(wishes, ListingFacts::FromFields(listings::Kind::kCv, "", "", "", {{"rome_codes", {"J1506"}}})));
+  EXPECT_TRUE(FitsWishes(
+      wishes, House({{"transaction", "sale"}, {"property_type", "house"}, {"price_eur", 1e6}})));
+  EXPECT_TRUE(FitsWishes(wishes, ListingFacts::FromFields(listings::Kind::kJob, "", "", "",
+                                                          {{"rome_code", "J1506"}})));
+  EXPECT_TRUE(FitsWishes(wishes, ListingFacts::FromFields(listings::Kind::kLeisure, "", "", "",
+                                                          {{"category", "sport"}})));
+  EXPECT_FALSE(FitsWishes(wishes, ListingFacts::FromFields(listings::Kind::kPoi, "", "", "",
+                                                           {{"category", "health"}})));
+  EXPECT_FALSE(FitsWishes(wishes, ListingFacts::FromFields(listings::Kind::kCv, "", "", "",
+                                                           {{"rome_codes", {"J1506"}}})));
   // Fields that express no wish (household, horizon, funds) leave every kind wanted.
-  EXPECT_EQ(Wishes::FromProfile({{"household_adults", 2}, {"funds_eur", 50000}}).kinds, kAllWantedKinds);
+  EXPECT_EQ(Wishes::FromProfile({{"household_adults", 2}, {"funds_eur", 50000}}).kinds,
+            kAllWantedKinds);
 }
 
 TEST(FitRulesTest, KindsWantedFollowTheFilledFields) {
   const Wishes housing = Wishes::FromProfile({{"housing_type", "house"}});
   EXPECT_EQ(housing.kinds, KindBit(WantedKind::kHousing));
-  const Wishes job = Wishes::FromProfile({{"work_rome_codes", {"J1506", "M1805"}}, {"leisure", "randonnée"}});
+  const Wishes job =
+      Wishes::FromProfile({{"work_rome_codes", {"J1506", "M1805"}}, {"leisure", "randonnée"}});
   EXPECT_EQ(job.kinds, KindBit(WantedKind::kJob) | KindBit(WantedKind::kLeisure));
-  EXPECT_FALSE(FitsWishes(job, House({{"transaction", "sale"}, {"property_type", "house"}, {"price_eur", 1}})));
-  EXPECT_EQ(Wishes::FromProfile({{"business_budget_eur", 1000}}).kinds, KindBit(WantedKind::kBusiness));
+  EXPECT_FALSE(FitsWishes(
+      job, House({{"transaction", "sale"}, {"property_type", "house"}, {"price_eur", 1}})));
+  EXPECT_EQ(Wishes::FromProfile({{"business_budget_eur", 1000}}).kinds,
+            KindBit(WantedKind::kBusiness));
 }
 
 TEST(FitRulesTest, HousingConditions) {
@@ -39,8 +48,11 @@ TEST(FitRulesTest, HousingConditions) {
                                              {"housing_rooms_min", 4},
                                              {"housing_surface_min", 90},
                                              {"housing_price_max", 200000}});
-  const json fitting = {{"transaction", "sale"}, {"property_type", "house"}, {"rooms", 4},
-                        {"surface_m2", 90}, {"price_eur", 200000}};
+  const json fitting = {{"transaction", "sale"},
+                        {"property_type", "house"},
+                        {"rooms", 4},
+                        {"surface_m2", 90},
+                        {"price_eur", 200000}};
   EXPECT_TRUE(FitsWishes(wishes, House(fitting)));  // bounds are inclusive
   auto with = [&](const char* key, json value) {
     json fields = fitting;
@@ -54,13 +66,16 @@ TEST(FitRulesTest, HousingConditions) {
   EXPECT_FALSE(FitsWishes(wishes, with("price_eur", 200001)));
   json no_rooms = fitting;
   no_rooms.erase("rooms");
-  EXPECT_FALSE(FitsWishes(wishes, House(no_rooms))) << "an unstated value does not meet a condition";
+  EXPECT_FALSE(FitsWishes(wishes, House(no_rooms)))
+      << "an unstated value does not meet a condition";
 
   const Wishes renter = Wishes::FromProfile({{"housing_tenure", "rent"}, {"housing_type", "any"}});
   EXPECT_TRUE(FitsWishes(renter, with("transaction", "rent")));
-  EXPECT_TRUE(FitsWishes(renter, House({{"transaction", "rent"}, {"property_type", "farm"}, {"price_eur", 700}})));
+  EXPECT_TRUE(FitsWishes(
+      renter, House({{"transaction", "rent"}, {"property_type", "farm"}, {"price_eur", 700}})));
   EXPECT_FALSE(FitsWishes(renter, House(fitting)));
-  const Wishes either = Wishes::FromProfile({{"housing_tenure", "either"}, {"housing_rooms_min", 0}});
+  const Wishes either =
+      Wishes::FromProfile({{"housing_tenure", "either"}, {"housing_rooms_min", 0}});
   EXPECT_TRUE(FitsWishes(either, House(no_rooms))) << "a minimum of 0 is no condition";
   EXPECT_TRUE(FitsWishes(either, with("transaction", "rent")));
 }
@@ -68,7 +83,8 @@ TEST(FitRulesTest, HousingConditions) {
 TEST(FitRulesTest, JobNeedsOneOfTheSkillsAndIgnoresTheContract) {
   const Wishes wishes = Wishes::FromProfile({{"work_rome_codes", {"J1506", "M1805"}}});
   auto job = [](const char* code, const char* contract) {
-    return ListingFacts::FromFields(listings::Kind::kJob, "", "", "", {{"rome_code", code}, {"contract", contract}});
+    return ListingFacts::FromFields(listings::Kind::kJob, "", "", "",
+                                    {{"rome_code", code}, {"contract", contract}});
   };
   EXPECT_TRUE(FitsWishes(wishes, job("M1805", "cdd")));
   EXPECT_TRUE(FitsWishes(wishes, job("J1506", "seasonal")));
@@ -78,7 +94,8 @@ TEST(FitRulesTest, JobNeedsOneOfTheSkillsAndIgnoresTheContract) {
 }
 
 TEST(FitRulesTest, BusinessSectorAndBudget) {
-  const Wishes wishes = Wishes::FromProfile({{"business_sector", "food_service"}, {"business_budget_eur", 150000}});
+  const Wishes wishes =
+      Wishes::FromProfile({{"business_sector", "food_service"}, {"business_budget_eur", 150000}});
   auto business = [](json fields) {
     return ListingFacts::FromFields(listings::Kind::kBusiness, "", "", "", fields);
   };

@@ -2,10 +2,10 @@
 // applied literally), on many random people and listings, with edits in between.
 #include "matching/match_index.hpp"
 
+#include <gtest/gtest.h>
+
 #include <map>
 #include <random>
-
-#include <gtest/gtest.h>
 
 namespace vivrovert::matching {
 namespace {
@@ -20,7 +20,9 @@ struct World {
   explicit World(uint32_t seed) : random(seed) {}
 
   int Pick(int count) { return static_cast<int>(random() % static_cast<uint32_t>(count)); }
-  TileId Tile1km() { return {Level::k1km, 3'600'000 + Pick(30) * 1000, 2'400'000 + Pick(30) * 1000}; }
+  TileId Tile1km() {
+    return {Level::k1km, 3'600'000 + Pick(30) * 1000, 2'400'000 + Pick(30) * 1000};
+  }
   std::string Commune() { return "4604" + std::to_string(Pick(8)); }
 
   json RandomProfile() {
@@ -43,8 +45,10 @@ struct World {
     }
     if (Pick(4) == 0) {
       const char* sectors[] = {"retail", "food_service", "craft"};
-      if (Pick(2)) data["business_sector"] = sectors[Pick(3)];
-      else data["business_budget_eur"] = 20000 + Pick(300000);
+      if (Pick(2))
+        data["business_sector"] = sectors[Pick(3)];
+      else
+        data["business_budget_eur"] = 20000 + Pick(300000);
     }
     if (Pick(4) == 0) data["leisure"] = "randonnée";
     return data;
@@ -67,31 +71,36 @@ struct World {
         const int side = 1 + Pick(6);
         for (int row = 0; row < side; ++row) {
           for (int col = 0; col < side; ++col) {
-            person.tiles.push_back(TileKey(TileId{Level::k1km, corner.east + col * 1000, corner.north + row * 1000}));
+            person.tiles.push_back(
+                TileKey(TileId{Level::k1km, corner.east + col * 1000, corner.north + row * 1000}));
           }
         }
       } else {
-        for (int tile_idx = 0; tile_idx < 1 + Pick(4); ++tile_idx) person.tiles.push_back(TileKey(Tile1km().Parent()));
+        for (int tile_idx = 0; tile_idx < 1 + Pick(4); ++tile_idx)
+          person.tiles.push_back(TileKey(Tile1km().Parent()));
       }
     }
     for (int fav_idx = 0; fav_idx < Pick(4); ++fav_idx) {
       person.tiles.push_back(TileKey(Pick(3) ? Tile1km() : Tile1km().Parent()));
     }
-    for (int commune_idx = 0; commune_idx < Pick(2); ++commune_idx) person.communes.push_back(Commune());
+    for (int commune_idx = 0; commune_idx < Pick(2); ++commune_idx)
+      person.communes.push_back(Commune());
     return person;
   }
 
   ListingFacts RandomListing() {
     const TileId tile = Tile1km();
-    const listings::Kind kinds[] = {listings::Kind::kHousing, listings::Kind::kHousing, listings::Kind::kJob,
-                                    listings::Kind::kBusiness, listings::Kind::kLeisure, listings::Kind::kPoi,
+    const listings::Kind kinds[] = {listings::Kind::kHousing, listings::Kind::kHousing,
+                                    listings::Kind::kJob,     listings::Kind::kBusiness,
+                                    listings::Kind::kLeisure, listings::Kind::kPoi,
                                     listings::Kind::kCv};
     const listings::Kind kind = kinds[Pick(7)];
     json fields = json::object();
     if (kind == listings::Kind::kHousing) {
       const char* types[] = {"house", "flat", "land", "farm", "other"};
       fields = {{"transaction", Pick(2) ? "sale" : "rent"}, {"property_type", types[Pick(5)]}};
-      fields["price_eur"] = fields["transaction"] == "rent" ? 300 + Pick(1500) : 30000 + Pick(500000);
+      fields["price_eur"] =
+          fields["transaction"] == "rent" ? 300 + Pick(1500) : 30000 + Pick(500000);
       if (Pick(3)) fields["rooms"] = 1 + Pick(7);
       if (Pick(3)) fields["surface_m2"] = 15 + Pick(200);
     } else if (kind == listings::Kind::kJob) {
@@ -101,20 +110,24 @@ struct World {
       fields = {{"sector", sectors[Pick(4)]}};
       if (Pick(3)) fields["price_eur"] = 10000 + Pick(400000);
     }
-    return ListingFacts::FromFields(kind, tile.ToString(), tile.Parent().ToString(), Commune(), fields);
+    return ListingFacts::FromFields(kind, tile.ToString(), tile.Parent().ToString(), Commune(),
+                                    fields);
   }
 };
 
 // Rule 1 and rule 2 of fit_rules.hpp, looked at person by person.
-std::vector<PersonMatch> BruteForce(const std::map<int64_t, PersonInterest>& people, const ListingFacts& listing) {
+std::vector<PersonMatch> BruteForce(const std::map<int64_t, PersonInterest>& people,
+                                    const ListingFacts& listing) {
   std::vector<PersonMatch> matches;
   const uint32_t tile_1km = *TileKey(listing.tile_1km);
   const uint32_t tile_5km = *TileKey(listing.tile_5km);
   for (const auto& [user_id, person] : people) {
     bool in_place = false;
     for (uint32_t key : person.tiles) in_place = in_place || key == tile_1km || key == tile_5km;
-    for (const std::string& commune : person.communes) in_place = in_place || commune == listing.commune_code;
-    if (in_place && FitsWishes(person.wishes, listing)) matches.push_back({user_id, person.notification});
+    for (const std::string& commune : person.communes)
+      in_place = in_place || commune == listing.commune_code;
+    if (in_place && FitsWishes(person.wishes, listing))
+      matches.push_back({user_id, person.notification});
   }
   return matches;
 }
@@ -135,7 +148,8 @@ TEST(MatchIndexTest, AgreesWithBruteForceOnRandomPeopleAndEdits) {
     std::vector<PersonInterest> initial;
     for (int64_t user_id = 1; user_id <= 300; ++user_id) {
       PersonInterest person = world.RandomPerson(user_id);
-      if (!person.tiles.empty() || !person.communes.empty()) people[user_id] = person;  // no place: never indexed
+      if (!person.tiles.empty() || !person.communes.empty())
+        people[user_id] = person;  // no place: never indexed
       initial.push_back(person);
     }
     // Half of the seeds load in bulk (a start-up rebuild), the others one by one.
@@ -217,8 +231,9 @@ TEST(MatchIndexTest, NoneStillMatchesAndCarriesThePreference) {
   MatchIndex index;
   const TileId tile{Level::k1km, 3'600'000, 2'400'000};
   index.Upsert({1, Notification::kNone, Wishes{}, {TileKey(tile)}, {}});
-  const ListingFacts leisure = ListingFacts::FromFields(listings::Kind::kLeisure, tile.ToString(),
-                                                        tile.Parent().ToString(), "46042", {{"category", "sport"}});
+  const ListingFacts leisure =
+      ListingFacts::FromFields(listings::Kind::kLeisure, tile.ToString(), tile.Parent().ToString(),
+                               "46042", {{"category", "sport"}});
   EXPECT_EQ(index.Match(leisure), (std::vector<PersonMatch>{{1, Notification::kNone}}));
 }
 

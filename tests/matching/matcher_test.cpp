@@ -3,13 +3,13 @@
 // as the one that followed the edits; stored green tiles are used as they are, computed
 // again when stale, and damaged or unrunnable searches are left out and counted.
 #include "matching/matcher.hpp"
-#include "matching/matching_listener.hpp"
 
 #include <gtest/gtest.h>
 
 #include "accounts/user_store.hpp"
 #include "engine/search_test_grid.hpp"
 #include "interests/interest_store.hpp"
+#include "matching/matching_listener.hpp"
 #include "profiles/profile.hpp"
 #include "support/test_database.hpp"
 
@@ -47,22 +47,26 @@ class MatcherTest : public ::testing::Test {
     }
     return ids;
   }
-  ListingFacts House(const std::string& tile_id, double price, const std::string& commune = "99999") {
+  ListingFacts House(const std::string& tile_id, double price,
+                     const std::string& commune = "99999") {
     const engine::TileId tile = *engine::TileId::Parse(tile_id);
-    return ListingFacts::FromFields(listings::Kind::kHousing, tile_id, tile.Parent().ToString(), commune,
-                                    {{"transaction", "sale"}, {"property_type", "house"}, {"price_eur", price}});
+    return ListingFacts::FromFields(
+        listings::Kind::kHousing, tile_id, tile.Parent().ToString(), commune,
+        {{"transaction", "sale"}, {"property_type", "house"}, {"price_eur", price}});
   }
   std::vector<std::string> AllTiles() {
     std::vector<std::string> ids;
     const engine::LevelView* view = grid_.grid().level(engine::Level::k1km);
-    for (size_t tile_idx = 0; tile_idx < view->tile_count(); ++tile_idx) ids.push_back(view->tile(tile_idx).ToString());
+    for (size_t tile_idx = 0; tile_idx < view->tile_count(); ++tile_idx)
+      ids.push_back(view->tile(tile_idx).ToString());
     return ids;
   }
   // Every match of a house at `price` on every tile of the grid, as one list.
   std::vector<std::pair<std::string, int64_t>> AllMatches(const Matcher& matcher, double price) {
     std::vector<std::pair<std::string, int64_t>> all;
     for (const std::string& tile : AllTiles()) {
-      for (const PersonMatch& match : matcher.Match(House(tile, price))) all.emplace_back(tile, match.user_id);
+      for (const PersonMatch& match : matcher.Match(House(tile, price)))
+        all.emplace_back(tile, match.user_id);
     }
     return all;
   }
@@ -81,9 +85,10 @@ TEST_F(MatcherTest, FollowsEditsAndARestartRebuildsTheSameIndex) {
   ASSERT_GT(cheap.size(), 20u);
   ASSERT_LT(cheap.size(), 380u);
   const std::vector<std::string> tiles = AllTiles();
-  const std::string outside = *std::find_if(tiles.begin(), tiles.end(), [&](const std::string& tile) {
-    return std::find(cheap.begin(), cheap.end(), tile) == cheap.end();
-  });
+  const std::string outside =
+      *std::find_if(tiles.begin(), tiles.end(), [&](const std::string& tile) {
+        return std::find(cheap.begin(), cheap.end(), tile) == cheap.end();
+      });
 
   storage::Connection connection = database_.db().Acquire();
   // Camille: a saved search and a housing budget.
@@ -91,20 +96,25 @@ TEST_F(MatcherTest, FollowsEditsAndARestartRebuildsTheSameIndex) {
   auto search = InterestStore::SaveSearch(connection, camille, "Calme", kCheap, kNow);
   ASSERT_TRUE(search.ok());
   ASSERT_TRUE(matcher.SearchSaved(connection, camille, search->id, kNow).ok());
-  EXPECT_EQ(matcher.Match(House(cheap[0], 140000)), (std::vector<PersonMatch>{{camille, Notification::kInstant}}));
+  EXPECT_EQ(matcher.Match(House(cheap[0], 140000)),
+            (std::vector<PersonMatch>{{camille, Notification::kInstant}}));
   EXPECT_TRUE(matcher.Match(House(cheap[0], 180000)).empty()) << "over budget";
   EXPECT_TRUE(matcher.Match(House(outside, 140000)).empty()) << "not green";
 
   // The profile changes: the next match differs.
   PutProfile(camille, {{"housing_price_max", 200000}}, "weekly");
   matcher.PersonChanged(connection, camille, kNow);
-  EXPECT_EQ(matcher.Match(House(cheap[0], 180000)), (std::vector<PersonMatch>{{camille, Notification::kWeekly}}));
+  EXPECT_EQ(matcher.Match(House(cheap[0], 180000)),
+            (std::vector<PersonMatch>{{camille, Notification::kWeekly}}));
 
   // Dominique: no profile (wants everything), a favourite commune and a clicked tile.
-  ASSERT_TRUE(InterestStore::AddFavourite(connection, dominique, {"commune", "46042", "Cahors", kNow}).ok());
+  ASSERT_TRUE(
+      InterestStore::AddFavourite(connection, dominique, {"commune", "46042", "Cahors", kNow})
+          .ok());
   InterestStore::RecordClick(connection, dominique, outside, true, kNow);
   matcher.PersonChanged(connection, dominique, kNow);
-  EXPECT_EQ(matcher.Match(House(outside, 1e6)), (std::vector<PersonMatch>{{dominique, Notification::kDaily}}));
+  EXPECT_EQ(matcher.Match(House(outside, 1e6)),
+            (std::vector<PersonMatch>{{dominique, Notification::kDaily}}));
   EXPECT_EQ(matcher.Match(House(cheap[1], 1e6, "46042")).size(), 1u);
   // An anonymous click names nobody.
   InterestStore::RecordClick(connection, std::nullopt, cheap[2], false, kNow);
@@ -117,19 +127,23 @@ TEST_F(MatcherTest, FollowsEditsAndARestartRebuildsTheSameIndex) {
   const ListingFacts walk = ListingFacts::FromFields(listings::Kind::kLeisure, cheap[3], parent, "",
                                                      {{"category", "nature"}});
   std::vector<PersonMatch> walkers = matcher.Match(walk);
-  EXPECT_NE(std::find(walkers.begin(), walkers.end(), PersonMatch{sacha, Notification::kNone}), walkers.end());
+  EXPECT_NE(std::find(walkers.begin(), walkers.end(), PersonMatch{sacha, Notification::kNone}),
+            walkers.end());
 
   // The search's request changes: its green tiles follow.
   const std::vector<std::string> dense = GreenTiles(kDense);
   ASSERT_FALSE(dense.empty());
-  ASSERT_TRUE(InterestStore::UpdateSearch(connection, camille, search->id, "Dense", kDense, kNow + 10).ok());
+  ASSERT_TRUE(
+      InterestStore::UpdateSearch(connection, camille, search->id, "Dense", kDense, kNow + 10)
+          .ok());
   ASSERT_TRUE(matcher.SearchSaved(connection, camille, search->id, kNow + 10).ok());
   EXPECT_EQ(matcher.Match(House(dense[0], 100000)).size(), 1u);
   for (const std::string& tile : cheap) {
     if (std::find(dense.begin(), dense.end(), tile) != dense.end()) continue;
     std::vector<PersonMatch> found = matcher.Match(House(tile, 100000));
-    EXPECT_TRUE(std::none_of(found.begin(), found.end(), [&](const PersonMatch& m) { return m.user_id == camille; }))
-        << tile;
+    EXPECT_TRUE(std::none_of(found.begin(), found.end(), [&](const PersonMatch& m) {
+      return m.user_id == camille;
+    })) << tile;
   }
 
   // Restart: a new matcher on another pool, rebuilt from the database, answers the same.
@@ -176,8 +190,11 @@ TEST_F(MatcherTest, StaleOrMissingTilesAreComputedAgainAtStart) {
   EXPECT_EQ(stats.recomputed, 1);
   EXPECT_EQ(stats.people, 1);
   EXPECT_EQ(matcher.Match(House(cheap[0], 1)).size(), 1u);
-  EXPECT_EQ(connection.QueryOne("SELECT tile_count FROM saved_search_tiles WHERE search_id = $1", {search->id})->Int(0),
-            static_cast<int64_t>(cheap.size()));
+  EXPECT_EQ(
+      connection
+          .QueryOne("SELECT tile_count FROM saved_search_tiles WHERE search_id = $1", {search->id})
+          ->Int(0),
+      static_cast<int64_t>(cheap.size()));
   // Now stored: the grid-less matcher uses them as they are.
   EXPECT_EQ(Matcher(database_.db(), nullptr).Rebuild(kNow).people, 1);
 
@@ -188,18 +205,22 @@ TEST_F(MatcherTest, StaleOrMissingTilesAreComputedAgainAtStart) {
   // A damaged row is computed again; a request this grid cannot run is left out and
   // counted, and its author keeps their other places.
   connection.Execute("UPDATE saved_search_tiles SET tiles = $1", {std::string("1km|oops")});
-  auto broken = InterestStore::SaveSearch(connection, dominique, "Ancien critère",
-                                          R"({"criteria":[{"criterion":"gone","max":1}],"level":"1km"})", kNow);
+  auto broken = InterestStore::SaveSearch(
+      connection, dominique, "Ancien critère",
+      R"({"criteria":[{"criterion":"gone","max":1}],"level":"1km"})", kNow);
   ASSERT_TRUE(broken.ok());
-  ASSERT_TRUE(InterestStore::AddFavourite(connection, dominique, {"tile", cheap[0], "dalle", kNow}).ok());
+  ASSERT_TRUE(
+      InterestStore::AddFavourite(connection, dominique, {"tile", cheap[0], "dalle", kNow}).ok());
   Matcher damaged(database_.db(), &engine_);
-  EXPECT_EQ(damaged.SearchSaved(connection, dominique, broken->id, kNow).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(damaged.SearchSaved(connection, dominique, broken->id, kNow).code(),
+            StatusCode::kInvalidArgument);
   LoadStats counted = damaged.Rebuild(kNow);
   EXPECT_EQ(counted.stale_searches, 1);
   EXPECT_EQ(counted.recomputed, 1);
   EXPECT_EQ(counted.people, 2);
   EXPECT_EQ(damaged.Match(House(cheap[0], 1)),
-            (std::vector<PersonMatch>{{camille, Notification::kDaily}, {dominique, Notification::kDaily}}));
+            (std::vector<PersonMatch>{{camille, Notification::kDaily},
+                                      {dominique, Notification::kDaily}}));
 }
 
 TEST_F(MatcherTest, AsTheInterestsListenerItFollowsSavedSearchesAndClicks) {
@@ -208,9 +229,10 @@ TEST_F(MatcherTest, AsTheInterestsListenerItFollowsSavedSearchesAndClicks) {
   const int64_t camille = NewUser("camille@example.fr");
   const std::vector<std::string> cheap = GreenTiles(kCheap);
   const std::vector<std::string> tiles = AllTiles();
-  const std::string outside = *std::find_if(tiles.begin(), tiles.end(), [&](const std::string& tile) {
-    return std::find(cheap.begin(), cheap.end(), tile) == cheap.end();
-  });
+  const std::string outside =
+      *std::find_if(tiles.begin(), tiles.end(), [&](const std::string& tile) {
+        return std::find(cheap.begin(), cheap.end(), tile) == cheap.end();
+      });
   storage::Connection connection = database_.db().Acquire();
   {
     storage::Transaction transaction(connection);
@@ -229,7 +251,8 @@ TEST_F(MatcherTest, AsTheInterestsListenerItFollowsSavedSearchesAndClicks) {
     listener.TileClicked(connection, 2, std::nullopt, cheap[0], false, kNow);
     transaction.Commit();
   }
-  EXPECT_EQ(matcher.Match(House(outside, 1)), (std::vector<PersonMatch>{{camille, Notification::kDaily}}));
+  EXPECT_EQ(matcher.Match(House(outside, 1)),
+            (std::vector<PersonMatch>{{camille, Notification::kDaily}}));
   // What the listener stored is what a restart reads.
   Matcher restarted(database_.db(), &engine_);
   EXPECT_EQ(restarted.Rebuild(kNow).recomputed, 0);

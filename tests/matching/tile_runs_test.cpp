@@ -1,9 +1,9 @@
 // The stored text of green tiles: round trips at both levels, and damaged text refused.
 #include "matching/tile_runs.hpp"
 
-#include <random>
-
 #include <gtest/gtest.h>
+
+#include <random>
 
 namespace vivrovert::matching {
 namespace {
@@ -20,7 +20,8 @@ TEST(TileRunsTest, EncodesRowsAsRuns) {
   Result<TileRuns> back = DecodeTileRuns(text);
   ASSERT_TRUE(back.ok()) << back.status().ToString();
   EXPECT_EQ(back->tiles.size(), 5u);
-  EXPECT_EQ(EncodeTileRuns(Level::k5km, {{Level::k5km, 3635000, 2405000}, {Level::k5km, 3640000, 2405000}}),
+  EXPECT_EQ(EncodeTileRuns(Level::k5km,
+                           {{Level::k5km, 3635000, 2405000}, {Level::k5km, 3640000, 2405000}}),
             "5km|2405:3635-3640");
   EXPECT_EQ(DecodeTileRuns("5km|2405:3635-3640")->tiles.size(), 2u);
   EXPECT_EQ(EncodeTileRuns(Level::k1km, {}), "1km");
@@ -50,8 +51,9 @@ TEST(TileRunsTest, RandomSetsRoundTrip) {
 }
 
 TEST(TileRunsTest, DamagedTextIsRefused) {
-  for (const char* text : {"", "2km|1:1", "1km|", "1km|2410", "1km|2410:", "1km|2410:3650,3640",
-                           "1km|2411:1|2410:1", "1km|2410:5-3", "5km|2405:3636", "1km|2410:1,2", "1km|2410:1;"}) {
+  for (const char* text :
+       {"", "2km|1:1", "1km|", "1km|2410", "1km|2410:", "1km|2410:3650,3640", "1km|2411:1|2410:1",
+        "1km|2410:5-3", "5km|2405:3636", "1km|2410:1,2", "1km|2410:1;"}) {
     Result<TileRuns> runs = DecodeTileRuns(text);
     ASSERT_FALSE(runs.ok()) << text;
     EXPECT_EQ(runs.status().code(), StatusCode::kDataLoss) << text;
