@@ -68,7 +68,8 @@ Result<DemoPartnerSummary> SeedDemoPartner(storage::Database& database, listings
       VV_ASSIGN_OR_RETURN(Partner created, PartnerStore::Create(connection, input, service.Now()));
       partner = created;
     }
-    PartnerStore::SetStaff(connection, partner->id, staff_user_id, StaffRole::kAdmin, service.Now());
+    // Making someone an administrator is never refused.
+    VV_RETURN_IF_ERROR(PartnerStore::SetStaff(connection, partner->id, staff_user_id, StaffRole::kAdmin, service.Now()));
     summary.partner = *partner;
   }
   storage::Connection connection = database.Acquire();

@@ -16,6 +16,7 @@
 #include "partners/partner_access.hpp"
 #include "partners/partner_store.hpp"
 #include "partners/partner_territory.hpp"
+#include "web/errors.hpp"
 
 namespace vivrovert::partners {
 
@@ -251,6 +252,25 @@ std::string JoinCodes(const std::vector<std::string>& codes) {
   std::string out;
   for (const std::string& code : codes) out += (out.empty() ? "" : " ") + code;
   return out;
+}
+
+// The staff page; `refused` (when not ok) is a change that was refused, shown above the table
+// with the status of its code (409 for the last administrator).
+Result<Response> StaffPage(Context& context, storage::Connection& connection, const Access& access,
+                           const Status& refused) {
+  mstch::array staff;
+  for (const StaffMember& member : PartnerStore::Staff(connection, access.partner.id)) {
+    staff.push_back(mstch::map{{"email", member.email},
+                               {"name", member.display_name},
+                               {"role", std::string(StaffRoleLabel(member.role))},
+                               {"remove_action", Base(access.partner) + "/equipe/" +
+                                                     std::to_string(member.user_id) + "/retrait"}});
+  }
+  mstch::map data{{"title", "Équipe — " + access.partner.name}, {"partner", PartnerData(access)}, {"staff", staff}};
+  if (!refused.ok()) data["error"] = refused.message();
+  Result<Response> page = context.Page("partner_staff", data);
+  if (page.ok() && !refused.ok()) page->set_status(web::HttpStatusFor(refused.code()));
+  return page;
 }
 
 }  // namespace
@@ -585,17 +605,7 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
   app.Get("/partenaire/{slug}/equipe", signed_in([&database](Context& context) -> Result<Response> {
             VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database));
             storage::Connection connection = database.Acquire();
-            mstch::array staff;
-            for (const StaffMember& member : PartnerStore::Staff(connection, access.partner.id)) {
-              staff.push_back(mstch::map{{"email", member.email},
-                                         {"name", member.display_name},
-                                         {"role", std::string(StaffRoleLabel(member.role))},
-                                         {"remove_action", Base(access.partner) + "/equipe/" +
-                                                               std::to_string(member.user_id) + "/retrait"}});
-            }
-            return context.Page("partner_staff", mstch::map{{"title", "Équipe — " + access.partner.name},
-                                                            {"partner", PartnerData(access)},
-                                                            {"staff", staff}});
+            return StaffPage(context, connection, access, Status::Ok());
           }));
 
   app.Post("/partenaire/{slug}/equipe", signed_in([&database, shared](Context& context) -> Result<Response> {
@@ -608,8 +618,14 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
              VV_ASSIGN_OR_RETURN(accounts::User user,
                                  shared->accounts.InviteStaff(request.Form("email").value_or(""), name.substr(0, 100)));
              storage::Connection connection = database.Acquire();
-             PartnerStore::SetStaff(connection, access.partner.id, user.id, *role, shared->listings.Now());
+             Status changed;
+             {
+               storage::Transaction transaction(connection);
+               changed = PartnerStore::SetStaff(connection, access.partner.id, user.id, *role, shared->listings.Now());
+               if (changed.ok()) transaction.Commit();
+             }
              if (shared->mail_queued) shared->mail_queued();
+             if (!changed.ok()) return StaffPage(context, connection, access, changed);
              return Response::Redirect(Base(access.partner) + "/equipe");
            }));
 
@@ -617,7 +633,14 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
              VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database, false, true));
              VV_ASSIGN_OR_RETURN(int64_t user_id, ParseId(context.Param("user")));
              storage::Connection connection = database.Acquire();
-             if (!PartnerStore::RemoveStaff(connection, access.partner.id, user_id)) return NotFound("Membre introuvable.");
+             Status removed;
+             {
+               storage::Transaction transaction(connection);
+               removed = PartnerStore::RemoveStaff(connection, access.partner.id, user_id);
+               if (removed.ok()) transaction.Commit();
+             }
+             if (removed.code() == StatusCode::kFailedPrecondition) return StaffPage(context, connection, access, removed);
+             VV_RETURN_IF_ERROR(removed);
              return Response::Redirect(Base(access.partner) + "/equipe");
            }));
 

@@ -305,16 +305,43 @@ std::vector<StaffMember> PartnerStore::Staff(storage::Connection& connection, in
   return staff;
 }
 
-void PartnerStore::SetStaff(storage::Connection& connection, int64_t partner_id, int64_t user_id, StaffRole role,
-                            int64_t now) {
+namespace {
+
+// Refuses to take the administrator role away from `user_id` when they are the partner's
+// only administrator. The administrators' rows are locked first (PostgreSQL) so that two
+// transactions removing two different administrators see each other's change.
+Status KeepAnAdministrator(storage::Connection& connection, int64_t partner_id, int64_t user_id) {
+  std::string sql = "SELECT user_id FROM partner_staff WHERE partner_id = $1 AND role = 'admin'";
+  if (connection.dialect().has_row_locks) sql += " FOR UPDATE";
+  std::vector<storage::Row> admins = connection.Query(sql, {partner_id});
+  const bool is_admin = std::any_of(admins.begin(), admins.end(),
+                                    [user_id](const storage::Row& row) { return row.Int(0) == user_id; });
+  if (is_admin && admins.size() == 1) {
+    return FailedPrecondition(
+        "C'est le dernier administrateur de ce partenaire : il ne peut être ni retiré ni changé de rôle. "
+        "Nommez d'abord un autre administrateur.");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status PartnerStore::SetStaff(storage::Connection& connection, int64_t partner_id, int64_t user_id, StaffRole role,
+                              int64_t now) {
+  if (role != StaffRole::kAdmin) VV_RETURN_IF_ERROR(KeepAnAdministrator(connection, partner_id, user_id));
   connection.Execute(
       "INSERT INTO partner_staff (partner_id, user_id, role, created_at) VALUES ($1, $2, $3, $4) "
       "ON CONFLICT (partner_id, user_id) DO UPDATE SET role = excluded.role",
       {partner_id, user_id, std::string(StaffRoleName(role)), now});
+  return Status::Ok();
 }
 
-bool PartnerStore::RemoveStaff(storage::Connection& connection, int64_t partner_id, int64_t user_id) {
-  return connection.Execute("DELETE FROM partner_staff WHERE partner_id = $1 AND user_id = $2", {partner_id, user_id}) > 0;
+Status PartnerStore::RemoveStaff(storage::Connection& connection, int64_t partner_id, int64_t user_id) {
+  VV_RETURN_IF_ERROR(KeepAnAdministrator(connection, partner_id, user_id));
+  if (connection.Execute("DELETE FROM partner_staff WHERE partner_id = $1 AND user_id = $2", {partner_id, user_id}) == 0) {
+    return NotFound("Membre introuvable.");
+  }
+  return Status::Ok();
 }
 
 PartnerStore::NewKey PartnerStore::CreateApiKey(storage::Connection& connection, Random& random, int64_t partner_id,

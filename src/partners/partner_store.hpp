@@ -106,10 +106,15 @@ class PartnerStore {
   static std::optional<StaffRole> RoleOf(storage::Connection& connection, int64_t partner_id, int64_t user_id);
   static std::vector<Partner> PartnersOfUser(storage::Connection& connection, int64_t user_id);
   static std::vector<StaffMember> Staff(storage::Connection& connection, int64_t partner_id);
-  // Adds or changes a member's role.
-  static void SetStaff(storage::Connection& connection, int64_t partner_id, int64_t user_id, StaffRole role,
-                       int64_t now);
-  static bool RemoveStaff(storage::Connection& connection, int64_t partner_id, int64_t user_id);
+  // Adds or changes a member's role. A partner that has an administrator keeps one: demoting
+  // its last administrator is refused (FailedPrecondition, French message), whoever asks.
+  // Call inside a Transaction: the administrators' rows are locked (PostgreSQL) or the
+  // database is (SQLite), so two concurrent demotions cannot both pass.
+  static Status SetStaff(storage::Connection& connection, int64_t partner_id, int64_t user_id, StaffRole role,
+                         int64_t now);
+  // Removes a member: NotFound when they are not one, FailedPrecondition for the last
+  // administrator (same rule and same transaction advice as SetStaff).
+  static Status RemoveStaff(storage::Connection& connection, int64_t partner_id, int64_t user_id);
 
   // API keys. CreateApiKey returns the key itself, the only time it is ever available.
   struct NewKey {

@@ -100,7 +100,8 @@ class PartnerPagesTest : public ::testing::Test {
                                                                    {"lecture@cahors.fr", &cahors_, StaffRole::kViewer},
                                                                    {"admin@figeac.fr", &figeac_, StaffRole::kAdmin}}) {
       const int64_t user_id = CreateUser(connection, email, Role::kPartnerStaff);
-      PartnerStore::SetStaff(connection, partner->id, user_id, role, clock_.NowSeconds());
+      const Status added = PartnerStore::SetStaff(connection, partner->id, user_id, role, clock_.NowSeconds());
+      if (!added.ok()) throw std::runtime_error(added.ToString());
       staff_ids_[email] = user_id;
     }
   }
@@ -416,9 +417,9 @@ TEST_F(PartnerPagesTest, AnOperatorDoesEverythingEverywhere) {
   const int64_t key_id = PartnerStore::ApiKeys(connection, figeac_.id).front().id;
   EXPECT_EQ(op.Post("/partenaire/figeac/cles/" + std::to_string(key_id) + "/revocation", {}).status, 303);
   EXPECT_TRUE(PartnerStore::ApiKeys(connection, figeac_.id).front().revoked_at.has_value());
-  EXPECT_EQ(op.Post("/partenaire/figeac/equipe/" + std::to_string(staff_ids_["admin@figeac.fr"]) + "/retrait", {}).status,
-            303);
-  EXPECT_FALSE(PartnerStore::RoleOf(connection, figeac_.id, staff_ids_["admin@figeac.fr"]).has_value());
+  const int64_t invited_id = connection.QueryOne("SELECT id FROM users WHERE email = 'invite-figeac@exemple.fr'")->Int(0);
+  EXPECT_EQ(op.Post("/partenaire/figeac/equipe/" + std::to_string(invited_id) + "/retrait", {}).status, 303);
+  EXPECT_FALSE(PartnerStore::RoleOf(connection, figeac_.id, invited_id).has_value());
   Page console = op.Get("/operateur");
   EXPECT_EQ(console.status, 200);
   EXPECT_TRUE(Contains(console.body, "CA du Grand Cahors"));
@@ -427,6 +428,61 @@ TEST_F(PartnerPagesTest, AnOperatorDoesEverythingEverywhere) {
   EXPECT_EQ(index.status, 200);
   EXPECT_TRUE(Contains(index.body, "Ville de Figeac</a>"));
   EXPECT_TRUE(Contains(index.body, "CA du Grand Cahors</a>"));
+}
+
+TEST_F(PartnerPagesTest, TheLastAdministratorCanBeNeitherRemovedNorDemoted) {
+  // As the staff page shows it (mustache escapes the apostrophes).
+  const std::string last_admin = "C&#39;est le dernier administrateur de ce partenaire";
+  const std::string figeac = "/partenaire/figeac/equipe";
+  const std::string admin_id = std::to_string(staff_ids_["admin@figeac.fr"]);
+  Connection connection = database_.db().Acquire();
+  auto user_id = [&](const std::string& email) {
+    return connection.QueryOne("SELECT id FROM users WHERE email = $1", {email})->Int(0);
+  };
+  auto role_of = [&](const std::string& email) { return PartnerStore::RoleOf(connection, figeac_.id, user_id(email)); };
+
+  // Figeac's only administrator can neither leave nor step down, and the page says why.
+  Browser admin = SignedIn("admin@figeac.fr");
+  Page removed = admin.Post(figeac + "/" + admin_id + "/retrait", {});
+  EXPECT_EQ(removed.status, 409);
+  EXPECT_TRUE(Contains(removed.body, "id=\"staff-error\"")) << removed.body;
+  EXPECT_TRUE(Contains(removed.body, last_admin)) << removed.body;
+  EXPECT_TRUE(Contains(removed.body, "Nommez d&#39;abord un autre administrateur.")) << removed.body;
+  EXPECT_TRUE(Contains(removed.body, "admin@figeac.fr")) << "the staff table is still shown";
+  Page demoted = admin.Post(figeac, {{"email", "admin@figeac.fr"}, {"role", "editor"}});
+  EXPECT_EQ(demoted.status, 409);
+  EXPECT_TRUE(Contains(demoted.body, last_admin)) << demoted.body;
+  EXPECT_EQ(role_of("admin@figeac.fr"), StaffRole::kAdmin);
+
+  // Nor can an operator take the role away from them.
+  Browser op = SignedIn("operateur@exemple.fr");
+  EXPECT_EQ(op.Post(figeac + "/" + admin_id + "/retrait", {}).status, 409);
+  EXPECT_EQ(op.Post(figeac, {{"email", "admin@figeac.fr"}, {"role", "viewer"}}).status, 409);
+  EXPECT_EQ(role_of("admin@figeac.fr"), StaffRole::kAdmin);
+  // Confirming the administrator role changes nothing and is allowed.
+  EXPECT_EQ(admin.Post(figeac, {{"email", "admin@figeac.fr"}, {"role", "admin"}}).status, 303);
+
+  // Once a second administrator is named, the first may step down, then leave.
+  EXPECT_EQ(admin.Post(figeac, {{"email", "adjointe@figeac.fr"}, {"role", "admin"}}).status, 303);
+  EXPECT_EQ(admin.Post(figeac, {{"email", "admin@figeac.fr"}, {"role", "editor"}}).status, 303);
+  EXPECT_EQ(role_of("admin@figeac.fr"), StaffRole::kEditor);
+  EXPECT_EQ(op.Post(figeac + "/" + admin_id + "/retrait", {}).status, 303);
+  EXPECT_FALSE(role_of("admin@figeac.fr").has_value());
+  // The new one is now the last: the rule holds for them too, and a non-member is not found.
+  const std::string adjointe_id = std::to_string(user_id("adjointe@figeac.fr"));
+  EXPECT_EQ(op.Post(figeac + "/" + adjointe_id + "/retrait", {}).status, 409);
+  EXPECT_EQ(op.Post(figeac + "/" + admin_id + "/retrait", {}).status, 404);
+  EXPECT_EQ(role_of("adjointe@figeac.fr"), StaffRole::kAdmin);
+
+  // Another partner's administrators are counted apart: Cahors has one admin too.
+  Browser cahors = SignedIn("admin@cahors.fr");
+  EXPECT_EQ(cahors.Post("/partenaire/grand-cahors/equipe/" + std::to_string(staff_ids_["admin@cahors.fr"]) + "/retrait", {})
+                .status,
+            409);
+  // Removing an editor or a viewer is never refused.
+  EXPECT_EQ(cahors.Post("/partenaire/grand-cahors/equipe/" + std::to_string(staff_ids_["lecture@cahors.fr"]) + "/retrait", {})
+                .status,
+            303);
 }
 
 TEST_F(PartnerPagesTest, AFormWithABadFieldIsShownAgainWithTheErrorNextToIt) {
