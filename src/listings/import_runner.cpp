@@ -1,5 +1,7 @@
 #include "listings/import_runner.hpp"
 
+#include <map>
+
 #include "common/text.hpp"
 #include "listings/france_travail.hpp"
 #include "listings/listing_file.hpp"
@@ -19,6 +21,7 @@ ImportResult RunImport(ListingService& service, const Publisher& publisher, cons
   record.created_by = request.user_id;
 
   std::vector<BatchItem> items;
+  std::map<std::string, std::string> columns;  // field → the file's header cell (CSV)
   if (request.bytes.size() > kMaxImportBytes) {
     result.read_status = ResourceExhausted("Fichier trop volumineux : 10 Mo au plus par import.");
   } else if (request.format == "france-travail") {
@@ -34,6 +37,9 @@ ImportResult RunImport(ListingService& service, const Publisher& publisher, cons
     Result<ListingFile> file = ReadListingFile(request.bytes, request.file_name, request.kind);
     if (file.ok()) {
       record.file_format = file->format;
+      for (size_t column = 0; column < file->columns.size() && column < file->headers.size(); ++column) {
+        if (!file->columns[column].empty()) columns[file->columns[column]] = file->headers[column];
+      }
       items = std::move(file->items);
     } else {
       result.read_status = file.status();
@@ -43,6 +49,7 @@ ImportResult RunImport(ListingService& service, const Publisher& publisher, cons
   record.rows_total = static_cast<int64_t>(items.size());
   if (result.read_status.ok()) {
     record.report = service.ApplyBatch(publisher, items, request.mode, request.dry_run);
+    record.report.columns = std::move(columns);
   } else {
     record.report.dry_run = request.dry_run;
     record.report.items.push_back({0, std::nullopt, std::nullopt, std::nullopt,

@@ -310,7 +310,10 @@ Result<ListingFile> ReadCsv(const std::string& text, std::optional<Kind> file_ki
         }
       }
     }
-    for (const HeaderColumn& column : header) file.columns.push_back(column.name);
+    for (const HeaderColumn& column : header) {
+      file.columns.push_back(column.name);
+      file.headers.push_back(column.cell);
+    }
     return Status::Ok();
   };
 

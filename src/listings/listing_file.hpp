@@ -53,6 +53,9 @@ struct ListingFile {
   // CSV: the field name each header column was read as ("kind" for the kind column, ""
   // for an ignored column), in column order; empty for JSON.
   std::vector<std::string> columns;
+  // CSV: each header cell as the file wrote it ("Prix", "price_eur"), in column order;
+  // empty for JSON. Reports name a field by the column the file used.
+  std::vector<std::string> headers;
 };
 
 // Reads `bytes`. `file_name` picks the format by its extension (.json, or .csv/.txt);

@@ -49,7 +49,11 @@ json BatchReport::ToJson() const {
     if (item.outcome) entry["outcome"] = OutcomeName(*item.outcome);
     if (!item.errors.empty()) {
       json errors = json::array();
-      for (const FieldError& error : item.errors) errors.push_back({{"field", error.field}, {"message", error.message}});
+      for (const FieldError& error : item.errors) {
+        json entry_error = {{"field", error.field}, {"message", error.message}};
+        if (auto column = columns.find(error.field); column != columns.end()) entry_error["column"] = column->second;
+        errors.push_back(std::move(entry_error));
+      }
       entry["outcome"] = "rejected";
       entry["errors"] = errors;
     }

@@ -17,6 +17,7 @@
 // input; database faults throw storage::StorageError.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -78,6 +79,10 @@ struct BatchReport {
   bool dry_run = false;
   int64_t created = 0, updated = 0, unchanged = 0, rejected = 0;
   std::vector<ItemReport> items;
+  // CSV imports: field name → the header cell of the file's column it was read from
+  // ("price_eur" → "Prix"). ToJson adds it to each error as "column", so that the report
+  // names the column as the file did.
+  std::map<std::string, std::string> columns;
   nlohmann::json ToJson() const;
 };
 

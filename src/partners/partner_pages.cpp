@@ -155,8 +155,10 @@ mstch::map ReportData(const listings::ImportRecord& record, const std::string& b
         // Line 0 is the file as a whole (unreadable, too large): no line to point at.
         const int64_t line = item.value("line", int64_t{0});
         const std::string field = error.value("field", "");
+        // The column as the file named it ("Prix"), else the field ("price_eur").
+        const std::string column = error.value("column", field);
         rejected.push_back(mstch::map{{"line", line > 0 ? std::to_string(line) : std::string("—")},
-                                      {"field", line <= 0 && (field.empty() || field == "file") ? std::string("fichier") : field},
+                                      {"field", line <= 0 && (field.empty() || field == "file") ? std::string("fichier") : column},
                                       {"message", error.value("message", "")}});
       }
     }
@@ -508,7 +510,7 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
             storage::Connection connection = database.Acquire();
             auto record = listings::ImportLog::Get(connection, id);
             if (!record || record->partner_id != access.partner.id) return NotFound("Import introuvable.");
-            std::string csv = "\xEF\xBB\xBFligne;reference;champ;motif\r\n";
+            std::string csv = "\xEF\xBB\xBFligne;reference;colonne;champ;motif\r\n";
             for (const json& item : record->report_json.value("items", json::array())) {
               for (const json& error : item.value("errors", json::array())) {
                 auto cell = [](const std::string& text) {
@@ -517,7 +519,8 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
                   return quoted + "\"";
                 };
                 csv += std::to_string(item.value("line", 0)) + ";" + cell(item.value("external_id", "")) + ";" +
-                       cell(error.value("field", "")) + ";" + cell(error.value("message", "")) + "\r\n";
+                       cell(error.value("column", error.value("field", ""))) + ";" + cell(error.value("field", "")) + ";" +
+                       cell(error.value("message", "")) + "\r\n";
               }
             }
             return Download(std::move(csv), "text/csv; charset=utf-8", "rapport-import-" + std::to_string(id) + ".csv");

@@ -72,6 +72,10 @@ TEST(ListingFileTest, AcceptsFrenchLabelsAsHeadersWhateverTheCaseAndAccents) {
   EXPECT_EQ(file->columns,
             (std::vector<std::string>{"kind", "title", "commune_code", "transaction", "property_type", "price_eur",
                                       "surface_m2", "rooms", "energy_class", "contact_email"}));
+  // The header cells as written, so that a report names a column as the file did.
+  EXPECT_EQ(file->headers, (std::vector<std::string>{"Type d'annonce", "TITRE", "code commune insee", "Transaction",
+                                                     "Type de bien", "Prix", "SURFACE HABITABLE", "pieces",
+                                                     "Classe \xC3\xA9nergie (DPE)", "E-mail du contact"}));
   const json fields = NormalisedFields(file->items.at(0));
   EXPECT_EQ(fields["transaction"], "rent");
   EXPECT_EQ(fields["property_type"], "farm");

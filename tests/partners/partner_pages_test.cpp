@@ -535,6 +535,38 @@ TEST_F(PartnerPagesTest, AFormWithABadFieldIsShownAgainWithTheErrorNextToIt) {
   EXPECT_EQ(connection.QueryOne("SELECT details FROM listings")->Text(0).find("-5"), std::string::npos);
 }
 
+TEST_F(PartnerPagesTest, TheImportReportNamesAColumnAsTheFileHeaderWroteIt) {
+  Browser editor = SignedIn("redaction@cahors.fr");
+  // French labels as headers; line 2 has a price in words, line 3 an unknown kind.
+  const std::string file =
+      "Type d'annonce;Référence;Titre;Code commune INSEE;Transaction;Type de bien;Prix\r\n"
+      "logement;FR-1;Maison;46042;Vente;Maison;douze euros\r\n"
+      "chateau;FR-2;Château;46042;Vente;Maison;900000\r\n";
+  Page posted = editor.PostFile("/partenaire/grand-cahors/import", {{"mode", "valid_rows"}}, {"libelles.csv", file});
+  const std::string report_path = ReportPath(posted);
+  Page report = editor.Get(report_path);
+  ASSERT_EQ(report.status, 200);
+  const size_t table = report.body.find("id=\"rejected-rows\"");
+  ASSERT_NE(table, std::string::npos) << report.body;
+  const std::string rows = report.body.substr(table);
+  EXPECT_TRUE(Contains(rows, "<tr><td>2</td><td>Prix</td><td>")) << rows;
+  EXPECT_TRUE(Contains(rows, "<tr><td>3</td><td>Type d&#39;annonce</td><td>")) << rows;
+  EXPECT_FALSE(Contains(rows, "price_eur")) << rows;
+  // The downloadable report gives the file's column and the field it stands for.
+  Page csv = editor.Get(report_path + "/rapport.csv");
+  ASSERT_EQ(csv.status, 200);
+  EXPECT_TRUE(Contains(csv.body, "ligne;reference;colonne;champ;motif\r\n")) << csv.body;
+  EXPECT_TRUE(Contains(csv.body, "\r\n2;\"FR-1\";\"Prix\";\"price_eur\";\"")) << csv.body;
+  EXPECT_TRUE(Contains(csv.body, "\r\n3;\"FR-2\";\"Type d'annonce\";\"kind\";\"")) << csv.body;
+  // A JSON file has no header: its keys are the field names.
+  Page json_posted = editor.PostFile("/partenaire/grand-cahors/import", {},
+                                     {"annonces.json", R"([{"kind":"housing","external_id":"J-1","title":"Maison",)"
+                                                       R"("commune_code":"46042","transaction":"sale",)"
+                                                       R"("property_type":"house","price_eur":"douze"}])"});
+  Page json_report = editor.Get(ReportPath(json_posted));
+  EXPECT_TRUE(Contains(json_report.body, "<tr><td>1</td><td>price_eur</td><td>")) << json_report.body;
+}
+
 TEST_F(PartnerPagesTest, AListingOutsideTheTerritoryIsRefusedNamingTheCommune) {
   Browser editor = SignedIn("redaction@cahors.fr");
   const std::string a = "/partenaire/grand-cahors";
@@ -583,7 +615,7 @@ TEST_F(PartnerPagesTest, ImportAllOrNothingThenValidRowsThenAgainThenDryRun) {
   Page csv = editor.Get(rejected_path + "/rapport.csv");
   ASSERT_EQ(csv.status, 200);
   EXPECT_TRUE(csv.content_type.starts_with("text/csv"));
-  EXPECT_TRUE(Contains(csv.body, "\r\n4;\"CSV-3\";\"price_eur\";\"")) << csv.body;
+  EXPECT_TRUE(Contains(csv.body, "\r\n4;\"CSV-3\";\"price_eur\";\"price_eur\";\"")) << csv.body;
 
   // Valid rows only: the two good rows are stored, the bad one reported.
   Page partial = editor.Get(ReportPath(
