@@ -70,7 +70,8 @@ const std::vector<ApiRoute>& MapApiRoutes() {
   return kRoutes;
 }
 
-void RegisterMapApi(web::App& app, const SearchBackend& search, MapBackend& map, SharedRateLimiter& limiter) {
+void RegisterMapApi(web::App& app, const SearchBackend& search, MapBackend& map, SharedRateLimiter& limiter,
+                    SharedRateLimiter& view_limiter) {
   // Public and cookie-less like POST /api/v1/search: no CSRF token.
   web::RouteOptions public_post;
   public_post.csrf_exempt = true;
@@ -106,34 +107,43 @@ void RegisterMapApi(web::App& app, const SearchBackend& search, MapBackend& map,
       public_post);
 
   // The router captures whole segments: "{y}.png" is the segment {y_png}.
-  app.Get("/api/v1/map/tiles/{key}/{z}/{x}/{y_png}", [&search, &map](web::Context& context) -> Result<web::Response> {
-    if (!map.renderer) return MapUnavailable(search, map);
-    std::string y = context.Param("y_png");
-    if (!y.ends_with(".png")) return InvalidArgument("Une tuile se termine par « .png ».", "y");
-    y.resize(y.size() - 4);
-    VV_ASSIGN_OR_RETURN(maptiles::TileAddress address,
-                        maptiles::ParseTileAddress(context.Param("z"), context.Param("x"), y));
-    std::shared_ptr<const maptiles::GreenTiles> green = map.cache->Find(context.Param("key"));
-    if (!green) return UnknownKey();
-    web::Response response(200);
-    response.SetHeader("Content-Type", "image/png");
-    response.SetHeader("Cache-Control", kTileCacheControl);
-    response.set_body(map.renderer->Render(*green, address));
-    return response;
-  });
+  app.Get(
+      "/api/v1/map/tiles/{key}/{z}/{x}/{y_png}",
+      [&search, &map, &view_limiter](web::Context& context) -> Result<web::Response> {
+        VV_RETURN_IF_ERROR(Admit(view_limiter, context.request()));
+        if (!map.renderer) return MapUnavailable(search, map);
+        std::string y = context.Param("y_png");
+        if (!y.ends_with(".png")) return InvalidArgument("Une tuile se termine par « .png ».", "y");
+        y.resize(y.size() - 4);
+        VV_ASSIGN_OR_RETURN(maptiles::TileAddress address,
+                            maptiles::ParseTileAddress(context.Param("z"), context.Param("x"), y));
+        std::shared_ptr<const maptiles::GreenTiles> green = map.cache->Find(context.Param("key"));
+        if (!green) return UnknownKey();
+        web::Response response(200);
+        response.SetHeader("Content-Type", "image/png");
+        response.SetHeader("Cache-Control", kTileCacheControl);
+        response.set_body(map.renderer->Render(*green, address));
+        return response;
+      });
 
-  app.Get("/api/v1/map/outlines/departements.geojson", [&map](web::Context&) -> Result<web::Response> {
-    VV_ASSIGN_OR_RETURN(std::shared_ptr<const std::string> text, map.outlines->Departements());
-    return GeoJson(*text);
-  });
+  app.Get("/api/v1/map/outlines/departements.geojson",
+          [&map, &view_limiter](web::Context& context) -> Result<web::Response> {
+            VV_RETURN_IF_ERROR(Admit(view_limiter, context.request()));
+            VV_ASSIGN_OR_RETURN(std::shared_ptr<const std::string> text, map.outlines->Departements());
+            return GeoJson(*text);
+          });
 
-  app.Get("/api/v1/map/outlines/communes/{dep_geojson}", [&map](web::Context& context) -> Result<web::Response> {
-    std::string code = context.Param("dep_geojson");
-    if (!code.ends_with(".geojson")) return NotFound("Adresse inconnue : …/communes/{département}.geojson.", "departement");
-    code.resize(code.size() - 8);
-    VV_ASSIGN_OR_RETURN(std::shared_ptr<const std::string> text, map.outlines->Communes(code));
-    return GeoJson(*text);
-  });
+  app.Get("/api/v1/map/outlines/communes/{dep_geojson}",
+          [&map, &view_limiter](web::Context& context) -> Result<web::Response> {
+            VV_RETURN_IF_ERROR(Admit(view_limiter, context.request()));
+            std::string code = context.Param("dep_geojson");
+            if (!code.ends_with(".geojson")) {
+              return NotFound("Adresse inconnue : …/communes/{département}.geojson.", "departement");
+            }
+            code.resize(code.size() - 8);
+            VV_ASSIGN_OR_RETURN(std::shared_ptr<const std::string> text, map.outlines->Communes(code));
+            return GeoJson(*text);
+          });
 }
 
 }  // namespace vivrovert::api

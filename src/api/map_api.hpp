@@ -14,9 +14,11 @@
 // per process: behind several server processes, a tile request reaching another process
 // than its POST gets that 404 (sticky sessions, or the front end's re-POST, cover it).
 //
-// Limits: the POST counts against the per-IP limit of the search API (SharedRateLimiter);
-// tiles and outlines do not (a map view asks for dozens of tiles at once, each rendered
-// from memory in about a millisecond, and browsers cache them).
+// Limits: the POST counts against the per-IP limit of the search API (SharedRateLimiter,
+// keys "api:<ip>"); tiles and outlines count against their own, larger per-IP budget
+// (keys "map:<ip>", `api.map_rate_limit`): a map view asks for dozens of tiles at once,
+// each rendered from memory in about a millisecond, so they must not eat the searches'
+// budget, but a client fetching tiles in a loop is still stopped (429).
 //
 // Thread safety: the routes share only thread-safe parts.
 #pragma once
@@ -54,7 +56,9 @@ struct MapBackend {
 // The routes RegisterMapApi adds, as documented in the OpenAPI document.
 const std::vector<ApiRoute>& MapApiRoutes();
 
-// `search`, `map` and `limiter` must outlive the app.
-void RegisterMapApi(web::App& app, const SearchBackend& search, MapBackend& map, SharedRateLimiter& limiter);
+// `search`, `map` and the limiters must outlive the app. `limiter` admits the searches,
+// `view_limiter` the tiles and outlines.
+void RegisterMapApi(web::App& app, const SearchBackend& search, MapBackend& map, SharedRateLimiter& limiter,
+                    SharedRateLimiter& view_limiter);
 
 }  // namespace vivrovert::api

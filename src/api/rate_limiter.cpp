@@ -1,9 +1,12 @@
 #include "api/rate_limiter.hpp"
 
+#include <utility>
+
 namespace vivrovert::api {
 
-SharedRateLimiter::SharedRateLimiter(storage::Database& database, const Clock& clock, RateLimit limit)
-    : database_(database), clock_(clock), limit_(limit) {}
+SharedRateLimiter::SharedRateLimiter(storage::Database& database, const Clock& clock, RateLimit limit,
+                                     std::string key_prefix)
+    : database_(database), clock_(clock), limit_(limit), key_prefix_(std::move(key_prefix) + ":") {}
 
 void SharedRateLimiter::Flush(const std::string& key, Entry& entry) {
   storage::Connection connection = database_.Acquire();
@@ -23,7 +26,7 @@ RateDecision SharedRateLimiter::Allow(const std::string& client) {
   if (limit_.requests <= 0) return {};
   const int64_t now = clock_.NowSeconds();
   const int64_t window_start = now - now % limit_.window_seconds;
-  const std::string key = "api:" + client;
+  const std::string key = key_prefix_ + client;
   std::lock_guard lock(mutex_);
   if (entries_.size() > 100'000) {
     // Forget closed windows so that a scan of many addresses cannot grow the map forever.

@@ -1,7 +1,9 @@
 // Per-client request limits for the public API, shared by every server process.
 //
 // A fixed window aligned on the clock (window_start = now − now mod window) per key. The
-// count lives in the database (`throttle_counters`, keys prefixed "api:") so that all
+// count lives in the database (`throttle_counters`, keys "<prefix>:<client>": "api:" for
+// the search API and the partners' keys, "map:" for the map's tiles and outlines, whose
+// budget is separate and larger because one map view asks for dozens of them) so that all
 // processes behind the proxy share it; to keep the database off the hot path, each
 // process counts locally and adds its pending hits to the shared counter at most once a
 // second per key (or every kFlushEvery hits), reading back the total. A client can
@@ -26,6 +28,10 @@ struct RateLimit {
   int64_t window_seconds = 60;
 };
 
+// Key prefixes in `throttle_counters`.
+inline constexpr const char* kApiLimitPrefix = "api";
+inline constexpr const char* kMapLimitPrefix = "map";
+
 struct RateDecision {
   bool allowed = true;
   int64_t retry_after_seconds = 0;
@@ -35,8 +41,10 @@ class SharedRateLimiter {
  public:
   static constexpr int64_t kFlushEvery = 32;
 
-  // Borrows `database` and `clock`, which must outlive the limiter.
-  SharedRateLimiter(storage::Database& database, const Clock& clock, RateLimit limit);
+  // Borrows `database` and `clock`, which must outlive the limiter. Clients are counted
+  // under "<key_prefix>:<client>": limiters with different prefixes never share a budget.
+  SharedRateLimiter(storage::Database& database, const Clock& clock, RateLimit limit,
+                    std::string key_prefix = kApiLimitPrefix);
 
   // Counts one request of `client` (e.g. its IP) and says whether it may proceed.
   // Database faults throw storage::StorageError.
@@ -54,6 +62,7 @@ class SharedRateLimiter {
   storage::Database& database_;
   const Clock& clock_;
   RateLimit limit_;
+  std::string key_prefix_;
   std::mutex mutex_;
   std::unordered_map<std::string, Entry> entries_;
 };

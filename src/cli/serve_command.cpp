@@ -119,7 +119,10 @@ int Serve(const Config& config, const ServeFlags& flags) {
   api::RegisterSearchApi(*app, search_backend, rate_limiter);
   api::MapBackend map_backend = api::MapBackend::Load(
       search_backend, {.outlines = {config.data_dir, config.var_dir + "/map-outlines"}, .warm_outlines = true});
-  api::RegisterMapApi(*app, search_backend, map_backend, rate_limiter);
+  api::SharedRateLimiter map_view_limiter(**database, SystemClock::Instance(),
+                                          {config.api_map_rate_limit, config.api_rate_window_seconds},
+                                          api::kMapLimitPrefix);
+  api::RegisterMapApi(*app, search_backend, map_backend, rate_limiter, map_view_limiter);
   auto profiles = discover::LoadProfiles((resources / "data" / "profiles.json").string());
   if (!profiles.ok()) return Fail(profiles.status());
   discover::RegisterSearchPage(*app, search_backend, *profiles);

@@ -88,6 +88,7 @@ Result<Config> Config::Load(const std::string& path) {
       {"http.public_base_url", text_setter(config.public_base_url)},
       {"api.rate_limit", int_setter(config.api_rate_limit, 0, int64_t{1} << 40)},
       {"api.rate_window_seconds", int_setter(config.api_rate_window_seconds, 1, 86400)},
+      {"api.map_rate_limit", int_setter(config.api_map_rate_limit, 0, int64_t{1} << 40)},
       {"smtp.host", text_setter(config.smtp.host)},
       {"smtp.port", int_setter(config.smtp.port, 1, 65535)},
       {"smtp.username", text_setter(config.smtp.username)},

@@ -41,6 +41,9 @@ struct Config {
   // Public API: requests per client IP and window, shared by all processes (0: no limit).
   int64_t api_rate_limit = 600;
   int64_t api_rate_window_seconds = 60;
+  // The map's PNG tiles and outlines: their own budget per client IP and window (one map
+  // view asks for dozens of tiles), apart from the searches' (0: no limit).
+  int64_t api_map_rate_limit = 6000;
 
   // Files.
   std::string data_dir;      // open-data files (default: ../shared/data when present)

@@ -80,7 +80,8 @@ class MapApiTest : public ::testing::Test {
     ASSERT_NE(map_.renderer, nullptr) << map_.load_status.ToString();
   }
 
-  std::unique_ptr<web::App> MakeApp(SharedRateLimiter& limiter) {
+  // `limiter` admits the searches, `views` (unlimited when null) the tiles and outlines.
+  std::unique_ptr<web::App> MakeApp(SharedRateLimiter& limiter, SharedRateLimiter* views = nullptr) {
     auto templates = web::TemplateRenderer::Load(testing::SourceTemplates());
     auto assets = web::AssetManifest::Load(dist_.path().string());
     auto files = web::StaticFiles::Load(dist_.path().string(), *assets);
@@ -90,7 +91,7 @@ class MapApiTest : public ::testing::Test {
     auto app = std::make_unique<web::App>(std::move(options), std::move(*templates), std::move(*assets),
                                           std::move(*files), clock_, random_);
     RegisterSearchApi(*app, search_, limiter);
-    RegisterMapApi(*app, search_, map_, limiter);
+    RegisterMapApi(*app, search_, map_, limiter, views ? *views : unlimited_views_);
     return app;
   }
 
@@ -100,8 +101,8 @@ class MapApiTest : public ::testing::Test {
     EXPECT_TRUE(request.ok());
     return app.Handle(std::move(request).value());
   }
-  web::Response Get(web::App& app, const std::string& target) {
-    auto request = web::Request::Parse("GET", target, {}, "", "203.0.113.7");
+  web::Response Get(web::App& app, const std::string& target, const std::string& ip = "203.0.113.7") {
+    auto request = web::Request::Parse("GET", target, {}, "", ip);
     EXPECT_TRUE(request.ok()) << target;
     return app.Handle(std::move(request).value());
   }
@@ -121,6 +122,7 @@ class MapApiTest : public ::testing::Test {
   MapBackend map_;
   testing::TestDatabase database_;
   ManualClock clock_;
+  SharedRateLimiter unlimited_views_{database_.db(), clock_, {0, 60}, kMapLimitPrefix};
   testing::CountingRandom random_;
   testing::TempDir dist_;
   std::ostringstream errors_;
@@ -321,6 +323,39 @@ TEST_F(MapApiTest, SearchesCountAgainstThePerIpLimit) {
   EXPECT_EQ(refused.status(), 429);
   EXPECT_EQ(json::parse(refused.body())["error"]["code"], "resource_exhausted");
   EXPECT_EQ(Post(*app, kDistSearch, "198.51.100.1").status(), 200);
+}
+
+// Tiles and outlines have their own, larger budget per IP ("map:<ip>"): a map view's dozens
+// of PNGs do not use up the searches' budget ("api:<ip>"), and a client past the map's
+// budget is refused too.
+TEST_F(MapApiTest, TilesAndOutlinesHaveTheirOwnPerIpBudget) {
+  Load(engine::testing::RandomGrid(500, 3));
+  SharedRateLimiter searches(database_.db(), clock_, {2, 60});
+  SharedRateLimiter views(database_.db(), clock_, {5, 60}, kMapLimitPrefix);
+  auto app = MakeApp(searches, &views);
+  const std::string key = MakeSearch(*app, kDistSearch);
+  const PixelAt at{9, 260, 180, 0, 0};
+  for (int request_idx = 0; request_idx < 4; ++request_idx) EXPECT_EQ(Tile(*app, key, at).status(), 200);
+  // The outlines share the map's budget: the fifth request passes (the open data may be
+  // absent here, so only "not refused" is asked), the sixth is refused.
+  EXPECT_NE(Get(*app, "/api/v1/map/outlines/departements.geojson").status(), 429);
+  web::Response refused_tile = Tile(*app, key, at);
+  EXPECT_EQ(refused_tile.status(), 429);
+  EXPECT_EQ(json::parse(refused_tile.body())["error"]["code"], "resource_exhausted");
+  EXPECT_EQ(Get(*app, "/api/v1/map/outlines/departements.geojson").status(), 429);
+  EXPECT_EQ(Get(*app, "/api/v1/map/outlines/communes/46.geojson").status(), 429);
+  // Five map requests did not touch the searches' budget: the second search still passes.
+  EXPECT_EQ(Post(*app, kDistSearch).status(), 200);
+  EXPECT_EQ(Post(*app, kDistSearch).status(), 429);
+  // Another address has both budgets whole; the next window refills them.
+  EXPECT_EQ(Tile(*app, key, at).status(), 429);
+  EXPECT_EQ(Get(*app, "/api/v1/map/tiles/" + key + "/9/260/180.png", "198.51.100.1").status(), 200);
+  clock_.Advance(60);
+  EXPECT_EQ(Tile(*app, key, at).status(), 200);
+  // Both budgets are in the shared counters, under their own prefixes.
+  storage::Connection connection = database_.db().Acquire();
+  EXPECT_TRUE(connection.QueryOne("SELECT hits FROM throttle_counters WHERE counter_key = 'map:203.0.113.7'").has_value());
+  EXPECT_TRUE(connection.QueryOne("SELECT hits FROM throttle_counters WHERE counter_key = 'api:203.0.113.7'").has_value());
 }
 
 TEST_F(MapApiTest, WithoutAGridEveryRouteIsRegisteredAndSaysSo) {
