@@ -6,7 +6,15 @@
 import L from 'leaflet';
 
 import { ApiError, apiFetch, csrfToken } from './api';
-import { buildRequest, CriterionInput, describeValue, formatNumber, parseBound, SearchRequest } from './search_model';
+import {
+  buildRequest,
+  CriterionInput,
+  describeListingCounts,
+  describeValue,
+  formatNumber,
+  parseBound,
+  SearchRequest,
+} from './search_model';
 
 const kDebounceMs = 250;
 const kFineZoom = 9;  // from this zoom on, the map shows 1 km tiles (5 km below)
@@ -49,6 +57,10 @@ interface Check {
 interface Explanation {
   green: boolean;
   checks: Check[];
+}
+interface ListingCounts {
+  date: string;
+  tiles: Record<string, Record<string, number>>;
 }
 interface ListingsAnswer {
   counts: Record<string, number>;
@@ -423,8 +435,9 @@ class SearchPage {
       table.id = 'best-tiles';
       const caption = el('caption', 'Meilleures dalles (score de 0 à 1 selon vos préférences)');
       const head = el('tr');
-      head.append(el('th', 'Dalle'), el('th', 'Score'));
+      head.append(el('th', 'Dalle'), el('th', 'Score'), el('th', 'Annonces en ligne'));
       table.append(caption, head);
+      const countCells = new Map<string, HTMLTableCellElement>();
       for (const tile of answer.tiles) {
         const row = el('tr');
         const cell = el('td');
@@ -432,10 +445,14 @@ class SearchPage {
         button.type = 'button';
         button.addEventListener('click', () => void this.openTile(tile.id));
         cell.append(button);
-        row.append(cell, el('td', formatNumber(tile.score, 2)));
+        const counts = el('td', '…', 'listing-counts');
+        counts.dataset.tile = tile.id;
+        countCells.set(tile.id, counts);
+        row.append(cell, el('td', formatNumber(tile.score, 2)), counts);
         table.append(row);
       }
       this.list.append(table);
+      void this.fillListingCounts(countCells);
     }
     if (answer.communes.length > 0) {
       const communes = el('ul');
@@ -449,6 +466,24 @@ class SearchPage {
       const relax = el('ul');
       for (const hint of answer.relax) relax.append(el('li', describeRelax(hint)));
       this.list.append(el('h3', 'Pour élargir'), relax);
+    }
+  }
+
+  // The listings of the tiles on screen only, asked after the search so that the search
+  // never waits for the database; a newer list replaces these cells, so a late answer
+  // writes into detached cells and is simply lost.
+  private async fillListingCounts(cells: Map<string, HTMLTableCellElement>): Promise<void> {
+    if (cells.size === 0) return;
+    const ids = [...cells.keys()].map((id) => encodeURIComponent(id)).join(',');
+    try {
+      const answer = await apiFetch<ListingCounts>(`/api/v1/listings/counts?tiles=${ids}`);
+      for (const [id, cell] of cells) {
+        const counts = answer.tiles[id] ?? {};
+        cell.textContent = describeListingCounts(counts);
+        cell.dataset.count = String(Object.values(counts).reduce((sum, count) => sum + count, 0));
+      }
+    } catch {
+      for (const cell of cells.values()) cell.textContent = 'indisponible';
     }
   }
 
@@ -505,7 +540,8 @@ class SearchPage {
       this.panel.hidden = true;
     });
     const title = el('h2', explanation ? (explanation.green ? 'Dalle verte' : 'Dalle non verte') : 'Dalle');
-    this.panel.replaceChildren(close, title, el('p', id, 'muted tile-id'));
+    const summary = el('p', `Annonces en ligne : ${describeListingCounts(listings.counts)}`, 'tile-listing-counts');
+    this.panel.replaceChildren(close, title, el('p', id, 'muted tile-id'), summary);
     this.panel.dataset.tile = id;
     if (this.signedIn) {
       const favourite = el('button', 'Ajouter aux secteurs favoris', 'secondary favourite-tile');

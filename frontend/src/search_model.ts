@@ -53,3 +53,24 @@ export function buildRequest(inputs: CriterionInput[], level: '5km' | '1km'): Se
   }
   return { level, criteria };
 }
+
+// Listing kinds in the order the page lists them, singular and plural.
+const kKindCountNames: [string, string, string][] = [
+  ['housing', 'logement', 'logements'],
+  ['job', 'emploi', 'emplois'],
+  ['business', 'activité à reprendre', 'activités à reprendre'],
+  ['leisure', 'loisir', 'loisirs'],
+  ['poi', "point d'intérêt", "points d'intérêt"],
+  ['cv', 'CV', 'CV'],
+];
+
+// A tile's active listings by kind ({"housing": 2, "job": 1}) in French: "2 logements,
+// 1 emploi"; "aucune annonce" when there is none. Unknown kinds are left out.
+export function describeListingCounts(counts: Record<string, number>): string {
+  const parts: string[] = [];
+  for (const [kind, one, many] of kKindCountNames) {
+    const count = counts[kind] ?? 0;
+    if (count > 0) parts.push(`${formatNumber(count)} ${count > 1 ? many : one}`);
+  }
+  return parts.length === 0 ? 'aucune annonce' : parts.join(', ');
+}

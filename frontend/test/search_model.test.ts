@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { buildRequest, formatNumber, parseBound } from '../src/search_model';
+import { buildRequest, describeListingCounts, formatNumber, parseBound } from '../src/search_model';
 
 test('bounds are read the French way', () => {
   assert.equal(parseBound('12,5'), 12.5);
@@ -34,4 +34,11 @@ test('the request keeps only criteria with an importance and a bound', () => {
       { criterion: 'fibre_pct', importance: 'preferred', weight: 3, min: 80 },
     ],
   });
+});
+
+test('listing counts are written in French, plural when needed, in the page order', () => {
+  assert.equal(describeListingCounts({ job: 1, housing: 2 }), '2 logements, 1 emploi');
+  assert.equal(describeListingCounts({ poi: 3, business: 1, cv: 2 }), "1 activité à reprendre, 3 points d'intérêt, 2 CV");
+  assert.equal(describeListingCounts({}), 'aucune annonce');
+  assert.equal(describeListingCounts({ housing: 0, unknown: 4 }), 'aucune annonce');
 });

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/text.hpp"
 #include "engine/tile_id.hpp"
 #include "importers/csv_reader.hpp"
 #include "listings/placement.hpp"
@@ -21,6 +22,8 @@ using listings::FieldError;
 constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 500;
 constexpr size_t kMaxBulkItems = 5000;
+// Tiles counted per GET /api/v1/listings/counts: a page of search results.
+constexpr size_t kMaxCountedTiles = 50;
 
 // Who is calling: the key's partner, its territory resolved on the grid.
 struct Caller {
@@ -194,6 +197,7 @@ const std::vector<ApiRoute>& PartnerApiRoutes() {
       {web::Method::kGet, "/api/v1/partner/imports/{id}"},
       {web::Method::kGet, "/api/v1/listings/schema"},
       {web::Method::kGet, "/api/v1/tiles/{id}/listings"},
+      {web::Method::kGet, "/api/v1/listings/counts"},
       {web::Method::kGet, "/api/v1/tiles/at"},
   };
   return kRoutes;
@@ -398,6 +402,42 @@ void RegisterPartnerApi(web::App& app, storage::Database& database, listings::Li
       counts[listings::KindName(listing.kind)] = counts.value(listings::KindName(listing.kind), 0) + 1;
     }
     return web::Response::Json({{"tile", filter.tile.value()}, {"counts", counts}, {"listings", items}});
+  });
+
+  // The search page's list shows, for the tiles of the page on screen, how many listings
+  // each has by kind: counted here, apart from the search, so that the search never waits
+  // for the database.
+  app.Get("/api/v1/listings/counts", [&service](web::Context& context) -> Result<web::Response> {
+    const std::string text = context.request().Query("tiles").value_or("");
+    std::vector<std::string> tiles;
+    for (size_t start = 0; start <= text.size();) {
+      size_t end = text.find(',', start);
+      if (end == std::string::npos) end = text.size();
+      const std::string part = Trim(std::string_view(text).substr(start, end - start));
+      start = end + 1;
+      if (part.empty()) continue;
+      std::optional<engine::TileId> tile = engine::TileId::Parse(part);
+      if (!tile) {
+        return InvalidArgument("« " + part.substr(0, 60) +
+                                   " » n'est pas un identifiant de dalle (attendu : CRS3035RES1000mN…E… ou "
+                                   "CRS3035RES5000mN…E…).",
+                               "tiles");
+      }
+      tiles.push_back(tile->ToString());
+    }
+    if (tiles.empty()) return InvalidArgument("Indiquez les dalles à compter : ?tiles=ID1,ID2 (50 au plus).", "tiles");
+    if (tiles.size() > kMaxCountedTiles) {
+      return InvalidArgument("50 dalles au plus par demande (" + std::to_string(tiles.size()) + " reçues).", "tiles");
+    }
+    const std::string today = service.Today();
+    storage::Connection connection = service.database().Acquire();
+    const auto counts = listings::ListingStore::ActiveCountsByTile(connection, tiles, today);
+    json by_tile = json::object();
+    for (const std::string& tile : tiles) {
+      auto found = counts.find(tile);
+      by_tile[tile] = found == counts.end() ? json::object() : json(found->second);
+    }
+    return web::Response::Json({{"date", today}, {"tiles", by_tile}});
   });
 }
 

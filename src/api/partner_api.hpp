@@ -11,6 +11,7 @@
 //   GET    /api/v1/partner/imports/{id}         an import's report
 //   GET    /api/v1/listings/schema              the fields of each kind (public)
 //   GET    /api/v1/tiles/{id}/listings          active listings on a tile (public)
+//   GET    /api/v1/listings/counts?tiles=A,B    active listings per kind of up to 50 tiles (public)
 //   GET    /api/v1/tiles/at?lat=&lon=&level=    the tile holding a WGS84 point (public)
 //
 // Keys travel in `Authorization: Bearer vvk_…` (or `X-API-Key`); a route without a valid

@@ -230,4 +230,26 @@ std::map<std::pair<std::string, std::string>, int64_t> ListingStore::Counts(stor
   return counts;
 }
 
+std::map<std::string, std::map<std::string, int64_t>> ListingStore::ActiveCountsByTile(
+    storage::Connection& connection, const std::vector<std::string>& tiles, const std::string& today) {
+  std::map<std::string, std::map<std::string, int64_t>> counts;
+  // Each level has its own indexed column; an id names its level ("…RES1000m…").
+  for (const auto& [column, level] : {std::pair{"tile_1km", "RES1000m"}, std::pair{"tile_5km", "RES5000m"}}) {
+    std::vector<SqlValue> params = {today, today};
+    std::string in;
+    for (const std::string& tile : tiles) {
+      if (tile.find(level) == std::string::npos) continue;
+      params.push_back(tile);
+      in += (in.empty() ? "$" : ", $") + std::to_string(params.size());
+    }
+    if (in.empty()) continue;
+    const std::string sql = std::string("SELECT ") + column + ", kind, COUNT(*) FROM listings "
+                            "WHERE withdrawn_at IS NULL AND (valid_from IS NULL OR valid_from <= $1) "
+                            "AND (valid_until IS NULL OR valid_until >= $2) AND " + column + " IN (" + in + ") "
+                            "GROUP BY " + column + ", kind";
+    for (const storage::Row& row : connection.Query(sql, params)) counts[row.Text(0)][row.Text(1)] = row.Int(2);
+  }
+  return counts;
+}
+
 }  // namespace vivrovert::listings

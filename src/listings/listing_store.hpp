@@ -110,6 +110,12 @@ class ListingStore {
   // Counts per kind and status (on `today`) of a partner's listings, withdrawn included.
   static std::map<std::pair<std::string, std::string>, int64_t> Counts(storage::Connection& connection,
                                                                        int64_t partner_id, const std::string& today);
+  // Counts per kind of the active listings (on `today`) of each of `tiles` (1-km or 5-km
+  // ids, of either level), tile id → kind name → count; tiles without one are absent.
+  // One indexed query per level, however many tiles: callers pass the tiles on screen
+  // (a page of results), not the whole search.
+  static std::map<std::string, std::map<std::string, int64_t>> ActiveCountsByTile(
+      storage::Connection& connection, const std::vector<std::string>& tiles, const std::string& today);
 };
 
 }  // namespace vivrovert::listings

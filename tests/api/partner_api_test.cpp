@@ -201,6 +201,54 @@ TEST_F(PartnerApiTest, CreateReadUpdateWithdrawAndThePublicTileSeesIt) {
   EXPECT_EQ(Call("DELETE", "/api/v1/partner/listings/" + id, cahors_key_).status(), 404);
 }
 
+// The search page's list: counts per kind of the active listings of a page of tiles, at
+// either level; withdrawn and scheduled listings are not counted.
+TEST_F(PartnerApiTest, ListingCountsOfAPageOfTilesByKind) {
+  web::Response house = Call("POST", "/api/v1/partner/listings", cahors_key_, kHouse);
+  ASSERT_EQ(house.status(), 201) << house.body();
+  const std::string tile_1km = Body(house)["location"]["tile_1km"];
+  const std::string tile_5km = Body(house)["location"]["tile_5km"];
+  auto publish = [&](const std::string& external_id, const std::string& extra) {
+    const std::string body = R"({"kind":"job","external_id":")" + external_id +
+                             R"(","title":"Secrétaire de mairie","commune_code":"46224","rome_code":"M1602",)"
+                             R"("contract":"civil_service")" + extra + "}";
+    web::Response created = Call("POST", "/api/v1/partner/listings", cahors_key_, body);
+    EXPECT_EQ(created.status(), 201) << created.body();
+    return std::to_string(Body(created)["id"].get<int64_t>());
+  };
+  publish("J-1", "");
+  publish("J-2", "");
+  const std::string withdrawn = publish("J-3", "");
+  EXPECT_EQ(Call("DELETE", "/api/v1/partner/listings/" + withdrawn, cahors_key_).status(), 204);
+  publish("J-4", R"(,"valid_from":"2099-01-01")");
+  // A tile of Tulle, with no listing.
+  web::Response at = Call("GET", "/api/v1/tiles/at?lat=45.2671&lon=1.7711&level=1km", "");
+  ASSERT_EQ(at.status(), 200) << at.body();
+  const std::string empty_tile = Body(at)["id"];
+
+  web::Response answer =
+      Call("GET", "/api/v1/listings/counts?tiles=" + tile_1km + "," + tile_5km + ", " + empty_tile, "");
+  ASSERT_EQ(answer.status(), 200) << answer.body();
+  const json counts = Body(answer);
+  EXPECT_EQ(counts["tiles"][tile_1km], json({{"housing", 1}, {"job", 2}})) << counts.dump();
+  EXPECT_EQ(counts["tiles"][tile_5km], json({{"housing", 1}, {"job", 2}})) << counts.dump();
+  EXPECT_EQ(counts["tiles"][empty_tile], json::object()) << counts.dump();
+  EXPECT_EQ(counts["tiles"].size(), 3u);
+  EXPECT_EQ(counts["date"], service_->Today());
+
+  // Bad input names the field and why.
+  web::Response bad = Call("GET", "/api/v1/listings/counts?tiles=" + tile_1km + ",Cahors", "");
+  EXPECT_EQ(bad.status(), 400);
+  EXPECT_EQ(Body(bad)["error"]["field"], "tiles");
+  EXPECT_NE(Body(bad)["error"]["message"].get<std::string>().find("« Cahors »"), std::string::npos) << bad.body();
+  EXPECT_EQ(Call("GET", "/api/v1/listings/counts", "").status(), 400);
+  std::string many;
+  for (int tile_idx = 0; tile_idx < 51; ++tile_idx) many += (many.empty() ? "" : ",") + tile_1km;
+  web::Response too_many = Call("GET", "/api/v1/listings/counts?tiles=" + many, "");
+  EXPECT_EQ(too_many.status(), 400);
+  EXPECT_NE(Body(too_many)["error"]["message"].get<std::string>().find("50 dalles au plus"), std::string::npos);
+}
+
 TEST_F(PartnerApiTest, EveryBadFieldIsNamedAndNothingIsStored) {
   web::Response bad = Call("POST", "/api/v1/partner/listings", cahors_key_,
                            R"({"kind":"housing","title":"","commune_code":"46042","transaction":"troc",

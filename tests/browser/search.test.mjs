@@ -60,6 +60,25 @@ test('anonymous search: profile, map, live count, tile panel, listings', async (
   assert.ok(second < first, `stricter density gives fewer tiles (${second} < ${first})`);
   assert.equal(page.url(), url);
 
+  // The list view gives each tile of the page its active listings by kind, counted by the
+  // server for these tiles only, after the search.
+  assert.match(await page.textContent('#best-tiles tr:first-of-type'), /Annonces en ligne/);
+  await page.waitForFunction(() => {
+    const cells = [...document.querySelectorAll('#best-tiles td.listing-counts')];
+    return cells.length > 0 && cells.every((cell) => cell.dataset.count !== undefined);
+  });
+  const listed = await page.$$eval('#best-tiles td.listing-counts', (cells) =>
+    cells.map((cell) => ({ tile: cell.dataset.tile, count: Number(cell.dataset.count), text: cell.textContent })));
+  const counted = await page.evaluate(async (tiles) => {
+    const response = await fetch(`/api/v1/listings/counts?tiles=${tiles.join(',')}`);
+    return (await response.json()).tiles;
+  }, listed.map((row) => row.tile));
+  for (const row of listed) {
+    const expected = Object.values(counted[row.tile]).reduce((sum, count) => sum + count, 0);
+    assert.equal(row.count, expected, `listing count of ${row.tile}`);
+    assert.match(row.text, expected === 0 ? /^aucune annonce$/ : /^\d+ (logement|emploi|activité|loisir|point|CV)/);
+  }
+
   // The list view opens a tile: its communes and the verdict of each criterion.
   await page.click('#best-tiles button');
   await page.waitForSelector('#tile-panel .tile-checks li');
@@ -83,6 +102,8 @@ test('anonymous search: profile, map, live count, tile panel, listings', async (
   assert.match(panel, /Cahors \(46042\)/);
   assert.match(panel, /Appartement T3 en centre-ville \(démo\)/);
   assert.match(panel, /donnée de démonstration/);
+  // The panel's header sums its listings up by kind.
+  assert.match(await page.textContent('#tile-panel .tile-listing-counts'), /^Annonces en ligne : .*\d+ logements?/);
 
   assert.deepEqual(problems, []);
   await page.close();
