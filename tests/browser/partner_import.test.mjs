@@ -12,7 +12,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { openTab, startSite } from './site.mjs';
+import { openTab, keepScreenshot, startSite } from './site.mjs';
 
 const staffEmail = 'partenaire@vivrovert.localhost';
 const demoPassword = 'demo-vivrovert';
@@ -89,6 +89,7 @@ test('a partner imports a file, fixes the rejected row and sees the listings on 
   assert.equal(rows[0][0], '3', 'the line of the bad row (the header is line 1)');
   assert.equal(rows[0][1], 'price_eur', 'the column of the bad cell');
   assert.ok(rows[0][2].length > 10, `a reason: ${rows[0][2]}`);
+  await keepScreenshot(tab, 'partner-import-report');
 
   // Nothing was imported.
   await tab.goto(`${baseUrl}${partnerBase}?q=${encodeURIComponent('Longère')}`);
@@ -102,6 +103,11 @@ test('a partner imports a file, fixes the rejected row and sees the listings on 
   assert.equal(await tab.textContent('#count-created'), '3');
   assert.equal(await tab.textContent('#count-rejected'), '0');
   assert.equal(await tab.$('#rejected-rows'), null);
+
+  // The back-office's dashboard lists them.
+  await tab.goto(`${baseUrl}${partnerBase}`);
+  for (const title of titles) assert.match(await tab.textContent('main'), new RegExp(title));
+  await keepScreenshot(tab, 'partner-back-office');
 
   // The territory's map shows them: a point each, titled, and in the list under it.
   await tab.goto(`${baseUrl}${partnerBase}/carte`);
@@ -118,6 +124,7 @@ test('a partner imports a file, fixes the rejected row and sees the listings on 
     assert.ok(list.includes(title), `${title} in the list: ${JSON.stringify(list)}`);
   }
   assert.equal(Number(await tab.textContent('#map-listing-count')), circles.length);
+  await keepScreenshot(tab, 'partner-territory-map');
 
   assert.deepEqual(problems, []);
   await tab.close();

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { startSite } from './site.mjs';
+import { keepScreenshot, startSite } from './site.mjs';
 
 let site;
 
@@ -46,6 +46,7 @@ test('profile with a consent, withdrawn later; the export tells the story', asyn
   assert.equal(await page.inputValue('#p-work_rome_codes'), 'J1506, M1805');
   assert.ok(await page.isChecked('input[name="consent"][value="funds"]'));
   assert.match(await page.textContent('#consents'), /accordé le \d{2}\/\d{2}\/\d{4}/);
+  await keepScreenshot(page, 'profile');
 
   // Withdrawn: off again, and the history keeps both steps.
   await page.uncheck('input[name="consent"][value="funds"]');

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { startSite } from './site.mjs';
+import { keepScreenshot, startSite } from './site.mjs';
 
 let site;
 
@@ -51,6 +51,7 @@ test('anonymous search: profile, map, live count, tile panel, listings', async (
   assert.match(await page.textContent('#search-status'), /dalle\(s\) verte\(s\)/);
   await page.waitForFunction(() => document.querySelectorAll('.leaflet-tile-loaded').length > 0);
   assert.ok(pngs.length > 0, 'the map loaded PNG tiles of the search');
+  await keepScreenshot(page, 'search-green-tiles');
 
   // A stricter density: fewer green tiles, on the same page.
   const url = page.url();
@@ -104,6 +105,7 @@ test('anonymous search: profile, map, live count, tile panel, listings', async (
   assert.match(panel, /donnée de démonstration/);
   // The panel's header sums its listings up by kind.
   assert.match(await page.textContent('#tile-panel .tile-listing-counts'), /^Annonces en ligne : .*\d+ logements?/);
+  await keepScreenshot(page, 'search-tile-panel');
 
   assert.deepEqual(problems, []);
   await page.close();
