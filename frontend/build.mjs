@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.dirname(fileURLToPath(import.meta.url));
 // Entry points: the name each one has in the manifest, and its source.
 const entries = { main: 'src/main.ts', styles: 'src/styles.css', search: 'src/search.ts', search_style: 'src/search.css',
-  listing_map: 'src/listing_map.ts', property_map: 'src/property_map.ts' };
+  listing_map: 'src/listing_map.ts', property_map: 'src/property_map.ts', territory_map: 'src/territory_map.ts' };
 
 async function buildBundles() {
   const outdir = path.join(root, 'dist');

@@ -716,7 +716,8 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
                     {"epcis", JoinCodes(input.territory.epcis)},
                     {"departements", JoinCodes(input.territory.departements)},
                     {"error", error.ok() ? std::string() : error.message()},
-                    {"error_field", error.field()}};
+                    {"error_field", error.field()},
+                    {"territory_map", true}};
     return context.Page("operator_partner_form", std::move(data), status);
   };
 

@@ -4,7 +4,8 @@
 // the Grand Cahors demo partner and its staff account). The staff member logs in, uploads
 // a CSV of three housing listings, one with a price in words: the file is rejected with
 // the line and the column of the bad cell and nothing is imported; the row fixed, the
-// same upload is applied, and the three listings are on the territory's map.
+// same upload is applied, and the three listings are on the territory's map. Then the
+// operator sets a new partner's territory by clicking communes on the console's map.
 //
 // Needs: VIVROVERT_BIN, VIVROVERT_RESOURCE_DIR (set by ctest, see CMakeLists.txt).
 import assert from 'node:assert/strict';
@@ -160,6 +161,68 @@ test('a listing placed by a click on the form map gets exact coordinates', async
   assert.equal(await tab.inputValue('#f-latitude'), latitude);
   // The outlines drawn under the form's map may still be loading when the form is sent:
   // their request is then cancelled by the navigation, which is not a fault.
+  assert.deepEqual(problems.filter((problem) => !problem.includes('/api/v1/map/outlines/')), []);
+  await tab.close();
+});
+
+// Where a WGS84 point of `selector`'s Leaflet map (window[mapName]) is on the page.
+async function pointOf(tab, mapName, selector, latlng) {
+  return tab.evaluate(({ mapName, selector, latlng }) => {
+    const p = window[mapName].latLngToContainerPoint(latlng);
+    const box = document.querySelector(selector).getBoundingClientRect();
+    return { x: box.left + p.x, y: box.top + p.y };
+  }, { mapName, selector, latlng });
+}
+
+test('the operator sets a partner territory on the map, the codes field staying the truth', async () => {
+  await context.clearCookies();
+  const { tab, problems } = await openTab(context);
+  await tab.goto(`${baseUrl}/operateur/partenaires/nouveau`);
+  assert.equal(new URL(tab.url()).pathname, '/compte/connexion');
+  await tab.fill('#email', 'operateur@vivrovert.localhost');
+  await tab.fill('#password', demoPassword);
+  await submit(tab, 'Se connecter');
+  assert.equal(new URL(tab.url()).pathname, '/operateur/partenaires/nouveau');
+
+  // The map sits under the communes field; the départements are drawn (computed by the
+  // server from the contours: the first time may take a while).
+  await tab.waitForSelector('#territory-map.leaflet-container');
+  await tab.locator('#territory-map').scrollIntoViewIfNeeded();
+  await tab.waitForFunction(() => document.querySelectorAll('#territory-map path').length > 50, null, { timeout: 120_000 });
+  const cahors = [44.4475, 1.441];
+  // A click on the Lot draws its communes.
+  let point = await pointOf(tab, 'vivrovertTerritoryMap', '#territory-map', cahors);
+  await tab.mouse.click(point.x, point.y);
+  await tab.waitForFunction(() => document.querySelectorAll('#territory-map path.commune').length > 100);
+  assert.equal(await tab.inputValue('#p-communes'), '', 'a click on a département adds nothing');
+
+  // A click on Cahors adds its code, a second click removes it, a third adds it again.
+  point = await pointOf(tab, 'vivrovertTerritoryMap', '#territory-map', cahors);
+  await tab.mouse.click(point.x, point.y);
+  assert.equal(await tab.inputValue('#p-communes'), '46042');
+  assert.match(await tab.textContent('#territory-map-status'), /Cahors \(46042\) ajoutée au territoire/);
+  assert.equal(await tab.locator('#territory-map path.commune.selected').count(), 1);
+  assert.equal(await tab.getAttribute('#territory-map path.commune.selected', 'data-code'), '46042');
+  await tab.mouse.click(point.x, point.y);
+  assert.equal(await tab.inputValue('#p-communes'), '');
+  assert.equal(await tab.locator('#territory-map path.commune.selected').count(), 0);
+  await tab.mouse.click(point.x, point.y);
+  assert.equal(await tab.inputValue('#p-communes'), '46042');
+
+  // Typed codes are drawn too: the field is the source of truth.
+  await tab.fill('#p-communes', '46042 46102');
+  await tab.waitForSelector('#territory-map path.commune.selected[data-code="46102"]');
+  await saveScreenshot(tab, 'operator-territory-map');
+
+  await tab.fill('#p-name', 'Causses et vallées (carte)');
+  await tab.selectOption('#p-kind', 'grouping');
+  await submit(tab, 'Enregistrer');
+  assert.match(new URL(tab.url()).pathname, /^\/operateur\/partenaires\/\d+$/);
+  assert.equal(await tab.inputValue('#p-communes'), '46042 46102');
+  // Opened again, the map shows the saved communes.
+  await tab.waitForFunction(() => document.querySelectorAll('#territory-map path.commune.selected').length === 2, null,
+    { timeout: 60_000 });
+  // Outlines still loading when the form is sent are cancelled by the navigation: no fault.
   assert.deepEqual(problems.filter((problem) => !problem.includes('/api/v1/map/outlines/')), []);
   await tab.close();
 });
