@@ -6,6 +6,7 @@
 import L from 'leaflet';
 
 import { ApiError, apiFetch, csrfToken } from './api';
+import { CommuneOutlines, drawDepartements } from './outlines';
 import {
   buildRequest,
   CriterionInput,
@@ -18,6 +19,7 @@ import {
 
 const kDebounceMs = 250;
 const kFineZoom = 9;  // from this zoom on, the map shows 1 km tiles (5 km below)
+const kCommuneZoom = 10;  // from this zoom on, the communes of the départements in view are outlined
 const kFranceBounds: L.LatLngBoundsExpression = [[41.3, -5.2], [51.1, 9.6]];
 
 interface SearchAnswer {
@@ -417,13 +419,24 @@ class SearchPage {
     this.greenLayer = layer;
   }
 
+  // Département outlines always; zoomed in, the communes of the départements in view too
+  // (fetched once per département). Without outlines the map still works: nothing to tell.
   private async loadOutlines(): Promise<void> {
-    try {
-      const outlines = await apiFetch<GeoJSON.GeoJsonObject>('/api/v1/map/outlines/departements.geojson');
-      L.geoJSON(outlines, { style: { color: '#56605a', weight: 1, fill: false }, interactive: false }).addTo(this.map);
-    } catch {
-      // Without outlines the map still works; nothing to tell.
-    }
+    const departements = await drawDepartements(this.map, { style: { color: '#56605a', weight: 1, fill: false }, interactive: false });
+    if (departements.length === 0) return;
+    const communeOptions: L.GeoJSONOptions & L.PathOptions = {
+      style: { color: '#7b857e', weight: 0.6, fill: false },
+      interactive: false,
+      className: 'commune-outline',
+    };
+    const communes = new CommuneOutlines(this.map, communeOptions);
+    const update = () => {
+      const near = this.map.getZoom() >= kCommuneZoom;
+      communes.show(near);
+      if (near) void communes.loadInView(departements);
+    };
+    this.map.on('zoomend moveend', update);
+    update();
   }
 
   private renderList(answer: SearchAnswer): void {

@@ -107,6 +107,13 @@ test('anonymous search: profile, map, live count, tile panel, listings', async (
   assert.match(await page.textContent('#tile-panel .tile-listing-counts'), /^Annonces en ligne : .*\d+ logements?/);
   await keepScreenshot(page, 'search-tile-panel');
 
+  // Zoomed in, the communes of the départements in view are outlined (from the server's
+  // outlines of the Lot); zoomed out to the region, they are not drawn.
+  await page.waitForFunction(() => document.querySelectorAll('#map path.commune-outline').length > 10, null,
+    { timeout: 120_000 });
+  await page.evaluate(() => window.vivrovertSearch.map.setView([44.6, 1.6], 8, { animate: false }));
+  await page.waitForFunction(() => document.querySelectorAll('#map path.commune-outline').length === 0);
+
   assert.deepEqual(problems, []);
   await page.close();
 });
