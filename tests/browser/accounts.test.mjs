@@ -7,17 +7,16 @@
 //
 // Needs: VIVROVERT_BIN, VIVROVERT_RESOURCE_DIR (set by ctest, see CMakeLists.txt), and
 // VIVROVERT_TEST_SMTP_PORT, VIVROVERT_TEST_MAILDIR (set by scripts/with-test-services.sh).
-// Screenshots go to the system's temporary folder (vivrovert-account-*.png).
+// Screenshots go with the others (keepScreenshot in site.mjs): account-*.png.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
-import { openTab, startSite } from './site.mjs';
+import { openTab, keepScreenshot, startSite } from './site.mjs';
 
 const smtpPort = process.env.VIVROVERT_TEST_SMTP_PORT;
 const maildir = process.env.VIVROVERT_TEST_MAILDIR;
@@ -101,7 +100,7 @@ test('sign up, verify from the mail, log in and out, reset the password from the
   await submit(tab, 'Créer mon compte');
   assert.equal(await tab.textContent('h1'), 'Vérifiez votre boîte mail');
   assert.match(await tab.textContent('main'), new RegExp(email.replace(/\./g, '\\.')));
-  await tab.screenshot({ path: path.join(os.tmpdir(), 'vivrovert-account-signed-up.png'), fullPage: true });
+  await keepScreenshot(tab, 'account-signed-up');
 
   // The verification link, from the mail the SMTP server received.
   const verification = await waitForMail('Confirmez votre adresse e-mail');
@@ -129,7 +128,7 @@ test('sign up, verify from the mail, log in and out, reset the password from the
   assert.equal(session.sameSite, 'Lax');
   assert.equal(session.path, '/');
   assert.ok(session.expires > Date.now() / 1000 + 29 * 24 * 3600, 'it lasts as long as the session (30 days)');
-  await tab.screenshot({ path: path.join(os.tmpdir(), 'vivrovert-account-page.png'), fullPage: true });
+  await keepScreenshot(tab, 'account-page');
 
   // Logout.
   await submit(tab, 'Se déconnecter');
@@ -162,7 +161,7 @@ test('sign up, verify from the mail, log in and out, reset the password from the
   assert.equal(await tab.textContent('.alert.error'), 'Adresse e-mail ou mot de passe incorrect.');
   assert.equal(await tab.inputValue('#email'), email, 'the address typed is kept');
   assert.equal(await tab.inputValue('#password'), '', 'the password is not');
-  await tab.screenshot({ path: path.join(os.tmpdir(), 'vivrovert-account-refused.png'), fullPage: true });
+  await keepScreenshot(tab, 'account-refused');
 
   // The reset link served once.
   await tab.goto(linkIn(reset, '/compte/reinitialiser'));

@@ -6,11 +6,10 @@
 // browser) with both variables set; see tests/browser/CMakeLists.txt.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { startSite } from './site.mjs';
+import { keepScreenshot, startSite } from './site.mjs';
 
 const resourceDir = process.env.VIVROVERT_RESOURCE_DIR;
 
@@ -57,7 +56,7 @@ test('the home page renders in French with its bundles and no error', async () =
   assert.equal(csrf.httpOnly, true);
   assert.equal(csrf.sameSite, 'Lax');
   assert.deepEqual(problems, []);
-  await page.screenshot({ path: path.join(os.tmpdir(), 'vivrovert-home.png'), fullPage: true });
+  await keepScreenshot(page, 'home');
   await page.close();
 });
 
