@@ -116,7 +116,8 @@ class LeadsTest : public ::testing::Test {
              {"lecture@cahors-agglo.fr", &epci_, partners::StaffRole::kViewer},
              {"admin@figeac.fr", &figeac_, partners::StaffRole::kAdmin}}) {
       const int64_t user_id = CreateUser(connection, email, Role::kPartnerStaff, "Agent " + email);
-      PartnerStore::SetStaff(connection, partner->id, user_id, role, clock_.NowSeconds());
+      const Status added = PartnerStore::SetStaff(connection, partner->id, user_id, role, clock_.NowSeconds());
+      EXPECT_TRUE(added.ok()) << added.ToString();
     }
     alice_ = CreateUser(connection, "alice@exemple.fr", Role::kUser, kFormulaName);
     bruno_ = CreateUser(connection, "bruno@exemple.fr", Role::kUser, "Bruno");
