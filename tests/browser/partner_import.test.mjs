@@ -212,7 +212,7 @@ test('the operator sets a partner territory on the map, the codes field staying 
   // Typed codes are drawn too: the field is the source of truth.
   await tab.fill('#p-communes', '46042 46102');
   await tab.waitForSelector('#territory-map path.commune.selected[data-code="46102"]');
-  await saveScreenshot(tab, 'operator-territory-map');
+  await keepScreenshot(tab, 'operator-territory-map');
 
   await tab.fill('#p-name', 'Causses et vallées (carte)');
   await tab.selectOption('#p-kind', 'grouping');
