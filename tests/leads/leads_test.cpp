@@ -199,7 +199,7 @@ class LeadsTest : public ::testing::Test {
 
 TEST_F(LeadsTest, SavedSearchesMakeContactsOfEveryPartnerOwningTheirGreenTiles) {
   Browser alice = SignedIn("alice@exemple.fr");
-  Page saved = alice.Json("POST", "/api/v1/me/searches", SearchOf({"46042"}));
+  Page saved = alice.Api("POST", "/api/v1/me/searches", SearchOf({"46042"}));
   ASSERT_EQ(saved.status, 201) << saved.body;
 
   // The commune, its EPCI: both own the tiles; Figeac and its grouping do not.
@@ -222,13 +222,13 @@ TEST_F(LeadsTest, SavedSearchesMakeContactsOfEveryPartnerOwningTheirGreenTiles) 
 
 TEST_F(LeadsTest, TheLatestVersionOfASearchDecides) {
   Browser alice = SignedIn("alice@exemple.fr");
-  Page saved = alice.Json("POST", "/api/v1/me/searches", SearchOf({"46042"}));
+  Page saved = alice.Api("POST", "/api/v1/me/searches", SearchOf({"46042"}));
   ASSERT_EQ(saved.status, 201) << saved.body;
   const int64_t id = json::parse(saved.body)["id"];
   const int64_t first_saved = clock_.NowSeconds();
   clock_.Advance(7 * 24 * 3600);
   Browser later = SignedIn("alice@exemple.fr");  // a week later, a new session
-  Page moved = later.Json("PUT", "/api/v1/me/searches/" + std::to_string(id), SearchOf({"46102"}));
+  Page moved = later.Api("PUT", "/api/v1/me/searches/" + std::to_string(id), SearchOf({"46102"}));
   ASSERT_EQ(moved.status, 200) << moved.body;
 
   EXPECT_EQ(LeadsOf(epci_).now.contacts, 0) << "her search no longer makes the EPCI green";
@@ -244,15 +244,15 @@ TEST_F(LeadsTest, TheLatestVersionOfASearchDecides) {
   EXPECT_EQ(epci.series.back().contacts, 0);
 
   // Deleting the search ends it everywhere.
-  ASSERT_EQ(later.Json("DELETE", "/api/v1/me/searches/" + std::to_string(id), "").status, 204);
+  ASSERT_EQ(later.Api("DELETE", "/api/v1/me/searches/" + std::to_string(id), "").status, 204);
   EXPECT_EQ(LeadsOf(figeac_).now.contacts, 0);
 }
 
 TEST_F(LeadsTest, ClicksMakeProspectsAndAnonymousClicksOnlyCount) {
   Browser alice = SignedIn("alice@exemple.fr");
-  ASSERT_EQ(alice.Json("POST", "/api/v1/me/searches", SearchOf({"46042"})).status, 201);
+  ASSERT_EQ(alice.Api("POST", "/api/v1/me/searches", SearchOf({"46042"})).status, 201);
   const std::string cahors_tile = TileOf("46042");
-  ASSERT_EQ(alice.Json("POST", "/api/v1/clicks", json{{"tile", cahors_tile}}.dump()).status, 204);
+  ASSERT_EQ(alice.Api("POST", "/api/v1/clicks", json{{"tile", cahors_tile}}.dump()).status, 204);
   PartnerLeads epci = LeadsOf(epci_);
   EXPECT_EQ(epci.now.contacts, 0) << "a prospect is no longer a contact";
   EXPECT_EQ(epci.now.prospects, 1);
@@ -265,13 +265,13 @@ TEST_F(LeadsTest, ClicksMakeProspectsAndAnonymousClicksOnlyCount) {
   Browser visitor(*app_);
   ASSERT_EQ(visitor.Get("/compte/connexion").status, 200);  // for the CSRF token
   const std::string figeac_tile = TileOf("46102");
-  ASSERT_EQ(visitor.Json("POST", "/api/v1/clicks", json{{"tile", figeac_tile}}.dump()).status, 204);
+  ASSERT_EQ(visitor.Api("POST", "/api/v1/clicks", json{{"tile", figeac_tile}}.dump()).status, 204);
   PartnerLeads figeac = LeadsOf(figeac_);
   EXPECT_EQ(figeac.now.prospects, 0);
   EXPECT_EQ(figeac.now.anonymous_clicks, 1);
   visitor.LogIn("chloe@exemple.fr", kPassword);
   ASSERT_EQ(visitor
-                .Json("POST", "/api/v1/clicks",
+                .Api("POST", "/api/v1/clicks",
                       json{{"tile", figeac_tile}, {"linked", true}, {"clicked_at", clock_.NowSeconds()}}.dump())
                 .status,
             204);
@@ -284,7 +284,7 @@ TEST_F(LeadsTest, ClicksMakeProspectsAndAnonymousClicksOnlyCount) {
 TEST_F(LeadsTest, NothingIsDisclosedWithoutConsentAndWithdrawalRemovesAtOnce) {
   for (const char* email : {"alice@exemple.fr", "bruno@exemple.fr", "chloe@exemple.fr"}) {
     Browser person = SignedIn(email);
-    ASSERT_EQ(person.Json("POST", "/api/v1/me/searches", SearchOf({"46042"})).status, 201);
+    ASSERT_EQ(person.Api("POST", "/api/v1/me/searches", SearchOf({"46042"})).status, 201);
   }
   PartnerLeads epci = LeadsOf(epci_);
   EXPECT_EQ(epci.now.contacts, 3) << "everyone counts";
@@ -334,7 +334,7 @@ TEST_F(LeadsTest, NothingIsDisclosedWithoutConsentAndWithdrawalRemovesAtOnce) {
 
 TEST_F(LeadsTest, ExportsHoldTheConsentedDetailsFormulaSafe) {
   Browser alice = SignedIn("alice@exemple.fr");
-  ASSERT_EQ(alice.Json("POST", "/api/v1/me/searches", SearchOf({"46042"})).status, 201);
+  ASSERT_EQ(alice.Api("POST", "/api/v1/me/searches", SearchOf({"46042"})).status, 201);
   Browser agent = SignedIn("admin@cahors-agglo.fr");
   Page csv = agent.Get("/partenaire/grand-cahors/contacts/export.csv");
   ASSERT_EQ(csv.status, 200) << csv.body;
@@ -356,7 +356,7 @@ TEST_F(LeadsTest, ExportsHoldTheConsentedDetailsFormulaSafe) {
 
 TEST_F(LeadsTest, APartnerNeverSeesAnothersLeads) {
   Browser alice = SignedIn("alice@exemple.fr");
-  ASSERT_EQ(alice.Json("POST", "/api/v1/me/searches", SearchOf({"46042"})).status, 201);
+  ASSERT_EQ(alice.Api("POST", "/api/v1/me/searches", SearchOf({"46042"})).status, 201);
   Browser figeac = SignedIn("admin@figeac.fr");
   for (const std::string target : {"/partenaire/grand-cahors/contacts", "/partenaire/grand-cahors/contacts/export.csv",
                                    "/partenaire/grand-cahors/contacts/export.xlsx", "/partenaire/cahors/contacts"}) {
@@ -382,7 +382,7 @@ TEST_F(LeadsTest, APartnerNeverSeesAnothersLeads) {
 
 TEST_F(LeadsTest, FiltersAndBadDates) {
   Browser alice = SignedIn("alice@exemple.fr");
-  ASSERT_EQ(alice.Json("POST", "/api/v1/me/searches", SearchOf({"46042"})).status, 201);
+  ASSERT_EQ(alice.Api("POST", "/api/v1/me/searches", SearchOf({"46042"})).status, 201);
   Browser agent = SignedIn("admin@cahors-agglo.fr");
   EXPECT_TRUE(Contains(agent.Get("/partenaire/grand-cahors/contacts?commune=46042").body, "alice@exemple.fr"));
   EXPECT_FALSE(Contains(agent.Get("/partenaire/grand-cahors/contacts?commune=46128").body, "alice@exemple.fr"));
@@ -398,8 +398,8 @@ TEST_F(LeadsTest, FiltersAndBadDates) {
 
 TEST_F(LeadsTest, ATerritoryChangedByAnOperatorIsRecomputed) {
   Browser alice = SignedIn("alice@exemple.fr");
-  ASSERT_EQ(alice.Json("POST", "/api/v1/me/searches", SearchOf({"46042"})).status, 201);
-  ASSERT_EQ(alice.Json("POST", "/api/v1/clicks", json{{"tile", TileOf("46042")}}.dump()).status, 204);
+  ASSERT_EQ(alice.Api("POST", "/api/v1/me/searches", SearchOf({"46042"})).status, 201);
+  ASSERT_EQ(alice.Api("POST", "/api/v1/clicks", json{{"tile", TileOf("46042")}}.dump()).status, 204);
   EXPECT_EQ(LeadsOf(figeac_).now.prospects, 0);
   // The operator adds Cahors to Figeac's territory (a made-up change, for the test).
   Browser operator_browser = SignedIn("operateur@exemple.fr");

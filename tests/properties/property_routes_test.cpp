@@ -6,8 +6,6 @@
 
 #include <gtest/gtest.h>
 
-#include <cctype>
-#include <filesystem>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -18,11 +16,12 @@
 #include "accounts/session_authenticator.hpp"
 #include "accounts/user_store.hpp"
 #include "amenities/amenity_sources.hpp"
-#include "grid_builder/grid_builder.hpp"
 #include "interests/interest_store.hpp"
 #include "listings/listing_store.hpp"
 #include "profiles/profile_pages.hpp"
+#include "support/lot_grid.hpp"
 #include "support/test_database.hpp"
+#include "test_browser.hpp"
 #include "web_test_support.hpp"
 
 namespace vivrovert::properties {
@@ -42,116 +41,22 @@ class NoMail final : public accounts::AccountMailer {
   void Send(Connection&, const accounts::AccountMail&, int64_t) override {}
 };
 
-struct Answer {
-  int status = 0;
-  std::string body;
-  std::string location;
-  json Json() const { return json::parse(body, nullptr, false); }
-};
-
-// A browser as far as these tests need one: a cookie jar and the CSRF token of the last
-// page read, sent as the form field or the X-CSRF-Token header.
-class Browser {
- public:
-  explicit Browser(const web::App& app) : app_(app) {}
-
-  Answer Get(const std::string& target) {
-    return Send("GET", target, {{"Accept", "text/html"}}, "");
-  }
-  Answer GetJson(const std::string& target) {
-    return Send("GET", target, {{"Accept", "application/json"}}, "");
-  }
-  Answer Api(const std::string& method, const std::string& target, const std::string& body,
-             bool with_token = true) {
-    web::Fields headers = {{"Content-Type", "application/json"}, {"Accept", "application/json"}};
-    if (with_token) headers.emplace_back("X-CSRF-Token", csrf_token);
-    return Send(method, target, std::move(headers), body);
-  }
-  Answer Post(const std::string& target, web::Fields form) {
-    form.emplace_back("_csrf", csrf_token);
-    std::string body;
-    for (const auto& [name, value] : form)
-      body += (body.empty() ? "" : "&") + Encode(name) + "=" + Encode(value);
-    return Send("POST", target, {{"Content-Type", "application/x-www-form-urlencoded"}},
-                std::move(body));
-  }
-  void LogIn(const std::string& email) {
-    ASSERT_EQ(Get("/compte/connexion").status, 200);
-    Answer login = Post("/compte/connexion", {{"email", email}, {"password", kPassword}});
-    ASSERT_EQ(login.status, 303) << login.body;
-    ASSERT_EQ(Get("/compte").status, 200);
-  }
-
-  std::string csrf_token;
-
- private:
-  static std::string Encode(const std::string& text) {
-    static const char* hex = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : text) {
-      if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-        out += static_cast<char>(c);
-      } else {
-        out += '%';
-        out += hex[c >> 4];
-        out += hex[c & 15];
-      }
-    }
-    return out;
-  }
-
-  Answer Send(const std::string& method, const std::string& target, web::Fields headers,
-              std::string body) {
-    std::string cookie_header;
-    for (const auto& [name, value] : cookies_)
-      cookie_header += (cookie_header.empty() ? "" : "; ") + name + "=" + value;
-    if (!cookie_header.empty()) headers.emplace_back("Cookie", cookie_header);
-    web::Response response = app_.Handle(
-        vivrovert::testing::MustParse(method, target, std::move(headers), std::move(body)));
-    for (const web::SetCookie& cookie : response.cookies()) {
-      if (cookie.max_age == 0 || cookie.value.empty()) {
-        cookies_.erase(cookie.name);
-      } else {
-        cookies_[cookie.name] = cookie.value;
-      }
-    }
-    Answer answer{response.status(), response.body(), response.Header("Location").value_or("")};
-    if (std::string token = vivrovert::testing::MetaCsrfToken(answer.body); !token.empty())
-      csrf_token = token;
-    return answer;
-  }
-
-  const web::App& app_;
-  std::map<std::string, std::string> cookies_;
-};
+using Answer = vivrovert::testing::Page;
+using vivrovert::testing::Browser;
 
 class PropertyRoutesTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    grid_builder::GridBuildOptions options;
-    options.data_dir = VIVROVERT_TEST_DATA_DIR;
-    options.catalogue_path = std::string(VIVROVERT_SOURCE_ROOT) + "/data/criteria.json";
-    options.departements = {"46"};
-    options.threads = 2;
-    options.built_at = vivrovert::testing::kTestNow;
-    auto data = grid_builder::BuildGrid(options, nullptr);
-    ASSERT_TRUE(data.ok()) << data.status().ToString();
-    grid_path_ = new std::string((std::filesystem::temp_directory_path() /
-                                  ("vivrovert-properties-" + std::to_string(::getpid()) + ".grid"))
-                                     .string());
-    ASSERT_TRUE(engine::WriteGridFile(*data, *grid_path_).ok());
-    search_ = new api::SearchBackend(api::SearchBackend::Load(*grid_path_));
+    search_ = new api::SearchBackend(api::SearchBackend::Load(vivrovert::testing::LotGridPath()));
     ASSERT_TRUE(search_->grid) << search_->load_status.ToString();
-    auto index =
-        amenities::LoadAmenities({VIVROVERT_TEST_DATA_DIR, "", options.catalogue_path, {}});
+    auto index = amenities::LoadAmenities(
+        {VIVROVERT_TEST_DATA_DIR, "", std::string(VIVROVERT_SOURCE_ROOT) + "/data/criteria.json", {}});
     ASSERT_TRUE(index.ok()) << index.status().ToString();
     amenities_ = new amenities::AmenityIndex(std::move(index).value());
   }
   static void TearDownTestSuite() {
     delete amenities_;
     delete search_;
-    if (grid_path_ != nullptr) std::filesystem::remove(*grid_path_);
-    delete grid_path_;
   }
 
   PropertyRoutesTest() {
@@ -183,7 +88,7 @@ class PropertyRoutesTest : public ::testing::Test {
 
   Browser SignedIn(const std::string& email) {
     Browser browser(*app_);
-    browser.LogIn(email);
+    browser.LogIn(email, kPassword);
     return browser;
   }
 
@@ -220,7 +125,6 @@ class PropertyRoutesTest : public ::testing::Test {
     return json();
   }
 
-  static inline std::string* grid_path_ = nullptr;
   static inline api::SearchBackend* search_ = nullptr;
   static inline amenities::AmenityIndex* amenities_ = nullptr;
 

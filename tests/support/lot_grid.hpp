@@ -20,36 +20,45 @@
 
 namespace vivrovert::testing {
 
-inline const engine::GridFile& LotGrid() {
-  struct Built {
-    std::string path;
-    std::unique_ptr<engine::GridFile> grid;
+namespace lot_grid_internal {
 
-    Built() {
-      grid_builder::GridBuildOptions options;
-      options.data_dir = VIVROVERT_TEST_DATA_DIR;
-      options.catalogue_path = std::string(VIVROVERT_SOURCE_ROOT) + "/data/criteria.json";
-      options.departements = {"46"};
-      options.threads = 2;
-      options.built_at = kTestNow;
-      auto data = grid_builder::BuildGrid(options, nullptr);
-      if (!data.ok()) throw std::runtime_error("grid of the Lot: " + data.status().ToString());
-      path = (std::filesystem::temp_directory_path() / ("vivrovert-lot-" + std::to_string(::getpid()) + ".grid")).string();
-      if (Status written = engine::WriteGridFile(*data, path); !written.ok()) {
-        throw std::runtime_error("grid of the Lot: " + written.ToString());
-      }
-      auto opened = engine::GridFile::Open(path);
-      if (!opened.ok()) throw std::runtime_error("grid of the Lot: " + opened.status().ToString());
-      grid = std::move(*opened);
+struct Built {
+  std::string path;
+  std::unique_ptr<engine::GridFile> grid;
+
+  Built() {
+    grid_builder::GridBuildOptions options;
+    options.data_dir = VIVROVERT_TEST_DATA_DIR;
+    options.catalogue_path = std::string(VIVROVERT_SOURCE_ROOT) + "/data/criteria.json";
+    options.departements = {"46"};
+    options.threads = 2;
+    options.built_at = kTestNow;
+    auto data = grid_builder::BuildGrid(options, nullptr);
+    if (!data.ok()) throw std::runtime_error("grid of the Lot: " + data.status().ToString());
+    path = (std::filesystem::temp_directory_path() / ("vivrovert-lot-" + std::to_string(::getpid()) + ".grid")).string();
+    if (Status written = engine::WriteGridFile(*data, path); !written.ok()) {
+      throw std::runtime_error("grid of the Lot: " + written.ToString());
     }
-    ~Built() {
-      grid.reset();
-      std::error_code ignored;
-      if (!path.empty()) std::filesystem::remove(path, ignored);
-    }
-  };
+    auto opened = engine::GridFile::Open(path);
+    if (!opened.ok()) throw std::runtime_error("grid of the Lot: " + opened.status().ToString());
+    grid = std::move(*opened);
+  }
+  ~Built() {
+    grid.reset();
+    std::error_code ignored;
+    if (!path.empty()) std::filesystem::remove(path, ignored);
+  }
+};
+
+inline const Built& Get() {
   static const Built built;
-  return *built.grid;
+  return built;
 }
+
+}  // namespace lot_grid_internal
+
+inline const engine::GridFile& LotGrid() { return *lot_grid_internal::Get().grid; }
+// Its file, for code that maps a grid by path (api::SearchBackend::Load).
+inline const std::string& LotGridPath() { return lot_grid_internal::Get().path; }
 
 }  // namespace vivrovert::testing

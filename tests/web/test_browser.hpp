@@ -8,6 +8,8 @@
 #include <map>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "web/app.hpp"
 #include "web_test_support.hpp"
 
@@ -19,6 +21,9 @@ struct Page {
   std::string location;
   std::string content_type;
   std::string cache_control;
+
+  // The body as JSON (discarded when it is not JSON).
+  nlohmann::json Json() const { return nlohmann::json::parse(body, nullptr, false); }
 };
 
 struct Upload {
@@ -31,11 +36,15 @@ class Browser {
  public:
   explicit Browser(const web::App& app) : app_(app) {}
 
-  Page Get(const std::string& target) { return Send("GET", target, {}, ""); }
+  Page Get(const std::string& target) { return Send("GET", target, {{"Accept", "text/html"}}, ""); }
+  Page GetJson(const std::string& target) { return Send("GET", target, {{"Accept", "application/json"}}, ""); }
 
-  // A JSON API call from the page's script: the CSRF token goes in X-CSRF-Token.
-  Page Json(const std::string& method, const std::string& target, const std::string& body) {
-    return Send(method, target, {{"Content-Type", "application/json"}, {"X-CSRF-Token", csrf_token}}, body);
+  // A JSON API call from the page's script: the CSRF token goes in X-CSRF-Token (left out
+  // to test the refusal).
+  Page Api(const std::string& method, const std::string& target, const std::string& body, bool with_token = true) {
+    web::Fields headers = {{"Content-Type", "application/json"}, {"Accept", "application/json"}};
+    if (with_token) headers.emplace_back("X-CSRF-Token", csrf_token);
+    return Send(method, target, std::move(headers), body);
   }
 
   Page Post(const std::string& target, web::Fields form) {
