@@ -116,19 +116,13 @@ std::string QueryString(const FilterForm& form) {
 }  // namespace
 
 void RegisterLeadPages(web::App& app, storage::Database& database, const Clock& clock, const engine::GridFile* grid) {
-  auto signed_in = [](auto handler) {
-    return [handler](Context& context) -> Result<Response> {
-      if (!context.user()) return Response::Redirect("/compte/connexion?suivant=" + context.request().path());
-      return handler(context);
-    };
-  };
   auto commune_name = [grid](const std::string& code) {
     if (grid == nullptr) return code;
     std::optional<uint32_t> index = grid->FindCommune(code);
     return index ? grid->communes()[*index].name : code;
   };
 
-  app.Get("/partenaire/{slug}/contacts", signed_in([&database, &clock, grid, commune_name](Context& context) -> Result<Response> {
+  app.Get("/partenaire/{slug}/contacts", partners::SignedIn([&database, &clock, grid, commune_name](Context& context) -> Result<Response> {
             VV_ASSIGN_OR_RETURN(partners::Access access, partners::AccessFor(context, database));
             FilterForm form = ReadFilter(context.request());
             storage::Connection connection = database.Acquire();
@@ -224,7 +218,7 @@ void RegisterLeadPages(web::App& app, storage::Database& database, const Clock& 
                            {"xlsx_href", base + "/export.xlsx" + query}});
           }));
 
-  app.Get("/partenaire/{slug}/contacts/{file}", signed_in([&database, &clock, commune_name](Context& context) -> Result<Response> {
+  app.Get("/partenaire/{slug}/contacts/{file}", partners::SignedIn([&database, &clock, commune_name](Context& context) -> Result<Response> {
             const std::string file = context.Param("file");
             if (file != "export.csv" && file != "export.xlsx") return NotFound("Page introuvable.");
             VV_ASSIGN_OR_RETURN(partners::Access access, partners::AccessFor(context, database));

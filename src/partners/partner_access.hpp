@@ -37,6 +37,16 @@ std::string PartnerBase(const Partner& partner);
 Result<Access> AccessFor(web::Context& context, storage::Database& database, bool need_edit = false,
                          bool need_admin = false);
 
+// Wraps a back-office page handler: people without a session are sent to the login page,
+// which brings them back here afterwards.
+template <typename Handler>
+auto SignedIn(Handler handler) {
+  return [handler](web::Context& context) -> Result<web::Response> {
+    if (!context.user()) return web::Response::Redirect("/compte/connexion?suivant=" + context.request().path());
+    return handler(context);
+  };
+}
+
 // The partner's name, kind, role and links, as the back-office navigation shows them.
 mstch::map PartnerData(const Access& access);
 

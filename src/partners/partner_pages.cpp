@@ -228,10 +228,6 @@ std::string TerritorySvg(const engine::GridFile& grid, const engine::Territory& 
   return svg.str();
 }
 
-Response Download(std::string body, const std::string& content_type, const std::string& file_name) {
-  return Response::Attachment(std::move(body), content_type, file_name);
-}
-
 engine::TerritoryCodes CodesFromText(const std::string& communes, const std::string& epcis,
                                      const std::string& departements) {
   auto split = [](const std::string& text) {
@@ -282,15 +278,7 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
   storage::Database& database = env.database;
   listings::ListingService& service = env.listings;
 
-  // Sign-in required: send people without a session to the login page.
-  auto signed_in = [](auto handler) {
-    return [handler](Context& context) -> Result<Response> {
-      if (!context.user()) return Response::Redirect("/compte/connexion?suivant=" + context.request().path());
-      return handler(context);
-    };
-  };
-
-  app.Get("/partenaire", signed_in([&database](Context& context) -> Result<Response> {
+  app.Get("/partenaire", SignedIn([&database](Context& context) -> Result<Response> {
             storage::Connection connection = database.Acquire();
             std::vector<Partner> partners = context.user()->role == "operator"
                                                 ? PartnerStore::List(connection)
@@ -306,7 +294,7 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
                                                             {"empty", partners.empty()}});
           }));
 
-  app.Get("/partenaire/{slug}", signed_in([&database, &service](Context& context) -> Result<Response> {
+  app.Get("/partenaire/{slug}", SignedIn([&database, &service](Context& context) -> Result<Response> {
             VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database));
             const web::Request& request = context.request();
             listings::ListingFilter filter;
@@ -382,7 +370,7 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
   };
 
   app.Get("/partenaire/{slug}/annonces/nouvelle",
-          signed_in([&database, render_form](Context& context) -> Result<Response> {
+          SignedIn([&database, render_form](Context& context) -> Result<Response> {
             VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database, /*need_edit=*/true));
             std::optional<Kind> kind = listings::ParseKind(context.request().Query("type").value_or(""));
             if (!kind) {
@@ -394,7 +382,7 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
             return render_form(context, access, *kind, json::object(), {}, std::nullopt, 200);
           }));
 
-  app.Post("/partenaire/{slug}/annonces", signed_in([&database, &service, render_form](Context& context) -> Result<Response> {
+  app.Post("/partenaire/{slug}/annonces", SignedIn([&database, &service, render_form](Context& context) -> Result<Response> {
              VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database, true));
              std::optional<Kind> kind = listings::ParseKind(context.request().Form("kind").value_or(""));
              if (!kind) return InvalidArgument("Type d'annonce inconnu.", "kind");
@@ -414,7 +402,7 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
                                        "?fait=1");
            }));
 
-  app.Get("/partenaire/{slug}/annonces/{id}", signed_in([&database, render_form](Context& context) -> Result<Response> {
+  app.Get("/partenaire/{slug}/annonces/{id}", SignedIn([&database, render_form](Context& context) -> Result<Response> {
             VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database));
             VV_ASSIGN_OR_RETURN(int64_t id, ParseId(context.Param("id")));
             storage::Connection connection = database.Acquire();
@@ -424,7 +412,7 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
           }));
 
   app.Post("/partenaire/{slug}/annonces/{id}",
-           signed_in([&database, &service, render_form](Context& context) -> Result<Response> {
+           SignedIn([&database, &service, render_form](Context& context) -> Result<Response> {
              VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database, true));
              VV_ASSIGN_OR_RETURN(int64_t id, ParseId(context.Param("id")));
              if (!service.grid()) return Unavailable("La grille des dalles n'est pas construite.");
@@ -442,7 +430,7 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
              return Response::Redirect(Base(access.partner) + "?fait=1");
            }));
 
-  app.Post("/partenaire/{slug}/annonces/{id}/retrait", signed_in([&database, &service](Context& context) -> Result<Response> {
+  app.Post("/partenaire/{slug}/annonces/{id}/retrait", SignedIn([&database, &service](Context& context) -> Result<Response> {
              VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database, true));
              VV_ASSIGN_OR_RETURN(int64_t id, ParseId(context.Param("id")));
              engine::Territory none;
@@ -450,7 +438,7 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
              return Response::Redirect(Base(access.partner));
            }));
 
-  app.Get("/partenaire/{slug}/import", signed_in([&database](Context& context) -> Result<Response> {
+  app.Get("/partenaire/{slug}/import", SignedIn([&database](Context& context) -> Result<Response> {
             VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database));
             storage::Connection connection = database.Acquire();
             mstch::array recent;
@@ -470,7 +458,7 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
                                                              {"has_recent", !recent.empty()}});
           }));
 
-  app.Post("/partenaire/{slug}/import", signed_in([&database, &service](Context& context) -> Result<Response> {
+  app.Post("/partenaire/{slug}/import", SignedIn([&database, &service](Context& context) -> Result<Response> {
              VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database, true));
              const web::Request& request = context.request();
              const web::UploadedFile* file = request.File("file");
@@ -492,7 +480,7 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
              return Response::Redirect(Base(access.partner) + "/import/" + std::to_string(result.record.id));
            }));
 
-  app.Get("/partenaire/{slug}/import/{id}", signed_in([&database](Context& context) -> Result<Response> {
+  app.Get("/partenaire/{slug}/import/{id}", SignedIn([&database](Context& context) -> Result<Response> {
             VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database));
             VV_ASSIGN_OR_RETURN(int64_t id, ParseId(context.Param("id")));
             storage::Connection connection = database.Acquire();
@@ -504,7 +492,7 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
                                            {"report", ReportData(*record, Base(access.partner))}});
           }));
 
-  app.Get("/partenaire/{slug}/import/{id}/rapport.csv", signed_in([&database](Context& context) -> Result<Response> {
+  app.Get("/partenaire/{slug}/import/{id}/rapport.csv", SignedIn([&database](Context& context) -> Result<Response> {
             VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database));
             VV_ASSIGN_OR_RETURN(int64_t id, ParseId(context.Param("id")));
             storage::Connection connection = database.Acquire();
@@ -523,19 +511,19 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
                        cell(error.value("message", "")) + "\r\n";
               }
             }
-            return Download(std::move(csv), "text/csv; charset=utf-8", "rapport-import-" + std::to_string(id) + ".csv");
+            return Response::Attachment(std::move(csv), "text/csv; charset=utf-8", "rapport-import-" + std::to_string(id) + ".csv");
           }));
 
-  app.Get("/partenaire/{slug}/modele/{file}", signed_in([&database](Context& context) -> Result<Response> {
+  app.Get("/partenaire/{slug}/modele/{file}", SignedIn([&database](Context& context) -> Result<Response> {
             VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database));
             std::string file = context.Param("file");
             if (file.size() < 5 || file.substr(file.size() - 4) != ".csv") return NotFound("Modèle introuvable.");
             std::optional<Kind> kind = listings::ParseKind(file.substr(0, file.size() - 4));
             if (!kind) return NotFound("Modèle introuvable.");
-            return Download(listings::CsvTemplate(*kind), "text/csv; charset=utf-8", listings::TemplateFileName(*kind));
+            return Response::Attachment(listings::CsvTemplate(*kind), "text/csv; charset=utf-8", listings::TemplateFileName(*kind));
           }));
 
-  app.Get("/partenaire/{slug}/{export}", signed_in([&database, &service](Context& context) -> Result<Response> {
+  app.Get("/partenaire/{slug}/{export}", SignedIn([&database, &service](Context& context) -> Result<Response> {
             const std::string name = context.Param("export");
             if (name != "export.csv" && name != "export.xlsx") return NotFound("Page introuvable.");
             VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database));
@@ -548,14 +536,14 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
             std::vector<listings::Listing> all = listings::ListingStore::List(connection, filter);
             const std::string stem = "annonces-" + access.partner.slug + "-" + filter.today;
             if (name == "export.csv") {
-              return Download(listings::ExportCsv(all, filter.today), "text/csv; charset=utf-8", stem + ".csv");
+              return Response::Attachment(listings::ExportCsv(all, filter.today), "text/csv; charset=utf-8", stem + ".csv");
             }
             VV_ASSIGN_OR_RETURN(std::string xlsx, listings::ExportXlsx(all, filter.today));
-            return Download(std::move(xlsx), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            return Response::Attachment(std::move(xlsx), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                             stem + ".xlsx");
           }));
 
-  app.Get("/partenaire/{slug}/cles", signed_in([&database](Context& context) -> Result<Response> {
+  app.Get("/partenaire/{slug}/cles", SignedIn([&database](Context& context) -> Result<Response> {
             VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database, false, true));
             storage::Connection connection = database.Acquire();
             mstch::array keys;
@@ -575,7 +563,7 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
                                                            {"has_keys", !keys.empty()}});
           }));
 
-  app.Post("/partenaire/{slug}/cles", signed_in([&database, shared](Context& context) -> Result<Response> {
+  app.Post("/partenaire/{slug}/cles", SignedIn([&database, shared](Context& context) -> Result<Response> {
              VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database, false, true));
              const std::string scope = context.request().Form("scope").value_or("read") == "write" ? "write" : "read";
              std::string label = Trim(context.request().Form("label").value_or(""));
@@ -595,7 +583,7 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
              return page;
            }));
 
-  app.Post("/partenaire/{slug}/cles/{id}/revocation", signed_in([&database, &service](Context& context) -> Result<Response> {
+  app.Post("/partenaire/{slug}/cles/{id}/revocation", SignedIn([&database, &service](Context& context) -> Result<Response> {
              VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database, false, true));
              VV_ASSIGN_OR_RETURN(int64_t id, ParseId(context.Param("id")));
              storage::Connection connection = database.Acquire();
@@ -605,13 +593,13 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
              return Response::Redirect(Base(access.partner) + "/cles");
            }));
 
-  app.Get("/partenaire/{slug}/equipe", signed_in([&database](Context& context) -> Result<Response> {
+  app.Get("/partenaire/{slug}/equipe", SignedIn([&database](Context& context) -> Result<Response> {
             VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database));
             storage::Connection connection = database.Acquire();
             return StaffPage(context, connection, access, Status::Ok());
           }));
 
-  app.Post("/partenaire/{slug}/equipe", signed_in([&database, shared](Context& context) -> Result<Response> {
+  app.Post("/partenaire/{slug}/equipe", SignedIn([&database, shared](Context& context) -> Result<Response> {
              VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database, false, true));
              const web::Request& request = context.request();
              std::optional<StaffRole> role = ParseStaffRole(request.Form("role").value_or(""));
@@ -632,7 +620,7 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
              return Response::Redirect(Base(access.partner) + "/equipe");
            }));
 
-  app.Post("/partenaire/{slug}/equipe/{user}/retrait", signed_in([&database](Context& context) -> Result<Response> {
+  app.Post("/partenaire/{slug}/equipe/{user}/retrait", SignedIn([&database](Context& context) -> Result<Response> {
              VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database, false, true));
              VV_ASSIGN_OR_RETURN(int64_t user_id, ParseId(context.Param("user")));
              storage::Connection connection = database.Acquire();
@@ -647,7 +635,7 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
              return Response::Redirect(Base(access.partner) + "/equipe");
            }));
 
-  app.Get("/partenaire/{slug}/carte", signed_in([&database, &service](Context& context) -> Result<Response> {
+  app.Get("/partenaire/{slug}/carte", SignedIn([&database, &service](Context& context) -> Result<Response> {
             VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database));
             if (!service.grid()) return Unavailable("La grille des dalles n'est pas construite.");
             storage::Connection connection = database.Acquire();
