@@ -1,5 +1,7 @@
 #include "mail/outbox.hpp"
 
+#include <cctype>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 
 namespace vivrovert::mail {
@@ -20,6 +22,54 @@ std::string ClippedError(std::string_view error) {
   return std::string(error.substr(0, kMaxErrorLength));
 }
 
+// Headers the transport writes itself (smtp_transport.cpp), compared case-insensitively.
+bool IsTransportHeader(std::string_view name) {
+  std::string lower;
+  for (char c : name) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  for (std::string_view owned : {"from", "to", "cc", "bcc", "subject", "message-id", "date",
+                                 "mime-version", "content-type", "content-transfer-encoding"}) {
+    if (lower == owned) return true;
+  }
+  return false;
+}
+
+void CheckHeaders(const OutgoingMessage& message) {
+  for (const auto& [name, value] : message.headers) {
+    if (name.empty()) throw std::invalid_argument("mail header without a name");
+    for (char c : name) {
+      const bool token = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+      if (!token) throw std::invalid_argument("mail header name '" + name + "' is not a token");
+    }
+    if (IsTransportHeader(name)) throw std::invalid_argument("mail header '" + name + "' is the transport's");
+    for (char c : value) {
+      if (c == '\r' || c == '\n' || static_cast<unsigned char>(c) >= 0x80) {
+        throw std::invalid_argument("mail header '" + name + "' has a line break or non-ASCII byte");
+      }
+    }
+  }
+}
+
+std::string HeadersColumn(const OutgoingMessage& message) {
+  if (message.headers.empty()) return "";
+  nlohmann::json pairs = nlohmann::json::array();
+  for (const auto& [name, value] : message.headers) pairs.push_back({name, value});
+  return pairs.dump();
+}
+
+std::vector<std::pair<std::string, std::string>> HeadersFromColumn(const std::string& column) {
+  std::vector<std::pair<std::string, std::string>> headers;
+  if (column.empty()) return headers;
+  nlohmann::json pairs = nlohmann::json::parse(column, nullptr, false);
+  if (!pairs.is_array()) throw storage::StorageError("mail_outbox.headers is not a JSON array");
+  for (const nlohmann::json& pair : pairs) {
+    if (!pair.is_array() || pair.size() != 2 || !pair[0].is_string() || !pair[1].is_string()) {
+      throw storage::StorageError("mail_outbox.headers has a malformed pair");
+    }
+    headers.emplace_back(pair[0].get<std::string>(), pair[1].get<std::string>());
+  }
+  return headers;
+}
+
 OutboxStatus StatusFromColumn(const std::string& name) {
   std::optional<OutboxStatus> status = ParseOutboxStatus(name);
   if (!status) throw storage::StorageError("mail_outbox.status has unknown value '" + name + "'");
@@ -34,13 +84,14 @@ bool Enqueue(storage::Connection& connection, const OutgoingMessage& message, in
   if (HasLineBreak(message.to_address) || HasLineBreak(message.subject)) {
     throw std::invalid_argument("line break in a mail header (recipient or subject)");
   }
+  CheckHeaders(message);
   std::vector<storage::Row> inserted = connection.Query(
       "INSERT INTO mail_outbox (idempotency_key, to_address, subject, body_text, body_html, "
-      "status, attempts, next_attempt_at, created_at) "
-      "VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, $6) "
+      "headers, status, attempts, next_attempt_at, created_at) "
+      "VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7) "
       "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
       {message.idempotency_key, message.to_address, message.subject, message.body_text,
-       message.body_html, now});
+       message.body_html, HeadersColumn(message), now});
   return !inserted.empty();
 }
 
@@ -88,7 +139,7 @@ std::vector<ClaimedMessage> ClaimDue(storage::Connection& connection, int64_t no
     std::optional<storage::Row> updated = connection.QueryOne(
         "UPDATE mail_outbox SET status = 'sending', lease_until = $1, attempts = attempts + 1 "
         "WHERE id = $2 "
-        "RETURNING idempotency_key, to_address, subject, body_text, body_html, attempts",
+        "RETURNING idempotency_key, to_address, subject, body_text, body_html, attempts, headers",
         {lease_until, id});
     if (!updated) throw storage::StorageError("claimed mail " + std::to_string(id) + " vanished");
     ClaimedMessage message;
@@ -99,6 +150,7 @@ std::vector<ClaimedMessage> ClaimDue(storage::Connection& connection, int64_t no
     message.message.body_text = updated->Text(3);
     message.message.body_html = updated->Text(4);
     message.attempts = static_cast<int>(updated->Int(5));
+    message.message.headers = HeadersFromColumn(updated->Text(6));
     message.lease_until = lease_until;
     claimed.push_back(std::move(message));
   }

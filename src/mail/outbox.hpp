@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "storage/database.hpp"
@@ -32,13 +33,18 @@ struct OutgoingMessage {
   std::string subject;
   std::string body_text;
   std::string body_html;
+  // Extra headers, in order, e.g. {"List-Unsubscribe", "<https://…>"}. Names are header
+  // tokens; values are ASCII without line breaks (Enqueue checks both). The transport
+  // sets From, To, Subject, Message-ID and the MIME headers itself: these may not be here.
+  std::vector<std::pair<std::string, std::string>> headers;
 };
 
 // Queues `message` for delivery at `now` (epoch seconds) on `connection`, inside the
 // caller's transaction if one is open. Returns true when queued, false when a message
 // with this idempotency key already exists. Throws storage::StorageError on faults.
-// An empty key or address, or a line break in the address or subject (header
-// injection), is a bug in the caller: it throws std::invalid_argument.
+// An empty key or address, a line break in the address, subject or a header value (header
+// injection), or a header the transport owns, is a bug in the caller: it throws
+// std::invalid_argument.
 bool Enqueue(storage::Connection& connection, const OutgoingMessage& message, int64_t now);
 
 // ---- The store API of the sender ------------------------------------------------------

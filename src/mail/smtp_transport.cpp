@@ -84,6 +84,7 @@ void BuildMail(const OutgoingMessage& message, const SmtpConfig& config, MailMes
       Poco::Net::MailRecipient(Poco::Net::MailRecipient::PRIMARY_RECIPIENT, message.to_address));
   mail.setSubject(MailMessage::encodeWord(message.subject, "UTF-8"));
   mail.set("Message-ID", MessageIdFor(message.idempotency_key, config.from_address));
+  for (const auto& [name, value] : message.headers) mail.set(name, value);
   if (message.body_html.empty()) {
     mail.setContentType("text/plain; charset=UTF-8");
     mail.setContent(message.body_text, MailMessage::ENCODING_QUOTED_PRINTABLE);

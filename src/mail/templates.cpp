@@ -23,17 +23,49 @@ Result<std::string> ReadFile(const fs::path& path) {
   return content.str();
 }
 
-// Names of the variables and partials a template refers to. Section tags ({{#x}},
-// {{^x}}) are not counted as variables: a missing section value just hides the section.
+// Names of the variables and partials a template refers to. Only variables outside any
+// section are collected: those must have a value. Section tags ({{#x}}, {{^x}}) are not
+// variables (a missing section value just hides the section), and the variables inside a
+// section are looked up in its items first, so they cannot be checked from the outside.
 void CollectTags(const std::string& source, std::set<std::string>& variables,
                  std::set<std::string>& partials) {
   static const std::regex kTag(R"(\{\{\{?\s*([&#^/!>]?)\s*([A-Za-z0-9_.]+)\s*\}?\}\})");
+  int depth = 0;
   for (auto match = std::sregex_iterator(source.begin(), source.end(), kTag);
        match != std::sregex_iterator(); ++match) {
     const std::string kind = (*match)[1];
     const std::string name = (*match)[2];
-    if (kind.empty() || kind == "&") variables.insert(name);
+    if (kind == "#" || kind == "^") ++depth;
+    if (kind == "/" && depth > 0) --depth;
+    if ((kind.empty() || kind == "&") && depth == 0) variables.insert(name);
     if (kind == ">") partials.insert(name);
+  }
+}
+
+// JSON values as mstch nodes: objects and arrays nest, strings stay, numbers are written
+// as text (integers without a decimal point), booleans stay booleans (sections), null is
+// false (a section it names is hidden).
+mstch::node ToNode(const nlohmann::json& value) {
+  switch (value.type()) {
+    case nlohmann::json::value_t::object: {
+      mstch::map map;
+      for (const auto& [key, item] : value.items()) map.emplace(key, ToNode(item));
+      return map;
+    }
+    case nlohmann::json::value_t::array: {
+      mstch::array array;
+      for (const auto& item : value) array.push_back(ToNode(item));
+      return array;
+    }
+    case nlohmann::json::value_t::string:
+      return value.get<std::string>();
+    case nlohmann::json::value_t::boolean:
+      return value.get<bool>();
+    case nlohmann::json::value_t::null:
+    case nlohmann::json::value_t::discarded:
+      return false;
+    default:
+      return value.dump();
   }
 }
 
@@ -104,9 +136,19 @@ Result<MailTemplates> MailTemplates::Load(const std::string& resource_dir) {
 
 Result<OutgoingMessage> MailTemplates::Render(std::string_view name,
                                               const TemplateValues& values) const {
+  nlohmann::json object = nlohmann::json::object();
+  for (const auto& [key, value] : values) object[key] = value;
+  return RenderNested(name, object);
+}
+
+Result<OutgoingMessage> MailTemplates::RenderNested(std::string_view name,
+                                                    const nlohmann::json& values) const {
   auto found = templates_.find(name);
   if (found == templates_.end()) {
     return NotFound("no mail template named '" + std::string(name) + "'", "template");
+  }
+  if (!values.is_object()) {
+    return InvalidArgument("mail template values must be an object", "values");
   }
   const Template& mail = found->second;
   for (const std::string& variable : mail.variables) {
@@ -116,8 +158,7 @@ Result<OutgoingMessage> MailTemplates::Render(std::string_view name,
                              variable);
     }
   }
-  mstch::map context;
-  for (const auto& [key, value] : values) context.emplace(key, value);
+  const mstch::node context = ToNode(values);
   OutgoingMessage message;
   try {
     message.subject = FoldedSubject(mstch::render(mail.subject, context, partials_));

@@ -20,6 +20,7 @@
 #pragma once
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <string_view>
@@ -44,6 +45,11 @@ class MailTemplates {
   // to_address are left empty for the caller. kNotFound for an unknown name,
   // kInvalidArgument (field: the variable) when a variable the mail uses has no value.
   Result<OutgoingMessage> Render(std::string_view name, const TemplateValues& values) const;
+  // Render with nested values, for mails that list things (digests, lead reports):
+  // `values` is a JSON object; arrays are Mustache sections repeated per item, objects
+  // nest, numbers are written as text, null and false hide a section. Only the variables
+  // outside sections are checked for presence.
+  Result<OutgoingMessage> RenderNested(std::string_view name, const nlohmann::json& values) const;
 
   // Names of the loaded mails, sorted.
   std::vector<std::string> Names() const;

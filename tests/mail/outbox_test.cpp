@@ -13,7 +13,7 @@ namespace {
 constexpr int64_t kNow = 1'800'000'000;
 
 OutgoingMessage Message(const std::string& key) {
-  return {key, key + "@example.test", "Objet accentué : été", "texte", "<p>html</p>"};
+  return {key, key + "@example.test", "Objet accentué : été", "texte", "<p>html</p>", {}};
 }
 
 int64_t RowCount(storage::Connection& connection) {

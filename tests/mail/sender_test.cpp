@@ -42,7 +42,7 @@ class MailSenderTest : public ::testing::Test {
     storage::Connection connection = database_.db().Acquire();
     OutgoingMessage message{"test:" + to, to, "Votre accès à VivroVert",
                             "Bonjour Léa,\nvoilà votre lien.\n",
-                            "<p>Bonjour Léa, voilà votre lien.</p>"};
+                            "<p>Bonjour Léa, voilà votre lien.</p>", {}};
     EXPECT_TRUE(Enqueue(connection, message, clock_.NowSeconds()));
     return message.idempotency_key;
   }

@@ -121,6 +121,36 @@ TEST(MailTemplatesLoadTest, RefusesAMissingFolderOrAnIncompleteMail) {
   std::filesystem::remove_all(root);
 }
 
+TEST(MailTemplatesLoadTest, RendersListsFromNestedValuesAndChecksOnlyTopLevelVariables) {
+  const std::filesystem::path root = std::filesystem::temp_directory_path() /
+                                     ("vivrovert-mail-templates-" + SecureRandom::Instance().Token(6));
+  std::filesystem::create_directories(root / "templates" / "mail");
+  std::ofstream(root / "templates" / "mail" / "digest.subject.txt") << "{{{count}}} annonces\n";
+  std::ofstream(root / "templates" / "mail" / "digest.txt")
+      << "{{#items}}- {{{title}}} ({{{price}}} €){{#new}} nouveau{{/new}}\n{{/items}}{{^items}}rien{{/items}}";
+  std::ofstream(root / "templates" / "mail" / "digest.html") << "<ul>{{#items}}<li>{{title}}</li>{{/items}}</ul>";
+  auto loaded = MailTemplates::Load(root.string());
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+
+  nlohmann::json values = {{"count", 2},
+                           {"items", {{{"title", "Maison & jardin"}, {"price", 150000}, {"new", true}},
+                                      {{"title", "Longère"}, {"price", 99.5}, {"new", nullptr}}}}};
+  auto mail = loaded->RenderNested("digest", values);
+  ASSERT_TRUE(mail.ok()) << mail.status().ToString();
+  EXPECT_EQ(mail->subject, "2 annonces");
+  EXPECT_EQ(mail->body_text, "- Maison & jardin (150000 €) nouveau\n- Longère (99.5 €)\n");
+  EXPECT_EQ(mail->body_html, "<ul><li>Maison &amp; jardin</li><li>Longère</li></ul>");
+
+  // `title` and `price` live inside the section: only `count` is required.
+  auto empty = loaded->RenderNested("digest", nlohmann::json{{"count", 0}, {"items", nlohmann::json::array()}});
+  ASSERT_TRUE(empty.ok()) << empty.status().ToString();
+  EXPECT_EQ(empty->body_text, "rien");
+  auto missing = loaded->RenderNested("digest", nlohmann::json{{"items", nlohmann::json::array()}});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().field(), "count");
+  std::filesystem::remove_all(root);
+}
+
 TEST(MessageIdTest, IsStablePerKeyAndAtTheSendersDomain) {
   const std::string id = MessageIdFor("verify_email:7:abc", "VivroVert <ne-pas-repondre@vivrovert.fr>");
   EXPECT_EQ(id, MessageIdFor("verify_email:7:abc", "autre@vivrovert.fr"));
