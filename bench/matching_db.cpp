@@ -118,9 +118,12 @@ void LoadIntoDatabase(storage::Database& database, const BenchData& data,
   for (size_t first = 0; first < data.people.size(); first += page) {
     storage::Transaction transaction(connection);
     {
+      // Verified addresses: the nightly benchmark mails everyone who chose a digest.
       BulkInsert users(connection,
-                       "INSERT INTO users (id, email, password_hash, role, created_at, updated_at)",
-                       6);
+                       "INSERT INTO users (id, email, password_hash, role, email_verified_at, created_at, "
+                       "updated_at)",
+                       7);
+      BulkInsert clicks(connection, "INSERT INTO tile_clicks (user_id, tile, linked, clicked_at)", 4);
       BulkInsert profiles(connection,
                           "INSERT INTO profiles (user_id, data, notification, updated_at)", 4);
       BulkInsert favourites(connection, "INSERT INTO favourites (user_id, kind, code, created_at)",
@@ -138,7 +141,7 @@ void LoadIntoDatabase(storage::Database& database, const BenchData& data,
       for (size_t person_idx = first; person_idx < last; ++person_idx) {
         const int64_t user_id = data.people[person_idx].user_id;
         users.Add({user_id, "p" + std::to_string(user_id) + "@bench.invalid", std::string("x"),
-                   std::string("user"), kNow, kNow});
+                   std::string("user"), kNow, kNow, kNow});
       }
       users.Flush();
       // The place tiles of the CSV are favourites and clicks together; all go in as
@@ -161,8 +164,16 @@ void LoadIntoDatabase(storage::Database& database, const BenchData& data,
           ++search_idx;
         }
       }
+      // The first place tile of each person is also a tile they opened (a click): the
+      // nightly digest's prospect section reads clicks.
+      for (size_t person_idx = first; person_idx < last; ++person_idx) {
+        const matching::PersonInterest& person = data.people[person_idx];
+        if (data.place_tile_counts[person_idx] == 0) continue;
+        clicks.Add({person.user_id, matching::TileOfKey(person.tiles[0]).ToString(), int64_t{0}, kNow});
+      }
       profiles.Flush();
       favourites.Flush();
+      clicks.Flush();
       saved.Flush();
       for (size_t idx = first_search; idx < search_idx; ++idx) {
         tiles.Add({static_cast<int64_t>(idx) + 1, searches[idx].first,

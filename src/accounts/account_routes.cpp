@@ -179,6 +179,7 @@ class AccountPages {
     if (!account) return RedirectToLogin();
     Status deleted = service_.DeleteAccount(*account, Field(context, kFieldCurrentPassword));
     if (!deleted.ok()) return AccountFormFailed(context, *account, deleted, "delete_", {kFieldCurrentPassword}, {});
+    if (options_.account_deleted) options_.account_deleted(account->user.id);
     Response response = Response::Redirect(kAccountDeletedPath);
     response.AddCookie(options_.cookies.Clear());
     return response;

@@ -53,6 +53,9 @@ struct AccountRoutesOptions {
   // Called after a use case queued an e-mail, e.g. to nudge the mail worker so that the
   // mail leaves at once; may be empty. Called on request threads.
   std::function<void()> mail_queued;
+  // Called after an account was deleted, with its id (the matching index forgets the
+  // person); may be empty. Called on request threads.
+  std::function<void(int64_t user_id)> account_deleted;
 };
 
 // Registers the routes above on `app`. `service` must outlive `app`. Pages render the

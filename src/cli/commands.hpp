@@ -34,5 +34,6 @@ void RegisterSearchCommand(CLI::App& app, std::vector<Command>& commands);
 void RegisterServeCommand(CLI::App& app, std::vector<Command>& commands);
 void RegisterMailCommand(CLI::App& app, std::vector<Command>& commands);
 void RegisterImportCommand(CLI::App& app, std::vector<Command>& commands);
+void RegisterNightlyCommand(CLI::App& app, std::vector<Command>& commands);
 
 }  // namespace vivrovert::cli

@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
   cli::RegisterServeCommand(app, commands);
   cli::RegisterMailCommand(app, commands);
   cli::RegisterImportCommand(app, commands);
+  cli::RegisterNightlyCommand(app, commands);
 
   CLI11_PARSE(app, argc, argv);
 

@@ -17,6 +17,15 @@
 #include "accounts/outbox_account_mailer.hpp"
 #include "accounts/session_authenticator.hpp"
 #include "cli/commands.hpp"
+#include "cli/lead_report_hooks.hpp"
+#include "common/periodic_worker.hpp"
+#include "discover/listing_page.hpp"
+#include "matching/matcher.hpp"
+#include "matching/matching_listener.hpp"
+#include "nightly/calendar.hpp"
+#include "nightly/nightly_run.hpp"
+#include "notifications/notification_pages.hpp"
+#include "notifications/notification_pass.hpp"
 #include "common/env.hpp"
 #include "discover/search_page.hpp"
 #include "grid_builder/imported_sources.hpp"
@@ -44,6 +53,11 @@ namespace {
 // Between two looks at the outbox when nobody nudges the mail worker (account pages
 // nudge it as soon as they queue a mail; retries come due on their own).
 constexpr std::chrono::seconds kMailPollInterval{30};
+// Between two matching passes (a listing's instant mails leave within this delay; the
+// partner pages and API do not nudge: imports from the command line write listings too).
+constexpr std::chrono::seconds kMatchingInterval{10};
+// Between two looks at whether the night's run is due.
+constexpr std::chrono::minutes kNightlyCheckInterval{5};
 
 struct ServeFlags {
   bool no_migrate = false;
@@ -107,7 +121,13 @@ int Serve(const Config& config, const ServeFlags& flags) {
                                         std::move(*static_files), SystemClock::Instance(), SecureRandom::Instance());
   web::RegisterShellRoutes(*app, **database);
   app->SetAuthenticator(std::make_shared<accounts::SessionAuthenticator>(account_service, session_cookies.name));
-  accounts::RegisterAccountRoutes(*app, account_service, {session_cookies, [&mail_worker] { mail_worker.Nudge(); }});
+  // The matcher exists further down; account deletion reaches it through this slot.
+  std::function<void(int64_t)> forget_person;
+  accounts::RegisterAccountRoutes(*app, account_service,
+                                  {session_cookies, [&mail_worker] { mail_worker.Nudge(); },
+                                   [&forget_person](int64_t user_id) {
+                                     if (forget_person) forget_person(user_id);
+                                   }});
 
   // The grid is read once; without it the site still serves, and the API says why.
   api::SearchBackend search_backend = api::SearchBackend::Load(config.grid_file);
@@ -131,8 +151,24 @@ int Serve(const Config& config, const ServeFlags& flags) {
   if (search_backend.engine) {
     lead_recorder = std::make_unique<leads::LeadRecorder>(*search_backend.grid, *search_backend.engine);
   }
-  interests::RegisterInterestsApi(*app, **database, search_backend, SystemClock::Instance(), lead_recorder.get());
-  profiles::RegisterProfilePages(*app, **database, SystemClock::Instance());
+  // Listings are matched to the people they fit (matching/), from an index of everyone's
+  // places and wishes built now and kept in step with their edits.
+  matching::Matcher matcher(**database, search_backend.engine.get());
+  {
+    matching::LoadStats loaded = matcher.Rebuild(SystemClock::Instance().NowSeconds());
+    std::cout << "matching index: " << loaded.people << " people, " << loaded.searches << " saved searches ("
+              << loaded.recomputed << " recomputed, " << loaded.stale_searches << " left out) in " << loaded.seconds
+              << " s" << std::endl;
+  }
+  matching::MatchingListener matching_listener(matcher);
+  interests::InterestListeners interest_listeners({lead_recorder.get(), &matching_listener});
+  interests::RegisterInterestsApi(*app, **database, search_backend, SystemClock::Instance(), &interest_listeners);
+  profiles::RegisterProfilePages(*app, **database, SystemClock::Instance(),
+                                 [&matcher](storage::Connection& connection, int64_t user_id) {
+                                   matcher.PersonChanged(connection, user_id, SystemClock::Instance().NowSeconds());
+                                 });
+  notifications::RegisterNotificationPages(*app, {**database, search_backend.grid.get(), SystemClock::Instance()});
+  discover::RegisterListingPage(*app, **database, search_backend.grid.get(), SystemClock::Instance());
 
   // Amenities around saved properties, from the open data and import layers the grid uses;
   // without them the property pages still serve and say the amenities are not available.
@@ -160,6 +196,37 @@ int Serve(const Config& config, const ServeFlags& flags) {
              }});
   leads::RegisterLeadPages(*app, **database, SystemClock::Instance(), search_backend.grid.get());
 
+  forget_person = [&matcher](int64_t user_id) { matcher.PersonDeleted(user_id); };
+
+  // Instant notifications: new and changed listings are matched every few seconds.
+  notifications::NotificationPass notification_pass(**database, matcher, *mail_templates, search_backend.grid.get(),
+                                                    SystemClock::Instance(),
+                                                    {config.public_base_url, *secret_key, 200});
+  PeriodicWorker matching_worker("matching pass", kMatchingInterval, [&notification_pass, &mail_worker] {
+    if (notification_pass.Run().instant_mails > 0) mail_worker.Nudge();
+  });
+  // The night's run (digests, lead reports), once a day from nightly.hour, never during
+  // the maintenance window; a run cut short (restart) is resumed.
+  nightly::NightlyRun nightly_run(**database, notification_pass, *mail_templates, search_backend.grid.get(),
+                                  SystemClock::Instance(), {config.public_base_url, *secret_key, 200, 0, {}},
+                                  NightlyLeadReports(config, *mail_templates, *secret_key));
+  PeriodicWorker nightly_scheduler("nightly run", kNightlyCheckInterval, [&] {
+    const int64_t now = SystemClock::Instance().NowSeconds();
+    if (config.nightly_hour < 0 || nightly::InMaintenanceWindow(now) || nightly::ParisHour(now) < config.nightly_hour) {
+      return;
+    }
+    const std::string run_date = nightly::ParisDate(now);
+    {
+      storage::Connection connection = (*database)->Acquire();
+      if (nightly::NightlyRun::Finished(connection, run_date)) return;
+    }
+    nightly::NightlyReport report = nightly_run.Run(run_date);
+    std::cout << "nightly run " << run_date << ": " << report.digests_queued << " digests, " << report.report_mails
+              << " lead report mails, " << (report.finished ? "finished" : "not finished") << " in " << report.seconds
+              << " s" << std::endl;
+    mail_worker.Nudge();
+  });
+
   web::ServerOptions server_options;
   server_options.host = config.listen_host;
   server_options.port = config.listen_port;
@@ -167,6 +234,8 @@ int Serve(const Config& config, const ServeFlags& flags) {
   server_options.max_body_bytes = config.max_body_bytes;
   web::HttpServer server(*app, server_options);
   mail_worker.Start();
+  matching_worker.Start();
+  nightly_scheduler.Start();
   if (Status started = server.Start(); !started.ok()) return Fail(started);
   std::cout << "listening on http://" << config.listen_host << ":" << server.port() << " ("
             << config.public_base_url << ", database " << (*database)->url().Redacted() << ")" << std::endl;
@@ -175,6 +244,8 @@ int Serve(const Config& config, const ServeFlags& flags) {
   sigwait(&stop_signals, &received);
   std::cout << "stopping on " << strsignal(received) << std::endl;
   server.Stop();
+  nightly_scheduler.Stop();
+  matching_worker.Stop();
   mail_worker.Stop();
   return 0;
 }

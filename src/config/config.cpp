@@ -100,6 +100,7 @@ Result<Config> Config::Load(const std::string& path) {
       {"paths.resource_dir", text_setter(config.resource_dir)},
       {"paths.grid_file", text_setter(config.grid_file)},
       {"security.secret_key", text_setter(config.secret_key)},
+      {"nightly.hour", int_setter(config.nightly_hour, -1, 23)},
   };
 
   if (file) {

@@ -45,6 +45,11 @@ struct Config {
   // view asks for dozens of tiles), apart from the searches' (0: no limit).
   int64_t api_map_rate_limit = 6000;
 
+  // The server starts the night's run (digests, lead reports) from this hour, Paris time,
+  // if it has not run yet that day; never between midnight and 1 a.m. (maintenance).
+  // -1: the server never starts it (`vivrovert nightly` from cron instead).
+  int nightly_hour = 2;
+
   // Files.
   std::string data_dir;      // open-data files (default: ../shared/data when present)
   std::string var_dir = "var";  // runtime files: database, grids, logs, mail spool

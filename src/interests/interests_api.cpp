@@ -119,11 +119,13 @@ void RegisterInterestsApi(web::App& app, storage::Database& database, const api:
             return web::Response::Json(SearchJson(saved));
           });
 
-  app.Add(web::Method::kDelete, "/api/v1/me/searches/{id}", [&database](web::Context& context) -> Result<web::Response> {
+  app.Add(web::Method::kDelete, "/api/v1/me/searches/{id}",
+          [&database, &clock, listener](web::Context& context) -> Result<web::Response> {
     VV_ASSIGN_OR_RETURN(int64_t user_id, UserOf(context));
     VV_ASSIGN_OR_RETURN(int64_t id, ParseId(context.Param("id")));
     storage::Connection connection = database.Acquire();
     if (!InterestStore::DeleteSearch(connection, user_id, id)) return NotFound("Recherche introuvable.", "id");
+    if (listener != nullptr) listener->InterestsChanged(connection, user_id, clock.NowSeconds());
     return web::Response(204);
   });
 
@@ -138,7 +140,7 @@ void RegisterInterestsApi(web::App& app, storage::Database& database, const api:
     return web::Response::Json({{"favourites", favourites}});
   });
 
-  app.Post("/api/v1/me/favourites", [&database, &backend, &clock](web::Context& context) -> Result<web::Response> {
+  app.Post("/api/v1/me/favourites", [&database, &backend, &clock, listener](web::Context& context) -> Result<web::Response> {
     VV_ASSIGN_OR_RETURN(int64_t user_id, UserOf(context));
     if (!backend.grid) return Unavailable("La grille des dalles n'est pas encore construite.");
     VV_ASSIGN_OR_RETURN(json body, Body(context.request()));
@@ -160,16 +162,18 @@ void RegisterInterestsApi(web::App& app, storage::Database& database, const api:
     }
     storage::Connection connection = database.Acquire();
     VV_RETURN_IF_ERROR(InterestStore::AddFavourite(connection, user_id, favourite));
+    if (listener != nullptr) listener->InterestsChanged(connection, user_id, clock.NowSeconds());
     return web::Response::Json({{"kind", favourite.kind}, {"code", favourite.code}, {"label", favourite.label}}, 201);
   });
 
   app.Add(web::Method::kDelete, "/api/v1/me/favourites/{kind}/{code}",
-          [&database](web::Context& context) -> Result<web::Response> {
+          [&database, &clock, listener](web::Context& context) -> Result<web::Response> {
             VV_ASSIGN_OR_RETURN(int64_t user_id, UserOf(context));
             storage::Connection connection = database.Acquire();
             if (!InterestStore::RemoveFavourite(connection, user_id, context.Param("kind"), context.Param("code"))) {
               return NotFound("Ce secteur n'est pas dans vos favoris.", "code");
             }
+            if (listener != nullptr) listener->InterestsChanged(connection, user_id, clock.NowSeconds());
             return web::Response(204);
           });
 

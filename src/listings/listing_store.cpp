@@ -143,7 +143,16 @@ int64_t ListingStore::Insert(storage::Connection& connection, const Listing& lis
       "$9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23) RETURNING id",
       ValuesOf(listing));
   if (!row) throw storage::StorageError("listing insert returned no id");
+  QueueForMatching(connection, row->Int(0), listing.updated_at, listing.valid_from);
   return row->Int(0);
+}
+
+void ListingStore::QueueForMatching(storage::Connection& connection, int64_t id, int64_t now,
+                                    const std::optional<std::string>& valid_from) {
+  connection.Execute(
+      "INSERT INTO listing_match_queue (listing_id, queued_at, not_before) VALUES ($1, $2, $3) "
+      "ON CONFLICT (listing_id) DO UPDATE SET queued_at = excluded.queued_at, not_before = excluded.not_before",
+      {id, now, Optional(valid_from)});
 }
 
 void ListingStore::Update(storage::Connection& connection, const Listing& listing) {
@@ -155,6 +164,7 @@ void ListingStore::Update(storage::Connection& connection, const Listing& listin
       "location_precision = $13, tile_1km = $14, tile_5km = $15, valid_from = $16, valid_until = $17, details = $18, "
       "content_hash = $19, is_demo = $20, created_at = $21, updated_at = $22, withdrawn_at = $23 WHERE id = $24",
       values);
+  if (!listing.withdrawn_at) QueueForMatching(connection, listing.id, listing.updated_at, listing.valid_from);
 }
 
 bool ListingStore::Withdraw(storage::Connection& connection, int64_t id, int64_t now) {

@@ -103,6 +103,12 @@ class ListingStore {
   static int64_t Insert(storage::Connection& connection, const Listing& listing);
   // Rewrites every field of listing.id (clears withdrawn_at).
   static void Update(storage::Connection& connection, const Listing& listing);
+  // Insert and Update also queue the listing for the matching pass (table
+  // listing_match_queue, read by notifications/), in the caller's transaction: every
+  // created or changed listing is matched to people once, whichever process wrote it.
+  // `valid_from` holds a listing published ahead of its validity back until that day.
+  static void QueueForMatching(storage::Connection& connection, int64_t id, int64_t now,
+                               const std::optional<std::string>& valid_from);
   // Marks a listing withdrawn; false when it was not there or already withdrawn.
   static bool Withdraw(storage::Connection& connection, int64_t id, int64_t now);
   // Filtered, ordered by id, at most filter.limit rows.

@@ -1,5 +1,7 @@
 #include "mail/templates.hpp"
 
+#include "common/mstch_json.hpp"
+
 #include <mstch/mstch.hpp>
 
 #include <filesystem>
@@ -27,8 +29,10 @@ Result<std::string> ReadFile(const fs::path& path) {
 // section are collected: those must have a value. Section tags ({{#x}}, {{^x}}) are not
 // variables (a missing section value just hides the section), and the variables inside a
 // section are looked up in its items first, so they cannot be checked from the outside.
+// A partial included inside a section is collected in `section_partials`: its variables are
+// looked up in the section's items, so they are not required either.
 void CollectTags(const std::string& source, std::set<std::string>& variables,
-                 std::set<std::string>& partials) {
+                 std::set<std::string>& partials, std::set<std::string>& section_partials) {
   static const std::regex kTag(R"(\{\{\{?\s*([&#^/!>]?)\s*([A-Za-z0-9_.]+)\s*\}?\}\})");
   int depth = 0;
   for (auto match = std::sregex_iterator(source.begin(), source.end(), kTag);
@@ -38,34 +42,7 @@ void CollectTags(const std::string& source, std::set<std::string>& variables,
     if (kind == "#" || kind == "^") ++depth;
     if (kind == "/" && depth > 0) --depth;
     if ((kind.empty() || kind == "&") && depth == 0) variables.insert(name);
-    if (kind == ">") partials.insert(name);
-  }
-}
-
-// JSON values as mstch nodes: objects and arrays nest, strings stay, numbers are written
-// as text (integers without a decimal point), booleans stay booleans (sections), null is
-// false (a section it names is hidden).
-mstch::node ToNode(const nlohmann::json& value) {
-  switch (value.type()) {
-    case nlohmann::json::value_t::object: {
-      mstch::map map;
-      for (const auto& [key, item] : value.items()) map.emplace(key, ToNode(item));
-      return map;
-    }
-    case nlohmann::json::value_t::array: {
-      mstch::array array;
-      for (const auto& item : value) array.push_back(ToNode(item));
-      return array;
-    }
-    case nlohmann::json::value_t::string:
-      return value.get<std::string>();
-    case nlohmann::json::value_t::boolean:
-      return value.get<bool>();
-    case nlohmann::json::value_t::null:
-    case nlohmann::json::value_t::discarded:
-      return false;
-    default:
-      return value.dump();
+    if (kind == ">") (depth == 0 ? partials : section_partials).insert(name);
   }
 }
 
@@ -112,23 +89,29 @@ Result<MailTemplates> MailTemplates::Load(const std::string& resource_dir) {
     VV_ASSIGN_OR_RETURN(mail.subject, ReadFile(folder / (name + std::string(kSubjectSuffix))));
     VV_ASSIGN_OR_RETURN(mail.text, ReadFile(folder / (name + ".txt")));
     VV_ASSIGN_OR_RETURN(mail.html, ReadFile(folder / (name + ".html")));
-    std::set<std::string> partials;
+    // Partials may include partials; follow them all once. Those reached only from inside
+    // a section contribute no required variable.
+    std::set<std::string> partials, section_partials;
     for (const std::string* source : {&mail.subject, &mail.text, &mail.html}) {
-      CollectTags(*source, mail.variables, partials);
+      CollectTags(*source, mail.variables, partials, section_partials);
     }
-    // Partials may include partials; follow them all once.
     std::set<std::string> visited;
-    while (!partials.empty()) {
-      std::string partial = *partials.begin();
-      partials.erase(partials.begin());
-      if (!visited.insert(partial).second) continue;
-      auto found = loaded.partials_.find(partial);
-      if (found == loaded.partials_.end()) {
-        return FailedPrecondition("mail template '" + name + "' uses unknown partial '" +
-                                  partial + "'");
+    std::set<std::string> ignored_variables;
+    auto follow = [&](std::set<std::string>& pending, std::set<std::string>& variables) -> Status {
+      while (!pending.empty()) {
+        std::string partial = *pending.begin();
+        pending.erase(pending.begin());
+        if (!visited.insert(partial).second) continue;
+        auto found = loaded.partials_.find(partial);
+        if (found == loaded.partials_.end()) {
+          return FailedPrecondition("mail template '" + name + "' uses unknown partial '" + partial + "'");
+        }
+        CollectTags(found->second, variables, pending, section_partials);
       }
-      CollectTags(found->second, mail.variables, partials);
-    }
+      return Status::Ok();
+    };
+    VV_RETURN_IF_ERROR(follow(partials, mail.variables));
+    VV_RETURN_IF_ERROR(follow(section_partials, ignored_variables));
     loaded.templates_.emplace(name, std::move(mail));
   }
   return loaded;
@@ -158,7 +141,7 @@ Result<OutgoingMessage> MailTemplates::RenderNested(std::string_view name,
                              variable);
     }
   }
-  const mstch::node context = ToNode(values);
+  const mstch::node context = MstchFromJson(values);
   OutgoingMessage message;
   try {
     message.subject = FoldedSubject(mstch::render(mail.subject, context, partials_));

@@ -7,8 +7,9 @@
 // once; if that transaction then rolls back, the index keeps the place until the person's
 // next change or the next start (a rebuild reads only what was committed).
 //
-// Profile, favourite and deleted-search changes do not pass through this interface: their
-// handlers call Matcher::PersonChanged after committing.
+// Favourites and deleted searches arrive through InterestsChanged (the person is read
+// again). Profile changes do not pass through this interface: the profile pages call
+// Matcher::PersonChanged after committing.
 //
 // Thread safety: as Matcher. Errors: a search this grid cannot run is left out of the
 // person's places (the interests API has already validated it against the same grid).
@@ -28,6 +29,7 @@ class MatchingListener : public interests::InterestListener {
   void TileClicked(storage::Connection& connection, int64_t click_id,
                    std::optional<int64_t> user_id, const std::string& tile, bool linked,
                    int64_t at) override;
+  void InterestsChanged(storage::Connection& connection, int64_t user_id, int64_t now) override;
 
  private:
   Matcher& matcher_;

@@ -52,7 +52,8 @@ mstch::array Fields(const json& values, const std::vector<FieldError>& errors) {
 
 }  // namespace
 
-void RegisterProfilePages(web::App& app, storage::Database& database, const Clock& clock) {
+void RegisterProfilePages(web::App& app, storage::Database& database, const Clock& clock,
+                          std::function<void(storage::Connection&, int64_t user_id)> profile_changed) {
   auto render = [&database](web::Context& context, const json& values, const std::string& notification,
                             const std::vector<FieldError>& errors, bool saved, int status) {
     storage::Connection connection = database.Acquire();
@@ -101,7 +102,7 @@ void RegisterProfilePages(web::App& app, storage::Database& database, const Cloc
     return render(context, profile.data, profile.notification, {}, context.request().Query("fait").has_value(), 200);
   });
 
-  app.Post("/compte/profil", [&database, &clock, render](web::Context& context) -> Result<web::Response> {
+  app.Post("/compte/profil", [&database, &clock, render, profile_changed](web::Context& context) -> Result<web::Response> {
     if (!context.user()) return web::Response::Redirect("/compte/connexion?suivant=/compte/profil");
     const web::Request& request = context.request();
     json input = json::object();
@@ -126,6 +127,7 @@ void RegisterProfilePages(web::App& app, storage::Database& database, const Cloc
     ProfileStore::Put(connection, context.user()->user_id, {normalised.fields, notification, 0}, clock.NowSeconds());
     ProfileStore::SetConsents(connection, context.user()->user_id, consents, clock.NowSeconds());
     transaction.Commit();
+    if (profile_changed) profile_changed(connection, context.user()->user_id);
     return web::Response::Redirect("/compte/profil?fait=1");
   });
 

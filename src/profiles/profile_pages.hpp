@@ -9,6 +9,8 @@
 // Thread safety: the routes share only thread-safe parts.
 #pragma once
 
+#include <functional>
+
 #include "common/env.hpp"
 #include "storage/database.hpp"
 #include "web/app.hpp"
@@ -16,6 +18,9 @@
 namespace vivrovert::profiles {
 
 // `database` and `clock` must outlive the app.
-void RegisterProfilePages(web::App& app, storage::Database& database, const Clock& clock);
+// `profile_changed`, when given, is called after a profile (wishes, notification choice) is
+// saved, on the connection that saved it: the matching index follows it at once.
+void RegisterProfilePages(web::App& app, storage::Database& database, const Clock& clock,
+                          std::function<void(storage::Connection&, int64_t user_id)> profile_changed = {});
 
 }  // namespace vivrovert::profiles

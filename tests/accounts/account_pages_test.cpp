@@ -87,7 +87,7 @@ class SiteProcess {
     app_ = std::make_unique<web::App>(std::move(options), std::move(*templates), web::AssetManifest(),
                                       web::StaticFiles(), clock, SecureRandom::Instance());
     app_->SetAuthenticator(std::make_shared<SessionAuthenticator>(*service_, cookies.name));
-    RegisterAccountRoutes(*app_, *service_, {cookies, [this] { ++nudges_; }});
+    RegisterAccountRoutes(*app_, *service_, {cookies, [this] { ++nudges_; }, {}});
     web::ServerOptions server_options;
     server_options.port = 0;
     server_options.threads = 4;

@@ -91,7 +91,7 @@ class LeadsTest : public ::testing::Test {
     app_ = std::make_unique<web::App>(std::move(options), std::move(*templates), web::AssetManifest(),
                                       web::StaticFiles(), clock_, SecureRandom::Instance());
     app_->SetAuthenticator(std::make_shared<accounts::SessionAuthenticator>(accounts_, cookies.name));
-    accounts::RegisterAccountRoutes(*app_, accounts_, {cookies, {}});
+    accounts::RegisterAccountRoutes(*app_, accounts_, {cookies, {}, {}});
     interests::RegisterInterestsApi(*app_, database_.db(), backend_, clock_, &recorder_);
     partners::RegisterPartnerPages(*app_, {database_.db(), listings_, accounts_, SecureRandom::Instance(), {},
                                            [this](Connection& connection, int64_t partner_id) {

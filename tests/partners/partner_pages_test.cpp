@@ -87,7 +87,7 @@ class PartnerPagesTest : public ::testing::Test {
     app_ = std::make_unique<web::App>(std::move(options), std::move(*templates), web::AssetManifest(),
                                       web::StaticFiles(), clock_, SecureRandom::Instance());
     app_->SetAuthenticator(std::make_shared<accounts::SessionAuthenticator>(accounts_, cookies.name));
-    accounts::RegisterAccountRoutes(*app_, accounts_, {cookies, {}});
+    accounts::RegisterAccountRoutes(*app_, accounts_, {cookies, {}, {}});
     RegisterPartnerPages(*app_, {database_.db(), listings_, accounts_, SecureRandom::Instance(), [this] { ++nudges_; }, {}});
 
     Connection connection = database_.db().Acquire();

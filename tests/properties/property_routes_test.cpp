@@ -73,7 +73,7 @@ class PropertyRoutesTest : public ::testing::Test {
                                    web::StaticFiles(), clock_, SecureRandom::Instance());
     app_->SetAuthenticator(
         std::make_shared<accounts::SessionAuthenticator>(accounts_, cookies.name));
-    accounts::RegisterAccountRoutes(*app_, accounts_, {cookies, {}});
+    accounts::RegisterAccountRoutes(*app_, accounts_, {cookies, {}, {}});
     profiles::RegisterProfilePages(*app_, database_.db(), clock_);
     const PropertyBackend backend{database_.db(), *search_, amenities_, clock_};
     RegisterPropertyApi(*app_, backend);

@@ -1,0 +1,35 @@
+// Dates of the nightly run: the run of a night is named by its date in Europe/Paris (the
+// product's users and partners live there), and digests and lead reports by periods of
+// that calendar.
+//
+// Paris time is UTC+1, and UTC+2 from the last Sunday of March 01:00 UTC to the last
+// Sunday of October 01:00 UTC (EU summer time, directive 2000/84/EC, the rule since 1996).
+// Written here rather than read from the system's time-zone database so that a server in
+// any zone, or a container without tzdata, names the same night.
+//
+// Thread safety: pure functions.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace vivrovert::nightly {
+
+// Seconds to add to UTC for Paris time at `utc` (3600 or 7200).
+int64_t ParisOffsetSeconds(int64_t utc);
+// "YYYY-MM-DD" of `utc` in Paris.
+std::string ParisDate(int64_t utc);
+// Hour of the day (0–23) of `utc` in Paris.
+int ParisHour(int64_t utc);
+
+// True from 00:00 to 00:59 Paris time: the maintenance window, when no nightly run starts.
+bool InMaintenanceWindow(int64_t utc);
+
+// ISO 8601 week of a date: "2026-W48" for "2026-11-28".
+std::string IsoWeekKey(const std::string& date);
+// The date `days` after (or before, negative) `date`.
+std::string AddDays(const std::string& date, int days);
+// True for a well-formed existing calendar date "YYYY-MM-DD".
+bool IsDate(const std::string& date);
+
+}  // namespace vivrovert::nightly
