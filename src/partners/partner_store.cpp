@@ -89,7 +89,8 @@ void WriteTerritory(storage::Connection& connection, int64_t id, const PartnerIn
   }
 }
 
-constexpr const char* kPartnerColumns = "id, kind, name, slug, options, is_demo, created_at, updated_at";
+constexpr const char* kPartnerColumns =
+    "id, kind, name, slug, options, is_demo, created_at, updated_at, lead_report_frequency";
 
 Partner FromRow(storage::Connection& connection, const storage::Row& row) {
   Partner partner;
@@ -101,6 +102,7 @@ Partner FromRow(storage::Connection& connection, const storage::Row& row) {
   partner.is_demo = row.Int(5) != 0;
   partner.created_at = row.Int(6);
   partner.updated_at = row.Int(7);
+  partner.lead_report_frequency = ParseReportFrequency(row.Text(8)).value_or(ReportFrequency::kMonthly);
   for (const storage::Row& code :
        connection.Query("SELECT code_kind, code FROM partner_territory WHERE partner_id = $1 ORDER BY code_kind, code",
                         {partner.id})) {
@@ -186,6 +188,33 @@ std::optional<StaffRole> ParseStaffRole(std::string_view text) {
   return std::nullopt;
 }
 
+const char* ReportFrequencyName(ReportFrequency frequency) {
+  switch (frequency) {
+    case ReportFrequency::kDaily: return "daily";
+    case ReportFrequency::kWeekly: return "weekly";
+    case ReportFrequency::kMonthly: return "monthly";
+    case ReportFrequency::kNone: return "none";
+  }
+  return "monthly";
+}
+
+const char* ReportFrequencyLabel(ReportFrequency frequency) {
+  switch (frequency) {
+    case ReportFrequency::kDaily: return "Chaque jour";
+    case ReportFrequency::kWeekly: return "Chaque semaine (le lundi)";
+    case ReportFrequency::kMonthly: return "Chaque mois (le 1er)";
+    case ReportFrequency::kNone: return "Jamais";
+  }
+  return "";
+}
+
+std::optional<ReportFrequency> ParseReportFrequency(std::string_view text) {
+  for (ReportFrequency frequency : kReportFrequencies) {
+    if (text == ReportFrequencyName(frequency)) return frequency;
+  }
+  return std::nullopt;
+}
+
 std::string Slugify(std::string_view name) {
   // Folds the accented letters of French names to ASCII.
   static const std::map<std::string, char> kFolds = {
@@ -245,6 +274,13 @@ Status PartnerStore::Update(storage::Connection& connection, int64_t id, const P
   return Status::Ok();
 }
 
+Status PartnerStore::SetLeadReportFrequency(storage::Connection& connection, int64_t id, ReportFrequency frequency) {
+  const int64_t changed = connection.Execute("UPDATE partners SET lead_report_frequency = $1 WHERE id = $2",
+                                             {std::string(ReportFrequencyName(frequency)), id});
+  if (changed == 0) return NotFound("Partenaire inconnu.");
+  return Status::Ok();
+}
+
 std::optional<Partner> PartnerStore::Get(storage::Connection& connection, int64_t id) {
   auto row = connection.QueryOne(std::string("SELECT ") + kPartnerColumns + " FROM partners WHERE id = $1", {id});
   if (!row) return std::nullopt;
@@ -285,7 +321,8 @@ std::optional<StaffRole> PartnerStore::RoleOf(storage::Connection& connection, i
 std::vector<Partner> PartnerStore::PartnersOfUser(storage::Connection& connection, int64_t user_id) {
   std::vector<Partner> partners;
   for (const storage::Row& row : connection.Query(
-           "SELECT p.id, p.kind, p.name, p.slug, p.options, p.is_demo, p.created_at, p.updated_at FROM partners p "
+           "SELECT p.id, p.kind, p.name, p.slug, p.options, p.is_demo, p.created_at, p.updated_at, "
+           "p.lead_report_frequency FROM partners p "
            "JOIN partner_staff s ON s.partner_id = p.id WHERE s.user_id = $1 ORDER BY p.name, p.id",
            {user_id})) {
     partners.push_back(FromRow(connection, row));

@@ -39,6 +39,14 @@ std::optional<StaffRole> ParseStaffRole(std::string_view text);
 inline bool CanEdit(StaffRole role) { return role != StaffRole::kViewer; }
 inline bool CanAdminister(StaffRole role) { return role == StaffRole::kAdmin; }
 
+// How often the partner's staff receive the lead report e-mail (leads/lead_report.hpp).
+enum class ReportFrequency { kDaily, kWeekly, kMonthly, kNone };
+const char* ReportFrequencyName(ReportFrequency frequency);   // "daily", "weekly", "monthly", "none"
+const char* ReportFrequencyLabel(ReportFrequency frequency);  // French
+std::optional<ReportFrequency> ParseReportFrequency(std::string_view text);
+inline constexpr ReportFrequency kReportFrequencies[] = {ReportFrequency::kDaily, ReportFrequency::kWeekly,
+                                                         ReportFrequency::kMonthly, ReportFrequency::kNone};
+
 // Options of the proposal a partner subscribes to (DESIGN §5).
 inline constexpr const char* kOptionNames[] = {"barometer", "territory_site", "skills"};
 
@@ -51,6 +59,7 @@ struct Partner {
   engine::TerritoryCodes territory;  // its own codes (members' come on top for a grouping)
   std::vector<int64_t> member_ids;   // groupings only
   bool is_demo = false;
+  ReportFrequency lead_report_frequency = ReportFrequency::kMonthly;  // migration 0011
   int64_t created_at = 0;
   int64_t updated_at = 0;
 
@@ -96,6 +105,10 @@ class PartnerStore {
   // stores it. Territory codes are checked against the grid by the caller (PartnerService).
   static Result<Partner> Create(storage::Connection& connection, const PartnerInput& input, int64_t now);
   static Status Update(storage::Connection& connection, int64_t id, const PartnerInput& input, int64_t now);
+  // Sets how often the staff receive the lead report (kept apart from Update, whose callers
+  // do not know it). Leaves updated_at alone: the lead recorder's fingerprint reads it to
+  // notice territory changes, and this is none. NotFound for an unknown partner.
+  static Status SetLeadReportFrequency(storage::Connection& connection, int64_t id, ReportFrequency frequency);
   static std::optional<Partner> Get(storage::Connection& connection, int64_t id);
   static std::optional<Partner> FindBySlug(storage::Connection& connection, const std::string& slug);
   static std::vector<Partner> List(storage::Connection& connection);
