@@ -32,3 +32,5 @@ set_target_properties(libcsv::csv PROPERTIES IMPORTED_LOCATION ${CSV_LIBRARY}
 pkg_check_modules(XLSXWRITER REQUIRED IMPORTED_TARGET xlsxwriter)
 # Map tiles (libpng-dev): PNG encoding of the server-rendered tiles.
 find_package(PNG REQUIRED)
+# Lead reports (libicu-dev): calendar periods of Europe/Paris, from ICU's own time-zone data.
+pkg_check_modules(ICU REQUIRED IMPORTED_TARGET icu-i18n icu-uc)

@@ -10,7 +10,7 @@ packages=(
   libpoco-dev libmstch-dev libsodium-dev libsqlite3-dev libpq-dev
   nlohmann-json3-dev libcli11-dev
   libproj-dev proj-data libgeos-dev libgdal-dev libnanoflann-dev libcsv-dev
-  libxlsxwriter-dev libpng-dev
+  libxlsxwriter-dev libpng-dev libicu-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql python3-aiosmtpd chromium
