@@ -191,6 +191,12 @@ void RegisterLeadPages(web::App& app, storage::Database& database, const Clock& 
             for (const std::string& error : form.errors) errors.push_back(mstch::map{{"message", error}});
             const std::string base = partners::PartnerBase(access.partner) + "/contacts";
             const std::string query = QueryString(form);
+            mstch::array frequencies;
+            for (partners::ReportFrequency frequency : partners::kReportFrequencies) {
+              frequencies.push_back(mstch::map{{"code", std::string(partners::ReportFrequencyName(frequency))},
+                                               {"label", std::string(partners::ReportFrequencyLabel(frequency))},
+                                               {"selected", frequency == access.partner.lead_report_frequency}});
+            }
             return context.Page(
                 "partner_leads",
                 mstch::map{{"title", "Contacts et prospects — " + access.partner.name},
@@ -214,9 +220,29 @@ void RegisterLeadPages(web::App& app, storage::Database& database, const Clock& 
                            {"kind_prospect", form.filter.kind == "prospect"},
                            {"errors", errors},
                            {"has_errors", !errors.empty()},
+                           {"report_frequencies", frequencies},
                            {"csv_href", base + "/export.csv" + query},
                            {"xlsx_href", base + "/export.xlsx" + query}});
           }));
+
+  // The lead report's frequency (leads/lead_report.hpp): the partner's administrators and
+  // operators choose it; other staff see it.
+  app.Post("/partenaire/{slug}/contacts/rapport", partners::SignedIn([&database](Context& context) -> Result<Response> {
+             VV_ASSIGN_OR_RETURN(partners::Access access, partners::AccessFor(context, database));
+             if (!access.can_administer()) {
+               return PermissionDenied("Seuls les administrateurs du partenaire choisissent la fréquence du rapport.");
+             }
+             const std::string value = context.request().Form("frequence").value_or("");
+             std::optional<partners::ReportFrequency> frequency = partners::ParseReportFrequency(value);
+             if (!frequency) {
+               return InvalidArgument("Fréquence du rapport inconnue : « " + value.substr(0, 20) +
+                                          " » (choisissez chaque jour, chaque semaine, chaque mois ou jamais).",
+                                      "frequence");
+             }
+             storage::Connection connection = database.Acquire();
+             VV_RETURN_IF_ERROR(partners::PartnerStore::SetLeadReportFrequency(connection, access.partner.id, *frequency));
+             return Response::Redirect(partners::PartnerBase(access.partner) + "/contacts#rapport");
+           }));
 
   app.Get("/partenaire/{slug}/contacts/{file}", partners::SignedIn([&database, &clock, commune_name](Context& context) -> Result<Response> {
             const std::string file = context.Param("file");

@@ -35,7 +35,8 @@ mstch::map PartnerData(const Access& access) {
                     {"role_label", std::string(access.operator_access ? "Opérateur VivroVert" : StaffRoleLabel(access.role))},
                     {"can_edit", access.can_edit()},
                     {"can_administer", access.can_administer()},
-                    {"is_demo", partner.is_demo}};
+                    {"is_demo", partner.is_demo},
+                    {"lead_report_label", std::string(ReportFrequencyLabel(partner.lead_report_frequency))}};
 }
 
 }  // namespace vivrovert::partners

@@ -47,7 +47,8 @@ auto SignedIn(Handler handler) {
   };
 }
 
-// The partner's name, kind, role and links, as the back-office navigation shows them.
+// The partner's name, kind, role, links and lead report frequency, as the back-office pages
+// show them.
 mstch::map PartnerData(const Access& access);
 
 }  // namespace vivrovert::partners

@@ -669,7 +669,14 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
   };
 
   auto partner_form = [](Context& context, const std::optional<Partner>& partner, const PartnerInput& input,
-                         const std::vector<Partner>& all, const Status& error, int status) {
+                         ReportFrequency report_frequency, const std::vector<Partner>& all, const Status& error,
+                         int status) {
+    mstch::array frequencies;
+    for (ReportFrequency frequency : kReportFrequencies) {
+      frequencies.push_back(mstch::map{{"code", std::string(ReportFrequencyName(frequency))},
+                                       {"label", std::string(ReportFrequencyLabel(frequency))},
+                                       {"selected", frequency == report_frequency}});
+    }
     mstch::array kinds;
     for (PartnerKind kind : {PartnerKind::kCommune, PartnerKind::kEpci, PartnerKind::kDepartement, PartnerKind::kGrouping}) {
       kinds.push_back(mstch::map{{"code", std::string(PartnerKindName(kind))},
@@ -698,6 +705,7 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
                     {"slug", input.slug},
                     {"kinds", kinds},
                     {"options", options},
+                    {"report_frequencies", frequencies},
                     {"members", members},
                     {"has_members", !members.empty()},
                     {"communes", JoinCodes(input.territory.communes)},
@@ -721,6 +729,20 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
       if (auto id = ParseId(member); id.ok()) input.member_ids.push_back(*id);
     }
     return input;
+  };
+
+  // The lead report frequency of the form: `fallback` when the field is absent; an unknown
+  // value is an error for the field.
+  auto frequency_from_form = [](const web::Request& request, ReportFrequency fallback) -> Result<ReportFrequency> {
+    std::optional<std::string> value = request.Form("lead_report_frequency");
+    if (!value) return fallback;
+    std::optional<ReportFrequency> frequency = ParseReportFrequency(*value);
+    if (!frequency) {
+      return InvalidArgument("Fréquence du rapport inconnue : « " + value->substr(0, 20) +
+                                 " » (choisissez chaque jour, chaque semaine, chaque mois ou jamais).",
+                             "lead_report_frequency");
+    }
+    return *frequency;
   };
 
   app.Get("/operateur", operator_only([&database, &service](Context& context) -> Result<Response> {
@@ -766,7 +788,8 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
 
   app.Get("/operateur/partenaires/nouveau", operator_only([&database, partner_form](Context& context) -> Result<Response> {
             storage::Connection connection = database.Acquire();
-            return partner_form(context, std::nullopt, PartnerInput{}, PartnerStore::List(connection), Status::Ok(), 200);
+            return partner_form(context, std::nullopt, PartnerInput{}, ReportFrequency::kMonthly,
+                                PartnerStore::List(connection), Status::Ok(), 200);
           }));
 
   // Territory codes are checked against the grid before anything is stored.
@@ -788,15 +811,19 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
   };
 
   app.Post("/operateur/partenaires", operator_only([&database, &service, partner_form, input_from_form, check_codes,
+                                                    frequency_from_form,
                                                     territory_changed](Context& context) -> Result<Response> {
              PartnerInput input = input_from_form(context.request());
+             Result<ReportFrequency> frequency = frequency_from_form(context.request(), ReportFrequency::kMonthly);
              storage::Connection connection = database.Acquire();
-             Status codes = check_codes(connection, input);
+             Status codes = frequency.ok() ? check_codes(connection, input) : frequency.status();
              Result<Partner> created = codes.ok() ? PartnerStore::Create(connection, input, service.Now())
                                                   : Result<Partner>(codes);
              if (!created.ok()) {
-               return partner_form(context, std::nullopt, input, PartnerStore::List(connection), created.status(), 422);
+               return partner_form(context, std::nullopt, input, frequency.ok() ? *frequency : ReportFrequency::kMonthly,
+                                   PartnerStore::List(connection), created.status(), 422);
              }
+             VV_RETURN_IF_ERROR(PartnerStore::SetLeadReportFrequency(connection, created->id, *frequency));
              territory_changed(connection, created->id);
              return Response::Redirect("/operateur/partenaires/" + std::to_string(created->id));
            }));
@@ -808,10 +835,12 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
             if (!partner) return NotFound("Partenaire introuvable.");
             PartnerInput input{partner->kind, partner->name, partner->slug, partner->options, partner->territory,
                                partner->member_ids, partner->is_demo};
-            return partner_form(context, partner, input, PartnerStore::List(connection), Status::Ok(), 200);
+            return partner_form(context, partner, input, partner->lead_report_frequency, PartnerStore::List(connection),
+                                Status::Ok(), 200);
           }));
 
   app.Post("/operateur/partenaires/{id}", operator_only([&database, &service, partner_form, input_from_form, check_codes,
+                                                         frequency_from_form,
                                                          territory_changed](Context& context) -> Result<Response> {
              VV_ASSIGN_OR_RETURN(int64_t id, ParseId(context.Param("id")));
              storage::Connection connection = database.Acquire();
@@ -819,9 +848,15 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
              if (!partner) return NotFound("Partenaire introuvable.");
              PartnerInput input = input_from_form(context.request());
              input.is_demo = partner->is_demo;
-             Status status = check_codes(connection, input);
+             Result<ReportFrequency> frequency = frequency_from_form(context.request(), partner->lead_report_frequency);
+             Status status = frequency.ok() ? check_codes(connection, input) : frequency.status();
              if (status.ok()) status = PartnerStore::Update(connection, id, input, service.Now());
-             if (!status.ok()) return partner_form(context, partner, input, PartnerStore::List(connection), status, 422);
+             if (status.ok()) status = PartnerStore::SetLeadReportFrequency(connection, id, *frequency);
+             if (!status.ok()) {
+               return partner_form(context, partner, input,
+                                   frequency.ok() ? *frequency : partner->lead_report_frequency,
+                                   PartnerStore::List(connection), status, 422);
+             }
              territory_changed(connection, id);
              return Response::Redirect("/operateur");
            }));

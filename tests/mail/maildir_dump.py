@@ -4,8 +4,9 @@ mail tests check what a real mail reader makes of VivroVert's messages.
 
 Usage: /usr/bin/python3 maildir_dump.py MAILDIR
 Output: a JSON list, one object per message: to, from, subject (RFC 2047 decoded),
-message_id, content_type, rcpt_to (envelope, from the server), and the decoded text and
-html parts with their charsets.
+message_id, content_type, rcpt_to (envelope, from the server), list_unsubscribe and
+list_unsubscribe_post (RFC 8058 headers, "" when absent), and the decoded text and html
+parts with their charsets.
 """
 import email.policy
 import json
@@ -29,6 +30,8 @@ def main():
                 "message_id": str(message.get("Message-ID", "")).strip(),
                 "content_type": message.get_content_type(),
                 "rcpt_to": str(message.get("X-RcptTo", "")),
+                "list_unsubscribe": str(message.get("List-Unsubscribe", "")),
+                "list_unsubscribe_post": str(message.get("List-Unsubscribe-Post", "")),
                 "text": None, "text_charset": None, "html": None, "html_charset": None,
             }
             for part in message.walk():

@@ -72,7 +72,8 @@ std::vector<ReceivedMail> ReadMaildir(const std::string& folder) {
     mails.push_back({text(entry, "to"), text(entry, "from"), text(entry, "subject"),
                      text(entry, "message_id"), text(entry, "content_type"),
                      text(entry, "rcpt_to"), text(entry, "text"), text(entry, "text_charset"),
-                     text(entry, "html"), text(entry, "html_charset")});
+                     text(entry, "html"), text(entry, "html_charset"), text(entry, "list_unsubscribe"),
+                     text(entry, "list_unsubscribe_post")});
   }
   return mails;
 }

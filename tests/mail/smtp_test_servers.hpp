@@ -42,6 +42,8 @@ struct ReceivedMail {
   std::string text_charset;
   std::string html;     // decoded text/html part, empty when absent
   std::string html_charset;
+  std::string list_unsubscribe;       // the List-Unsubscribe header, empty when absent
+  std::string list_unsubscribe_post;  // the List-Unsubscribe-Post header, empty when absent
 };
 
 // Every message in the Maildir `folder` (none when it does not exist yet).
