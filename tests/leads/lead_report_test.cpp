@@ -27,6 +27,7 @@
 #include "leads/lead_pages.hpp"
 #include "leads/lead_recorder.hpp"
 #include "leads/lead_report.hpp"
+#include "leads/lead_store.hpp"
 #include "mail/sender.hpp"
 #include "mail/smtp_transport.hpp"
 #include "mail/templates.hpp"
@@ -376,6 +377,41 @@ TEST_F(LeadReportTest, OnlyPeopleWhoBecameLeadsInThePeriodAreNewAndAQuietPeriodI
   EXPECT_TRUE(Contains(tuesday[2].text, "Aucun nouveau contact ni prospect sur cette période.")) << tuesday[2].text;
   EXPECT_TRUE(Contains(tuesday[2].text, "Clics anonymes sur les dalles de votre territoire : 0"));
   EXPECT_TRUE(Contains(tuesday[2].html, "Aucun nouveau contact ni prospect sur cette période."));
+}
+
+TEST_F(LeadReportTest, AtMostTwoHundredPeopleAreNamedAndTheOthersPointToTheDashboard) {
+  // 202 consenting prospects, recorded directly (as the recorder would) to spare 202 logins.
+  {
+    Connection connection = database_.db().Acquire();
+    storage::Transaction transaction(connection);
+    const std::string hash = hasher_.Hash(kPassword);
+    const std::string tile = TileOf("46042");
+    for (int person = 0; person < 202; ++person) {
+      const std::string email = "personne" + std::to_string(person) + "@exemple.fr";
+      auto user = accounts::UserStore::Create(connection, {email, hash, Role::kUser, "Personne " + std::to_string(person), true},
+                                              clock_.NowSeconds());
+      ASSERT_TRUE(user.ok()) << user.status().ToString();
+      profiles::ProfileStore::SetConsents(connection, user->id, {{"identity", true}}, clock_.NowSeconds());
+      const int64_t click = connection
+                                .QueryOne("INSERT INTO tile_clicks (user_id, tile, linked, clicked_at) "
+                                          "VALUES ($1, $2, 0, $3) RETURNING id",
+                                          {user->id, tile, clock_.NowSeconds()})
+                                ->Int(0);
+      LeadStore::RecordClick(connection, click, epci_.id, user->id, tile, {"46042"}, false, clock_.NowSeconds());
+    }
+    transaction.Commit();
+  }
+  EXPECT_EQ(Enqueue(epci_, "2026-04-01"), 2);
+  const QueuedMail mail = OutboxTo("admin@cahors-agglo.fr").at(0);
+  EXPECT_TRUE(Contains(mail.subject, "202 nouveaux prospects")) << mail.subject;
+  size_t named = 0;
+  for (size_t at = mail.text.find("- Prospect depuis"); at != std::string::npos;
+       at = mail.text.find("- Prospect depuis", at + 1)) {
+    ++named;
+  }
+  EXPECT_EQ(named, 200u);
+  EXPECT_TRUE(Contains(mail.text, "… et 2 autres, voir le tableau de bord.")) << mail.text.substr(mail.text.size() - 800);
+  EXPECT_TRUE(Contains(mail.html, "… et 2 autres, voir le tableau de bord."));
 }
 
 TEST_F(LeadReportTest, DuePartnersFollowTheirFrequencyAndEachPeriodIsSentOnce) {
