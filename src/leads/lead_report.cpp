@@ -1,14 +1,14 @@
 #include "leads/lead_report.hpp"
 
+#include <unicode/gregocal.h>
+#include <unicode/timezone.h>
+
 #include <chrono>
 #include <cstdio>
 #include <map>
 #include <memory>
-#include <stdexcept>
-
 #include <nlohmann/json.hpp>
-#include <unicode/gregocal.h>
-#include <unicode/timezone.h>
+#include <stdexcept>
 
 #include "common/text.hpp"
 #include "leads/lead_disclosure.hpp"
@@ -20,13 +20,14 @@ namespace vivrovert::leads {
 
 namespace {
 
+using partners::ReportFrequency;
 using std::chrono::days;
 using std::chrono::sys_days;
 using std::chrono::year_month_day;
-using partners::ReportFrequency;
 
-constexpr const char* kMonths[] = {"janvier", "février", "mars",      "avril",   "mai",      "juin",
-                                   "juillet", "août",    "septembre", "octobre", "novembre", "décembre"};
+constexpr const char* kMonths[] = {"janvier",   "février", "mars",     "avril",
+                                   "mai",       "juin",    "juillet",  "août",
+                                   "septembre", "octobre", "novembre", "décembre"};
 
 std::optional<sys_days> ParseDay(const std::string& text) {
   std::optional<int64_t> start = ParseUtcDate(text);
@@ -34,7 +35,9 @@ std::optional<sys_days> ParseDay(const std::string& text) {
   return sys_days(days(*start / (24 * 3600)));
 }
 
-std::string DayText(sys_days day) { return UtcDate(std::chrono::sys_seconds(day).time_since_epoch().count()); }
+std::string DayText(sys_days day) {
+  return UtcDate(std::chrono::sys_seconds(day).time_since_epoch().count());
+}
 
 // "1er", "2"… as French dates write the day of the month.
 std::string DayOfMonth(const year_month_day& date) {
@@ -42,8 +45,12 @@ std::string DayOfMonth(const year_month_day& date) {
   return day == 1 ? "1er" : std::to_string(day);
 }
 
-std::string MonthName(const year_month_day& date) { return kMonths[static_cast<unsigned>(date.month()) - 1]; }
-std::string Year(const year_month_day& date) { return std::to_string(static_cast<int>(date.year())); }
+std::string MonthName(const year_month_day& date) {
+  return kMonths[static_cast<unsigned>(date.month()) - 1];
+}
+std::string Year(const year_month_day& date) {
+  return std::to_string(static_cast<int>(date.year()));
+}
 
 // "semaine du 16 au 22 novembre 2026", "… du 30 novembre au 6 décembre 2026",
 // "… du 29 décembre 2025 au 4 janvier 2026".
@@ -63,7 +70,8 @@ std::string IsoWeekKey(sys_days monday) {
   const sys_days january_first{date.year() / std::chrono::January / 1};
   const int64_t week = (thursday - january_first).count() / 7 + 1;
   char key[16];
-  std::snprintf(key, sizeof key, "%04d-W%02d", static_cast<int>(date.year()), static_cast<int>(week));
+  std::snprintf(key, sizeof key, "%04d-W%02d", static_cast<int>(date.year()),
+                static_cast<int>(week));
   return key;
 }
 
@@ -77,10 +85,14 @@ std::string NewCount(size_t count, const std::string& noun) {
 // When the report comes, as the mail says it ("Ce rapport vous arrive …").
 const char* FrequencyPhrase(ReportFrequency frequency) {
   switch (frequency) {
-    case ReportFrequency::kDaily: return "chaque jour, pour la veille";
-    case ReportFrequency::kWeekly: return "chaque lundi, pour la semaine écoulée";
-    case ReportFrequency::kMonthly: return "le 1er de chaque mois, pour le mois écoulé";
-    case ReportFrequency::kNone: break;
+    case ReportFrequency::kDaily:
+      return "chaque jour, pour la veille";
+    case ReportFrequency::kWeekly:
+      return "chaque lundi, pour la semaine écoulée";
+    case ReportFrequency::kMonthly:
+      return "le 1er de chaque mois, pour le mois écoulé";
+    case ReportFrequency::kNone:
+      break;
   }
   return "";
 }
@@ -89,11 +101,14 @@ const char* FrequencyPhrase(ReportFrequency frequency) {
 // mail::IsBouncing(connection, address) (mail/bounces.hpp, on another branch): swap for
 // them when they land. A staff member who left the lead reports list, or whose address the
 // relay refused for good, gets no report.
-bool ExcludedFromLeadReports(storage::Connection& connection, int64_t user_id, const std::string& address) {
-  if (connection.QueryOne("SELECT 1 FROM mail_opt_outs WHERE user_id = $1 AND list = 'lead_reports'", {user_id})) {
+bool ExcludedFromLeadReports(storage::Connection& connection, int64_t user_id,
+                             const std::string& address) {
+  if (connection.QueryOne(
+          "SELECT 1 FROM mail_opt_outs WHERE user_id = $1 AND list = 'lead_reports'", {user_id})) {
     return true;
   }
-  return connection.QueryOne("SELECT 1 FROM mail_bounces WHERE address = $1", {address}).has_value();
+  return connection.QueryOne("SELECT 1 FROM mail_bounces WHERE address = $1", {address})
+      .has_value();
 }
 
 std::string Communes(const Lead& lead, const LeadReportOptions& options) {
@@ -104,18 +119,21 @@ std::string Communes(const Lead& lead, const LeadReportOptions& options) {
   return text;
 }
 
-nlohmann::json PersonValues(const Lead& lead, const DisclosedPerson& person, const LeadReportOptions& options) {
+nlohmann::json PersonValues(const Lead& lead, const DisclosedPerson& person,
+                            const LeadReportOptions& options) {
   nlohmann::json sections = nlohmann::json::array();
   for (const DisclosedSection& section : person.sections) {
     nlohmann::json fields = nlohmann::json::array();
-    for (const DisclosedField& field : section.fields) fields.push_back({{"label", field.label}, {"value", field.value}});
+    for (const DisclosedField& field : section.fields)
+      fields.push_back({{"label", field.label}, {"value", field.value}});
     sections.push_back({{"label", section.label}, {"fields", fields}});
   }
   const bool identity = person.identity();
   return {{"kind_label", LeadKindLabel(lead.kind)},
           {"identity", identity},
-          {"name", identity ? (person.display_name.empty() ? "(nom non renseigné)" : person.display_name)
-                            : "Personne qui ne partage pas son identité"},
+          {"name", identity
+                       ? (person.display_name.empty() ? "(nom non renseigné)" : person.display_name)
+                       : "Personne qui ne partage pas son identité"},
           {"email", identity ? person.email : ""},
           {"since", FrenchDate(lead.first_at)},
           {"communes", Communes(lead, options)},
@@ -129,20 +147,24 @@ std::optional<int64_t> ParisDayStart(const std::string& day) {
   if (!parsed) return std::nullopt;
   const year_month_day date{*parsed};
   UErrorCode status = U_ZERO_ERROR;
-  icu::GregorianCalendar calendar(icu::TimeZone::createTimeZone("Europe/Paris"), status);  // adopts the zone
+  icu::GregorianCalendar calendar(icu::TimeZone::createTimeZone("Europe/Paris"),
+                                  status);  // adopts the zone
   calendar.clear();
-  calendar.set(static_cast<int>(date.year()), static_cast<int>(static_cast<unsigned>(date.month())) - 1,
+  calendar.set(static_cast<int>(date.year()),
+               static_cast<int>(static_cast<unsigned>(date.month())) - 1,
                static_cast<int>(static_cast<unsigned>(date.day())), 0, 0, 0);
   const UDate millis = calendar.getTime(status);
-  if (U_FAILURE(status)) throw std::runtime_error(std::string("ICU calendar: ") + u_errorName(status));
+  if (U_FAILURE(status))
+    throw std::runtime_error(std::string("ICU calendar: ") + u_errorName(status));
   return static_cast<int64_t>(millis / 1000);
 }
 
 Result<ReportPeriod> ReportPeriodFor(ReportFrequency frequency, const std::string& run_date) {
   std::optional<sys_days> run = ParseDay(run_date);
   if (!run) {
-    return InvalidArgument("Date du passage illisible (attendu : AAAA-MM-JJ) : « " + run_date.substr(0, 20) + " ».",
-                           "run_date");
+    return InvalidArgument(
+        "Date du passage illisible (attendu : AAAA-MM-JJ) : « " + run_date.substr(0, 20) + " ».",
+        "run_date");
   }
   sys_days first, last;
   ReportPeriod period;
@@ -165,12 +187,14 @@ Result<ReportPeriod> ReportPeriodFor(ReportFrequency frequency, const std::strin
     }
     case ReportFrequency::kMonthly: {
       const year_month_day date{*run};
-      const std::chrono::year_month month = std::chrono::year_month(date.year(), date.month()) - std::chrono::months(1);
+      const std::chrono::year_month month =
+          std::chrono::year_month(date.year(), date.month()) - std::chrono::months(1);
       first = sys_days(month / 1);
       last = sys_days(month / std::chrono::last);
       const year_month_day first_date{first};
       char key[16];
-      std::snprintf(key, sizeof key, "%04d-%02u", static_cast<int>(month.year()), static_cast<unsigned>(month.month()));
+      std::snprintf(key, sizeof key, "%04d-%02u", static_cast<int>(month.year()),
+                    static_cast<unsigned>(month.month()));
       period.key = key;
       period.words = MonthName(first_date) + " " + Year(first_date);
       break;
@@ -185,25 +209,31 @@ Result<ReportPeriod> ReportPeriodFor(ReportFrequency frequency, const std::strin
   return period;
 }
 
-std::vector<int64_t> PartnersWithReportDue(storage::Connection& connection, const std::string& run_date) {
+std::vector<int64_t> PartnersWithReportDue(storage::Connection& connection,
+                                           const std::string& run_date) {
   std::map<ReportFrequency, std::string> keys;
-  for (ReportFrequency frequency : {ReportFrequency::kDaily, ReportFrequency::kWeekly, ReportFrequency::kMonthly}) {
+  for (ReportFrequency frequency :
+       {ReportFrequency::kDaily, ReportFrequency::kWeekly, ReportFrequency::kMonthly}) {
     Result<ReportPeriod> period = ReportPeriodFor(frequency, run_date);
-    if (!period.ok()) throw std::invalid_argument("PartnersWithReportDue: " + period.status().ToString());
+    if (!period.ok())
+      throw std::invalid_argument("PartnersWithReportDue: " + period.status().ToString());
     keys[frequency] = period->key;
   }
   std::vector<int64_t> due;
   for (const storage::Row& row : connection.Query(
            "SELECT p.id FROM partners p WHERE p.lead_report_frequency <> 'none' AND NOT EXISTS ("
            "SELECT 1 FROM lead_report_runs r WHERE r.partner_id = p.id AND r.period_key = "
-           "CASE p.lead_report_frequency WHEN 'daily' THEN $1 WHEN 'weekly' THEN $2 ELSE $3 END) ORDER BY p.id",
-           {keys[ReportFrequency::kDaily], keys[ReportFrequency::kWeekly], keys[ReportFrequency::kMonthly]})) {
+           "CASE p.lead_report_frequency WHEN 'daily' THEN $1 WHEN 'weekly' THEN $2 ELSE $3 END) "
+           "ORDER BY p.id",
+           {keys[ReportFrequency::kDaily], keys[ReportFrequency::kWeekly],
+            keys[ReportFrequency::kMonthly]})) {
     due.push_back(row.Int(0));
   }
   return due;
 }
 
-LeadReportContent ComputeLeadReport(storage::Connection& connection, int64_t partner_id, const ReportPeriod& period) {
+LeadReportContent ComputeLeadReport(storage::Connection& connection, int64_t partner_id,
+                                    const ReportPeriod& period) {
   const PartnerEvents events = LeadStore::Load(connection, partner_id);
   LeadReportContent content;
   content.period = period;
@@ -212,7 +242,8 @@ LeadReportContent ComputeLeadReport(storage::Connection& connection, int64_t par
   for (Lead& lead : LeadsAt(events, period.to)) {
     auto found = before.find(lead.user_id);
     if (found != before.end() && found->second == lead.kind) continue;
-    (lead.kind == LeadKind::kContact ? content.new_contacts : content.new_prospects).push_back(std::move(lead));
+    (lead.kind == LeadKind::kContact ? content.new_contacts : content.new_prospects)
+        .push_back(std::move(lead));
   }
   const std::vector<LeadCounts> counts = CountsOverTime(events, {period.from - 1, period.to});
   content.anonymous_clicks = counts[1].anonymous_clicks - counts[0].anonymous_clicks;
@@ -220,19 +251,22 @@ LeadReportContent ComputeLeadReport(storage::Connection& connection, int64_t par
 }
 
 Result<int> EnqueueLeadReport(storage::Connection& connection, const mail::MailTemplates& templates,
-                              const LeadReportOptions& options, int64_t partner_id, const std::string& run_date,
-                              int64_t now) {
+                              const LeadReportOptions& options, int64_t partner_id,
+                              const std::string& run_date, int64_t now) {
   std::optional<partners::Partner> partner = partners::PartnerStore::Get(connection, partner_id);
-  if (!partner) return NotFound("Partenaire inconnu (" + std::to_string(partner_id) + ").", "partner_id");
+  if (!partner)
+    return NotFound("Partenaire inconnu (" + std::to_string(partner_id) + ").", "partner_id");
   if (partner->lead_report_frequency == ReportFrequency::kNone) return 0;
-  VV_ASSIGN_OR_RETURN(ReportPeriod period, ReportPeriodFor(partner->lead_report_frequency, run_date));
+  VV_ASSIGN_OR_RETURN(ReportPeriod period,
+                      ReportPeriodFor(partner->lead_report_frequency, run_date));
 
   // The run's row first: a second run of the same period (or a concurrent one, which waits
   // on the key) finds it and sends nothing.
-  if (!connection.QueryOne(
-          "INSERT INTO lead_report_runs (partner_id, period_key, run_date, sent_at, recipients, contacts, prospects, "
-          "anonymous_clicks) VALUES ($1, $2, $3, $4, 0, 0, 0, 0) ON CONFLICT DO NOTHING RETURNING partner_id",
-          {partner_id, period.key, run_date, now})) {
+  if (!connection.QueryOne("INSERT INTO lead_report_runs (partner_id, period_key, run_date, "
+                           "sent_at, recipients, contacts, prospects, "
+                           "anonymous_clicks) VALUES ($1, $2, $3, $4, 0, 0, 0, 0) ON CONFLICT DO "
+                           "NOTHING RETURNING partner_id",
+                           {partner_id, period.key, run_date, now})) {
     return 0;
   }
 
@@ -250,7 +284,8 @@ Result<int> EnqueueLeadReport(storage::Connection& connection, const mail::MailT
     }
   }
   const size_t new_total = content.new_contacts.size() + content.new_prospects.size();
-  const std::string dashboard = options.public_base_url + "/partenaire/" + partner->slug + "/contacts";
+  const std::string dashboard =
+      options.public_base_url + "/partenaire/" + partner->slug + "/contacts";
   nlohmann::json values = {
       {"partner_name", partner->name},
       {"period", period.words},
@@ -262,10 +297,13 @@ Result<int> EnqueueLeadReport(storage::Connection& connection, const mail::MailT
       {"has_new", new_total > 0},
       {"no_new", new_total == 0},
       {"people", people},
-      {"hidden_phrase", hidden == 1 ? std::string("1 nouvelle personne n'a pas consenti à partager ses informations : "
-                                                  "elle est comptée, sans être nommée.")
-                                    : std::to_string(hidden) + " nouvelles personnes n'ont pas consenti à partager "
-                                          "leurs informations : elles sont comptées, sans être nommées."},
+      {"hidden_phrase",
+       hidden == 1
+           ? std::string("1 nouvelle personne n'a pas consenti à partager ses informations : "
+                         "elle est comptée, sans être nommée.")
+           : std::to_string(hidden) +
+                 " nouvelles personnes n'ont pas consenti à partager "
+                 "leurs informations : elles sont comptées, sans être nommées."},
       {"has_hidden", hidden > 0},
       {"more", disclosed > kListedPeople ? disclosed - kListedPeople : 0},
       {"has_more", disclosed > kListedPeople},
@@ -274,13 +312,15 @@ Result<int> EnqueueLeadReport(storage::Connection& connection, const mail::MailT
       {"frequency_label", FrequencyPhrase(partner->lead_report_frequency)}};
 
   int queued = 0;
-  for (const partners::StaffMember& member : partners::PartnerStore::Staff(connection, partner_id)) {
+  for (const partners::StaffMember& member :
+       partners::PartnerStore::Staff(connection, partner_id)) {
     if (ExcludedFromLeadReports(connection, member.user_id, member.email)) continue;
-    const std::string unsubscribe =
-        mail::UnsubscribeUrl(options.public_base_url, options.secret_key, mail::MailList::kLeadReports, member.user_id);
+    const std::string unsubscribe = mail::UnsubscribeUrl(
+        options.public_base_url, options.secret_key, mail::MailList::kLeadReports, member.user_id);
     values["display_name"] = member.display_name;
     values["unsubscribe_url"] = unsubscribe;
-    VV_ASSIGN_OR_RETURN(mail::OutgoingMessage message, templates.RenderNested("lead_report", values));
+    VV_ASSIGN_OR_RETURN(mail::OutgoingMessage message,
+                        templates.RenderNested("lead_report", values));
     message.idempotency_key = "lead_report:" + std::to_string(partner_id) + ":" + period.key + ":" +
                               std::to_string(member.user_id);
     message.to_address = member.email;
@@ -288,10 +328,12 @@ Result<int> EnqueueLeadReport(storage::Connection& connection, const mail::MailT
     if (mail::Enqueue(connection, message, now)) ++queued;
   }
   connection.Execute(
-      "UPDATE lead_report_runs SET recipients = $1, contacts = $2, prospects = $3, anonymous_clicks = $4 "
+      "UPDATE lead_report_runs SET recipients = $1, contacts = $2, prospects = $3, "
+      "anonymous_clicks = $4 "
       "WHERE partner_id = $5 AND period_key = $6",
       {static_cast<int64_t>(queued), static_cast<int64_t>(content.new_contacts.size()),
-       static_cast<int64_t>(content.new_prospects.size()), content.anonymous_clicks, partner_id, period.key});
+       static_cast<int64_t>(content.new_prospects.size()), content.anonymous_clicks, partner_id,
+       period.key});
   return queued;
 }
 

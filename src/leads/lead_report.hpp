@@ -44,15 +44,16 @@ struct ReportPeriod {
   std::string key;        // "2026-11", "2026-W47", "2026-11-28"
   std::string first_day;  // "AAAA-MM-JJ", included
   std::string last_day;   // "AAAA-MM-JJ", included
-  std::string words;      // "novembre 2026", "semaine du 16 au 22 novembre 2026", "28 novembre 2026"
-  int64_t from = 0;       // first second (epoch) of first_day in Paris
-  int64_t to = 0;         // last second (epoch) of last_day in Paris
+  std::string words;  // "novembre 2026", "semaine du 16 au 22 novembre 2026", "28 novembre 2026"
+  int64_t from = 0;   // first second (epoch) of first_day in Paris
+  int64_t to = 0;     // last second (epoch) of last_day in Paris
 };
 
 // The period a run on `run_date` ("AAAA-MM-JJ") reports at `frequency`. Errors:
 // InvalidArgument (field "run_date", French) for a malformed or impossible date;
 // FailedPrecondition for ReportFrequency::kNone.
-Result<ReportPeriod> ReportPeriodFor(partners::ReportFrequency frequency, const std::string& run_date);
+Result<ReportPeriod> ReportPeriodFor(partners::ReportFrequency frequency,
+                                     const std::string& run_date);
 
 // The first second (epoch) of `day` ("AAAA-MM-JJ") in Europe/Paris; nullopt when `day` is
 // not a date.
@@ -61,7 +62,8 @@ std::optional<int64_t> ParisDayStart(const std::string& day);
 // The partners whose report for the period of `run_date` is due (frequency not 'none', no
 // lead_report_runs row for that period), by id. A malformed `run_date` is a bug of the
 // caller: std::invalid_argument.
-std::vector<int64_t> PartnersWithReportDue(storage::Connection& connection, const std::string& run_date);
+std::vector<int64_t> PartnersWithReportDue(storage::Connection& connection,
+                                           const std::string& run_date);
 
 // What a report says, computed without sending anything (also what the mails are made of).
 struct LeadReportContent {
@@ -70,7 +72,8 @@ struct LeadReportContent {
   std::vector<Lead> new_prospects;  // newest first
   int64_t anonymous_clicks = 0;     // anonymous clicks on the partner's tiles during the period
 };
-LeadReportContent ComputeLeadReport(storage::Connection& connection, int64_t partner_id, const ReportPeriod& period);
+LeadReportContent ComputeLeadReport(storage::Connection& connection, int64_t partner_id,
+                                    const ReportPeriod& period);
 
 struct LeadReportOptions {
   std::string public_base_url;  // e.g. "https://vivrovert.fr", for the links
@@ -87,7 +90,7 @@ struct LeadReportOptions {
 // 'none'. Errors: NotFound (no such partner), InvalidArgument (run_date), and the
 // templates' errors.
 Result<int> EnqueueLeadReport(storage::Connection& connection, const mail::MailTemplates& templates,
-                              const LeadReportOptions& options, int64_t partner_id, const std::string& run_date,
-                              int64_t now);
+                              const LeadReportOptions& options, int64_t partner_id,
+                              const std::string& run_date, int64_t now);
 
 }  // namespace vivrovert::leads

@@ -82,9 +82,11 @@ TEST(LeadReportPeriodTest, RefusesBadDatesAndTheNoneFrequency) {
     ASSERT_FALSE(period.ok()) << bad;
     EXPECT_EQ(period.status().code(), StatusCode::kInvalidArgument);
     EXPECT_EQ(period.status().field(), "run_date");
-    EXPECT_NE(period.status().message().find("AAAA-MM-JJ"), std::string::npos) << period.status().message();
+    EXPECT_NE(period.status().message().find("AAAA-MM-JJ"), std::string::npos)
+        << period.status().message();
   }
-  EXPECT_EQ(ReportPeriodFor(ReportFrequency::kNone, "2026-11-29").status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ReportPeriodFor(ReportFrequency::kNone, "2026-11-29").status().code(),
+            StatusCode::kFailedPrecondition);
   EXPECT_FALSE(ParisDayStart("2026-13-01").has_value());
   EXPECT_EQ(ParisDayStart("2026-03-01"), 1772319600);
 }

@@ -8,14 +8,15 @@
 // commune of Cahors (46042, inside it), Figeac (46102, outside) and a grouping whose only
 // member is Figeac. The clock starts on Sunday 1 March 2026, 12:00 UTC: a daily report run
 // on 2026-03-02 covers it.
+#include "leads/lead_report.hpp"
+
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "accounts/account_routes.hpp"
 #include "accounts/session_authenticator.hpp"
@@ -26,7 +27,6 @@
 #include "interests/interests_api.hpp"
 #include "leads/lead_pages.hpp"
 #include "leads/lead_recorder.hpp"
-#include "leads/lead_report.hpp"
 #include "leads/lead_store.hpp"
 #include "mail/sender.hpp"
 #include "mail/smtp_transport.hpp"
@@ -60,7 +60,9 @@ constexpr const char* kPassword = "causse-et-vallee-du-lot";
 constexpr const char* kFormulaName = "=HYPERLINK(\"http://x\")";
 constexpr int64_t kDay = 24 * 3600;
 
-bool Contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool Contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 class NoMail final : public accounts::AccountMailer {
  public:
@@ -68,9 +70,11 @@ class NoMail final : public accounts::AccountMailer {
 };
 
 std::string SearchOf(const std::vector<std::string>& communes) {
-  json request = {{"level", "1km"},
-                  {"territory", {{"communes", communes}}},
-                  {"criteria", {{{"criterion", "dist_station_km"}, {"max", 1000}, {"importance", "required"}}}}};
+  json request = {
+      {"level", "1km"},
+      {"territory", {{"communes", communes}}},
+      {"criteria",
+       {{{"criterion", "dist_station_km"}, {"max", 1000}, {"importance", "required"}}}}};
   return json{{"name", "Ma recherche"}, {"request", request}}.dump();
 }
 
@@ -104,21 +108,32 @@ class LeadReportTest : public ::testing::Test {
     options.secret_key = vivrovert::testing::kTestSecret;
     options.session_cookie_name = cookies.name;
     options.error_log = &error_log_;
-    app_ = std::make_unique<web::App>(std::move(options), std::move(*templates), web::AssetManifest(),
-                                      web::StaticFiles(), clock_, SecureRandom::Instance());
-    app_->SetAuthenticator(std::make_shared<accounts::SessionAuthenticator>(accounts_, cookies.name));
+    app_ =
+        std::make_unique<web::App>(std::move(options), std::move(*templates), web::AssetManifest(),
+                                   web::StaticFiles(), clock_, SecureRandom::Instance());
+    app_->SetAuthenticator(
+        std::make_shared<accounts::SessionAuthenticator>(accounts_, cookies.name));
     accounts::RegisterAccountRoutes(*app_, accounts_, {cookies, {}});
     interests::RegisterInterestsApi(*app_, database_.db(), backend_, clock_, &recorder_);
-    partners::RegisterPartnerPages(*app_, {database_.db(), listings_, accounts_, SecureRandom::Instance(), {},
-                                           [this](Connection& connection, int64_t partner_id) {
-                                             ASSERT_TRUE(recorder_.RefreshPartner(connection, partner_id, clock_.NowSeconds()).ok());
-                                           }});
+    partners::RegisterPartnerPages(
+        *app_,
+        {database_.db(),
+         listings_,
+         accounts_,
+         SecureRandom::Instance(),
+         {},
+         [this](Connection& connection, int64_t partner_id) {
+           ASSERT_TRUE(recorder_.RefreshPartner(connection, partner_id, clock_.NowSeconds()).ok());
+         }});
     RegisterLeadPages(*app_, database_.db(), clock_, grid_);
 
     Connection connection = database_.db().Acquire();
-    epci_ = CreatePartner(connection, PartnerKind::kEpci, "CA du Grand Cahors", "grand-cahors", {{}, {"200023737"}, {}});
-    cahors_ = CreatePartner(connection, PartnerKind::kCommune, "Ville de Cahors", "cahors", {{"46042"}, {}, {}});
-    figeac_ = CreatePartner(connection, PartnerKind::kCommune, "Ville de Figeac", "figeac", {{"46102"}, {}, {}});
+    epci_ = CreatePartner(connection, PartnerKind::kEpci, "CA du Grand Cahors", "grand-cahors",
+                          {{}, {"200023737"}, {}});
+    cahors_ = CreatePartner(connection, PartnerKind::kCommune, "Ville de Cahors", "cahors",
+                            {{"46042"}, {}, {}});
+    figeac_ = CreatePartner(connection, PartnerKind::kCommune, "Ville de Figeac", "figeac",
+                            {{"46102"}, {}, {}});
     partners::PartnerInput grouping;
     grouping.kind = PartnerKind::kGrouping;
     grouping.name = "Petites villes du Lot";
@@ -133,11 +148,15 @@ class LeadReportTest : public ::testing::Test {
     bruno_ = CreateUser(connection, "bruno@exemple.fr", Role::kUser, "Bruno");
     chloe_ = CreateUser(connection, "chloe@exemple.fr", Role::kUser, "Chloé");
     profiles::Profile profile;
-    profile.data = {{"funds_eur", 85000}, {"housing_tenure", "buy"}, {"household_adults", 2},
+    profile.data = {{"funds_eur", 85000},
+                    {"housing_tenure", "buy"},
+                    {"household_adults", 2},
                     {"work_rome_codes", json::array({"J1506"})}};
-    for (int64_t user : {alice_, bruno_, chloe_}) profiles::ProfileStore::Put(connection, user, profile, clock_.NowSeconds());
+    for (int64_t user : {alice_, bruno_, chloe_})
+      profiles::ProfileStore::Put(connection, user, profile, clock_.NowSeconds());
     // Alice shares her identity and funds; Bruno nothing; Chloé her work only.
-    profiles::ProfileStore::SetConsents(connection, alice_, {{"identity", true}, {"funds", true}}, clock_.NowSeconds());
+    profiles::ProfileStore::SetConsents(connection, alice_, {{"identity", true}, {"funds", true}},
+                                        clock_.NowSeconds());
     profiles::ProfileStore::SetConsents(connection, chloe_, {{"work", true}}, clock_.NowSeconds());
   }
 
@@ -146,8 +165,8 @@ class LeadReportTest : public ::testing::Test {
     (void)backend_.engine.release();
   }
 
-  Partner CreatePartner(Connection& connection, PartnerKind kind, const std::string& name, const std::string& slug,
-                        engine::TerritoryCodes codes) {
+  Partner CreatePartner(Connection& connection, PartnerKind kind, const std::string& name,
+                        const std::string& slug, engine::TerritoryCodes codes) {
     partners::PartnerInput input;
     input.kind = kind;
     input.name = name;
@@ -158,16 +177,19 @@ class LeadReportTest : public ::testing::Test {
     return *created;
   }
 
-  int64_t CreateUser(Connection& connection, const std::string& email, Role role, const std::string& name) {
+  int64_t CreateUser(Connection& connection, const std::string& email, Role role,
+                     const std::string& name) {
     accounts::NewUser user{email, hasher_.Hash(kPassword), role, name, true};
     auto created = accounts::UserStore::Create(connection, user, clock_.NowSeconds());
     if (!created.ok()) throw std::runtime_error(created.status().ToString());
     return created->id;
   }
 
-  int64_t AddStaff(Connection& connection, const Partner& partner, const std::string& email, StaffRole role) {
+  int64_t AddStaff(Connection& connection, const Partner& partner, const std::string& email,
+                   StaffRole role) {
     const int64_t user_id = CreateUser(connection, email, Role::kPartnerStaff, "Agent " + email);
-    const Status added = PartnerStore::SetStaff(connection, partner.id, user_id, role, clock_.NowSeconds());
+    const Status added =
+        PartnerStore::SetStaff(connection, partner.id, user_id, role, clock_.NowSeconds());
     EXPECT_TRUE(added.ok()) << added.ToString();
     return user_id;
   }
@@ -191,7 +213,8 @@ class LeadReportTest : public ::testing::Test {
 
   void Click(const std::string& email, const std::string& commune) {
     Browser person = SignedIn(email);
-    ASSERT_EQ(person.Api("POST", "/api/v1/clicks", json{{"tile", TileOf(commune)}}.dump()).status, 204);
+    ASSERT_EQ(person.Api("POST", "/api/v1/clicks", json{{"tile", TileOf(commune)}}.dump()).status,
+              204);
   }
 
   static std::string TileOf(const std::string& commune) {
@@ -213,8 +236,8 @@ class LeadReportTest : public ::testing::Test {
   int Enqueue(const Partner& partner, const std::string& run_date) {
     Connection connection = database_.db().Acquire();
     storage::Transaction transaction(connection);
-    Result<int> queued = EnqueueLeadReport(connection, *mail_templates_, Options(), partner.id, run_date,
-                                           clock_.NowSeconds());
+    Result<int> queued = EnqueueLeadReport(connection, *mail_templates_, Options(), partner.id,
+                                           run_date, clock_.NowSeconds());
     EXPECT_TRUE(queued.ok()) << queued.status().ToString();
     transaction.Commit();
     return queued.ok() ? *queued : -1;
@@ -223,9 +246,11 @@ class LeadReportTest : public ::testing::Test {
   std::vector<QueuedMail> Outbox() {
     Connection connection = database_.db().Acquire();
     std::vector<QueuedMail> mails;
-    for (const storage::Row& row : connection.Query(
-             "SELECT idempotency_key, to_address, subject, body_text, body_html, headers FROM mail_outbox ORDER BY id")) {
-      mails.push_back({row.Text(0), row.Text(1), row.Text(2), row.Text(3), row.Text(4), row.Text(5)});
+    for (const storage::Row& row :
+         connection.Query("SELECT idempotency_key, to_address, subject, body_text, body_html, "
+                          "headers FROM mail_outbox ORDER BY id")) {
+      mails.push_back(
+          {row.Text(0), row.Text(1), row.Text(2), row.Text(3), row.Text(4), row.Text(5)});
     }
     return mails;
   }
@@ -255,7 +280,8 @@ class LeadReportTest : public ::testing::Test {
   ManualClock clock_{vivrovert::testing::kTestNow};
   accounts::PasswordHasher hasher_{accounts::PasswordHashLimits::Minimal(), 2};
   NoMail mailer_;
-  accounts::AccountService accounts_{database_.db(), hasher_, mailer_, clock_, SecureRandom::Instance(), kBaseUrl};
+  accounts::AccountService accounts_{database_.db(),           hasher_, mailer_, clock_,
+                                     SecureRandom::Instance(), kBaseUrl};
   listings::ListingService listings_{database_.db(), grid_, clock_};
   api::SearchBackend backend_;
   LeadRecorder recorder_{*grid_, *engine_};
@@ -263,11 +289,13 @@ class LeadReportTest : public ::testing::Test {
   std::unique_ptr<web::App> app_;
   std::unique_ptr<mail::MailTemplates> mail_templates_;
   Partner epci_, cahors_, figeac_, grouping_;
-  int64_t operator_id_ = 0, epci_admin_ = 0, epci_viewer_ = 0, figeac_admin_ = 0, alice_ = 0, bruno_ = 0, chloe_ = 0;
+  int64_t operator_id_ = 0, epci_admin_ = 0, epci_viewer_ = 0, figeac_admin_ = 0, alice_ = 0,
+          bruno_ = 0, chloe_ = 0;
 };
 
 TEST_F(LeadReportTest, EveryStaffMemberGetsTheNewPeopleNamedOnlyWithConsent) {
-  for (const char* email : {"alice@exemple.fr", "bruno@exemple.fr", "chloe@exemple.fr"}) Save(email, "46042");
+  for (const char* email : {"alice@exemple.fr", "bruno@exemple.fr", "chloe@exemple.fr"})
+    Save(email, "46042");
   Click("alice@exemple.fr", "46042");
   SetFrequency(epci_, ReportFrequency::kDaily);
 
@@ -276,8 +304,10 @@ TEST_F(LeadReportTest, EveryStaffMemberGetsTheNewPeopleNamedOnlyWithConsent) {
   ASSERT_EQ(mails.size(), 2u);
   for (const QueuedMail& mail : mails) {
     const int64_t user = mail.to == "admin@cahors-agglo.fr" ? epci_admin_ : epci_viewer_;
-    EXPECT_EQ(mail.key, "lead_report:" + std::to_string(epci_.id) + ":2026-03-01:" + std::to_string(user));
-    EXPECT_EQ(mail.subject, "CA du Grand Cahors : 2 nouveaux contacts, 1 nouveau prospect (1er mars 2026)");
+    EXPECT_EQ(mail.key,
+              "lead_report:" + std::to_string(epci_.id) + ":2026-03-01:" + std::to_string(user));
+    EXPECT_EQ(mail.subject,
+              "CA du Grand Cahors : 2 nouveaux contacts, 1 nouveau prospect (1er mars 2026)");
     // Counts: Alice is a prospect (she opened a tile), Bruno and Chloé contacts.
     EXPECT_TRUE(Contains(mail.text, "Nouveaux contacts : 2")) << mail.text;
     EXPECT_TRUE(Contains(mail.text, "Nouveaux prospects : 1")) << mail.text;
@@ -286,28 +316,35 @@ TEST_F(LeadReportTest, EveryStaffMemberGetsTheNewPeopleNamedOnlyWithConsent) {
                                         " <alice@exemple.fr>"))
         << mail.text;
     EXPECT_TRUE(Contains(mail.text, "85")) << "Alice's funds";
-    EXPECT_TRUE(Contains(mail.text, "Contact depuis le 01/03/2026 : Personne qui ne partage pas son identité"));
+    EXPECT_TRUE(Contains(
+        mail.text, "Contact depuis le 01/03/2026 : Personne qui ne partage pas son identité"));
     EXPECT_TRUE(Contains(mail.text, "J1506")) << "Chloé's work";
     EXPECT_TRUE(Contains(mail.text, "Communes : Cahors"));
     EXPECT_FALSE(Contains(mail.text + mail.html, "Bruno"));
     EXPECT_FALSE(Contains(mail.text + mail.html, "bruno@exemple.fr"));
     EXPECT_FALSE(Contains(mail.text + mail.html, "Chloé"));
     EXPECT_FALSE(Contains(mail.text + mail.html, "chloe@exemple.fr"));
-    EXPECT_TRUE(Contains(mail.text, "1 nouvelle personne n'a pas consenti à partager ses informations")) << mail.text;
+    EXPECT_TRUE(
+        Contains(mail.text, "1 nouvelle personne n'a pas consenti à partager ses informations"))
+        << mail.text;
     EXPECT_TRUE(Contains(mail.text, "http://localhost:8080/partenaire/grand-cahors/contacts\n"));
-    EXPECT_TRUE(Contains(mail.text, "http://localhost:8080/partenaire/grand-cahors/contacts#rapport"));
+    EXPECT_TRUE(
+        Contains(mail.text, "http://localhost:8080/partenaire/grand-cahors/contacts#rapport"));
     EXPECT_TRUE(Contains(mail.text, "Ce rapport vous arrive : chaque jour, pour la veille."));
     // The HTML escapes what people typed.
     EXPECT_FALSE(Contains(mail.html, kFormulaName));
     EXPECT_TRUE(Contains(mail.html, "=HYPERLINK(&quot;http:&#x2F;&#x2F;x&quot;)")) << mail.html;
     // The unsubscribe link is the recipient's, in the body and the RFC 8058 headers.
-    const std::string unsubscribe =
-        mail::UnsubscribeUrl(kBaseUrl, vivrovert::testing::kTestSecret, mail::MailList::kLeadReports, user);
+    const std::string unsubscribe = mail::UnsubscribeUrl(kBaseUrl, vivrovert::testing::kTestSecret,
+                                                         mail::MailList::kLeadReports, user);
     EXPECT_TRUE(Contains(mail.text, unsubscribe));
     const json headers = json::parse(mail.headers);
-    EXPECT_EQ(headers, json::parse(json::array({json::array({"List-Unsubscribe", "<" + unsubscribe + ">"}),
-                                                 json::array({"List-Unsubscribe-Post", "List-Unsubscribe=One-Click"})})
-                                       .dump()));
+    EXPECT_EQ(
+        headers,
+        json::parse(
+            json::array({json::array({"List-Unsubscribe", "<" + unsubscribe + ">"}),
+                         json::array({"List-Unsubscribe-Post", "List-Unsubscribe=One-Click"})})
+                .dump()));
   }
 
   // The commune of Cahors, inside the EPCI, has the same new people.
@@ -333,7 +370,8 @@ TEST_F(LeadReportTest, ACommunesLeadIsInItsEpcisReportAndAMembersInItsGroupings)
   for (const char* to : {"admin@cahors-agglo.fr", "mairie@cahors.fr"}) {
     std::vector<QueuedMail> mails = OutboxTo(to);
     ASSERT_EQ(mails.size(), 1u) << to;
-    EXPECT_TRUE(Contains(mails[0].subject, "1 nouveau contact, aucun nouveau prospect (mars 2026)")) << mails[0].subject;
+    EXPECT_TRUE(Contains(mails[0].subject, "1 nouveau contact, aucun nouveau prospect (mars 2026)"))
+        << mails[0].subject;
     EXPECT_TRUE(Contains(mails[0].text, "alice@exemple.fr")) << to;
   }
   for (const char* to : {"admin@figeac.fr", "pvd@exemple.fr"}) {
@@ -343,7 +381,8 @@ TEST_F(LeadReportTest, ACommunesLeadIsInItsEpcisReportAndAMembersInItsGroupings)
     EXPECT_FALSE(Contains(mails[0].text, "alice@exemple.fr")) << to;
     EXPECT_FALSE(Contains(mails[0].text, "bruno@exemple.fr")) << "Bruno consented to nothing";
   }
-  EXPECT_TRUE(Contains(OutboxTo("pvd@exemple.fr")[0].subject, "Petites villes du Lot : 1 nouveau contact"));
+  EXPECT_TRUE(
+      Contains(OutboxTo("pvd@exemple.fr")[0].subject, "Petites villes du Lot : 1 nouveau contact"));
 }
 
 TEST_F(LeadReportTest, OnlyPeopleWhoBecameLeadsInThePeriodAreNewAndAQuietPeriodIsStillReported) {
@@ -358,13 +397,16 @@ TEST_F(LeadReportTest, OnlyPeopleWhoBecameLeadsInThePeriodAreNewAndAQuietPeriodI
   Click("bruno@exemple.fr", "46042");
   Browser visitor(*app_);
   ASSERT_EQ(visitor.Get("/compte/connexion").status, 200);
-  ASSERT_EQ(visitor.Api("POST", "/api/v1/clicks", json{{"tile", TileOf("46042")}}.dump()).status, 204);
+  ASSERT_EQ(visitor.Api("POST", "/api/v1/clicks", json{{"tile", TileOf("46042")}}.dump()).status,
+            204);
   clock_.Advance(kDay);
   EXPECT_EQ(Enqueue(epci_, "2026-03-03"), 2);
   std::vector<QueuedMail> monday = OutboxTo("admin@cahors-agglo.fr");
   ASSERT_EQ(monday.size(), 2u);
-  EXPECT_EQ(monday[1].subject, "CA du Grand Cahors : aucun nouveau contact, 1 nouveau prospect (2 mars 2026)");
-  EXPECT_TRUE(Contains(monday[1].text, "Clics anonymes sur les dalles de votre territoire : 1")) << monday[1].text;
+  EXPECT_EQ(monday[1].subject,
+            "CA du Grand Cahors : aucun nouveau contact, 1 nouveau prospect (2 mars 2026)");
+  EXPECT_TRUE(Contains(monday[1].text, "Clics anonymes sur les dalles de votre territoire : 1"))
+      << monday[1].text;
   EXPECT_FALSE(Contains(monday[1].text, "alice@exemple.fr")) << "Alice was already a contact";
   EXPECT_TRUE(Contains(monday[1].text, "1 nouvelle personne n'a pas consenti")) << "Bruno, counted";
 
@@ -373,8 +415,10 @@ TEST_F(LeadReportTest, OnlyPeopleWhoBecameLeadsInThePeriodAreNewAndAQuietPeriodI
   EXPECT_EQ(Enqueue(epci_, "2026-03-04"), 2);
   std::vector<QueuedMail> tuesday = OutboxTo("admin@cahors-agglo.fr");
   ASSERT_EQ(tuesday.size(), 3u);
-  EXPECT_EQ(tuesday[2].subject, "CA du Grand Cahors : aucun nouveau contact, aucun nouveau prospect (3 mars 2026)");
-  EXPECT_TRUE(Contains(tuesday[2].text, "Aucun nouveau contact ni prospect sur cette période.")) << tuesday[2].text;
+  EXPECT_EQ(tuesday[2].subject,
+            "CA du Grand Cahors : aucun nouveau contact, aucun nouveau prospect (3 mars 2026)");
+  EXPECT_TRUE(Contains(tuesday[2].text, "Aucun nouveau contact ni prospect sur cette période."))
+      << tuesday[2].text;
   EXPECT_TRUE(Contains(tuesday[2].text, "Clics anonymes sur les dalles de votre territoire : 0"));
   EXPECT_TRUE(Contains(tuesday[2].html, "Aucun nouveau contact ni prospect sur cette période."));
 }
@@ -388,16 +432,20 @@ TEST_F(LeadReportTest, AtMostTwoHundredPeopleAreNamedAndTheOthersPointToTheDashb
     const std::string tile = TileOf("46042");
     for (int person = 0; person < 202; ++person) {
       const std::string email = "personne" + std::to_string(person) + "@exemple.fr";
-      auto user = accounts::UserStore::Create(connection, {email, hash, Role::kUser, "Personne " + std::to_string(person), true},
-                                              clock_.NowSeconds());
+      auto user = accounts::UserStore::Create(
+          connection, {email, hash, Role::kUser, "Personne " + std::to_string(person), true},
+          clock_.NowSeconds());
       ASSERT_TRUE(user.ok()) << user.status().ToString();
-      profiles::ProfileStore::SetConsents(connection, user->id, {{"identity", true}}, clock_.NowSeconds());
+      profiles::ProfileStore::SetConsents(connection, user->id, {{"identity", true}},
+                                          clock_.NowSeconds());
       const int64_t click = connection
-                                .QueryOne("INSERT INTO tile_clicks (user_id, tile, linked, clicked_at) "
-                                          "VALUES ($1, $2, 0, $3) RETURNING id",
-                                          {user->id, tile, clock_.NowSeconds()})
+                                .QueryOne(
+                                    "INSERT INTO tile_clicks (user_id, tile, linked, clicked_at) "
+                                    "VALUES ($1, $2, 0, $3) RETURNING id",
+                                    {user->id, tile, clock_.NowSeconds()})
                                 ->Int(0);
-      LeadStore::RecordClick(connection, click, epci_.id, user->id, tile, {"46042"}, false, clock_.NowSeconds());
+      LeadStore::RecordClick(connection, click, epci_.id, user->id, tile, {"46042"}, false,
+                             clock_.NowSeconds());
     }
     transaction.Commit();
   }
@@ -410,7 +458,8 @@ TEST_F(LeadReportTest, AtMostTwoHundredPeopleAreNamedAndTheOthersPointToTheDashb
     ++named;
   }
   EXPECT_EQ(named, 200u);
-  EXPECT_TRUE(Contains(mail.text, "… et 2 autres, voir le tableau de bord.")) << mail.text.substr(mail.text.size() - 800);
+  EXPECT_TRUE(Contains(mail.text, "… et 2 autres, voir le tableau de bord."))
+      << mail.text.substr(mail.text.size() - 800);
   EXPECT_TRUE(Contains(mail.html, "… et 2 autres, voir le tableau de bord."));
 }
 
@@ -434,20 +483,24 @@ TEST_F(LeadReportTest, DuePartnersFollowTheirFrequencyAndEachPeriodIsSentOnce) {
   EXPECT_EQ(Outbox().size(), 3u);
 
   EXPECT_EQ(Due("2026-03-03"), std::vector<int64_t>{epci_.id});
-  EXPECT_EQ(Due("2026-03-08"), std::vector<int64_t>{epci_.id}) << "the week of 2 March is not over on Sunday";
+  EXPECT_EQ(Due("2026-03-08"), std::vector<int64_t>{epci_.id})
+      << "the week of 2 March is not over on Sunday";
   EXPECT_EQ(Due("2026-03-09"), (std::vector<int64_t>{epci_.id, cahors_.id}));
   EXPECT_EQ(Due("2026-04-01"), all);
   // A missed day is caught up: the week is still due on Wednesday.
   EXPECT_EQ(Due("2026-03-11"), (std::vector<int64_t>{epci_.id, cahors_.id}));
 
   Connection connection = database_.db().Acquire();
-  EXPECT_EQ(EnqueueLeadReport(connection, *mail_templates_, Options(), 999999, "2026-03-02", clock_.NowSeconds())
+  EXPECT_EQ(EnqueueLeadReport(connection, *mail_templates_, Options(), 999999, "2026-03-02",
+                              clock_.NowSeconds())
                 .status()
                 .code(),
             StatusCode::kNotFound);
-  EXPECT_EQ(
-      EnqueueLeadReport(connection, *mail_templates_, Options(), epci_.id, "2 mars", clock_.NowSeconds()).status().field(),
-      "run_date");
+  EXPECT_EQ(EnqueueLeadReport(connection, *mail_templates_, Options(), epci_.id, "2 mars",
+                              clock_.NowSeconds())
+                .status()
+                .field(),
+            "run_date");
   EXPECT_THROW(PartnersWithReportDue(connection, "2026-02-30"), std::invalid_argument);
 }
 
@@ -456,8 +509,9 @@ TEST_F(LeadReportTest, StaffWhoLeftTheListOrWhoseAddressBouncesAreSkipped) {
   AddStaff(connection, epci_, "redaction@cahors-agglo.fr", StaffRole::kEditor);
   connection.Execute("INSERT INTO mail_opt_outs (user_id, list, created_at) VALUES ($1, $2, $3)",
                      {epci_admin_, std::string("lead_reports"), clock_.NowSeconds()});
-  connection.Execute("INSERT INTO mail_bounces (address, first_failed_at, last_failed_at) VALUES ($1, $2, $2)",
-                     {std::string("lecture@cahors-agglo.fr"), clock_.NowSeconds()});
+  connection.Execute(
+      "INSERT INTO mail_bounces (address, first_failed_at, last_failed_at) VALUES ($1, $2, $2)",
+      {std::string("lecture@cahors-agglo.fr"), clock_.NowSeconds()});
   Save("alice@exemple.fr", "46042");
   EXPECT_EQ(Enqueue(epci_, "2026-04-01"), 1);
   std::vector<QueuedMail> mails = Outbox();
@@ -471,7 +525,9 @@ TEST_F(LeadReportTest, TheFrequencyIsChosenByTheAdministratorsAndOperatorsOnly) 
   Page page = admin.Get("/partenaire/grand-cahors/contacts");
   ASSERT_EQ(page.status, 200) << page.body;
   EXPECT_TRUE(Contains(page.body, "id=\"lead-report-form\""));
-  EXPECT_TRUE(Contains(page.body, "<option value=\"monthly\" selected>Chaque mois (le 1er)</option>")) << page.body;
+  EXPECT_TRUE(
+      Contains(page.body, "<option value=\"monthly\" selected>Chaque mois (le 1er)</option>"))
+      << page.body;
 
   Page changed = admin.Post("/partenaire/grand-cahors/contacts/rapport", {{"frequence", "weekly"}});
   ASSERT_EQ(changed.status, 303) << changed.body;
@@ -484,7 +540,8 @@ TEST_F(LeadReportTest, TheFrequencyIsChosenByTheAdministratorsAndOperatorsOnly) 
   EXPECT_TRUE(Contains(bad.body, "Fréquence du rapport inconnue")) << bad.body;
   const std::string token = admin.csrf_token;
   admin.csrf_token = "forged";
-  EXPECT_EQ(admin.Post("/partenaire/grand-cahors/contacts/rapport", {{"frequence", "none"}}).status, 403);
+  EXPECT_EQ(admin.Post("/partenaire/grand-cahors/contacts/rapport", {{"frequence", "none"}}).status,
+            403);
   admin.csrf_token = token;
   EXPECT_EQ(FrequencyOf(epci_), ReportFrequency::kWeekly);
 
@@ -493,25 +550,36 @@ TEST_F(LeadReportTest, TheFrequencyIsChosenByTheAdministratorsAndOperatorsOnly) 
   Page read = viewer.Get("/partenaire/grand-cahors/contacts");
   EXPECT_TRUE(Contains(read.body, "Chaque semaine (le lundi)"));
   EXPECT_FALSE(Contains(read.body, "id=\"lead-report-form\""));
-  EXPECT_EQ(viewer.Post("/partenaire/grand-cahors/contacts/rapport", {{"frequence", "none"}}).status, 403);
+  EXPECT_EQ(
+      viewer.Post("/partenaire/grand-cahors/contacts/rapport", {{"frequence", "none"}}).status,
+      403);
   // Another partner's administrator and an exodeur do not even see it exists.
-  EXPECT_EQ(SignedIn("admin@figeac.fr").Post("/partenaire/grand-cahors/contacts/rapport", {{"frequence", "none"}}).status,
+  EXPECT_EQ(SignedIn("admin@figeac.fr")
+                .Post("/partenaire/grand-cahors/contacts/rapport", {{"frequence", "none"}})
+                .status,
             404);
-  EXPECT_EQ(SignedIn("alice@exemple.fr").Post("/partenaire/grand-cahors/contacts/rapport", {{"frequence", "none"}}).status,
+  EXPECT_EQ(SignedIn("alice@exemple.fr")
+                .Post("/partenaire/grand-cahors/contacts/rapport", {{"frequence", "none"}})
+                .status,
             404);
   EXPECT_EQ(FrequencyOf(epci_), ReportFrequency::kWeekly);
 
   // An operator may, on the page and in the partner form.
   Browser operator_browser = SignedIn("operateur@exemple.fr");
   ASSERT_EQ(operator_browser.Get("/partenaire/grand-cahors/contacts").status, 200);
-  EXPECT_EQ(operator_browser.Post("/partenaire/grand-cahors/contacts/rapport", {{"frequence", "daily"}}).status, 303);
+  EXPECT_EQ(
+      operator_browser.Post("/partenaire/grand-cahors/contacts/rapport", {{"frequence", "daily"}})
+          .status,
+      303);
   EXPECT_EQ(FrequencyOf(epci_), ReportFrequency::kDaily);
   const std::string form_url = "/operateur/partenaires/" + std::to_string(epci_.id);
   Page form = operator_browser.Get(form_url);
   ASSERT_EQ(form.status, 200);
-  EXPECT_TRUE(Contains(form.body, "<option value=\"daily\" selected>Chaque jour</option>")) << form.body;
-  const web::Fields fields = {{"kind", "epci"}, {"name", "CA du Grand Cahors"}, {"slug", "grand-cahors"},
-                              {"communes", ""}, {"epcis", "200023737"},         {"departements", ""}};
+  EXPECT_TRUE(Contains(form.body, "<option value=\"daily\" selected>Chaque jour</option>"))
+      << form.body;
+  const web::Fields fields = {{"kind", "epci"},         {"name", "CA du Grand Cahors"},
+                              {"slug", "grand-cahors"}, {"communes", ""},
+                              {"epcis", "200023737"},   {"departements", ""}};
   web::Fields none = fields;
   none.emplace_back("lead_report_frequency", "none");
   EXPECT_EQ(operator_browser.Post(form_url, none).status, 303);
@@ -520,7 +588,8 @@ TEST_F(LeadReportTest, TheFrequencyIsChosenByTheAdministratorsAndOperatorsOnly) 
   wrong.emplace_back("lead_report_frequency", "sometimes");
   Page refused = operator_browser.Post(form_url, wrong);
   EXPECT_EQ(refused.status, 422);
-  EXPECT_TRUE(Contains(refused.body, "Fréquence du rapport inconnue : « sometimes »")) << refused.body;
+  EXPECT_TRUE(Contains(refused.body, "Fréquence du rapport inconnue : « sometimes »"))
+      << refused.body;
   EXPECT_EQ(FrequencyOf(epci_), ReportFrequency::kNone);
   // A form without the field (an older page) keeps the frequency.
   EXPECT_EQ(operator_browser.Post(form_url, fields).status, 303);
@@ -546,14 +615,19 @@ TEST_F(LeadReportTest, AReportIsDeliveredThroughSmtpWithItsUnsubscribeHeaders) {
   mail::MailSender sender(database_.db(), transport, clock_);
   EXPECT_EQ(sender.DeliverDue(10).sent, 2);
 
-  std::vector<mail::testing::ReceivedMail> received = mail::testing::MailTo(mail::testing::SharedMaildir(), address);
+  std::vector<mail::testing::ReceivedMail> received =
+      mail::testing::MailTo(mail::testing::SharedMaildir(), address);
   ASSERT_EQ(received.size(), 1u);
   const mail::testing::ReceivedMail& mail = received[0];
-  EXPECT_EQ(mail.subject, "Ville de Figeac : 1 nouveau contact, aucun nouveau prospect (1er mars 2026)");
+  EXPECT_EQ(mail.subject,
+            "Ville de Figeac : 1 nouveau contact, aucun nouveau prospect (1er mars 2026)");
   EXPECT_EQ(mail.list_unsubscribe,
-            "<" + mail::UnsubscribeUrl(kBaseUrl, vivrovert::testing::kTestSecret, mail::MailList::kLeadReports, user) +
+            "<" +
+                mail::UnsubscribeUrl(kBaseUrl, vivrovert::testing::kTestSecret,
+                                     mail::MailList::kLeadReports, user) +
                 ">");
-  EXPECT_TRUE(mail.list_unsubscribe.starts_with("<http://localhost:8080/desabonnement?jeton=rapports."))
+  EXPECT_TRUE(
+      mail.list_unsubscribe.starts_with("<http://localhost:8080/desabonnement?jeton=rapports."))
       << mail.list_unsubscribe;
   EXPECT_EQ(mail.list_unsubscribe_post, "List-Unsubscribe=One-Click");
   EXPECT_EQ(mail.content_type, "multipart/alternative");
