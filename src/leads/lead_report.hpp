@@ -17,7 +17,8 @@
 // prospect) of the period when they are one at its last second and were not one just
 // before its first (a contact who becomes a prospect is a new prospect). Everyone counts;
 // only people with a consent in force are listed, with only what they consented to
-// (lead_disclosure.hpp), at most kListedPeople of them.
+// (lead_disclosure.hpp), at most kListedPeople of them (new prospects first, then new
+// contacts, newest first in each).
 //
 // Thread safety: stateless functions on the caller's connection; database faults throw
 // storage::StorageError.
@@ -75,11 +76,12 @@ struct LeadReportContent {
 LeadReportContent ComputeLeadReport(storage::Connection& connection, int64_t partner_id,
                                     const ReportPeriod& period);
 
+// Aggregate: `{public_base_url, secret_key}` is enough.
 struct LeadReportOptions {
   std::string public_base_url;  // e.g. "https://vivrovert.fr", for the links
   std::string secret_key;       // Config::SecretKey(), for the unsubscribe links
   // INSEE code → commune name for the communes of interest; empty: codes are shown.
-  std::function<std::string(const std::string& code)> commune_name;
+  std::function<std::string(const std::string& code)> commune_name = {};
 };
 
 // In the caller's transaction: records the report of `partner_id` for the period of

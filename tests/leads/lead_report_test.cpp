@@ -224,7 +224,7 @@ class LeadReportTest : public ::testing::Test {
   }
 
   LeadReportOptions Options() const {
-    LeadReportOptions options{kBaseUrl, vivrovert::testing::kTestSecret, {}};
+    LeadReportOptions options{kBaseUrl, vivrovert::testing::kTestSecret};
     options.commune_name = [](const std::string& code) {
       std::optional<uint32_t> index = grid_->FindCommune(code);
       return index ? grid_->communes()[*index].name : code;
