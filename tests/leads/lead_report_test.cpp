@@ -113,7 +113,7 @@ class LeadReportTest : public ::testing::Test {
                                    web::StaticFiles(), clock_, SecureRandom::Instance());
     app_->SetAuthenticator(
         std::make_shared<accounts::SessionAuthenticator>(accounts_, cookies.name));
-    accounts::RegisterAccountRoutes(*app_, accounts_, {cookies, {}});
+    accounts::RegisterAccountRoutes(*app_, accounts_, {cookies, {}, {}});
     interests::RegisterInterestsApi(*app_, database_.db(), backend_, clock_, &recorder_);
     partners::RegisterPartnerPages(
         *app_,

@@ -40,7 +40,7 @@ TEST_F(MailTemplatesTest, HasTheAccountAndListMails) {
   for (const std::string& name : kAccountMails) {
     EXPECT_NE(std::find(names.begin(), names.end(), name), names.end()) << name;
   }
-  for (const std::string& name : {"listing_instant", "digest", "lead_report"}) {
+  for (const char* name : {"listing_instant", "digest", "lead_report"}) {
     EXPECT_NE(std::find(names.begin(), names.end(), name), names.end()) << name;
   }
 }
