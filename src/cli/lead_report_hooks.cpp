@@ -1,11 +1,25 @@
 #include "cli/lead_report_hooks.hpp"
 
+#include "leads/lead_report.hpp"
+
 namespace vivrovert::cli {
 
 nightly::LeadReportHooks NightlyLeadReports(const Config& config, const mail::MailTemplates& templates,
-                                            const std::string& secret_key) {
-  (void)config, (void)templates, (void)secret_key;
-  return {};
+                                            const std::string& secret_key, const engine::GridFile* grid) {
+  leads::LeadReportOptions options{config.public_base_url, secret_key};
+  if (grid != nullptr) {
+    options.commune_name = [grid](const std::string& code) {
+      std::optional<uint32_t> commune = grid->FindCommune(code);
+      return commune ? grid->communes()[*commune].name : code;
+    };
+  }
+  return {[](storage::Connection& connection, const std::string& run_date) {
+            return leads::PartnersWithReportDue(connection, run_date);
+          },
+          [&templates, options](storage::Connection& connection, int64_t partner_id, const std::string& run_date,
+                                int64_t now) {
+            return leads::EnqueueLeadReport(connection, templates, options, partner_id, run_date, now);
+          }};
 }
 
 }  // namespace vivrovert::cli

@@ -6,13 +6,15 @@
 #include <string>
 
 #include "config/config.hpp"
+#include "engine/grid_file.hpp"
 #include "mail/templates.hpp"
 #include "nightly/nightly_run.hpp"
 
 namespace vivrovert::cli {
 
-// `templates` must outlive the hooks.
+// `templates` and `grid` (may be null: communes are then named by their INSEE code) must
+// outlive the hooks.
 nightly::LeadReportHooks NightlyLeadReports(const Config& config, const mail::MailTemplates& templates,
-                                            const std::string& secret_key);
+                                            const std::string& secret_key, const engine::GridFile* grid);
 
 }  // namespace vivrovert::cli

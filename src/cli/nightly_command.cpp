@@ -52,7 +52,7 @@ int RunNightly(const Config& config, const NightlyFlags& flags) {
   nightly::NightlyOptions options{config.public_base_url, *secret_key, flags.batch, flags.pause_ms,
                                   [](const std::string& line) { std::cout << line << std::endl; }};
   nightly::NightlyRun run(**database, pass, *templates, backend.grid.get(), SystemClock::Instance(), options,
-                          NightlyLeadReports(config, *templates, *secret_key));
+                          NightlyLeadReports(config, *templates, *secret_key, backend.grid.get()));
   nightly::NightlyReport report = run.Run(run_date);
   std::cout << "nightly " << report.run_date << ": matched " << report.pass.listings << " listings ("
             << report.pass.notified << " notifications, " << report.pass.instant_mails << " instant mails); digests "

@@ -1,7 +1,11 @@
 #include "nightly/calendar.hpp"
 
+#include <unicode/timezone.h>
+
 #include <chrono>
 #include <cstdio>
+#include <memory>
+#include <stdexcept>
 
 namespace vivrovert::nightly {
 
@@ -9,14 +13,10 @@ namespace {
 
 using std::chrono::day;
 using std::chrono::days;
-using std::chrono::last;
 using std::chrono::month;
 using std::chrono::sys_days;
 using std::chrono::year;
 using std::chrono::year_month_day;
-using std::chrono::Sunday;
-
-int64_t EpochOf(sys_days date) { return std::chrono::duration_cast<std::chrono::seconds>(date.time_since_epoch()).count(); }
 
 sys_days DateOf(int64_t utc) {
   return std::chrono::floor<days>(std::chrono::sys_seconds(std::chrono::seconds(utc)));
@@ -44,10 +44,13 @@ bool Parse(const std::string& text, sys_days& out) {
 }  // namespace
 
 int64_t ParisOffsetSeconds(int64_t utc) {
-  const year y = year_month_day(DateOf(utc)).year();
-  const int64_t summer_starts = EpochOf(sys_days(y / std::chrono::March / Sunday[last])) + 3600;
-  const int64_t summer_ends = EpochOf(sys_days(y / std::chrono::October / Sunday[last])) + 3600;
-  return utc >= summer_starts && utc < summer_ends ? 7200 : 3600;
+  // ICU's own copy of the time-zone database: the same answer on any host.
+  static const std::unique_ptr<icu::TimeZone> paris(icu::TimeZone::createTimeZone("Europe/Paris"));
+  int32_t raw = 0, dst = 0;
+  UErrorCode status = U_ZERO_ERROR;
+  paris->getOffset(static_cast<UDate>(utc) * 1000.0, /*local=*/false, raw, dst, status);
+  if (U_FAILURE(status)) throw std::runtime_error(std::string("ICU time zone: ") + u_errorName(status));
+  return (raw + dst) / 1000;
 }
 
 std::string ParisDate(int64_t utc) { return Format(DateOf(utc + ParisOffsetSeconds(utc))); }

@@ -2,10 +2,8 @@
 // product's users and partners live there), and digests and lead reports by periods of
 // that calendar.
 //
-// Paris time is UTC+1, and UTC+2 from the last Sunday of March 01:00 UTC to the last
-// Sunday of October 01:00 UTC (EU summer time, directive 2000/84/EC, the rule since 1996).
-// Written here rather than read from the system's time-zone database so that a server in
-// any zone, or a container without tzdata, names the same night.
+// Paris time comes from ICU's time-zone data (Europe/Paris: UTC+1, UTC+2 in summer), so a
+// server in any zone, or a container without tzdata, names the same night.
 //
 // Thread safety: pure functions.
 #pragma once

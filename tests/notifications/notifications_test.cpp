@@ -25,6 +25,7 @@
 #include "engine/search_engine.hpp"
 #include "interests/interests_api.hpp"
 #include "leads/lead_recorder.hpp"
+#include "leads/lead_report.hpp"
 #include "listings/listing_service.hpp"
 #include "mail/outbox.hpp"
 #include "mail/sender.hpp"
@@ -381,18 +382,41 @@ TEST_F(NotificationsTest, DigestsCarryMatchesProspectsAndContactsOnceAndFollowFr
     }
   }
 
+  // The partner's administrator: its monthly lead report (February) is due on this run.
+  int64_t agent = 0;
+  {
+    Connection connection = database_.db().Acquire();
+    accounts::NewUser user{Email("agent"), hasher_.Hash(kPassword), Role::kPartnerStaff, "Agent", true};
+    agent = accounts::UserStore::Create(connection, user, clock_.NowSeconds())->id;
+    ASSERT_TRUE(partners::PartnerStore::SetStaff(connection, epci_.id, agent, partners::StaffRole::kAdmin,
+                                                 clock_.NowSeconds()).ok());
+  }
+  const leads::LeadReportOptions report_options{kBaseUrl, vivrovert::testing::kTestSecret};
+  nightly::LeadReportHooks reports{
+      [](Connection& connection, const std::string& run_date) { return leads::PartnersWithReportDue(connection, run_date); },
+      [this, report_options](Connection& connection, int64_t partner_id, const std::string& run_date, int64_t now) {
+        return leads::EnqueueLeadReport(connection, mail_templates_, report_options, partner_id, run_date, now);
+      }};
+
   clock_.Advance(60);
   const int64_t house = Publish(listings::Kind::kHousing, House("m1", "Maison quercynoise", 150000));
   clock_.Advance(3600);
   NotificationPass pass = MakePass();
   nightly::NightlyRun run(database_.db(), pass, mail_templates_, grid_, clock_,
-                          {kBaseUrl, vivrovert::testing::kTestSecret, 2, 0, {}});
+                          {kBaseUrl, vivrovert::testing::kTestSecret, 2, 0, {}}, reports);
   nightly::NightlyReport report = run.Run(kTuesdayDate);
   EXPECT_TRUE(report.finished);
   EXPECT_EQ(report.pass.notified, 2);  // Denis and Wanda
   EXPECT_EQ(report.digests_queued, 4);
+  EXPECT_EQ(report.report_tasks_done, 1);
+  EXPECT_EQ(report.report_mails, 1);
 
   std::map<std::string, OutboxRow> outbox = Outbox();
+  const std::string report_key =
+      "lead_report:" + std::to_string(epci_.id) + ":2027-02:" + std::to_string(agent);
+  ASSERT_TRUE(outbox.contains(report_key));
+  EXPECT_EQ(outbox[report_key].to, Email("agent"));
+  EXPECT_TRUE(Contains(outbox[report_key].subject, "CA du Grand Cahors"));
   auto digest = [&](int64_t user, const std::string& period) -> const OutboxRow* {
     auto found = outbox.find("digest:" + std::to_string(user) + ":" + period);
     return found == outbox.end() ? nullptr : &found->second;
@@ -424,6 +448,7 @@ TEST_F(NotificationsTest, DigestsCarryMatchesProspectsAndContactsOnceAndFollowFr
   report = run.Run(kTuesdayDate);
   EXPECT_EQ(report.digests_queued, 0);
   EXPECT_EQ(report.digest_tasks_done, 0);
+  EXPECT_EQ(report.report_mails, 0);
   EXPECT_EQ(Outbox().size(), outbox.size());
 
   // Wednesday: a job in Cahors. Wanda's week is served; the house is told to nobody again;
