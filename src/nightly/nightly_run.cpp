@@ -378,7 +378,7 @@ bool NightlyRun::DigestBatch(RunState& state, NightlyReport& report) {
     }
     for (const auto& [key, ids] : by_key) notifications::NotificationStore::MarkMailed(connection, ids, key, now);
   }
-  constexpr size_t kStatesPerStatement = 300;
+  constexpr size_t kStatesPerStatement = 100;  // few parameters a statement: see RecordMany
   for (size_t start = 0; start < new_states.size(); start += kStatesPerStatement) {
     const size_t end = std::min(new_states.size(), start + kStatesPerStatement);
     std::string sql = "INSERT INTO digest_state (user_id, last_period, last_digest_at) VALUES ";

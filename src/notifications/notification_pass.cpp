@@ -97,6 +97,9 @@ bool NotificationPass::RunBatch(PassReport& report) {
   const std::map<int64_t, Recipient> recipients =
       LoadRecipients(connection, std::vector<int64_t>(people.begin(), people.end()));
 
+  // Every pair at once; the ledger keeps the pairs already told out.
+  std::vector<NewNotification> rows;
+  std::vector<const Told*> row_items;
   for (const Told& item : told) {
     auto recipient = recipients.find(item.person.user_id);
     if (recipient == recipients.end()) continue;  // the account was deleted meanwhile
@@ -104,25 +107,28 @@ bool NotificationPass::RunBatch(PassReport& report) {
     // the index's copy).
     if (recipient->second.notification == matching::Notification::kNone) continue;
     const bool instant = recipient->second.notification == matching::Notification::kInstant;
-    std::optional<int64_t> recorded =
-        NotificationStore::Record(connection, item.person.user_id, item.listing->id, Reason::kMatch,
-                                  instant ? Channel::kInstant : Channel::kDigest, now,
-                                  instant ? std::optional<int64_t>(now) : std::nullopt);
-    if (!recorded) {
-      ++report.already_told;
-      continue;
-    }
-    ++report.notified;
-    if (!instant || !recipient->second.deliverable) continue;
-    nlohmann::json values = PersonLinks(options_.public_base_url, options_.secret_key, item.person.user_id);
-    values["display_name"] = recipient->second.display_name;
-    values["listing"] = ListingSummary(*item.listing, grid_, options_.public_base_url);
-    values["listing_title"] = item.listing->title;
+    rows.push_back({item.person.user_id, item.listing->id, Reason::kMatch, instant ? Channel::kInstant : Channel::kDigest,
+                    instant ? std::optional<int64_t>(now) : std::nullopt, std::nullopt});
+    row_items.push_back(&item);
+  }
+  const std::vector<std::pair<int64_t, int64_t>> recorded = NotificationStore::RecordMany(connection, rows, now);
+  report.notified += static_cast<int64_t>(recorded.size());
+  report.already_told += static_cast<int64_t>(rows.size() - recorded.size());
+  const std::set<std::pair<int64_t, int64_t>> new_pairs(recorded.begin(), recorded.end());
+
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (rows[i].channel != Channel::kInstant || !new_pairs.contains({rows[i].user_id, rows[i].listing_id})) continue;
+    const Recipient& recipient = recipients.at(rows[i].user_id);
+    if (!recipient.deliverable) continue;
+    const listings::Listing& listing = *row_items[i]->listing;
+    nlohmann::json values = PersonLinks(options_.public_base_url, options_.secret_key, recipient.user_id);
+    values["display_name"] = recipient.display_name;
+    values["listing"] = ListingSummary(listing, grid_, options_.public_base_url);
+    values["listing_title"] = listing.title;
     Result<mail::OutgoingMessage> message = templates_.RenderNested("listing_instant", values);
     if (!message.ok()) throw std::runtime_error("listing_instant: " + message.status().message());
-    message->idempotency_key =
-        "instant:" + std::to_string(item.person.user_id) + ":" + std::to_string(item.listing->id);
-    message->to_address = recipient->second.email;
+    message->idempotency_key = "instant:" + std::to_string(recipient.user_id) + ":" + std::to_string(listing.id);
+    message->to_address = recipient.email;
     mail::AddUnsubscribeHeaders(*message, values["unsubscribe_url"].get<std::string>());
     if (mail::Enqueue(connection, *message, now)) ++report.instant_mails;
   }

@@ -58,7 +58,9 @@ class NotificationStore {
                                        const std::optional<std::string>& digest_key = std::nullopt);
 
   // Record for many pairs at once (multi-row inserts); pairs already told are skipped.
-  static void RecordMany(storage::Connection& connection, const std::vector<NewNotification>& rows, int64_t now);
+  // Returns the (user_id, listing_id) pairs recorded now, in no particular order.
+  static std::vector<std::pair<int64_t, int64_t>> RecordMany(storage::Connection& connection,
+                                                             const std::vector<NewNotification>& rows, int64_t now);
 
   // The digest rows of these people not mailed yet, oldest first.
   static std::vector<NotificationRecord> Waiting(storage::Connection& connection,

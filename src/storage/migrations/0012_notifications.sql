@@ -34,6 +34,9 @@ CREATE TABLE notifications (
 CREATE INDEX notifications_user_idx ON notifications (user_id, created_at);
 CREATE INDEX notifications_waiting_idx ON notifications (mailed_at, user_id);
 
+-- The digests read a batch of people's territory hits (leads, migration 0007).
+CREATE INDEX search_territory_hits_user_idx ON search_territory_hits (user_id);
+
 -- One nightly run per date (Europe/Paris). Its tasks are created once, then done by one
 -- worker (SQLite) or several (PostgreSQL, FOR UPDATE SKIP LOCKED). A task is marked done
 -- in the transaction that queues its mail, so a killed run resumes where it stopped.
