@@ -46,6 +46,8 @@ export async function startSite(name, env = {}, setup = {}) {
     VIVROVERT_HTTP_PORT: String(port),
     VIVROVERT_HTTP_THREADS: '4',
     VIVROVERT_HTTP_PUBLIC_BASE_URL: baseUrl,
+    // No night's run at start: what a page shows must not depend on the hour the tests run.
+    VIVROVERT_NIGHTLY_HOUR: '-1',
     ...env,
   };
   const run = async (...args) => {
