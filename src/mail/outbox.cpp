@@ -1,5 +1,6 @@
 #include "mail/outbox.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -93,6 +94,43 @@ bool Enqueue(storage::Connection& connection, const OutgoingMessage& message, in
       {message.idempotency_key, message.to_address, message.subject, message.body_text,
        message.body_html, HeadersColumn(message), now});
   return !inserted.empty();
+}
+
+int64_t EnqueueMany(storage::Connection& connection, const std::vector<OutgoingMessage>& messages, int64_t now) {
+  constexpr size_t kColumns = 7;
+  constexpr size_t kRowsPerStatement = 40;  // few parameters a statement (SQLite looks them up linearly)
+  int64_t queued = 0;
+  for (size_t start = 0; start < messages.size(); start += kRowsPerStatement) {
+    const size_t end = std::min(messages.size(), start + kRowsPerStatement);
+    std::string sql =
+        "INSERT INTO mail_outbox (idempotency_key, to_address, subject, body_text, body_html, headers, status, "
+        "attempts, next_attempt_at, created_at) VALUES ";
+    std::vector<SqlValue> params;
+    params.reserve((end - start) * kColumns);
+    for (size_t i = start; i < end; ++i) {
+      const OutgoingMessage& message = messages[i];
+      if (message.idempotency_key.empty()) throw std::invalid_argument("mail without idempotency key");
+      if (message.to_address.empty()) throw std::invalid_argument("mail without recipient");
+      if (HasLineBreak(message.to_address) || HasLineBreak(message.subject)) {
+        throw std::invalid_argument("line break in a mail header (recipient or subject)");
+      }
+      CheckHeaders(message);
+      const size_t first = params.size() + 1;
+      sql += i == start ? "(" : ", (";
+      for (size_t column = 0; column < 6; ++column) sql += "$" + std::to_string(first + column) + ", ";
+      sql += "'pending', 0, $" + std::to_string(first + 6) + ", $" + std::to_string(first + 6) + ")";
+      params.emplace_back(message.idempotency_key);
+      params.emplace_back(message.to_address);
+      params.emplace_back(message.subject);
+      params.emplace_back(message.body_text);
+      params.emplace_back(message.body_html);
+      params.emplace_back(HeadersColumn(message));
+      params.emplace_back(now);
+    }
+    sql += " ON CONFLICT (idempotency_key) DO NOTHING RETURNING id";
+    queued += static_cast<int64_t>(connection.Query(sql, params).size());
+  }
+  return queued;
 }
 
 const char* OutboxStatusName(OutboxStatus status) {

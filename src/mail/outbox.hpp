@@ -47,6 +47,10 @@ struct OutgoingMessage {
 // std::invalid_argument.
 bool Enqueue(storage::Connection& connection, const OutgoingMessage& message, int64_t now);
 
+// Enqueue for many messages in multi-row statements (the nightly digests); the same checks
+// and the same idempotency. Returns how many were queued (the others already existed).
+int64_t EnqueueMany(storage::Connection& connection, const std::vector<OutgoingMessage>& messages, int64_t now);
+
 // ---- The store API of the sender ------------------------------------------------------
 // Everything below throws storage::StorageError on database faults.
 

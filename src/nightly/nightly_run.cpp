@@ -252,6 +252,7 @@ bool NightlyRun::DigestBatch(RunState& state, NightlyReport& report) {
   std::vector<notifications::NewNotification> news_rows;
   std::vector<int64_t> mailed_ids;
   std::vector<std::pair<int64_t, std::string>> new_states;
+  std::vector<mail::OutgoingMessage> digests;
   for (int64_t user : users) {
     auto recipient = recipients.find(user);
     if (recipient == recipients.end()) {
@@ -358,12 +359,13 @@ bool NightlyRun::DigestBatch(RunState& state, NightlyReport& report) {
     message->idempotency_key = digest_key;
     message->to_address = recipient->second.email;
     mail::AddUnsubscribeHeaders(*message, values["unsubscribe_url"].get<std::string>());
-    if (mail::Enqueue(connection, *message, now)) ++report.digests_queued;
+    digests.push_back(std::move(*message));
     mailed_ids.insert(mailed_ids.end(), waiting_ids.begin(), waiting_ids.end());
     new_states.emplace_back(user, period);
     outcomes["sent"].push_back(user);
   }
 
+  report.digests_queued += mail::EnqueueMany(connection, digests, now);
   notifications::NotificationStore::RecordMany(connection, news_rows, now);
   report.news_told += static_cast<int64_t>(news_rows.size());
   // Each mailed waiting row, by digest key: rows of one person share it.

@@ -25,6 +25,36 @@ class OutboxTest : public ::testing::Test {
   vivrovert::testing::TestDatabase database_;
 };
 
+TEST_F(OutboxTest, EnqueueManyQueuesTheNewKeysOnlyWithTheirHeaders) {
+  storage::Connection connection = database_.db().Acquire();
+  EXPECT_TRUE(Enqueue(connection, Message("digest:1:2027-03-09"), kNow));
+  std::vector<OutgoingMessage> messages;
+  for (int i = 0; i < 90; ++i) {  // more than one statement's worth
+    OutgoingMessage message = Message("digest:" + std::to_string(i) + ":2027-03-09");
+    message.headers = {{"List-Unsubscribe", "<https://vivrovert.test/desabonnement?jeton=" + std::to_string(i) + ">"}};
+    messages.push_back(std::move(message));
+  }
+  EXPECT_EQ(EnqueueMany(connection, messages, kNow), 89) << "digest:1 was already queued";
+  EXPECT_EQ(EnqueueMany(connection, messages, kNow), 0);
+  EXPECT_EQ(connection.QueryOne("SELECT COUNT(*) FROM mail_outbox")->Int(0), 90);
+  std::vector<ClaimedMessage> claimed = ClaimDue(connection, kNow, 60, 200);
+  ASSERT_EQ(claimed.size(), 90u);
+  int with_header = 0;
+  for (const ClaimedMessage& message : claimed) {
+    if (message.message.idempotency_key == "digest:1:2027-03-09") {
+      EXPECT_TRUE(message.message.headers.empty()) << "the first one kept its own content";
+    } else {
+      ASSERT_EQ(message.message.headers.size(), 1u);
+      EXPECT_EQ(message.message.headers[0].first, "List-Unsubscribe");
+      ++with_header;
+    }
+  }
+  EXPECT_EQ(with_header, 89);
+  OutgoingMessage bad = Message("digest:x");
+  bad.headers = {{"Bcc", "someone@example.test"}};
+  EXPECT_THROW(EnqueueMany(connection, {bad}, kNow), std::invalid_argument);
+}
+
 TEST_F(OutboxTest, EnqueueTwiceWithOneKeyKeepsOneRow) {
   storage::Connection connection = database_.db().Acquire();
   EXPECT_TRUE(Enqueue(connection, Message("verify_email:1:a"), kNow));
