@@ -253,4 +253,28 @@ std::vector<OutboxEntry> ListOutbox(storage::Connection& connection,
   return entries;
 }
 
+OutboxCounts CountOutbox(storage::Connection& connection, int64_t now) {
+  // One pass over the table; the outbox keeps sent mail, so this is a scan, which is fine
+  // at the sizes an operator's page reads (see src/mail/README.md).
+  std::optional<storage::Row> row = connection.QueryOne(
+      "SELECT "
+      "COALESCE(SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END), 0), "
+      "COALESCE(SUM(CASE WHEN status = 'pending' AND next_attempt_at <= $1 THEN 1 ELSE 0 END), 0), "
+      "COALESCE(SUM(CASE WHEN status = 'sending' THEN 1 ELSE 0 END), 0), "
+      "COALESCE(SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END), 0), "
+      "COALESCE(SUM(CASE WHEN status = 'sent' AND sent_at > $2 AND sent_at <= $1 THEN 1 ELSE 0 END), 0), "
+      "MIN(CASE WHEN status = 'pending' AND next_attempt_at <= $1 THEN created_at END) "
+      "FROM mail_outbox",
+      {now, now - 24 * 3600});
+  OutboxCounts counts;
+  if (!row) return counts;
+  counts.pending = row->Int(0);
+  counts.pending_due = row->Int(1);
+  counts.sending = row->Int(2);
+  counts.failed = row->Int(3);
+  counts.sent_last_24h = row->Int(4);
+  if (std::optional<int64_t> oldest = row->OptionalInt(5)) counts.oldest_due_age_seconds = now - *oldest;
+  return counts;
+}
+
 }  // namespace vivrovert::mail

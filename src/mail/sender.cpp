@@ -1,5 +1,7 @@
 #include "mail/sender.hpp"
 
+#include "mail/bounces.hpp"
+
 #include <algorithm>
 #include <exception>
 #include <iostream>
@@ -53,7 +55,14 @@ DeliveryReport MailSender::DeliverDue(int limit) {
       MarkSent(connection, claimed, now);
       ++report.sent;
     } else if (!IsTemporaryFailure(outcome)) {
-      MarkFailed(connection, claimed, outcome.message());
+      // The address bounces: recorded with the failure, in one transaction, and only
+      // while the claim is ours (a sender that lost its lease records nothing).
+      storage::Transaction transaction(connection);
+      if (MarkFailed(connection, claimed, outcome.message()) && IsRelayRefusal(outcome)) {
+        RecordBounce(connection, claimed.message.to_address, claimed.id, outcome.message(), now);
+        ++report.bounced;
+      }
+      transaction.Commit();
       ++report.failed;
     } else if (claimed.attempts >= options_.max_attempts) {
       MarkFailed(connection, claimed,

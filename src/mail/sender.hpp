@@ -6,7 +6,9 @@
 //  - temporary failure (kUnavailable) → retried later with exponential backoff:
 //    the n-th failed attempt waits first_retry_delay × 2^(n-1), capped at
 //    max_retry_delay (defaults: 1 min, 2, 4 … 256 min, then 6 h each time);
-//  - permanent failure → 'failed' at once, never retried;
+//  - permanent failure → 'failed' at once, never retried; when the relay refused it (5xx,
+//    IsRelayRefusal) its address is recorded as bouncing (mail/bounces.hpp) in the same
+//    transaction;
 //  - the max_attempts-th temporary failure → 'failed' too. With the defaults (17
 //    attempts) the last attempt comes about 50 hours after the first: a relay down for
 //    two days loses nothing; beyond, operators see the failures in `vivrovert mail list`.
@@ -49,6 +51,7 @@ struct DeliveryReport {
   int sent = 0;     // accepted by the relay
   int retried = 0;  // temporary failure, scheduled again
   int failed = 0;   // given up: permanent failure or too many attempts
+  int bounced = 0;  // of the failed, refused for good by the relay (5xx): address recorded in mail_bounces
 
   int total() const { return sent + retried + failed; }
 };

@@ -21,8 +21,10 @@ namespace vivrovert::mail {
 //  - Ok: the relay accepted the message (it now owns its delivery);
 //  - kUnavailable: a temporary failure worth retrying later (4xx reply, connection
 //    refused or reset, timeout, relay unreachable or refusing our login);
-//  - any other code: a permanent failure of this message (5xx reply to its
-//    transaction, malformed recipient); retrying would fail the same way.
+//  - kFailedPrecondition: the relay refused this message for good (5xx reply to its
+//    transaction: MAIL FROM, RCPT TO or DATA); retrying would fail the same way;
+//  - any other code: a permanent failure found before talking to the relay (malformed
+//    recipient).
 // Send never throws. Implementations are thread-safe.
 class SmtpTransport {
  public:
@@ -33,6 +35,13 @@ class SmtpTransport {
 // True for the failures Send reports as temporary.
 inline bool IsTemporaryFailure(const Status& status) {
   return status.code() == StatusCode::kUnavailable;
+}
+
+// True for a permanent refusal by the relay (a 5xx reply to this message's
+// transaction), as opposed to a message we never handed over: what makes an address
+// "bouncing" (mail/bounces.hpp).
+inline bool IsRelayRefusal(const Status& status) {
+  return status.code() == StatusCode::kFailedPrecondition;
 }
 
 // The Message-ID header of the message with this idempotency key, e.g.

@@ -14,6 +14,8 @@ What it answers depends on the recipient's local part, so one server serves ever
   anything else  accepted
 Accepted mail is stored in the Maildir given, like aiosmtpd.handlers.Mailbox.
 
+--port N listens on that port instead (a relay that comes back where it was).
+
 --auth USER:PASSWORD requires authentication (AUTH LOGIN or PLAIN, allowed without TLS
 because this is a test server) with these credentials before MAIL FROM.
 """
@@ -81,6 +83,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("maildir", help="Maildir for accepted mail (created if missing)")
     parser.add_argument("--auth", help="USER:PASSWORD required before sending")
+    parser.add_argument("--port", type=int, default=0, help="port to listen on (default: any free one)")
     args = parser.parse_args()
 
     # AUTH without TLS is what this test server is for; aiosmtpd warns about it.
@@ -96,7 +99,7 @@ def main():
     asyncio.set_event_loop(loop)
     handler = FaultHandler(args.maildir)
     server = loop.run_until_complete(
-        loop.create_server(lambda: SMTP(handler, **options), host="127.0.0.1", port=0))
+        loop.create_server(lambda: SMTP(handler, **options), host="127.0.0.1", port=args.port))
 
     def on_stdin():
         if not os.read(sys.stdin.fileno(), 4096):

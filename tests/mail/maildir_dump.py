@@ -5,8 +5,9 @@ mail tests check what a real mail reader makes of VivroVert's messages.
 Usage: /usr/bin/python3 maildir_dump.py MAILDIR
 Output: a JSON list, one object per message: to, from, subject (RFC 2047 decoded),
 message_id, content_type, rcpt_to (envelope, from the server), list_unsubscribe and
-list_unsubscribe_post (RFC 8058 headers, "" when absent), and the decoded text and html
-parts with their charsets.
+list_unsubscribe_post (RFC 8058 headers, "" when absent), the decoded text and html parts
+with their charsets, and headers: every header of the message, in order, as [name, value]
+pairs (values unfolded, as a mail reader sees them).
 """
 import email.policy
 import json
@@ -33,6 +34,7 @@ def main():
                 "list_unsubscribe": str(message.get("List-Unsubscribe", "")),
                 "list_unsubscribe_post": str(message.get("List-Unsubscribe-Post", "")),
                 "text": None, "text_charset": None, "html": None, "html_charset": None,
+                "headers": [[name, str(value)] for name, value in message.items()],
             }
             for part in message.walk():
                 kind = part.get_content_type()

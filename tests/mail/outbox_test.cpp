@@ -187,6 +187,93 @@ TEST_F(OutboxTest, MarksAndListsByStatus) {
   EXPECT_EQ(ClaimDue(connection, kNow + 60, 300, 10).size(), 1u);  // now the retried one
 }
 
+TEST_F(OutboxTest, ExtraHeadersRoundTripInOrder) {
+  storage::Connection connection = database_.db().Acquire();
+  OutgoingMessage message = Message("with-headers");
+  message.headers = {{"List-Unsubscribe", "<https://vivrovert.test/desabonnement?jeton=annonces.7.abc_-XYZ>"},
+                     {"List-Unsubscribe-Post", "List-Unsubscribe=One-Click"},
+                     {"X-Quote", "a \"quoted\" value, [1]; {json: true}"},
+                     {"X-Empty", ""}};
+  ASSERT_TRUE(Enqueue(connection, message, kNow));
+  ASSERT_TRUE(Enqueue(connection, Message("without-headers"), kNow + 1));
+
+  std::vector<ClaimedMessage> claimed = ClaimDue(connection, kNow + 1, 300, 10);
+  ASSERT_EQ(claimed.size(), 2u);
+  for (const ClaimedMessage& claim : claimed) {
+    if (claim.message.idempotency_key == "with-headers") {
+      EXPECT_EQ(claim.message.headers, message.headers);
+    } else {
+      EXPECT_TRUE(claim.message.headers.empty());
+    }
+  }
+}
+
+TEST_F(OutboxTest, EnqueueRefusesUnsafeHeaders) {
+  storage::Connection connection = database_.db().Acquire();
+  const std::vector<std::pair<std::string, std::string>> refused = {
+      {"X-Note", "ok\r\nBcc: victim@example.test"},  // CR LF in a value
+      {"X-Note", "line\nbreak"},                       // LF alone
+      {"X-Note", "retour\rchariot"},                   // CR alone
+      {"X-Note", "accentué"},                           // non-ASCII value
+      {"X Note", "v"},                                  // space in the name
+      {"X-Note:", "v"},                                 // colon in the name
+      {"X-Noté", "v"},                                  // non-ASCII name
+      {"", "v"},                                        // no name
+      {"From", "attaquant@example.test"},               // the transport's headers,
+      {"to", "v"},                                      // whatever the case
+      {"BCC", "v"},
+      {"Subject", "v"},
+      {"Message-ID", "<x@y>"},
+      {"Content-Type", "text/html"},
+      {"MIME-Version", "1.0"},
+      {"Date", "v"},
+  };
+  for (const auto& header : refused) {
+    OutgoingMessage message = Message("k");
+    message.headers = {{"X-Fine", "1"}, header};
+    EXPECT_THROW(Enqueue(connection, message, kNow), std::invalid_argument) << header.first << ": " << header.second;
+  }
+  EXPECT_EQ(RowCount(connection), 0);
+}
+
+TEST_F(OutboxTest, CountsWhatTheOperatorSees) {
+  storage::Connection connection = database_.db().Acquire();
+  OutboxCounts empty = CountOutbox(connection, kNow);
+  EXPECT_EQ(empty.pending + empty.pending_due + empty.sending + empty.failed + empty.sent_last_24h, 0);
+  EXPECT_EQ(empty.oldest_due_age_seconds, std::nullopt);
+
+  // Created at kNow - 3 days: sent long ago, failed, sent recently, retried, sending.
+  for (const char* key : {"old-sent", "failed", "recent-sent", "retried", "sending"}) {
+    ASSERT_TRUE(Enqueue(connection, Message(key), kNow - 3 * 86400));
+  }
+  std::vector<ClaimedMessage> claimed = ClaimDue(connection, kNow - 3 * 86400, 300, 5);
+  ASSERT_EQ(claimed.size(), 5u);
+  ASSERT_TRUE(MarkSent(connection, claimed[0], kNow - 2 * 86400));
+  ASSERT_TRUE(MarkFailed(connection, claimed[1], "550"));
+  ASSERT_TRUE(MarkSent(connection, claimed[2], kNow - 3600));
+  ASSERT_TRUE(MarkRetry(connection, claimed[3], kNow + 600, "451"));  // not due yet
+  ASSERT_TRUE(Enqueue(connection, Message("due-1"), kNow - 120));     // due, 2 min old
+  ASSERT_TRUE(Enqueue(connection, Message("due-2"), kNow - 30));
+  ASSERT_TRUE(Enqueue(connection, Message("future"), kNow + 60));      // queued for later
+
+  // The fifth claim's lease (kNow - 3 days + 300) has expired: it still counts as sending
+  // until a sender takes it again.
+  OutboxCounts counts = CountOutbox(connection, kNow);
+  EXPECT_EQ(counts.pending, 4);
+  EXPECT_EQ(counts.pending_due, 2);
+  EXPECT_EQ(counts.sending, 1);
+  EXPECT_EQ(counts.failed, 1);
+  EXPECT_EQ(counts.sent_last_24h, 1);
+  EXPECT_EQ(counts.oldest_due_age_seconds, 120);
+
+  // An hour later, the retry is due: the oldest due mail is the one created 3 days ago.
+  counts = CountOutbox(connection, kNow + 3600);
+  EXPECT_EQ(counts.pending_due, 4);
+  EXPECT_EQ(counts.oldest_due_age_seconds, 3 * 86400 + 3600);
+  // A day later, the recent one has left the 24 h window.
+  EXPECT_EQ(CountOutbox(connection, kNow + 86400).sent_last_24h, 0);
+}
+
 TEST(OutboxStatusTest, NamesRoundTrip) {
   for (OutboxStatus status : {OutboxStatus::kPending, OutboxStatus::kSending,
                               OutboxStatus::kSent, OutboxStatus::kFailed}) {

@@ -11,6 +11,7 @@
 #include "mail/sender.hpp"
 #include "mail/smtp_transport.hpp"
 #include "mail/templates.hpp"
+#include "mail/unsubscribe.hpp"
 #include "smtp_test_servers.hpp"
 #include "support/test_database.hpp"
 
@@ -114,6 +115,37 @@ TEST_F(MailSenderTest, DeliversARenderedFrenchMailExactlyOnce) {
   clock_.Advance(7 * 24 * 3600);
   ExpectReport(sender.DeliverDue(10), 0, 0, 0);
   EXPECT_EQ(MailTo(SharedMaildir(), message.to_address).size(), 1u);
+}
+
+TEST_F(MailSenderTest, ListMailCarriesOneClickUnsubscribeHeaders) {
+  constexpr const char* kSecret = "test-secret-key-of-at-least-32-characters!";
+  OutgoingMessage message{"digest:7:2026-11-29", UniqueAddress("resume"), "Votre résumé VivroVert",
+                          "Bonjour,\nvoici les annonces du jour.\n", "<p>Bonjour, voici les annonces du jour.</p>", {}};
+  const std::string url = UnsubscribeUrl("https://vivrovert.test", kSecret, MailList::kListings, 7);
+  AddUnsubscribeHeaders(message, url);
+  {
+    storage::Connection connection = database_.db().Acquire();
+    ASSERT_TRUE(Enqueue(connection, message, kStart));
+  }
+  PocoSmtpTransport transport(RelayOn(SharedSmtpPort()));
+  MailSender sender(database_.db(), transport, clock_);
+  ExpectReport(sender.DeliverDue(10), 1, 0, 0);
+
+  std::vector<testing::ReceivedMail> received = MailTo(SharedMaildir(), message.to_address);
+  ASSERT_EQ(received.size(), 1u);
+  EXPECT_EQ(received[0].Header("List-Unsubscribe"), "<" + url + ">");
+  EXPECT_EQ(received[0].Header("list-unsubscribe-post"), "List-Unsubscribe=One-Click");
+  // The link a mail client would POST to names this person and list, signed.
+  const std::string token = url.substr(url.find("jeton=") + 6);
+  std::optional<UnsubscribeTarget> target = ReadUnsubscribeToken(kSecret, token);
+  ASSERT_TRUE(target.has_value());
+  EXPECT_EQ(target->user_id, 7);
+  EXPECT_EQ(target->list, MailList::kListings);
+  // Our own headers stay single: the extra ones did not replace or duplicate them.
+  int message_ids = 0;
+  for (const auto& [name, value] : received[0].headers) message_ids += name == "Message-ID" ? 1 : 0;
+  EXPECT_EQ(message_ids, 1);
+  EXPECT_EQ(received[0].subject, "Votre résumé VivroVert");
 }
 
 TEST_F(MailSenderTest, TemporaryRefusalIsRetriedWithBackoffThenDeliveredOnce) {

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -69,13 +70,31 @@ std::vector<ReceivedMail> ReadMaildir(const std::string& folder) {
     return entry[key].is_string() ? entry[key].get<std::string>() : std::string();
   };
   for (const nlohmann::json& entry : nlohmann::json::parse(output)) {
-    mails.push_back({text(entry, "to"), text(entry, "from"), text(entry, "subject"),
-                     text(entry, "message_id"), text(entry, "content_type"),
-                     text(entry, "rcpt_to"), text(entry, "text"), text(entry, "text_charset"),
-                     text(entry, "html"), text(entry, "html_charset"), text(entry, "list_unsubscribe"),
-                     text(entry, "list_unsubscribe_post")});
+    ReceivedMail mail{text(entry, "to"),           text(entry, "from"),
+                      text(entry, "subject"),      text(entry, "message_id"),
+                      text(entry, "content_type"), text(entry, "rcpt_to"),
+                      text(entry, "text"),         text(entry, "text_charset"),
+                      text(entry, "html"),         text(entry, "html_charset"),
+                      text(entry, "list_unsubscribe"), text(entry, "list_unsubscribe_post"),
+                      {}};
+    for (const nlohmann::json& pair : entry["headers"]) {
+      mail.headers.emplace_back(pair[0].get<std::string>(), pair[1].get<std::string>());
+    }
+    mails.push_back(std::move(mail));
   }
   return mails;
+}
+
+std::optional<std::string> ReceivedMail::Header(std::string_view name) const {
+  auto lower = [](std::string_view name_or_header) {
+    std::string out;
+    for (char c : name_or_header) out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    return out;
+  };
+  for (const auto& [header, value] : headers) {
+    if (lower(header) == lower(name)) return value;
+  }
+  return std::nullopt;
 }
 
 std::vector<ReceivedMail> MailTo(const std::string& folder, const std::string& address) {
@@ -86,7 +105,7 @@ std::vector<ReceivedMail> MailTo(const std::string& folder, const std::string& a
   return matching;
 }
 
-FaultSmtpServer::FaultSmtpServer(const std::string& auth) {
+FaultSmtpServer::FaultSmtpServer(const std::string& auth, uint16_t port) {
   folder_ = (std::filesystem::temp_directory_path() / ("vivrovert-fault-smtp-" + RandomSuffix())).string();
   std::filesystem::create_directories(folder_);
   maildir_ = folder_ + "/maildir";
@@ -95,20 +114,24 @@ FaultSmtpServer::FaultSmtpServer(const std::string& auth) {
     args.push_back("--auth");
     args.push_back(auth);
   }
+  if (port != 0) {
+    args.push_back("--port");
+    args.push_back(std::to_string(port));
+  }
   Poco::Pipe stdout_pipe;
   process_ = std::make_unique<Poco::ProcessHandle>(
       Poco::Process::launch(kPython, args, &stdin_, &stdout_pipe, nullptr));
   // The server prints its port once it listens; reading blocks until then.
   Poco::PipeInputStream out(stdout_pipe);
   std::string word;
-  int port = 0;
-  out >> word >> port;
-  if (word != "PORT" || port <= 0) {
+  int listening = 0;
+  out >> word >> listening;
+  if (word != "PORT" || listening <= 0) {
     stdin_.close(Poco::Pipe::CLOSE_WRITE);
     Poco::Process::wait(*process_);
     throw std::runtime_error("fault_smtp.py did not start");
   }
-  port_ = static_cast<uint16_t>(port);
+  port_ = static_cast<uint16_t>(listening);
 }
 
 FaultSmtpServer::~FaultSmtpServer() {

@@ -15,7 +15,10 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace vivrovert::mail::testing {
@@ -44,6 +47,11 @@ struct ReceivedMail {
   std::string html_charset;
   std::string list_unsubscribe;       // the List-Unsubscribe header, empty when absent
   std::string list_unsubscribe_post;  // the List-Unsubscribe-Post header, empty when absent
+  // Every header, in order, with values unfolded (e.g. List-Unsubscribe).
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  // The value of the first header named `name` (case-insensitive), nullopt when absent.
+  std::optional<std::string> Header(std::string_view name) const;
 };
 
 // Every message in the Maildir `folder` (none when it does not exist yet).
@@ -53,8 +61,10 @@ std::vector<ReceivedMail> MailTo(const std::string& folder, const std::string& a
 
 class FaultSmtpServer {
  public:
-  // Starts the server; `auth` "USER:PASSWORD" makes it require AUTH.
-  explicit FaultSmtpServer(const std::string& auth = {});
+  // Starts the server; `auth` "USER:PASSWORD" makes it require AUTH; `port` 0 lets it
+  // pick a free port, another value makes it listen there (a relay coming back on the
+  // port of one that was stopped).
+  explicit FaultSmtpServer(const std::string& auth = {}, uint16_t port = 0);
   FaultSmtpServer(const FaultSmtpServer&) = delete;
   FaultSmtpServer& operator=(const FaultSmtpServer&) = delete;
   // Stops the server (closing its stdin) and removes its Maildir.
