@@ -16,6 +16,7 @@
 #include "accounts/account_service.hpp"
 #include "accounts/outbox_account_mailer.hpp"
 #include "accounts/session_authenticator.hpp"
+#include "accounts/unsubscribe_routes.hpp"
 #include "cli/commands.hpp"
 #include "cli/lead_report_hooks.hpp"
 #include "common/periodic_worker.hpp"
@@ -128,6 +129,7 @@ int Serve(const Config& config, const ServeFlags& flags) {
                                    [&forget_person](int64_t user_id) {
                                      if (forget_person) forget_person(user_id);
                                    }});
+  accounts::RegisterUnsubscribeRoutes(*app, **database);
 
   // The grid is read once; without it the site still serves, and the API says why.
   api::SearchBackend search_backend = api::SearchBackend::Load(config.grid_file);

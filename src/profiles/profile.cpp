@@ -96,6 +96,15 @@ void ProfileStore::Put(storage::Connection& connection, int64_t user_id, const P
       {user_id, profile.data.dump(), profile.notification, now});
 }
 
+void ProfileStore::SetNotification(storage::Connection& connection, int64_t user_id, const std::string& notification,
+                                   int64_t now) {
+  // One statement, so a concurrent save of the profile's fields is never overwritten.
+  connection.Execute(
+      "INSERT INTO profiles (user_id, data, notification, updated_at) VALUES ($1, '{}', $2, $3) "
+      "ON CONFLICT (user_id) DO UPDATE SET notification = excluded.notification, updated_at = excluded.updated_at",
+      {user_id, notification, now});
+}
+
 std::vector<ConsentRecord> ProfileStore::ConsentHistory(storage::Connection& connection, int64_t user_id) {
   std::vector<ConsentRecord> history;
   for (const storage::Row& row : connection.Query(

@@ -58,6 +58,10 @@ class ProfileStore {
  public:
   static Profile Get(storage::Connection& connection, int64_t user_id);
   static void Put(storage::Connection& connection, int64_t user_id, const Profile& profile, int64_t now);
+  // Sets only the notification preference (one of kNotificationChoices), creating the
+  // profile with no fields when the person has none; the fields are left as they are.
+  static void SetNotification(storage::Connection& connection, int64_t user_id, const std::string& notification,
+                              int64_t now);
   // The consents in force (scope → granted); absent scopes were never granted.
   static std::map<std::string, ConsentRecord> Consents(storage::Connection& connection, int64_t user_id);
   static std::vector<ConsentRecord> ConsentHistory(storage::Connection& connection, int64_t user_id);

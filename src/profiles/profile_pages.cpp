@@ -7,6 +7,7 @@
 
 #include "common/text.hpp"
 #include "interests/interest_store.hpp"
+#include "mail/opt_outs.hpp"
 #include "profiles/profile.hpp"
 #include "properties/property_store.hpp"
 #include "properties/surroundings.hpp"
@@ -50,14 +51,21 @@ mstch::array Fields(const json& values, const std::vector<FieldError>& errors) {
   return fields;
 }
 
+// Partner staff receive their partners' lead reports, and choose here whether they do.
+bool IsPartnerStaff(const web::Context& context) { return context.user() && context.user()->role == "partner_staff"; }
+
 }  // namespace
 
 void RegisterProfilePages(web::App& app, storage::Database& database, const Clock& clock,
                           std::function<void(storage::Connection&, int64_t user_id)> profile_changed) {
+  // `lead_reports`: the staff member's choice as typed (a form shown again), else read.
   auto render = [&database](web::Context& context, const json& values, const std::string& notification,
-                            const std::vector<FieldError>& errors, bool saved, int status) {
+                            const std::vector<FieldError>& errors, bool saved, int status,
+                            std::optional<bool> lead_reports = std::nullopt) {
     storage::Connection connection = database.Acquire();
     const int64_t user_id = context.user()->user_id;
+    const bool is_staff = IsPartnerStaff(context);
+    if (is_staff && !lead_reports) lead_reports = !mail::IsOptedOut(connection, user_id, mail::MailList::kLeadReports);
     std::map<std::string, ConsentRecord> consents = ProfileStore::Consents(connection, user_id);
     mstch::array scopes;
     for (const ConsentScope& scope : ConsentScopes()) {
@@ -88,6 +96,8 @@ void RegisterProfilePages(web::App& app, storage::Database& database, const Cloc
     return context.Page("account_profile", mstch::map{{"title", std::string("Mon profil — VivroVert")},
                                                       {"fields", Fields(values, errors)},
                                                       {"notifications", notifications},
+                                                      {"is_staff", is_staff},
+                                                      {"lead_reports", lead_reports.value_or(false)},
                                                       {"consents", scopes},
                                                       {"errors", error_list},
                                                       {"has_errors", !errors.empty()},
@@ -116,7 +126,10 @@ void RegisterProfilePages(web::App& app, storage::Database& database, const Cloc
       normalised.errors.push_back({"notification", "Choix de notification inconnu."});
       notification = "daily";
     }
-    if (!normalised.errors.empty()) return render(context, input, notification, normalised.errors, false, 422);
+    const bool lead_reports = request.Form("lead_reports").has_value();
+    if (!normalised.errors.empty()) {
+      return render(context, input, notification, normalised.errors, false, 422, lead_reports);
+    }
     std::map<std::string, bool> consents;
     const std::vector<std::string> granted = request.FormAll("consent");
     for (const ConsentScope& scope : ConsentScopes()) {
@@ -126,6 +139,13 @@ void RegisterProfilePages(web::App& app, storage::Database& database, const Cloc
     storage::Transaction transaction(connection);
     ProfileStore::Put(connection, context.user()->user_id, {normalised.fields, notification, 0}, clock.NowSeconds());
     ProfileStore::SetConsents(connection, context.user()->user_id, consents, clock.NowSeconds());
+    if (IsPartnerStaff(context)) {
+      if (lead_reports) {
+        mail::OptIn(connection, context.user()->user_id, mail::MailList::kLeadReports, clock.NowSeconds());
+      } else {
+        mail::OptOut(connection, context.user()->user_id, mail::MailList::kLeadReports, clock.NowSeconds());
+      }
+    }
     transaction.Commit();
     if (profile_changed) profile_changed(connection, context.user()->user_id);
     return web::Response::Redirect("/compte/profil?fait=1");

@@ -1,6 +1,9 @@
 // The person's profile pages under /compte (French):
 //   GET/POST /compte/profil          household, move horizon, budget, housing, work,
-//                                    business, leisure; notification preference; consents
+//                                    business, leisure; notification preference (anchor
+//                                    #notifications, where unsubscribe pages send people);
+//                                    consents; for partner staff, whether they receive
+//                                    lead reports (mail/opt_outs.hpp)
 //   GET      /compte/mes-donnees.json everything stored about the person (RGPD export:
 //                                    account, profile, consents, searches, favourites,
 //                                    clicks, saved properties)
