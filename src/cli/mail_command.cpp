@@ -1,5 +1,5 @@
-// `vivrovert mail deliver` and `vivrovert mail list`: the operator's handles on the
-// outbox (mail/).
+// `vivrovert mail deliver`, `vivrovert mail list` and `vivrovert mail stats`: the
+// operator's handles on the outbox (mail/).
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -7,6 +7,7 @@
 
 #include "cli/commands.hpp"
 #include "common/env.hpp"
+#include "mail/bounces.hpp"
 #include "mail/outbox.hpp"
 #include "mail/sender.hpp"
 #include "mail/smtp_transport.hpp"
@@ -41,7 +42,7 @@ std::string Column(const std::string& text, size_t width) {
 }  // namespace
 
 void RegisterMailCommand(CLI::App& app, std::vector<Command>& commands) {
-  CLI::App* mail = app.add_subcommand("mail", "The mail outbox: deliver due mail, inspect it");
+  CLI::App* mail = app.add_subcommand("mail", "The mail outbox: deliver due mail, inspect it, count it");
   mail->require_subcommand(1);
 
   CLI::App* deliver = mail->add_subcommand("deliver", "Send the mail that is due, once, then exit");
@@ -84,6 +85,22 @@ void RegisterMailCommand(CLI::App& app, std::vector<Command>& commands) {
                 << entry.last_error << "\n";
     }
     std::cout << entries.size() << " message(s)\n";
+    return 0;
+  }});
+
+  CLI::App* stats = mail->add_subcommand("stats", "Count the outbox as the operator console shows it");
+  commands.push_back({stats, [](const Config& config) {
+    auto database = storage::Database::Open(config.database_url);
+    if (!database.ok()) return Fail(database.status());
+    storage::Connection connection = (*database)->Acquire();
+    const mail::OutboxCounts counts = mail::CountOutbox(connection, SystemClock::Instance().NowSeconds());
+    std::cout << "pending " << counts.pending << " (due now " << counts.pending_due << ")\n"
+              << "sending " << counts.sending << "\n"
+              << "failed " << counts.failed << "\n"
+              << "sent in the last 24 h " << counts.sent_last_24h << "\n"
+              << "oldest due pending "
+              << (counts.oldest_due_age_seconds ? std::to_string(*counts.oldest_due_age_seconds) + " s" : "-") << "\n"
+              << "bouncing addresses " << mail::CountBounces(connection) << "\n";
     return 0;
   }});
 }

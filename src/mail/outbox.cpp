@@ -254,26 +254,28 @@ std::vector<OutboxEntry> ListOutbox(storage::Connection& connection,
 }
 
 OutboxCounts CountOutbox(storage::Connection& connection, int64_t now) {
-  // One pass over the table; the outbox keeps sent mail, so this is a scan, which is fine
-  // at the sizes an operator's page reads (see src/mail/README.md).
-  std::optional<storage::Row> row = connection.QueryOne(
-      "SELECT "
-      "COALESCE(SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END), 0), "
-      "COALESCE(SUM(CASE WHEN status = 'pending' AND next_attempt_at <= $1 THEN 1 ELSE 0 END), 0), "
-      "COALESCE(SUM(CASE WHEN status = 'sending' THEN 1 ELSE 0 END), 0), "
-      "COALESCE(SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END), 0), "
-      "COALESCE(SUM(CASE WHEN status = 'sent' AND sent_at > $2 AND sent_at <= $1 THEN 1 ELSE 0 END), 0), "
-      "MIN(CASE WHEN status = 'pending' AND next_attempt_at <= $1 THEN created_at END) "
-      "FROM mail_outbox",
-      {now, now - 24 * 3600});
+  // Index ranges only (mail_outbox_due_idx, mail_outbox_sent_idx): sent mail accumulates,
+  // and the console must not scan it.
   OutboxCounts counts;
-  if (!row) return counts;
-  counts.pending = row->Int(0);
-  counts.pending_due = row->Int(1);
-  counts.sending = row->Int(2);
-  counts.failed = row->Int(3);
-  counts.sent_last_24h = row->Int(4);
-  if (std::optional<int64_t> oldest = row->OptionalInt(5)) counts.oldest_due_age_seconds = now - *oldest;
+  for (const storage::Row& row : connection.Query(
+           "SELECT status, COUNT(*) FROM mail_outbox WHERE status IN ('pending', 'sending', 'failed') "
+           "GROUP BY status")) {
+    switch (StatusFromColumn(row.Text(0))) {
+      case OutboxStatus::kPending: counts.pending = row.Int(1); break;
+      case OutboxStatus::kSending: counts.sending = row.Int(1); break;
+      case OutboxStatus::kFailed: counts.failed = row.Int(1); break;
+      case OutboxStatus::kSent: break;
+    }
+  }
+  std::optional<storage::Row> due = connection.QueryOne(
+      "SELECT COUNT(*), MIN(created_at) FROM mail_outbox WHERE status = 'pending' AND next_attempt_at <= $1", {now});
+  counts.pending_due = due->Int(0);
+  if (std::optional<int64_t> oldest = due->OptionalInt(1)) counts.oldest_due_age_seconds = now - *oldest;
+  counts.sent_last_24h =
+      connection
+          .QueryOne("SELECT COUNT(*) FROM mail_outbox WHERE status = 'sent' AND sent_at > $1 AND sent_at <= $2",
+                    {now - 24 * 3600, now})
+          ->Int(0);
   return counts;
 }
 

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <sstream>
 
+#include <Poco/URI.h>
 #include <nlohmann/json.hpp>
 
 #include "common/text.hpp"
@@ -13,6 +14,8 @@
 #include "listings/import_runner.hpp"
 #include "listings/listing_export.hpp"
 #include "listings/listing_template.hpp"
+#include "mail/bounces.hpp"
+#include "mail/outbox.hpp"
 #include "partners/partner_access.hpp"
 #include "partners/partner_store.hpp"
 #include "partners/partner_territory.hpp"
@@ -43,6 +46,56 @@ Result<int64_t> ParseId(const std::string& text) {
 
 // Dates on pages, in the French form (JJ/MM/AAAA).
 std::string FormatDate(int64_t seconds) { return seconds == 0 ? std::string() : FrenchDate(seconds); }
+
+// "45 s", "12 min", "3 h 05 min", "2 j 4 h": how long mail has been waiting.
+std::string FrenchDuration(int64_t seconds) {
+  if (seconds < 60) return std::to_string(std::max<int64_t>(seconds, 0)) + " s";
+  const int64_t minutes = seconds / 60;
+  if (minutes < 60) return std::to_string(minutes) + " min";
+  const int64_t hours = minutes / 60;
+  if (hours < 24) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%lld h %02lld min", static_cast<long long>(hours),
+                  static_cast<long long>(minutes % 60));
+    return text;
+  }
+  return std::to_string(hours / 24) + " j " + std::to_string(hours % 24) + " h";
+}
+
+// The "Courrier" section of the operator console: the outbox counts, the last failures
+// and the bouncing addresses.
+mstch::map MailSection(storage::Connection& connection, int64_t now) {
+  constexpr int kFailuresShown = 20;
+  constexpr int kBouncesShown = 100;
+  const mail::OutboxCounts counts = mail::CountOutbox(connection, now);
+  mstch::array failures;
+  for (const mail::OutboxEntry& entry : mail::ListOutbox(connection, mail::OutboxStatus::kFailed, kFailuresShown)) {
+    failures.push_back(mstch::map{{"address", entry.to_address},
+                                  {"subject", entry.subject},
+                                  {"date", FormatDate(entry.created_at)},
+                                  {"error", entry.last_error}});
+  }
+  mstch::array bounces;
+  for (const mail::Bounce& bounce : mail::ListBounces(connection, kBouncesShown)) {
+    bounces.push_back(mstch::map{{"address", bounce.address},
+                                 {"failures", std::to_string(bounce.failures)},
+                                 {"since", FormatDate(bounce.first_failed_at)},
+                                 {"last", FormatDate(bounce.last_failed_at)},
+                                 {"error", bounce.last_error}});
+  }
+  return mstch::map{{"pending", std::to_string(counts.pending)},
+                    {"pending_due", std::to_string(counts.pending_due)},
+                    {"sending", std::to_string(counts.sending)},
+                    {"failed", std::to_string(counts.failed)},
+                    {"sent_24h", std::to_string(counts.sent_last_24h)},
+                    {"oldest_due", counts.oldest_due_age_seconds ? FrenchDuration(*counts.oldest_due_age_seconds)
+                                                                 : std::string("aucun courrier en attente")},
+                    {"failures", failures},
+                    {"has_failures", !failures.empty()},
+                    {"bounces", bounces},
+                    {"has_bounces", !bounces.empty()},
+                    {"reactivated", false}};
+}
 
 
 const char* StatusLabel(const std::string& status) {
@@ -745,7 +798,8 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
     return *frequency;
   };
 
-  app.Get("/operateur", operator_only([&database, &service](Context& context) -> Result<Response> {
+  const web::App& shared_app = app;
+  app.Get("/operateur", operator_only([&database, &service, &shared_app](Context& context) -> Result<Response> {
             storage::Connection connection = database.Acquire();
             mstch::array partners;
             for (const Partner& partner : PartnerStore::List(connection)) {
@@ -780,11 +834,29 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
               row["source"] = owner ? owner->name : listing.source_key;
               rows.push_back(row);
             }
+            mstch::map mail = MailSection(connection, shared_app.clock().NowSeconds());
+            if (auto address = context.request().Query("reactive")) {
+              mail["reactivated"] = mstch::map{{"address", *address}};
+            }
             return context.Page("operator_console", mstch::map{{"title", std::string("Console opérateur — VivroVert")},
                                                                {"partners", partners},
                                                                {"imports", imports},
-                                                               {"listings", rows}});
+                                                               {"listings", rows},
+                                                               {"mail", mail}});
           }));
+
+  // "Réactiver": the operator says a bouncing address works again; list mail resumes.
+  app.Post("/operateur/courrier/reactiver", operator_only([&database](Context& context) -> Result<Response> {
+             const std::string address = Trim(context.request().Form("address").value_or(""));
+             if (address.empty()) return InvalidArgument("Indiquez l'adresse à réactiver (champ « address »).", "address");
+             storage::Connection connection = database.Acquire();
+             if (!mail::ClearBounce(connection, address)) {
+               return NotFound("L'adresse « " + address + " » n'est pas dans la liste des adresses en échec.");
+             }
+             std::string encoded;
+             Poco::URI::encode(address, "&=+#?%/ ", encoded);
+             return Response::Redirect("/operateur?reactive=" + encoded + "#courrier");
+           }));
 
   app.Get("/operateur/partenaires/nouveau", operator_only([&database, partner_form](Context& context) -> Result<Response> {
             storage::Connection connection = database.Acquire();

@@ -134,5 +134,28 @@ check "a wood with a quarter-cell hole covers 75 % of its tile ($forest)" awk -v
 pharmacy=$(grep '^CRS3035RES1000mN2410000E3639000,' "$work/osm-export.csv" | cut -d, -f"$(column_of "$work/osm-export.csv" dist_pharmacy_km)")
 check "the pharmacy on the Cahors tile's centre is at 0 km ($pharmacy)" awk -v v="$pharmacy" 'BEGIN { exit !(v == 0) }'
 
+# The mail outbox's counts, as `vivrovert mail stats` prints them, on a database of its own:
+# a message due an hour ago and one for tomorrow.
+mail_db="$work/mail.db"
+VIVROVERT_DATABASE_URL="sqlite:$mail_db" "$bin" migrate >/dev/null 2>&1
+python3 - "$mail_db" <<'PY'
+import sqlite3, sys, time
+now = int(time.time())
+db = sqlite3.connect(sys.argv[1])
+for key, due in (("cli:1", now - 3600), ("cli:2", now + 86400)):
+    db.execute("INSERT INTO mail_outbox (idempotency_key, to_address, subject, body_text, body_html, status, "
+               "next_attempt_at, created_at) VALUES (?, 'a@example.test', 's', 't', '', 'pending', ?, ?)",
+               (key, due, due))
+db.execute("INSERT INTO mail_bounces (address, first_failed_at, last_failed_at, last_error) "
+           "VALUES ('b@example.test', ?, ?, '550')", (now, now))
+db.commit()
+PY
+VIVROVERT_DATABASE_URL="sqlite:$mail_db" "$bin" mail stats >"$work/mail-stats.out" 2>&1
+check "mail stats counts the pending mail and the due one" grep -qx "pending 2 (due now 1)" "$work/mail-stats.out"
+oldest=$(sed -n 's/^oldest due pending \([0-9]*\) s$/\1/p' "$work/mail-stats.out")
+check "mail stats gives the age of the oldest due mail, an hour at least ($oldest s)" \
+  awk -v v="$oldest" 'BEGIN { exit !(v != "" && v >= 3600) }'
+check "mail stats counts the bouncing addresses" grep -qx "bouncing addresses 1" "$work/mail-stats.out"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -27,6 +27,8 @@
 #include "engine/grid_file.hpp"
 #include "listings/import_log.hpp"
 #include "listings/import_runner.hpp"
+#include "mail/bounces.hpp"
+#include "mail/outbox.hpp"
 #include "partners/partner_store.hpp"
 #include "partners/partner_territory.hpp"
 #include "support/lot_grid.hpp"
@@ -852,6 +854,86 @@ TEST_F(PartnerPagesTest, AnApiKeyIsShownOnceAndStoredHashed) {
   EXPECT_EQ(admin.Post(a + "/cles/" + std::to_string(key_id) + "/revocation", {}).status, 303);
   EXPECT_FALSE(PartnerStore::AuthenticateApiKey(connection, secret, clock_.NowSeconds()).has_value());
   EXPECT_TRUE(Contains(admin.Get(a + "/cles").body, "révoquée"));
+}
+
+TEST_F(PartnerPagesTest, TheOperatorConsoleShowsTheMailQueueAndReactivatesBouncingAddresses) {
+  const int64_t now = clock_.NowSeconds();
+  {
+    Connection connection = database_.db().Acquire();
+    auto queue = [&](const std::string& key, const std::string& subject, int64_t at) {
+      ASSERT_TRUE(mail::Enqueue(connection, {key, key + "@exemple.fr", subject, "texte", "", {}}, at));
+    };
+    queue("vieux-envoye", "Envoyé avant-hier", now - 2 * 86400);
+    queue("refuse", kScript, now - 86400);
+    queue("envoye", "Envoyé tout à l'heure", now - 86400);
+    std::vector<mail::ClaimedMessage> claimed = mail::ClaimDue(connection, now - 86400, 600, 3);
+    ASSERT_EQ(claimed.size(), 3u);
+    ASSERT_TRUE(mail::MarkSent(connection, claimed[0], now - 2 * 86400 + 60));
+    ASSERT_TRUE(mail::MarkFailed(connection, claimed[1], "550 5.1.1 <refuse@exemple.fr> No such mailbox"));
+    ASSERT_TRUE(mail::MarkSent(connection, claimed[2], now - 3600));
+    queue("attend-1", "En attente depuis deux heures", now - 7200);
+    queue("attend-2", "En attente", now - 60);
+    queue("plus-tard", "Pour plus tard", now + 3600);
+    mail::RecordBounce(connection, "refuse@exemple.fr", claimed[1].id, "550 5.1.1 No such mailbox", now - 86400);
+    mail::RecordBounce(connection, "perdu@exemple.fr", claimed[1].id, "550 5.1.1 User unknown", now - 3600);
+  }
+  Browser op = SignedIn("operateur@exemple.fr");
+  Page console = op.Get("/operateur");
+  ASSERT_EQ(console.status, 200) << console.body;
+  EXPECT_TRUE(Contains(console.body, "<h2 id=\"courrier\">Courrier</h2>"));
+  EXPECT_TRUE(Contains(console.body, "<td data-count=\"pending\">3</td>")) << console.body;
+  EXPECT_TRUE(Contains(console.body, "<td data-count=\"pending_due\">2</td>"));
+  EXPECT_TRUE(Contains(console.body, "<td data-count=\"sending\">0</td>"));
+  EXPECT_TRUE(Contains(console.body, "<td data-count=\"failed\">1</td>"));
+  EXPECT_TRUE(Contains(console.body, "<td data-count=\"sent_24h\">1</td>"));
+  EXPECT_TRUE(Contains(console.body, "<td data-count=\"oldest_due\">2 h 00 min</td>"));
+  // The failure, its subject escaped, and the relay's answer.
+  EXPECT_TRUE(Contains(console.body, "refuse@exemple.fr"));
+  EXPECT_TRUE(Contains(console.body, kScriptEscaped));
+  EXPECT_FALSE(Contains(console.body, kScript));
+  EXPECT_TRUE(Contains(console.body, "550 5.1.1 &lt;refuse@exemple.fr&gt; No such mailbox"));
+  // Both bouncing addresses, each with its button, most recent first.
+  const size_t bounces = console.body.find("id=\"mail-bounces\"");
+  ASSERT_NE(bounces, std::string::npos);
+  const size_t perdu = console.body.find("<td>perdu@exemple.fr</td>", bounces);
+  const size_t refuse = console.body.find("<td>refuse@exemple.fr</td>", bounces);
+  ASSERT_NE(perdu, std::string::npos);
+  ASSERT_NE(refuse, std::string::npos);
+  EXPECT_LT(perdu, refuse);
+  EXPECT_EQ(Occurrences(console.body, "action=\"&#x2F;operateur&#x2F;courrier&#x2F;reactiver\"") +
+                Occurrences(console.body, "action=\"/operateur/courrier/reactiver\""),
+            2);
+  EXPECT_EQ(Occurrences(console.body, ">Réactiver</button>"), 2);
+
+  // Staff cannot reactivate; a forged form neither.
+  Browser staff = SignedIn("admin@cahors.fr");
+  EXPECT_EQ(staff.Post("/operateur/courrier/reactiver", {{"address", "perdu@exemple.fr"}}).status, 404);
+  const std::string token = op.csrf_token;
+  op.csrf_token = "forged";
+  EXPECT_EQ(op.Post("/operateur/courrier/reactiver", {{"address", "perdu@exemple.fr"}}).status, 403);
+  op.csrf_token = token;
+  {
+    Connection connection = database_.db().Acquire();
+    EXPECT_TRUE(mail::IsBouncing(connection, "perdu@exemple.fr"));
+  }
+
+  Page reactivated = op.Post("/operateur/courrier/reactiver", {{"address", "Perdu@Exemple.fr"}});
+  ASSERT_EQ(reactivated.status, 303) << reactivated.body;
+  EXPECT_TRUE(reactivated.location.starts_with("/operateur?reactive=")) << reactivated.location;
+  {
+    Connection connection = database_.db().Acquire();
+    EXPECT_FALSE(mail::IsBouncing(connection, "perdu@exemple.fr"));
+    EXPECT_TRUE(mail::IsBouncing(connection, "refuse@exemple.fr"));
+  }
+  Page after = op.Get(reactivated.location);
+  EXPECT_TRUE(Contains(after.body, "id=\"mail-reactivated\"")) << after.body;
+  EXPECT_TRUE(Contains(after.body, "Perdu@Exemple.fr"));
+  EXPECT_FALSE(Contains(after.body, "<td>perdu@exemple.fr</td>"));
+
+  Page unknown = op.Post("/operateur/courrier/reactiver", {{"address", "perdu@exemple.fr"}});
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_TRUE(Contains(unknown.body, "perdu@exemple.fr")) << unknown.body;
+  EXPECT_EQ(op.Post("/operateur/courrier/reactiver", {{"address", " "}}).status, 400);
 }
 
 }  // namespace

@@ -5,6 +5,10 @@
 -- JSON array of [name, value] pairs, written by mail::Enqueue ('' for none).
 ALTER TABLE mail_outbox ADD COLUMN headers TEXT NOT NULL DEFAULT '';
 
+-- "Sent in the last 24 h" for the operator (mail::CountOutbox) without scanning the sent
+-- mail, which accumulates.
+CREATE INDEX mail_outbox_sent_idx ON mail_outbox (status, sent_at);
+
 -- An address the relay refused permanently (5xx) for one of our messages. Producers of
 -- list mail (notifications, digests, lead reports) skip it, account mails still try.
 -- Cleared when the person changes their address (the row is per address).
