@@ -56,7 +56,7 @@ void RegisterMailCommand(CLI::App& app, std::vector<Command>& commands) {
     mail::MailSender sender(**database, transport, SystemClock::Instance());
     mail::DeliveryReport report = sender.DeliverDue(*deliver_limit);
     std::cout << "sent " << report.sent << ", retried later " << report.retried << ", failed "
-              << report.failed << "\n";
+              << report.failed << " (refused for good by the relay: " << report.bounced << ")\n";
     return 0;
   }});
 

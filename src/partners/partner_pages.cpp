@@ -848,7 +848,7 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
   // "Réactiver": the operator says a bouncing address works again; list mail resumes.
   app.Post("/operateur/courrier/reactiver", operator_only([&database](Context& context) -> Result<Response> {
              const std::string address = Trim(context.request().Form("address").value_or(""));
-             if (address.empty()) return InvalidArgument("Indiquez l'adresse à réactiver (champ « address »).", "address");
+             if (address.empty()) return InvalidArgument("Indiquez l'adresse e-mail à réactiver.", "address");
              storage::Connection connection = database.Acquire();
              if (!mail::ClearBounce(connection, address)) {
                return NotFound("L'adresse « " + address + " » n'est pas dans la liste des adresses en échec.");

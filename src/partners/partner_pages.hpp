@@ -10,7 +10,9 @@
 //   /partenaire/{slug}/equipe           staff: invite by e-mail, roles, removal
 //   /partenaire/{slug}/carte            the territory's tiles and listings (SVG map)
 //   /operateur, /operateur/partenaires/… partners (create, edit territory and options),
-//                                       all listings and imports
+//                                       all listings and imports; the mail queue
+//                                       ("Courrier": counts, last failures, bouncing
+//                                       addresses) and POST /operateur/courrier/reactiver
 //
 // Authorisation: a staff member sees only the partners they belong to, with their role
 // (viewer: read; editor: listings and imports; admin: keys and staff too); an operator
