@@ -115,7 +115,7 @@ std::vector<OutboxEntry> ListOutbox(storage::Connection& connection,
 struct OutboxCounts {
   int64_t pending = 0;       // waiting, due or not (temporary failures wait for their retry)
   int64_t pending_due = 0;   // of which next_attempt_at <= now: should be leaving now
-  int64_t sending = 0;       // claimed by a sender (or left by one that died, until its lease ends)
+  int64_t sending = 0;       // claimed by a sender (or left by one that died, until another takes it over)
   int64_t failed = 0;        // given up, all time
   int64_t sent_last_24h = 0; // sent_at in (now - 24 h, now]
   // now - created_at of the oldest due pending message; nullopt when none is due. A value
