@@ -50,7 +50,8 @@ constexpr const char* kAccountGone = "Ce compte n'existe plus : aucun e-mail ne 
 
 }  // namespace
 
-void RegisterUnsubscribeRoutes(web::App& app, storage::Database& database) {
+void RegisterUnsubscribeRoutes(web::App& app, storage::Database& database,
+                               std::function<void(storage::Connection&, int64_t user_id)> profile_changed) {
   const web::App& shared = app;
   auto target_of = [&shared](const Context& context) {
     std::optional<std::string> token = context.request().Query("jeton");
@@ -80,7 +81,7 @@ void RegisterUnsubscribeRoutes(web::App& app, storage::Database& database) {
   // same thing, and the token alone says whom and what.
   app.Post(
       kUnsubscribePath,
-      [&database, &shared, target_of](Context& context) -> Result<Response> {
+      [&database, &shared, target_of, profile_changed](Context& context) -> Result<Response> {
         auto [token, target] = target_of(context);
         if (!target) return InvalidLink(context, token);
         storage::Connection connection = database.Acquire();
@@ -88,6 +89,7 @@ void RegisterUnsubscribeRoutes(web::App& app, storage::Database& database) {
         if (!UserExists(connection, target->user_id)) return Done(context, kAccountGone);
         mail::OptOut(connection, target->user_id, target->list, shared.clock().NowSeconds());
         transaction.Commit();
+        if (target->list == mail::MailList::kListings && profile_changed) profile_changed(connection, target->user_id);
         return Done(context, "C'est fait : vous ne recevrez plus " + ListLabel(target->list) + ".");
       },
       web::RouteOptions{.csrf_exempt = true});

@@ -18,6 +18,9 @@
 // Thread safety: the routes share only thread-safe parts.
 #pragma once
 
+#include <cstdint>
+#include <functional>
+
 #include "storage/database.hpp"
 #include "web/app.hpp"
 
@@ -26,7 +29,11 @@ namespace vivrovert::accounts {
 inline constexpr const char* kUnsubscribePath = "/desabonnement";
 
 // Tokens are checked with the app's secret key (AppOptions::secret_key) and time is read
-// from the app's clock. `database` must outlive `app`.
-void RegisterUnsubscribeRoutes(web::App& app, storage::Database& database);
+// from the app's clock. `database` must outlive `app`. `profile_changed`, when given, is
+// called after leaving the listing mails changed a profile's notification, on the
+// connection that committed it (as profiles::RegisterProfilePages does: the matching
+// index follows at once).
+void RegisterUnsubscribeRoutes(web::App& app, storage::Database& database,
+                               std::function<void(storage::Connection&, int64_t user_id)> profile_changed = {});
 
 }  // namespace vivrovert::accounts

@@ -129,7 +129,6 @@ int Serve(const Config& config, const ServeFlags& flags) {
                                    [&forget_person](int64_t user_id) {
                                      if (forget_person) forget_person(user_id);
                                    }});
-  accounts::RegisterUnsubscribeRoutes(*app, **database);
 
   // The grid is read once; without it the site still serves, and the API says why.
   api::SearchBackend search_backend = api::SearchBackend::Load(config.grid_file);
@@ -169,6 +168,10 @@ int Serve(const Config& config, const ServeFlags& flags) {
                                  [&matcher](storage::Connection& connection, int64_t user_id) {
                                    matcher.PersonChanged(connection, user_id, SystemClock::Instance().NowSeconds());
                                  });
+  // Leaving the listing mails by their link changes the profile's notification too.
+  accounts::RegisterUnsubscribeRoutes(*app, **database, [&matcher](storage::Connection& connection, int64_t user_id) {
+    matcher.PersonChanged(connection, user_id, SystemClock::Instance().NowSeconds());
+  });
   notifications::RegisterNotificationPages(*app, {**database, search_backend.grid.get(), SystemClock::Instance()});
   discover::RegisterListingPage(*app, **database, search_backend.grid.get(), SystemClock::Instance());
 

@@ -10,6 +10,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "accounts/account_routes.hpp"
 #include "accounts/session_authenticator.hpp"
@@ -55,7 +56,7 @@ class UnsubscribeTest : public ::testing::Test {
     app_->SetAuthenticator(std::make_shared<SessionAuthenticator>(accounts_, cookies.name));
     RegisterAccountRoutes(*app_, accounts_, {cookies, {}});
     profiles::RegisterProfilePages(*app_, database_.db(), clock_);
-    RegisterUnsubscribeRoutes(*app_, database_.db());
+    RegisterUnsubscribeRoutes(*app_, database_.db(), [this](Connection&, int64_t user_id) { changed_.push_back(user_id); });
 
     Connection connection = database_.db().Acquire();
     lea_ = CreateUser(connection, "lea@exemple.fr", Role::kUser);
@@ -110,6 +111,7 @@ class UnsubscribeTest : public ::testing::Test {
   std::unique_ptr<web::App> app_;
   int64_t lea_ = 0;
   int64_t staff_ = 0;
+  std::vector<int64_t> changed_;  // profiles the unsubscribe link changed, as the matcher hears of them
 };
 
 TEST_F(UnsubscribeTest, ListingsOptOutIsTheProfilesNotificationAndKeepsItsFields) {
@@ -194,6 +196,7 @@ TEST_F(UnsubscribeTest, OneClickPostOfAMailClientUnsubscribesWithoutCookieOrCsrf
   EXPECT_TRUE(OptedOut(lea_, MailList::kListings));
   EXPECT_EQ(Notification(lea_), "none");
   EXPECT_FALSE(OptedOut(staff_, MailList::kListings));  // only the person of the token
+  EXPECT_EQ(changed_, std::vector<int64_t>{lea_});  // the matching index hears of it
 
   // Idempotent: a client retrying, or the person clicking again.
   Page again = OneClick(Link(MailList::kListings, lea_));
@@ -207,6 +210,7 @@ TEST_F(UnsubscribeTest, OneClickPostOfAMailClientUnsubscribesWithoutCookieOrCsrf
   EXPECT_FALSE(OptedOut(staff_, MailList::kListings));
   ASSERT_EQ(OneClick(Link(MailList::kLeadReports, staff_)).status, 200);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM mail_opt_outs"), 1);
+  EXPECT_EQ(changed_, (std::vector<int64_t>{lea_, lea_}));  // lead reports are no profile change
 }
 
 TEST_F(UnsubscribeTest, TheButtonOfThePageUnsubscribes) {
@@ -242,6 +246,7 @@ TEST_F(UnsubscribeTest, ABadOrTamperedTokenIsRefusedWithAFrenchPageNever500) {
   EXPECT_FALSE(OptedOut(lea_, MailList::kListings));
   EXPECT_FALSE(OptedOut(staff_, MailList::kListings));
   EXPECT_EQ(Count("SELECT COUNT(*) FROM mail_opt_outs"), 0);
+  EXPECT_TRUE(changed_.empty());
   EXPECT_EQ(error_log_.str(), "");
 }
 
