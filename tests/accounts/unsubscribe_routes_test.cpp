@@ -54,7 +54,7 @@ class UnsubscribeTest : public ::testing::Test {
     app_ = std::make_unique<web::App>(std::move(options), std::move(*templates), web::AssetManifest(),
                                       web::StaticFiles(), clock_, SecureRandom::Instance());
     app_->SetAuthenticator(std::make_shared<SessionAuthenticator>(accounts_, cookies.name));
-    RegisterAccountRoutes(*app_, accounts_, {cookies, {}});
+    RegisterAccountRoutes(*app_, accounts_, {cookies, {}, {}});
     profiles::RegisterProfilePages(*app_, database_.db(), clock_);
     RegisterUnsubscribeRoutes(*app_, database_.db(), [this](Connection&, int64_t user_id) { changed_.push_back(user_id); });
 
