@@ -13,6 +13,8 @@
 #include "common/text.hpp"
 #include "leads/lead_disclosure.hpp"
 #include "leads/lead_store.hpp"
+#include "mail/bounces.hpp"
+#include "mail/opt_outs.hpp"
 #include "mail/outbox.hpp"
 #include "mail/unsubscribe.hpp"
 
@@ -97,18 +99,12 @@ const char* FrequencyPhrase(ReportFrequency frequency) {
   return "";
 }
 
-// Stand-in for mail::IsOptedOut(connection, user_id, MailList::kLeadReports) and
-// mail::IsBouncing(connection, address) (mail/bounces.hpp, on another branch): swap for
-// them when they land. A staff member who left the lead reports list, or whose address the
-// relay refused for good, gets no report.
+// A staff member who left the lead reports list, or whose address the relay refused for
+// good, gets no report.
 bool ExcludedFromLeadReports(storage::Connection& connection, int64_t user_id,
                              const std::string& address) {
-  if (connection.QueryOne(
-          "SELECT 1 FROM mail_opt_outs WHERE user_id = $1 AND list = 'lead_reports'", {user_id})) {
-    return true;
-  }
-  return connection.QueryOne("SELECT 1 FROM mail_bounces WHERE address = $1", {address})
-      .has_value();
+  return mail::IsOptedOut(connection, user_id, mail::MailList::kLeadReports) ||
+         mail::IsBouncing(connection, address);
 }
 
 std::string Communes(const Lead& lead, const LeadReportOptions& options) {
