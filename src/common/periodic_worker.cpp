@@ -36,6 +36,11 @@ void PeriodicWorker::Nudge() {
   wake_.notify_all();
 }
 
+bool PeriodicWorker::StopRequested() {
+  std::lock_guard lock(mutex_);
+  return stopping_;
+}
+
 void PeriodicWorker::Run() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {

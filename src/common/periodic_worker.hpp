@@ -1,5 +1,5 @@
 // A background thread that runs one task now, then every `interval`, and at once when
-// nudged: the server's matching pass and nightly scheduler (mail has its own MailWorker).
+// nudged: the server's mail worker, matching pass and nightly scheduler.
 // The task's exceptions are written to stderr with the worker's name; the next round tries
 // again. Stop() waits for the round in progress; the destructor stops.
 //
@@ -25,6 +25,8 @@ class PeriodicWorker {
   void Start();
   void Stop();
   void Nudge();
+  // True once Stop() was called: a long task checks it between steps to end early.
+  bool StopRequested();
 
  private:
   void Run();

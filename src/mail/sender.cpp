@@ -81,54 +81,17 @@ DeliveryReport MailSender::DeliverDue(int limit) {
 // ---- MailWorker ---------------------------------------------------------------------------
 
 MailWorker::MailWorker(MailSender& sender, std::chrono::milliseconds interval)
-    : sender_(sender), interval_(interval) {}
+    : sender_(sender), worker_("mail worker", interval, [this] {
+        // One message per call, so that Stop() waits for at most one SMTP exchange. A pass
+        // goes on while mail is due.
+        while (sender_.DeliverDue(1).total() > 0 && !worker_.StopRequested()) {
+        }
+      }) {}
 
 MailWorker::~MailWorker() { Stop(); }
 
-void MailWorker::Start() {
-  std::lock_guard lock(mutex_);
-  if (thread_.joinable()) return;
-  stopping_ = false;
-  thread_ = std::thread([this] { Run(); });
-}
-
-void MailWorker::Stop() {
-  std::thread thread;
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-    thread = std::move(thread_);
-  }
-  wake_.notify_all();
-  if (thread.joinable()) thread.join();
-}
-
-void MailWorker::Nudge() {
-  {
-    std::lock_guard lock(mutex_);
-    nudged_ = true;
-  }
-  wake_.notify_all();
-}
-
-void MailWorker::Run() {
-  std::unique_lock lock(mutex_);
-  while (!stopping_) {
-    nudged_ = false;
-    lock.unlock();
-    // One message per call, so that Stop() waits for at most one SMTP exchange.
-    try {
-      while (sender_.DeliverDue(1).total() > 0) {
-        std::lock_guard check(mutex_);
-        if (stopping_) break;
-      }
-    } catch (const std::exception& error) {
-      std::cerr << "vivrovert: mail worker: delivery pass failed, will retry: " << error.what()
-                << "\n";
-    }
-    lock.lock();
-    wake_.wait_for(lock, interval_, [this] { return stopping_ || nudged_; });
-  }
-}
+void MailWorker::Start() { worker_.Start(); }
+void MailWorker::Stop() { worker_.Stop(); }
+void MailWorker::Nudge() { worker_.Nudge(); }
 
 }  // namespace vivrovert::mail

@@ -32,6 +32,7 @@
 #include <thread>
 
 #include "common/env.hpp"
+#include "common/periodic_worker.hpp"
 #include "mail/outbox.hpp"
 #include "mail/smtp_transport.hpp"
 #include "storage/database.hpp"
@@ -101,15 +102,8 @@ class MailWorker {
   void Nudge();
 
  private:
-  void Run();
-
   MailSender& sender_;
-  const std::chrono::milliseconds interval_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  bool nudged_ = false;
-  std::thread thread_;
+  PeriodicWorker worker_;
 };
 
 }  // namespace vivrovert::mail
