@@ -87,9 +87,12 @@ std::string EscapeXml(std::string_view text) {
   return out;
 }
 
-std::string FrenchDate(int64_t epoch_seconds) {
-  const std::string iso = UtcDate(epoch_seconds);
-  return iso.substr(8, 2) + "/" + iso.substr(5, 2) + "/" + iso.substr(0, 4);
+std::string FrenchDate(int64_t epoch_seconds) { return FrenchDay(UtcDate(epoch_seconds)); }
+
+std::string FrenchDay(std::string_view iso_date) {
+  if (iso_date.size() != 10 || iso_date[4] != '-' || iso_date[7] != '-') return std::string(iso_date);
+  return std::string(iso_date.substr(8, 2)) + "/" + std::string(iso_date.substr(5, 2)) + "/" +
+         std::string(iso_date.substr(0, 4));
 }
 
 std::optional<int64_t> ParseUtcDate(std::string_view text) {

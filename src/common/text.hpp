@@ -36,6 +36,8 @@ std::string UtcDate(int64_t epoch_seconds);
 
 // "JJ/MM/AAAA" of the UTC day containing `epoch_seconds`, as French pages show dates.
 std::string FrenchDate(int64_t epoch_seconds);
+// "AAAA-MM-JJ" → "JJ/MM/AAAA"; any other text is returned as it is.
+std::string FrenchDay(std::string_view iso_date);
 
 // The first second (UTC) of the day "AAAA-MM-JJ"; nullopt when `text` is not a valid date
 // in that form.

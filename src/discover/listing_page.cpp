@@ -18,19 +18,6 @@ bool ShownApart(std::string_view name) {
   return false;
 }
 
-std::string FieldText(const listings::FieldSpec& spec, const nlohmann::json& value) {
-  std::string text = listings::FieldValueText(spec, value);
-  if (spec.type == listings::FieldType::kChoice) {
-    for (const listings::Choice& choice : spec.choices) {
-      if (text == choice.code) return choice.label;
-    }
-  }
-  if (spec.type == listings::FieldType::kDate && text.size() == 10) {
-    return text.substr(8, 2) + "/" + text.substr(5, 2) + "/" + text.substr(0, 4);
-  }
-  return text;
-}
-
 }  // namespace
 
 void RegisterListingPage(web::App& app, storage::Database& database, const engine::GridFile* grid, const Clock& clock) {
@@ -65,7 +52,7 @@ void RegisterListingPage(web::App& app, storage::Database& database, const engin
       const nlohmann::json values = listing->Fields();
       for (const listings::FieldSpec* spec : listings::AllFields(listing->kind)) {
         if (ShownApart(spec->name) || !values.contains(spec->name) || values[spec->name].is_null()) continue;
-        std::string value = FieldText(*spec, values[spec->name]);
+        std::string value = listings::FieldDisplayText(*spec, values[spec->name]);
         if (value.empty()) continue;
         fields.push_back(mstch::map{{"label", std::string(spec->label)}, {"value", value}});
       }

@@ -487,6 +487,17 @@ std::string FieldValueText(const FieldSpec& spec, const json& value) {
   return {};
 }
 
+std::string FieldDisplayText(const FieldSpec& spec, const json& value) {
+  std::string text = FieldValueText(spec, value);
+  if (spec.type == FieldType::kChoice) {
+    for (const Choice& choice : spec.choices) {
+      if (text == choice.code) return choice.label;
+    }
+  }
+  if (spec.type == FieldType::kDate) return FrenchDay(text);
+  return text;
+}
+
 json SchemaJson() {
   json kinds = json::array();
   for (Kind kind : kAllKinds) {

@@ -107,6 +107,9 @@ Normalised NormaliseListing(Kind kind, const nlohmann::json& object,
 // A normalised value as a form shows it, the way NormaliseField reads it back: French
 // decimals ("44,44274"), "oui"/"non", URL lists joined by " | ", other lists by ", ".
 std::string FieldValueText(const FieldSpec& spec, const nlohmann::json& value);
+// A normalised value as a reader sees it: FieldValueText, with a choice's French label
+// instead of its code and a date as JJ/MM/AAAA.
+std::string FieldDisplayText(const FieldSpec& spec, const nlohmann::json& value);
 
 // Parses a date as AAAA-MM-JJ or JJ/MM/AAAA; nullopt when malformed or impossible.
 std::optional<std::string> ParseDate(std::string_view text);

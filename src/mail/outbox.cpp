@@ -80,20 +80,7 @@ OutboxStatus StatusFromColumn(const std::string& name) {
 }  // namespace
 
 bool Enqueue(storage::Connection& connection, const OutgoingMessage& message, int64_t now) {
-  if (message.idempotency_key.empty()) throw std::invalid_argument("mail without idempotency key");
-  if (message.to_address.empty()) throw std::invalid_argument("mail without recipient");
-  if (HasLineBreak(message.to_address) || HasLineBreak(message.subject)) {
-    throw std::invalid_argument("line break in a mail header (recipient or subject)");
-  }
-  CheckHeaders(message);
-  std::vector<storage::Row> inserted = connection.Query(
-      "INSERT INTO mail_outbox (idempotency_key, to_address, subject, body_text, body_html, "
-      "headers, status, attempts, next_attempt_at, created_at) "
-      "VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7) "
-      "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
-      {message.idempotency_key, message.to_address, message.subject, message.body_text,
-       message.body_html, HeadersColumn(message), now});
-  return !inserted.empty();
+  return EnqueueMany(connection, {message}, now) == 1;
 }
 
 int64_t EnqueueMany(storage::Connection& connection, const std::vector<OutgoingMessage>& messages, int64_t now) {

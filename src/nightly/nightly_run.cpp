@@ -21,6 +21,7 @@ namespace vivrovert::nightly {
 
 namespace {
 
+using notifications::BoundIds;
 using notifications::Placeholders;
 using storage::SqlValue;
 
@@ -32,18 +33,8 @@ constexpr size_t kMaxMatchedShown = 50;
 constexpr size_t kMaxNewsShown = 10;
 constexpr int kReportBatch = 20;
 
-std::vector<SqlValue> Ids(const std::vector<int64_t>& ids) {
-  std::vector<SqlValue> values;
-  for (int64_t id : ids) values.emplace_back(id);
-  return values;
-}
-
 std::string InList(size_t count) { return "(" + Placeholders(count, 1) + ")"; }
 
-// "2026-11-28" → "28/11/2026".
-std::string FrenchDay(const std::string& date) {
-  return date.size() == 10 ? date.substr(8, 2) + "/" + date.substr(5, 2) + "/" + date.substr(0, 4) : date;
-}
 
 }  // namespace
 
@@ -170,7 +161,7 @@ bool NightlyRun::DigestBatch(RunState& state, NightlyReport& report) {
     users.push_back(row.Int(0));
   }
   if (users.empty()) return false;
-  const std::vector<SqlValue> user_params = Ids(users);
+  const std::vector<SqlValue> user_params = BoundIds(users);
 
   // Everything the batch needs, a query per kind of thing.
   const std::map<int64_t, notifications::Recipient> recipients = notifications::LoadRecipients(connection, users);

@@ -50,14 +50,7 @@ nlohmann::json ListingSummary(const listings::Listing& listing, const engine::Gr
   for (const listings::FieldSpec& spec : listings::KindFields(listing.kind)) {
     if (facts.size() == kMaxFacts) break;
     if (!IsShortFact(spec.type) || !fields.contains(spec.name) || fields[spec.name].is_null()) continue;
-    std::string value = listings::FieldValueText(spec, fields[spec.name]);
-    if (spec.type == listings::FieldType::kChoice) {
-      for (const listings::Choice& choice : spec.choices) {
-        if (value == choice.code) value = choice.label;
-      }
-    } else if (spec.type == listings::FieldType::kDate && value.size() == 10) {
-      value = value.substr(8, 2) + "/" + value.substr(5, 2) + "/" + value.substr(0, 4);  // JJ/MM/AAAA
-    }
+    const std::string value = listings::FieldDisplayText(spec, fields[spec.name]);
     if (value.empty()) continue;
     facts.push_back({{"label", spec.label}, {"value", value}});
     if (!facts_text.empty()) facts_text += " · ";

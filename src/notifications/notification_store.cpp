@@ -32,14 +32,14 @@ NotificationRecord FromRow(const storage::Row& row) {
   return record;
 }
 
-std::vector<SqlValue> Ids(const std::vector<int64_t>& ids) {
+}  // namespace
+
+std::vector<SqlValue> BoundIds(const std::vector<int64_t>& ids) {
   std::vector<SqlValue> values;
   values.reserve(ids.size());
   for (int64_t id : ids) values.emplace_back(id);
   return values;
 }
-
-}  // namespace
 
 std::string Placeholders(size_t count, size_t first) {
   std::string text;
@@ -60,19 +60,6 @@ const char* ReasonName(Reason reason) {
 }
 
 const char* ChannelName(Channel channel) { return channel == Channel::kInstant ? "instant" : "digest"; }
-
-std::optional<int64_t> NotificationStore::Record(storage::Connection& connection, int64_t user_id,
-                                                 int64_t listing_id, Reason reason, Channel channel, int64_t now,
-                                                 std::optional<int64_t> mailed_at,
-                                                 const std::optional<std::string>& digest_key) {
-  std::optional<storage::Row> row = connection.QueryOne(
-      "INSERT INTO notifications (user_id, listing_id, reason, channel, created_at, mailed_at, digest_key) "
-      "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (user_id, listing_id) DO NOTHING RETURNING id",
-      {user_id, listing_id, ReasonName(reason), ChannelName(channel), now,
-       mailed_at ? SqlValue(*mailed_at) : SqlValue(nullptr), digest_key ? SqlValue(*digest_key) : SqlValue(nullptr)});
-  if (!row) return std::nullopt;
-  return row->Int(0);
-}
 
 std::vector<std::pair<int64_t, int64_t>> NotificationStore::RecordMany(storage::Connection& connection,
                                                                        const std::vector<NewNotification>& rows,
@@ -113,7 +100,7 @@ std::vector<NotificationRecord> NotificationStore::Waiting(storage::Connection& 
   for (const storage::Row& row :
        connection.Query(std::string("SELECT ") + kColumns + " FROM notifications WHERE mailed_at IS NULL AND user_id IN (" +
                             Placeholders(user_ids.size(), 1) + ") ORDER BY user_id, created_at, id",
-                        Ids(user_ids))) {
+                        BoundIds(user_ids))) {
     records.push_back(FromRow(row));
   }
   return records;
@@ -131,24 +118,6 @@ void NotificationStore::MarkMailed(storage::Connection& connection, const std::v
                            Placeholders(slice.size(), 3) + ")",
                        params);
   }
-}
-
-std::vector<std::pair<int64_t, int64_t>> NotificationStore::ToldPairs(storage::Connection& connection,
-                                                                      const std::vector<int64_t>& user_ids,
-                                                                      const std::vector<int64_t>& listing_ids) {
-  std::vector<std::pair<int64_t, int64_t>> pairs;
-  if (user_ids.empty() || listing_ids.empty()) return pairs;
-  // Listings are few (the window's news), people a batch: filter on people, keep listings in memory.
-  std::vector<int64_t> sorted = listing_ids;
-  std::sort(sorted.begin(), sorted.end());
-  for (const storage::Row& row :
-       connection.Query("SELECT user_id, listing_id FROM notifications WHERE user_id IN (" +
-                            Placeholders(user_ids.size(), 1) + ")",
-                        Ids(user_ids))) {
-    const int64_t listing = row.Int(1);
-    if (std::binary_search(sorted.begin(), sorted.end(), listing)) pairs.emplace_back(row.Int(0), listing);
-  }
-  return pairs;
 }
 
 std::vector<NotificationRecord> NotificationStore::ForPerson(storage::Connection& connection, int64_t user_id,

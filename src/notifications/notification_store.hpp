@@ -50,14 +50,8 @@ struct NewNotification {
 
 class NotificationStore {
  public:
-  // Records that `user_id` is (or will be) told of `listing_id`. Returns the new row's id,
-  // or nullopt when this person was already told of this listing (nothing changes).
-  static std::optional<int64_t> Record(storage::Connection& connection, int64_t user_id, int64_t listing_id,
-                                       Reason reason, Channel channel, int64_t now,
-                                       std::optional<int64_t> mailed_at,
-                                       const std::optional<std::string>& digest_key = std::nullopt);
-
-  // Record for many pairs at once (multi-row inserts); pairs already told are skipped.
+  // Records that each person is (or will be) told of each listing, in multi-row inserts;
+  // pairs already told are skipped (nothing changes for them).
   // Returns the (user_id, listing_id) pairs recorded now, in no particular order.
   static std::vector<std::pair<int64_t, int64_t>> RecordMany(storage::Connection& connection,
                                                              const std::vector<NewNotification>& rows, int64_t now);
@@ -70,11 +64,6 @@ class NotificationStore {
   static void MarkMailed(storage::Connection& connection, const std::vector<int64_t>& ids,
                          const std::string& digest_key, int64_t now);
 
-  // Listings these people were told of (any reason and channel): the digest leaves them out.
-  static std::vector<std::pair<int64_t, int64_t>> ToldPairs(storage::Connection& connection,
-                                                            const std::vector<int64_t>& user_ids,
-                                                            const std::vector<int64_t>& listing_ids);
-
   // A person's notifications, newest first.
   static std::vector<NotificationRecord> ForPerson(storage::Connection& connection, int64_t user_id, int limit);
   static int64_t UnreadCount(storage::Connection& connection, int64_t user_id);
@@ -84,5 +73,7 @@ class NotificationStore {
 
 // "$<first>, $<first+1>, …" for `count` bound parameters (IN lists).
 std::string Placeholders(size_t count, size_t first);
+// The ids as bound parameters, in order.
+std::vector<storage::SqlValue> BoundIds(const std::vector<int64_t>& ids);
 
 }  // namespace vivrovert::notifications
