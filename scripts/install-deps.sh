@@ -1,19 +1,24 @@
 #!/usr/bin/env bash
 # Installs the Debian packages VivroVert needs to build, run and test, when missing.
-# Idempotent and quiet when everything is there. Needs root (or sudo) to install.
+# Idempotent and quiet when everything is there. Needs root (or sudo) to install; without
+# either it prints the apt-get command to run and fails. scripts/check-deps.py (run by
+# `make test`) checks that this list covers every header, library and program used.
 set -euo pipefail
 
 packages=(
-  # build
-  build-essential cmake pkg-config git
+  # build (ccache is used when present, never required)
+  build-essential cmake pkg-config git ccache
   # libraries
   libpoco-dev libmstch-dev libsodium-dev libsqlite3-dev libpq-dev
   nlohmann-json3-dev libcli11-dev
   libproj-dev proj-data libgeos-dev libgdal-dev libnanoflann-dev libcsv-dev
-  libxlsxwriter-dev libpng-dev libicu-dev
+  libxlsxwriter-dev libpng-dev libicu-dev zlib1g-dev
+  libosmium2-dev libprotozero-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql python3-aiosmtpd chromium
+  # benchmarks' scripts (bench/)
+  wrk curl bc
   # front end
   nodejs npm
 )
@@ -35,7 +40,14 @@ fi
 
 echo "installing: ${missing[*]}"
 sudo=""
-[ "$(id -u)" = 0 ] || sudo="sudo"
+if [ "$(id -u)" != 0 ]; then
+  if ! command -v sudo >/dev/null; then
+    echo "install-deps: these Debian packages are missing and installing them needs root:" >&2
+    echo "  apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+  sudo="sudo"
+fi
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
