@@ -1,9 +1,6 @@
 #include "accounts/account_service.hpp"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
-#include <cstring>
 #include <utility>
 
 #include "accounts/token_hash.hpp"
@@ -67,20 +64,6 @@ const char* PathOf(AccountMailKind kind) {
 }
 
 }  // namespace
-
-std::string ClientNetwork(std::string_view ip) {
-  std::string text(ip);
-  unsigned char address[16];
-  if (inet_pton(AF_INET6, text.c_str(), address) != 1) return text;
-  char out[INET6_ADDRSTRLEN];
-  if (IN6_IS_ADDR_V4MAPPED(reinterpret_cast<const in6_addr*>(address))) {
-    if (inet_ntop(AF_INET, address + 12, out, sizeof out) == nullptr) return text;
-    return out;
-  }
-  std::memset(address + 8, 0, 8);
-  if (inet_ntop(AF_INET6, address, out, sizeof out) == nullptr) return text;
-  return std::string(out) + "/64";
-}
 
 AccountService::AccountService(storage::Database& database, PasswordHasher& hasher,
                                AccountMailer& mailer, const Clock& clock, Random& random,

@@ -43,6 +43,7 @@
 #include "accounts/password_hasher.hpp"
 #include "accounts/session_store.hpp"
 #include "accounts/throttle.hpp"
+#include "common/network_address.hpp"
 #include "accounts/user_store.hpp"
 #include "common/env.hpp"
 #include "common/status.hpp"
@@ -222,9 +223,8 @@ class AccountService {
   std::string dummy_hash_;
 };
 
-// The throttle key part for a client address: the address itself for IPv4 (including
-// IPv4-mapped IPv6), the /64 network for IPv6, since one subscriber usually holds a
-// whole /64.
-std::string ClientNetwork(std::string_view ip);
+// The throttle key part for a client address (common/network_address.hpp): every per-client
+// limit of the site counts under the same network unit.
+using ::vivrovert::ClientNetwork;
 
 }  // namespace vivrovert::accounts

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_input.hpp"
 #include "engine/search_request.hpp"
 
 namespace vivrovert::api {
@@ -21,7 +22,7 @@ Status MapUnavailable(const SearchBackend& search, const MapBackend& map) {
 }
 
 Status Admit(SharedRateLimiter& limiter, const web::Request& request) {
-  RateDecision decision = limiter.Allow(request.remote_address());
+  RateDecision decision = limiter.Allow(request.client_network());
   if (decision.allowed) return Status::Ok();
   return ResourceExhausted("Trop de requêtes : réessayez dans " + std::to_string(decision.retry_after_seconds) +
                            " s.");
@@ -80,10 +81,7 @@ void RegisterMapApi(web::App& app, const SearchBackend& search, MapBackend& map,
       [&search, &map, &limiter](web::Context& context) -> Result<web::Response> {
         VV_RETURN_IF_ERROR(Admit(limiter, context.request()));
         if (!search.engine || !map.renderer) return MapUnavailable(search, map);
-        json body = json::parse(context.request().body(), nullptr, /*allow_exceptions=*/false);
-        if (body.is_discarded()) {
-          return InvalidArgument("Le corps de la requête n'est pas du JSON valide (UTF-8).", "body");
-        }
+        VV_ASSIGN_OR_RETURN(json body, ParseUntrustedJson(context.request().body(), "body"));
         // Both levels are drawn: the request's own level and page do not matter here, and
         // must not be refused when the grid lacks that level.
         if (body.is_object()) {

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_input.hpp"
 #include "common/text.hpp"
 #include "engine/tile_id.hpp"
 #include "importers/csv_reader.hpp"
@@ -80,9 +81,7 @@ web::Response FieldErrors(const std::vector<FieldError>& errors, int status = 40
 }
 
 Result<json> ParseBody(const web::Request& request) {
-  json body = json::parse(request.body(), nullptr, /*allow_exceptions=*/false);
-  if (body.is_discarded()) return InvalidArgument("Le corps de la requête n'est pas du JSON valide (UTF-8).", "body");
-  return body;
+  return ParseUntrustedJson(request.body(), "body");
 }
 
 Result<int64_t> ParseId(const std::string& text, const char* field) {

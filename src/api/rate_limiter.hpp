@@ -31,6 +31,7 @@ struct RateLimit {
 // Key prefixes in `throttle_counters`.
 inline constexpr const char* kApiLimitPrefix = "api";
 inline constexpr const char* kMapLimitPrefix = "map";
+inline constexpr const char* kClickLimitPrefix = "click";
 
 struct RateDecision {
   bool allowed = true;

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_input.hpp"
 #include "common/embedded_file.hpp"
 #include "engine/search_json.hpp"
 #include "engine/search_request.hpp"
@@ -22,11 +23,7 @@ Status GridMissing(const SearchBackend& backend) {
 }
 
 Result<json> ParseJson(const std::string& text, const char* field) {
-  json body = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (body.is_discarded()) {
-    return InvalidArgument("Le corps de la requête n'est pas du JSON valide (UTF-8).", field);
-  }
-  return body;
+  return ParseUntrustedJson(text, field);
 }
 
 // The request's level tile named by `id`: 404 when the grid has no such tile.
@@ -39,9 +36,9 @@ Result<std::pair<engine::Level, uint32_t>> FindTile(const engine::GridFile& grid
   return std::pair{tile->level, static_cast<uint32_t>(*index)};
 }
 
-// Applies the per-IP limit; a refusal is a 429 JSON error.
+// Applies the per-client limit (per IPv4 address, per IPv6 /64); a refusal is a 429 JSON error.
 Status Admit(SharedRateLimiter& limiter, const web::Request& request) {
-  RateDecision decision = limiter.Allow(request.remote_address());
+  RateDecision decision = limiter.Allow(request.client_network());
   if (decision.allowed) return Status::Ok();
   return ResourceExhausted("Trop de requêtes : réessayez dans " + std::to_string(decision.retry_after_seconds) +
                            " s.");

@@ -1,9 +1,11 @@
 #include <algorithm>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "common/json_input.hpp"
 #include "engine/grid_file.hpp"
 #include "engine/search_engine.hpp"
 #include "engine/search_json.hpp"
@@ -14,18 +16,17 @@ namespace {
 
 int RunSearch(const std::string& criteria_path, const std::string& grid_path, const std::string& format) {
   if (format != "ids" && format != "json") return Fail(InvalidArgument("--format must be ids or json", "format"));
-  nlohmann::json body;
-  try {
-    if (criteria_path == "-") {
-      body = nlohmann::json::parse(std::cin);
-    } else {
-      std::ifstream in(criteria_path);
-      if (!in) return Fail(NotFound("cannot open " + criteria_path, "criteria"));
-      body = nlohmann::json::parse(in);
-    }
-  } catch (const nlohmann::json::parse_error& error) {
-    return Fail(InvalidArgument(criteria_path + ": malformed JSON at byte " + std::to_string(error.byte), "criteria"));
+  std::string text;
+  if (criteria_path == "-") {
+    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  } else {
+    std::ifstream in(criteria_path, std::ios::binary);
+    if (!in) return Fail(NotFound("cannot open " + criteria_path, "criteria"));
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   }
+  Result<nlohmann::json> parsed = ParseUntrustedJson(text, "criteria");
+  if (!parsed.ok()) return Fail(InvalidArgument(criteria_path + ": " + parsed.status().message(), "criteria"));
+  nlohmann::json body = std::move(parsed).value();
   auto grid = engine::GridFile::Open(grid_path);
   if (!grid.ok()) return Fail(grid.status());
   auto request = engine::ParseSearchRequest(body, **grid);

@@ -163,7 +163,10 @@ int Serve(const Config& config, const ServeFlags& flags) {
   }
   matching::MatchingListener matching_listener(matcher);
   interests::InterestListeners interest_listeners({lead_recorder.get(), &matching_listener});
-  interests::RegisterInterestsApi(*app, **database, search_backend, SystemClock::Instance(), &interest_listeners);
+  api::SharedRateLimiter click_limiter(**database, SystemClock::Instance(), {config.api_click_rate_limit, 3600},
+                                       api::kClickLimitPrefix);
+  interests::RegisterInterestsApi(*app, **database, search_backend, SystemClock::Instance(), &interest_listeners,
+                                  &click_limiter);
   profiles::RegisterProfilePages(*app, **database, SystemClock::Instance(),
                                  [&matcher](storage::Connection& connection, int64_t user_id) {
                                    matcher.PersonChanged(connection, user_id, SystemClock::Instance().NowSeconds());
@@ -237,6 +240,10 @@ int Serve(const Config& config, const ServeFlags& flags) {
   server_options.port = config.listen_port;
   server_options.threads = config.http_threads;
   server_options.max_body_bytes = config.max_body_bytes;
+  server_options.request_deadline_seconds = config.request_deadline_seconds;
+  Result<web::TrustedProxies> trusted_proxies = web::TrustedProxies::Parse(config.trusted_proxies);
+  if (!trusted_proxies.ok()) return Fail(trusted_proxies.status());
+  server_options.trusted_proxies = std::move(trusted_proxies).value();
   web::HttpServer server(*app, server_options);
   mail_worker.Start();
   matching_worker.Start();

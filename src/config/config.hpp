@@ -31,6 +31,11 @@ struct Config {
   std::string listen_host = "127.0.0.1";
   uint16_t listen_port = 8080;
   int http_threads = 16;
+  // The reverse proxies in front (addresses and CIDR ranges, comma-separated) whose
+  // X-Forwarded-For names the client; empty: the TCP peer is the client.
+  std::string trusted_proxies;
+  // A request must arrive whole (headers and body) within this delay (slow clients).
+  int request_deadline_seconds = 30;
   int64_t max_body_bytes = 11 << 20;  // a 10 MB import file and its form
   // Address people reach the site at; links in e-mails start with it. An https URL marks
   // session cookies Secure.
@@ -44,6 +49,9 @@ struct Config {
   // The map's PNG tiles and outlines: their own budget per client IP and window (one map
   // view asks for dozens of tiles), apart from the searches' (0: no limit).
   int64_t api_map_rate_limit = 6000;
+  // Tiles opened (POST /api/v1/clicks) per client network and hour: clicks make partners'
+  // prospects, which one client must not inflate (0: no limit).
+  int64_t api_click_rate_limit = 300;
 
   // The server starts the night's run (digests, lead reports) from this hour, Paris time,
   // if it has not run yet that day; never between midnight and 1 a.m. (maintenance).

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_input.hpp"
 #include "engine/search_request.hpp"
 #include "interests/interest_store.hpp"
 
@@ -29,9 +30,32 @@ Result<int64_t> ParseId(const std::string& text) {
 }
 
 Result<json> Body(const web::Request& request) {
-  json body = json::parse(request.body(), nullptr, false);
-  if (body.is_discarded() || !body.is_object()) return InvalidArgument("Un objet JSON est attendu.", "body");
+  VV_ASSIGN_OR_RETURN(json body, ParseUntrustedJson(request.body(), "body"));
+  if (!body.is_object()) return InvalidArgument("Un objet JSON est attendu.", "body");
   return body;
+}
+
+// Typed optional fields of a body: a field of another JSON type is the caller's mistake
+// (400 naming it), never a server fault.
+Result<std::string> OptionalText(const json& body, const char* name) {
+  auto found = body.find(name);
+  if (found == body.end() || found->is_null()) return std::string();
+  if (!found->is_string()) return InvalidArgument(std::string("« ") + name + " » doit être un texte.", name);
+  return found->get<std::string>();
+}
+
+Result<bool> OptionalFlag(const json& body, const char* name) {
+  auto found = body.find(name);
+  if (found == body.end() || found->is_null()) return false;
+  if (!found->is_boolean()) return InvalidArgument(std::string("« ") + name + " » doit valoir true ou false.", name);
+  return found->get<bool>();
+}
+
+Result<int64_t> OptionalInteger(const json& body, const char* name, int64_t fallback) {
+  auto found = body.find(name);
+  if (found == body.end() || found->is_null()) return fallback;
+  if (!found->is_number_integer()) return InvalidArgument(std::string("« ") + name + " » doit être un entier.", name);
+  return found->get<int64_t>();
 }
 
 // The name and the normalised request of a body {name, request}.
@@ -72,7 +96,7 @@ const std::vector<api::ApiRoute>& InterestsApiRoutes() {
 }
 
 void RegisterInterestsApi(web::App& app, storage::Database& database, const api::SearchBackend& backend,
-                          const Clock& clock, InterestListener* listener) {
+                          const Clock& clock, InterestListener* listener, api::SharedRateLimiter* click_limiter) {
   app.Get("/api/v1/me/searches", [&database](web::Context& context) -> Result<web::Response> {
     VV_ASSIGN_OR_RETURN(int64_t user_id, UserOf(context));
     storage::Connection connection = database.Acquire();
@@ -144,8 +168,8 @@ void RegisterInterestsApi(web::App& app, storage::Database& database, const api:
     VV_ASSIGN_OR_RETURN(int64_t user_id, UserOf(context));
     if (!backend.grid) return Unavailable("La grille des dalles n'est pas encore construite.");
     VV_ASSIGN_OR_RETURN(json body, Body(context.request()));
-    const std::string kind = body.value("kind", std::string());
-    const std::string code = body.value("code", std::string());
+    VV_ASSIGN_OR_RETURN(const std::string kind, OptionalText(body, "kind"));
+    VV_ASSIGN_OR_RETURN(const std::string code, OptionalText(body, "code"));
     Favourite favourite{kind, code, "", clock.NowSeconds()};
     if (kind == "tile") {
       std::optional<engine::TileId> tile = engine::TileId::Parse(code);
@@ -177,19 +201,27 @@ void RegisterInterestsApi(web::App& app, storage::Database& database, const api:
             return web::Response(204);
           });
 
-  app.Post("/api/v1/clicks", [&database, &backend, &clock, listener](web::Context& context) -> Result<web::Response> {
+  app.Post("/api/v1/clicks", [&database, &backend, &clock, listener,
+                              click_limiter](web::Context& context) -> Result<web::Response> {
+    if (click_limiter != nullptr) {
+      api::RateDecision decision = click_limiter->Allow(context.request().client_network());
+      if (!decision.allowed) {
+        return ResourceExhausted("Trop de dalles consultées depuis cette connexion : réessayez dans " +
+                                 std::to_string(decision.retry_after_seconds) + " s.");
+      }
+    }
     if (!backend.grid) return Unavailable("La grille des dalles n'est pas encore construite.");
     VV_ASSIGN_OR_RETURN(json body, Body(context.request()));
     if (!body.contains("tile") || !body["tile"].is_string()) return InvalidArgument("La dalle manque.", "tile");
     std::optional<engine::TileId> tile = engine::TileId::Parse(body["tile"].get<std::string>());
     const engine::LevelView* level = tile ? backend.grid->level(tile->level) : nullptr;
     if (!tile || level == nullptr || !level->Find(*tile)) return NotFound("Aucune dalle de ce nom dans la grille.", "tile");
-    const bool linked = body.value("linked", false);
+    VV_ASSIGN_OR_RETURN(const bool linked, OptionalFlag(body, "linked"));
     const int64_t now = clock.NowSeconds();
     int64_t at = now;
     if (linked) {
       if (!context.user()) return Unauthenticated("Connectez-vous pour rattacher vos dalles consultées.");
-      at = body.value("clicked_at", now);
+      VV_ASSIGN_OR_RETURN(at, OptionalInteger(body, "clicked_at", now));
       if (at > now || at < now - kLinkWindowSeconds) {
         return InvalidArgument("Date de consultation hors de la journée écoulée.", "clicked_at");
       }

@@ -17,6 +17,7 @@
 
 #include <vector>
 
+#include "api/rate_limiter.hpp"
 #include "api/search_api.hpp"
 #include "common/env.hpp"
 #include "interests/interest_listener.hpp"
@@ -27,9 +28,13 @@ namespace vivrovert::interests {
 
 const std::vector<api::ApiRoute>& InterestsApiRoutes();
 
-// `database`, `backend`, `clock` and `listener` (when given) must outlive the app. The
-// listener hears of every saved search version and click (interest_listener.hpp).
+// `database`, `backend`, `clock`, `listener` and `click_limiter` (when given) must outlive
+// the app. The listener hears of every saved search version and click
+// (interest_listener.hpp). The click limiter counts POST /api/v1/clicks per client network,
+// signed in or not (429 beyond): clicks make partners' prospects and figures, which one
+// client must not inflate.
 void RegisterInterestsApi(web::App& app, storage::Database& database, const api::SearchBackend& backend,
-                          const Clock& clock, InterestListener* listener = nullptr);
+                          const Clock& clock, InterestListener* listener = nullptr,
+                          api::SharedRateLimiter* click_limiter = nullptr);
 
 }  // namespace vivrovert::interests

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_input.hpp"
 #include "common/text.hpp"
 #include "importers/csv_reader.hpp"
 
@@ -261,10 +262,11 @@ BatchItem ReadOffer(const json& offer, int64_t line) {
 }  // namespace
 
 Result<std::vector<BatchItem>> ReadFranceTravailOffers(std::string_view json_bytes) {
-  json document = json::parse(json_bytes, nullptr, /*allow_exceptions=*/false);
-  if (document.is_discarded()) {
-    return InvalidArgument("Ce fichier n'est pas du JSON valide (réponse de l'API Offres d'emploi v2 attendue).", "file");
+  Result<json> parsed = ParseUntrustedJson(json_bytes, "file");
+  if (!parsed.ok()) {
+    return InvalidArgument(parsed.status().message() + " Réponse de l'API Offres d'emploi v2 attendue.", "file");
   }
+  json document = std::move(parsed).value();
   const json* offers = nullptr;
   json single = json::array();
   if (document.is_array()) {

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_input.hpp"
 #include "common/text.hpp"
 #include "importers/csv_reader.hpp"
 
@@ -195,26 +196,12 @@ bool LooksLikeJson(std::string_view text, std::string_view file_name) {
   return first != std::string_view::npos && (text[first] == '[' || text[first] == '{');
 }
 
-// The 1-based line of byte `offset` in `text`.
-int64_t LineOf(std::string_view text, size_t offset) {
-  offset = std::min(offset, text.size());
-  return 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n');
-}
 
 Result<ListingFile> ReadJson(std::string_view text, std::optional<Kind> file_kind) {
   ListingFile file;
   file.format = "json";
   file.encoding = "utf-8";
-  json document;
-  try {
-    document = json::parse(text);
-  } catch (const json::parse_error& error) {
-    // what() is "[json.exception.parse_error.101] parse error at line …: reason".
-    std::string reason = error.what();
-    if (size_t end = reason.find("] "); end != std::string::npos) reason.erase(0, end + 2);
-    return InvalidArgument("JSON invalide, ligne " + std::to_string(LineOf(text, error.byte)) + " (" + reason + ").",
-                           "file");
-  }
+  VV_ASSIGN_OR_RETURN(json document, ParseUntrustedJson(text, "file"));
   const json* listings = &document;
   if (document.is_object()) {
     auto found = document.find("listings");

@@ -42,7 +42,7 @@ Result<Access> AccessFor(web::Context& context, storage::Database& database, boo
 template <typename Handler>
 auto SignedIn(Handler handler) {
   return [handler](web::Context& context) -> Result<web::Response> {
-    if (!context.user()) return web::Response::Redirect("/compte/connexion?suivant=" + context.request().path());
+    if (!context.user()) return web::Response::Redirect(web::LoginPathReturningTo(context.request().path()));
     return handler(context);
   };
 }

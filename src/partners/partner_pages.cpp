@@ -715,7 +715,7 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
   // The operator's console.
   auto operator_only = [](auto handler) {
     return [handler](Context& context) -> Result<Response> {
-      if (!context.user()) return Response::Redirect("/compte/connexion?suivant=" + context.request().path());
+      if (!context.user()) return Response::Redirect(web::LoginPathReturningTo(context.request().path()));
       if (context.user()->role != "operator") return NotFound("Page introuvable.");
       return handler(context);
     };

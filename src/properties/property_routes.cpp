@@ -4,6 +4,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "common/json_input.hpp"
 #include "common/text.hpp"
 #include "listings/listing_schema.hpp"
 #include "properties/property_input.hpp"
@@ -74,9 +75,8 @@ Result<int> RadiusOf(const std::optional<std::string>& raw, const SavedProperty&
 }
 
 Result<PropertyInput> InputFromJson(const web::Request& request) {
-  json body = json::parse(request.body(), nullptr, false);
-  if (body.is_discarded() || !body.is_object())
-    return InvalidArgument("Un objet JSON est attendu.", "body");
+  VV_ASSIGN_OR_RETURN(json body, ParseUntrustedJson(request.body(), "body"));
+  if (!body.is_object()) return InvalidArgument("Un objet JSON est attendu.", "body");
   PropertyInput input;
   auto text = [&](const char* name) -> Result<std::string> {
     if (!body.contains(name) || body[name].is_null()) return std::string();
@@ -259,9 +259,8 @@ void RegisterPropertyApi(web::App& app, const PropertyBackend& backend) {
           [backend](web::Context& context) -> Result<web::Response> {
             VV_ASSIGN_OR_RETURN(int64_t user_id, UserOf(context));
             VV_ASSIGN_OR_RETURN(int64_t id, ParseId(context.Param("id")));
-            json body = json::parse(context.request().body(), nullptr, false);
-            if (body.is_discarded() || !body.is_object())
-              return InvalidArgument("Un objet JSON est attendu.", "body");
+            VV_ASSIGN_OR_RETURN(json body, ParseUntrustedJson(context.request().body(), "body"));
+            if (!body.is_object()) return InvalidArgument("Un objet JSON est attendu.", "body");
             storage::Connection connection = backend.database.Acquire();
             std::optional<SavedProperty> property = PropertyStore::Get(connection, user_id, id);
             if (!property) return NotFound(kNotFound, "id");

@@ -81,10 +81,17 @@ Response App::Handle(Request request) const {
                                       " failed: " + error.what());
     response = ErrorResponse(request, HttpError::Internal(), csrf_.FormToken(browser.binding), std::nullopt);
   }
+  if (!response.refused_header().empty()) {
+    // A handler tried to write CR, LF or NUL into a header: a bug that would have let the
+    // request's author write headers of their own. Answer nothing of it.
+    WriteLine(options_.error_log, std::string("web: ") + request.method_name() + " " + request.path() +
+                                      ": refused header " + response.refused_header() + " (CR, LF or NUL)");
+    response = ErrorResponse(request, HttpError::Internal(), csrf_.FormToken(browser.binding), std::nullopt);
+  }
   Finish(browser, response);
   if (options_.access_log != nullptr) {
     // One JSON object per line, for log shippers: time, method, path, status, bytes,
-    // duration, client address (the proxy's, behind one).
+    // duration, client address (the forwarded one behind a trusted proxy).
     const double elapsed_ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     nlohmann::json line = {{"time", clock_.NowSeconds()},

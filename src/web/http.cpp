@@ -10,11 +10,12 @@
 #include <Poco/Net/PartHandler.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
+#include <strings.h>
 
 #include <algorithm>
-#include <sstream>
+#include <cctype>
 #include <nlohmann/json.hpp>
-#include <strings.h>
+#include <sstream>
 
 namespace vivrovert::web {
 
@@ -29,7 +30,8 @@ class FilePartHandler : public Poco::Net::PartHandler {
     if (header.has("Content-Disposition")) {
       std::string disposition;
       Poco::Net::NameValueCollection parameters;
-      Poco::Net::MessageHeader::splitParameters(header.get("Content-Disposition"), disposition, parameters);
+      Poco::Net::MessageHeader::splitParameters(header.get("Content-Disposition"), disposition,
+                                                parameters);
       file.field = parameters.get("name", "");
       file.file_name = parameters.get("filename", "");
     }
@@ -44,7 +46,8 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
 }
 
-std::optional<std::string> FindFirst(const Fields& fields, std::string_view name, bool ignore_case) {
+std::optional<std::string> FindFirst(const Fields& fields, std::string_view name,
+                                     bool ignore_case) {
   for (const auto& [key, value] : fields) {
     if (ignore_case ? EqualsIgnoreCase(key, name) : key == name) return value;
   }
@@ -61,8 +64,8 @@ Fields ToFields(const Poco::Net::NameValueCollection& collection) {
 
 Method ParseMethod(std::string_view name) {
   static const std::pair<std::string_view, Method> kMethods[] = {
-      {"GET", Method::kGet},     {"HEAD", Method::kHead},     {"POST", Method::kPost},
-      {"PUT", Method::kPut},     {"PATCH", Method::kPatch},   {"DELETE", Method::kDelete},
+      {"GET", Method::kGet},         {"HEAD", Method::kHead},   {"POST", Method::kPost},
+      {"PUT", Method::kPut},         {"PATCH", Method::kPatch}, {"DELETE", Method::kDelete},
       {"OPTIONS", Method::kOptions},
   };
   for (const auto& [method_name, method] : kMethods) {
@@ -73,14 +76,22 @@ Method ParseMethod(std::string_view name) {
 
 const char* MethodName(Method method) {
   switch (method) {
-    case Method::kGet: return "GET";
-    case Method::kHead: return "HEAD";
-    case Method::kPost: return "POST";
-    case Method::kPut: return "PUT";
-    case Method::kPatch: return "PATCH";
-    case Method::kDelete: return "DELETE";
-    case Method::kOptions: return "OPTIONS";
-    case Method::kOther: return "OTHER";
+    case Method::kGet:
+      return "GET";
+    case Method::kHead:
+      return "HEAD";
+    case Method::kPost:
+      return "POST";
+    case Method::kPut:
+      return "PUT";
+    case Method::kPatch:
+      return "PATCH";
+    case Method::kDelete:
+      return "DELETE";
+    case Method::kOptions:
+      return "OPTIONS";
+    case Method::kOther:
+      return "OTHER";
   }
   return "OTHER";
 }
@@ -132,7 +143,8 @@ Result<Request> Request::Parse(std::string_view method, std::string_view target,
     } catch (const Poco::Exception& error) {
       return InvalidArgument("formulaire illisible : " + error.message(), "body");
     }
-  } else if (content_type.starts_with("application/x-www-form-urlencoded") && !request.body_.empty()) {
+  } else if (content_type.starts_with("application/x-www-form-urlencoded") &&
+             !request.body_.empty()) {
     try {
       Poco::Net::HTMLForm form;
       form.read(request.body_);
@@ -197,9 +209,15 @@ std::string SetCookie::ToHeaderValue() const {
   cookie.setSecure(secure);
   if (max_age >= 0) cookie.setMaxAge(static_cast<int>(std::min<int64_t>(max_age, INT32_MAX)));
   switch (same_site) {
-    case SameSite::kLax: cookie.setSameSite(Poco::Net::HTTPCookie::SAME_SITE_LAX); break;
-    case SameSite::kStrict: cookie.setSameSite(Poco::Net::HTTPCookie::SAME_SITE_STRICT); break;
-    case SameSite::kNone: cookie.setSameSite(Poco::Net::HTTPCookie::SAME_SITE_NONE); break;
+    case SameSite::kLax:
+      cookie.setSameSite(Poco::Net::HTTPCookie::SAME_SITE_LAX);
+      break;
+    case SameSite::kStrict:
+      cookie.setSameSite(Poco::Net::HTTPCookie::SAME_SITE_STRICT);
+      break;
+    case SameSite::kNone:
+      cookie.setSameSite(Poco::Net::HTTPCookie::SAME_SITE_NONE);
+      break;
   }
   return cookie.toString();
 }
@@ -231,7 +249,8 @@ Response Response::Redirect(std::string location, int status) {
   return response;
 }
 
-Response Response::Attachment(std::string body, std::string content_type, const std::string& file_name) {
+Response Response::Attachment(std::string body, std::string content_type,
+                              const std::string& file_name) {
   Response response(200);
   response.set_body(std::move(body));
   response.SetHeader("Content-Type", std::move(content_type));
@@ -240,12 +259,54 @@ Response Response::Attachment(std::string body, std::string content_type, const 
   return response;
 }
 
+bool IsSafeHeaderText(std::string_view text) {
+  return text.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
+}
+
+std::string EncodeQueryValue(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '/') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 0xf];
+    }
+  }
+  return out;
+}
+
+std::string LoginPathReturningTo(std::string_view path) {
+  return "/compte/connexion?suivant=" + EncodeQueryValue(path);
+}
+
+void Response::AddCookie(SetCookie cookie) {
+  for (const std::string* part : {&cookie.name, &cookie.value, &cookie.path}) {
+    if (!IsSafeHeaderText(*part) || part->find(';') != std::string::npos) {
+      if (refused_header_.empty()) refused_header_ = "Set-Cookie";
+      return;
+    }
+  }
+  cookies_.push_back(std::move(cookie));
+}
+
 void Response::SetHeader(std::string name, std::string value) {
+  if (!IsSafeHeaderText(name) || !IsSafeHeaderText(value)) {
+    if (refused_header_.empty()) refused_header_ = IsSafeHeaderText(name) ? name : "(unnamed)";
+    return;
+  }
   std::erase_if(headers_, [&](const auto& header) { return EqualsIgnoreCase(header.first, name); });
   headers_.emplace_back(std::move(name), std::move(value));
 }
 
 void Response::SetDefaultHeader(std::string name, std::string value) {
+  if (!IsSafeHeaderText(name) || !IsSafeHeaderText(value)) {
+    if (refused_header_.empty()) refused_header_ = IsSafeHeaderText(name) ? name : "(unnamed)";
+    return;
+  }
   if (!Header(name)) headers_.emplace_back(std::move(name), std::move(value));
 }
 
@@ -261,7 +322,8 @@ const SetCookie* Response::FindCookie(std::string_view name) const {
 }
 
 std::string ReasonPhrase(int status) {
-  return Poco::Net::HTTPResponse::getReasonForStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
+  return Poco::Net::HTTPResponse::getReasonForStatus(
+      static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
 }
 
 }  // namespace vivrovert::web

@@ -9,14 +9,14 @@
 
 #include <cstdint>
 #include <map>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json_fwd.hpp>
-
+#include "common/network_address.hpp"
 #include "common/status.hpp"
 
 namespace vivrovert::web {
@@ -33,8 +33,8 @@ using Fields = std::vector<std::pair<std::string, std::string>>;
 
 // A file sent in a multipart/form-data form (<input type="file">).
 struct UploadedFile {
-  std::string field;         // the input's name
-  std::string file_name;     // as the browser gave it (untrusted: display only)
+  std::string field;      // the input's name
+  std::string file_name;  // as the browser gave it (untrusted: display only)
   std::string content_type;
   std::string bytes;
 };
@@ -54,8 +54,12 @@ class Request {
   // Percent-decoded path, always starting with '/'.
   const std::string& path() const { return path_; }
   const std::string& body() const { return body_; }
-  // Address of the peer (the reverse proxy when there is one).
+  // The client's address: the TCP peer, or behind a trusted reverse proxy the address it
+  // forwarded (web/client_address.hpp). Never an address the client wrote itself.
   const std::string& remote_address() const { return remote_address_; }
+  // The network unit every per-client limit counts under: the IPv4 address, or the IPv6
+  // /64 (common/network_address.hpp).
+  std::string client_network() const { return ClientNetwork(remote_address_); }
 
   // First value of a header, matched case-insensitively.
   std::optional<std::string> Header(std::string_view name) const;
@@ -124,21 +128,27 @@ class Response {
   static Response Redirect(std::string location, int status = 303);
   // A file to download (Content-Disposition: attachment), never cached: exports hold
   // people's data. `file_name` must be plain ASCII without quotes.
-  static Response Attachment(std::string body, std::string content_type, const std::string& file_name);
+  static Response Attachment(std::string body, std::string content_type,
+                             const std::string& file_name);
 
   int status() const { return status_; }
   void set_status(int status) { status_ = status; }
   const std::string& body() const { return body_; }
   void set_body(std::string body) { body_ = std::move(body); }
 
-  // Replaces any header of that name (case-insensitive).
+  // Replaces any header of that name (case-insensitive). A name or value holding CR, LF or
+  // NUL (header injection: "Location: /x\r\nSet-Cookie: …") is refused: nothing is set and
+  // refused_header() names it, which turns the whole answer into a 500 (App::Handle).
   void SetHeader(std::string name, std::string value);
-  // Sets the header only when the handler did not.
+  // Sets the header only when the handler did not. Refuses CR, LF and NUL as SetHeader.
   void SetDefaultHeader(std::string name, std::string value);
   std::optional<std::string> Header(std::string_view name) const;
   const Fields& headers() const { return headers_; }
 
-  void AddCookie(SetCookie cookie) { cookies_.push_back(std::move(cookie)); }
+  // Refuses (as SetHeader) a cookie whose name, value or path holds CR, LF, NUL or ';'.
+  void AddCookie(SetCookie cookie);
+  // The first header or cookie name refused for a forbidden character, or empty.
+  const std::string& refused_header() const { return refused_header_; }
   const std::vector<SetCookie>& cookies() const { return cookies_; }
   // The cookie of that name this response sets, if any.
   const SetCookie* FindCookie(std::string_view name) const;
@@ -148,7 +158,20 @@ class Response {
   std::string body_;
   Fields headers_;
   std::vector<SetCookie> cookies_;
+  std::string refused_header_;
 };
+
+// Whether `text` may go into an HTTP header line: no CR, LF or NUL.
+bool IsSafeHeaderText(std::string_view text);
+
+// Percent-encodes everything but unreserved characters and '/', for a path placed in a
+// query string ("/compte/connexion?suivant=" + EncodeQueryValue(path)).
+std::string EncodeQueryValue(std::string_view text);
+
+// The login page's address that brings the person back to `path` (a path of this site)
+// after signing in; the path is percent-encoded, so it cannot end the header or add a
+// parameter.
+std::string LoginPathReturningTo(std::string_view path);
 
 // The reason phrase of an HTTP status ("Not Found").
 std::string ReasonPhrase(int status);

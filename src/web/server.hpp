@@ -1,13 +1,17 @@
-// The HTTP/1.1 server: Poco::Net::HTTPServer feeding every request to an App.
+// The HTTP/1.1 server: Poco's HTTP connections feeding every request to an App.
 //
 // It reads at most `max_body_bytes` of a body (413 beyond, and the connection is closed
-// since the rest of the body is left unread), turns Poco's request into a web::Request,
-// and writes the App's Response (no body for HEAD). TLS is terminated by the reverse
+// since the rest of the body is left unread), closes connections whose request does not
+// arrive whole within `request_deadline_seconds` (slow clients), takes the client address
+// from X-Forwarded-For only when the peer is one of `trusted_proxies`, turns Poco's request into a
+// web::Request, and writes the App's Response (no body for HEAD). TLS is terminated by the reverse
 // proxy in front (nginx, HAProxy); the server itself speaks plain HTTP.
 //
 // Thread safety: Start and Stop from one thread; requests are served on a pool of
 // `threads` threads that call App::Handle concurrently.
 #pragma once
+
+#include <Poco/SharedPtr.h>
 
 #include <cstdint>
 #include <memory>
@@ -15,11 +19,12 @@
 
 #include "common/status.hpp"
 #include "web/app.hpp"
+#include "web/client_address.hpp"
 
 namespace Poco {
 class ThreadPool;
 namespace Net {
-class HTTPServer;
+class TCPServer;
 }
 }  // namespace Poco
 
@@ -33,9 +38,19 @@ struct ServerOptions {
   // Connections waiting for a free thread beyond which new ones are refused.
   int max_queued = 256;
   int keep_alive_seconds = 15;
-  // A request whose headers or body do not arrive within this delay is dropped.
+  // A read that waits longer than this for a byte ends the connection.
   int receive_timeout_seconds = 60;
+  // A request whose headers and body do not all arrive within this delay (counted from the
+  // connection's opening, or from the end of the previous answer plus the keep-alive
+  // delay) has its connection closed, however steadily its bytes trickle in; the answer
+  // must be read within the same delay.
+  int request_deadline_seconds = 30;
+  // The reverse proxies whose X-Forwarded-For is believed (http.trusted_proxies); empty:
+  // the TCP peer is the client.
+  TrustedProxies trusted_proxies;
 };
+
+class ConnectionDeadlines;
 
 class HttpServer {
  public:
@@ -57,9 +72,13 @@ class HttpServer {
  private:
   const App& app_;
   ServerOptions options_;
+  class HandlerFactory;
+
   uint16_t port_ = 0;
   std::unique_ptr<Poco::ThreadPool> pool_;
-  std::unique_ptr<Poco::Net::HTTPServer> server_;
+  std::unique_ptr<ConnectionDeadlines> deadlines_;
+  Poco::SharedPtr<HandlerFactory> handler_factory_;
+  std::unique_ptr<Poco::Net::TCPServer> server_;
 };
 
 }  // namespace vivrovert::web

@@ -68,6 +68,8 @@ std::string SearchOf(const std::vector<std::string>& communes) {
 
 class LeadsTest : public ::testing::Test {
  protected:
+  static constexpr int64_t kClicksPerHour = 5;
+
   static void SetUpTestSuite() {
     grid_ = &vivrovert::testing::LotGrid();
     engine_ = new engine::SearchEngine(*grid_);
@@ -92,7 +94,7 @@ class LeadsTest : public ::testing::Test {
                                       web::StaticFiles(), clock_, SecureRandom::Instance());
     app_->SetAuthenticator(std::make_shared<accounts::SessionAuthenticator>(accounts_, cookies.name));
     accounts::RegisterAccountRoutes(*app_, accounts_, {cookies, {}, {}});
-    interests::RegisterInterestsApi(*app_, database_.db(), backend_, clock_, &recorder_);
+    interests::RegisterInterestsApi(*app_, database_.db(), backend_, clock_, &recorder_, &click_limiter_);
     partners::RegisterPartnerPages(*app_, {database_.db(), listings_, accounts_, SecureRandom::Instance(), {},
                                            [this](Connection& connection, int64_t partner_id) {
                                              ASSERT_TRUE(recorder_.RefreshPartner(connection, partner_id, clock_.NowSeconds()).ok());
@@ -191,6 +193,7 @@ class LeadsTest : public ::testing::Test {
   listings::ListingService listings_{database_.db(), grid_, clock_};
   api::SearchBackend backend_;
   LeadRecorder recorder_{*grid_, *engine_};
+  api::SharedRateLimiter click_limiter_{database_.db(), clock_, {kClicksPerHour, 3600}, api::kClickLimitPrefix};
   std::ostringstream error_log_;
   std::unique_ptr<web::App> app_;
   Partner epci_, cahors_, figeac_, grouping_;
@@ -279,6 +282,45 @@ TEST_F(LeadsTest, ClicksMakeProspectsAndAnonymousClicksOnlyCount) {
   EXPECT_EQ(figeac.now.prospects, 1);
   EXPECT_EQ(figeac.now.anonymous_clicks, 1) << "the linked copy is not a second anonymous click";
   EXPECT_EQ(LeadsOf(grouping_).now.prospects, 1);
+}
+
+// One client cannot inflate a territory's prospects and click counts: clicks are limited per
+// client network, signed in or not.
+TEST_F(LeadsTest, ClicksAreLimitedPerClientNetwork) {
+  Browser visitor(*app_);
+  ASSERT_EQ(visitor.Get("/compte/connexion").status, 200);  // for the CSRF token
+  const std::string figeac_tile = TileOf("46102");
+  for (int64_t i = 0; i < kClicksPerHour; ++i) {
+    ASSERT_EQ(visitor.Api("POST", "/api/v1/clicks", json{{"tile", figeac_tile}}.dump()).status, 204) << i;
+  }
+  auto refused = visitor.Api("POST", "/api/v1/clicks", json{{"tile", figeac_tile}}.dump());
+  EXPECT_EQ(refused.status, 429);
+  EXPECT_NE(refused.body.find("Trop de dalles consultées"), std::string::npos) << refused.body;
+  EXPECT_EQ(LeadsOf(figeac_).now.anonymous_clicks, kClicksPerHour);
+}
+
+// Fields of the wrong JSON type are the caller's mistake, named in a 400; they answered
+// 500 when read with json::value().
+TEST_F(LeadsTest, WrongJsonTypesAreNamedNotServerFaults) {
+  Browser alice = SignedIn("alice@exemple.fr");
+  const std::string tile = TileOf("46042");
+  struct Case {
+    const char* path;
+    json body;
+    const char* field;
+  };
+  for (const Case& bad : std::vector<Case>{
+           {"/api/v1/me/favourites", {{"kind", 5}, {"code", "46042"}}, "kind"},
+           {"/api/v1/me/favourites", {{"kind", "commune"}, {"code", json::array({"46042"})}}, "code"},
+           {"/api/v1/clicks", {{"tile", tile}, {"linked", "oui"}}, "linked"},
+           {"/api/v1/clicks", {{"tile", tile}, {"linked", true}, {"clicked_at", "hier"}}, "clicked_at"},
+           {"/api/v1/me/searches", json::array({1, 2}), "body"},
+       }) {
+    auto answer = alice.Api("POST", bad.path, bad.body.dump());
+    EXPECT_EQ(answer.status, 400) << bad.path << " " << bad.body.dump() << ": " << answer.body;
+    EXPECT_EQ(json::parse(answer.body)["error"].value("field", ""), bad.field) << answer.body;
+  }
+  EXPECT_EQ(error_log_.str().find("failed"), std::string::npos) << error_log_.str();
 }
 
 TEST_F(LeadsTest, NothingIsDisclosedWithoutConsentAndWithdrawalRemovesAtOnce) {

@@ -63,6 +63,13 @@ class AppTest : public ::testing::Test {
       response.SetHeader("Cache-Control", "public, max-age=60");
       return response;
     });
+    // A careless handler: puts the decoded path into headers as it is.
+    app_->Get("/suivre/{*rest}", [](Context& context) -> Result<Response> {
+      return Response::Redirect("/ailleurs/" + context.Param("rest"));
+    });
+    app_->Get("/connexion-requise/{*rest}", [](Context& context) -> Result<Response> {
+      return Response::Redirect(LoginPathReturningTo(context.request().path()));
+    });
     app_->Get("/moi", [](Context& context) -> Result<Response> {
       if (!context.user()) return Unauthenticated("Connectez-vous pour voir cette page.");
       return Response::Text("utilisateur " + std::to_string(context.user()->user_id));
@@ -191,6 +198,28 @@ TEST_F(AppTest, FaultsAreLoggedNotShown) {
   }
   EXPECT_NE(error_log_.str().find("connexion perdue: secret-detail"), std::string::npos);
   EXPECT_NE(error_log_.str().find("invariant broken: secret-detail"), std::string::npos);
+}
+
+TEST_F(AppTest, HeadersWithLineBreaksAreNeverSent) {
+  // "%0D%0ASet-Cookie:%20vv_session=attacker" decoded into a Location header would write a
+  // cookie of the attacker's choosing into the victim's browser (session fixation).
+  Response response = app_->Handle(MustParse("GET", "/suivre/x%0D%0ASet-Cookie:%20vv_session=attacker"));
+  EXPECT_EQ(response.status(), 500);
+  EXPECT_EQ(response.Header("Location"), std::nullopt);
+  for (const auto& [name, value] : response.headers()) {
+    EXPECT_EQ(value.find('\n'), std::string::npos) << name;
+    EXPECT_EQ(value.find("attacker"), std::string::npos) << name;
+  }
+  for (const SetCookie& cookie : response.cookies()) EXPECT_NE(cookie.name, "vv_session");
+  EXPECT_NE(error_log_.str().find("refused header Location"), std::string::npos);
+}
+
+TEST_F(AppTest, TheLoginRedirectEncodesThePath) {
+  Response response = app_->Handle(MustParse("GET", "/connexion-requise/a%0D%0AX-Injected:%20yes&b=1"));
+  EXPECT_EQ(response.status(), 303);
+  EXPECT_EQ(response.Header("Location"),
+            "/compte/connexion?suivant=/connexion-requise/a%0D%0AX-Injected%3A%20yes%26b%3D1");
+  EXPECT_EQ(response.Header("X-Injected"), std::nullopt);
 }
 
 TEST_F(AppTest, SignedInPeopleAreNamedAndEscaped) {

@@ -115,5 +115,46 @@ TEST(ResponseTest, Builders) {
   EXPECT_EQ(ReasonPhrase(404), "Not Found");
 }
 
+TEST(ResponseTest, RefusesLineBreaksAndNulInHeaders) {
+  Response response = Response::Redirect("/a\r\nSet-Cookie: x=1");
+  EXPECT_EQ(response.Header("Location"), std::nullopt);
+  EXPECT_EQ(response.refused_header(), "Location");
+
+  Response named;
+  named.SetHeader("X-A\nB", "1");
+  EXPECT_TRUE(named.headers().empty());
+  EXPECT_EQ(named.refused_header(), "(unnamed)");
+
+  Response with_nul;
+  with_nul.SetDefaultHeader("X-Test", std::string("a\0b", 3));
+  EXPECT_EQ(with_nul.Header("X-Test"), std::nullopt);
+  EXPECT_EQ(with_nul.refused_header(), "X-Test");
+
+  Response fine;
+  fine.SetHeader("Location", "/compte?suivant=%0D%0A");
+  EXPECT_EQ(fine.Header("Location"), "/compte?suivant=%0D%0A");
+  EXPECT_TRUE(fine.refused_header().empty());
+}
+
+TEST(ResponseTest, RefusesCookiesThatWouldAddAttributesOrLines) {
+  for (SetCookie cookie : {SetCookie{.name = "a", .value = "1\r\nX: y"}, SetCookie{.name = "a", .value = "1; Domain=evil"},
+                           SetCookie{.name = "a\n", .value = "1"}, SetCookie{.name = "a", .value = "1", .path = "/\r"}}) {
+    Response response;
+    response.AddCookie(cookie);
+    EXPECT_TRUE(response.cookies().empty()) << cookie.value;
+    EXPECT_EQ(response.refused_header(), "Set-Cookie");
+  }
+  Response response;
+  response.AddCookie(SetCookie{.name = "a", .value = "1"});
+  EXPECT_EQ(response.cookies().size(), 1u);
+}
+
+TEST(EncodeQueryValueTest, KeepsPathsReadableAndEncodesTheRest) {
+  EXPECT_EQ(EncodeQueryValue("/partenaire/grand-cahors_2.0~x"), "/partenaire/grand-cahors_2.0~x");
+  EXPECT_EQ(EncodeQueryValue("/a\r\nb c&d=e?f#g%"), "/a%0D%0Ab%20c%26d%3De%3Ff%23g%25");
+  EXPECT_EQ(EncodeQueryValue("/é"), "/%C3%A9");
+  EXPECT_EQ(LoginPathReturningTo("/operateur"), "/compte/connexion?suivant=/operateur");
+}
+
 }  // namespace
 }  // namespace vivrovert::web

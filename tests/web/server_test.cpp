@@ -5,11 +5,15 @@
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/NetException.h>
+#include <Poco/Net/StreamSocket.h>
 #include <Poco/StreamCopier.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 #include "storage/migrations.hpp"
 #include "support/test_database.hpp"
@@ -38,6 +42,9 @@ class ServerTest : public ::testing::Test {
     RegisterShellRoutes(*app_, database_.db());
     app_->Post("/echo", [](Context& context) -> Result<Response> { return Response::Text(context.request().body()); },
                RouteOptions{.csrf_exempt = true});
+    app_->Get("/client", [](Context& context) -> Result<Response> {
+      return Response::Text(context.request().remote_address() + " " + context.request().client_network());
+    });
     ServerOptions server_options;
     server_options.port = 0;
     server_options.threads = 4;
@@ -155,6 +162,89 @@ TEST_F(ServerTest, StartsOnceAndStops) {
   Poco::Net::HTTPClientSession session("127.0.0.1", port);
   Poco::Net::HTTPRequest request("GET", "/healthz", Poco::Net::HTTPMessage::HTTP_1_1);
   EXPECT_THROW(session.sendRequest(request), Poco::Net::NetException);
+}
+
+// The client behind a trusted proxy is the address it forwarded; any other peer is itself,
+// whatever it writes in X-Forwarded-For (every per-client limit keys on this).
+TEST_F(ServerTest, TakesTheClientFromTrustedProxiesOnly) {
+  ServerOptions options;
+  options.port = 0;
+  options.threads = 2;
+  options.trusted_proxies = *TrustedProxies::Parse("127.0.0.1");
+  HttpServer behind_proxy(*app_, options);
+  ASSERT_TRUE(behind_proxy.Start().ok());
+  auto ask = [&](const std::string& source, const std::string& forwarded_for) {
+    Poco::Net::StreamSocket socket(Poco::Net::SocketAddress::IPv4);
+    socket.impl()->bind(Poco::Net::SocketAddress(source, 0), /*reuseAddress=*/false);
+    socket.connect(Poco::Net::SocketAddress("127.0.0.1", behind_proxy.port()));
+    Poco::Net::HTTPClientSession session(socket);
+    Poco::Net::HTTPRequest request("GET", "/client", Poco::Net::HTTPMessage::HTTP_1_1);
+    if (!forwarded_for.empty()) request.set("X-Forwarded-For", forwarded_for);
+    session.sendRequest(request);
+    Poco::Net::HTTPResponse response;
+    std::ostringstream text;
+    Poco::StreamCopier::copyStream(session.receiveResponse(response), text);
+    return text.str();
+  };
+  EXPECT_EQ(ask("127.0.0.1", "203.0.113.9, 198.51.100.7"), "198.51.100.7 198.51.100.7");
+  EXPECT_EQ(ask("127.0.0.1", "2001:db8:1:2::77"), "2001:db8:1:2::77 2001:db8:1:2::/64");
+  EXPECT_EQ(ask("127.0.0.1", ""), "127.0.0.1 127.0.0.1");
+  // 127.0.0.2 is not trusted: its forged header changes nothing.
+  EXPECT_EQ(ask("127.0.0.2", "198.51.100.7"), "127.0.0.2 127.0.0.2");
+  // The default trusts nobody.
+  Poco::Net::HTTPClientSession direct("127.0.0.1", server_->port());
+  Poco::Net::HTTPRequest request("GET", "/client", Poco::Net::HTTPMessage::HTTP_1_1);
+  request.set("X-Forwarded-For", "198.51.100.7");
+  direct.sendRequest(request);
+  Poco::Net::HTTPResponse response;
+  std::ostringstream text;
+  Poco::StreamCopier::copyStream(direct.receiveResponse(response), text);
+  EXPECT_EQ(text.str(), "127.0.0.1 127.0.0.1");
+}
+
+// Clients that send their request a byte at a time, each within the read timeout, are cut
+// off at the request deadline; before, as many of them as threads stalled the server.
+TEST_F(ServerTest, CutsOffSlowClientsAtTheRequestDeadline) {
+  ServerOptions options;
+  options.port = 0;
+  options.threads = 2;
+  options.receive_timeout_seconds = 60;
+  options.request_deadline_seconds = 1;
+  HttpServer server(*app_, options);
+  ASSERT_TRUE(server.Start().ok());
+  const std::string request = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: " + std::string(400, 'a');
+  std::vector<Poco::Net::StreamSocket> slow(4);
+  for (auto& socket : slow) {
+    socket.connect(Poco::Net::SocketAddress("127.0.0.1", server.port()));
+    socket.setReceiveTimeout(Poco::Timespan(0, 10'000));
+  }
+  // Trickle one byte per socket every 100 ms for up to 40 s, until the server closes each.
+  std::vector<bool> closed(slow.size(), false);
+  size_t sent = 0;
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(40);
+  while (std::count(closed.begin(), closed.end(), true) < static_cast<long>(slow.size()) &&
+         std::chrono::steady_clock::now() < give_up) {
+    for (size_t i = 0; i < slow.size(); ++i) {
+      if (closed[i]) continue;
+      try {
+        slow[i].sendBytes(request.data() + sent % request.size(), 1);
+        char byte;
+        if (slow[i].receiveBytes(&byte, 1) == 0) closed[i] = true;  // orderly close
+      } catch (const Poco::TimeoutException&) {
+      } catch (const Poco::Exception&) {
+        closed[i] = true;  // reset or broken pipe: closed too
+      }
+    }
+    ++sent;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(std::count(closed.begin(), closed.end(), true), static_cast<long>(slow.size()))
+      << "slow clients still connected after " << sent << " bytes each";
+  // The threads they held serve others again.
+  Poco::Net::HTTPClientSession session("127.0.0.1", server.port());
+  session.setTimeout(Poco::Timespan(10, 0));
+  Answer answer = Send(session, "GET", "/healthz");
+  EXPECT_EQ(answer.status, 200);
 }
 
 }  // namespace
