@@ -659,13 +659,17 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
              if (!role) return InvalidArgument("Rôle inconnu.", "role");
              std::string name = request.Form("display_name").value_or("");
              if (Trim(name).empty()) name = "Équipe " + access.partner.name;
-             VV_ASSIGN_OR_RETURN(accounts::User user,
-                                 shared->accounts.InviteStaff(request.Form("email").value_or(""), name.substr(0, 100)));
+             // The answer is the same whether or not the address has an account, and
+             // whichever kind: a personal account is silently left out.
+             VV_ASSIGN_OR_RETURN(std::optional<accounts::User> user,
+                                 shared->accounts.InviteStaff(request.Form("email").value_or(""),
+                                                              name.substr(0, 100)));
              storage::Connection connection = database.Acquire();
              Status changed;
-             {
+             if (user) {
                storage::Transaction transaction(connection);
-               changed = PartnerStore::SetStaff(connection, access.partner.id, user.id, *role, shared->listings.Now());
+               changed = PartnerStore::SetStaff(connection, access.partner.id, user->id, *role,
+                                                shared->listings.Now());
                if (changed.ok()) transaction.Commit();
              }
              if (shared->mail_queued) shared->mail_queued();
