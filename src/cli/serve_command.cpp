@@ -28,6 +28,7 @@
 #include "interests/interests_api.hpp"
 #include "leads/lead_pages.hpp"
 #include "leads/lead_recorder.hpp"
+#include "legal/legal_pages.hpp"
 #include "listings/listing_service.hpp"
 #include "mail/sender.hpp"
 #include "mail/smtp_transport.hpp"
@@ -206,6 +207,7 @@ int Serve(const Config& config, const ServeFlags& flags) {
              },
              nightly::ParisDate});
   leads::RegisterLeadPages(*app, **database, SystemClock::Instance(), search_backend.grid.get());
+  legal::RegisterLegalPages(*app, config.publisher);
 
   forget_person = [&matcher](int64_t user_id) { matcher.PersonDeleted(user_id); };
 
