@@ -9,7 +9,7 @@ packages=(
   # build (ccache is used when present, never required)
   build-essential cmake pkg-config git ccache
   # libraries
-  libpoco-dev libmstch-dev libsodium-dev libsqlite3-dev libpq-dev
+  libpoco-dev libssl-dev libmstch-dev libsodium-dev libsqlite3-dev libpq-dev
   nlohmann-json3-dev libcli11-dev
   libproj-dev proj-data libgeos-dev libgdal-dev libnanoflann-dev libcsv-dev
   libxlsxwriter-dev libpng-dev libicu-dev zlib1g-dev

@@ -10,7 +10,9 @@
 # Paths are the configuration's defaults or their environment overrides
 # (VIVROVERT_PATHS_RESOURCE_DIR, VIVROVERT_PATHS_DATA_DIR, VIVROVERT_PATHS_VAR_DIR,
 # VIVROVERT_PATHS_GRID_FILE, VIVROVERT_HTTP_PUBLIC_BASE_URL); the demo password is
-# VIVROVERT_DEMO_PASSWORD, by default "demo-vivrovert" (a local demo only).
+# VIVROVERT_DEMO_PASSWORD, by default "demo-vivrovert" (a local demo only: the script
+# turns demo mode on, VIVROVERT_DEMO_ENABLED=true, without which `seed-demo` refuses the
+# documented password).
 # Usage: scripts/run-demo.sh BIN
 set -euo pipefail
 
@@ -47,7 +49,7 @@ elif [ -n "$(find -L "$data_dir" "$catalogue" "$resource_dir/data" ${imports_dir
   "$bin" grid build
 fi
 
-accounts=$("$bin" admin seed-demo)
+accounts=$(VIVROVERT_DEMO_ENABLED=true "$bin" admin seed-demo)
 
 url=${VIVROVERT_HTTP_PUBLIC_BASE_URL:-http://localhost:8080}
 cat <<BANNER

@@ -26,7 +26,24 @@ auto InTransaction(storage::Database& database, Work&& work) {
   return outcome;
 }
 
+// The counter of one account's failed logins and wrong current passwords, all clients
+// together (used when the client's address is unknown, and by CheckCurrentPassword).
 std::string LoginKey(std::string_view email) { return "login:account:" + std::string(email); }
+
+// The counters of one account's login attempts from one client network: a stranger who
+// knows the address only locks out their own network, never the owner's.
+std::string LoginKeyPrefix(std::string_view email) {
+  return "login:account-net:" + std::string(email) + "|";
+}
+std::string LoginKeyFrom(std::string_view email, std::string_view ip) {
+  return ip.empty() ? LoginKey(email) : LoginKeyPrefix(email) + ClientNetwork(ip);
+}
+
+// The counter of one account's login attempts from every network together: a looser cap
+// against guesses spread over many networks.
+std::string LoginKeyAllNetworks(std::string_view email) {
+  return "login:account-all:" + std::string(email);
+}
 
 Status TooManyLogins(const ThrottleDecision& decision) {
   return ResourceExhausted(
@@ -178,12 +195,13 @@ Result<LoginResult> AccountService::Login(const LoginRequest& request) {
   if (request.password.empty()) {
     return InvalidArgument("Saisissez votre mot de passe.", kFieldPassword);
   }
-  const std::string account_key = LoginKey(email);
+  const std::string account_key = LoginKeyFrom(email, request.ip);
+  const std::string all_networks_key = LoginKeyAllNetworks(email);
   const std::string ip_key = request.ip.empty() ? "" : "login:ip:" + ClientNetwork(request.ip);
 
   // Attempts are counted before the password is checked, in one atomic upsert each, so
   // that parallel guesses from several processes cannot slip past the limit. An attempt
-  // refused by the account limit is not counted against the IP (it checked nothing).
+  // refused by one limit is not counted against the next ones (it checked nothing).
   VV_RETURN_IF_ERROR(InTransaction(database_, [&](Connection& connection) -> Status {
     const int64_t now = clock_.NowSeconds();
     if (!ip_key.empty()) {
@@ -193,6 +211,9 @@ Result<LoginResult> AccountService::Login(const LoginRequest& request) {
     ThrottleDecision by_account =
         Throttle::Hit(connection, account_key, policy_.login_per_account, now);
     if (!by_account.allowed) return TooManyLogins(by_account);
+    ThrottleDecision by_account_everywhere =
+        Throttle::Hit(connection, all_networks_key, policy_.login_per_account_all_networks, now);
+    if (!by_account_everywhere.allowed) return TooManyLogins(by_account_everywhere);
     return Status::Ok();
   }));
 
@@ -214,6 +235,7 @@ Result<LoginResult> AccountService::Login(const LoginRequest& request) {
   return InTransaction(database_, [&](Connection& connection) -> Result<LoginResult> {
     const int64_t now = clock_.NowSeconds();
     Throttle::Reset(connection, account_key);
+    Throttle::Refund(connection, all_networks_key, policy_.login_per_account_all_networks, now);
     if (!ip_key.empty()) Throttle::Refund(connection, ip_key, policy_.login_per_ip, now);
     if (new_hash) {
       UserStore::SetPasswordHash(connection, user->id, *new_hash, now);
@@ -279,6 +301,8 @@ Status AccountService::ResetPassword(std::string_view token, std::string_view ne
     tokens_.InvalidateAll(connection, user->id, TokenPurpose::kResetPassword, now);
     // Whoever reads the mailbox may log in again at once, even after a lock-out.
     Throttle::Reset(connection, LoginKey(user->email));
+    Throttle::Reset(connection, LoginKeyAllNetworks(user->email));
+    Throttle::ResetPrefix(connection, LoginKeyPrefix(user->email));
     return Status::Ok();
   });
 }
@@ -381,24 +405,28 @@ Result<User> AccountService::CreateOperator(std::string_view email_text,
   });
 }
 
-Result<User> AccountService::InviteStaff(std::string_view email_text, std::string_view display_name_text) {
+Result<std::optional<User>> AccountService::InviteStaff(std::string_view email_text,
+                                                        std::string_view display_name_text) {
   VV_ASSIGN_OR_RETURN(std::string email, NormalizeEmail(email_text));
   VV_ASSIGN_OR_RETURN(std::string display_name, NormalizeDisplayName(display_name_text));
   const int64_t now = clock_.NowSeconds();
-  // Hashed outside the transaction: a hash takes a tenth of a second.
+  // Hashed outside the transaction, and always, so that every answer costs the same.
   const std::string unusable_hash = hasher_.Hash(random_.Token());
-  return InTransaction(database_, [&](Connection& connection) -> Result<User> {
-    if (std::optional<User> existing = UserStore::FindByEmail(connection, email)) {
-      if (existing->role == Role::kUser) {
-        return InvalidArgument("Cette adresse est celle d'un compte personnel : invitez une adresse professionnelle.",
-                               kFieldEmail);
-      }
-      return *existing;
+  return InTransaction(database_, [&](Connection& connection) -> Result<std::optional<User>> {
+    std::optional<User> account = UserStore::FindByEmail(connection, email);
+    if (account && account->role == Role::kUser) return std::optional<User>();
+    if (!account) {
+      NewUser new_user{email, unusable_hash, Role::kPartnerStaff, display_name, false};
+      VV_ASSIGN_OR_RETURN(User created, UserStore::Create(connection, new_user, now));
+      account = std::move(created);
     }
-    NewUser new_user{email, unusable_hash, Role::kPartnerStaff, display_name, false};
-    VV_ASSIGN_OR_RETURN(User user, UserStore::Create(connection, new_user, now));
-    IssueAndSend(connection, AccountMailKind::kResetPassword, user, now);
-    return user;
+    // A staff account that never chose a password gets its link (again), within the
+    // limit of every account mail.
+    if (!account->email_verified() &&
+        HitMailLimit(connection, AccountMailKind::kResetPassword, *account, now).allowed) {
+      IssueAndSend(connection, AccountMailKind::kResetPassword, *account, now);
+    }
+    return account;
   });
 }
 
@@ -407,8 +435,8 @@ PurgeCounts AccountService::PurgeExpired() {
   // day at least, longer than any window in use.
   const int64_t longest_window = std::max(
       {kMinThrottleRetentionSeconds, policy_.login_per_account.window_seconds,
-       policy_.login_per_ip.window_seconds, policy_.signups_per_ip.window_seconds,
-       policy_.mails_per_account.window_seconds});
+       policy_.login_per_account_all_networks.window_seconds, policy_.login_per_ip.window_seconds,
+       policy_.signups_per_ip.window_seconds, policy_.mails_per_account.window_seconds});
   Connection connection = database_.Acquire();
   Transaction transaction(connection);
   const int64_t now = clock_.NowSeconds();

@@ -16,10 +16,13 @@
 //    back in, and whoever typed the address learns nothing. Login answers the same
 //    message for an unknown e-mail and a wrong password, and verifies the password
 //    against a dummy hash for an unknown e-mail so both take the same time.
-//  - Login is throttled before the password is checked: attempts per account (keyed by
-//    the typed e-mail, known or not) and per IP (an IPv6 address counts as its /64) are
-//    counted in the database, shared by all server processes; a success takes its
-//    attempt back and resets the account counter.
+//  - Login is throttled before the password is checked: attempts per account and client
+//    network (keyed by the typed e-mail, known or not, and the client's address, an IPv6
+//    address counting as its /64), per account from all networks together (a looser cap
+//    against guesses spread over many networks) and per client network are counted in the
+//    database, shared by all server processes; a success takes its attempt back and
+//    resets the counter of its (account, network). Someone who knows an address thus
+//    locks out only their own network, not the owner.
 //  - Password hashes are made outside transactions (they take ~0.1 s) so that a login
 //    does not hold a database lock while hashing.
 //  - An unverified e-mail does not prevent login: LoginResult and AuthenticatedUser
@@ -60,7 +63,12 @@ inline constexpr const char* kConfirmEmailChangePath = "/compte/email/confirmer"
 struct AccountPolicy {
   SessionPolicy sessions;
   EmailTokenPolicy tokens;
+  // Failed logins to one account from one client network (and wrong current passwords
+  // of a signed-in account).
   ThrottleLimit login_per_account{5, int64_t{15} * 60};
+  // Login attempts to one account from all networks together: only a guesser spread over
+  // many networks reaches it.
+  ThrottleLimit login_per_account_all_networks{100, 3600};
   ThrottleLimit login_per_ip{30, int64_t{15} * 60};
   ThrottleLimit signups_per_ip{10, 3600};
   // Mails of one kind (verification, reset, change of e-mail) sent to one account.
@@ -184,10 +192,13 @@ class AccountService {
 
   // The account of a partner's new staff member: an existing staff or operator account
   // of that address, or a new unverified partner_staff account whose owner receives a
-  // link to choose a password (the reset-password mail). InvalidArgument for a malformed
-  // address, or when the address belongs to an exodeur's account (a person's private
-  // account is not turned into a professional one).
-  Result<User> InviteStaff(std::string_view email, std::string_view display_name);
+  // link to choose a password (the reset-password mail); an existing account that never
+  // chose a password gets the link again. Those mails count against mails_per_account
+  // like every account mail. No account (nullopt) when the address belongs to an
+  // exodeur's account: a person's private account is not turned into a professional one.
+  // The outcome reveals nothing to the inviter: ok in every case, InvalidArgument only
+  // for a malformed address or name.
+  Result<std::optional<User>> InviteStaff(std::string_view email, std::string_view display_name);
 
   // Deletes expired sessions, e-mail tokens expired for token_retention_seconds, and
   // throttle counters whose window opened more than a day (or the longest window of the

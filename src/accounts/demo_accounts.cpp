@@ -34,6 +34,14 @@ Result<DemoAccount> Ensure(storage::Database& database, PasswordHasher& hasher, 
 
 }  // namespace
 
+Result<std::string> ChooseDemoPassword(bool demo_mode, std::string_view from_environment) {
+  if (!from_environment.empty()) return std::string(from_environment);
+  if (demo_mode) return std::string(kDefaultDemoPassword);
+  return FailedPrecondition(
+      "not in demo mode (demo.enabled): set VIVROVERT_DEMO_PASSWORD to choose the demo "
+      "accounts' password, or VIVROVERT_DEMO_ENABLED=true on a demonstration database");
+}
+
 Result<std::vector<DemoAccount>> SeedDemoAccounts(storage::Database& database, PasswordHasher& hasher,
                                                   const Clock& clock, std::string_view password) {
   VV_RETURN_IF_ERROR(CheckPasswordRules(password, kFieldPassword));

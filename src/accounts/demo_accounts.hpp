@@ -23,8 +23,15 @@ namespace vivrovert::accounts {
 inline constexpr const char* kDemoUserEmail = "demo@vivrovert.localhost";
 inline constexpr const char* kDemoOperatorEmail = "operateur@vivrovert.localhost";
 inline constexpr const char* kDemoPartnerEmail = "partenaire@vivrovert.localhost";
-// Used when VIVROVERT_DEMO_PASSWORD is not set (the command line reads it).
+// Used when VIVROVERT_DEMO_PASSWORD is not set (the command line reads it), in demo mode
+// only.
 inline constexpr const char* kDefaultDemoPassword = "demo-vivrovert";
+
+// The password to give the demo accounts: `from_environment` (VIVROVERT_DEMO_PASSWORD)
+// when not empty; else the documented default, but only in demo mode (configuration key
+// demo.enabled, set by scripts/run-demo.sh). FailedPrecondition otherwise: on any other
+// database, the README's password would open an operator account.
+Result<std::string> ChooseDemoPassword(bool demo_mode, std::string_view from_environment);
 
 struct DemoAccount {
   User user;

@@ -58,6 +58,14 @@ void Throttle::Reset(storage::Connection& connection, std::string_view key) {
   connection.Execute("DELETE FROM throttle_counters WHERE counter_key = $1", {std::string(key)});
 }
 
+void Throttle::ResetPrefix(storage::Connection& connection, std::string_view prefix) {
+  // substr/length rather than LIKE: an e-mail may hold '_' and '%'.
+  connection.Execute(
+      "DELETE FROM throttle_counters "
+      "WHERE substr(counter_key, 1, length(CAST($1 AS TEXT))) = CAST($2 AS TEXT)",
+      {std::string(prefix), std::string(prefix)});
+}
+
 int64_t Throttle::PurgeOlderThan(storage::Connection& connection, int64_t before) {
   return connection.Execute("DELETE FROM throttle_counters WHERE window_start < $1", {before});
 }

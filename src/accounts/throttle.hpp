@@ -45,6 +45,8 @@ class Throttle {
                      const ThrottleLimit& limit, int64_t now);
   // Forgets the counter.
   static void Reset(storage::Connection& connection, std::string_view key);
+  // Forgets every counter whose key starts with `prefix` (compared as text, no pattern).
+  static void ResetPrefix(storage::Connection& connection, std::string_view prefix);
   // Deletes counters whose window opened before `before`; for a periodic clean-up job
   // (pass now minus the longest window in use).
   static int64_t PurgeOlderThan(storage::Connection& connection, int64_t before);

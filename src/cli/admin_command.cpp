@@ -94,13 +94,16 @@ void RegisterAdminCommand(CLI::App& app, std::vector<Command>& commands) {
   }});
 
   CLI::App* seed = admin->add_subcommand(
-      "seed-demo", std::string("Create the demo accounts of `make run` (idempotent); password from ") +
-                       kDemoPasswordVariable + " or the documented default");
+      "seed-demo",
+      std::string("Create the demo accounts of `make run` (idempotent); password from ") +
+          kDemoPasswordVariable + " or, in demo mode only (demo.enabled), the documented default");
   commands.push_back({seed, [](const Config& config) {
     auto database = OpenMigrated(config);
     if (!database.ok()) return Fail(database.status());
     const char* from_env = std::getenv(kDemoPasswordVariable);
-    const std::string password = from_env && *from_env ? from_env : accounts::kDefaultDemoPassword;
+    auto chosen = accounts::ChooseDemoPassword(config.demo_mode, from_env ? from_env : "");
+    if (!chosen.ok()) return Fail(chosen.status());
+    const std::string password = *chosen;
     accounts::PasswordHasher hasher;
     auto seeded = accounts::SeedDemoAccounts(**database, hasher, SystemClock::Instance(), password);
     if (!seeded.ok()) return Fail(seeded.status());

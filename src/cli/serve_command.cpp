@@ -8,39 +8,41 @@
 #include <memory>
 
 #include "accounts/account_routes.hpp"
+#include "accounts/account_service.hpp"
+#include "accounts/outbox_account_mailer.hpp"
+#include "accounts/session_authenticator.hpp"
+#include "accounts/unsubscribe_routes.hpp"
 #include "amenities/amenity_sources.hpp"
 #include "api/map_api.hpp"
 #include "api/partner_api.hpp"
 #include "api/rate_limiter.hpp"
 #include "api/search_api.hpp"
-#include "accounts/account_service.hpp"
-#include "accounts/outbox_account_mailer.hpp"
-#include "accounts/session_authenticator.hpp"
-#include "accounts/unsubscribe_routes.hpp"
+#include "audience/audience_counter.hpp"
 #include "cli/commands.hpp"
 #include "cli/lead_report_hooks.hpp"
+#include "common/env.hpp"
 #include "common/periodic_worker.hpp"
 #include "discover/listing_page.hpp"
+#include "discover/search_page.hpp"
+#include "grid_builder/imported_sources.hpp"
+#include "interests/interests_api.hpp"
+#include "leads/lead_pages.hpp"
+#include "leads/lead_recorder.hpp"
+#include "legal/legal_pages.hpp"
+#include "listings/listing_service.hpp"
+#include "mail/sender.hpp"
+#include "mail/smtp_transport.hpp"
+#include "mail/templates.hpp"
 #include "matching/matcher.hpp"
 #include "matching/matching_listener.hpp"
 #include "nightly/calendar.hpp"
 #include "nightly/nightly_run.hpp"
 #include "notifications/notification_pages.hpp"
 #include "notifications/notification_pass.hpp"
-#include "common/env.hpp"
-#include "discover/search_page.hpp"
-#include "grid_builder/imported_sources.hpp"
-#include "interests/interests_api.hpp"
-#include "leads/lead_pages.hpp"
-#include "leads/lead_recorder.hpp"
+#include "partners/partner_pages.hpp"
 #include "profiles/cv_pages.hpp"
 #include "profiles/profile_pages.hpp"
 #include "properties/property_routes.hpp"
-#include "listings/listing_service.hpp"
-#include "mail/sender.hpp"
-#include "partners/partner_pages.hpp"
-#include "mail/smtp_transport.hpp"
-#include "mail/templates.hpp"
 #include "storage/database.hpp"
 #include "storage/migrations.hpp"
 #include "web/app.hpp"
@@ -57,6 +59,8 @@ constexpr std::chrono::seconds kMailPollInterval{30};
 // Between two matching passes (a listing's instant mails leave within this delay; the
 // partner pages and API do not nudge: imports from the command line write listings too).
 constexpr std::chrono::seconds kMatchingInterval{10};
+// Between two writes of the audience counters (views still in memory are lost on a crash).
+constexpr std::chrono::seconds kAudienceFlushInterval{60};
 // Between two looks at whether the night's run is due.
 constexpr std::chrono::minutes kNightlyCheckInterval{5};
 
@@ -196,13 +200,17 @@ int Serve(const Config& config, const ServeFlags& flags) {
   api::RegisterPartnerApi(*app, **database, listing_service, key_limiter, SecureRandom::Instance());
   profiles::RegisterCvPages(*app, listing_service);
   partners::RegisterPartnerPages(
-      *app, {**database, listing_service, account_service, SecureRandom::Instance(), [&mail_worker] { mail_worker.Nudge(); },
+      *app, {**database, listing_service, account_service, SecureRandom::Instance(),
+             [&mail_worker] { mail_worker.Nudge(); },
              [&lead_recorder](storage::Connection& connection, int64_t partner_id) {
                if (!lead_recorder) return;
                Status refreshed = lead_recorder->RefreshPartner(connection, partner_id, SystemClock::Instance().NowSeconds());
-               if (!refreshed.ok()) std::cerr << "vivrovert: leads: " << refreshed.message() << "\n";
-             }});
+               if (!refreshed.ok())
+                 std::cerr << "vivrovert: leads: " << refreshed.message() << "\n";
+             },
+             nightly::ParisDate});
   leads::RegisterLeadPages(*app, **database, SystemClock::Instance(), search_backend.grid.get());
+  legal::RegisterLegalPages(*app, config.publisher);
 
   forget_person = [&matcher](int64_t user_id) { matcher.PersonDeleted(user_id); };
 
@@ -235,6 +243,16 @@ int Serve(const Config& config, const ServeFlags& flags) {
     mail_worker.Nudge();
   });
 
+  // Audience figures without tracking: views counted in memory, written every minute.
+  auto audience_counter = std::make_shared<audience::AudienceCounter>(
+      audience::CountingRules{audience::HostOf(config.public_base_url),
+                              config.audience_count_operators},
+      SystemClock::Instance(), nightly::ParisDate);
+  app->SetVisitObserver(audience_counter);
+  PeriodicWorker audience_flusher(
+      "audience", kAudienceFlushInterval,
+      [&audience_counter, &database] { audience_counter->Flush(**database); });
+
   web::ServerOptions server_options;
   server_options.host = config.listen_host;
   server_options.port = config.listen_port;
@@ -248,6 +266,7 @@ int Serve(const Config& config, const ServeFlags& flags) {
   mail_worker.Start();
   matching_worker.Start();
   nightly_scheduler.Start();
+  audience_flusher.Start();
   if (Status started = server.Start(); !started.ok()) return Fail(started);
   std::cout << "listening on http://" << config.listen_host << ":" << server.port() << " ("
             << config.public_base_url << ", database " << (*database)->url().Redacted() << ")" << std::endl;
@@ -256,6 +275,8 @@ int Serve(const Config& config, const ServeFlags& flags) {
   sigwait(&stop_signals, &received);
   std::cout << "stopping on " << strsignal(received) << std::endl;
   server.Stop();
+  audience_flusher.Stop();
+  audience_counter->Flush(**database);  // the last minute's views
   nightly_scheduler.Stop();
   matching_worker.Stop();
   mail_worker.Stop();

@@ -11,6 +11,7 @@
 #include <map>
 
 #include "common/env.hpp"
+#include "common/private_file.hpp"
 
 #ifndef VIVROVERT_SOURCE_ROOT
 #define VIVROVERT_SOURCE_ROOT "."
@@ -78,6 +79,30 @@ Result<Config> Config::Load(const std::string& path) {
       return Status::Ok();
     };
   };
+  auto bool_setter = [](bool& field) -> Setter {
+    return [&field](const std::string& key, const std::string& text) {
+      if (text == "true" || text == "1" || text == "yes") {
+        field = true;
+      } else if (text == "false" || text == "0" || text == "no" || text.empty()) {
+        field = false;
+      } else {
+        return InvalidArgument(key + " must be true or false (got '" + text + "')", key);
+      }
+      return Status::Ok();
+    };
+  };
+  Setter smtp_tls_setter = [&config](const std::string& key, const std::string& text) {
+    if (text == "auto") {
+      config.smtp.tls = SmtpTls::kAuto;
+    } else if (text == "starttls") {
+      config.smtp.tls = SmtpTls::kRequired;
+    } else if (text == "none") {
+      config.smtp.tls = SmtpTls::kNone;
+    } else {
+      return InvalidArgument(key + " must be auto, starttls or none (got '" + text + "')", key);
+    }
+    return Status::Ok();
+  };
   const std::map<std::string, Setter> setters = {
       {"database.url", text_setter(config.database_url)},
       {"database.pool_size", int_setter(config.database_pool_size, 1, 256)},
@@ -98,6 +123,19 @@ Result<Config> Config::Load(const std::string& path) {
       {"smtp.password", text_setter(config.smtp.password)},
       {"smtp.from", text_setter(config.smtp.from_address)},
       {"smtp.timeout_seconds", int_setter(config.smtp.timeout_seconds, 1, 600)},
+      {"smtp.tls", smtp_tls_setter},
+      {"publisher.name", text_setter(config.publisher.name)},
+      {"publisher.legal_form", text_setter(config.publisher.legal_form)},
+      {"publisher.siret", text_setter(config.publisher.siret)},
+      {"publisher.address", text_setter(config.publisher.address)},
+      {"publisher.email", text_setter(config.publisher.email)},
+      {"publisher.publication_director", text_setter(config.publisher.publication_director)},
+      {"publisher.dpo_email", text_setter(config.publisher.dpo_email)},
+      {"publisher.host_name", text_setter(config.publisher.host_name)},
+      {"publisher.host_address", text_setter(config.publisher.host_address)},
+      {"publisher.host_phone", text_setter(config.publisher.host_phone)},
+      {"demo.enabled", bool_setter(config.demo_mode)},
+      {"audience.count_operators", bool_setter(config.audience_count_operators)},
       {"paths.data_dir", text_setter(config.data_dir)},
       {"paths.var_dir", text_setter(config.var_dir)},
       {"paths.resource_dir", text_setter(config.resource_dir)},
@@ -163,21 +201,23 @@ Result<std::string> Config::SecretKey() const {
     if (key.size() >= 32) return key;
   }
   std::string key = SecureRandom::Instance().Token(48);
-  // Write a temporary file, then hard-link it into place: link() fails when the key file
-  // exists, so two processes starting together end up reading the same key.
+  // Write a temporary file, created private (0600) at once, then hard-link it into place:
+  // link() fails when the key file exists, so two processes starting together end up
+  // reading the same key.
   std::filesystem::path temp = key_file;
   temp += ".tmp" + SecureRandom::Instance().Token(6);
-  {
-    std::ofstream out(temp);
-    out << key << "\n";
-    if (!out) return Unavailable("cannot write " + temp.string());
-  }
-  std::filesystem::permissions(temp, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, error);
+  VV_RETURN_IF_ERROR(CreatePrivateFile(temp.string(), key + "\n"));
   std::filesystem::create_hard_link(temp, key_file, error);
   std::error_code ignored;
   std::filesystem::remove(temp, ignored);
   if (error) {
-    if (std::filesystem::exists(key_file)) return SecretKey();
+    if (std::filesystem::exists(key_file)) {
+      std::ifstream in(key_file);
+      std::string existing;
+      std::getline(in, existing);
+      if (existing.size() >= 32) return existing;
+      return FailedPrecondition(key_file.string() + " holds a key shorter than 32 characters");
+    }
     return Unavailable("cannot write " + key_file.string() + ": " + error.message());
   }
   return key;

@@ -13,6 +13,13 @@
 
 namespace vivrovert {
 
+// When the connection to the SMTP relay is encrypted with STARTTLS.
+enum class SmtpTls {
+  kAuto,      // required unless the relay is on this machine (localhost, 127.0.0.0/8, ::1)
+  kRequired,  // always: a relay that does not offer STARTTLS gets no mail
+  kNone,      // never (a relay on a trusted private network)
+};
+
 struct SmtpConfig {
   std::string host = "127.0.0.1";
   uint16_t port = 2525;
@@ -20,6 +27,22 @@ struct SmtpConfig {
   std::string password;
   std::string from_address = "VivroVert <ne-pas-repondre@vivrovert.localhost>";
   int timeout_seconds = 20;
+  SmtpTls tls = SmtpTls::kAuto;  // smtp.tls: auto | starttls | none
+};
+
+// Who publishes the site, for the mentions légales (LCEN art. 6). Empty fields are shown
+// as "à renseigner": the site never invents them.
+struct PublisherConfig {
+  std::string name;        // raison sociale
+  std::string legal_form;  // forme juridique et capital
+  std::string siret;
+  std::string address;
+  std::string email;                 // contact, and the exercise of RGPD rights
+  std::string publication_director;  // directeur de la publication
+  std::string dpo_email;             // délégué à la protection des données, if any
+  std::string host_name;             // hébergeur: raison sociale
+  std::string host_address;
+  std::string host_phone;
 };
 
 struct Config {
@@ -57,6 +80,15 @@ struct Config {
   // if it has not run yet that day; never between midnight and 1 a.m. (maintenance).
   // -1: the server never starts it (`vivrovert nightly` from cron instead).
   int nightly_hour = 2;
+
+  PublisherConfig publisher;
+
+  // Audience figures (src/audience): whether operators' own page views count.
+  bool audience_count_operators = false;
+
+  // Demonstration mode (`make run`): `vivrovert admin seed-demo` may then give the demo
+  // accounts the documented default password. Off: it needs VIVROVERT_DEMO_PASSWORD.
+  bool demo_mode = false;
 
   // Files.
   std::string data_dir;      // open-data files (default: ../shared/data when present)

@@ -2,10 +2,14 @@
 
 #include <Poco/Base64Encoder.h>
 #include <Poco/Exception.h>
+#include <Poco/Net/Context.h>
+#include <Poco/Net/IPAddress.h>
 #include <Poco/Net/MailMessage.h>
 #include <Poco/Net/MailRecipient.h>
 #include <Poco/Net/NetException.h>
-#include <Poco/Net/SMTPClientSession.h>
+#include <Poco/Net/NetSSL.h>
+#include <Poco/Net/SSLException.h>
+#include <Poco/Net/SecureSMTPClientSession.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/Net/StringPartSource.h>
@@ -101,7 +105,40 @@ void BuildMail(const OutgoingMessage& message, const SmtpConfig& config, MailMes
       MailMessage::ENCODING_QUOTED_PRINTABLE);
 }
 
+// One client context for the process: system CAs, peer certificate checked (chain and
+// host name), TLS 1.2 at least.
+Poco::Net::Context::Ptr ClientTlsContext() {
+  static const Poco::Net::Context::Ptr context = [] {
+    Poco::Net::initializeSSL();
+    Poco::Net::Context::Ptr created = new Poco::Net::Context(
+        Poco::Net::Context::TLS_CLIENT_USE, "", "", "", Poco::Net::Context::VERIFY_RELAXED, 9,
+        true /* load the system's CA certificates */);
+    created->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
+    return created;
+  }();
+  return context;
+}
+
 }  // namespace
+
+bool IsLocalRelay(std::string_view host) {
+  if (host == "localhost" || host.ends_with(".localhost")) return true;
+  Poco::Net::IPAddress address;
+  if (!Poco::Net::IPAddress::tryParse(std::string(host), address)) return false;
+  return address.isLoopback();
+}
+
+bool RelayNeedsStartTls(const SmtpConfig& config) {
+  switch (config.tls) {
+    case SmtpTls::kRequired:
+      return true;
+    case SmtpTls::kNone:
+      return false;
+    case SmtpTls::kAuto:
+      return !IsLocalRelay(config.host);
+  }
+  return true;
+}
 
 std::string MessageIdFor(std::string_view idempotency_key, std::string_view from_address) {
   Poco::SHA2Engine sha256(Poco::SHA2Engine::SHA_256);
@@ -134,11 +171,26 @@ Status PocoSmtpTransport::Send(const OutgoingMessage& message) {
   // Phase 1: reach the relay and open the session. Nothing here concerns this message.
   std::unique_ptr<Poco::Net::SMTPClientSession> session;
   try {
-    Poco::Net::StreamSocket socket;
-    socket.connect(Poco::Net::SocketAddress(config_.host, config_.port), timeout);
-    session = std::make_unique<Poco::Net::SMTPClientSession>(socket);
-    session->setTimeout(timeout);
-    session->login();  // EHLO
+    if (RelayNeedsStartTls(config_)) {
+      // Built from the host name, which the certificate is checked against.
+      auto secure =
+          std::make_unique<Poco::Net::SecureSMTPClientSession>(config_.host, config_.port);
+      secure->setTimeout(timeout);
+      secure->login();  // EHLO
+      if (!secure->startTLS(ClientTlsContext())) {
+        return Unavailable("the SMTP relay " + relay +
+                           " does not offer STARTTLS, which smtp.tls requires (set smtp.tls = none "
+                           "only for a relay on a trusted network): nothing sent");
+      }
+      secure->login();  // EHLO again, inside TLS (RFC 3207)
+      session = std::move(secure);
+    } else {
+      Poco::Net::StreamSocket socket;
+      socket.connect(Poco::Net::SocketAddress(config_.host, config_.port), timeout);
+      session = std::make_unique<Poco::Net::SMTPClientSession>(socket);
+      session->setTimeout(timeout);
+      session->login();  // EHLO
+    }
     if (!config_.username.empty()) LoginWithAuthLogin(*session, config_);
   } catch (const Poco::Exception& error) {
     return Unavailable("cannot open an SMTP session with " + relay + ": " + error.displayText());

@@ -54,14 +54,22 @@ std::string MessageIdFor(std::string_view idempotency_key, std::string_view from
 // The real transport: one SMTP session per message to config.host:config.port.
 // The message is multipart/alternative (text/plain then text/html, UTF-8,
 // quoted-printable), its subject RFC 2047-encoded, From taken from config.from_address,
-// Message-ID from MessageIdFor. When config.username is set it logs in with AUTH LOGIN
-// (the relay is expected on localhost or a trusted network: no TLS here).
-// config.timeout_seconds bounds the connection and each SMTP reply.
+// Message-ID from MessageIdFor. The session is encrypted with STARTTLS when
+// RelayNeedsStartTls(config) (by default: any relay not on this machine), the relay's
+// certificate checked against the system's CAs and config.host; a relay that does not
+// offer STARTTLS then gets nothing (kUnavailable, saying so). When config.username is
+// set it logs in with AUTH LOGIN, after STARTTLS when there is one.
+// config.timeout_seconds bounds each SMTP reply, and the connection when in plain text.
 //
 // Classification: replies of the relay are read from the code Poco's SMTPException
 // carries (4xx temporary, 5xx permanent). A refusal while opening the session (greeting,
 // EHLO, login) is always temporary, whatever its code: it says the relay or our
 // configuration is wrong, not this message, and retrying after the fix delivers it.
+// True for a relay on this machine: "localhost", "*.localhost", 127.0.0.0/8, ::1.
+bool IsLocalRelay(std::string_view host);
+// Whether config.tls asks for STARTTLS with config.host: kAuto for any non-local relay.
+bool RelayNeedsStartTls(const SmtpConfig& config);
+
 class PocoSmtpTransport final : public SmtpTransport {
  public:
   explicit PocoSmtpTransport(SmtpConfig config);

@@ -1,14 +1,16 @@
 #include "partners/partner_pages.hpp"
 
+#include <Poco/URI.h>
+
 #include <algorithm>
 #include <charconv>
-#include <cstdio>
 #include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
-#include <Poco/URI.h>
-#include <nlohmann/json.hpp>
-
+#include "audience/audience_store.hpp"
 #include "common/text.hpp"
 #include "engine/tile_id.hpp"
 #include "listings/import_runner.hpp"
@@ -322,6 +324,45 @@ Result<Response> StaffPage(Context& context, storage::Connection& connection, co
   Result<Response> page = context.Page("partner_staff", data);
   if (page.ok() && !refused.ok()) page->set_status(web::HttpStatusFor(refused.code()));
   return page;
+}
+
+// The last 30 days (today included) of audience figures: views by day, by page and by
+// source (audience/), for the console.
+mstch::map AudienceSection(storage::Connection& connection, int64_t now,
+                           const std::function<std::string(int64_t)>& day_of) {
+  constexpr int kDays = 30;
+  const int64_t first = now - int64_t{kDays - 1} * 86400;
+  std::string first_day;
+  if (day_of) {
+    first_day = day_of(first);
+  } else {
+    const std::time_t seconds = static_cast<std::time_t>(first);
+    std::tm utc{};
+    gmtime_r(&seconds, &utc);
+    char text[11];
+    std::strftime(text, sizeof text, "%Y-%m-%d", &utc);
+    first_day = text;
+  }
+  int64_t views = 0;
+  auto rows = [&](audience::AudienceDimension dimension) {
+    mstch::array out;
+    for (const audience::ViewTotal& total :
+         audience::AudienceStore::Totals(connection, first_day, dimension)) {
+      const bool by_day = dimension == audience::AudienceDimension::kDay;
+      if (by_day) views += total.views;
+      out.push_back(mstch::map{{"key", by_day ? FrenchDay(total.key) : total.key},
+                               {"views", std::to_string(total.views)}});
+    }
+    return out;
+  };
+  mstch::array by_day = rows(audience::AudienceDimension::kDay);
+  return mstch::map{{"days", std::to_string(kDays)},
+                    {"first_day", FrenchDay(first_day)},
+                    {"total", std::to_string(views)},
+                    {"has_views", views > 0},
+                    {"by_day", by_day},
+                    {"by_page", rows(audience::AudienceDimension::kPage)},
+                    {"by_source", rows(audience::AudienceDimension::kSource)}};
 }
 
 }  // namespace
@@ -659,13 +700,17 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
              if (!role) return InvalidArgument("Rôle inconnu.", "role");
              std::string name = request.Form("display_name").value_or("");
              if (Trim(name).empty()) name = "Équipe " + access.partner.name;
-             VV_ASSIGN_OR_RETURN(accounts::User user,
-                                 shared->accounts.InviteStaff(request.Form("email").value_or(""), name.substr(0, 100)));
+             // The answer is the same whether or not the address has an account, and
+             // whichever kind: a personal account is silently left out.
+             VV_ASSIGN_OR_RETURN(std::optional<accounts::User> user,
+                                 shared->accounts.InviteStaff(request.Form("email").value_or(""),
+                                                              name.substr(0, 100)));
              storage::Connection connection = database.Acquire();
              Status changed;
-             {
+             if (user) {
                storage::Transaction transaction(connection);
-               changed = PartnerStore::SetStaff(connection, access.partner.id, user.id, *role, shared->listings.Now());
+               changed = PartnerStore::SetStaff(connection, access.partner.id, user->id, *role,
+                                                shared->listings.Now());
                if (changed.ok()) transaction.Commit();
              }
              if (shared->mail_queued) shared->mail_queued();
@@ -799,7 +844,8 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
   };
 
   const web::App& shared_app = app;
-  app.Get("/operateur", operator_only([&database, &service, &shared_app](Context& context) -> Result<Response> {
+  app.Get("/operateur", operator_only([&database, &service, &shared_app,
+                                       shared](Context& context) -> Result<Response> {
             storage::Connection connection = database.Acquire();
             mstch::array partners;
             for (const Partner& partner : PartnerStore::List(connection)) {
@@ -835,14 +881,18 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
               rows.push_back(row);
             }
             mstch::map mail = MailSection(connection, shared_app.clock().NowSeconds());
+            mstch::map audience =
+                AudienceSection(connection, shared_app.clock().NowSeconds(), shared->audience_day);
             if (auto address = context.request().Query("reactive")) {
               mail["reactivated"] = mstch::map{{"address", *address}};
             }
-            return context.Page("operator_console", mstch::map{{"title", std::string("Console opérateur — VivroVert")},
-                                                               {"partners", partners},
-                                                               {"imports", imports},
-                                                               {"listings", rows},
-                                                               {"mail", mail}});
+            return context.Page("operator_console",
+                                mstch::map{{"title", std::string("Console opérateur — VivroVert")},
+                                           {"partners", partners},
+                                           {"imports", imports},
+                                           {"listings", rows},
+                                           {"mail", mail},
+                                           {"audience", audience}});
           }));
 
   // "Réactiver": the operator says a bouncing address works again; list mail resumes.

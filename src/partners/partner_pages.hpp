@@ -41,6 +41,9 @@ struct PartnerPagesEnv {
   // Called after an operator created a partner or changed one (its territory may have
   // changed; leads attributed to it are recomputed). May be empty.
   std::function<void(storage::Connection& connection, int64_t partner_id)> territory_changed;
+  // The day ("YYYY-MM-DD") of a UTC time for the console's audience figures, as the
+  // audience counter names days (Europe/Paris in the server). Empty: the UTC date.
+  std::function<std::string(int64_t)> audience_day;
 };
 
 // `env`'s references must outlive the app.

@@ -67,15 +67,16 @@ App::App(AppOptions options, TemplateRenderer templates, AssetManifest assets, S
 }
 
 void App::Add(Method method, const std::string& pattern, Handler handler, RouteOptions options) {
-  router_.Add(method, pattern, Route{std::move(handler), options});
+  router_.Add(method, pattern, Route{std::move(handler), options, pattern});
 }
 
 Response App::Handle(Request request) const {
   auto start = std::chrono::steady_clock::now();
   Csrf::BrowserToken browser = csrf_.TokenFor(request, random_);
   Response response;
+  VisitFacts visit;
   try {
-    response = Dispatch(request, browser);
+    response = Dispatch(request, browser, visit);
   } catch (const std::exception& error) {
     WriteLine(options_.error_log, std::string("web: ") + request.method_name() + " " + request.path() +
                                       " failed: " + error.what());
@@ -89,6 +90,14 @@ Response App::Handle(Request request) const {
     response = ErrorResponse(request, HttpError::Internal(), csrf_.FormToken(browser.binding), std::nullopt);
   }
   Finish(browser, response);
+  if (visit_observer_) {
+    visit.method = request.method();
+    visit.status = response.status();
+    visit.content_type = response.Header("Content-Type").value_or("");
+    visit.user_agent = request.Header("User-Agent").value_or("");
+    visit.referer = request.Header("Referer").value_or("");
+    visit_observer_->Observe(visit);
+  }
   if (options_.access_log != nullptr) {
     // One JSON object per line, for log shippers: time, method, path, status, bytes,
     // duration, client address (the forwarded one behind a trusted proxy).
@@ -106,7 +115,8 @@ Response App::Handle(Request request) const {
   return response;
 }
 
-Response App::Dispatch(Request& request, const Csrf::BrowserToken& browser) const {
+Response App::Dispatch(Request& request, const Csrf::BrowserToken& browser,
+                       VisitFacts& visit) const {
   std::string form_token = csrf_.FormToken(browser.binding);
   auto match = router_.Find(request.method(), request.path());
   if (match.route == nullptr) {
@@ -118,6 +128,7 @@ Response App::Dispatch(Request& request, const Csrf::BrowserToken& browser) cons
     return response;
   }
   const Route& route = *match.route;
+  visit.route_pattern = route.pattern;
   request.SetParams(std::move(match.params));
 
   if (IsUnsafe(request.method()) && !route.options.csrf_exempt) {
@@ -127,6 +138,7 @@ Response App::Dispatch(Request& request, const Csrf::BrowserToken& browser) cons
   }
   std::optional<Principal> user;
   if (authenticator_) user = authenticator_->Authenticate(request);
+  if (user) visit.role = user->role;
 
   Context context(*this, request, form_token, user);
   Result<Response> result = route.handler(context);

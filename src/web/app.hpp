@@ -81,6 +81,26 @@ class Context {
 
 using Handler = std::function<Result<Response>(Context&)>;
 
+// What the pipeline tells a VisitObserver of each answered request, for audience figures
+// without tracking (src/audience): no address, no cookie, no identifier.
+struct VisitFacts {
+  Method method = Method::kGet;
+  std::string route_pattern;  // the matched route ("/annonces/{id}"); empty: none matched
+  int status = 0;
+  std::string content_type;  // of the response
+  std::string user_agent;
+  std::string referer;
+  std::string role;  // of the signed-in person ("operator"…); empty when anonymous
+};
+
+// Hears every answered request. Called on the request's thread after the response is
+// made: must be quick (no I/O) and thread-safe, and must not throw.
+class VisitObserver {
+ public:
+  virtual ~VisitObserver() = default;
+  virtual void Observe(const VisitFacts& visit) noexcept = 0;
+};
+
 struct RouteOptions {
   // Skip the CSRF check: only for requests authenticated by other means than cookies
   // (the partners' API keys), which a forged cross-site form cannot carry.
@@ -110,6 +130,10 @@ class App {
     Add(Method::kPost, pattern, std::move(handler), options);
   }
   void SetAuthenticator(std::shared_ptr<Authenticator> authenticator) { authenticator_ = std::move(authenticator); }
+  // Before serving, like the routes. May be null (the default: nobody is told).
+  void SetVisitObserver(std::shared_ptr<VisitObserver> observer) {
+    visit_observer_ = std::move(observer);
+  }
 
   // Runs the pipeline. Never throws.
   Response Handle(Request request) const;
@@ -127,9 +151,11 @@ class App {
   struct Route {
     Handler handler;
     RouteOptions options;
+    std::string pattern;
   };
 
-  Response Dispatch(Request& request, const Csrf::BrowserToken& browser) const;
+  // Fills `visit`'s route_pattern and role as it learns them.
+  Response Dispatch(Request& request, const Csrf::BrowserToken& browser, VisitFacts& visit) const;
   Response ErrorResponse(const Request& request, const HttpError& error, const std::string& csrf_token,
                          const std::optional<Principal>& user) const;
   void Finish(const Csrf::BrowserToken& browser, Response& response) const;
@@ -142,6 +168,7 @@ class App {
   const Clock& clock_;
   Random& random_;
   std::shared_ptr<Authenticator> authenticator_;
+  std::shared_ptr<VisitObserver> visit_observer_;
   Router<Route> router_;
 };
 

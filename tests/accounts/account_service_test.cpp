@@ -213,23 +213,59 @@ TEST_F(AccountServiceTest, SessionsExpireAfterIdling) {
   EXPECT_FALSE(service_->Authenticate(login->session_token).ok());
 }
 
-TEST_F(AccountServiceTest, LoginIsThrottledPerAccountUntilTheWindowCloses) {
+TEST_F(AccountServiceTest, LoginIsThrottledPerAccountAndNetworkUntilTheWindowCloses) {
   SignUpJeanne();
   for (int attempt_idx = 0; attempt_idx < 5; ++attempt_idx) {
-    EXPECT_EQ(LogIn("jeanne@exemple.fr", "mauvais-mot-de-passe", "198.51.100." +
-                    std::to_string(attempt_idx)).status().code(),
+    EXPECT_EQ(LogIn("jeanne@exemple.fr", "mauvais-mot-de-passe", "198.51.100.7").status().code(),
               StatusCode::kUnauthenticated);
   }
-  // Even the right password is refused now, from any address, saying when to retry.
-  Result<LoginResult> blocked = LogIn("jeanne@exemple.fr", kPassword, "203.0.113.9");
+  // Even the right password is refused now from that network, saying when to retry.
+  Result<LoginResult> blocked = LogIn("jeanne@exemple.fr", kPassword, "198.51.100.7");
   EXPECT_EQ(blocked.status().code(), StatusCode::kResourceExhausted);
   EXPECT_NE(blocked.status().message().find("réessayez dans 15 minutes"), std::string::npos)
       << blocked.status().message();
   clock_.Advance(10 * 60);
-  EXPECT_NE(LogIn("jeanne@exemple.fr", kPassword).status().message().find("dans 5 minutes"),
+  EXPECT_NE(LogIn("jeanne@exemple.fr", kPassword, "198.51.100.7")
+                .status()
+                .message()
+                .find("dans 5 minutes"),
             std::string::npos);
   clock_.Advance(5 * 60);
-  EXPECT_TRUE(LogIn("jeanne@exemple.fr", kPassword).ok());
+  EXPECT_TRUE(LogIn("jeanne@exemple.fr", kPassword, "198.51.100.7").ok());
+}
+
+// Regression: the failures of someone who only knows the address used to lock the owner
+// out from everywhere for 15 minutes, again and again.
+TEST_F(AccountServiceTest, AStrangersFailuresDoNotLockTheOwnerOutOfHerNetwork) {
+  SignUpJeanne();
+  for (int attempt_idx = 0; attempt_idx < 20; ++attempt_idx) {
+    (void)LogIn("jeanne@exemple.fr", "mauvais-mot-de-passe", "203.0.113.66");
+    (void)LogIn("jeanne@exemple.fr", "mauvais-mot-de-passe",
+                "2001:db8:bad::" + std::to_string(attempt_idx));
+  }
+  EXPECT_EQ(LogIn("jeanne@exemple.fr", kPassword, "203.0.113.66").status().code(),
+            StatusCode::kResourceExhausted);
+  Result<LoginResult> owner = LogIn("jeanne@exemple.fr", kPassword, "192.0.2.1");
+  EXPECT_TRUE(owner.ok()) << owner.status().ToString();
+}
+
+TEST_F(AccountServiceTest, GuessesSpreadOverManyNetworksMeetTheAccountCap) {
+  policy_.login_per_account_all_networks = {8, 3600};
+  service_ = MakeService(hasher_, policy_);
+  SignUpJeanne();
+  for (int network_idx = 0; network_idx < 8; ++network_idx) {
+    EXPECT_EQ(LogIn("jeanne@exemple.fr", "mauvais-mot-de-passe",
+                    "198.51.100." + std::to_string(network_idx))
+                  .status()
+                  .code(),
+              StatusCode::kUnauthenticated);
+  }
+  EXPECT_EQ(LogIn("jeanne@exemple.fr", "mauvais-mot-de-passe", "198.51.100.99").status().code(),
+            StatusCode::kResourceExhausted);
+  // The reset link lifts it, as any lock-out.
+  ASSERT_TRUE(service_->RequestPasswordReset("jeanne@exemple.fr").ok());
+  ASSERT_TRUE(service_->ResetPassword(mailer_.LastToken(), "nouveau-mot-de-passe").ok());
+  EXPECT_TRUE(LogIn("jeanne@exemple.fr", "nouveau-mot-de-passe", "198.51.100.99").ok());
 }
 
 TEST_F(AccountServiceTest, UnknownAddressesAreThrottledLikeKnownOnes) {
@@ -475,6 +511,44 @@ TEST_F(AccountServiceTest, DeleteAccountRemovesEverything) {
   // The address is free again.
   EXPECT_TRUE(service_->SignUp({"jeanne@exemple.fr", kPassword, "Jeanne", ""}).ok());
   EXPECT_EQ(Count("users"), 1);
+}
+
+// Regression: inviting the address of a personal account used to be refused with a
+// message saying so, which told any partner administrator that the address had an account.
+TEST_F(AccountServiceTest, InvitingStaffAnswersTheSameWhetherOrNotTheAddressHasAnAccount) {
+  SignUpJeanne();
+  mailer_.sent.clear();
+  Result<std::optional<User>> personal = service_->InviteStaff("jeanne@exemple.fr", "Jeanne");
+  Result<std::optional<User>> unknown = service_->InviteStaff("agent@cahors.fr", "Agent");
+  ASSERT_TRUE(personal.ok()) << personal.status().ToString();
+  ASSERT_TRUE(unknown.ok()) << unknown.status().ToString();
+  // The personal account is left out (and unchanged); the new address gets an account.
+  EXPECT_FALSE(personal->has_value());
+  EXPECT_EQ(FindUser("jeanne@exemple.fr")->role, Role::kUser);
+  ASSERT_TRUE(unknown->has_value());
+  EXPECT_EQ((*unknown)->role, Role::kPartnerStaff);
+  ASSERT_EQ(mailer_.sent.size(), 1u);
+  EXPECT_EQ(mailer_.sent[0].to_address, "agent@cahors.fr");
+  EXPECT_EQ(service_->InviteStaff("pas une adresse", "X").status().field(), "email");
+}
+
+// Regression: invitation mails were sent outside the per-address limit of account mails.
+TEST_F(AccountServiceTest, InvitationMailsShareTheLimitOfAccountMails) {
+  for (int invite_idx = 0; invite_idx < 6; ++invite_idx) {
+    Result<std::optional<User>> invited = service_->InviteStaff("agent@cahors.fr", "Agent");
+    ASSERT_TRUE(invited.ok() && invited->has_value()) << invite_idx;
+  }
+  // The first invitation, then reminders while no password was chosen: 3 an hour.
+  EXPECT_EQ(mailer_.sent.size(), 3u);
+  EXPECT_FALSE(service_->RequestPasswordReset("agent@cahors.fr").ok() && mailer_.sent.size() > 3u);
+  clock_.Advance(3600);
+  ASSERT_TRUE(service_->InviteStaff("agent@cahors.fr", "Agent").ok());
+  EXPECT_EQ(mailer_.sent.size(), 4u);
+  // Once the password is chosen, an invitation to another partner mails nothing.
+  ASSERT_TRUE(service_->ResetPassword(mailer_.LastToken(), "nouveau-mot-de-passe").ok());
+  clock_.Advance(3600);
+  ASSERT_TRUE(service_->InviteStaff("agent@cahors.fr", "Agent").ok());
+  EXPECT_EQ(mailer_.sent.size(), 4u);
 }
 
 TEST_F(AccountServiceTest, CreatesVerifiedOperators) {

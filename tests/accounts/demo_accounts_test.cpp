@@ -21,6 +21,15 @@ class DemoAccountsTest : public ::testing::Test {
   PasswordHasher hasher_{PasswordHashLimits::Minimal(), 2};
 };
 
+// Regression: `vivrovert admin seed-demo` gave an operator the README's password on any
+// database.
+TEST(DemoPasswordTest, TheDocumentedPasswordOnlyInDemoMode) {
+  EXPECT_EQ(ChooseDemoPassword(false, "").status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(*ChooseDemoPassword(true, ""), kDefaultDemoPassword);
+  EXPECT_EQ(*ChooseDemoPassword(false, "mot-de-passe-choisi"), "mot-de-passe-choisi");
+  EXPECT_EQ(*ChooseDemoPassword(true, "mot-de-passe-choisi"), "mot-de-passe-choisi");
+}
+
 TEST_F(DemoAccountsTest, CreatesAVerifiedExodeurOperatorAndPartnerStaff) {
   auto seeded = SeedDemoAccounts(database_.db(), hasher_, clock_, kDefaultDemoPassword);
   ASSERT_TRUE(seeded.ok()) << seeded.status().ToString();

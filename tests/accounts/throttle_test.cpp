@@ -98,6 +98,19 @@ TEST_F(ThrottleTest, ResetForgetsAndRefundTakesOneHitBack) {
   EXPECT_EQ(Throttle::Peek(first_, "k", kFivePerQuarter, kStart + 5).hits, 0);
 }
 
+TEST_F(ThrottleTest, ResetPrefixForgetsOnlyKeysStartingWithIt) {
+  for (const char* key : {"a_b%|1", "a_b%|2", "a_b%", "aXb%|1", "a_b%x|1"}) {
+    Throttle::Hit(first_, key, kFivePerQuarter, kStart);
+  }
+  // '_' and '%' are plain characters, not patterns.
+  Throttle::ResetPrefix(second_, "a_b%|");
+  EXPECT_EQ(Throttle::Peek(first_, "a_b%|1", kFivePerQuarter, kStart).hits, 0);
+  EXPECT_EQ(Throttle::Peek(first_, "a_b%|2", kFivePerQuarter, kStart).hits, 0);
+  EXPECT_EQ(Throttle::Peek(first_, "a_b%", kFivePerQuarter, kStart).hits, 1);
+  EXPECT_EQ(Throttle::Peek(first_, "aXb%|1", kFivePerQuarter, kStart).hits, 1);
+  EXPECT_EQ(Throttle::Peek(first_, "a_b%x|1", kFivePerQuarter, kStart).hits, 1);
+}
+
 TEST_F(ThrottleTest, ConcurrentHitsFromTwoProcessesAreAllCounted) {
   const ThrottleLimit limit{10, 900};
   std::atomic<int> allowed{0};

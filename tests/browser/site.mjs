@@ -48,6 +48,8 @@ export async function startSite(name, env = {}, setup = {}) {
     VIVROVERT_HTTP_PUBLIC_BASE_URL: baseUrl,
     // No night's run at start: what a page shows must not depend on the hour the tests run.
     VIVROVERT_NIGHTLY_HOUR: '-1',
+    // A demonstration site: `admin seed-demo` may use the documented password.
+    VIVROVERT_DEMO_ENABLED: 'true',
     ...env,
   };
   const run = async (...args) => {

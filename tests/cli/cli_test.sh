@@ -157,5 +157,24 @@ check "mail stats gives the age of the oldest due mail, an hour at least ($oldes
   awk -v v="$oldest" 'BEGIN { exit !(v != "" && v >= 3600) }'
 check "mail stats counts the bouncing addresses" grep -qx "bouncing addresses 1" "$work/mail-stats.out"
 
+# seed-demo gives the demo operator the README's password in demo mode only; elsewhere the
+# password must come from VIVROVERT_DEMO_PASSWORD.
+demo_db="$work/demo.db"
+demo_run() {  # demo_run [NAME=VALUE…] ARGS…: the binary on the demo database, neither variable inherited
+  env -u VIVROVERT_DEMO_PASSWORD -u VIVROVERT_DEMO_ENABLED VIVROVERT_DATABASE_URL="sqlite:$demo_db" \
+    VIVROVERT_PATHS_GRID_FILE="$work/absent.grid" "$@"
+}
+demo_run "$bin" migrate >/dev/null 2>&1
+users() { python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT COUNT(*) FROM users").fetchone()[0])' "$demo_db"; }
+demo_run "$bin" admin seed-demo >/dev/null 2>"$work/seed.err"
+status=$?
+check "seed-demo outside demo mode without a password fails" test "$status" -ne 0
+check "and says how to proceed" grep -q "VIVROVERT_DEMO_PASSWORD" "$work/seed.err"
+check "and creates no account" test "$(users)" = 0
+demo_run VIVROVERT_DEMO_PASSWORD=mot-de-passe-choisi "$bin" admin seed-demo >"$work/seed.out" 2>&1
+check "seed-demo with a password from the environment works anywhere" grep -q "operateur@vivrovert.localhost.*password: mot-de-passe-choisi" "$work/seed.out"
+demo_run VIVROVERT_DEMO_ENABLED=true "$bin" admin seed-demo >"$work/seed-demo.out" 2>&1
+check "seed-demo in demo mode uses the documented password" grep -q "operateur@vivrovert.localhost.*password: demo-vivrovert" "$work/seed-demo.out"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

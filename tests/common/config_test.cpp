@@ -1,10 +1,13 @@
 #include "config/config.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+
+#include "common/private_file.hpp"
 
 namespace vivrovert {
 namespace {
@@ -18,7 +21,10 @@ class ConfigTest : public ::testing::Test {
     std::filesystem::create_directories(folder_);
   }
   void TearDown() override {
-    for (const char* name : {"VIVROVERT_DATABASE_URL", "VIVROVERT_HTTP_PORT"}) ::unsetenv(name);
+    for (const char* name : {"VIVROVERT_DATABASE_URL", "VIVROVERT_HTTP_PORT", "VIVROVERT_SMTP_TLS",
+                             "VIVROVERT_DEMO_ENABLED"}) {
+      ::unsetenv(name);
+    }
     std::filesystem::remove_all(folder_);
   }
   std::string Write(const std::string& text) {
@@ -72,6 +78,86 @@ TEST_F(ConfigTest, SecretKeyIsCreatedOnceAndReused) {
   ASSERT_TRUE(second.ok());
   EXPECT_GE(first->size(), 32u);
   EXPECT_EQ(*first, *second);
+}
+
+mode_t ModeOf(const std::filesystem::path& path) {
+  struct stat info {};
+  EXPECT_EQ(::lstat(path.c_str(), &info), 0) << path;
+  return info.st_mode & 07777;
+}
+
+// Restores the umask when the test ends.
+class UmaskForTest {
+ public:
+  explicit UmaskForTest(mode_t mask) : previous_(::umask(mask)) {}
+  ~UmaskForTest() { ::umask(previous_); }
+
+ private:
+  mode_t previous_;
+};
+
+TEST_F(ConfigTest, SecretKeyFileIsPrivateWhateverTheUmask) {
+  UmaskForTest permissive(0);
+  Config config;
+  config.var_dir = (folder_ / "var").string();
+  ASSERT_TRUE(config.SecretKey().ok());
+  EXPECT_EQ(ModeOf(folder_ / "var" / "secret.key"), 0600u);
+  // No temporary file is left behind.
+  int files = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(folder_ / "var")) {
+    ++files;
+  }
+  EXPECT_EQ(files, 1);
+}
+
+TEST_F(ConfigTest, AShortSecretKeyFileIsRefusedNotReplaced) {
+  std::filesystem::create_directories(folder_ / "var");
+  std::ofstream(folder_ / "var" / "secret.key") << "court\n";
+  Config config;
+  config.var_dir = (folder_ / "var").string();
+  EXPECT_FALSE(config.SecretKey().ok());
+}
+
+// Regression: the key was written to a file created with the umask's mode (0644 by
+// default) and only then chmod-ed to 0600: readable by anyone in between.
+TEST_F(ConfigTest, PrivateFilesAreCreatedWithMode0600AtOnce) {
+  UmaskForTest permissive(0);
+  const std::filesystem::path path = folder_ / "secret";
+  ASSERT_TRUE(CreatePrivateFile(path.string(), "clé\n").ok());
+  EXPECT_EQ(ModeOf(path), 0600u);
+  std::ifstream in(path);
+  std::string content;
+  std::getline(in, content);
+  EXPECT_EQ(content, "clé");
+  // Never written through an existing file or a planted symbolic link.
+  EXPECT_EQ(CreatePrivateFile(path.string(), "autre").code(), StatusCode::kAlreadyExists);
+  const std::filesystem::path target = folder_ / "target";
+  std::ofstream(target) << "";
+  std::filesystem::create_symlink(target, folder_ / "link");
+  EXPECT_FALSE(CreatePrivateFile((folder_ / "link").string(), "clé").ok());
+  EXPECT_EQ(std::filesystem::file_size(target), 0u);
+}
+
+TEST_F(ConfigTest, SmtpTlsDemoModeAndPublisherKeys) {
+  auto defaults = Config::Load("");
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->smtp.tls, SmtpTls::kAuto);
+  EXPECT_FALSE(defaults->demo_mode);
+  EXPECT_TRUE(defaults->publisher.siret.empty());
+  auto config =
+      Config::Load(Write("[smtp]\ntls = none\n[demo]\nenabled = true\n"
+                         "[publisher]\nname = Vivrovert SAS\nsiret = 123\n"));
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->smtp.tls, SmtpTls::kNone);
+  EXPECT_TRUE(config->demo_mode);
+  EXPECT_EQ(config->publisher.name, "Vivrovert SAS");
+  ::setenv("VIVROVERT_SMTP_TLS", "starttls", 1);
+  EXPECT_EQ(Config::Load("")->smtp.tls, SmtpTls::kRequired);
+  ::setenv("VIVROVERT_SMTP_TLS", "toujours", 1);
+  EXPECT_EQ(Config::Load("").status().field(), "smtp.tls");
+  ::unsetenv("VIVROVERT_SMTP_TLS");
+  ::setenv("VIVROVERT_DEMO_ENABLED", "peut-etre", 1);
+  EXPECT_EQ(Config::Load("").status().field(), "demo.enabled");
 }
 
 }  // namespace

@@ -363,6 +363,53 @@ TEST_F(MailSenderTest, WorkerDeliversInTheBackgroundAndStops) {
   }
 }
 
+// Regression: mail (with the relay's password) went in plain text to any relay.
+TEST_F(MailSenderTest, ARelayThatMustUseStartTlsButDoesNotOfferItGetsNothing) {
+  FaultSmtpServer relay("vivrovert:s3cret");  // aiosmtpd without STARTTLS
+  const std::string to = UniqueAddress("tls");
+  Queue(to);
+  SmtpConfig config = RelayOn(relay.port());
+  config.username = "vivrovert";
+  config.password = "s3cret";
+  config.tls = SmtpTls::kRequired;  // what smtp.tls = auto means for a relay elsewhere
+  PocoSmtpTransport transport(config);
+  ExpectReport(MailSender(database_.db(), transport, clock_).DeliverDue(10), 0, 1, 0);
+  EXPECT_EQ(Entry(to).status, OutboxStatus::kPending);
+  EXPECT_NE(Entry(to).last_error.find("does not offer STARTTLS"), std::string::npos)
+      << Entry(to).last_error;
+  EXPECT_TRUE(MailTo(relay.maildir(), to).empty());
+}
+
+TEST_F(MailSenderTest, ALocalRelayIsUsedInPlainTextByDefault) {
+  FaultSmtpServer relay;
+  const std::string to = UniqueAddress("local");
+  Queue(to);
+  SmtpConfig config = RelayOn(relay.port());
+  config.host = "localhost";
+  ASSERT_EQ(config.tls, SmtpTls::kAuto);
+  PocoSmtpTransport transport(config);
+  ExpectReport(MailSender(database_.db(), transport, clock_).DeliverDue(10), 1, 0, 0);
+  EXPECT_EQ(MailTo(relay.maildir(), to).size(), 1u);
+}
+
+TEST(StartTlsRuleTest, AutoRequiresItForEveryRelayNotOnThisMachine) {
+  SmtpConfig config;
+  for (const char* local : {"localhost", "mail.localhost", "127.0.0.1", "127.0.1.1", "::1"}) {
+    config.host = local;
+    EXPECT_FALSE(RelayNeedsStartTls(config)) << local;
+  }
+  for (const char* remote :
+       {"smtp.example.fr", "192.0.2.25", "10.0.0.5", "2001:db8::25", "localhost.example.fr"}) {
+    config.host = remote;
+    EXPECT_TRUE(RelayNeedsStartTls(config)) << remote;
+  }
+  config.tls = SmtpTls::kNone;
+  EXPECT_FALSE(RelayNeedsStartTls(config));
+  config.host = "127.0.0.1";
+  config.tls = SmtpTls::kRequired;
+  EXPECT_TRUE(RelayNeedsStartTls(config));
+}
+
 TEST(RetryScheduleTest, DoublesFromOneMinuteUpToSixHoursAndLastsAboutTwoDays) {
   SenderOptions options;
   EXPECT_EQ(MailSender::RetryDelaySeconds(1, options), 60);

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <ctime>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -23,6 +24,7 @@
 #include "accounts/account_routes.hpp"
 #include "accounts/session_authenticator.hpp"
 #include "accounts/user_store.hpp"
+#include "audience/audience_store.hpp"
 #include "common/text.hpp"
 #include "engine/grid_file.hpp"
 #include "listings/import_log.hpp"
@@ -422,8 +424,25 @@ TEST_F(PartnerPagesTest, AnOperatorDoesEverythingEverywhere) {
   const int64_t invited_id = connection.QueryOne("SELECT id FROM users WHERE email = 'invite-figeac@exemple.fr'")->Int(0);
   EXPECT_EQ(op.Post("/partenaire/figeac/equipe/" + std::to_string(invited_id) + "/retrait", {}).status, 303);
   EXPECT_FALSE(PartnerStore::RoleOf(connection, figeac_.id, invited_id).has_value());
+  // The console's audience figures: the last 30 days, by day, page and source.
+  {
+    const std::time_t now = static_cast<std::time_t>(clock_.NowSeconds());
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    char today[11];
+    std::strftime(today, sizeof today, "%Y-%m-%d", &utc);
+    audience::AudienceStore::Add(connection, {{today, "/annonces/{id}", "lemonde.fr", 41},
+                                              {today, "/", "moteur de recherche", 1},
+                                              {"2000-01-01", "/vieille-page", "direct", 7}});
+  }
   Page console = op.Get("/operateur");
   EXPECT_EQ(console.status, 200);
+  EXPECT_TRUE(Contains(console.body, "Pages vues depuis le"));
+  // As mustache escapes it.
+  EXPECT_TRUE(Contains(console.body, "<td><code>&#x2F;annonces&#x2F;{id}</code></td><td>41</td>"));
+  EXPECT_TRUE(Contains(console.body, "<td>lemonde.fr</td><td>41</td>"));
+  EXPECT_TRUE(Contains(console.body, "<td>moteur de recherche</td><td>1</td>"));
+  EXPECT_FALSE(Contains(console.body, "vieille-page")) << "older than 30 days";
   EXPECT_TRUE(Contains(console.body, "CA du Grand Cahors"));
   EXPECT_TRUE(Contains(console.body, "Ville de Figeac"));
   Page index = op.Get("/partenaire");
