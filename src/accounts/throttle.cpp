@@ -58,8 +58,11 @@ void Throttle::Reset(storage::Connection& connection, std::string_view key) {
   connection.Execute("DELETE FROM throttle_counters WHERE counter_key = $1", {std::string(key)});
 }
 
-int64_t Throttle::PurgeOlderThan(storage::Connection& connection, int64_t before) {
-  return connection.Execute("DELETE FROM throttle_counters WHERE window_start < $1", {before});
+int64_t Throttle::PurgeOlderThan(storage::Connection& connection, int64_t before, int limit) {
+  return connection.Execute(
+      "DELETE FROM throttle_counters WHERE counter_key IN (SELECT counter_key FROM "
+      "throttle_counters WHERE window_start < $1 LIMIT $2)",
+      {before, int64_t{limit}});
 }
 
 std::string FormatRetryDelay(int64_t seconds) {
