@@ -8,39 +8,41 @@
 #include <memory>
 
 #include "accounts/account_routes.hpp"
+#include "accounts/account_service.hpp"
+#include "accounts/deletion_log.hpp"
+#include "accounts/outbox_account_mailer.hpp"
+#include "accounts/session_authenticator.hpp"
+#include "accounts/unsubscribe_routes.hpp"
 #include "amenities/amenity_sources.hpp"
 #include "api/map_api.hpp"
 #include "api/partner_api.hpp"
 #include "api/rate_limiter.hpp"
 #include "api/search_api.hpp"
-#include "accounts/account_service.hpp"
-#include "accounts/outbox_account_mailer.hpp"
-#include "accounts/session_authenticator.hpp"
-#include "accounts/unsubscribe_routes.hpp"
 #include "cli/commands.hpp"
 #include "cli/lead_report_hooks.hpp"
+#include "common/env.hpp"
 #include "common/periodic_worker.hpp"
 #include "discover/listing_page.hpp"
+#include "discover/search_page.hpp"
+#include "grid_builder/imported_sources.hpp"
+#include "interests/interests_api.hpp"
+#include "leads/lead_pages.hpp"
+#include "leads/lead_recorder.hpp"
+#include "listings/listing_service.hpp"
+#include "mail/sender.hpp"
+#include "mail/smtp_transport.hpp"
+#include "mail/templates.hpp"
 #include "matching/matcher.hpp"
 #include "matching/matching_listener.hpp"
 #include "nightly/calendar.hpp"
 #include "nightly/nightly_run.hpp"
 #include "notifications/notification_pages.hpp"
 #include "notifications/notification_pass.hpp"
-#include "common/env.hpp"
-#include "discover/search_page.hpp"
-#include "grid_builder/imported_sources.hpp"
-#include "interests/interests_api.hpp"
-#include "leads/lead_pages.hpp"
-#include "leads/lead_recorder.hpp"
+#include "partners/partner_pages.hpp"
+#include "privacy/personal_data.hpp"
 #include "profiles/cv_pages.hpp"
 #include "profiles/profile_pages.hpp"
 #include "properties/property_routes.hpp"
-#include "listings/listing_service.hpp"
-#include "mail/sender.hpp"
-#include "partners/partner_pages.hpp"
-#include "mail/smtp_transport.hpp"
-#include "mail/templates.hpp"
 #include "storage/database.hpp"
 #include "storage/migrations.hpp"
 #include "web/app.hpp"
@@ -108,8 +110,10 @@ int Serve(const Config& config, const ServeFlags& flags) {
 
   accounts::PasswordHasher hasher;
   accounts::OutboxAccountMailer account_mailer(*mail_templates);
-  accounts::AccountService account_service(**database, hasher, account_mailer, SystemClock::Instance(),
-                                           SecureRandom::Instance(), config.public_base_url);
+  // Deleting an account erases everything of the person in its transaction (privacy/).
+  accounts::AccountService account_service(
+      **database, hasher, account_mailer, SystemClock::Instance(), SecureRandom::Instance(),
+      config.public_base_url, {}, privacy::MakePersonEraser(*secret_key));
   const accounts::SessionCookies session_cookies{accounts::SessionCookieName(config.IsHttps()), config.IsHttps()};
 
   web::AppOptions options;
@@ -155,6 +159,9 @@ int Serve(const Config& config, const ServeFlags& flags) {
   // Listings are matched to the people they fit (matching/), from an index of everyone's
   // places and wishes built now and kept in step with their edits.
   matching::Matcher matcher(**database, search_backend.engine.get());
+  // Accounts deleted through another process are dropped from this index before each
+  // matching pass; made before the load so that none deleted meanwhile is missed.
+  accounts::DeletionFollower deletions(**database, SystemClock::Instance());
   {
     matching::LoadStats loaded = matcher.Rebuild(SystemClock::Instance().NowSeconds());
     std::cout << "matching index: " << loaded.people << " people, " << loaded.searches << " saved searches ("
@@ -207,9 +214,13 @@ int Serve(const Config& config, const ServeFlags& flags) {
   notifications::NotificationPass notification_pass(**database, matcher, *mail_templates, search_backend.grid.get(),
                                                     SystemClock::Instance(),
                                                     {config.public_base_url, *secret_key, 200});
-  PeriodicWorker matching_worker("matching pass", kMatchingInterval, [&notification_pass, &mail_worker] {
-    if (notification_pass.Run().instant_mails > 0) mail_worker.Nudge();
-  });
+  PeriodicWorker matching_worker("matching pass", kMatchingInterval,
+                                 [&notification_pass, &mail_worker, &matcher, &deletions] {
+                                   for (int64_t user_id : deletions.Poll())
+                                     matcher.PersonDeleted(user_id);
+                                   if (notification_pass.Run().instant_mails > 0)
+                                     mail_worker.Nudge();
+                                 });
   // The night's run (digests, lead reports), once a day from nightly.hour, never during
   // the maintenance window; a run cut short (restart) is resumed.
   nightly::NightlyRun nightly_run(**database, notification_pass, *mail_templates, search_backend.grid.get(),
@@ -226,9 +237,11 @@ int Serve(const Config& config, const ServeFlags& flags) {
       if (nightly::NightlyRun::Finished(connection, run_date)) return;
     }
     nightly::NightlyReport report = nightly_run.Run(run_date);
-    std::cout << "nightly run " << run_date << ": " << report.digests_queued << " digests, " << report.report_mails
-              << " lead report mails, " << (report.finished ? "finished" : "not finished") << " in " << report.seconds
-              << " s" << std::endl;
+    std::cout << "nightly run " << run_date << ": " << report.digests_queued << " digests, "
+              << report.report_mails << " lead report mails, "
+              << nightly::RetentionSummary(report.retention) << ", "
+              << (report.finished ? "finished" : "not finished") << " in " << report.seconds << " s"
+              << std::endl;
     mail_worker.Nudge();
   });
 
