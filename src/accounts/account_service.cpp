@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <utility>
 
+#include "accounts/deletion_log.hpp"
 #include "accounts/token_hash.hpp"
+#include "mail/bounces.hpp"
+#include "mail/outbox.hpp"
 
 namespace vivrovert::accounts {
 
@@ -26,14 +29,20 @@ auto InTransaction(storage::Database& database, Work&& work) {
   return outcome;
 }
 
-// The counter of one account's failed logins and wrong current passwords, all clients
-// together (used when the client's address is unknown, and by CheckCurrentPassword).
-std::string LoginKey(std::string_view email) { return "login:account:" + std::string(email); }
+// The counter of an account's login attempts, known or not, all clients together (used when
+// the client's address is unknown, and by CheckCurrentPassword). Addresses are hashed in
+// every key so that the table does not list the addresses people mistyped
+// (docs/SECURITY.md).
+std::string LoginKey(std::string_view email) { return "login:account:" + HashToken(email); }
+
+std::string MailLimitKey(AccountMailKind kind, int64_t user_id) {
+  return std::string("mail:") + AccountMailTemplate(kind) + ":" + std::to_string(user_id);
+}
 
 // The counters of one account's login attempts from one client network: a stranger who
 // knows the address only locks out their own network, never the owner's.
 std::string LoginKeyPrefix(std::string_view email) {
-  return "login:account-net:" + std::string(email) + "|";
+  return "login:account-net:" + HashToken(email) + "|";
 }
 std::string LoginKeyFrom(std::string_view email, std::string_view ip) {
   return ip.empty() ? LoginKey(email) : LoginKeyPrefix(email) + ClientNetwork(ip);
@@ -42,7 +51,7 @@ std::string LoginKeyFrom(std::string_view email, std::string_view ip) {
 // The counter of one account's login attempts from every network together: a looser cap
 // against guesses spread over many networks.
 std::string LoginKeyAllNetworks(std::string_view email) {
-  return "login:account-all:" + std::string(email);
+  return "login:account-all:" + HashToken(email);
 }
 
 Status TooManyLogins(const ThrottleDecision& decision) {
@@ -84,7 +93,8 @@ const char* PathOf(AccountMailKind kind) {
 
 AccountService::AccountService(storage::Database& database, PasswordHasher& hasher,
                                AccountMailer& mailer, const Clock& clock, Random& random,
-                               std::string public_base_url, AccountPolicy policy)
+                               std::string public_base_url, AccountPolicy policy,
+                               PersonEraser erase_person)
     : database_(database),
       hasher_(hasher),
       mailer_(mailer),
@@ -92,6 +102,7 @@ AccountService::AccountService(storage::Database& database, PasswordHasher& hash
       random_(random),
       public_base_url_(std::move(public_base_url)),
       policy_(policy),
+      erase_person_(std::move(erase_person)),
       sessions_(policy.sessions),
       tokens_(policy.tokens),
       dummy_hash_(hasher.Hash(random.Token(kTokenBytes))) {
@@ -104,10 +115,7 @@ std::string AccountService::Link(const char* path, const std::string& token) con
 
 ThrottleDecision AccountService::HitMailLimit(Connection& connection, AccountMailKind kind,
                                               const User& user, int64_t now) const {
-  return Throttle::Hit(connection,
-                       std::string("mail:") + AccountMailTemplate(kind) + ":" +
-                           std::to_string(user.id),
-                       policy_.mails_per_account, now);
+  return Throttle::Hit(connection, MailLimitKey(kind, user.id), policy_.mails_per_account, now);
 }
 
 void AccountService::IssueAndSend(Connection& connection, AccountMailKind kind, const User& user,
@@ -388,7 +396,20 @@ Status AccountService::DeleteAccount(const AuthenticatedUser& account,
                                      std::string_view current_password) {
   VV_RETURN_IF_ERROR(CheckCurrentPassword(account.user, current_password));
   return InTransaction(database_, [&](Connection& connection) -> Status {
-    UserStore::Delete(connection, account.user.id);
+    // The address as stored now: the session's copy may predate a change of e-mail.
+    std::optional<User> user = UserStore::FindById(connection, account.user.id);
+    if (!user) return Status::Ok();  // deleted meanwhile by another request
+    const int64_t now = clock_.NowSeconds();
+    if (erase_person_) erase_person_(connection, *user, now);
+    Throttle::Reset(connection, LoginKey(user->email));
+    for (AccountMailKind kind : {AccountMailKind::kVerifyEmail, AccountMailKind::kResetPassword,
+                                 AccountMailKind::kChangeEmail}) {
+      Throttle::Reset(connection, MailLimitKey(kind, user->id));
+    }
+    mail::ForgetRecipient(connection, user->email, now);
+    mail::ClearBounce(connection, user->email);
+    DeletionLog::Record(connection, user->id, now);
+    UserStore::Delete(connection, user->id);
     return Status::Ok();
   });
 }
@@ -430,13 +451,16 @@ Result<std::optional<User>> AccountService::InviteStaff(std::string_view email_t
   });
 }
 
-PurgeCounts AccountService::PurgeExpired() {
+int64_t ThrottleRetentionSeconds(const AccountPolicy& policy) {
   // Counters of other limits (rate limits of public endpoints) share the table: keep a
   // day at least, longer than any window in use.
-  const int64_t longest_window = std::max(
-      {kMinThrottleRetentionSeconds, policy_.login_per_account.window_seconds,
-       policy_.login_per_account_all_networks.window_seconds, policy_.login_per_ip.window_seconds,
-       policy_.signups_per_ip.window_seconds, policy_.mails_per_account.window_seconds});
+  return std::max({kMinThrottleRetentionSeconds, policy.login_per_account.window_seconds,
+                   policy.login_per_account_all_networks.window_seconds, policy.login_per_ip.window_seconds,
+                   policy.signups_per_ip.window_seconds, policy.mails_per_account.window_seconds});
+}
+
+PurgeCounts AccountService::PurgeExpired() {
+  const int64_t longest_window = ThrottleRetentionSeconds(policy_);
   Connection connection = database_.Acquire();
   Transaction transaction(connection);
   const int64_t now = clock_.NowSeconds();

@@ -38,6 +38,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -107,6 +108,15 @@ struct AuthenticatedUser {
   Session session;
 };
 
+// How long throttle counters are kept after their window opened: a day, or the longest
+// window of `policy` (other limits, the public API's, share the table).
+int64_t ThrottleRetentionSeconds(const AccountPolicy& policy);
+
+// Erases or anonymises what the other concerns hold of `user` (privacy/personal_data.hpp
+// composes them), on the deletion's connection and inside its transaction, before the
+// users row goes.
+using PersonEraser = std::function<void(storage::Connection&, const User& user, int64_t now)>;
+
 struct PurgeCounts {
   int64_t sessions = 0;
   int64_t email_tokens = 0;
@@ -120,7 +130,7 @@ class AccountService {
   // (Config::public_base_url). Computes one dummy hash, so construction takes one hash.
   AccountService(storage::Database& database, PasswordHasher& hasher, AccountMailer& mailer,
                  const Clock& clock, Random& random, std::string public_base_url,
-                 AccountPolicy policy = {});
+                 AccountPolicy policy = {}, PersonEraser erase_person = {});
 
   // Creates an unverified account and mails a verification link, or, when the address
   // already has an account, mails its owner a password-reset link. Ok in both cases.
@@ -181,8 +191,14 @@ class AccountService {
   // address got an account meanwhile.
   Status ConfirmEmailChange(std::string_view token);
 
-  // Deletes the account, its sessions and tokens. InvalidArgument on current_password;
-  // ResourceExhausted after too many wrong passwords.
+  // Deletes the account and everything of the person, in one transaction: the eraser given
+  // at construction (every other concern's data: CV, profile, searches…), then what the
+  // accounts own (throttle counters naming the address or the account, the outbox's mail
+  // to the address, its bounce), a row of the deletion log (deletion_log.hpp: other
+  // processes drop the person from their matching index), and the users row, whose
+  // foreign keys cascade to sessions, tokens and the rest. docs/SECURITY.md lists what
+  // happens to each table. InvalidArgument on current_password; ResourceExhausted after
+  // too many wrong passwords.
   Status DeleteAccount(const AuthenticatedUser& account, std::string_view current_password);
 
   // Creates a verified operator account (`vivrovert admin create-operator`).
@@ -201,8 +217,8 @@ class AccountService {
   Result<std::optional<User>> InviteStaff(std::string_view email, std::string_view display_name);
 
   // Deletes expired sessions, e-mail tokens expired for token_retention_seconds, and
-  // throttle counters whose window opened more than a day (or the longest window of the
-  // policy) ago; for a periodic job.
+  // throttle counters older than ThrottleRetentionSeconds; the nightly retention
+  // (nightly/retention.hpp) does the same in bounded batches.
   PurgeCounts PurgeExpired();
 
   const AccountPolicy& policy() const { return policy_; }
@@ -227,6 +243,7 @@ class AccountService {
   Random& random_;
   std::string public_base_url_;
   AccountPolicy policy_;
+  PersonEraser erase_person_;
   SessionStore sessions_;
   EmailTokenStore tokens_;
   // A hash of a random password, verified against when the e-mail of a login is unknown

@@ -114,8 +114,12 @@ int64_t EmailTokenStore::InvalidateAll(storage::Connection& connection, int64_t 
       {now, user_id, std::string(TokenPurposeName(purpose))});
 }
 
-int64_t EmailTokenStore::PurgeExpired(storage::Connection& connection, int64_t before) const {
-  return connection.Execute("DELETE FROM email_tokens WHERE expires_at < $1", {before});
+int64_t EmailTokenStore::PurgeExpired(storage::Connection& connection, int64_t before,
+                                      int limit) const {
+  return connection.Execute(
+      "DELETE FROM email_tokens WHERE token_hash IN (SELECT token_hash FROM email_tokens "
+      "WHERE expires_at < $1 LIMIT $2)",
+      {before, int64_t{limit}});
 }
 
 }  // namespace vivrovert::accounts

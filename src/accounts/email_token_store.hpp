@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -73,8 +74,10 @@ class EmailTokenStore {
   int64_t InvalidateAll(storage::Connection& connection, int64_t user_id, TokenPurpose purpose,
                         int64_t now) const;
 
-  // Deletes tokens expired before `before`; for a periodic clean-up job.
-  int64_t PurgeExpired(storage::Connection& connection, int64_t before) const;
+  // Deletes tokens expired before `before`, at most `limit` of them; for the nightly
+  // retention, which calls it until it returns less than `limit`.
+  int64_t PurgeExpired(storage::Connection& connection, int64_t before,
+                       int limit = std::numeric_limits<int>::max()) const;
 
   const EmailTokenPolicy& policy() const { return policy_; }
 

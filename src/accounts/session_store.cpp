@@ -65,10 +65,24 @@ int64_t SessionStore::RevokeAllForUser(storage::Connection& connection, int64_t 
                             {user_id, std::string(keep_token_hash)});
 }
 
-int64_t SessionStore::PurgeExpired(storage::Connection& connection, int64_t now) const {
+int64_t SessionStore::PurgeExpired(storage::Connection& connection, int64_t now, int limit) const {
   return connection.Execute(
-      "DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2",
-      {now, now - policy_.idle_seconds});
+      "DELETE FROM sessions WHERE token_hash IN (SELECT token_hash FROM sessions "
+      "WHERE expires_at <= $1 OR last_seen_at <= $2 LIMIT $3)",
+      {now, now - policy_.idle_seconds, int64_t{limit}});
+}
+
+std::vector<Session> SessionStore::ListForUser(storage::Connection& connection,
+                                               int64_t user_id) const {
+  std::vector<Session> sessions;
+  for (const storage::Row& row : connection.Query(
+           "SELECT token_hash, user_id, created_at, last_seen_at, expires_at, user_agent, ip "
+           "FROM sessions WHERE user_id = $1 ORDER BY created_at DESC, token_hash",
+           {user_id})) {
+    sessions.push_back(
+        {row.Text(0), row.Int(1), row.Int(2), row.Int(3), row.Int(4), row.Text(5), row.Text(6)});
+  }
+  return sessions;
 }
 
 }  // namespace vivrovert::accounts

@@ -14,9 +14,11 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/env.hpp"
 #include "storage/database.hpp"
@@ -64,8 +66,13 @@ class SessionStore {
   // (Session::token_hash; empty: end them all). Returns the number ended.
   int64_t RevokeAllForUser(storage::Connection& connection, int64_t user_id,
                            std::string_view keep_token_hash = {}) const;
-  // Deletes every expired session (absolute or idle); for a periodic clean-up job.
-  int64_t PurgeExpired(storage::Connection& connection, int64_t now) const;
+  // Deletes expired sessions (absolute or idle), at most `limit` of them; for the
+  // nightly retention, which calls it until it returns less than `limit`.
+  int64_t PurgeExpired(storage::Connection& connection, int64_t now,
+                       int limit = std::numeric_limits<int>::max()) const;
+
+  // Every session of `user_id`, newest first (the RGPD export, which leaves token_hash out).
+  std::vector<Session> ListForUser(storage::Connection& connection, int64_t user_id) const;
 
   const SessionPolicy& policy() const { return policy_; }
 

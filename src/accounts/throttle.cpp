@@ -66,8 +66,11 @@ void Throttle::ResetPrefix(storage::Connection& connection, std::string_view pre
       {std::string(prefix), std::string(prefix)});
 }
 
-int64_t Throttle::PurgeOlderThan(storage::Connection& connection, int64_t before) {
-  return connection.Execute("DELETE FROM throttle_counters WHERE window_start < $1", {before});
+int64_t Throttle::PurgeOlderThan(storage::Connection& connection, int64_t before, int limit) {
+  return connection.Execute(
+      "DELETE FROM throttle_counters WHERE counter_key IN (SELECT counter_key FROM "
+      "throttle_counters WHERE window_start < $1 LIMIT $2)",
+      {before, int64_t{limit}});
 }
 
 std::string FormatRetryDelay(int64_t seconds) {

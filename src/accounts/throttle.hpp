@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 
@@ -47,9 +48,12 @@ class Throttle {
   static void Reset(storage::Connection& connection, std::string_view key);
   // Forgets every counter whose key starts with `prefix` (compared as text, no pattern).
   static void ResetPrefix(storage::Connection& connection, std::string_view prefix);
-  // Deletes counters whose window opened before `before`; for a periodic clean-up job
-  // (pass now minus the longest window in use).
-  static int64_t PurgeOlderThan(storage::Connection& connection, int64_t before);
+  // Deletes counters whose window opened before `before`, at most `limit` of them; for
+  // the nightly retention (pass now minus the longest window in use; call it until it
+  // returns less than `limit`). Counters name IP addresses: none outlives its window by
+  // more than a day.
+  static int64_t PurgeOlderThan(storage::Connection& connection, int64_t before,
+                                int limit = std::numeric_limits<int>::max());
 };
 
 // "1 minute", "12 minutes", "2 heures", for messages saying when to retry.

@@ -54,12 +54,15 @@ int RunNightly(const Config& config, const NightlyFlags& flags) {
   nightly::NightlyRun run(**database, pass, *templates, backend.grid.get(), SystemClock::Instance(), options,
                           NightlyLeadReports(config, *templates, *secret_key, backend.grid.get()));
   nightly::NightlyReport report = run.Run(run_date);
-  std::cout << "nightly " << report.run_date << ": matched " << report.pass.listings << " listings ("
-            << report.pass.notified << " notifications, " << report.pass.instant_mails << " instant mails); digests "
-            << report.digests_queued << " queued, " << report.digests_empty << " with nothing new, "
-            << report.digests_not_due << " not due, " << report.undeliverable << " undeliverable; lead reports "
-            << report.report_tasks_done << " partners, " << report.report_mails << " mails; "
-            << (report.finished ? "finished" : "NOT finished") << " in " << report.seconds << " s" << std::endl;
+  std::cout << "nightly " << report.run_date << ": matched " << report.pass.listings
+            << " listings (" << report.pass.notified << " notifications, "
+            << report.pass.instant_mails << " instant mails); digests " << report.digests_queued
+            << " queued, " << report.digests_empty << " with nothing new, "
+            << report.digests_not_due << " not due, " << report.undeliverable
+            << " undeliverable; lead reports " << report.report_tasks_done << " partners, "
+            << report.report_mails << " mails; " << nightly::RetentionSummary(report.retention)
+            << "; " << (report.finished ? "finished" : "NOT finished") << " in " << report.seconds
+            << " s" << std::endl;
   if (flags.deliver) {
     mail::PocoSmtpTransport transport(config.smtp);
     mail::MailSender sender(**database, transport, SystemClock::Instance());

@@ -9,6 +9,7 @@
 
 #include "accounts/account_routes.hpp"
 #include "accounts/account_service.hpp"
+#include "accounts/deletion_log.hpp"
 #include "accounts/outbox_account_mailer.hpp"
 #include "accounts/session_authenticator.hpp"
 #include "accounts/unsubscribe_routes.hpp"
@@ -40,6 +41,7 @@
 #include "notifications/notification_pages.hpp"
 #include "notifications/notification_pass.hpp"
 #include "partners/partner_pages.hpp"
+#include "privacy/personal_data.hpp"
 #include "profiles/cv_pages.hpp"
 #include "profiles/profile_pages.hpp"
 #include "properties/property_routes.hpp"
@@ -112,8 +114,10 @@ int Serve(const Config& config, const ServeFlags& flags) {
 
   accounts::PasswordHasher hasher;
   accounts::OutboxAccountMailer account_mailer(*mail_templates);
-  accounts::AccountService account_service(**database, hasher, account_mailer, SystemClock::Instance(),
-                                           SecureRandom::Instance(), config.public_base_url);
+  // Deleting an account erases everything of the person in its transaction (privacy/).
+  accounts::AccountService account_service(
+      **database, hasher, account_mailer, SystemClock::Instance(), SecureRandom::Instance(),
+      config.public_base_url, {}, privacy::MakePersonEraser(*secret_key));
   const accounts::SessionCookies session_cookies{accounts::SessionCookieName(config.IsHttps()), config.IsHttps()};
 
   web::AppOptions options;
@@ -159,6 +163,9 @@ int Serve(const Config& config, const ServeFlags& flags) {
   // Listings are matched to the people they fit (matching/), from an index of everyone's
   // places and wishes built now and kept in step with their edits.
   matching::Matcher matcher(**database, search_backend.engine.get());
+  // Accounts deleted through another process are dropped from this index before each
+  // matching pass; made before the load so that none deleted meanwhile is missed.
+  accounts::DeletionFollower deletions(**database, SystemClock::Instance());
   {
     matching::LoadStats loaded = matcher.Rebuild(SystemClock::Instance().NowSeconds());
     std::cout << "matching index: " << loaded.people << " people, " << loaded.searches << " saved searches ("
@@ -218,9 +225,13 @@ int Serve(const Config& config, const ServeFlags& flags) {
   notifications::NotificationPass notification_pass(**database, matcher, *mail_templates, search_backend.grid.get(),
                                                     SystemClock::Instance(),
                                                     {config.public_base_url, *secret_key, 200});
-  PeriodicWorker matching_worker("matching pass", kMatchingInterval, [&notification_pass, &mail_worker] {
-    if (notification_pass.Run().instant_mails > 0) mail_worker.Nudge();
-  });
+  PeriodicWorker matching_worker("matching pass", kMatchingInterval,
+                                 [&notification_pass, &mail_worker, &matcher, &deletions] {
+                                   for (int64_t user_id : deletions.Poll())
+                                     matcher.PersonDeleted(user_id);
+                                   if (notification_pass.Run().instant_mails > 0)
+                                     mail_worker.Nudge();
+                                 });
   // The night's run (digests, lead reports), once a day from nightly.hour, never during
   // the maintenance window; a run cut short (restart) is resumed.
   nightly::NightlyRun nightly_run(**database, notification_pass, *mail_templates, search_backend.grid.get(),
@@ -237,9 +248,11 @@ int Serve(const Config& config, const ServeFlags& flags) {
       if (nightly::NightlyRun::Finished(connection, run_date)) return;
     }
     nightly::NightlyReport report = nightly_run.Run(run_date);
-    std::cout << "nightly run " << run_date << ": " << report.digests_queued << " digests, " << report.report_mails
-              << " lead report mails, " << (report.finished ? "finished" : "not finished") << " in " << report.seconds
-              << " s" << std::endl;
+    std::cout << "nightly run " << run_date << ": " << report.digests_queued << " digests, "
+              << report.report_mails << " lead report mails, "
+              << nightly::RetentionSummary(report.retention) << ", "
+              << (report.finished ? "finished" : "not finished") << " in " << report.seconds << " s"
+              << std::endl;
     mail_worker.Nudge();
   });
 

@@ -167,6 +167,13 @@ void ListingStore::Update(storage::Connection& connection, const Listing& listin
   if (!listing.withdrawn_at) QueueForMatching(connection, listing.id, listing.updated_at, listing.valid_from);
 }
 
+std::string PersonSourceKey(int64_t user_id) { return "user:" + std::to_string(user_id); }
+
+int64_t ListingStore::DeleteBySource(storage::Connection& connection,
+                                     const std::string& source_key) {
+  return connection.Execute("DELETE FROM listings WHERE source_key = $1", {source_key});
+}
+
 bool ListingStore::Withdraw(storage::Connection& connection, int64_t id, int64_t now) {
   return connection.Execute(
              "UPDATE listings SET status = 'withdrawn', withdrawn_at = $1, updated_at = $2 "

@@ -93,6 +93,9 @@ struct ListingFilter {
   std::string today;                  // AAAA-MM-JJ
 };
 
+// The source of what a person publishes themselves (their CV, profiles/cv_pages.hpp).
+std::string PersonSourceKey(int64_t user_id);
+
 class ListingStore {
  public:
   static std::optional<Listing> Get(storage::Connection& connection, int64_t id);
@@ -111,6 +114,11 @@ class ListingStore {
                                const std::optional<std::string>& valid_from);
   // Marks a listing withdrawn; false when it was not there or already withdrawn.
   static bool Withdraw(storage::Connection& connection, int64_t id, int64_t now);
+  // Deletes every listing of `source_key`, withdrawn ones included (account deletion: a
+  // withdrawn CV still holds the person's details). Their match queue rows and the
+  // notifications about them go too (ON DELETE CASCADE); saved properties keep their copy
+  // of the point. Returns the listings deleted.
+  static int64_t DeleteBySource(storage::Connection& connection, const std::string& source_key);
   // Filtered, ordered by id, at most filter.limit rows.
   static std::vector<Listing> List(storage::Connection& connection, const ListingFilter& filter);
   // Counts per kind and status (on `today`) of a partner's listings, withdrawn included.

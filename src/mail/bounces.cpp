@@ -58,4 +58,12 @@ bool ClearBounce(storage::Connection& connection, std::string_view address) {
   return connection.Execute("DELETE FROM mail_bounces WHERE address = $1", {Lower(address)}) > 0;
 }
 
+int64_t PurgeBounces(storage::Connection& connection, int64_t before, int limit) {
+  return connection.Execute(
+      "DELETE FROM mail_bounces WHERE address IN (SELECT address FROM mail_bounces WHERE "
+      "last_failed_at < $1 "
+      "ORDER BY address LIMIT $2)",
+      {before, int64_t{limit}});
+}
+
 }  // namespace vivrovert::mail

@@ -50,4 +50,8 @@ int64_t CountBounces(storage::Connection& connection);
 // Forgets the bounce of `address`; false when there was none.
 bool ClearBounce(storage::Connection& connection, std::string_view address);
 
+// Forgets bounces whose last refusal is older than `before`, at most `limit` of them (the
+// nightly retention; an address that still bounces is recorded again at its next refusal).
+int64_t PurgeBounces(storage::Connection& connection, int64_t before, int limit);
+
 }  // namespace vivrovert::mail

@@ -54,4 +54,14 @@ void OptIn(storage::Connection& connection, int64_t user_id, MailList list, int6
   }
 }
 
+std::vector<OptOutRecord> OptOutsOf(storage::Connection& connection, int64_t user_id) {
+  std::vector<OptOutRecord> records;
+  for (const storage::Row& row : connection.Query("SELECT list, created_at FROM mail_opt_outs "
+                                                  "WHERE user_id = $1 ORDER BY created_at, list",
+                                                  {user_id})) {
+    records.push_back({row.Text(0), row.Int(1)});
+  }
+  return records;
+}
+
 }  // namespace vivrovert::mail

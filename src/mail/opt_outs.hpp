@@ -13,6 +13,8 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "mail/unsubscribe.hpp"
 #include "storage/database.hpp"
@@ -32,5 +34,15 @@ void OptOut(storage::Connection& connection, int64_t user_id, MailList list, int
 // brings a notification of 'none' back to the default, 'daily' (another frequency is
 // left as chosen); the profile page is where a person picks one.
 void OptIn(storage::Connection& connection, int64_t user_id, MailList list, int64_t now);
+
+// A mail_opt_outs row as the RGPD export shows it.
+struct OptOutRecord {
+  std::string list;  // "lead_reports"
+  int64_t created_at = 0;
+};
+
+// The rows of mail_opt_outs of `user_id`, oldest first. (Leaving the listing mails is
+// the profile's notification 'none', exported with the profile.)
+std::vector<OptOutRecord> OptOutsOf(storage::Connection& connection, int64_t user_id);
 
 }  // namespace vivrovert::mail

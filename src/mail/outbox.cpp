@@ -266,4 +266,47 @@ OutboxCounts CountOutbox(storage::Connection& connection, int64_t now) {
   return counts;
 }
 
+namespace {
+
+// Blanks what a finished message says and to whom; the key, status and dates stay.
+constexpr const char* kBlankFinished =
+    "UPDATE mail_outbox SET to_address = '', subject = '', body_text = '', body_html = '', headers "
+    "= '', "
+    "purged_at = $1 ";
+
+}  // namespace
+
+OutboxPurge PurgeOutbox(storage::Connection& connection, const OutboxRetention& retention,
+                        int64_t now, int limit) {
+  OutboxPurge purge;
+  // One statement per rule, each bounded by a sub-select (PostgreSQL has no UPDATE … LIMIT).
+  purge.blanked += connection.Execute(std::string(kBlankFinished) +
+                                          "WHERE id IN (SELECT id FROM mail_outbox WHERE status = "
+                                          "'sent' AND purged_at IS NULL AND sent_at < $2 "
+                                          "ORDER BY id LIMIT $3)",
+                                      {now, now - retention.sent_seconds, int64_t{limit}});
+  purge.blanked += connection.Execute(
+      std::string(kBlankFinished) +
+          "WHERE id IN (SELECT id FROM mail_outbox WHERE status = 'failed' AND purged_at IS NULL "
+          "AND created_at < $2 ORDER BY id LIMIT $3)",
+      {now, now - retention.failed_seconds, int64_t{limit}});
+  purge.deleted = connection.Execute(
+      "DELETE FROM mail_outbox WHERE id IN (SELECT id FROM mail_outbox WHERE purged_at IS NOT NULL "
+      "AND purged_at < $1 AND status IN ('sent', 'failed') ORDER BY id LIMIT $2)",
+      {now - retention.blanked_row_seconds, int64_t{limit}});
+  return purge;
+}
+
+int64_t ForgetRecipient(storage::Connection& connection, std::string_view address, int64_t now) {
+  const std::string to(address);
+  // A message being sent may still leave (its sender holds it); its outcome then finds no
+  // row and changes nothing.
+  int64_t changed = connection.Execute(
+      "DELETE FROM mail_outbox WHERE to_address = $1 AND status IN ('pending', 'sending')", {to});
+  changed += connection.Execute(
+      std::string(kBlankFinished) + "WHERE to_address = $2 AND status IN ('sent', 'failed')",
+      {now, to});
+  return changed;
+}
+
 }  // namespace vivrovert::mail

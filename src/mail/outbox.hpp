@@ -124,4 +124,34 @@ struct OutboxCounts {
 };
 OutboxCounts CountOutbox(storage::Connection& connection, int64_t now);
 
+// ---- Personal data in the outbox (docs/SECURITY.md, "Retention") ----------------------
+
+// How long finished mail keeps its address, subject, bodies and headers (lead reports
+// carry people's details, account mails carry links). Past that the row is blanked
+// (purged_at set) but kept for its idempotency key, so that a producer replaying a period
+// does not send the mail again; blanked rows go after `blanked_row_seconds`, long after
+// any producer's period.
+struct OutboxRetention {
+  int64_t sent_seconds = int64_t{30} * 24 * 3600;
+  int64_t failed_seconds = int64_t{90} * 24 * 3600;  // counted from creation
+  int64_t blanked_row_seconds = int64_t{365} * 24 * 3600;
+};
+
+struct OutboxPurge {
+  int64_t blanked = 0;
+  int64_t deleted = 0;
+};
+
+// One bounded step of the retention of the outbox at `now`: blanks at most `limit` sent
+// or failed rows past their time and deletes at most `limit` rows blanked long ago.
+// Pending and sending rows are never touched. Idempotent: call it until it returns zeros.
+OutboxPurge PurgeOutbox(storage::Connection& connection, const OutboxRetention& retention,
+                        int64_t now, int limit);
+
+// What account deletion does to the mail of `address` (lower-case, as stored): messages
+// not sent yet are deleted (nothing more goes to a deleted account), finished ones are
+// blanked as PurgeOutbox does. Mail to other people that names the person (a partner's
+// lead report) is left to PurgeOutbox. Returns the rows deleted plus blanked.
+int64_t ForgetRecipient(storage::Connection& connection, std::string_view address, int64_t now);
+
 }  // namespace vivrovert::mail

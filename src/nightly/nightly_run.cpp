@@ -54,6 +54,16 @@ NightlyRun::NightlyRun(storage::Database& database, notifications::NotificationP
     : database_(database), pass_(pass), templates_(templates), grid_(grid), clock_(clock),
       options_(std::move(options)), reports_(std::move(reports)) {}
 
+int64_t NightlyRun::PurgeRunsBefore(storage::Connection& connection, const std::string& run_date,
+                                    int limit) {
+  // The tasks go with their run (ON DELETE CASCADE).
+  return connection.Execute(
+      "DELETE FROM nightly_runs WHERE run_date IN (SELECT run_date FROM nightly_runs WHERE "
+      "run_date < $1 "
+      "AND finished_at IS NOT NULL ORDER BY run_date LIMIT $2)",
+      {run_date, int64_t{limit}});
+}
+
 bool NightlyRun::Finished(storage::Connection& connection, const std::string& run_date) {
   std::optional<storage::Row> row =
       connection.QueryOne("SELECT finished_at FROM nightly_runs WHERE run_date = $1", {run_date});
@@ -111,6 +121,7 @@ NightlyReport NightlyRun::Run(const std::string& run_date) {
                         std::to_string(report.report_mails) + " mails");
     }
   }
+  report.retention = ApplyRetention(database_, clock_.NowSeconds(), options_.retention);
   {
     storage::Connection connection = database_.Acquire();
     connection.Execute(

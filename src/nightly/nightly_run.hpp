@@ -13,6 +13,8 @@
 //    twice (same idempotency key) nor tell a listing twice (the notification ledger);
 //  - on PostgreSQL several processes share a run: batches are taken with
 //    FOR UPDATE SKIP LOCKED; on SQLite batches queue on the write lock (one worker).
+// Last, the run applies the retention of personal data (nightly/retention.hpp); the run is
+// marked finished only once it is done, so a retention cut short is done again.
 //
 // Periods: a daily digest (and the news sections of an instant person) is per run date;
 // a weekly one per ISO week, sent by the first run of the week. A person whose digest
@@ -31,6 +33,7 @@
 #include "common/env.hpp"
 #include "engine/grid_file.hpp"
 #include "mail/templates.hpp"
+#include "nightly/retention.hpp"
 #include "notifications/notification_pass.hpp"
 #include "storage/database.hpp"
 
@@ -53,6 +56,9 @@ struct NightlyOptions {
   int pause_ms = 0;         // wait between batches, to spare a busy database
   // Told after each batch ("digests: 400 done, 12 mails"); may be empty.
   std::function<void(const std::string&)> progress;
+  // What personal data is kept how long (nightly/retention.hpp), applied at the end of
+  // every run.
+  RetentionPolicy retention;
 };
 
 struct NightlyReport {
@@ -66,6 +72,7 @@ struct NightlyReport {
   int64_t news_told = 0;          // prospect and contact notifications recorded
   int64_t report_tasks_done = 0;
   int64_t report_mails = 0;
+  RetentionReport retention;
   bool finished = false;          // every task of the run is done
   double seconds = 0;
 };
@@ -82,6 +89,11 @@ class NightlyRun {
 
   // Whether the run of `run_date` has finished (every task done).
   static bool Finished(storage::Connection& connection, const std::string& run_date);
+
+  // Deletes finished runs dated before `run_date` with their tasks (whose subjects are
+  // user ids), at most `limit` runs; for the retention. Returns the runs deleted.
+  static int64_t PurgeRunsBefore(storage::Connection& connection, const std::string& run_date,
+                                 int limit);
 
  private:
   struct RunState;

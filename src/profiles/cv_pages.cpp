@@ -18,7 +18,7 @@ constexpr const char* kCvExternalId = "cv";
 
 listings::Publisher PersonAsPublisher(int64_t user_id) {
   listings::Publisher publisher;
-  publisher.source_key = "user:" + std::to_string(user_id);
+  publisher.source_key = listings::PersonSourceKey(user_id);
   return publisher;
 }
 
@@ -75,7 +75,8 @@ void RegisterCvPages(web::App& app, listings::ListingService& service) {
 
   auto current_cv = [&service](int64_t user_id) {
     storage::Connection connection = service.database().Acquire();
-    return listings::ListingStore::FindByExternalId(connection, "user:" + std::to_string(user_id), kCvExternalId);
+    return listings::ListingStore::FindByExternalId(connection, listings::PersonSourceKey(user_id),
+                                                    kCvExternalId);
   };
 
   app.Get("/compte/cv", [render, current_cv](web::Context& context) -> Result<web::Response> {

@@ -134,4 +134,33 @@ void ProfileStore::SetConsents(storage::Connection& connection, int64_t user_id,
   }
 }
 
+int64_t ProfileStore::ArchiveConsents(storage::Connection& connection, int64_t user_id,
+                                      const std::string& subject, int64_t now) {
+  return connection.Execute(
+      "INSERT INTO consent_proofs (subject, scope, granted, recorded_at, erased_at) "
+      "SELECT $1, scope, granted, recorded_at, $2 FROM consents WHERE user_id = $3 ORDER BY "
+      "recorded_at, id",
+      {subject, now, user_id});
+}
+
+std::vector<ConsentRecord> ProfileStore::ConsentProofs(storage::Connection& connection,
+                                                       const std::string& subject) {
+  std::vector<ConsentRecord> history;
+  for (const storage::Row& row :
+       connection.Query("SELECT scope, granted, recorded_at FROM consent_proofs WHERE subject = $1 "
+                        "ORDER BY recorded_at, id",
+                        {subject})) {
+    history.push_back({row.Text(0), row.Int(1) != 0, row.Int(2)});
+  }
+  return history;
+}
+
+int64_t ProfileStore::PurgeConsentProofs(storage::Connection& connection, int64_t before,
+                                         int limit) {
+  return connection.Execute(
+      "DELETE FROM consent_proofs WHERE id IN (SELECT id FROM consent_proofs WHERE erased_at < $1 "
+      "ORDER BY id LIMIT $2)",
+      {before, int64_t{limit}});
+}
+
 }  // namespace vivrovert::profiles

@@ -68,6 +68,20 @@ class ProfileStore {
   // Appends a row for each scope whose state changes.
   static void SetConsents(storage::Connection& connection, int64_t user_id, const std::map<std::string, bool>& wanted,
                           int64_t now);
+
+  // Account deletion: copies the consent history of `user_id` into consent_proofs under
+  // `subject` (an HMAC of the address, privacy/personal_data.hpp), without the user id,
+  // at `now`; the consents rows themselves go with the account (ON DELETE CASCADE).
+  // Returns the rows copied.
+  static int64_t ArchiveConsents(storage::Connection& connection, int64_t user_id,
+                                 const std::string& subject, int64_t now);
+  // The archived history of `subject`, oldest first (proof asked for by the person or an
+  // authority, who names the address).
+  static std::vector<ConsentRecord> ConsentProofs(storage::Connection& connection,
+                                                  const std::string& subject);
+  // Deletes archived proofs of accounts erased before `before`, at most `limit` (nightly
+  // retention).
+  static int64_t PurgeConsentProofs(storage::Connection& connection, int64_t before, int limit);
 };
 
 }  // namespace vivrovert::profiles

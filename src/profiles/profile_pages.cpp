@@ -1,16 +1,13 @@
 #include "profiles/profile_pages.hpp"
 
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <string_view>
 
-#include <nlohmann/json.hpp>
-
 #include "common/text.hpp"
-#include "interests/interest_store.hpp"
 #include "mail/opt_outs.hpp"
+#include "privacy/personal_data.hpp"
 #include "profiles/profile.hpp"
-#include "properties/property_store.hpp"
-#include "properties/surroundings.hpp"
 
 namespace vivrovert::profiles {
 
@@ -151,52 +148,19 @@ void RegisterProfilePages(web::App& app, storage::Database& database, const Cloc
     return web::Response::Redirect("/compte/profil?fait=1");
   });
 
-  app.Get("/compte/mes-donnees.json", [&database](web::Context& context) -> Result<web::Response> {
-    if (!context.user()) return Unauthenticated("Connectez-vous pour télécharger vos données.");
-    const int64_t user_id = context.user()->user_id;
-    storage::Connection connection = database.Acquire();
-    json out;
-    auto user = connection.QueryOne(
-        "SELECT email, display_name, role, created_at, email_verified_at FROM users WHERE id = $1", {user_id});
-    if (!user) return NotFound("Compte introuvable.");
-    out["account"] = {{"email", user->Text(0)},
-                      {"display_name", user->Text(1)},
-                      {"role", user->Text(2)},
-                      {"created_at", user->Int(3)},
-                      {"email_verified_at", user->OptionalInt(4) ? json(*user->OptionalInt(4)) : json(nullptr)}};
-    Profile profile = ProfileStore::Get(connection, user_id);
-    out["profile"] = {{"fields", profile.data}, {"notification", profile.notification}, {"updated_at", profile.updated_at}};
-    json consents = json::array();
-    for (const ConsentRecord& record : ProfileStore::ConsentHistory(connection, user_id)) {
-      consents.push_back({{"scope", record.scope}, {"granted", record.granted}, {"recorded_at", record.recorded_at}});
-    }
-    out["consents"] = consents;
-    json searches = json::array();
-    for (const interests::SavedSearch& search : interests::InterestStore::Searches(connection, user_id)) {
-      searches.push_back({{"name", search.name}, {"request", json::parse(search.request, nullptr, false)},
-                          {"created_at", search.created_at}, {"updated_at", search.updated_at}});
-    }
-    out["saved_searches"] = searches;
-    json favourites = json::array();
-    for (const interests::Favourite& favourite : interests::InterestStore::Favourites(connection, user_id)) {
-      favourites.push_back({{"kind", favourite.kind}, {"code", favourite.code}, {"label", favourite.label}});
-    }
-    out["favourites"] = favourites;
-    json clicks = json::array();
-    for (const interests::TileClick& click : interests::InterestStore::Clicks(connection, user_id)) {
-      clicks.push_back({{"tile", click.tile}, {"clicked_at", click.clicked_at}});
-    }
-    out["tile_clicks"] = clicks;
-    json saved_properties = json::array();
-    for (const properties::SavedProperty& property : properties::PropertyStore::List(connection, user_id)) {
-      saved_properties.push_back(properties::PropertyJson(property));
-    }
-    out["saved_properties"] = saved_properties;
-    web::Response response = web::Response::Json(out);
-    response.SetHeader("Content-Disposition", "attachment; filename=\"mes-donnees-vivrovert.json\"");
-    response.SetHeader("Cache-Control", "no-store");
-    return response;
-  });
+  app.Get("/compte/mes-donnees.json",
+          [&database, &clock](web::Context& context) -> Result<web::Response> {
+            if (!context.user())
+              return Unauthenticated("Connectez-vous pour télécharger vos données.");
+            storage::Connection connection = database.Acquire();
+            VV_ASSIGN_OR_RETURN(json out, privacy::ExportPerson(connection, context.user()->user_id,
+                                                                clock.NowSeconds()));
+            web::Response response = web::Response::Json(out);
+            response.SetHeader("Content-Disposition",
+                               "attachment; filename=\"mes-donnees-vivrovert.json\"");
+            response.SetHeader("Cache-Control", "no-store");
+            return response;
+          });
 }
 
 }  // namespace vivrovert::profiles

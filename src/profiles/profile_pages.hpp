@@ -4,10 +4,13 @@
 //                                    #notifications, where unsubscribe pages send people);
 //                                    consents; for partner staff, whether they receive
 //                                    lead reports (mail/opt_outs.hpp)
-//   GET      /compte/mes-donnees.json everything stored about the person (RGPD export:
-//                                    account, profile, consents, searches, favourites,
-//                                    clicks, saved properties)
-// Deleting the account (/compte) deletes all of it (foreign keys ON DELETE CASCADE).
+//   GET      /compte/mes-donnees.json everything stored about the person (RGPD export,
+//                                    privacy/personal_data.hpp: account, profile,
+//                                    consents, searches, favourites, clicks, saved
+//                                    properties, CV, notifications, sessions, mail
+//                                    opt-outs, staff memberships)
+// Deleting the account (/compte) erases all of it (AccountService::DeleteAccount with
+// privacy::ErasePerson).
 //
 // Thread safety: the routes share only thread-safe parts.
 #pragma once
