@@ -22,9 +22,9 @@
 #include "engine/grid_file.hpp"
 #include "engine/search_engine.hpp"
 #include "engine/search_request.hpp"
-#include "maptiles/green_tiles.hpp"
-#include "maptiles/outlines.hpp"
-#include "maptiles/tile_renderer.hpp"
+#include "data/maptiles/green_tiles.hpp"
+#include "data/maptiles/outlines.hpp"
+#include "data/maptiles/tile_renderer.hpp"
 
 namespace {
 

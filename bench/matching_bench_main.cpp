@@ -18,10 +18,10 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "matching/matcher.hpp"
+#include "domain/matching/matcher.hpp"
 #include "matching_data.hpp"
 #include "matching_db.hpp"
-#include "storage/migrations.hpp"
+#include "core/storage/migrations.hpp"
 
 namespace {
 

@@ -10,10 +10,10 @@
 //   person_tiles.csv     user_id,tile            (TileKey: favourite and clicked tiles, 1 and 5 km)
 //   person_communes.csv  user_id,commune         (favourite communes, INSEE code)
 //   search_runs.csv      user_id,north,east_lo,east_hi   (saved searches' green 1 km tiles
-//                        as runs of a row, km — the stored form of matching/tile_runs.hpp)
+//                        as runs of a row, km — the stored form of domain/matching/tile_runs.hpp)
 //   listings.csv         listing_id,kind,tile1,tile5,north,east,commune,is_rent,
 //                        property_type,rooms,surface,price,rome,sector
-// Enumerations are the integers of matching/fit_rules.hpp (WantedKind bits, Tenure,
+// Enumerations are the integers of domain/matching/fit_rules.hpp (WantedKind bits, Tenure,
 // PropertyType, Notification) and listings::Kind.
 #pragma once
 
@@ -21,8 +21,8 @@
 #include <string>
 #include <vector>
 
-#include "matching/fit_rules.hpp"
-#include "matching/match_index.hpp"
+#include "domain/matching/fit_rules.hpp"
+#include "domain/matching/match_index.hpp"
 
 namespace vivrovert::bench {
 

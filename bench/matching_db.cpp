@@ -10,8 +10,8 @@
 #include <stdexcept>
 
 #include "engine/tile_id.hpp"
-#include "matching/tile_runs.hpp"
-#include "storage/migrations.hpp"
+#include "domain/matching/tile_runs.hpp"
+#include "core/storage/migrations.hpp"
 
 namespace vivrovert::bench {
 

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "matching_data.hpp"
-#include "storage/database.hpp"
+#include "core/storage/database.hpp"
 
 namespace vivrovert::bench {
 

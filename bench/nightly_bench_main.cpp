@@ -13,17 +13,17 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/env.hpp"
-#include "listings/listing_store.hpp"
-#include "mail/templates.hpp"
-#include "matching/matcher.hpp"
+#include "core/common/env.hpp"
+#include "domain/listings/listing_store.hpp"
+#include "domain/mail/templates.hpp"
+#include "domain/matching/matcher.hpp"
 #include "matching_data.hpp"
 #include "matching_db.hpp"
-#include "nightly/calendar.hpp"
-#include "nightly/nightly_run.hpp"
-#include "notifications/notification_pass.hpp"
-#include "storage/database.hpp"
-#include "storage/migrations.hpp"
+#include "jobs/nightly/calendar.hpp"
+#include "jobs/nightly/nightly_run.hpp"
+#include "domain/notifications/notification_pass.hpp"
+#include "core/storage/database.hpp"
+#include "core/storage/migrations.hpp"
 
 namespace vivrovert {
 namespace {

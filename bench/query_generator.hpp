@@ -23,7 +23,7 @@
 #include <string>
 #include <vector>
 
-#include "common/status.hpp"
+#include "core/common/status.hpp"
 #include "engine/grid_file.hpp"
 
 namespace vivrovert::bench {

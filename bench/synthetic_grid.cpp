@@ -11,8 +11,8 @@
 #include <unordered_map>
 
 #include "deterministic_random.hpp"
-#include "grid_builder/coverage.hpp"
-#include "grid_builder/nearest.hpp"
+#include "data/grid_builder/coverage.hpp"
+#include "data/grid_builder/nearest.hpp"
 
 namespace vivrovert::bench {
 

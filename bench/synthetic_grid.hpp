@@ -31,7 +31,7 @@
 #include <cstdint>
 #include <string>
 
-#include "common/status.hpp"
+#include "core/common/status.hpp"
 #include "engine/grid_file.hpp"
 
 namespace vivrovert::bench {

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "importers/csv_reader.hpp"
+#include "data/csv/csv_reader.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace vivrovert;

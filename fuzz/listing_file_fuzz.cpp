@@ -6,8 +6,8 @@
 #include <optional>
 #include <string_view>
 
-#include "listings/france_travail.hpp"
-#include "listings/listing_file.hpp"
+#include "domain/listings/france_travail.hpp"
+#include "domain/listings/listing_file.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace vivrovert::listings;

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <unistd.h>
 
-#include "common/json_input.hpp"
+#include "core/common/json_input.hpp"
 #include "engine/search_engine.hpp"
 
 namespace {

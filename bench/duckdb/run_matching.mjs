@@ -45,7 +45,7 @@ const TABLES = {
 };
 
 // The batch as one SQL query, shared with the PostgreSQL side (bench/matching_batch.sql;
-// its fit conditions are kept in step with FitsWishes in src/matching/fit_rules.cpp).
+// its fit conditions are kept in step with FitsWishes in src/domain/matching/fit_rules.cpp).
 const MatchSql = readFileSync(new URL('../matching_batch.sql', import.meta.url), 'utf8');
 
 const args = ParseArgs(process.argv.slice(2));

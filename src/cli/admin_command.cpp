@@ -12,20 +12,19 @@
 #include <memory>
 #include <string>
 
-#include "accounts/account_service.hpp"
-#include "accounts/demo_accounts.hpp"
-#include "accounts/outbox_account_mailer.hpp"
+#include "domain/accounts/account_service.hpp"
+#include "domain/accounts/demo_accounts.hpp"
+#include "domain/accounts/outbox_account_mailer.hpp"
 #include "cli/commands.hpp"
-#include "common/env.hpp"
-#include "engine/grid_file.hpp"
-#include "engine/search_engine.hpp"
-#include "leads/demo_leads.hpp"
-#include "leads/lead_recorder.hpp"
-#include "listings/listing_service.hpp"
-#include "mail/templates.hpp"
-#include "partners/demo_partner.hpp"
-#include "storage/database.hpp"
-#include "storage/migrations.hpp"
+#include "core/common/env.hpp"
+#include "engine/engine.hpp"
+#include "domain/leads/demo_leads.hpp"
+#include "domain/leads/lead_recorder.hpp"
+#include "domain/listings/listing_service.hpp"
+#include "domain/mail/templates.hpp"
+#include "domain/partners/demo_partner.hpp"
+#include "core/storage/database.hpp"
+#include "core/storage/migrations.hpp"
 
 namespace vivrovert::cli {
 

@@ -9,8 +9,8 @@
 #include <functional>
 #include <vector>
 
-#include "common/status.hpp"
-#include "config/config.hpp"
+#include "core/common/status.hpp"
+#include "core/config/config.hpp"
 
 namespace vivrovert::cli {
 

@@ -6,10 +6,10 @@
 #include <thread>
 
 #include "cli/commands.hpp"
-#include "common/env.hpp"
-#include "engine/grid_file.hpp"
-#include "grid_builder/grid_builder.hpp"
-#include "grid_builder/imported_sources.hpp"
+#include "core/common/env.hpp"
+#include "engine/engine.hpp"
+#include "data/grid_builder/grid_builder.hpp"
+#include "data/grid_builder/imported_sources.hpp"
 
 namespace vivrovert::cli {
 

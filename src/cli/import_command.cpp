@@ -9,16 +9,16 @@
 #include <thread>
 
 #include "cli/commands.hpp"
-#include "common/env.hpp"
-#include "engine/grid_file.hpp"
-#include "grid_builder/grid_builder.hpp"
-#include "grid_builder/imported_sources.hpp"
-#include "importers/climate.hpp"
-#include "importers/commune_figures.hpp"
-#include "importers/dem.hpp"
-#include "importers/dvf.hpp"
-#include "importers/osm.hpp"
-#include "importers/point_sources.hpp"
+#include "core/common/env.hpp"
+#include "engine/engine.hpp"
+#include "data/grid_builder/grid_builder.hpp"
+#include "data/grid_builder/imported_sources.hpp"
+#include "data/importers/climate.hpp"
+#include "data/importers/commune_figures.hpp"
+#include "data/importers/dem.hpp"
+#include "data/importers/dvf.hpp"
+#include "data/importers/osm.hpp"
+#include "data/importers/point_sources.hpp"
 
 namespace vivrovert::cli {
 

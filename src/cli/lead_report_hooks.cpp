@@ -1,6 +1,6 @@
 #include "cli/lead_report_hooks.hpp"
 
-#include "leads/lead_report.hpp"
+#include "domain/leads/lead_report.hpp"
 
 namespace vivrovert::cli {
 

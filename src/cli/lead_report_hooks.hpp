@@ -5,10 +5,10 @@
 
 #include <string>
 
-#include "config/config.hpp"
-#include "engine/grid_file.hpp"
-#include "mail/templates.hpp"
-#include "nightly/nightly_run.hpp"
+#include "core/config/config.hpp"
+#include "engine/engine.hpp"
+#include "domain/mail/templates.hpp"
+#include "jobs/nightly/nightly_run.hpp"
 
 namespace vivrovert::cli {
 

@@ -6,12 +6,12 @@
 #include <string>
 
 #include "cli/commands.hpp"
-#include "common/env.hpp"
-#include "mail/bounces.hpp"
-#include "mail/outbox.hpp"
-#include "mail/sender.hpp"
-#include "mail/smtp_transport.hpp"
-#include "storage/database.hpp"
+#include "core/common/env.hpp"
+#include "domain/mail/bounces.hpp"
+#include "domain/mail/outbox.hpp"
+#include "domain/mail/sender.hpp"
+#include "domain/mail/smtp_transport.hpp"
+#include "core/storage/database.hpp"
 
 namespace vivrovert::cli {
 

@@ -1,8 +1,8 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
-#include "storage/database.hpp"
-#include "storage/migrations.hpp"
+#include "core/storage/database.hpp"
+#include "core/storage/migrations.hpp"
 
 namespace vivrovert::cli {
 

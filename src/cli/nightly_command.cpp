@@ -1,21 +1,21 @@
-// `vivrovert nightly`: the night's run at once (nightly/nightly_run.hpp), for cron or an
+// `vivrovert nightly`: the night's run at once (jobs/nightly/nightly_run.hpp), for cron or an
 // operator; the server also starts it by itself (`nightly.hour`).
 #include <iostream>
 #include <memory>
 
-#include "api/search_api.hpp"
+#include "engine/engine.hpp"
 #include "cli/commands.hpp"
 #include "cli/lead_report_hooks.hpp"
-#include "common/env.hpp"
-#include "mail/sender.hpp"
-#include "mail/smtp_transport.hpp"
-#include "mail/templates.hpp"
-#include "matching/matcher.hpp"
-#include "nightly/calendar.hpp"
-#include "nightly/nightly_run.hpp"
-#include "notifications/notification_pass.hpp"
-#include "storage/database.hpp"
-#include "storage/migrations.hpp"
+#include "core/common/env.hpp"
+#include "domain/mail/sender.hpp"
+#include "domain/mail/smtp_transport.hpp"
+#include "domain/mail/templates.hpp"
+#include "domain/matching/matcher.hpp"
+#include "jobs/nightly/calendar.hpp"
+#include "jobs/nightly/nightly_run.hpp"
+#include "domain/notifications/notification_pass.hpp"
+#include "core/storage/database.hpp"
+#include "core/storage/migrations.hpp"
 
 namespace vivrovert::cli {
 
@@ -40,7 +40,7 @@ int RunNightly(const Config& config, const NightlyFlags& flags) {
   if (!secret_key.ok()) return Fail(secret_key.status());
   auto templates = mail::MailTemplates::Load(config.resource_dir);
   if (!templates.ok()) return Fail(templates.status());
-  api::SearchBackend backend = api::SearchBackend::Load(config.grid_file);
+  engine::SearchBackend backend = engine::SearchBackend::Load(config.grid_file);
   if (!backend.engine) std::cerr << "vivrovert: warning: " << backend.load_status.message() << "\n";
 
   matching::Matcher matcher(**database, backend.engine.get());

@@ -5,10 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
-#include "common/json_input.hpp"
-#include "engine/grid_file.hpp"
-#include "engine/search_engine.hpp"
-#include "engine/search_json.hpp"
+#include "core/common/json_input.hpp"
+#include "engine/engine.hpp"
 
 namespace vivrovert::cli {
 

@@ -21,7 +21,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-#include "common/status.hpp"
+#include "core/common/status.hpp"
 
 namespace vivrovert::engine {
 

@@ -30,7 +30,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "common/status.hpp"
+#include "core/common/status.hpp"
 #include "engine/criteria_catalogue.hpp"
 #include "engine/tile_id.hpp"
 

@@ -20,7 +20,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-#include "common/status.hpp"
+#include "core/common/status.hpp"
 #include "engine/grid_file.hpp"
 
 namespace vivrovert::engine {

@@ -15,7 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "common/status.hpp"
+#include "core/common/status.hpp"
 #include "engine/grid_file.hpp"
 
 namespace vivrovert::engine {

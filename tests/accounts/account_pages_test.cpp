@@ -5,7 +5,7 @@
 //
 // Mails are recorded in place of the outbox (the outbox path is covered by the mail tests
 // and, through SMTP, by tests/browser/accounts.test.mjs).
-#include "accounts/account_routes.hpp"
+#include "web/accounts/account_routes.hpp"
 
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
@@ -21,9 +21,9 @@
 #include <sstream>
 #include <vector>
 
-#include "accounts/session_authenticator.hpp"
+#include "web/accounts/session_authenticator.hpp"
 #include "support/test_database.hpp"
-#include "web/server.hpp"
+#include "web/http/server.hpp"
 #include "web/web_test_support.hpp"
 
 namespace vivrovert::accounts {

@@ -2,11 +2,11 @@
 // and hashing, client networks for throttling, retry delays in messages.
 #include <gtest/gtest.h>
 
-#include "accounts/account_service.hpp"
-#include "accounts/throttle.hpp"
-#include "accounts/token_hash.hpp"
-#include "accounts/user_store.hpp"
-#include "common/env.hpp"
+#include "domain/accounts/account_service.hpp"
+#include "domain/limits/throttle.hpp"
+#include "domain/accounts/token_hash.hpp"
+#include "domain/accounts/user_store.hpp"
+#include "core/common/env.hpp"
 
 namespace vivrovert::accounts {
 namespace {

@@ -1,13 +1,13 @@
 // The account use cases end to end over the database, with a recording mailer in place of
 // the outbox (the outbox path is covered by the mail tests and the browser test).
-#include "accounts/account_service.hpp"
+#include "domain/accounts/account_service.hpp"
 
 #include <gtest/gtest.h>
 
 #include <stdexcept>
 #include <vector>
 
-#include "accounts/token_hash.hpp"
+#include "domain/accounts/token_hash.hpp"
 #include "support/test_database.hpp"
 
 namespace vivrovert::accounts {

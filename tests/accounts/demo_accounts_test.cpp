@@ -1,6 +1,6 @@
 // The demo accounts of `make run`: created verified, and seeding again changes nothing but
 // the password when it no longer matches.
-#include "accounts/demo_accounts.hpp"
+#include "domain/accounts/demo_accounts.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "accounts/email_token_store.hpp"
+#include "domain/accounts/email_token_store.hpp"
 
 #include <gtest/gtest.h>
 
@@ -6,8 +6,8 @@
 #include <thread>
 #include <vector>
 
-#include "accounts/token_hash.hpp"
-#include "accounts/user_store.hpp"
+#include "domain/accounts/token_hash.hpp"
+#include "domain/accounts/user_store.hpp"
 #include "support/test_database.hpp"
 
 namespace vivrovert::accounts {

@@ -1,10 +1,10 @@
 // The account mails through the real templates into the real outbox table (delivery over
 // SMTP is the mail sender's business, tested in tests/mail/).
-#include "accounts/outbox_account_mailer.hpp"
+#include "domain/accounts/outbox_account_mailer.hpp"
 
 #include <gtest/gtest.h>
 
-#include "accounts/account_service.hpp"
+#include "domain/accounts/account_service.hpp"
 #include "support/test_database.hpp"
 
 namespace vivrovert::accounts {

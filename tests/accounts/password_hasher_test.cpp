@@ -1,4 +1,4 @@
-#include "accounts/password_hasher.hpp"
+#include "domain/accounts/password_hasher.hpp"
 
 #include <gtest/gtest.h>
 #include <sodium.h>

@@ -1,9 +1,9 @@
-#include "accounts/session_store.hpp"
+#include "domain/accounts/session_store.hpp"
 
 #include <gtest/gtest.h>
 
-#include "accounts/token_hash.hpp"
-#include "accounts/user_store.hpp"
+#include "domain/accounts/token_hash.hpp"
+#include "domain/accounts/user_store.hpp"
 #include "support/test_database.hpp"
 
 namespace vivrovert::accounts {

@@ -1,6 +1,6 @@
 // The throttle counters are shared by every server process: these tests count through two
 // pools on the same database, as two processes behind the reverse proxy would.
-#include "accounts/throttle.hpp"
+#include "domain/limits/throttle.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,9 +1,9 @@
-// Leaving mail lists, on each backend: the opt-out store (mail/opt_outs.hpp), the
-// one-click unsubscribe link (/desabonnement, accounts/unsubscribe_routes.hpp) as a mail
+// Leaving mail lists, on each backend: the opt-out store (domain/mail/opt_outs.hpp), the
+// one-click unsubscribe link (/desabonnement, web/accounts/unsubscribe_routes.hpp) as a mail
 // client and a person use it, and the profile page where a person changes the frequency
 // and a partner staff member opts back in to lead reports. Through the request pipeline
 // (App::Handle, no sockets), with the real templates, CSRF and sessions.
-#include "accounts/unsubscribe_routes.hpp"
+#include "web/accounts/unsubscribe_routes.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,13 +12,13 @@
 #include <string>
 #include <vector>
 
-#include "accounts/account_routes.hpp"
-#include "accounts/session_authenticator.hpp"
-#include "accounts/user_store.hpp"
-#include "mail/opt_outs.hpp"
-#include "mail/unsubscribe.hpp"
-#include "profiles/profile.hpp"
-#include "profiles/profile_pages.hpp"
+#include "web/accounts/account_routes.hpp"
+#include "web/accounts/session_authenticator.hpp"
+#include "domain/accounts/user_store.hpp"
+#include "domain/mail/opt_outs.hpp"
+#include "domain/mail/unsubscribe.hpp"
+#include "domain/profiles/profile.hpp"
+#include "web/profiles/profile_pages.hpp"
 #include "support/test_database.hpp"
 #include "test_browser.hpp"
 #include "web_test_support.hpp"

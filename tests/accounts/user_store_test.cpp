@@ -1,9 +1,9 @@
-#include "accounts/user_store.hpp"
+#include "domain/accounts/user_store.hpp"
 
 #include <gtest/gtest.h>
 
-#include "accounts/email_token_store.hpp"
-#include "accounts/session_store.hpp"
+#include "domain/accounts/email_token_store.hpp"
+#include "domain/accounts/session_store.hpp"
 #include "support/test_database.hpp"
 
 namespace vivrovert::accounts {

@@ -2,7 +2,7 @@
 // nearest and within-radius queries around known places of the Lot, an import layer's kind
 // with the départements it covers, and distances that agree with the grid's values of the
 // same criteria (both measure in EPSG:3035 to the same points).
-#include "amenities/amenity_index.hpp"
+#include "data/amenities/amenity_index.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,10 +11,10 @@
 #include <memory>
 #include <string>
 
-#include "amenities/amenity_sources.hpp"
+#include "data/amenities/amenity_sources.hpp"
 #include "engine/grid_file.hpp"
-#include "geo/projection.hpp"
-#include "grid_builder/grid_builder.hpp"
+#include "data/geo/projection.hpp"
+#include "data/grid_builder/grid_builder.hpp"
 
 namespace vivrovert::amenities {
 namespace {

@@ -1,7 +1,7 @@
 // The map's API through the whole web pipeline on small test grids: searches and their
 // keys, PNG tiles decoded with libpng and checked pixel by pixel, errors, the LRU cache,
 // the per-IP limit, and the outlines of one département from the shared open data.
-#include "api/map_api.hpp"
+#include "web/api/map_api.hpp"
 
 #include <gtest/gtest.h>
 #include <png.h>
@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
-#include "geo/projection.hpp"
+#include "data/geo/projection.hpp"
 #include "search_test_grid.hpp"
 #include "support/test_database.hpp"
 #include "web_test_support.hpp"

@@ -1,15 +1,15 @@
 // The partners' API through the whole web pipeline (web::App::Handle), on a small grid of
 // real communes (Cahors and Pradines in the CA du Grand Cahors, Tulle elsewhere) and a
 // real database, on SQLite and PostgreSQL.
-#include "api/partner_api.hpp"
+#include "web/api/partner_api.hpp"
 
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "geo/projection.hpp"
-#include "partners/partner_store.hpp"
+#include "data/geo/projection.hpp"
+#include "domain/partners/partner_store.hpp"
 #include "support/test_database.hpp"
 #include "web_test_support.hpp"
 

@@ -1,11 +1,11 @@
 // The public API through the whole web pipeline (web::App::Handle), on a small grid and a
 // real database (for the shared rate limits), on SQLite and PostgreSQL.
-#include "api/search_api.hpp"
+#include "web/api/search_api.hpp"
 
-#include "api/map_api.hpp"
-#include "api/partner_api.hpp"
-#include "interests/interests_api.hpp"
-#include "properties/property_routes.hpp"
+#include "web/api/map_api.hpp"
+#include "web/api/partner_api.hpp"
+#include "web/interests/interests_api.hpp"
+#include "web/properties/property_routes.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,9 +1,9 @@
 // The audience table and the counter's batched writes, on each backend.
-#include "audience/audience_store.hpp"
+#include "domain/audience/audience_store.hpp"
 
 #include <gtest/gtest.h>
 
-#include "audience/audience_counter.hpp"
+#include "web/audience/audience_counter.hpp"
 #include "support/test_database.hpp"
 
 namespace vivrovert::audience {

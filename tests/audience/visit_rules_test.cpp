@@ -1,9 +1,9 @@
 // The counting rules of the audience figures, and the in-memory counter (no database).
-#include "audience/visit_rules.hpp"
+#include "web/audience/visit_rules.hpp"
 
 #include <gtest/gtest.h>
 
-#include "audience/audience_counter.hpp"
+#include "web/audience/audience_counter.hpp"
 
 namespace vivrovert::audience {
 namespace {

@@ -1,4 +1,4 @@
-#include "config/config.hpp"
+#include "core/config/config.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "common/private_file.hpp"
+#include "core/common/private_file.hpp"
 
 namespace vivrovert {
 namespace {

@@ -1,8 +1,8 @@
-#include "common/json_input.hpp"
+#include "core/common/json_input.hpp"
 
 #include <gtest/gtest.h>
 
-#include "common/network_address.hpp"
+#include "core/common/network_address.hpp"
 
 namespace vivrovert {
 namespace {

@@ -1,8 +1,8 @@
-#include "common/status.hpp"
+#include "core/common/status.hpp"
 
 #include <gtest/gtest.h>
 
-#include "common/env.hpp"
+#include "core/common/env.hpp"
 
 namespace vivrovert {
 namespace {

@@ -1,5 +1,5 @@
 // Text helpers: escaping, dates in both forms, encodings.
-#include "common/text.hpp"
+#include "core/common/text.hpp"
 
 #include <gtest/gtest.h>
 

@@ -2,7 +2,7 @@
 # The guard of scripts/install-deps.sh (scripts/check-deps.py):
 #  1. the real list covers every header, library, program and module the project uses;
 #  2. the guard fails, naming the package, when a package is dropped from a copy of the list:
-#     libosmium2-dev (headers of src/importers/osm.cpp), postgresql (pg_ctl of the test
+#     libosmium2-dev (headers of src/data/importers/osm.cpp), postgresql (pg_ctl of the test
 #     services), python3-aiosmtpd (the test SMTP server), wrk (bench/http_load.sh).
 # Usage: check_deps_test.sh SOURCE_ROOT BUILD_DIR
 set -euo pipefail

@@ -6,8 +6,8 @@
 #include <filesystem>
 
 #include "engine/grid_file.hpp"
-#include "grid_builder/grid_builder.hpp"
-#include "importers/import_layer.hpp"
+#include "data/grid_builder/grid_builder.hpp"
+#include "data/importers/import_layer.hpp"
 
 namespace vivrovert::grid_builder {
 namespace {

@@ -1,5 +1,5 @@
 // Area shares on hand-made communes whose overlaps are known exactly.
-#include "grid_builder/coverage.hpp"
+#include "data/grid_builder/coverage.hpp"
 
 #include <gtest/gtest.h>
 #include <ogr_geometry.h>

@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "engine/criteria_catalogue.hpp"
-#include "grid_builder/criteria_measures.hpp"
+#include "data/grid_builder/criteria_measures.hpp"
 
 namespace vivrovert::grid_builder {
 namespace {

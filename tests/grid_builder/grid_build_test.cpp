@@ -1,6 +1,6 @@
 // The builder on real data: Lot and Corrèze from ../shared/data, as `vivrovert grid build
 // --departements 46,19` does it. Checks values one can verify by hand.
-#include "grid_builder/grid_builder.hpp"
+#include "data/grid_builder/grid_builder.hpp"
 
 #include <algorithm>
 

@@ -8,8 +8,8 @@
 #include <filesystem>
 
 #include "engine/grid_file.hpp"
-#include "geo/projection.hpp"
-#include "grid_builder/grid_builder.hpp"
+#include "data/geo/projection.hpp"
+#include "data/grid_builder/grid_builder.hpp"
 
 namespace vivrovert::grid_builder {
 namespace {

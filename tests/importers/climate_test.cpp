@@ -1,7 +1,7 @@
 // Station climate normals from Météo-France monthly data, on a fixture in the published
 // layout (tests/importers/fixtures/meteo-france/README.md): golden normals computed by the
 // fixture's script, the 80 % rule, errors by file, line and column.
-#include "importers/climate.hpp"
+#include "data/importers/climate.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -11,7 +11,7 @@
 #include <fstream>
 #include <map>
 
-#include "importers/csv_reader.hpp"
+#include "data/csv/csv_reader.hpp"
 
 namespace vivrovert::importers {
 namespace {

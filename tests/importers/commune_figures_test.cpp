@@ -1,6 +1,6 @@
 // Importers of per-commune figures (INSEE comparateur de territoires, ARCEP fibre) on
 // fixtures in the published layouts (tests/importers/fixtures/*/README.md).
-#include "importers/commune_figures.hpp"
+#include "data/importers/commune_figures.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>

@@ -1,4 +1,4 @@
-#include "importers/csv_reader.hpp"
+#include "data/csv/csv_reader.hpp"
 
 #include <gtest/gtest.h>
 

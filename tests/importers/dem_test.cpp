@@ -1,7 +1,7 @@
 // Mean altitude per 1 km cell from the real SRTM extract around Cahors, checked against
 // an independent computation: the plain mean of the source pixels whose centres fall in
 // the cell.
-#include "importers/dem.hpp"
+#include "data/importers/dem.hpp"
 
 #include <gdal_priv.h>
 #include <gtest/gtest.h>
@@ -10,7 +10,7 @@
 #include <cmath>
 #include <memory>
 
-#include "importers/import_layer.hpp"
+#include "data/importers/import_layer.hpp"
 
 namespace vivrovert::importers {
 namespace {

@@ -1,7 +1,7 @@
 // The geo-DVF importer on a fixture in the published layout (tests/importers/fixtures/dvf,
 // see its README): golden cells computed by a brute-force reference of the rule, the
 // sales it must leave out, and errors by file, line and column.
-#include "importers/dvf.hpp"
+#include "data/importers/dvf.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -10,7 +10,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "importers/csv_reader.hpp"
+#include "data/csv/csv_reader.hpp"
 
 namespace vivrovert::importers {
 namespace {

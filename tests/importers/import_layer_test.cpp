@@ -1,5 +1,5 @@
 // Import layers: written atomically, read back unchanged.
-#include "importers/import_layer.hpp"
+#include "data/importers/import_layer.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>

@@ -1,5 +1,5 @@
 // Golden tests on small real excerpts (tests/data/open-data/SOURCE.txt).
-#include "importers/national_sources.hpp"
+#include "data/importers/national_sources.hpp"
 
 #include <gtest/gtest.h>
 

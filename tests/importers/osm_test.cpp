@@ -1,6 +1,6 @@
 // OpenStreetMap extracts through libosmium, on a fixture drawn on the INSPIRE grid around
 // Cahors (tests/importers/fixtures/osm/README.md), in PBF and in XML.
-#include "importers/osm.hpp"
+#include "data/importers/osm.hpp"
 
 #include <gtest/gtest.h>
 

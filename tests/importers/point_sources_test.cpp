@@ -1,6 +1,6 @@
 // The BPE and Annuaire de l'éducation importers on the real files of ../shared/data (the
 // Trevas BPE sample, the Ille-et-Vilaine annuaire) and on small files in their layouts.
-#include "importers/point_sources.hpp"
+#include "data/importers/point_sources.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -9,8 +9,8 @@
 #include <fstream>
 #include <set>
 
-#include "geo/projection.hpp"
-#include "importers/csv_reader.hpp"
+#include "data/geo/projection.hpp"
+#include "data/csv/csv_reader.hpp"
 
 namespace vivrovert::importers {
 namespace {

@@ -1,11 +1,11 @@
 // Saved searches and tile clicks in the database, on SQLite and PostgreSQL: a person only
 // ever reaches their own searches, names are checked, the number is bounded, and deleting
 // an account deletes what it showed interest in.
-#include "interests/interest_store.hpp"
+#include "domain/interests/interest_store.hpp"
 
 #include <gtest/gtest.h>
 
-#include "accounts/user_store.hpp"
+#include "domain/accounts/user_store.hpp"
 #include "support/test_database.hpp"
 
 namespace vivrovert::interests {

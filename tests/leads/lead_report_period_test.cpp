@@ -3,7 +3,7 @@
 // `TZ=Europe/Paris date +%s`).
 #include <gtest/gtest.h>
 
-#include "leads/lead_report.hpp"
+#include "domain/leads/lead_report.hpp"
 
 namespace vivrovert::leads {
 namespace {

@@ -8,7 +8,7 @@
 // commune of Cahors (46042, inside it), Figeac (46102, outside) and a grouping whose only
 // member is Figeac. The clock starts on Sunday 1 March 2026, 12:00 UTC: a daily report run
 // on 2026-03-02 covers it.
-#include "leads/lead_report.hpp"
+#include "domain/leads/lead_report.hpp"
 
 #include <gtest/gtest.h>
 
@@ -18,23 +18,23 @@
 #include <string>
 #include <vector>
 
-#include "accounts/account_routes.hpp"
-#include "accounts/session_authenticator.hpp"
-#include "accounts/user_store.hpp"
+#include "web/accounts/account_routes.hpp"
+#include "web/accounts/session_authenticator.hpp"
+#include "domain/accounts/user_store.hpp"
 #include "engine/grid_file.hpp"
 #include "engine/search_engine.hpp"
 #include "engine/territory.hpp"
-#include "interests/interests_api.hpp"
-#include "leads/lead_pages.hpp"
-#include "leads/lead_recorder.hpp"
-#include "leads/lead_store.hpp"
-#include "mail/sender.hpp"
-#include "mail/smtp_transport.hpp"
-#include "mail/templates.hpp"
-#include "mail/unsubscribe.hpp"
-#include "partners/partner_pages.hpp"
-#include "partners/partner_store.hpp"
-#include "profiles/profile.hpp"
+#include "web/interests/interests_api.hpp"
+#include "web/leads/lead_pages.hpp"
+#include "domain/leads/lead_recorder.hpp"
+#include "domain/leads/lead_store.hpp"
+#include "domain/mail/sender.hpp"
+#include "domain/mail/smtp_transport.hpp"
+#include "domain/mail/templates.hpp"
+#include "domain/mail/unsubscribe.hpp"
+#include "web/partners/partner_pages.hpp"
+#include "domain/partners/partner_store.hpp"
+#include "domain/profiles/profile.hpp"
 #include "smtp_test_servers.hpp"
 #include "support/lot_grid.hpp"
 #include "support/test_database.hpp"
@@ -283,7 +283,7 @@ class LeadReportTest : public ::testing::Test {
   accounts::AccountService accounts_{database_.db(),           hasher_, mailer_, clock_,
                                      SecureRandom::Instance(), kBaseUrl};
   listings::ListingService listings_{database_.db(), grid_, clock_};
-  api::SearchBackend backend_;
+  engine::SearchBackend backend_;
   LeadRecorder recorder_{*grid_, *engine_};
   std::ostringstream error_log_;
   std::unique_ptr<web::App> app_;

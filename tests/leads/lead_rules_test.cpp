@@ -1,6 +1,6 @@
 // The lead rules on hand-made events (no database): who is a contact, who a prospect, as
 // of which date.
-#include "leads/lead_rules.hpp"
+#include "domain/leads/lead_rules.hpp"
 
 #include <gtest/gtest.h>
 

@@ -16,19 +16,19 @@
 
 #include <nlohmann/json.hpp>
 
-#include "accounts/account_routes.hpp"
-#include "accounts/session_authenticator.hpp"
-#include "accounts/user_store.hpp"
+#include "web/accounts/account_routes.hpp"
+#include "web/accounts/session_authenticator.hpp"
+#include "domain/accounts/user_store.hpp"
 #include "engine/grid_file.hpp"
 #include "engine/search_engine.hpp"
 #include "engine/territory.hpp"
-#include "interests/interests_api.hpp"
-#include "leads/lead_pages.hpp"
-#include "leads/lead_recorder.hpp"
-#include "leads/partner_leads.hpp"
-#include "partners/partner_pages.hpp"
-#include "partners/partner_store.hpp"
-#include "profiles/profile.hpp"
+#include "web/interests/interests_api.hpp"
+#include "web/leads/lead_pages.hpp"
+#include "domain/leads/lead_recorder.hpp"
+#include "domain/leads/partner_leads.hpp"
+#include "web/partners/partner_pages.hpp"
+#include "domain/partners/partner_store.hpp"
+#include "domain/profiles/profile.hpp"
 #include "support/lot_grid.hpp"
 #include "support/test_database.hpp"
 #include "test_browser.hpp"
@@ -191,7 +191,7 @@ class LeadsTest : public ::testing::Test {
   NoMail mailer_;
   accounts::AccountService accounts_{database_.db(), hasher_, mailer_, clock_, SecureRandom::Instance(), kBaseUrl};
   listings::ListingService listings_{database_.db(), grid_, clock_};
-  api::SearchBackend backend_;
+  engine::SearchBackend backend_;
   LeadRecorder recorder_{*grid_, *engine_};
   api::SharedRateLimiter click_limiter_{database_.db(), clock_, {kClicksPerHour, 3600}, api::kClickLimitPrefix};
   std::ostringstream error_log_;

@@ -1,4 +1,4 @@
-#include "listings/france_travail.hpp"
+#include "domain/listings/france_travail.hpp"
 
 #include <gtest/gtest.h>
 

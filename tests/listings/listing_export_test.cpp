@@ -1,4 +1,4 @@
-#include "listings/listing_export.hpp"
+#include "domain/listings/listing_export.hpp"
 
 #include <gtest/gtest.h>
 #include <zlib.h>
@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <map>
 
-#include "importers/csv_reader.hpp"
-#include "listings/listing_file.hpp"
+#include "data/csv/csv_reader.hpp"
+#include "domain/listings/listing_file.hpp"
 
 namespace vivrovert::listings {
 namespace {

@@ -1,4 +1,4 @@
-#include "listings/listing_file.hpp"
+#include "domain/listings/listing_file.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,11 +1,11 @@
-#include "listings/listing_template.hpp"
+#include "domain/listings/listing_template.hpp"
 
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <iterator>
 
-#include "listings/listing_file.hpp"
+#include "domain/listings/listing_file.hpp"
 
 namespace vivrovert::listings {
 namespace {

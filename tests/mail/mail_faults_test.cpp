@@ -12,11 +12,11 @@
 #include <string>
 #include <vector>
 
-#include "common/env.hpp"
-#include "mail/bounces.hpp"
-#include "mail/outbox.hpp"
-#include "mail/sender.hpp"
-#include "mail/smtp_transport.hpp"
+#include "core/common/env.hpp"
+#include "domain/mail/bounces.hpp"
+#include "domain/mail/outbox.hpp"
+#include "domain/mail/sender.hpp"
+#include "domain/mail/smtp_transport.hpp"
 #include "smtp_test_servers.hpp"
 #include "support/test_database.hpp"
 

@@ -4,7 +4,7 @@
 
 #include <set>
 
-#include "mail/outbox.hpp"
+#include "domain/mail/outbox.hpp"
 #include "support/test_database.hpp"
 
 namespace vivrovert::mail {

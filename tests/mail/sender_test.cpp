@@ -6,12 +6,12 @@
 #include <set>
 #include <thread>
 
-#include "common/env.hpp"
-#include "mail/outbox.hpp"
-#include "mail/sender.hpp"
-#include "mail/smtp_transport.hpp"
-#include "mail/templates.hpp"
-#include "mail/unsubscribe.hpp"
+#include "core/common/env.hpp"
+#include "domain/mail/outbox.hpp"
+#include "domain/mail/sender.hpp"
+#include "domain/mail/smtp_transport.hpp"
+#include "domain/mail/templates.hpp"
+#include "domain/mail/unsubscribe.hpp"
 #include "smtp_test_servers.hpp"
 #include "support/test_database.hpp"
 

@@ -12,7 +12,7 @@
 #include <filesystem>
 #include <stdexcept>
 
-#include "common/env.hpp"
+#include "core/common/env.hpp"
 
 namespace vivrovert::mail::testing {
 

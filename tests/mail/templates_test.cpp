@@ -5,9 +5,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "common/env.hpp"
-#include "mail/smtp_transport.hpp"
-#include "mail/templates.hpp"
+#include "core/common/env.hpp"
+#include "domain/mail/smtp_transport.hpp"
+#include "domain/mail/templates.hpp"
 
 namespace vivrovert::mail {
 namespace {

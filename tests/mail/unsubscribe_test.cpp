@@ -1,6 +1,6 @@
-// Signed one-click unsubscribe tokens and links (mail/unsubscribe.hpp): what one secret
+// Signed one-click unsubscribe tokens and links (domain/mail/unsubscribe.hpp): what one secret
 // signs only that secret reads back, and any change to a token is refused.
-#include "mail/unsubscribe.hpp"
+#include "domain/mail/unsubscribe.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
-// The fit rules of matching/fit_rules.hpp, one rule at a time.
-#include "matching/fit_rules.hpp"
+// The fit rules of domain/matching/fit_rules.hpp, one rule at a time.
+#include "domain/matching/fit_rules.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // The index against a brute-force scan of every person (the rules of fit_rules.hpp
 // applied literally), on many random people and listings, with edits in between.
-#include "matching/match_index.hpp"
+#include "domain/matching/match_index.hpp"
 
 #include <gtest/gtest.h>
 

@@ -2,15 +2,15 @@
 // match, and a new matcher rebuilt from the database after a "restart" answers exactly
 // as the one that followed the edits; stored green tiles are used as they are, computed
 // again when stale, and damaged or unrunnable searches are left out and counted.
-#include "matching/matcher.hpp"
+#include "domain/matching/matcher.hpp"
 
 #include <gtest/gtest.h>
 
-#include "accounts/user_store.hpp"
+#include "domain/accounts/user_store.hpp"
 #include "engine/search_test_grid.hpp"
-#include "interests/interest_store.hpp"
-#include "matching/matching_listener.hpp"
-#include "profiles/profile.hpp"
+#include "domain/interests/interest_store.hpp"
+#include "domain/matching/matching_listener.hpp"
+#include "domain/profiles/profile.hpp"
 #include "support/test_database.hpp"
 
 namespace vivrovert::matching {

@@ -1,5 +1,5 @@
 // The stored text of green tiles: round trips at both levels, and damaged text refused.
-#include "matching/tile_runs.hpp"
+#include "domain/matching/tile_runs.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // The nightly run's calendar: Paris dates across both summer-time changes, the
 // maintenance window, ISO weeks at year ends.
-#include "nightly/calendar.hpp"
+#include "jobs/nightly/calendar.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // What a digest says, from its inputs: each listing once, new only, the 200-tile rule.
-#include "nightly/digest.hpp"
+#include "jobs/nightly/digest.hpp"
 
 #include <gtest/gtest.h>
 

@@ -3,21 +3,21 @@
 // with the row kept for its idempotency key, blanked rows and bounces gone after a year,
 // expired sessions, old throttle counters and the deletion log purged, consent proofs
 // kept five years; in bounded batches, and a second pass finds nothing.
-#include "nightly/retention.hpp"
+#include "jobs/nightly/retention.hpp"
 
 #include <gtest/gtest.h>
 
-#include "accounts/deletion_log.hpp"
-#include "accounts/session_store.hpp"
-#include "accounts/throttle.hpp"
-#include "accounts/user_store.hpp"
-#include "mail/bounces.hpp"
-#include "mail/outbox.hpp"
-#include "matching/matcher.hpp"
-#include "nightly/calendar.hpp"
-#include "nightly/nightly_run.hpp"
-#include "notifications/notification_pass.hpp"
-#include "profiles/profile.hpp"
+#include "domain/accounts/deletion_log.hpp"
+#include "domain/accounts/session_store.hpp"
+#include "domain/limits/throttle.hpp"
+#include "domain/accounts/user_store.hpp"
+#include "domain/mail/bounces.hpp"
+#include "domain/mail/outbox.hpp"
+#include "domain/matching/matcher.hpp"
+#include "jobs/nightly/calendar.hpp"
+#include "jobs/nightly/nightly_run.hpp"
+#include "domain/notifications/notification_pass.hpp"
+#include "domain/profiles/profile.hpp"
 #include "support/test_database.hpp"
 
 namespace vivrovert::nightly {

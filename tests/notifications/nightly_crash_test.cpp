@@ -14,13 +14,13 @@
 
 #include <nlohmann/json.hpp>
 
-#include "accounts/user_store.hpp"
-#include "common/env.hpp"
+#include "domain/accounts/user_store.hpp"
+#include "core/common/env.hpp"
 #include "engine/search_engine.hpp"
-#include "interests/interest_store.hpp"
-#include "listings/listing_service.hpp"
-#include "matching/matcher.hpp"
-#include "profiles/profile.hpp"
+#include "domain/interests/interest_store.hpp"
+#include "domain/listings/listing_service.hpp"
+#include "domain/matching/matcher.hpp"
+#include "domain/profiles/profile.hpp"
 #include "support/lot_grid.hpp"
 #include "support/test_database.hpp"
 

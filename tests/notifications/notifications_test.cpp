@@ -17,30 +17,30 @@
 
 #include <nlohmann/json.hpp>
 
-#include "accounts/account_routes.hpp"
-#include "accounts/session_authenticator.hpp"
-#include "accounts/user_store.hpp"
-#include "discover/listing_page.hpp"
+#include "web/accounts/account_routes.hpp"
+#include "web/accounts/session_authenticator.hpp"
+#include "domain/accounts/user_store.hpp"
+#include "web/discover/listing_page.hpp"
 #include "engine/grid_file.hpp"
 #include "engine/search_engine.hpp"
-#include "interests/interests_api.hpp"
-#include "leads/lead_recorder.hpp"
-#include "leads/lead_report.hpp"
-#include "listings/listing_service.hpp"
-#include "mail/outbox.hpp"
-#include "mail/sender.hpp"
-#include "mail/smtp_transport.hpp"
-#include "mail/templates.hpp"
-#include "matching/matcher.hpp"
-#include "matching/matching_listener.hpp"
-#include "matching/tile_runs.hpp"
-#include "nightly/digest.hpp"
-#include "nightly/nightly_run.hpp"
-#include "notifications/notification_pages.hpp"
-#include "notifications/notification_pass.hpp"
-#include "partners/partner_store.hpp"
-#include "profiles/profile.hpp"
-#include "profiles/profile_pages.hpp"
+#include "web/interests/interests_api.hpp"
+#include "domain/leads/lead_recorder.hpp"
+#include "domain/leads/lead_report.hpp"
+#include "domain/listings/listing_service.hpp"
+#include "domain/mail/outbox.hpp"
+#include "domain/mail/sender.hpp"
+#include "domain/mail/smtp_transport.hpp"
+#include "domain/mail/templates.hpp"
+#include "domain/matching/matcher.hpp"
+#include "domain/matching/matching_listener.hpp"
+#include "domain/matching/tile_runs.hpp"
+#include "jobs/nightly/digest.hpp"
+#include "jobs/nightly/nightly_run.hpp"
+#include "web/notifications/notification_pages.hpp"
+#include "domain/notifications/notification_pass.hpp"
+#include "domain/partners/partner_store.hpp"
+#include "domain/profiles/profile.hpp"
+#include "web/profiles/profile_pages.hpp"
 #include "smtp_test_servers.hpp"
 #include "support/lot_grid.hpp"
 #include "support/test_database.hpp"
@@ -221,7 +221,7 @@ class NotificationsTest : public ::testing::Test {
   NoMail mailer_;
   accounts::AccountService accounts_{database_.db(), hasher_, mailer_, clock_, SecureRandom::Instance(), kBaseUrl};
   listings::ListingService listings_{database_.db(), grid_, clock_};
-  api::SearchBackend backend_;
+  engine::SearchBackend backend_;
   leads::LeadRecorder recorder_{*grid_, *engine_};
   matching::Matcher matcher_{database_.db(), engine_};
   matching::MatchingListener matching_listener_{matcher_};

@@ -6,7 +6,7 @@
 //
 // Two partners: A, the CA du Grand Cahors (EPCI 200023737), and B, the commune of Figeac
 // (46102), outside A's territory. Staff log in through /compte/connexion like a browser.
-#include "partners/partner_pages.hpp"
+#include "web/partners/partner_pages.hpp"
 
 #include <gtest/gtest.h>
 
@@ -21,18 +21,18 @@
 #include <tuple>
 #include <vector>
 
-#include "accounts/account_routes.hpp"
-#include "accounts/session_authenticator.hpp"
-#include "accounts/user_store.hpp"
-#include "audience/audience_store.hpp"
-#include "common/text.hpp"
+#include "web/accounts/account_routes.hpp"
+#include "web/accounts/session_authenticator.hpp"
+#include "domain/accounts/user_store.hpp"
+#include "domain/audience/audience_store.hpp"
+#include "core/common/text.hpp"
 #include "engine/grid_file.hpp"
-#include "listings/import_log.hpp"
-#include "listings/import_runner.hpp"
-#include "mail/bounces.hpp"
-#include "mail/outbox.hpp"
-#include "partners/partner_store.hpp"
-#include "partners/partner_territory.hpp"
+#include "domain/listings/import_log.hpp"
+#include "domain/listings/import_runner.hpp"
+#include "domain/mail/bounces.hpp"
+#include "domain/mail/outbox.hpp"
+#include "domain/partners/partner_store.hpp"
+#include "domain/partners/partner_territory.hpp"
 #include "support/lot_grid.hpp"
 #include "support/test_database.hpp"
 #include "test_browser.hpp"

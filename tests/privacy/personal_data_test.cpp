@@ -3,7 +3,7 @@
 // saved property, a notification, a staff membership, an opt-out, sessions, mail and a
 // bounce, throttle counters) is exported, then deleted; afterwards no cell of any table
 // of the schema holds their address, name, phone or user id.
-#include "privacy/personal_data.hpp"
+#include "domain/privacy/personal_data.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,19 +11,19 @@
 #include <string>
 #include <vector>
 
-#include "accounts/account_service.hpp"
-#include "accounts/deletion_log.hpp"
-#include "accounts/token_hash.hpp"
-#include "interests/interest_store.hpp"
-#include "listings/listing_store.hpp"
-#include "mail/bounces.hpp"
-#include "mail/opt_outs.hpp"
-#include "mail/outbox.hpp"
-#include "matching/matcher.hpp"
-#include "notifications/notification_store.hpp"
-#include "partners/partner_store.hpp"
-#include "profiles/profile.hpp"
-#include "properties/property_store.hpp"
+#include "domain/accounts/account_service.hpp"
+#include "domain/accounts/deletion_log.hpp"
+#include "domain/accounts/token_hash.hpp"
+#include "domain/interests/interest_store.hpp"
+#include "domain/listings/listing_store.hpp"
+#include "domain/mail/bounces.hpp"
+#include "domain/mail/opt_outs.hpp"
+#include "domain/mail/outbox.hpp"
+#include "domain/matching/matcher.hpp"
+#include "domain/notifications/notification_store.hpp"
+#include "domain/partners/partner_store.hpp"
+#include "domain/profiles/profile.hpp"
+#include "domain/properties/property_store.hpp"
 #include "support/test_database.hpp"
 
 namespace vivrovert::privacy {
@@ -205,7 +205,7 @@ class PersonalDataTest : public ::testing::Test {
         if (hits > 0) found.push_back(table + "." + column + " ~ " + needle);
       }
       // The deletion log keeps the former id alone for a week, so that other processes
-      // drop the person from their index (accounts/deletion_log.hpp).
+      // drop the person from their index (domain/accounts/deletion_log.hpp).
       if ((column == "user_id" || column == "created_by") && table != "account_deletions") {
         const int64_t hits =
             connection

@@ -2,7 +2,7 @@
 // login page, sessions, CSRF, the JSON API and the pages, over a grid of the Lot built once
 // per binary and the amenities of ../shared/data, on SQLite and PostgreSQL. A person
 // reaches only their own properties; bad input gets a French message naming the field.
-#include "properties/property_routes.hpp"
+#include "web/properties/property_routes.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,13 +12,13 @@
 #include <sstream>
 #include <string>
 
-#include "accounts/account_routes.hpp"
-#include "accounts/session_authenticator.hpp"
-#include "accounts/user_store.hpp"
-#include "amenities/amenity_sources.hpp"
-#include "interests/interest_store.hpp"
-#include "listings/listing_store.hpp"
-#include "profiles/profile_pages.hpp"
+#include "web/accounts/account_routes.hpp"
+#include "web/accounts/session_authenticator.hpp"
+#include "domain/accounts/user_store.hpp"
+#include "data/amenities/amenity_sources.hpp"
+#include "domain/interests/interest_store.hpp"
+#include "domain/listings/listing_store.hpp"
+#include "web/profiles/profile_pages.hpp"
 #include "support/lot_grid.hpp"
 #include "support/test_database.hpp"
 #include "test_browser.hpp"
@@ -47,7 +47,7 @@ using vivrovert::testing::Browser;
 class PropertyRoutesTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    search_ = new api::SearchBackend(api::SearchBackend::Load(vivrovert::testing::LotGridPath()));
+    search_ = new engine::SearchBackend(engine::SearchBackend::Load(vivrovert::testing::LotGridPath()));
     ASSERT_TRUE(search_->grid) << search_->load_status.ToString();
     auto index = amenities::LoadAmenities(
         {VIVROVERT_TEST_DATA_DIR, "", std::string(VIVROVERT_SOURCE_ROOT) + "/data/criteria.json", {}});
@@ -125,7 +125,7 @@ class PropertyRoutesTest : public ::testing::Test {
     return json();
   }
 
-  static inline api::SearchBackend* search_ = nullptr;
+  static inline engine::SearchBackend* search_ = nullptr;
   static inline amenities::AmenityIndex* amenities_ = nullptr;
 
   vivrovert::testing::TestDatabase database_;

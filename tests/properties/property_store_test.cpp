@@ -2,12 +2,12 @@
 // own, names and radii are checked, a listing saved twice is one property, the number is
 // bounded, and deleting the account deletes them. Also the listings' box filter the
 // property page reads its surroundings with.
-#include "properties/property_store.hpp"
+#include "domain/properties/property_store.hpp"
 
 #include <gtest/gtest.h>
 
-#include "accounts/user_store.hpp"
-#include "listings/listing_store.hpp"
+#include "domain/accounts/user_store.hpp"
+#include "domain/listings/listing_store.hpp"
 #include "support/test_database.hpp"
 
 namespace vivrovert::properties {

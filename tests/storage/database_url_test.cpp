@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "storage/database.hpp"
+#include "core/storage/database.hpp"
 
 namespace vivrovert::storage {
 namespace {

@@ -1,4 +1,4 @@
-#include "storage/migrations.hpp"
+#include "core/storage/migrations.hpp"
 
 #include <gtest/gtest.h>
 

@@ -15,7 +15,7 @@
 #include <string>
 
 #include "engine/grid_file.hpp"
-#include "grid_builder/grid_builder.hpp"
+#include "data/grid_builder/grid_builder.hpp"
 #include "web_test_support.hpp"
 
 namespace vivrovert::testing {
@@ -58,7 +58,7 @@ inline const Built& Get() {
 }  // namespace lot_grid_internal
 
 inline const engine::GridFile& LotGrid() { return *lot_grid_internal::Get().grid; }
-// Its file, for code that maps a grid by path (api::SearchBackend::Load).
+// Its file, for code that maps a grid by path (engine::SearchBackend::Load).
 inline const std::string& LotGridPath() { return lot_grid_internal::Get().path; }
 
 }  // namespace vivrovert::testing

@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <stdexcept>
 
-#include "common/env.hpp"
-#include "storage/migrations.hpp"
+#include "core/common/env.hpp"
+#include "core/storage/migrations.hpp"
 
 namespace vivrovert::testing {
 

@@ -10,7 +10,7 @@
 #include <memory>
 #include <string>
 
-#include "storage/database.hpp"
+#include "core/storage/database.hpp"
 
 namespace vivrovert::testing {
 

@@ -1,4 +1,4 @@
-#include "web/client_address.hpp"
+#include "web/http/client_address.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "web/http.hpp"
+#include "web/http/http.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // The server over real sockets, and /healthz against each database backend.
-#include "web/server.hpp"
+#include "web/http/server.hpp"
 
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
@@ -15,9 +15,9 @@
 #include <sstream>
 #include <thread>
 
-#include "storage/migrations.hpp"
+#include "core/storage/migrations.hpp"
 #include "support/test_database.hpp"
-#include "web/shell_routes.hpp"
+#include "web/http/shell_routes.hpp"
 #include "web_test_support.hpp"
 
 namespace vivrovert::web {

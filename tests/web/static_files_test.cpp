@@ -1,4 +1,4 @@
-#include "web/static_files.hpp"
+#include "web/http/static_files.hpp"
 
 #include <gtest/gtest.h>
 

@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "web/app.hpp"
+#include "web/http/app.hpp"
 #include "web_test_support.hpp"
 
 namespace vivrovert::testing {

@@ -11,8 +11,8 @@
 #include <sstream>
 #include <string>
 
-#include "common/env.hpp"
-#include "web/app.hpp"
+#include "core/common/env.hpp"
+#include "web/http/app.hpp"
 
 namespace vivrovert::testing {
 

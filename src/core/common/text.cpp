@@ -1,0 +1,115 @@
+#include "core/common/text.hpp"
+
+#include <sodium.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include <Poco/TextConverter.h>
+#include <Poco/UTF8Encoding.h>
+#include <Poco/Windows1252Encoding.h>
+
+namespace vivrovert {
+
+bool IsValidUtf8(std::string_view text) {
+  Poco::UTF8Encoding utf8;
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  size_t i = 0;
+  while (i < text.size()) {
+    // queryConvert returns the code point, or -n when n bytes are needed, or -1 when the
+    // sequence is malformed.
+    int needed = utf8.sequenceLength(bytes + i, static_cast<int>(text.size() - i));
+    if (needed <= 0 || i + static_cast<size_t>(needed) > text.size()) return false;
+    const int code_point = utf8.queryConvert(bytes + i, needed);
+    if (code_point < 0 || (code_point >= 0xD800 && code_point <= 0xDFFF) || code_point > 0x10FFFF) return false;
+    if (!Poco::UTF8Encoding::isLegal(bytes + i, needed)) return false;
+    i += static_cast<size_t>(needed);
+  }
+  return true;
+}
+
+std::string Windows1252ToUtf8(std::string_view text) {
+  Poco::Windows1252Encoding from;
+  Poco::UTF8Encoding to;
+  Poco::TextConverter converter(from, to);
+  std::string out;
+  converter.convert(text.data(), static_cast<int>(text.size()), out);
+  return out;
+}
+
+std::string Trim(std::string_view text) {
+  const char* spaces = " \t\r\n";
+  const size_t first = text.find_first_not_of(spaces);
+  if (first == std::string_view::npos) return {};
+  const size_t last = text.find_last_not_of(spaces);
+  return std::string(text.substr(first, last - first + 1));
+}
+
+}  // namespace vivrovert
+
+namespace vivrovert {
+
+std::string Sha256Hex(std::string_view bytes) {
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(sizeof(digest) * 2);
+  for (unsigned char byte : digest) {
+    out += kHex[byte >> 4];
+    out += kHex[byte & 0xF];
+  }
+  return out;
+}
+
+std::string UtcDate(int64_t epoch_seconds) {
+  const std::chrono::sys_days day = std::chrono::floor<std::chrono::days>(std::chrono::sys_seconds(std::chrono::seconds(epoch_seconds)));
+  const std::chrono::year_month_day date(day);
+  char out[16];
+  std::snprintf(out, sizeof(out), "%04d-%02u-%02u", static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
+                static_cast<unsigned>(date.day()));
+  return out;
+}
+
+std::string EscapeXml(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string FrenchDate(int64_t epoch_seconds) { return FrenchDay(UtcDate(epoch_seconds)); }
+
+std::string FrenchDay(std::string_view iso_date) {
+  if (iso_date.size() != 10 || iso_date[4] != '-' || iso_date[7] != '-') return std::string(iso_date);
+  return std::string(iso_date.substr(8, 2)) + "/" + std::string(iso_date.substr(5, 2)) + "/" +
+         std::string(iso_date.substr(0, 4));
+}
+
+std::optional<int64_t> ParseUtcDate(std::string_view text) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+  int numbers[3] = {0, 0, 0};
+  const size_t starts[3] = {0, 5, 8}, lengths[3] = {4, 2, 2};
+  for (int part = 0; part < 3; ++part) {
+    for (size_t offset = 0; offset < lengths[part]; ++offset) {
+      const char digit = text[starts[part] + offset];
+      if (digit < '0' || digit > '9') return std::nullopt;
+      numbers[part] = numbers[part] * 10 + (digit - '0');
+    }
+  }
+  const std::chrono::year_month_day date{std::chrono::year(numbers[0]), std::chrono::month(numbers[1]),
+                                         std::chrono::day(numbers[2])};
+  if (!date.ok()) return std::nullopt;
+  return std::chrono::sys_seconds(std::chrono::sys_days(date)).time_since_epoch().count();
+}
+
+}  // namespace vivrovert

@@ -1,0 +1,118 @@
+// Configuration: an INI file plus environment overrides.
+//
+// Every key `section.name` of the file can be overridden by the environment variable
+// `VIVROVERT_SECTION_NAME` (upper case, dots to underscores), e.g. `database.url` by
+// `VIVROVERT_DATABASE_URL`. Without a file, defaults suit `make run` on a development
+// machine. See config/vivrovert.example.ini for every key with its meaning.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/common/status.hpp"
+
+namespace vivrovert {
+
+// When the connection to the SMTP relay is encrypted with STARTTLS.
+enum class SmtpTls {
+  kAuto,      // required unless the relay is on this machine (localhost, 127.0.0.0/8, ::1)
+  kRequired,  // always: a relay that does not offer STARTTLS gets no mail
+  kNone,      // never (a relay on a trusted private network)
+};
+
+struct SmtpConfig {
+  std::string host = "127.0.0.1";
+  uint16_t port = 2525;
+  std::string username;  // empty: no authentication
+  std::string password;
+  std::string from_address = "VivroVert <ne-pas-repondre@vivrovert.localhost>";
+  int timeout_seconds = 20;
+  SmtpTls tls = SmtpTls::kAuto;  // smtp.tls: auto | starttls | none
+};
+
+// Who publishes the site, for the mentions légales (LCEN art. 6). Empty fields are shown
+// as "à renseigner": the site never invents them.
+struct PublisherConfig {
+  std::string name;        // raison sociale
+  std::string legal_form;  // forme juridique et capital
+  std::string siret;
+  std::string address;
+  std::string email;                 // contact, and the exercise of RGPD rights
+  std::string publication_director;  // directeur de la publication
+  std::string dpo_email;             // délégué à la protection des données, if any
+  std::string host_name;             // hébergeur: raison sociale
+  std::string host_address;
+  std::string host_phone;
+};
+
+struct Config {
+  // Storage.
+  std::string database_url = "sqlite:var/vivrovert.db";
+  int database_pool_size = 16;
+
+  // Web server.
+  std::string listen_host = "127.0.0.1";
+  uint16_t listen_port = 8080;
+  int http_threads = 16;
+  // The reverse proxies in front (addresses and CIDR ranges, comma-separated) whose
+  // X-Forwarded-For names the client; empty: the TCP peer is the client.
+  std::string trusted_proxies;
+  // A request must arrive whole (headers and body) within this delay (slow clients).
+  int request_deadline_seconds = 30;
+  int64_t max_body_bytes = 11 << 20;  // a 10 MB import file and its form
+  // Address people reach the site at; links in e-mails start with it. An https URL marks
+  // session cookies Secure.
+  std::string public_base_url = "http://localhost:8080";
+
+  SmtpConfig smtp;
+
+  // Public API: requests per client IP and window, shared by all processes (0: no limit).
+  int64_t api_rate_limit = 600;
+  int64_t api_rate_window_seconds = 60;
+  // The map's PNG tiles and outlines: their own budget per client IP and window (one map
+  // view asks for dozens of tiles), apart from the searches' (0: no limit).
+  int64_t api_map_rate_limit = 6000;
+  // Tiles opened (POST /api/v1/clicks) per client network and hour: clicks make partners'
+  // prospects, which one client must not inflate (0: no limit).
+  int64_t api_click_rate_limit = 300;
+
+  // The server starts the night's run (digests, lead reports) from this hour, Paris time,
+  // if it has not run yet that day; never between midnight and 1 a.m. (maintenance).
+  // -1: the server never starts it (`vivrovert nightly` from cron instead).
+  int nightly_hour = 2;
+
+  PublisherConfig publisher;
+
+  // Audience figures (src/domain/audience): whether operators' own page views count.
+  bool audience_count_operators = false;
+
+  // Demonstration mode (`make run`): `vivrovert admin seed-demo` may then give the demo
+  // accounts the documented default password. Off: it needs VIVROVERT_DEMO_PASSWORD.
+  bool demo_mode = false;
+
+  // Files.
+  std::string data_dir;      // open-data files (default: ../shared/data when present)
+  std::string var_dir = "var";  // runtime files: database, grids, logs, mail spool
+  std::string resource_dir;  // templates/, frontend/dist/, catalogue data (default: source tree)
+  std::string grid_file;     // the built grid (default: var_dir/grid/vivrovert.grid)
+
+  // The criteria catalogue shipped in resource_dir.
+  std::string CataloguePath() const { return resource_dir + "/data/criteria.json"; }
+
+  // Secrets. When empty, a random key is created once in var_dir/secret.key.
+  std::string secret_key;
+
+  // Where each value came from, for `vivrovert config` ("file", "env", "default").
+  std::string source_file;
+
+  // Loads `path` when not empty (it must exist), then applies environment overrides and
+  // fills derived defaults. Errors name the key and the reason.
+  static Result<Config> Load(const std::string& path);
+
+  // The secret key, created (0600) under var_dir when neither configured nor present.
+  Result<std::string> SecretKey() const;
+
+  bool IsHttps() const { return public_base_url.starts_with("https://"); }
+};
+
+}  // namespace vivrovert

@@ -1,0 +1,88 @@
+// The matching service: the index (match_index.hpp) kept in step with the database, for
+// the web server and the nightly run.
+//
+// Start: Rebuild() reads every person's places and wishes from the database (profiles,
+// favourites, signed-in tile clicks, the stored green tiles of saved searches) page by
+// page. A saved search whose stored tiles are missing, of an older version of the search
+// or of another grid is computed again with the search engine and stored (so a grid
+// rebuild or searches saved before migration 0009 heal themselves at the next start).
+//
+// Edits: whoever changes what a person showed interest in calls the matching method
+// after committing (or inside the same transaction, on its connection):
+//   SearchSaved     a saved search was created or its request changed (computes and
+//                   stores its green tiles, then refreshes the person);
+//   PersonChanged   profile, notification preference, favourites, clicks or a deleted
+//                   search changed;
+//   PersonDeleted   the account is gone.
+// The next Match() sees the change.
+//
+// Thread safety: every method may be called from any thread; Match() calls run together,
+// an edit waits for them (std::shared_mutex). Errors: database faults throw
+// storage::StorageError; a search that cannot be run on the current grid (a criterion
+// that disappeared) is a Status and the person keeps their other places.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include "core/common/status.hpp"
+#include "engine/engine.hpp"
+#include "domain/listings/listing_store.hpp"
+#include "domain/matching/match_index.hpp"
+#include "core/storage/database.hpp"
+
+namespace vivrovert::matching {
+
+// What a load from the database did. Without an engine, searches without up-to-date
+// stored tiles are left out (and counted in `stale_searches`).
+struct LoadStats {
+  int64_t people = 0;          // indexed (with at least one place)
+  int64_t searches = 0;        // saved searches whose tiles were read
+  int64_t recomputed = 0;      // computed again (missing, stale, other grid)
+  int64_t stale_searches = 0;  // left out: no engine or the request no longer runs
+  int64_t postings = 0;
+  double seconds = 0;
+};
+
+// The grid stamp stored with tiles: the grid header's built_at.
+int64_t GridStamp(const engine::SearchEngine& engine);
+
+// Computes the green tiles of one saved search on `engine` and stores them. Errors: the
+// request no longer parses on this grid (InvalidArgument, with the field).
+Status StoreSearchTiles(storage::Connection& connection, const engine::SearchEngine& engine,
+                        int64_t search_id, int64_t now);
+
+// One person from the database (someone who saved, clicked and marked nothing has no place).
+PersonInterest LoadPerson(storage::Connection& connection, int64_t user_id,
+                          const engine::SearchEngine* engine, int64_t now,
+                          LoadStats* stats = nullptr);
+
+class Matcher {
+ public:
+  // `engine` may be null (no grid): stored tiles are used as they are.
+  Matcher(storage::Database& database, const engine::SearchEngine* engine);
+
+  // Replaces the index by one read from the database.
+  LoadStats Rebuild(int64_t now);
+
+  Status SearchSaved(storage::Connection& connection, int64_t user_id, int64_t search_id,
+                     int64_t now);
+  void PersonChanged(storage::Connection& connection, int64_t user_id, int64_t now);
+  void PersonDeleted(int64_t user_id);
+
+  std::vector<PersonMatch> Match(const listings::Listing& listing) const;
+  std::vector<PersonMatch> Match(const ListingFacts& listing) const;
+
+  size_t person_count() const;
+
+ private:
+  storage::Database& database_;
+  const engine::SearchEngine* engine_;
+  mutable std::shared_mutex mutex_;
+  std::unique_ptr<MatchIndex> index_;
+};
+
+}  // namespace vivrovert::matching

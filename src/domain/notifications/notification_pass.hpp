@@ -1,0 +1,87 @@
+// The matching pass: every listing created or changed (listing_match_queue, filled by
+// ListingStore) is matched to the people it fits (domain/matching/matcher.hpp), and each of them
+// is told once, as they chose (profiles.notification):
+//   instant  an e-mail now ("listing_instant"), and the in-site list;
+//   daily, weekly  a notification row waiting for their next digest (nightly/), and the
+//            in-site list;
+//   none     nothing.
+// A listing not active today (withdrawn, expired) tells nobody; one published ahead of its
+// validity waits in the queue until its first day.
+//
+// Each batch of queued listings is one transaction: its notifications, instant mails and
+// the removal of its queue rows commit together, so a crash loses nothing and tells nobody
+// twice (the notification ledger's (person, listing) key and the mails' idempotency keys
+// also make a replay harmless). On PostgreSQL concurrent passes take disjoint batches
+// (FOR UPDATE SKIP LOCKED); on SQLite they queue on the write lock.
+//
+// Instant mails go only to verified addresses that have not bounced; the notification is
+// recorded either way, so the in-site list shows it.
+//
+// Thread safety: Run may be called from several threads and processes.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "core/common/env.hpp"
+#include "engine/engine.hpp"
+#include "domain/mail/templates.hpp"
+#include "domain/matching/matcher.hpp"
+#include "core/storage/database.hpp"
+
+namespace vivrovert::notifications {
+
+struct PassOptions {
+  std::string public_base_url = "http://localhost:8080";
+  std::string secret_key;  // signs the unsubscribe links (Config::SecretKey)
+  int batch = 200;         // listings per transaction
+};
+
+struct PassReport {
+  int64_t listings = 0;       // taken off the queue
+  int64_t notified = 0;       // notification rows recorded
+  int64_t instant_mails = 0;  // mails queued
+  int64_t already_told = 0;   // matches skipped: the person had been told of this listing
+};
+
+class NotificationPass {
+ public:
+  // Keeps references; `grid` may be null (communes are then shown by code).
+  NotificationPass(storage::Database& database, const matching::Matcher& matcher,
+                   const mail::MailTemplates& templates, const engine::GridFile* grid, const Clock& clock,
+                   PassOptions options);
+
+  // Empties the queue of what is due today, batch after batch.
+  PassReport Run();
+
+ private:
+  // One batch; false when the queue had nothing due.
+  bool RunBatch(PassReport& report);
+
+  storage::Database& database_;
+  const matching::Matcher& matcher_;
+  const mail::MailTemplates& templates_;
+  const engine::GridFile* grid_;
+  const Clock& clock_;
+  PassOptions options_;
+};
+
+// People's addresses and notification choices as list mails need them: only verified,
+// non-bouncing addresses are deliverable.
+struct Recipient {
+  int64_t user_id = 0;
+  std::string email;
+  std::string display_name;
+  bool deliverable = false;
+  matching::Notification notification = matching::Notification::kDaily;  // as stored (no profile: daily)
+};
+std::map<int64_t, Recipient> LoadRecipients(storage::Connection& connection, const std::vector<int64_t>& user_ids);
+
+// The links every list mail to a person carries: "profile_url" (to change the frequency)
+// and "unsubscribe_url", and the List-Unsubscribe headers.
+nlohmann::json PersonLinks(const std::string& public_base_url, const std::string& secret_key, int64_t user_id);
+
+}  // namespace vivrovert::notifications

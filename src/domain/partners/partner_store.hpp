@@ -1,0 +1,150 @@
+// Partners (collectivités), their territories, staff, groupings and API keys, in the
+// database (migration 0003).
+//
+// Kinds: a commune, an EPCI (communauté de communes, d'agglomération…), a département, or a
+// grouping of collectivités (e.g. a "Petites Villes de Demain" association) whose territory
+// is its own codes plus its members' territories.
+//
+// Staff roles: admin (everything, including keys and staff), editor (listings and
+// imports), viewer (read only). Operators (accounts role "operator") act on every partner.
+//
+// Thread safety: stateless functions on the caller's connection. Errors: expected outcomes
+// are Status values with French messages and the field; database faults throw
+// storage::StorageError.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/common/env.hpp"
+#include "core/common/status.hpp"
+#include "engine/engine.hpp"
+#include "core/storage/database.hpp"
+
+namespace vivrovert::partners {
+
+enum class PartnerKind { kCommune, kEpci, kDepartement, kGrouping };
+const char* PartnerKindName(PartnerKind kind);   // "commune", "epci", "departement", "grouping"
+const char* PartnerKindLabel(PartnerKind kind);  // French
+std::optional<PartnerKind> ParsePartnerKind(std::string_view text);
+
+enum class StaffRole { kAdmin, kEditor, kViewer };
+const char* StaffRoleName(StaffRole role);   // "admin", "editor", "viewer"
+const char* StaffRoleLabel(StaffRole role);  // French
+std::optional<StaffRole> ParseStaffRole(std::string_view text);
+// Whether a role may change listings, imports (editor and admin) or keys and staff (admin).
+inline bool CanEdit(StaffRole role) { return role != StaffRole::kViewer; }
+inline bool CanAdminister(StaffRole role) { return role == StaffRole::kAdmin; }
+
+// How often the partner's staff receive the lead report e-mail (domain/leads/lead_report.hpp).
+enum class ReportFrequency { kDaily, kWeekly, kMonthly, kNone };
+const char* ReportFrequencyName(ReportFrequency frequency);   // "daily", "weekly", "monthly", "none"
+const char* ReportFrequencyLabel(ReportFrequency frequency);  // French
+std::optional<ReportFrequency> ParseReportFrequency(std::string_view text);
+inline constexpr ReportFrequency kReportFrequencies[] = {ReportFrequency::kDaily, ReportFrequency::kWeekly,
+                                                         ReportFrequency::kMonthly, ReportFrequency::kNone};
+
+// Options of the proposal a partner subscribes to (DESIGN §5).
+inline constexpr const char* kOptionNames[] = {"barometer", "territory_site", "skills"};
+
+struct Partner {
+  int64_t id = 0;
+  PartnerKind kind = PartnerKind::kCommune;
+  std::string name;
+  std::string slug;
+  std::vector<std::string> options;
+  engine::TerritoryCodes territory;  // its own codes (members' come on top for a grouping)
+  std::vector<int64_t> member_ids;   // groupings only
+  bool is_demo = false;
+  ReportFrequency lead_report_frequency = ReportFrequency::kMonthly;  // migration 0011
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+
+  // The key listings of this partner are stored under ("partner:<id>").
+  std::string SourceKey() const { return "partner:" + std::to_string(id); }
+};
+
+struct PartnerInput {
+  PartnerKind kind = PartnerKind::kCommune;
+  std::string name;
+  std::string slug;  // derived from the name when empty
+  std::vector<std::string> options;
+  engine::TerritoryCodes territory;
+  std::vector<int64_t> member_ids;
+  bool is_demo = false;
+};
+
+struct StaffMember {
+  int64_t user_id = 0;
+  std::string email;
+  std::string display_name;
+  StaffRole role = StaffRole::kViewer;
+  int64_t created_at = 0;
+};
+
+struct ApiKey {
+  int64_t id = 0;
+  int64_t partner_id = 0;
+  std::string prefix;
+  std::string scope;  // "read" or "write"
+  std::string label;
+  int64_t created_at = 0;
+  std::optional<int64_t> last_used_at;
+  std::optional<int64_t> revoked_at;
+};
+
+// "Communauté de communes du Causse" → "communaute-de-communes-du-causse".
+std::string Slugify(std::string_view name);
+
+class PartnerStore {
+ public:
+  // Checks the input (kind, name, slug shape and uniqueness, option names, members) and
+  // stores it. Territory codes are checked against the grid by the caller (PartnerService).
+  static Result<Partner> Create(storage::Connection& connection, const PartnerInput& input, int64_t now);
+  static Status Update(storage::Connection& connection, int64_t id, const PartnerInput& input, int64_t now);
+  // Sets how often the staff receive the lead report (kept apart from Update, whose callers
+  // do not know it). Leaves updated_at alone: the lead recorder's fingerprint reads it to
+  // notice territory changes, and this is none. NotFound for an unknown partner.
+  static Status SetLeadReportFrequency(storage::Connection& connection, int64_t id, ReportFrequency frequency);
+  static std::optional<Partner> Get(storage::Connection& connection, int64_t id);
+  static std::optional<Partner> FindBySlug(storage::Connection& connection, const std::string& slug);
+  static std::vector<Partner> List(storage::Connection& connection);
+  // The groupings `partner_id` is a member of.
+  static std::vector<int64_t> GroupingsOf(storage::Connection& connection, int64_t partner_id);
+
+  // Staff.
+  static std::optional<StaffRole> RoleOf(storage::Connection& connection, int64_t partner_id, int64_t user_id);
+  static std::vector<Partner> PartnersOfUser(storage::Connection& connection, int64_t user_id);
+  static std::vector<StaffMember> Staff(storage::Connection& connection, int64_t partner_id);
+  // Adds or changes a member's role. A partner that has an administrator keeps one: demoting
+  // its last administrator is refused (FailedPrecondition, French message), whoever asks.
+  // Call inside a Transaction: the administrators' rows are locked (PostgreSQL) or the
+  // database is (SQLite), so two concurrent demotions cannot both pass.
+  static Status SetStaff(storage::Connection& connection, int64_t partner_id, int64_t user_id, StaffRole role,
+                         int64_t now);
+  // Removes a member: NotFound when they are not one, FailedPrecondition for the last
+  // administrator (same rule and same transaction advice as SetStaff).
+  static Status RemoveStaff(storage::Connection& connection, int64_t partner_id, int64_t user_id);
+
+  // API keys. CreateApiKey returns the key itself, the only time it is ever available.
+  struct NewKey {
+    ApiKey key;
+    std::string secret;
+  };
+  // Keys look like "vvk_" + 43 URL-safe base64 characters (256 random bits); the database
+  // keeps their SHA-256 and their first 12 characters.
+  static NewKey CreateApiKey(storage::Connection& connection, Random& random, int64_t partner_id,
+                             const std::string& scope, const std::string& label, std::optional<int64_t> created_by,
+                             int64_t now);
+  static std::vector<ApiKey> ApiKeys(storage::Connection& connection, int64_t partner_id);
+  // The key with that secret when it exists and is not revoked; records its use at `now`
+  // (at most once a minute, to spare writes).
+  static std::optional<ApiKey> AuthenticateApiKey(storage::Connection& connection, std::string_view secret,
+                                                  int64_t now);
+  static bool RevokeApiKey(storage::Connection& connection, int64_t partner_id, int64_t key_id, int64_t now);
+};
+
+}  // namespace vivrovert::partners

@@ -1,0 +1,92 @@
+#include "jobs/nightly/calendar.hpp"
+
+#include <unicode/timezone.h>
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <stdexcept>
+
+namespace vivrovert::nightly {
+
+namespace {
+
+using std::chrono::day;
+using std::chrono::days;
+using std::chrono::month;
+using std::chrono::sys_days;
+using std::chrono::year;
+using std::chrono::year_month_day;
+
+sys_days DateOf(int64_t utc) {
+  return std::chrono::floor<days>(std::chrono::sys_seconds(std::chrono::seconds(utc)));
+}
+
+std::string Format(sys_days date) {
+  year_month_day ymd(date);
+  char text[32];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                static_cast<unsigned>(ymd.day()));
+  return text;
+}
+
+bool Parse(const std::string& text, sys_days& out) {
+  int y = 0;
+  unsigned m = 0, d = 0;
+  char tail = 0;
+  if (text.size() != 10 || std::sscanf(text.c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) != 3) return false;
+  year_month_day ymd{year(y), month(m), day(d)};
+  if (!ymd.ok()) return false;
+  out = sys_days(ymd);
+  return true;
+}
+
+}  // namespace
+
+int64_t ParisOffsetSeconds(int64_t utc) {
+  // ICU's own copy of the time-zone database: the same answer on any host.
+  static const std::unique_ptr<icu::TimeZone> paris(icu::TimeZone::createTimeZone("Europe/Paris"));
+  int32_t raw = 0, dst = 0;
+  UErrorCode status = U_ZERO_ERROR;
+  paris->getOffset(static_cast<UDate>(utc) * 1000.0, /*local=*/false, raw, dst, status);
+  if (U_FAILURE(status)) throw std::runtime_error(std::string("ICU time zone: ") + u_errorName(status));
+  return (raw + dst) / 1000;
+}
+
+std::string ParisDate(int64_t utc) { return Format(DateOf(utc + ParisOffsetSeconds(utc))); }
+
+int ParisHour(int64_t utc) {
+  const int64_t local = utc + ParisOffsetSeconds(utc);
+  return static_cast<int>(((local % 86400) + 86400) % 86400 / 3600);
+}
+
+bool InMaintenanceWindow(int64_t utc) { return ParisHour(utc) == 0; }
+
+std::string IsoWeekKey(const std::string& date) {
+  sys_days day_of;
+  if (!Parse(date, day_of)) return {};
+  // ISO: weeks start on Monday; week 1 holds the year's first Thursday. The Thursday of
+  // this date's week names the week's year.
+  const std::chrono::weekday weekday(day_of);
+  const int iso_day = weekday.iso_encoding();  // Monday 1 … Sunday 7
+  const sys_days thursday = day_of + days(4 - iso_day);
+  const year week_year = year_month_day(thursday).year();
+  const sys_days first_day = sys_days(week_year / std::chrono::January / 1);
+  const int week = static_cast<int>((thursday - first_day).count() / 7) + 1;
+  char text[32];
+  std::snprintf(text, sizeof text, "%04d-W%02d", static_cast<int>(week_year), week);
+  return text;
+}
+
+std::string AddDays(const std::string& date, int count) {
+  sys_days day_of;
+  if (!Parse(date, day_of)) return {};
+  return Format(day_of + days(count));
+}
+
+bool IsDate(const std::string& date) {
+  sys_days day_of;
+  return Parse(date, day_of);
+}
+
+}  // namespace vivrovert::nightly

@@ -1,0 +1,331 @@
+#include "web/http/server.hpp"
+
+#include <Poco/Exception.h>
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServerConnection.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/TCPServer.h>
+#include <Poco/Net/TCPServerConnectionFactory.h>
+#include <Poco/String.h>
+#include <Poco/ThreadPool.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+namespace vivrovert::web {
+
+using SteadyClock = std::chrono::steady_clock;
+
+// Closes the connections whose request is late. Poco's receive timeout is per read, so a
+// client sending one byte of its headers or body every few seconds would hold a thread for
+// ever, and `threads` such clients the whole server; here each connection has a deadline
+// for its whole request (headers and body), and one thread shuts down the socket of any
+// connection past it, which ends the blocked read and frees the thread.
+//
+// Thread safety: every method may be called from any thread.
+class ConnectionDeadlines {
+ public:
+  ConnectionDeadlines() : thread_([this] { Watch(); }) {}
+  ~ConnectionDeadlines() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+
+  // Sets (or moves) the deadline of the connection on socket `fd`.
+  void Arm(poco_socket_t fd, SteadyClock::time_point deadline) {
+    std::lock_guard lock(mutex_);
+    deadlines_[fd] = deadline;
+  }
+  // Forgets the connection; called before its socket is closed, so that a number the
+  // system reuses for another connection is never shut down by mistake.
+  void Disarm(poco_socket_t fd) {
+    std::lock_guard lock(mutex_);
+    deadlines_.erase(fd);
+  }
+
+ private:
+  void Watch() {
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+      wake_.wait_for(lock, std::chrono::milliseconds(100));
+      const SteadyClock::time_point now = SteadyClock::now();
+      for (auto it = deadlines_.begin(); it != deadlines_.end();) {
+        if (it->second <= now) {
+          ::shutdown(it->first, SHUT_RDWR);
+          it = deadlines_.erase(it);
+        } else {
+          ++it;
+        }
+      }
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::unordered_map<poco_socket_t, SteadyClock::time_point> deadlines_;
+  std::thread thread_;
+};
+
+namespace {
+
+poco_socket_t SocketOf(Poco::Net::HTTPServerRequest& in) {
+  return static_cast<Poco::Net::HTTPServerRequestImpl&>(in).socket().impl()->sockfd();
+}
+
+class RequestHandler final : public Poco::Net::HTTPRequestHandler {
+ public:
+  RequestHandler(const App& app, const ServerOptions& options, ConnectionDeadlines& deadlines)
+      : app_(app),
+        options_(options),
+        max_body_bytes_(options.max_body_bytes),
+        deadlines_(deadlines) {}
+
+  void handleRequest(Poco::Net::HTTPServerRequest& in,
+                     Poco::Net::HTTPServerResponse& out) override {
+    const poco_socket_t fd = SocketOf(in);
+    Response response;
+    try {
+      response = Answer(in, out);
+    } catch (const std::exception& error) {
+      // App::Handle never throws; this is Poco failing to read the request itself.
+      *app_.options().error_log << "web: cannot read request: " << error.what() << std::endl;
+      response = Response::Text("Requête illisible.\n", 400);
+      out.setKeepAlive(false);
+    }
+    // The request has arrived: a new deadline for answering it (a client that reads the
+    // answer slowly is cut off too), then one for the next request on this connection,
+    // which may first idle for the keep-alive delay.
+    deadlines_.Arm(fd,
+                   SteadyClock::now() + std::chrono::seconds(options_.request_deadline_seconds));
+    try {
+      Write(in, response, out);
+    } catch (const Poco::Exception&) {
+      // The client went away while we answered: nothing left to do for it.
+    } catch (const std::ios_base::failure&) {
+    }
+    deadlines_.Arm(fd,
+                   SteadyClock::now() + std::chrono::seconds(options_.keep_alive_seconds +
+                                                             options_.request_deadline_seconds));
+  }
+
+ private:
+  Response Answer(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out) {
+    Fields headers;
+    std::string forwarded_for;
+    for (const auto& [name, value] : in) {
+      headers.emplace_back(name, value);
+      if (Poco::icompare(name, "X-Forwarded-For") == 0)
+        forwarded_for += (forwarded_for.empty() ? "" : ",") + value;
+    }
+    std::string remote = ResolveClientAddress(in.clientAddress().host().toString(), forwarded_for,
+                                              options_.trusted_proxies);
+
+    bool too_large = in.hasContentLength() && in.getContentLength64() > max_body_bytes_;
+    std::string body;
+    if (!too_large) {
+      std::istream& stream = in.stream();
+      char buffer[16384];
+      while (stream.read(buffer, sizeof buffer) || stream.gcount() > 0) {
+        body.append(buffer, static_cast<size_t>(stream.gcount()));
+        if (static_cast<int64_t>(body.size()) > max_body_bytes_) {
+          too_large = true;
+          break;
+        }
+      }
+    }
+    if (too_large) {
+      // The unread rest of the body would be taken for the next request.
+      out.setKeepAlive(false);
+      return app_.Fail(FallbackRequest(in.getMethod(), in.getURI(), headers, remote),
+                       HttpError::PayloadTooLarge());
+    }
+    Result<Request> request =
+        Request::Parse(in.getMethod(), in.getURI(), headers, std::move(body), remote);
+    if (!request.ok()) {
+      return app_.Fail(FallbackRequest(in.getMethod(), in.getURI(), headers, remote),
+                       HttpError::BadRequest(request.status().message()));
+    }
+    return app_.Handle(std::move(request).value());
+  }
+
+  // The request without its body, to shape an error answer; at the site root when the
+  // target itself is what could not be parsed.
+  static Request FallbackRequest(const std::string& method, const std::string& target,
+                                 const Fields& headers, const std::string& remote) {
+    Result<Request> request = Request::Parse(method, target, headers, {}, remote);
+    if (request.ok()) return std::move(request).value();
+    Fields no_cookies;
+    for (const auto& header : headers) {
+      if (Poco::icompare(header.first, "Cookie") != 0) no_cookies.push_back(header);
+    }
+    request = Request::Parse(method, "/", no_cookies, {}, remote);
+    if (request.ok()) return std::move(request).value();
+    return std::move(Request::Parse("GET", "/", {}, {}, remote)).value();
+  }
+
+  static void Write(const Poco::Net::HTTPServerRequest& in, const Response& response,
+                    Poco::Net::HTTPServerResponse& out) {
+    out.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status()),
+                           ReasonPhrase(response.status()));
+    for (const auto& [name, value] : response.headers()) out.set(name, value);
+    for (const SetCookie& cookie : response.cookies())
+      out.add("Set-Cookie", cookie.ToHeaderValue());
+    bool no_body = response.status() == 204 || response.status() == 304;
+    if (!no_body) out.setContentLength64(static_cast<Poco::Int64>(response.body().size()));
+    std::ostream& stream = out.send();
+    if (!no_body && in.getMethod() != Poco::Net::HTTPRequest::HTTP_HEAD) {
+      stream.write(response.body().data(), static_cast<std::streamsize>(response.body().size()));
+    }
+    stream.flush();
+  }
+
+  const App& app_;
+  const ServerOptions& options_;
+  int64_t max_body_bytes_;
+  ConnectionDeadlines& deadlines_;
+};
+
+}  // namespace
+
+class HttpServer::HandlerFactory final : public Poco::Net::HTTPRequestHandlerFactory {
+ public:
+  HandlerFactory(const App& app, const ServerOptions& options, ConnectionDeadlines& deadlines)
+      : app_(app), options_(options), deadlines_(deadlines) {}
+
+  Poco::Net::HTTPRequestHandler* createRequestHandler(
+      const Poco::Net::HTTPServerRequest&) override {
+    return new RequestHandler(app_, options_, deadlines_);
+  }
+
+  // Tells every open connection the server stops (what Poco's HTTPServer::stopAll does):
+  // idle keep-alive connections close, and with `abort_current` busy ones too.
+  void NotifyStopped(bool abort_current) { serverStopped.notify(this, abort_current); }
+
+ private:
+  const App& app_;
+  const ServerOptions& options_;
+  ConnectionDeadlines& deadlines_;
+};
+
+namespace {
+
+// Poco's HTTP connection, under a deadline from its first byte: the request must arrive
+// whole within `request_deadline_seconds` of the connection's opening.
+class DeadlineConnection final : public Poco::Net::TCPServerConnection {
+ public:
+  DeadlineConnection(const Poco::Net::StreamSocket& socket, Poco::Net::HTTPServerParams::Ptr params,
+                     Poco::Net::HTTPRequestHandlerFactory::Ptr factory,
+                     ConnectionDeadlines& deadlines, int request_deadline_seconds)
+      : Poco::Net::TCPServerConnection(socket),
+        params_(std::move(params)),
+        factory_(std::move(factory)),
+        deadlines_(deadlines),
+        request_deadline_seconds_(request_deadline_seconds) {}
+
+  void run() override {
+    const poco_socket_t fd = socket().impl()->sockfd();
+    deadlines_.Arm(fd, SteadyClock::now() + std::chrono::seconds(request_deadline_seconds_));
+    {
+      Poco::Net::HTTPServerConnection http(socket(), params_, factory_);
+      http.run();
+    }
+    deadlines_.Disarm(fd);
+  }
+
+ private:
+  Poco::Net::HTTPServerParams::Ptr params_;
+  Poco::Net::HTTPRequestHandlerFactory::Ptr factory_;
+  ConnectionDeadlines& deadlines_;
+  int request_deadline_seconds_;
+};
+
+class DeadlineConnectionFactory final : public Poco::Net::TCPServerConnectionFactory {
+ public:
+  DeadlineConnectionFactory(Poco::Net::HTTPServerParams::Ptr params,
+                            Poco::Net::HTTPRequestHandlerFactory::Ptr factory,
+                            ConnectionDeadlines& deadlines, int request_deadline_seconds)
+      : params_(std::move(params)),
+        factory_(std::move(factory)),
+        deadlines_(deadlines),
+        request_deadline_seconds_(request_deadline_seconds) {}
+
+  Poco::Net::TCPServerConnection* createConnection(const Poco::Net::StreamSocket& socket) override {
+    return new DeadlineConnection(socket, params_, factory_, deadlines_, request_deadline_seconds_);
+  }
+
+ private:
+  Poco::Net::HTTPServerParams::Ptr params_;
+  Poco::Net::HTTPRequestHandlerFactory::Ptr factory_;
+  ConnectionDeadlines& deadlines_;
+  int request_deadline_seconds_;
+};
+
+}  // namespace
+
+HttpServer::HttpServer(const App& app, ServerOptions options)
+    : app_(app), options_(std::move(options)) {}
+
+HttpServer::~HttpServer() { Stop(); }
+
+Status HttpServer::Start() {
+  if (server_) return FailedPrecondition("the HTTP server is already started");
+  Poco::Net::ServerSocket socket;
+  try {
+    // SO_REUSEADDR lets a restart bind while old connections linger in TIME_WAIT; Poco's
+    // two-argument bind would also set SO_REUSEPORT, silently sharing the port with a
+    // server already running there.
+    socket.bind(Poco::Net::SocketAddress(options_.host, options_.port), /*reuseAddress=*/true,
+                /*reusePort=*/false);
+    socket.listen(std::max(64, options_.max_queued));
+  } catch (const Poco::Exception& error) {
+    return Unavailable("cannot listen on " + options_.host + ":" + std::to_string(options_.port) +
+                       ": " + error.displayText());
+  }
+  port_ = socket.address().port();
+
+  Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
+  params->setMaxThreads(options_.threads);
+  params->setMaxQueued(options_.max_queued);
+  params->setKeepAlive(true);
+  params->setKeepAliveTimeout(Poco::Timespan(options_.keep_alive_seconds, 0));
+  params->setTimeout(Poco::Timespan(options_.receive_timeout_seconds, 0));
+  pool_ = std::make_unique<Poco::ThreadPool>(std::min(2, options_.threads), options_.threads);
+  deadlines_ = std::make_unique<ConnectionDeadlines>();
+  handler_factory_ = new HandlerFactory(app_, options_, *deadlines_);
+  server_ = std::make_unique<Poco::Net::TCPServer>(
+      new DeadlineConnectionFactory(params, handler_factory_, *deadlines_,
+                                    options_.request_deadline_seconds),
+      *pool_, socket, params);
+  server_->start();
+  return Status::Ok();
+}
+
+void HttpServer::Stop() {
+  if (!server_) return;
+  server_->stop();
+  handler_factory_->NotifyStopped(/*abort_current=*/false);
+  pool_->joinAll();
+  server_.reset();
+  handler_factory_ = nullptr;
+  deadlines_.reset();
+  pool_.reset();
+  port_ = 0;
+}
+
+}  // namespace vivrovert::web

@@ -1,0 +1,51 @@
+#include "web/http/shell_routes.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "core/storage/migrations.hpp"
+
+namespace vivrovert::web {
+
+void RegisterShellRoutes(App& app, storage::Database& database) {
+  app.Get("/", [](Context& context) {
+    return context.Page("home", mstch::map{
+                                    {"title", std::string("VivroVert — trouvez où vivre à la campagne")},
+                                    {"is_home", true},
+                                });
+  });
+
+  app.Get("/healthz", [&app, &database](Context&) -> Result<Response> {
+    try {
+      database.Acquire().QueryOne("SELECT 1");
+      return Response::Json({{"status", "ok"},
+                             {"backend", storage::BackendName(database.dialect().backend)},
+                             {"schema_version", storage::SchemaVersion(database)}});
+    } catch (const std::exception& error) {
+      *app.options().error_log << "web: health check failed: " << error.what() << std::endl;
+      return Response::Json({{"status", "unavailable"}}, 503);
+    }
+  });
+
+  // Readiness, for the proxy's routing: the database answers and its schema is the one
+  // this binary expects (a process started before a migration, or after a failed one,
+  // should not take traffic).
+  app.Get("/readyz", [&app, &database](Context&) -> Result<Response> {
+    try {
+      database.Acquire().QueryOne("SELECT 1");
+      const int schema = storage::SchemaVersion(database);
+      const int expected = storage::KnownMigrations().empty() ? 0 : storage::KnownMigrations().back().version;
+      nlohmann::json body = {{"schema_version", schema}, {"expected_schema_version", expected}};
+      if (schema != expected) {
+        body["status"] = "migrating";
+        return Response::Json(body, 503);
+      }
+      body["status"] = "ready";
+      return Response::Json(body);
+    } catch (const std::exception& error) {
+      *app.options().error_log << "web: readiness check failed: " << error.what() << std::endl;
+      return Response::Json({{"status", "unavailable"}}, 503);
+    }
+  });
+}
+
+}  // namespace vivrovert::web

@@ -1,0 +1,54 @@
+// Who may open a partner's pages, and with which rights: the one check every back-office
+// page (listings, leads, staff, keys) goes through.
+//
+// A staff member sees only the partners they belong to, with their role (viewer: read;
+// editor: listings and imports; admin: keys and staff too); an operator acts as an admin
+// on every partner. Anyone else gets NotFound, so a partner's existence is not revealed.
+//
+// Thread safety: stateless functions.
+#pragma once
+
+#include <string>
+
+#include <mstch/mstch.hpp>
+
+#include "core/common/status.hpp"
+#include "domain/partners/partner_store.hpp"
+#include "core/storage/database.hpp"
+#include "web/http/app.hpp"
+
+namespace vivrovert::partners {
+
+// The partner a page is about, and what the signed-in person may do there.
+struct Access {
+  Partner partner;
+  bool operator_access = false;
+  StaffRole role = StaffRole::kViewer;  // operators act as admins
+
+  bool can_edit() const { return operator_access || CanEdit(role); }
+  bool can_administer() const { return operator_access || CanAdminister(role); }
+};
+
+// "/partenaire/{slug}".
+std::string PartnerBase(const Partner& partner);
+
+// Resolves the route's {slug} and the person's rights. Errors: Unauthenticated (no
+// session), NotFound (no such partner, or not theirs), PermissionDenied (role too low).
+Result<Access> AccessFor(web::Context& context, storage::Database& database, bool need_edit = false,
+                         bool need_admin = false);
+
+// Wraps a back-office page handler: people without a session are sent to the login page,
+// which brings them back here afterwards.
+template <typename Handler>
+auto SignedIn(Handler handler) {
+  return [handler](web::Context& context) -> Result<web::Response> {
+    if (!context.user()) return web::Response::Redirect(web::LoginPathReturningTo(context.request().path()));
+    return handler(context);
+  };
+}
+
+// The partner's name, kind, role, links and lead report frequency, as the back-office pages
+// show them.
+mstch::map PartnerData(const Access& access);
+
+}  // namespace vivrovert::partners

@@ -1,0 +1,52 @@
+// The partner back-office (/partenaire/{slug}/…) and the operator's console (/operateur/…):
+// French HTML pages over the partner store and the listing service.
+//
+//   /partenaire                         the partners of the signed-in staff member
+//   /partenaire/{slug}                  dashboard: counts, listings table with filters
+//   /partenaire/{slug}/annonces/…       create, edit, withdraw a listing
+//   /partenaire/{slug}/import[/{id}]    upload a CSV/JSON file (dry run or real), reports
+//   /partenaire/{slug}/modele/{kind}.csv, export.csv, export.xlsx
+//   /partenaire/{slug}/cles             API keys (shown once), revocation
+//   /partenaire/{slug}/equipe           staff: invite by e-mail, roles, removal
+//   /partenaire/{slug}/carte            the territory's tiles and listings (SVG map)
+//   /operateur, /operateur/partenaires/… partners (create, edit territory and options),
+//                                       all listings and imports; the mail queue
+//                                       ("Courrier": counts, last failures, bouncing
+//                                       addresses) and POST /operateur/courrier/reactiver
+//
+// Authorisation: a staff member sees only the partners they belong to, with their role
+// (viewer: read; editor: listings and imports; admin: keys and staff too); an operator
+// sees and manages every partner. Anything else is 404 (a partner's existence is not
+// revealed to others) or a redirect to the login page.
+//
+// Thread safety: the routes share only thread-safe parts.
+#pragma once
+
+#include <functional>
+
+#include "domain/accounts/account_service.hpp"
+#include "core/common/env.hpp"
+#include "domain/listings/listing_service.hpp"
+#include "core/storage/database.hpp"
+#include "web/http/app.hpp"
+
+namespace vivrovert::partners {
+
+struct PartnerPagesEnv {
+  storage::Database& database;
+  listings::ListingService& listings;
+  accounts::AccountService& accounts;
+  Random& random;
+  std::function<void()> mail_queued;  // nudges the mail worker after an invitation
+  // Called after an operator created a partner or changed one (its territory may have
+  // changed; leads attributed to it are recomputed). May be empty.
+  std::function<void(storage::Connection& connection, int64_t partner_id)> territory_changed;
+  // The day ("YYYY-MM-DD") of a UTC time for the console's audience figures, as the
+  // audience counter names days (Europe/Paris in the server). Empty: the UTC date.
+  std::function<std::string(int64_t)> audience_day;
+};
+
+// `env`'s references must outlive the app.
+void RegisterPartnerPages(web::App& app, PartnerPagesEnv env);
+
+}  // namespace vivrovert::partners

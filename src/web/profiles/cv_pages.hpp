@@ -1,0 +1,19 @@
+// A job seeker's CV, published by the person as a listing of kind "cv" (source
+// "user:<id>"), with their explicit consent, and withdrawable:
+//   GET/POST /compte/cv            the CV form (fields of the "cv" kind, listing_schema)
+//   POST     /compte/cv/retrait    withdraws it
+// The CV goes through the same publishing path as partners' listings (ListingService):
+// checked, placed on the grid (from the commune or postcode given), visible on its tile.
+//
+// Thread safety: the routes share only thread-safe parts.
+#pragma once
+
+#include "domain/listings/listing_service.hpp"
+#include "web/http/app.hpp"
+
+namespace vivrovert::profiles {
+
+// `service` must outlive the app.
+void RegisterCvPages(web::App& app, listings::ListingService& service);
+
+}  // namespace vivrovert::profiles
