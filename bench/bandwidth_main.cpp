@@ -36,7 +36,9 @@ int Run(int argc, char** argv) {
   app.add_option("--mib", mib, "Buffer size in MiB (make it much larger than the last-level cache)")
       ->capture_default_str()
       ->check(CLI::Range(1, 16384));
-  app.add_option("--runs", runs, "Timed passes over the buffer")->capture_default_str()->check(CLI::Range(1, 1000));
+  app.add_option("--runs", runs, "Timed passes over the buffer")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
   CLI11_PARSE(app, argc, argv);
 
   std::vector<uint16_t> buffer(mib * 1024 * 1024 / sizeof(uint16_t));
@@ -48,12 +50,15 @@ int Run(int argc, char** argv) {
   for (int run = 0; run < runs; ++run) {
     const auto start = std::chrono::steady_clock::now();
     checksum += SumCodes(buffer.data(), buffer.size());
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     rates.push_back(static_cast<double>(buffer.size() * sizeof(uint16_t)) / seconds / 1e9);
   }
   std::sort(rates.begin(), rates.end());
-  std::printf("{\"buffer_mib\":%zu,\"runs\":%d,\"median_gbps\":%.3f,\"best_gbps\":%.3f,\"checksum\":%llu}\n", mib,
-              runs, rates[rates.size() / 2], rates.back(), static_cast<unsigned long long>(checksum));
+  std::printf(
+      "{\"buffer_mib\":%zu,\"runs\":%d,\"median_gbps\":%.3f,\"best_gbps\":%.3f,\"checksum\":%llu}"
+      "\n",
+      mib, runs, rates[rates.size() / 2], rates.back(), static_cast<unsigned long long>(checksum));
   return 0;
 }
 

@@ -10,15 +10,14 @@
 // Less noisy than wrk on a shared machine: use it to compare two builds side by side;
 // bench/http_load.sh stays the end-to-end figure.
 #include <CLI/CLI.hpp>
-
 #include <algorithm>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
-#include <ctime>
 
 #include "engine/grid_file.hpp"
 #include "engine/search_engine.hpp"
@@ -38,8 +37,8 @@ std::vector<std::string> LuaBodies(const std::string& path) {
   std::vector<std::string> bodies;
   const std::string script = text.str();
   static const std::regex kBody(R"('(\{[^']*\})')");
-  for (auto match = std::sregex_iterator(script.begin(), script.end(), kBody); match != std::sregex_iterator();
-       ++match) {
+  for (auto match = std::sregex_iterator(script.begin(), script.end(), kBody);
+       match != std::sregex_iterator(); ++match) {
     bodies.push_back((*match)[1].str());
   }
   return bodies;
@@ -110,10 +109,11 @@ int main(int argc, char** argv) {
     json_us.push_back(json / iterations);
     total_us.push_back((parse + search + json) / iterations);
   }
-  std::printf("{\"requests\": %zu, \"runs\": %d, \"iterations\": %d, \"answer_bytes_mean\": %.0f, "
-              "\"parse_us\": %.2f, \"search_us\": %.2f, \"json_us\": %.2f, \"total_us\": %.2f}\n",
-              bodies.size(), runs, iterations,
-              static_cast<double>(bytes) / (static_cast<double>(runs + 1) * iterations), Median(parse_us),
-              Median(search_us), Median(json_us), Median(total_us));
+  std::printf(
+      "{\"requests\": %zu, \"runs\": %d, \"iterations\": %d, \"answer_bytes_mean\": %.0f, "
+      "\"parse_us\": %.2f, \"search_us\": %.2f, \"json_us\": %.2f, \"total_us\": %.2f}\n",
+      bodies.size(), runs, iterations,
+      static_cast<double>(bytes) / (static_cast<double>(runs + 1) * iterations), Median(parse_us),
+      Median(search_us), Median(json_us), Median(total_us));
   return 0;
 }

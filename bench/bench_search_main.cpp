@@ -3,7 +3,6 @@
 // warm-up, one thread), and writes the ids so that compare.sh can check them against
 // DuckDB (format in bench/README.md, "What the engine side must provide").
 #include <CLI/CLI.hpp>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -28,7 +27,9 @@ double MedianMilliseconds(int runs, Work&& work) {
   for (int run = 0; run < runs; ++run) {
     auto start = std::chrono::steady_clock::now();
     work();
-    times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+    times.push_back(
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+            .count());
   }
   std::sort(times.begin(), times.end());
   return times[times.size() / 2];
@@ -55,7 +56,8 @@ int main(int argc, char** argv) {
   fs::create_directories(out);
   std::vector<fs::path> files;
   for (const auto& entry : fs::directory_iterator(queries)) {
-    if (entry.path().extension() == ".json" && entry.path().filename() != "manifest.json") files.push_back(entry.path());
+    if (entry.path().extension() == ".json" && entry.path().filename() != "manifest.json")
+      files.push_back(entry.path());
   }
   std::sort(files.begin(), files.end());
   std::ofstream timings(fs::path(out) / "timings.tsv");

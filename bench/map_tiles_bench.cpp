@@ -19,12 +19,12 @@
 #include <string>
 #include <vector>
 
-#include "engine/grid_file.hpp"
-#include "engine/search_engine.hpp"
-#include "engine/search_request.hpp"
 #include "data/maptiles/green_tiles.hpp"
 #include "data/maptiles/outlines.hpp"
 #include "data/maptiles/tile_renderer.hpp"
+#include "engine/grid_file.hpp"
+#include "engine/search_engine.hpp"
+#include "engine/search_request.hpp"
 
 namespace {
 
@@ -48,14 +48,17 @@ const char* kRequests[] = {
     R"({"criteria":[{"criterion":"density","max":500}]})",
 };
 
-int LongitudeToTile(double lon, int z) { return static_cast<int>((lon + 180.0) / 360.0 * (1 << z)); }
+int LongitudeToTile(double lon, int z) {
+  return static_cast<int>((lon + 180.0) / 360.0 * (1 << z));
+}
 int LatitudeToTile(double lat, int z) {
   const double rad = lat * M_PI / 180.0;
   return static_cast<int>((1.0 - std::asinh(std::tan(rad)) / M_PI) / 2.0 * (1 << z));
 }
 
 void BM_RenderTile(benchmark::State& state) {
-  const size_t zoom_idx = static_cast<size_t>(state.range(0)), search_idx = static_cast<size_t>(state.range(1));
+  const size_t zoom_idx = static_cast<size_t>(state.range(0)),
+               search_idx = static_cast<size_t>(state.range(1));
   const auto& tiles = fixture->tiles[zoom_idx];
   const maptiles::GreenTiles& green = fixture->green[search_idx];
   size_t next = 0, bytes = 0;
@@ -65,21 +68,26 @@ void BM_RenderTile(benchmark::State& state) {
     benchmark::DoNotOptimize(png.data());
     next = next + 1 == tiles.size() ? 0 : next + 1;
   }
-  state.counters["png_bytes"] = benchmark::Counter(static_cast<double>(bytes) / static_cast<double>(state.iterations()));
-  state.SetLabel(std::string("z") + std::to_string(kZooms[zoom_idx]) + (search_idx == 0 ? " selective" : " broad") +
-                 ", " + std::to_string(tiles.size()) + " tiles");
+  state.counters["png_bytes"] =
+      benchmark::Counter(static_cast<double>(bytes) / static_cast<double>(state.iterations()));
+  state.SetLabel(std::string("z") + std::to_string(kZooms[zoom_idx]) +
+                 (search_idx == 0 ? " selective" : " broad") + ", " + std::to_string(tiles.size()) +
+                 " tiles");
 }
 
 void BM_RasteriseOnly(benchmark::State& state) {
-  const size_t zoom_idx = static_cast<size_t>(state.range(0)), search_idx = static_cast<size_t>(state.range(1));
+  const size_t zoom_idx = static_cast<size_t>(state.range(0)),
+               search_idx = static_cast<size_t>(state.range(1));
   const auto& tiles = fixture->tiles[zoom_idx];
   std::vector<uint8_t> pixels(256 * 256);
   size_t next = 0;
   for (auto _ : state) {
-    benchmark::DoNotOptimize(fixture->renderer->Rasterise(fixture->green[search_idx], tiles[next], pixels.data()));
+    benchmark::DoNotOptimize(
+        fixture->renderer->Rasterise(fixture->green[search_idx], tiles[next], pixels.data()));
     next = next + 1 == tiles.size() ? 0 : next + 1;
   }
-  state.SetLabel(std::string("z") + std::to_string(kZooms[zoom_idx]) + (search_idx == 0 ? " selective" : " broad"));
+  state.SetLabel(std::string("z") + std::to_string(kZooms[zoom_idx]) +
+                 (search_idx == 0 ? " selective" : " broad"));
 }
 
 // The baseline: an empty 256×256 RGBA image through libpng with its defaults.
@@ -103,7 +111,8 @@ void BM_EncodeEmptyPalettePng(benchmark::State& state) {
 void BM_EvaluateBothLevels(benchmark::State& state) {
   const size_t search_idx = static_cast<size_t>(state.range(0));
   for (auto _ : state) {
-    maptiles::GreenTiles green = maptiles::GreenTiles::Evaluate(*fixture->engine, fixture->requests[search_idx]);
+    maptiles::GreenTiles green =
+        maptiles::GreenTiles::Evaluate(*fixture->engine, fixture->requests[search_idx]);
     benchmark::DoNotOptimize(green.count(engine::Level::k1km));
   }
   state.SetLabel(search_idx == 0 ? "selective" : "broad");
@@ -144,10 +153,13 @@ int main(int argc, char** argv) {
       std::cerr << departements.status().ToString() << "\n";
       return 1;
     }
-    std::cerr << "departements.geojson: " << (*departements)->size() << " bytes in " << seconds() << " s\n";
+    std::cerr << "departements.geojson: " << (*departements)->size() << " bytes in " << seconds()
+              << " s\n";
     started = std::chrono::steady_clock::now();
     auto communes = outlines.Communes("46");
-    if (communes.ok()) std::cerr << "communes/46.geojson: " << (*communes)->size() << " bytes in " << seconds() << " s\n";
+    if (communes.ok())
+      std::cerr << "communes/46.geojson: " << (*communes)->size() << " bytes in " << seconds()
+                << " s\n";
   }
   auto grid = engine::GridFile::Open(grid_path);
   if (!grid.ok()) {
@@ -171,8 +183,9 @@ int main(int argc, char** argv) {
     }
     data.requests.push_back(*request);
     data.green.push_back(maptiles::GreenTiles::Evaluate(*data.engine, *request));
-    std::cerr << "search " << data.requests.size() << ": " << data.green.back().count(engine::Level::k5km)
-              << " green 5 km tiles, " << data.green.back().count(engine::Level::k1km) << " green 1 km tiles\n";
+    std::cerr << "search " << data.requests.size() << ": "
+              << data.green.back().count(engine::Level::k5km) << " green 5 km tiles, "
+              << data.green.back().count(engine::Level::k1km) << " green 1 km tiles\n";
   }
   // Tiles over France's box (−5.2…9.6° E, 41.3…51.1° N) that hold grid cells.
   std::vector<uint8_t> pixels(256 * 256);
@@ -186,9 +199,11 @@ int main(int argc, char** argv) {
     const size_t stride = std::max<size_t>(1, all.size() / 2000);
     std::vector<maptiles::TileAddress> kept;
     for (size_t tile_idx = 0; tile_idx < all.size(); tile_idx += stride) {
-      if (data.renderer->Rasterise(data.green[1], all[tile_idx], pixels.data())) kept.push_back(all[tile_idx]);
+      if (data.renderer->Rasterise(data.green[1], all[tile_idx], pixels.data()))
+        kept.push_back(all[tile_idx]);
     }
-    std::cerr << "zoom " << z << ": " << kept.size() << " tiles with grid cells (of " << all.size() << " in the box)\n";
+    std::cerr << "zoom " << z << ": " << kept.size() << " tiles with grid cells (of " << all.size()
+              << " in the box)\n";
     data.tiles.push_back(std::move(kept));
   }
   fixture = &data;
@@ -201,7 +216,10 @@ int main(int argc, char** argv) {
       benchmark::RegisterBenchmark("RasteriseOnly", BM_RasteriseOnly)->Args({zoom_idx, search_idx});
     }
   }
-  benchmark::RegisterBenchmark("EvaluateBothLevels", BM_EvaluateBothLevels)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("EvaluateBothLevels", BM_EvaluateBothLevels)
+      ->Arg(0)
+      ->Arg(1)
+      ->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("CreateRenderer", BM_CreateRenderer)->Unit(benchmark::kMillisecond);
   int bench_argc = static_cast<int>(rest.size());
   benchmark::Initialize(&bench_argc, rest.data());

@@ -18,10 +18,10 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "core/storage/migrations.hpp"
 #include "domain/matching/matcher.hpp"
 #include "matching_data.hpp"
 #include "matching_db.hpp"
-#include "core/storage/migrations.hpp"
 
 namespace {
 

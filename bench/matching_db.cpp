@@ -9,9 +9,9 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
-#include "engine/tile_id.hpp"
-#include "domain/matching/tile_runs.hpp"
 #include "core/storage/migrations.hpp"
+#include "domain/matching/tile_runs.hpp"
+#include "engine/tile_id.hpp"
 
 namespace vivrovert::bench {
 
@@ -119,11 +119,13 @@ void LoadIntoDatabase(storage::Database& database, const BenchData& data,
     storage::Transaction transaction(connection);
     {
       // Verified addresses: the nightly benchmark mails everyone who chose a digest.
-      BulkInsert users(connection,
-                       "INSERT INTO users (id, email, password_hash, role, email_verified_at, created_at, "
-                       "updated_at)",
-                       7);
-      BulkInsert clicks(connection, "INSERT INTO tile_clicks (user_id, tile, linked, clicked_at)", 4);
+      BulkInsert users(
+          connection,
+          "INSERT INTO users (id, email, password_hash, role, email_verified_at, created_at, "
+          "updated_at)",
+          7);
+      BulkInsert clicks(connection, "INSERT INTO tile_clicks (user_id, tile, linked, clicked_at)",
+                        4);
       BulkInsert profiles(connection,
                           "INSERT INTO profiles (user_id, data, notification, updated_at)", 4);
       BulkInsert favourites(connection, "INSERT INTO favourites (user_id, kind, code, created_at)",
@@ -169,7 +171,8 @@ void LoadIntoDatabase(storage::Database& database, const BenchData& data,
       for (size_t person_idx = first; person_idx < last; ++person_idx) {
         const matching::PersonInterest& person = data.people[person_idx];
         if (data.place_tile_counts[person_idx] == 0) continue;
-        clicks.Add({person.user_id, matching::TileOfKey(person.tiles[0]).ToString(), int64_t{0}, kNow});
+        clicks.Add(
+            {person.user_id, matching::TileOfKey(person.tiles[0]).ToString(), int64_t{0}, kNow});
       }
       profiles.Flush();
       favourites.Flush();

@@ -5,8 +5,8 @@
 
 #include <string>
 
-#include "matching_data.hpp"
 #include "core/storage/database.hpp"
+#include "matching_data.hpp"
 
 namespace vivrovert::bench {
 

@@ -5,25 +5,23 @@
 // (notifications, instant mails) and the digests (selection, rendering, queueing). SMTP
 // delivery is not part of it. Never part of `make test`.
 #include <CLI/CLI.hpp>
-
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
-
 #include <nlohmann/json.hpp>
 
 #include "core/common/env.hpp"
+#include "core/storage/database.hpp"
+#include "core/storage/migrations.hpp"
 #include "domain/listings/listing_store.hpp"
 #include "domain/mail/templates.hpp"
 #include "domain/matching/matcher.hpp"
-#include "matching_data.hpp"
-#include "matching_db.hpp"
+#include "domain/notifications/notification_pass.hpp"
 #include "jobs/nightly/calendar.hpp"
 #include "jobs/nightly/nightly_run.hpp"
-#include "domain/notifications/notification_pass.hpp"
-#include "core/storage/database.hpp"
-#include "core/storage/migrations.hpp"
+#include "matching_data.hpp"
+#include "matching_db.hpp"
 
 namespace vivrovert {
 namespace {
@@ -42,17 +40,23 @@ double Seconds(SteadyClock::time_point since) {
 
 const char* PropertyTypeCode(matching::PropertyType type) {
   switch (type) {
-    case matching::PropertyType::kHouse: return "house";
-    case matching::PropertyType::kFlat: return "flat";
-    case matching::PropertyType::kLand: return "land";
-    case matching::PropertyType::kFarm: return "farm";
-    default: return "other";
+    case matching::PropertyType::kHouse:
+      return "house";
+    case matching::PropertyType::kFlat:
+      return "flat";
+    case matching::PropertyType::kLand:
+      return "land";
+    case matching::PropertyType::kFarm:
+      return "farm";
+    default:
+      return "other";
   }
 }
 
 std::string RomeCode(uint32_t number) {
   char code[8];
-  std::snprintf(code, sizeof code, "%c%04u", static_cast<char>('A' + number / 10000), number % 10000);
+  std::snprintf(code, sizeof code, "%c%04u", static_cast<char>('A' + number / 10000),
+                number % 10000);
   return code;
 }
 
@@ -100,8 +104,9 @@ struct Steps {
   bool run = true;      // then time the rebuild and the run
 };
 
-int Run(const std::string& data_dir, const std::string& url, const std::string& out_dir, const std::string& grid_path,
-        const std::string& resource_dir, int64_t listing_count, Steps steps) {
+int Run(const std::string& data_dir, const std::string& url, const std::string& out_dir,
+        const std::string& grid_path, const std::string& resource_dir, int64_t listing_count,
+        Steps steps) {
   nlohmann::json report;
   auto opened = storage::Database::Open(url);
   if (!opened.ok()) throw std::runtime_error(opened.status().ToString());
@@ -151,10 +156,12 @@ int Run(const std::string& data_dir, const std::string& url, const std::string& 
   const matching::LoadStats loaded = matcher.Rebuild(kRunAt);
   report["rebuild_s"] = loaded.seconds;
   report["people_indexed"] = loaded.people;
-  notifications::NotificationPass pass(*database, matcher, *templates, grid.get(), clock,
-                                       {"https://vivrovert.fr", "synthetic-benchmark-secret-of-32-chars", 200});
-  nightly::NightlyRun run(*database, pass, *templates, grid.get(), clock,
-                          {"https://vivrovert.fr", "synthetic-benchmark-secret-of-32-chars", 500, 0, {}});
+  notifications::NotificationPass pass(
+      *database, matcher, *templates, grid.get(), clock,
+      {"https://vivrovert.fr", "synthetic-benchmark-secret-of-32-chars", 200});
+  nightly::NightlyRun run(
+      *database, pass, *templates, grid.get(), clock,
+      {"https://vivrovert.fr", "synthetic-benchmark-secret-of-32-chars", 500, 0, {}});
   // The matching pass first on its own, for its time; the run's own pass then finds the
   // queue empty.
   const auto pass_started = SteadyClock::now();
@@ -194,7 +201,8 @@ int main(int argc, char** argv) {
   app.add_option("--data", data_dir, "a folder of vivrovert_bench_matching generate")->required();
   app.add_option("--db", url, "sqlite:PATH or postgresql://… (a new, empty database)")->required();
   app.add_option("--out", out_dir)->required();
-  app.add_option("--grid", grid_path, "the national grid (communes of clicked tiles, commune names)");
+  app.add_option("--grid", grid_path,
+                 "the national grid (communes of clicked tiles, commune names)");
   app.add_option("--resources", resource_dir, "the source tree (mail templates)");
   app.add_option("--listings", listings, "how many of the generated listings are published")
       ->check(CLI::Range(int64_t{1}, int64_t{10'000'000}));
@@ -203,7 +211,8 @@ int main(int argc, char** argv) {
   app.add_flag("--no-run", no_run, "stop after loading and publishing (e.g. to copy the database)");
   CLI11_PARSE(app, argc, argv);
   try {
-    return vivrovert::Run(data_dir, url, out_dir, grid_path, resource_dir, listings, {!no_load, !no_publish, !no_run});
+    return vivrovert::Run(data_dir, url, out_dir, grid_path, resource_dir, listings,
+                          {!no_load, !no_publish, !no_run});
   } catch (const std::exception& error) {
     std::cerr << "vivrovert_bench_nightly: " << error.what() << "\n";
     return 1;

@@ -43,7 +43,7 @@ struct QueryGeneratorOptions {
 };
 
 struct GeneratedQuery {
-  std::string name;          // "q007": the file is <name>.json
+  std::string name;                // "q007": the file is <name>.json
   nlohmann::ordered_json request;  // {"level", "criteria": [...]}, keys in that order
   double target_share = 0;
   uint64_t green_count = 0;  // brute force over the grid

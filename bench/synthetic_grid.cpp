@@ -10,9 +10,9 @@
 #include <numbers>
 #include <unordered_map>
 
-#include "deterministic_random.hpp"
 #include "data/grid_builder/coverage.hpp"
 #include "data/grid_builder/nearest.hpp"
+#include "deterministic_random.hpp"
 
 namespace vivrovert::bench {
 
@@ -33,23 +33,26 @@ constexpr double kMissing = std::numeric_limits<double>::quiet_NaN();
 // span bays between capes, so the outline is shrunk by kOutlineScale about its centre to
 // hold about as many tiles as the national grid.
 constexpr int32_t kMainlandOutlineKm[][2] = {
-    {3659, 2150}, {3659, 2162}, {3640, 2187}, {3548, 2212}, {3454, 2237}, {3424, 2262}, {3388, 2287},
-    {3367, 2312}, {3367, 2337}, {3397, 2362}, {3407, 2387}, {3415, 2412}, {3423, 2437}, {3429, 2462},
-    {3433, 2487}, {3440, 2512}, {3446, 2537}, {3448, 2562}, {3445, 2587}, {3440, 2612}, {3432, 2637},
-    {3417, 2662}, {3378, 2687}, {3377, 2712}, {3389, 2737}, {3330, 2762}, {3324, 2787}, {3311, 2812},
-    {3251, 2837}, {3237, 2862}, {3220, 2887}, {3220, 2912}, {3209, 2937}, {3337, 2962}, {3466, 2987},
-    {3462, 3012}, {3463, 3037}, {3719, 3062}, {3724, 3087}, {3726, 3112}, {3741, 3137}, {3741, 3150},
-    {3802, 3150}, {3802, 3137}, {3810, 3112}, {3846, 3087}, {3872, 3062}, {3910, 3037}, {3957, 3012},
-    {3963, 2987}, {3992, 2962}, {4073, 2937}, {4135, 2912}, {4192, 2887}, {4192, 2862}, {4172, 2837},
-    {4159, 2812}, {4150, 2787}, {4144, 2762}, {4140, 2737}, {4140, 2712}, {4099, 2687}, {4081, 2662},
-    {4052, 2637}, {4035, 2612}, {4080, 2587}, {4087, 2562}, {4092, 2537}, {4087, 2512}, {4101, 2487},
-    {4097, 2462}, {4068, 2437}, {4089, 2412}, {4081, 2387}, {4090, 2362}, {4138, 2337}, {4134, 2312},
-    {4121, 2287}, {4089, 2262}, {4053, 2237}, {4037, 2212}, {3758, 2187}, {3759, 2162}, {3759, 2150},
+    {3659, 2150}, {3659, 2162}, {3640, 2187}, {3548, 2212}, {3454, 2237}, {3424, 2262},
+    {3388, 2287}, {3367, 2312}, {3367, 2337}, {3397, 2362}, {3407, 2387}, {3415, 2412},
+    {3423, 2437}, {3429, 2462}, {3433, 2487}, {3440, 2512}, {3446, 2537}, {3448, 2562},
+    {3445, 2587}, {3440, 2612}, {3432, 2637}, {3417, 2662}, {3378, 2687}, {3377, 2712},
+    {3389, 2737}, {3330, 2762}, {3324, 2787}, {3311, 2812}, {3251, 2837}, {3237, 2862},
+    {3220, 2887}, {3220, 2912}, {3209, 2937}, {3337, 2962}, {3466, 2987}, {3462, 3012},
+    {3463, 3037}, {3719, 3062}, {3724, 3087}, {3726, 3112}, {3741, 3137}, {3741, 3150},
+    {3802, 3150}, {3802, 3137}, {3810, 3112}, {3846, 3087}, {3872, 3062}, {3910, 3037},
+    {3957, 3012}, {3963, 2987}, {3992, 2962}, {4073, 2937}, {4135, 2912}, {4192, 2887},
+    {4192, 2862}, {4172, 2837}, {4159, 2812}, {4150, 2787}, {4144, 2762}, {4140, 2737},
+    {4140, 2712}, {4099, 2687}, {4081, 2662}, {4052, 2637}, {4035, 2612}, {4080, 2587},
+    {4087, 2562}, {4092, 2537}, {4087, 2512}, {4101, 2487}, {4097, 2462}, {4068, 2437},
+    {4089, 2412}, {4081, 2387}, {4090, 2362}, {4138, 2337}, {4134, 2312}, {4121, 2287},
+    {4089, 2262}, {4053, 2237}, {4037, 2212}, {3758, 2187}, {3759, 2162}, {3759, 2150},
 };
 constexpr int32_t kCorsicaOutlineKm[][2] = {
-    {4222, 2025}, {4222, 2037}, {4209, 2062}, {4203, 2087}, {4201, 2112}, {4199, 2137}, {4209, 2162},
-    {4243, 2187}, {4266, 2212}, {4266, 2225}, {4278, 2225}, {4278, 2212}, {4280, 2187}, {4284, 2162},
-    {4285, 2137}, {4285, 2112}, {4276, 2087}, {4272, 2062}, {4268, 2037}, {4268, 2025},
+    {4222, 2025}, {4222, 2037}, {4209, 2062}, {4203, 2087}, {4201, 2112},
+    {4199, 2137}, {4209, 2162}, {4243, 2187}, {4266, 2212}, {4266, 2225},
+    {4278, 2225}, {4278, 2212}, {4280, 2187}, {4284, 2162}, {4285, 2137},
+    {4285, 2112}, {4276, 2087}, {4272, 2062}, {4268, 2037}, {4268, 2025},
 };
 constexpr double kOutlineScale = 0.94;
 
@@ -75,13 +78,13 @@ struct FacilityModel {
   double beta;
 };
 constexpr FacilityModel kFacilities[] = {
-    {"dist_gp_km", 24000, 0.8},         {"dist_pharmacy_km", 20000, 0.8},
-    {"dist_emergency_km", 650, 0.6},    {"dist_hospital_km", 1300, 0.7},
+    {"dist_gp_km", 24000, 0.8},          {"dist_pharmacy_km", 20000, 0.8},
+    {"dist_emergency_km", 650, 0.6},     {"dist_hospital_km", 1300, 0.7},
     {"dist_nursing_home_km", 7500, 0.5}, {"dist_daycare_km", 12000, 0.9},
-    {"dist_school_km", 36000, 0.45},    {"dist_college_km", 5300, 0.6},
-    {"dist_lycee_km", 2600, 0.7},       {"dist_supermarket_km", 11000, 0.7},
-    {"dist_bakery_km", 33000, 0.6},     {"dist_post_office_km", 16000, 0.5},
-    {"dist_bank_km", 18000, 0.8},       {"dist_station_km", 2800, 0.4},
+    {"dist_school_km", 36000, 0.45},     {"dist_college_km", 5300, 0.6},
+    {"dist_lycee_km", 2600, 0.7},        {"dist_supermarket_km", 11000, 0.7},
+    {"dist_bakery_km", 33000, 0.6},      {"dist_post_office_km", 16000, 0.5},
+    {"dist_bank_km", 18000, 0.8},        {"dist_station_km", 2800, 0.4},
     {"dist_major_station_km", 230, 1.0},
 };
 // Any other "km" criterion of the catalogue.
@@ -95,10 +98,10 @@ constexpr TownThreshold kTownThresholds[] = {
     {"dist_town_10k_km", 1e4}, {"dist_town_50k_km", 5e4}, {"dist_city_200k_km", 2e5}};
 
 bool IsCommuneFigure(const std::string& id) {
-  static const char* const kIds[] = {"unemployment_pct", "share_employed_pct", "price_m2_house",
-                                     "price_m2_flat",    "household_size",     "commune_pop",
-                                     "pop_change_pct",   "natural_balance_per_1000",
-                                     "share_under15_pct"};
+  static const char* const kIds[] = {
+      "unemployment_pct", "share_employed_pct",       "price_m2_house",
+      "price_m2_flat",    "household_size",           "commune_pop",
+      "pop_change_pct",   "natural_balance_per_1000", "share_under15_pct"};
   return std::find(std::begin(kIds), std::end(kIds), id) != std::end(kIds);
 }
 
@@ -129,10 +132,12 @@ class ValueNoise {
     const size_t ix = std::min(static_cast<size_t>(gx), nx_ - 2);
     const size_t iy = std::min(static_cast<size_t>(gy), ny_ - 2);
     auto smooth = [](double t) { return t * t * (3 - 2 * t); };
-    const double tx = smooth(gx - static_cast<double>(ix)), ty = smooth(gy - static_cast<double>(iy));
+    const double tx = smooth(gx - static_cast<double>(ix)),
+                 ty = smooth(gy - static_cast<double>(iy));
     const double* row0 = &nodes_[iy * nx_ + ix];
     const double* row1 = row0 + nx_;
-    return (row0[0] * (1 - tx) + row0[1] * tx) * (1 - ty) + (row1[0] * (1 - tx) + row1[1] * tx) * ty;
+    return (row0[0] * (1 - tx) + row0[1] * tx) * (1 - ty) +
+           (row1[0] * (1 - tx) + row1[1] * tx) * ty;
   }
 
  private:
@@ -147,10 +152,11 @@ class ValueNoise {
 class SmoothField {
  public:
   SmoothField(DeterministicRandom rng, const Box& box)
-      : coarse_(DeterministicRandom(rng.Next()), box, 60), fine_(DeterministicRandom(rng.Next()), box, 15) {
+      : coarse_(DeterministicRandom(rng.Next()), box, 60),
+        fine_(DeterministicRandom(rng.Next()), box, 15) {
     for (int bump_idx = 0; bump_idx < kBumps; ++bump_idx) {
-      bumps_.push_back({rng.Uniform(box.x0, box.x1), rng.Uniform(box.y0, box.y1), rng.LogUniform(40, 250),
-                        rng.Normal()});
+      bumps_.push_back({rng.Uniform(box.x0, box.x1), rng.Uniform(box.y0, box.y1),
+                        rng.LogUniform(40, 250), rng.Normal()});
     }
   }
   double Raw(double x, double y) const {
@@ -247,7 +253,8 @@ TileBase ProceduralTiles() {
   }
   grid_builder::SortHilbert(base.tiles);
   std::unordered_map<uint64_t, uint32_t> commune_of_square, departement_of_square, epci_of_square;
-  auto square_index = [](std::unordered_map<uint64_t, uint32_t>& index, const TileId& tile, int32_t side_km) {
+  auto square_index = [](std::unordered_map<uint64_t, uint32_t>& index, const TileId& tile,
+                         int32_t side_km) {
     const uint64_t key = Key(tile.east / (side_km * 1000), tile.north / (side_km * 1000));
     return index.emplace(key, static_cast<uint32_t>(index.size())).first->second;
   };
@@ -260,15 +267,18 @@ TileBase ProceduralTiles() {
       char code[16];
       std::snprintf(code, sizeof(code), "S%05u", static_cast<unsigned>(commune + 1));
       char departement_code[8];
-      std::snprintf(departement_code, sizeof(departement_code), "D%03u", static_cast<unsigned>(departement + 1));
+      std::snprintf(departement_code, sizeof(departement_code), "D%03u",
+                    static_cast<unsigned>(departement + 1));
       char epci_code[16];
       std::snprintf(epci_code, sizeof(epci_code), "E%05u", static_cast<unsigned>(epci + 1));
-      base.communes.push_back({code, std::string("Commune synthétique ") + code, departement_code, epci_code});
+      base.communes.push_back(
+          {code, std::string("Commune synthétique ") + code, departement_code, epci_code});
     }
     base.shares.push_back({commune, 1.0f});
     base.share_offsets.push_back(static_cast<uint32_t>(base.shares.size()));
   }
-  base.source = "procedural France-shaped outline, " + std::to_string(kCommuneSideKm) + " km communes";
+  base.source =
+      "procedural France-shaped outline, " + std::to_string(kCommuneSideKm) + " km communes";
   return base;
 }
 
@@ -280,7 +290,8 @@ struct Town {
 // Everything the criteria are derived from, computed once.
 class SyntheticModel {
  public:
-  SyntheticModel(const TileBase& base, const SyntheticGridOptions& options) : base_(base), options_(options) {
+  SyntheticModel(const TileBase& base, const SyntheticGridOptions& options)
+      : base_(base), options_(options) {
     const size_t tile_count = base.tiles.size();
     xs_.resize(tile_count);
     ys_.resize(tile_count);
@@ -301,7 +312,8 @@ class SyntheticModel {
 
   // Values of a criterion per 1 km tile (NaN = missing), and for commune figures the
   // value per commune (for the 5 km "major commune" aggregation).
-  std::vector<double> TileValues(const CriterionSpec& spec, std::vector<double>* commune_values) const {
+  std::vector<double> TileValues(const CriterionSpec& spec,
+                                 std::vector<double>* commune_values) const {
     if (IsCommuneFigure(spec.id)) {
       *commune_values = CommuneValues(spec.id);
       std::vector<double> values(base_.tiles.size(), kMissing);
@@ -326,11 +338,13 @@ class SyntheticModel {
   void PlaceTowns() {
     DeterministicRandom rng = Stream("towns");
     for (int town_idx = 0; town_idx < kTownCount; ++town_idx) {
-      const size_t tile_idx = static_cast<size_t>(rng.UniformInt(0, static_cast<int64_t>(xs_.size()) - 1));
+      const size_t tile_idx =
+          static_cast<size_t>(rng.UniformInt(0, static_cast<int64_t>(xs_.size()) - 1));
       const double x = xs_[tile_idx] + rng.Uniform(-0.5, 0.5);
       const double y = ys_[tile_idx] + rng.Uniform(-0.5, 0.5);
       const double population =
-          std::min(kTownMaxPopulation, kTownMinPopulation * std::pow(1.0 - rng.Uniform(), -1.0 / kTownParetoAlpha));
+          std::min(kTownMaxPopulation,
+                   kTownMinPopulation * std::pow(1.0 - rng.Uniform(), -1.0 / kTownParetoAlpha));
       towns_.push_back({x, y, population});
     }
     std::stable_sort(towns_.begin(), towns_.end(),
@@ -340,7 +354,8 @@ class SyntheticModel {
   // Rural background (log-normal, smooth regional variation) + one Gaussian population
   // bump per town, accumulated on a dense 1 km raster over the bounding box.
   void ComputeDensity() {
-    const int32_t x0 = static_cast<int32_t>(std::floor(box_.x0)), y0 = static_cast<int32_t>(std::floor(box_.y0));
+    const int32_t x0 = static_cast<int32_t>(std::floor(box_.x0)),
+                  y0 = static_cast<int32_t>(std::floor(box_.y0));
     const int32_t width = static_cast<int32_t>(std::floor(box_.x1)) - x0 + 1;
     const int32_t height = static_cast<int32_t>(std::floor(box_.y1)) - y0 + 1;
     std::vector<float> urban(static_cast<size_t>(width) * static_cast<size_t>(height), 0.0f);
@@ -365,8 +380,9 @@ class SyntheticModel {
     for (size_t tile_idx = 0; tile_idx < xs_.size(); ++tile_idx) {
       const size_t col = static_cast<size_t>(std::floor(xs_[tile_idx]) - x0);
       const size_t row = static_cast<size_t>(std::floor(ys_[tile_idx]) - y0);
-      density_[tile_idx] = kRuralDensityMedian * std::exp(0.9 * rural[tile_idx] + 0.35 * noise.Normal()) +
-                           urban[row * static_cast<size_t>(width) + col];
+      density_[tile_idx] =
+          kRuralDensityMedian * std::exp(0.9 * rural[tile_idx] + 0.35 * noise.Normal()) +
+          urban[row * static_cast<size_t>(width) + col];
     }
   }
 
@@ -378,8 +394,8 @@ class SyntheticModel {
     commune_x_.assign(commune_count, 0);
     commune_y_.assign(commune_count, 0);
     for (size_t tile_idx = 0; tile_idx < base_.tiles.size(); ++tile_idx) {
-      for (uint32_t share_idx = base_.share_offsets[tile_idx]; share_idx < base_.share_offsets[tile_idx + 1];
-           ++share_idx) {
+      for (uint32_t share_idx = base_.share_offsets[tile_idx];
+           share_idx < base_.share_offsets[tile_idx + 1]; ++share_idx) {
         const CommuneShare& share = base_.shares[share_idx];
         area[share.commune] += share.share;
         population[share.commune] += share.share * density_[tile_idx];
@@ -395,8 +411,9 @@ class SyntheticModel {
       commune_present_[commune_idx] = true;
       commune_x_[commune_idx] /= area[commune_idx];
       commune_y_[commune_idx] /= area[commune_idx];
-      commune_urban_[commune_idx] = (std::log(std::max(0.1, population[commune_idx] / area[commune_idx])) -
-                                     std::log(40.0)) / 1.3;
+      commune_urban_[commune_idx] =
+          (std::log(std::max(0.1, population[commune_idx] / area[commune_idx])) - std::log(40.0)) /
+          1.3;
       present_x_.push_back(commune_x_[commune_idx]);
       present_y_.push_back(commune_y_[commune_idx]);
     }
@@ -409,7 +426,8 @@ class SyntheticModel {
     field.Calibrate(present_x_, present_y_);
     std::vector<double> values(base_.communes.size(), 0);
     for (size_t commune_idx = 0; commune_idx < values.size(); ++commune_idx) {
-      if (commune_present_[commune_idx]) values[commune_idx] = field.At(commune_x_[commune_idx], commune_y_[commune_idx]);
+      if (commune_present_[commune_idx])
+        values[commune_idx] = field.At(commune_x_[commune_idx], commune_y_[commune_idx]);
     }
     return values;
   }
@@ -437,12 +455,14 @@ class SyntheticModel {
     for (size_t commune_idx = 0; commune_idx < commune_count; ++commune_idx) {
       const bool is_missing = missing.Uniform() < options_.missing_share;
       if (!commune_present_[commune_idx] || is_missing) continue;
-      const double f = field[commune_idx], e = noise[commune_idx], urban = commune_urban_[commune_idx];
+      const double f = field[commune_idx], e = noise[commune_idx],
+                   urban = commune_urban_[commune_idx];
       double value = 0;
       if (id == "unemployment_pct") {
         value = 100 * Logistic(Logit(0.075) + 0.30 * f + 0.25 * e + 0.10 * urban);
       } else if (id == "share_employed_pct") {
-        const double unemployment = 0.30 * unemployment_field[commune_idx] + 0.25 * unemployment_noise[commune_idx];
+        const double unemployment =
+            0.30 * unemployment_field[commune_idx] + 0.25 * unemployment_noise[commune_idx];
         value = 100 * Logistic(Logit(0.43) - 0.5 * unemployment + 0.15 * f + 0.10 * e);
       } else if (id == "price_m2_house" || id == "price_m2_flat") {
         const double hf = id == "price_m2_house" ? f : house_field[commune_idx];
@@ -480,8 +500,10 @@ class SyntheticModel {
       const double target = rng.Uniform() * total;
       const size_t tile_idx = std::min(
           xs_.size() - 1,
-          static_cast<size_t>(std::upper_bound(cumulative.begin(), cumulative.end(), target) - cumulative.begin()));
-      points.push_back({(xs_[tile_idx] + rng.Uniform(-0.5, 0.5)) * 1000, (ys_[tile_idx] + rng.Uniform(-0.5, 0.5)) * 1000});
+          static_cast<size_t>(std::upper_bound(cumulative.begin(), cumulative.end(), target) -
+                              cumulative.begin()));
+      points.push_back({(xs_[tile_idx] + rng.Uniform(-0.5, 0.5)) * 1000,
+                        (ys_[tile_idx] + rng.Uniform(-0.5, 0.5)) * 1000});
     }
     return points;
   }
@@ -491,7 +513,8 @@ class SyntheticModel {
     if (points.empty()) return values;
     grid_builder::NearestPoints nearest(std::move(points));
     for (size_t tile_idx = 0; tile_idx < xs_.size(); ++tile_idx) {
-      values[tile_idx] = nearest.NearestDistance({xs_[tile_idx] * 1000, ys_[tile_idx] * 1000}) / 1000;
+      values[tile_idx] =
+          nearest.NearestDistance({xs_[tile_idx] * 1000, ys_[tile_idx] * 1000}) / 1000;
     }
     return values;
   }
@@ -499,13 +522,15 @@ class SyntheticModel {
   std::vector<double> TileFigure(const CriterionSpec& spec) const {
     const std::string& id = spec.id;
     for (const FacilityModel& facility : kFacilities) {
-      if (id == facility.id) return DistancesTo(SampleFacilities(id, facility.count, facility.beta));
+      if (id == facility.id)
+        return DistancesTo(SampleFacilities(id, facility.count, facility.beta));
     }
     for (const TownThreshold& threshold : kTownThresholds) {
       if (id != threshold.id) continue;
       std::vector<geo::Point> points;
       for (const Town& town : towns_) {
-        if (town.population >= threshold.min_population) points.push_back({town.x * 1000, town.y * 1000});
+        if (town.population >= threshold.min_population)
+          points.push_back({town.x * 1000, town.y * 1000});
       }
       return DistancesTo(std::move(points));
     }
@@ -513,8 +538,9 @@ class SyntheticModel {
       // The largest town of each 75 km square (towns are sorted by population).
       std::map<uint64_t, geo::Point> prefectures;
       for (const Town& town : towns_) {
-        const uint64_t square = Key(static_cast<int32_t>(std::floor((town.x - box_.x0) / kDepartementSideKm)),
-                                    static_cast<int32_t>(std::floor((town.y - box_.y0) / kDepartementSideKm)));
+        const uint64_t square =
+            Key(static_cast<int32_t>(std::floor((town.x - box_.x0) / kDepartementSideKm)),
+                static_cast<int32_t>(std::floor((town.y - box_.y0) / kDepartementSideKm)));
         prefectures.emplace(square, geo::Point{town.x * 1000, town.y * 1000});
       }
       std::vector<geo::Point> points;
@@ -531,13 +557,15 @@ class SyntheticModel {
       }
       return values;
     }
-    if (spec.unit == "km") return DistancesTo(SampleFacilities(id, kDefaultFacility.count, kDefaultFacility.beta));
+    if (spec.unit == "km")
+      return DistancesTo(SampleFacilities(id, kDefaultFacility.count, kDefaultFacility.beta));
     // Anything else: log-normal around 2,000 storage steps, following a smooth field.
     SmoothField field(Stream("field:" + id), box_);
     std::vector<double> values = field.Calibrate(xs_, ys_);
     DeterministicRandom noise = Stream("tile-noise:" + id);
     for (double& value : values) {
-      value = spec.offset + spec.step * std::exp(std::log(2000.0) + 0.8 * value + 0.3 * noise.Normal());
+      value =
+          spec.offset + spec.step * std::exp(std::log(2000.0) + 0.8 * value + 0.3 * noise.Normal());
     }
     return values;
   }
@@ -548,10 +576,13 @@ class SyntheticModel {
     const double half = options_.missing_share / 2;
     ValueNoise clusters(Stream("missing-cluster:" + id), box_, 12);
     std::vector<double> heat(values.size());
-    for (size_t tile_idx = 0; tile_idx < values.size(); ++tile_idx) heat[tile_idx] = clusters.At(xs_[tile_idx], ys_[tile_idx]);
+    for (size_t tile_idx = 0; tile_idx < values.size(); ++tile_idx)
+      heat[tile_idx] = clusters.At(xs_[tile_idx], ys_[tile_idx]);
     std::vector<double> sorted = heat;
-    const size_t cut = std::min(sorted.size() - 1, static_cast<size_t>((1.0 - half) * static_cast<double>(sorted.size())));
-    std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(cut), sorted.end());
+    const size_t cut = std::min(
+        sorted.size() - 1, static_cast<size_t>((1.0 - half) * static_cast<double>(sorted.size())));
+    std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(cut),
+                     sorted.end());
     const double threshold = sorted[cut];
     DeterministicRandom scatter = Stream("missing:" + id);
     for (size_t tile_idx = 0; tile_idx < values.size(); ++tile_idx) {
@@ -600,10 +631,12 @@ LevelData Aggregate5km(const TileBase& base, const engine::CriteriaCatalogue& ca
     parent[tile_idx] = index.at(Key(up.east, up.north));
     children[parent[tile_idx]]++;
     auto& target = shares[parent[tile_idx]];
-    for (uint32_t share_idx = base.share_offsets[tile_idx]; share_idx < base.share_offsets[tile_idx + 1]; ++share_idx) {
+    for (uint32_t share_idx = base.share_offsets[tile_idx];
+         share_idx < base.share_offsets[tile_idx + 1]; ++share_idx) {
       const CommuneShare& share = base.shares[share_idx];
-      auto found = std::find_if(target.begin(), target.end(),
-                                [&](const CommuneShare& entry) { return entry.commune == share.commune; });
+      auto found = std::find_if(target.begin(), target.end(), [&](const CommuneShare& entry) {
+        return entry.commune == share.commune;
+      });
       if (found == target.end()) {
         target.push_back({share.commune, share.share / 25.0f});
       } else {
@@ -613,9 +646,10 @@ LevelData Aggregate5km(const TileBase& base, const engine::CriteriaCatalogue& ca
   }
   level.share_offsets.push_back(0);
   for (auto& tile_shares : shares) {
-    std::sort(tile_shares.begin(), tile_shares.end(), [](const CommuneShare& a, const CommuneShare& b) {
-      return a.share != b.share ? a.share > b.share : a.commune < b.commune;
-    });
+    std::sort(tile_shares.begin(), tile_shares.end(),
+              [](const CommuneShare& a, const CommuneShare& b) {
+                return a.share != b.share ? a.share > b.share : a.commune < b.commune;
+              });
     level.shares.insert(level.shares.end(), tile_shares.begin(), tile_shares.end());
     level.share_offsets.push_back(static_cast<uint32_t>(level.shares.size()));
   }
@@ -633,17 +667,20 @@ LevelData Aggregate5km(const TileBase& base, const engine::CriteriaCatalogue& ca
     }
     auto& column = level.codes[criterion_idx];
     column.resize(coarse_count);
-    const bool by_major_commune = spec.aggregation == Aggregation::kMajor && !commune_values[criterion_idx].empty();
+    const bool by_major_commune =
+        spec.aggregation == Aggregation::kMajor && !commune_values[criterion_idx].empty();
     for (size_t tile_idx = 0; tile_idx < coarse_count; ++tile_idx) {
       double value = kMissing;
       if (by_major_commune) {
         if (level.share_offsets[tile_idx] != level.share_offsets[tile_idx + 1]) {
-          value = commune_values[criterion_idx][level.shares[level.share_offsets[tile_idx]].commune];
+          value =
+              commune_values[criterion_idx][level.shares[level.share_offsets[tile_idx]].commune];
         }
       } else if (present[tile_idx] > 0) {
         // Density: population over every 1 km tile of the 5 km tile; otherwise the mean
         // of the 1 km tiles that have a value.
-        const double count = spec.aggregation == Aggregation::kDensity ? children[tile_idx] : present[tile_idx];
+        const double count =
+            spec.aggregation == Aggregation::kDensity ? children[tile_idx] : present[tile_idx];
         value = sums[tile_idx] / count;
       }
       column[tile_idx] = EncodeOrMissing(spec, value);
@@ -661,8 +698,10 @@ Result<engine::CriteriaCatalogue> LoadCatalogueHead(const std::string& path, siz
   } catch (const nlohmann::json::parse_error& error) {
     return InvalidArgument(path + ": malformed JSON: " + error.what(), "catalogue");
   }
-  if (!document.contains("criteria") || !document["criteria"].is_array() || document["criteria"].size() < count) {
-    return InvalidArgument(path + " has fewer than " + std::to_string(count) + " criteria", "criteria");
+  if (!document.contains("criteria") || !document["criteria"].is_array() ||
+      document["criteria"].size() < count) {
+    return InvalidArgument(path + " has fewer than " + std::to_string(count) + " criteria",
+                           "criteria");
   }
   document["criteria"].erase(document["criteria"].begin() + static_cast<std::ptrdiff_t>(count),
                              document["criteria"].end());
@@ -671,17 +710,21 @@ Result<engine::CriteriaCatalogue> LoadCatalogueHead(const std::string& path, siz
 
 }  // namespace
 
-std::string SyntheticScope(uint64_t seed) { return "SYNTHETIC benchmark grid (seed " + std::to_string(seed) + ")"; }
+std::string SyntheticScope(uint64_t seed) {
+  return "SYNTHETIC benchmark grid (seed " + std::to_string(seed) + ")";
+}
 
 Result<engine::GridData> MakeSyntheticGrid(const SyntheticGridOptions& options) {
-  if (options.criteria_count == 0) return InvalidArgument("at least one criterion is needed", "criteria");
+  if (options.criteria_count == 0)
+    return InvalidArgument("at least one criterion is needed", "criteria");
   VV_ASSIGN_OR_RETURN(engine::CriteriaCatalogue catalogue,
                       LoadCatalogueHead(options.catalogue_path, options.criteria_count));
   TileBase base;
   if (options.tiles_from != nullptr) {
     const engine::LevelView* level = options.tiles_from->level(Level::k1km);
     if (level == nullptr || level->tile_count() == 0) {
-      return InvalidArgument("the tile source " + options.tiles_from->path() + " has no 1km level", "tiles-from");
+      return InvalidArgument("the tile source " + options.tiles_from->path() + " has no 1km level",
+                             "tiles-from");
     }
     base = TilesFromGrid(*options.tiles_from, *level);
   } else {

@@ -28,7 +28,8 @@ void PrintSummary(const engine::GridFile& grid) {
     if (view == nullptr) continue;
     std::printf("level %s: %zu tiles\n", engine::LevelName(level), view->tile_count());
     if (level != engine::Level::k1km) continue;
-    std::printf("  %-26s %8s %10s %10s %10s %10s\n", "criterion", "present", "p10", "p50", "p90", "p99");
+    std::printf("  %-26s %8s %10s %10s %10s %10s\n", "criterion", "present", "p10", "p50", "p90",
+                "p99");
     const auto& criteria = grid.catalogue().criteria();
     for (size_t criterion_idx = 0; criterion_idx < criteria.size(); ++criterion_idx) {
       std::vector<double> values;
@@ -38,11 +39,14 @@ void PrintSummary(const engine::GridFile& grid) {
       }
       std::sort(values.begin(), values.end());
       auto at = [&](double quantile) {
-        return values.empty() ? 0.0 : values[static_cast<size_t>(quantile * static_cast<double>(values.size() - 1))];
+        return values.empty()
+                   ? 0.0
+                   : values[static_cast<size_t>(quantile * static_cast<double>(values.size() - 1))];
       };
-      std::printf("  %-26s %7.2f%% %10.2f %10.2f %10.2f %10.2f\n", criteria[criterion_idx].id.c_str(),
-                  100.0 * static_cast<double>(values.size()) / static_cast<double>(view->tile_count()), at(0.1),
-                  at(0.5), at(0.9), at(0.99));
+      std::printf(
+          "  %-26s %7.2f%% %10.2f %10.2f %10.2f %10.2f\n", criteria[criterion_idx].id.c_str(),
+          100.0 * static_cast<double>(values.size()) / static_cast<double>(view->tile_count()),
+          at(0.1), at(0.5), at(0.9), at(0.99));
     }
   }
 }
@@ -59,10 +63,12 @@ int Run(int argc, char** argv) {
                  "A real grid file whose 1 km tiles and communes to reuse (values stay synthetic); "
                  "default: a procedural France-shaped outline");
   app.add_option("--seed", options.seed, "Seed of every random draw")->capture_default_str();
-  app.add_option("--criteria", options.criteria_count, "Criteria kept from the head of the catalogue")
+  app.add_option("--criteria", options.criteria_count,
+                 "Criteria kept from the head of the catalogue")
       ->capture_default_str()
       ->check(CLI::Range(1, 1000));
-  app.add_option("--catalogue", options.catalogue_path, "Criteria catalogue")->capture_default_str();
+  app.add_option("--catalogue", options.catalogue_path, "Criteria catalogue")
+      ->capture_default_str();
   app.add_option("--missing", options.missing_share, "Share of missing values per criterion")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 0.5));
@@ -81,7 +87,8 @@ int Run(int argc, char** argv) {
   if (!grid.ok()) return Fail(grid.status());
   Status written = engine::WriteGridFile(*grid, output);
   if (!written.ok()) return Fail(written);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("%s written to %s in %.1f s\n", grid->scope.c_str(), output.c_str(), seconds);
   std::printf("  %s\n", (*grid).sources[0]["dataset"].get<std::string>().c_str());
   if (!quiet) {

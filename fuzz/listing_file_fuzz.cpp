@@ -16,7 +16,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (std::optional<Kind> kind : {std::optional<Kind>(), std::optional<Kind>(Kind::kHousing)}) {
       auto file = ReadListingFile(bytes, name, kind);
       if (!file.ok()) continue;
-      for (const BatchItem& item : file->items) (void)NormaliseListing(item.kind, item.fields, {"id"});
+      for (const BatchItem& item : file->items)
+        (void)NormaliseListing(item.kind, item.fields, {"id"});
     }
   }
   auto offers = ReadFranceTravailOffers(bytes);

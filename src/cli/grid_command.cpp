@@ -7,9 +7,9 @@
 
 #include "cli/commands.hpp"
 #include "core/common/env.hpp"
-#include "engine/engine.hpp"
 #include "data/grid_builder/grid_builder.hpp"
 #include "data/grid_builder/imported_sources.hpp"
+#include "engine/engine.hpp"
 
 namespace vivrovert::cli {
 
@@ -29,13 +29,16 @@ std::vector<std::string> SplitList(const std::string& text) {
 // Shortest text that reads back to the same double; values are multiples of their step.
 std::string FormatValue(double value, double step) {
   int decimals = 0;
-  for (double scaled = step; decimals < 6 && std::abs(scaled - std::round(scaled)) > 1e-9; scaled *= 10) ++decimals;
+  for (double scaled = step; decimals < 6 && std::abs(scaled - std::round(scaled)) > 1e-9;
+       scaled *= 10)
+    ++decimals;
   std::ostringstream out;
   out << std::fixed << std::setprecision(decimals) << value;
   return out.str();
 }
 
-int RunBuild(const Config& config, const std::string& departements, const std::string& output, int threads) {
+int RunBuild(const Config& config, const std::string& departements, const std::string& output,
+             int threads) {
   grid_builder::GridBuildOptions options;
   options.data_dir = config.data_dir;
   options.catalogue_path = config.CataloguePath();
@@ -50,8 +53,10 @@ int RunBuild(const Config& config, const std::string& departements, const std::s
   const std::string path = output.empty() ? config.grid_file : output;
   Status written = engine::WriteGridFile(*grid, path);
   if (!written.ok()) return Fail(written);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::cout << "grid written to " << path << " (" << grid->scope << ", " << report.communes << " communes)\n";
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::cout << "grid written to " << path << " (" << grid->scope << ", " << report.communes
+            << " communes)\n";
   for (const engine::LevelData& level : grid->levels) {
     std::cout << "  " << engine::LevelName(level.level) << ": " << level.tiles.size() << " tiles\n";
   }
@@ -69,17 +74,20 @@ int RunInfo(const std::string& path) {
   const auto& header = (*grid)->header();
   std::cout << "file:           " << path << "\n"
             << "format version: " << header["format_version"] << "\n"
-            << "built:          " << FormatUtc(header["built_at"].get<int64_t>(), "%Y-%m-%d %H:%M:%S UTC") << "\n"
+            << "built:          "
+            << FormatUtc(header["built_at"].get<int64_t>(), "%Y-%m-%d %H:%M:%S UTC") << "\n"
             << "scope:          " << header["scope"].get<std::string>() << "\n"
             << "crs:            " << header["crs"].get<std::string>() << "\n"
             << "communes:       " << (*grid)->communes().size() << "\n";
   for (const auto& level : header["levels"]) {
-    std::cout << "level " << level["level"].get<std::string>() << ": " << level["tile_count"] << " tiles\n";
+    std::cout << "level " << level["level"].get<std::string>() << ": " << level["tile_count"]
+              << " tiles\n";
   }
   std::cout << "sources:\n";
   for (const auto& source : header["sources"]) {
-    std::cout << "  " << source["publisher"].get<std::string>() << ", " << source["dataset"].get<std::string>()
-              << " (" << source["vintage"].get<std::string>() << ")\n";
+    std::cout << "  " << source["publisher"].get<std::string>() << ", "
+              << source["dataset"].get<std::string>() << " ("
+              << source["vintage"].get<std::string>() << ")\n";
   }
   std::cout << "criteria (coverage at 1km / 5km):\n";
   const auto& levels = header["levels"];
@@ -98,7 +106,8 @@ int RunInfo(const std::string& path) {
 }
 
 int RunExport(const std::string& path, const std::string& format, const std::string& level_name) {
-  if (format != "csv") return Fail(InvalidArgument("unknown export format '" + format + "' (csv)", "format"));
+  if (format != "csv")
+    return Fail(InvalidArgument("unknown export format '" + format + "' (csv)", "format"));
   std::optional<engine::Level> level = engine::ParseLevel(level_name);
   if (!level) return Fail(InvalidArgument("level must be 1km or 5km", "level"));
   auto grid = engine::GridFile::Open(path);
@@ -119,7 +128,8 @@ int RunExport(const std::string& path, const std::string& format, const std::str
     }
     for (size_t criterion_idx = 0; criterion_idx < criteria.size(); ++criterion_idx) {
       out << ',';
-      if (auto value = view->Value(criterion_idx, tile_idx)) out << FormatValue(*value, criteria[criterion_idx].step);
+      if (auto value = view->Value(criterion_idx, tile_idx))
+        out << FormatValue(*value, criteria[criterion_idx].step);
     }
     out << '\n';
   }
@@ -135,29 +145,38 @@ void RegisterGridCommand(CLI::App& app, std::vector<Command>& commands) {
   CLI::App* build = grid->add_subcommand("build", "Build the grid file from the open data");
   auto departements = std::make_shared<std::string>();
   auto output = std::make_shared<std::string>();
-  auto threads = std::make_shared<int>(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
-  build->add_option("--departements", *departements, "Only these départements, e.g. 46,19 (default: all of metropolitan France)");
-  build->add_option("-o,--output", *output, "Grid file to write (default: the configured paths.grid_file)");
+  auto threads =
+      std::make_shared<int>(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  build->add_option("--departements", *departements,
+                    "Only these départements, e.g. 46,19 (default: all of metropolitan France)");
+  build->add_option("-o,--output", *output,
+                    "Grid file to write (default: the configured paths.grid_file)");
   build->add_option("--threads", *threads, "Worker threads")->check(CLI::Range(1, 64));
-  commands.push_back({build, [=](const Config& config) { return RunBuild(config, *departements, *output, *threads); }});
+  commands.push_back({build, [=](const Config& config) {
+                        return RunBuild(config, *departements, *output, *threads);
+                      }});
 
   auto info_path = std::make_shared<std::string>();
-  CLI::App* info = grid->add_subcommand("info", "Print the grid file's header: build, sources, criteria coverage");
+  CLI::App* info = grid->add_subcommand(
+      "info", "Print the grid file's header: build, sources, criteria coverage");
   info->add_option("--grid", *info_path, "Grid file (default: the configured paths.grid_file)");
   commands.push_back({info, [=](const Config& config) {
-    return RunInfo(info_path->empty() ? config.grid_file : *info_path);
-  }});
+                        return RunInfo(info_path->empty() ? config.grid_file : *info_path);
+                      }});
 
   auto export_path = std::make_shared<std::string>();
   auto format = std::make_shared<std::string>("csv");
   auto level = std::make_shared<std::string>("1km");
-  CLI::App* exporter = grid->add_subcommand("export", "Write every tile with its communes and values to stdout");
-  exporter->add_option("--grid", *export_path, "Grid file (default: the configured paths.grid_file)");
+  CLI::App* exporter =
+      grid->add_subcommand("export", "Write every tile with its communes and values to stdout");
+  exporter->add_option("--grid", *export_path,
+                       "Grid file (default: the configured paths.grid_file)");
   exporter->add_option("--format", *format, "Output format: csv");
   exporter->add_option("--level", *level, "1km or 5km");
   commands.push_back({exporter, [=](const Config& config) {
-    return RunExport(export_path->empty() ? config.grid_file : *export_path, *format, *level);
-  }});
+                        return RunExport(export_path->empty() ? config.grid_file : *export_path,
+                                         *format, *level);
+                      }});
 }
 
 }  // namespace vivrovert::cli

@@ -10,7 +10,6 @@
 
 #include "cli/commands.hpp"
 #include "core/common/env.hpp"
-#include "engine/engine.hpp"
 #include "data/grid_builder/grid_builder.hpp"
 #include "data/grid_builder/imported_sources.hpp"
 #include "data/importers/climate.hpp"
@@ -19,6 +18,7 @@
 #include "data/importers/dvf.hpp"
 #include "data/importers/osm.hpp"
 #include "data/importers/point_sources.hpp"
+#include "engine/engine.hpp"
 
 namespace vivrovert::cli {
 
@@ -30,7 +30,7 @@ struct ImportArguments {
   std::string source;
   std::vector<std::string> files;
   bool no_build = false;
-  std::string departements;  // for the rebuild; default: the current grid's scope
+  std::string departements;                 // for the rebuild; default: the current grid's scope
   std::string publisher, dataset, vintage;  // altitude: a DEM carries none
   std::string covers;                       // osm: départements the extract covers, or "france"
   int threads = 2;
@@ -46,7 +46,8 @@ class ProgressPrinter {
     last_ = now;
     last_what_ = what;
     last_fraction_ = fraction;
-    std::cerr << "  " << what << ": " << std::fixed << std::setprecision(0) << 100 * fraction << " %\n";
+    std::cerr << "  " << what << ": " << std::fixed << std::setprecision(0) << 100 * fraction
+              << " %\n";
   }
 
  private:
@@ -55,7 +56,9 @@ class ProgressPrinter {
   double last_fraction_ = 0;
 };
 
-double SecondsSince(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+double SecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
 
 std::vector<std::string> SplitList(const std::string& text) {
   std::vector<std::string> items;
@@ -85,14 +88,17 @@ std::vector<std::string> CurrentScope(const std::string& grid_path) {
 
 Result<importers::ImportLayer> ReadSource(const Config& config, const ImportArguments& arguments) {
   ProgressPrinter printer;
-  importers::ProgressFn progress = [&printer](std::string_view what, double fraction) { printer(what, fraction); };
+  importers::ProgressFn progress = [&printer](std::string_view what, double fraction) {
+    printer(what, fraction);
+  };
   const std::string classes_dir = config.resource_dir + "/data/";
   if (arguments.source == "bpe") {
     VV_ASSIGN_OR_RETURN(auto classes, importers::LoadBpeClasses(classes_dir + "bpe_classes.json"));
     return importers::ImportBpe(arguments.files, classes, progress);
   }
   if (arguments.source == "education") {
-    VV_ASSIGN_OR_RETURN(auto classes, importers::LoadEducationClasses(classes_dir + "education_classes.json"));
+    VV_ASSIGN_OR_RETURN(auto classes,
+                        importers::LoadEducationClasses(classes_dir + "education_classes.json"));
     return importers::ImportEducationAnnuaire(arguments.files, classes, progress);
   }
   if (arguments.source == "altitude") {
@@ -102,13 +108,17 @@ Result<importers::ImportLayer> ReadSource(const Config& config, const ImportArgu
     source.vintage = arguments.vintage;
     return importers::ImportDem(arguments.files, source, progress);
   }
-  if (arguments.source == "dvf") return importers::ImportDvf(arguments.files, importers::DvfRules{}, progress);
-  if (arguments.source == "insee") return importers::ImportInseeComparateur(arguments.files, progress);
+  if (arguments.source == "dvf")
+    return importers::ImportDvf(arguments.files, importers::DvfRules{}, progress);
+  if (arguments.source == "insee")
+    return importers::ImportInseeComparateur(arguments.files, progress);
   if (arguments.source == "arcep") return importers::ImportArcepFibre(arguments.files, progress);
   if (arguments.source == "osm") {
     if (arguments.covers.empty()) {
-      return InvalidArgument("osm: say which départements the extract covers entirely (--covers 46,19 or --covers france)",
-                             "covers");
+      return InvalidArgument(
+          "osm: say which départements the extract covers entirely (--covers 46,19 or --covers "
+          "france)",
+          "covers");
     }
     VV_ASSIGN_OR_RETURN(auto classes, importers::LoadOsmClasses(classes_dir + "osm_classes.json"));
     const std::vector<std::string> covered =
@@ -118,43 +128,52 @@ Result<importers::ImportLayer> ReadSource(const Config& config, const ImportArgu
   if (arguments.source == "climate") {
     return importers::ImportClimateNormals(arguments.files, importers::ClimateRules{}, progress);
   }
-  return InvalidArgument(
-      "unknown source '" + arguments.source + "' (bpe, education, altitude, dvf, insee, arcep, climate, osm)", "source");
+  return InvalidArgument("unknown source '" + arguments.source +
+                             "' (bpe, education, altitude, dvf, insee, arcep, climate, osm)",
+                         "source");
 }
 
 int RunImport(const Config& config, const ImportArguments& arguments) {
   const auto start = Clock::now();
-  std::cerr << "import " << arguments.source << ": reading " << arguments.files.size() << " file(s)\n";
+  std::cerr << "import " << arguments.source << ": reading " << arguments.files.size()
+            << " file(s)\n";
   auto layer = ReadSource(config, arguments);
   if (!layer.ok()) {
     std::cerr << "nothing imported; the previous import and grid stay in force\n";
     return Fail(layer.status());
   }
   const importers::LayerSource& source = layer->source;
-  std::cout << "read " << source.rows_read << " rows in " << std::fixed << std::setprecision(1) << SecondsSince(start)
-            << " s: " << source.rows_kept << " kept, " << source.rows_skipped << " skipped\n";
+  std::cout << "read " << source.rows_read << " rows in " << std::fixed << std::setprecision(1)
+            << SecondsSince(start) << " s: " << source.rows_kept << " kept, " << source.rows_skipped
+            << " skipped\n";
   for (const std::string& note : source.notes) std::cout << "  skipped: " << note << "\n";
-  for (const auto& [criterion, points] : layer->points) std::cout << "  " << criterion << ": " << points.size() << " points\n";
-  for (const auto& [criterion, cells] : layer->cells) std::cout << "  " << criterion << ": " << cells.size() << " cells of 1 km\n";
-  for (const auto& [criterion, figures] : layer->communes) std::cout << "  " << criterion << ": " << figures.size() << " communes\n";
-  for (const auto& [criterion, stations] : layer->stations) std::cout << "  " << criterion << ": " << stations.size() << " stations\n";
+  for (const auto& [criterion, points] : layer->points)
+    std::cout << "  " << criterion << ": " << points.size() << " points\n";
+  for (const auto& [criterion, cells] : layer->cells)
+    std::cout << "  " << criterion << ": " << cells.size() << " cells of 1 km\n";
+  for (const auto& [criterion, figures] : layer->communes)
+    std::cout << "  " << criterion << ": " << figures.size() << " communes\n";
+  for (const auto& [criterion, stations] : layer->stations)
+    std::cout << "  " << criterion << ": " << stations.size() << " stations\n";
   if (!layer->departements.empty()) {
     std::cout << "  covers départements:";
     for (const std::string& code : layer->departements) std::cout << " " << code;
-    std::cout << (layer->points.empty() ? " (values only on their tiles)\n"
-                                        : " (values only where no point outside could be nearer)\n");
+    std::cout << (layer->points.empty()
+                      ? " (values only on their tiles)\n"
+                      : " (values only where no point outside could be nearer)\n");
   }
   const std::string imports_dir = grid_builder::ImportsDirIn(config.var_dir);
   const std::string layer_path = grid_builder::LayerPath(imports_dir, layer->kind);
-  if (Status written = importers::WriteLayer(*layer, layer_path); !written.ok()) return Fail(written);
+  if (Status written = importers::WriteLayer(*layer, layer_path); !written.ok())
+    return Fail(written);
   std::cout << "import layer written to " << layer_path << "\n";
   if (arguments.no_build) return 0;
 
   grid_builder::GridBuildOptions options;
   options.data_dir = config.data_dir;
   options.catalogue_path = config.CataloguePath();
-  options.departements =
-      arguments.departements.empty() ? CurrentScope(config.grid_file) : SplitList(arguments.departements);
+  options.departements = arguments.departements.empty() ? CurrentScope(config.grid_file)
+                                                        : SplitList(arguments.departements);
   options.threads = arguments.threads;
   options.built_at = SystemClock::Instance().NowSeconds();
   options.imports_dir = imports_dir;
@@ -167,9 +186,11 @@ int RunImport(const Config& config, const ImportArguments& arguments) {
     std::cerr << "the previous grid stays in force\n";
     return Fail(grid.status());
   }
-  if (Status written = engine::WriteGridFile(*grid, config.grid_file); !written.ok()) return Fail(written);
-  std::cout << "grid written to " << config.grid_file << " (" << grid->scope << ") in " << std::fixed
-            << std::setprecision(1) << SecondsSince(build_start) << " s; coverage at 1 km:\n";
+  if (Status written = engine::WriteGridFile(*grid, config.grid_file); !written.ok())
+    return Fail(written);
+  std::cout << "grid written to " << config.grid_file << " (" << grid->scope << ") in "
+            << std::fixed << std::setprecision(1) << SecondsSince(build_start)
+            << " s; coverage at 1 km:\n";
   const auto& fine = grid->levels.front();
   std::vector<std::string> measured;
   for (const auto& entry : layer->points) measured.push_back(entry.first);
@@ -182,8 +203,11 @@ int RunImport(const Config& config, const ImportArguments& arguments) {
     const uint32_t missing = grid->catalogue.criteria()[*index].MissingCode();
     size_t present = 0;
     for (uint32_t code : fine.codes[*index]) present += code != missing;
-    std::cout << "  " << std::left << std::setw(24) << criterion << std::right << std::setw(6) << std::setprecision(1)
-              << (fine.tiles.empty() ? 0.0 : 100.0 * static_cast<double>(present) / fine.tiles.size()) << " %\n";
+    std::cout << "  " << std::left << std::setw(24) << criterion << std::right << std::setw(6)
+              << std::setprecision(1)
+              << (fine.tiles.empty() ? 0.0
+                                     : 100.0 * static_cast<double>(present) / fine.tiles.size())
+              << " %\n";
   }
   return 0;
 }
@@ -193,25 +217,36 @@ int RunImport(const Config& config, const ImportArguments& arguments) {
 void RegisterImportCommand(CLI::App& app, std::vector<Command>& commands) {
   auto arguments = std::make_shared<ImportArguments>();
   arguments->threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  CLI::App* command = app.add_subcommand(
-      "import", "Import national files (bpe, education, altitude, dvf, insee, arcep, climate, osm) into var/imports, then rebuild the grid");
-  command->add_option("source", arguments->source, "bpe | education | altitude | dvf | insee | arcep | climate | osm")
+  CLI::App* command =
+      app.add_subcommand("import",
+                         "Import national files (bpe, education, altitude, dvf, insee, arcep, "
+                         "climate, osm) into var/imports, then rebuild the grid");
+  command
+      ->add_option("source", arguments->source,
+                   "bpe | education | altitude | dvf | insee | arcep | climate | osm")
       ->required()
-      ->check(CLI::IsMember({"bpe", "education", "altitude", "dvf", "insee", "arcep", "climate", "osm"}));
-  command->add_option("files", arguments->files, "The files as published (CSV, or DEM rasters for altitude)")
+      ->check(CLI::IsMember(
+          {"bpe", "education", "altitude", "dvf", "insee", "arcep", "climate", "osm"}));
+  command
+      ->add_option("files", arguments->files,
+                   "The files as published (CSV, or DEM rasters for altitude)")
       ->required()
       ->check(CLI::ExistingFile);
-  command->add_flag("--no-build", arguments->no_build, "Only write the import layer; build the grid later");
+  command->add_flag("--no-build", arguments->no_build,
+                    "Only write the import layer; build the grid later");
   command->add_option("--departements", arguments->departements,
                       "Départements of the rebuilt grid (default: those of the current grid)");
-  command->add_option("--publisher", arguments->publisher, "altitude: publisher of the DEM")->default_val("IGN");
+  command->add_option("--publisher", arguments->publisher, "altitude: publisher of the DEM")
+      ->default_val("IGN");
   command->add_option("--dataset", arguments->dataset, "altitude: dataset of the DEM")
       ->default_val("RGE ALTI / BD ALTI (modèle numérique de terrain)");
   command->add_option("--vintage", arguments->vintage, "altitude: vintage of the DEM, e.g. 2023");
   command->add_option("--covers", arguments->covers,
                       "osm: départements the extract covers entirely (46,19), or 'france'");
-  command->add_option("--threads", arguments->threads, "Worker threads of the rebuild")->check(CLI::Range(1, 64));
-  commands.push_back({command, [arguments](const Config& config) { return RunImport(config, *arguments); }});
+  command->add_option("--threads", arguments->threads, "Worker threads of the rebuild")
+      ->check(CLI::Range(1, 64));
+  commands.push_back(
+      {command, [arguments](const Config& config) { return RunImport(config, *arguments); }});
 }
 
 }  // namespace vivrovert::cli

@@ -4,8 +4,10 @@
 
 namespace vivrovert::cli {
 
-nightly::LeadReportHooks NightlyLeadReports(const Config& config, const mail::MailTemplates& templates,
-                                            const std::string& secret_key, const engine::GridFile* grid) {
+nightly::LeadReportHooks NightlyLeadReports(const Config& config,
+                                            const mail::MailTemplates& templates,
+                                            const std::string& secret_key,
+                                            const engine::GridFile* grid) {
   leads::LeadReportOptions options{config.public_base_url, secret_key};
   if (grid != nullptr) {
     options.commune_name = [grid](const std::string& code) {
@@ -16,9 +18,10 @@ nightly::LeadReportHooks NightlyLeadReports(const Config& config, const mail::Ma
   return {[](storage::Connection& connection, const std::string& run_date) {
             return leads::PartnersWithReportDue(connection, run_date);
           },
-          [&templates, options](storage::Connection& connection, int64_t partner_id, const std::string& run_date,
-                                int64_t now) {
-            return leads::EnqueueLeadReport(connection, templates, options, partner_id, run_date, now);
+          [&templates, options](storage::Connection& connection, int64_t partner_id,
+                                const std::string& run_date, int64_t now) {
+            return leads::EnqueueLeadReport(connection, templates, options, partner_id, run_date,
+                                            now);
           }};
 }
 

@@ -6,15 +6,17 @@
 #include <string>
 
 #include "core/config/config.hpp"
-#include "engine/engine.hpp"
 #include "domain/mail/templates.hpp"
+#include "engine/engine.hpp"
 #include "jobs/nightly/nightly_run.hpp"
 
 namespace vivrovert::cli {
 
 // `templates` and `grid` (may be null: communes are then named by their INSEE code) must
 // outlive the hooks.
-nightly::LeadReportHooks NightlyLeadReports(const Config& config, const mail::MailTemplates& templates,
-                                            const std::string& secret_key, const engine::GridFile* grid);
+nightly::LeadReportHooks NightlyLeadReports(const Config& config,
+                                            const mail::MailTemplates& templates,
+                                            const std::string& secret_key,
+                                            const engine::GridFile* grid);
 
 }  // namespace vivrovert::cli

@@ -7,11 +7,11 @@
 
 #include "cli/commands.hpp"
 #include "core/common/env.hpp"
+#include "core/storage/database.hpp"
 #include "domain/mail/bounces.hpp"
 #include "domain/mail/outbox.hpp"
 #include "domain/mail/sender.hpp"
 #include "domain/mail/smtp_transport.hpp"
-#include "core/storage/database.hpp"
 
 namespace vivrovert::cli {
 
@@ -42,7 +42,8 @@ std::string Column(const std::string& text, size_t width) {
 }  // namespace
 
 void RegisterMailCommand(CLI::App& app, std::vector<Command>& commands) {
-  CLI::App* mail = app.add_subcommand("mail", "The mail outbox: deliver due mail, inspect it, count it");
+  CLI::App* mail =
+      app.add_subcommand("mail", "The mail outbox: deliver due mail, inspect it, count it");
   mail->require_subcommand(1);
 
   CLI::App* deliver = mail->add_subcommand("deliver", "Send the mail that is due, once, then exit");
@@ -50,15 +51,16 @@ void RegisterMailCommand(CLI::App& app, std::vector<Command>& commands) {
   deliver->add_option("--limit", *deliver_limit, "At most this many messages")
       ->check(CLI::PositiveNumber);
   commands.push_back({deliver, [deliver_limit](const Config& config) {
-    auto database = storage::Database::Open(config.database_url);
-    if (!database.ok()) return Fail(database.status());
-    mail::PocoSmtpTransport transport(config.smtp);
-    mail::MailSender sender(**database, transport, SystemClock::Instance());
-    mail::DeliveryReport report = sender.DeliverDue(*deliver_limit);
-    std::cout << "sent " << report.sent << ", retried later " << report.retried << ", failed "
-              << report.failed << " (refused for good by the relay: " << report.bounced << ")\n";
-    return 0;
-  }});
+                        auto database = storage::Database::Open(config.database_url);
+                        if (!database.ok()) return Fail(database.status());
+                        mail::PocoSmtpTransport transport(config.smtp);
+                        mail::MailSender sender(**database, transport, SystemClock::Instance());
+                        mail::DeliveryReport report = sender.DeliverDue(*deliver_limit);
+                        std::cout << "sent " << report.sent << ", retried later " << report.retried
+                                  << ", failed " << report.failed
+                                  << " (refused for good by the relay: " << report.bounced << ")\n";
+                        return 0;
+                      }});
 
   CLI::App* list = mail->add_subcommand("list", "Show the outbox, newest first");
   auto status_filter = std::make_shared<std::string>();
@@ -66,43 +68,53 @@ void RegisterMailCommand(CLI::App& app, std::vector<Command>& commands) {
   list->add_option("--status", *status_filter, "Only mail in this state")
       ->check(CLI::IsMember({"pending", "sending", "sent", "failed"}));
   list->add_option("--limit", *list_limit, "At most this many rows")->check(CLI::PositiveNumber);
-  commands.push_back({list, [status_filter, list_limit](const Config& config) {
-    auto database = storage::Database::Open(config.database_url);
-    if (!database.ok()) return Fail(database.status());
-    std::optional<mail::OutboxStatus> status;
-    if (!status_filter->empty()) status = mail::ParseOutboxStatus(*status_filter);
-    storage::Connection connection = (*database)->Acquire();
-    std::vector<mail::OutboxEntry> entries = mail::ListOutbox(connection, status, *list_limit);
-    std::cout << Column("id", 7) << Column("to", 30) << Column("subject", 40)
-              << Column("status", 8) << Column("tries", 6) << Column("next attempt", 22)
-              << "last error\n";
-    for (const mail::OutboxEntry& entry : entries) {
-      const bool waiting = entry.status == mail::OutboxStatus::kPending;
-      std::cout << Column(std::to_string(entry.id), 7) << Column(entry.to_address, 30)
-                << Column(entry.subject, 40) << Column(mail::OutboxStatusName(entry.status), 8)
-                << Column(std::to_string(entry.attempts), 6)
-                << Column(waiting ? FormatUtc(entry.next_attempt_at, "%Y-%m-%d %H:%M:%SZ") : "-", 22)
-                << entry.last_error << "\n";
-    }
-    std::cout << entries.size() << " message(s)\n";
-    return 0;
-  }});
+  commands.push_back(
+      {list, [status_filter, list_limit](const Config& config) {
+         auto database = storage::Database::Open(config.database_url);
+         if (!database.ok()) return Fail(database.status());
+         std::optional<mail::OutboxStatus> status;
+         if (!status_filter->empty()) status = mail::ParseOutboxStatus(*status_filter);
+         storage::Connection connection = (*database)->Acquire();
+         std::vector<mail::OutboxEntry> entries = mail::ListOutbox(connection, status, *list_limit);
+         std::cout << Column("id", 7) << Column("to", 30) << Column("subject", 40)
+                   << Column("status", 8) << Column("tries", 6) << Column("next attempt", 22)
+                   << "last error\n";
+         for (const mail::OutboxEntry& entry : entries) {
+           const bool waiting = entry.status == mail::OutboxStatus::kPending;
+           std::cout << Column(std::to_string(entry.id), 7) << Column(entry.to_address, 30)
+                     << Column(entry.subject, 40) << Column(mail::OutboxStatusName(entry.status), 8)
+                     << Column(std::to_string(entry.attempts), 6)
+                     << Column(
+                            waiting ? FormatUtc(entry.next_attempt_at, "%Y-%m-%d %H:%M:%SZ") : "-",
+                            22)
+                     << entry.last_error << "\n";
+         }
+         std::cout << entries.size() << " message(s)\n";
+         return 0;
+       }});
 
-  CLI::App* stats = mail->add_subcommand("stats", "Count the outbox as the operator console shows it");
+  CLI::App* stats =
+      mail->add_subcommand("stats", "Count the outbox as the operator console shows it");
   commands.push_back({stats, [](const Config& config) {
-    auto database = storage::Database::Open(config.database_url);
-    if (!database.ok()) return Fail(database.status());
-    storage::Connection connection = (*database)->Acquire();
-    const mail::OutboxCounts counts = mail::CountOutbox(connection, SystemClock::Instance().NowSeconds());
-    std::cout << "pending " << counts.pending << " (due now " << counts.pending_due << ")\n"
-              << "sending " << counts.sending << "\n"
-              << "failed " << counts.failed << "\n"
-              << "sent in the last 24 h " << counts.sent_last_24h << "\n"
-              << "oldest due pending "
-              << (counts.oldest_due_age_seconds ? std::to_string(*counts.oldest_due_age_seconds) + " s" : "-") << "\n"
-              << "bouncing addresses " << mail::CountBounces(connection) << "\n";
-    return 0;
-  }});
+                        auto database = storage::Database::Open(config.database_url);
+                        if (!database.ok()) return Fail(database.status());
+                        storage::Connection connection = (*database)->Acquire();
+                        const mail::OutboxCounts counts =
+                            mail::CountOutbox(connection, SystemClock::Instance().NowSeconds());
+                        std::cout << "pending " << counts.pending << " (due now "
+                                  << counts.pending_due << ")\n"
+                                  << "sending " << counts.sending << "\n"
+                                  << "failed " << counts.failed << "\n"
+                                  << "sent in the last 24 h " << counts.sent_last_24h << "\n"
+                                  << "oldest due pending "
+                                  << (counts.oldest_due_age_seconds
+                                          ? std::to_string(*counts.oldest_due_age_seconds) + " s"
+                                          : "-")
+                                  << "\n"
+                                  << "bouncing addresses " << mail::CountBounces(connection)
+                                  << "\n";
+                        return 0;
+                      }});
 }
 
 }  // namespace vivrovert::cli

@@ -1,7 +1,6 @@
 // vivrovert: the one binary. Subcommands are registered from cli/*_command.cpp; no
 // product logic lives here.
 #include <CLI/CLI.hpp>
-
 #include <ctime>
 #include <iostream>
 
@@ -27,10 +26,12 @@ std::string FormatUtc(int64_t epoch_seconds, const char* format) {
 
 int main(int argc, char** argv) {
   using namespace vivrovert;
-  CLI::App app{"VivroVert: find where to live in rural France, and help territories attract newcomers"};
+  CLI::App app{
+      "VivroVert: find where to live in rural France, and help territories attract newcomers"};
   app.require_subcommand(1);
   std::string config_path;
-  app.add_option("-c,--config", config_path, "INI configuration file (environment VIVROVERT_* overrides it)")
+  app.add_option("-c,--config", config_path,
+                 "INI configuration file (environment VIVROVERT_* overrides it)")
       ->envname("VIVROVERT_CONFIG");
 
   std::vector<cli::Command> commands;

@@ -7,49 +7,49 @@
 #include <iostream>
 #include <memory>
 
-#include "web/accounts/account_routes.hpp"
-#include "domain/accounts/account_service.hpp"
-#include "domain/accounts/deletion_log.hpp"
-#include "domain/accounts/outbox_account_mailer.hpp"
-#include "web/accounts/session_authenticator.hpp"
-#include "web/accounts/unsubscribe_routes.hpp"
-#include "data/amenities/amenity_sources.hpp"
-#include "web/api/map_api.hpp"
-#include "web/api/partner_api.hpp"
-#include "domain/limits/rate_limiter.hpp"
-#include "web/api/search_api.hpp"
-#include "web/audience/audience_counter.hpp"
 #include "cli/commands.hpp"
 #include "cli/lead_report_hooks.hpp"
 #include "core/common/env.hpp"
 #include "core/common/periodic_worker.hpp"
-#include "web/discover/listing_page.hpp"
-#include "web/discover/search_page.hpp"
+#include "core/storage/database.hpp"
+#include "core/storage/migrations.hpp"
+#include "data/amenities/amenity_sources.hpp"
 #include "data/grid_builder/imported_sources.hpp"
-#include "web/interests/interests_api.hpp"
-#include "web/leads/lead_pages.hpp"
+#include "domain/accounts/account_service.hpp"
+#include "domain/accounts/deletion_log.hpp"
+#include "domain/accounts/outbox_account_mailer.hpp"
 #include "domain/leads/lead_recorder.hpp"
-#include "web/legal/legal_pages.hpp"
+#include "domain/limits/rate_limiter.hpp"
 #include "domain/listings/listing_service.hpp"
 #include "domain/mail/sender.hpp"
 #include "domain/mail/smtp_transport.hpp"
 #include "domain/mail/templates.hpp"
 #include "domain/matching/matcher.hpp"
 #include "domain/matching/matching_listener.hpp"
+#include "domain/notifications/notification_pass.hpp"
+#include "domain/privacy/personal_data.hpp"
 #include "jobs/nightly/calendar.hpp"
 #include "jobs/nightly/nightly_run.hpp"
-#include "web/notifications/notification_pages.hpp"
-#include "domain/notifications/notification_pass.hpp"
-#include "web/partners/partner_pages.hpp"
-#include "domain/privacy/personal_data.hpp"
-#include "web/profiles/cv_pages.hpp"
-#include "web/profiles/profile_pages.hpp"
-#include "web/properties/property_routes.hpp"
-#include "core/storage/database.hpp"
-#include "core/storage/migrations.hpp"
+#include "web/accounts/account_routes.hpp"
+#include "web/accounts/session_authenticator.hpp"
+#include "web/accounts/unsubscribe_routes.hpp"
+#include "web/api/map_api.hpp"
+#include "web/api/partner_api.hpp"
+#include "web/api/search_api.hpp"
+#include "web/audience/audience_counter.hpp"
+#include "web/discover/listing_page.hpp"
+#include "web/discover/search_page.hpp"
 #include "web/http/app.hpp"
 #include "web/http/server.hpp"
 #include "web/http/shell_routes.hpp"
+#include "web/interests/interests_api.hpp"
+#include "web/leads/lead_pages.hpp"
+#include "web/legal/legal_pages.hpp"
+#include "web/notifications/notification_pages.hpp"
+#include "web/partners/partner_pages.hpp"
+#include "web/profiles/cv_pages.hpp"
+#include "web/profiles/profile_pages.hpp"
+#include "web/properties/property_routes.hpp"
 
 namespace vivrovert::cli {
 
@@ -87,7 +87,8 @@ int Serve(const Config& config, const ServeFlags& flags) {
   if (!flags.no_migrate) {
     auto applied = storage::Migrate(**database);
     if (!applied.ok()) return Fail(applied.status());
-    for (const auto& migration : *applied) std::cout << "applied migration " << migration.version << " " << migration.name << "\n";
+    for (const auto& migration : *applied)
+      std::cout << "applied migration " << migration.version << " " << migration.name << "\n";
   }
   auto secret_key = config.SecretKey();
   if (!secret_key.ok()) return Fail(secret_key.status());
@@ -118,7 +119,8 @@ int Serve(const Config& config, const ServeFlags& flags) {
   accounts::AccountService account_service(
       **database, hasher, account_mailer, SystemClock::Instance(), SecureRandom::Instance(),
       config.public_base_url, {}, privacy::MakePersonEraser(*secret_key));
-  const accounts::SessionCookies session_cookies{accounts::SessionCookieName(config.IsHttps()), config.IsHttps()};
+  const accounts::SessionCookies session_cookies{accounts::SessionCookieName(config.IsHttps()),
+                                                 config.IsHttps()};
 
   web::AppOptions options;
   options.public_base_url = config.public_base_url;
@@ -126,10 +128,12 @@ int Serve(const Config& config, const ServeFlags& flags) {
   options.session_cookie_name = session_cookies.name;
   options.access_log = flags.no_access_log ? nullptr : &std::cout;
   options.error_log = &std::cerr;
-  auto app = std::make_unique<web::App>(std::move(options), std::move(*templates), std::move(*assets),
-                                        std::move(*static_files), SystemClock::Instance(), SecureRandom::Instance());
+  auto app = std::make_unique<web::App>(std::move(options), std::move(*templates),
+                                        std::move(*assets), std::move(*static_files),
+                                        SystemClock::Instance(), SecureRandom::Instance());
   web::RegisterShellRoutes(*app, **database);
-  app->SetAuthenticator(std::make_shared<accounts::SessionAuthenticator>(account_service, session_cookies.name));
+  app->SetAuthenticator(
+      std::make_shared<accounts::SessionAuthenticator>(account_service, session_cookies.name));
   // The matcher exists further down; account deletion reaches it through this slot.
   std::function<void(int64_t)> forget_person;
   accounts::RegisterAccountRoutes(*app, account_service,
@@ -147,10 +151,11 @@ int Serve(const Config& config, const ServeFlags& flags) {
                                       {config.api_rate_limit, config.api_rate_window_seconds});
   api::RegisterSearchApi(*app, search_backend, rate_limiter);
   api::MapBackend map_backend = api::MapBackend::Load(
-      search_backend, {.outlines = {config.data_dir, config.var_dir + "/map-outlines"}, .warm_outlines = true});
-  api::SharedRateLimiter map_view_limiter(**database, SystemClock::Instance(),
-                                          {config.api_map_rate_limit, config.api_rate_window_seconds},
-                                          api::kMapLimitPrefix);
+      search_backend,
+      {.outlines = {config.data_dir, config.var_dir + "/map-outlines"}, .warm_outlines = true});
+  api::SharedRateLimiter map_view_limiter(
+      **database, SystemClock::Instance(),
+      {config.api_map_rate_limit, config.api_rate_window_seconds}, api::kMapLimitPrefix);
   api::RegisterMapApi(*app, search_backend, map_backend, rate_limiter, map_view_limiter);
   auto profiles = discover::LoadProfiles((resources / "data" / "profiles.json").string());
   if (!profiles.ok()) return Fail(profiles.status());
@@ -158,7 +163,8 @@ int Serve(const Config& config, const ServeFlags& flags) {
   // Leads are recorded as people save searches and open tiles (needs the grid).
   std::unique_ptr<leads::LeadRecorder> lead_recorder;
   if (search_backend.engine) {
-    lead_recorder = std::make_unique<leads::LeadRecorder>(*search_backend.grid, *search_backend.engine);
+    lead_recorder =
+        std::make_unique<leads::LeadRecorder>(*search_backend.grid, *search_backend.engine);
   }
   // Listings are matched to the people they fit (matching/), from an index of everyone's
   // places and wishes built now and kept in step with their edits.
@@ -168,32 +174,37 @@ int Serve(const Config& config, const ServeFlags& flags) {
   accounts::DeletionFollower deletions(**database, SystemClock::Instance());
   {
     matching::LoadStats loaded = matcher.Rebuild(SystemClock::Instance().NowSeconds());
-    std::cout << "matching index: " << loaded.people << " people, " << loaded.searches << " saved searches ("
-              << loaded.recomputed << " recomputed, " << loaded.stale_searches << " left out) in " << loaded.seconds
-              << " s" << std::endl;
+    std::cout << "matching index: " << loaded.people << " people, " << loaded.searches
+              << " saved searches (" << loaded.recomputed << " recomputed, "
+              << loaded.stale_searches << " left out) in " << loaded.seconds << " s" << std::endl;
   }
   matching::MatchingListener matching_listener(matcher);
   interests::InterestListeners interest_listeners({lead_recorder.get(), &matching_listener});
-  api::SharedRateLimiter click_limiter(**database, SystemClock::Instance(), {config.api_click_rate_limit, 3600},
-                                       api::kClickLimitPrefix);
-  interests::RegisterInterestsApi(*app, **database, search_backend, SystemClock::Instance(), &interest_listeners,
-                                  &click_limiter);
+  api::SharedRateLimiter click_limiter(**database, SystemClock::Instance(),
+                                       {config.api_click_rate_limit, 3600}, api::kClickLimitPrefix);
+  interests::RegisterInterestsApi(*app, **database, search_backend, SystemClock::Instance(),
+                                  &interest_listeners, &click_limiter);
   profiles::RegisterProfilePages(*app, **database, SystemClock::Instance(),
                                  [&matcher](storage::Connection& connection, int64_t user_id) {
-                                   matcher.PersonChanged(connection, user_id, SystemClock::Instance().NowSeconds());
+                                   matcher.PersonChanged(connection, user_id,
+                                                         SystemClock::Instance().NowSeconds());
                                  });
   // Leaving the listing mails by their link changes the profile's notification too.
-  accounts::RegisterUnsubscribeRoutes(*app, **database, [&matcher](storage::Connection& connection, int64_t user_id) {
-    matcher.PersonChanged(connection, user_id, SystemClock::Instance().NowSeconds());
-  });
-  notifications::RegisterNotificationPages(*app, {**database, search_backend.grid.get(), SystemClock::Instance()});
-  discover::RegisterListingPage(*app, **database, search_backend.grid.get(), SystemClock::Instance());
+  accounts::RegisterUnsubscribeRoutes(
+      *app, **database, [&matcher](storage::Connection& connection, int64_t user_id) {
+        matcher.PersonChanged(connection, user_id, SystemClock::Instance().NowSeconds());
+      });
+  notifications::RegisterNotificationPages(
+      *app, {**database, search_backend.grid.get(), SystemClock::Instance()});
+  discover::RegisterListingPage(*app, **database, search_backend.grid.get(),
+                                SystemClock::Instance());
 
   // Amenities around saved properties, from the open data and import layers the grid uses;
   // without them the property pages still serve and say the amenities are not available.
-  auto amenity_index = amenities::LoadAmenities({config.data_dir, grid_builder::ImportsDirIn(config.var_dir),
-                                                 config.CataloguePath(), {}});
-  if (!amenity_index.ok()) std::cerr << "vivrovert: warning: amenities: " << amenity_index.status().message() << "\n";
+  auto amenity_index = amenities::LoadAmenities(
+      {config.data_dir, grid_builder::ImportsDirIn(config.var_dir), config.CataloguePath(), {}});
+  if (!amenity_index.ok())
+    std::cerr << "vivrovert: warning: amenities: " << amenity_index.status().message() << "\n";
   const properties::PropertyBackend property_backend{**database, search_backend,
                                                      amenity_index.ok() ? &*amenity_index : nullptr,
                                                      SystemClock::Instance()};
@@ -201,7 +212,8 @@ int Serve(const Config& config, const ServeFlags& flags) {
   properties::RegisterPropertyPages(*app, property_backend);
 
   // Partners publish through their API keys, each key limited like an IP.
-  listings::ListingService listing_service(**database, search_backend.grid.get(), SystemClock::Instance());
+  listings::ListingService listing_service(**database, search_backend.grid.get(),
+                                           SystemClock::Instance());
   api::SharedRateLimiter key_limiter(**database, SystemClock::Instance(),
                                      {config.api_rate_limit, config.api_rate_window_seconds});
   api::RegisterPartnerApi(*app, **database, listing_service, key_limiter, SecureRandom::Instance());
@@ -211,7 +223,8 @@ int Serve(const Config& config, const ServeFlags& flags) {
              [&mail_worker] { mail_worker.Nudge(); },
              [&lead_recorder](storage::Connection& connection, int64_t partner_id) {
                if (!lead_recorder) return;
-               Status refreshed = lead_recorder->RefreshPartner(connection, partner_id, SystemClock::Instance().NowSeconds());
+               Status refreshed = lead_recorder->RefreshPartner(
+                   connection, partner_id, SystemClock::Instance().NowSeconds());
                if (!refreshed.ok())
                  std::cerr << "vivrovert: leads: " << refreshed.message() << "\n";
              },
@@ -222,9 +235,9 @@ int Serve(const Config& config, const ServeFlags& flags) {
   forget_person = [&matcher](int64_t user_id) { matcher.PersonDeleted(user_id); };
 
   // Instant notifications: new and changed listings are matched every few seconds.
-  notifications::NotificationPass notification_pass(**database, matcher, *mail_templates, search_backend.grid.get(),
-                                                    SystemClock::Instance(),
-                                                    {config.public_base_url, *secret_key, 200});
+  notifications::NotificationPass notification_pass(
+      **database, matcher, *mail_templates, search_backend.grid.get(), SystemClock::Instance(),
+      {config.public_base_url, *secret_key, 200});
   PeriodicWorker matching_worker("matching pass", kMatchingInterval,
                                  [&notification_pass, &mail_worker, &matcher, &deletions] {
                                    for (int64_t user_id : deletions.Poll())
@@ -234,12 +247,14 @@ int Serve(const Config& config, const ServeFlags& flags) {
                                  });
   // The night's run (digests, lead reports), once a day from nightly.hour, never during
   // the maintenance window; a run cut short (restart) is resumed.
-  nightly::NightlyRun nightly_run(**database, notification_pass, *mail_templates, search_backend.grid.get(),
-                                  SystemClock::Instance(), {config.public_base_url, *secret_key, 200, 0, {}},
-                                  NightlyLeadReports(config, *mail_templates, *secret_key, search_backend.grid.get()));
+  nightly::NightlyRun nightly_run(
+      **database, notification_pass, *mail_templates, search_backend.grid.get(),
+      SystemClock::Instance(), {config.public_base_url, *secret_key, 200, 0, {}},
+      NightlyLeadReports(config, *mail_templates, *secret_key, search_backend.grid.get()));
   PeriodicWorker nightly_scheduler("nightly run", kNightlyCheckInterval, [&] {
     const int64_t now = SystemClock::Instance().NowSeconds();
-    if (config.nightly_hour < 0 || nightly::InMaintenanceWindow(now) || nightly::ParisHour(now) < config.nightly_hour) {
+    if (config.nightly_hour < 0 || nightly::InMaintenanceWindow(now) ||
+        nightly::ParisHour(now) < config.nightly_hour) {
       return;
     }
     const std::string run_date = nightly::ParisDate(now);
@@ -282,7 +297,8 @@ int Serve(const Config& config, const ServeFlags& flags) {
   audience_flusher.Start();
   if (Status started = server.Start(); !started.ok()) return Fail(started);
   std::cout << "listening on http://" << config.listen_host << ":" << server.port() << " ("
-            << config.public_base_url << ", database " << (*database)->url().Redacted() << ")" << std::endl;
+            << config.public_base_url << ", database " << (*database)->url().Redacted() << ")"
+            << std::endl;
 
   int received = 0;
   sigwait(&stop_signals, &received);
@@ -299,10 +315,13 @@ int Serve(const Config& config, const ServeFlags& flags) {
 }  // namespace
 
 void RegisterServeCommand(CLI::App& app, std::vector<Command>& commands) {
-  CLI::App* serve = app.add_subcommand("serve", "Serve the web site and its JSON API until SIGINT or SIGTERM");
+  CLI::App* serve =
+      app.add_subcommand("serve", "Serve the web site and its JSON API until SIGINT or SIGTERM");
   auto flags = std::make_shared<ServeFlags>();
-  serve->add_flag("--no-migrate", flags->no_migrate, "Do not apply pending schema migrations at start-up");
-  serve->add_flag("--no-access-log", flags->no_access_log, "Do not print one line per request on stdout");
+  serve->add_flag("--no-migrate", flags->no_migrate,
+                  "Do not apply pending schema migrations at start-up");
+  serve->add_flag("--no-access-log", flags->no_access_log,
+                  "Do not print one line per request on stdout");
   commands.push_back({serve, [flags](const Config& config) { return Serve(config, *flags); }});
 }
 

@@ -17,9 +17,12 @@ const char* DirectionName(Direction direction) {
 
 const char* AggregationName(Aggregation aggregation) {
   switch (aggregation) {
-    case Aggregation::kMean: return "mean";
-    case Aggregation::kDensity: return "density";
-    case Aggregation::kMajor: return "major";
+    case Aggregation::kMean:
+      return "mean";
+    case Aggregation::kDensity:
+      return "density";
+    case Aggregation::kMajor:
+      return "major";
   }
   return "mean";
 }
@@ -47,12 +50,14 @@ Result<CriteriaCatalogue> CriteriaCatalogue::FromJson(const json& document) {
     return InvalidArgument("criteria catalogue: an object with a 'criteria' array was expected");
   }
   if (document.contains("groups")) {
-    for (const json& group : document["groups"]) catalogue.groups_.push_back(group.get<std::string>());
+    for (const json& group : document["groups"])
+      catalogue.groups_.push_back(group.get<std::string>());
   }
   std::set<std::string> seen;
   for (const json& entry : document["criteria"]) {
     CriterionSpec spec;
-    std::string where = "criteria catalogue, criterion " + std::to_string(catalogue.criteria_.size() + 1);
+    std::string where =
+        "criteria catalogue, criterion " + std::to_string(catalogue.criteria_.size() + 1);
     try {
       spec.id = entry.at("id").get<std::string>();
       where = "criteria catalogue, criterion '" + spec.id + "'";
@@ -64,14 +69,16 @@ Result<CriteriaCatalogue> CriteriaCatalogue::FromJson(const json& document) {
       if (direction != "lower" && direction != "higher") {
         return InvalidArgument(where + ": direction must be 'lower' or 'higher'", "direction");
       }
-      spec.direction = direction == "lower" ? Direction::kLowerIsBetter : Direction::kHigherIsBetter;
+      spec.direction =
+          direction == "lower" ? Direction::kLowerIsBetter : Direction::kHigherIsBetter;
       const json& source = entry.at("source");
       spec.source = {source.value("publisher", ""), source.value("dataset", ""),
                      source.value("vintage", ""), source.value("url", "")};
       spec.method = entry.value("method", "");
       const json& storage = entry.at("storage");
       const int width = storage.at("width").get<int>();
-      if (width != 2 && width != 4) return InvalidArgument(where + ": storage width must be 2 or 4", "width");
+      if (width != 2 && width != 4)
+        return InvalidArgument(where + ": storage width must be 2 or 4", "width");
       spec.width = static_cast<uint8_t>(width);
       spec.step = storage.at("step").get<double>();
       spec.offset = storage.value("offset", 0.0);
@@ -86,7 +93,8 @@ Result<CriteriaCatalogue> CriteriaCatalogue::FromJson(const json& document) {
       } else if (aggregation == "major") {
         spec.aggregation = Aggregation::kMajor;
       } else {
-        return InvalidArgument(where + ": unknown aggregate_5km '" + aggregation + "'", "aggregate_5km");
+        return InvalidArgument(where + ": unknown aggregate_5km '" + aggregation + "'",
+                               "aggregate_5km");
       }
     } catch (const json::exception& error) {
       return InvalidArgument(where + ": " + error.what());
@@ -117,8 +125,11 @@ json CriteriaCatalogue::ToJson() const {
         {"unit", spec.unit},
         {"group", spec.group},
         {"direction", DirectionName(spec.direction)},
-        {"source", {{"publisher", spec.source.publisher}, {"dataset", spec.source.dataset},
-                    {"vintage", spec.source.vintage}, {"url", spec.source.url}}},
+        {"source",
+         {{"publisher", spec.source.publisher},
+          {"dataset", spec.source.dataset},
+          {"vintage", spec.source.vintage},
+          {"url", spec.source.url}}},
         {"method", spec.method},
         {"storage", {{"width", spec.width}, {"step", spec.step}, {"offset", spec.offset}}},
         {"aggregate_5km", AggregationName(spec.aggregation)},

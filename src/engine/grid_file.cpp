@@ -88,9 +88,10 @@ Status WriteGridFile(const GridData& data, const std::string& path) {
       }
       json sections;
       sections["corners"] = writer.Append(corners.data(), corners.size() * sizeof(int32_t));
-      sections["share_offsets"] = writer.Append(level.share_offsets.data(),
-                                                level.share_offsets.size() * sizeof(uint32_t));
-      sections["shares"] = writer.Append(level.shares.data(), level.shares.size() * sizeof(CommuneShare));
+      sections["share_offsets"] =
+          writer.Append(level.share_offsets.data(), level.share_offsets.size() * sizeof(uint32_t));
+      sections["shares"] =
+          writer.Append(level.shares.data(), level.shares.size() * sizeof(CommuneShare));
       json columns = json::object();
       json coverage = json::object();
       for (size_t criterion_idx = 0; criterion_idx < criteria.size(); ++criterion_idx) {
@@ -115,9 +116,10 @@ Status WriteGridFile(const GridData& data, const std::string& path) {
     }
     json communes = json::array();
     for (const CommuneRef& commune : data.communes) {
-      communes.push_back({commune.code, commune.name, commune.departement, commune.epci, commune.population,
-                          commune.has_centre() ? json(commune.longitude) : json(nullptr),
-                          commune.has_centre() ? json(commune.latitude) : json(nullptr), commune.postcodes});
+      communes.push_back(
+          {commune.code, commune.name, commune.departement, commune.epci, commune.population,
+           commune.has_centre() ? json(commune.longitude) : json(nullptr),
+           commune.has_centre() ? json(commune.latitude) : json(nullptr), commune.postcodes});
     }
     json header = {
         {"format_version", kGridFormatVersion},
@@ -181,7 +183,8 @@ GridFile::~GridFile() {
   if (mapping_ != nullptr) ::munmap(mapping_, size_);
 }
 
-const std::vector<uint32_t>* GridFile::CommunesWithCode(CodeKind kind, const std::string& code) const {
+const std::vector<uint32_t>* GridFile::CommunesWithCode(CodeKind kind,
+                                                        const std::string& code) const {
   const auto& index = communes_by_code_[static_cast<size_t>(kind)];
   auto found = index.find(code);
   return found == index.end() ? nullptr : &found->second;
@@ -199,14 +202,17 @@ std::optional<uint32_t> GridFile::FindCommune(const std::string& code) const {
 }
 
 namespace {
-const std::string& NameIn(const std::unordered_map<std::string, std::string>& names, const std::string& code) {
+const std::string& NameIn(const std::unordered_map<std::string, std::string>& names,
+                          const std::string& code) {
   static const std::string kNone;
   auto found = names.find(code);
   return found == names.end() ? kNone : found->second;
 }
 }  // namespace
 
-const std::string& GridFile::EpciName(const std::string& siren) const { return NameIn(area_names_.epcis, siren); }
+const std::string& GridFile::EpciName(const std::string& siren) const {
+  return NameIn(area_names_.epcis, siren);
+}
 
 const std::string& GridFile::DepartementName(const std::string& code) const {
   return NameIn(area_names_.departements, code);
@@ -249,7 +255,8 @@ Result<std::unique_ptr<GridFile>> GridFile::Open(const std::string& path) {
   std::memcpy(&byte_order, bytes + 12, 4);
   std::memcpy(&header_offset, bytes + 16, 8);
   std::memcpy(&header_size, bytes + 24, 8);
-  if (byte_order != kByteOrderMark) return DataLoss(refusal + "was written with another byte order");
+  if (byte_order != kByteOrderMark)
+    return DataLoss(refusal + "was written with another byte order");
   if (version != kGridFormatVersion) {
     return DataLoss(refusal + "has format version " + std::to_string(version) +
                     "; this program reads version " + std::to_string(kGridFormatVersion) +
@@ -258,10 +265,12 @@ Result<std::unique_ptr<GridFile>> GridFile::Open(const std::string& path) {
   auto inside = [&](uint64_t offset, uint64_t size) {
     return offset <= grid->size_ && size <= grid->size_ - offset;
   };
-  if (!inside(header_offset, header_size)) return DataLoss(refusal + "is truncated (header beyond its end)");
+  if (!inside(header_offset, header_size))
+    return DataLoss(refusal + "is truncated (header beyond its end)");
   try {
     grid->header_ = json::parse(bytes + header_offset, bytes + header_offset + header_size);
-    VV_ASSIGN_OR_RETURN(grid->catalogue_, CriteriaCatalogue::FromJson(grid->header_.at("catalogue")));
+    VV_ASSIGN_OR_RETURN(grid->catalogue_,
+                        CriteriaCatalogue::FromJson(grid->header_.at("catalogue")));
     for (const json& commune : grid->header_.at("communes")) {
       const auto commune_idx = static_cast<uint32_t>(grid->communes_.size());
       CommuneRef ref{commune.at(0), commune.at(1), commune.at(2), commune.at(3)};
@@ -269,14 +278,20 @@ Result<std::unique_ptr<GridFile>> GridFile::Open(const std::string& path) {
       if (!commune.at(5).is_null()) ref.longitude = commune.at(5).get<double>();
       if (!commune.at(6).is_null()) ref.latitude = commune.at(6).get<double>();
       ref.postcodes = commune.at(7).get<std::vector<std::string>>();
-      for (const std::string& postcode : ref.postcodes) grid->communes_by_postcode_[postcode].push_back(commune_idx);
+      for (const std::string& postcode : ref.postcodes)
+        grid->communes_by_postcode_[postcode].push_back(commune_idx);
       grid->communes_.push_back(std::move(ref));
       const CommuneRef& added = grid->communes_.back();
-      grid->communes_by_code_[static_cast<size_t>(CodeKind::kCommune)][added.code].push_back(commune_idx);
-      if (!added.epci.empty()) grid->communes_by_code_[static_cast<size_t>(CodeKind::kEpci)][added.epci].push_back(commune_idx);
-      grid->communes_by_code_[static_cast<size_t>(CodeKind::kDepartement)][added.departement].push_back(commune_idx);
+      grid->communes_by_code_[static_cast<size_t>(CodeKind::kCommune)][added.code].push_back(
+          commune_idx);
+      if (!added.epci.empty())
+        grid->communes_by_code_[static_cast<size_t>(CodeKind::kEpci)][added.epci].push_back(
+            commune_idx);
+      grid->communes_by_code_[static_cast<size_t>(CodeKind::kDepartement)][added.departement]
+          .push_back(commune_idx);
     }
-    grid->area_names_.epcis = grid->header_.at("epcis").get<std::unordered_map<std::string, std::string>>();
+    grid->area_names_.epcis =
+        grid->header_.at("epcis").get<std::unordered_map<std::string, std::string>>();
     grid->area_names_.departements =
         grid->header_.at("departements").get<std::unordered_map<std::string, std::string>>();
     const auto& criteria = grid->catalogue_.criteria();
@@ -290,15 +305,16 @@ Result<std::unique_ptr<GridFile>> GridFile::Open(const std::string& path) {
       const json& sections = level_json.at("sections");
       auto section = [&](const json& entry, uint64_t expected_size) -> const uint8_t* {
         uint64_t offset = entry.at("offset"), size = entry.at("size");
-        if (!inside(offset, size) || (expected_size != 0 && size != expected_size) || offset % 4 != 0) {
+        if (!inside(offset, size) || (expected_size != 0 && size != expected_size) ||
+            offset % 4 != 0) {
           return nullptr;
         }
         return bytes + offset;
       };
       const size_t tiles = view.tile_count_;
       view.corners_ = reinterpret_cast<const int32_t*>(section(sections.at("corners"), tiles * 8));
-      view.share_offsets_ = reinterpret_cast<const uint32_t*>(
-          section(sections.at("share_offsets"), (tiles + 1) * 4));
+      view.share_offsets_ =
+          reinterpret_cast<const uint32_t*>(section(sections.at("share_offsets"), (tiles + 1) * 4));
       if (view.corners_ == nullptr || view.share_offsets_ == nullptr) {
         return DataLoss(refusal + "is truncated or inconsistent (tile sections)");
       }
@@ -319,7 +335,8 @@ Result<std::unique_ptr<GridFile>> GridFile::Open(const std::string& path) {
         if (view.share_offsets_[tile_idx] > view.share_offsets_[tile_idx + 1]) {
           return DataLoss(refusal + "has inconsistent commune offsets");
         }
-        view.index_.emplace(TileKey(view.corners_[2 * tile_idx], view.corners_[2 * tile_idx + 1]), tile_idx);
+        view.index_.emplace(TileKey(view.corners_[2 * tile_idx], view.corners_[2 * tile_idx + 1]),
+                            tile_idx);
       }
       for (uint64_t share_idx = 0; share_idx < share_count; ++share_idx) {
         if (view.shares_[share_idx].commune >= grid->communes_.size()) {

@@ -41,15 +41,18 @@ inline constexpr uint32_t kGridFormatVersion = 2;
 
 struct CommuneRef {
   CommuneRef() = default;
-  CommuneRef(std::string code_in, std::string name_in, std::string departement_in, std::string epci_in)
-      : code(std::move(code_in)), name(std::move(name_in)), departement(std::move(departement_in)),
+  CommuneRef(std::string code_in, std::string name_in, std::string departement_in,
+             std::string epci_in)
+      : code(std::move(code_in)),
+        name(std::move(name_in)),
+        departement(std::move(departement_in)),
         epci(std::move(epci_in)) {}
 
   std::string code;
   std::string name;
   std::string departement;
   std::string epci;
-  int64_t population = 0;         // legal population of the COG in use
+  int64_t population = 0;           // legal population of the COG in use
   double longitude = std::nan("");  // centre (WGS84); NaN when the statistics lack it
   double latitude = std::nan("");
   std::vector<std::string> postcodes;
@@ -59,7 +62,7 @@ struct CommuneRef {
 
 // Names of the EPCI and départements the commune table refers to.
 struct AreaNames {
-  std::unordered_map<std::string, std::string> epcis;        // SIREN → name
+  std::unordered_map<std::string, std::string> epcis;         // SIREN → name
   std::unordered_map<std::string, std::string> departements;  // code → name
 };
 
@@ -72,8 +75,8 @@ struct CommuneShare {
 // What the builder hands to the writer for one level.
 struct LevelData {
   Level level = Level::k1km;
-  std::vector<TileId> tiles;             // storage order (Hilbert)
-  std::vector<uint32_t> share_offsets;   // tiles.size() + 1 entries
+  std::vector<TileId> tiles;            // storage order (Hilbert)
+  std::vector<uint32_t> share_offsets;  // tiles.size() + 1 entries
   std::vector<CommuneShare> shares;
   std::vector<std::vector<uint32_t>> codes;  // [criterion][tile]
 };
@@ -82,10 +85,10 @@ struct GridData {
   CriteriaCatalogue catalogue;
   std::vector<CommuneRef> communes;
   AreaNames area_names;
-  std::vector<LevelData> levels;      // one per level present
+  std::vector<LevelData> levels;                     // one per level present
   nlohmann::json sources = nlohmann::json::array();  // inputs: dataset, publisher, vintage, file
-  std::string scope;                  // "France métropolitaine" or "départements 46, 19"
-  int64_t built_at = 0;               // epoch seconds
+  std::string scope;     // "France métropolitaine" or "départements 46, 19"
+  int64_t built_at = 0;  // epoch seconds
   // Per criterion id: why it has no value ("source absent: …"), for the UI.
   std::unordered_map<std::string, std::string> unavailable_reasons;
 };

@@ -26,12 +26,14 @@ uint32_t CountMask(const uint8_t* mask, size_t count) {
 }
 
 VIVROVERT_SIMD_CLONES
-void AccumulateTerm(const uint16_t* codes, size_t count, const PreferredTerm& term, double* scores) {
+void AccumulateTerm(const uint16_t* codes, size_t count, const PreferredTerm& term,
+                    double* scores) {
   for (size_t index = 0; index < count; ++index) scores[index] += TermScore(codes[index], term);
 }
 
 VIVROVERT_SIMD_CLONES
-void AccumulateTerm(const uint32_t* codes, size_t count, const PreferredTerm& term, double* scores) {
+void AccumulateTerm(const uint32_t* codes, size_t count, const PreferredTerm& term,
+                    double* scores) {
   for (size_t index = 0; index < count; ++index) scores[index] += TermScore(codes[index], term);
 }
 

@@ -9,8 +9,8 @@
 // runs. Tests and benchmarks go through the same entry points on every build.
 #pragma once
 
-#include <cstddef>
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 
 namespace vivrovert::engine {

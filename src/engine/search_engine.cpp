@@ -37,7 +37,7 @@ struct SearchEngine::Plan {
   std::vector<size_t> preferred;  // constraint indices
   std::vector<PreferredTerm> terms;
   double weight_sum = 0;
-  bool empty = false;             // a required range admits no value
+  bool empty = false;                      // a required range admits no value
   std::vector<uint8_t> territory;          // per tile, when the request has a territory
   std::vector<uint32_t> territory_blocks;  // territory tiles per block
 };
@@ -70,34 +70,40 @@ SearchEngine::SearchEngine(const GridFile& grid) : grid_(grid) {
         level_min = std::min(level_min, code);
         level_max = std::max(level_max, code);
       }
-      if (level_min <= level_max) index.ranges[criterion_idx] = {spec.Decode(level_min), spec.Decode(level_max)};
+      if (level_min <= level_max)
+        index.ranges[criterion_idx] = {spec.Decode(level_min), spec.Decode(level_max)};
     }
     // Inverted index commune → tiles, for territory restrictions.
     const size_t communes = grid.communes().size();
     index.commune_tile_offsets.assign(communes + 1, 0);
     for (size_t tile_idx = 0; tile_idx < tiles; ++tile_idx) {
       auto [first, last] = view->communes(tile_idx);
-      for (auto share = first; share != last; ++share) index.commune_tile_offsets[share->commune + 1]++;
+      for (auto share = first; share != last; ++share)
+        index.commune_tile_offsets[share->commune + 1]++;
     }
     for (size_t commune_idx = 0; commune_idx < communes; ++commune_idx) {
       index.commune_tile_offsets[commune_idx + 1] += index.commune_tile_offsets[commune_idx];
     }
     index.commune_tiles.resize(index.commune_tile_offsets[communes]);
-    std::vector<uint32_t> cursor(index.commune_tile_offsets.begin(), index.commune_tile_offsets.end() - 1);
+    std::vector<uint32_t> cursor(index.commune_tile_offsets.begin(),
+                                 index.commune_tile_offsets.end() - 1);
     for (uint32_t tile_idx = 0; tile_idx < tiles; ++tile_idx) {
       auto [first, last] = view->communes(tile_idx);
-      for (auto share = first; share != last; ++share) index.commune_tiles[cursor[share->commune]++] = tile_idx;
+      for (auto share = first; share != last; ++share)
+        index.commune_tiles[cursor[share->commune]++] = tile_idx;
     }
     index.keys.resize(tiles);
     for (size_t tile_idx = 0; tile_idx < tiles; ++tile_idx) {
       const TileId id = view->tile(tile_idx);
-      index.keys[tile_idx] = (static_cast<uint64_t>(static_cast<uint32_t>(id.north)) << 32) | static_cast<uint32_t>(id.east);
+      index.keys[tile_idx] = (static_cast<uint64_t>(static_cast<uint32_t>(id.north)) << 32) |
+                             static_cast<uint32_t>(id.east);
     }
     levels_[static_cast<size_t>(level_idx)] = std::move(index);
   }
 }
 
-std::optional<std::pair<double, double>> SearchEngine::ValueRange(Level level, size_t criterion) const {
+std::optional<std::pair<double, double>> SearchEngine::ValueRange(Level level,
+                                                                  size_t criterion) const {
   const auto& index = levels_[static_cast<size_t>(level)];
   if (!index) return std::nullopt;
   return index->ranges[criterion];
@@ -115,12 +121,14 @@ SearchEngine::Plan SearchEngine::MakePlan(const SearchRequest& request) const {
       const CriterionSpec& spec = criteria[constraint.criterion];
       auto [lo, hi] = CodeRangeFor(spec, constraint.min, constraint.max);
       const auto& range = plan.index->ranges[constraint.criterion];
-      const double spread = range && range->second > range->first ? range->second - range->first : 1.0;
+      const double spread =
+          range && range->second > range->first ? range->second - range->first : 1.0;
       constexpr double kInfinity = std::numeric_limits<double>::infinity();
-      plan.terms.push_back({constraint.criterion, lo, hi, spec.MissingCode(),
-                            constraint.min ? (*constraint.min - spec.offset) / spec.step : -kInfinity,
-                            constraint.max ? (*constraint.max - spec.offset) / spec.step : kInfinity,
-                            spec.step / spread, static_cast<double>(constraint.weight)});
+      plan.terms.push_back(
+          {constraint.criterion, lo, hi, spec.MissingCode(),
+           constraint.min ? (*constraint.min - spec.offset) / spec.step : -kInfinity,
+           constraint.max ? (*constraint.max - spec.offset) / spec.step : kInfinity,
+           spec.step / spread, static_cast<double>(constraint.weight)});
       plan.weight_sum += constraint.weight;
       continue;
     }
@@ -189,10 +197,11 @@ void SearchEngine::ForEachGreen(const Plan& plan, Sink&& sink, Skip&& skip) cons
     for (const CodeRange* range : partial) {
       const void* column = view.column(range->criterion);
       if (criteria[range->criterion].width == 2) {
-        NarrowMask(static_cast<const uint16_t*>(column) + start, length, static_cast<uint16_t>(range->lo),
-                   static_cast<uint16_t>(range->hi), mask);
+        NarrowMask(static_cast<const uint16_t*>(column) + start, length,
+                   static_cast<uint16_t>(range->lo), static_cast<uint16_t>(range->hi), mask);
       } else {
-        NarrowMask(static_cast<const uint32_t*>(column) + start, length, range->lo, range->hi, mask);
+        NarrowMask(static_cast<const uint32_t*>(column) + start, length, range->lo, range->hi,
+                   mask);
       }
     }
     sink(start, length, static_cast<const uint8_t*>(mask));
@@ -223,9 +232,10 @@ namespace {
 
 // Sparse form: only the selected tiles of a block (a selection vector of offsets).
 template <typename Code>
-void AccumulateTermSelected(const Code* codes, const uint16_t* selection, size_t count, const PreferredTerm& term,
-                            double* scores) {
-  for (size_t index = 0; index < count; ++index) scores[index] += TermScore(codes[selection[index]], term);
+void AccumulateTermSelected(const Code* codes, const uint16_t* selection, size_t count,
+                            const PreferredTerm& term, double* scores) {
+  for (size_t index = 0; index < count; ++index)
+    scores[index] += TermScore(codes[selection[index]], term);
 }
 
 struct Candidate {
@@ -261,8 +271,8 @@ void SearchEngine::ScoreBlock(const Plan& plan, size_t start, size_t length, dou
   for (size_t offset = 0; offset < length; ++offset) scores[offset] *= inverse;
 }
 
-void SearchEngine::ScoreSelected(const Plan& plan, size_t start, const uint16_t* selection, size_t count,
-                                 double* scores) const {
+void SearchEngine::ScoreSelected(const Plan& plan, size_t start, const uint16_t* selection,
+                                 size_t count, double* scores) const {
   if (plan.terms.empty()) {
     std::fill(scores, scores + count, 1.0);
     return;
@@ -273,9 +283,11 @@ void SearchEngine::ScoreSelected(const Plan& plan, size_t start, const uint16_t*
   for (const PreferredTerm& term : plan.terms) {
     const void* column = view.column(term.criterion);
     if (criteria[term.criterion].width == 2) {
-      AccumulateTermSelected(static_cast<const uint16_t*>(column) + start, selection, count, term, scores);
+      AccumulateTermSelected(static_cast<const uint16_t*>(column) + start, selection, count, term,
+                             scores);
     } else {
-      AccumulateTermSelected(static_cast<const uint32_t*>(column) + start, selection, count, term, scores);
+      AccumulateTermSelected(static_cast<const uint32_t*>(column) + start, selection, count, term,
+                             scores);
     }
   }
   const double inverse = 1.0 / plan.weight_sum;
@@ -359,7 +371,8 @@ std::vector<RankedTile> SearchEngine::Rank(const Plan& plan, size_t k, uint64_t*
   const bool counting = tally != nullptr || green_count != nullptr;
   // A pure top-k skips, before reading them, the blocks whose best score cannot enter.
   auto skip = [&](size_t block) {
-    return !counting && scored && k > 0 && heap.size() == k && BlockScoreBound(plan, block) < heap.front().score;
+    return !counting && scored && k > 0 && heap.size() == k &&
+           BlockScoreBound(plan, block) < heap.front().score;
   };
   ForEachGreen(
       plan,
@@ -368,7 +381,8 @@ std::vector<RankedTile> SearchEngine::Rank(const Plan& plan, size_t k, uint64_t*
         // The block's green tiles as a selection vector of offsets.
         size_t count = 0;
         if (mask == nullptr) {
-          for (size_t offset = 0; offset < length; ++offset) selection[offset] = static_cast<uint16_t>(offset);
+          for (size_t offset = 0; offset < length; ++offset)
+            selection[offset] = static_cast<uint16_t>(offset);
           count = length;
         } else {
           for (size_t offset = 0; offset < length; ++offset) {
@@ -397,7 +411,8 @@ std::vector<RankedTile> SearchEngine::Rank(const Plan& plan, size_t k, uint64_t*
           if (dense) {
             ScoreBlock(plan, start, length, scores);
             for (size_t selected_idx = 0; selected_idx < count; ++selected_idx) {
-              offer(scores[selection[selected_idx]], static_cast<uint32_t>(start + selection[selected_idx]));
+              offer(scores[selection[selected_idx]],
+                    static_cast<uint32_t>(start + selection[selected_idx]));
             }
           } else {
             ScoreSelected(plan, start, selection, count, scores);
@@ -426,8 +441,10 @@ std::vector<RankedTile> SearchEngine::Rank(const Plan& plan, size_t k, uint64_t*
         bool whole = dense;
         double later = plan.weight_sum;  // what the terms not yet added can add at most
         double alive_sum = 0;            // Σ of the running sums of the alive tiles
-        if (whole) std::fill(scores, scores + length, 0.0);
-        else std::fill(partial, partial + alive, 0.0);
+        if (whole)
+          std::fill(scores, scores + length, 0.0);
+        else
+          std::fill(partial, partial + alive, 0.0);
         for (size_t term_idx : order) {
           const PreferredTerm& term = plan.terms[term_idx];
           const void* column = view.column(term.criterion);
@@ -439,9 +456,11 @@ std::vector<RankedTile> SearchEngine::Rank(const Plan& plan, size_t k, uint64_t*
               AccumulateTerm(static_cast<const uint32_t*>(column) + start, length, term, scores);
             }
           } else if (narrow) {
-            AccumulateTermSelected(static_cast<const uint16_t*>(column) + start, selection, alive, term, partial);
+            AccumulateTermSelected(static_cast<const uint16_t*>(column) + start, selection, alive,
+                                   term, partial);
           } else {
-            AccumulateTermSelected(static_cast<const uint32_t*>(column) + start, selection, alive, term, partial);
+            AccumulateTermSelected(static_cast<const uint32_t*>(column) + start, selection, alive,
+                                   term, partial);
           }
           later -= term.weight;
           size_t kept = 0;
@@ -499,9 +518,11 @@ SearchResult SearchEngine::Search(const SearchRequest& request, bool with_relax)
   thread_local CommuneTally tally;
   if (tally.counts.size() < grid_.communes().size()) {
     tally.counts.resize(grid_.communes().size(), 0);
-    tally.touched.resize(grid_.communes().size() + 1);  // + 1: the branchless append writes one past
+    tally.touched.resize(grid_.communes().size() +
+                         1);  // + 1: the branchless append writes one past
   }
-  std::vector<RankedTile> ranked = Rank(plan, request.offset + request.limit, &result.green_count, &tally);
+  std::vector<RankedTile> ranked =
+      Rank(plan, request.offset + request.limit, &result.green_count, &tally);
   if (request.offset < ranked.size()) {
     result.tiles.assign(ranked.begin() + static_cast<std::ptrdiff_t>(request.offset), ranked.end());
   }
@@ -513,7 +534,8 @@ SearchResult SearchEngine::Search(const SearchRequest& request, bool with_relax)
   };
   // A bounded heap: most communes fail one comparison with its top (cheaper here than
   // nth_element, measured).
-  std::partial_sort(result.communes.begin(), result.communes.begin() + static_cast<std::ptrdiff_t>(listed),
+  std::partial_sort(result.communes.begin(),
+                    result.communes.begin() + static_cast<std::ptrdiff_t>(listed),
                     result.communes.end(), more_green);
   if (with_relax) result.relax = Relax(plan, result.green_count);
   return result;
@@ -570,7 +592,8 @@ std::vector<RelaxHint> SearchEngine::Relax(const Plan& plan, uint64_t green_coun
     int whole_failures = 0;
     for (const CodeRange& range : plan.required) {
       const ZoneMap& zone = index.zones[range.criterion][block];
-      whole_failures += range.lo > range.hi || zone.missing == length || zone.max_code < range.lo || zone.min_code > range.hi;
+      whole_failures += range.lo > range.hi || zone.missing == length || zone.max_code < range.lo ||
+                        zone.min_code > range.hi;
     }
     if (whole_failures >= 2) continue;
     std::fill(fails, fails + length, uint8_t{0});
@@ -578,7 +601,9 @@ std::vector<RelaxHint> SearchEngine::Relax(const Plan& plan, uint64_t green_coun
       const CodeRange& range = plan.required[range_idx];
       const ZoneMap& zone = index.zones[range.criterion][block];
       // A constraint the whole block passes adds no failure.
-      if (range.lo <= range.hi && zone.missing == 0 && zone.min_code >= range.lo && zone.max_code <= range.hi) continue;
+      if (range.lo <= range.hi && zone.missing == 0 && zone.min_code >= range.lo &&
+          zone.max_code <= range.hi)
+        continue;
       if (columns[range_idx].narrow != nullptr) {
         CountFailures(columns[range_idx].narrow + start, length, range.lo, range.hi, fails);
       } else {
@@ -610,7 +635,8 @@ std::vector<RelaxHint> SearchEngine::Relax(const Plan& plan, uint64_t green_coun
 
   std::vector<RelaxHint> hints;
   size_t range_idx = 0;
-  for (size_t constraint_idx = 0; constraint_idx < plan.request->constraints.size(); ++constraint_idx) {
+  for (size_t constraint_idx = 0; constraint_idx < plan.request->constraints.size();
+       ++constraint_idx) {
     const Constraint& constraint = plan.request->constraints[constraint_idx];
     if (constraint.importance != Importance::kRequired) continue;
     const CodeRange& range = plan.required[range_idx];
@@ -633,14 +659,17 @@ std::vector<RelaxHint> SearchEngine::Relax(const Plan& plan, uint64_t green_coun
     };
     const uint64_t wanted = std::max<uint64_t>(green_count, 1);
     const size_t pick = static_cast<size_t>(std::min<uint64_t>(wanted, candidates.size())) - 1;
-    std::nth_element(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(pick), candidates.end(),
-                     [&](uint32_t a, uint32_t b) { return outside(a) != outside(b) ? outside(a) < outside(b) : a < b; });
+    std::nth_element(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(pick),
+                     candidates.end(), [&](uint32_t a, uint32_t b) {
+                       return outside(a) != outside(b) ? outside(a) < outside(b) : a < b;
+                     });
     const uint64_t widen = outside(candidates[pick]);
     // Widen by the same number of steps on each bound the constraint has; a one-sided
     // constraint only moves its bound.
     const uint64_t new_lo = constraint.min ? (range.lo > widen ? range.lo - widen : 0) : 0;
-    const uint64_t new_hi =
-        constraint.max ? std::min<uint64_t>(uint64_t{range.hi} + widen, spec.MaxCode()) : spec.MaxCode();
+    const uint64_t new_hi = constraint.max
+                                ? std::min<uint64_t>(uint64_t{range.hi} + widen, spec.MaxCode())
+                                : spec.MaxCode();
     if (constraint.min) hint.min = spec.Decode(static_cast<uint32_t>(new_lo));
     if (constraint.max) hint.max = spec.Decode(static_cast<uint32_t>(new_hi));
     uint64_t admitted = 0;

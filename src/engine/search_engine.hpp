@@ -47,22 +47,22 @@ struct CommuneCount {
 };
 
 struct RelaxHint {
-  size_t constraint = 0;            // index in the request's constraints
-  uint64_t gain_if_dropped = 0;     // more green tiles without this constraint
-  std::optional<double> min;        // suggested bounds
+  size_t constraint = 0;         // index in the request's constraints
+  uint64_t gain_if_dropped = 0;  // more green tiles without this constraint
+  std::optional<double> min;     // suggested bounds
   std::optional<double> max;
   uint64_t green_with_suggestion = 0;
-  bool doubles = false;             // the suggestion at least doubles the green count
-  bool relaxable = false;           // false: no tile would be gained by loosening it
+  bool doubles = false;    // the suggestion at least doubles the green count
+  bool relaxable = false;  // false: no tile would be gained by loosening it
 };
 
 struct SearchResult {
   uint64_t green_count = 0;
-  std::vector<RankedTile> tiles;         // the requested page, ranked
+  std::vector<RankedTile> tiles;  // the requested page, ranked
   // Every commune covering a green tile; the first kRankedCommunes (or all, if fewer)
   // are ranked: most green tiles first, then commune code.
   std::vector<CommuneCount> communes;
-  std::vector<RelaxHint> relax;          // one per required constraint
+  std::vector<RelaxHint> relax;  // one per required constraint
 };
 
 struct ConstraintCheck {
@@ -110,11 +110,11 @@ class SearchEngine {
   struct LevelIndex {
     const LevelView* view = nullptr;
     size_t block_count = 0;
-    std::vector<std::vector<ZoneMap>> zones;  // [criterion][block]
+    std::vector<std::vector<ZoneMap>> zones;                       // [criterion][block]
     std::vector<std::optional<std::pair<double, double>>> ranges;  // [criterion]
-    std::vector<uint32_t> commune_tile_offsets;  // communes + 1
-    std::vector<uint32_t> commune_tiles;         // tiles of each commune, ascending
-    std::vector<uint64_t> keys;                  // north << 32 | east: the tile-id order
+    std::vector<uint32_t> commune_tile_offsets;                    // communes + 1
+    std::vector<uint32_t> commune_tiles;  // tiles of each commune, ascending
+    std::vector<uint64_t> keys;           // north << 32 | east: the tile-id order
   };
   struct CodeRange {
     size_t criterion;
@@ -141,10 +141,12 @@ class SearchEngine {
   // constraint over the block's columns).
   void ScoreBlock(const Plan& plan, size_t start, size_t length, double* scores) const;
   // Scores of the tiles start + selection[i], i < count, into scores[i].
-  void ScoreSelected(const Plan& plan, size_t start, const uint16_t* selection, size_t count, double* scores) const;
+  void ScoreSelected(const Plan& plan, size_t start, const uint16_t* selection, size_t count,
+                     double* scores) const;
   // The best `k` green tiles (score descending, tile id ascending), and optionally every
   // green tile's communes counted into `tally` (see CommuneTally in the .cpp).
-  std::vector<RankedTile> Rank(const Plan& plan, size_t k, uint64_t* green_count, CommuneTally* tally) const;
+  std::vector<RankedTile> Rank(const Plan& plan, size_t k, uint64_t* green_count,
+                               CommuneTally* tally) const;
   // The communes of the tallied green tiles with their counts; leaves `tally` reset.
   std::vector<CommuneCount> CollectCommunes(const Plan& plan, CommuneTally& tally) const;
   std::vector<RelaxHint> Relax(const Plan& plan, uint64_t green_count) const;

@@ -14,8 +14,8 @@ json Bound(const std::optional<double>& value) { return value ? json(*value) : j
 
 }  // namespace
 
-json SearchResultToJson(const SearchEngine& engine, const SearchRequest& request, const SearchResult& result,
-                        size_t max_communes) {
+json SearchResultToJson(const SearchEngine& engine, const SearchRequest& request,
+                        const SearchResult& result, size_t max_communes) {
   const GridFile& grid = engine.grid();
   const LevelView& view = *grid.level(request.level);
   json tiles = json::array();
@@ -75,7 +75,9 @@ size_t Utf8SequenceLength(std::string_view text, size_t index) {
     if (left < 4) return 0;
     const uint8_t low = lead == 0xF0 ? 0x90 : 0x80;
     const uint8_t high = lead == 0xF4 ? 0x8F : 0xBF;
-    return continuation(index + 1, low, high) && continuation(index + 2) && continuation(index + 3) ? 4 : 0;
+    return continuation(index + 1, low, high) && continuation(index + 2) && continuation(index + 3)
+               ? 4
+               : 0;
   }
   return 0;
 }
@@ -106,13 +108,27 @@ bool AppendString(std::string& out, std::string_view text) {
     out.append(text.data() + run, index - run);
     out.push_back('\\');
     switch (byte) {
-      case '"': out.push_back('"'); break;
-      case '\\': out.push_back('\\'); break;
-      case '\b': out.push_back('b'); break;
-      case '\f': out.push_back('f'); break;
-      case '\n': out.push_back('n'); break;
-      case '\r': out.push_back('r'); break;
-      case '\t': out.push_back('t'); break;
+      case '"':
+        out.push_back('"');
+        break;
+      case '\\':
+        out.push_back('\\');
+        break;
+      case '\b':
+        out.push_back('b');
+        break;
+      case '\f':
+        out.push_back('f');
+        break;
+      case '\n':
+        out.push_back('n');
+        break;
+      case '\r':
+        out.push_back('r');
+        break;
+      case '\t':
+        out.push_back('t');
+        break;
       default: {
         const char escape[5] = {'u', '0', '0', kHex[byte >> 4], kHex[byte & 0xF]};
         out.append(escape, sizeof escape);
@@ -196,9 +212,15 @@ bool WriteSearchResult(std::string& out, const SearchEngine& engine, const Searc
     AppendUnsigned(out, hint.green_with_suggestion);
     out.append(hint.relaxable ? ",\"relaxable\":true" : ",\"relaxable\":false");
     out.append(",\"suggestion\":{\"max\":");
-    if (hint.max) AppendDouble(out, *hint.max); else out.append("null");
+    if (hint.max)
+      AppendDouble(out, *hint.max);
+    else
+      out.append("null");
     out.append(",\"min\":");
-    if (hint.min) AppendDouble(out, *hint.min); else out.append("null");
+    if (hint.min)
+      AppendDouble(out, *hint.min);
+    else
+      out.append("null");
     out.append("}}");
   }
   out.append("],\"tiles\":[");
@@ -232,15 +254,16 @@ json ExplanationToJson(const SearchEngine& engine, const SearchRequest& request,
   for (const ConstraintCheck& check : explanation.checks) {
     const Constraint& constraint = request.constraints[check.constraint];
     const CriterionSpec& spec = grid.catalogue().criteria()[constraint.criterion];
-    json entry = {{"criterion", spec.id},
-                  {"label", spec.label},
-                  {"unit", spec.unit},
-                  {"importance", constraint.importance == Importance::kRequired ? "required" : "preferred"},
-                  {"min", Bound(constraint.min)},
-                  {"max", Bound(constraint.max)},
-                  {"value", Bound(check.value)},
-                  {"passes", check.passes},
-                  {"margin", Bound(check.margin)}};
+    json entry = {
+        {"criterion", spec.id},
+        {"label", spec.label},
+        {"unit", spec.unit},
+        {"importance", constraint.importance == Importance::kRequired ? "required" : "preferred"},
+        {"min", Bound(constraint.min)},
+        {"max", Bound(constraint.max)},
+        {"value", Bound(check.value)},
+        {"passes", check.passes},
+        {"margin", Bound(check.margin)}};
     if (constraint.importance == Importance::kPreferred) {
       entry["weight"] = constraint.weight;
       entry["score"] = check.score;
@@ -297,8 +320,10 @@ json TileToJson(const GridFile& grid, Level level, uint32_t tile) {
     std::optional<double> value = view.Value(criterion_idx, tile);
     values[spec.id] = {{"value", Bound(value)},
                        {"unit", spec.unit},
-                       {"source", {{"publisher", spec.source.publisher}, {"dataset", spec.source.dataset},
-                                   {"vintage", spec.source.vintage}}}};
+                       {"source",
+                        {{"publisher", spec.source.publisher},
+                         {"dataset", spec.source.dataset},
+                         {"vintage", spec.source.vintage}}}};
   }
   json communes = json::array();
   auto [first, last] = view.communes(tile);

@@ -14,7 +14,8 @@ namespace vivrovert::engine {
 //  "communes": [{code, name, departement, green_tiles}], "relax": [...]}
 // `max_communes` (≤ kRankedCommunes) bounds the communes listed; communes_count is the full count.
 nlohmann::json SearchResultToJson(const SearchEngine& engine, const SearchRequest& request,
-                                  const SearchResult& result, size_t max_communes = kRankedCommunes);
+                                  const SearchResult& result,
+                                  size_t max_communes = kRankedCommunes);
 
 // The same answer as SearchResultToJson(...).dump(), byte for byte, written straight to
 // text without building a JSON tree: the hot path of POST /api/v1/search. Throws like
@@ -34,8 +35,8 @@ void AppendUnsigned(std::string& out, uint64_t value);
 }  // namespace json_text
 
 // {"tile", "level", "green", "in_territory", "score", "checks": [...]}
-nlohmann::json ExplanationToJson(const SearchEngine& engine, const SearchRequest& request, uint32_t tile,
-                                 const Explanation& explanation);
+nlohmann::json ExplanationToJson(const SearchEngine& engine, const SearchRequest& request,
+                                 uint32_t tile, const Explanation& explanation);
 
 // The catalogue with availability: {"criteria": [{id, label, help, unit, group, direction,
 // available, coverage: {"1km", "5km"}, source: {...}, method, unavailable_reason}], "groups"}.

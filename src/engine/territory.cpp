@@ -22,7 +22,8 @@ Result<Territory> Territory::Resolve(const GridFile& grid, const TerritoryCodes&
       const std::string& code = (*part.codes)[code_idx];
       const std::vector<uint32_t>* members = grid.CommunesWithCode(part.kind, code);
       if (members == nullptr) {
-        return NotFound(std::string("Code ") + part.what + " inconnu dans la grille : « " + code.substr(0, 20) + " ».",
+        return NotFound(std::string("Code ") + part.what + " inconnu dans la grille : « " +
+                            code.substr(0, 20) + " ».",
                         std::string(part.field) + "[" + std::to_string(code_idx) + "]");
       }
       communes.insert(communes.end(), members->begin(), members->end());

@@ -14,8 +14,8 @@ std::optional<Level> ParseLevel(std::string_view name) {
 }
 
 std::string TileId::ToString() const {
-  return "CRS3035RES" + std::to_string(CellSizeMetres(level)) + "mN" + std::to_string(north) +
-         "E" + std::to_string(east);
+  return "CRS3035RES" + std::to_string(CellSizeMetres(level)) + "mN" + std::to_string(north) + "E" +
+         std::to_string(east);
 }
 
 std::optional<TileId> TileId::Parse(std::string_view text) {

@@ -23,7 +23,7 @@ std::optional<Level> ParseLevel(std::string_view name);
 
 struct TileId {
   Level level = Level::k1km;
-  int32_t east = 0;   // lower-left corner, metres, multiple of the cell size
+  int32_t east = 0;  // lower-left corner, metres, multiple of the cell size
   int32_t north = 0;
 
   // Eurostat identifier, e.g. "CRS3035RES1000mN2776000E3326000".

@@ -5,8 +5,6 @@
 //
 // Mails are recorded in place of the outbox (the outbox path is covered by the mail tests
 // and, through SMTP, by tests/browser/accounts.test.mjs).
-#include "web/accounts/account_routes.hpp"
-
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
@@ -21,8 +19,9 @@
 #include <sstream>
 #include <vector>
 
-#include "web/accounts/session_authenticator.hpp"
 #include "support/test_database.hpp"
+#include "web/accounts/account_routes.hpp"
+#include "web/accounts/session_authenticator.hpp"
 #include "web/http/server.hpp"
 #include "web/web_test_support.hpp"
 
@@ -38,7 +37,9 @@ constexpr const char* kBaseUrl = "http://localhost:8080";
 constexpr const char* kWrongCredentials = "Adresse e-mail ou mot de passe incorrect.";
 constexpr const char* kCsrfRefused = "Ce formulaire a expiré ou ne vient pas de VivroVert.";
 
-bool Contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool Contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 // Records the mails of every server; requests are served on the servers' threads.
 class RecordingMailer final : public AccountMailer {
@@ -72,9 +73,10 @@ class RecordingMailer final : public AccountMailer {
 // server on a free port, with the same secret key as every other process.
 class SiteProcess {
  public:
-  SiteProcess(storage::Database& database, AccountMailer& mailer, PasswordHasher& hasher, const Clock& clock,
-              const std::string& base_url = kBaseUrl) {
-    service_ = std::make_unique<AccountService>(database, hasher, mailer, clock, SecureRandom::Instance(), base_url);
+  SiteProcess(storage::Database& database, AccountMailer& mailer, PasswordHasher& hasher,
+              const Clock& clock, const std::string& base_url = kBaseUrl) {
+    service_ = std::make_unique<AccountService>(database, hasher, mailer, clock,
+                                                SecureRandom::Instance(), base_url);
     auto templates = web::TemplateRenderer::Load(vivrovert::testing::SourceTemplates());
     if (!templates.ok()) throw std::runtime_error(templates.status().ToString());
     const bool https = base_url.starts_with("https://");
@@ -84,8 +86,9 @@ class SiteProcess {
     options.secret_key = vivrovert::testing::kTestSecret;
     options.session_cookie_name = cookies.name;
     options.error_log = &error_log_;
-    app_ = std::make_unique<web::App>(std::move(options), std::move(*templates), web::AssetManifest(),
-                                      web::StaticFiles(), clock, SecureRandom::Instance());
+    app_ =
+        std::make_unique<web::App>(std::move(options), std::move(*templates), web::AssetManifest(),
+                                   web::StaticFiles(), clock, SecureRandom::Instance());
     app_->SetAuthenticator(std::make_shared<SessionAuthenticator>(*service_, cookies.name));
     RegisterAccountRoutes(*app_, *service_, {cookies, [this] { ++nudges_; }, {}});
     web::ServerOptions server_options;
@@ -143,7 +146,8 @@ class Browser {
   }
 
   // Reads a page of `target` (for its CSRF token), then posts `form` to `action`.
-  Reply Submit(uint16_t port, const std::string& page, const std::string& action, web::Fields form) {
+  Reply Submit(uint16_t port, const std::string& page, const std::string& action,
+               web::Fields form) {
     Reply read = Get(port, page);
     EXPECT_EQ(read.status, 200) << page << "\n" << read.body;
     return Post(port, action, std::move(form));
@@ -153,11 +157,13 @@ class Browser {
   std::string csrf_token;
 
  private:
-  Reply Send(uint16_t port, const std::string& method, const std::string& target, const std::string& body) {
+  Reply Send(uint16_t port, const std::string& method, const std::string& target,
+             const std::string& body) {
     Poco::Net::HTTPClientSession session("127.0.0.1", port);
     Poco::Net::HTTPRequest request(method, target, Poco::Net::HTTPMessage::HTTP_1_1);
     std::string cookie_header;
-    for (const auto& [name, value] : cookies) cookie_header += (cookie_header.empty() ? "" : "; ") + name + "=" + value;
+    for (const auto& [name, value] : cookies)
+      cookie_header += (cookie_header.empty() ? "" : "; ") + name + "=" + value;
     if (!cookie_header.empty()) request.set("Cookie", cookie_header);
     if (method == "POST") {
       request.setContentType("application/x-www-form-urlencoded");
@@ -185,7 +191,8 @@ class Browser {
         cookies[name] = value;
       }
     }
-    if (std::string token = vivrovert::testing::MetaCsrfToken(reply.body); !token.empty()) csrf_token = token;
+    if (std::string token = vivrovert::testing::MetaCsrfToken(reply.body); !token.empty())
+      csrf_token = token;
     return reply;
   }
 };
@@ -204,8 +211,8 @@ class AccountPagesTest : public ::testing::Test {
     return connection.QueryOne("SELECT COUNT(*) FROM " + table)->Int(0);
   }
 
-  Reply SignUp(Browser& browser, const std::string& email = kEmail, const std::string& password = kPassword,
-               const std::string& name = "Jeanne") {
+  Reply SignUp(Browser& browser, const std::string& email = kEmail,
+               const std::string& password = kPassword, const std::string& name = "Jeanne") {
     return browser.Submit(port(), "/compte/inscription", "/compte/inscription",
                           {{"display_name", name}, {"email", email}, {"password", password}});
   }
@@ -248,8 +255,9 @@ TEST_F(AccountPagesTest, SignUpVerifyLogInAndOut) {
   EXPECT_TRUE(Contains(form.body, "<h1>Créer un compte</h1>"));
   EXPECT_TRUE(Contains(form.body, "name=\"_csrf\" value=\"" + browser.csrf_token + "\""));
 
-  Reply sent = browser.Post(port(), "/compte/inscription",
-                            {{"display_name", "Jeanne"}, {"email", kEmail}, {"password", kPassword}});
+  Reply sent =
+      browser.Post(port(), "/compte/inscription",
+                   {{"display_name", "Jeanne"}, {"email", kEmail}, {"password", kPassword}});
   ASSERT_EQ(sent.status, 200) << sent.body;
   EXPECT_TRUE(Contains(sent.body, "Vérifiez votre boîte mail"));
   EXPECT_TRUE(Contains(sent.body, kEmail));
@@ -303,10 +311,13 @@ TEST_F(AccountPagesTest, TheSessionCookieLastsAsLongAsTheSessionAndIsSecureOnHtt
     SiteProcess site(database_.db(), mailer_, hasher_, clock_, base_url);
     const bool https = std::string(base_url).starts_with("https://");
     const std::string csrf_cookie = https ? "__Host-vv_csrf" : "vv_csrf";
-    web::Response form = site.app().Handle(vivrovert::testing::MustParse("GET", "/compte/connexion"));
-    const std::string cookies = csrf_cookie + "=" + vivrovert::testing::CookieValue(form, csrf_cookie);
+    web::Response form =
+        site.app().Handle(vivrovert::testing::MustParse("GET", "/compte/connexion"));
+    const std::string cookies =
+        csrf_cookie + "=" + vivrovert::testing::CookieValue(form, csrf_cookie);
     web::Response login = site.app().Handle(vivrovert::testing::MustParse(
-        "POST", "/compte/connexion", {{"Cookie", cookies}, {"Content-Type", "application/x-www-form-urlencoded"}},
+        "POST", "/compte/connexion",
+        {{"Cookie", cookies}, {"Content-Type", "application/x-www-form-urlencoded"}},
         "email=jeanne%40exemple.fr&password=potager-et-poulailler&_csrf=" +
             vivrovert::testing::MetaCsrfToken(form.body())));
     ASSERT_EQ(login.status(), 303) << base_url << "\n" << login.body();
@@ -326,7 +337,9 @@ TEST_F(AccountPagesTest, LogInRotatesTheSession) {
   // The login page sends signed-in people on; a login posted anyway starts a new session.
   EXPECT_EQ(browser.Get(port(), "/compte/connexion").status, 303);
   ASSERT_EQ(browser.Get(port(), "/compte").status, 200);
-  ASSERT_EQ(browser.Post(port(), "/compte/connexion", {{"email", kEmail}, {"password", kPassword}}).status, 303);
+  ASSERT_EQ(browser.Post(port(), "/compte/connexion", {{"email", kEmail}, {"password", kPassword}})
+                .status,
+            303);
   EXPECT_NE(browser.cookies.at("vv_session"), first);
   EXPECT_EQ(Count("sessions"), 1) << "the previous session is revoked";
 }
@@ -344,7 +357,9 @@ TEST_F(AccountPagesTest, FormErrorsStandNextToTheirFieldAndKeepWhatWasTyped) {
 
   Reply short_password = SignUp(browser, kEmail, "court", "Jeanne");
   ASSERT_EQ(short_password.status, 400);
-  EXPECT_TRUE(Contains(short_password.body, "id=\"password-error\">Le mot de passe doit compter au moins 10 caractères."));
+  EXPECT_TRUE(
+      Contains(short_password.body,
+               "id=\"password-error\">Le mot de passe doit compter au moins 10 caractères."));
   EXPECT_EQ(Count("users"), 0);
   EXPECT_TRUE(mailer_.Sent().empty());
 }
@@ -425,7 +440,8 @@ TEST_F(AccountPagesTest, LoginThrottlingHoldsAcrossTwoServerProcesses) {
   for (uint16_t target : {port(), second.port()}) {
     Reply blocked = LogIn(jeanne, kPassword, target);
     EXPECT_EQ(blocked.status, 429) << "even the right password, on either process";
-    EXPECT_TRUE(Contains(blocked.body, "Trop de tentatives de connexion. Pour protéger le compte, réessayez dans"));
+    EXPECT_TRUE(Contains(
+        blocked.body, "Trop de tentatives de connexion. Pour protéger le compte, réessayez dans"));
     EXPECT_TRUE(Contains(blocked.body, std::string("value=\"") + kEmail + "\""));
     EXPECT_TRUE(blocked.SetCookieFor("vv_session").empty());
   }
@@ -453,8 +469,8 @@ TEST_F(AccountPagesTest, PasswordResetThroughTheMailedLink) {
 
   // The same answer whether the address has an account or not.
   Browser browser;
-  Reply unknown = browser.Submit(port(), "/compte/mot-de-passe-oublie", "/compte/mot-de-passe-oublie",
-                                 {{"email", "personne@exemple.fr"}});
+  Reply unknown = browser.Submit(port(), "/compte/mot-de-passe-oublie",
+                                 "/compte/mot-de-passe-oublie", {{"email", "personne@exemple.fr"}});
   const size_t mails_before = mailer_.Sent().size();
   Reply known = browser.Submit(port(), "/compte/mot-de-passe-oublie", "/compte/mot-de-passe-oublie",
                                {{"email", kEmail}});
@@ -470,15 +486,20 @@ TEST_F(AccountPagesTest, PasswordResetThroughTheMailedLink) {
   Reply form = browser.Get(port(), link);
   ASSERT_EQ(form.status, 200) << form.body;
   EXPECT_TRUE(Contains(form.body, "Choisissez un nouveau mot de passe"));
-  Reply too_short = browser.Post(port(), "/compte/reinitialiser", {{"jeton", mailer_.LastToken()}, {"new_password", "court"}});
+  Reply too_short = browser.Post(port(), "/compte/reinitialiser",
+                                 {{"jeton", mailer_.LastToken()}, {"new_password", "court"}});
   EXPECT_EQ(too_short.status, 400);
-  EXPECT_TRUE(Contains(too_short.body, "id=\"new_password-error\">Le mot de passe doit compter au moins 10 caractères."));
+  EXPECT_TRUE(
+      Contains(too_short.body,
+               "id=\"new_password-error\">Le mot de passe doit compter au moins 10 caractères."));
 
-  Reply reset = browser.Post(port(), "/compte/reinitialiser", {{"jeton", mailer_.LastToken()}, {"new_password", kNewPassword}});
+  Reply reset = browser.Post(port(), "/compte/reinitialiser",
+                             {{"jeton", mailer_.LastToken()}, {"new_password", kNewPassword}});
   ASSERT_EQ(reset.status, 303) << reset.body;
   EXPECT_EQ(reset.location, "/compte/connexion?fait=mot-de-passe-reinitialise");
   Reply login_page = browser.Get(port(), reset.location);
-  EXPECT_TRUE(Contains(login_page.body, "Votre mot de passe a été changé. Connectez-vous avec le nouveau."));
+  EXPECT_TRUE(Contains(login_page.body,
+                       "Votre mot de passe a été changé. Connectez-vous avec le nouveau."));
   EXPECT_EQ(other_device.Get(port(), "/compte").status, 303) << "a reset ends every session";
   EXPECT_FALSE(PasswordWorks(kPassword));
   EXPECT_TRUE(PasswordWorks(kNewPassword));
@@ -505,19 +526,25 @@ TEST_F(AccountPagesTest, ExpiredUsedAndInvalidLinksSayWhy) {
   EXPECT_EQ(expired_post.status, 400);
   EXPECT_FALSE(FindUser(kEmail)->email_verified());
 
-  ASSERT_EQ(browser.Submit(port(), "/compte/mot-de-passe-oublie", "/compte/mot-de-passe-oublie", {{"email", kEmail}})
+  ASSERT_EQ(browser
+                .Submit(port(), "/compte/mot-de-passe-oublie", "/compte/mot-de-passe-oublie",
+                        {{"email", kEmail}})
                 .status,
             200);
   const std::string reset_link = mailer_.LastLinkTarget();
   const std::string reset_token = mailer_.LastToken();
   ASSERT_EQ(browser.Get(port(), reset_link).status, 200);
-  ASSERT_EQ(browser.Post(port(), "/compte/reinitialiser", {{"jeton", reset_token}, {"new_password", kNewPassword}}).status,
+  ASSERT_EQ(browser
+                .Post(port(), "/compte/reinitialiser",
+                      {{"jeton", reset_token}, {"new_password", kNewPassword}})
+                .status,
             303);
   Reply used = browser.Get(port(), reset_link);
   EXPECT_EQ(used.status, 400);
   EXPECT_TRUE(Contains(used.body, "Ce lien a déjà été utilisé."));
   EXPECT_TRUE(Contains(used.body, "href=\"&#x2F;compte&#x2F;mot-de-passe-oublie\"")) << used.body;
-  Reply reused = browser.Post(port(), "/compte/reinitialiser", {{"jeton", reset_token}, {"new_password", "encore-un-autre-mot"}});
+  Reply reused = browser.Post(port(), "/compte/reinitialiser",
+                              {{"jeton", reset_token}, {"new_password", "encore-un-autre-mot"}});
   EXPECT_EQ(reused.status, 400);
   EXPECT_TRUE(Contains(reused.body, "Ce lien a déjà été utilisé."));
   EXPECT_TRUE(PasswordWorks(kNewPassword));
@@ -533,31 +560,39 @@ TEST_F(AccountPagesTest, TheAccountPageChangesPasswordAndEmailResendsTheLinkAndD
   ASSERT_EQ(resent.status, 303);
   EXPECT_EQ(resent.location, "/compte?fait=verification");
   EXPECT_EQ(mailer_.Sent().back().kind, AccountMailKind::kVerifyEmail);
-  EXPECT_TRUE(Contains(jeanne.Get(port(), resent.location).body, "Un nouveau lien de confirmation vient de vous être envoyé."));
+  EXPECT_TRUE(Contains(jeanne.Get(port(), resent.location).body,
+                       "Un nouveau lien de confirmation vient de vous être envoyé."));
 
-  Reply wrong_current = jeanne.Post(port(), "/compte/mot-de-passe",
-                                    {{"current_password", "pas-le-bon-mot-de-passe"}, {"new_password", kNewPassword}});
+  Reply wrong_current = jeanne.Post(
+      port(), "/compte/mot-de-passe",
+      {{"current_password", "pas-le-bon-mot-de-passe"}, {"new_password", kNewPassword}});
   EXPECT_EQ(wrong_current.status, 400);
-  EXPECT_TRUE(Contains(wrong_current.body, "id=\"password-current-error\">Mot de passe incorrect."));
-  EXPECT_FALSE(Contains(wrong_current.body, "id=\"email-current-error\"")) << "only the form that failed";
-  Reply changed = jeanne.Post(port(), "/compte/mot-de-passe", {{"current_password", kPassword}, {"new_password", kNewPassword}});
+  EXPECT_TRUE(
+      Contains(wrong_current.body, "id=\"password-current-error\">Mot de passe incorrect."));
+  EXPECT_FALSE(Contains(wrong_current.body, "id=\"email-current-error\""))
+      << "only the form that failed";
+  Reply changed = jeanne.Post(port(), "/compte/mot-de-passe",
+                              {{"current_password", kPassword}, {"new_password", kNewPassword}});
   ASSERT_EQ(changed.status, 303) << changed.body;
   EXPECT_EQ(changed.location, "/compte?fait=mot-de-passe");
   EXPECT_EQ(jeanne.Get(port(), "/compte").status, 200) << "this session stays open";
   EXPECT_TRUE(PasswordWorks(kNewPassword));
 
-  Reply bad_email = jeanne.Post(port(), "/compte/email", {{"new_email", "pas@une"}, {"current_password", kNewPassword}});
+  Reply bad_email = jeanne.Post(port(), "/compte/email",
+                                {{"new_email", "pas@une"}, {"current_password", kNewPassword}});
   EXPECT_EQ(bad_email.status, 400);
   EXPECT_TRUE(Contains(bad_email.body, "id=\"email-new-error\""));
   EXPECT_TRUE(Contains(bad_email.body, "value=\"pas@une\""));
-  Reply requested = jeanne.Post(port(), "/compte/email",
-                                {{"new_email", "jeanne@campagne.fr"}, {"current_password", kNewPassword}});
+  Reply requested =
+      jeanne.Post(port(), "/compte/email",
+                  {{"new_email", "jeanne@campagne.fr"}, {"current_password", kNewPassword}});
   ASSERT_EQ(requested.status, 303) << requested.body;
   EXPECT_EQ(mailer_.Sent().back().to_address, "jeanne@campagne.fr");
   Reply confirm_page = jeanne.Get(port(), mailer_.LastLinkTarget());
   ASSERT_EQ(confirm_page.status, 200);
   EXPECT_TRUE(Contains(confirm_page.body, "Utiliser cette adresse"));
-  Reply confirmed = jeanne.Post(port(), "/compte/email/confirmer", {{"jeton", mailer_.LastToken()}});
+  Reply confirmed =
+      jeanne.Post(port(), "/compte/email/confirmer", {{"jeton", mailer_.LastToken()}});
   ASSERT_EQ(confirmed.status, 200) << confirmed.body;
   EXPECT_TRUE(Contains(confirmed.body, "Votre nouvelle adresse est enregistrée"));
   EXPECT_TRUE(Contains(jeanne.Get(port(), "/compte").body, "jeanne@campagne.fr"));
@@ -577,7 +612,8 @@ TEST_F(AccountPagesTest, TheAccountPageChangesPasswordAndEmailResendsTheLinkAndD
 TEST_F(AccountPagesTest, PagesThatNeedASessionSendToTheLoginPage) {
   Browser browser;
   ASSERT_EQ(browser.Get(port(), "/compte/connexion").status, 200);
-  for (const char* path : {"/compte/mot-de-passe", "/compte/email", "/compte/verification", "/compte/suppression"}) {
+  for (const char* path :
+       {"/compte/mot-de-passe", "/compte/email", "/compte/verification", "/compte/suppression"}) {
     Reply reply = browser.Post(port(), path, {{"current_password", kPassword}});
     EXPECT_EQ(reply.status, 303) << path;
     EXPECT_EQ(reply.location, "/compte/connexion") << path;
@@ -600,7 +636,8 @@ TEST_F(AccountPagesTest, LoginGoesOnlyToPagesOfTheSite) {
     Poco::URI::encode(next, "!#$&'()*+,/:;=?@[]\\", encoded);
     Reply form = browser.Get(port(), page + encoded);
     ASSERT_EQ(form.status, 200);
-    Reply login = browser.Post(port(), "/compte/connexion", {{"email", kEmail}, {"password", kPassword}, {"suivant", next}});
+    Reply login = browser.Post(port(), "/compte/connexion",
+                               {{"email", kEmail}, {"password", kPassword}, {"suivant", next}});
     EXPECT_EQ(login.status, 303) << next;
     EXPECT_EQ(login.location, expected) << next;
   }

@@ -2,11 +2,11 @@
 // and hashing, client networks for throttling, retry delays in messages.
 #include <gtest/gtest.h>
 
+#include "core/common/env.hpp"
 #include "domain/accounts/account_service.hpp"
-#include "domain/limits/throttle.hpp"
 #include "domain/accounts/token_hash.hpp"
 #include "domain/accounts/user_store.hpp"
-#include "core/common/env.hpp"
+#include "domain/limits/throttle.hpp"
 
 namespace vivrovert::accounts {
 namespace {
@@ -22,8 +22,8 @@ TEST(NormalizeEmailTest, TrimsAndLowerCases) {
 TEST(NormalizeEmailTest, RefusesMalformedAddressesOnTheEmailField) {
   for (const char* bad :
        {"", "   ", "jeanne", "jeanne@", "@exemple.fr", "jeanne@exemple", "jeanne@@exemple.fr",
-        "a@b@exemple.fr", "jeanne dupont@exemple.fr", "jeanne@.exemple.fr",
-        "jeanne@exemple.fr.", "jeanne@exemple..fr", "jeanne@exem\nple.fr"}) {
+        "a@b@exemple.fr", "jeanne dupont@exemple.fr", "jeanne@.exemple.fr", "jeanne@exemple.fr.",
+        "jeanne@exemple..fr", "jeanne@exem\nple.fr"}) {
     Result<std::string> email = NormalizeEmail(bad);
     EXPECT_FALSE(email.ok()) << bad;
     EXPECT_EQ(email.status().code(), StatusCode::kInvalidArgument) << bad;
@@ -59,8 +59,7 @@ TEST(RoleTest, NamesRoundTrip) {
 }
 
 TEST(TokenHashTest, IsHexSha256) {
-  EXPECT_EQ(HashToken("abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(HashToken("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 TEST(TokenHashTest, RecognisesIssuedTokensOnly) {

@@ -143,7 +143,8 @@ TEST_F(AccountServiceTest, SignUpWithATakenAddressAnswersTheSameAndMailsTheOwner
   ASSERT_EQ(mailer_.sent.size(), 1u);
   EXPECT_EQ(mailer_.sent[0].kind, AccountMailKind::kResetPassword);
   EXPECT_EQ(mailer_.sent[0].to_address, "jeanne@exemple.fr");
-  EXPECT_TRUE(mailer_.sent[0].link.starts_with("https://vivrovert.example/compte/reinitialiser?jeton="));
+  EXPECT_TRUE(
+      mailer_.sent[0].link.starts_with("https://vivrovert.example/compte/reinitialiser?jeton="));
   EXPECT_EQ(FindUser("jeanne@exemple.fr")->display_name, "Jeanne");
   EXPECT_TRUE(LogIn("jeanne@exemple.fr", kPassword).ok());
   EXPECT_FALSE(LogIn("jeanne@exemple.fr", "un-autre-mot-de-passe").ok());
@@ -181,9 +182,8 @@ TEST_F(AccountServiceTest, LoginRotatesTheSession) {
   SignUpJeanne();
   Result<LoginResult> first = LogIn("jeanne@exemple.fr", kPassword);
   ASSERT_TRUE(first.ok());
-  Result<LoginResult> second =
-      service_->Login({"jeanne@exemple.fr", kPassword, "192.0.2.1", "Firefox",
-                       first->session_token});
+  Result<LoginResult> second = service_->Login(
+      {"jeanne@exemple.fr", kPassword, "192.0.2.1", "Firefox", first->session_token});
   ASSERT_TRUE(second.ok());
   EXPECT_NE(first->session_token, second->session_token);
   EXPECT_FALSE(service_->Authenticate(first->session_token).ok());
@@ -197,8 +197,8 @@ TEST_F(AccountServiceTest, TamperedSessionCookieAuthenticatesNobody) {
   ASSERT_TRUE(login.ok());
   std::string tampered = login->session_token;
   tampered[0] = tampered[0] == 'x' ? 'y' : 'x';
-  for (const std::string& cookie : {tampered, std::string(""), std::string("abc"),
-                                    HashToken(login->session_token)}) {
+  for (const std::string& cookie :
+       {tampered, std::string(""), std::string("abc"), HashToken(login->session_token)}) {
     EXPECT_EQ(service_->Authenticate(cookie).status().code(), StatusCode::kUnauthenticated);
   }
 }
@@ -300,8 +300,7 @@ TEST_F(AccountServiceTest, LoginIsThrottledPerIpAcrossAccountsAndServers) {
   EXPECT_FALSE(other_server.Login({"b@exemple.fr", "mauvais-mot-de-passe", ip, "", ""}).ok());
   // Another address of the same IPv6 /64 counts as the same client.
   EXPECT_FALSE(LogIn("c@exemple.fr", "mauvais-mot-de-passe", "2001:db8:1:2::99").ok());
-  Result<LoginResult> blocked =
-      other_server.Login({"jeanne@exemple.fr", kPassword, ip, "", ""});
+  Result<LoginResult> blocked = other_server.Login({"jeanne@exemple.fr", kPassword, ip, "", ""});
   EXPECT_EQ(blocked.status().code(), StatusCode::kResourceExhausted);
   EXPECT_TRUE(LogIn("jeanne@exemple.fr", kPassword, "2001:db8:1:3::10").ok());
   clock_.Advance(600);
@@ -320,9 +319,8 @@ TEST_F(AccountServiceTest, SuccessfulLoginsDoNotUseUpTheIpLimit) {
 TEST_F(AccountServiceTest, LoginRehashesAPasswordHashedWithOldLimits) {
   SignUpJeanne();
   std::string old_hash = FindUser("jeanne@exemple.fr")->password_hash;
-  PasswordHasher stronger({PasswordHashLimits::Minimal().opslimit + 1,
-                           PasswordHashLimits::Minimal().memlimit * 2},
-                          2);
+  PasswordHasher stronger(
+      {PasswordHashLimits::Minimal().opslimit + 1, PasswordHashLimits::Minimal().memlimit * 2}, 2);
   std::unique_ptr<AccountService> upgraded = MakeService(stronger, policy_);
   ASSERT_TRUE(upgraded->Login({"jeanne@exemple.fr", kPassword, "", "", ""}).ok());
   std::string new_hash = FindUser("jeanne@exemple.fr")->password_hash;
@@ -488,7 +486,8 @@ TEST_F(AccountServiceTest, ResendVerificationOnlyForUnverifiedAddresses) {
   Status too_many = service_->ResendVerification(me);
   EXPECT_EQ(too_many.code(), StatusCode::kResourceExhausted);
   // Any of the links verifies.
-  ASSERT_TRUE(service_->VerifyEmail(mailer_.sent[1].link.substr(mailer_.sent[1].link.find('=') + 1)).ok());
+  ASSERT_TRUE(
+      service_->VerifyEmail(mailer_.sent[1].link.substr(mailer_.sent[1].link.find('=') + 1)).ok());
   me = *service_->Authenticate(login->session_token);
   EXPECT_EQ(service_->ResendVerification(me).code(), StatusCode::kFailedPrecondition);
 }

@@ -43,7 +43,8 @@ TEST_F(DemoAccountsTest, CreatesAVerifiedExodeurOperatorAndPartnerStaff) {
   for (const DemoAccount& account : *seeded) {
     EXPECT_TRUE(account.created);
     EXPECT_TRUE(account.user.email_verified());
-    EXPECT_EQ(hasher_.Verify(account.user.password_hash, kDefaultDemoPassword), PasswordHasher::Verdict::kMatch);
+    EXPECT_EQ(hasher_.Verify(account.user.password_hash, kDefaultDemoPassword),
+              PasswordHasher::Verdict::kMatch);
   }
 }
 
@@ -59,7 +60,8 @@ TEST_F(DemoAccountsTest, SeedingAgainKeepsTheAccountsAndRestoresThePassword) {
   EXPECT_EQ(CountUsers(), 3);
   for (const DemoAccount& account : *changed) {
     EXPECT_FALSE(account.created);
-    EXPECT_EQ(hasher_.Verify(account.user.password_hash, "un-autre-mot-de-passe"), PasswordHasher::Verdict::kMatch);
+    EXPECT_EQ(hasher_.Verify(account.user.password_hash, "un-autre-mot-de-passe"),
+              PasswordHasher::Verdict::kMatch);
   }
 }
 

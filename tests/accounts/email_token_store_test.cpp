@@ -21,9 +21,9 @@ constexpr int64_t kHour = 3600;
 class EmailTokenStoreTest : public ::testing::Test {
  protected:
   EmailTokenStoreTest() : connection_(database_.db().Acquire()) {
-    user_id_ = UserStore::Create(connection_, {"jeanne@exemple.fr", "h", Role::kUser, "J", false},
-                                 kStart)
-                   ->id;
+    user_id_ =
+        UserStore::Create(connection_, {"jeanne@exemple.fr", "h", Role::kUser, "J", false}, kStart)
+            ->id;
   }
 
   IssuedToken Issue(TokenPurpose purpose, std::optional<std::string> new_email = std::nullopt) {
@@ -52,8 +52,9 @@ TEST_F(EmailTokenStoreTest, ExpiriesFollowThePurpose) {
 TEST_F(EmailTokenStoreTest, IsStoredHashedAndConsumedOnce) {
   IssuedToken token = Issue(TokenPurpose::kVerifyEmail);
   EXPECT_EQ(token.token_hash, HashToken(token.token));
-  EXPECT_EQ(connection_.QueryOne("SELECT COUNT(*) FROM email_tokens WHERE token_hash = $1",
-                                 {token.token})->Int(0),
+  EXPECT_EQ(connection_
+                .QueryOne("SELECT COUNT(*) FROM email_tokens WHERE token_hash = $1", {token.token})
+                ->Int(0),
             0);
 
   Result<ConsumedToken> first =
@@ -88,7 +89,8 @@ TEST_F(EmailTokenStoreTest, TokenOfAnotherPurposeIsInvalidAndStaysUsable) {
   EXPECT_EQ(misuse.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(misuse.status().message().find("pas valide"), std::string::npos);
   EXPECT_FALSE(IsUsed(verify));
-  EXPECT_TRUE(store_.Consume(connection_, verify.token, TokenPurpose::kVerifyEmail, kStart + 2).ok());
+  EXPECT_TRUE(
+      store_.Consume(connection_, verify.token, TokenPurpose::kVerifyEmail, kStart + 2).ok());
 }
 
 TEST_F(EmailTokenStoreTest, UnknownOrMalformedTokensAreInvalid) {
@@ -112,7 +114,8 @@ TEST_F(EmailTokenStoreTest, ChangeOfEmailCarriesTheNewAddress) {
 
 TEST_F(EmailTokenStoreTest, CheckTellsWithoutConsuming) {
   IssuedToken token = Issue(TokenPurpose::kResetPassword);
-  EXPECT_TRUE(store_.Check(connection_, token.token, TokenPurpose::kResetPassword, kStart + 1).ok());
+  EXPECT_TRUE(
+      store_.Check(connection_, token.token, TokenPurpose::kResetPassword, kStart + 1).ok());
   EXPECT_FALSE(IsUsed(token));
   EXPECT_NE(store_.Check(connection_, token.token, TokenPurpose::kResetPassword, kStart + kHour)
                 .message()
@@ -125,7 +128,8 @@ TEST_F(EmailTokenStoreTest, InvalidateAllEndsTheOtherLinksOfAPurpose) {
   IssuedToken reset_one = Issue(TokenPurpose::kResetPassword);
   IssuedToken reset_two = Issue(TokenPurpose::kResetPassword);
   IssuedToken verify = Issue(TokenPurpose::kVerifyEmail);
-  EXPECT_EQ(store_.InvalidateAll(connection_, user_id_, TokenPurpose::kResetPassword, kStart + 1), 2);
+  EXPECT_EQ(store_.InvalidateAll(connection_, user_id_, TokenPurpose::kResetPassword, kStart + 1),
+            2);
   EXPECT_FALSE(
       store_.Consume(connection_, reset_two.token, TokenPurpose::kResetPassword, kStart + 2).ok());
   EXPECT_TRUE(IsUsed(reset_one));
@@ -157,7 +161,7 @@ TEST_F(EmailTokenStoreTest, ConcurrentClicksFromTwoProcessesConsumeOnce) {
 }
 
 TEST_F(EmailTokenStoreTest, PurgesLongExpiredTokens) {
-  Issue(TokenPurpose::kResetPassword);            // expires at kStart + 1 h
+  Issue(TokenPurpose::kResetPassword);                   // expires at kStart + 1 h
   IssuedToken kept = Issue(TokenPurpose::kVerifyEmail);  // expires at kStart + 48 h
   EXPECT_EQ(store_.PurgeExpired(connection_, kStart + 2 * kHour), 1);
   EXPECT_TRUE(store_.Check(connection_, kept.token, TokenPurpose::kVerifyEmail, kStart).ok());

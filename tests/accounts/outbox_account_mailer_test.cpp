@@ -32,7 +32,11 @@ class OutboxAccountMailerTest : public ::testing::Test {
   PasswordHasher hasher_{PasswordHashLimits::Minimal(), 1};
   mail::MailTemplates templates_ = LoadTemplates();
   OutboxAccountMailer mailer_{templates_};
-  AccountService service_{database_.db(), hasher_, mailer_, clock_, SecureRandom::Instance(),
+  AccountService service_{database_.db(),
+                          hasher_,
+                          mailer_,
+                          clock_,
+                          SecureRandom::Instance(),
                           "https://vivrovert.example"};
 };
 
@@ -59,7 +63,8 @@ TEST_F(OutboxAccountMailerTest, SignUpQueuesTheVerificationMail) {
 TEST_F(OutboxAccountMailerTest, ResetAndChangeOfEmailMailsAreQueuedToTheRightAddress) {
   ASSERT_TRUE(service_.SignUp({"zoe@exemple.fr", "potager-et-poulailler", "Zoé", ""}).ok());
   ASSERT_TRUE(service_.RequestPasswordReset("zoe@exemple.fr").ok());
-  Result<LoginResult> login = service_.Login({"zoe@exemple.fr", "potager-et-poulailler", "", "", ""});
+  Result<LoginResult> login =
+      service_.Login({"zoe@exemple.fr", "potager-et-poulailler", "", "", ""});
   ASSERT_TRUE(login.ok());
   Result<AuthenticatedUser> me = service_.Authenticate(login->session_token);
   ASSERT_TRUE(service_.RequestEmailChange(*me, "zoe@campagne.fr", "potager-et-poulailler").ok());

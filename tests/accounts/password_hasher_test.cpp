@@ -43,9 +43,8 @@ TEST(PasswordHasherTest, ChangedLimitsAskForARehash) {
   EXPECT_EQ(new_hasher.Verify(old_hash, "verger breton"), PasswordHasher::Verdict::kMismatch);
   std::string new_hash = new_hasher.Hash("verger normand");
   EXPECT_EQ(new_hasher.Verify(new_hash, "verger normand"), PasswordHasher::Verdict::kMatch);
-  EXPECT_EQ(crypto_pwhash_str_needs_rehash(new_hash.c_str(), kStronger.opslimit,
-                                           kStronger.memlimit),
-            0);
+  EXPECT_EQ(
+      crypto_pwhash_str_needs_rehash(new_hash.c_str(), kStronger.opslimit, kStronger.memlimit), 0);
 }
 
 TEST(PasswordHasherTest, ProductionLimitsAreLibsodiumInteractive) {

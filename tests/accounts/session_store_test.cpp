@@ -17,14 +17,14 @@ constexpr int64_t kDay = 24 * 3600;
 class SessionStoreTest : public ::testing::Test {
  protected:
   SessionStoreTest() : connection_(database_.db().Acquire()) {
-    user_id_ = UserStore::Create(connection_, {"jeanne@exemple.fr", "h", Role::kUser, "J", true},
-                                 kStart)
-                   ->id;
+    user_id_ =
+        UserStore::Create(connection_, {"jeanne@exemple.fr", "h", Role::kUser, "J", true}, kStart)
+            ->id;
   }
 
   NewSession Start(int64_t now) {
-    return store_.Create(connection_, SecureRandom::Instance(), user_id_, "192.0.2.7",
-                         "Firefox", now);
+    return store_.Create(connection_, SecureRandom::Instance(), user_id_, "192.0.2.7", "Firefox",
+                         now);
   }
   int64_t StoredLastSeen(const std::string& token) {
     return connection_
@@ -117,8 +117,8 @@ TEST_F(SessionStoreTest, RevokesAllOfAUserButTheOneToKeep) {
   NewSession tablet = Start(kStart);
   int64_t other_user =
       UserStore::Create(connection_, {"paul@exemple.fr", "h", Role::kUser, "P", true}, kStart)->id;
-  NewSession pauls = store_.Create(connection_, SecureRandom::Instance(), other_user, "", "",
-                                   kStart);
+  NewSession pauls =
+      store_.Create(connection_, SecureRandom::Instance(), other_user, "", "", kStart);
 
   EXPECT_EQ(store_.RevokeAllForUser(connection_, user_id_, HashToken(laptop.token)), 2);
   EXPECT_TRUE(store_.Find(connection_, laptop.token, kStart + 1).has_value());

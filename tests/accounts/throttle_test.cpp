@@ -34,9 +34,8 @@ class ThrottleTest : public ::testing::Test {
 TEST_F(ThrottleTest, BlocksAfterTheLimitWhicheverProcessCounts) {
   for (int hit_idx = 1; hit_idx <= 5; ++hit_idx) {
     Connection& connection = hit_idx % 2 == 0 ? second_ : first_;
-    ThrottleDecision decision =
-        Throttle::Hit(connection, "login:account:jeanne@exemple.fr", kFivePerQuarter,
-                      kStart + hit_idx);
+    ThrottleDecision decision = Throttle::Hit(connection, "login:account:jeanne@exemple.fr",
+                                              kFivePerQuarter, kStart + hit_idx);
     EXPECT_TRUE(decision.allowed) << hit_idx;
     EXPECT_EQ(decision.hits, hit_idx);
   }
@@ -47,9 +46,8 @@ TEST_F(ThrottleTest, BlocksAfterTheLimitWhicheverProcessCounts) {
     EXPECT_EQ(decision.retry_after_seconds, 801);  // the window opened at kStart + 1
   }
   // Other keys are not affected.
-  EXPECT_TRUE(
-      Throttle::Hit(first_, "login:account:paul@exemple.fr", kFivePerQuarter, kStart + 100)
-          .allowed);
+  EXPECT_TRUE(Throttle::Hit(first_, "login:account:paul@exemple.fr", kFivePerQuarter, kStart + 100)
+                  .allowed);
 }
 
 TEST_F(ThrottleTest, AllowsAgainOnceTheWindowHasClosed) {

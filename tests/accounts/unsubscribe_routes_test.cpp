@@ -12,15 +12,15 @@
 #include <string>
 #include <vector>
 
-#include "web/accounts/account_routes.hpp"
-#include "web/accounts/session_authenticator.hpp"
 #include "domain/accounts/user_store.hpp"
 #include "domain/mail/opt_outs.hpp"
 #include "domain/mail/unsubscribe.hpp"
 #include "domain/profiles/profile.hpp"
-#include "web/profiles/profile_pages.hpp"
 #include "support/test_database.hpp"
 #include "test_browser.hpp"
+#include "web/accounts/account_routes.hpp"
+#include "web/accounts/session_authenticator.hpp"
+#include "web/profiles/profile_pages.hpp"
 #include "web_test_support.hpp"
 
 namespace vivrovert::accounts {
@@ -33,7 +33,9 @@ using vivrovert::testing::Page;
 
 constexpr const char* kPassword = "causse-et-vallee-du-lot";
 
-bool Contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool Contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 class NoMail final : public AccountMailer {
  public:
@@ -51,12 +53,15 @@ class UnsubscribeTest : public ::testing::Test {
     options.secret_key = vivrovert::testing::kTestSecret;
     options.session_cookie_name = cookies.name;
     options.error_log = &error_log_;
-    app_ = std::make_unique<web::App>(std::move(options), std::move(*templates), web::AssetManifest(),
-                                      web::StaticFiles(), clock_, SecureRandom::Instance());
+    app_ =
+        std::make_unique<web::App>(std::move(options), std::move(*templates), web::AssetManifest(),
+                                   web::StaticFiles(), clock_, SecureRandom::Instance());
     app_->SetAuthenticator(std::make_shared<SessionAuthenticator>(accounts_, cookies.name));
     RegisterAccountRoutes(*app_, accounts_, {cookies, {}, {}});
     profiles::RegisterProfilePages(*app_, database_.db(), clock_);
-    RegisterUnsubscribeRoutes(*app_, database_.db(), [this](Connection&, int64_t user_id) { changed_.push_back(user_id); });
+    RegisterUnsubscribeRoutes(*app_, database_.db(), [this](Connection&, int64_t user_id) {
+      changed_.push_back(user_id);
+    });
 
     Connection connection = database_.db().Acquire();
     lea_ = CreateUser(connection, "lea@exemple.fr", Role::kUser);
@@ -71,13 +76,15 @@ class UnsubscribeTest : public ::testing::Test {
   }
 
   static std::string Link(MailList list, int64_t user_id) {
-    return "/desabonnement?jeton=" + mail::UnsubscribeToken(vivrovert::testing::kTestSecret, list, user_id);
+    return "/desabonnement?jeton=" +
+           mail::UnsubscribeToken(vivrovert::testing::kTestSecret, list, user_id);
   }
 
   // What a mail client sends for RFC 8058: a POST with this body, no cookie, no token.
   Page OneClick(const std::string& target) {
     web::Response response = app_->Handle(vivrovert::testing::MustParse(
-        "POST", target, {{"Content-Type", "application/x-www-form-urlencoded"}}, "List-Unsubscribe=One-Click"));
+        "POST", target, {{"Content-Type", "application/x-www-form-urlencoded"}},
+        "List-Unsubscribe=One-Click"));
     return Page{response.status(), response.body(), "", "", ""};
   }
 
@@ -106,17 +113,20 @@ class UnsubscribeTest : public ::testing::Test {
   ManualClock clock_{vivrovert::testing::kTestNow};
   PasswordHasher hasher_{PasswordHashLimits::Minimal(), 2};
   NoMail mailer_;
-  AccountService accounts_{database_.db(), hasher_, mailer_, clock_, SecureRandom::Instance(), "http://localhost:8080"};
+  AccountService accounts_{
+      database_.db(), hasher_, mailer_, clock_, SecureRandom::Instance(), "http://localhost:8080"};
   std::ostringstream error_log_;
   std::unique_ptr<web::App> app_;
   int64_t lea_ = 0;
   int64_t staff_ = 0;
-  std::vector<int64_t> changed_;  // profiles the unsubscribe link changed, as the matcher hears of them
+  std::vector<int64_t>
+      changed_;  // profiles the unsubscribe link changed, as the matcher hears of them
 };
 
 TEST_F(UnsubscribeTest, ListingsOptOutIsTheProfilesNotificationAndKeepsItsFields) {
   Connection connection = database_.db().Acquire();
-  EXPECT_FALSE(mail::IsOptedOut(connection, lea_, MailList::kListings));  // no profile: daily by default
+  EXPECT_FALSE(
+      mail::IsOptedOut(connection, lea_, MailList::kListings));  // no profile: daily by default
   mail::OptOut(connection, lea_, MailList::kListings, clock_.NowSeconds());
   EXPECT_TRUE(mail::IsOptedOut(connection, lea_, MailList::kListings));
   profiles::Profile created = profiles::ProfileStore::Get(connection, lea_);
@@ -168,8 +178,10 @@ TEST_F(UnsubscribeTest, TheLinkShowsWhatThePersonLeavesAndAGetChangesNothing) {
   Browser anonymous(*app_);
   Page listings = anonymous.Get(Link(MailList::kListings, lea_));
   ASSERT_EQ(listings.status, 200) << listings.body;
-  EXPECT_TRUE(Contains(listings.body, "Vous ne recevrez plus les annonces et résumés")) << listings.body;
-  EXPECT_TRUE(Contains(listings.body, "<form method=\"post\" action=\"/desabonnement?jeton=annonces."));
+  EXPECT_TRUE(Contains(listings.body, "Vous ne recevrez plus les annonces et résumés"))
+      << listings.body;
+  EXPECT_TRUE(
+      Contains(listings.body, "<form method=\"post\" action=\"/desabonnement?jeton=annonces."));
   EXPECT_TRUE(Contains(listings.body, "name=\"_csrf\""));
   EXPECT_TRUE(Contains(listings.body, "Me désabonner"));
   EXPECT_TRUE(Contains(listings.body, "href=\"&#x2F;compte&#x2F;profil#notifications\"") ||
@@ -196,7 +208,7 @@ TEST_F(UnsubscribeTest, OneClickPostOfAMailClientUnsubscribesWithoutCookieOrCsrf
   EXPECT_TRUE(OptedOut(lea_, MailList::kListings));
   EXPECT_EQ(Notification(lea_), "none");
   EXPECT_FALSE(OptedOut(staff_, MailList::kListings));  // only the person of the token
-  EXPECT_EQ(changed_, std::vector<int64_t>{lea_});  // the matching index hears of it
+  EXPECT_EQ(changed_, std::vector<int64_t>{lea_});      // the matching index hears of it
 
   // Idempotent: a client retrying, or the person clicking again.
   Page again = OneClick(Link(MailList::kListings, lea_));
@@ -223,17 +235,22 @@ TEST_F(UnsubscribeTest, TheButtonOfThePageUnsubscribes) {
 }
 
 TEST_F(UnsubscribeTest, ABadOrTamperedTokenIsRefusedWithAFrenchPageNever500) {
-  const std::string good = mail::UnsubscribeToken(vivrovert::testing::kTestSecret, MailList::kListings, lea_);
+  const std::string good =
+      mail::UnsubscribeToken(vivrovert::testing::kTestSecret, MailList::kListings, lea_);
   const std::string mac = good.substr(good.rfind('.') + 1);
   std::string flipped = good;
   flipped.back() = flipped.back() == 'A' ? 'B' : 'A';
   for (const std::string& target :
-       {std::string("/desabonnement"), std::string("/desabonnement?jeton="), "/desabonnement?jeton=" + flipped,
-        "/desabonnement?jeton=annonces." + std::to_string(staff_) + "." + mac,  // someone else's number
-        "/desabonnement?jeton=rapports." + std::to_string(lea_) + "." + mac,    // another list
-        "/desabonnement?jeton=" + mail::UnsubscribeToken("another-secret-key-of-at-least-32-characters",
-                                                         MailList::kListings, lea_),
-        std::string("/desabonnement?jeton=%00%FF"), std::string("/desabonnement?jeton=annonces.1.2.3")}) {
+       {std::string("/desabonnement"), std::string("/desabonnement?jeton="),
+        "/desabonnement?jeton=" + flipped,
+        "/desabonnement?jeton=annonces." + std::to_string(staff_) + "." +
+            mac,  // someone else's number
+        "/desabonnement?jeton=rapports." + std::to_string(lea_) + "." + mac,  // another list
+        "/desabonnement?jeton=" +
+            mail::UnsubscribeToken("another-secret-key-of-at-least-32-characters",
+                                   MailList::kListings, lea_),
+        std::string("/desabonnement?jeton=%00%FF"),
+        std::string("/desabonnement?jeton=annonces.1.2.3")}) {
     Page shown = Browser(*app_).Get(target);
     EXPECT_EQ(shown.status, 400) << target;
     EXPECT_TRUE(Contains(shown.body, "Lien de désabonnement invalide")) << target << shown.body;
@@ -241,8 +258,10 @@ TEST_F(UnsubscribeTest, ABadOrTamperedTokenIsRefusedWithAFrenchPageNever500) {
     EXPECT_EQ(posted.status, 400) << target;
     EXPECT_TRUE(Contains(posted.body, "jeton")) << target;
   }
-  EXPECT_TRUE(Contains(Browser(*app_).Get("/desabonnement").body, "Il manque le paramètre « jeton »"));
-  EXPECT_TRUE(Contains(Browser(*app_).Get("/desabonnement?jeton=" + flipped).body, "a été modifié"));
+  EXPECT_TRUE(
+      Contains(Browser(*app_).Get("/desabonnement").body, "Il manque le paramètre « jeton »"));
+  EXPECT_TRUE(
+      Contains(Browser(*app_).Get("/desabonnement?jeton=" + flipped).body, "a été modifié"));
   EXPECT_FALSE(OptedOut(lea_, MailList::kListings));
   EXPECT_FALSE(OptedOut(staff_, MailList::kListings));
   EXPECT_EQ(Count("SELECT COUNT(*) FROM mail_opt_outs"), 0);
@@ -286,16 +305,19 @@ TEST_F(UnsubscribeTest, StaffOptBackInToLeadReportsOnTheirProfile) {
   Page profile = staff.Get("/compte/profil");
   ASSERT_EQ(profile.status, 200);
   EXPECT_TRUE(Contains(profile.body, "id=\"lead-reports\""));
-  EXPECT_TRUE(Contains(profile.body, "<input type=\"checkbox\" name=\"lead_reports\" value=\"1\">")) << profile.body;
+  EXPECT_TRUE(Contains(profile.body, "<input type=\"checkbox\" name=\"lead_reports\" value=\"1\">"))
+      << profile.body;
 
   // With a forged CSRF token, refused and unchanged.
   const std::string token = staff.csrf_token;
   staff.csrf_token = "forged";
-  EXPECT_EQ(staff.Post("/compte/profil", {{"notification", "daily"}, {"lead_reports", "1"}}).status, 403);
+  EXPECT_EQ(staff.Post("/compte/profil", {{"notification", "daily"}, {"lead_reports", "1"}}).status,
+            403);
   EXPECT_TRUE(OptedOut(staff_, MailList::kLeadReports));
   staff.csrf_token = token;
 
-  ASSERT_EQ(staff.Post("/compte/profil", {{"notification", "daily"}, {"lead_reports", "1"}}).status, 303);
+  ASSERT_EQ(staff.Post("/compte/profil", {{"notification", "daily"}, {"lead_reports", "1"}}).status,
+            303);
   EXPECT_FALSE(OptedOut(staff_, MailList::kLeadReports));
   EXPECT_TRUE(Contains(staff.Get("/compte/profil").body,
                        "<input type=\"checkbox\" name=\"lead_reports\" value=\"1\" checked>"));

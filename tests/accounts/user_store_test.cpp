@@ -104,8 +104,8 @@ TEST_F(UserStoreTest, DeleteTakesSessionsAndTokensAlong) {
   SessionStore sessions;
   EmailTokenStore tokens;
   NewSession session = sessions.Create(connection, SecureRandom::Instance(), id, "", "", 1000);
-  IssuedToken token = tokens.Issue(connection, SecureRandom::Instance(), id,
-                                   TokenPurpose::kVerifyEmail, 1000);
+  IssuedToken token =
+      tokens.Issue(connection, SecureRandom::Instance(), id, TokenPurpose::kVerifyEmail, 1000);
 
   EXPECT_TRUE(UserStore::Delete(connection, id));
   EXPECT_FALSE(UserStore::FindById(connection, id).has_value());

@@ -12,9 +12,9 @@
 #include <string>
 
 #include "data/amenities/amenity_sources.hpp"
-#include "engine/grid_file.hpp"
 #include "data/geo/projection.hpp"
 #include "data/grid_builder/grid_builder.hpp"
+#include "engine/grid_file.hpp"
 
 namespace vivrovert::amenities {
 namespace {

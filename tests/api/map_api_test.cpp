@@ -29,7 +29,8 @@ struct DecodedPng {
   int width = 0, height = 0;
   std::vector<uint8_t> rgba;
   std::array<uint8_t, 4> At(int x, int y) const {
-    const size_t at = (static_cast<size_t>(y) * static_cast<size_t>(width) + static_cast<size_t>(x)) * 4;
+    const size_t at =
+        (static_cast<size_t>(y) * static_cast<size_t>(width) + static_cast<size_t>(x)) * 4;
     return {rgba[at], rgba[at + 1], rgba[at + 2], rgba[at + 3]};
   }
 };
@@ -46,7 +47,8 @@ DecodedPng Decode(const std::string& png) {
   out.width = static_cast<int>(image.width);
   out.height = static_cast<int>(image.height);
   out.rgba.resize(PNG_IMAGE_SIZE(image));
-  if (!png_image_finish_read(&image, nullptr, out.rgba.data(), 0, nullptr)) ADD_FAILURE() << image.message;
+  if (!png_image_finish_read(&image, nullptr, out.rgba.data(), 0, nullptr))
+    ADD_FAILURE() << image.message;
   return out;
 }
 
@@ -63,8 +65,8 @@ PixelAt LocateTileCentre(const engine::TileId& tile, int z) {
   EXPECT_TRUE(projector->Transform(point));
   const double resolution = 2 * kHalfWorld / (256.0 * std::ldexp(1.0, z));
   const double gx = (point.x + kHalfWorld) / resolution, gy = (kHalfWorld - point.y) / resolution;
-  return {z, static_cast<uint32_t>(gx / 256), static_cast<uint32_t>(gy / 256), static_cast<int>(std::fmod(gx, 256)),
-          static_cast<int>(std::fmod(gy, 256))};
+  return {z, static_cast<uint32_t>(gx / 256), static_cast<uint32_t>(gy / 256),
+          static_cast<int>(std::fmod(gx, 256)), static_cast<int>(std::fmod(gy, 256))};
 }
 
 class MapApiTest : public ::testing::Test {
@@ -81,27 +83,30 @@ class MapApiTest : public ::testing::Test {
   }
 
   // `limiter` admits the searches, `views` (unlimited when null) the tiles and outlines.
-  std::unique_ptr<web::App> MakeApp(SharedRateLimiter& limiter, SharedRateLimiter* views = nullptr) {
+  std::unique_ptr<web::App> MakeApp(SharedRateLimiter& limiter,
+                                    SharedRateLimiter* views = nullptr) {
     auto templates = web::TemplateRenderer::Load(testing::SourceTemplates());
     auto assets = web::AssetManifest::Load(dist_.path().string());
     auto files = web::StaticFiles::Load(dist_.path().string(), *assets);
     web::AppOptions options;
     options.secret_key = testing::kTestSecret;
     options.error_log = &errors_;
-    auto app = std::make_unique<web::App>(std::move(options), std::move(*templates), std::move(*assets),
-                                          std::move(*files), clock_, random_);
+    auto app = std::make_unique<web::App>(std::move(options), std::move(*templates),
+                                          std::move(*assets), std::move(*files), clock_, random_);
     RegisterSearchApi(*app, search_, limiter);
     RegisterMapApi(*app, search_, map_, limiter, views ? *views : unlimited_views_);
     return app;
   }
 
-  web::Response Post(web::App& app, const std::string& body, const std::string& ip = "203.0.113.7") {
-    auto request =
-        web::Request::Parse("POST", "/api/v1/map/searches", {{"Content-Type", "application/json"}}, body, ip);
+  web::Response Post(web::App& app, const std::string& body,
+                     const std::string& ip = "203.0.113.7") {
+    auto request = web::Request::Parse("POST", "/api/v1/map/searches",
+                                       {{"Content-Type", "application/json"}}, body, ip);
     EXPECT_TRUE(request.ok());
     return app.Handle(std::move(request).value());
   }
-  web::Response Get(web::App& app, const std::string& target, const std::string& ip = "203.0.113.7") {
+  web::Response Get(web::App& app, const std::string& target,
+                    const std::string& ip = "203.0.113.7") {
     auto request = web::Request::Parse("GET", target, {}, "", ip);
     EXPECT_TRUE(request.ok()) << target;
     return app.Handle(std::move(request).value());
@@ -113,8 +118,8 @@ class MapApiTest : public ::testing::Test {
     return json::parse(response.body())["key"].get<std::string>();
   }
   web::Response Tile(web::App& app, const std::string& key, const PixelAt& at) {
-    return Get(app, "/api/v1/map/tiles/" + key + "/" + std::to_string(at.z) + "/" + std::to_string(at.x) + "/" +
-                        std::to_string(at.y) + ".png");
+    return Get(app, "/api/v1/map/tiles/" + key + "/" + std::to_string(at.z) + "/" +
+                        std::to_string(at.x) + "/" + std::to_string(at.y) + ".png");
   }
 
   testing::TempDir folder_;
@@ -128,7 +133,8 @@ class MapApiTest : public ::testing::Test {
   std::ostringstream errors_;
 };
 
-const char* kDistSearch = R"({"level":"1km","criteria":[{"criterion":"dist_km","max":15}],"page":{"limit":3}})";
+const char* kDistSearch =
+    R"({"level":"1km","criteria":[{"criterion":"dist_km","max":15}],"page":{"limit":3}})";
 
 TEST_F(MapApiTest, SearchAnswersAKeyCountsAndTheTileTemplate) {
   Load(engine::testing::RandomGrid(3000, 11));
@@ -159,11 +165,19 @@ TEST_F(MapApiTest, KeysFollowWhatDecidesGreenness) {
       {"criterion":"density","max":9,"importance":"preferred","weight":4}]})"),
             key);
   EXPECT_NE(MakeSearch(*app, R"({"criteria":[{"criterion":"dist_km","max":16}]})"), key);
-  EXPECT_NE(MakeSearch(*app, R"({"territory":{"departements":["46"]},"criteria":[{"criterion":"dist_km","max":15}]})"),
-            key);
+  EXPECT_NE(
+      MakeSearch(
+          *app,
+          R"({"territory":{"departements":["46"]},"criteria":[{"criterion":"dist_km","max":15}]})"),
+      key);
   // Two required constraints in either order are the same search.
-  EXPECT_EQ(MakeSearch(*app, R"({"criteria":[{"criterion":"dist_km","max":15},{"criterion":"density","max":900}]})"),
-            MakeSearch(*app, R"({"criteria":[{"criterion":"density","max":900},{"criterion":"dist_km","max":15}]})"));
+  EXPECT_EQ(
+      MakeSearch(
+          *app,
+          R"({"criteria":[{"criterion":"dist_km","max":15},{"criterion":"density","max":900}]})"),
+      MakeSearch(
+          *app,
+          R"({"criteria":[{"criterion":"density","max":900},{"criterion":"dist_km","max":15}]})"));
   // The search API's own errors.
   web::Response bad = Post(*app, R"({"criteria":[{"criterion":"inconnu","max":1}]})");
   EXPECT_EQ(bad.status(), 400);
@@ -180,7 +194,8 @@ TEST_F(MapApiTest, TilesDrawGreenCellsGreenAndOtherCellsGrey) {
   ASSERT_NE(green, nullptr);
   const engine::LevelView& level = *search_.grid->level(engine::Level::k1km);
   int checked_green = 0, checked_grey = 0;
-  for (size_t tile_idx = 0; tile_idx < level.tile_count() && (checked_green < 5 || checked_grey < 5); tile_idx += 37) {
+  for (size_t tile_idx = 0;
+       tile_idx < level.tile_count() && (checked_green < 5 || checked_grey < 5); tile_idx += 37) {
     const bool is_green = green->IsGreen(engine::Level::k1km, tile_idx);
     for (int z : {10, 13}) {
       PixelAt at = LocateTileCentre(level.tile(tile_idx), z);
@@ -273,10 +288,10 @@ TEST_F(MapApiTest, UnknownKeysAndBadAddresses) {
   struct Case {
     std::string tile;
     std::string field;
-  } cases[] = {{"/21/0/0.png", "z"},       {"/abc/0/0.png", "z"},    {"/3/8/0.png", "x"},
-               {"/3/0/8.png", "y"},        {"/3/x/0.png", "x"},      {"/3/0/y.png", "y"},
-               {"/3/-1/0.png", "x"},       {"/3/0/0.jpg", "y"},      {"/3/0/0", "y"},
-               {"/3/0/1e2.png", "y"},      {"/-1/0/0.png", "z"},     {"/99999999999/0/0.png", "z"}};
+  } cases[] = {{"/21/0/0.png", "z"},  {"/abc/0/0.png", "z"}, {"/3/8/0.png", "x"},
+               {"/3/0/8.png", "y"},   {"/3/x/0.png", "x"},   {"/3/0/y.png", "y"},
+               {"/3/-1/0.png", "x"},  {"/3/0/0.jpg", "y"},   {"/3/0/0", "y"},
+               {"/3/0/1e2.png", "y"}, {"/-1/0/0.png", "z"},  {"/99999999999/0/0.png", "z"}};
   for (const Case& c : cases) {
     web::Response response = Get(*app, "/api/v1/map/tiles/" + key + c.tile);
     EXPECT_EQ(response.status(), 400) << c.tile;
@@ -305,7 +320,8 @@ TEST_F(MapApiTest, TheLeastRecentlyUsedSearchIsEvicted) {
 
 TEST(MapSearchCacheTest, KeepsAtMostItsCapacity) {
   maptiles::MapSearchCache cache(3);
-  for (int entry = 0; entry < 10; ++entry) cache.Put(std::to_string(entry), std::make_shared<maptiles::GreenTiles>());
+  for (int entry = 0; entry < 10; ++entry)
+    cache.Put(std::to_string(entry), std::make_shared<maptiles::GreenTiles>());
   EXPECT_EQ(cache.size(), 3u);
   EXPECT_EQ(cache.Find("6"), nullptr);
   EXPECT_NE(cache.Find("7"), nullptr);
@@ -318,7 +334,8 @@ TEST_F(MapApiTest, SearchesCountAgainstThePerIpLimit) {
   Load(engine::testing::RandomGrid(500, 3));
   SharedRateLimiter limiter(database_.db(), clock_, {3, 60});
   auto app = MakeApp(limiter);
-  for (int request_idx = 0; request_idx < 3; ++request_idx) EXPECT_EQ(Post(*app, kDistSearch).status(), 200);
+  for (int request_idx = 0; request_idx < 3; ++request_idx)
+    EXPECT_EQ(Post(*app, kDistSearch).status(), 200);
   web::Response refused = Post(*app, kDistSearch);
   EXPECT_EQ(refused.status(), 429);
   EXPECT_EQ(json::parse(refused.body())["error"]["code"], "resource_exhausted");
@@ -335,7 +352,8 @@ TEST_F(MapApiTest, TilesAndOutlinesHaveTheirOwnPerIpBudget) {
   auto app = MakeApp(searches, &views);
   const std::string key = MakeSearch(*app, kDistSearch);
   const PixelAt at{9, 260, 180, 0, 0};
-  for (int request_idx = 0; request_idx < 4; ++request_idx) EXPECT_EQ(Tile(*app, key, at).status(), 200);
+  for (int request_idx = 0; request_idx < 4; ++request_idx)
+    EXPECT_EQ(Tile(*app, key, at).status(), 200);
   // The outlines share the map's budget: the fifth request passes (the open data may be
   // absent here, so only "not refused" is asked), the sixth is refused.
   EXPECT_NE(Get(*app, "/api/v1/map/outlines/departements.geojson").status(), 429);
@@ -354,8 +372,14 @@ TEST_F(MapApiTest, TilesAndOutlinesHaveTheirOwnPerIpBudget) {
   EXPECT_EQ(Tile(*app, key, at).status(), 200);
   // Both budgets are in the shared counters, under their own prefixes.
   storage::Connection connection = database_.db().Acquire();
-  EXPECT_TRUE(connection.QueryOne("SELECT hits FROM throttle_counters WHERE counter_key = 'map:203.0.113.7'").has_value());
-  EXPECT_TRUE(connection.QueryOne("SELECT hits FROM throttle_counters WHERE counter_key = 'api:203.0.113.7'").has_value());
+  EXPECT_TRUE(
+      connection
+          .QueryOne("SELECT hits FROM throttle_counters WHERE counter_key = 'map:203.0.113.7'")
+          .has_value());
+  EXPECT_TRUE(
+      connection
+          .QueryOne("SELECT hits FROM throttle_counters WHERE counter_key = 'api:203.0.113.7'")
+          .has_value());
 }
 
 TEST_F(MapApiTest, WithoutAGridEveryRouteIsRegisteredAndSaysSo) {
@@ -365,9 +389,11 @@ TEST_F(MapApiTest, WithoutAGridEveryRouteIsRegisteredAndSaysSo) {
   auto app = MakeApp(unlimited);
   EXPECT_EQ(Post(*app, kDistSearch).status(), 503);
   for (const ApiRoute& route : MapApiRoutes()) {
-    std::string target = std::regex_replace(route.pattern, std::regex("\\{key\\}"), std::string(64, 'a'));
+    std::string target =
+        std::regex_replace(route.pattern, std::regex("\\{key\\}"), std::string(64, 'a'));
     target = std::regex_replace(target, std::regex("\\{[a-z]+\\}"), "1");
-    web::Response answer = route.method == web::Method::kPost ? Post(*app, "{}") : Get(*app, target);
+    web::Response answer =
+        route.method == web::Method::kPost ? Post(*app, "{}") : Get(*app, target);
     EXPECT_NE(answer.status(), 404) << route.pattern << " " << answer.body();
     EXPECT_NE(answer.status(), 405) << route.pattern;
   }
@@ -376,7 +402,8 @@ TEST_F(MapApiTest, WithoutAGridEveryRouteIsRegisteredAndSaysSo) {
 // The outlines from the shared open data, restricted to the Lot (one contour file).
 TEST_F(MapApiTest, OutlinesOfADepartementAndItsCommunes) {
   const std::filesystem::path shared = VIVROVERT_TEST_DATA_DIR;
-  ASSERT_TRUE(std::filesystem::is_directory(shared / "contours-communes")) << "no open data in " << shared;
+  ASSERT_TRUE(std::filesystem::is_directory(shared / "contours-communes"))
+      << "no open data in " << shared;
   const std::filesystem::path data = folder_.path() / "data";
   std::filesystem::create_directories(data / "contours-communes");
   for (const auto& entry : std::filesystem::directory_iterator(shared)) {
@@ -386,7 +413,8 @@ TEST_F(MapApiTest, OutlinesOfADepartementAndItsCommunes) {
   }
   for (const auto& entry : std::filesystem::directory_iterator(shared / "contours-communes")) {
     if (entry.path().filename().string().starts_with("communes-46-")) {
-      std::filesystem::create_symlink(entry.path(), data / "contours-communes" / entry.path().filename());
+      std::filesystem::create_symlink(entry.path(),
+                                      data / "contours-communes" / entry.path().filename());
     }
   }
   MapOptions options;
@@ -405,7 +433,7 @@ TEST_F(MapApiTest, OutlinesOfADepartementAndItsCommunes) {
   EXPECT_EQ(lot["properties"]["name"], "Lot");
   // WGS84: the Lot lies around 1.0–2.2° E, 44.2–45.1° N.
   const json& ring = lot["geometry"]["type"] == "Polygon" ? lot["geometry"]["coordinates"][0]
-                                                            : lot["geometry"]["coordinates"][0][0];
+                                                          : lot["geometry"]["coordinates"][0][0];
   ASSERT_GE(ring.size(), 4u);
   for (const json& point : ring) {
     EXPECT_GT(point[0].get<double>(), 0.9);
@@ -421,7 +449,8 @@ TEST_F(MapApiTest, OutlinesOfADepartementAndItsCommunes) {
   EXPECT_GT(commune_collection["features"].size(), 300u);
   bool found_cahors = false;
   for (const json& feature : commune_collection["features"]) {
-    found_cahors = found_cahors || (feature["properties"]["code"] == "46042" && feature["properties"]["name"] == "Cahors");
+    found_cahors = found_cahors || (feature["properties"]["code"] == "46042" &&
+                                    feature["properties"]["name"] == "Cahors");
   }
   EXPECT_TRUE(found_cahors);
 

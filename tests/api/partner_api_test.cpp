@@ -36,8 +36,12 @@ constexpr Place kPlaces[] = {
 engine::GridData PlacesGrid() {
   json catalogue = {{"groups", {"Démographie"}},
                     {"criteria",
-                     {{{"id", "density"}, {"label", "Densité"}, {"unit", "hab./km²"}, {"group", "Démographie"},
-                       {"direction", "lower"}, {"source", {{"publisher", "Eurostat"}}},
+                     {{{"id", "density"},
+                       {"label", "Densité"},
+                       {"unit", "hab./km²"},
+                       {"group", "Démographie"},
+                       {"direction", "lower"},
+                       {"source", {{"publisher", "Eurostat"}}},
                        {"storage", {{"width", 4}, {"step", 1}}}}}}};
   engine::GridData data;
   data.catalogue = *engine::CriteriaCatalogue::FromJson(catalogue);
@@ -94,12 +98,15 @@ class PartnerApiTest : public ::testing::Test {
     tulle.name = "Tulle";
     tulle.territory.communes = {"19272"};
     tulle_ = *partners::PartnerStore::Create(connection, tulle, clock_.NowSeconds());
-    cahors_key_ = partners::PartnerStore::CreateApiKey(connection, random_, cahors_.id, "write", "", std::nullopt,
-                                                       clock_.NowSeconds()).secret;
-    cahors_read_key_ = partners::PartnerStore::CreateApiKey(connection, random_, cahors_.id, "read", "", std::nullopt,
-                                                            clock_.NowSeconds()).secret;
-    tulle_key_ = partners::PartnerStore::CreateApiKey(connection, random_, tulle_.id, "write", "", std::nullopt,
-                                                      clock_.NowSeconds()).secret;
+    cahors_key_ = partners::PartnerStore::CreateApiKey(connection, random_, cahors_.id, "write", "",
+                                                       std::nullopt, clock_.NowSeconds())
+                      .secret;
+    cahors_read_key_ = partners::PartnerStore::CreateApiKey(connection, random_, cahors_.id, "read",
+                                                            "", std::nullopt, clock_.NowSeconds())
+                           .secret;
+    tulle_key_ = partners::PartnerStore::CreateApiKey(connection, random_, tulle_.id, "write", "",
+                                                      std::nullopt, clock_.NowSeconds())
+                     .secret;
     app_ = MakeApp(unlimited_);
   }
 
@@ -110,8 +117,8 @@ class PartnerApiTest : public ::testing::Test {
     web::AppOptions options;
     options.secret_key = testing::kTestSecret;
     options.error_log = &errors_;
-    auto app = std::make_unique<web::App>(std::move(options), std::move(*templates), std::move(*assets),
-                                          std::move(*files), clock_, random_);
+    auto app = std::make_unique<web::App>(std::move(options), std::move(*templates),
+                                          std::move(*assets), std::move(*files), clock_, random_);
     RegisterPartnerApi(*app, database_.db(), *service_, limiter, random_);
     return app;
   }
@@ -139,14 +146,17 @@ class PartnerApiTest : public ::testing::Test {
   std::unique_ptr<web::App> app_;
 };
 
-const char* kHouse = R"({"kind":"housing","external_id":"M-1","title":"Maison quercynoise","commune_code":"46224",
+const char* kHouse =
+    R"({"kind":"housing","external_id":"M-1","title":"Maison quercynoise","commune_code":"46224",
   "transaction":"vente","property_type":"house","rooms":"4","surface_m2":"112,5","price_eur":"215 000"})";
 
 TEST_F(PartnerApiTest, WritesNeedAWriteKey) {
   web::Response none = Call("POST", "/api/v1/partner/listings", "", kHouse);
   EXPECT_EQ(none.status(), 401);
   EXPECT_EQ(Body(none)["error"]["code"], "unauthenticated");
-  EXPECT_EQ(Call("POST", "/api/v1/partner/listings", "vvk_" + std::string(43, 'A'), kHouse).status(), 401);
+  EXPECT_EQ(
+      Call("POST", "/api/v1/partner/listings", "vvk_" + std::string(43, 'A'), kHouse).status(),
+      401);
   web::Response read_only = Call("POST", "/api/v1/partner/listings", cahors_read_key_, kHouse);
   EXPECT_EQ(read_only.status(), 403);
   EXPECT_EQ(Call("GET", "/api/v1/partner/listings", cahors_read_key_).status(), 200);
@@ -193,10 +203,12 @@ TEST_F(PartnerApiTest, CreateReadUpdateWithdrawAndThePublicTileSeesIt) {
   web::Response put = Call("PUT", "/api/v1/partner/listings/" + id, cahors_key_, changed.dump());
   ASSERT_EQ(put.status(), 200) << put.body();
   EXPECT_EQ(Body(put)["outcome"], "updated");
-  EXPECT_EQ(Body(Call("GET", "/api/v1/partner/listings/" + id, cahors_key_))["price_eur"], 199000.0);
+  EXPECT_EQ(Body(Call("GET", "/api/v1/partner/listings/" + id, cahors_key_))["price_eur"],
+            199000.0);
 
   EXPECT_EQ(Call("DELETE", "/api/v1/partner/listings/" + id, cahors_key_).status(), 204);
-  EXPECT_EQ(Body(Call("GET", "/api/v1/partner/listings/" + id, cahors_key_))["status"], "withdrawn");
+  EXPECT_EQ(Body(Call("GET", "/api/v1/partner/listings/" + id, cahors_key_))["status"],
+            "withdrawn");
   EXPECT_EQ(Body(Call("GET", "/api/v1/tiles/" + tile + "/listings", ""))["listings"].size(), 0u);
   EXPECT_EQ(Call("DELETE", "/api/v1/partner/listings/" + id, cahors_key_).status(), 404);
 }
@@ -209,9 +221,11 @@ TEST_F(PartnerApiTest, ListingCountsOfAPageOfTilesByKind) {
   const std::string tile_1km = Body(house)["location"]["tile_1km"];
   const std::string tile_5km = Body(house)["location"]["tile_5km"];
   auto publish = [&](const std::string& external_id, const std::string& extra) {
-    const std::string body = R"({"kind":"job","external_id":")" + external_id +
-                             R"(","title":"Secrétaire de mairie","commune_code":"46224","rome_code":"M1602",)"
-                             R"("contract":"civil_service")" + extra + "}";
+    const std::string body =
+        R"({"kind":"job","external_id":")" + external_id +
+        R"(","title":"Secrétaire de mairie","commune_code":"46224","rome_code":"M1602",)"
+        R"("contract":"civil_service")" +
+        extra + "}";
     web::Response created = Call("POST", "/api/v1/partner/listings", cahors_key_, body);
     EXPECT_EQ(created.status(), 201) << created.body();
     return std::to_string(Body(created)["id"].get<int64_t>());
@@ -226,8 +240,8 @@ TEST_F(PartnerApiTest, ListingCountsOfAPageOfTilesByKind) {
   ASSERT_EQ(at.status(), 200) << at.body();
   const std::string empty_tile = Body(at)["id"];
 
-  web::Response answer =
-      Call("GET", "/api/v1/listings/counts?tiles=" + tile_1km + "," + tile_5km + ", " + empty_tile, "");
+  web::Response answer = Call(
+      "GET", "/api/v1/listings/counts?tiles=" + tile_1km + "," + tile_5km + ", " + empty_tile, "");
   ASSERT_EQ(answer.status(), 200) << answer.body();
   const json counts = Body(answer);
   EXPECT_EQ(counts["tiles"][tile_1km], json({{"housing", 1}, {"job", 2}})) << counts.dump();
@@ -240,18 +254,21 @@ TEST_F(PartnerApiTest, ListingCountsOfAPageOfTilesByKind) {
   web::Response bad = Call("GET", "/api/v1/listings/counts?tiles=" + tile_1km + ",Cahors", "");
   EXPECT_EQ(bad.status(), 400);
   EXPECT_EQ(Body(bad)["error"]["field"], "tiles");
-  EXPECT_NE(Body(bad)["error"]["message"].get<std::string>().find("« Cahors »"), std::string::npos) << bad.body();
+  EXPECT_NE(Body(bad)["error"]["message"].get<std::string>().find("« Cahors »"), std::string::npos)
+      << bad.body();
   EXPECT_EQ(Call("GET", "/api/v1/listings/counts", "").status(), 400);
   std::string many;
   for (int tile_idx = 0; tile_idx < 51; ++tile_idx) many += (many.empty() ? "" : ",") + tile_1km;
   web::Response too_many = Call("GET", "/api/v1/listings/counts?tiles=" + many, "");
   EXPECT_EQ(too_many.status(), 400);
-  EXPECT_NE(Body(too_many)["error"]["message"].get<std::string>().find("50 dalles au plus"), std::string::npos);
+  EXPECT_NE(Body(too_many)["error"]["message"].get<std::string>().find("50 dalles au plus"),
+            std::string::npos);
 }
 
 TEST_F(PartnerApiTest, EveryBadFieldIsNamedAndNothingIsStored) {
-  web::Response bad = Call("POST", "/api/v1/partner/listings", cahors_key_,
-                           R"({"kind":"housing","title":"","commune_code":"46042","transaction":"troc",
+  web::Response bad =
+      Call("POST", "/api/v1/partner/listings", cahors_key_,
+           R"({"kind":"housing","title":"","commune_code":"46042","transaction":"troc",
                                "property_type":"house","price_eur":"douze","surprise":1})");
   ASSERT_EQ(bad.status(), 400) << bad.body();
   const json error = Body(bad)["error"];
@@ -285,14 +302,17 @@ TEST_F(PartnerApiTest, APartnerPublishesOnlyInItsTerritoryAndSeesOnlyItsListings
   json theirs = json::parse(kHouse);
   theirs["commune_code"] = "19272";
   EXPECT_EQ(Call("POST", "/api/v1/partner/listings", tulle_key_, theirs.dump()).status(), 201);
-  EXPECT_EQ(Body(Call("GET", "/api/v1/partner/listings/" + id, cahors_key_))["commune_code"], "46224");
+  EXPECT_EQ(Body(Call("GET", "/api/v1/partner/listings/" + id, cahors_key_))["commune_code"],
+            "46224");
 }
 
 TEST_F(PartnerApiTest, BulkUpsertIsIdempotentAndAllOrNothingByDefault) {
   json batch = {{"listings", json::array()}};
   for (int index = 0; index < 3; ++index) {
-    batch["listings"].push_back({{"kind", "poi"}, {"external_id", "P" + std::to_string(index)},
-                                 {"title", "Point " + std::to_string(index)}, {"commune_code", "46042"},
+    batch["listings"].push_back({{"kind", "poi"},
+                                 {"external_id", "P" + std::to_string(index)},
+                                 {"title", "Point " + std::to_string(index)},
+                                 {"commune_code", "46042"},
                                  {"category", "health"}});
   }
   web::Response first = Call("POST", "/api/v1/partner/listings/bulk", cahors_key_, batch.dump());
@@ -305,16 +325,20 @@ TEST_F(PartnerApiTest, BulkUpsertIsIdempotentAndAllOrNothingByDefault) {
   json with_bad = batch;
   with_bad["listings"][1]["category"] = "volcano";
   with_bad["listings"][0]["title"] = "Point zéro renommé";
-  web::Response refused = Call("POST", "/api/v1/partner/listings/bulk", cahors_key_, with_bad.dump());
+  web::Response refused =
+      Call("POST", "/api/v1/partner/listings/bulk", cahors_key_, with_bad.dump());
   ASSERT_EQ(refused.status(), 422);
   json report = Body(refused);
   EXPECT_EQ(report["rejected"], 1);
   EXPECT_EQ(report["items"][1]["line"], 2);
   EXPECT_EQ(report["items"][1]["errors"][0]["field"], "category");
-  EXPECT_EQ(Body(Call("GET", "/api/v1/partner/listings?external_id=P0", cahors_key_))["listings"][0]["title"], "Point 0");
+  EXPECT_EQ(Body(Call("GET", "/api/v1/partner/listings?external_id=P0",
+                      cahors_key_))["listings"][0]["title"],
+            "Point 0");
 
   with_bad["mode"] = "valid_items";
-  web::Response partial = Call("POST", "/api/v1/partner/listings/bulk", cahors_key_, with_bad.dump());
+  web::Response partial =
+      Call("POST", "/api/v1/partner/listings/bulk", cahors_key_, with_bad.dump());
   ASSERT_EQ(partial.status(), 200);
   EXPECT_EQ(Body(partial)["updated"], 1);
   EXPECT_EQ(Body(partial)["unchanged"], 1);
@@ -323,17 +347,22 @@ TEST_F(PartnerApiTest, BulkUpsertIsIdempotentAndAllOrNothingByDefault) {
 
 TEST_F(PartnerApiTest, CursorPagesVisitEveryListingOnce) {
   for (int index = 0; index < 7; ++index) {
-    json item = {{"kind", "leisure"}, {"external_id", "L" + std::to_string(index)},
-                 {"title", "Activité " + std::to_string(index)}, {"postcode", "46000"}, {"category", "sport"}};
+    json item = {{"kind", "leisure"},
+                 {"external_id", "L" + std::to_string(index)},
+                 {"title", "Activité " + std::to_string(index)},
+                 {"postcode", "46000"},
+                 {"category", "sport"}};
     ASSERT_EQ(Call("POST", "/api/v1/partner/listings", cahors_key_, item.dump()).status(), 201);
   }
   std::set<int64_t> seen;
   std::string cursor;
   int pages = 0;
   do {
-    const json page = Body(Call("GET", "/api/v1/partner/listings?limit=3" + (cursor.empty() ? "" : "&cursor=" + cursor),
-                          cahors_key_));
-    for (const json& listing : page["listings"]) EXPECT_TRUE(seen.insert(listing["id"].get<int64_t>()).second);
+    const json page = Body(Call(
+        "GET", "/api/v1/partner/listings?limit=3" + (cursor.empty() ? "" : "&cursor=" + cursor),
+        cahors_key_));
+    for (const json& listing : page["listings"])
+      EXPECT_TRUE(seen.insert(listing["id"].get<int64_t>()).second);
     cursor = page["next_cursor"].is_null() ? "" : page["next_cursor"].get<std::string>();
     ++pages;
   } while (!cursor.empty() && pages < 10);
@@ -347,7 +376,8 @@ TEST_F(PartnerApiTest, FileImportDryRunThenRealThenNoOp) {
       "kind;external_id;title;commune_code;category\n"
       "poi;F1;Médiathèque;46042;public_service\n"
       "poi;F2;Coworking;46224;coworking\n";
-  web::Response dry = Call("POST", "/api/v1/partner/imports?dry_run=true&file_name=poi.csv", cahors_key_, csv);
+  web::Response dry =
+      Call("POST", "/api/v1/partner/imports?dry_run=true&file_name=poi.csv", cahors_key_, csv);
   ASSERT_EQ(dry.status(), 200) << dry.body();
   EXPECT_EQ(Body(dry)["outcome"], "dry_run");
   EXPECT_EQ(Body(dry)["created"], 2);
@@ -357,11 +387,13 @@ TEST_F(PartnerApiTest, FileImportDryRunThenRealThenNoOp) {
   web::Response again = Call("POST", "/api/v1/partner/imports?file_name=poi.csv", cahors_key_, csv);
   EXPECT_EQ(Body(again)["unchanged"], 2);
   EXPECT_EQ(Body(again)["created"], 0);
-  const std::string report_path = "/api/v1/partner/imports/" + std::to_string(Body(again)["import_id"].get<int64_t>());
+  const std::string report_path =
+      "/api/v1/partner/imports/" + std::to_string(Body(again)["import_id"].get<int64_t>());
   EXPECT_EQ(Call("GET", report_path, cahors_key_).status(), 200);
   EXPECT_EQ(Call("GET", report_path, tulle_key_).status(), 404);
 
-  web::Response broken = Call("POST", "/api/v1/partner/imports", cahors_key_, "kind;title;colour\npoi;x;red\n");
+  web::Response broken =
+      Call("POST", "/api/v1/partner/imports", cahors_key_, "kind;title;colour\npoi;x;red\n");
   EXPECT_EQ(broken.status(), 422);
   EXPECT_EQ(Body(broken)["outcome"], "rejected");
   EXPECT_EQ(Body(Call("GET", "/api/v1/partner/listings", cahors_key_))["listings"].size(), 2u);

@@ -2,11 +2,6 @@
 // real database (for the shared rate limits), on SQLite and PostgreSQL.
 #include "web/api/search_api.hpp"
 
-#include "web/api/map_api.hpp"
-#include "web/api/partner_api.hpp"
-#include "web/interests/interests_api.hpp"
-#include "web/properties/property_routes.hpp"
-
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -15,6 +10,10 @@
 
 #include "search_test_grid.hpp"
 #include "support/test_database.hpp"
+#include "web/api/map_api.hpp"
+#include "web/api/partner_api.hpp"
+#include "web/interests/interests_api.hpp"
+#include "web/properties/property_routes.hpp"
 #include "web_test_support.hpp"
 
 namespace vivrovert::api {
@@ -33,19 +32,22 @@ class SearchApiTest : public ::testing::Test {
     web::AppOptions options;
     options.secret_key = testing::kTestSecret;
     options.error_log = &errors_;
-    auto app = std::make_unique<web::App>(std::move(options), std::move(*templates), std::move(*assets),
-                                          std::move(*files), clock_, random_);
+    auto app = std::make_unique<web::App>(std::move(options), std::move(*templates),
+                                          std::move(*assets), std::move(*files), clock_, random_);
     RegisterSearchApi(*app, backend, limiter);
     return app;
   }
 
-  web::Response Post(web::App& app, const std::string& body, const std::string& ip = "203.0.113.7") {
-    auto request = web::Request::Parse("POST", "/api/v1/search", {{"Content-Type", "application/json"}}, body, ip);
+  web::Response Post(web::App& app, const std::string& body,
+                     const std::string& ip = "203.0.113.7") {
+    auto request = web::Request::Parse("POST", "/api/v1/search",
+                                       {{"Content-Type", "application/json"}}, body, ip);
     EXPECT_TRUE(request.ok());
     return app.Handle(std::move(request).value());
   }
   web::Response Get(web::App& app, const std::string& target) {
-    auto request = web::Request::Parse("GET", target, {{"Accept", "application/json"}}, "", "203.0.113.7");
+    auto request =
+        web::Request::Parse("GET", target, {{"Accept", "application/json"}}, "", "203.0.113.7");
     EXPECT_TRUE(request.ok()) << target;
     return app.Handle(std::move(request).value());
   }
@@ -65,11 +67,13 @@ SearchBackend LoadBackend(const engine::GridData& data, const std::string& path)
 
 TEST_F(SearchApiTest, SearchAnswersTheDocumentedShape) {
   testing::TempDir folder;
-  SearchBackend backend = LoadBackend(engine::testing::RandomGrid(3000, 11), (folder.path() / "g.grid").string());
+  SearchBackend backend =
+      LoadBackend(engine::testing::RandomGrid(3000, 11), (folder.path() / "g.grid").string());
   ASSERT_NE(backend.engine, nullptr);
   SharedRateLimiter unlimited(database_.db(), clock_, {0, 60});
   auto app = MakeApp(backend, unlimited);
-  web::Response response = Post(*app, R"({"level":"1km","criteria":[{"criterion":"dist_km","max":20},
+  web::Response response =
+      Post(*app, R"({"level":"1km","criteria":[{"criterion":"dist_km","max":20},
       {"criterion":"density","max":500,"importance":"preferred","weight":2}],"page":{"limit":5}})");
   ASSERT_EQ(response.status(), 200) << response.body();
   json body = json::parse(response.body());
@@ -77,7 +81,8 @@ TEST_F(SearchApiTest, SearchAnswersTheDocumentedShape) {
   request.constraints.push_back({0, std::nullopt, 20.0, engine::Importance::kRequired, 1});
   EXPECT_EQ(body["green_count"].get<uint64_t>(), backend.engine->Count(request));
   EXPECT_EQ(body["tiles"].size(), 5u);
-  EXPECT_TRUE(std::regex_match(body["tiles"][0]["id"].get<std::string>(), std::regex("CRS3035RES1000mN\\d+E\\d+")));
+  EXPECT_TRUE(std::regex_match(body["tiles"][0]["id"].get<std::string>(),
+                               std::regex("CRS3035RES1000mN\\d+E\\d+")));
   EXPECT_GE(body["tiles"][0]["score"].get<double>(), body["tiles"][4]["score"].get<double>());
   EXPECT_GT(body["communes_count"].get<int>(), 0);
   EXPECT_TRUE(body["communes"][0].contains("name"));
@@ -87,7 +92,8 @@ TEST_F(SearchApiTest, SearchAnswersTheDocumentedShape) {
 
 TEST_F(SearchApiTest, BadInputGetsA4xxJsonErrorNamingTheField) {
   testing::TempDir folder;
-  SearchBackend backend = LoadBackend(engine::testing::RandomGrid(500, 3), (folder.path() / "g.grid").string());
+  SearchBackend backend =
+      LoadBackend(engine::testing::RandomGrid(500, 3), (folder.path() / "g.grid").string());
   SharedRateLimiter unlimited(database_.db(), clock_, {0, 60});
   auto app = MakeApp(backend, unlimited);
   struct Case {
@@ -95,12 +101,14 @@ TEST_F(SearchApiTest, BadInputGetsA4xxJsonErrorNamingTheField) {
     int status;
     std::string field;
   } cases[] = {
-      {R"({"level":"1km","criteria":[{"criterion":"inconnu","max":1}]})", 400, "criteria[0].criterion"},
-      {R"({"level":"1km","criteria":[{"criterion":"density","min":9,"max":1}]})", 400, "criteria[0].min"},
+      {R"({"level":"1km","criteria":[{"criterion":"inconnu","max":1}]})", 400,
+       "criteria[0].criterion"},
+      {R"({"level":"1km","criteria":[{"criterion":"density","min":9,"max":1}]})", 400,
+       "criteria[0].min"},
       {R"({"level":"1km","criteria":[]})", 400, "criteria"},
       {R"({"level":"5km","criteria":[{"criterion":"density","max":1}]})", 400, "level"},
-      {R"({"level":"1km","territory":{"departements":["2A"]},"criteria":[{"criterion":"density","max":1}]})", 400,
-       "territory.departements[0]"},
+      {R"({"level":"1km","territory":{"departements":["2A"]},"criteria":[{"criterion":"density","max":1}]})",
+       400, "territory.departements[0]"},
       {"{\"level\":\"1km\",", 400, "body"},
       {"{\"level\":\"\xff\xfe\"}", 400, "body"},
   };
@@ -115,7 +123,8 @@ TEST_F(SearchApiTest, BadInputGetsA4xxJsonErrorNamingTheField) {
 
 TEST_F(SearchApiTest, TilesAndExplanations) {
   testing::TempDir folder;
-  SearchBackend backend = LoadBackend(engine::testing::RandomGrid(500, 3), (folder.path() / "g.grid").string());
+  SearchBackend backend =
+      LoadBackend(engine::testing::RandomGrid(500, 3), (folder.path() / "g.grid").string());
   SharedRateLimiter unlimited(database_.db(), clock_, {0, 60});
   auto app = MakeApp(backend, unlimited);
   const std::string id = backend.grid->level(engine::Level::k1km)->tile(10).ToString();
@@ -130,7 +139,8 @@ TEST_F(SearchApiTest, TilesAndExplanations) {
   EXPECT_EQ(Get(*app, "/api/v1/tiles/pas-une-dalle").status(), 400);
 
   web::Response explain = Get(*app, "/api/v1/tiles/" + id +
-                                        "/explain?search=%7B%22criteria%22%3A%5B%7B%22criterion%22%3A%22density%22%2C%22min%22%3A0%7D%5D%7D");
+                                        "/explain?search=%7B%22criteria%22%3A%5B%7B%22criterion%22%"
+                                        "3A%22density%22%2C%22min%22%3A0%7D%5D%7D");
   ASSERT_EQ(explain.status(), 200) << explain.body();
   json explanation = json::parse(explain.body());
   EXPECT_EQ(explanation["tile"], id);
@@ -140,7 +150,8 @@ TEST_F(SearchApiTest, TilesAndExplanations) {
 
 TEST_F(SearchApiTest, CriteriaListAvailabilityAndSources) {
   testing::TempDir folder;
-  SearchBackend backend = LoadBackend(engine::testing::RandomGrid(500, 3), (folder.path() / "g.grid").string());
+  SearchBackend backend =
+      LoadBackend(engine::testing::RandomGrid(500, 3), (folder.path() / "g.grid").string());
   SharedRateLimiter unlimited(database_.db(), clock_, {0, 60});
   auto app = MakeApp(backend, unlimited);
   web::Response response = Get(*app, "/api/v1/criteria");
@@ -148,7 +159,8 @@ TEST_F(SearchApiTest, CriteriaListAvailabilityAndSources) {
   json body = json::parse(response.body());
   ASSERT_EQ(body["criteria"].size(), 4u);
   for (const json& criterion : body["criteria"]) {
-    for (const char* key : {"id", "label", "unit", "group", "direction", "available", "coverage", "source"}) {
+    for (const char* key :
+         {"id", "label", "unit", "group", "direction", "available", "coverage", "source"}) {
       EXPECT_TRUE(criterion.contains(key)) << key;
     }
   }
@@ -164,8 +176,10 @@ TEST_F(SearchApiTest, WithoutAGridTheApiSaysSo) {
   EXPECT_EQ(Get(*app, "/api/v1/openapi.json").status(), 200);
   // Every listed route is really registered: none answers "no such route" or "wrong method".
   for (const ApiRoute& route : SearchApiRoutes()) {
-    std::string target = std::regex_replace(route.pattern, std::regex("\\{id\\}"), "CRS3035RES1000mN0E0");
-    web::Response answer = route.method == web::Method::kPost ? Post(*app, "{}") : Get(*app, target);
+    std::string target =
+        std::regex_replace(route.pattern, std::regex("\\{id\\}"), "CRS3035RES1000mN0E0");
+    web::Response answer =
+        route.method == web::Method::kPost ? Post(*app, "{}") : Get(*app, target);
     EXPECT_NE(answer.status(), 404) << route.pattern;
     EXPECT_NE(answer.status(), 405) << route.pattern;
   }
@@ -173,7 +187,8 @@ TEST_F(SearchApiTest, WithoutAGridTheApiSaysSo) {
 
 TEST_F(SearchApiTest, RateLimitIsSharedAcrossProcesses) {
   testing::TempDir folder;
-  SearchBackend backend = LoadBackend(engine::testing::RandomGrid(500, 3), (folder.path() / "g.grid").string());
+  SearchBackend backend =
+      LoadBackend(engine::testing::RandomGrid(500, 3), (folder.path() / "g.grid").string());
   // Two limiters on two pools: two server processes sharing the database.
   std::unique_ptr<storage::Database> other_pool = database_.OpenAnother();
   SharedRateLimiter first(database_.db(), clock_, {5, 60});
@@ -204,8 +219,10 @@ TEST(OpenApiTest, DocumentsExactlyTheRegisteredRoutes) {
   }
   std::vector<ApiRoute> routes = SearchApiRoutes();
   routes.insert(routes.end(), PartnerApiRoutes().begin(), PartnerApiRoutes().end());
-  routes.insert(routes.end(), interests::InterestsApiRoutes().begin(), interests::InterestsApiRoutes().end());
-  routes.insert(routes.end(), properties::PropertyApiRoutes().begin(), properties::PropertyApiRoutes().end());
+  routes.insert(routes.end(), interests::InterestsApiRoutes().begin(),
+                interests::InterestsApiRoutes().end());
+  routes.insert(routes.end(), properties::PropertyApiRoutes().begin(),
+                properties::PropertyApiRoutes().end());
   routes.insert(routes.end(), MapApiRoutes().begin(), MapApiRoutes().end());
   for (const ApiRoute& route : routes) {
     std::string method = web::MethodName(route.method);
@@ -216,7 +233,8 @@ TEST(OpenApiTest, DocumentsExactlyTheRegisteredRoutes) {
   // Every $ref points to a defined component.
   std::string text = document.dump();
   std::regex ref("\"\\$ref\":\"#/components/(\\w+)/(\\w+)\"");
-  for (auto it = std::sregex_iterator(text.begin(), text.end(), ref); it != std::sregex_iterator(); ++it) {
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), ref); it != std::sregex_iterator();
+       ++it) {
     EXPECT_TRUE(document["components"][(*it)[1].str()].contains((*it)[2].str())) << (*it)[0].str();
   }
 }

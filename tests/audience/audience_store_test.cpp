@@ -3,8 +3,8 @@
 
 #include <gtest/gtest.h>
 
-#include "web/audience/audience_counter.hpp"
 #include "support/test_database.hpp"
+#include "web/audience/audience_counter.hpp"
 
 namespace vivrovert::audience {
 namespace {

@@ -42,8 +42,9 @@ TEST(EnvTest, TokensAreUrlSafeAndDistinct) {
   std::string second = SecureRandom::Instance().Token(32);
   EXPECT_EQ(first.size(), 43u);  // 32 bytes in unpadded base64
   EXPECT_NE(first, second);
-  EXPECT_EQ(first.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
-            std::string::npos);
+  EXPECT_EQ(
+      first.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+      std::string::npos);
 }
 
 TEST(EnvTest, ManualClockMovesOnlyWhenTold) {

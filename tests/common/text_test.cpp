@@ -7,7 +7,8 @@ namespace vivrovert {
 namespace {
 
 TEST(TextTest, EscapeXmlReplacesTheFiveSpecialCharacters) {
-  EXPECT_EQ(EscapeXml("Maison <T4> & \"jardin\" d'été"), "Maison &lt;T4&gt; &amp; &quot;jardin&quot; d&#39;été");
+  EXPECT_EQ(EscapeXml("Maison <T4> & \"jardin\" d'été"),
+            "Maison &lt;T4&gt; &amp; &quot;jardin&quot; d&#39;été");
   EXPECT_EQ(EscapeXml(""), "");
   EXPECT_EQ(EscapeXml("</title><script>"), "&lt;/title&gt;&lt;script&gt;");
 }
@@ -23,8 +24,9 @@ TEST(TextTest, DatesRoundTrip) {
 }
 
 TEST(TextTest, ParseUtcDateRefusesWhatIsNotADate) {
-  for (const char* text : {"", "2026-3-01", "2026/03/01", "01/03/2026", "2026-02-30", "2025-02-29", "2026-13-01",
-                           "2026-00-10", "2026-03-01T00:00", "demain", "2026-O3-01"}) {
+  for (const char* text :
+       {"", "2026-3-01", "2026/03/01", "01/03/2026", "2026-02-30", "2025-02-29", "2026-13-01",
+        "2026-00-10", "2026-03-01T00:00", "demain", "2026-O3-01"}) {
     EXPECT_FALSE(ParseUtcDate(text).has_value()) << text;
   }
 }

@@ -27,11 +27,26 @@ TEST(CriteriaCatalogueTest, ShippedCatalogueIsCompleteAndConsistent) {
   }
   // Storage budget: on average about 2 bytes per criterion (≤ 64 bytes for 30 criteria).
   EXPECT_LE(bytes * 30, 64 * catalogue->criteria().size()) << bytes << " bytes per tile";
-  for (const char* id : {"density", "commune_pop", "pop_change_pct", "unemployment_pct", "household_size",
-                         "natural_balance_per_1000", "dist_station_km", "dist_major_station_km",
-                         "dist_hospital_km", "dist_prefecture_km", "dist_town_10k_km", "dist_town_50k_km",
-                         "dist_city_200k_km", "share_under15_pct", "share_65plus_pct", "share_movers_pct",
-                         "share_employed_pct", "dist_gp_km", "fibre_pct", "price_m2_house"}) {
+  for (const char* id : {"density",
+                         "commune_pop",
+                         "pop_change_pct",
+                         "unemployment_pct",
+                         "household_size",
+                         "natural_balance_per_1000",
+                         "dist_station_km",
+                         "dist_major_station_km",
+                         "dist_hospital_km",
+                         "dist_prefecture_km",
+                         "dist_town_10k_km",
+                         "dist_town_50k_km",
+                         "dist_city_200k_km",
+                         "share_under15_pct",
+                         "share_65plus_pct",
+                         "share_movers_pct",
+                         "share_employed_pct",
+                         "dist_gp_km",
+                         "fibre_pct",
+                         "price_m2_house"}) {
     EXPECT_TRUE(catalogue->Find(id).has_value()) << id;
   }
 }
@@ -51,9 +66,14 @@ TEST(CriteriaCatalogueTest, EncodingRoundsToTheStepAndClampsToTheRange) {
 }
 
 TEST(CriteriaCatalogueTest, ErrorsNameTheCriterionAndField) {
-  nlohmann::json document = {{"criteria", {{{"id", "x"}, {"label", "X"}, {"unit", "km"}, {"group", "Santé"},
-                                            {"direction", "sideways"}, {"source", nlohmann::json::object()},
-                                            {"storage", {{"width", 2}, {"step", 1}}}}}}};
+  nlohmann::json document = {{"criteria",
+                              {{{"id", "x"},
+                                {"label", "X"},
+                                {"unit", "km"},
+                                {"group", "Santé"},
+                                {"direction", "sideways"},
+                                {"source", nlohmann::json::object()},
+                                {"storage", {{"width", 2}, {"step", 1}}}}}}};
   auto catalogue = CriteriaCatalogue::FromJson(document);
   ASSERT_FALSE(catalogue.ok());
   EXPECT_NE(catalogue.status().message().find("'x'"), std::string::npos);

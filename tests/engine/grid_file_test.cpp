@@ -11,18 +11,26 @@ namespace {
 namespace fs = std::filesystem;
 
 GridData SmallGrid() {
-  nlohmann::json catalogue = {
-      {"groups", {"Mobilité"}},
-      {"criteria",
-       {{{"id", "dist_station_km"}, {"label", "Gare"}, {"unit", "km"}, {"group", "Mobilité"},
-         {"direction", "lower"}, {"source", {{"publisher", "SNCF"}}},
-         {"storage", {{"width", 2}, {"step", 0.01}}}},
-        {{"id", "density"}, {"label", "Densité"}, {"unit", "hab./km²"}, {"group", "Mobilité"},
-         {"direction", "lower"}, {"source", {{"publisher", "Eurostat"}}},
-         {"storage", {{"width", 4}, {"step", 1}}}}}}};
+  nlohmann::json catalogue = {{"groups", {"Mobilité"}},
+                              {"criteria",
+                               {{{"id", "dist_station_km"},
+                                 {"label", "Gare"},
+                                 {"unit", "km"},
+                                 {"group", "Mobilité"},
+                                 {"direction", "lower"},
+                                 {"source", {{"publisher", "SNCF"}}},
+                                 {"storage", {{"width", 2}, {"step", 0.01}}}},
+                                {{"id", "density"},
+                                 {"label", "Densité"},
+                                 {"unit", "hab./km²"},
+                                 {"group", "Mobilité"},
+                                 {"direction", "lower"},
+                                 {"source", {{"publisher", "Eurostat"}}},
+                                 {"storage", {{"width", 4}, {"step", 1}}}}}}};
   GridData data;
   data.catalogue = *CriteriaCatalogue::FromJson(catalogue);
-  data.communes = {{"46042", "Cahors", "46", "200023737"}, {"46224", "Pradines", "46", "200023737"}};
+  data.communes = {{"46042", "Cahors", "46", "200023737"},
+                   {"46224", "Pradines", "46", "200023737"}};
   data.communes[0].population = 19'405;
   data.communes[0].longitude = 1.4436;
   data.communes[0].latitude = 44.4475;
@@ -36,7 +44,8 @@ GridData SmallGrid() {
   level.share_offsets = {0, 1, 3};
   level.shares = {{0, 1.0f}, {0, 0.6f}, {1, 0.4f}};
   const auto& specs = data.catalogue.criteria();
-  level.codes = {{specs[0].Encode(0.47), specs[0].MissingCode()}, {specs[1].Encode(2538), specs[1].Encode(12)}};
+  level.codes = {{specs[0].Encode(0.47), specs[0].MissingCode()},
+                 {specs[1].Encode(2538), specs[1].Encode(12)}};
   data.levels.push_back(level);
   data.scope = "test";
   data.built_at = 1'790'000'000;
@@ -47,8 +56,9 @@ GridData SmallGrid() {
 class GridFileTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    folder_ = fs::temp_directory_path() / ("vivrovert-grid-" + std::to_string(::getpid()) + "-" +
-                                           ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    folder_ = fs::temp_directory_path() /
+              ("vivrovert-grid-" + std::to_string(::getpid()) + "-" +
+               ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::create_directories(folder_);
     path_ = (folder_ / "test.grid").string();
   }
@@ -76,7 +86,8 @@ TEST_F(GridFileTest, WrittenValuesReadBackThroughTheMapping) {
   EXPECT_FLOAT_EQ(first[1].share, 0.4f);
   EXPECT_EQ(level->Find({Level::k1km, 3640000, 2410000}), 1u);
   EXPECT_FALSE(level->Find({Level::k1km, 3641000, 2410000}).has_value());
-  EXPECT_DOUBLE_EQ((*grid)->header()["levels"][0]["coverage"]["dist_station_km"].get<double>(), 0.5);
+  EXPECT_DOUBLE_EQ((*grid)->header()["levels"][0]["coverage"]["dist_station_km"].get<double>(),
+                   0.5);
   EXPECT_FALSE(fs::exists(path_ + ".tmp." + std::to_string(::getpid())));
 }
 
@@ -111,7 +122,10 @@ TEST_F(GridFileTest, AnotherFormatVersionIsRefusedWithAClearMessage) {
   auto grid = GridFile::Open(path_);
   ASSERT_FALSE(grid.ok());
   EXPECT_EQ(grid.status().code(), StatusCode::kDataLoss);
-  EXPECT_NE(grid.status().message().find("format version " + std::to_string(kGridFormatVersion + 1)), std::string::npos) << grid.status().message();
+  EXPECT_NE(
+      grid.status().message().find("format version " + std::to_string(kGridFormatVersion + 1)),
+      std::string::npos)
+      << grid.status().message();
   EXPECT_NE(grid.status().message().find("rebuild"), std::string::npos);
 }
 

@@ -27,7 +27,8 @@ struct BruteForce {
     if (!request.has_territory) return true;
     auto [first, last] = view().communes(tile);
     for (auto share = first; share != last; ++share) {
-      if (std::binary_search(request.territory_communes.begin(), request.territory_communes.end(), share->commune)) {
+      if (std::binary_search(request.territory_communes.begin(), request.territory_communes.end(),
+                             share->commune)) {
         return true;
       }
     }
@@ -71,7 +72,9 @@ struct BruteForce {
       weights += c.weight;
       auto value = view().Value(c.criterion, tile);
       if (!value) continue;
-      double outside = c.min && *value < *c.min ? *c.min - *value : c.max && *value > *c.max ? *value - *c.max : 0;
+      double outside = c.min && *value < *c.min   ? *c.min - *value
+                       : c.max && *value > *c.max ? *value - *c.max
+                                                  : 0;
       weighted += c.weight * std::max(0.0, 1.0 - outside / Spread(c.criterion));
     }
     return weights == 0 ? 1.0 : weighted / weights;
@@ -91,9 +94,16 @@ SearchRequest RandomRequest(const GridFile& grid, std::mt19937& random) {
     double b = offset[c.criterion] + unit(random) * scale[c.criterion];
     if (c.criterion == 3) a = std::round(a), b = std::round(b);  // hit exact stored values
     switch (random() % 3) {
-      case 0: c.min = std::min(a, b); c.max = std::max(a, b); break;
-      case 1: c.max = a; break;
-      default: c.min = a; break;
+      case 0:
+        c.min = std::min(a, b);
+        c.max = std::max(a, b);
+        break;
+      case 1:
+        c.max = a;
+        break;
+      default:
+        c.min = a;
+        break;
     }
     c.importance = random() % 3 == 0 ? Importance::kPreferred : Importance::kRequired;
     c.weight = 1 + static_cast<int>(random() % 5);
@@ -101,7 +111,8 @@ SearchRequest RandomRequest(const GridFile& grid, std::mt19937& random) {
   }
   if (random() % 3 == 0) {
     request.has_territory = true;
-    request.territory_communes = {static_cast<uint32_t>(random() % 12), static_cast<uint32_t>(6 + random() % 6)};
+    request.territory_communes = {static_cast<uint32_t>(random() % 12),
+                                  static_cast<uint32_t>(6 + random() % 6)};
     std::sort(request.territory_communes.begin(), request.territory_communes.end());
   }
   request.limit = 20;
@@ -133,8 +144,10 @@ TEST(SearchEngineTest, MatchesBruteForceOnRandomGridsAndRequests) {
     });
     ASSERT_EQ(result.tiles.size(), std::min<size_t>(20, expected.size()));
     for (size_t rank = 0; rank < result.tiles.size(); ++rank) {
-      EXPECT_NEAR(result.tiles[rank].score, ranked[rank].first, 1e-9) << "round " << round << " rank " << rank;
-      EXPECT_EQ(result.tiles[rank].tile, ranked[rank].second) << "round " << round << " rank " << rank;
+      EXPECT_NEAR(result.tiles[rank].score, ranked[rank].first, 1e-9)
+          << "round " << round << " rank " << rank;
+      EXPECT_EQ(result.tiles[rank].tile, ranked[rank].second)
+          << "round " << round << " rank " << rank;
     }
     // Communes covering green tiles, with counts.
     std::map<uint32_t, uint32_t> commune_counts;
@@ -143,9 +156,11 @@ TEST(SearchEngineTest, MatchesBruteForceOnRandomGridsAndRequests) {
       for (auto share = first; share != last; ++share) commune_counts[share->commune]++;
     }
     ASSERT_EQ(result.communes.size(), commune_counts.size());
-    for (const CommuneCount& count : result.communes) EXPECT_EQ(count.green_tiles, commune_counts[count.commune]);
+    for (const CommuneCount& count : result.communes)
+      EXPECT_EQ(count.green_tiles, commune_counts[count.commune]);
     std::vector<std::pair<int64_t, uint32_t>> commune_ranking;  // (−count, commune)
-    for (const auto& [commune, count] : commune_counts) commune_ranking.emplace_back(-int64_t{count}, commune);
+    for (const auto& [commune, count] : commune_counts)
+      commune_ranking.emplace_back(-int64_t{count}, commune);
     std::sort(commune_ranking.begin(), commune_ranking.end());
     for (size_t rank = 0; rank < std::min(kRankedCommunes, commune_ranking.size()); ++rank) {
       EXPECT_EQ(result.communes[rank].commune, commune_ranking[rank].second) << "round " << round;
@@ -160,7 +175,8 @@ TEST(SearchEngineTest, MatchesBruteForceOnRandomGridsAndRequests) {
       const RelaxHint& hint = result.relax[hint_idx++];
       EXPECT_EQ(hint.constraint, constraint_idx);
       uint64_t without = 0;
-      for (uint32_t tile = 0; tile < view.tile_count(); ++tile) without += brute.Green(tile, constraint_idx);
+      for (uint32_t tile = 0; tile < view.tile_count(); ++tile)
+        without += brute.Green(tile, constraint_idx);
       EXPECT_EQ(hint.gain_if_dropped, without - expected.size()) << "round " << round;
       // The suggested bounds, searched again, give the announced count.
       SearchRequest relaxed = request;
@@ -168,7 +184,8 @@ TEST(SearchEngineTest, MatchesBruteForceOnRandomGridsAndRequests) {
       relaxed.constraints[constraint_idx].max = hint.max;
       const uint64_t relaxed_count = BruteForce{file.grid(), relaxed, {}}.GreenTiles().size();
       EXPECT_EQ(relaxed_count, hint.green_with_suggestion) << "round " << round;
-      EXPECT_EQ(hint.doubles, relaxed_count >= std::max<uint64_t>(2 * expected.size(), 1)) << "round " << round;
+      EXPECT_EQ(hint.doubles, relaxed_count >= std::max<uint64_t>(2 * expected.size(), 1))
+          << "round " << round;
     }
     EXPECT_EQ(hint_idx, result.relax.size());
   }
@@ -216,7 +233,9 @@ class HandMadeGridTest : public ::testing::Test {
     data.levels.push_back(level);
     return data;
   }
-  Result<SearchRequest> Parse(const char* json) { return ParseSearchRequest(nlohmann::json::parse(json), file_.grid()); }
+  Result<SearchRequest> Parse(const char* json) {
+    return ParseSearchRequest(nlohmann::json::parse(json), file_.grid());
+  }
 
   TestGridFile file_;
   SearchEngine engine_;
@@ -225,8 +244,10 @@ class HandMadeGridTest : public ::testing::Test {
 TEST_F(HandMadeGridTest, BoundsAreInclusiveAndMissingValuesFail) {
   auto request = Parse(R"({"level":"1km","criteria":[{"criterion":"dist_km","max":10}]})");
   ASSERT_TRUE(request.ok()) << request.status().ToString();
-  EXPECT_EQ(engine_.GreenTiles(*request), (std::vector<uint32_t>{0, 3}));  // 10.00 in, 10.01 out, missing out
-  request = Parse(R"({"level":"1km","criteria":[{"criterion":"dist_km","min":10.01,"max":10.01}]})");
+  EXPECT_EQ(engine_.GreenTiles(*request),
+            (std::vector<uint32_t>{0, 3}));  // 10.00 in, 10.01 out, missing out
+  request =
+      Parse(R"({"level":"1km","criteria":[{"criterion":"dist_km","min":10.01,"max":10.01}]})");
   EXPECT_EQ(engine_.GreenTiles(*request), (std::vector<uint32_t>{1}));
 }
 
@@ -237,7 +258,8 @@ TEST_F(HandMadeGridTest, PreferredConstraintsScoreAndMissingScoresZero) {
   ASSERT_TRUE(request.ok());
   SearchResult result = engine_.Search(*request);
   ASSERT_EQ(result.green_count, 4u);
-  EXPECT_EQ(file_.grid().level(Level::k1km)->tile(result.tiles[0].tile).east, 3'603'000);  // 2.5 km: inside
+  EXPECT_EQ(file_.grid().level(Level::k1km)->tile(result.tiles[0].tile).east,
+            3'603'000);  // 2.5 km: inside
   EXPECT_DOUBLE_EQ(result.tiles[0].score, 1.0);
   EXPECT_DOUBLE_EQ(result.tiles.back().score, 0.0);  // missing distance
   Explanation explanation = engine_.Explain(*request, 2);
@@ -247,18 +269,22 @@ TEST_F(HandMadeGridTest, PreferredConstraintsScoreAndMissingScoresZero) {
 }
 
 TEST_F(HandMadeGridTest, TerritoryRestrictsToItsCommunes) {
-  auto request = Parse(R"({"level":"1km","territory":{"departements":["19"]},"criteria":[{"criterion":"density","min":0}]})");
+  auto request = Parse(
+      R"({"level":"1km","territory":{"departements":["19"]},"criteria":[{"criterion":"density","min":0}]})");
   ASSERT_TRUE(request.ok()) << request.status().ToString();
   EXPECT_EQ(engine_.GreenTiles(*request), (std::vector<uint32_t>{2, 3}));
-  request = Parse(R"({"level":"1km","territory":{"communes":["46042"]},"criteria":[{"criterion":"density","min":0}]})");
+  request = Parse(
+      R"({"level":"1km","territory":{"communes":["46042"]},"criteria":[{"criterion":"density","min":0}]})");
   EXPECT_EQ(engine_.GreenTiles(*request), (std::vector<uint32_t>{0, 1}));
-  request = Parse(R"({"level":"1km","territory":{"epci":["E2"]},"criteria":[{"criterion":"density","min":0}]})");
+  request = Parse(
+      R"({"level":"1km","territory":{"epci":["E2"]},"criteria":[{"criterion":"density","min":0}]})");
   EXPECT_EQ(engine_.Count(*request), 2u);
   EXPECT_FALSE(engine_.Explain(*request, 0).in_territory);
 }
 
 TEST_F(HandMadeGridTest, ExplanationGivesValuesMarginsAndVerdicts) {
-  auto request = Parse(R"({"level":"1km","criteria":[{"criterion":"density","min":50,"max":150}]})");
+  auto request =
+      Parse(R"({"level":"1km","criteria":[{"criterion":"density","min":50,"max":150}]})");
   ASSERT_TRUE(request.ok());
   Explanation in = engine_.Explain(*request, 0);  // density 100
   EXPECT_TRUE(in.green);
@@ -277,7 +303,8 @@ TEST_F(HandMadeGridTest, BadRequestsNameTheField) {
     const char* field;
   } cases[] = {
       {R"({"level":"1km","criteria":[{"criterion":"nope","max":1}]})", "criteria[0].criterion"},
-      {R"({"level":"1km","criteria":[{"criterion":"density","min":5,"max":1}]})", "criteria[0].min"},
+      {R"({"level":"1km","criteria":[{"criterion":"density","min":5,"max":1}]})",
+       "criteria[0].min"},
       {R"({"level":"1km","criteria":[{"criterion":"density","max":"dix"}]})", "criteria[0].max"},
       {R"({"level":"1km","criteria":[{"criterion":"density","max":"NaN"}]})", "criteria[0].max"},
       {R"({"level":"1km","criteria":[{"criterion":"density"}]})", "criteria[0]"},
@@ -291,7 +318,8 @@ TEST_F(HandMadeGridTest, BadRequestsNameTheField) {
       {R"({"level":"1km","criteria":[{"criterion":"density","max":1}],"extra":1})", "extra"},
       // Found by the fuzzer: a level that is not a string used to throw.
       {R"({"level":[{"criterion":"density","min":1e308}]})", "level"},
-      {R"({"level":"1km","criteria":[{"criterion":"density","max":1,"importance":[1]}]})", "criteria[0].importance"},
+      {R"({"level":"1km","criteria":[{"criterion":"density","max":1,"importance":[1]}]})",
+       "criteria[0].importance"},
   };
   for (const Case& c : cases) {
     auto request = Parse(c.body);

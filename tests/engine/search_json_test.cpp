@@ -69,8 +69,12 @@ TEST(SearchJsonTextTest, InvalidUtf8IsRefusedLikeDump) {
 }
 
 TEST(SearchJsonTextTest, NumbersAreWrittenExactlyLikeDump) {
-  std::vector<double> doubles = {0.0, -0.0, 1.0, 0.5, 0.1, 1.0 / 3, 2.0 / 3, 1e-5, 1e-4, 123.456, 1e15, 1e16,
-                                 1e17, 1e21, 1.7976931348623157e308, 5e-324, -3.25, 0.9989082797771074};
+  std::vector<double> doubles = {0.0,     -0.0,  1.0,
+                                 0.5,     0.1,   1.0 / 3,
+                                 2.0 / 3, 1e-5,  1e-4,
+                                 123.456, 1e15,  1e16,
+                                 1e17,    1e21,  1.7976931348623157e308,
+                                 5e-324,  -3.25, 0.9989082797771074};
   std::mt19937_64 random(11);
   std::uniform_real_distribution<double> unit(0, 1);
   for (int index = 0; index < 2000; ++index) doubles.push_back(unit(random));
@@ -85,14 +89,16 @@ TEST(SearchJsonTextTest, NumbersAreWrittenExactlyLikeDump) {
     json_text::AppendDouble(out, value);
     EXPECT_EQ(out, json(value).dump()) << value;
   }
-  for (double value : {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity(),
-                       -std::numeric_limits<double>::infinity()}) {
+  for (double value :
+       {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity(),
+        -std::numeric_limits<double>::infinity()}) {
     std::string out;
     json_text::AppendDouble(out, value);
     EXPECT_EQ(out, "null");
     EXPECT_EQ(out, json(value).dump());
   }
-  for (uint64_t value : {uint64_t{0}, uint64_t{7}, uint64_t{1234567890}, std::numeric_limits<uint64_t>::max()}) {
+  for (uint64_t value :
+       {uint64_t{0}, uint64_t{7}, uint64_t{1234567890}, std::numeric_limits<uint64_t>::max()}) {
     std::string out;
     json_text::AppendUnsigned(out, value);
     EXPECT_EQ(out, json(value).dump());
@@ -102,8 +108,9 @@ TEST(SearchJsonTextTest, NumbersAreWrittenExactlyLikeDump) {
 // RandomGrid with commune names that need every kind of escape.
 GridData TrickyGrid(size_t tiles, uint32_t seed) {
   GridData data = RandomGrid(tiles, seed);
-  const char* names[] = {"Saint-Étienne", "Quote \"Town\"", "Back\\slash", "Tab\tand\nline", "Ctrl \x01\x1f",
-                         "Hà Nội 🚀",     "L'Haÿ",          "\x7f",         "日本",          "plain"};
+  const char* names[] = {"Saint-Étienne", "Quote \"Town\"", "Back\\slash", "Tab\tand\nline",
+                         "Ctrl \x01\x1f", "Hà Nội 🚀",       "L'Haÿ",       "\x7f",
+                         "日本",          "plain"};
   for (size_t index = 0; index < data.communes.size(); ++index) {
     data.communes[index].name = names[index % std::size(names)];
   }
@@ -123,9 +130,16 @@ SearchRequest RandomRequest(std::mt19937& random) {
     const double a = offset[c.criterion] + unit(random) * scale[c.criterion];
     const double b = offset[c.criterion] + unit(random) * scale[c.criterion];
     switch (random() % 3) {
-      case 0: c.min = std::min(a, b); c.max = std::max(a, b); break;
-      case 1: c.max = a; break;
-      default: c.min = a; break;
+      case 0:
+        c.min = std::min(a, b);
+        c.max = std::max(a, b);
+        break;
+      case 1:
+        c.max = a;
+        break;
+      default:
+        c.min = a;
+        break;
     }
     c.importance = random() % 2 == 0 ? Importance::kPreferred : Importance::kRequired;
     c.weight = 1 + static_cast<int>(random() % 5);
@@ -133,7 +147,8 @@ SearchRequest RandomRequest(std::mt19937& random) {
   }
   if (random() % 4 == 0) {
     request.has_territory = true;
-    request.territory_communes = {static_cast<uint32_t>(random() % 6), static_cast<uint32_t>(6 + random() % 6)};
+    request.territory_communes = {static_cast<uint32_t>(random() % 6),
+                                  static_cast<uint32_t>(6 + random() % 6)};
   }
   request.offset = random() % 3 == 0 ? random() % 40 : 0;
   request.limit = 1 + random() % 60;
@@ -150,7 +165,8 @@ TEST(SearchJsonTextTest, AnswersAreTheBytesOfTheNlohmannTree) {
     SearchResult result = engine.Search(request, /*with_relax=*/round % 5 != 0);
     const size_t max_communes = round % 7 == 0 ? 3 : kRankedCommunes;
     const std::string text = SearchResultJsonText(engine, request, result, max_communes);
-    ASSERT_EQ(text, SearchResultToJson(engine, request, result, max_communes).dump()) << "round " << round;
+    ASSERT_EQ(text, SearchResultToJson(engine, request, result, max_communes).dump())
+        << "round " << round;
     ASSERT_TRUE(json::accept(text));
   }
 }
@@ -171,8 +187,10 @@ TEST(SearchEngineTopTest, PrunedTopKIsTheTopOfThePlainRanking) {
       const std::vector<RankedTile> top = engine.TopTiles(request, k);
       ASSERT_EQ(top.size(), std::min(k, all.size())) << "round " << round;
       for (size_t rank = 0; rank < top.size(); ++rank) {
-        ASSERT_EQ(top[rank].tile, all[rank].tile) << "round " << round << " k " << k << " rank " << rank;
-        ASSERT_EQ(top[rank].score, all[rank].score) << "round " << round << " k " << k << " rank " << rank;
+        ASSERT_EQ(top[rank].tile, all[rank].tile)
+            << "round " << round << " k " << k << " rank " << rank;
+        ASSERT_EQ(top[rank].score, all[rank].score)
+            << "round " << round << " k " << k << " rank " << rank;
       }
       request.limit = k;
       request.offset = 0;

@@ -12,22 +12,29 @@
 namespace vivrovert::engine::testing {
 
 inline nlohmann::json TestCatalogueJson() {
-  auto criterion = [](const char* id, int width, double step, double offset, const char* direction) {
-    return nlohmann::json{{"id", id}, {"label", id}, {"unit", "u"}, {"group", "Test"},
-                          {"direction", direction}, {"source", {{"publisher", "test"}}},
+  auto criterion = [](const char* id, int width, double step, double offset,
+                      const char* direction) {
+    return nlohmann::json{{"id", id},
+                          {"label", id},
+                          {"unit", "u"},
+                          {"group", "Test"},
+                          {"direction", direction},
+                          {"source", {{"publisher", "test"}}},
                           {"storage", {{"width", width}, {"step", step}, {"offset", offset}}}};
   };
-  return {{"groups", {"Test"}},
-          {"criteria",
-           {criterion("dist_km", 2, 0.01, 0, "lower"), criterion("density", 4, 1, 0, "lower"),
-            criterion("change_pct", 2, 0.01, -100, "higher"), criterion("flat", 2, 1, 0, "higher")}}};
+  return {
+      {"groups", {"Test"}},
+      {"criteria",
+       {criterion("dist_km", 2, 0.01, 0, "lower"), criterion("density", 4, 1, 0, "lower"),
+        criterion("change_pct", 2, 0.01, -100, "higher"), criterion("flat", 2, 1, 0, "higher")}}};
 }
 
 class TestGridFile {
  public:
   explicit TestGridFile(const GridData& data) {
     path_ = (std::filesystem::temp_directory_path() /
-             ("vivrovert-search-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++) + ".grid"))
+             ("vivrovert-search-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++) +
+              ".grid"))
                 .string();
     Status status = WriteGridFile(data, path_);
     if (!status.ok()) throw std::runtime_error(status.ToString());
@@ -54,8 +61,9 @@ inline GridData RandomGrid(size_t tiles, uint32_t seed) {
   GridData data;
   data.catalogue = *CriteriaCatalogue::FromJson(TestCatalogueJson());
   for (int commune = 0; commune < 12; ++commune) {
-    data.communes.push_back({"460" + std::to_string(10 + commune), "Commune " + std::to_string(commune),
-                             commune < 6 ? "46" : "19", commune % 2 ? "E1" : "E2"});
+    data.communes.push_back({"460" + std::to_string(10 + commune),
+                             "Commune " + std::to_string(commune), commune < 6 ? "46" : "19",
+                             commune % 2 ? "E1" : "E2"});
   }
   std::mt19937 random(seed);
   std::uniform_real_distribution<double> unit(0, 1);
@@ -73,11 +81,13 @@ inline GridData RandomGrid(size_t tiles, uint32_t seed) {
     if (random() % 3 == 0) level.shares.push_back({(first + 1) % 12, 0.3f});
     level.share_offsets.push_back(static_cast<uint32_t>(level.shares.size()));
     const double values[] = {unit(random) * 40, std::floor(unit(random) * unit(random) * 3000),
-                             unit(random) * 60 - 20, tile_idx < 2048 ? 7.0 : std::floor(unit(random) * 10)};
+                             unit(random) * 60 - 20,
+                             tile_idx < 2048 ? 7.0 : std::floor(unit(random) * 10)};
     for (size_t criterion_idx = 0; criterion_idx < specs.size(); ++criterion_idx) {
       const bool missing = criterion_idx != 3 && unit(random) < 0.05;
-      level.codes[criterion_idx].push_back(missing ? specs[criterion_idx].MissingCode()
-                                                   : specs[criterion_idx].Encode(values[criterion_idx]));
+      level.codes[criterion_idx].push_back(
+          missing ? specs[criterion_idx].MissingCode()
+                  : specs[criterion_idx].Encode(values[criterion_idx]));
     }
   }
   data.levels.push_back(level);

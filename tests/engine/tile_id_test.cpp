@@ -53,8 +53,10 @@ TEST(TileIdTest, HilbertCurveVisitsEveryCellOnceThroughNeighbours) {
     }
   }
   for (size_t step = 1; step < by_index.size(); ++step) {
-    int dx = std::abs(static_cast<int>(by_index[step].first) - static_cast<int>(by_index[step - 1].first));
-    int dy = std::abs(static_cast<int>(by_index[step].second) - static_cast<int>(by_index[step - 1].second));
+    int dx = std::abs(static_cast<int>(by_index[step].first) -
+                      static_cast<int>(by_index[step - 1].first));
+    int dy = std::abs(static_cast<int>(by_index[step].second) -
+                      static_cast<int>(by_index[step - 1].second));
     EXPECT_EQ(dx + dy, 1) << "step " << step;
   }
 }

@@ -5,9 +5,9 @@
 
 #include <filesystem>
 
-#include "engine/grid_file.hpp"
 #include "data/grid_builder/grid_builder.hpp"
 #include "data/importers/import_layer.hpp"
+#include "engine/grid_file.hpp"
 
 namespace vivrovert::grid_builder {
 namespace {

@@ -25,8 +25,8 @@ CommuneContour Contour(int32_t commune, const std::string& wkt) {
 std::string Box(double x0, double y0, double x1, double y1) {
   auto px = [](double x) { return std::to_string(3'600'000 + x); };
   auto py = [](double y) { return std::to_string(2'400'000 + y); };
-  return "POLYGON((" + px(x0) + " " + py(y0) + "," + px(x1) + " " + py(y0) + "," + px(x1) + " " + py(y1) + "," +
-         px(x0) + " " + py(y1) + "," + px(x0) + " " + py(y0) + "))";
+  return "POLYGON((" + px(x0) + " " + py(y0) + "," + px(x1) + " " + py(y0) + "," + px(x1) + " " +
+         py(y1) + "," + px(x0) + " " + py(y1) + "," + px(x0) + " " + py(y0) + "))";
 }
 
 // Overlaps of the 1 km tile at (east, north) offsets in km.
@@ -71,7 +71,8 @@ TEST(CoverageTest, OffsetSquareSharesFourCellsEqually) {
 
 // Map (1 km cells, y up):   A A|B B B   — A covers [0, 1.5 km), B [1.5, 3 km)
 TEST(CoverageTest, TwoCommunesSplitACellLargestFirst) {
-  auto levels = ComputeCoverage({Contour(1, Box(0, 0, 1500, 1000)), Contour(2, Box(1500, 0, 3000, 700))}, 2);
+  auto levels =
+      ComputeCoverage({Contour(1, Box(0, 0, 1500, 1000)), Contour(2, Box(1500, 0, 3000, 700))}, 2);
   ASSERT_EQ(levels[0].tiles.size(), 3u);
   auto left = OverlapsAt(levels[0], 0, 0);
   ASSERT_EQ(left.size(), 1u);
@@ -102,9 +103,11 @@ TEST(CoverageTest, TilesFollowTheHilbertCurve) {
 
 // Loads `geojson`, written to a file named like a département's contours, against a
 // geography that only knows Cahors.
-Result<std::vector<CommuneContour>> LoadGeoJson(const std::string& name, const std::string& geojson) {
-  const std::string path =
-      (std::filesystem::temp_directory_path() / (name + "-" + std::to_string(::getpid()) + ".geojson")).string();
+Result<std::vector<CommuneContour>> LoadGeoJson(const std::string& name,
+                                                const std::string& geojson) {
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            (name + "-" + std::to_string(::getpid()) + ".geojson"))
+                               .string();
   std::ofstream(path) << geojson;
   geo::Geography geography;
   geography.AddCommune({"46042", "Cahors", "46", "76", "", 0, true, std::nullopt});
@@ -114,18 +117,21 @@ Result<std::vector<CommuneContour>> LoadGeoJson(const std::string& name, const s
 }
 
 TEST(ContoursTest, MalformedGeoJsonNamesTheFileAndGdalsReason) {
-  auto contours = LoadGeoJson("communes-46-broken",
-                              R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"46042"},)"
-                              R"("geometry":{"type":"Polygon","coordinates":[[[1.4,44.4],[1.5,44.4],)");
+  auto contours = LoadGeoJson(
+      "communes-46-broken",
+      R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"46042"},)"
+      R"("geometry":{"type":"Polygon","coordinates":[[[1.4,44.4],[1.5,44.4],)");
   ASSERT_FALSE(contours.ok());
-  EXPECT_NE(contours.status().message().find("communes-46-broken-"), std::string::npos) << contours.status().message();
+  EXPECT_NE(contours.status().message().find("communes-46-broken-"), std::string::npos)
+      << contours.status().message();
   EXPECT_NE(contours.status().message().find("GDAL cannot read it"), std::string::npos);
 }
 
 TEST(ContoursTest, UnknownCommuneCodeIsNamed) {
-  auto contours = LoadGeoJson("communes-46-unknown",
-                              R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"46999"},)"
-                              R"("geometry":{"type":"Polygon","coordinates":[[[1.4,44.4],[1.5,44.4],[1.5,44.5],[1.4,44.4]]]}}]})");
+  auto contours = LoadGeoJson(
+      "communes-46-unknown",
+      R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"46999"},)"
+      R"("geometry":{"type":"Polygon","coordinates":[[[1.4,44.4],[1.5,44.4],[1.5,44.5],[1.4,44.4]]]}}]})");
   ASSERT_FALSE(contours.ok());
   EXPECT_NE(contours.status().message().find("unknown commune code '46999'"), std::string::npos)
       << contours.status().message();

@@ -3,8 +3,8 @@
 // (km, straight line between tile centres) are written beside each map.
 #include <gtest/gtest.h>
 
-#include "engine/criteria_catalogue.hpp"
 #include "data/grid_builder/criteria_measures.hpp"
+#include "engine/criteria_catalogue.hpp"
 
 namespace vivrovert::grid_builder {
 namespace {
@@ -37,7 +37,8 @@ Scenario FromMap(const std::vector<std::string>& rows) {
 }
 
 std::vector<double> StationDistances(const Scenario& scenario) {
-  auto catalogue = engine::CriteriaCatalogue::Load(std::string(VIVROVERT_SOURCE_ROOT) + "/data/criteria.json");
+  auto catalogue =
+      engine::CriteriaCatalogue::Load(std::string(VIVROVERT_SOURCE_ROOT) + "/data/criteria.json");
   EXPECT_TRUE(catalogue.ok());
   geo::Geography geography;
   MeasureInputs inputs;
@@ -59,7 +60,8 @@ TEST(DistanceScenarioTest, OneStationInACorner) {
   std::vector<double> distances = StationDistances(scenario);
   ASSERT_EQ(distances.size(), expected.size());
   for (size_t tile_idx = 0; tile_idx < expected.size(); ++tile_idx) {
-    EXPECT_NEAR(distances[tile_idx], expected[tile_idx], 1e-9) << scenario.coverage.tiles[tile_idx].ToString();
+    EXPECT_NEAR(distances[tile_idx], expected[tile_idx], 1e-9)
+        << scenario.coverage.tiles[tile_idx].ToString();
   }
 }
 
@@ -78,7 +80,8 @@ TEST(DistanceScenarioTest, NearestOfTwoStationsAcrossAGap) {
 
 TEST(DistanceScenarioTest, NoStationAtAllIsNotAvailableNotZero) {
   Scenario scenario = FromMap({"..."});
-  auto catalogue = engine::CriteriaCatalogue::Load(std::string(VIVROVERT_SOURCE_ROOT) + "/data/criteria.json");
+  auto catalogue =
+      engine::CriteriaCatalogue::Load(std::string(VIVROVERT_SOURCE_ROOT) + "/data/criteria.json");
   ASSERT_TRUE(catalogue.ok());
   geo::Geography geography;
   MeasureInputs inputs;

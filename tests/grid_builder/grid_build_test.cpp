@@ -1,14 +1,12 @@
 // The builder on real data: Lot and Corrèze from ../shared/data, as `vivrovert grid build
 // --departements 46,19` does it. Checks values one can verify by hand.
-#include "data/grid_builder/grid_builder.hpp"
-
-#include <algorithm>
-
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 
+#include "data/grid_builder/grid_builder.hpp"
 #include "engine/grid_file.hpp"
 
 namespace vivrovert::grid_builder {
@@ -33,7 +31,8 @@ class LotCorrezeGridTest : public ::testing::Test {
     auto data = BuildGrid(Options({"46", "19"}), nullptr);
     ASSERT_TRUE(data.ok()) << data.status().ToString();
     path_ = new std::string((std::filesystem::temp_directory_path() /
-                             ("vivrovert-4619-" + std::to_string(::getpid()) + ".grid")).string());
+                             ("vivrovert-4619-" + std::to_string(::getpid()) + ".grid"))
+                                .string());
     ASSERT_TRUE(engine::WriteGridFile(*data, *path_).ok());
     auto grid = engine::GridFile::Open(*path_);
     ASSERT_TRUE(grid.ok()) << grid.status().ToString();
@@ -76,7 +75,7 @@ TEST_F(LotCorrezeGridTest, TileCommunesAndShares) {
   ASSERT_TRUE(tile_idx.has_value());
   auto [first, last] = view->communes(*tile_idx);
   ASSERT_GE(last - first, 1);
-  EXPECT_EQ(grid_->communes()[first->commune].code, "46042");  // Cahors
+  EXPECT_EQ(grid_->communes()[first->commune].code, "46042");      // Cahors
   EXPECT_EQ(grid_->communes()[first->commune].epci, "200023737");  // CA du Grand Cahors
   float total = 0;
   for (const auto* share = first; share != last; ++share) total += share->share;
@@ -124,7 +123,8 @@ TEST_F(LotCorrezeGridTest, DensityComesFromTheCensusGrid) {
   // First cell of the census all-fields file: 18 inhabitants.
   EXPECT_DOUBLE_EQ(Value(Level::k1km, {Level::k1km, 3630000, 2384000}, "density"), 18);
   // Detailed shares exist in the Lot: 2 of 18 under 15.
-  EXPECT_NEAR(Value(Level::k1km, {Level::k1km, 3630000, 2384000}, "share_under15_pct"), 100.0 * 2 / 18, 0.01);
+  EXPECT_NEAR(Value(Level::k1km, {Level::k1km, 3630000, 2384000}, "share_under15_pct"),
+              100.0 * 2 / 18, 0.01);
 }
 
 TEST_F(LotCorrezeGridTest, UnavailableCriteriaAreMissingEverywhereWithAReason) {

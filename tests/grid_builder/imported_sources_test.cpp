@@ -7,9 +7,9 @@
 #include <cmath>
 #include <filesystem>
 
-#include "engine/grid_file.hpp"
 #include "data/geo/projection.hpp"
 #include "data/grid_builder/grid_builder.hpp"
+#include "engine/grid_file.hpp"
 
 namespace vivrovert::grid_builder {
 namespace {
@@ -29,7 +29,8 @@ class IlleEtVilaineGridTest : public ::testing::Test {
     auto data = BuildGrid(options, nullptr);
     ASSERT_TRUE(data.ok()) << data.status().ToString();
     path_ = new std::string((std::filesystem::temp_directory_path() /
-                             ("vivrovert-35-" + std::to_string(::getpid()) + ".grid")).string());
+                             ("vivrovert-35-" + std::to_string(::getpid()) + ".grid"))
+                                .string());
     ASSERT_TRUE(engine::WriteGridFile(*data, *path_).ok());
     auto grid = engine::GridFile::Open(*path_);
     ASSERT_TRUE(grid.ok()) << grid.status().ToString();

@@ -16,7 +16,8 @@
 namespace vivrovert::importers {
 namespace {
 
-const std::string kFixtures = std::string(VIVROVERT_SOURCE_ROOT) + "/tests/importers/fixtures/meteo-france/";
+const std::string kFixtures =
+    std::string(VIVROVERT_SOURCE_ROOT) + "/tests/importers/fixtures/meteo-france/";
 
 std::string Line(const std::string& criterion, double altitude, double value) {
   char text[96];
@@ -32,24 +33,29 @@ TEST(ClimateNormalsTest, FixtureMatchesTheGoldenNormals) {
   EXPECT_EQ(layer->departements, std::vector<std::string>{"46"});
   std::vector<std::string> found;
   for (const auto& [criterion, stations] : layer->stations) {
-    for (const StationValue& station : stations) found.push_back(Line(criterion, station.altitude_m, station.value));
+    for (const StationValue& station : stations)
+      found.push_back(Line(criterion, station.altitude_m, station.value));
   }
   // The stations are named by their altitude here (the layer keeps positions, not ids).
-  const std::map<std::string, double> altitude = {{"46001001", 130}, {"46002001", 390}, {"46003001", 280}};
+  const std::map<std::string, double> altitude = {
+      {"46001001", 130}, {"46002001", 390}, {"46003001", 280}};
   std::vector<std::string> expected;
   CsvOptions options;
-  ASSERT_TRUE(ReadCsv(kFixtures + "expected_normals.csv", options, [&](const CsvRow& row) -> Status {
-                expected.push_back(Line(std::string(*row.Get("criterion")), altitude.at(std::string(*row.Get("station"))),
-                                        **row.GetNumber("value")));
-                return Status::Ok();
-              }).ok());
+  ASSERT_TRUE(
+      ReadCsv(kFixtures + "expected_normals.csv", options, [&](const CsvRow& row) -> Status {
+        expected.push_back(Line(std::string(*row.Get("criterion")),
+                                altitude.at(std::string(*row.Get("station"))),
+                                **row.GetNumber("value")));
+        return Status::Ok();
+      }).ok());
   std::sort(found.begin(), found.end());
   std::sort(expected.begin(), expected.end());
   EXPECT_EQ(found, expected);
   // Station D has 20 years of 30: no normal at all.
   for (const std::string& line : found) EXPECT_EQ(line.find(" 600 "), std::string::npos) << line;
   const std::vector<std::string> notes = {
-      "1 rows of stations overseas", "72 rows outside 1991-2020",
+      "1 rows of stations overseas",
+      "72 rows outside 1991-2020",
       "1 stations without a complete normal for rainfall_mm (fewer than 24 years of a month)",
       "1 stations without a complete normal for summer_temp_c (fewer than 24 years of a month)",
       "1 stations without a complete normal for sunshine_hours (fewer than 24 years of a month)",
@@ -58,7 +64,8 @@ TEST(ClimateNormalsTest, FixtureMatchesTheGoldenNormals) {
 }
 
 TEST(ClimateNormalsTest, BadValueNamesFileLineAndColumn) {
-  const auto path = std::filesystem::temp_directory_path() / (std::to_string(::getpid()) + "-mensq-bad.csv");
+  const auto path =
+      std::filesystem::temp_directory_path() / (std::to_string(::getpid()) + "-mensq-bad.csv");
   std::ofstream(path) << "NUM_POSTE;NOM_USUEL;LAT;LON;ALTI;AAAAMM;RR;TX;TN;INST\n"
                          "46001001;A;44.45;1.44;130;199101;55.0;7.0;-1.0;6000\n"
                          "46001001;A;44.45;1.44;130;199102;55.0;7,5x;-1.0;6000\n";

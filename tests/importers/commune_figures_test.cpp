@@ -14,7 +14,8 @@ namespace {
 const std::string kFixtures = std::string(VIVROVERT_SOURCE_ROOT) + "/tests/importers/fixtures/";
 
 std::string WriteTemporary(const std::string& name, const std::string& text) {
-  const auto path = std::filesystem::temp_directory_path() / (std::to_string(::getpid()) + "-" + name);
+  const auto path =
+      std::filesystem::temp_directory_path() / (std::to_string(::getpid()) + "-" + name);
   std::ofstream(path, std::ios::binary) << text;
   return path.string();
 }
@@ -33,12 +34,13 @@ std::string Figures(const ImportLayer& layer) {
 }
 
 TEST(InseeComparateurTest, FixtureFigures) {
-  auto layer = ImportInseeComparateur({kFixtures + "insee-comparateur/base_cc_comparateur_46.csv"}, nullptr);
+  auto layer =
+      ImportInseeComparateur({kFixtures + "insee-comparateur/base_cc_comparateur_46.csv"}, nullptr);
   ASSERT_TRUE(layer.ok()) << layer.status().ToString();
   EXPECT_EQ(layer->kind, "insee");
   EXPECT_EQ(layer->source.vintage, "Filosofi 2021, RP 2022");
   EXPECT_EQ(layer->source.rows_read, 10);
-  EXPECT_EQ(layer->source.rows_kept, 9);  // every metropolitan commune has at least one figure
+  EXPECT_EQ(layer->source.rows_kept, 9);     // every metropolitan commune has at least one figure
   EXPECT_EQ(layer->source.rows_skipped, 1);  // Les Abymes
   // Golden, computed by hand from the fixture: shares = 100 × part / P22_LOG.
   EXPECT_EQ(Figures(*layer),
@@ -74,14 +76,18 @@ TEST(InseeComparateurTest, FixtureFigures) {
 }
 
 TEST(InseeComparateurTest, BadValueAndHeader) {
-  const std::string bad = WriteTemporary("cc-bad.csv", "CODGEO;LIBGEO;MED21\n46042;Cahors;20110\n46001;Albas;2l040\n");
+  const std::string bad =
+      WriteTemporary("cc-bad.csv", "CODGEO;LIBGEO;MED21\n46042;Cahors;20110\n46001;Albas;2l040\n");
   auto layer = ImportInseeComparateur({bad}, nullptr);
   ASSERT_FALSE(layer.ok());
-  EXPECT_NE(layer.status().message().find("cc-bad.csv:3: column 'MED21'"), std::string::npos) << layer.status().ToString();
-  const std::string none = WriteTemporary("cc-none.csv", "CODGEO;LIBGEO;P22_POP\n46042;Cahors;19405\n");
+  EXPECT_NE(layer.status().message().find("cc-bad.csv:3: column 'MED21'"), std::string::npos)
+      << layer.status().ToString();
+  const std::string none =
+      WriteTemporary("cc-none.csv", "CODGEO;LIBGEO;P22_POP\n46042;Cahors;19405\n");
   auto refused = ImportInseeComparateur({none}, nullptr);
   ASSERT_FALSE(refused.ok());
-  EXPECT_NE(refused.status().message().find("cc-none.csv:1:"), std::string::npos) << refused.status().ToString();
+  EXPECT_NE(refused.status().message().find("cc-none.csv:1:"), std::string::npos)
+      << refused.status().ToString();
   std::filesystem::remove(bad);
   std::filesystem::remove(none);
 }
@@ -109,7 +115,8 @@ TEST(ArcepFibreTest, FixtureShares) {
 
 TEST(ArcepFibreTest, BadValueNamesTheQuarter) {
   const std::string bad = WriteTemporary(
-      "arcep-bad.csv", "Code commune;Meilleure estimation des locaux à date;T1 2024;T2 2024\n46042;100;50;6O\n");
+      "arcep-bad.csv",
+      "Code commune;Meilleure estimation des locaux à date;T1 2024;T2 2024\n46042;100;50;6O\n");
   auto layer = ImportArcepFibre({bad}, nullptr);
   ASSERT_FALSE(layer.ok());
   EXPECT_NE(layer.status().message().find("arcep-bad.csv:2: column 'T2 2024'"), std::string::npos)

@@ -5,7 +5,8 @@
 namespace vivrovert::importers {
 namespace {
 
-std::vector<std::vector<std::string>> ReadAll(std::string_view text, const CsvOptions& options, Status* status) {
+std::vector<std::vector<std::string>> ReadAll(std::string_view text, const CsvOptions& options,
+                                              Status* status) {
   std::vector<std::vector<std::string>> rows;
   *status = ReadCsvText(text, "test.csv", options, [&](const CsvRow& row) {
     std::vector<std::string> fields;
@@ -21,7 +22,9 @@ TEST(CsvReaderTest, ReadsQuotedFieldsBomAndSemicolons) {
   options.delimiter = ';';
   options.required_columns = {"Nom", "Code"};
   Status status;
-  auto rows = ReadAll("\xEF\xBB\xBFNom;Code\n\"Saint-Cirq; Lapopie\";46\n\"dit \"\"le beau\"\"\";19\n\n", options, &status);
+  auto rows =
+      ReadAll("\xEF\xBB\xBFNom;Code\n\"Saint-Cirq; Lapopie\";46\n\"dit \"\"le beau\"\"\";19\n\n",
+              options, &status);
   ASSERT_TRUE(status.ok()) << status.ToString();
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[0][0], "Saint-Cirq; Lapopie");
@@ -40,11 +43,12 @@ TEST(CsvReaderTest, MissingColumnIsNamed) {
 
 TEST(CsvReaderTest, BadNumberNamesFileRowAndColumn) {
   CsvOptions options;
-  Status status = ReadCsvText("lat,lon\n44.1,1.4\n4x.5,1.4\n", "gares.csv", options, [](const CsvRow& row) -> Status {
-    VV_ASSIGN_OR_RETURN(auto lat, row.GetNumber("lat"));
-    (void)lat;
-    return Status::Ok();
-  });
+  Status status = ReadCsvText("lat,lon\n44.1,1.4\n4x.5,1.4\n", "gares.csv", options,
+                              [](const CsvRow& row) -> Status {
+                                VV_ASSIGN_OR_RETURN(auto lat, row.GetNumber("lat"));
+                                (void)lat;
+                                return Status::Ok();
+                              });
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.message(), "gares.csv:3: column 'lat': not a number ('4x.5')");
 }
@@ -80,8 +84,8 @@ TEST(CsvReaderTest, LineNumbersCountBlankLinesAndBreaksInsideQuotes) {
     header = names;
     return Status::Ok();
   };
-  Status status = ReadCsvText("\r\n a ,b\r\n1,\"two\r\nlines\"\r\n\r\n\n2,x\n3,\"y\nz\"\n4,w", "t.csv", options,
-                              [&](const CsvRow& row) {
+  Status status = ReadCsvText("\r\n a ,b\r\n1,\"two\r\nlines\"\r\n\r\n\n2,x\n3,\"y\nz\"\n4,w",
+                              "t.csv", options, [&](const CsvRow& row) {
                                 rows.emplace_back(row.row_number(), row.line_number());
                                 return Status::Ok();
                               });
@@ -102,7 +106,8 @@ TEST(CsvReaderTest, HeaderCallbackCanStopTheReading) {
 }
 
 TEST(CsvReaderTest, MissingFileIsNotFound) {
-  Status status = ReadCsv("/nonexistent/file.csv", CsvOptions{}, [](const CsvRow&) { return Status::Ok(); });
+  Status status =
+      ReadCsv("/nonexistent/file.csv", CsvOptions{}, [](const CsvRow&) { return Status::Ok(); });
   EXPECT_EQ(status.code(), StatusCode::kNotFound);
 }
 

@@ -20,18 +20,20 @@ const std::string kDem = std::string(VIVROVERT_TEST_DATA_DIR) + "/rcarto-geodata
 // Mean of the source pixels whose centres fall in the 1 km cell (east, north), in EPSG:3035.
 double PixelCentreMean(int32_t east, int32_t north) {
   GDALAllRegister();
-  std::unique_ptr<GDALDataset> dataset(GDALDataset::Open(kDem.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
+  std::unique_ptr<GDALDataset> dataset(
+      GDALDataset::Open(kDem.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
   double geo[6];
   dataset->GetGeoTransform(geo);
   OGRSpatialReference source(*dataset->GetSpatialRef()), target;
   target.importFromEPSG(3035);
   source.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
   target.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-  std::unique_ptr<OGRCoordinateTransformation> transform(OGRCreateCoordinateTransformation(&source, &target));
+  std::unique_ptr<OGRCoordinateTransformation> transform(
+      OGRCreateCoordinateTransformation(&source, &target));
   const int width = dataset->GetRasterXSize(), height = dataset->GetRasterYSize();
   std::vector<float> pixels(static_cast<size_t>(width) * height);
-  EXPECT_EQ(dataset->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, width, height, pixels.data(), width, height,
-                                                GDT_Float32, 0, 0, nullptr),
+  EXPECT_EQ(dataset->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, width, height, pixels.data(), width,
+                                                height, GDT_Float32, 0, 0, nullptr),
             CE_None);
   double sum = 0;
   int count = 0;
@@ -102,9 +104,11 @@ TEST_F(CahorsDemTest, SameFileSameCells) {
 }
 
 TEST(DemImportErrorsTest, NotARasterIsRefusedWithGdalsReason) {
-  auto layer = ImportDem({std::string(VIVROVERT_TEST_DATA_DIR) + "/rcarto-geodata-lot/com.csv"}, {}, nullptr);
+  auto layer = ImportDem({std::string(VIVROVERT_TEST_DATA_DIR) + "/rcarto-geodata-lot/com.csv"}, {},
+                         nullptr);
   ASSERT_FALSE(layer.ok());
-  EXPECT_NE(layer.status().message().find("com.csv"), std::string::npos) << layer.status().message();
+  EXPECT_NE(layer.status().message().find("com.csv"), std::string::npos)
+      << layer.status().message();
 }
 
 }  // namespace

@@ -18,7 +18,8 @@ namespace {
 const std::string kFixtures = std::string(VIVROVERT_SOURCE_ROOT) + "/tests/importers/fixtures/dvf/";
 
 std::string WriteTemporary(const std::string& name, const std::string& text) {
-  const auto path = std::filesystem::temp_directory_path() / (std::to_string(::getpid()) + "-" + name);
+  const auto path =
+      std::filesystem::temp_directory_path() / (std::to_string(::getpid()) + "-" + name);
   std::ofstream(path, std::ios::binary) << text;
   return path.string();
 }
@@ -34,9 +35,11 @@ std::string ReadAll(const std::string& path) {
 std::string CellsAsCsv(const ImportLayer& layer) {
   std::ostringstream out;
   out << "criterion,east,north,value\n";
-  for (const char* criterion : {"price_m2_house", "price_m2_house_sales", "price_m2_flat", "price_m2_flat_sales"}) {
+  for (const char* criterion :
+       {"price_m2_house", "price_m2_house_sales", "price_m2_flat", "price_m2_flat_sales"}) {
     for (const CellValue& cell : layer.cells.at(criterion)) {
-      out << criterion << ',' << cell.east << ',' << cell.north << ',' << static_cast<int64_t>(cell.value) << '\n';
+      out << criterion << ',' << cell.east << ',' << cell.north << ','
+          << static_cast<int64_t>(cell.value) << '\n';
     }
   }
   return out.str();
@@ -93,21 +96,28 @@ TEST(DvfImportTest, CellRuleOnTheFixture) {
 }
 
 TEST(DvfImportTest, BadValuesNameFileLineAndColumn) {
-  const std::string header = ReadAll(kFixtures + "dvf_46_fixture.csv").substr(0, ReadAll(kFixtures + "dvf_46_fixture.csv").find('\n') + 1);
-  const std::string good = "1,2024-01-02,000001,Vente,100000,,,LIEU,B001,46000,46042,Cahors,46,,,46042000AB0001,,,,,,,,,,,,,0,1,Maison,90,3,S,sols,,,500,1.44,44.44\n";
+  const std::string header =
+      ReadAll(kFixtures + "dvf_46_fixture.csv")
+          .substr(0, ReadAll(kFixtures + "dvf_46_fixture.csv").find('\n') + 1);
+  const std::string good =
+      "1,2024-01-02,000001,Vente,100000,,,LIEU,B001,46000,46042,Cahors,46,,,46042000AB0001,,,,,,,,,"
+      ",,,,0,1,Maison,90,3,S,sols,,,500,1.44,44.44\n";
   auto error = [&](const std::string& bad_row) {
     const std::string path = WriteTemporary("dvf-bad.csv", header + good + bad_row);
     auto layer = ImportDvf({path}, DvfRules{}, nullptr);
     std::filesystem::remove(path);
     return layer.ok() ? std::string("ok") : layer.status().message();
   };
-  EXPECT_NE(error("2,2024-13-02,000001,Vente,100000,,,LIEU,B001,46000,46042,Cahors,46,,,46042000AB0002,,,,,,,,,,,,,0,1,Maison,90,3,S,sols,,,500,1.44,44.44\n")
+  EXPECT_NE(error("2,2024-13-02,000001,Vente,100000,,,LIEU,B001,46000,46042,Cahors,46,,,"
+                  "46042000AB0002,,,,,,,,,,,,,0,1,Maison,90,3,S,sols,,,500,1.44,44.44\n")
                 .find("dvf-bad.csv:3: column 'date_mutation'"),
             std::string::npos);
-  EXPECT_NE(error("2,2024-01-02,000001,Vente,10x,,,LIEU,B001,46000,46042,Cahors,46,,,46042000AB0002,,,,,,,,,,,,,0,1,Maison,90,3,S,sols,,,500,1.44,44.44\n")
+  EXPECT_NE(error("2,2024-01-02,000001,Vente,10x,,,LIEU,B001,46000,46042,Cahors,46,,,"
+                  "46042000AB0002,,,,,,,,,,,,,0,1,Maison,90,3,S,sols,,,500,1.44,44.44\n")
                 .find("dvf-bad.csv:3: column 'valeur_fonciere'"),
             std::string::npos);
-  EXPECT_NE(error("2,2024-01-02,000001,Vente,100000,,,LIEU,B001,46000,46042,Cahors,46,,,46042000AB0002,,,,,,,,,,,,,0,1,Maison,90,3,S,sols,,,500,1.44,\n")
+  EXPECT_NE(error("2,2024-01-02,000001,Vente,100000,,,LIEU,B001,46000,46042,Cahors,46,,,"
+                  "46042000AB0002,,,,,,,,,,,,,0,1,Maison,90,3,S,sols,,,500,1.44,\n")
                 .find("dvf-bad.csv:3: column 'latitude'"),
             std::string::npos);
   EXPECT_EQ(error(""), "ok");

@@ -27,7 +27,8 @@ ImportLayer Sample() {
 }
 
 TEST(ImportLayerTest, RoundTrip) {
-  const fs::path folder = fs::temp_directory_path() / ("vivrovert-layer-" + std::to_string(::getpid()));
+  const fs::path folder =
+      fs::temp_directory_path() / ("vivrovert-layer-" + std::to_string(::getpid()));
   const std::string path = (folder / "imports" / "bpe.json").string();
   ImportLayer layer = Sample();
   ASSERT_TRUE(WriteLayer(layer, path).ok());
@@ -46,16 +47,19 @@ TEST(ImportLayerTest, RoundTrip) {
   ASSERT_EQ(read->cells.at("altitude_m").size(), 2u);
   EXPECT_EQ(read->cells.at("altitude_m")[0].east, 3639000);
   EXPECT_EQ(read->cells.at("altitude_m")[1].value, 180.25);
-  EXPECT_EQ(read->communes.at("fibre_pct"), (std::map<std::string, double>{{"46001", 66.5}, {"46042", 99.25}}));
+  EXPECT_EQ(read->communes.at("fibre_pct"),
+            (std::map<std::string, double>{{"46001", 66.5}, {"46042", 99.25}}));
   // No temporary file is left behind.
   size_t files = 0;
-  for (const auto& entry : fs::directory_iterator(folder / "imports")) files += entry.is_regular_file();
+  for (const auto& entry : fs::directory_iterator(folder / "imports"))
+    files += entry.is_regular_file();
   EXPECT_EQ(files, 1u);
   fs::remove_all(folder);
 }
 
 TEST(ImportLayerTest, TruncatedLayerIsDataLoss) {
-  const fs::path path = fs::temp_directory_path() / ("vivrovert-layer-bad-" + std::to_string(::getpid()) + ".json");
+  const fs::path path =
+      fs::temp_directory_path() / ("vivrovert-layer-bad-" + std::to_string(::getpid()) + ".json");
   std::ofstream(path) << "{\"layer_version\": 1, \"kind\": \"bpe\", \"sou";
   auto read = ReadLayer(path.string());
   fs::remove(path);

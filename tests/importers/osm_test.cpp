@@ -30,10 +30,10 @@ std::optional<double> Cell(const ImportLayer& layer, int32_t east, int32_t north
 TEST(OsmImportTest, ForestSharesOnTheGrid) {
   const ImportLayer layer = Import("cahors_fixture.osm.pbf");
   EXPECT_EQ(layer.departements, std::vector<std::string>{"46"});
-  EXPECT_EQ(Cell(layer, 3630000, 2405000), 100);  // a whole cell of landuse=forest
-  EXPECT_EQ(Cell(layer, 3632000, 2405000), 50);   // its west half, natural=wood
-  EXPECT_EQ(Cell(layer, 3634000, 2405000), 75);   // a multipolygon with a 500 m hole
-  EXPECT_EQ(Cell(layer, 3631000, 2405000), 0);    // inside the extract, no forest
+  EXPECT_EQ(Cell(layer, 3630000, 2405000), 100);            // a whole cell of landuse=forest
+  EXPECT_EQ(Cell(layer, 3632000, 2405000), 50);             // its west half, natural=wood
+  EXPECT_EQ(Cell(layer, 3634000, 2405000), 75);             // a multipolygon with a 500 m hole
+  EXPECT_EQ(Cell(layer, 3631000, 2405000), 0);              // inside the extract, no forest
   EXPECT_FALSE(Cell(layer, 3600000, 2405000).has_value());  // outside the extract
 }
 
@@ -47,10 +47,12 @@ TEST(OsmImportTest, EquipmentsAndWater) {
   EXPECT_EQ(layer.points.at("dist_gp_km").size(), 1u);
   EXPECT_EQ(layer.points.at("shops_5km_count").size(), 2u);  // bakery and clothes
   EXPECT_EQ(layer.count_radius_m.at("shops_5km_count"), 5000);
-  EXPECT_TRUE(layer.points.at("dist_swimming_pool_km").empty());  // a pool without access=yes|public
+  EXPECT_TRUE(
+      layer.points.at("dist_swimming_pool_km").empty());  // a pool without access=yes|public
   // The pond's outline, a point at least every 100 m.
   const auto& water = layer.points.at("dist_water_km");
-  ASSERT_GE(water.size(), 9u);  // 5 vertices (the first repeated) and a point inside each 200 m edge
+  ASSERT_GE(water.size(),
+            9u);  // 5 vertices (the first repeated) and a point inside each 200 m edge
   for (const geo::Point& point : water) {
     EXPECT_GE(point.x, 3649999);
     EXPECT_LE(point.x, 3650201);
@@ -65,7 +67,8 @@ TEST(OsmImportTest, XmlAndPbfGiveTheSameLayer) {
   EXPECT_EQ(pbf.points.at("dist_water_km").size(), xml.points.at("dist_water_km").size());
   ASSERT_EQ(pbf.cells.at("share_forest_pct").size(), xml.cells.at("share_forest_pct").size());
   for (size_t cell_idx = 0; cell_idx < pbf.cells.at("share_forest_pct").size(); ++cell_idx) {
-    EXPECT_EQ(pbf.cells.at("share_forest_pct")[cell_idx].value, xml.cells.at("share_forest_pct")[cell_idx].value);
+    EXPECT_EQ(pbf.cells.at("share_forest_pct")[cell_idx].value,
+              xml.cells.at("share_forest_pct")[cell_idx].value);
   }
 }
 

@@ -9,8 +9,8 @@
 #include <fstream>
 #include <set>
 
-#include "data/geo/projection.hpp"
 #include "data/csv/csv_reader.hpp"
+#include "data/geo/projection.hpp"
 
 namespace vivrovert::importers {
 namespace {
@@ -19,7 +19,8 @@ const std::string kData = VIVROVERT_TEST_DATA_DIR;
 const std::string kClasses = std::string(VIVROVERT_SOURCE_ROOT) + "/data/";
 
 std::string WriteTemporary(const std::string& name, const std::string& text) {
-  const auto path = std::filesystem::temp_directory_path() / (std::to_string(::getpid()) + "-" + name);
+  const auto path =
+      std::filesystem::temp_directory_path() / (std::to_string(::getpid()) + "-" + name);
   std::ofstream(path, std::ios::binary) << text;
   return path.string();
 }
@@ -34,15 +35,18 @@ geo::Point ToWgs84(geo::Point point) {
 TEST(BpeClassesTest, EveryCodeIsInThePost2021Nomenclature) {
   std::set<std::string> known;
   CsvOptions options;
-  ASSERT_TRUE(ReadCsv(kData + "/bpe-nomenclature/bpe_typequ.csv", options, [&](const CsvRow& row) -> Status {
-                known.emplace(*row.Get("TYPEQU"));
-                return Status::Ok();
-              }).ok());
+  ASSERT_TRUE(ReadCsv(kData + "/bpe-nomenclature/bpe_typequ.csv", options,
+                      [&](const CsvRow& row) -> Status {
+                        known.emplace(*row.Get("TYPEQU"));
+                        return Status::Ok();
+                      })
+                  .ok());
   auto classes = LoadBpeClasses(kClasses + "bpe_classes.json");
   ASSERT_TRUE(classes.ok()) << classes.status().ToString();
   EXPECT_GE(classes->size(), 16u);
   for (const PointClass& point_class : *classes) {
-    for (const std::string& code : point_class.codes) EXPECT_TRUE(known.contains(code)) << point_class.criterion << " " << code;
+    for (const std::string& code : point_class.codes)
+      EXPECT_TRUE(known.contains(code)) << point_class.criterion << " " << code;
     for (const std::string& prefix : point_class.prefixes) {
       bool any = false;
       for (const std::string& code : known) any = any || code.starts_with(prefix);
@@ -54,7 +58,8 @@ TEST(BpeClassesTest, EveryCodeIsInThePost2021Nomenclature) {
 TEST(BpeImportTest, TrevasSampleLambert93) {
   auto classes = LoadBpeClasses(kClasses + "bpe_classes.json");
   ASSERT_TRUE(classes.ok());
-  auto layer = ImportBpe({kData + "/insee-bpe-trevas-sample/BPE_DETAIL_SAMPLE.csv"}, *classes, nullptr);
+  auto layer =
+      ImportBpe({kData + "/insee-bpe-trevas-sample/BPE_DETAIL_SAMPLE.csv"}, *classes, nullptr);
   ASSERT_TRUE(layer.ok()) << layer.status().ToString();
   EXPECT_EQ(layer->kind, "bpe");
   EXPECT_EQ(layer->source.vintage, "2021");
@@ -65,7 +70,7 @@ TEST(BpeImportTest, TrevasSampleLambert93) {
   EXPECT_TRUE(layer->points.at("dist_gp_km").empty());  // the sample has no D201
   EXPECT_EQ(layer->source.rows_kept, 751 + 38);
   EXPECT_EQ(layer->source.rows_skipped, 119);  // overseas rows
-  EXPECT_TRUE(layer->departements.empty());  // rows in all 96 metropolitan départements
+  EXPECT_TRUE(layer->departements.empty());    // rows in all 96 metropolitan départements
   EXPECT_EQ(layer->count_radius_m.at("shops_5km_count"), 5000);
   // Every nursing home lands in metropolitan France.
   for (const geo::Point& point : layer->points.at("dist_nursing_home_km")) {
@@ -79,9 +84,10 @@ TEST(BpeImportTest, TrevasSampleLambert93) {
 
 TEST(BpeImportTest, LambertPointIsProjected) {
   // First row of the sample: a nursing home of 95607 (Val-d'Oise), Lambert-93 (643379.5, 6880776).
-  const std::string file = WriteTemporary("bpe-one.csv",
-                                          "\"ID_EQUIPEMENT\";\"TYPEQU\";\"DEPCOM\";\"REF_YEAR\";\"LAMBERT_X\";\"LAMBERT_Y\"\n"
-                                          "\"EQ0000001\";\"D401\";\"95607\";2021;\"643379.5\";\"6880776\"\n");
+  const std::string file = WriteTemporary(
+      "bpe-one.csv",
+      "\"ID_EQUIPEMENT\";\"TYPEQU\";\"DEPCOM\";\"REF_YEAR\";\"LAMBERT_X\";\"LAMBERT_Y\"\n"
+      "\"EQ0000001\";\"D401\";\"95607\";2021;\"643379.5\";\"6880776\"\n");
   auto classes = LoadBpeClasses(kClasses + "bpe_classes.json");
   auto layer = ImportBpe({file}, *classes, nullptr);
   std::filesystem::remove(file);
@@ -89,18 +95,18 @@ TEST(BpeImportTest, LambertPointIsProjected) {
   ASSERT_EQ(layer->points.at("dist_nursing_home_km").size(), 1u);
   EXPECT_EQ(layer->departements, std::vector<std::string>{"95"});
   const geo::Point wgs84 = ToWgs84(layer->points.at("dist_nursing_home_km")[0]);
-  EXPECT_NEAR(wgs84.x, 2.17, 0.1);   // Val-d'Oise
+  EXPECT_NEAR(wgs84.x, 2.17, 0.1);  // Val-d'Oise
   EXPECT_NEAR(wgs84.y, 49.03, 0.1);
 }
 
 TEST(BpeImportTest, Wgs84ColumnsOfRecentVintagesWin) {
   // BPE 2023+ layout (https://www.insee.fr/fr/statistiques/3568638): LAMBERT_X/Y and
   // LONGITUDE/LATITUDE side by side; a B105 supermarket counts as a supermarket and a shop.
-  const std::string file = WriteTemporary(
-      "bpe-2024.csv",
-      "AN;DEPCOM;LAMBERT_X;LAMBERT_Y;LONGITUDE;LATITUDE;EPSG;TYPEQU\n"
-      "2024;46042;;;1.4333;44.4493;2154;B105\n"
-      "2024;46042;;;;;;B207\n");
+  const std::string file =
+      WriteTemporary("bpe-2024.csv",
+                     "AN;DEPCOM;LAMBERT_X;LAMBERT_Y;LONGITUDE;LATITUDE;EPSG;TYPEQU\n"
+                     "2024;46042;;;1.4333;44.4493;2154;B105\n"
+                     "2024;46042;;;;;;B207\n");
   auto classes = LoadBpeClasses(kClasses + "bpe_classes.json");
   auto layer = ImportBpe({file}, *classes, nullptr);
   std::filesystem::remove(file);
@@ -136,20 +142,23 @@ TEST(BpeImportTest, HeaderWithoutCoordinatesIsRefused) {
   auto layer = ImportBpe({file}, *classes, nullptr);
   std::filesystem::remove(file);
   ASSERT_FALSE(layer.ok());
-  EXPECT_NE(layer.status().message().find("LAMBERT_X"), std::string::npos) << layer.status().message();
+  EXPECT_NE(layer.status().message().find("LAMBERT_X"), std::string::npos)
+      << layer.status().message();
 }
 
 TEST(EducationImportTest, IlleEtVilaineAnnuaire) {
   auto classes = LoadEducationClasses(kClasses + "education_classes.json");
   ASSERT_TRUE(classes.ok()) << classes.status().ToString();
   double last_fraction = 0;
-  auto layer = ImportEducationAnnuaire({kData + "/education-annuaire/fr-en-annuaire-education_dep35.csv"}, *classes,
-                                       [&](std::string_view, double fraction) { last_fraction = fraction; });
+  auto layer = ImportEducationAnnuaire(
+      {kData + "/education-annuaire/fr-en-annuaire-education_dep35.csv"}, *classes,
+      [&](std::string_view, double fraction) { last_fraction = fraction; });
   ASSERT_TRUE(layer.ok()) << layer.status().ToString();
   EXPECT_DOUBLE_EQ(last_fraction, 1.0);
   EXPECT_EQ(layer->source.rows_read, 996);
   // Counted independently (python csv, code_nature and etat).
-  EXPECT_EQ(layer->points.at("dist_school_km").size(), 112u + 572u + 1u);  // 101, 151 (one "A FERMER")
+  EXPECT_EQ(layer->points.at("dist_school_km").size(),
+            112u + 572u + 1u);  // 101, 151 (one "A FERMER")
   EXPECT_EQ(layer->points.at("dist_college_km").size(), 117u);
   EXPECT_EQ(layer->points.at("dist_lycee_km").size(), 20u + 9u + 13u + 32u + 11u + 1u);
   EXPECT_EQ(layer->departements, std::vector<std::string>{"35"});
@@ -165,12 +174,14 @@ TEST(EducationImportTest, IlleEtVilaineAnnuaire) {
 }
 
 TEST(EducationImportTest, MissingColumnIsNamed) {
-  const std::string file = WriteTemporary("annuaire-bad.csv", "Identifiant_de_l_etablissement;code_nature;etat\n0350122T;151;OUVERT\n");
+  const std::string file = WriteTemporary(
+      "annuaire-bad.csv", "Identifiant_de_l_etablissement;code_nature;etat\n0350122T;151;OUVERT\n");
   auto classes = LoadEducationClasses(kClasses + "education_classes.json");
   auto layer = ImportEducationAnnuaire({file}, *classes, nullptr);
   std::filesystem::remove(file);
   ASSERT_FALSE(layer.ok());
-  EXPECT_NE(layer.status().message().find("annuaire-bad.csv:1: missing column 'Code_departement'"), std::string::npos)
+  EXPECT_NE(layer.status().message().find("annuaire-bad.csv:1: missing column 'Code_departement'"),
+            std::string::npos)
       << layer.status().message();
 }
 

@@ -12,7 +12,8 @@ VersionEvent Version(int64_t search, int64_t version, int64_t user, int64_t at, 
   return VersionEvent{search, version, user, at, green, std::move(communes)};
 }
 
-ClickEvent Click(std::optional<int64_t> user, const std::string& tile, int64_t at, bool linked = false) {
+ClickEvent Click(std::optional<int64_t> user, const std::string& tile, int64_t at,
+                 bool linked = false) {
   return ClickEvent{user, tile, {"46042"}, linked, at};
 }
 
@@ -62,7 +63,8 @@ TEST(LeadRulesTest, SeveralSearchesOfOnePersonMakeOneContact) {
 TEST(LeadRulesTest, AClickMakesAProspectWhoIsNoLongerAContact) {
   PartnerEvents events;
   events.versions = {Version(1, 10, 7, 100, 12)};
-  events.clicks = {Click(7, "1km_E3620N2400", 250), Click(7, "1km_E3620N2400", 260), Click(7, "1km_E3621N2400", 270)};
+  events.clicks = {Click(7, "1km_E3620N2400", 250), Click(7, "1km_E3620N2400", 260),
+                   Click(7, "1km_E3621N2400", 270)};
   const std::vector<Lead> at_200 = LeadsAt(events, 200);
   const Lead* before = Find(at_200, 7);
   ASSERT_NE(before, nullptr);
@@ -72,14 +74,16 @@ TEST(LeadRulesTest, AClickMakesAProspectWhoIsNoLongerAContact) {
   EXPECT_EQ(after[0].kind, LeadKind::kProspect);
   EXPECT_EQ(after[0].first_at, 250);
   EXPECT_EQ(after[0].last_at, 270);
-  EXPECT_EQ(after[0].tiles, (std::vector<std::string>{"1km_E3620N2400", "1km_E3621N2400"})) << "each tile once";
+  EXPECT_EQ(after[0].tiles, (std::vector<std::string>{"1km_E3620N2400", "1km_E3621N2400"}))
+      << "each tile once";
 }
 
 TEST(LeadRulesTest, AnonymousClicksOnlyCountInAggregates) {
   PartnerEvents events;
-  events.clicks = {Click(std::nullopt, "1km_E3620N2400", 100), Click(std::nullopt, "1km_E3621N2400", 110),
-                   // The same click sent again after login: a prospect, not a second anonymous click.
-                   Click(9, "1km_E3621N2400", 110, /*linked=*/true)};
+  events.clicks = {
+      Click(std::nullopt, "1km_E3620N2400", 100), Click(std::nullopt, "1km_E3621N2400", 110),
+      // The same click sent again after login: a prospect, not a second anonymous click.
+      Click(9, "1km_E3621N2400", 110, /*linked=*/true)};
   std::vector<Lead> leads = LeadsAt(events, 200);
   ASSERT_EQ(leads.size(), 1u);
   EXPECT_EQ(leads[0].user_id, 9);
@@ -93,12 +97,14 @@ TEST(LeadRulesTest, AnonymousClicksOnlyCountInAggregates) {
 
 TEST(LeadRulesTest, CountsOverTimeFollowEachDate) {
   PartnerEvents events;
-  events.versions = {Version(1, 10, 1, 100, 4), Version(2, 20, 2, 200, 4), Version(2, 21, 2, 400, 0, {})};
+  events.versions = {Version(1, 10, 1, 100, 4), Version(2, 20, 2, 200, 4),
+                     Version(2, 21, 2, 400, 0, {})};
   events.clicks = {Click(1, "1km_E3620N2400", 300)};
   std::vector<LeadCounts> counts = CountsOverTime(events, {50, 150, 250, 350, 450});
   std::vector<std::pair<int64_t, int64_t>> seen;
   for (const LeadCounts& point : counts) seen.emplace_back(point.contacts, point.prospects);
-  EXPECT_EQ(seen, (std::vector<std::pair<int64_t, int64_t>>{{0, 0}, {1, 0}, {2, 0}, {1, 1}, {0, 1}}));
+  EXPECT_EQ(seen,
+            (std::vector<std::pair<int64_t, int64_t>>{{0, 0}, {1, 0}, {2, 0}, {1, 1}, {0, 1}}));
 }
 
 TEST(LeadRulesTest, NewestFirst) {

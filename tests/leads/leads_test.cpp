@@ -10,28 +10,27 @@
 
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
-#include "web/accounts/account_routes.hpp"
-#include "web/accounts/session_authenticator.hpp"
 #include "domain/accounts/user_store.hpp"
+#include "domain/leads/lead_recorder.hpp"
+#include "domain/leads/partner_leads.hpp"
+#include "domain/partners/partner_store.hpp"
+#include "domain/profiles/profile.hpp"
 #include "engine/grid_file.hpp"
 #include "engine/search_engine.hpp"
 #include "engine/territory.hpp"
-#include "web/interests/interests_api.hpp"
-#include "web/leads/lead_pages.hpp"
-#include "domain/leads/lead_recorder.hpp"
-#include "domain/leads/partner_leads.hpp"
-#include "web/partners/partner_pages.hpp"
-#include "domain/partners/partner_store.hpp"
-#include "domain/profiles/profile.hpp"
 #include "support/lot_grid.hpp"
 #include "support/test_database.hpp"
 #include "test_browser.hpp"
+#include "web/accounts/account_routes.hpp"
+#include "web/accounts/session_authenticator.hpp"
+#include "web/interests/interests_api.hpp"
+#include "web/leads/lead_pages.hpp"
+#include "web/partners/partner_pages.hpp"
 #include "web_test_support.hpp"
 
 namespace vivrovert::leads {
@@ -50,7 +49,9 @@ constexpr const char* kBaseUrl = "http://localhost:8080";
 constexpr const char* kPassword = "causse-et-vallee-du-lot";
 constexpr const char* kFormulaName = "=HYPERLINK(\"http://x\")";
 
-bool Contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool Contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 class NoMail final : public accounts::AccountMailer {
  public:
@@ -60,9 +61,11 @@ class NoMail final : public accounts::AccountMailer {
 // A search of the 1 km tiles of some communes that have a station distance (every tile of
 // the Lot has one), i.e. green on those communes' tiles.
 std::string SearchOf(const std::vector<std::string>& communes) {
-  json request = {{"level", "1km"},
-                  {"territory", {{"communes", communes}}},
-                  {"criteria", {{{"criterion", "dist_station_km"}, {"max", 1000}, {"importance", "required"}}}}};
+  json request = {
+      {"level", "1km"},
+      {"territory", {{"communes", communes}}},
+      {"criteria",
+       {{{"criterion", "dist_station_km"}, {"max", 1000}, {"importance", "required"}}}}};
   return json{{"name", "Ma recherche"}, {"request", request}}.dump();
 }
 
@@ -90,21 +93,33 @@ class LeadsTest : public ::testing::Test {
     options.secret_key = vivrovert::testing::kTestSecret;
     options.session_cookie_name = cookies.name;
     options.error_log = &error_log_;
-    app_ = std::make_unique<web::App>(std::move(options), std::move(*templates), web::AssetManifest(),
-                                      web::StaticFiles(), clock_, SecureRandom::Instance());
-    app_->SetAuthenticator(std::make_shared<accounts::SessionAuthenticator>(accounts_, cookies.name));
+    app_ =
+        std::make_unique<web::App>(std::move(options), std::move(*templates), web::AssetManifest(),
+                                   web::StaticFiles(), clock_, SecureRandom::Instance());
+    app_->SetAuthenticator(
+        std::make_shared<accounts::SessionAuthenticator>(accounts_, cookies.name));
     accounts::RegisterAccountRoutes(*app_, accounts_, {cookies, {}, {}});
-    interests::RegisterInterestsApi(*app_, database_.db(), backend_, clock_, &recorder_, &click_limiter_);
-    partners::RegisterPartnerPages(*app_, {database_.db(), listings_, accounts_, SecureRandom::Instance(), {},
-                                           [this](Connection& connection, int64_t partner_id) {
-                                             ASSERT_TRUE(recorder_.RefreshPartner(connection, partner_id, clock_.NowSeconds()).ok());
-                                           }});
+    interests::RegisterInterestsApi(*app_, database_.db(), backend_, clock_, &recorder_,
+                                    &click_limiter_);
+    partners::RegisterPartnerPages(
+        *app_,
+        {database_.db(),
+         listings_,
+         accounts_,
+         SecureRandom::Instance(),
+         {},
+         [this](Connection& connection, int64_t partner_id) {
+           ASSERT_TRUE(recorder_.RefreshPartner(connection, partner_id, clock_.NowSeconds()).ok());
+         }});
     RegisterLeadPages(*app_, database_.db(), clock_, grid_);
 
     Connection connection = database_.db().Acquire();
-    epci_ = CreatePartner(connection, PartnerKind::kEpci, "CA du Grand Cahors", "grand-cahors", {{}, {"200023737"}, {}});
-    cahors_ = CreatePartner(connection, PartnerKind::kCommune, "Ville de Cahors", "cahors", {{"46042"}, {}, {}});
-    figeac_ = CreatePartner(connection, PartnerKind::kCommune, "Ville de Figeac", "figeac", {{"46102"}, {}, {}});
+    epci_ = CreatePartner(connection, PartnerKind::kEpci, "CA du Grand Cahors", "grand-cahors",
+                          {{}, {"200023737"}, {}});
+    cahors_ = CreatePartner(connection, PartnerKind::kCommune, "Ville de Cahors", "cahors",
+                            {{"46042"}, {}, {}});
+    figeac_ = CreatePartner(connection, PartnerKind::kCommune, "Ville de Figeac", "figeac",
+                            {{"46102"}, {}, {}});
     partners::PartnerInput grouping;
     grouping.kind = PartnerKind::kGrouping;
     grouping.name = "Petites villes du Lot";
@@ -118,18 +133,24 @@ class LeadsTest : public ::testing::Test {
              {"lecture@cahors-agglo.fr", &epci_, partners::StaffRole::kViewer},
              {"admin@figeac.fr", &figeac_, partners::StaffRole::kAdmin}}) {
       const int64_t user_id = CreateUser(connection, email, Role::kPartnerStaff, "Agent " + email);
-      const Status added = PartnerStore::SetStaff(connection, partner->id, user_id, role, clock_.NowSeconds());
+      const Status added =
+          PartnerStore::SetStaff(connection, partner->id, user_id, role, clock_.NowSeconds());
       EXPECT_TRUE(added.ok()) << added.ToString();
     }
     alice_ = CreateUser(connection, "alice@exemple.fr", Role::kUser, kFormulaName);
     bruno_ = CreateUser(connection, "bruno@exemple.fr", Role::kUser, "Bruno");
     chloe_ = CreateUser(connection, "chloe@exemple.fr", Role::kUser, "Chloé");
     profiles::Profile profile;
-    profile.data = {{"funds_eur", 85000}, {"housing_tenure", "buy"}, {"housing_type", "house"},
-                    {"household_adults", 2}, {"work_rome_codes", json::array({"J1506"})}};
-    for (int64_t user : {alice_, bruno_, chloe_}) profiles::ProfileStore::Put(connection, user, profile, clock_.NowSeconds());
+    profile.data = {{"funds_eur", 85000},
+                    {"housing_tenure", "buy"},
+                    {"housing_type", "house"},
+                    {"household_adults", 2},
+                    {"work_rome_codes", json::array({"J1506"})}};
+    for (int64_t user : {alice_, bruno_, chloe_})
+      profiles::ProfileStore::Put(connection, user, profile, clock_.NowSeconds());
     // Alice shares her identity and funds; Bruno nothing; Chloé her work only.
-    profiles::ProfileStore::SetConsents(connection, alice_, {{"identity", true}, {"funds", true}}, clock_.NowSeconds());
+    profiles::ProfileStore::SetConsents(connection, alice_, {{"identity", true}, {"funds", true}},
+                                        clock_.NowSeconds());
     profiles::ProfileStore::SetConsents(connection, chloe_, {{"work", true}}, clock_.NowSeconds());
   }
 
@@ -139,8 +160,8 @@ class LeadsTest : public ::testing::Test {
     (void)backend_.engine.release();
   }
 
-  Partner CreatePartner(Connection& connection, PartnerKind kind, const std::string& name, const std::string& slug,
-                        engine::TerritoryCodes codes) {
+  Partner CreatePartner(Connection& connection, PartnerKind kind, const std::string& name,
+                        const std::string& slug, engine::TerritoryCodes codes) {
     partners::PartnerInput input;
     input.kind = kind;
     input.name = name;
@@ -151,7 +172,8 @@ class LeadsTest : public ::testing::Test {
     return *created;
   }
 
-  int64_t CreateUser(Connection& connection, const std::string& email, Role role, const std::string& name) {
+  int64_t CreateUser(Connection& connection, const std::string& email, Role role,
+                     const std::string& name) {
     accounts::NewUser user{email, hasher_.Hash(kPassword), role, name, true};
     auto created = accounts::UserStore::Create(connection, user, clock_.NowSeconds());
     if (!created.ok()) throw std::runtime_error(created.status().ToString());
@@ -189,11 +211,13 @@ class LeadsTest : public ::testing::Test {
   ManualClock clock_{vivrovert::testing::kTestNow};
   accounts::PasswordHasher hasher_{accounts::PasswordHashLimits::Minimal(), 2};
   NoMail mailer_;
-  accounts::AccountService accounts_{database_.db(), hasher_, mailer_, clock_, SecureRandom::Instance(), kBaseUrl};
+  accounts::AccountService accounts_{database_.db(),           hasher_, mailer_, clock_,
+                                     SecureRandom::Instance(), kBaseUrl};
   listings::ListingService listings_{database_.db(), grid_, clock_};
   engine::SearchBackend backend_;
   LeadRecorder recorder_{*grid_, *engine_};
-  api::SharedRateLimiter click_limiter_{database_.db(), clock_, {kClicksPerHour, 3600}, api::kClickLimitPrefix};
+  api::SharedRateLimiter click_limiter_{
+      database_.db(), clock_, {kClicksPerHour, 3600}, api::kClickLimitPrefix};
   std::ostringstream error_log_;
   std::unique_ptr<web::App> app_;
   Partner epci_, cahors_, figeac_, grouping_;
@@ -273,11 +297,13 @@ TEST_F(LeadsTest, ClicksMakeProspectsAndAnonymousClicksOnlyCount) {
   EXPECT_EQ(figeac.now.prospects, 0);
   EXPECT_EQ(figeac.now.anonymous_clicks, 1);
   visitor.LogIn("chloe@exemple.fr", kPassword);
-  ASSERT_EQ(visitor
-                .Api("POST", "/api/v1/clicks",
-                      json{{"tile", figeac_tile}, {"linked", true}, {"clicked_at", clock_.NowSeconds()}}.dump())
-                .status,
-            204);
+  ASSERT_EQ(
+      visitor
+          .Api("POST", "/api/v1/clicks",
+               json{{"tile", figeac_tile}, {"linked", true}, {"clicked_at", clock_.NowSeconds()}}
+                   .dump())
+          .status,
+      204);
   figeac = LeadsOf(figeac_);
   EXPECT_EQ(figeac.now.prospects, 1);
   EXPECT_EQ(figeac.now.anonymous_clicks, 1) << "the linked copy is not a second anonymous click";
@@ -291,7 +317,8 @@ TEST_F(LeadsTest, ClicksAreLimitedPerClientNetwork) {
   ASSERT_EQ(visitor.Get("/compte/connexion").status, 200);  // for the CSRF token
   const std::string figeac_tile = TileOf("46102");
   for (int64_t i = 0; i < kClicksPerHour; ++i) {
-    ASSERT_EQ(visitor.Api("POST", "/api/v1/clicks", json{{"tile", figeac_tile}}.dump()).status, 204) << i;
+    ASSERT_EQ(visitor.Api("POST", "/api/v1/clicks", json{{"tile", figeac_tile}}.dump()).status, 204)
+        << i;
   }
   auto refused = visitor.Api("POST", "/api/v1/clicks", json{{"tile", figeac_tile}}.dump());
   EXPECT_EQ(refused.status, 429);
@@ -311,9 +338,13 @@ TEST_F(LeadsTest, WrongJsonTypesAreNamedNotServerFaults) {
   };
   for (const Case& bad : std::vector<Case>{
            {"/api/v1/me/favourites", {{"kind", 5}, {"code", "46042"}}, "kind"},
-           {"/api/v1/me/favourites", {{"kind", "commune"}, {"code", json::array({"46042"})}}, "code"},
+           {"/api/v1/me/favourites",
+            {{"kind", "commune"}, {"code", json::array({"46042"})}},
+            "code"},
            {"/api/v1/clicks", {{"tile", tile}, {"linked", "oui"}}, "linked"},
-           {"/api/v1/clicks", {{"tile", tile}, {"linked", true}, {"clicked_at", "hier"}}, "clicked_at"},
+           {"/api/v1/clicks",
+            {{"tile", tile}, {"linked", true}, {"clicked_at", "hier"}},
+            "clicked_at"},
            {"/api/v1/me/searches", json::array({1, 2}), "body"},
        }) {
     auto answer = alice.Api("POST", bad.path, bad.body.dump());
@@ -360,7 +391,8 @@ TEST_F(LeadsTest, NothingIsDisclosedWithoutConsentAndWithdrawalRemovesAtOnce) {
 
   // Alice withdraws her identity, then everything: gone from the page and the export.
   Connection connection = database_.db().Acquire();
-  profiles::ProfileStore::SetConsents(connection, alice_, {{"identity", false}}, clock_.NowSeconds());
+  profiles::ProfileStore::SetConsents(connection, alice_, {{"identity", false}},
+                                      clock_.NowSeconds());
   page = agent.Get("/partenaire/grand-cahors/contacts");
   EXPECT_FALSE(Contains(page.body, "alice@exemple.fr"));
   profiles::ProfileStore::SetConsents(connection, alice_, {{"funds", false}}, clock_.NowSeconds());
@@ -400,8 +432,9 @@ TEST_F(LeadsTest, APartnerNeverSeesAnothersLeads) {
   Browser alice = SignedIn("alice@exemple.fr");
   ASSERT_EQ(alice.Api("POST", "/api/v1/me/searches", SearchOf({"46042"})).status, 201);
   Browser figeac = SignedIn("admin@figeac.fr");
-  for (const std::string target : {"/partenaire/grand-cahors/contacts", "/partenaire/grand-cahors/contacts/export.csv",
-                                   "/partenaire/grand-cahors/contacts/export.xlsx", "/partenaire/cahors/contacts"}) {
+  for (const std::string target :
+       {"/partenaire/grand-cahors/contacts", "/partenaire/grand-cahors/contacts/export.csv",
+        "/partenaire/grand-cahors/contacts/export.xlsx", "/partenaire/cahors/contacts"}) {
     Page page = figeac.Get(target);
     EXPECT_EQ(page.status, 404) << target;
     EXPECT_FALSE(Contains(page.body, "alice@exemple.fr")) << target;
@@ -410,10 +443,12 @@ TEST_F(LeadsTest, APartnerNeverSeesAnothersLeads) {
   ASSERT_EQ(own.status, 200);
   EXPECT_FALSE(Contains(own.body, "alice@exemple.fr"));
   // A viewer of the EPCI and an operator may read them; a visitor is sent to log in.
-  EXPECT_TRUE(Contains(SignedIn("lecture@cahors-agglo.fr").Get("/partenaire/grand-cahors/contacts").body,
-                       "alice@exemple.fr"));
-  EXPECT_TRUE(Contains(SignedIn("operateur@exemple.fr").Get("/partenaire/grand-cahors/contacts").body,
-                       "alice@exemple.fr"));
+  EXPECT_TRUE(
+      Contains(SignedIn("lecture@cahors-agglo.fr").Get("/partenaire/grand-cahors/contacts").body,
+               "alice@exemple.fr"));
+  EXPECT_TRUE(
+      Contains(SignedIn("operateur@exemple.fr").Get("/partenaire/grand-cahors/contacts").body,
+               "alice@exemple.fr"));
   Browser visitor(*app_);
   Page anonymous = visitor.Get("/partenaire/grand-cahors/contacts/export.csv");
   EXPECT_EQ(anonymous.status, 303);
@@ -426,11 +461,16 @@ TEST_F(LeadsTest, FiltersAndBadDates) {
   Browser alice = SignedIn("alice@exemple.fr");
   ASSERT_EQ(alice.Api("POST", "/api/v1/me/searches", SearchOf({"46042"})).status, 201);
   Browser agent = SignedIn("admin@cahors-agglo.fr");
-  EXPECT_TRUE(Contains(agent.Get("/partenaire/grand-cahors/contacts?commune=46042").body, "alice@exemple.fr"));
-  EXPECT_FALSE(Contains(agent.Get("/partenaire/grand-cahors/contacts?commune=46128").body, "alice@exemple.fr"));
-  EXPECT_FALSE(Contains(agent.Get("/partenaire/grand-cahors/contacts?type=prospect").body, "alice@exemple.fr"));
-  EXPECT_TRUE(Contains(agent.Get("/partenaire/grand-cahors/contacts?type=contact").body, "alice@exemple.fr"));
-  EXPECT_FALSE(Contains(agent.Get("/partenaire/grand-cahors/contacts?au=2020-01-01").body, "alice@exemple.fr"))
+  EXPECT_TRUE(Contains(agent.Get("/partenaire/grand-cahors/contacts?commune=46042").body,
+                       "alice@exemple.fr"));
+  EXPECT_FALSE(Contains(agent.Get("/partenaire/grand-cahors/contacts?commune=46128").body,
+                        "alice@exemple.fr"));
+  EXPECT_FALSE(Contains(agent.Get("/partenaire/grand-cahors/contacts?type=prospect").body,
+                        "alice@exemple.fr"));
+  EXPECT_TRUE(Contains(agent.Get("/partenaire/grand-cahors/contacts?type=contact").body,
+                       "alice@exemple.fr"));
+  EXPECT_FALSE(Contains(agent.Get("/partenaire/grand-cahors/contacts?au=2020-01-01").body,
+                        "alice@exemple.fr"))
       << "she became a contact after that period";
   Page bad = agent.Get("/partenaire/grand-cahors/contacts?du=31%2F02%2F2026");
   ASSERT_EQ(bad.status, 200);
@@ -441,14 +481,20 @@ TEST_F(LeadsTest, FiltersAndBadDates) {
 TEST_F(LeadsTest, ATerritoryChangedByAnOperatorIsRecomputed) {
   Browser alice = SignedIn("alice@exemple.fr");
   ASSERT_EQ(alice.Api("POST", "/api/v1/me/searches", SearchOf({"46042"})).status, 201);
-  ASSERT_EQ(alice.Api("POST", "/api/v1/clicks", json{{"tile", TileOf("46042")}}.dump()).status, 204);
+  ASSERT_EQ(alice.Api("POST", "/api/v1/clicks", json{{"tile", TileOf("46042")}}.dump()).status,
+            204);
   EXPECT_EQ(LeadsOf(figeac_).now.prospects, 0);
   // The operator adds Cahors to Figeac's territory (a made-up change, for the test).
   Browser operator_browser = SignedIn("operateur@exemple.fr");
-  ASSERT_EQ(operator_browser.Get("/operateur/partenaires/" + std::to_string(figeac_.id)).status, 200);
+  ASSERT_EQ(operator_browser.Get("/operateur/partenaires/" + std::to_string(figeac_.id)).status,
+            200);
   Page changed = operator_browser.Post("/operateur/partenaires/" + std::to_string(figeac_.id),
-                                       {{"kind", "commune"}, {"name", "Ville de Figeac"}, {"slug", "figeac"},
-                                        {"communes", "46102 46042"}, {"epcis", ""}, {"departements", ""}});
+                                       {{"kind", "commune"},
+                                        {"name", "Ville de Figeac"},
+                                        {"slug", "figeac"},
+                                        {"communes", "46102 46042"},
+                                        {"epcis", ""},
+                                        {"departements", ""}});
   ASSERT_EQ(changed.status, 303) << changed.body;
   EXPECT_EQ(LeadsOf(figeac_).now.prospects, 1);
   EXPECT_EQ(LeadsOf(grouping_).now.prospects, 1) << "its grouping follows";

@@ -17,7 +17,8 @@ std::string Fixture(const std::string& name) {
 }
 
 TEST(FranceTravailTest, MapsOffersOfTheLotToJobListings) {
-  Result<std::vector<BatchItem>> items = ReadFranceTravailOffers(Fixture("france_travail_lot.json"));
+  Result<std::vector<BatchItem>> items =
+      ReadFranceTravailOffers(Fixture("france_travail_lot.json"));
   ASSERT_TRUE(items.ok()) << items.status().ToString();
   ASSERT_EQ(items->size(), 5u);
   for (const BatchItem& item : *items) EXPECT_EQ(item.kind, Kind::kJob);
@@ -37,7 +38,8 @@ TEST(FranceTravailTest, MapsOffersOfTheLotToJobListings) {
   EXPECT_EQ(nurse.fields["hours_per_week"], 35.0);
   EXPECT_EQ(nurse.fields["salary_min_eur"], 24000.0);
   EXPECT_EQ(nurse.fields["salary_max_eur"], 27600.0);
-  EXPECT_EQ(nurse.fields["url"], "https://candidat.francetravail.fr/offres/recherche/detail/187XKQM");
+  EXPECT_EQ(nurse.fields["url"],
+            "https://candidat.francetravail.fr/offres/recherche/detail/187XKQM");
   EXPECT_EQ(nurse.fields["contact_email"], "recrutement@ehpad-tilleuls.example");
   EXPECT_EQ(nurse.fields["contact_phone"], "05 65 00 12 34");
 
@@ -84,19 +86,25 @@ TEST(FranceTravailTest, MapsOffersOfTheLotToJobListings) {
 
 TEST(FranceTravailTest, ParsesTheWorkingTimeAndSalaryLabelsItCan) {
   auto one = [](const json& offer) {
-    Result<std::vector<BatchItem>> items = ReadFranceTravailOffers(json{{"resultats", {offer}}}.dump());
+    Result<std::vector<BatchItem>> items =
+        ReadFranceTravailOffers(json{{"resultats", {offer}}}.dump());
     EXPECT_TRUE(items.ok());
     return items.ok() ? items->at(0).fields : json();
   };
-  json fields = one({{"id", "1"}, {"dureeTravailLibelle", "35 H  Horaires normaux"},
-                     {"salaire", {{"libelle", "Mensuel de 1600,00 Euros \xC3\xA0 1800,00 Euros sur 13 mois"}}}});
+  json fields = one(
+      {{"id", "1"},
+       {"dureeTravailLibelle", "35 H  Horaires normaux"},
+       {"salaire", {{"libelle", "Mensuel de 1600,00 Euros \xC3\xA0 1800,00 Euros sur 13 mois"}}}});
   EXPECT_EQ(fields["hours_per_week"], 35.0);
   EXPECT_EQ(fields["salary_min_eur"], 20800.0);
   EXPECT_EQ(fields["salary_max_eur"], 23400.0);
-  fields = one({{"id", "2"}, {"dureeTravailLibelle", "Temps partiel"}, {"salaire", {{"libelle", "Horaire de 12 Euros"}}}});
+  fields = one({{"id", "2"},
+                {"dureeTravailLibelle", "Temps partiel"},
+                {"salaire", {{"libelle", "Horaire de 12 Euros"}}}});
   EXPECT_FALSE(fields.contains("hours_per_week"));
   EXPECT_FALSE(fields.contains("salary_min_eur"));  // hourly without hours: unknown yearly
-  fields = one({{"id", 3}, {"dureeTravailLibelle", "99H"}, {"salaire", {{"libelle", "A négocier"}}}});
+  fields =
+      one({{"id", 3}, {"dureeTravailLibelle", "99H"}, {"salaire", {{"libelle", "A négocier"}}}});
   EXPECT_EQ(fields["external_id"], "3");
   EXPECT_FALSE(fields.contains("hours_per_week"));
   EXPECT_FALSE(fields.contains("salary_min_eur"));
@@ -104,9 +112,11 @@ TEST(FranceTravailTest, ParsesTheWorkingTimeAndSalaryLabelsItCan) {
 
 TEST(FranceTravailTest, LongTextsAreCutToTheSchemaLengths) {
   const std::string long_text(6000, 'a');
-  Result<std::vector<BatchItem>> items = ReadFranceTravailOffers(
-      json{{"resultats", {{{"id", "X"}, {"intitule", "\xC3\xA9" + std::string(300, 'e')}, {"description", long_text}}}}}
-          .dump());
+  Result<std::vector<BatchItem>> items = ReadFranceTravailOffers(json{
+      {"resultats",
+       {{{"id", "X"},
+         {"intitule", "\xC3\xA9" + std::string(300, 'e')},
+         {"description", long_text}}}}}.dump());
   ASSERT_TRUE(items.ok());
   const json& fields = items->at(0).fields;
   EXPECT_LE(fields["title"].get<std::string>().size(), 200u);
@@ -118,13 +128,15 @@ TEST(FranceTravailTest, RefusesWhatIsNotAnOfferPage) {
   EXPECT_FALSE(ReadFranceTravailOffers("pas du json").ok());
   EXPECT_FALSE(ReadFranceTravailOffers(R"({"offres": []})").ok());
   EXPECT_FALSE(ReadFranceTravailOffers(R"({"resultats": {}})").ok());
-  Result<std::vector<BatchItem>> odd = ReadFranceTravailOffers(R"({"resultats": [42, {"intitule": "Sans id"}]})");
+  Result<std::vector<BatchItem>> odd =
+      ReadFranceTravailOffers(R"({"resultats": [42, {"intitule": "Sans id"}]})");
   ASSERT_TRUE(odd.ok());
   ASSERT_EQ(odd->size(), 2u);
   EXPECT_EQ(odd->at(0).read_errors.size(), 1u);
   ASSERT_EQ(odd->at(1).read_errors.size(), 1u);
   EXPECT_EQ(odd->at(1).read_errors[0].field, "id");
-  Result<std::vector<BatchItem>> single = ReadFranceTravailOffers(R"({"id": "9", "intitule": "Seule"})");
+  Result<std::vector<BatchItem>> single =
+      ReadFranceTravailOffers(R"({"id": "9", "intitule": "Seule"})");
   ASSERT_TRUE(single.ok());
   EXPECT_EQ(single->size(), 1u);
 }

@@ -33,26 +33,36 @@ Listing MakeListing(int64_t id, Kind kind, const std::string& title, const json&
 
 std::vector<Listing> SampleListings() {
   std::vector<Listing> listings;
-  Listing house = MakeListing(1, Kind::kHousing, "Maison de bourg",
-                              {{"transaction", "sale"}, {"property_type", "house"}, {"rooms", 5},
-                               {"surface_m2", 120.5}, {"price_eur", 185000.0}, {"energy_class", "D"},
-                               {"pictures", {"https://exemple.fr/a.jpg", "https://exemple.fr/b.jpg"}},
-                               {"contact_phone", "05 65 00 00 00"}});
+  Listing house =
+      MakeListing(1, Kind::kHousing, "Maison de bourg",
+                  {{"transaction", "sale"},
+                   {"property_type", "house"},
+                   {"rooms", 5},
+                   {"surface_m2", 120.5},
+                   {"price_eur", 185000.0},
+                   {"energy_class", "D"},
+                   {"pictures", {"https://exemple.fr/a.jpg", "https://exemple.fr/b.jpg"}},
+                   {"contact_phone", "05 65 00 00 00"}});
   house.description = "Belle maison; \"pierre\" et\nbois";
   house.valid_until = "2026-12-31";
   listings.push_back(house);
-  Listing job = MakeListing(2, Kind::kJob, "Infirmier", {{"rome_code", "J1506"}, {"contract", "cdi"},
-                                                          {"hours_per_week", 35.5}, {"remote", false},
-                                                          {"salary_min_eur", 26000.0}});
+  Listing job = MakeListing(2, Kind::kJob, "Infirmier",
+                            {{"rome_code", "J1506"},
+                             {"contract", "cdi"},
+                             {"hours_per_week", 35.5},
+                             {"remote", false},
+                             {"salary_min_eur", 26000.0}});
   job.latitude = 47.2184;  // Nantes: a negative longitude stays a number
   job.longitude = -1.5536;
   job.commune_code = "44109";
   listings.push_back(job);
-  Listing cv = MakeListing(3, Kind::kCv, "Ouvrier viticole",
-                           {{"rome_codes", {"A1405", "A1416"}}, {"consent", true}, {"contract", "any"}});
+  Listing cv =
+      MakeListing(3, Kind::kCv, "Ouvrier viticole",
+                  {{"rome_codes", {"A1405", "A1416"}}, {"consent", true}, {"contract", "any"}});
   cv.precision = Precision::kCommune;  // no coordinates exported
   listings.push_back(cv);
-  Listing poi = MakeListing(4, Kind::kPoi, "=HYPERLINK(\"http://evil.example\",\"clic\")", {{"category", "health"}});
+  Listing poi = MakeListing(4, Kind::kPoi, "=HYPERLINK(\"http://evil.example\",\"clic\")",
+                            {{"category", "health"}});
   poi.address = "@SUM(A1:A9)";
   poi.postcode = "46000";
   listings.push_back(poi);
@@ -71,22 +81,25 @@ std::vector<std::map<std::string, std::string>> ParseCsv(const std::string& csv)
     header = names;
     return Status::Ok();
   };
-  Status status = importers::ReadCsvText(csv, "export.csv", options, [&](const importers::CsvRow& row) {
-    std::map<std::string, std::string> cells;
-    for (size_t index = 0; index < row.size() && index < header.size(); ++index) cells[header[index]] = row.field(index);
-    rows.push_back(cells);
-    return Status::Ok();
-  });
+  Status status =
+      importers::ReadCsvText(csv, "export.csv", options, [&](const importers::CsvRow& row) {
+        std::map<std::string, std::string> cells;
+        for (size_t index = 0; index < row.size() && index < header.size(); ++index)
+          cells[header[index]] = row.field(index);
+        rows.push_back(cells);
+        return Status::Ok();
+      });
   EXPECT_TRUE(status.ok()) << status.ToString();
   return rows;
 }
 
 TEST(ListingExportTest, CsvIsUtf8WithBomSemicolonsAndOneColumnPerField) {
   const std::string csv = ExportCsv(SampleListings(), "2025-06-01");
-  ASSERT_TRUE(csv.starts_with("\xEF\xBB\xBFid;kind;status;external_id;title;")) << csv.substr(0, 80);
+  ASSERT_TRUE(csv.starts_with("\xEF\xBB\xBFid;kind;status;external_id;title;"))
+      << csv.substr(0, 80);
   const std::vector<std::string> columns = ExportColumns();
-  for (const char* name : {"price_eur", "rome_code", "rome_codes", "category", "sector", "consent", "precision",
-                           "tile_1km", "tile_5km"}) {
+  for (const char* name : {"price_eur", "rome_code", "rome_codes", "category", "sector", "consent",
+                           "precision", "tile_1km", "tile_5km"}) {
     EXPECT_EQ(std::count(columns.begin(), columns.end(), name), 1) << name;
   }
   const auto rows = ParseCsv(csv);
@@ -105,7 +118,8 @@ TEST(ListingExportTest, CsvIsUtf8WithBomSemicolonsAndOneColumnPerField) {
 
   ExportOptions options;
   options.commune_name = [](const std::string& code) { return code == "46042" ? "Cahors" : "?"; };
-  EXPECT_EQ(ParseCsv(ExportCsv(SampleListings(), "2025-06-01", options)).at(0).at("commune"), "Cahors");
+  EXPECT_EQ(ParseCsv(ExportCsv(SampleListings(), "2025-06-01", options)).at(0).at("commune"),
+            "Cahors");
 }
 
 TEST(ListingExportTest, FormulaInjectionIsNeutralised) {
@@ -117,7 +131,8 @@ TEST(ListingExportTest, FormulaInjectionIsNeutralised) {
   for (const auto& row : rows) {
     for (const auto& [column, cell] : row) {
       if (cell.empty() || column == "latitude" || column == "longitude") continue;
-      EXPECT_EQ(std::string("=+-@\t\r").find(cell.front()), std::string::npos) << column << ": " << cell;
+      EXPECT_EQ(std::string("=+-@\t\r").find(cell.front()), std::string::npos)
+          << column << ": " << cell;
     }
   }
   EXPECT_EQ(ProtectCell("\tx"), "'\tx");
@@ -126,7 +141,8 @@ TEST(ListingExportTest, FormulaInjectionIsNeutralised) {
 
 TEST(ListingExportTest, CsvExportReadsBackAsTheSameFields) {
   const std::vector<Listing> listings = SampleListings();
-  Result<ListingFile> file = ReadListingFile(ExportCsv(listings, "2025-06-01"), "export.csv", std::nullopt);
+  Result<ListingFile> file =
+      ReadListingFile(ExportCsv(listings, "2025-06-01"), "export.csv", std::nullopt);
   ASSERT_TRUE(file.ok()) << file.status().ToString();
   ASSERT_EQ(file->items.size(), listings.size());
   for (size_t index = 0; index < listings.size(); ++index) {
@@ -142,7 +158,10 @@ TEST(ListingExportTest, CsvExportReadsBackAsTheSameFields) {
 
 // The stored (or deflated) parts of a ZIP archive, by name: enough to look inside an XLSX.
 std::map<std::string, std::string> UnzipParts(const std::string& zip) {
-  auto u16 = [&](size_t at) { return static_cast<uint32_t>(static_cast<uint8_t>(zip[at]) | static_cast<uint8_t>(zip[at + 1]) << 8); };
+  auto u16 = [&](size_t at) {
+    return static_cast<uint32_t>(static_cast<uint8_t>(zip[at]) | static_cast<uint8_t>(zip[at + 1])
+                                                                     << 8);
+  };
   auto u32 = [&](size_t at) { return u16(at) | u16(at + 2) << 16; };
   std::map<std::string, std::string> parts;
   const size_t end = zip.rfind(std::string("PK\x05\x06", 4));
@@ -151,7 +170,8 @@ std::map<std::string, std::string> UnzipParts(const std::string& zip) {
   for (uint32_t count = u16(end + 10); count > 0; --count) {
     if (zip.compare(entry, 4, std::string("PK\x01\x02", 4)) != 0) break;
     const uint32_t method = u16(entry + 10), compressed = u32(entry + 20), size = u32(entry + 24);
-    const uint32_t name_length = u16(entry + 28), extra_length = u16(entry + 30), comment_length = u16(entry + 32);
+    const uint32_t name_length = u16(entry + 28), extra_length = u16(entry + 30),
+                   comment_length = u16(entry + 32);
     const std::string name = zip.substr(entry + 46, name_length);
     const size_t local = u32(entry + 42);
     const size_t data = local + 30 + u16(local + 26) + u16(local + 28);
@@ -190,8 +210,9 @@ TEST(ListingExportTest, XlsxHoldsOneSheetWithTextAsTextAndNumbersAsNumbers) {
   EXPECT_NE(strings.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
   EXPECT_EQ(strings.find("<script>"), std::string::npos);
   EXPECT_NE(strings.find("'=HYPERLINK("), std::string::npos);
-  EXPECT_EQ(sheet.find("<f>"), std::string::npos);                    // no formula anywhere
-  EXPECT_NE(sheet.find("<v>185000</v>"), std::string::npos) << sheet.substr(0, 400);  // a number cell
+  EXPECT_EQ(sheet.find("<f>"), std::string::npos);  // no formula anywhere
+  EXPECT_NE(sheet.find("<v>185000</v>"), std::string::npos)
+      << sheet.substr(0, 400);  // a number cell
   EXPECT_NE(sheet.find("<v>-1.5536</v>"), std::string::npos);
 }
 

@@ -9,8 +9,9 @@ using nlohmann::json;
 
 // The normalised fields of an item, failing the test on any problem.
 json NormalisedFields(const BatchItem& item) {
-  EXPECT_TRUE(item.read_errors.empty()) << "line " << item.line << ": " << item.read_errors.front().field << ": "
-                                        << item.read_errors.front().message;
+  EXPECT_TRUE(item.read_errors.empty())
+      << "line " << item.line << ": " << item.read_errors.front().field << ": "
+      << item.read_errors.front().message;
   Normalised normalised = NormaliseListing(item.kind, item.fields);
   for (const FieldError& error : normalised.errors) {
     ADD_FAILURE() << "line " << item.line << ": " << error.field << ": " << error.message;
@@ -21,7 +22,8 @@ json NormalisedFields(const BatchItem& item) {
 TEST(ListingFileTest, ReadsWindows1252WithSemicolonsDecimalCommasAndFrenchDates) {
   // "Maison à Cahors", "Surface habitable (m²)", "Pièces", "Été" in Windows-1252.
   const std::string bytes =
-      "kind;title;commune_code;transaction;property_type;price_eur;Surface habitable (m\xB2);Pi\xE8" "ces;valid_until\r\n"
+      "kind;title;commune_code;transaction;property_type;price_eur;Surface habitable (m\xB2);Pi\xE8"
+      "ces;valid_until\r\n"
       "logement;Maison \xE0 Cahors;46042;vente;Maison;185 000,50;120,5;5;31/12/2026\r\n";
   Result<ListingFile> file = ReadListingFile(bytes, "annonces.csv", std::nullopt);
   ASSERT_TRUE(file.ok()) << file.status().ToString();
@@ -44,7 +46,8 @@ TEST(ListingFileTest, ReadsWindows1252WithSemicolonsDecimalCommasAndFrenchDates)
 
 TEST(ListingFileTest, ReadsUtf8WithBomAndCommas) {
   const std::string bytes =
-      "\xEF\xBB\xBF" "title,commune_code,rome_code,contract,salary_min_eur,remote\n"
+      "\xEF\xBB\xBF"
+      "title,commune_code,rome_code,contract,salary_min_eur,remote\n"
       "\"Infirmier, poste de nuit\",46102,j1506,CDI,26000.5,oui\n"
       "Aide-soignant \xC3\xA0 Figeac,46102,J1501,cdd,,non\n";
   Result<ListingFile> file = ReadListingFile(bytes, "offres.csv", Kind::kJob);
@@ -64,18 +67,21 @@ TEST(ListingFileTest, ReadsUtf8WithBomAndCommas) {
 
 TEST(ListingFileTest, AcceptsFrenchLabelsAsHeadersWhateverTheCaseAndAccents) {
   const std::string bytes =
-      "Type d'annonce;TITRE;code commune insee;Transaction;Type de bien;Prix;SURFACE HABITABLE;pieces;"
+      "Type d'annonce;TITRE;code commune insee;Transaction;Type de bien;Prix;SURFACE "
+      "HABITABLE;pieces;"
       "Classe \xC3\xA9nergie (DPE);E-mail du contact\n"
-      "Logement;Ferme du Causse;46128;Location;Ferme;950;180;7;Non communiqu\xC3\xA9" "e;contact@exemple.fr\n";
+      "Logement;Ferme du Causse;46128;Location;Ferme;950;180;7;Non communiqu\xC3\xA9"
+      "e;contact@exemple.fr\n";
   Result<ListingFile> file = ReadListingFile(bytes, "annonces.csv", std::nullopt);
   ASSERT_TRUE(file.ok()) << file.status().ToString();
-  EXPECT_EQ(file->columns,
-            (std::vector<std::string>{"kind", "title", "commune_code", "transaction", "property_type", "price_eur",
-                                      "surface_m2", "rooms", "energy_class", "contact_email"}));
+  EXPECT_EQ(file->columns, (std::vector<std::string>{"kind", "title", "commune_code", "transaction",
+                                                     "property_type", "price_eur", "surface_m2",
+                                                     "rooms", "energy_class", "contact_email"}));
   // The header cells as written, so that a report names a column as the file did.
-  EXPECT_EQ(file->headers, (std::vector<std::string>{"Type d'annonce", "TITRE", "code commune insee", "Transaction",
-                                                     "Type de bien", "Prix", "SURFACE HABITABLE", "pieces",
-                                                     "Classe \xC3\xA9nergie (DPE)", "E-mail du contact"}));
+  EXPECT_EQ(file->headers, (std::vector<std::string>{
+                               "Type d'annonce", "TITRE", "code commune insee", "Transaction",
+                               "Type de bien", "Prix", "SURFACE HABITABLE", "pieces",
+                               "Classe \xC3\xA9nergie (DPE)", "E-mail du contact"}));
   const json fields = NormalisedFields(file->items.at(0));
   EXPECT_EQ(fields["transaction"], "rent");
   EXPECT_EQ(fields["property_type"], "farm");
@@ -84,19 +90,22 @@ TEST(ListingFileTest, AcceptsFrenchLabelsAsHeadersWhateverTheCaseAndAccents) {
 }
 
 TEST(ListingFileTest, UnknownHeaderIsNamedWithItsColumn) {
-  Result<ListingFile> file =
-      ReadListingFile("title;commune_code;couleur des volets\nMaison;46042;bleu\n", "a.csv", Kind::kHousing);
+  Result<ListingFile> file = ReadListingFile(
+      "title;commune_code;couleur des volets\nMaison;46042;bleu\n", "a.csv", Kind::kHousing);
   ASSERT_FALSE(file.ok());
   EXPECT_EQ(file.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(file.status().message().find("Colonne 3"), std::string::npos) << file.status().message();
+  EXPECT_NE(file.status().message().find("Colonne 3"), std::string::npos)
+      << file.status().message();
   EXPECT_NE(file.status().message().find("couleur des volets"), std::string::npos);
   EXPECT_EQ(file.status().field(), "couleur des volets");
 }
 
 TEST(ListingFileTest, ColumnOfAnotherKindIsRefusedWhenTheFileHasOneKind) {
-  Result<ListingFile> file = ReadListingFile("title;commune_code;rome_code\nMaison;46042;J1506\n", "a.csv", Kind::kHousing);
+  Result<ListingFile> file = ReadListingFile("title;commune_code;rome_code\nMaison;46042;J1506\n",
+                                             "a.csv", Kind::kHousing);
   ASSERT_FALSE(file.ok());
-  EXPECT_NE(file.status().message().find("Colonne 3"), std::string::npos) << file.status().message();
+  EXPECT_NE(file.status().message().find("Colonne 3"), std::string::npos)
+      << file.status().message();
   EXPECT_EQ(file.status().field(), "rome_code");
 }
 
@@ -105,7 +114,9 @@ TEST(ListingFileTest, RowProblemsCarryTheFileLine) {
   // line 6: too few cells; line 7: unknown kind; line 8: a field of another kind.
   const std::string bytes =
       "kind;title;commune_code;category;description\r\n"
-      "poi;M\xC3\xA9" "diath\xC3\xA8que;46042;education;\"Ouverte le samedi,\r\nferm\xC3\xA9" "e le lundi\"\r\n"
+      "poi;M\xC3\xA9"
+      "diath\xC3\xA8que;46042;education;\"Ouverte le samedi,\r\nferm\xC3\xA9"
+      "e le lundi\"\r\n"
       "\r\n"
       "poi;Gare;46042;transport;Trains vers Paris;en trop\r\n"
       "poi;Piscine\r\n"
@@ -117,7 +128,9 @@ TEST(ListingFileTest, RowProblemsCarryTheFileLine) {
   ASSERT_EQ(file->items.size(), 6u);
   EXPECT_EQ(file->items[0].line, 2);
   EXPECT_TRUE(file->items[0].read_errors.empty());
-  EXPECT_EQ(file->items[0].fields["description"], "Ouverte le samedi,\r\nferm\xC3\xA9" "e le lundi");
+  EXPECT_EQ(file->items[0].fields["description"],
+            "Ouverte le samedi,\r\nferm\xC3\xA9"
+            "e le lundi");
 
   EXPECT_EQ(file->items[1].line, 5);
   ASSERT_EQ(file->items[1].read_errors.size(), 1u);
@@ -142,7 +155,8 @@ TEST(ListingFileTest, RowProblemsCarryTheFileLine) {
 }
 
 TEST(ListingFileTest, KindIsRequiredWithoutAKindColumnAndMustMatchTheFilesKind) {
-  Result<ListingFile> without = ReadListingFile("title;commune_code\nMaison;46042\n", "a.csv", std::nullopt);
+  Result<ListingFile> without =
+      ReadListingFile("title;commune_code\nMaison;46042\n", "a.csv", std::nullopt);
   ASSERT_TRUE(without.ok()) << without.status().ToString();
   ASSERT_EQ(without->items.at(0).read_errors.size(), 1u);
   EXPECT_EQ(without->items[0].read_errors[0].field, "kind");
@@ -176,8 +190,8 @@ TEST(ListingFileTest, ReadsJsonArraysAndListingsObjects) {
 
   // {"listings": [...]}, recognised by its content without an extension.
   Result<ListingFile> wrapped = ReadListingFile(
-      R"({"listings": [{"title": "March\u00e9", "commune_code": "46042", "category": "march\u00e9"}]})", "upload",
-      Kind::kLeisure);
+      R"({"listings": [{"title": "March\u00e9", "commune_code": "46042", "category": "march\u00e9"}]})",
+      "upload", Kind::kLeisure);
   ASSERT_TRUE(wrapped.ok()) << wrapped.status().ToString();
   EXPECT_EQ(wrapped->format, "json");
   ASSERT_EQ(wrapped->items.size(), 1u);
@@ -185,7 +199,8 @@ TEST(ListingFileTest, ReadsJsonArraysAndListingsObjects) {
 
   Result<ListingFile> broken = ReadListingFile("[\n{\"title\": \"x\",\n}", "a.json", Kind::kPoi);
   ASSERT_FALSE(broken.ok());
-  EXPECT_NE(broken.status().message().find("ligne 3"), std::string::npos) << broken.status().message();
+  EXPECT_NE(broken.status().message().find("ligne 3"), std::string::npos)
+      << broken.status().message();
   EXPECT_FALSE(ReadListingFile(R"({"annonces": []})", "a.json", Kind::kPoi).ok());
 }
 
@@ -215,7 +230,9 @@ TEST(ListingFileTest, ExportOnlyColumnsAreIgnoredAndProtectedCellsUnprotected) {
   ASSERT_TRUE(file.ok()) << file.status().ToString();
   const BatchItem& item = file->items.at(0);
   EXPECT_TRUE(item.read_errors.empty());
-  EXPECT_EQ(item.fields, (json{{"title", "=HYPERLINK(\"x\")"}, {"commune_code", "46042"}, {"category", "health"}}));
+  EXPECT_EQ(
+      item.fields,
+      (json{{"title", "=HYPERLINK(\"x\")"}, {"commune_code", "46042"}, {"category", "health"}}));
   EXPECT_EQ(UnprotectCell("'Bonjour"), "'Bonjour");
   EXPECT_EQ(UnprotectCell("'-2"), "-2");
 }

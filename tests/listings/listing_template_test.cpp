@@ -14,10 +14,13 @@ TEST(ListingTemplateTest, EveryTemplateIsAValidExampleOfItsKind) {
   for (Kind kind : kAllKinds) {
     SCOPED_TRACE(KindName(kind));
     const std::string csv = CsvTemplate(kind);
-    ASSERT_TRUE(csv.starts_with("\xEF\xBB\xBF" "kind;external_id;title;"));
+    ASSERT_TRUE(
+        csv.starts_with("\xEF\xBB\xBF"
+                        "kind;external_id;title;"));
     const std::string header = csv.substr(3, csv.find("\r\n") - 3);
     for (const FieldSpec* spec : AllFields(kind)) {
-      EXPECT_NE((";" + header + ";").find(std::string(";") + spec->name + ";"), std::string::npos) << spec->name;
+      EXPECT_NE((";" + header + ";").find(std::string(";") + spec->name + ";"), std::string::npos)
+          << spec->name;
     }
     Result<ListingFile> file = ReadListingFile(csv, TemplateFileName(kind), kind);
     ASSERT_TRUE(file.ok()) << file.status().ToString();
@@ -29,9 +32,11 @@ TEST(ListingTemplateTest, EveryTemplateIsAValidExampleOfItsKind) {
     EXPECT_TRUE(item.fields["title"].get<std::string>().starts_with("EXEMPLE"));
     EXPECT_EQ(item.fields["external_id"], "EXEMPLE-1");
     // Every field of the kind has an example value, and the example is a valid listing.
-    for (const FieldSpec* spec : AllFields(kind)) EXPECT_TRUE(item.fields.contains(spec->name)) << spec->name;
+    for (const FieldSpec* spec : AllFields(kind))
+      EXPECT_TRUE(item.fields.contains(spec->name)) << spec->name;
     Normalised normalised = NormaliseListing(kind, item.fields);
-    for (const FieldError& error : normalised.errors) ADD_FAILURE() << error.field << ": " << error.message;
+    for (const FieldError& error : normalised.errors)
+      ADD_FAILURE() << error.field << ": " << error.message;
   }
   EXPECT_EQ(TemplateFileName(Kind::kBusiness), "modele-annonces-activite-a-reprendre.csv");
 }
@@ -53,7 +58,8 @@ TEST(ListingTemplateTest, TheUserDocumentationNamesEveryField) {
   for (Kind kind : kAllKinds) {
     for (const FieldSpec* spec : AllFields(kind)) {
       EXPECT_NE(doc.find(std::string("`") + spec->name + "`"), std::string::npos)
-          << "docs/LISTINGS.md does not mention the field `" << spec->name << "` of " << KindName(kind);
+          << "docs/LISTINGS.md does not mention the field `" << spec->name << "` of "
+          << KindName(kind);
     }
   }
 }

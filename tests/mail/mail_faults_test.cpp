@@ -67,10 +67,15 @@ class MailFaultsTest : public ::testing::Test {
  protected:
   int64_t Queue(const std::string& to, const std::string& key) {
     storage::Connection connection = database_.db().Acquire();
-    OutgoingMessage message{key, to, "Nouvelles annonces près de chez vous", "Bonjour,\nvoici les annonces.\n",
-                            "<p>Bonjour, voici les annonces.</p>", {}};
+    OutgoingMessage message{key,
+                            to,
+                            "Nouvelles annonces près de chez vous",
+                            "Bonjour,\nvoici les annonces.\n",
+                            "<p>Bonjour, voici les annonces.</p>",
+                            {}};
     EXPECT_TRUE(Enqueue(connection, message, clock_.NowSeconds()));
-    return connection.QueryOne("SELECT id FROM mail_outbox WHERE idempotency_key = $1", {key})->Int(0);
+    return connection.QueryOne("SELECT id FROM mail_outbox WHERE idempotency_key = $1", {key})
+        ->Int(0);
   }
 
   OutboxCounts Counts() {
@@ -87,8 +92,9 @@ class MailFaultsTest : public ::testing::Test {
     return {};
   }
 
-  static void ExpectCounts(const OutboxCounts& counts, int64_t pending, int64_t pending_due, int64_t failed,
-                           int64_t sent_last_24h, std::optional<int64_t> oldest_due) {
+  static void ExpectCounts(const OutboxCounts& counts, int64_t pending, int64_t pending_due,
+                           int64_t failed, int64_t sent_last_24h,
+                           std::optional<int64_t> oldest_due) {
     EXPECT_EQ(counts.pending, pending);
     EXPECT_EQ(counts.pending_due, pending_due);
     EXPECT_EQ(counts.sending, 0);  // one pass at a time, each claim settled before the next
@@ -112,9 +118,9 @@ TEST_F(MailFaultsTest, PermanentRefusalsMarkTheAddressBouncingOthersDoNot) {
   // Lower-case, as bounces are stored.
   const std::string refused_recipient = Lower(UniqueAddress("perm"));    // 550 to RCPT TO
   const std::string refused_content = Lower(UniqueAddress("dataperm"));  // 554 after DATA
-  const std::string deferred = UniqueAddress("temp");              // 451, temporary
+  const std::string deferred = UniqueAddress("temp");                    // 451, temporary
   const std::string accepted = UniqueAddress("bien");
-  const std::string malformed = "pas<une>adresse@example.test";    // refused before the relay
+  const std::string malformed = "pas<une>adresse@example.test";  // refused before the relay
   const int64_t first_id = Queue(refused_recipient, "a:1");
   const int64_t content_id = Queue(refused_content, "a:2");
   Queue(deferred, "a:3");
@@ -199,7 +205,8 @@ TEST_F(MailFaultsTest, RelayLostMidRunThenBackDeliversEveryMessageExactlyOnce) {
   std::vector<ReceivedMail> received;
   HookedTransport transport(RelayOn(port), [&](int sends) {
     if (sends == kSendsBeforeTheRelayDies && relay) {
-      for (ReceivedMail& mail : testing::ReadMaildir(relay->maildir())) received.push_back(std::move(mail));
+      for (ReceivedMail& mail : testing::ReadMaildir(relay->maildir()))
+        received.push_back(std::move(mail));
       relay.reset();
     }
   });
@@ -210,7 +217,8 @@ TEST_F(MailFaultsTest, RelayLostMidRunThenBackDeliversEveryMessageExactlyOnce) {
   ASSERT_EQ(relay, nullptr);
   EXPECT_EQ(received.size(), 8u);
   ExpectCounts(Counts(), 12, 0, 0, 8, std::nullopt);  // all waiting for their retry in a minute
-  EXPECT_NE(Entry(addresses[15]).last_error.find("refused"), std::string::npos) << Entry(addresses[15]).last_error;
+  EXPECT_NE(Entry(addresses[15]).last_error.find("refused"), std::string::npos)
+      << Entry(addresses[15]).last_error;
 
   // Nothing is due before the backoff: a pass right away sends nothing, even to nobody.
   clock_.Advance(59);
@@ -238,7 +246,8 @@ TEST_F(MailFaultsTest, RelayLostMidRunThenBackDeliversEveryMessageExactlyOnce) {
   ExpectReport(sender.DeliverDue(100), 0, 0, 0);
 
   // Every message arrived exactly once, with the Message-ID of its key.
-  for (ReceivedMail& mail : testing::ReadMaildir(relay->maildir())) received.push_back(std::move(mail));
+  for (ReceivedMail& mail : testing::ReadMaildir(relay->maildir()))
+    received.push_back(std::move(mail));
   ASSERT_EQ(received.size(), static_cast<size_t>(kMessages));
   std::map<std::string, int> copies_by_id;
   for (const ReceivedMail& mail : received) ++copies_by_id[mail.message_id];

@@ -1,10 +1,11 @@
 // The outbox store on both backends: idempotent enqueue, claims and their fencing,
 // listing.
+#include "domain/mail/outbox.hpp"
+
 #include <gtest/gtest.h>
 
 #include <set>
 
-#include "domain/mail/outbox.hpp"
 #include "support/test_database.hpp"
 
 namespace vivrovert::mail {
@@ -31,7 +32,8 @@ TEST_F(OutboxTest, EnqueueManyQueuesTheNewKeysOnlyWithTheirHeaders) {
   std::vector<OutgoingMessage> messages;
   for (int i = 0; i < 90; ++i) {  // more than one statement's worth
     OutgoingMessage message = Message("digest:" + std::to_string(i) + ":2027-03-09");
-    message.headers = {{"List-Unsubscribe", "<https://vivrovert.test/desabonnement?jeton=" + std::to_string(i) + ">"}};
+    message.headers = {{"List-Unsubscribe",
+                        "<https://vivrovert.test/desabonnement?jeton=" + std::to_string(i) + ">"}};
     messages.push_back(std::move(message));
   }
   EXPECT_EQ(EnqueueMany(connection, messages, kNow), 89) << "digest:1 was already queued";
@@ -190,10 +192,11 @@ TEST_F(OutboxTest, MarksAndListsByStatus) {
 TEST_F(OutboxTest, ExtraHeadersRoundTripInOrder) {
   storage::Connection connection = database_.db().Acquire();
   OutgoingMessage message = Message("with-headers");
-  message.headers = {{"List-Unsubscribe", "<https://vivrovert.test/desabonnement?jeton=annonces.7.abc_-XYZ>"},
-                     {"List-Unsubscribe-Post", "List-Unsubscribe=One-Click"},
-                     {"X-Quote", "a \"quoted\" value, [1]; {json: true}"},
-                     {"X-Empty", ""}};
+  message.headers = {
+      {"List-Unsubscribe", "<https://vivrovert.test/desabonnement?jeton=annonces.7.abc_-XYZ>"},
+      {"List-Unsubscribe-Post", "List-Unsubscribe=One-Click"},
+      {"X-Quote", "a \"quoted\" value, [1]; {json: true}"},
+      {"X-Empty", ""}};
   ASSERT_TRUE(Enqueue(connection, message, kNow));
   ASSERT_TRUE(Enqueue(connection, Message("without-headers"), kNow + 1));
 
@@ -212,15 +215,15 @@ TEST_F(OutboxTest, EnqueueRefusesUnsafeHeaders) {
   storage::Connection connection = database_.db().Acquire();
   const std::vector<std::pair<std::string, std::string>> refused = {
       {"X-Note", "ok\r\nBcc: victim@example.test"},  // CR LF in a value
-      {"X-Note", "line\nbreak"},                       // LF alone
-      {"X-Note", "retour\rchariot"},                   // CR alone
-      {"X-Note", "accentué"},                           // non-ASCII value
-      {"X Note", "v"},                                  // space in the name
-      {"X-Note:", "v"},                                 // colon in the name
-      {"X-Noté", "v"},                                  // non-ASCII name
-      {"", "v"},                                        // no name
-      {"From", "attaquant@example.test"},               // the transport's headers,
-      {"to", "v"},                                      // whatever the case
+      {"X-Note", "line\nbreak"},                     // LF alone
+      {"X-Note", "retour\rchariot"},                 // CR alone
+      {"X-Note", "accentué"},                        // non-ASCII value
+      {"X Note", "v"},                               // space in the name
+      {"X-Note:", "v"},                              // colon in the name
+      {"X-Noté", "v"},                               // non-ASCII name
+      {"", "v"},                                     // no name
+      {"From", "attaquant@example.test"},            // the transport's headers,
+      {"to", "v"},                                   // whatever the case
       {"BCC", "v"},
       {"Subject", "v"},
       {"Message-ID", "<x@y>"},
@@ -231,7 +234,8 @@ TEST_F(OutboxTest, EnqueueRefusesUnsafeHeaders) {
   for (const auto& header : refused) {
     OutgoingMessage message = Message("k");
     message.headers = {{"X-Fine", "1"}, header};
-    EXPECT_THROW(Enqueue(connection, message, kNow), std::invalid_argument) << header.first << ": " << header.second;
+    EXPECT_THROW(Enqueue(connection, message, kNow), std::invalid_argument)
+        << header.first << ": " << header.second;
   }
   EXPECT_EQ(RowCount(connection), 0);
 }
@@ -239,7 +243,8 @@ TEST_F(OutboxTest, EnqueueRefusesUnsafeHeaders) {
 TEST_F(OutboxTest, CountsWhatTheOperatorSees) {
   storage::Connection connection = database_.db().Acquire();
   OutboxCounts empty = CountOutbox(connection, kNow);
-  EXPECT_EQ(empty.pending + empty.pending_due + empty.sending + empty.failed + empty.sent_last_24h, 0);
+  EXPECT_EQ(empty.pending + empty.pending_due + empty.sending + empty.failed + empty.sent_last_24h,
+            0);
   EXPECT_EQ(empty.oldest_due_age_seconds, std::nullopt);
 
   // Created at kNow - 3 days: sent long ago, failed, sent recently, retried, sending.
@@ -254,7 +259,7 @@ TEST_F(OutboxTest, CountsWhatTheOperatorSees) {
   ASSERT_TRUE(MarkRetry(connection, claimed[3], kNow + 600, "451"));  // not due yet
   ASSERT_TRUE(Enqueue(connection, Message("due-1"), kNow - 120));     // due, 2 min old
   ASSERT_TRUE(Enqueue(connection, Message("due-2"), kNow - 30));
-  ASSERT_TRUE(Enqueue(connection, Message("future"), kNow + 60));      // queued for later
+  ASSERT_TRUE(Enqueue(connection, Message("future"), kNow + 60));  // queued for later
 
   // The fifth claim's lease (kNow - 3 days + 300) has expired: it still counts as sending
   // until a sender takes it again.
@@ -275,8 +280,8 @@ TEST_F(OutboxTest, CountsWhatTheOperatorSees) {
 }
 
 TEST(OutboxStatusTest, NamesRoundTrip) {
-  for (OutboxStatus status : {OutboxStatus::kPending, OutboxStatus::kSending,
-                              OutboxStatus::kSent, OutboxStatus::kFailed}) {
+  for (OutboxStatus status : {OutboxStatus::kPending, OutboxStatus::kSending, OutboxStatus::kSent,
+                              OutboxStatus::kFailed}) {
     EXPECT_EQ(ParseOutboxStatus(OutboxStatusName(status)), status);
   }
   EXPECT_EQ(ParseOutboxStatus("lost"), std::nullopt);

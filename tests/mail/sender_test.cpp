@@ -1,5 +1,7 @@
 // MailSender and MailWorker against real SMTP servers, on both backends: the shared
 // aiosmtpd of scripts/with-test-services.sh, and fault_smtp.py for refusals.
+#include "domain/mail/sender.hpp"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -8,7 +10,6 @@
 
 #include "core/common/env.hpp"
 #include "domain/mail/outbox.hpp"
-#include "domain/mail/sender.hpp"
 #include "domain/mail/smtp_transport.hpp"
 #include "domain/mail/templates.hpp"
 #include "domain/mail/unsubscribe.hpp"
@@ -41,9 +42,12 @@ class MailSenderTest : public ::testing::Test {
   // Queues a simple French mail to `to`; the key is derived from the address.
   std::string Queue(const std::string& to) {
     storage::Connection connection = database_.db().Acquire();
-    OutgoingMessage message{"test:" + to, to, "Votre accès à VivroVert",
+    OutgoingMessage message{"test:" + to,
+                            to,
+                            "Votre accès à VivroVert",
                             "Bonjour Léa,\nvoilà votre lien.\n",
-                            "<p>Bonjour Léa, voilà votre lien.</p>", {}};
+                            "<p>Bonjour Léa, voilà votre lien.</p>",
+                            {}};
     EXPECT_TRUE(Enqueue(connection, message, clock_.NowSeconds()));
     return message.idempotency_key;
   }
@@ -70,10 +74,10 @@ class MailSenderTest : public ::testing::Test {
 TEST_F(MailSenderTest, DeliversARenderedFrenchMailExactlyOnce) {
   auto templates = MailTemplates::Load(VIVROVERT_TEST_SOURCE_ROOT);
   ASSERT_TRUE(templates.ok()) << templates.status().ToString();
-  auto rendered = templates->Render(
-      "reset_password", {{"display_name", "Zoé <script>alert(1)</script>"},
-                         {"link", "https://vivrovert.test/mot-de-passe?jeton=a&b=c"},
-                         {"expires_hours", "2"}});
+  auto rendered = templates->Render("reset_password",
+                                    {{"display_name", "Zoé <script>alert(1)</script>"},
+                                     {"link", "https://vivrovert.test/mot-de-passe?jeton=a&b=c"},
+                                     {"expires_hours", "2"}});
   ASSERT_TRUE(rendered.ok()) << rendered.status().ToString();
   OutgoingMessage message = *rendered;
   message.to_address = UniqueAddress("zoe");
@@ -102,8 +106,9 @@ TEST_F(MailSenderTest, DeliversARenderedFrenchMailExactlyOnce) {
   EXPECT_NE(mail.text.find("L'équipe VivroVert"), std::string::npos);
   EXPECT_NE(mail.html.find("Zoé &lt;script&gt;alert(1)&lt;&#x2F;script&gt;"), std::string::npos);
   EXPECT_EQ(mail.html.find("<script>"), std::string::npos);
-  EXPECT_NE(mail.html.find("href=\"https:&#x2F;&#x2F;vivrovert.test&#x2F;mot-de-passe?jeton=a&amp;b=c\""),
-            std::string::npos);
+  EXPECT_NE(
+      mail.html.find("href=\"https:&#x2F;&#x2F;vivrovert.test&#x2F;mot-de-passe?jeton=a&amp;b=c\""),
+      std::string::npos);
   EXPECT_NE(mail.html.find("L'équipe VivroVert"), std::string::npos);
 
   OutboxEntry entry = Entry(message.to_address);
@@ -119,8 +124,12 @@ TEST_F(MailSenderTest, DeliversARenderedFrenchMailExactlyOnce) {
 
 TEST_F(MailSenderTest, ListMailCarriesOneClickUnsubscribeHeaders) {
   constexpr const char* kSecret = "test-secret-key-of-at-least-32-characters!";
-  OutgoingMessage message{"digest:7:2026-11-29", UniqueAddress("resume"), "Votre résumé VivroVert",
-                          "Bonjour,\nvoici les annonces du jour.\n", "<p>Bonjour, voici les annonces du jour.</p>", {}};
+  OutgoingMessage message{"digest:7:2026-11-29",
+                          UniqueAddress("resume"),
+                          "Votre résumé VivroVert",
+                          "Bonjour,\nvoici les annonces du jour.\n",
+                          "<p>Bonjour, voici les annonces du jour.</p>",
+                          {}};
   const std::string url = UnsubscribeUrl("https://vivrovert.test", kSecret, MailList::kListings, 7);
   AddUnsubscribeHeaders(message, url);
   {
@@ -197,7 +206,7 @@ TEST_F(MailSenderTest, TemporaryRefusalAfterDataIsRetried) {
 
 TEST_F(MailSenderTest, PermanentRefusalFailsAtOnceAndIsNeverRetried) {
   FaultSmtpServer relay;
-  const std::string rejected_recipient = UniqueAddress("perm");   // 550 to RCPT TO
+  const std::string rejected_recipient = UniqueAddress("perm");    // 550 to RCPT TO
   const std::string rejected_content = UniqueAddress("dataperm");  // 554 after DATA
   Queue(rejected_recipient);
   Queue(rejected_content);
@@ -205,8 +214,8 @@ TEST_F(MailSenderTest, PermanentRefusalFailsAtOnceAndIsNeverRetried) {
   MailSender sender(database_.db(), transport, clock_);
 
   ExpectReport(sender.DeliverDue(10), 0, 0, 2);
-  for (const auto& [to, code] : {std::pair{rejected_recipient, "550"},
-                                 std::pair{rejected_content, "554"}}) {
+  for (const auto& [to, code] :
+       {std::pair{rejected_recipient, "550"}, std::pair{rejected_content, "554"}}) {
     OutboxEntry entry = Entry(to);
     EXPECT_EQ(entry.status, OutboxStatus::kFailed);
     EXPECT_EQ(entry.attempts, 1);

@@ -4,12 +4,11 @@
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/PipeStream.h>
 
-#include <nlohmann/json.hpp>
-
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 
 #include "core/common/env.hpp"
@@ -25,8 +24,9 @@ std::string Script(const char* name) { return std::string(VIVROVERT_MAIL_TEST_DI
 std::string RequiredEnv(const char* name) {
   const char* value = std::getenv(name);
   if (value == nullptr || *value == '\0') {
-    throw std::runtime_error(std::string(name) +
-                             " is not set: run the mail tests through scripts/with-test-services.sh");
+    throw std::runtime_error(
+        std::string(name) +
+        " is not set: run the mail tests through scripts/with-test-services.sh");
   }
   return value;
 }
@@ -41,7 +41,9 @@ std::string RandomSuffix() {
 
 }  // namespace
 
-uint16_t SharedSmtpPort() { return static_cast<uint16_t>(std::stoi(RequiredEnv("VIVROVERT_TEST_SMTP_PORT"))); }
+uint16_t SharedSmtpPort() {
+  return static_cast<uint16_t>(std::stoi(RequiredEnv("VIVROVERT_TEST_SMTP_PORT")));
+}
 
 std::string SharedMaildir() { return RequiredEnv("VIVROVERT_TEST_MAILDIR"); }
 
@@ -57,7 +59,8 @@ std::string UniqueAddress(const std::string& prefix) {
 }
 
 std::vector<ReceivedMail> ReadMaildir(const std::string& folder) {
-  const std::string command = std::string(kPython) + " '" + Script("maildir_dump.py") + "' '" + folder + "'";
+  const std::string command =
+      std::string(kPython) + " '" + Script("maildir_dump.py") + "' '" + folder + "'";
   FILE* pipe = popen(command.c_str(), "r");
   if (pipe == nullptr) throw std::runtime_error("cannot run " + command);
   std::string output;
@@ -70,12 +73,18 @@ std::vector<ReceivedMail> ReadMaildir(const std::string& folder) {
     return entry[key].is_string() ? entry[key].get<std::string>() : std::string();
   };
   for (const nlohmann::json& entry : nlohmann::json::parse(output)) {
-    ReceivedMail mail{text(entry, "to"),           text(entry, "from"),
-                      text(entry, "subject"),      text(entry, "message_id"),
-                      text(entry, "content_type"), text(entry, "rcpt_to"),
-                      text(entry, "text"),         text(entry, "text_charset"),
-                      text(entry, "html"),         text(entry, "html_charset"),
-                      text(entry, "list_unsubscribe"), text(entry, "list_unsubscribe_post"),
+    ReceivedMail mail{text(entry, "to"),
+                      text(entry, "from"),
+                      text(entry, "subject"),
+                      text(entry, "message_id"),
+                      text(entry, "content_type"),
+                      text(entry, "rcpt_to"),
+                      text(entry, "text"),
+                      text(entry, "text_charset"),
+                      text(entry, "html"),
+                      text(entry, "html_charset"),
+                      text(entry, "list_unsubscribe"),
+                      text(entry, "list_unsubscribe_post"),
                       {}};
     for (const nlohmann::json& pair : entry["headers"]) {
       mail.headers.emplace_back(pair[0].get<std::string>(), pair[1].get<std::string>());
@@ -88,7 +97,8 @@ std::vector<ReceivedMail> ReadMaildir(const std::string& folder) {
 std::optional<std::string> ReceivedMail::Header(std::string_view name) const {
   auto lower = [](std::string_view name_or_header) {
     std::string out;
-    for (char c : name_or_header) out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    for (char c : name_or_header)
+      out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
     return out;
   };
   for (const auto& [header, value] : headers) {
@@ -106,7 +116,8 @@ std::vector<ReceivedMail> MailTo(const std::string& folder, const std::string& a
 }
 
 FaultSmtpServer::FaultSmtpServer(const std::string& auth, uint16_t port) {
-  folder_ = (std::filesystem::temp_directory_path() / ("vivrovert-fault-smtp-" + RandomSuffix())).string();
+  folder_ = (std::filesystem::temp_directory_path() / ("vivrovert-fault-smtp-" + RandomSuffix()))
+                .string();
   std::filesystem::create_directories(folder_);
   maildir_ = folder_ + "/maildir";
   Poco::Process::Args args{Script("fault_smtp.py"), maildir_};

@@ -43,7 +43,7 @@ struct ReceivedMail {
   std::string rcpt_to;  // envelope recipients, as the server saw them
   std::string text;     // decoded text/plain part, empty when absent
   std::string text_charset;
-  std::string html;     // decoded text/html part, empty when absent
+  std::string html;  // decoded text/html part, empty when absent
   std::string html_charset;
   std::string list_unsubscribe;       // the List-Unsubscribe header, empty when absent
   std::string list_unsubscribe_post;  // the List-Unsubscribe-Post header, empty when absent

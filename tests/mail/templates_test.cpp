@@ -1,4 +1,6 @@
 // The French mail templates of templates/mail/ and the Message-ID derivation.
+#include "domain/mail/templates.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -7,7 +9,6 @@
 
 #include "core/common/env.hpp"
 #include "domain/mail/smtp_transport.hpp"
-#include "domain/mail/templates.hpp"
 
 namespace vivrovert::mail {
 namespace {
@@ -56,7 +57,8 @@ TEST_F(MailTemplatesTest, RendersFrenchTextAndHtmlSignedByTheTeam) {
     EXPECT_FALSE(Contains(mail->subject, "\n"));
     EXPECT_TRUE(Contains(mail->body_text, "Bonjour Hélène,"));
     EXPECT_TRUE(Contains(mail->body_html, "Bonjour Hélène,"));
-    EXPECT_TRUE(Contains(mail->body_text, "https://vivrovert.test/compte/confirmer?jeton=abc&suite=1"));
+    EXPECT_TRUE(
+        Contains(mail->body_text, "https://vivrovert.test/compte/confirmer?jeton=abc&suite=1"));
     // mstch escapes '/' too; browsers and mail readers decode the entities in href.
     EXPECT_TRUE(Contains(mail->body_html,
                          "href=\"https:&#x2F;&#x2F;vivrovert.test&#x2F;compte&#x2F;"
@@ -108,8 +110,9 @@ TEST_F(MailTemplatesTest, MissingValueOrUnknownMailIsAnError) {
 }
 
 TEST(MailTemplatesLoadTest, RefusesAMissingFolderOrAnIncompleteMail) {
-  const std::filesystem::path root = std::filesystem::temp_directory_path() /
-                                     ("vivrovert-mail-templates-" + SecureRandom::Instance().Token(6));
+  const std::filesystem::path root =
+      std::filesystem::temp_directory_path() /
+      ("vivrovert-mail-templates-" + SecureRandom::Instance().Token(6));
   auto missing = MailTemplates::Load(root.string());
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.status().code(), StatusCode::kFailedPrecondition);
@@ -130,19 +133,23 @@ TEST(MailTemplatesLoadTest, RefusesAMissingFolderOrAnIncompleteMail) {
 }
 
 TEST(MailTemplatesLoadTest, RendersListsFromNestedValuesAndChecksOnlyTopLevelVariables) {
-  const std::filesystem::path root = std::filesystem::temp_directory_path() /
-                                     ("vivrovert-mail-templates-" + SecureRandom::Instance().Token(6));
+  const std::filesystem::path root =
+      std::filesystem::temp_directory_path() /
+      ("vivrovert-mail-templates-" + SecureRandom::Instance().Token(6));
   std::filesystem::create_directories(root / "templates" / "mail");
   std::ofstream(root / "templates" / "mail" / "digest.subject.txt") << "{{{count}}} annonces\n";
   std::ofstream(root / "templates" / "mail" / "digest.txt")
-      << "{{#items}}- {{{title}}} ({{{price}}} €){{#new}} nouveau{{/new}}\n{{/items}}{{^items}}rien{{/items}}";
-  std::ofstream(root / "templates" / "mail" / "digest.html") << "<ul>{{#items}}<li>{{title}}</li>{{/items}}</ul>";
+      << "{{#items}}- {{{title}}} ({{{price}}} €){{#new}} "
+         "nouveau{{/new}}\n{{/items}}{{^items}}rien{{/items}}";
+  std::ofstream(root / "templates" / "mail" / "digest.html")
+      << "<ul>{{#items}}<li>{{title}}</li>{{/items}}</ul>";
   auto loaded = MailTemplates::Load(root.string());
   ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
 
   nlohmann::json values = {{"count", 2},
-                           {"items", {{{"title", "Maison & jardin"}, {"price", 150000}, {"new", true}},
-                                      {{"title", "Longère"}, {"price", 99.5}, {"new", nullptr}}}}};
+                           {"items",
+                            {{{"title", "Maison & jardin"}, {"price", 150000}, {"new", true}},
+                             {{"title", "Longère"}, {"price", 99.5}, {"new", nullptr}}}}};
   auto mail = loaded->RenderNested("digest", values);
   ASSERT_TRUE(mail.ok()) << mail.status().ToString();
   EXPECT_EQ(mail->subject, "2 annonces");
@@ -150,7 +157,8 @@ TEST(MailTemplatesLoadTest, RendersListsFromNestedValuesAndChecksOnlyTopLevelVar
   EXPECT_EQ(mail->body_html, "<ul><li>Maison &amp; jardin</li><li>Longère</li></ul>");
 
   // `title` and `price` live inside the section: only `count` is required.
-  auto empty = loaded->RenderNested("digest", nlohmann::json{{"count", 0}, {"items", nlohmann::json::array()}});
+  auto empty = loaded->RenderNested(
+      "digest", nlohmann::json{{"count", 0}, {"items", nlohmann::json::array()}});
   ASSERT_TRUE(empty.ok()) << empty.status().ToString();
   EXPECT_EQ(empty->body_text, "rien");
   auto missing = loaded->RenderNested("digest", nlohmann::json{{"items", nlohmann::json::array()}});
@@ -160,7 +168,8 @@ TEST(MailTemplatesLoadTest, RendersListsFromNestedValuesAndChecksOnlyTopLevelVar
 }
 
 TEST(MessageIdTest, IsStablePerKeyAndAtTheSendersDomain) {
-  const std::string id = MessageIdFor("verify_email:7:abc", "VivroVert <ne-pas-repondre@vivrovert.fr>");
+  const std::string id =
+      MessageIdFor("verify_email:7:abc", "VivroVert <ne-pas-repondre@vivrovert.fr>");
   EXPECT_EQ(id, MessageIdFor("verify_email:7:abc", "autre@vivrovert.fr"));
   EXPECT_NE(id, MessageIdFor("verify_email:7:abd", "autre@vivrovert.fr"));
   EXPECT_TRUE(id.starts_with("<"));

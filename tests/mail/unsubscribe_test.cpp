@@ -22,7 +22,8 @@ TEST(UnsubscribeTokenTest, RoundTripsListAndPerson) {
       EXPECT_EQ(target->list, list);
       EXPECT_EQ(target->user_id, user_id);
       // URL-safe as it stands: no escaping needed in a link or a header.
-      EXPECT_EQ(token.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_."),
+      EXPECT_EQ(token.find_first_not_of(
+                    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_."),
                 std::string::npos)
           << token;
     }
@@ -30,7 +31,8 @@ TEST(UnsubscribeTokenTest, RoundTripsListAndPerson) {
   EXPECT_EQ(UnsubscribeToken(kSecret, MailList::kListings, 42).rfind("annonces.42.", 0), 0u);
   EXPECT_EQ(UnsubscribeToken(kSecret, MailList::kLeadReports, 42).rfind("rapports.42.", 0), 0u);
   // Stable: the link of an old mail keeps working.
-  EXPECT_EQ(UnsubscribeToken(kSecret, MailList::kListings, 42), UnsubscribeToken(kSecret, MailList::kListings, 42));
+  EXPECT_EQ(UnsubscribeToken(kSecret, MailList::kListings, 42),
+            UnsubscribeToken(kSecret, MailList::kListings, 42));
 }
 
 TEST(UnsubscribeTokenTest, RefusesAnotherSecretsToken) {
@@ -45,8 +47,9 @@ TEST(UnsubscribeTokenTest, RefusesATamperedMacNumberOrList) {
   std::string mac_changed = token;
   mac_changed[mac_at] = mac_changed[mac_at] == 'A' ? 'B' : 'A';
   EXPECT_FALSE(ReadUnsubscribeToken(kSecret, mac_changed).has_value());
-  EXPECT_FALSE(ReadUnsubscribeToken(kSecret, token.substr(0, token.size() - 1)).has_value());  // shortened
-  EXPECT_FALSE(ReadUnsubscribeToken(kSecret, token + "A").has_value());                        // lengthened
+  EXPECT_FALSE(
+      ReadUnsubscribeToken(kSecret, token.substr(0, token.size() - 1)).has_value());  // shortened
+  EXPECT_FALSE(ReadUnsubscribeToken(kSecret, token + "A").has_value());               // lengthened
 
   // Someone else's number with this MAC: the MAC covers the number.
   const std::string mac = token.substr(mac_at);
@@ -59,11 +62,22 @@ TEST(UnsubscribeTokenTest, RefusesATamperedMacNumberOrList) {
 TEST(UnsubscribeTokenTest, RefusesMalformedTokens) {
   const std::string good = UnsubscribeToken(kSecret, MailList::kListings, 42);
   const std::string mac = good.substr(good.rfind('.') + 1);
-  const std::vector<std::string> malformed = {
-      "", ".", "..", "annonces", "annonces.42", "annonces.42.", "inconnue.42." + mac, "annonces..", "annonces.." + mac,
-      "annonces.abc." + mac,
-        "annonces.-42." + mac, "annonces.0." + mac, "annonces.42 ." + mac, "annonces.99999999999999999999." + mac,
-        "ANNONCES.42." + mac, " " + good};
+  const std::vector<std::string> malformed = {"",
+                                              ".",
+                                              "..",
+                                              "annonces",
+                                              "annonces.42",
+                                              "annonces.42.",
+                                              "inconnue.42." + mac,
+                                              "annonces..",
+                                              "annonces.." + mac,
+                                              "annonces.abc." + mac,
+                                              "annonces.-42." + mac,
+                                              "annonces.0." + mac,
+                                              "annonces.42 ." + mac,
+                                              "annonces.99999999999999999999." + mac,
+                                              "ANNONCES.42." + mac,
+                                              " " + good};
   for (const std::string& token : malformed) {
     EXPECT_FALSE(ReadUnsubscribeToken(kSecret, token).has_value()) << "'" << token << "'";
   }
@@ -83,10 +97,11 @@ TEST(UnsubscribeUrlTest, HeadersFollowRfc8058) {
   AddUnsubscribeHeaders(message, "https://vivrovert.fr/desabonnement?jeton=abc");
   ASSERT_EQ(message.headers.size(), 3u);
   EXPECT_EQ(message.headers[0].first, "X-Existing");
-  EXPECT_EQ(message.headers[1], (std::pair<std::string, std::string>{
-                                    "List-Unsubscribe", "<https://vivrovert.fr/desabonnement?jeton=abc>"}));
-  EXPECT_EQ(message.headers[2],
-            (std::pair<std::string, std::string>{"List-Unsubscribe-Post", "List-Unsubscribe=One-Click"}));
+  EXPECT_EQ(message.headers[1],
+            (std::pair<std::string, std::string>{
+                "List-Unsubscribe", "<https://vivrovert.fr/desabonnement?jeton=abc>"}));
+  EXPECT_EQ(message.headers[2], (std::pair<std::string, std::string>{
+                                    "List-Unsubscribe-Post", "List-Unsubscribe=One-Click"}));
 }
 
 }  // namespace

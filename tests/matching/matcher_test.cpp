@@ -7,10 +7,10 @@
 #include <gtest/gtest.h>
 
 #include "domain/accounts/user_store.hpp"
-#include "engine/search_test_grid.hpp"
 #include "domain/interests/interest_store.hpp"
 #include "domain/matching/matching_listener.hpp"
 #include "domain/profiles/profile.hpp"
+#include "engine/search_test_grid.hpp"
 #include "support/test_database.hpp"
 
 namespace vivrovert::matching {

@@ -11,8 +11,8 @@ namespace {
 constexpr int64_t kBeforeSpring = 1806195599;  // 2027-03-28T00:59:59Z
 constexpr int64_t kAtSpring = 1806195600;      // 2027-03-28T01:00:00Z
 // 2027-10-31 is the last Sunday of October: back to winter time at 01:00 UTC.
-constexpr int64_t kBeforeAutumn = 1824944399;  // 2027-10-31T00:59:59Z
-constexpr int64_t kAtAutumn = 1824944400;      // 2027-10-31T01:00:00Z
+constexpr int64_t kBeforeAutumn = 1824944399;    // 2027-10-31T00:59:59Z
+constexpr int64_t kAtAutumn = 1824944400;        // 2027-10-31T01:00:00Z
 constexpr int64_t kTuesdayMorning = 1804586400;  // 2027-03-09T10:00:00Z
 
 TEST(CalendarTest, ParisIsOneHourAheadInWinterAndTwoInSummer) {
@@ -24,7 +24,7 @@ TEST(CalendarTest, ParisIsOneHourAheadInWinterAndTwoInSummer) {
   EXPECT_EQ(ParisHour(kTuesdayMorning), 11);
   EXPECT_EQ(ParisHour(kAtSpring), 3);  // 01:59:59 + 1 s jumps to 03:00
   EXPECT_EQ(ParisHour(kBeforeAutumn), 2);
-  EXPECT_EQ(ParisHour(kAtAutumn), 2);   // 02:59:59 summer, then 02:00 winter again
+  EXPECT_EQ(ParisHour(kAtAutumn), 2);  // 02:59:59 summer, then 02:00 winter again
 }
 
 TEST(CalendarTest, TheRunOfANightIsNamedByItsParisDate) {

@@ -8,11 +8,12 @@ namespace {
 
 // 1 km tiles 1 km apart in a row, and the 5 km tile of the first.
 std::string Tile1km(int east_km, int north_km = 2410) {
-  return "CRS3035RES1000mN" + std::to_string(north_km * 1000) + "E" + std::to_string(east_km * 1000);
+  return "CRS3035RES1000mN" + std::to_string(north_km * 1000) + "E" +
+         std::to_string(east_km * 1000);
 }
 
-listings::Listing Listing(int64_t id, const std::string& commune, const std::string& tile, int64_t created_at,
-                          listings::Kind kind = listings::Kind::kHousing) {
+listings::Listing Listing(int64_t id, const std::string& commune, const std::string& tile,
+                          int64_t created_at, listings::Kind kind = listings::Kind::kHousing) {
   listings::Listing listing;
   listing.id = id;
   listing.kind = kind;
@@ -31,11 +32,11 @@ std::vector<int64_t> Ids(const std::vector<const listings::Listing*>& listings) 
 
 TEST(DigestTest, EachListingOnceNewOnlyAndNeverPoiOrCv) {
   const std::vector<listings::Listing> all = {
-      Listing(1, "46042", Tile1km(3639), 1000),                           // in Cahors, new
-      Listing(2, "46042", Tile1km(3640), 100),                            // in Cahors, old
-      Listing(3, "46042", Tile1km(3641), 1000, listings::Kind::kPoi),    // not news
-      Listing(4, "46042", Tile1km(3642), 1000),                           // already told
-      Listing(5, "46191", Tile1km(3643), 1000),                           // another commune
+      Listing(1, "46042", Tile1km(3639), 1000),                        // in Cahors, new
+      Listing(2, "46042", Tile1km(3640), 100),                         // in Cahors, old
+      Listing(3, "46042", Tile1km(3641), 1000, listings::Kind::kPoi),  // not news
+      Listing(4, "46042", Tile1km(3642), 1000),                        // already told
+      Listing(5, "46191", Tile1km(3643), 1000),                        // another commune
   };
   NewsIndex news(all);
   EXPECT_EQ(news.size(), 4u);
@@ -74,7 +75,8 @@ TEST(DigestTest, ContactsOnlyForSearchesOfAtMost200FiveKmTiles) {
   ASSERT_EQ(content.contacts.size(), 1u);
   EXPECT_EQ(content.contacts[0].partner_name, "CA du Grand Cahors");
   EXPECT_EQ(content.contacts[0].search_name, "Près de Cahors");
-  EXPECT_EQ(Ids(content.contacts[0].listings), (std::vector<int64_t>{1})) << "46102 is outside the territory";
+  EXPECT_EQ(Ids(content.contacts[0].listings), (std::vector<int64_t>{1}))
+      << "46102 is outside the territory";
 
   // 201 distinct 5 km tiles: too imprecise, no contact news; 200: still fine.
   std::set<std::string> wide;
@@ -92,8 +94,9 @@ TEST(DigestTest, ContactsOnlyForSearchesOfAtMost200FiveKmTiles) {
 
 TEST(DigestTest, CountsFiveKmTilesOfOneKmAndFiveKmIds) {
   // Four 1 km tiles of one 5 km tile, one of the next, and a 5 km id itself.
-  std::set<std::string> tiles = {Tile1km(3635), Tile1km(3636), Tile1km(3639), Tile1km(3635, 2414), Tile1km(3640),
-                                 "CRS3035RES5000mN2400000E3635000"};
+  std::set<std::string> tiles = {Tile1km(3635), Tile1km(3636),
+                                 Tile1km(3639), Tile1km(3635, 2414),
+                                 Tile1km(3640), "CRS3035RES5000mN2400000E3635000"};
   EXPECT_EQ(CountTiles5km(tiles), 3);
 }
 

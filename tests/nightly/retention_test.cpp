@@ -9,15 +9,15 @@
 
 #include "domain/accounts/deletion_log.hpp"
 #include "domain/accounts/session_store.hpp"
-#include "domain/limits/throttle.hpp"
 #include "domain/accounts/user_store.hpp"
+#include "domain/limits/throttle.hpp"
 #include "domain/mail/bounces.hpp"
 #include "domain/mail/outbox.hpp"
 #include "domain/matching/matcher.hpp"
-#include "jobs/nightly/calendar.hpp"
-#include "jobs/nightly/nightly_run.hpp"
 #include "domain/notifications/notification_pass.hpp"
 #include "domain/profiles/profile.hpp"
+#include "jobs/nightly/calendar.hpp"
+#include "jobs/nightly/nightly_run.hpp"
 #include "support/test_database.hpp"
 
 namespace vivrovert::nightly {

@@ -9,18 +9,17 @@
 
 #include <filesystem>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
-#include "domain/accounts/user_store.hpp"
 #include "core/common/env.hpp"
-#include "engine/search_engine.hpp"
+#include "domain/accounts/user_store.hpp"
 #include "domain/interests/interest_store.hpp"
 #include "domain/listings/listing_service.hpp"
 #include "domain/matching/matcher.hpp"
 #include "domain/profiles/profile.hpp"
+#include "engine/search_engine.hpp"
 #include "support/lot_grid.hpp"
 #include "support/test_database.hpp"
 
@@ -38,7 +37,8 @@ constexpr const char* kSecret = "nightly-crash-test-secret-of-32-characters";
 class NightlyCrashTest : public ::testing::Test {
  protected:
   NightlyCrashTest() {
-    var_dir_ = std::filesystem::temp_directory_path() / ("vivrovert-nightly-" + SecureRandom::Instance().Token(6));
+    var_dir_ = std::filesystem::temp_directory_path() /
+               ("vivrovert-nightly-" + SecureRandom::Instance().Token(6));
     std::filesystem::create_directories(var_dir_);
   }
   ~NightlyCrashTest() override { std::filesystem::remove_all(var_dir_); }
@@ -54,7 +54,8 @@ class NightlyCrashTest : public ::testing::Test {
     };
     std::vector<std::string> all = {"nightly", "--date", kRunDate};
     all.insert(all.end(), args.begin(), args.end());
-    return Poco::Process::launch(VIVROVERT_BIN, all, var_dir_.string(), nullptr, &out, nullptr, env);
+    return Poco::Process::launch(VIVROVERT_BIN, all, var_dir_.string(), nullptr, &out, nullptr,
+                                 env);
   }
 
   int64_t Count(const std::string& sql) {
@@ -77,8 +78,8 @@ TEST_F(NightlyCrashTest, AKilledRunResumesWithoutDuplicatesOrForgottenPeople) {
     const std::string request =
         R"({"level":"1km","territory":{"communes":["46042"]},"criteria":[{"criterion":"dist_station_km","max":1000}]})";
     for (int i = 0; i < kPeople; ++i) {
-      accounts::NewUser user{"personne" + std::to_string(i) + "@exemple.fr", "hash", accounts::Role::kUser,
-                             "Personne " + std::to_string(i), true};
+      accounts::NewUser user{"personne" + std::to_string(i) + "@exemple.fr", "hash",
+                             accounts::Role::kUser, "Personne " + std::to_string(i), true};
       const int64_t id = accounts::UserStore::Create(connection, user, now)->id;
       profiles::Profile profile;
       profile.data = {{"housing_tenure", "buy"}};
@@ -92,17 +93,24 @@ TEST_F(NightlyCrashTest, AKilledRunResumesWithoutDuplicatesOrForgottenPeople) {
   }
   listings::ListingService service(database_.db(), &grid, clock);
   std::vector<listings::FieldError> errors;
-  auto house = service.Upsert({"national:test", std::nullopt, nullptr, "", false}, listings::Kind::kHousing,
-                              {{"external_id", "m1"}, {"title", "Maison quercynoise"}, {"latitude", 44.4475},
-                               {"longitude", 1.4410}, {"commune_code", "46042"}, {"transaction", "sale"},
-                               {"property_type", "house"}, {"price_eur", 150000}},
-                              &errors);
+  auto house =
+      service.Upsert({"national:test", std::nullopt, nullptr, "", false}, listings::Kind::kHousing,
+                     {{"external_id", "m1"},
+                      {"title", "Maison quercynoise"},
+                      {"latitude", 44.4475},
+                      {"longitude", 1.4410},
+                      {"commune_code", "46042"},
+                      {"transaction", "sale"},
+                      {"property_type", "house"},
+                      {"price_eur", 150000}},
+                     &errors);
   ASSERT_TRUE(house.ok()) << house.status().ToString();
 
   // First run: slow batches, killed after the second one is reported.
   {
     Poco::Pipe out;
-    Poco::ProcessHandle process = Launch({"--batch", std::to_string(kBatch), "--pause-ms", "500"}, out);
+    Poco::ProcessHandle process =
+        Launch({"--batch", std::to_string(kBatch), "--pause-ms", "500"}, out);
     Poco::PipeInputStream lines(out);
     int batches = 0;
     std::string line;
@@ -133,7 +141,8 @@ TEST_F(NightlyCrashTest, AKilledRunResumesWithoutDuplicatesOrForgottenPeople) {
   std::map<std::string, int> keys;
   {
     Connection connection = database_.db().Acquire();
-    for (const storage::Row& row : connection.Query("SELECT idempotency_key FROM mail_outbox")) ++keys[row.Text(0)];
+    for (const storage::Row& row : connection.Query("SELECT idempotency_key FROM mail_outbox"))
+      ++keys[row.Text(0)];
   }
   ASSERT_EQ(keys.size(), static_cast<size_t>(kPeople));
   for (int64_t person : people) {

@@ -10,20 +10,13 @@
 #include <cctype>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
-#include "web/accounts/account_routes.hpp"
-#include "web/accounts/session_authenticator.hpp"
 #include "domain/accounts/user_store.hpp"
-#include "web/discover/listing_page.hpp"
-#include "engine/grid_file.hpp"
-#include "engine/search_engine.hpp"
-#include "web/interests/interests_api.hpp"
 #include "domain/leads/lead_recorder.hpp"
 #include "domain/leads/lead_report.hpp"
 #include "domain/listings/listing_service.hpp"
@@ -34,17 +27,23 @@
 #include "domain/matching/matcher.hpp"
 #include "domain/matching/matching_listener.hpp"
 #include "domain/matching/tile_runs.hpp"
-#include "jobs/nightly/digest.hpp"
-#include "jobs/nightly/nightly_run.hpp"
-#include "web/notifications/notification_pages.hpp"
 #include "domain/notifications/notification_pass.hpp"
 #include "domain/partners/partner_store.hpp"
 #include "domain/profiles/profile.hpp"
-#include "web/profiles/profile_pages.hpp"
+#include "engine/grid_file.hpp"
+#include "engine/search_engine.hpp"
+#include "jobs/nightly/digest.hpp"
+#include "jobs/nightly/nightly_run.hpp"
 #include "smtp_test_servers.hpp"
 #include "support/lot_grid.hpp"
 #include "support/test_database.hpp"
 #include "test_browser.hpp"
+#include "web/accounts/account_routes.hpp"
+#include "web/accounts/session_authenticator.hpp"
+#include "web/discover/listing_page.hpp"
+#include "web/interests/interests_api.hpp"
+#include "web/notifications/notification_pages.hpp"
+#include "web/profiles/profile_pages.hpp"
 #include "web_test_support.hpp"
 
 namespace vivrovert::notifications {
@@ -63,7 +62,9 @@ constexpr const char* kTuesdayDate = "2027-03-09";
 constexpr const char* kWednesdayDate = "2027-03-10";
 constexpr int64_t kDay = 86400;
 
-bool Contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool Contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 class NoMail final : public accounts::AccountMailer {
  public:
@@ -71,21 +72,26 @@ class NoMail final : public accounts::AccountMailer {
 };
 
 std::string SearchOf(const json& territory) {
-  json request = {{"level", "1km"},
-                  {"territory", territory},
-                  {"criteria", {{{"criterion", "dist_station_km"}, {"max", 1000}, {"importance", "required"}}}}};
+  json request = {
+      {"level", "1km"},
+      {"territory", territory},
+      {"criteria",
+       {{{"criterion", "dist_station_km"}, {"max", 1000}, {"importance", "required"}}}}};
   return json{{"name", "Ma recherche"}, {"request", request}}.dump();
 }
 
 json House(const std::string& external_id, const std::string& title, double price) {
-  return {{"external_id", external_id}, {"title", title}, {"latitude", 44.4475}, {"longitude", 1.4410},
-          {"commune_code", "46042"}, {"transaction", "sale"}, {"property_type", "house"}, {"rooms", 4},
-          {"surface_m2", 110}, {"price_eur", price}};
+  return {{"external_id", external_id}, {"title", title},
+          {"latitude", 44.4475},        {"longitude", 1.4410},
+          {"commune_code", "46042"},    {"transaction", "sale"},
+          {"property_type", "house"},   {"rooms", 4},
+          {"surface_m2", 110},          {"price_eur", price}};
 }
 
 json Job(const std::string& external_id, const std::string& title) {
-  return {{"external_id", external_id}, {"title", title}, {"latitude", 44.4475}, {"longitude", 1.4410},
-          {"commune_code", "46042"}, {"rome_code", "J1506"}, {"contract", "cdi"}};
+  return {{"external_id", external_id}, {"title", title},          {"latitude", 44.4475},
+          {"longitude", 1.4410},        {"commune_code", "46042"}, {"rome_code", "J1506"},
+          {"contract", "cdi"}};
 }
 
 struct OutboxRow {
@@ -120,14 +126,18 @@ class NotificationsTest : public ::testing::Test {
     options.secret_key = vivrovert::testing::kTestSecret;
     options.session_cookie_name = cookies.name;
     options.error_log = &error_log_;
-    app_ = std::make_unique<web::App>(std::move(options), std::move(*templates), web::AssetManifest(),
-                                      web::StaticFiles(), clock_, SecureRandom::Instance());
-    app_->SetAuthenticator(std::make_shared<accounts::SessionAuthenticator>(accounts_, cookies.name));
-    accounts::RegisterAccountRoutes(*app_, accounts_, {cookies, {}, [this](int64_t id) { matcher_.PersonDeleted(id); }});
+    app_ =
+        std::make_unique<web::App>(std::move(options), std::move(*templates), web::AssetManifest(),
+                                   web::StaticFiles(), clock_, SecureRandom::Instance());
+    app_->SetAuthenticator(
+        std::make_shared<accounts::SessionAuthenticator>(accounts_, cookies.name));
+    accounts::RegisterAccountRoutes(
+        *app_, accounts_, {cookies, {}, [this](int64_t id) { matcher_.PersonDeleted(id); }});
     interests::RegisterInterestsApi(*app_, database_.db(), backend_, clock_, &listeners_);
-    profiles::RegisterProfilePages(*app_, database_.db(), clock_, [this](Connection& connection, int64_t user_id) {
-      matcher_.PersonChanged(connection, user_id, clock_.NowSeconds());
-    });
+    profiles::RegisterProfilePages(
+        *app_, database_.db(), clock_, [this](Connection& connection, int64_t user_id) {
+          matcher_.PersonChanged(connection, user_id, clock_.NowSeconds());
+        });
     RegisterNotificationPages(*app_, {database_.db(), grid_, clock_});
     discover::RegisterListingPage(*app_, database_.db(), grid_, clock_);
 
@@ -189,8 +199,8 @@ class NotificationsTest : public ::testing::Test {
   std::map<std::string, OutboxRow> Outbox() {
     Connection connection = database_.db().Acquire();
     std::map<std::string, OutboxRow> rows;
-    for (const storage::Row& row :
-         connection.Query("SELECT idempotency_key, to_address, subject, body_text, headers FROM mail_outbox")) {
+    for (const storage::Row& row : connection.Query(
+             "SELECT idempotency_key, to_address, subject, body_text, headers FROM mail_outbox")) {
       rows[row.Text(0)] = {row.Text(1), row.Text(2), row.Text(3), row.Text(4)};
     }
     return rows;
@@ -200,9 +210,12 @@ class NotificationsTest : public ::testing::Test {
   std::map<int64_t, std::string> NotificationsOf(int64_t user) {
     Connection connection = database_.db().Acquire();
     std::map<int64_t, std::string> rows;
-    for (const storage::Row& row : connection.Query(
-             "SELECT listing_id, reason, channel, mailed_at IS NOT NULL FROM notifications WHERE user_id = $1", {user})) {
-      rows[row.Int(0)] = row.Text(1) + "/" + row.Text(2) + (row.Int(3) != 0 ? "/mailed" : "/waiting");
+    for (const storage::Row& row :
+         connection.Query("SELECT listing_id, reason, channel, mailed_at IS NOT NULL FROM "
+                          "notifications WHERE user_id = $1",
+                          {user})) {
+      rows[row.Int(0)] =
+          row.Text(1) + "/" + row.Text(2) + (row.Int(3) != 0 ? "/mailed" : "/waiting");
     }
     return rows;
   }
@@ -219,7 +232,8 @@ class NotificationsTest : public ::testing::Test {
   ManualClock clock_{kTuesday};
   accounts::PasswordHasher hasher_{accounts::PasswordHashLimits::Minimal(), 2};
   NoMail mailer_;
-  accounts::AccountService accounts_{database_.db(), hasher_, mailer_, clock_, SecureRandom::Instance(), kBaseUrl};
+  accounts::AccountService accounts_{database_.db(),           hasher_, mailer_, clock_,
+                                     SecureRandom::Instance(), kBaseUrl};
   listings::ListingService listings_{database_.db(), grid_, clock_};
   engine::SearchBackend backend_;
   leads::LeadRecorder recorder_{*grid_, *engine_};
@@ -233,12 +247,14 @@ class NotificationsTest : public ::testing::Test {
   listings::Publisher publisher_;
   const std::string domain_ = [] {
     std::string token = SecureRandom::Instance().Token(6);
-    for (char& c : token) c = std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(c)) : 'x';
+    for (char& c : token)
+      c = std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(c)) : 'x';
     return "exemple-" + token + ".fr";
   }();
 };
 
-const json kHouseWish = {{"housing_tenure", "buy"}, {"housing_type", "house"}, {"housing_price_max", 200000}};
+const json kHouseWish = {
+    {"housing_tenure", "buy"}, {"housing_type", "house"}, {"housing_price_max", 200000}};
 const json kJobWish = {{"work_rome_codes", json::array({"J1506"})}};
 const json kCahors = {{"communes", {"46042"}}};
 
@@ -249,7 +265,8 @@ TEST_F(NotificationsTest, InstantMailOnceDigestRowsForTheOthersNothingForNone) {
   const int64_t nora = Person("nora", kHouseWish, "none");
   for (const char* name : {"ines", "denis", "wanda", "nora"}) SaveSearch(name, kCahors);
 
-  const int64_t house = Publish(listings::Kind::kHousing, House("m1", "Maison quercynoise", 150000));
+  const int64_t house =
+      Publish(listings::Kind::kHousing, House("m1", "Maison quercynoise", 150000));
   NotificationPass pass = MakePass();
   PassReport report = pass.Run();
   EXPECT_EQ(report.listings, 1);
@@ -262,14 +279,19 @@ TEST_F(NotificationsTest, InstantMailOnceDigestRowsForTheOthersNothingForNone) {
   ASSERT_TRUE(outbox.contains(key));
   EXPECT_EQ(outbox[key].to, Email("ines"));
   EXPECT_EQ(outbox[key].subject, "Nouvelle annonce pour vous : Maison quercynoise");
-  EXPECT_TRUE(Contains(outbox[key].text, "http://localhost:8080/annonces/" + std::to_string(house)));
+  EXPECT_TRUE(
+      Contains(outbox[key].text, "http://localhost:8080/annonces/" + std::to_string(house)));
   EXPECT_TRUE(Contains(outbox[key].text, "Prix (€), loyer mensuel pour une location : 150000"));
   EXPECT_TRUE(Contains(outbox[key].text, "/compte/profil#notifications"));
-  EXPECT_TRUE(Contains(outbox[key].text, "/desabonnement?jeton=annonces." + std::to_string(ines) + "."));
+  EXPECT_TRUE(
+      Contains(outbox[key].text, "/desabonnement?jeton=annonces." + std::to_string(ines) + "."));
   EXPECT_TRUE(Contains(outbox[key].headers, "List-Unsubscribe-Post"));
-  EXPECT_EQ(NotificationsOf(ines), (std::map<int64_t, std::string>{{house, "match/instant/mailed"}}));
-  EXPECT_EQ(NotificationsOf(denis), (std::map<int64_t, std::string>{{house, "match/digest/waiting"}}));
-  EXPECT_EQ(NotificationsOf(wanda), (std::map<int64_t, std::string>{{house, "match/digest/waiting"}}));
+  EXPECT_EQ(NotificationsOf(ines),
+            (std::map<int64_t, std::string>{{house, "match/instant/mailed"}}));
+  EXPECT_EQ(NotificationsOf(denis),
+            (std::map<int64_t, std::string>{{house, "match/digest/waiting"}}));
+  EXPECT_EQ(NotificationsOf(wanda),
+            (std::map<int64_t, std::string>{{house, "match/digest/waiting"}}));
   EXPECT_TRUE(NotificationsOf(nora).empty());
 
   // The listing changes: queued again, matched again, nobody told twice.
@@ -288,7 +310,8 @@ TEST_F(NotificationsTest, InstantMailOnceDigestRowsForTheOthersNothingForNone) {
                                                      {"housing_price_max", "100000"},
                                                      {"notification", "daily"}});
   ASSERT_EQ(saved.status, 303) << saved.body;
-  const int64_t second = Publish(listings::Kind::kHousing, House("m2", "Longère à rénover", 150000));
+  const int64_t second =
+      Publish(listings::Kind::kHousing, House("m2", "Longère à rénover", 150000));
   report = pass.Run();
   EXPECT_EQ(report.notified, 2);  // Inès and Wanda
   EXPECT_FALSE(NotificationsOf(denis).contains(second));
@@ -296,7 +319,10 @@ TEST_F(NotificationsTest, InstantMailOnceDigestRowsForTheOthersNothingForNone) {
 
   // Nora chooses "instant" on her page: the next listing is mailed to her at once.
   Browser nora_browser = SignedIn("nora");
-  ASSERT_EQ(nora_browser.Post("/compte/profil", {{"housing_tenure", "buy"}, {"notification", "instant"}}).status, 303);
+  ASSERT_EQ(
+      nora_browser.Post("/compte/profil", {{"housing_tenure", "buy"}, {"notification", "instant"}})
+          .status,
+      303);
   const int64_t third = Publish(listings::Kind::kHousing, House("m3", "Maison de bourg", 120000));
   pass.Run();
   EXPECT_TRUE(Outbox().contains("instant:" + std::to_string(nora) + ":" + std::to_string(third)));
@@ -305,7 +331,8 @@ TEST_F(NotificationsTest, InstantMailOnceDigestRowsForTheOthersNothingForNone) {
 TEST_F(NotificationsTest, TheInSiteListAndTheListingPage) {
   const int64_t ines = Person("ines", kHouseWish, "instant");
   SaveSearch("ines", kCahors);
-  const int64_t house = Publish(listings::Kind::kHousing, House("m1", "Maison <quercynoise>", 150000));
+  const int64_t house =
+      Publish(listings::Kind::kHousing, House("m1", "Maison <quercynoise>", 150000));
   MakePass().Run();
 
   Browser browser = SignedIn("ines");
@@ -322,7 +349,8 @@ TEST_F(NotificationsTest, TheInSiteListAndTheListingPage) {
   Page marked = browser.Post("/compte/notifications/lues", {});
   EXPECT_EQ(marked.status, 303);
   EXPECT_FALSE(Contains(browser.Get("/compte/notifications").body, "unread-count"));
-  EXPECT_EQ(Browser(*app_).Get("/compte/notifications").status, 303) << "signed out: to the login page";
+  EXPECT_EQ(Browser(*app_).Get("/compte/notifications").status, 303)
+      << "signed out: to the login page";
 
   Page page = Browser(*app_).Get("/annonces/" + std::to_string(house));
   ASSERT_EQ(page.status, 200) << page.body;
@@ -350,15 +378,16 @@ TEST_F(NotificationsTest, AListingPublishedAheadWaitsForItsFirstDay) {
   clock_.Advance(kDay);
   PassReport report = pass.Run();
   EXPECT_EQ(report.listings, 1);
-  EXPECT_EQ(NotificationsOf(ines), (std::map<int64_t, std::string>{{house, "match/instant/mailed"}}));
+  EXPECT_EQ(NotificationsOf(ines),
+            (std::map<int64_t, std::string>{{house, "match/instant/mailed"}}));
 }
 
 TEST_F(NotificationsTest, DigestsCarryMatchesProspectsAndContactsOnceAndFollowFrequencies) {
-  const int64_t denis = Person("denis", kHouseWish, "daily");     // a match
-  const int64_t wanda = Person("wanda", kHouseWish, "weekly");    // a match, weekly
-  const int64_t petra = Person("petra", kJobWish, "daily");       // clicked a tile of Cahors
-  const int64_t sam = Person("sam", kJobWish, "daily");           // small search: contact news
-  const int64_t bea = Person("bea", kJobWish, "daily");           // search of the whole Lot
+  const int64_t denis = Person("denis", kHouseWish, "daily");   // a match
+  const int64_t wanda = Person("wanda", kHouseWish, "weekly");  // a match, weekly
+  const int64_t petra = Person("petra", kJobWish, "daily");     // clicked a tile of Cahors
+  const int64_t sam = Person("sam", kJobWish, "daily");         // small search: contact news
+  const int64_t bea = Person("bea", kJobWish, "daily");         // search of the whole Lot
   for (const char* name : {"denis", "wanda", "sam"}) SaveSearch(name, kCahors);
   SaveSearch("bea", {{"departements", {"46"}}});
   {
@@ -371,14 +400,17 @@ TEST_F(NotificationsTest, DigestsCarryMatchesProspectsAndContactsOnceAndFollowFr
   {
     // The 200-tile rule's precondition: Sam's search is small, Béa's is not.
     Connection connection = database_.db().Acquire();
-    for (const auto& [user, small] : std::vector<std::pair<int64_t, bool>>{{sam, true}, {bea, false}}) {
-      auto row = connection.QueryOne("SELECT tiles FROM saved_search_tiles WHERE user_id = $1", {user});
+    for (const auto& [user, small] :
+         std::vector<std::pair<int64_t, bool>>{{sam, true}, {bea, false}}) {
+      auto row =
+          connection.QueryOne("SELECT tiles FROM saved_search_tiles WHERE user_id = $1", {user});
       ASSERT_TRUE(row.has_value());
       Result<matching::TileRuns> runs = matching::DecodeTileRuns(row->Text(0));
       ASSERT_TRUE(runs.ok()) << runs.status().ToString();
       std::set<std::string> tiles;
       for (const engine::TileId& tile : runs->tiles) tiles.insert(tile.ToString());
-      EXPECT_EQ(nightly::CountTiles5km(tiles) <= nightly::kMaxContactTiles5km, small) << nightly::CountTiles5km(tiles);
+      EXPECT_EQ(nightly::CountTiles5km(tiles) <= nightly::kMaxContactTiles5km, small)
+          << nightly::CountTiles5km(tiles);
     }
   }
 
@@ -386,20 +418,27 @@ TEST_F(NotificationsTest, DigestsCarryMatchesProspectsAndContactsOnceAndFollowFr
   int64_t agent = 0;
   {
     Connection connection = database_.db().Acquire();
-    accounts::NewUser user{Email("agent"), hasher_.Hash(kPassword), Role::kPartnerStaff, "Agent", true};
+    accounts::NewUser user{Email("agent"), hasher_.Hash(kPassword), Role::kPartnerStaff, "Agent",
+                           true};
     agent = accounts::UserStore::Create(connection, user, clock_.NowSeconds())->id;
-    ASSERT_TRUE(partners::PartnerStore::SetStaff(connection, epci_.id, agent, partners::StaffRole::kAdmin,
-                                                 clock_.NowSeconds()).ok());
+    ASSERT_TRUE(partners::PartnerStore::SetStaff(connection, epci_.id, agent,
+                                                 partners::StaffRole::kAdmin, clock_.NowSeconds())
+                    .ok());
   }
   const leads::LeadReportOptions report_options{kBaseUrl, vivrovert::testing::kTestSecret};
   nightly::LeadReportHooks reports{
-      [](Connection& connection, const std::string& run_date) { return leads::PartnersWithReportDue(connection, run_date); },
-      [this, report_options](Connection& connection, int64_t partner_id, const std::string& run_date, int64_t now) {
-        return leads::EnqueueLeadReport(connection, mail_templates_, report_options, partner_id, run_date, now);
+      [](Connection& connection, const std::string& run_date) {
+        return leads::PartnersWithReportDue(connection, run_date);
+      },
+      [this, report_options](Connection& connection, int64_t partner_id,
+                             const std::string& run_date, int64_t now) {
+        return leads::EnqueueLeadReport(connection, mail_templates_, report_options, partner_id,
+                                        run_date, now);
       }};
 
   clock_.Advance(60);
-  const int64_t house = Publish(listings::Kind::kHousing, House("m1", "Maison quercynoise", 150000));
+  const int64_t house =
+      Publish(listings::Kind::kHousing, House("m1", "Maison quercynoise", 150000));
   clock_.Advance(3600);
   NotificationPass pass = MakePass();
   nightly::NightlyRun run(database_.db(), pass, mail_templates_, grid_, clock_,
@@ -440,9 +479,12 @@ TEST_F(NotificationsTest, DigestsCarryMatchesProspectsAndContactsOnceAndFollowFr
   EXPECT_TRUE(Contains(for_sam->text, "DU NOUVEAU CHEZ CA du Grand Cahors"));
   EXPECT_TRUE(Contains(for_sam->text, "« Ma recherche »"));
   EXPECT_EQ(digest(bea, kTuesdayDate), nullptr) << "over 200 tiles of 5 km: no territory news";
-  EXPECT_EQ(NotificationsOf(denis), (std::map<int64_t, std::string>{{house, "match/digest/mailed"}}));
-  EXPECT_EQ(NotificationsOf(petra), (std::map<int64_t, std::string>{{house, "prospect/digest/mailed"}}));
-  EXPECT_EQ(NotificationsOf(sam), (std::map<int64_t, std::string>{{house, "contact/digest/mailed"}}));
+  EXPECT_EQ(NotificationsOf(denis),
+            (std::map<int64_t, std::string>{{house, "match/digest/mailed"}}));
+  EXPECT_EQ(NotificationsOf(petra),
+            (std::map<int64_t, std::string>{{house, "prospect/digest/mailed"}}));
+  EXPECT_EQ(NotificationsOf(sam),
+            (std::map<int64_t, std::string>{{house, "contact/digest/mailed"}}));
 
   // The same night again: nothing more.
   report = run.Run(kTuesdayDate);
@@ -477,7 +519,8 @@ TEST_F(NotificationsTest, DigestsCarryMatchesProspectsAndContactsOnceAndFollowFr
   EXPECT_TRUE(Contains(digest(petra, kWednesdayDate)->text, "Infirmier ou infirmière"));
   EXPECT_EQ(report.digests_queued, 4);
   int weekly_digests = 0;
-  for (const auto& [key, row] : outbox) weekly_digests += key.starts_with("digest:" + std::to_string(wanda) + ":");
+  for (const auto& [key, row] : outbox)
+    weekly_digests += key.starts_with("digest:" + std::to_string(wanda) + ":");
   EXPECT_EQ(weekly_digests, 1);
   (void)job;
 
@@ -490,10 +533,13 @@ TEST_F(NotificationsTest, DigestsCarryMatchesProspectsAndContactsOnceAndFollowFr
   mail::MailSender sender(database_.db(), transport, clock_);
   EXPECT_EQ(sender.DeliverDue(100).sent, static_cast<int>(outbox.size()));
   EXPECT_EQ(sender.DeliverDue(100).total(), 0);
-  std::vector<mail::testing::ReceivedMail> received = mail::testing::MailTo(mail::testing::SharedMaildir(), Email("denis"));
+  std::vector<mail::testing::ReceivedMail> received =
+      mail::testing::MailTo(mail::testing::SharedMaildir(), Email("denis"));
   int ours = 0;
   for (const mail::testing::ReceivedMail& mail : received) {
-    if (mail.message_id == mail::MessageIdFor("digest:" + std::to_string(denis) + ":" + kTuesdayDate, relay.from_address)) {
+    if (mail.message_id ==
+        mail::MessageIdFor("digest:" + std::to_string(denis) + ":" + kTuesdayDate,
+                           relay.from_address)) {
       ++ours;
       EXPECT_EQ(mail.subject, "Votre résumé VivroVert du jour : 1 nouveauté(s)");
       EXPECT_TRUE(Contains(mail.text, "Maison quercynoise"));
@@ -509,10 +555,12 @@ TEST_F(NotificationsTest, UndeliverableAddressesKeepTheirNotificationsForTheSite
   {
     Connection connection = database_.db().Acquire();
     connection.Execute(
-        "INSERT INTO mail_bounces (address, first_failed_at, last_failed_at, last_error) VALUES ($1, $2, $2, '550')",
+        "INSERT INTO mail_bounces (address, first_failed_at, last_failed_at, last_error) VALUES "
+        "($1, $2, $2, '550')",
         {Email("denis"), clock_.NowSeconds()});
   }
-  const int64_t house = Publish(listings::Kind::kHousing, House("m1", "Maison quercynoise", 150000));
+  const int64_t house =
+      Publish(listings::Kind::kHousing, House("m1", "Maison quercynoise", 150000));
   NotificationPass pass = MakePass();
   nightly::NightlyRun run(database_.db(), pass, mail_templates_, grid_, clock_,
                           {kBaseUrl, vivrovert::testing::kTestSecret, 50, 0, {}});
@@ -520,7 +568,8 @@ TEST_F(NotificationsTest, UndeliverableAddressesKeepTheirNotificationsForTheSite
   EXPECT_EQ(report.undeliverable, 1);
   EXPECT_EQ(report.digests_queued, 0);
   EXPECT_TRUE(Outbox().empty());
-  EXPECT_EQ(NotificationsOf(denis), (std::map<int64_t, std::string>{{house, "match/digest/waiting"}}));
+  EXPECT_EQ(NotificationsOf(denis),
+            (std::map<int64_t, std::string>{{house, "match/digest/waiting"}}));
 }
 
 }  // namespace

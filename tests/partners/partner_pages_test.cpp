@@ -21,21 +21,21 @@
 #include <tuple>
 #include <vector>
 
-#include "web/accounts/account_routes.hpp"
-#include "web/accounts/session_authenticator.hpp"
+#include "core/common/text.hpp"
 #include "domain/accounts/user_store.hpp"
 #include "domain/audience/audience_store.hpp"
-#include "core/common/text.hpp"
-#include "engine/grid_file.hpp"
 #include "domain/listings/import_log.hpp"
 #include "domain/listings/import_runner.hpp"
 #include "domain/mail/bounces.hpp"
 #include "domain/mail/outbox.hpp"
 #include "domain/partners/partner_store.hpp"
 #include "domain/partners/partner_territory.hpp"
+#include "engine/grid_file.hpp"
 #include "support/lot_grid.hpp"
 #include "support/test_database.hpp"
 #include "test_browser.hpp"
+#include "web/accounts/account_routes.hpp"
+#include "web/accounts/session_authenticator.hpp"
 #include "web_test_support.hpp"
 
 namespace vivrovert::partners {
@@ -49,18 +49,22 @@ constexpr const char* kBaseUrl = "http://localhost:8080";
 constexpr const char* kPassword = "causse-et-vallee-du-lot";
 constexpr const char* kRoleReadOnly = "Votre rôle ne permet que la consultation.";
 // As the error page shows it (mustache escapes the apostrophe).
-constexpr const char* kAdminsOnly = "Seuls les administrateurs du partenaire gèrent les clés et l&#39;équipe.";
+constexpr const char* kAdminsOnly =
+    "Seuls les administrateurs du partenaire gèrent les clés et l&#39;équipe.";
 constexpr const char* kScript = "<script>alert(1)</script>";
 // As mustache escapes it (mstch escapes '/' too).
 constexpr const char* kScriptEscaped = "&lt;script&gt;alert(1)&lt;&#x2F;script&gt;";
 constexpr const char* kImgPayload = "\"><img src=x onerror=alert(1)>";
 constexpr const char* kFormula = "=HYPERLINK(\"http://x\")";
 
-bool Contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool Contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 int Occurrences(const std::string& text, const std::string& part) {
   int count = 0;
-  for (size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + part.size())) ++count;
+  for (size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + part.size()))
+    ++count;
   return count;
 }
 
@@ -88,30 +92,41 @@ class PartnerPagesTest : public ::testing::Test {
     options.secret_key = vivrovert::testing::kTestSecret;
     options.session_cookie_name = cookies.name;
     options.error_log = &error_log_;
-    app_ = std::make_unique<web::App>(std::move(options), std::move(*templates), web::AssetManifest(),
-                                      web::StaticFiles(), clock_, SecureRandom::Instance());
-    app_->SetAuthenticator(std::make_shared<accounts::SessionAuthenticator>(accounts_, cookies.name));
+    app_ =
+        std::make_unique<web::App>(std::move(options), std::move(*templates), web::AssetManifest(),
+                                   web::StaticFiles(), clock_, SecureRandom::Instance());
+    app_->SetAuthenticator(
+        std::make_shared<accounts::SessionAuthenticator>(accounts_, cookies.name));
     accounts::RegisterAccountRoutes(*app_, accounts_, {cookies, {}, {}});
-    RegisterPartnerPages(*app_, {database_.db(), listings_, accounts_, SecureRandom::Instance(), [this] { ++nudges_; }, {}});
+    RegisterPartnerPages(*app_, {database_.db(),
+                                 listings_,
+                                 accounts_,
+                                 SecureRandom::Instance(),
+                                 [this] { ++nudges_; },
+                                 {}});
 
     Connection connection = database_.db().Acquire();
-    cahors_ = CreatePartner(connection, PartnerKind::kEpci, "CA du Grand Cahors", "grand-cahors", {{}, {"200023737"}, {}});
-    figeac_ = CreatePartner(connection, PartnerKind::kCommune, "Ville de Figeac", "figeac", {{"46102"}, {}, {}});
+    cahors_ = CreatePartner(connection, PartnerKind::kEpci, "CA du Grand Cahors", "grand-cahors",
+                            {{}, {"200023737"}, {}});
+    figeac_ = CreatePartner(connection, PartnerKind::kCommune, "Ville de Figeac", "figeac",
+                            {{"46102"}, {}, {}});
     operator_id_ = CreateUser(connection, "operateur@exemple.fr", Role::kOperator);
     for (const auto& [email, partner, role] :
-         std::vector<std::tuple<std::string, Partner*, StaffRole>>{{"admin@cahors.fr", &cahors_, StaffRole::kAdmin},
-                                                                   {"redaction@cahors.fr", &cahors_, StaffRole::kEditor},
-                                                                   {"lecture@cahors.fr", &cahors_, StaffRole::kViewer},
-                                                                   {"admin@figeac.fr", &figeac_, StaffRole::kAdmin}}) {
+         std::vector<std::tuple<std::string, Partner*, StaffRole>>{
+             {"admin@cahors.fr", &cahors_, StaffRole::kAdmin},
+             {"redaction@cahors.fr", &cahors_, StaffRole::kEditor},
+             {"lecture@cahors.fr", &cahors_, StaffRole::kViewer},
+             {"admin@figeac.fr", &figeac_, StaffRole::kAdmin}}) {
       const int64_t user_id = CreateUser(connection, email, Role::kPartnerStaff);
-      const Status added = PartnerStore::SetStaff(connection, partner->id, user_id, role, clock_.NowSeconds());
+      const Status added =
+          PartnerStore::SetStaff(connection, partner->id, user_id, role, clock_.NowSeconds());
       if (!added.ok()) throw std::runtime_error(added.ToString());
       staff_ids_[email] = user_id;
     }
   }
 
-  Partner CreatePartner(Connection& connection, PartnerKind kind, const std::string& name, const std::string& slug,
-                        engine::TerritoryCodes codes) {
+  Partner CreatePartner(Connection& connection, PartnerKind kind, const std::string& name,
+                        const std::string& slug, engine::TerritoryCodes codes) {
     PartnerInput input;
     input.kind = kind;
     input.name = name;
@@ -137,14 +152,18 @@ class PartnerPagesTest : public ::testing::Test {
 
   int64_t Count(const std::string& table, const std::string& where = "") {
     Connection connection = database_.db().Acquire();
-    return connection.QueryOne("SELECT COUNT(*) FROM " + table + (where.empty() ? "" : " WHERE " + where))->Int(0);
+    return connection
+        .QueryOne("SELECT COUNT(*) FROM " + table + (where.empty() ? "" : " WHERE " + where))
+        ->Int(0);
   }
   int64_t ListingsOf(const Partner& partner) {
-    return Count("listings", "partner_id = " + std::to_string(partner.id) + " AND status = 'active'");
+    return Count("listings",
+                 "partner_id = " + std::to_string(partner.id) + " AND status = 'active'");
   }
 
   // Publishes a listing for `partner` directly through the service.
-  int64_t Publish(const Partner& partner, const json& fields, listings::Kind kind = listings::Kind::kHousing) {
+  int64_t Publish(const Partner& partner, const json& fields,
+                  listings::Kind kind = listings::Kind::kHousing) {
     Connection connection = database_.db().Acquire();
     auto territory = ResolveTerritory(connection, *grid_, partner);
     if (!territory.ok()) throw std::runtime_error(territory.status().ToString());
@@ -166,7 +185,8 @@ class PartnerPagesTest : public ::testing::Test {
   ManualClock clock_{vivrovert::testing::kTestNow};
   accounts::PasswordHasher hasher_{accounts::PasswordHashLimits::Minimal(), 2};
   NoMail mailer_;
-  accounts::AccountService accounts_{database_.db(), hasher_, mailer_, clock_, SecureRandom::Instance(), kBaseUrl};
+  accounts::AccountService accounts_{database_.db(),           hasher_, mailer_, clock_,
+                                     SecureRandom::Instance(), kBaseUrl};
   listings::ListingService listings_{database_.db(), grid_, clock_};
   std::ostringstream error_log_;
   std::unique_ptr<web::App> app_;
@@ -177,13 +197,15 @@ class PartnerPagesTest : public ::testing::Test {
   std::map<std::string, int64_t> staff_ids_;
 };
 
-const json kHouse = {{"external_id", "M-1"},     {"title", "Maison de bourg"},  {"commune_code", "46042"},
-                     {"transaction", "sale"},    {"property_type", "house"},    {"rooms", 5},
+const json kHouse = {{"external_id", "M-1"},     {"title", "Maison de bourg"},
+                     {"commune_code", "46042"},  {"transaction", "sale"},
+                     {"property_type", "house"}, {"rooms", 5},
                      {"price_eur", 185000}};
 
 // The header and rows of a small housing file of the Grand Cahors: three rows, the third
 // with a price in words.
-const std::string kHeader = "kind;external_id;title;commune_code;transaction;property_type;rooms;price_eur\r\n";
+const std::string kHeader =
+    "kind;external_id;title;commune_code;transaction;property_type;rooms;price_eur\r\n";
 const std::string kRow1 = "housing;CSV-1;Maison avec jardin;46042;Vente;Maison;4;185 000\r\n";
 const std::string kRow2 = "logement;CSV-2;Appartement T2;46224;rent;flat;2;520,50\r\n";
 const std::string kBadRow3 = "housing;CSV-3;Grange à rénover;46042;sale;farm;;douze euros\r\n";
@@ -191,45 +213,41 @@ const std::string kGoodRow3 = "housing;CSV-3;Grange à rénover;46042;sale;farm;
 
 TEST_F(PartnerPagesTest, StaffOfAnotherPartnerGetNotFoundOnEveryRoute) {
   // What Figeac has: a listing, an import, an API key, its admin.
-  const int64_t listing = Publish(figeac_, {{"external_id", "F-1"}, {"title", "Maison à Figeac"},
-                                            {"commune_code", "46102"}, {"transaction", "sale"},
-                                            {"property_type", "house"}, {"price_eur", 150000}});
+  const int64_t listing = Publish(figeac_, {{"external_id", "F-1"},
+                                            {"title", "Maison à Figeac"},
+                                            {"commune_code", "46102"},
+                                            {"transaction", "sale"},
+                                            {"property_type", "house"},
+                                            {"price_eur", 150000}});
   Browser figeac = SignedIn("admin@figeac.fr");
-  Page imported = figeac.PostFile("/partenaire/figeac/import", {{"mode", "all_or_nothing"}},
-                                  {"f.csv", kHeader + "housing;F-2;Studio;46102;rent;flat;1;400\r\n"});
+  Page imported =
+      figeac.PostFile("/partenaire/figeac/import", {{"mode", "all_or_nothing"}},
+                      {"f.csv", kHeader + "housing;F-2;Studio;46102;rent;flat;1;400\r\n"});
   const std::string report = ReportPath(imported);
   ASSERT_TRUE(report.starts_with("/partenaire/figeac/import/")) << report;
   const std::string import_id = report.substr(report.rfind('/') + 1);
   Connection connection = database_.db().Acquire();
-  const int64_t key = PartnerStore::CreateApiKey(connection, SecureRandom::Instance(), figeac_.id, "write", "ERP",
-                                                 staff_ids_["admin@figeac.fr"], clock_.NowSeconds())
-                          .key.id;
+  const int64_t key =
+      PartnerStore::CreateApiKey(connection, SecureRandom::Instance(), figeac_.id, "write", "ERP",
+                                 staff_ids_["admin@figeac.fr"], clock_.NowSeconds())
+          .key.id;
   const std::string figeac_admin = std::to_string(staff_ids_["admin@figeac.fr"]);
   const int64_t figeac_listings = ListingsOf(figeac_);
   ASSERT_EQ(figeac_listings, 2);
 
   const std::string b = "/partenaire/figeac";
   const std::string id = std::to_string(listing);
-  const std::vector<std::string> gets = {b,
-                                         b + "?type=housing&statut=active",
-                                         b + "/annonces/nouvelle",
-                                         b + "/annonces/nouvelle?type=housing",
-                                         b + "/annonces/" + id,
-                                         b + "/import",
-                                         report,
-                                         report + "/rapport.csv",
-                                         b + "/modele/housing.csv",
-                                         b + "/export.csv",
-                                         b + "/export.xlsx",
-                                         b + "/cles",
-                                         b + "/equipe",
-                                         b + "/carte",
-                                         // Figeac's ids under Cahors's own slug.
-                                         "/partenaire/grand-cahors/annonces/" + id,
-                                         "/partenaire/grand-cahors/import/" + import_id,
-                                         "/partenaire/grand-cahors/import/" + import_id + "/rapport.csv"};
-  const web::Fields house = {{"kind", "housing"}, {"title", "Intrus"}, {"commune_code", "46102"},
-                             {"transaction", "sale"}, {"property_type", "house"}, {"price_eur", "1"}};
+  const std::vector<std::string> gets = {
+      b, b + "?type=housing&statut=active", b + "/annonces/nouvelle",
+      b + "/annonces/nouvelle?type=housing", b + "/annonces/" + id, b + "/import", report,
+      report + "/rapport.csv", b + "/modele/housing.csv", b + "/export.csv", b + "/export.xlsx",
+      b + "/cles", b + "/equipe", b + "/carte",
+      // Figeac's ids under Cahors's own slug.
+      "/partenaire/grand-cahors/annonces/" + id, "/partenaire/grand-cahors/import/" + import_id,
+      "/partenaire/grand-cahors/import/" + import_id + "/rapport.csv"};
+  const web::Fields house = {{"kind", "housing"},        {"title", "Intrus"},
+                             {"commune_code", "46102"},  {"transaction", "sale"},
+                             {"property_type", "house"}, {"price_eur", "1"}};
   const std::vector<std::pair<std::string, web::Fields>> posts = {
       {b + "/annonces", house},
       {b + "/annonces/" + id, house},
@@ -254,15 +272,18 @@ TEST_F(PartnerPagesTest, StaffOfAnotherPartnerGetNotFoundOnEveryRoute) {
     }
     for (const auto& [target, form] : posts) {
       Page page = cahors.Post(target, form);
-      if (target.starts_with("/partenaire/grand-cahors/") && std::string(email) != "admin@cahors.fr") {
+      if (target.starts_with("/partenaire/grand-cahors/") &&
+          std::string(email) != "admin@cahors.fr") {
         // Under their own slug, a role short of the action is refused first, whatever the id.
-        EXPECT_TRUE(page.status == 404 || page.status == 403) << "POST " << target << " " << page.status;
+        EXPECT_TRUE(page.status == 404 || page.status == 403)
+            << "POST " << target << " " << page.status;
       } else {
         EXPECT_EQ(page.status, 404) << "POST " << target << "\n" << page.body;
       }
     }
-    Page upload = cahors.PostFile(b + "/import", {{"mode", "valid_rows"}},
-                                  {"x.csv", kHeader + "housing;X-1;Intrus;46102;sale;house;;1\r\n"});
+    Page upload =
+        cahors.PostFile(b + "/import", {{"mode", "valid_rows"}},
+                        {"x.csv", kHeader + "housing;X-1;Intrus;46102;sale;house;;1\r\n"});
     EXPECT_EQ(upload.status, 404) << upload.body;
     // Their own space lists only their partner, and the console is not theirs.
     Page index = cahors.Get("/partenaire");
@@ -270,8 +291,9 @@ TEST_F(PartnerPagesTest, StaffOfAnotherPartnerGetNotFoundOnEveryRoute) {
     EXPECT_EQ(index.location, "/partenaire/grand-cahors");
     EXPECT_EQ(cahors.Get("/operateur").status, 404);
     EXPECT_EQ(cahors.Get("/operateur/partenaires/" + std::to_string(figeac_.id)).status, 404);
-    EXPECT_EQ(cahors.Post("/operateur/partenaires/" + std::to_string(figeac_.id),
-                          {{"kind", "commune"}, {"name", "Pris"}, {"communes", "46042"}})
+    EXPECT_EQ(cahors
+                  .Post("/operateur/partenaires/" + std::to_string(figeac_.id),
+                        {{"kind", "commune"}, {"name", "Pris"}, {"communes", "46042"}})
                   .status,
               404);
   }
@@ -300,18 +322,21 @@ TEST_F(PartnerPagesTest, AViewerReadsButCannotPost) {
   const int64_t listing = Publish(cahors_, kHouse);
   Browser viewer = SignedIn("lecture@cahors.fr");
   const std::string a = "/partenaire/grand-cahors";
-  for (const std::string& target : {a, a + "/annonces/" + std::to_string(listing), a + "/import", a + "/carte",
-                                    a + "/equipe", a + "/export.csv", a + "/export.xlsx", a + "/modele/job.csv"}) {
+  for (const std::string& target :
+       {a, a + "/annonces/" + std::to_string(listing), a + "/import", a + "/carte", a + "/equipe",
+        a + "/export.csv", a + "/export.xlsx", a + "/modele/job.csv"}) {
     EXPECT_EQ(viewer.Get(target).status, 200) << target;
   }
   Page dashboard = viewer.Get(a);
   EXPECT_TRUE(Contains(dashboard.body, "Maison de bourg"));
   EXPECT_FALSE(Contains(dashboard.body, "Nouvelle annonce</a>")) << "no creation link for a viewer";
   EXPECT_FALSE(Contains(viewer.Get(a + "/import").body, "id=\"import-form\""));
-  EXPECT_FALSE(Contains(viewer.Get(a + "/annonces/" + std::to_string(listing)).body, "Retirer l'annonce"));
+  EXPECT_FALSE(
+      Contains(viewer.Get(a + "/annonces/" + std::to_string(listing)).body, "Retirer l'annonce"));
 
-  const web::Fields house = {{"kind", "housing"}, {"title", "Ajout"}, {"commune_code", "46042"},
-                             {"transaction", "sale"}, {"property_type", "house"}, {"price_eur", "1000"}};
+  const web::Fields house = {{"kind", "housing"},        {"title", "Ajout"},
+                             {"commune_code", "46042"},  {"transaction", "sale"},
+                             {"property_type", "house"}, {"price_eur", "1000"}};
   for (const auto& [target, form] : std::vector<std::pair<std::string, web::Fields>>{
            {a + "/annonces", house},
            {a + "/annonces/" + std::to_string(listing), house},
@@ -343,12 +368,16 @@ TEST_F(PartnerPagesTest, AViewerReadsButCannotPost) {
 TEST_F(PartnerPagesTest, AnEditorPublishesButCannotManageKeysOrStaff) {
   Browser editor = SignedIn("redaction@cahors.fr");
   const std::string a = "/partenaire/grand-cahors";
-  Page created = editor.Post(a + "/annonces", {{"kind", "housing"}, {"title", "Maison de bourg"},
-                                               {"commune_code", "46042"}, {"transaction", "sale"},
-                                               {"property_type", "house"}, {"price_eur", "185 000"}});
+  Page created = editor.Post(a + "/annonces", {{"kind", "housing"},
+                                               {"title", "Maison de bourg"},
+                                               {"commune_code", "46042"},
+                                               {"transaction", "sale"},
+                                               {"property_type", "house"},
+                                               {"price_eur", "185 000"}});
   ASSERT_EQ(created.status, 303) << created.body;
   EXPECT_EQ(ListingsOf(cahors_), 1);
-  Page imported = editor.PostFile(a + "/import", {{"mode", "all_or_nothing"}}, {"a.csv", kHeader + kRow1});
+  Page imported =
+      editor.PostFile(a + "/import", {{"mode", "all_or_nothing"}}, {"a.csv", kHeader + kRow1});
   EXPECT_EQ(imported.status, 303) << imported.body;
   EXPECT_EQ(ListingsOf(cahors_), 2);
 
@@ -383,31 +412,39 @@ TEST_F(PartnerPagesTest, AnOperatorDoesEverythingEverywhere) {
     SCOPED_TRACE(partner->slug);
     const std::string base = "/partenaire/" + partner->slug;
     const std::string commune = partner == &cahors_ ? "46042" : "46102";
-    Page created = op.Post(base + "/annonces", {{"kind", "job"}, {"title", "Secrétaire de mairie"},
-                                                {"commune_code", commune}, {"rome_code", "M1602"},
+    Page created = op.Post(base + "/annonces", {{"kind", "job"},
+                                                {"title", "Secrétaire de mairie"},
+                                                {"commune_code", commune},
+                                                {"rome_code", "M1602"},
                                                 {"contract", "civil_service"}});
     ASSERT_EQ(created.status, 303) << created.body;
     const std::string listing = created.location.substr(0, created.location.find('?'));
     EXPECT_EQ(op.Get(listing).status, 200);
-    EXPECT_EQ(op.Post(listing, {{"title", "Secrétaire de mairie (H/F)"}, {"commune_code", commune},
-                                {"rome_code", "M1602"}, {"contract", "civil_service"}})
+    EXPECT_EQ(op.Post(listing, {{"title", "Secrétaire de mairie (H/F)"},
+                                {"commune_code", commune},
+                                {"rome_code", "M1602"},
+                                {"contract", "civil_service"}})
                   .status,
               303);
     EXPECT_EQ(op.Post(listing + "/retrait", {}).status, 303);
-    Page imported = op.PostFile(base + "/import", {{"kind", "housing"}},
-                                {"op.csv", "external_id;title;commune_code;transaction;property_type;price_eur\r\nOP-1;Maison;" +
-                                               commune + ";sale;house;100000\r\n"});
+    Page imported = op.PostFile(
+        base + "/import", {{"kind", "housing"}},
+        {"op.csv",
+         "external_id;title;commune_code;transaction;property_type;price_eur\r\nOP-1;Maison;" +
+             commune + ";sale;house;100000\r\n"});
     const std::string report = ReportPath(imported);
     Page report_page = op.Get(report);
     EXPECT_EQ(report_page.status, 200);
     EXPECT_TRUE(Contains(report_page.body, "data-outcome=\"applied\"")) << report_page.body;
-    for (const std::string& page : {base, base + "/carte", base + "/import", base + "/cles", base + "/equipe",
-                                    base + "/export.csv", base + "/export.xlsx"}) {
+    for (const std::string& page :
+         {base, base + "/carte", base + "/import", base + "/cles", base + "/equipe",
+          base + "/export.csv", base + "/export.xlsx"}) {
       EXPECT_EQ(op.Get(page).status, 200) << page;
     }
     Page key = op.Post(base + "/cles", {{"label", "ERP"}, {"scope", "read"}});
     EXPECT_EQ(key.status, 200) << key.body;
-    Page invited = op.Post(base + "/equipe", {{"email", "invite-" + partner->slug + "@exemple.fr"}, {"role", "editor"}});
+    Page invited = op.Post(base + "/equipe", {{"email", "invite-" + partner->slug + "@exemple.fr"},
+                                              {"role", "editor"}});
     EXPECT_EQ(invited.status, 303) << invited.body;
   }
   EXPECT_EQ(ListingsOf(cahors_), 1);
@@ -419,10 +456,14 @@ TEST_F(PartnerPagesTest, AnOperatorDoesEverythingEverywhere) {
   // Revoke the key, remove a staff member.
   Connection connection = database_.db().Acquire();
   const int64_t key_id = PartnerStore::ApiKeys(connection, figeac_.id).front().id;
-  EXPECT_EQ(op.Post("/partenaire/figeac/cles/" + std::to_string(key_id) + "/revocation", {}).status, 303);
+  EXPECT_EQ(op.Post("/partenaire/figeac/cles/" + std::to_string(key_id) + "/revocation", {}).status,
+            303);
   EXPECT_TRUE(PartnerStore::ApiKeys(connection, figeac_.id).front().revoked_at.has_value());
-  const int64_t invited_id = connection.QueryOne("SELECT id FROM users WHERE email = 'invite-figeac@exemple.fr'")->Int(0);
-  EXPECT_EQ(op.Post("/partenaire/figeac/equipe/" + std::to_string(invited_id) + "/retrait", {}).status, 303);
+  const int64_t invited_id =
+      connection.QueryOne("SELECT id FROM users WHERE email = 'invite-figeac@exemple.fr'")->Int(0);
+  EXPECT_EQ(
+      op.Post("/partenaire/figeac/equipe/" + std::to_string(invited_id) + "/retrait", {}).status,
+      303);
   EXPECT_FALSE(PartnerStore::RoleOf(connection, figeac_.id, invited_id).has_value());
   // The console's audience figures: the last 30 days, by day, page and source.
   {
@@ -460,7 +501,9 @@ TEST_F(PartnerPagesTest, TheLastAdministratorCanBeNeitherRemovedNorDemoted) {
   auto user_id = [&](const std::string& email) {
     return connection.QueryOne("SELECT id FROM users WHERE email = $1", {email})->Int(0);
   };
-  auto role_of = [&](const std::string& email) { return PartnerStore::RoleOf(connection, figeac_.id, user_id(email)); };
+  auto role_of = [&](const std::string& email) {
+    return PartnerStore::RoleOf(connection, figeac_.id, user_id(email));
+  };
 
   // Figeac's only administrator can neither leave nor step down, and the page says why.
   Browser admin = SignedIn("admin@figeac.fr");
@@ -468,7 +511,8 @@ TEST_F(PartnerPagesTest, TheLastAdministratorCanBeNeitherRemovedNorDemoted) {
   EXPECT_EQ(removed.status, 409);
   EXPECT_TRUE(Contains(removed.body, "id=\"staff-error\"")) << removed.body;
   EXPECT_TRUE(Contains(removed.body, last_admin)) << removed.body;
-  EXPECT_TRUE(Contains(removed.body, "Nommez d&#39;abord un autre administrateur.")) << removed.body;
+  EXPECT_TRUE(Contains(removed.body, "Nommez d&#39;abord un autre administrateur."))
+      << removed.body;
   EXPECT_TRUE(Contains(removed.body, "admin@figeac.fr")) << "the staff table is still shown";
   Page demoted = admin.Post(figeac, {{"email", "admin@figeac.fr"}, {"role", "editor"}});
   EXPECT_EQ(demoted.status, 409);
@@ -497,11 +541,17 @@ TEST_F(PartnerPagesTest, TheLastAdministratorCanBeNeitherRemovedNorDemoted) {
 
   // Another partner's administrators are counted apart: Cahors has one admin too.
   Browser cahors = SignedIn("admin@cahors.fr");
-  EXPECT_EQ(cahors.Post("/partenaire/grand-cahors/equipe/" + std::to_string(staff_ids_["admin@cahors.fr"]) + "/retrait", {})
+  EXPECT_EQ(cahors
+                .Post("/partenaire/grand-cahors/equipe/" +
+                          std::to_string(staff_ids_["admin@cahors.fr"]) + "/retrait",
+                      {})
                 .status,
             409);
   // Removing an editor or a viewer is never refused.
-  EXPECT_EQ(cahors.Post("/partenaire/grand-cahors/equipe/" + std::to_string(staff_ids_["lecture@cahors.fr"]) + "/retrait", {})
+  EXPECT_EQ(cahors
+                .Post("/partenaire/grand-cahors/equipe/" +
+                          std::to_string(staff_ids_["lecture@cahors.fr"]) + "/retrait",
+                      {})
                 .status,
             303);
 }
@@ -512,9 +562,12 @@ TEST_F(PartnerPagesTest, AFormWithABadFieldIsShownAgainWithTheErrorNextToIt) {
   Page form = editor.Get(a + "/annonces/nouvelle?type=housing");
   ASSERT_EQ(form.status, 200);
   EXPECT_TRUE(Contains(form.body, "name=\"price_eur\""));
-  Page refused = editor.Post(a + "/annonces", {{"kind", "housing"}, {"title", "Maison de bourg"},
-                                               {"commune_code", "46042"}, {"transaction", "sale"},
-                                               {"property_type", "house"}, {"price_eur", "douze euros"}});
+  Page refused = editor.Post(a + "/annonces", {{"kind", "housing"},
+                                               {"title", "Maison de bourg"},
+                                               {"commune_code", "46042"},
+                                               {"transaction", "sale"},
+                                               {"property_type", "house"},
+                                               {"price_eur", "douze euros"}});
   ASSERT_EQ(refused.status, 422) << refused.body;
   // The message sits under the price input, which points at it; the other values are kept.
   const size_t input = refused.body.find("id=\"f-price_eur\"");
@@ -522,11 +575,14 @@ TEST_F(PartnerPagesTest, AFormWithABadFieldIsShownAgainWithTheErrorNextToIt) {
   ASSERT_NE(input, std::string::npos);
   ASSERT_NE(message, std::string::npos) << refused.body;
   EXPECT_LT(input, message);
-  EXPECT_TRUE(Contains(refused.body.substr(input, message - input), "aria-invalid=\"true\" aria-describedby=\"e-price_eur\""));
+  EXPECT_TRUE(Contains(refused.body.substr(input, message - input),
+                       "aria-invalid=\"true\" aria-describedby=\"e-price_eur\""));
   const size_t text_start = refused.body.find('>', message) + 1;
-  const std::string text = refused.body.substr(text_start, refused.body.find("</p>", text_start) - text_start);
+  const std::string text =
+      refused.body.substr(text_start, refused.body.find("</p>", text_start) - text_start);
   EXPECT_GT(text.size(), 10u) << "a French sentence: " << text;
-  EXPECT_TRUE(Contains(refused.body, "<strong>Prix (€), loyer mensuel pour une location</strong> : " + text))
+  EXPECT_TRUE(Contains(refused.body,
+                       "<strong>Prix (€), loyer mensuel pour une location</strong> : " + text))
       << "the summary names the field by its label";
   EXPECT_TRUE(Contains(refused.body, "id=\"form-errors\""));
   EXPECT_TRUE(Contains(refused.body, "L'annonce n'a pas été enregistrée"));
@@ -535,25 +591,35 @@ TEST_F(PartnerPagesTest, AFormWithABadFieldIsShownAgainWithTheErrorNextToIt) {
   EXPECT_EQ(Count("listings"), 0);
 
   // A missing required field is named too.
-  Page missing = editor.Post(a + "/annonces", {{"kind", "housing"}, {"commune_code", "46042"}, {"transaction", "sale"},
-                                               {"property_type", "house"}, {"price_eur", "1000"}});
+  Page missing = editor.Post(a + "/annonces", {{"kind", "housing"},
+                                               {"commune_code", "46042"},
+                                               {"transaction", "sale"},
+                                               {"property_type", "house"},
+                                               {"price_eur", "1000"}});
   ASSERT_EQ(missing.status, 422);
   EXPECT_TRUE(Contains(missing.body, "id=\"e-title\""));
   EXPECT_EQ(Count("listings"), 0);
 
   // Fixed, it is stored; an edit with a bad field leaves the stored listing as it was.
-  Page saved = editor.Post(a + "/annonces", {{"kind", "housing"}, {"title", "Maison de bourg"},
-                                             {"commune_code", "46042"}, {"transaction", "sale"},
-                                             {"property_type", "house"}, {"price_eur", "185 000,50"}});
+  Page saved = editor.Post(a + "/annonces", {{"kind", "housing"},
+                                             {"title", "Maison de bourg"},
+                                             {"commune_code", "46042"},
+                                             {"transaction", "sale"},
+                                             {"property_type", "house"},
+                                             {"price_eur", "185 000,50"}});
   ASSERT_EQ(saved.status, 303) << saved.body;
   EXPECT_EQ(Count("listings"), 1);
   const std::string listing = saved.location.substr(0, saved.location.find('?'));
-  Page edit = editor.Post(listing, {{"title", "Maison de bourg"}, {"commune_code", "46042"}, {"transaction", "sale"},
-                                    {"property_type", "house"}, {"price_eur", "-5"}});
+  Page edit = editor.Post(listing, {{"title", "Maison de bourg"},
+                                    {"commune_code", "46042"},
+                                    {"transaction", "sale"},
+                                    {"property_type", "house"},
+                                    {"price_eur", "-5"}});
   EXPECT_EQ(edit.status, 422);
   EXPECT_TRUE(Contains(edit.body, "id=\"e-price_eur\""));
   Connection connection = database_.db().Acquire();
-  EXPECT_EQ(connection.QueryOne("SELECT details FROM listings")->Text(0).find("-5"), std::string::npos);
+  EXPECT_EQ(connection.QueryOne("SELECT details FROM listings")->Text(0).find("-5"),
+            std::string::npos);
 }
 
 TEST_F(PartnerPagesTest, TheImportReportNamesAColumnAsTheFileHeaderWroteIt) {
@@ -563,7 +629,8 @@ TEST_F(PartnerPagesTest, TheImportReportNamesAColumnAsTheFileHeaderWroteIt) {
       "Type d'annonce;Référence;Titre;Code commune INSEE;Transaction;Type de bien;Prix\r\n"
       "logement;FR-1;Maison;46042;Vente;Maison;douze euros\r\n"
       "chateau;FR-2;Château;46042;Vente;Maison;900000\r\n";
-  Page posted = editor.PostFile("/partenaire/grand-cahors/import", {{"mode", "valid_rows"}}, {"libelles.csv", file});
+  Page posted = editor.PostFile("/partenaire/grand-cahors/import", {{"mode", "valid_rows"}},
+                                {"libelles.csv", file});
   const std::string report_path = ReportPath(posted);
   Page report = editor.Get(report_path);
   ASSERT_EQ(report.status, 200);
@@ -580,30 +647,40 @@ TEST_F(PartnerPagesTest, TheImportReportNamesAColumnAsTheFileHeaderWroteIt) {
   EXPECT_TRUE(Contains(csv.body, "\r\n2;\"FR-1\";\"Prix\";\"price_eur\";\"")) << csv.body;
   EXPECT_TRUE(Contains(csv.body, "\r\n3;\"FR-2\";\"Type d'annonce\";\"kind\";\"")) << csv.body;
   // A JSON file has no header: its keys are the field names.
-  Page json_posted = editor.PostFile("/partenaire/grand-cahors/import", {},
-                                     {"annonces.json", R"([{"kind":"housing","external_id":"J-1","title":"Maison",)"
-                                                       R"("commune_code":"46042","transaction":"sale",)"
-                                                       R"("property_type":"house","price_eur":"douze"}])"});
+  Page json_posted = editor.PostFile(
+      "/partenaire/grand-cahors/import", {},
+      {"annonces.json", R"([{"kind":"housing","external_id":"J-1","title":"Maison",)"
+                        R"("commune_code":"46042","transaction":"sale",)"
+                        R"("property_type":"house","price_eur":"douze"}])"});
   Page json_report = editor.Get(ReportPath(json_posted));
-  EXPECT_TRUE(Contains(json_report.body, "<tr><td>1</td><td>price_eur</td><td>")) << json_report.body;
+  EXPECT_TRUE(Contains(json_report.body, "<tr><td>1</td><td>price_eur</td><td>"))
+      << json_report.body;
 }
 
 TEST_F(PartnerPagesTest, AListingOutsideTheTerritoryIsRefusedNamingTheCommune) {
   Browser editor = SignedIn("redaction@cahors.fr");
   const std::string a = "/partenaire/grand-cahors";
-  Page refused = editor.Post(a + "/annonces", {{"kind", "housing"}, {"title", "Maison à Figeac"},
-                                               {"commune_code", "46102"}, {"transaction", "sale"},
-                                               {"property_type", "house"}, {"price_eur", "150000"}});
+  Page refused = editor.Post(a + "/annonces", {{"kind", "housing"},
+                                               {"title", "Maison à Figeac"},
+                                               {"commune_code", "46102"},
+                                               {"transaction", "sale"},
+                                               {"property_type", "house"},
+                                               {"price_eur", "150000"}});
   ASSERT_EQ(refused.status, 422) << refused.body;
   EXPECT_TRUE(Contains(refused.body, "Figeac (46102), hors de votre territoire")) << refused.body;
   EXPECT_TRUE(Contains(refused.body, "id=\"e-commune_code\""));
   // Coordinates in Figeac (44.608 N, 2.032 E) too.
-  Page by_point = editor.Post(a + "/annonces", {{"kind", "poi"}, {"title", "Point à Figeac"}, {"latitude", "44,6086"},
-                                                {"longitude", "2,0317"}, {"category", "health"}});
+  Page by_point = editor.Post(a + "/annonces", {{"kind", "poi"},
+                                                {"title", "Point à Figeac"},
+                                                {"latitude", "44,6086"},
+                                                {"longitude", "2,0317"},
+                                                {"category", "health"}});
   ASSERT_EQ(by_point.status, 422) << by_point.body;
   EXPECT_TRUE(Contains(by_point.body, "Figeac (46102), hors de votre territoire")) << by_point.body;
   // And a file row: the report names the commune.
-  Page imported = editor.PostFile(a + "/import", {}, {"figeac.csv", kHeader + "housing;FX-1;Maison;46102;sale;house;;150000\r\n"});
+  Page imported =
+      editor.PostFile(a + "/import", {},
+                      {"figeac.csv", kHeader + "housing;FX-1;Maison;46102;sale;house;;150000\r\n"});
   Page report = editor.Get(ReportPath(imported));
   EXPECT_TRUE(Contains(report.body, "Figeac (46102), hors de votre territoire")) << report.body;
   EXPECT_EQ(Count("listings"), 0);
@@ -615,7 +692,8 @@ TEST_F(PartnerPagesTest, ImportAllOrNothingThenValidRowsThenAgainThenDryRun) {
   const std::string bad_file = kHeader + kRow1 + kRow2 + kBadRow3;
 
   // All or nothing: the bad third row (line 4) rejects the file; the report names it.
-  Page posted = editor.PostFile(a + "/import", {{"mode", "all_or_nothing"}}, {"annonces.csv", bad_file});
+  Page posted =
+      editor.PostFile(a + "/import", {{"mode", "all_or_nothing"}}, {"annonces.csv", bad_file});
   const std::string rejected_path = ReportPath(posted);
   Page rejected = editor.Get(rejected_path);
   ASSERT_EQ(rejected.status, 200);
@@ -623,7 +701,8 @@ TEST_F(PartnerPagesTest, ImportAllOrNothingThenValidRowsThenAgainThenDryRun) {
   EXPECT_TRUE(Contains(rejected.body, "Refusé : rien n&#39;a été enregistré") ||
               Contains(rejected.body, "Refusé : rien n'a été enregistré"))
       << rejected.body;
-  EXPECT_TRUE(Contains(rejected.body, "Fichier <strong>annonces.csv</strong> (CSV), 3 ligne(s)")) << rejected.body;
+  EXPECT_TRUE(Contains(rejected.body, "Fichier <strong>annonces.csv</strong> (CSV), 3 ligne(s)"))
+      << rejected.body;
   EXPECT_TRUE(Contains(rejected.body, "<strong id=\"count-created\">0</strong>"));
   EXPECT_TRUE(Contains(rejected.body, "<strong id=\"count-rejected\">1</strong>"));
   const size_t table = rejected.body.find("id=\"rejected-rows\"");
@@ -657,14 +736,16 @@ TEST_F(PartnerPagesTest, ImportAllOrNothingThenValidRowsThenAgainThenDryRun) {
 
   // The fixed file: the third row is created, the others unchanged; once more, all unchanged.
   const std::string fixed_file = kHeader + kRow1 + kRow2 + kGoodRow3;
-  Page fixed = editor.Get(ReportPath(editor.PostFile(a + "/import", {}, {"annonces.csv", fixed_file})));
+  Page fixed =
+      editor.Get(ReportPath(editor.PostFile(a + "/import", {}, {"annonces.csv", fixed_file})));
   EXPECT_TRUE(Contains(fixed.body, "<strong id=\"count-created\">1</strong>")) << fixed.body;
   EXPECT_TRUE(Contains(fixed.body, "<strong id=\"count-unchanged\">2</strong>"));
   EXPECT_EQ(ListingsOf(cahors_), 3);
   Connection connection = database_.db().Acquire();
   const int64_t updated_at = connection.QueryOne("SELECT MAX(updated_at) FROM listings")->Int(0);
   clock_.Advance(3600);
-  Page unchanged = editor.Get(ReportPath(editor.PostFile(a + "/import", {}, {"annonces.csv", fixed_file})));
+  Page unchanged =
+      editor.Get(ReportPath(editor.PostFile(a + "/import", {}, {"annonces.csv", fixed_file})));
   EXPECT_TRUE(Contains(unchanged.body, "data-outcome=\"applied\"")) << unchanged.body;
   EXPECT_TRUE(Contains(unchanged.body, "<strong id=\"count-created\">0</strong>"));
   EXPECT_TRUE(Contains(unchanged.body, "<strong id=\"count-updated\">0</strong>"));
@@ -673,10 +754,11 @@ TEST_F(PartnerPagesTest, ImportAllOrNothingThenValidRowsThenAgainThenDryRun) {
   EXPECT_EQ(connection.QueryOne("SELECT MAX(updated_at) FROM listings")->Int(0), updated_at);
 
   // A dry run of a changed file reports what would happen and stores nothing.
-  const std::string changed = kHeader + kRow1 + kRow2 + "housing;CSV-3;Grange à rénover;46042;sale;farm;;39 000\r\n" +
+  const std::string changed = kHeader + kRow1 + kRow2 +
+                              "housing;CSV-3;Grange à rénover;46042;sale;farm;;39 000\r\n" +
                               "housing;CSV-4;Terrain;46224;sale;land;;30000\r\n";
-  Page dry = editor.Get(ReportPath(
-      editor.PostFile(a + "/import", {{"mode", "all_or_nothing"}, {"dry_run", "1"}}, {"annonces.csv", changed})));
+  Page dry = editor.Get(ReportPath(editor.PostFile(
+      a + "/import", {{"mode", "all_or_nothing"}, {"dry_run", "1"}}, {"annonces.csv", changed})));
   EXPECT_TRUE(Contains(dry.body, "data-outcome=\"dry_run\"")) << dry.body;
   EXPECT_TRUE(Contains(dry.body, "Essai à blanc"));
   EXPECT_TRUE(Contains(dry.body, "<strong id=\"count-created\">1</strong>"));
@@ -693,17 +775,28 @@ TEST_F(PartnerPagesTest, ImportAllOrNothingThenValidRowsThenAgainThenDryRun) {
 TEST_F(PartnerPagesTest, XssPayloadsAreShownAsTextAndFormulasAreNeutralisedInExports) {
   Browser editor = SignedIn("redaction@cahors.fr");
   const std::string a = "/partenaire/grand-cahors";
-  Page created = editor.Post(a + "/annonces", {{"kind", "housing"}, {"title", kScript},
-                                               {"description", kImgPayload}, {"commune_code", "46042"},
-                                               {"transaction", "sale"}, {"property_type", "house"},
-                                               {"price_eur", "1000"}, {"external_id", kImgPayload}});
+  Page created = editor.Post(a + "/annonces", {{"kind", "housing"},
+                                               {"title", kScript},
+                                               {"description", kImgPayload},
+                                               {"commune_code", "46042"},
+                                               {"transaction", "sale"},
+                                               {"property_type", "house"},
+                                               {"price_eur", "1000"},
+                                               {"external_id", kImgPayload}});
   ASSERT_EQ(created.status, 303) << created.body;
-  Page second = editor.Post(a + "/annonces", {{"kind", "poi"}, {"title", kImgPayload}, {"description", kFormula},
-                                              {"latitude", "44.4475"}, {"longitude", "1.4410"}, {"category", "health"},
+  Page second = editor.Post(a + "/annonces", {{"kind", "poi"},
+                                              {"title", kImgPayload},
+                                              {"description", kFormula},
+                                              {"latitude", "44.4475"},
+                                              {"longitude", "1.4410"},
+                                              {"category", "health"},
                                               {"external_id", "XSS-2"}});
   ASSERT_EQ(second.status, 303) << second.body;
-  Page third = editor.Post(a + "/annonces", {{"kind", "poi"}, {"title", kFormula}, {"commune_code", "46224"},
-                                             {"category", "health"}, {"external_id", "XSS-3"}});
+  Page third = editor.Post(a + "/annonces", {{"kind", "poi"},
+                                             {"title", kFormula},
+                                             {"commune_code", "46224"},
+                                             {"category", "health"},
+                                             {"external_id", "XSS-3"}});
   ASSERT_EQ(third.status, 303) << third.body;
   const std::string listing = created.location.substr(0, created.location.find('?'));
 
@@ -728,7 +821,8 @@ TEST_F(PartnerPagesTest, XssPayloadsAreShownAsTextAndFormulasAreNeutralisedInExp
 
   Page map = editor.Get(a + "/carte");
   expect_inert(map, "map");
-  EXPECT_TRUE(Contains(map.body, "<title>&lt;script&gt;alert(1)&lt;/script&gt;</title>")) << map.body;
+  EXPECT_TRUE(Contains(map.body, "<title>&lt;script&gt;alert(1)&lt;/script&gt;</title>"))
+      << map.body;
   EXPECT_TRUE(Contains(map.body, "<title>&quot;&gt;&lt;img src=x onerror=alert(1)&gt;</title>"));
   EXPECT_EQ(Occurrences(map.body, "<circle class=\"listing"), 3);
   const size_t list = map.body.find("id=\"map-listings\"");
@@ -737,21 +831,26 @@ TEST_F(PartnerPagesTest, XssPayloadsAreShownAsTextAndFormulasAreNeutralisedInExp
 
   // A file whose name and cells carry the payloads, with a bad row: its report, the import
   // page and the downloadable report.
-  Page posted = editor.PostFile(
-      a + "/import", {},
-      {"<img src=x onerror=alert(1)>.csv",
-       kHeader + "housing;\"=HYPERLINK(\"\"http://x\"\")\";" + kScript + ";46042;sale;house;;\"\"\"><img src=x onerror=alert(1)>\"\r\n"});
+  Page posted =
+      editor.PostFile(a + "/import", {},
+                      {"<img src=x onerror=alert(1)>.csv",
+                       kHeader + "housing;\"=HYPERLINK(\"\"http://x\"\")\";" + kScript +
+                           ";46042;sale;house;;\"\"\"><img src=x onerror=alert(1)>\"\r\n"});
   const std::string report_path = ReportPath(posted);
   Page report = editor.Get(report_path);
   expect_inert(report, "import report");
   EXPECT_TRUE(Contains(report.body, "data-outcome=\"rejected\"")) << report.body;
-  EXPECT_TRUE(Contains(report.body, "<strong>&lt;img src=x onerror=alert(1)&gt;.csv</strong> (CSV)")) << report.body;
+  EXPECT_TRUE(
+      Contains(report.body, "<strong>&lt;img src=x onerror=alert(1)&gt;.csv</strong> (CSV)"))
+      << report.body;
   EXPECT_TRUE(Contains(report.body, "<tr><td>2</td><td>price_eur</td>")) << report.body;
   expect_inert(editor.Get(a + "/import"), "import page");
   Page report_csv = editor.Get(report_path + "/rapport.csv");
   ASSERT_EQ(report_csv.status, 200);
   EXPECT_TRUE(Contains(report_csv.body, ";\"'=HYPERLINK(\"\"http://x\"\")\";")) << report_csv.body;
-  EXPECT_EQ(Occurrences(report_csv.body, "=HYPERLINK("), Occurrences(report_csv.body, "'=HYPERLINK(")) << report_csv.body;
+  EXPECT_EQ(Occurrences(report_csv.body, "=HYPERLINK("),
+            Occurrences(report_csv.body, "'=HYPERLINK("))
+      << report_csv.body;
 
   Page console = SignedIn("operateur@exemple.fr").Get("/operateur");
   expect_inert(console, "operator console");
@@ -762,15 +861,20 @@ TEST_F(PartnerPagesTest, XssPayloadsAreShownAsTextAndFormulasAreNeutralisedInExp
   ASSERT_EQ(csv.status, 200);
   EXPECT_TRUE(csv.content_type.starts_with("text/csv"));
   EXPECT_TRUE(Contains(csv.body, "'=HYPERLINK(")) << csv.body;
-  EXPECT_EQ(Occurrences(csv.body, "=HYPERLINK("), Occurrences(csv.body, "'=HYPERLINK(")) << csv.body;
+  EXPECT_EQ(Occurrences(csv.body, "=HYPERLINK("), Occurrences(csv.body, "'=HYPERLINK("))
+      << csv.body;
   EXPECT_EQ(Occurrences(csv.body, "'=HYPERLINK("), 2) << "title and description: " << csv.body;
   // The export reads back as it was written.
-  Page reimported = editor.Get(ReportPath(editor.PostFile(a + "/import", {}, {"export.csv", csv.body})));
+  Page reimported =
+      editor.Get(ReportPath(editor.PostFile(a + "/import", {}, {"export.csv", csv.body})));
   EXPECT_TRUE(Contains(reimported.body, "data-outcome=\"applied\"")) << reimported.body;
   EXPECT_TRUE(Contains(reimported.body, "<strong id=\"count-rejected\">0</strong>"));
   EXPECT_TRUE(Contains(reimported.body, "<strong id=\"count-created\">0</strong>"));
   Connection connection = database_.db().Acquire();
-  EXPECT_EQ(connection.QueryOne("SELECT COUNT(*) FROM listings WHERE title = $1", {std::string(kFormula)})->Int(0), 1);
+  EXPECT_EQ(connection
+                .QueryOne("SELECT COUNT(*) FROM listings WHERE title = $1", {std::string(kFormula)})
+                ->Int(0),
+            1);
 }
 
 TEST_F(PartnerPagesTest, AnOversizedUploadIsRefusedWithAClearMessage) {
@@ -781,8 +885,11 @@ TEST_F(PartnerPagesTest, AnOversizedUploadIsRefusedWithAClearMessage) {
   Page posted = editor.PostFile(a + "/import", {}, {"gros.csv", big});
   Page report = editor.Get(ReportPath(posted));
   EXPECT_TRUE(Contains(report.body, "data-outcome=\"rejected\"")) << report.body.substr(0, 2000);
-  EXPECT_TRUE(Contains(report.body, "<strong>gros.csv</strong> (format non reconnu)")) << report.body;
-  EXPECT_TRUE(Contains(report.body, "<tr><td>—</td><td>fichier</td><td>Fichier trop volumineux : 10 Mo au plus par import.</td></tr>"))
+  EXPECT_TRUE(Contains(report.body, "<strong>gros.csv</strong> (format non reconnu)"))
+      << report.body;
+  EXPECT_TRUE(Contains(report.body,
+                       "<tr><td>—</td><td>fichier</td><td>Fichier trop volumineux : 10 Mo au plus "
+                       "par import.</td></tr>"))
       << report.body;
   EXPECT_EQ(Count("listings"), 0);
   // An empty form is refused before anything else.
@@ -796,19 +903,23 @@ TEST_F(PartnerPagesTest, TheOperatorConsoleCreatesPartnersAndRefusesUnknownCodes
   Page form = op.Get("/operateur/partenaires/nouveau");
   ASSERT_EQ(form.status, 200);
   const int64_t before = Count("partners");
-  Page unknown = op.Post("/operateur/partenaires", {{"kind", "epci"}, {"name", "CC Inconnue"}, {"epcis", "200099999"},
-                                                     {"communes", "46128"}});
+  Page unknown = op.Post(
+      "/operateur/partenaires",
+      {{"kind", "epci"}, {"name", "CC Inconnue"}, {"epcis", "200099999"}, {"communes", "46128"}});
   EXPECT_EQ(unknown.status, 422) << unknown.body;
   EXPECT_TRUE(Contains(unknown.body, "id=\"partner-error\"")) << unknown.body;
   EXPECT_TRUE(Contains(unknown.body, "200099999")) << unknown.body;
   EXPECT_TRUE(Contains(unknown.body, "value=\"CC Inconnue\"")) << "the form keeps what was typed";
-  Page outside = op.Post("/operateur/partenaires", {{"kind", "commune"}, {"name", "Ailleurs"}, {"communes", "75056"}});
+  Page outside = op.Post("/operateur/partenaires",
+                         {{"kind", "commune"}, {"name", "Ailleurs"}, {"communes", "75056"}});
   EXPECT_EQ(outside.status, 422) << "a code of another département: not in this grid";
   EXPECT_TRUE(Contains(outside.body, "75056"));
   EXPECT_EQ(Count("partners"), before);
 
-  Page created = op.Post("/operateur/partenaires", {{"kind", "commune"}, {"name", "Commune de Gramat"},
-                                                     {"communes", "46128, 46102"}, {"options", "barometer"}});
+  Page created = op.Post("/operateur/partenaires", {{"kind", "commune"},
+                                                    {"name", "Commune de Gramat"},
+                                                    {"communes", "46128, 46102"},
+                                                    {"options", "barometer"}});
   ASSERT_EQ(created.status, 303) << created.body;
   ASSERT_TRUE(created.location.starts_with("/operateur/partenaires/")) << created.location;
   Connection connection = database_.db().Acquire();
@@ -823,10 +934,13 @@ TEST_F(PartnerPagesTest, TheOperatorConsoleCreatesPartnersAndRefusesUnknownCodes
   EXPECT_TRUE(Contains(edit.body, "46128"));
   EXPECT_TRUE(Contains(edit.body, "46102"));
   // An edit with an unknown code changes nothing.
-  Page bad_edit = op.Post(created.location, {{"kind", "commune"}, {"name", "Commune de Gramat"}, {"communes", "46999"}});
+  Page bad_edit =
+      op.Post(created.location,
+              {{"kind", "commune"}, {"name", "Commune de Gramat"}, {"communes", "46999"}});
   EXPECT_EQ(bad_edit.status, 422);
   EXPECT_TRUE(Contains(bad_edit.body, "46999"));
-  EXPECT_EQ(PartnerStore::FindBySlug(connection, "commune-de-gramat")->territory.communes.size(), 2u);
+  EXPECT_EQ(PartnerStore::FindBySlug(connection, "commune-de-gramat")->territory.communes.size(),
+            2u);
   // The new partner's map shows its two communes.
   Page map = op.Get("/partenaire/commune-de-gramat/carte");
   EXPECT_EQ(map.status, 200);
@@ -834,7 +948,10 @@ TEST_F(PartnerPagesTest, TheOperatorConsoleCreatesPartnersAndRefusesUnknownCodes
   // Staff cannot reach the console.
   Browser staff = SignedIn("admin@cahors.fr");
   EXPECT_EQ(staff.Get("/operateur/partenaires/nouveau").status, 404);
-  EXPECT_EQ(staff.Post("/operateur/partenaires", {{"kind", "commune"}, {"name", "Pirate"}, {"communes", "46042"}}).status,
+  EXPECT_EQ(staff
+                .Post("/operateur/partenaires",
+                      {{"kind", "commune"}, {"name", "Pirate"}, {"communes", "46042"}})
+                .status,
             404);
   EXPECT_FALSE(PartnerStore::FindBySlug(connection, "pirate").has_value());
 }
@@ -849,8 +966,8 @@ TEST_F(PartnerPagesTest, AnApiKeyIsShownOnceAndStoredHashed) {
   const std::string marker = "<code id=\"api-key-secret\">";
   const size_t start = created.body.find(marker);
   ASSERT_NE(start, std::string::npos) << created.body;
-  const std::string secret =
-      created.body.substr(start + marker.size(), created.body.find('<', start + marker.size()) - start - marker.size());
+  const std::string secret = created.body.substr(
+      start + marker.size(), created.body.find('<', start + marker.size()) - start - marker.size());
   ASSERT_TRUE(secret.starts_with("vvk_")) << secret;
   EXPECT_EQ(secret.size(), 4u + 43u);
 
@@ -861,17 +978,21 @@ TEST_F(PartnerPagesTest, AnApiKeyIsShownOnceAndStoredHashed) {
   EXPECT_FALSE(Contains(list.body, "<script>alert"));
   // The database keeps its hash, never the key.
   Connection connection = database_.db().Acquire();
-  std::vector<storage::Row> rows = connection.Query("SELECT prefix, key_hash, scope, label FROM api_keys");
+  std::vector<storage::Row> rows =
+      connection.Query("SELECT prefix, key_hash, scope, label FROM api_keys");
   ASSERT_EQ(rows.size(), 1u);
   for (size_t column = 0; column < rows[0].size(); ++column) {
-    EXPECT_FALSE(Contains(rows[0].Text(column), secret.substr(12))) << "column " << column << " holds the key";
+    EXPECT_FALSE(Contains(rows[0].Text(column), secret.substr(12)))
+        << "column " << column << " holds the key";
   }
   EXPECT_EQ(connection.QueryOne("SELECT key_hash FROM api_keys")->Text(0), Sha256Hex(secret));
-  EXPECT_TRUE(PartnerStore::AuthenticateApiKey(connection, secret, clock_.NowSeconds()).has_value());
+  EXPECT_TRUE(
+      PartnerStore::AuthenticateApiKey(connection, secret, clock_.NowSeconds()).has_value());
   // Revoked from the page, it no longer opens anything.
   const int64_t key_id = connection.QueryOne("SELECT id FROM api_keys")->Int(0);
   EXPECT_EQ(admin.Post(a + "/cles/" + std::to_string(key_id) + "/revocation", {}).status, 303);
-  EXPECT_FALSE(PartnerStore::AuthenticateApiKey(connection, secret, clock_.NowSeconds()).has_value());
+  EXPECT_FALSE(
+      PartnerStore::AuthenticateApiKey(connection, secret, clock_.NowSeconds()).has_value());
   EXPECT_TRUE(Contains(admin.Get(a + "/cles").body, "révoquée"));
 }
 
@@ -880,7 +1001,8 @@ TEST_F(PartnerPagesTest, TheOperatorConsoleShowsTheMailQueueAndReactivatesBounci
   {
     Connection connection = database_.db().Acquire();
     auto queue = [&](const std::string& key, const std::string& subject, int64_t at) {
-      ASSERT_TRUE(mail::Enqueue(connection, {key, key + "@exemple.fr", subject, "texte", "", {}}, at));
+      ASSERT_TRUE(
+          mail::Enqueue(connection, {key, key + "@exemple.fr", subject, "texte", "", {}}, at));
     };
     queue("vieux-envoye", "Envoyé avant-hier", now - 2 * 86400);
     queue("refuse", kScript, now - 86400);
@@ -888,13 +1010,16 @@ TEST_F(PartnerPagesTest, TheOperatorConsoleShowsTheMailQueueAndReactivatesBounci
     std::vector<mail::ClaimedMessage> claimed = mail::ClaimDue(connection, now - 86400, 600, 3);
     ASSERT_EQ(claimed.size(), 3u);
     ASSERT_TRUE(mail::MarkSent(connection, claimed[0], now - 2 * 86400 + 60));
-    ASSERT_TRUE(mail::MarkFailed(connection, claimed[1], "550 5.1.1 <refuse@exemple.fr> No such mailbox"));
+    ASSERT_TRUE(
+        mail::MarkFailed(connection, claimed[1], "550 5.1.1 <refuse@exemple.fr> No such mailbox"));
     ASSERT_TRUE(mail::MarkSent(connection, claimed[2], now - 3600));
     queue("attend-1", "En attente depuis deux heures", now - 7200);
     queue("attend-2", "En attente", now - 60);
     queue("plus-tard", "Pour plus tard", now + 3600);
-    mail::RecordBounce(connection, "refuse@exemple.fr", claimed[1].id, "550 5.1.1 No such mailbox", now - 86400);
-    mail::RecordBounce(connection, "perdu@exemple.fr", claimed[1].id, "550 5.1.1 User unknown", now - 3600);
+    mail::RecordBounce(connection, "refuse@exemple.fr", claimed[1].id, "550 5.1.1 No such mailbox",
+                       now - 86400);
+    mail::RecordBounce(connection, "perdu@exemple.fr", claimed[1].id, "550 5.1.1 User unknown",
+                       now - 3600);
   }
   Browser op = SignedIn("operateur@exemple.fr");
   Page console = op.Get("/operateur");
@@ -926,10 +1051,12 @@ TEST_F(PartnerPagesTest, TheOperatorConsoleShowsTheMailQueueAndReactivatesBounci
 
   // Staff cannot reactivate; a forged form neither.
   Browser staff = SignedIn("admin@cahors.fr");
-  EXPECT_EQ(staff.Post("/operateur/courrier/reactiver", {{"address", "perdu@exemple.fr"}}).status, 404);
+  EXPECT_EQ(staff.Post("/operateur/courrier/reactiver", {{"address", "perdu@exemple.fr"}}).status,
+            404);
   const std::string token = op.csrf_token;
   op.csrf_token = "forged";
-  EXPECT_EQ(op.Post("/operateur/courrier/reactiver", {{"address", "perdu@exemple.fr"}}).status, 403);
+  EXPECT_EQ(op.Post("/operateur/courrier/reactiver", {{"address", "perdu@exemple.fr"}}).status,
+            403);
   op.csrf_token = token;
   {
     Connection connection = database_.db().Acquire();

@@ -12,16 +12,16 @@
 #include <sstream>
 #include <string>
 
-#include "web/accounts/account_routes.hpp"
-#include "web/accounts/session_authenticator.hpp"
-#include "domain/accounts/user_store.hpp"
 #include "data/amenities/amenity_sources.hpp"
+#include "domain/accounts/user_store.hpp"
 #include "domain/interests/interest_store.hpp"
 #include "domain/listings/listing_store.hpp"
-#include "web/profiles/profile_pages.hpp"
 #include "support/lot_grid.hpp"
 #include "support/test_database.hpp"
 #include "test_browser.hpp"
+#include "web/accounts/account_routes.hpp"
+#include "web/accounts/session_authenticator.hpp"
+#include "web/profiles/profile_pages.hpp"
 #include "web_test_support.hpp"
 
 namespace vivrovert::properties {
@@ -47,10 +47,14 @@ using vivrovert::testing::Browser;
 class PropertyRoutesTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    search_ = new engine::SearchBackend(engine::SearchBackend::Load(vivrovert::testing::LotGridPath()));
+    search_ =
+        new engine::SearchBackend(engine::SearchBackend::Load(vivrovert::testing::LotGridPath()));
     ASSERT_TRUE(search_->grid) << search_->load_status.ToString();
-    auto index = amenities::LoadAmenities(
-        {VIVROVERT_TEST_DATA_DIR, "", std::string(VIVROVERT_SOURCE_ROOT) + "/data/criteria.json", {}});
+    auto index =
+        amenities::LoadAmenities({VIVROVERT_TEST_DATA_DIR,
+                                  "",
+                                  std::string(VIVROVERT_SOURCE_ROOT) + "/data/criteria.json",
+                                  {}});
     ASSERT_TRUE(index.ok()) << index.status().ToString();
     amenities_ = new amenities::AmenityIndex(std::move(index).value());
   }

@@ -32,12 +32,12 @@ TEST_F(DatabaseContractTest, ReportsTheBackendUnderTest) {
 
 TEST_F(DatabaseContractTest, BindsEveryTypeAndReadsItBack) {
   Connection connection = database_.db().Acquire();
-  EXPECT_EQ(connection.Execute("INSERT INTO items (name, quantity, price, note) VALUES ($1, $2, $3, $4)",
-                               {std::string("pomme"), int64_t{9'000'000'000}, 2.5, nullptr}),
-            1);
-  std::optional<Row> row =
-      connection.QueryOne("SELECT id, name, quantity, price, note FROM items WHERE name = $1",
-                          {std::string("pomme")});
+  EXPECT_EQ(
+      connection.Execute("INSERT INTO items (name, quantity, price, note) VALUES ($1, $2, $3, $4)",
+                         {std::string("pomme"), int64_t{9'000'000'000}, 2.5, nullptr}),
+      1);
+  std::optional<Row> row = connection.QueryOne(
+      "SELECT id, name, quantity, price, note FROM items WHERE name = $1", {std::string("pomme")});
   ASSERT_TRUE(row.has_value());
   EXPECT_GT(row->Int(0), 0);
   EXPECT_EQ(row->Text(1), "pomme");
@@ -88,7 +88,8 @@ TEST_F(DatabaseContractTest, InjectionAttemptsAreStoredAsPlainValues) {
 
 TEST_F(DatabaseContractTest, OnConflictDoNothingReturningIsEmptyForADuplicate) {
   Connection connection = database_.db().Acquire();
-  const char* sql = "INSERT INTO items (name) VALUES ($1) ON CONFLICT (name) DO NOTHING RETURNING id";
+  const char* sql =
+      "INSERT INTO items (name) VALUES ($1) ON CONFLICT (name) DO NOTHING RETURNING id";
   EXPECT_EQ(connection.Query(sql, {std::string("noix")}).size(), 1u);
   EXPECT_TRUE(connection.Query(sql, {std::string("noix")}).empty());
 }
@@ -159,8 +160,9 @@ TEST_F(DatabaseContractTest, ConcurrentWritersFromTwoPoolsLoseNoUpdate) {
       try {
         Transaction transaction(connection);
         int64_t quantity =
-            connection.QueryOne("SELECT quantity FROM items WHERE name = 'compteur'" +
-                                std::string(connection.dialect().has_row_locks ? " FOR UPDATE" : ""))
+            connection
+                .QueryOne("SELECT quantity FROM items WHERE name = 'compteur'" +
+                          std::string(connection.dialect().has_row_locks ? " FOR UPDATE" : ""))
                 ->Int(0);
         connection.Execute("UPDATE items SET quantity = $1 WHERE name = 'compteur'",
                            {quantity + 1});
@@ -208,11 +210,13 @@ TEST_F(DatabaseContractTest, SkipLockedSharesAQueueOnlyWhereRowLocksExist) {
   }
   Connection first = database_.db().Acquire();
   Transaction first_transaction(first);
-  auto first_claim = first.Query("SELECT name FROM items ORDER BY name LIMIT 2 FOR UPDATE SKIP LOCKED");
+  auto first_claim =
+      first.Query("SELECT name FROM items ORDER BY name LIMIT 2 FOR UPDATE SKIP LOCKED");
   ASSERT_EQ(first_claim.size(), 2u);
   Connection second = database_.db().Acquire();
   Transaction second_transaction(second);
-  auto second_claim = second.Query("SELECT name FROM items ORDER BY name LIMIT 2 FOR UPDATE SKIP LOCKED");
+  auto second_claim =
+      second.Query("SELECT name FROM items ORDER BY name LIMIT 2 FOR UPDATE SKIP LOCKED");
   ASSERT_EQ(second_claim.size(), 1u);
   EXPECT_EQ(second_claim[0].Text(0), "c");
 }

@@ -32,8 +32,9 @@ TEST(MigrationsTest, RefusesADatabaseNewerThanTheBinary) {
   testing::TestDatabase database;
   {
     Connection connection = database.db().Acquire();
-    connection.Execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, 'future', 0)",
-                       {int64_t{KnownMigrations().back().version + 1}});
+    connection.Execute(
+        "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, 'future', 0)",
+        {int64_t{KnownMigrations().back().version + 1}});
   }
   auto applied = Migrate(database.db());
   ASSERT_FALSE(applied.ok());
@@ -44,7 +45,8 @@ TEST(MigrationsTest, RefusesADatabaseNewerThanTheBinary) {
 TEST(MigrationsTest, CreatesTheAccountTables) {
   testing::TestDatabase database;
   Connection connection = database.db().Acquire();
-  for (const char* table : {"users", "sessions", "email_tokens", "throttle_counters", "mail_outbox"}) {
+  for (const char* table :
+       {"users", "sessions", "email_tokens", "throttle_counters", "mail_outbox"}) {
     EXPECT_NO_THROW(connection.Query(std::string("SELECT COUNT(*) FROM ") + table)) << table;
   }
 }

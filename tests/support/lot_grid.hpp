@@ -14,8 +14,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "engine/grid_file.hpp"
 #include "data/grid_builder/grid_builder.hpp"
+#include "engine/grid_file.hpp"
 #include "web_test_support.hpp"
 
 namespace vivrovert::testing {
@@ -35,7 +35,9 @@ struct Built {
     options.built_at = kTestNow;
     auto data = grid_builder::BuildGrid(options, nullptr);
     if (!data.ok()) throw std::runtime_error("grid of the Lot: " + data.status().ToString());
-    path = (std::filesystem::temp_directory_path() / ("vivrovert-lot-" + std::to_string(::getpid()) + ".grid")).string();
+    path = (std::filesystem::temp_directory_path() /
+            ("vivrovert-lot-" + std::to_string(::getpid()) + ".grid"))
+               .string();
     if (Status written = engine::WriteGridFile(*data, path); !written.ok()) {
       throw std::runtime_error("grid of the Lot: " + written.ToString());
     }

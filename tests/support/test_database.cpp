@@ -53,7 +53,8 @@ TestDatabase::TestDatabase(storage::Backend backend) : backend_(backend) {
     c = std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(c)) : 'x';
   }
   if (backend_ == storage::Backend::kSqlite) {
-    sqlite_folder_ = (std::filesystem::temp_directory_path() / ("vivrovert-test-" + suffix)).string();
+    sqlite_folder_ =
+        (std::filesystem::temp_directory_path() / ("vivrovert-test-" + suffix)).string();
     std::filesystem::create_directories(sqlite_folder_);
     url_ = "sqlite:" + sqlite_folder_ + "/test.db";
   } else {

@@ -38,8 +38,8 @@ class AppTest : public ::testing::Test {
     options.session_cookie_name = "vv_session";
     options.access_log = &access_log_;
     options.error_log = &error_log_;
-    app_ = std::make_unique<App>(std::move(options), std::move(*templates), std::move(*assets), std::move(*files),
-                                 clock_, random_);
+    app_ = std::make_unique<App>(std::move(options), std::move(*templates), std::move(*assets),
+                                 std::move(*files), clock_, random_);
 
     app_->Get("/", [](Context& context) { return context.Page("home", {}); });
     app_->Get("/annonces/{id}", [](Context& context) -> Result<Response> {
@@ -51,13 +51,22 @@ class AppTest : public ::testing::Test {
       return Response::Redirect("/recherches/" + context.request().Form("nom").value_or(""));
     });
     app_->Post("/api/recherches", [](Context& context) -> Result<Response> {
-      if (context.request().body().empty()) return InvalidArgument("Donnez au moins un critère.", "criteres");
+      if (context.request().body().empty())
+        return InvalidArgument("Donnez au moins un critère.", "criteres");
       return Response::Json({{"id", 1}}, 201);
     });
-    app_->Post("/api/partenaires/import", [](Context&) -> Result<Response> { return Response::Json({{"ok", true}}); },
-               RouteOptions{.csrf_exempt = true});
-    app_->Get("/panne", [](Context&) -> Result<Response> { throw std::runtime_error("connexion perdue: secret-detail"); });
-    app_->Get("/bug", [](Context&) -> Result<Response> { return Internal("invariant broken: secret-detail"); });
+    app_->Post(
+        "/api/partenaires/import",
+        [](Context&) -> Result<Response> {
+          return Response::Json({{"ok", true}});
+        },
+        RouteOptions{.csrf_exempt = true});
+    app_->Get("/panne", [](Context&) -> Result<Response> {
+      throw std::runtime_error("connexion perdue: secret-detail");
+    });
+    app_->Get("/bug", [](Context&) -> Result<Response> {
+      return Internal("invariant broken: secret-detail");
+    });
     app_->Get("/cache", [](Context&) -> Result<Response> {
       Response response = Response::Text("public");
       response.SetHeader("Cache-Control", "public, max-age=60");
@@ -99,13 +108,16 @@ TEST_F(AppTest, HomePageIsFrenchWithBundlesAndSecurityHeaders) {
   EXPECT_NE(html.find("<html lang=\"fr\">"), std::string::npos);
   EXPECT_NE(html.find("<title>VivroVert</title>"), std::string::npos);
   EXPECT_NE(html.find("Trouvez l'endroit où vivre à la campagne"), std::string::npos);
-  EXPECT_NE(html.find("<script type=\"module\" src=\"/static/main-ABC.js\"></script>"), std::string::npos);
-  EXPECT_NE(html.find("<link rel=\"stylesheet\" href=\"/static/styles-DEF.css\">"), std::string::npos);
+  EXPECT_NE(html.find("<script type=\"module\" src=\"/static/main-ABC.js\"></script>"),
+            std::string::npos);
+  EXPECT_NE(html.find("<link rel=\"stylesheet\" href=\"/static/styles-DEF.css\">"),
+            std::string::npos);
   EXPECT_NE(html.find("© 2026"), std::string::npos) << "the year comes from the injected clock";
   EXPECT_NE(html.find("Se connecter"), std::string::npos);
   EXPECT_FALSE(MetaCsrfToken(html).empty());
 
-  EXPECT_NE(response.Header("Content-Security-Policy").value_or("").find("script-src 'self'"), std::string::npos);
+  EXPECT_NE(response.Header("Content-Security-Policy").value_or("").find("script-src 'self'"),
+            std::string::npos);
   EXPECT_EQ(response.Header("X-Content-Type-Options"), "nosniff");
   EXPECT_EQ(response.Header("X-Frame-Options"), "DENY");
   EXPECT_EQ(response.Header("Cache-Control"), "no-store");
@@ -130,14 +142,16 @@ TEST_F(AppTest, NonHtmlAnswersSetNoCookie) {
 
 TEST_F(AppTest, FormPostNeedsTheCsrfToken) {
   auto [cookie, token] = Visit();
-  web::Fields form_headers = {{"Cookie", cookie}, {"Content-Type", "application/x-www-form-urlencoded"}};
+  web::Fields form_headers = {{"Cookie", cookie},
+                              {"Content-Type", "application/x-www-form-urlencoded"}};
 
   Response refused = app_->Handle(MustParse("POST", "/recherches", form_headers, "nom=ete"));
   EXPECT_EQ(refused.status(), 403);
   EXPECT_NE(refused.body().find("Ce formulaire a expiré"), std::string::npos);
   EXPECT_EQ(posts_, 0);
 
-  Response accepted = app_->Handle(MustParse("POST", "/recherches", form_headers, "nom=ete&_csrf=" + token));
+  Response accepted =
+      app_->Handle(MustParse("POST", "/recherches", form_headers, "nom=ete&_csrf=" + token));
   EXPECT_EQ(accepted.status(), 303);
   EXPECT_EQ(accepted.Header("Location"), "/recherches/ete");
   EXPECT_EQ(posts_, 1);
@@ -154,7 +168,8 @@ TEST_F(AppTest, UnknownPagesGetTheFrenchErrorPage) {
   EXPECT_EQ(response.Header("Content-Type"), "text/html; charset=utf-8");
   EXPECT_NE(response.body().find("Page introuvable"), std::string::npos);
   EXPECT_NE(response.body().find("Retour à l'accueil"), std::string::npos);
-  EXPECT_NE(response.body().find("/static/styles-DEF.css"), std::string::npos) << "error pages use the layout";
+  EXPECT_NE(response.body().find("/static/styles-DEF.css"), std::string::npos)
+      << "error pages use the layout";
 }
 
 TEST_F(AppTest, ApiErrorsAreJson) {
@@ -165,20 +180,26 @@ TEST_F(AppTest, ApiErrorsAreJson) {
   EXPECT_FALSE(body["error"].contains("field"));
 
   auto [cookie, token] = Visit();
-  Response invalid = app_->Handle(MustParse("POST", "/api/recherches", {{"Cookie", cookie}, {"X-CSRF-Token", token}}));
+  Response invalid = app_->Handle(
+      MustParse("POST", "/api/recherches", {{"Cookie", cookie}, {"X-CSRF-Token", token}}));
   EXPECT_EQ(invalid.status(), 400);
   EXPECT_EQ(invalid.Header("Content-Type"), "application/json; charset=utf-8");
   EXPECT_EQ(nlohmann::json::parse(invalid.body()),
-            (nlohmann::json{{"error", {{"code", "invalid_argument"}, {"message", "Donnez au moins un critère."}, {"field", "criteres"}}}}));
+            (nlohmann::json{{"error",
+                             {{"code", "invalid_argument"},
+                              {"message", "Donnez au moins un critère."},
+                              {"field", "criteres"}}}}));
 
-  Response created = app_->Handle(MustParse("POST", "/api/recherches", {{"Cookie", cookie}, {"X-CSRF-Token", token}}, "{}"));
+  Response created = app_->Handle(
+      MustParse("POST", "/api/recherches", {{"Cookie", cookie}, {"X-CSRF-Token", token}}, "{}"));
   EXPECT_EQ(created.status(), 201);
 }
 
 TEST_F(AppTest, HandlerStatusBecomesAPage) {
   Response response = app_->Handle(MustParse("GET", "/annonces/0"));
   EXPECT_EQ(response.status(), 404);
-  EXPECT_NE(response.body().find("Cette annonce n&#39;existe plus."), std::string::npos) << response.body();
+  EXPECT_NE(response.body().find("Cette annonce n&#39;existe plus."), std::string::npos)
+      << response.body();
   EXPECT_EQ(app_->Handle(MustParse("GET", "/annonces/5")).body(), "annonce 5");
   EXPECT_EQ(app_->Handle(MustParse("GET", "/moi")).status(), 401);
 }
@@ -194,7 +215,8 @@ TEST_F(AppTest, FaultsAreLoggedNotShown) {
     Response response = app_->Handle(MustParse("GET", path));
     EXPECT_EQ(response.status(), 500) << path;
     EXPECT_EQ(response.body().find("secret-detail"), std::string::npos) << path;
-    EXPECT_NE(response.body().find("Une erreur inattendue est survenue"), std::string::npos) << path;
+    EXPECT_NE(response.body().find("Une erreur inattendue est survenue"), std::string::npos)
+        << path;
   }
   EXPECT_NE(error_log_.str().find("connexion perdue: secret-detail"), std::string::npos);
   EXPECT_NE(error_log_.str().find("invariant broken: secret-detail"), std::string::npos);
@@ -203,7 +225,8 @@ TEST_F(AppTest, FaultsAreLoggedNotShown) {
 TEST_F(AppTest, HeadersWithLineBreaksAreNeverSent) {
   // "%0D%0ASet-Cookie:%20vv_session=attacker" decoded into a Location header would write a
   // cookie of the attacker's choosing into the victim's browser (session fixation).
-  Response response = app_->Handle(MustParse("GET", "/suivre/x%0D%0ASet-Cookie:%20vv_session=attacker"));
+  Response response =
+      app_->Handle(MustParse("GET", "/suivre/x%0D%0ASet-Cookie:%20vv_session=attacker"));
   EXPECT_EQ(response.status(), 500);
   EXPECT_EQ(response.Header("Location"), std::nullopt);
   for (const auto& [name, value] : response.headers()) {
@@ -215,7 +238,8 @@ TEST_F(AppTest, HeadersWithLineBreaksAreNeverSent) {
 }
 
 TEST_F(AppTest, TheLoginRedirectEncodesThePath) {
-  Response response = app_->Handle(MustParse("GET", "/connexion-requise/a%0D%0AX-Injected:%20yes&b=1"));
+  Response response =
+      app_->Handle(MustParse("GET", "/connexion-requise/a%0D%0AX-Injected:%20yes&b=1"));
   EXPECT_EQ(response.status(), 303);
   EXPECT_EQ(response.Header("Location"),
             "/compte/connexion?suivant=/connexion-requise/a%0D%0AX-Injected%3A%20yes%26b%3D1");
@@ -228,7 +252,8 @@ TEST_F(AppTest, SignedInPeopleAreNamedAndEscaped) {
   EXPECT_NE(page.body().find("<a href=\"/compte\">Alice &lt;3</a>"), std::string::npos);
   EXPECT_NE(page.body().find("Se déconnecter"), std::string::npos);
   EXPECT_EQ(page.body().find("Se connecter"), std::string::npos);
-  EXPECT_EQ(app_->Handle(MustParse("GET", "/moi", {{"Cookie", "vv_session=alice"}})).body(), "utilisateur 7");
+  EXPECT_EQ(app_->Handle(MustParse("GET", "/moi", {{"Cookie", "vv_session=alice"}})).body(),
+            "utilisateur 7");
 }
 
 TEST_F(AppTest, HandlersMayChooseTheirCaching) {

@@ -25,8 +25,9 @@ TEST(RequestTest, ParsesTargetQueryAndHeaders) {
 }
 
 TEST(RequestTest, ParsesUrlEncodedForms) {
-  Request request = MustParse("POST", "/compte", {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}},
-                              "email=a%40b.fr&nom=J%C3%A9r%C3%B4me+Dupont&critere=sante&critere=gare");
+  Request request = MustParse(
+      "POST", "/compte", {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}},
+      "email=a%40b.fr&nom=J%C3%A9r%C3%B4me+Dupont&critere=sante&critere=gare");
   EXPECT_EQ(request.method(), Method::kPost);
   EXPECT_EQ(request.Form("email"), "a@b.fr");
   EXPECT_EQ(request.Form("nom"), "Jérôme Dupont");
@@ -35,15 +36,18 @@ TEST(RequestTest, ParsesUrlEncodedForms) {
 }
 
 TEST(RequestTest, LeavesOtherBodiesAlone) {
-  Request request = MustParse("POST", "/api/x", {{"Content-Type", "application/json"}}, "{\"email\":\"a\"}");
+  Request request =
+      MustParse("POST", "/api/x", {{"Content-Type", "application/json"}}, "{\"email\":\"a\"}");
   EXPECT_TRUE(request.form().empty());
   EXPECT_EQ(request.body(), "{\"email\":\"a\"}");
 }
 
 TEST(RequestTest, RefusesFormsWithTooManyFields) {
   std::string body;
-  for (int field_idx = 0; field_idx < 150; ++field_idx) body += "f" + std::to_string(field_idx) + "=x&";
-  auto request = Request::Parse("POST", "/", {{"Content-Type", "application/x-www-form-urlencoded"}}, body);
+  for (int field_idx = 0; field_idx < 150; ++field_idx)
+    body += "f" + std::to_string(field_idx) + "=x&";
+  auto request =
+      Request::Parse("POST", "/", {{"Content-Type", "application/x-www-form-urlencoded"}}, body);
   ASSERT_FALSE(request.ok());
   EXPECT_EQ(request.status().code(), StatusCode::kInvalidArgument);
 }
@@ -89,7 +93,8 @@ TEST(SetCookieTest, DefaultsSuitTechnicalCookies) {
 }
 
 TEST(SetCookieTest, SecureAndExpiring) {
-  SetCookie cookie{.name = "s", .value = "v", .max_age = 0, .secure = true, .same_site = SameSite::kStrict};
+  SetCookie cookie{
+      .name = "s", .value = "v", .max_age = 0, .secure = true, .same_site = SameSite::kStrict};
   std::string header = cookie.ToHeaderValue();
   EXPECT_NE(header.find("secure"), std::string::npos) << header;
   EXPECT_NE(header.find("SameSite=Strict"), std::string::npos) << header;
@@ -137,8 +142,10 @@ TEST(ResponseTest, RefusesLineBreaksAndNulInHeaders) {
 }
 
 TEST(ResponseTest, RefusesCookiesThatWouldAddAttributesOrLines) {
-  for (SetCookie cookie : {SetCookie{.name = "a", .value = "1\r\nX: y"}, SetCookie{.name = "a", .value = "1; Domain=evil"},
-                           SetCookie{.name = "a\n", .value = "1"}, SetCookie{.name = "a", .value = "1", .path = "/\r"}}) {
+  for (SetCookie cookie :
+       {SetCookie{.name = "a", .value = "1\r\nX: y"},
+        SetCookie{.name = "a", .value = "1; Domain=evil"}, SetCookie{.name = "a\n", .value = "1"},
+        SetCookie{.name = "a", .value = "1", .path = "/\r"}}) {
     Response response;
     response.AddCookie(cookie);
     EXPECT_TRUE(response.cookies().empty()) << cookie.value;

@@ -26,7 +26,8 @@ TEST_F(RouterTest, CapturesSegments) {
   ASSERT_NE(match.route, nullptr);
   EXPECT_EQ(match.params.at("id"), "42");
   EXPECT_EQ(match.params.at("photo"), "7");
-  EXPECT_EQ(router_.Find(Method::kGet, "/annonces//photos/7").route, nullptr) << "captures are never empty";
+  EXPECT_EQ(router_.Find(Method::kGet, "/annonces//photos/7").route, nullptr)
+      << "captures are never empty";
 }
 
 TEST_F(RouterTest, LiteralsWinOverCaptures) {

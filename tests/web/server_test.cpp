@@ -37,13 +37,18 @@ class ServerTest : public ::testing::Test {
     AppOptions options;
     options.secret_key = testing::kTestSecret;
     options.error_log = &error_log_;
-    app_ = std::make_unique<App>(std::move(options), std::move(*templates), AssetManifest(), StaticFiles(), clock_,
-                                 random_);
+    app_ = std::make_unique<App>(std::move(options), std::move(*templates), AssetManifest(),
+                                 StaticFiles(), clock_, random_);
     RegisterShellRoutes(*app_, database_.db());
-    app_->Post("/echo", [](Context& context) -> Result<Response> { return Response::Text(context.request().body()); },
-               RouteOptions{.csrf_exempt = true});
+    app_->Post(
+        "/echo",
+        [](Context& context) -> Result<Response> {
+          return Response::Text(context.request().body());
+        },
+        RouteOptions{.csrf_exempt = true});
     app_->Get("/client", [](Context& context) -> Result<Response> {
-      return Response::Text(context.request().remote_address() + " " + context.request().client_network());
+      return Response::Text(context.request().remote_address() + " " +
+                            context.request().client_network());
     });
     ServerOptions server_options;
     server_options.port = 0;
@@ -55,10 +60,11 @@ class ServerTest : public ::testing::Test {
     ASSERT_NE(server_->port(), 0);
   }
 
-  Answer Send(Poco::Net::HTTPClientSession& session, const std::string& method, const std::string& path,
-              const std::string& body = {}) {
+  Answer Send(Poco::Net::HTTPClientSession& session, const std::string& method,
+              const std::string& path, const std::string& body = {}) {
     Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
-    if (!body.empty() || method == "POST") request.setContentLength64(static_cast<Poco::Int64>(body.size()));
+    if (!body.empty() || method == "POST")
+      request.setContentLength64(static_cast<Poco::Int64>(body.size()));
     session.sendRequest(request) << body;
     Answer answer;
     std::istream& in = session.receiveResponse(answer.response);
@@ -138,7 +144,8 @@ TEST_F(ServerTest, RefusesOversizedBodies) {
   EXPECT_EQ(answer.status, 413);
   EXPECT_NE(answer.body.find("Envoi trop volumineux"), std::string::npos);
   EXPECT_FALSE(answer.response.getKeepAlive());
-  EXPECT_EQ(Send("POST", "/echo", std::string(4096, 'y')).body.size(), 4096u) << "the limit itself is allowed";
+  EXPECT_EQ(Send("POST", "/echo", std::string(4096, 'y')).body.size(), 4096u)
+      << "the limit itself is allowed";
 }
 
 TEST_F(ServerTest, RefusesUnreadableTargets) {
@@ -212,7 +219,8 @@ TEST_F(ServerTest, CutsOffSlowClientsAtTheRequestDeadline) {
   options.request_deadline_seconds = 1;
   HttpServer server(*app_, options);
   ASSERT_TRUE(server.Start().ok());
-  const std::string request = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: " + std::string(400, 'a');
+  const std::string request =
+      "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: " + std::string(400, 'a');
   std::vector<Poco::Net::StreamSocket> slow(4);
   for (auto& socket : slow) {
     socket.connect(Poco::Net::SocketAddress("127.0.0.1", server.port()));

@@ -46,16 +46,24 @@ TEST_F(StaticFilesTest, OtherFilesAreRevalidated) {
   std::string etag = response.Header("ETag").value_or("");
   ASSERT_FALSE(etag.empty());
 
-  Response not_modified = files_.Serve("images/logo.svg", MustParse("GET", "/", {{"If-None-Match", etag}}));
+  Response not_modified =
+      files_.Serve("images/logo.svg", MustParse("GET", "/", {{"If-None-Match", etag}}));
   EXPECT_EQ(not_modified.status(), 304);
   EXPECT_TRUE(not_modified.body().empty());
-  EXPECT_EQ(files_.Serve("images/logo.svg", MustParse("GET", "/", {{"If-None-Match", "\"x\", W/" + etag}})).status(), 304);
-  EXPECT_EQ(files_.Serve("images/logo.svg", MustParse("GET", "/", {{"If-None-Match", "\"other\""}})).status(), 200);
+  EXPECT_EQ(
+      files_
+          .Serve("images/logo.svg", MustParse("GET", "/", {{"If-None-Match", "\"x\", W/" + etag}}))
+          .status(),
+      304);
+  EXPECT_EQ(files_.Serve("images/logo.svg", MustParse("GET", "/", {{"If-None-Match", "\"other\""}}))
+                .status(),
+            200);
 }
 
 TEST_F(StaticFilesTest, ServesOnlyWhatWasListed) {
   EXPECT_EQ(files_.size(), 4u);
-  for (const char* path : {"absent.js", "../manifest.json", "images/../main-ABC.js", "/etc/passwd", "", "images"}) {
+  for (const char* path :
+       {"absent.js", "../manifest.json", "images/../main-ABC.js", "/etc/passwd", "", "images"}) {
     EXPECT_EQ(files_.Serve(path, MustParse("GET", "/")).status(), 404) << path;
   }
 }
@@ -70,7 +78,8 @@ TEST(StaticFilesLoadTest, MissingFolderServesNothing) {
 TEST(StaticFilesLoadTest, RefusesAnOversizedFolder) {
   TempDir dir;
   dir.Write("big.bin", std::string(2048, 'x'));
-  EXPECT_EQ(StaticFiles::Load(dir.path().string(), AssetManifest(), 1024).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(StaticFiles::Load(dir.path().string(), AssetManifest(), 1024).status().code(),
+            StatusCode::kInvalidArgument);
 }
 
 TEST(ContentTypeTest, ByExtension) {

@@ -17,8 +17,9 @@ TEST(TemplateRendererTest, WrapsPagesInTheLayoutAndEscapes) {
   dir.Write("notes.txt", "not a template");
   auto renderer = TemplateRenderer::Load(dir.path().string());
   ASSERT_TRUE(renderer.ok()) << renderer.status().ToString();
-  auto html = renderer->RenderPage("page", mstch::map{{"title", std::string("Élodie & co")},
-                                                      {"name", std::string("<script>alert(1)</script>")}});
+  auto html =
+      renderer->RenderPage("page", mstch::map{{"title", std::string("Élodie & co")},
+                                              {"name", std::string("<script>alert(1)</script>")}});
   ASSERT_TRUE(html.ok());
   EXPECT_EQ(*html,
             "<title>Élodie &amp; co</title><main><p>&lt;script&gt;alert(1)&lt;&#x2F;script&gt;</p>"
@@ -28,8 +29,10 @@ TEST(TemplateRendererTest, WrapsPagesInTheLayoutAndEscapes) {
 
 TEST(TemplateRendererTest, ReportsMissingTemplates) {
   TempDir dir;
-  EXPECT_EQ(TemplateRenderer::Load(dir.path().string()).status().code(), StatusCode::kNotFound) << "no layout";
-  EXPECT_EQ(TemplateRenderer::Load((dir.path() / "absent").string()).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(TemplateRenderer::Load(dir.path().string()).status().code(), StatusCode::kNotFound)
+      << "no layout";
+  EXPECT_EQ(TemplateRenderer::Load((dir.path() / "absent").string()).status().code(),
+            StatusCode::kNotFound);
   dir.Write("layout.mustache", "{{{content}}}");
   auto renderer = TemplateRenderer::Load(dir.path().string());
   ASSERT_TRUE(renderer.ok());
@@ -66,11 +69,12 @@ TEST(AssetManifestTest, NamesTheHashedBundles) {
 }
 
 TEST(AssetManifestTest, RefusesBrokenManifests) {
-  for (const char* text : {"not json", R"(["main.js"])", R"({"main.js": "../etc/passwd"})", R"({"main.js": 3})",
-                           R"x({"main.js": "x\"onload=\"alert(1)"})x"}) {
+  for (const char* text : {"not json", R"(["main.js"])", R"({"main.js": "../etc/passwd"})",
+                           R"({"main.js": 3})", R"x({"main.js": "x\"onload=\"alert(1)"})x"}) {
     TempDir dir;
     dir.Write("manifest.json", text);
-    EXPECT_EQ(AssetManifest::Load(dir.path().string()).status().code(), StatusCode::kDataLoss) << text;
+    EXPECT_EQ(AssetManifest::Load(dir.path().string()).status().code(), StatusCode::kDataLoss)
+        << text;
   }
 }
 

@@ -6,9 +6,8 @@
 
 #include <cctype>
 #include <map>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "web/http/app.hpp"
 #include "web_test_support.hpp"
@@ -37,11 +36,14 @@ class Browser {
   explicit Browser(const web::App& app) : app_(app) {}
 
   Page Get(const std::string& target) { return Send("GET", target, {{"Accept", "text/html"}}, ""); }
-  Page GetJson(const std::string& target) { return Send("GET", target, {{"Accept", "application/json"}}, ""); }
+  Page GetJson(const std::string& target) {
+    return Send("GET", target, {{"Accept", "application/json"}}, "");
+  }
 
   // A JSON API call from the page's script: the CSRF token goes in X-CSRF-Token (left out
   // to test the refusal).
-  Page Api(const std::string& method, const std::string& target, const std::string& body, bool with_token = true) {
+  Page Api(const std::string& method, const std::string& target, const std::string& body,
+           bool with_token = true) {
     web::Fields headers = {{"Content-Type", "application/json"}, {"Accept", "application/json"}};
     if (with_token) headers.emplace_back("X-CSRF-Token", csrf_token);
     return Send(method, target, std::move(headers), body);
@@ -53,7 +55,8 @@ class Browser {
     for (const auto& [name, value] : form) {
       body += (body.empty() ? "" : "&") + Encode(name) + "=" + Encode(value);
     }
-    return Send("POST", target, {{"Content-Type", "application/x-www-form-urlencoded"}}, std::move(body));
+    return Send("POST", target, {{"Content-Type", "application/x-www-form-urlencoded"}},
+                std::move(body));
   }
 
   // A multipart/form-data form with one file under the input name "file".
@@ -62,12 +65,15 @@ class Browser {
     const std::string boundary = "----vivrovert-test-boundary-7MA4YWxkTrZu0gW";
     std::string body;
     for (const auto& [name, value] : form) {
-      body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n";
+      body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name +
+              "\"\r\n\r\n" + value + "\r\n";
     }
-    body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + file.file_name +
-            "\"\r\nContent-Type: " + file.content_type + "\r\n\r\n" + file.bytes + "\r\n";
+    body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" +
+            file.file_name + "\"\r\nContent-Type: " + file.content_type + "\r\n\r\n" + file.bytes +
+            "\r\n";
     body += "--" + boundary + "--\r\n";
-    return Send("POST", target, {{"Content-Type", "multipart/form-data; boundary=" + boundary}}, std::move(body));
+    return Send("POST", target, {{"Content-Type", "multipart/form-data; boundary=" + boundary}},
+                std::move(body));
   }
 
   // Logs in through the login page, then reads a page for the signed-in CSRF token.
@@ -98,11 +104,14 @@ class Browser {
     return out;
   }
 
-  Page Send(const std::string& method, const std::string& target, web::Fields headers, std::string body) {
+  Page Send(const std::string& method, const std::string& target, web::Fields headers,
+            std::string body) {
     std::string cookie_header;
-    for (const auto& [name, value] : cookies_) cookie_header += (cookie_header.empty() ? "" : "; ") + name + "=" + value;
+    for (const auto& [name, value] : cookies_)
+      cookie_header += (cookie_header.empty() ? "" : "; ") + name + "=" + value;
     if (!cookie_header.empty()) headers.emplace_back("Cookie", cookie_header);
-    web::Response response = app_.Handle(MustParse(method, target, std::move(headers), std::move(body)));
+    web::Response response =
+        app_.Handle(MustParse(method, target, std::move(headers), std::move(body)));
     for (const web::SetCookie& cookie : response.cookies()) {
       if (cookie.max_age == 0 || cookie.value.empty()) {
         cookies_.erase(cookie.name);

@@ -31,7 +31,8 @@ class CountingRandom final : public Random {
 class TempDir {
  public:
   TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "vivrovert-web-XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "vivrovert-web-XXXXXX").string();
     path_ = mkdtemp(pattern.data());
   }
   ~TempDir() {
@@ -49,15 +50,18 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-inline std::string SourceTemplates() { return std::string(VIVROVERT_SOURCE_ROOT) + "/templates/pages"; }
+inline std::string SourceTemplates() {
+  return std::string(VIVROVERT_SOURCE_ROOT) + "/templates/pages";
+}
 
 inline constexpr const char* kTestSecret = "test-secret-key-of-at-least-32-characters!";
 // 2026-03-01T12:00:00Z.
 inline constexpr int64_t kTestNow = 1772366400;
 
-inline web::Request MustParse(std::string_view method, std::string_view target, web::Fields headers = {},
-                              std::string body = {}) {
-  auto request = web::Request::Parse(method, target, std::move(headers), std::move(body), "127.0.0.1");
+inline web::Request MustParse(std::string_view method, std::string_view target,
+                              web::Fields headers = {}, std::string body = {}) {
+  auto request =
+      web::Request::Parse(method, target, std::move(headers), std::move(body), "127.0.0.1");
   if (!request.ok()) throw std::runtime_error(request.status().ToString());
   return std::move(request).value();
 }

@@ -29,9 +29,7 @@ std::string Random::Token(size_t bytes) {
   return out;
 }
 
-void SecureRandom::Fill(void* buffer, size_t size) {
-  randombytes_buf(buffer, size);
-}
+void SecureRandom::Fill(void* buffer, size_t size) { randombytes_buf(buffer, size); }
 
 Random& SecureRandom::Instance() {
   // sodium_init is idempotent and thread-safe; it must run before any libsodium call.

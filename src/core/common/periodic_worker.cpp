@@ -5,7 +5,8 @@
 
 namespace vivrovert {
 
-PeriodicWorker::PeriodicWorker(std::string name, std::chrono::milliseconds interval, std::function<void()> task)
+PeriodicWorker::PeriodicWorker(std::string name, std::chrono::milliseconds interval,
+                               std::function<void()> task)
     : name_(std::move(name)), interval_(interval), task_(std::move(task)) {}
 
 PeriodicWorker::~PeriodicWorker() { Stop(); }

@@ -18,16 +18,16 @@ namespace vivrovert {
 
 enum class StatusCode {
   kOk,
-  kInvalidArgument,   // the caller sent something malformed or out of range
-  kNotFound,          // the thing asked for does not exist
-  kAlreadyExists,     // a uniqueness rule would be broken
-  kPermissionDenied,  // authenticated but not allowed, or CSRF failure
-  kUnauthenticated,   // no valid session or credentials
-  kResourceExhausted, // a rate limit or a size limit was hit
-  kFailedPrecondition,// the system is not in the state the operation needs
-  kUnavailable,       // a dependency (database, SMTP) failed temporarily: retry later
-  kDataLoss,          // stored data is corrupt or of another format version
-  kInternal,          // a bug or an unexpected fault
+  kInvalidArgument,     // the caller sent something malformed or out of range
+  kNotFound,            // the thing asked for does not exist
+  kAlreadyExists,       // a uniqueness rule would be broken
+  kPermissionDenied,    // authenticated but not allowed, or CSRF failure
+  kUnauthenticated,     // no valid session or credentials
+  kResourceExhausted,   // a rate limit or a size limit was hit
+  kFailedPrecondition,  // the system is not in the state the operation needs
+  kUnavailable,         // a dependency (database, SMTP) failed temporarily: retry later
+  kDataLoss,            // stored data is corrupt or of another format version
+  kInternal,            // a bug or an unexpected fault
 };
 
 // Stable lowercase name of a code, used in API error bodies and logs ("invalid_argument").
@@ -79,18 +79,14 @@ inline Status FailedPrecondition(std::string message) {
 inline Status Unavailable(std::string message) {
   return {StatusCode::kUnavailable, std::move(message)};
 }
-inline Status DataLoss(std::string message) {
-  return {StatusCode::kDataLoss, std::move(message)};
-}
-inline Status Internal(std::string message) {
-  return {StatusCode::kInternal, std::move(message)};
-}
+inline Status DataLoss(std::string message) { return {StatusCode::kDataLoss, std::move(message)}; }
+inline Status Internal(std::string message) { return {StatusCode::kInternal, std::move(message)}; }
 
 // Either a T or a non-ok Status.
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : state_(std::move(value)) {}         // NOLINT(google-explicit-constructor)
   Result(Status status) : state_(std::move(status)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return std::holds_alternative<T>(state_); }
@@ -113,10 +109,10 @@ class [[nodiscard]] Result {
 }  // namespace vivrovert
 
 // Returns the Status from the enclosing function when `expr` is not ok.
-#define VV_RETURN_IF_ERROR(expr)                 \
-  do {                                           \
-    ::vivrovert::Status vv_status_ = (expr);     \
-    if (!vv_status_.ok()) return vv_status_;     \
+#define VV_RETURN_IF_ERROR(expr)             \
+  do {                                       \
+    ::vivrovert::Status vv_status_ = (expr); \
+    if (!vv_status_.ok()) return vv_status_; \
   } while (false)
 
 #define VV_CONCAT_INNER(a, b) a##b

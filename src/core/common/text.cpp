@@ -1,13 +1,12 @@
 #include "core/common/text.hpp"
 
+#include <Poco/TextConverter.h>
+#include <Poco/UTF8Encoding.h>
+#include <Poco/Windows1252Encoding.h>
 #include <sodium.h>
 
 #include <chrono>
 #include <cstdio>
-
-#include <Poco/TextConverter.h>
-#include <Poco/UTF8Encoding.h>
-#include <Poco/Windows1252Encoding.h>
 
 namespace vivrovert {
 
@@ -21,7 +20,8 @@ bool IsValidUtf8(std::string_view text) {
     int needed = utf8.sequenceLength(bytes + i, static_cast<int>(text.size() - i));
     if (needed <= 0 || i + static_cast<size_t>(needed) > text.size()) return false;
     const int code_point = utf8.queryConvert(bytes + i, needed);
-    if (code_point < 0 || (code_point >= 0xD800 && code_point <= 0xDFFF) || code_point > 0x10FFFF) return false;
+    if (code_point < 0 || (code_point >= 0xD800 && code_point <= 0xDFFF) || code_point > 0x10FFFF)
+      return false;
     if (!Poco::UTF8Encoding::isLegal(bytes + i, needed)) return false;
     i += static_cast<size_t>(needed);
   }
@@ -63,11 +63,12 @@ std::string Sha256Hex(std::string_view bytes) {
 }
 
 std::string UtcDate(int64_t epoch_seconds) {
-  const std::chrono::sys_days day = std::chrono::floor<std::chrono::days>(std::chrono::sys_seconds(std::chrono::seconds(epoch_seconds)));
+  const std::chrono::sys_days day = std::chrono::floor<std::chrono::days>(
+      std::chrono::sys_seconds(std::chrono::seconds(epoch_seconds)));
   const std::chrono::year_month_day date(day);
   char out[16];
-  std::snprintf(out, sizeof(out), "%04d-%02u-%02u", static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
-                static_cast<unsigned>(date.day()));
+  std::snprintf(out, sizeof(out), "%04d-%02u-%02u", static_cast<int>(date.year()),
+                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
   return out;
 }
 
@@ -76,12 +77,23 @@ std::string EscapeXml(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -90,7 +102,8 @@ std::string EscapeXml(std::string_view text) {
 std::string FrenchDate(int64_t epoch_seconds) { return FrenchDay(UtcDate(epoch_seconds)); }
 
 std::string FrenchDay(std::string_view iso_date) {
-  if (iso_date.size() != 10 || iso_date[4] != '-' || iso_date[7] != '-') return std::string(iso_date);
+  if (iso_date.size() != 10 || iso_date[4] != '-' || iso_date[7] != '-')
+    return std::string(iso_date);
   return std::string(iso_date.substr(8, 2)) + "/" + std::string(iso_date.substr(5, 2)) + "/" +
          std::string(iso_date.substr(0, 4));
 }
@@ -106,8 +119,8 @@ std::optional<int64_t> ParseUtcDate(std::string_view text) {
       numbers[part] = numbers[part] * 10 + (digit - '0');
     }
   }
-  const std::chrono::year_month_day date{std::chrono::year(numbers[0]), std::chrono::month(numbers[1]),
-                                         std::chrono::day(numbers[2])};
+  const std::chrono::year_month_day date{
+      std::chrono::year(numbers[0]), std::chrono::month(numbers[1]), std::chrono::day(numbers[2])};
   if (!date.ok()) return std::nullopt;
   return std::chrono::sys_seconds(std::chrono::sys_days(date)).time_since_epoch().count();
 }

@@ -23,7 +23,8 @@ namespace {
 
 std::string EnvName(const std::string& key) {
   std::string name = "VIVROVERT_";
-  for (char c : key) name += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (char c : key)
+    name += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return name;
 }
 
@@ -169,7 +170,8 @@ Result<Config> Config::Load(const std::string& path) {
   if (config.resource_dir.empty()) config.resource_dir = VIVROVERT_SOURCE_ROOT;
   if (config.data_dir.empty()) {
     // Development machines and CI keep the open data beside the checkout.
-    std::filesystem::path shared = std::filesystem::path(config.resource_dir) / ".." / "shared" / "data";
+    std::filesystem::path shared =
+        std::filesystem::path(config.resource_dir) / ".." / "shared" / "data";
     config.data_dir = std::filesystem::exists(shared)
                           ? std::filesystem::weakly_canonical(shared).string()
                           : (std::filesystem::path(config.resource_dir) / "data").string();

@@ -91,10 +91,10 @@ struct Config {
   bool demo_mode = false;
 
   // Files.
-  std::string data_dir;      // open-data files (default: ../shared/data when present)
+  std::string data_dir;         // open-data files (default: ../shared/data when present)
   std::string var_dir = "var";  // runtime files: database, grids, logs, mail spool
-  std::string resource_dir;  // templates/, frontend/dist/, catalogue data (default: source tree)
-  std::string grid_file;     // the built grid (default: var_dir/grid/vivrovert.grid)
+  std::string resource_dir;     // templates/, frontend/dist/, catalogue data (default: source tree)
+  std::string grid_file;        // the built grid (default: var_dir/grid/vivrovert.grid)
 
   // The criteria catalogue shipped in resource_dir.
   std::string CataloguePath() const { return resource_dir + "/data/criteria.json"; }

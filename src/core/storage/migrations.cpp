@@ -33,8 +33,9 @@ const std::vector<Migration>& Migrations() {
       name = name.substr(0, name.rfind(".sql"));
       migrations.push_back({{version, name}, file.text});
     }
-    std::sort(migrations.begin(), migrations.end(),
-              [](const Migration& a, const Migration& b) { return a.info.version < b.info.version; });
+    std::sort(migrations.begin(), migrations.end(), [](const Migration& a, const Migration& b) {
+      return a.info.version < b.info.version;
+    });
     return migrations;
   }();
   return kMigrations;
@@ -43,7 +44,8 @@ const std::vector<Migration>& Migrations() {
 std::string ForDialect(std::string_view sql, const Dialect& dialect) {
   std::string out(sql);
   auto replace_all = [&out](std::string_view from, std::string_view to) {
-    for (size_t pos = out.find(from); pos != std::string::npos; pos = out.find(from, pos + to.size())) {
+    for (size_t pos = out.find(from); pos != std::string::npos;
+         pos = out.find(from, pos + to.size())) {
       out.replace(pos, from.size(), to);
     }
   };
@@ -86,8 +88,8 @@ Result<std::vector<MigrationInfo>> Migrate(Database& database) {
   const int newest_known = Migrations().empty() ? 0 : Migrations().back().info.version;
   if (const int current = CurrentVersion(connection); current > newest_known) {
     return FailedPrecondition("the database schema is at version " + std::to_string(current) +
-                              " but this binary knows only up to " +
-                              std::to_string(newest_known) + ": upgrade the binary");
+                              " but this binary knows only up to " + std::to_string(newest_known) +
+                              ": upgrade the binary");
   }
   std::vector<MigrationInfo> applied;
   for (const Migration& migration : Migrations()) {
@@ -104,9 +106,10 @@ Result<std::vector<MigrationInfo>> Migrate(Database& database) {
       return Internal("migration " + std::to_string(migration.info.version) + " (" +
                       migration.info.name + ") failed: " + error.what());
     }
-    connection.Execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
-                       {int64_t{migration.info.version}, migration.info.name,
-                        SystemClock::Instance().NowSeconds()});
+    connection.Execute(
+        "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+        {int64_t{migration.info.version}, migration.info.name,
+         SystemClock::Instance().NowSeconds()});
     transaction.Commit();
     applied.push_back(migration.info);
   }

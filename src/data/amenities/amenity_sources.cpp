@@ -3,10 +3,10 @@
 #include <filesystem>
 #include <map>
 
-#include "engine/engine.hpp"
 #include "data/geo/geography.hpp"
 #include "data/grid_builder/imported_sources.hpp"
 #include "data/importers/national_sources.hpp"
+#include "engine/engine.hpp"
 
 namespace vivrovert::amenities {
 

@@ -20,8 +20,8 @@
 
 #include <string>
 
-#include "data/amenities/amenity_index.hpp"
 #include "core/common/status.hpp"
+#include "data/amenities/amenity_index.hpp"
 #include "data/importers/import_layer.hpp"
 
 namespace vivrovert::amenities {

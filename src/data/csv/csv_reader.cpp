@@ -30,7 +30,9 @@ class RowAssembler {
     assembler->fields_.emplace_back(static_cast<const char*>(data), data ? size : 0);
   }
 
-  static void OnRowEnd(int terminator, void* self) { static_cast<RowAssembler*>(self)->EndRow(terminator); }
+  static void OnRowEnd(int terminator, void* self) {
+    static_cast<RowAssembler*>(self)->EndRow(terminator);
+  }
 
   const Status& status() const { return status_; }
   bool saw_header() const { return saw_header_; }
@@ -83,7 +85,8 @@ class RowAssembler {
     int64_t breaks = 0;
     for (const std::string& field : fields_) {
       for (size_t index = 0; index < field.size(); ++index) {
-        if (field[index] == '\n' || (field[index] == '\r' && (index + 1 == field.size() || field[index + 1] != '\n'))) {
+        if (field[index] == '\n' ||
+            (field[index] == '\r' && (index + 1 == field.size() || field[index + 1] != '\n'))) {
           ++breaks;
         }
       }
@@ -121,16 +124,15 @@ Status Parse(const std::string& label, const CsvOptions& options,
     if (!assembler.status().ok()) break;
     if (parsed != block.size()) {
       result = InvalidArgument(label + ":" + std::to_string(assembler.rows_done() + 1) +
-                               ": malformed CSV: " +
-                               csv_strerror(csv_error(&parser)));
+                               ": malformed CSV: " + csv_strerror(csv_error(&parser)));
       break;
     }
   }
   if (result.ok() && assembler.status().ok() &&
       csv_fini(&parser, RowAssembler::OnField, RowAssembler::OnRowEnd, &assembler) != 0) {
-    result = InvalidArgument(label + ":" + std::to_string(assembler.rows_done() + 1) +
-                             ": malformed CSV at the end of the file: " +
-                             csv_strerror(csv_error(&parser)));
+    result = InvalidArgument(
+        label + ":" + std::to_string(assembler.rows_done() + 1) +
+        ": malformed CSV at the end of the file: " + csv_strerror(csv_error(&parser)));
   }
   csv_free(&parser);
   if (!assembler.status().ok()) return assembler.status();
@@ -146,8 +148,8 @@ Result<std::string_view> CsvRow::Get(std::string_view column) const {
   auto found = columns_.find(std::string(column));
   if (found == columns_.end()) return Error(column, "no such column in the header");
   if (found->second >= fields_.size()) {
-    return Error(column, "the row has " + std::to_string(fields_.size()) +
-                             " fields, fewer than the header");
+    return Error(
+        column, "the row has " + std::to_string(fields_.size()) + " fields, fewer than the header");
   }
   return Trim(fields_[found->second]);
 }

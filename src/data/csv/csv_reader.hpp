@@ -28,7 +28,10 @@ class CsvRow {
  public:
   CsvRow(const std::string& file_label, int64_t row_number, const std::vector<std::string>& fields,
          const std::unordered_map<std::string, size_t>& columns, int64_t line_number = 0)
-      : file_label_(file_label), row_number_(row_number), line_number_(line_number), fields_(fields),
+      : file_label_(file_label),
+        row_number_(row_number),
+        line_number_(line_number),
+        fields_(fields),
         columns_(columns) {}
 
   int64_t row_number() const { return row_number_; }

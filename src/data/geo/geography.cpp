@@ -86,7 +86,8 @@ void Geography::AddFormerCode(std::string old_code, std::string current_code) {
 }
 
 Result<Geography> LoadGeography(const std::string& data_dir) {
-  const std::filesystem::path cog = std::filesystem::path(data_dir) / "etalab-decoupage-administratif";
+  const std::filesystem::path cog =
+      std::filesystem::path(data_dir) / "etalab-decoupage-administratif";
   Geography geography;
   geography.cog_source = {"INSEE, DGCL (via Etalab)", "Découpage administratif (COG)", "2026"};
   geography.stats_source = {"INSEE", "Base du comparateur de territoires", "2021"};
@@ -101,7 +102,8 @@ Result<Geography> LoadGeography(const std::string& data_dir) {
     commune.departement = Text(entry, "departement");
     commune.region = Text(entry, "region");
     commune.legal_population = Integer(entry, "population");
-    if (auto postcodes = entry.find("codesPostaux"); postcodes != entry.end() && postcodes->is_array()) {
+    if (auto postcodes = entry.find("codesPostaux");
+        postcodes != entry.end() && postcodes->is_array()) {
       for (const json& postcode : *postcodes) {
         if (postcode.is_string()) commune.postcodes.push_back(postcode.get<std::string>());
       }
@@ -150,52 +152,63 @@ Result<Geography> LoadGeography(const std::string& data_dir) {
       (std::filesystem::path(data_dir) / "rcarlier-datas-fun" / "communes.csv").string();
   std::unordered_map<int32_t, int64_t> largest_piece;
   importers::CsvOptions options;
-  options.required_columns = {"insee_com", "commune_type", "lat", "lng", "superficie_km2",
-                              "population_2021", "population_2015", "menages_2021",
-                              "naissances_2022", "deces_2022", "pop_15_64_active_2021",
+  options.required_columns = {"insee_com",
+                              "commune_type",
+                              "lat",
+                              "lng",
+                              "superficie_km2",
+                              "population_2021",
+                              "population_2015",
+                              "menages_2021",
+                              "naissances_2022",
+                              "deces_2022",
+                              "pop_15_64_active_2021",
                               "pop_15_64_chomage_2021"};
-  VV_RETURN_IF_ERROR(importers::ReadCsv(stats_path, options, [&](const importers::CsvRow& row) -> Status {
-    VV_ASSIGN_OR_RETURN(std::string_view type, row.Get("commune_type"));
-    if (type != "COM") return Status::Ok();  // delegated communes and arrondissements repeat COM
-    VV_ASSIGN_OR_RETURN(std::string_view code, row.Get("insee_com"));
-    const Commune* current = geography.CurrentCommune(code);
-    if (current == nullptr) return row.Error("insee_com", "unknown commune code '" + std::string(code) + "'");
-    const int32_t index = geography.CommuneIndex(current->code);
-    Commune& commune = geography.communes_[static_cast<size_t>(index)];
-    auto number = [&row](const char* column) -> Result<double> {
-      VV_ASSIGN_OR_RETURN(std::optional<double> value, row.GetNumber(column));
-      return value.value_or(0.0);
-    };
-    VV_ASSIGN_OR_RETURN(double lat, number("lat"));
-    VV_ASSIGN_OR_RETURN(double lng, number("lng"));
-    VV_ASSIGN_OR_RETURN(double area, number("superficie_km2"));
-    VV_ASSIGN_OR_RETURN(double pop_2021, number("population_2021"));
-    VV_ASSIGN_OR_RETURN(double pop_2015, number("population_2015"));
-    VV_ASSIGN_OR_RETURN(double households, number("menages_2021"));
-    VV_ASSIGN_OR_RETURN(double births, number("naissances_2022"));
-    VV_ASSIGN_OR_RETURN(double deaths, number("deces_2022"));
-    VV_ASSIGN_OR_RETURN(double active, number("pop_15_64_active_2021"));
-    VV_ASSIGN_OR_RETURN(double unemployed, number("pop_15_64_chomage_2021"));
-    if (lat < -90 || lat > 90 || lng < -180 || lng > 180) {
-      return row.Error("lat", "coordinates out of range");
-    }
-    if (!commune.stats) commune.stats = CommuneStats{};
-    CommuneStats& stats = *commune.stats;
-    auto as_int = [](double value) { return static_cast<int64_t>(value); };
-    if (!largest_piece.contains(index) || as_int(pop_2021) > largest_piece[index]) {
-      largest_piece[index] = as_int(pop_2021);
-      stats.centre_wgs84 = {lng, lat};
-    }
-    stats.area_km2 += area;
-    stats.population_2021 += as_int(pop_2021);
-    stats.population_2015 += as_int(pop_2015);
-    stats.households_2021 += as_int(households);
-    stats.births_2022 += as_int(births);
-    stats.deaths_2022 += as_int(deaths);
-    stats.active_15_64_2021 += as_int(active);
-    stats.unemployed_15_64_2021 += as_int(unemployed);
-    return Status::Ok();
-  }));
+  VV_RETURN_IF_ERROR(
+      importers::ReadCsv(stats_path, options, [&](const importers::CsvRow& row) -> Status {
+        VV_ASSIGN_OR_RETURN(std::string_view type, row.Get("commune_type"));
+        if (type != "COM")
+          return Status::Ok();  // delegated communes and arrondissements repeat COM
+        VV_ASSIGN_OR_RETURN(std::string_view code, row.Get("insee_com"));
+        const Commune* current = geography.CurrentCommune(code);
+        if (current == nullptr)
+          return row.Error("insee_com", "unknown commune code '" + std::string(code) + "'");
+        const int32_t index = geography.CommuneIndex(current->code);
+        Commune& commune = geography.communes_[static_cast<size_t>(index)];
+        auto number = [&row](const char* column) -> Result<double> {
+          VV_ASSIGN_OR_RETURN(std::optional<double> value, row.GetNumber(column));
+          return value.value_or(0.0);
+        };
+        VV_ASSIGN_OR_RETURN(double lat, number("lat"));
+        VV_ASSIGN_OR_RETURN(double lng, number("lng"));
+        VV_ASSIGN_OR_RETURN(double area, number("superficie_km2"));
+        VV_ASSIGN_OR_RETURN(double pop_2021, number("population_2021"));
+        VV_ASSIGN_OR_RETURN(double pop_2015, number("population_2015"));
+        VV_ASSIGN_OR_RETURN(double households, number("menages_2021"));
+        VV_ASSIGN_OR_RETURN(double births, number("naissances_2022"));
+        VV_ASSIGN_OR_RETURN(double deaths, number("deces_2022"));
+        VV_ASSIGN_OR_RETURN(double active, number("pop_15_64_active_2021"));
+        VV_ASSIGN_OR_RETURN(double unemployed, number("pop_15_64_chomage_2021"));
+        if (lat < -90 || lat > 90 || lng < -180 || lng > 180) {
+          return row.Error("lat", "coordinates out of range");
+        }
+        if (!commune.stats) commune.stats = CommuneStats{};
+        CommuneStats& stats = *commune.stats;
+        auto as_int = [](double value) { return static_cast<int64_t>(value); };
+        if (!largest_piece.contains(index) || as_int(pop_2021) > largest_piece[index]) {
+          largest_piece[index] = as_int(pop_2021);
+          stats.centre_wgs84 = {lng, lat};
+        }
+        stats.area_km2 += area;
+        stats.population_2021 += as_int(pop_2021);
+        stats.population_2015 += as_int(pop_2015);
+        stats.households_2021 += as_int(households);
+        stats.births_2022 += as_int(births);
+        stats.deaths_2022 += as_int(deaths);
+        stats.active_15_64_2021 += as_int(active);
+        stats.unemployed_15_64_2021 += as_int(unemployed);
+        return Status::Ok();
+      }));
   return geography;
 }
 

@@ -26,7 +26,7 @@ namespace vivrovert::geo {
 
 // Figures of the "Base du comparateur de territoires" for one commune.
 struct CommuneStats {
-  Point centre_wgs84;        // longitude, latitude
+  Point centre_wgs84;  // longitude, latitude
   double area_km2 = 0;
   int64_t population_2021 = 0;
   int64_t population_2015 = 0;
@@ -38,21 +38,21 @@ struct CommuneStats {
 };
 
 struct Commune {
-  std::string code;         // INSEE code, current COG
+  std::string code;  // INSEE code, current COG
   std::string name;
-  std::string departement;  // code, e.g. "46", "2A"
-  std::string region;       // code
-  std::string epci;         // SIREN of its EPCI; empty for the few communes outside any
+  std::string departement;       // code, e.g. "46", "2A"
+  std::string region;            // code
+  std::string epci;              // SIREN of its EPCI; empty for the few communes outside any
   int64_t legal_population = 0;  // population of the COG file
   bool metropolitan = false;
-  std::optional<CommuneStats> stats;  // absent when the statistics file lacks the commune
+  std::optional<CommuneStats> stats;        // absent when the statistics file lacks the commune
   std::vector<std::string> postcodes = {};  // La Poste codes serving the commune (COG file)
 };
 
 struct Epci {
   std::string code;  // SIREN
   std::string name;
-  std::string type;  // CC, CA, CU, METRO, MET69
+  std::string type;                  // CC, CA, CU, METRO, MET69
   std::vector<std::string> members;  // commune codes
 };
 

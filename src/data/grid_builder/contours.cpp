@@ -47,8 +47,9 @@ Result<std::vector<CommuneContour>> LoadCommuneContours(const std::vector<std::s
     if (!dataset) {
       // GDAL's own message says where (e.g. the GeoJSON parser's offset or line).
       const std::string reason = CPLGetLastErrorMsg();
-      return InvalidArgument(label + ": GDAL cannot read it as vector data" + (reason.empty() ? "" : ": " + reason),
-                             "file");
+      return InvalidArgument(
+          label + ": GDAL cannot read it as vector data" + (reason.empty() ? "" : ": " + reason),
+          "file");
     }
     for (OGRLayer* layer : dataset->GetLayers()) {
       const OGRSpatialReference* source_srs = layer->GetSpatialRef();
@@ -67,7 +68,8 @@ Result<std::vector<CommuneContour>> LoadCommuneContours(const std::vector<std::s
         if (code_field >= 0) break;
       }
       if (code_field < 0) {
-        return InvalidArgument(label + ": no commune code field (code, INSEE_COM, insee or CODE_INSEE)");
+        return InvalidArgument(label +
+                               ": no commune code field (code, INSEE_COM, insee or CODE_INSEE)");
       }
       layer->ResetReading();
       int64_t feature_number = 0;
@@ -77,7 +79,8 @@ Result<std::vector<CommuneContour>> LoadCommuneContours(const std::vector<std::s
         const geo::Commune* commune = geography.CurrentCommune(code);
         if (commune == nullptr) {
           return InvalidArgument(label + ": feature " + std::to_string(feature_number) +
-                                 ": unknown commune code '" + code + "'", "code");
+                                     ": unknown commune code '" + code + "'",
+                                 "code");
         }
         const OGRGeometry* geometry = feature->GetGeometryRef();
         if (geometry == nullptr) continue;
@@ -89,7 +92,8 @@ Result<std::vector<CommuneContour>> LoadCommuneContours(const std::vector<std::s
         if (!projected->IsValid()) projected.reset(projected->MakeValid());
         if (!projected) {
           return InvalidArgument(label + ": feature " + std::to_string(feature_number) +
-                                 " (commune " + code + ") has an invalid geometry GEOS cannot repair");
+                                 " (commune " + code +
+                                 ") has an invalid geometry GEOS cannot repair");
         }
         const int32_t index = geography.CommuneIndex(commune->code);
         auto [slot, inserted] = by_commune.try_emplace(index);
@@ -108,7 +112,8 @@ Result<std::vector<CommuneContour>> LoadCommuneContours(const std::vector<std::s
 
   std::vector<CommuneContour> contours;
   contours.reserve(by_commune.size());
-  for (auto& [index, geometry] : by_commune) contours.push_back(ContourFromGeometry(index, *geometry));
+  for (auto& [index, geometry] : by_commune)
+    contours.push_back(ContourFromGeometry(index, *geometry));
   return contours;
 }
 

@@ -37,7 +37,8 @@ void CoverCommunes(const std::vector<CommuneContour>& contours, std::atomic<size
   for (size_t contour_idx = next++; contour_idx < contours.size(); contour_idx = next++) {
     const CommuneContour& contour = contours[contour_idx];
     GEOSGeometry* geometry = GEOSWKBReader_read_r(
-        context, reader, reinterpret_cast<const unsigned char*>(contour.wkb.data()), contour.wkb.size());
+        context, reader, reinterpret_cast<const unsigned char*>(contour.wkb.data()),
+        contour.wkb.size());
     if (geometry == nullptr) continue;
     const int32_t first_col = static_cast<int32_t>(std::floor(contour.min_x / kCell));
     const int32_t last_col = static_cast<int32_t>(std::floor(contour.max_x / kCell));
@@ -45,8 +46,8 @@ void CoverCommunes(const std::vector<CommuneContour>& contours, std::atomic<size
     const int32_t last_row = static_cast<int32_t>(std::floor(contour.max_y / kCell));
     for (int32_t row = first_row; row <= last_row; ++row) {
       const double y0 = static_cast<double>(row) * kCell;
-      GEOSGeometry* strip = GEOSClipByRect_r(context, geometry, contour.min_x - 1, y0,
-                                             contour.max_x + 1, y0 + kCell);
+      GEOSGeometry* strip =
+          GEOSClipByRect_r(context, geometry, contour.min_x - 1, y0, contour.max_x + 1, y0 + kCell);
       if (strip == nullptr) continue;
       if (GEOSisEmpty_r(context, strip) != 1) {
         for (int32_t col = first_col; col <= last_col; ++col) {
@@ -56,7 +57,8 @@ void CoverCommunes(const std::vector<CommuneContour>& contours, std::atomic<size
           double area = 0;
           if (GEOSisEmpty_r(context, cell) != 1 && GEOSArea_r(context, cell, &area) == 1 &&
               area >= kMinimumOverlapM2) {
-            out.push_back({Key(col * kCell, row * kCell), static_cast<uint32_t>(contour.commune_index), area});
+            out.push_back({Key(col * kCell, row * kCell),
+                           static_cast<uint32_t>(contour.commune_index), area});
           }
           GEOSGeom_destroy_r(context, cell);
         }
@@ -86,7 +88,8 @@ LevelCoverage Assemble(Level level, std::vector<Piece>& pieces) {
   }
   coverage.tiles.reserve(by_cell.size());
   for (const auto& [key, overlaps] : by_cell) {
-    coverage.tiles.push_back({level, static_cast<int32_t>(key >> 32), static_cast<int32_t>(key & 0xffffffffu)});
+    coverage.tiles.push_back(
+        {level, static_cast<int32_t>(key >> 32), static_cast<int32_t>(key & 0xffffffffu)});
   }
   SortHilbert(coverage.tiles);
   coverage.offsets.reserve(coverage.tiles.size() + 1);
@@ -114,11 +117,14 @@ void SortHilbert(std::vector<TileId>& tiles) {
                                             static_cast<uint32_t>(tile.north / cell)),
                        tile);
   }
-  std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  for (size_t tile_idx = 0; tile_idx < tiles.size(); ++tile_idx) tiles[tile_idx] = keyed[tile_idx].second;
+  std::sort(keyed.begin(), keyed.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (size_t tile_idx = 0; tile_idx < tiles.size(); ++tile_idx)
+    tiles[tile_idx] = keyed[tile_idx].second;
 }
 
-std::vector<LevelCoverage> ComputeCoverage(const std::vector<CommuneContour>& contours, int threads) {
+std::vector<LevelCoverage> ComputeCoverage(const std::vector<CommuneContour>& contours,
+                                           int threads) {
   threads = std::max(1, threads);
   std::atomic<size_t> next{0};
   std::vector<std::vector<Piece>> per_worker(static_cast<size_t>(threads));
@@ -137,7 +143,8 @@ std::vector<LevelCoverage> ComputeCoverage(const std::vector<CommuneContour>& co
   for (const Piece& piece : fine) {
     const int32_t east = static_cast<int32_t>(piece.cell >> 32);
     const int32_t north = static_cast<int32_t>(piece.cell & 0xffffffffu);
-    coarse.push_back({Key(east / kCoarse * kCoarse, north / kCoarse * kCoarse), piece.commune, piece.area});
+    coarse.push_back(
+        {Key(east / kCoarse * kCoarse, north / kCoarse * kCoarse), piece.commune, piece.area});
   }
   std::vector<LevelCoverage> levels;
   levels.push_back(Assemble(Level::k1km, fine));

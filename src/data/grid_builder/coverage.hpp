@@ -11,13 +11,13 @@
 #include <cstdint>
 #include <vector>
 
-#include "engine/engine.hpp"
 #include "data/grid_builder/contours.hpp"
+#include "engine/engine.hpp"
 
 namespace vivrovert::grid_builder {
 
 struct CellOverlap {
-  uint32_t commune = 0;   // index in the geography's communes
+  uint32_t commune = 0;  // index in the geography's communes
   double area_m2 = 0;
 };
 
@@ -33,7 +33,8 @@ struct LevelCoverage {
 inline constexpr double kMinimumOverlapM2 = 1.0;
 
 // Computes both levels (1 km, then 5 km from it).
-std::vector<LevelCoverage> ComputeCoverage(const std::vector<CommuneContour>& contours, int threads);
+std::vector<LevelCoverage> ComputeCoverage(const std::vector<CommuneContour>& contours,
+                                           int threads);
 
 // Orders tiles along a Hilbert curve (by their cell coordinates).
 void SortHilbert(std::vector<engine::TileId>& tiles);

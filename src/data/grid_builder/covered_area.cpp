@@ -26,7 +26,8 @@ std::vector<double> ReachInsideDepartements(const std::vector<CommuneContour>& c
   for (const CommuneContour& contour : contours) {
     if (!in_covered(contour.commune_index)) continue;
     GEOSGeometry* geometry = GEOSWKBReader_read_r(
-        context, reader, reinterpret_cast<const unsigned char*>(contour.wkb.data()), contour.wkb.size());
+        context, reader, reinterpret_cast<const unsigned char*>(contour.wkb.data()),
+        contour.wkb.size());
     if (geometry != nullptr) pieces.push_back(geometry);
   }
   GEOSWKBReader_destroy_r(context, reader);
@@ -35,8 +36,8 @@ std::vector<double> ReachInsideDepartements(const std::vector<CommuneContour>& c
     return reach;
   }
   // The collection takes ownership of the pieces.
-  GEOSGeometry* collection = GEOSGeom_createCollection_r(context, GEOS_GEOMETRYCOLLECTION, pieces.data(),
-                                                         static_cast<unsigned>(pieces.size()));
+  GEOSGeometry* collection = GEOSGeom_createCollection_r(
+      context, GEOS_GEOMETRYCOLLECTION, pieces.data(), static_cast<unsigned>(pieces.size()));
   GEOSGeometry* area = GEOSUnaryUnion_r(context, collection);
   GEOSGeom_destroy_r(context, collection);
   GEOSGeometry* border = area ? GEOSBoundary_r(context, area) : nullptr;
@@ -45,9 +46,11 @@ std::vector<double> ReachInsideDepartements(const std::vector<CommuneContour>& c
     const GEOSPreparedGeometry* prepared_border = GEOSPrepare_r(context, border);
     for (size_t tile_idx = 0; tile_idx < fine.tiles.size(); ++tile_idx) {
       if (fine.offsets[tile_idx] == fine.offsets[tile_idx + 1]) continue;
-      if (!in_covered(fine.overlaps[fine.offsets[tile_idx]].commune)) continue;  // largest overlap first
+      if (!in_covered(fine.overlaps[fine.offsets[tile_idx]].commune))
+        continue;  // largest overlap first
       const engine::TileId& tile = fine.tiles[tile_idx];
-      GEOSGeometry* centre = GEOSGeom_createPointFromXY_r(context, tile.CentreEast(), tile.CentreNorth());
+      GEOSGeometry* centre =
+          GEOSGeom_createPointFromXY_r(context, tile.CentreEast(), tile.CentreNorth());
       double distance = 0;
       if (GEOSPreparedContains_r(context, prepared_area, centre) == 1 &&
           GEOSPreparedDistance_r(context, prepared_border, centre, &distance) == 1) {

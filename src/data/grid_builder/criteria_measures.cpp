@@ -24,10 +24,12 @@ std::optional<double> CommuneFigure(const std::string& id, const geo::Commune& c
     return numerator / denominator * scale;
   };
   if (id == "unemployment_pct") {
-    return ratio(static_cast<double>(stats.unemployed_15_64_2021), static_cast<double>(stats.active_15_64_2021), 100);
+    return ratio(static_cast<double>(stats.unemployed_15_64_2021),
+                 static_cast<double>(stats.active_15_64_2021), 100);
   }
   if (id == "household_size") {
-    return ratio(static_cast<double>(stats.population_2021), static_cast<double>(stats.households_2021), 1);
+    return ratio(static_cast<double>(stats.population_2021),
+                 static_cast<double>(stats.households_2021), 1);
   }
   if (id == "pop_change_pct") {
     return ratio(static_cast<double>(stats.population_2021 - stats.population_2015),
@@ -51,8 +53,8 @@ bool IsCommuneFigure(const std::string& id) {
 double SpreadCommuneFigure(const std::string& id, Aggregation rule, const LevelCoverage& coverage,
                            size_t tile_idx, const geo::Geography& geography) {
   double weighted = 0, weight = 0;
-  for (uint32_t overlap_idx = coverage.offsets[tile_idx]; overlap_idx < coverage.offsets[tile_idx + 1];
-       ++overlap_idx) {
+  for (uint32_t overlap_idx = coverage.offsets[tile_idx];
+       overlap_idx < coverage.offsets[tile_idx + 1]; ++overlap_idx) {
     const CellOverlap& overlap = coverage.overlaps[overlap_idx];
     std::optional<double> figure = CommuneFigure(id, geography.communes()[overlap.commune]);
     if (rule == Aggregation::kMajor) return figure.value_or(kMissing);  // overlaps: largest first
@@ -64,10 +66,11 @@ double SpreadCommuneFigure(const std::string& id, Aggregation rule, const LevelC
 }
 
 // The same spreading for a figure imported per commune (NaN where missing).
-double SpreadImportedFigure(const std::vector<double>& figures, const LevelCoverage& coverage, size_t tile_idx) {
+double SpreadImportedFigure(const std::vector<double>& figures, const LevelCoverage& coverage,
+                            size_t tile_idx) {
   double weighted = 0, weight = 0;
-  for (uint32_t overlap_idx = coverage.offsets[tile_idx]; overlap_idx < coverage.offsets[tile_idx + 1];
-       ++overlap_idx) {
+  for (uint32_t overlap_idx = coverage.offsets[tile_idx];
+       overlap_idx < coverage.offsets[tile_idx + 1]; ++overlap_idx) {
     const CellOverlap& overlap = coverage.overlaps[overlap_idx];
     const double figure = figures[overlap.commune];
     if (std::isnan(figure)) continue;
@@ -118,7 +121,7 @@ void MeasureFineTiles(const engine::CriteriaCatalogue& catalogue, const LevelCov
         continue;
       }
       auto variable = [&id](const importers::CensusCell& cell) {
-        return id == "share_under15_pct" ? cell.under_15
+        return id == "share_under15_pct"  ? cell.under_15
                : id == "share_65plus_pct" ? cell.over_65
                : id == "share_movers_pct" ? cell.moved_in
                                           : cell.employed;
@@ -126,9 +129,11 @@ void MeasureFineTiles(const engine::CriteriaCatalogue& catalogue, const LevelCov
       // The published extract writes 0 where Eurostat had no figure: a variable that is
       // 0 in every cell was not published, and must not read as "0 %".
       bool published = false;
-      for (const auto& cell : inputs.census_detail) published = published || variable(cell).value_or(0) > 0;
+      for (const auto& cell : inputs.census_detail)
+        published = published || variable(cell).value_or(0) > 0;
       if (!published) {
-        unavailable[id] = "variable non publiée dans la grille du recensement 2021 (toutes les valeurs valent 0)";
+        unavailable[id] =
+            "variable non publiée dans la grille du recensement 2021 (toutes les valeurs valent 0)";
         continue;
       }
       for (size_t tile_idx = 0; tile_idx < tile_count; ++tile_idx) {
@@ -140,7 +145,8 @@ void MeasureFineTiles(const engine::CriteriaCatalogue& catalogue, const LevelCov
       }
     } else if (IsCommuneFigure(id)) {
       for (size_t tile_idx = 0; tile_idx < tile_count; ++tile_idx) {
-        column[tile_idx] = SpreadCommuneFigure(id, spec.aggregation, fine, tile_idx, *inputs.geography);
+        column[tile_idx] =
+            SpreadCommuneFigure(id, spec.aggregation, fine, tile_idx, *inputs.geography);
       }
     } else if (auto points = inputs.point_sets.find(id); points != inputs.point_sets.end()) {
       const auto radius = inputs.count_radius_m.find(id);
@@ -150,7 +156,8 @@ void MeasureFineTiles(const engine::CriteriaCatalogue& catalogue, const LevelCov
         continue;
       }
       const auto reach_entry = inputs.reach_m.find(id);
-      const std::vector<double>* reach = reach_entry == inputs.reach_m.end() ? nullptr : &reach_entry->second;
+      const std::vector<double>* reach =
+          reach_entry == inputs.reach_m.end() ? nullptr : &reach_entry->second;
       for (size_t tile_idx = 0; tile_idx < tile_count; ++tile_idx) {
         const TileId& tile = fine.tiles[tile_idx];
         const geo::Point centre{tile.CentreEast(), tile.CentreNorth()};
@@ -159,14 +166,16 @@ void MeasureFineTiles(const engine::CriteriaCatalogue& catalogue, const LevelCov
         if (std::isnan(limit)) continue;
         if (is_count) {
           if (radius->second <= limit) {
-            column[tile_idx] = static_cast<double>(points->second.CountWithin(centre, radius->second));
+            column[tile_idx] =
+                static_cast<double>(points->second.CountWithin(centre, radius->second));
           }
           continue;
         }
         const double distance = points->second.NearestDistance(centre);
         if (distance <= limit) column[tile_idx] = distance / 1000.0;
       }
-    } else if (auto figures = inputs.commune_values.find(id); figures != inputs.commune_values.end()) {
+    } else if (auto figures = inputs.commune_values.find(id);
+               figures != inputs.commune_values.end()) {
       for (size_t tile_idx = 0; tile_idx < tile_count; ++tile_idx) {
         column[tile_idx] = SpreadImportedFigure(figures->second, fine, tile_idx);
       }
@@ -207,7 +216,8 @@ void AggregateCoarseTiles(const engine::CriteriaCatalogue& catalogue, const Leve
     if (spec.aggregation == Aggregation::kMajor) {
       if (!IsCommuneFigure(spec.id)) continue;
       for (size_t tile_idx = 0; tile_idx < coarse_count; ++tile_idx) {
-        column[tile_idx] = SpreadCommuneFigure(spec.id, spec.aggregation, coarse, tile_idx, *inputs.geography);
+        column[tile_idx] =
+            SpreadCommuneFigure(spec.id, spec.aggregation, coarse, tile_idx, *inputs.geography);
       }
       continue;
     }
@@ -223,7 +233,8 @@ void AggregateCoarseTiles(const engine::CriteriaCatalogue& catalogue, const Leve
       if (present[tile_idx] == 0) continue;
       // Density: population over every 1 km land tile of the 5 km tile; mean: over the
       // 1 km tiles that have a value.
-      const double count = spec.aggregation == Aggregation::kDensity ? children[tile_idx] : present[tile_idx];
+      const double count =
+          spec.aggregation == Aggregation::kDensity ? children[tile_idx] : present[tile_idx];
       column[tile_idx] = sums[tile_idx] / count;
     }
   }

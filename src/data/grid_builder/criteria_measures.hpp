@@ -9,11 +9,11 @@
 #include <unordered_map>
 #include <vector>
 
-#include "engine/engine.hpp"
 #include "data/geo/geography.hpp"
 #include "data/grid_builder/coverage.hpp"
 #include "data/grid_builder/nearest.hpp"
 #include "data/importers/national_sources.hpp"
+#include "engine/engine.hpp"
 
 namespace vivrovert::grid_builder {
 

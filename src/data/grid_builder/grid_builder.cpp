@@ -27,7 +27,9 @@ class PhaseTimer {
   explicit PhaseTimer(GridBuildReport* report) : report_(report), start_(Clock::now()) {}
   void Done(const std::string& phase) {
     auto now = Clock::now();
-    if (report_) report_->phase_seconds.emplace_back(phase, std::chrono::duration<double>(now - start_).count());
+    if (report_)
+      report_->phase_seconds.emplace_back(phase,
+                                          std::chrono::duration<double>(now - start_).count());
     start_ = now;
   }
 
@@ -38,7 +40,8 @@ class PhaseTimer {
 };
 
 // Contour files of the requested départements (all metropolitan ones by default).
-Result<std::vector<std::string>> ContourFiles(const fs::path& folder, const std::vector<std::string>& departements,
+Result<std::vector<std::string>> ContourFiles(const fs::path& folder,
+                                              const std::vector<std::string>& departements,
                                               const geo::Geography& geography) {
   if (!fs::is_directory(folder)) {
     return NotFound("commune contours folder missing: " + folder.string() + " (see docs/DATA.md)");
@@ -59,14 +62,17 @@ Result<std::vector<std::string>> ContourFiles(const fs::path& folder, const std:
   }
   for (const std::string& code : departements) {
     const geo::Departement* departement = geography.FindDepartement(code);
-    if (departement == nullptr) return InvalidArgument("unknown département code '" + code + "'", "departements");
+    if (departement == nullptr)
+      return InvalidArgument("unknown département code '" + code + "'", "departements");
     if (!departement->metropolitan) {
-      return InvalidArgument("département " + code + " is not in metropolitan France, which the grid covers",
-                             "departements");
+      return InvalidArgument(
+          "département " + code + " is not in metropolitan France, which the grid covers",
+          "departements");
     }
     auto found = by_departement.find(code);
     if (found == by_departement.end()) {
-      return NotFound("no commune contours for département " + code + " in " + folder.string(), "departements");
+      return NotFound("no commune contours for département " + code + " in " + folder.string(),
+                      "departements");
     }
     files.push_back(found->second);
   }
@@ -83,8 +89,8 @@ Result<std::vector<geo::Point>> ToLaea(const std::vector<geo::Point>& wgs84) {
   return out;
 }
 
-nlohmann::json Source(const std::string& publisher, const std::string& dataset, const std::string& vintage,
-                      const std::string& folder) {
+nlohmann::json Source(const std::string& publisher, const std::string& dataset,
+                      const std::string& vintage, const std::string& folder) {
   return {{"publisher", publisher}, {"dataset", dataset}, {"vintage", vintage}, {"folder", folder}};
 }
 
@@ -100,13 +106,15 @@ Result<engine::GridData> BuildGrid(const GridBuildOptions& options, GridBuildRep
   VV_ASSIGN_OR_RETURN(geo::Geography geography, geo::LoadGeography(options.data_dir));
   grid.sources.push_back(Source("INSEE, DGCL (via Etalab)", "Découpage administratif", "COG 2026",
                                 "etalab-decoupage-administratif"));
-  grid.sources.push_back(Source("INSEE", "Base du comparateur de territoires", "2021 (COG 2024)", "rcarlier-datas-fun"));
+  grid.sources.push_back(Source("INSEE", "Base du comparateur de territoires", "2021 (COG 2024)",
+                                "rcarlier-datas-fun"));
   timer.Done("geography");
 
   VV_ASSIGN_OR_RETURN(std::vector<std::string> files,
                       ContourFiles(data / "contours-communes", options.departements, geography));
   VV_ASSIGN_OR_RETURN(std::vector<CommuneContour> contours, LoadCommuneContours(files, geography));
-  grid.sources.push_back(Source("IGN", "ADMIN EXPRESS (contours simplifiés)", "2018", "contours-communes"));
+  grid.sources.push_back(
+      Source("IGN", "ADMIN EXPRESS (contours simplifiés)", "2018", "contours-communes"));
   timer.Done("contours");
 
   std::vector<LevelCoverage> coverage = ComputeCoverage(contours, options.threads);
@@ -115,14 +123,21 @@ Result<engine::GridData> BuildGrid(const GridBuildOptions& options, GridBuildRep
   MeasureInputs inputs;
   inputs.geography = &geography;
   const fs::path census = data / "eurostat-census2021-grid-1km";
-  VV_ASSIGN_OR_RETURN(inputs.census, importers::ReadCensusGrid((census / "census2021_grid1km_FR_metro_T.csv").string()));
+  VV_ASSIGN_OR_RETURN(inputs.census, importers::ReadCensusGrid(
+                                         (census / "census2021_grid1km_FR_metro_T.csv").string()));
   VV_ASSIGN_OR_RETURN(inputs.census_detail,
-                      importers::ReadCensusGrid((census / "census2021_grid1km_dep46_dep19_all_fields.csv").string()));
-  grid.sources.push_back(Source("Eurostat", "Census 2021 population grid 1 km", "2021", "eurostat-census2021-grid-1km"));
+                      importers::ReadCensusGrid(
+                          (census / "census2021_grid1km_dep46_dep19_all_fields.csv").string()));
+  grid.sources.push_back(Source("Eurostat", "Census 2021 population grid 1 km", "2021",
+                                "eurostat-census2021-grid-1km"));
 
-  VV_ASSIGN_OR_RETURN(auto stations, importers::ReadSncfStations((data / "sncf-gares" / "gares-de-voyageurs.csv").string()));
-  VV_ASSIGN_OR_RETURN(auto ridership, importers::ReadSncfRidership(
-                                          (data / "sncf-gares" / "frequentation-gares.csv").string(), kRidershipYear));
+  VV_ASSIGN_OR_RETURN(
+      auto stations,
+      importers::ReadSncfStations((data / "sncf-gares" / "gares-de-voyageurs.csv").string()));
+  VV_ASSIGN_OR_RETURN(
+      auto ridership,
+      importers::ReadSncfRidership((data / "sncf-gares" / "frequentation-gares.csv").string(),
+                                   kRidershipYear));
   std::vector<geo::Point> all_stations, major_stations;
   for (const importers::Station& station : stations) {
     all_stations.push_back({station.longitude, station.latitude});
@@ -134,14 +149,19 @@ Result<engine::GridData> BuildGrid(const GridBuildOptions& options, GridBuildRep
       }
     }
   }
-  grid.sources.push_back(Source("SNCF Voyageurs", "Gares de voyageurs ; fréquentation", "2023", "sncf-gares"));
+  grid.sources.push_back(
+      Source("SNCF Voyageurs", "Gares de voyageurs ; fréquentation", "2023", "sncf-gares"));
 
-  VV_ASSIGN_OR_RETURN(auto hospitals, importers::ReadGiscoHealthcare((data / "eurostat-gisco-healthcare" / "FR.csv").string()));
+  VV_ASSIGN_OR_RETURN(
+      auto hospitals,
+      importers::ReadGiscoHealthcare((data / "eurostat-gisco-healthcare" / "FR.csv").string()));
   std::vector<geo::Point> acute;
   for (const importers::Hospital& hospital : hospitals) {
-    if (importers::IsAcuteCareHospital(hospital.facility_type)) acute.push_back({hospital.longitude, hospital.latitude});
+    if (importers::IsAcuteCareHospital(hospital.facility_type))
+      acute.push_back({hospital.longitude, hospital.latitude});
   }
-  grid.sources.push_back(Source("Eurostat GISCO", "Healthcare services (FINESS)", "2020", "eurostat-gisco-healthcare"));
+  grid.sources.push_back(Source("Eurostat GISCO", "Healthcare services (FINESS)", "2020",
+                                "eurostat-gisco-healthcare"));
 
   std::vector<geo::Point> prefectures, towns_10k, towns_50k, cities_200k;
   for (const geo::Departement& departement : geography.departements()) {
@@ -157,9 +177,9 @@ Result<engine::GridData> BuildGrid(const GridBuildOptions& options, GridBuildRep
     if (population >= 200'000) cities_200k.push_back(commune.stats->centre_wgs84);
   }
   const std::pair<const char*, std::vector<geo::Point>*> point_sets[] = {
-      {"dist_station_km", &all_stations},     {"dist_major_station_km", &major_stations},
-      {"dist_hospital_km", &acute},           {"dist_prefecture_km", &prefectures},
-      {"dist_town_10k_km", &towns_10k},       {"dist_town_50k_km", &towns_50k},
+      {"dist_station_km", &all_stations},  {"dist_major_station_km", &major_stations},
+      {"dist_hospital_km", &acute},        {"dist_prefecture_km", &prefectures},
+      {"dist_town_10k_km", &towns_10k},    {"dist_town_50k_km", &towns_50k},
       {"dist_city_200k_km", &cities_200k},
   };
   for (const auto& [id, points] : point_sets) {
@@ -176,7 +196,8 @@ Result<engine::GridData> BuildGrid(const GridBuildOptions& options, GridBuildRep
 
   std::vector<std::vector<double>> fine_values, coarse_values;
   MeasureFineTiles(grid.catalogue, coverage[0], inputs, fine_values, grid.unavailable_reasons);
-  AggregateCoarseTiles(grid.catalogue, coverage[0], fine_values, coverage[1], inputs, coarse_values);
+  AggregateCoarseTiles(grid.catalogue, coverage[0], fine_values, coverage[1], inputs,
+                       coarse_values);
   timer.Done("measures");
 
   // Commune table: only the communes some tile overlaps, in geography order.
@@ -211,7 +232,8 @@ Result<engine::GridData> BuildGrid(const GridBuildOptions& options, GridBuildRep
   for (size_t level_idx = 0; level_idx < coverage.size(); ++level_idx) {
     const LevelCoverage& level = coverage[level_idx];
     const auto& values = level_idx == 0 ? fine_values : coarse_values;
-    const double cell_area = static_cast<double>(engine::CellSizeMetres(level.level)) * engine::CellSizeMetres(level.level);
+    const double cell_area = static_cast<double>(engine::CellSizeMetres(level.level)) *
+                             engine::CellSizeMetres(level.level);
     engine::LevelData out;
     out.level = level.level;
     out.tiles = level.tiles;

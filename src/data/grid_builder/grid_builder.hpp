@@ -27,7 +27,7 @@ struct GridBuildOptions {
   std::string catalogue_path;             // data/criteria.json
   std::vector<std::string> departements;  // empty: all of metropolitan France
   int threads = 2;
-  int64_t built_at = 0;                   // epoch seconds, stamped in the header
+  int64_t built_at = 0;  // epoch seconds, stamped in the header
   // Layers written by `vivrovert import` (imported_sources.hpp); empty: none.
   std::string imports_dir;
   // Progress of long readings (data-folder files read during the build); may be empty.

@@ -9,8 +9,9 @@
 //     (Annuaire de l'éducation), `dem/*.tif|*.asc` and `rcarto-geodata-lot/elevation.tif`
 //     (DEM rasters), `dvf/*.csv` (geo-DVF), `insee-comparateur/*.csv` (INSEE comparateur
 //     de territoires), `arcep/*.csv` (ARCEP fibre per commune), `meteo-france/*.csv`
-//     (Météo-France monthly climatological data, for the climate normals). The BPE sample of `insee-bpe-trevas-sample/` is not one of them: it
-//     holds a few equipment types only, and distances measured from it would be false.
+//     (Météo-France monthly climatological data, for the climate normals). The BPE sample of
+//     `insee-bpe-trevas-sample/` is not one of them: it holds a few equipment types only, and
+//     distances measured from it would be false.
 // When several layers measure a criterion, the one covering all of metropolitan France
 // wins over one covering some départements; then the Annuaire de l'éducation wins over
 // the BPE (it is updated daily). Values per cell of a layer covering some départements
@@ -24,12 +25,12 @@
 #include <vector>
 
 #include "core/common/status.hpp"
-#include "engine/engine.hpp"
 #include "data/geo/geography.hpp"
 #include "data/grid_builder/contours.hpp"
 #include "data/grid_builder/coverage.hpp"
 #include "data/grid_builder/criteria_measures.hpp"
 #include "data/importers/import_layer.hpp"
+#include "engine/engine.hpp"
 
 namespace vivrovert::grid_builder {
 
@@ -55,7 +56,8 @@ std::string LayerPath(const std::string& imports_dir, const std::string& kind);
 
 // Loads the layers found. Errors: a layer file that cannot be read, or a data-folder file
 // that does not parse (named with row and column).
-Result<std::vector<LoadedLayer>> LoadImportLayers(const ImportSearch& search, const importers::ProgressFn& progress);
+Result<std::vector<LoadedLayer>> LoadImportLayers(const ImportSearch& search,
+                                                  const importers::ProgressFn& progress);
 
 // Hands the layers' points, counts and cells to `inputs`, records each layer in
 // grid.sources and as the source of the criteria it measures.

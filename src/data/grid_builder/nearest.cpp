@@ -1,14 +1,14 @@
 #include "data/grid_builder/nearest.hpp"
 
-#include <nanoflann.hpp>
-
 #include <cmath>
+#include <nanoflann.hpp>
 
 namespace vivrovert::grid_builder {
 
 struct NearestPoints::Tree {
-  using Index = nanoflann::KDTreeSingleIndexAdaptor<nanoflann::L2_Simple_Adaptor<double, NearestPoints>,
-                                                    NearestPoints, 2, size_t>;
+  using Index =
+      nanoflann::KDTreeSingleIndexAdaptor<nanoflann::L2_Simple_Adaptor<double, NearestPoints>,
+                                          NearestPoints, 2, size_t>;
   explicit Tree(const NearestPoints& points)
       : index(2, points, nanoflann::KDTreeSingleIndexAdaptorParams(16)) {
     index.buildIndex();
@@ -22,8 +22,7 @@ NearestPoints::NearestPoints(std::vector<geo::Point> points) : points_(std::move
 
 NearestPoints::~NearestPoints() = default;
 
-NearestPoints::NearestPoints(NearestPoints&& other) noexcept
-    : points_(std::move(other.points_)) {
+NearestPoints::NearestPoints(NearestPoints&& other) noexcept : points_(std::move(other.points_)) {
   // The tree refers to its dataset by address: rebuild it for the new owner.
   other.tree_.reset();
   if (!points_.empty()) tree_ = std::make_unique<Tree>(*this);
@@ -38,13 +37,15 @@ double NearestPoints::NearestDistance(const geo::Point& query) const {
   return std::sqrt(squared);
 }
 
-std::vector<std::pair<size_t, double>> NearestPoints::KNearest(const geo::Point& query, size_t count) const {
+std::vector<std::pair<size_t, double>> NearestPoints::KNearest(const geo::Point& query,
+                                                               size_t count) const {
   std::vector<std::pair<size_t, double>> found;
   if (!tree_ || count == 0) return found;
   const double coordinates[2] = {query.x, query.y};
   std::vector<size_t> indices(std::min(count, points_.size()));
   std::vector<double> squared(indices.size());
-  const size_t got = tree_->index.knnSearch(coordinates, indices.size(), indices.data(), squared.data());
+  const size_t got =
+      tree_->index.knnSearch(coordinates, indices.size(), indices.data(), squared.data());
   for (size_t found_idx = 0; found_idx < got; ++found_idx) {
     found.emplace_back(indices[found_idx], std::sqrt(squared[found_idx]));
   }

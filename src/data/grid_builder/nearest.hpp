@@ -31,9 +31,13 @@ class NearestPoints {
 
   // nanoflann's dataset interface.
   size_t kdtree_get_point_count() const { return points_.size(); }
-  double kdtree_get_pt(size_t index, size_t dim) const { return dim == 0 ? points_[index].x : points_[index].y; }
+  double kdtree_get_pt(size_t index, size_t dim) const {
+    return dim == 0 ? points_[index].x : points_[index].y;
+  }
   template <class Box>
-  bool kdtree_get_bbox(Box&) const { return false; }
+  bool kdtree_get_bbox(Box&) const {
+    return false;
+  }
 
  private:
   struct Tree;

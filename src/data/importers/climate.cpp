@@ -35,8 +35,8 @@ Result<std::optional<double>> Figure(const CsvRow& row, const char* column) {
 
 }  // namespace
 
-Result<ImportLayer> ImportClimateNormals(const std::vector<std::string>& files, const ClimateRules& rules,
-                                         const ProgressFn& progress) {
+Result<ImportLayer> ImportClimateNormals(const std::vector<std::string>& files,
+                                         const ClimateRules& rules, const ProgressFn& progress) {
   ImportLayer layer;
   layer.kind = "climate";
   layer.source.publisher = "Météo-France";
@@ -51,12 +51,14 @@ Result<ImportLayer> ImportClimateNormals(const std::vector<std::string>& files, 
   for (const std::string& file : files) {
     CsvOptions options;
     options.delimiter = ';';
-    options.required_columns = {"NUM_POSTE", "LAT", "LON", "ALTI", "AAAAMM", "RR", "TX", "TN", "INST"};
+    options.required_columns = {"NUM_POSTE", "LAT", "LON", "ALTI", "AAAAMM",
+                                "RR",        "TX",  "TN",  "INST"};
     options.on_block = file_progress.ForFile("Météo-France " + fs::path(file).filename().string());
     VV_RETURN_IF_ERROR(ReadCsv(file, options, [&](const CsvRow& row) -> Status {
       ++layer.source.rows_read;
       VV_ASSIGN_OR_RETURN(std::string_view id, row.Get("NUM_POSTE"));
-      if (id.size() != 8) return row.Error("NUM_POSTE", "not a station number ('" + std::string(id) + "')");
+      if (id.size() != 8)
+        return row.Error("NUM_POSTE", "not a station number ('" + std::string(id) + "')");
       if (id.starts_with("97") || id.starts_with("98")) {
         ++overseas;
         return Status::Ok();
@@ -77,8 +79,10 @@ Result<ImportLayer> ImportClimateNormals(const std::vector<std::string>& files, 
         VV_ASSIGN_OR_RETURN(std::optional<double> latitude, row.GetNumber("LAT"));
         VV_ASSIGN_OR_RETURN(std::optional<double> longitude, row.GetNumber("LON"));
         VV_ASSIGN_OR_RETURN(std::optional<double> altitude, row.GetNumber("ALTI"));
-        if (!latitude || *latitude < -90 || *latitude > 90) return row.Error("LAT", "not a latitude");
-        if (!longitude || *longitude < -180 || *longitude > 180) return row.Error("LON", "not a longitude");
+        if (!latitude || *latitude < -90 || *latitude > 90)
+          return row.Error("LAT", "not a latitude");
+        if (!longitude || *longitude < -180 || *longitude > 180)
+          return row.Error("LON", "not a longitude");
         if (!altitude) return row.Error("ALTI", "station altitude missing");
         station.wgs84 = {*longitude, *latitude};
         station.altitude_m = *altitude;
@@ -104,7 +108,8 @@ Result<ImportLayer> ImportClimateNormals(const std::vector<std::string>& files, 
   const int period_years = rules.last_year - rules.first_year + 1;
   const int min_years = static_cast<int>(std::ceil(rules.min_share_of_years * period_years - 1e-9));
   int64_t outside = 0;
-  for (const char* criterion : {"rainfall_mm", "sunshine_hours", "summer_temp_c", "winter_temp_c"}) {
+  for (const char* criterion :
+       {"rainfall_mm", "sunshine_hours", "summer_temp_c", "winter_temp_c"}) {
     layer.stations[criterion];
   }
   std::map<std::string, int64_t> incomplete;
@@ -136,8 +141,8 @@ Result<ImportLayer> ImportClimateNormals(const std::vector<std::string>& files, 
         return;
       }
       layer.stations[criterion].push_back({static_cast<int32_t>(std::lround(point.x)),
-                                           static_cast<int32_t>(std::lround(point.y)), station.altitude_m,
-                                           std::round(*value * 100) / 100});
+                                           static_cast<int32_t>(std::lround(point.y)),
+                                           station.altitude_m, std::round(*value * 100) / 100});
     };
     const std::optional<double> rain = annual(kRain);
     const std::optional<double> sunshine = annual(kSunshine);
@@ -151,15 +156,19 @@ Result<ImportLayer> ImportClimateNormals(const std::vector<std::string>& files, 
   if (departements.erase("20")) departements.insert({"2A", "2B"});
   layer.departements = CoveredDepartements(departements);
   layer.source.rows_skipped = overseas + outside_period;
-  if (overseas) layer.source.notes.push_back(std::to_string(overseas) + " rows of stations overseas");
+  if (overseas)
+    layer.source.notes.push_back(std::to_string(overseas) + " rows of stations overseas");
   if (outside_period) {
-    layer.source.notes.push_back(std::to_string(outside_period) + " rows outside " + std::to_string(rules.first_year) +
-                                 "-" + std::to_string(rules.last_year));
+    layer.source.notes.push_back(std::to_string(outside_period) + " rows outside " +
+                                 std::to_string(rules.first_year) + "-" +
+                                 std::to_string(rules.last_year));
   }
-  if (outside) layer.source.notes.push_back(std::to_string(outside) + " stations outside metropolitan France");
+  if (outside)
+    layer.source.notes.push_back(std::to_string(outside) + " stations outside metropolitan France");
   for (const auto& [criterion, count] : incomplete) {
-    layer.source.notes.push_back(std::to_string(count) + " stations without a complete normal for " + criterion +
-                                 " (fewer than " + std::to_string(min_years) + " years of a month)");
+    layer.source.notes.push_back(
+        std::to_string(count) + " stations without a complete normal for " + criterion +
+        " (fewer than " + std::to_string(min_years) + " years of a month)");
   }
   layer.Normalise();
   return layer;

@@ -35,7 +35,7 @@ struct ClimateRules {
   double min_share_of_years = 0.8;
 };
 
-Result<ImportLayer> ImportClimateNormals(const std::vector<std::string>& files, const ClimateRules& rules,
-                                         const ProgressFn& progress);
+Result<ImportLayer> ImportClimateNormals(const std::vector<std::string>& files,
+                                         const ClimateRules& rules, const ProgressFn& progress);
 
 }  // namespace vivrovert::importers

@@ -21,7 +21,10 @@ char DetectDelimiter(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::string header;
   std::getline(in, header);
-  return std::count(header.begin(), header.end(), ';') > std::count(header.begin(), header.end(), ',') ? ';' : ',';
+  return std::count(header.begin(), header.end(), ';') >
+                 std::count(header.begin(), header.end(), ',')
+             ? ';'
+             : ',';
 }
 
 // A figure of a published table: nullopt for an empty cell or a secrecy mark; spaces used
@@ -52,7 +55,8 @@ Result<std::optional<double>> ReadFigure(const CsvRow& row, const std::string& c
 // The commune code of a row; empty for a row overseas (counted by the caller).
 Result<std::string> CommuneCode(const CsvRow& row, const std::string& column) {
   VV_ASSIGN_OR_RETURN(std::string_view code, row.Get(column));
-  if (code.size() != 5) return row.Error(column, "not a commune code ('" + std::string(code) + "')");
+  if (code.size() != 5)
+    return row.Error(column, "not a commune code ('" + std::string(code) + "')");
   if (DepartementOfCommune(code).size() == 3) return std::string();
   return std::string(code);
 }
@@ -65,15 +69,16 @@ Status HeaderError(const std::string& file, const std::string& message) {
 void NoteMissing(const std::map<std::string, int64_t>& missing, ImportLayer& layer) {
   for (const auto& [criterion, count] : missing) {
     if (count > 0) {
-      layer.source.notes.push_back(std::to_string(count) + " communes without a figure for " + criterion +
-                                   " (empty or under statistical secrecy)");
+      layer.source.notes.push_back(std::to_string(count) + " communes without a figure for " +
+                                   criterion + " (empty or under statistical secrecy)");
     }
   }
 }
 
 }  // namespace
 
-Result<ImportLayer> ImportInseeComparateur(const std::vector<std::string>& files, const ProgressFn& progress) {
+Result<ImportLayer> ImportInseeComparateur(const std::vector<std::string>& files,
+                                           const ProgressFn& progress) {
   ImportLayer layer;
   layer.kind = "insee";
   layer.source.publisher = "INSEE";
@@ -91,8 +96,8 @@ Result<ImportLayer> ImportInseeComparateur(const std::vector<std::string>& files
     options.required_columns = {"CODGEO"};
     options.on_block = file_progress.ForFile("Comparateur " + fs::path(file).filename().string());
     options.on_header = [&](const std::vector<std::string>& header) -> Status {
-      static const std::regex kMedian("MED(\\d\\d)"), kPoverty("TP60(\\d\\d)"), kDwellings("P(\\d\\d)_LOG"),
-          kSecond("P(\\d\\d)_RSECOCC"), kVacant("P(\\d\\d)_LOGVAC");
+      static const std::regex kMedian("MED(\\d\\d)"), kPoverty("TP60(\\d\\d)"),
+          kDwellings("P(\\d\\d)_LOG"), kSecond("P(\\d\\d)_RSECOCC"), kVacant("P(\\d\\d)_LOGVAC");
       std::smatch match;
       std::string census_year;
       for (const std::string& column : header) {
@@ -110,9 +115,12 @@ Result<ImportLayer> ImportInseeComparateur(const std::vector<std::string>& files
           vacant = column;
         }
       }
-      if (!census_year.empty() && (!second_homes.empty() || !vacant.empty())) vintages.insert("RP 20" + census_year);
-      if (median.empty() && poverty.empty() && (dwellings.empty() || (second_homes.empty() && vacant.empty()))) {
-        return HeaderError(file, "none of the columns MEDyy, TP60yy, Pyy_LOG with Pyy_RSECOCC or Pyy_LOGVAC");
+      if (!census_year.empty() && (!second_homes.empty() || !vacant.empty()))
+        vintages.insert("RP 20" + census_year);
+      if (median.empty() && poverty.empty() &&
+          (dwellings.empty() || (second_homes.empty() && vacant.empty()))) {
+        return HeaderError(
+            file, "none of the columns MEDyy, TP60yy, Pyy_LOG with Pyy_RSECOCC or Pyy_LOGVAC");
       }
       return Status::Ok();
     };
@@ -143,8 +151,8 @@ Result<ImportLayer> ImportInseeComparateur(const std::vector<std::string>& files
       if (!dwellings.empty()) {
         VV_ASSIGN_OR_RETURN(std::optional<double> total, ReadFigure(row, dwellings));
         const double total_value = total.value_or(0);  // no dwelling: a share of nothing
-        for (const auto& [column, criterion] : {std::pair{second_homes, "second_homes_pct"},
-                                                std::pair{vacant, "vacant_homes_pct"}}) {
+        for (const auto& [column, criterion] :
+             {std::pair{second_homes, "second_homes_pct"}, std::pair{vacant, "vacant_homes_pct"}}) {
           if (column.empty()) continue;
           VV_ASSIGN_OR_RETURN(std::optional<double> part, ReadFigure(row, column));
           std::optional<double> share;
@@ -160,16 +168,20 @@ Result<ImportLayer> ImportInseeComparateur(const std::vector<std::string>& files
     layer.source.vintage += (layer.source.vintage.empty() ? "" : ", ") + vintage;
   }
   layer.source.rows_skipped = overseas;
-  if (overseas) layer.source.notes.push_back(std::to_string(overseas) + " communes overseas (the grid covers metropolitan France)");
+  if (overseas)
+    layer.source.notes.push_back(std::to_string(overseas) +
+                                 " communes overseas (the grid covers metropolitan France)");
   NoteMissing(missing, layer);
   return layer;
 }
 
-Result<ImportLayer> ImportArcepFibre(const std::vector<std::string>& files, const ProgressFn& progress) {
+Result<ImportLayer> ImportArcepFibre(const std::vector<std::string>& files,
+                                     const ProgressFn& progress) {
   ImportLayer layer;
   layer.kind = "arcep";
   layer.source.publisher = "ARCEP";
-  layer.source.dataset = "Observatoire du haut et très haut débit fixe, déploiements FttH par commune";
+  layer.source.dataset =
+      "Observatoire du haut et très haut débit fixe, déploiements FttH par commune";
   layer.source.files = FileNames(files);
   FileProgress file_progress(files, progress);
   std::map<std::string, int64_t> missing;
@@ -185,7 +197,8 @@ Result<ImportLayer> ImportArcepFibre(const std::vector<std::string>& files, cons
       int latest = 0;
       std::smatch match;
       for (const std::string& column : header) {
-        if (column == "Code commune" || column == "code_commune" || column == "Code INSEE") code_column = column;
+        if (column == "Code commune" || column == "code_commune" || column == "Code INSEE")
+          code_column = column;
         if (column.starts_with("Meilleure estimation des locaux")) premises = column;
         if (std::regex_match(column, match, kQuarter)) {
           const int order = std::stoi(match[2].str()) * 10 + std::stoi(match[1].str());
@@ -196,8 +209,10 @@ Result<ImportLayer> ImportArcepFibre(const std::vector<std::string>& files, cons
         }
       }
       if (code_column.empty()) return HeaderError(file, "no 'Code commune' column");
-      if (premises.empty()) return HeaderError(file, "no 'Meilleure estimation des locaux…' column");
-      if (eligible.empty()) return HeaderError(file, "no quarter column of eligible premises ('T2 2024')");
+      if (premises.empty())
+        return HeaderError(file, "no 'Meilleure estimation des locaux…' column");
+      if (eligible.empty())
+        return HeaderError(file, "no quarter column of eligible premises ('T2 2024')");
       quarters.insert(eligible);
       return Status::Ok();
     };
@@ -229,8 +244,13 @@ Result<ImportLayer> ImportArcepFibre(const std::vector<std::string>& files, cons
     layer.source.vintage += (layer.source.vintage.empty() ? "" : ", ") + quarter;
   }
   layer.source.rows_skipped = overseas;
-  if (overseas) layer.source.notes.push_back(std::to_string(overseas) + " communes overseas (the grid covers metropolitan France)");
-  if (capped) layer.source.notes.push_back(std::to_string(capped) + " communes with more eligible premises than estimated premises, read as 100 %");
+  if (overseas)
+    layer.source.notes.push_back(std::to_string(overseas) +
+                                 " communes overseas (the grid covers metropolitan France)");
+  if (capped)
+    layer.source.notes.push_back(
+        std::to_string(capped) +
+        " communes with more eligible premises than estimated premises, read as 100 %");
   NoteMissing(missing, layer);
   return layer;
 }

@@ -25,8 +25,10 @@
 
 namespace vivrovert::importers {
 
-Result<ImportLayer> ImportInseeComparateur(const std::vector<std::string>& files, const ProgressFn& progress);
+Result<ImportLayer> ImportInseeComparateur(const std::vector<std::string>& files,
+                                           const ProgressFn& progress);
 
-Result<ImportLayer> ImportArcepFibre(const std::vector<std::string>& files, const ProgressFn& progress);
+Result<ImportLayer> ImportArcepFibre(const std::vector<std::string>& files,
+                                     const ProgressFn& progress);
 
 }  // namespace vivrovert::importers

@@ -24,6 +24,7 @@ namespace vivrovert::importers {
 
 // `source` names the publisher, dataset and vintage (a DEM carries none); the files are
 // added to it. The layer has cells for the criterion "altitude_m".
-Result<ImportLayer> ImportDem(const std::vector<std::string>& files, LayerSource source, const ProgressFn& progress);
+Result<ImportLayer> ImportDem(const std::vector<std::string>& files, LayerSource source,
+                              const ProgressFn& progress);
 
 }  // namespace vivrovert::importers

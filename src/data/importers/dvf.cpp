@@ -70,17 +70,19 @@ struct Mutation {
 };
 
 struct Counts {
-  int64_t not_sale = 0, no_value = 0, several = 0, business = 0, small = 0, unlocated = 0, outside = 0,
-          overseas = 0;
+  int64_t not_sale = 0, no_value = 0, several = 0, business = 0, small = 0, unlocated = 0,
+          outside = 0, overseas = 0;
 };
 
 // The median of `prices` (reordered): the middle value, or the mean of the two middle ones.
 double Median(std::vector<float>& prices) {
   const size_t middle = prices.size() / 2;
-  std::nth_element(prices.begin(), prices.begin() + static_cast<std::ptrdiff_t>(middle), prices.end());
+  std::nth_element(prices.begin(), prices.begin() + static_cast<std::ptrdiff_t>(middle),
+                   prices.end());
   double median = prices[middle];
   if (prices.size() % 2 == 0) {
-    const float lower = *std::max_element(prices.begin(), prices.begin() + static_cast<std::ptrdiff_t>(middle));
+    const float lower =
+        *std::max_element(prices.begin(), prices.begin() + static_cast<std::ptrdiff_t>(middle));
     median = (median + lower) / 2.0;
   }
   return median;
@@ -108,8 +110,9 @@ class SaleGrid {
     for (int32_t row = 0; row < height_; ++row) {
       for (int32_t col = 0; col < width_; ++col) {
         const uint32_t here = offsets_[static_cast<size_t>(row) * width_ + col + 1];
-        prefix_[Prefix(col + 1, row + 1)] =
-            here + prefix_[Prefix(col, row + 1)] + prefix_[Prefix(col + 1, row)] - prefix_[Prefix(col, row)];
+        prefix_[Prefix(col + 1, row + 1)] = here + prefix_[Prefix(col, row + 1)] +
+                                            prefix_[Prefix(col + 1, row)] -
+                                            prefix_[Prefix(col, row)];
       }
     }
     for (size_t index = 1; index < offsets_.size(); ++index) offsets_[index] += offsets_[index - 1];
@@ -131,8 +134,8 @@ class SaleGrid {
     col1 = std::min(col1, max_col_) - min_col_;
     row1 = std::min(row1, max_row_) - min_row_;
     if (col0 > col1 || row0 > row1) return 0;
-    return prefix_[Prefix(col1 + 1, row1 + 1)] - prefix_[Prefix(col0, row1 + 1)] - prefix_[Prefix(col1 + 1, row0)] +
-           prefix_[Prefix(col0, row0)];
+    return prefix_[Prefix(col1 + 1, row1 + 1)] - prefix_[Prefix(col0, row1 + 1)] -
+           prefix_[Prefix(col1 + 1, row0)] + prefix_[Prefix(col0, row0)];
   }
 
   // Prices of the sales within `radius` of (east, north), searched in the cells around;
@@ -142,8 +145,10 @@ class SaleGrid {
     const int32_t reach = static_cast<int32_t>(std::ceil(radius / kCell));
     const double centre_east = (static_cast<double>(col) + 0.5) * kCell;
     const double centre_north = (static_cast<double>(row) + 0.5) * kCell;
-    for (int32_t at_row = std::max(row - reach, min_row_); at_row <= std::min(row + reach, max_row_); ++at_row) {
-      for (int32_t at_col = std::max(col - reach, min_col_); at_col <= std::min(col + reach, max_col_); ++at_col) {
+    for (int32_t at_row = std::max(row - reach, min_row_);
+         at_row <= std::min(row + reach, max_row_); ++at_row) {
+      for (int32_t at_col = std::max(col - reach, min_col_);
+           at_col <= std::min(col + reach, max_col_); ++at_col) {
         const size_t index = Index(at_col, at_row);
         for (uint32_t sale_idx = offsets_[index]; sale_idx < offsets_[index + 1]; ++sale_idx) {
           const Sale& sale = *sales_[sale_idx];
@@ -157,14 +162,20 @@ class SaleGrid {
     }
   }
 
-  static int32_t Col(const Sale& sale) { return static_cast<int32_t>(std::floor(sale.east / kCell)); }
-  static int32_t Row(const Sale& sale) { return static_cast<int32_t>(std::floor(sale.north / kCell)); }
+  static int32_t Col(const Sale& sale) {
+    return static_cast<int32_t>(std::floor(sale.east / kCell));
+  }
+  static int32_t Row(const Sale& sale) {
+    return static_cast<int32_t>(std::floor(sale.north / kCell));
+  }
 
  private:
   size_t Index(int32_t col, int32_t row) const {
     return static_cast<size_t>(row - min_row_) * width_ + (col - min_col_);
   }
-  size_t Prefix(int32_t col, int32_t row) const { return static_cast<size_t>(row) * (width_ + 1) + col; }
+  size_t Prefix(int32_t col, int32_t row) const {
+    return static_cast<size_t>(row) * (width_ + 1) + col;
+  }
 
   int32_t min_col_ = 0, max_col_ = -1, min_row_ = 0, max_row_ = -1, width_ = 0, height_ = 0;
   std::vector<uint32_t> offsets_;
@@ -173,8 +184,8 @@ class SaleGrid {
 };
 
 // The cells of one kind: price and number of sales, by the rule of dvf.hpp.
-void MeasureCells(const std::vector<const Sale*>& sales, const DvfRules& rules, std::vector<CellValue>& prices,
-                  std::vector<CellValue>& counts) {
+void MeasureCells(const std::vector<const Sale*>& sales, const DvfRules& rules,
+                  std::vector<CellValue>& prices, std::vector<CellValue>& counts) {
   const SaleGrid grid(sales);
   if (grid.empty()) return;
   const double widest = rules.radii_m.empty() ? 0 : rules.radii_m.back();
@@ -185,7 +196,8 @@ void MeasureCells(const std::vector<const Sale*>& sales, const DvfRules& rules, 
     for (int32_t col = grid.min_col() - margin; col <= grid.max_col() + margin; ++col) {
       // The square around the widest circle holds at least its sales: most empty
       // countryside is skipped here.
-      if (grid.CountSquare(col - margin, row - margin, col + margin, row + margin) < min_sales) continue;
+      if (grid.CountSquare(col - margin, row - margin, col + margin, row + margin) < min_sales)
+        continue;
       bool done = false;
       if (grid.CountSquare(col, row, col, row) >= min_sales) {
         grid.Collect(col, row, 0, found);
@@ -194,7 +206,8 @@ void MeasureCells(const std::vector<const Sale*>& sales, const DvfRules& rules, 
       for (size_t radius_idx = 0; !done && radius_idx < rules.radii_m.size(); ++radius_idx) {
         const double radius = rules.radii_m[radius_idx];
         const int32_t reach = static_cast<int32_t>(std::ceil(radius / kCell));
-        if (grid.CountSquare(col - reach, row - reach, col + reach, row + reach) < min_sales) continue;
+        if (grid.CountSquare(col - reach, row - reach, col + reach, row + reach) < min_sales)
+          continue;
         grid.Collect(col, row, radius, found);
         done = found.size() >= min_sales;
       }
@@ -272,9 +285,10 @@ Result<ImportLayer> ImportDvf(const std::vector<std::string>& files, const DvfRu
   for (const std::string& file : files) {
     CsvOptions options;
     options.delimiter = ',';
-    options.required_columns = {"id_mutation", "date_mutation", "nature_mutation", "valeur_fonciere",
-                                "code_departement", "id_parcelle", "code_type_local", "surface_reelle_bati",
-                                "longitude", "latitude"};
+    options.required_columns = {"id_mutation",     "date_mutation",       "nature_mutation",
+                                "valeur_fonciere", "code_departement",    "id_parcelle",
+                                "code_type_local", "surface_reelle_bati", "longitude",
+                                "latitude"};
     options.on_block = file_progress.ForFile("DVF " + fs::path(file).filename().string());
     VV_RETURN_IF_ERROR(ReadCsv(file, options, [&](const CsvRow& row) -> Status {
       ++layer.source.rows_read;
@@ -287,7 +301,8 @@ Result<ImportLayer> ImportDvf(const std::vector<std::string>& files, const DvfRu
         mutation.file = file;
         VV_ASSIGN_OR_RETURN(std::string_view date, row.Get("date_mutation"));
         std::optional<int32_t> day = ParseDay(date);
-        if (!day) return row.Error("date_mutation", "not a date YYYY-MM-DD ('" + std::string(date) + "')");
+        if (!day)
+          return row.Error("date_mutation", "not a date YYYY-MM-DD ('" + std::string(date) + "')");
         mutation.day = *day;
         latest = std::max(latest, *day);
         VV_ASSIGN_OR_RETURN(std::string_view nature, row.Get("nature_mutation"));
@@ -300,7 +315,8 @@ Result<ImportLayer> ImportDvf(const std::vector<std::string>& files, const DvfRu
         return Status::Ok();
       }
       if (departement.size() != 2) {
-        return row.Error("code_departement", "not a département code ('" + std::string(departement) + "')");
+        return row.Error("code_departement",
+                         "not a département code ('" + std::string(departement) + "')");
       }
       departements.emplace(departement);
       VV_ASSIGN_OR_RETURN(std::string_view type, row.Get("code_type_local"));
@@ -317,7 +333,8 @@ Result<ImportLayer> ImportDvf(const std::vector<std::string>& files, const DvfRu
       VV_ASSIGN_OR_RETURN(std::optional<double> longitude, row.GetNumber("longitude"));
       VV_ASSIGN_OR_RETURN(std::optional<double> latitude, row.GetNumber("latitude"));
       if (longitude.has_value() != latitude.has_value()) {
-        return row.Error(longitude ? "latitude" : "longitude", "coordinate missing while the other is present");
+        return row.Error(longitude ? "latitude" : "longitude",
+                         "coordinate missing while the other is present");
       }
       std::optional<geo::Point> location;
       if (longitude) {
@@ -325,15 +342,16 @@ Result<ImportLayer> ImportDvf(const std::vector<std::string>& files, const DvfRu
         if (*latitude < -90 || *latitude > 90) return row.Error("latitude", "not a latitude");
         location = geo::Point{*longitude, *latitude};
       }
-      mutation.dwellings.emplace(std::make_tuple(std::string(parcel), type == "1" ? 1 : 2, surface.value_or(0)),
-                                 location);
+      mutation.dwellings.emplace(
+          std::make_tuple(std::string(parcel), type == "1" ? 1 : 2, surface.value_or(0)), location);
       return Status::Ok();
     }));
     finish();
     mutation = Mutation{};
   }
 
-  const int32_t since = latest == std::numeric_limits<int32_t>::min() ? 0 : YearsBefore(latest, rules.years);
+  const int32_t since =
+      latest == std::numeric_limits<int32_t>::min() ? 0 : YearsBefore(latest, rules.years);
   std::vector<const Sale*> by_kind[2];
   int64_t older = 0;
   for (const Sale& sale : sales) {
@@ -353,8 +371,9 @@ Result<ImportLayer> ImportDvf(const std::vector<std::string>& files, const DvfRu
     layer.source.vintage = "ventes du " + FormatDay(since + 1) + " au " + FormatDay(latest);
   }
   layer.departements = CoveredDepartements(departements);
-  layer.source.rows_skipped = counts.overseas + counts.not_sale + counts.no_value + counts.several + counts.business +
-                              counts.small + counts.unlocated + counts.outside + older;
+  layer.source.rows_skipped = counts.overseas + counts.not_sale + counts.no_value + counts.several +
+                              counts.business + counts.small + counts.unlocated + counts.outside +
+                              older;
   auto note = [&layer](int64_t count, const std::string& what) {
     if (count > 0) layer.source.notes.push_back(std::to_string(count) + " " + what);
   };
@@ -363,10 +382,12 @@ Result<ImportLayer> ImportDvf(const std::vector<std::string>& files, const DvfRu
   note(counts.no_value, "dwelling sales without valeur_fonciere");
   note(counts.several, "sales of several dwellings at one price");
   note(counts.business, "sales of a dwelling with business premises");
-  note(counts.small, "sales of a dwelling under " + std::to_string(static_cast<int>(rules.min_surface_m2)) + " m²");
+  note(counts.small, "sales of a dwelling under " +
+                         std::to_string(static_cast<int>(rules.min_surface_m2)) + " m²");
   note(counts.unlocated, "dwelling sales without coordinates");
   note(counts.outside, "dwelling sales with coordinates outside metropolitan France");
-  note(older, "dwelling sales older than " + std::to_string(rules.years) + " years before the latest mutation");
+  note(older, "dwelling sales older than " + std::to_string(rules.years) +
+                  " years before the latest mutation");
   layer.Normalise();
   return layer;
 }

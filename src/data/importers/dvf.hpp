@@ -40,7 +40,7 @@
 namespace vivrovert::importers {
 
 struct DvfRules {
-  int min_sales = 10;                      // below this, no value
+  int min_sales = 10;                          // below this, no value
   std::vector<double> radii_m = {2000, 5000};  // tried in order when the cell has too few
   int years = 5;
   double min_surface_m2 = 9;

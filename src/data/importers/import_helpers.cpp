@@ -28,7 +28,8 @@ std::vector<std::string> CoveredDepartements(const std::set<std::string>& seen) 
   return covered;
 }
 
-FileProgress::FileProgress(const std::vector<std::string>& files, const ProgressFn& progress) : progress_(progress) {
+FileProgress::FileProgress(const std::vector<std::string>& files, const ProgressFn& progress)
+    : progress_(progress) {
   for (const std::string& file : files) {
     std::error_code error;
     const auto size = fs::file_size(file, error);
@@ -40,7 +41,8 @@ std::function<void(int64_t)> FileProgress::ForFile(const std::string& label) {
   const int64_t base = done_;
   return [this, base, label](int64_t bytes) {
     done_ = base + bytes;
-    if (progress_ && total_ > 0) progress_(label, std::min(1.0, static_cast<double>(done_) / total_));
+    if (progress_ && total_ > 0)
+      progress_(label, std::min(1.0, static_cast<double>(done_) / total_));
   };
 }
 

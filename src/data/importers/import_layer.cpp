@@ -79,9 +79,14 @@ Status WriteLayer(const ImportLayer& layer, const std::string& path) {
       {"layer_version", kLayerVersion},
       {"kind", layer.kind},
       {"source",
-       {{"publisher", source.publisher}, {"dataset", source.dataset}, {"vintage", source.vintage},
-        {"files", source.files}, {"rows_read", source.rows_read}, {"rows_kept", source.rows_kept},
-        {"rows_skipped", source.rows_skipped}, {"notes", source.notes}}},
+       {{"publisher", source.publisher},
+        {"dataset", source.dataset},
+        {"vintage", source.vintage},
+        {"files", source.files},
+        {"rows_read", source.rows_read},
+        {"rows_kept", source.rows_kept},
+        {"rows_skipped", source.rows_skipped},
+        {"notes", source.notes}}},
       {"departements", layer.departements},
       {"count_radius_m", layer.count_radius_m},
       {"points", std::move(points)},
@@ -106,7 +111,8 @@ Status WriteLayer(const ImportLayer& layer, const std::string& path) {
   fs::rename(temporary, target, error);
   if (error) {
     fs::remove(temporary, error);
-    return Unavailable("cannot rename " + temporary.string() + " to " + path + ": " + error.message());
+    return Unavailable("cannot rename " + temporary.string() + " to " + path + ": " +
+                       error.message());
   }
   return Status::Ok();
 }
@@ -133,7 +139,8 @@ Result<ImportLayer> ReadLayer(const std::string& path) {
     layer.departements = document.at("departements").get<std::vector<std::string>>();
     layer.count_radius_m = document.at("count_radius_m").get<std::map<std::string, double>>();
     for (const auto& [criterion, flat] : document.at("points").items()) {
-      if (flat.size() % 2 != 0) return DataLoss(path + ": points of '" + criterion + "' are not pairs");
+      if (flat.size() % 2 != 0)
+        return DataLoss(path + ": points of '" + criterion + "' are not pairs");
       std::vector<geo::Point>& set = layer.points[criterion];
       set.reserve(flat.size() / 2);
       for (size_t index = 0; index < flat.size(); index += 2) {
@@ -141,24 +148,28 @@ Result<ImportLayer> ReadLayer(const std::string& path) {
       }
     }
     for (const auto& [criterion, flat] : document.at("cells").items()) {
-      if (flat.size() % 3 != 0) return DataLoss(path + ": cells of '" + criterion + "' are not triples");
+      if (flat.size() % 3 != 0)
+        return DataLoss(path + ": cells of '" + criterion + "' are not triples");
       std::vector<CellValue>& set = layer.cells[criterion];
       set.reserve(flat.size() / 3);
       for (size_t index = 0; index < flat.size(); index += 3) {
-        set.push_back({flat[index].get<int32_t>(), flat[index + 1].get<int32_t>(), flat[index + 2].get<double>()});
+        set.push_back({flat[index].get<int32_t>(), flat[index + 1].get<int32_t>(),
+                       flat[index + 2].get<double>()});
       }
     }
     // Absent from the layers written before figures per commune existed.
     if (document.contains("communes")) {
-      layer.communes = document.at("communes").get<std::map<std::string, std::map<std::string, double>>>();
+      layer.communes =
+          document.at("communes").get<std::map<std::string, std::map<std::string, double>>>();
     }
     if (document.contains("stations")) {
       for (const auto& [criterion, flat] : document.at("stations").items()) {
-        if (flat.size() % 4 != 0) return DataLoss(path + ": stations of '" + criterion + "' are not quadruples");
+        if (flat.size() % 4 != 0)
+          return DataLoss(path + ": stations of '" + criterion + "' are not quadruples");
         std::vector<StationValue>& set = layer.stations[criterion];
         for (size_t index = 0; index < flat.size(); index += 4) {
-          set.push_back({flat[index].get<int32_t>(), flat[index + 1].get<int32_t>(), flat[index + 2].get<double>(),
-                         flat[index + 3].get<double>()});
+          set.push_back({flat[index].get<int32_t>(), flat[index + 1].get<int32_t>(),
+                         flat[index + 2].get<double>(), flat[index + 3].get<double>()});
         }
       }
     }

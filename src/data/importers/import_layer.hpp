@@ -49,7 +49,7 @@ struct LayerSource {
 };
 
 struct CellValue {
-  int32_t east = 0;   // lower-left corner of the 1 km cell, EPSG:3035
+  int32_t east = 0;  // lower-left corner of the 1 km cell, EPSG:3035
   int32_t north = 0;
   double value = 0;
 };
@@ -71,7 +71,7 @@ struct ImportLayer {
   std::map<std::string, std::vector<geo::Point>> points;  // criterion → EPSG:3035 points
   // Criteria of `points` measured as a count within a radius (metres), not a distance.
   std::map<std::string, double> count_radius_m;
-  std::map<std::string, std::vector<CellValue>> cells;     // criterion → 1 km cell values
+  std::map<std::string, std::vector<CellValue>> cells;  // criterion → 1 km cell values
   // criterion → INSEE commune code → figure (communes without a figure are absent).
   std::map<std::string, std::map<std::string, double>> communes;
   // criterion → station values (Météo-France normals), sorted by position.

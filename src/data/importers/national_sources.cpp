@@ -2,8 +2,8 @@
 
 #include <sstream>
 
-#include "engine/engine.hpp"
 #include "data/csv/csv_reader.hpp"
+#include "engine/engine.hpp"
 
 namespace vivrovert::importers {
 
@@ -65,7 +65,8 @@ Result<std::vector<Station>> ReadSncfStations(const std::string& path) {
   return stations;
 }
 
-Result<std::unordered_map<std::string, int64_t>> ReadSncfRidership(const std::string& path, int year) {
+Result<std::unordered_map<std::string, int64_t>> ReadSncfRidership(const std::string& path,
+                                                                   int year) {
   std::unordered_map<std::string, int64_t> ridership;
   const std::string column = "Total Voyageurs " + std::to_string(year);
   CsvOptions options;

@@ -29,7 +29,8 @@ struct Station {
 Result<std::vector<Station>> ReadSncfStations(const std::string& path);
 
 // Ridership (travellers, "Total Voyageurs <year>") per UIC code.
-Result<std::unordered_map<std::string, int64_t>> ReadSncfRidership(const std::string& path, int year);
+Result<std::unordered_map<std::string, int64_t>> ReadSncfRidership(const std::string& path,
+                                                                   int year);
 
 struct Hospital {
   std::string id;  // FINESS
@@ -49,7 +50,7 @@ bool IsAcuteCareHospital(const std::string& facility_type);
 
 // One cell of the Eurostat census grid. A value flagged confidential (*_CI = 1) is nullopt.
 struct CensusCell {
-  int32_t east = 0;   // lower-left corner, EPSG:3035 metres
+  int32_t east = 0;  // lower-left corner, EPSG:3035 metres
   int32_t north = 0;
   std::optional<double> total;
   std::optional<double> under_15;

@@ -53,7 +53,8 @@ std::vector<OsmTagSet> ParseTagSets(const json& entries, const std::string& wher
   for (const OsmTagSet& set : sets) {
     for (const std::string& rule : set) {
       if (rule.find('=') == std::string::npos || rule.front() == '=') {
-        throw std::invalid_argument(where + ": a tag is 'key=value' or 'key=*', not '" + rule + "'");
+        throw std::invalid_argument(where + ": a tag is 'key=value' or 'key=*', not '" + rule +
+                                    "'");
       }
     }
   }
@@ -81,7 +82,8 @@ class Collector : public osmium::handler::Handler {
     if (!way.is_closed() || way.tags().empty()) return;
     double east = 0, north = 0;
     size_t count = 0;
-    for (auto ref_it = nodes.begin(); ref_it + 1 != nodes.end(); ++ref_it) {  // the last repeats the first
+    for (auto ref_it = nodes.begin(); ref_it + 1 != nodes.end();
+         ++ref_it) {  // the last repeats the first
       const osmium::NodeRef& ref = *ref_it;
       if (!ref.location().valid()) return;
       const std::optional<geo::Point> point = Project(ref.location());
@@ -90,7 +92,9 @@ class Collector : public osmium::handler::Handler {
       north += point->y;
       ++count;
     }
-    if (count > 0) AddEquipment(way.tags(), {east / static_cast<double>(count), north / static_cast<double>(count)});
+    if (count > 0)
+      AddEquipment(way.tags(),
+                   {east / static_cast<double>(count), north / static_cast<double>(count)});
   }
 
   void area(const osmium::Area& area) {
@@ -119,7 +123,8 @@ class Collector : public osmium::handler::Handler {
     for (int32_t col = first_col; col <= last_col; ++col) {
       for (int32_t row = first_row; row <= last_row; ++row) {
         auto found = forest_.find(Key(col, row));
-        const double share = found == forest_.end() ? 0.0 : static_cast<double>(found->second.count());
+        const double share =
+            found == forest_.end() ? 0.0 : static_cast<double>(found->second.count());
         cells.push_back({col * kCell, row * kCell, share});  // 100 sub-cells: count = %
       }
     }
@@ -216,12 +221,17 @@ class Collector : public osmium::handler::Handler {
       for (size_t pair_idx = 0; pair_idx + 1 < crossings.size(); pair_idx += 2) {
         // Sub-cells whose centre x lies in [left, right).
         const int64_t first = static_cast<int64_t>(std::ceil(crossings[pair_idx] / kSubCell - 0.5));
-        const int64_t last = static_cast<int64_t>(std::ceil(crossings[pair_idx + 1] / kSubCell - 0.5)) - 1;
+        const int64_t last =
+            static_cast<int64_t>(std::ceil(crossings[pair_idx + 1] / kSubCell - 0.5)) - 1;
         for (int64_t col = first; col <= last; ++col) {
-          const int32_t cell_col = static_cast<int32_t>(std::floor(static_cast<double>(col) * kSubCell / kCell));
-          const int32_t cell_row = static_cast<int32_t>(std::floor(static_cast<double>(row) * kSubCell / kCell));
-          const int sub_col = static_cast<int>(col - static_cast<int64_t>(cell_col) * (kCell / kSubCell));
-          const int sub_row = static_cast<int>(row - static_cast<int64_t>(cell_row) * (kCell / kSubCell));
+          const int32_t cell_col =
+              static_cast<int32_t>(std::floor(static_cast<double>(col) * kSubCell / kCell));
+          const int32_t cell_row =
+              static_cast<int32_t>(std::floor(static_cast<double>(row) * kSubCell / kCell));
+          const int sub_col =
+              static_cast<int>(col - static_cast<int64_t>(cell_col) * (kCell / kSubCell));
+          const int sub_row =
+              static_cast<int>(row - static_cast<int64_t>(cell_row) * (kCell / kSubCell));
           forest_[Key(cell_col, cell_row)].set(static_cast<size_t>(sub_row * 10 + sub_col));
         }
       }
@@ -232,8 +242,10 @@ class Collector : public osmium::handler::Handler {
   const geo::Projector& projector_;
   ImportLayer& layer_;
   std::unordered_map<uint64_t, std::bitset<100>> forest_;
-  double min_east_ = std::numeric_limits<double>::max(), max_east_ = std::numeric_limits<double>::lowest();
-  double min_north_ = std::numeric_limits<double>::max(), max_north_ = std::numeric_limits<double>::lowest();
+  double min_east_ = std::numeric_limits<double>::max(),
+         max_east_ = std::numeric_limits<double>::lowest();
+  double min_north_ = std::numeric_limits<double>::max(),
+         max_north_ = std::numeric_limits<double>::lowest();
   int64_t equipments_ = 0;
 };
 
@@ -247,7 +259,8 @@ Result<OsmClasses> LoadOsmClasses(const std::string& path) {
     const json document = json::parse(in);
     for (const json& entry : document.at("classes")) {
       const std::string criterion = entry.at("criterion").get<std::string>();
-      classes.points.emplace_back(criterion, ParseTagSets(entry.at("tags"), path + ": " + criterion));
+      classes.points.emplace_back(criterion,
+                                  ParseTagSets(entry.at("tags"), path + ": " + criterion));
       if (entry.contains("count_radius_km")) {
         classes.count_radius_m[criterion] = entry.at("count_radius_km").get<double>() * 1000;
       }
@@ -288,7 +301,8 @@ Result<ImportLayer> ImportOsm(const std::vector<std::string>& files, const OsmCl
         const std::string& rule = set.front();
         const size_t equals = rule.find('=');
         const std::string key = rule.substr(0, equals), value = rule.substr(equals + 1);
-        area_filter.add_rule(true, value == "*" ? osmium::TagMatcher{key} : osmium::TagMatcher{key, value});
+        area_filter.add_rule(
+            true, value == "*" ? osmium::TagMatcher{key} : osmium::TagMatcher{key, value});
       }
     }
     size_t file_idx = 0;
@@ -296,7 +310,8 @@ Result<ImportLayer> ImportOsm(const std::vector<std::string>& files, const OsmCl
       if (!fs::exists(file)) return NotFound("cannot open " + file, "file");
       const osmium::io::File input(file);
       osmium::area::Assembler::config_type assembler_config;
-      osmium::area::MultipolygonManager<osmium::area::Assembler> manager{assembler_config, area_filter};
+      osmium::area::MultipolygonManager<osmium::area::Assembler> manager{assembler_config,
+                                                                         area_filter};
       osmium::relations::read_relations(input, manager);
       using Index = osmium::index::map::FlexMem<osmium::unsigned_object_id_type, osmium::Location>;
       Index index;
@@ -307,16 +322,19 @@ Result<ImportLayer> ImportOsm(const std::vector<std::string>& files, const OsmCl
       if (timestamp > latest) latest = timestamp;
       while (osmium::memory::Buffer buffer = reader.read()) {
         ++layer.source.rows_read;
-        osmium::apply(buffer, locations, collector, manager.handler([&collector](osmium::memory::Buffer&& areas) {
+        osmium::apply(buffer, locations, collector,
+                      manager.handler([&collector](osmium::memory::Buffer&& areas) {
                         osmium::apply(areas, collector);
                       }));
         if (progress) progress("OSM " + fs::path(file).filename().string(), 0.5);
       }
       reader.close();
-      if (progress) progress("OSM " + fs::path(file).filename().string(), (++file_idx * 1.0) / files.size());
+      if (progress)
+        progress("OSM " + fs::path(file).filename().string(), (++file_idx * 1.0) / files.size());
     }
   } catch (const std::exception& error) {
-    return InvalidArgument("cannot read the OpenStreetMap file: " + std::string(error.what()), "file");
+    return InvalidArgument("cannot read the OpenStreetMap file: " + std::string(error.what()),
+                           "file");
   }
   collector.FinishForest();
   layer.source.vintage = latest.empty() ? "" : "extrait du " + latest.substr(0, 10);

@@ -35,7 +35,7 @@ using OsmTagSet = std::vector<std::string>;
 
 struct OsmClasses {
   std::vector<std::pair<std::string, std::vector<OsmTagSet>>> points;  // criterion → tag sets
-  std::map<std::string, double> count_radius_m;                       // criterion → radius
+  std::map<std::string, double> count_radius_m;                        // criterion → radius
   std::vector<OsmTagSet> water;
   std::vector<OsmTagSet> forest;
 };

@@ -44,7 +44,8 @@ class ProjectorCache {
 
 // "2154", "EPSG:2154", "epsg:2154" → "EPSG:2154"; empty stays empty.
 std::string NormaliseEpsg(std::string_view text) {
-  if (text.size() > 5 && (text.substr(0, 5) == "EPSG:" || text.substr(0, 5) == "epsg:")) text.remove_prefix(5);
+  if (text.size() > 5 && (text.substr(0, 5) == "EPSG:" || text.substr(0, 5) == "epsg:"))
+    text.remove_prefix(5);
   if (text.empty()) return {};
   return "EPSG:" + std::string(text);
 }
@@ -53,15 +54,18 @@ bool HasColumn(const CsvRow& row, std::string_view column) { return row.Get(colu
 
 // Reads (x, y) from two columns; nullopt when both are empty. One empty and not the other,
 // or a value that is not a number, is an error naming the column.
-Result<std::optional<geo::Point>> ReadXY(const CsvRow& row, const char* x_column, const char* y_column) {
+Result<std::optional<geo::Point>> ReadXY(const CsvRow& row, const char* x_column,
+                                         const char* y_column) {
   VV_ASSIGN_OR_RETURN(std::optional<double> x, row.GetNumber(x_column));
   VV_ASSIGN_OR_RETURN(std::optional<double> y, row.GetNumber(y_column));
   if (!x && !y) return std::optional<geo::Point>();
-  if (!x || !y) return row.Error(x ? y_column : x_column, "coordinate missing while the other is present");
+  if (!x || !y)
+    return row.Error(x ? y_column : x_column, "coordinate missing while the other is present");
   return std::optional<geo::Point>(geo::Point{*x, *y});
 }
 
-Result<std::vector<PointClass>> ParseClasses(const json& entries, const char* code_field, const std::string& where) {
+Result<std::vector<PointClass>> ParseClasses(const json& entries, const char* code_field,
+                                             const std::string& where) {
   std::vector<PointClass> classes;
   std::set<std::string> seen;
   try {
@@ -69,7 +73,8 @@ Result<std::vector<PointClass>> ParseClasses(const json& entries, const char* co
       PointClass point_class;
       point_class.criterion = entry.at("criterion").get<std::string>();
       if (!seen.insert(point_class.criterion).second) {
-        return InvalidArgument(where + ": criterion '" + point_class.criterion + "' listed twice", "criterion");
+        return InvalidArgument(where + ": criterion '" + point_class.criterion + "' listed twice",
+                               "criterion");
       }
       if (entry.contains(code_field)) {
         const json& codes = entry.at(code_field);
@@ -80,9 +85,11 @@ Result<std::vector<PointClass>> ParseClasses(const json& entries, const char* co
         }
       }
       const std::string prefix_field = std::string(code_field) + "_prefix";
-      if (entry.contains(prefix_field)) point_class.prefixes = entry.at(prefix_field).get<std::vector<std::string>>();
+      if (entry.contains(prefix_field))
+        point_class.prefixes = entry.at(prefix_field).get<std::vector<std::string>>();
       if (point_class.codes.empty() && point_class.prefixes.empty()) {
-        return InvalidArgument(where + ": class '" + point_class.criterion + "' has no code", code_field);
+        return InvalidArgument(where + ": class '" + point_class.criterion + "' has no code",
+                               code_field);
       }
       point_class.count_radius_m = entry.value("count_radius_km", 0.0) * 1000.0;
       classes.push_back(std::move(point_class));
@@ -94,8 +101,8 @@ Result<std::vector<PointClass>> ParseClasses(const json& entries, const char* co
 }
 
 // Adds a point to every class its code matches; returns whether one did.
-bool AddToClasses(const std::vector<PointClass>& classes, std::string_view code, const geo::Point& point,
-                  ImportLayer& layer) {
+bool AddToClasses(const std::vector<PointClass>& classes, std::string_view code,
+                  const geo::Point& point, ImportLayer& layer) {
   bool kept = false;
   for (const PointClass& point_class : classes) {
     if (!point_class.Matches(code)) continue;
@@ -108,7 +115,8 @@ bool AddToClasses(const std::vector<PointClass>& classes, std::string_view code,
 void DeclareClasses(const std::vector<PointClass>& classes, ImportLayer& layer) {
   for (const PointClass& point_class : classes) {
     layer.points[point_class.criterion];  // present, even when empty: the source has none
-    if (point_class.count_radius_m > 0) layer.count_radius_m[point_class.criterion] = point_class.count_radius_m;
+    if (point_class.count_radius_m > 0)
+      layer.count_radius_m[point_class.criterion] = point_class.count_radius_m;
   }
 }
 
@@ -126,13 +134,15 @@ bool PointClass::Matches(std::string_view code) const {
 
 Result<std::vector<PointClass>> LoadBpeClasses(const std::string& path) {
   VV_ASSIGN_OR_RETURN(json document, LoadJson(path));
-  if (!document.contains("classes")) return InvalidArgument(path + ": a 'classes' array was expected", "classes");
+  if (!document.contains("classes"))
+    return InvalidArgument(path + ": a 'classes' array was expected", "classes");
   return ParseClasses(document["classes"], "typequ", path);
 }
 
 Result<EducationClasses> LoadEducationClasses(const std::string& path) {
   VV_ASSIGN_OR_RETURN(json document, LoadJson(path));
-  if (!document.contains("classes")) return InvalidArgument(path + ": a 'classes' array was expected", "classes");
+  if (!document.contains("classes"))
+    return InvalidArgument(path + ": a 'classes' array was expected", "classes");
   EducationClasses classes;
   VV_ASSIGN_OR_RETURN(classes.classes, ParseClasses(document["classes"], "code_nature", path));
   try {
@@ -143,8 +153,8 @@ Result<EducationClasses> LoadEducationClasses(const std::string& path) {
   return classes;
 }
 
-Result<ImportLayer> ImportBpe(const std::vector<std::string>& files, const std::vector<PointClass>& classes,
-                              const ProgressFn& progress) {
+Result<ImportLayer> ImportBpe(const std::vector<std::string>& files,
+                              const std::vector<PointClass>& classes, const ProgressFn& progress) {
   ImportLayer layer;
   layer.kind = "bpe";
   layer.source.publisher = "INSEE";
@@ -167,14 +177,17 @@ Result<ImportLayer> ImportBpe(const std::vector<std::string>& files, const std::
         const bool wgs84 = HasColumn(row, "LONGITUDE") && HasColumn(row, "LATITUDE");
         const bool lambert = HasColumn(row, "LAMBERT_X") && HasColumn(row, "LAMBERT_Y");
         if (!wgs84 && !lambert) {
-          return row.Error("LAMBERT_X", "the header has neither LONGITUDE/LATITUDE nor LAMBERT_X/LAMBERT_Y");
+          return row.Error("LAMBERT_X",
+                           "the header has neither LONGITUDE/LATITUDE nor LAMBERT_X/LAMBERT_Y");
         }
       }
       ++layer.source.rows_read;
       VV_ASSIGN_OR_RETURN(std::string_view commune, row.Get("DEPCOM"));
       VV_ASSIGN_OR_RETURN(std::string_view typequ, row.Get("TYPEQU"));
-      if (commune.size() != 5) return row.Error("DEPCOM", "not a commune code ('" + std::string(commune) + "')");
-      if (typequ.size() != 4) return row.Error("TYPEQU", "not an equipment type ('" + std::string(typequ) + "')");
+      if (commune.size() != 5)
+        return row.Error("DEPCOM", "not a commune code ('" + std::string(commune) + "')");
+      if (typequ.size() != 4)
+        return row.Error("TYPEQU", "not an equipment type ('" + std::string(typequ) + "')");
       for (const char* year_column : {"AN", "REF_YEAR"}) {
         auto year = row.Get(year_column);
         if (year.ok() && !year->empty()) years.emplace(*year);
@@ -221,15 +234,23 @@ Result<ImportLayer> ImportBpe(const std::vector<std::string>& files, const std::
   }
   layer.departements = CoveredDepartements(departements);
   layer.source.rows_skipped = overseas + unlocated + outside;
-  if (overseas) layer.source.notes.push_back(std::to_string(overseas) + " rows overseas (the grid covers metropolitan France)");
-  if (unlocated) layer.source.notes.push_back(std::to_string(unlocated) + " equipments of the classes without coordinates");
-  if (outside) layer.source.notes.push_back(std::to_string(outside) + " equipments of the classes with coordinates outside metropolitan France");
+  if (overseas)
+    layer.source.notes.push_back(std::to_string(overseas) +
+                                 " rows overseas (the grid covers metropolitan France)");
+  if (unlocated)
+    layer.source.notes.push_back(std::to_string(unlocated) +
+                                 " equipments of the classes without coordinates");
+  if (outside)
+    layer.source.notes.push_back(
+        std::to_string(outside) +
+        " equipments of the classes with coordinates outside metropolitan France");
   layer.Normalise();
   return layer;
 }
 
 Result<ImportLayer> ImportEducationAnnuaire(const std::vector<std::string>& files,
-                                            const EducationClasses& classes, const ProgressFn& progress) {
+                                            const EducationClasses& classes,
+                                            const ProgressFn& progress) {
   ImportLayer layer;
   layer.kind = "education";
   layer.source.publisher = "Ministère de l'Éducation nationale";
@@ -244,8 +265,12 @@ Result<ImportLayer> ImportEducationAnnuaire(const std::vector<std::string>& file
   for (const std::string& file : files) {
     CsvOptions options;
     options.delimiter = ';';
-    options.required_columns = {"Identifiant_de_l_etablissement", "code_nature", "etat", "Code_departement",
-                                "latitude", "longitude"};
+    options.required_columns = {"Identifiant_de_l_etablissement",
+                                "code_nature",
+                                "etat",
+                                "Code_departement",
+                                "latitude",
+                                "longitude"};
     options.on_block = file_progress.ForFile("Annuaire " + fs::path(file).filename().string());
     VV_RETURN_IF_ERROR(ReadCsv(file, options, [&](const CsvRow& row) -> Status {
       ++layer.source.rows_read;
@@ -266,10 +291,12 @@ Result<ImportLayer> ImportEducationAnnuaire(const std::vector<std::string>& file
       }
       VV_ASSIGN_OR_RETURN(std::string_view nature, row.Get("code_nature"));
       bool any = false;
-      for (const PointClass& point_class : classes.classes) any = any || point_class.Matches(nature);
+      for (const PointClass& point_class : classes.classes)
+        any = any || point_class.Matches(nature);
       if (!any) return Status::Ok();
       VV_ASSIGN_OR_RETURN(std::string_view state, row.Get("etat"));
-      if (std::find(classes.open_states.begin(), classes.open_states.end(), state) == classes.open_states.end()) {
+      if (std::find(classes.open_states.begin(), classes.open_states.end(), state) ==
+          classes.open_states.end()) {
         ++closed;
         return Status::Ok();
       }
@@ -282,7 +309,8 @@ Result<ImportLayer> ImportEducationAnnuaire(const std::vector<std::string>& file
         VV_ASSIGN_OR_RETURN(point, ReadXY(row, "coordonnee_X", "coordonnee_Y"));
         VV_ASSIGN_OR_RETURN(std::string_view epsg, row.Get("epsg"));
         crs = NormaliseEpsg(epsg);
-        if (point && crs.empty()) return row.Error("epsg", "coordinates without their reference system");
+        if (point && crs.empty())
+          return row.Error("epsg", "coordinates without their reference system");
       }
       if (!point) {
         ++unlocated;
@@ -300,10 +328,19 @@ Result<ImportLayer> ImportEducationAnnuaire(const std::vector<std::string>& file
   layer.source.vintage = latest_update.empty() ? "" : "mise à jour du " + latest_update;
   layer.departements = CoveredDepartements(departements);
   layer.source.rows_skipped = overseas + unlocated + outside + closed;
-  if (overseas) layer.source.notes.push_back(std::to_string(overseas) + " rows overseas (the grid covers metropolitan France)");
-  if (closed) layer.source.notes.push_back(std::to_string(closed) + " establishments of the classes not open");
-  if (unlocated) layer.source.notes.push_back(std::to_string(unlocated) + " establishments of the classes without coordinates");
-  if (outside) layer.source.notes.push_back(std::to_string(outside) + " establishments of the classes with coordinates outside metropolitan France");
+  if (overseas)
+    layer.source.notes.push_back(std::to_string(overseas) +
+                                 " rows overseas (the grid covers metropolitan France)");
+  if (closed)
+    layer.source.notes.push_back(std::to_string(closed) +
+                                 " establishments of the classes not open");
+  if (unlocated)
+    layer.source.notes.push_back(std::to_string(unlocated) +
+                                 " establishments of the classes without coordinates");
+  if (outside)
+    layer.source.notes.push_back(
+        std::to_string(outside) +
+        " establishments of the classes with coordinates outside metropolitan France");
   layer.Normalise();
   return layer;
 }

@@ -48,12 +48,13 @@ struct EducationClasses {
 Result<EducationClasses> LoadEducationClasses(const std::string& path);
 
 // Reads BPE files (any vintage since 2021) into a layer of points per criterion.
-Result<ImportLayer> ImportBpe(const std::vector<std::string>& files, const std::vector<PointClass>& classes,
-                              const ProgressFn& progress);
+Result<ImportLayer> ImportBpe(const std::vector<std::string>& files,
+                              const std::vector<PointClass>& classes, const ProgressFn& progress);
 
 // Reads Annuaire de l'éducation files into a layer of points per criterion. The layer
 // covers the départements present in the files (all of them for the national file).
 Result<ImportLayer> ImportEducationAnnuaire(const std::vector<std::string>& files,
-                                            const EducationClasses& classes, const ProgressFn& progress);
+                                            const EducationClasses& classes,
+                                            const ProgressFn& progress);
 
 }  // namespace vivrovert::importers

@@ -9,10 +9,12 @@
 
 namespace vivrovert::maptiles {
 
-GreenTiles GreenTiles::Evaluate(const engine::SearchEngine& engine, const engine::SearchRequest& request) {
+GreenTiles GreenTiles::Evaluate(const engine::SearchEngine& engine,
+                                const engine::SearchRequest& request) {
   engine::SearchRequest green_request = request;
-  std::erase_if(green_request.constraints,
-                [](const engine::Constraint& constraint) { return constraint.importance != engine::Importance::kRequired; });
+  std::erase_if(green_request.constraints, [](const engine::Constraint& constraint) {
+    return constraint.importance != engine::Importance::kRequired;
+  });
   GreenTiles out;
   for (int level_idx = 0; level_idx < engine::kLevelCount; ++level_idx) {
     const auto level = static_cast<engine::Level>(level_idx);
@@ -23,8 +25,10 @@ GreenTiles GreenTiles::Evaluate(const engine::SearchEngine& engine, const engine
     if (green_request.constraints.empty()) {
       // Nothing required: every tile of the territory (or of the grid) is green.
       if (green_request.has_territory) {
-        engine::Territory territory = engine::Territory::FromCommunes(green_request.territory_communes);
-        for (uint32_t tile_idx : territory.Tiles(*view)) bits[tile_idx >> 6] |= uint64_t{1} << (tile_idx & 63);
+        engine::Territory territory =
+            engine::Territory::FromCommunes(green_request.territory_communes);
+        for (uint32_t tile_idx : territory.Tiles(*view))
+          bits[tile_idx >> 6] |= uint64_t{1} << (tile_idx & 63);
       } else {
         for (size_t tile_idx = 0; tile_idx < view->tile_count(); ++tile_idx) {
           bits[tile_idx >> 6] |= uint64_t{1} << (tile_idx & 63);
@@ -32,7 +36,8 @@ GreenTiles GreenTiles::Evaluate(const engine::SearchEngine& engine, const engine
       }
     } else {
       green_request.level = level;
-      for (uint32_t tile_idx : engine.GreenTiles(green_request)) bits[tile_idx >> 6] |= uint64_t{1} << (tile_idx & 63);
+      for (uint32_t tile_idx : engine.GreenTiles(green_request))
+        bits[tile_idx >> 6] |= uint64_t{1} << (tile_idx & 63);
     }
     uint64_t count = 0;
     for (uint64_t word : bits) count += static_cast<uint64_t>(std::popcount(word));
@@ -47,7 +52,8 @@ size_t GreenTiles::MemoryBytes() const {
   return bytes;
 }
 
-std::string CanonicalGreenRequest(const engine::SearchRequest& request, const engine::GridFile& grid) {
+std::string CanonicalGreenRequest(const engine::SearchRequest& request,
+                                  const engine::GridFile& grid) {
   nlohmann::json constraints = nlohmann::json::array();
   for (const engine::Constraint& constraint : request.constraints) {
     if (constraint.importance != engine::Importance::kRequired) continue;
@@ -62,7 +68,8 @@ std::string CanonicalGreenRequest(const engine::SearchRequest& request, const en
                               {"required", std::move(constraints)}};
   if (request.has_territory) {
     std::vector<std::string> codes;
-    for (uint32_t commune : request.territory_communes) codes.push_back(grid.communes()[commune].code);
+    for (uint32_t commune : request.territory_communes)
+      codes.push_back(grid.communes()[commune].code);
     std::sort(codes.begin(), codes.end());
     codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
     canonical["territory_communes"] = codes;

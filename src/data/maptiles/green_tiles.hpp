@@ -20,11 +20,10 @@
 #include <list>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <unordered_map>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "core/common/status.hpp"
 #include "engine/engine.hpp"
@@ -35,7 +34,8 @@ class GreenTiles {
  public:
   // Evaluates `request`'s required constraints and territory at every level of the grid
   // (the request's own level and page are ignored).
-  static GreenTiles Evaluate(const engine::SearchEngine& engine, const engine::SearchRequest& request);
+  static GreenTiles Evaluate(const engine::SearchEngine& engine,
+                             const engine::SearchRequest& request);
 
   bool has_level(engine::Level level) const { return !bits_[static_cast<int>(level)].empty(); }
   bool IsGreen(engine::Level level, size_t tile_idx) const {
@@ -54,7 +54,8 @@ class GreenTiles {
 
 // The canonical text of what decides greenness: the grid's build date, the required
 // constraints (sorted) and the territory's communes (sorted), as compact JSON.
-std::string CanonicalGreenRequest(const engine::SearchRequest& request, const engine::GridFile& grid);
+std::string CanonicalGreenRequest(const engine::SearchRequest& request,
+                                  const engine::GridFile& grid);
 
 // SHA-256 hex (64 characters) of CanonicalGreenRequest.
 std::string MapSearchKey(const engine::SearchRequest& request, const engine::GridFile& grid);

@@ -2,11 +2,10 @@
 
 #include <geos_c.h>
 
-#include <nlohmann/json.hpp>
-
 #include <charconv>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <vector>
 
@@ -46,7 +45,8 @@ class GeosScope {
 
 void AppendCoordinate(std::string& out, double value) {
   char buffer[32];
-  auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed, 4);
+  auto [end, error] =
+      std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed, 4);
   if (error != std::errc()) return;
   // "-0.0000" and trailing zeros only cost bytes.
   std::string_view text(buffer, static_cast<size_t>(end - buffer));
@@ -61,11 +61,12 @@ void AppendJsonString(std::string& out, const std::string& text) {
 }
 
 // A ring as [[lon,lat],…] in WGS84, consecutive duplicates (after rounding) dropped.
-bool AppendRing(GEOSContextHandle_t context, const GEOSGeometry* ring, const geo::Projector& to_wgs84,
-                std::string& out) {
+bool AppendRing(GEOSContextHandle_t context, const GEOSGeometry* ring,
+                const geo::Projector& to_wgs84, std::string& out) {
   const GEOSCoordSequence* sequence = GEOSGeom_getCoordSeq_r(context, ring);
   unsigned int size = 0;
-  if (sequence == nullptr || !GEOSCoordSeq_getSize_r(context, sequence, &size) || size < 4) return false;
+  if (sequence == nullptr || !GEOSCoordSeq_getSize_r(context, sequence, &size) || size < 4)
+    return false;
   out += '[';
   std::string last;
   bool first = true;
@@ -88,8 +89,8 @@ bool AppendRing(GEOSContextHandle_t context, const GEOSGeometry* ring, const geo
   return true;
 }
 
-void AppendPolygon(GEOSContextHandle_t context, const GEOSGeometry* polygon, const geo::Projector& to_wgs84,
-                   std::string& out) {
+void AppendPolygon(GEOSContextHandle_t context, const GEOSGeometry* polygon,
+                   const geo::Projector& to_wgs84, std::string& out) {
   out += '[';
   AppendRing(context, GEOSGetExteriorRing_r(context, polygon), to_wgs84, out);
   const int holes = GEOSGetNumInteriorRings_r(context, polygon);
@@ -105,13 +106,14 @@ void AppendPolygon(GEOSContextHandle_t context, const GEOSGeometry* polygon, con
 
 // A GeoJSON geometry (Polygon or MultiPolygon) of a polygonal GEOS geometry in EPSG:3035;
 // false when it holds no polygon.
-bool AppendGeometry(GEOSContextHandle_t context, const GEOSGeometry* geometry, const geo::Projector& to_wgs84,
-                    std::string& out) {
+bool AppendGeometry(GEOSContextHandle_t context, const GEOSGeometry* geometry,
+                    const geo::Projector& to_wgs84, std::string& out) {
   std::vector<const GEOSGeometry*> polygons;
   const int parts = GEOSGetNumGeometries_r(context, geometry);
   for (int part_idx = 0; part_idx < parts; ++part_idx) {
     const GEOSGeometry* part = GEOSGetGeometryN_r(context, geometry, part_idx);
-    if (GEOSGeomTypeId_r(context, part) == GEOS_POLYGON && !GEOSisEmpty_r(context, part)) polygons.push_back(part);
+    if (GEOSGeomTypeId_r(context, part) == GEOS_POLYGON && !GEOSisEmpty_r(context, part))
+      polygons.push_back(part);
   }
   if (polygons.empty()) return false;
   if (polygons.size() == 1) {
@@ -129,8 +131,10 @@ bool AppendGeometry(GEOSContextHandle_t context, const GEOSGeometry* geometry, c
   return true;
 }
 
-GEOSGeometry* ReadContour(GeosScope& geos, GEOSWKBReader* reader, const grid_builder::CommuneContour& contour) {
-  return GEOSWKBReader_read_r(geos.context(), reader, reinterpret_cast<const unsigned char*>(contour.wkb.data()),
+GEOSGeometry* ReadContour(GeosScope& geos, GEOSWKBReader* reader,
+                          const grid_builder::CommuneContour& contour) {
+  return GEOSWKBReader_read_r(geos.context(), reader,
+                              reinterpret_cast<const unsigned char*>(contour.wkb.data()),
                               contour.wkb.size());
 }
 
@@ -151,7 +155,8 @@ Result<const geo::Geography*> Outlines::Geography() {
   std::lock_guard lock(geography_mutex_);
   if (!geography_) {
     auto loaded = geo::LoadGeography(options_.data_dir);
-    if (!loaded.ok()) return Unavailable("Géographie absente du dossier de données : " + loaded.status().message());
+    if (!loaded.ok())
+      return Unavailable("Géographie absente du dossier de données : " + loaded.status().message());
     geography_.emplace(std::move(loaded).value());
   }
   return &*geography_;
@@ -161,7 +166,8 @@ Result<std::map<std::string, std::string>> Outlines::ContourFiles() {
   const fs::path folder = fs::path(options_.data_dir) / "contours-communes";
   std::error_code error;
   if (!fs::is_directory(folder, error)) {
-    return Unavailable("Contours des communes absents : " + folder.string() + " (voir docs/DATA.md).");
+    return Unavailable("Contours des communes absents : " + folder.string() +
+                       " (voir docs/DATA.md).");
   }
   std::map<std::string, std::string> files;
   for (const auto& entry : fs::directory_iterator(folder, error)) {
@@ -229,13 +235,15 @@ Result<std::shared_ptr<const std::string>> Outlines::Departements() {
     GEOSWKBReader* reader = GEOSWKBReader_create_r(geos.context());
     std::vector<GEOSGeometry*> pieces;
     for (const auto& contour : contours) {
-      if (geography->communes()[static_cast<size_t>(contour.commune_index)].departement != code) continue;
+      if (geography->communes()[static_cast<size_t>(contour.commune_index)].departement != code)
+        continue;
       if (GEOSGeometry* piece = ReadContour(geos, reader, contour)) pieces.push_back(piece);
     }
     GEOSWKBReader_destroy_r(geos.context(), reader);
     if (pieces.empty()) continue;
-    GEOSGeometry* collection = geos.Own(GEOSGeom_createCollection_r(
-        geos.context(), GEOS_GEOMETRYCOLLECTION, pieces.data(), static_cast<unsigned int>(pieces.size())));
+    GEOSGeometry* collection =
+        geos.Own(GEOSGeom_createCollection_r(geos.context(), GEOS_GEOMETRYCOLLECTION, pieces.data(),
+                                             static_cast<unsigned int>(pieces.size())));
     if (collection == nullptr) return Internal("GEOS cannot collect the communes of " + code);
     // The communes tile the département: a coverage union is much cheaper than an
     // overlay union; invalid input (overlaps) falls back to the general union.
@@ -244,14 +252,15 @@ Result<std::shared_ptr<const std::string>> Outlines::Departements() {
       merged = geos.Own(GEOSUnaryUnion_r(geos.context(), collection));
     }
     if (merged == nullptr) return Internal("GEOS cannot join the communes of " + code);
-    GEOSGeometry* simplified =
-        geos.Own(GEOSTopologyPreserveSimplify_r(geos.context(), merged, kDepartementToleranceMetres));
+    GEOSGeometry* simplified = geos.Own(
+        GEOSTopologyPreserveSimplify_r(geos.context(), merged, kDepartementToleranceMetres));
     std::string feature = R"({"type":"Feature","properties":{"code":)";
     AppendJsonString(feature, code);
     feature += R"(,"name":)";
     AppendJsonString(feature, departement->name);
     feature += R"(},"geometry":)";
-    if (!AppendGeometry(geos.context(), simplified ? simplified : merged, to_wgs84, feature)) continue;
+    if (!AppendGeometry(geos.context(), simplified ? simplified : merged, to_wgs84, feature))
+      continue;
     feature += '}';
     if (!first) out += ',';
     out += feature;
@@ -267,7 +276,8 @@ Result<std::shared_ptr<const std::string>> Outlines::Communes(const std::string&
   VV_ASSIGN_OR_RETURN(const geo::Geography* geography, Geography());
   const geo::Departement* departement = geography->FindDepartement(code);
   if (departement == nullptr || !departement->metropolitan) {
-    return NotFound("Aucun département métropolitain « " + code.substr(0, 8) + " ».", "departement");
+    return NotFound("Aucun département métropolitain « " + code.substr(0, 8) + " ».",
+                    "departement");
   }
   std::lock_guard lock(communes_mutex_);
   if (auto found = communes_.find(code); found != communes_.end()) return found->second;
@@ -277,7 +287,8 @@ Result<std::shared_ptr<const std::string>> Outlines::Communes(const std::string&
   }
   VV_ASSIGN_OR_RETURN(auto files, ContourFiles());
   auto file = files.find(code);
-  if (file == files.end()) return NotFound("Pas de contours pour le département « " + code + " ».", "departement");
+  if (file == files.end())
+    return NotFound("Pas de contours pour le département « " + code + " ».", "departement");
   VV_ASSIGN_OR_RETURN(auto contours, grid_builder::LoadCommuneContours({file->second}, *geography));
   VV_ASSIGN_OR_RETURN(geo::Projector to_wgs84, geo::Projector::Create(geo::kLaea, geo::kWgs84));
   GeosScope geos;
@@ -288,7 +299,8 @@ Result<std::shared_ptr<const std::string>> Outlines::Communes(const std::string&
     const geo::Commune& commune = geography->communes()[static_cast<size_t>(contour.commune_index)];
     GEOSGeometry* geometry = geos.Own(ReadContour(geos, reader, contour));
     if (geometry == nullptr) continue;
-    GEOSGeometry* simplified = geos.Own(GEOSTopologyPreserveSimplify_r(geos.context(), geometry, kCommuneToleranceMetres));
+    GEOSGeometry* simplified =
+        geos.Own(GEOSTopologyPreserveSimplify_r(geos.context(), geometry, kCommuneToleranceMetres));
     std::string feature = R"({"type":"Feature","properties":{"code":)";
     AppendJsonString(feature, commune.code);
     feature += R"(,"name":)";
@@ -296,7 +308,8 @@ Result<std::shared_ptr<const std::string>> Outlines::Communes(const std::string&
     feature += R"(,"departement":)";
     AppendJsonString(feature, commune.departement);
     feature += R"(},"geometry":)";
-    if (!AppendGeometry(geos.context(), simplified ? simplified : geometry, to_wgs84, feature)) continue;
+    if (!AppendGeometry(geos.context(), simplified ? simplified : geometry, to_wgs84, feature))
+      continue;
     feature += '}';
     if (!first) out += ',';
     out += feature;

@@ -36,8 +36,11 @@ Result<uint32_t> ParseNumber(std::string_view text, const char* field) {
   uint32_t value = 0;
   const char* end = text.data() + text.size();
   auto [ptr, error] = std::from_chars(text.data(), end, value);
-  if (text.empty() || text.size() > 9 || error != std::errc() || ptr != end || text.front() == '+') {
-    return InvalidArgument(std::string("Coordonnée de tuile invalide : « ") + field + " » doit être un entier.", field);
+  if (text.empty() || text.size() > 9 || error != std::errc() || ptr != end ||
+      text.front() == '+') {
+    return InvalidArgument(
+        std::string("Coordonnée de tuile invalide : « ") + field + " » doit être un entier.",
+        field);
   }
   return value;
 }
@@ -67,8 +70,8 @@ Result<std::unique_ptr<TileRenderer>> TileRenderer::Create(const engine::GridFil
     if (view == nullptr || view->tile_count() == 0) continue;
     DenseIndex index;
     index.cell = engine::CellSizeMetres(view->level());
-    int32_t lo_e = std::numeric_limits<int32_t>::max(), lo_n = lo_e, hi_e = std::numeric_limits<int32_t>::min(),
-            hi_n = hi_e;
+    int32_t lo_e = std::numeric_limits<int32_t>::max(), lo_n = lo_e,
+            hi_e = std::numeric_limits<int32_t>::min(), hi_n = hi_e;
     for (size_t tile_idx = 0; tile_idx < view->tile_count(); ++tile_idx) {
       const engine::TileId tile = view->tile(tile_idx);
       lo_e = std::min(lo_e, tile.east), hi_e = std::max(hi_e, tile.east);
@@ -85,13 +88,17 @@ Result<std::unique_ptr<TileRenderer>> TileRenderer::Create(const engine::GridFil
       const size_t row = static_cast<size_t>((tile.north - lo_n) / index.cell);
       index.tiles[row * index.cols + col] = static_cast<int32_t>(tile_idx);
     }
-    min_east = std::min<double>(min_east, lo_e), max_east = std::max<double>(max_east, hi_e + index.cell);
-    min_north = std::min<double>(min_north, lo_n), max_north = std::max<double>(max_north, hi_n + index.cell);
+    min_east = std::min<double>(min_east, lo_e),
+    max_east = std::max<double>(max_east, hi_e + index.cell);
+    min_north = std::min<double>(min_north, lo_n),
+    max_north = std::max<double>(max_north, hi_n + index.cell);
     renderer->indices_[level_idx] = std::move(index);
   }
 
-  VV_ASSIGN_OR_RETURN(geo::Projector to_mercator, geo::Projector::Create(geo::kLaea, geo::kWebMercator));
-  if (ThreadMercatorToLaea() == nullptr) return InvalidArgument("PROJ cannot transform EPSG:3857 to EPSG:3035");
+  VV_ASSIGN_OR_RETURN(geo::Projector to_mercator,
+                      geo::Projector::Create(geo::kLaea, geo::kWebMercator));
+  if (ThreadMercatorToLaea() == nullptr)
+    return InvalidArgument("PROJ cannot transform EPSG:3857 to EPSG:3035");
   // The Mercator box of the grid's LAEA box: the image of a rectangle is bounded by the
   // image of its edges, sampled densely enough for the curvature at that scale.
   renderer->min_mx_ = renderer->min_my_ = std::numeric_limits<double>::max();
@@ -106,11 +113,14 @@ Result<std::unique_ptr<TileRenderer>> TileRenderer::Create(const engine::GridFil
                                   {max_east, min_north + t * (max_north - min_north)}};
       for (geo::Point point : edges) {
         if (!to_mercator.Transform(point)) continue;
-        renderer->min_mx_ = std::min(renderer->min_mx_, point.x), renderer->max_mx_ = std::max(renderer->max_mx_, point.x);
-        renderer->min_my_ = std::min(renderer->min_my_, point.y), renderer->max_my_ = std::max(renderer->max_my_, point.y);
+        renderer->min_mx_ = std::min(renderer->min_mx_, point.x),
+        renderer->max_mx_ = std::max(renderer->max_mx_, point.x);
+        renderer->min_my_ = std::min(renderer->min_my_, point.y),
+        renderer->max_my_ = std::max(renderer->max_my_, point.y);
       }
     }
-    const double margin = 0.02 * std::max(renderer->max_mx_ - renderer->min_mx_, renderer->max_my_ - renderer->min_my_);
+    const double margin = 0.02 * std::max(renderer->max_mx_ - renderer->min_mx_,
+                                          renderer->max_my_ - renderer->min_my_);
     renderer->min_mx_ -= margin, renderer->min_my_ -= margin;
     renderer->max_mx_ += margin, renderer->max_my_ += margin;
   }
@@ -127,14 +137,16 @@ engine::Level TileRenderer::LevelForZoom(int z) const {
   return has_1km || !has_5km ? engine::Level::k1km : engine::Level::k5km;
 }
 
-bool TileRenderer::Rasterise(const GreenTiles& green, const TileAddress& tile, uint8_t* pixels) const {
+bool TileRenderer::Rasterise(const GreenTiles& green, const TileAddress& tile,
+                             uint8_t* pixels) const {
   std::fill(pixels, pixels + size_t{kTileSize} * kTileSize, kTransparent);
   const engine::Level level = LevelForZoom(tile.z);
   const std::optional<DenseIndex>& maybe_index = indices_[static_cast<int>(level)];
   if (!maybe_index || !green.has_level(level)) return false;
   const DenseIndex& index = *maybe_index;
 
-  const double resolution = 2 * kHalfWorld / (static_cast<double>(kTileSize) * std::ldexp(1.0, tile.z));
+  const double resolution =
+      2 * kHalfWorld / (static_cast<double>(kTileSize) * std::ldexp(1.0, tile.z));
   const double left = -kHalfWorld + tile.x * kTileSize * resolution;
   const double top = kHalfWorld - tile.y * kTileSize * resolution;
   const double right = left + kTileSize * resolution, bottom = top - kTileSize * resolution;
@@ -145,7 +157,8 @@ bool TileRenderer::Rasterise(const GreenTiles& green, const TileAddress& tile, u
   // Mesh nodes on pixel corners, in LAEA metres.
   const int step = MeshStep(tile.z);
   const int nodes = kTileSize / step + 1;
-  std::array<geo::Point, (kTileSize / kFinestMeshStep + 1) * (kTileSize / kFinestMeshStep + 1)> mesh;
+  std::array<geo::Point, (kTileSize / kFinestMeshStep + 1) * (kTileSize / kFinestMeshStep + 1)>
+      mesh;
   std::array<bool, mesh.size()> valid{};
   for (int node_row = 0; node_row < nodes; ++node_row) {
     for (int node_col = 0; node_col < nodes; ++node_col) {
@@ -169,15 +182,19 @@ bool TileRenderer::Rasterise(const GreenTiles& green, const TileAddress& tile, u
       if (!valid[n00] || !valid[n10] || !valid[n01] || !valid[n11]) continue;
       const geo::Point c00 = mesh[n00], c10 = mesh[n10], c01 = mesh[n01], c11 = mesh[n11];
       // A mesh cell whose corners all lie on one side of the raster draws nothing.
-      const double lo_x = std::min({c00.x, c10.x, c01.x, c11.x}), hi_x = std::max({c00.x, c10.x, c01.x, c11.x});
-      const double lo_y = std::min({c00.y, c10.y, c01.y, c11.y}), hi_y = std::max({c00.y, c10.y, c01.y, c11.y});
-      if (hi_x < raster_west || lo_x >= raster_east || hi_y < raster_south || lo_y >= raster_north) continue;
+      const double lo_x = std::min({c00.x, c10.x, c01.x, c11.x}),
+                   hi_x = std::max({c00.x, c10.x, c01.x, c11.x});
+      const double lo_y = std::min({c00.y, c10.y, c01.y, c11.y}),
+                   hi_y = std::max({c00.y, c10.y, c01.y, c11.y});
+      if (hi_x < raster_west || lo_x >= raster_east || hi_y < raster_south || lo_y >= raster_north)
+        continue;
       for (int sub_row = 0; sub_row < step; ++sub_row) {
         const double v = (sub_row + 0.5) / step;
         const double left_x = c00.x + (c01.x - c00.x) * v, left_y = c00.y + (c01.y - c00.y) * v;
         const double right_x = c10.x + (c11.x - c10.x) * v, right_y = c10.y + (c11.y - c10.y) * v;
         const double dx = (right_x - left_x) / step, dy = (right_y - left_y) / step;
-        double fx = (left_x + 0.5 * dx - raster_west) * inv_cell, fy = (left_y + 0.5 * dy - raster_south) * inv_cell;
+        double fx = (left_x + 0.5 * dx - raster_west) * inv_cell,
+               fy = (left_y + 0.5 * dy - raster_south) * inv_cell;
         const double step_fx = dx * inv_cell, step_fy = dy * inv_cell;
         uint8_t* out = pixels + static_cast<size_t>(cell_row * step + sub_row) * kTileSize +
                        static_cast<size_t>(cell_col * step);

@@ -24,8 +24,8 @@
 #include <vector>
 
 #include "core/common/status.hpp"
-#include "engine/engine.hpp"
 #include "data/maptiles/green_tiles.hpp"
+#include "engine/engine.hpp"
 
 namespace vivrovert::maptiles {
 
@@ -42,9 +42,9 @@ enum PixelClass : uint8_t { kTransparent = 0, kOutside = 0, kGridCell = 1, kGree
 
 // RGBA of each class as drawn.
 inline constexpr std::array<std::array<uint8_t, 4>, 3> kPalette = {{
-    {0, 0, 0, 0},          // transparent
-    {128, 128, 128, 56},   // a grid cell that is not green: light grey
-    {22, 163, 74, 170},    // a green cell: semi-opaque green (#16a34a)
+    {0, 0, 0, 0},         // transparent
+    {128, 128, 128, 56},  // a grid cell that is not green: light grey
+    {22, 163, 74, 170},   // a green cell: semi-opaque green (#16a34a)
 }};
 
 struct TileAddress {

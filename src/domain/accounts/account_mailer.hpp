@@ -42,7 +42,7 @@ struct AccountMail {
   AccountMailKind kind = AccountMailKind::kVerifyEmail;
   std::string to_address;
   std::string display_name;
-  std::string link;        // absolute URL carrying the single-use token
+  std::string link;  // absolute URL carrying the single-use token
   int64_t expires_hours = 0;
   // Unique per message ("<template>:<user id>:<token hash prefix>"): a retried
   // transaction cannot queue the same mail twice.

@@ -42,16 +42,16 @@
 #include <string>
 #include <string_view>
 
+#include "core/common/env.hpp"
+#include "core/common/network_address.hpp"
+#include "core/common/status.hpp"
+#include "core/storage/database.hpp"
 #include "domain/accounts/account_mailer.hpp"
 #include "domain/accounts/email_token_store.hpp"
 #include "domain/accounts/password_hasher.hpp"
 #include "domain/accounts/session_store.hpp"
-#include "domain/limits/throttle.hpp"
-#include "core/common/network_address.hpp"
 #include "domain/accounts/user_store.hpp"
-#include "core/common/env.hpp"
-#include "core/common/status.hpp"
-#include "core/storage/database.hpp"
+#include "domain/limits/throttle.hpp"
 
 namespace vivrovert::accounts {
 
@@ -97,7 +97,7 @@ struct LoginRequest {
 };
 
 struct LoginResult {
-  std::string session_token;  // the new cookie value (HttpOnly, SameSite=Lax, Secure on https)
+  std::string session_token;       // the new cookie value (HttpOnly, SameSite=Lax, Secure on https)
   int64_t session_expires_at = 0;  // absolute expiry, for the cookie's Expires
   User user;
 };

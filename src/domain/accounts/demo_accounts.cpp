@@ -19,7 +19,8 @@ Result<DemoAccount> Ensure(storage::Database& database, PasswordHasher& hasher, 
     return DemoAccount{std::move(created), true};
   }
   // Hashing happens outside any transaction (it takes ~0.1 s).
-  const bool matches = hasher.Verify(existing->password_hash, password) != PasswordHasher::Verdict::kMismatch;
+  const bool matches =
+      hasher.Verify(existing->password_hash, password) != PasswordHasher::Verdict::kMismatch;
   const std::string new_hash = matches ? std::string() : hasher.Hash(password);
   storage::Connection connection = database.Acquire();
   storage::Transaction transaction(connection);
@@ -42,12 +43,14 @@ Result<std::string> ChooseDemoPassword(bool demo_mode, std::string_view from_env
       "accounts' password, or VIVROVERT_DEMO_ENABLED=true on a demonstration database");
 }
 
-Result<std::vector<DemoAccount>> SeedDemoAccounts(storage::Database& database, PasswordHasher& hasher,
-                                                  const Clock& clock, std::string_view password) {
+Result<std::vector<DemoAccount>> SeedDemoAccounts(storage::Database& database,
+                                                  PasswordHasher& hasher, const Clock& clock,
+                                                  std::string_view password) {
   VV_RETURN_IF_ERROR(CheckPasswordRules(password, kFieldPassword));
   const NewUser exodeur{kDemoUserEmail, "", Role::kUser, "Camille (démo)", true};
   const NewUser operator_account{kDemoOperatorEmail, "", Role::kOperator, "Opérateur (démo)", true};
-  const NewUser partner_staff{kDemoPartnerEmail, "", Role::kPartnerStaff, "Équipe Grand Cahors (démo)", true};
+  const NewUser partner_staff{kDemoPartnerEmail, "", Role::kPartnerStaff,
+                              "Équipe Grand Cahors (démo)", true};
   std::vector<DemoAccount> accounts;
   for (const NewUser* wanted : {&exodeur, &operator_account, &partner_staff}) {
     VV_ASSIGN_OR_RETURN(DemoAccount account, Ensure(database, hasher, clock, password, *wanted));

@@ -12,11 +12,11 @@
 #include <string_view>
 #include <vector>
 
-#include "domain/accounts/password_hasher.hpp"
-#include "domain/accounts/user_store.hpp"
 #include "core/common/env.hpp"
 #include "core/common/status.hpp"
 #include "core/storage/database.hpp"
+#include "domain/accounts/password_hasher.hpp"
+#include "domain/accounts/user_store.hpp"
 
 namespace vivrovert::accounts {
 
@@ -42,7 +42,8 @@ struct DemoAccount {
 // missing ones are created, existing ones get `password` back when it no longer matches
 // (so the password the command prints always works). Idempotent. Returns the exodeur,
 // the operator, then the partner staff member (the demo partner's administrator).
-Result<std::vector<DemoAccount>> SeedDemoAccounts(storage::Database& database, PasswordHasher& hasher,
-                                                  const Clock& clock, std::string_view password);
+Result<std::vector<DemoAccount>> SeedDemoAccounts(storage::Database& database,
+                                                  PasswordHasher& hasher, const Clock& clock,
+                                                  std::string_view password);
 
 }  // namespace vivrovert::accounts

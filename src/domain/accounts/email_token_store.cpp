@@ -15,8 +15,8 @@ Status Invalid() {
 }
 
 Status AlreadyUsed() {
-  return InvalidArgument(
-      "Ce lien a déjà été utilisé. Si besoin, demandez un nouvel e-mail.", kFieldToken);
+  return InvalidArgument("Ce lien a déjà été utilisé. Si besoin, demandez un nouvel e-mail.",
+                         kFieldToken);
 }
 
 Status Expired() {
@@ -53,8 +53,8 @@ EmailTokenStore::EmailTokenStore(EmailTokenPolicy policy) : policy_(policy) {
   SecureRandom::Instance();  // runs sodium_init()
 }
 
-IssuedToken EmailTokenStore::Issue(storage::Connection& connection, Random& random,
-                                   int64_t user_id, TokenPurpose purpose, int64_t now,
+IssuedToken EmailTokenStore::Issue(storage::Connection& connection, Random& random, int64_t user_id,
+                                   TokenPurpose purpose, int64_t now,
                                    std::optional<std::string> new_email) const {
   IssuedToken issued;
   issued.token = random.Token(kTokenBytes);
@@ -73,8 +73,7 @@ IssuedToken EmailTokenStore::Issue(storage::Connection& connection, Random& rand
 Status EmailTokenStore::Explain(storage::Connection& connection, const std::string& token_hash,
                                 TokenPurpose purpose, int64_t now) const {
   std::optional<storage::Row> row = connection.QueryOne(
-      "SELECT purpose, used_at, expires_at FROM email_tokens WHERE token_hash = $1",
-      {token_hash});
+      "SELECT purpose, used_at, expires_at FROM email_tokens WHERE token_hash = $1", {token_hash});
   // A token of another purpose is reported as invalid: it is not a link for this page.
   if (!row || row->Text(0) != TokenPurposeName(purpose)) return Invalid();
   if (!row->IsNull(1)) return AlreadyUsed();

@@ -8,11 +8,10 @@ namespace vivrovert::accounts {
 
 void OutboxAccountMailer::Send(storage::Connection& connection, const AccountMail& mail,
                                int64_t now) {
-  Result<mail::OutgoingMessage> message =
-      templates_.Render(AccountMailTemplate(mail.kind),
-                        {{"display_name", mail.display_name},
-                         {"link", mail.link},
-                         {"expires_hours", std::to_string(mail.expires_hours)}});
+  Result<mail::OutgoingMessage> message = templates_.Render(
+      AccountMailTemplate(mail.kind), {{"display_name", mail.display_name},
+                                       {"link", mail.link},
+                                       {"expires_hours", std::to_string(mail.expires_hours)}});
   if (!message.ok()) {
     throw std::runtime_error(std::string("cannot render mail ") + AccountMailTemplate(mail.kind) +
                              ": " + message.status().ToString());

@@ -44,9 +44,9 @@ struct PasswordHashLimits {
 class PasswordHasher {
  public:
   enum class Verdict {
-    kMismatch,           // wrong password, or a stored hash we cannot read
-    kMatch,              // right password, hash made with the current limits
-    kMatchNeedsRehash,   // right password, but store a new Hash() of it
+    kMismatch,          // wrong password, or a stored hash we cannot read
+    kMatch,             // right password, hash made with the current limits
+    kMatchNeedsRehash,  // right password, but store a new Hash() of it
   };
 
   // `max_concurrent` hashes run at once (0: one per hardware thread).

@@ -15,9 +15,9 @@ SessionStore::SessionStore(SessionPolicy policy) : policy_(policy) {
   SecureRandom::Instance();  // runs sodium_init()
 }
 
-NewSession SessionStore::Create(storage::Connection& connection, Random& random,
-                                int64_t user_id, std::string_view ip,
-                                std::string_view user_agent, int64_t now) const {
+NewSession SessionStore::Create(storage::Connection& connection, Random& random, int64_t user_id,
+                                std::string_view ip, std::string_view user_agent,
+                                int64_t now) const {
   NewSession session{random.Token(kTokenBytes), now + policy_.absolute_seconds};
   connection.Execute(
       "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, "
@@ -28,8 +28,8 @@ NewSession SessionStore::Create(storage::Connection& connection, Random& random,
   return session;
 }
 
-std::optional<Session> SessionStore::Find(storage::Connection& connection,
-                                          std::string_view token, int64_t now) const {
+std::optional<Session> SessionStore::Find(storage::Connection& connection, std::string_view token,
+                                          int64_t now) const {
   if (!LooksLikeToken(token)) return std::nullopt;
   std::string token_hash = HashToken(token);
   std::optional<storage::Row> row = connection.QueryOne(
@@ -37,8 +37,8 @@ std::optional<Session> SessionStore::Find(storage::Connection& connection,
       "WHERE token_hash = $1",
       {token_hash});
   if (!row) return std::nullopt;
-  Session session{token_hash,   row->Int(0),  row->Int(1), row->Int(2),
-                  row->Int(3),  row->Text(4), row->Text(5)};
+  Session session{token_hash,  row->Int(0),  row->Int(1), row->Int(2),
+                  row->Int(3), row->Text(4), row->Text(5)};
   if (now >= session.expires_at || now >= session.last_seen_at + policy_.idle_seconds) {
     connection.Execute("DELETE FROM sessions WHERE token_hash = $1", {token_hash});
     return std::nullopt;

@@ -139,8 +139,7 @@ std::optional<User> UserStore::FindById(Connection& connection, int64_t id) {
 
 std::optional<User> UserStore::FindByEmail(Connection& connection, std::string_view email) {
   std::optional<Row> row = connection.QueryOne(
-      std::string("SELECT ") + kUserColumns + " FROM users WHERE email = $1",
-      {std::string(email)});
+      std::string("SELECT ") + kUserColumns + " FROM users WHERE email = $1", {std::string(email)});
   if (!row) return std::nullopt;
   return FromRow(*row);
 }
@@ -152,8 +151,8 @@ bool UserStore::MarkVerified(Connection& connection, int64_t id, int64_t now) {
              {now, now, id}) > 0;
 }
 
-bool UserStore::SetPasswordHash(Connection& connection, int64_t id,
-                                std::string_view password_hash, int64_t now) {
+bool UserStore::SetPasswordHash(Connection& connection, int64_t id, std::string_view password_hash,
+                                int64_t now) {
   return connection.Execute("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3",
                             {std::string(password_hash), now, id}) > 0;
 }
@@ -180,9 +179,9 @@ bool UserStore::Delete(Connection& connection, int64_t id) {
 
 std::vector<User> UserStore::List(Connection& connection, int64_t after_id, int64_t limit) {
   std::vector<User> users;
-  for (const Row& row : connection.Query(std::string("SELECT ") + kUserColumns +
-                                             " FROM users WHERE id > $1 ORDER BY id LIMIT $2",
-                                         {after_id, limit})) {
+  for (const Row& row : connection.Query(
+           std::string("SELECT ") + kUserColumns + " FROM users WHERE id > $1 ORDER BY id LIMIT $2",
+           {after_id, limit})) {
     users.push_back(FromRow(row));
   }
   return users;

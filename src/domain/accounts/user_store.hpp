@@ -69,7 +69,7 @@ struct NewUser {
   std::string email;          // normalised (NormalizeEmail)
   std::string password_hash;  // PasswordHasher::Hash
   Role role = Role::kUser;
-  std::string display_name;   // normalised (NormalizeDisplayName)
+  std::string display_name;  // normalised (NormalizeDisplayName)
   bool email_verified = false;
 };
 

@@ -1,14 +1,13 @@
 #include "domain/exports/table_export.hpp"
 
+#include <csv.h>
 #include <unistd.h>
+#include <xlsxwriter.h>
 
 #include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-
-#include <csv.h>
-#include <xlsxwriter.h>
 
 namespace vivrovert::exports {
 
@@ -17,7 +16,8 @@ namespace {
 // Shortest decimal form that reads back as the same double, with a decimal comma.
 std::string FrenchNumber(double value) {
   char buffer[64];
-  auto [end, error] = std::to_chars(buffer, buffer + sizeof(buffer), value, std::chars_format::fixed);
+  auto [end, error] =
+      std::to_chars(buffer, buffer + sizeof(buffer), value, std::chars_format::fixed);
   std::string text = error == std::errc() ? std::string(buffer, end) : std::to_string(value);
   for (char& c : text) {
     if (c == '.') c = ',';
@@ -83,7 +83,8 @@ Result<std::string> TableXlsx(const Table& table) {
   if (error) return Internal("no temporary directory for the XLSX export: " + error.message());
   std::string pattern = (directory / "vivrovert-export-XXXXXX").string();
   const int descriptor = mkstemp(pattern.data());
-  if (descriptor < 0) return Internal("cannot create a temporary file for the XLSX export in " + directory.string());
+  if (descriptor < 0)
+    return Internal("cannot create a temporary file for the XLSX export in " + directory.string());
   close(descriptor);
   TemporaryFile file{pattern};
 
@@ -93,13 +94,15 @@ Result<std::string> TableXlsx(const Table& table) {
   workbook_options.tmpdir = tmpdir.data();
   lxw_workbook* workbook = workbook_new_opt(pattern.c_str(), &workbook_options);
   if (workbook == nullptr) return Internal("libxlsxwriter could not create " + pattern);
-  const std::string sheet_name = table.sheet_name.empty() ? std::string("Feuille 1") : table.sheet_name.substr(0, 31);
+  const std::string sheet_name =
+      table.sheet_name.empty() ? std::string("Feuille 1") : table.sheet_name.substr(0, 31);
   lxw_worksheet* sheet = workbook_add_worksheet(workbook, sheet_name.c_str());
   lxw_format* bold = workbook_add_format(workbook);
   format_set_bold(bold);
 
   for (size_t index = 0; index < table.columns.size(); ++index) {
-    worksheet_write_string(sheet, 0, static_cast<lxw_col_t>(index), ProtectCell(table.columns[index]).c_str(), bold);
+    worksheet_write_string(sheet, 0, static_cast<lxw_col_t>(index),
+                           ProtectCell(table.columns[index]).c_str(), bold);
   }
   lxw_row_t row_index = 1;
   for (const std::vector<Cell>& row : table.rows) {
@@ -115,10 +118,12 @@ Result<std::string> TableXlsx(const Table& table) {
   }
   worksheet_freeze_panes(sheet, 1, 0);
   if (!table.columns.empty()) {
-    worksheet_autofilter(sheet, 0, 0, row_index - 1, static_cast<lxw_col_t>(table.columns.size() - 1));
+    worksheet_autofilter(sheet, 0, 0, row_index - 1,
+                         static_cast<lxw_col_t>(table.columns.size() - 1));
   }
   const lxw_error closed = workbook_close(workbook);
-  if (closed != LXW_NO_ERROR) return Internal(std::string("libxlsxwriter: ") + lxw_strerror(closed));
+  if (closed != LXW_NO_ERROR)
+    return Internal(std::string("libxlsxwriter: ") + lxw_strerror(closed));
   std::string bytes = ReadWholeFile(file.path);
   if (bytes.empty()) return Internal("the XLSX export wrote an empty file");
   return bytes;

@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "domain/interests/interest_store.hpp"
 #include "core/storage/database.hpp"
+#include "domain/interests/interest_store.hpp"
 
 namespace vivrovert::interests {
 
@@ -23,11 +23,13 @@ class InterestListener {
   virtual ~InterestListener() = default;
 
   // A saved search was created or changed: `search` is its new version.
-  virtual void SearchSaved(storage::Connection& connection, const SavedSearch& search, int64_t now) = 0;
+  virtual void SearchSaved(storage::Connection& connection, const SavedSearch& search,
+                           int64_t now) = 0;
 
   // A tile panel was opened; `user_id` is empty for an anonymous visitor.
-  virtual void TileClicked(storage::Connection& connection, int64_t click_id, std::optional<int64_t> user_id,
-                           const std::string& tile, bool linked, int64_t at) = 0;
+  virtual void TileClicked(storage::Connection& connection, int64_t click_id,
+                           std::optional<int64_t> user_id, const std::string& tile, bool linked,
+                           int64_t at) = 0;
 
   // Something else of the person's interests changed (a favourite added or removed, a saved
   // search deleted). Called after the change is stored, on the connection that stored it.
@@ -40,17 +42,21 @@ class InterestListener {
 // skipped; calls go to each in order.
 class InterestListeners final : public InterestListener {
  public:
-  explicit InterestListeners(std::vector<InterestListener*> listeners) : listeners_(std::move(listeners)) {}
+  explicit InterestListeners(std::vector<InterestListener*> listeners)
+      : listeners_(std::move(listeners)) {}
 
-  void SearchSaved(storage::Connection& connection, const SavedSearch& search, int64_t now) override {
+  void SearchSaved(storage::Connection& connection, const SavedSearch& search,
+                   int64_t now) override {
     for (InterestListener* listener : listeners_) {
       if (listener != nullptr) listener->SearchSaved(connection, search, now);
     }
   }
-  void TileClicked(storage::Connection& connection, int64_t click_id, std::optional<int64_t> user_id,
-                   const std::string& tile, bool linked, int64_t at) override {
+  void TileClicked(storage::Connection& connection, int64_t click_id,
+                   std::optional<int64_t> user_id, const std::string& tile, bool linked,
+                   int64_t at) override {
     for (InterestListener* listener : listeners_) {
-      if (listener != nullptr) listener->TileClicked(connection, click_id, user_id, tile, linked, at);
+      if (listener != nullptr)
+        listener->TileClicked(connection, click_id, user_id, tile, linked, at);
     }
   }
   void InterestsChanged(storage::Connection& connection, int64_t user_id, int64_t now) override {

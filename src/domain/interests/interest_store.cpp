@@ -25,25 +25,31 @@ Result<std::string> CheckName(const std::string& raw) {
 
 }  // namespace
 
-Result<SavedSearch> InterestStore::SaveSearch(storage::Connection& connection, int64_t user_id, const std::string& raw,
-                                              const std::string& request, int64_t now) {
+Result<SavedSearch> InterestStore::SaveSearch(storage::Connection& connection, int64_t user_id,
+                                              const std::string& raw, const std::string& request,
+                                              int64_t now) {
   VV_ASSIGN_OR_RETURN(std::string name, CheckName(raw));
-  auto count = connection.QueryOne("SELECT COUNT(*) FROM saved_searches WHERE user_id = $1", {user_id});
+  auto count =
+      connection.QueryOne("SELECT COUNT(*) FROM saved_searches WHERE user_id = $1", {user_id});
   if (count && static_cast<size_t>(count->Int(0)) >= kMaxSavedSearches) {
-    return ResourceExhausted("Vous avez déjà 50 recherches enregistrées : supprimez-en une d'abord.");
+    return ResourceExhausted(
+        "Vous avez déjà 50 recherches enregistrées : supprimez-en une d'abord.");
   }
   auto row = connection.QueryOne(
-      "INSERT INTO saved_searches (user_id, name, request, created_at, updated_at) VALUES ($1, $2, $3, $4, $5) "
+      "INSERT INTO saved_searches (user_id, name, request, created_at, updated_at) VALUES ($1, $2, "
+      "$3, $4, $5) "
       "RETURNING id",
       {user_id, name, request, now, now});
   return SavedSearch{row->Int(0), user_id, name, request, now, now};
 }
 
-Status InterestStore::UpdateSearch(storage::Connection& connection, int64_t user_id, int64_t id, const std::string& raw,
-                                   const std::string& request, int64_t now) {
+Status InterestStore::UpdateSearch(storage::Connection& connection, int64_t user_id, int64_t id,
+                                   const std::string& raw, const std::string& request,
+                                   int64_t now) {
   VV_ASSIGN_OR_RETURN(std::string name, CheckName(raw));
   const int64_t changed = connection.Execute(
-      "UPDATE saved_searches SET name = $1, request = $2, updated_at = $3 WHERE id = $4 AND user_id = $5",
+      "UPDATE saved_searches SET name = $1, request = $2, updated_at = $3 WHERE id = $4 AND "
+      "user_id = $5",
       {name, request, now, id, user_id});
   if (changed == 0) return NotFound("Recherche introuvable.", "id");
   return Status::Ok();
@@ -52,42 +58,51 @@ Status InterestStore::UpdateSearch(storage::Connection& connection, int64_t user
 std::vector<SavedSearch> InterestStore::Searches(storage::Connection& connection, int64_t user_id) {
   std::vector<SavedSearch> searches;
   for (const storage::Row& row : connection.Query(
-           std::string("SELECT ") + kColumns + " FROM saved_searches WHERE user_id = $1 ORDER BY updated_at DESC, id DESC",
+           std::string("SELECT ") + kColumns +
+               " FROM saved_searches WHERE user_id = $1 ORDER BY updated_at DESC, id DESC",
            {user_id})) {
     searches.push_back(FromRow(row));
   }
   return searches;
 }
 
-std::optional<SavedSearch> InterestStore::Search(storage::Connection& connection, int64_t user_id, int64_t id) {
+std::optional<SavedSearch> InterestStore::Search(storage::Connection& connection, int64_t user_id,
+                                                 int64_t id) {
   auto row = connection.QueryOne(
-      std::string("SELECT ") + kColumns + " FROM saved_searches WHERE id = $1 AND user_id = $2", {id, user_id});
+      std::string("SELECT ") + kColumns + " FROM saved_searches WHERE id = $1 AND user_id = $2",
+      {id, user_id});
   if (!row) return std::nullopt;
   return FromRow(*row);
 }
 
 bool InterestStore::DeleteSearch(storage::Connection& connection, int64_t user_id, int64_t id) {
-  return connection.Execute("DELETE FROM saved_searches WHERE id = $1 AND user_id = $2", {id, user_id}) > 0;
+  return connection.Execute("DELETE FROM saved_searches WHERE id = $1 AND user_id = $2",
+                            {id, user_id}) > 0;
 }
 
 int64_t InterestStore::RecordClick(storage::Connection& connection, std::optional<int64_t> user_id,
                                    const std::string& tile, bool linked, int64_t at) {
   return connection
-      .QueryOne("INSERT INTO tile_clicks (user_id, tile, linked, clicked_at) VALUES ($1, $2, $3, $4) RETURNING id",
-                {user_id ? SqlValue(*user_id) : SqlValue(nullptr), tile, static_cast<int64_t>(linked ? 1 : 0), at})
+      .QueryOne(
+          "INSERT INTO tile_clicks (user_id, tile, linked, clicked_at) VALUES ($1, $2, $3, $4) "
+          "RETURNING id",
+          {user_id ? SqlValue(*user_id) : SqlValue(nullptr), tile,
+           static_cast<int64_t>(linked ? 1 : 0), at})
       ->Int(0);
 }
 
 std::vector<TileClick> InterestStore::Clicks(storage::Connection& connection, int64_t user_id) {
   std::vector<TileClick> clicks;
   for (const storage::Row& row : connection.Query(
-           "SELECT tile, clicked_at FROM tile_clicks WHERE user_id = $1 ORDER BY clicked_at, id", {user_id})) {
+           "SELECT tile, clicked_at FROM tile_clicks WHERE user_id = $1 ORDER BY clicked_at, id",
+           {user_id})) {
     clicks.push_back({row.Text(0), row.Int(1)});
   }
   return clicks;
 }
 
-Status InterestStore::AddFavourite(storage::Connection& connection, int64_t user_id, const Favourite& favourite) {
+Status InterestStore::AddFavourite(storage::Connection& connection, int64_t user_id,
+                                   const Favourite& favourite) {
   auto count = connection.QueryOne("SELECT COUNT(*) FROM favourites WHERE user_id = $1", {user_id});
   if (count && static_cast<size_t>(count->Int(0)) >= kMaxFavourites) {
     return ResourceExhausted("Vous avez déjà 200 secteurs favoris : retirez-en un d'abord.");
@@ -99,17 +114,18 @@ Status InterestStore::AddFavourite(storage::Connection& connection, int64_t user
   return Status::Ok();
 }
 
-bool InterestStore::RemoveFavourite(storage::Connection& connection, int64_t user_id, const std::string& kind,
-                                    const std::string& code) {
+bool InterestStore::RemoveFavourite(storage::Connection& connection, int64_t user_id,
+                                    const std::string& kind, const std::string& code) {
   return connection.Execute("DELETE FROM favourites WHERE user_id = $1 AND kind = $2 AND code = $3",
                             {user_id, kind, code}) > 0;
 }
 
 std::vector<Favourite> InterestStore::Favourites(storage::Connection& connection, int64_t user_id) {
   std::vector<Favourite> favourites;
-  for (const storage::Row& row : connection.Query(
-           "SELECT kind, code, label, created_at FROM favourites WHERE user_id = $1 ORDER BY created_at, kind, code",
-           {user_id})) {
+  for (const storage::Row& row :
+       connection.Query("SELECT kind, code, label, created_at FROM favourites WHERE user_id = $1 "
+                        "ORDER BY created_at, kind, code",
+                        {user_id})) {
     favourites.push_back({row.Text(0), row.Text(1), row.Text(2), row.Int(3)});
   }
   return favourites;

@@ -31,9 +31,9 @@ struct SavedSearch {
 inline constexpr size_t kMaxFavourites = 200;
 
 struct Favourite {
-  std::string kind;  // "tile" or "commune"
-  std::string code;  // tile id or INSEE code
-  std::string label; // what the person saw ("Cahors", "dalle de 5 km …")
+  std::string kind;   // "tile" or "commune"
+  std::string code;   // tile id or INSEE code
+  std::string label;  // what the person saw ("Cahors", "dalle de 5 km …")
   int64_t created_at = 0;
 };
 
@@ -45,27 +45,30 @@ struct TileClick {
 class InterestStore {
  public:
   // Errors: InvalidArgument (name empty or too long), ResourceExhausted (too many).
-  static Result<SavedSearch> SaveSearch(storage::Connection& connection, int64_t user_id, const std::string& name,
-                                        const std::string& request, int64_t now);
+  static Result<SavedSearch> SaveSearch(storage::Connection& connection, int64_t user_id,
+                                        const std::string& name, const std::string& request,
+                                        int64_t now);
   // Replaces name and request of one of the user's searches; NotFound when not theirs.
-  static Status UpdateSearch(storage::Connection& connection, int64_t user_id, int64_t id, const std::string& name,
-                             const std::string& request, int64_t now);
+  static Status UpdateSearch(storage::Connection& connection, int64_t user_id, int64_t id,
+                             const std::string& name, const std::string& request, int64_t now);
   static std::vector<SavedSearch> Searches(storage::Connection& connection, int64_t user_id);
   // One of the user's searches; nullopt when absent or another person's.
-  static std::optional<SavedSearch> Search(storage::Connection& connection, int64_t user_id, int64_t id);
+  static std::optional<SavedSearch> Search(storage::Connection& connection, int64_t user_id,
+                                           int64_t id);
   static bool DeleteSearch(storage::Connection& connection, int64_t user_id, int64_t id);
 
   // Records a click; user_id null for an anonymous visitor. `linked` marks a click made
   // anonymously and sent again after login (see the migration).
   // Returns the click's id.
-  static int64_t RecordClick(storage::Connection& connection, std::optional<int64_t> user_id, const std::string& tile,
-                             bool linked, int64_t at);
+  static int64_t RecordClick(storage::Connection& connection, std::optional<int64_t> user_id,
+                             const std::string& tile, bool linked, int64_t at);
   static std::vector<TileClick> Clicks(storage::Connection& connection, int64_t user_id);
 
   // Favourite sectors. Adding one twice keeps the first; ResourceExhausted past the limit.
-  static Status AddFavourite(storage::Connection& connection, int64_t user_id, const Favourite& favourite);
-  static bool RemoveFavourite(storage::Connection& connection, int64_t user_id, const std::string& kind,
-                              const std::string& code);
+  static Status AddFavourite(storage::Connection& connection, int64_t user_id,
+                             const Favourite& favourite);
+  static bool RemoveFavourite(storage::Connection& connection, int64_t user_id,
+                              const std::string& kind, const std::string& code);
   static std::vector<Favourite> Favourites(storage::Connection& connection, int64_t user_id);
 };
 

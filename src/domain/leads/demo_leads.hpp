@@ -14,11 +14,11 @@
 
 #include <string_view>
 
-#include "domain/accounts/password_hasher.hpp"
 #include "core/common/env.hpp"
 #include "core/common/status.hpp"
-#include "domain/leads/lead_recorder.hpp"
 #include "core/storage/database.hpp"
+#include "domain/accounts/password_hasher.hpp"
+#include "domain/leads/lead_recorder.hpp"
 
 namespace vivrovert::leads {
 
@@ -28,7 +28,8 @@ struct DemoLeadsSummary {
 };
 
 Result<DemoLeadsSummary> SeedDemoLeads(storage::Database& database, const engine::GridFile& grid,
-                                       LeadRecorder& recorder, accounts::PasswordHasher& hasher, const Clock& clock,
-                                       std::string_view password, int64_t demo_partner_id);
+                                       LeadRecorder& recorder, accounts::PasswordHasher& hasher,
+                                       const Clock& clock, std::string_view password,
+                                       int64_t demo_partner_id);
 
 }  // namespace vivrovert::leads

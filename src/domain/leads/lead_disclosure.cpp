@@ -37,13 +37,15 @@ DisclosedPerson Disclose(storage::Connection& connection, int64_t user_id) {
       if (!profile.data.contains(name)) continue;
       for (const listings::FieldSpec& spec : profiles::ProfileFields()) {
         if (std::string_view(spec.name) != name) continue;
-        section.fields.push_back({name, spec.label, listings::FieldValueText(spec, profile.data[name])});
+        section.fields.push_back(
+            {name, spec.label, listings::FieldValueText(spec, profile.data[name])});
       }
     }
     if (section.fields.empty()) continue;
     for (const DisclosedField& field : section.fields) {
       if (field.name.rfind("housing_", 0) == 0) person.wishes.insert("housing");
-      if (field.name == "work_rome_codes" || (field.name == "work_situation" && profile.data[field.name] == "job_seeker")) {
+      if (field.name == "work_rome_codes" ||
+          (field.name == "work_situation" && profile.data[field.name] == "job_seeker")) {
         person.wishes.insert("work");
       }
       if (field.name == "business_sector") person.wishes.insert("business");

@@ -36,11 +36,11 @@ const char* WishKindLabel(const std::string& kind);  // "Logement", "Emploi", "R
 
 struct DisclosedPerson {
   int64_t user_id = 0;
-  std::set<std::string> scopes;  // granted now
-  std::string display_name;      // identity scope only
-  std::string email;             // identity scope only
+  std::set<std::string> scopes;            // granted now
+  std::string display_name;                // identity scope only
+  std::string email;                       // identity scope only
   std::vector<DisclosedSection> sections;  // other granted scopes, with the values present
-  std::set<std::string> wishes;  // among kWishKinds
+  std::set<std::string> wishes;            // among kWishKinds
 
   bool disclosed() const { return !scopes.empty(); }
   bool identity() const { return scopes.count("identity") != 0; }

@@ -3,14 +3,13 @@
 #include <algorithm>
 #include <iostream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 
-#include <nlohmann/json.hpp>
-
-#include "engine/engine.hpp"
 #include "domain/leads/lead_store.hpp"
 #include "domain/partners/partner_store.hpp"
 #include "domain/partners/partner_territory.hpp"
+#include "engine/engine.hpp"
 
 namespace vivrovert::leads {
 
@@ -18,10 +17,11 @@ namespace {
 
 std::string Fingerprint(storage::Connection& connection) {
   auto row = connection.QueryOne(
-      "SELECT (SELECT COUNT(*) FROM partners), (SELECT COALESCE(MAX(updated_at), 0) FROM partners), "
+      "SELECT (SELECT COUNT(*) FROM partners), (SELECT COALESCE(MAX(updated_at), 0) FROM "
+      "partners), "
       "(SELECT COUNT(*) FROM partner_territory), (SELECT COUNT(*) FROM partner_members)");
-  return std::to_string(row->Int(0)) + "/" + std::to_string(row->Int(1)) + "/" + std::to_string(row->Int(2)) + "/" +
-         std::to_string(row->Int(3));
+  return std::to_string(row->Int(0)) + "/" + std::to_string(row->Int(1)) + "/" +
+         std::to_string(row->Int(2)) + "/" + std::to_string(row->Int(3));
 }
 
 }  // namespace
@@ -29,7 +29,8 @@ std::string Fingerprint(storage::Connection& connection) {
 LeadRecorder::LeadRecorder(const engine::GridFile& grid, const engine::SearchEngine& engine)
     : grid_(grid), engine_(engine) {}
 
-std::shared_ptr<const LeadRecorder::Territories> LeadRecorder::CurrentTerritories(storage::Connection& connection) {
+std::shared_ptr<const LeadRecorder::Territories> LeadRecorder::CurrentTerritories(
+    storage::Connection& connection) {
   const std::string fingerprint = Fingerprint(connection);
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -42,7 +43,8 @@ std::shared_ptr<const LeadRecorder::Territories> LeadRecorder::CurrentTerritorie
     if (!territory.ok()) {
       // A territory saved against another grid: the partner gets no leads until an
       // operator fixes it (the console shows the same error).
-      std::cerr << "vivrovert: leads: partner " << partner.slug << ": " << territory.status().message() << "\n";
+      std::cerr << "vivrovert: leads: partner " << partner.slug << ": "
+                << territory.status().message() << "\n";
       continue;
     }
     built->index.Add(built->partners.size(), *territory);
@@ -53,17 +55,20 @@ std::shared_ptr<const LeadRecorder::Territories> LeadRecorder::CurrentTerritorie
   return built;
 }
 
-std::vector<std::string> LeadRecorder::CommunesOfTile(const engine::LevelView& level, size_t tile_idx,
+std::vector<std::string> LeadRecorder::CommunesOfTile(const engine::LevelView& level,
+                                                      size_t tile_idx,
                                                       const engine::Territory& territory) const {
   std::vector<std::string> codes;
   auto [first, last] = level.communes(tile_idx);
   for (auto share = first; share != last; ++share) {
-    if (territory.ContainsCommune(share->commune)) codes.push_back(grid_.communes()[share->commune].code);
+    if (territory.ContainsCommune(share->commune))
+      codes.push_back(grid_.communes()[share->commune].code);
   }
   return codes;
 }
 
-void LeadRecorder::RecordSearch(storage::Connection& connection, const interests::SavedSearch& search,
+void LeadRecorder::RecordSearch(storage::Connection& connection,
+                                const interests::SavedSearch& search,
                                 const Territories& territories, std::optional<size_t> only,
                                 std::optional<int64_t> version_id, int64_t now) {
   nlohmann::json body = nlohmann::json::parse(search.request, nullptr, false);
@@ -75,9 +80,11 @@ void LeadRecorder::RecordSearch(storage::Connection& connection, const interests
     return;
   }
   const engine::LevelView* level = grid_.level(request->level);
-  std::vector<uint32_t> green = level != nullptr ? engine_.GreenTiles(*request) : std::vector<uint32_t>{};
+  std::vector<uint32_t> green =
+      level != nullptr ? engine_.GreenTiles(*request) : std::vector<uint32_t>{};
   if (!version_id) {
-    version_id = LeadStore::RecordVersion(connection, search.id, search.user_id, engine::LevelName(request->level),
+    version_id = LeadStore::RecordVersion(connection, search.id, search.user_id,
+                                          engine::LevelName(request->level),
                                           static_cast<int64_t>(green.size()), now);
   }
   struct Hit {
@@ -90,24 +97,28 @@ void LeadRecorder::RecordSearch(storage::Connection& connection, const interests
       if (only && owner != *only) continue;
       Hit& hit = hits[owner];
       ++hit.tiles;
-      for (std::string& code : CommunesOfTile(*level, tile_idx, territories.partners[owner].territory)) {
+      for (std::string& code :
+           CommunesOfTile(*level, tile_idx, territories.partners[owner].territory)) {
         hit.communes.insert(std::move(code));
       }
     }
   }
   for (const auto& [owner, hit] : hits) {
-    LeadStore::RecordHit(connection, *version_id, territories.partners[owner].partner_id, search.user_id, hit.tiles,
+    LeadStore::RecordHit(connection, *version_id, territories.partners[owner].partner_id,
+                         search.user_id, hit.tiles,
                          std::vector<std::string>(hit.communes.begin(), hit.communes.end()), now);
   }
 }
 
-void LeadRecorder::SearchSaved(storage::Connection& connection, const interests::SavedSearch& search, int64_t now) {
+void LeadRecorder::SearchSaved(storage::Connection& connection,
+                               const interests::SavedSearch& search, int64_t now) {
   std::shared_ptr<const Territories> territories = CurrentTerritories(connection);
   RecordSearch(connection, search, *territories, std::nullopt, std::nullopt, now);
 }
 
-void LeadRecorder::TileClicked(storage::Connection& connection, int64_t click_id, std::optional<int64_t> user_id,
-                               const std::string& tile, bool linked, int64_t at) {
+void LeadRecorder::TileClicked(storage::Connection& connection, int64_t click_id,
+                               std::optional<int64_t> user_id, const std::string& tile, bool linked,
+                               int64_t at) {
   std::optional<engine::TileId> id = engine::TileId::Parse(tile);
   const engine::LevelView* level = id ? grid_.level(id->level) : nullptr;
   std::optional<size_t> tile_idx = level != nullptr ? level->Find(*id) : std::nullopt;
@@ -120,7 +131,8 @@ void LeadRecorder::TileClicked(storage::Connection& connection, int64_t click_id
   }
 }
 
-Status LeadRecorder::RefreshPartner(storage::Connection& connection, int64_t partner_id, int64_t now) {
+Status LeadRecorder::RefreshPartner(storage::Connection& connection, int64_t partner_id,
+                                    int64_t now) {
   std::shared_ptr<const Territories> territories = CurrentTerritories(connection);
   std::optional<size_t> position;
   for (size_t index = 0; index < territories->partners.size(); ++index) {
@@ -130,16 +142,19 @@ Status LeadRecorder::RefreshPartner(storage::Connection& connection, int64_t par
   if (!partner) return NotFound("Partenaire introuvable.");
   if (!position) {
     Result<engine::Territory> territory = partners::ResolveTerritory(connection, grid_, *partner);
-    return territory.ok() ? Internal("partner " + partner->slug + " missing from the territory index")
-                          : territory.status();
+    return territory.ok()
+               ? Internal("partner " + partner->slug + " missing from the territory index")
+               : territory.status();
   }
   LeadStore::ForgetPartner(connection, partner_id);
 
   // Saved searches, in their version in force (a first version for those without one).
-  for (const storage::Row& row : connection.Query(
-           "SELECT s.id, s.user_id, s.name, s.request, s.created_at, s.updated_at, "
-           "(SELECT MAX(v.id) FROM search_versions v WHERE v.search_id = s.id) FROM saved_searches s ORDER BY s.id")) {
-    interests::SavedSearch search{row.Int(0), row.Int(1), row.Text(2), row.Text(3), row.Int(4), row.Int(5)};
+  for (const storage::Row& row :
+       connection.Query("SELECT s.id, s.user_id, s.name, s.request, s.created_at, s.updated_at, "
+                        "(SELECT MAX(v.id) FROM search_versions v WHERE v.search_id = s.id) FROM "
+                        "saved_searches s ORDER BY s.id")) {
+    interests::SavedSearch search{row.Int(0),  row.Int(1), row.Text(2),
+                                  row.Text(3), row.Int(4), row.Int(5)};
     std::optional<int64_t> version = row.OptionalInt(6);
     if (!version) {
       // Record the missing version for every partner, dated when the search was saved.
@@ -151,15 +166,16 @@ Status LeadRecorder::RefreshPartner(storage::Connection& connection, int64_t par
 
   // Clicks on its tiles.
   const engine::Territory& territory = territories->partners[*position].territory;
-  for (const storage::Row& row :
-       connection.Query("SELECT id, user_id, tile, linked, clicked_at FROM tile_clicks ORDER BY id")) {
+  for (const storage::Row& row : connection.Query(
+           "SELECT id, user_id, tile, linked, clicked_at FROM tile_clicks ORDER BY id")) {
     const std::string tile = row.Text(2);
     std::optional<engine::TileId> id = engine::TileId::Parse(tile);
     const engine::LevelView* level = id ? grid_.level(id->level) : nullptr;
     std::optional<size_t> tile_idx = level != nullptr ? level->Find(*id) : std::nullopt;
     if (!tile_idx || !territory.OwnsTile(*level, *tile_idx)) continue;
     LeadStore::RecordClick(connection, row.Int(0), partner_id, row.OptionalInt(1), tile,
-                           CommunesOfTile(*level, *tile_idx, territory), row.Int(3) != 0, row.Int(4));
+                           CommunesOfTile(*level, *tile_idx, territory), row.Int(3) != 0,
+                           row.Int(4));
   }
   return Status::Ok();
 }

@@ -22,9 +22,9 @@
 #include <vector>
 
 #include "core/common/status.hpp"
-#include "engine/engine.hpp"
-#include "domain/interests/interest_listener.hpp"
 #include "core/storage/database.hpp"
+#include "domain/interests/interest_listener.hpp"
+#include "engine/engine.hpp"
 
 namespace vivrovert::leads {
 
@@ -33,9 +33,11 @@ class LeadRecorder : public interests::InterestListener {
   // `grid` and `engine` must outlive the recorder.
   LeadRecorder(const engine::GridFile& grid, const engine::SearchEngine& engine);
 
-  void SearchSaved(storage::Connection& connection, const interests::SavedSearch& search, int64_t now) override;
-  void TileClicked(storage::Connection& connection, int64_t click_id, std::optional<int64_t> user_id,
-                   const std::string& tile, bool linked, int64_t at) override;
+  void SearchSaved(storage::Connection& connection, const interests::SavedSearch& search,
+                   int64_t now) override;
+  void TileClicked(storage::Connection& connection, int64_t click_id,
+                   std::optional<int64_t> user_id, const std::string& tile, bool linked,
+                   int64_t at) override;
 
   // Recomputes a partner's records for its current territory (in the caller's
   // transaction, if any). Saved searches without any recorded version get one first.
@@ -55,8 +57,9 @@ class LeadRecorder : public interests::InterestListener {
 
   std::shared_ptr<const Territories> CurrentTerritories(storage::Connection& connection);
   // Records a version of `search` for the partners of `only` (every partner when empty).
-  void RecordSearch(storage::Connection& connection, const interests::SavedSearch& search, const Territories& territories,
-                    std::optional<size_t> only, std::optional<int64_t> version_id, int64_t now);
+  void RecordSearch(storage::Connection& connection, const interests::SavedSearch& search,
+                    const Territories& territories, std::optional<size_t> only,
+                    std::optional<int64_t> version_id, int64_t now);
   // The territory's communes overlapping a tile.
   std::vector<std::string> CommunesOfTile(const engine::LevelView& level, size_t tile_idx,
                                           const engine::Territory& territory) const;

@@ -30,10 +30,10 @@
 #include <vector>
 
 #include "core/common/status.hpp"
+#include "core/storage/database.hpp"
 #include "domain/leads/lead_rules.hpp"
 #include "domain/mail/templates.hpp"
 #include "domain/partners/partner_store.hpp"
-#include "core/storage/database.hpp"
 
 namespace vivrovert::leads {
 

@@ -6,9 +6,13 @@
 
 namespace vivrovert::leads {
 
-const char* LeadKindName(LeadKind kind) { return kind == LeadKind::kContact ? "contact" : "prospect"; }
+const char* LeadKindName(LeadKind kind) {
+  return kind == LeadKind::kContact ? "contact" : "prospect";
+}
 
-const char* LeadKindLabel(LeadKind kind) { return kind == LeadKind::kContact ? "Contact" : "Prospect"; }
+const char* LeadKindLabel(LeadKind kind) {
+  return kind == LeadKind::kContact ? "Contact" : "Prospect";
+}
 
 std::vector<Lead> LeadsAt(const PartnerEvents& events, int64_t as_of) {
   std::map<int64_t, Lead> prospects;  // by user
@@ -25,7 +29,8 @@ std::vector<Lead> LeadsAt(const PartnerEvents& events, int64_t as_of) {
     lead.first_at = std::min(lead.first_at, click.clicked_at);
     lead.last_at = std::max(lead.last_at, click.clicked_at);
     lead.communes.insert(click.communes.begin(), click.communes.end());
-    if (std::find(lead.tiles.begin(), lead.tiles.end(), click.tile) == lead.tiles.end()) lead.tiles.push_back(click.tile);
+    if (std::find(lead.tiles.begin(), lead.tiles.end(), click.tile) == lead.tiles.end())
+      lead.tiles.push_back(click.tile);
   }
 
   // The version in force of each search at `as_of`: its latest version recorded by then.
@@ -66,7 +71,8 @@ std::vector<Lead> LeadsAt(const PartnerEvents& events, int64_t as_of) {
   return leads;
 }
 
-std::vector<LeadCounts> CountsOverTime(const PartnerEvents& events, const std::vector<int64_t>& dates) {
+std::vector<LeadCounts> CountsOverTime(const PartnerEvents& events,
+                                       const std::vector<int64_t>& dates) {
   std::vector<LeadCounts> counts;
   counts.reserve(dates.size());
   for (int64_t date : dates) {

@@ -35,7 +35,7 @@ struct VersionEvent {
   int64_t version_id = 0;  // increasing with time for one search
   int64_t user_id = 0;
   int64_t recorded_at = 0;
-  int64_t green_tiles = 0;  // in the partner's territory
+  int64_t green_tiles = 0;            // in the partner's territory
   std::vector<std::string> communes;  // territory communes overlapping those tiles
 };
 
@@ -60,12 +60,12 @@ const char* LeadKindLabel(LeadKind kind);  // French
 struct Lead {
   int64_t user_id = 0;
   LeadKind kind = LeadKind::kContact;
-  int64_t first_at = 0;  // prospect: first click; contact: oldest version in force
-  int64_t last_at = 0;   // prospect: last click; contact: newest version in force
-  std::set<std::string> communes;  // INSEE codes of the territory that interested them
-  std::vector<std::string> tiles;  // prospects: tiles opened, in order, each once
-  int64_t green_tiles = 0;         // contacts: green tiles in the territory (sum over searches)
-  std::vector<int64_t> search_ids; // contacts: the searches that make them one
+  int64_t first_at = 0;             // prospect: first click; contact: oldest version in force
+  int64_t last_at = 0;              // prospect: last click; contact: newest version in force
+  std::set<std::string> communes;   // INSEE codes of the territory that interested them
+  std::vector<std::string> tiles;   // prospects: tiles opened, in order, each once
+  int64_t green_tiles = 0;          // contacts: green tiles in the territory (sum over searches)
+  std::vector<int64_t> search_ids;  // contacts: the searches that make them one
 };
 
 // The partner's leads as of `as_of` (events after it are ignored), ordered by last_at,
@@ -80,6 +80,7 @@ struct LeadCounts {
 };
 
 // Counts at each date of `dates` (ascending).
-std::vector<LeadCounts> CountsOverTime(const PartnerEvents& events, const std::vector<int64_t>& dates);
+std::vector<LeadCounts> CountsOverTime(const PartnerEvents& events,
+                                       const std::vector<int64_t>& dates);
 
 }  // namespace vivrovert::leads

@@ -22,8 +22,9 @@ std::vector<std::string> SplitCodes(const std::string& text) {
   return codes;
 }
 
-int64_t LeadStore::RecordVersion(storage::Connection& connection, int64_t search_id, int64_t user_id,
-                                 const std::string& level, int64_t green_tiles, int64_t recorded_at) {
+int64_t LeadStore::RecordVersion(storage::Connection& connection, int64_t search_id,
+                                 int64_t user_id, const std::string& level, int64_t green_tiles,
+                                 int64_t recorded_at) {
   return connection
       .QueryOne(
           "INSERT INTO search_versions (search_id, user_id, level, green_tiles, recorded_at) "
@@ -32,30 +33,36 @@ int64_t LeadStore::RecordVersion(storage::Connection& connection, int64_t search
       ->Int(0);
 }
 
-std::optional<int64_t> LeadStore::LatestVersion(storage::Connection& connection, int64_t search_id) {
-  auto row = connection.QueryOne("SELECT MAX(id) FROM search_versions WHERE search_id = $1", {search_id});
+std::optional<int64_t> LeadStore::LatestVersion(storage::Connection& connection,
+                                                int64_t search_id) {
+  auto row =
+      connection.QueryOne("SELECT MAX(id) FROM search_versions WHERE search_id = $1", {search_id});
   if (!row || row->IsNull(0)) return std::nullopt;
   return row->Int(0);
 }
 
-void LeadStore::RecordHit(storage::Connection& connection, int64_t version_id, int64_t partner_id, int64_t user_id,
-                          int64_t green_tiles, const std::vector<std::string>& communes, int64_t recorded_at) {
+void LeadStore::RecordHit(storage::Connection& connection, int64_t version_id, int64_t partner_id,
+                          int64_t user_id, int64_t green_tiles,
+                          const std::vector<std::string>& communes, int64_t recorded_at) {
   connection.Execute("DELETE FROM search_territory_hits WHERE version_id = $1 AND partner_id = $2",
                      {version_id, partner_id});
   connection.Execute(
-      "INSERT INTO search_territory_hits (version_id, partner_id, user_id, green_tiles, communes, recorded_at) "
+      "INSERT INTO search_territory_hits (version_id, partner_id, user_id, green_tiles, communes, "
+      "recorded_at) "
       "VALUES ($1, $2, $3, $4, $5, $6)",
       {version_id, partner_id, user_id, green_tiles, JoinCodes(communes), recorded_at});
 }
 
 void LeadStore::RecordClick(storage::Connection& connection, int64_t click_id, int64_t partner_id,
                             std::optional<int64_t> user_id, const std::string& tile,
-                            const std::vector<std::string>& communes, bool linked, int64_t clicked_at) {
+                            const std::vector<std::string>& communes, bool linked,
+                            int64_t clicked_at) {
   connection.Execute(
-      "INSERT INTO partner_clicks (click_id, partner_id, user_id, tile, communes, linked, clicked_at) "
+      "INSERT INTO partner_clicks (click_id, partner_id, user_id, tile, communes, linked, "
+      "clicked_at) "
       "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (click_id, partner_id) DO NOTHING",
-      {click_id, partner_id, user_id ? SqlValue(*user_id) : SqlValue(nullptr), tile, JoinCodes(communes),
-       static_cast<int64_t>(linked ? 1 : 0), clicked_at});
+      {click_id, partner_id, user_id ? SqlValue(*user_id) : SqlValue(nullptr), tile,
+       JoinCodes(communes), static_cast<int64_t>(linked ? 1 : 0), clicked_at});
 }
 
 void LeadStore::ForgetPartner(storage::Connection& connection, int64_t partner_id) {
@@ -69,7 +76,8 @@ PartnerEvents LeadStore::Load(storage::Connection& connection, int64_t partner_i
   // without green tiles there ends the person's status as a contact.
   for (const storage::Row& row : connection.Query(
            "SELECT v.search_id, v.id, v.user_id, v.recorded_at, h.green_tiles, h.communes "
-           "FROM search_versions v LEFT JOIN search_territory_hits h ON h.version_id = v.id AND h.partner_id = $1 "
+           "FROM search_versions v LEFT JOIN search_territory_hits h ON h.version_id = v.id AND "
+           "h.partner_id = $1 "
            "WHERE v.search_id IN (SELECT v2.search_id FROM search_territory_hits h2 "
            "JOIN search_versions v2 ON v2.id = h2.version_id WHERE h2.partner_id = $1) "
            "ORDER BY v.search_id, v.id",
@@ -83,10 +91,11 @@ PartnerEvents LeadStore::Load(storage::Connection& connection, int64_t partner_i
     if (!row.IsNull(5)) version.communes = SplitCodes(row.Text(5));
     events.versions.push_back(std::move(version));
   }
-  for (const storage::Row& row : connection.Query(
-           "SELECT user_id, tile, communes, linked, clicked_at FROM partner_clicks WHERE partner_id = $1 "
-           "ORDER BY clicked_at, click_id",
-           {partner_id})) {
+  for (const storage::Row& row :
+       connection.Query("SELECT user_id, tile, communes, linked, clicked_at FROM partner_clicks "
+                        "WHERE partner_id = $1 "
+                        "ORDER BY clicked_at, click_id",
+                        {partner_id})) {
     ClickEvent click;
     click.user_id = row.OptionalInt(0);
     click.tile = row.Text(1);

@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "domain/leads/lead_rules.hpp"
 #include "core/storage/database.hpp"
+#include "domain/leads/lead_rules.hpp"
 
 namespace vivrovert::leads {
 
@@ -28,11 +28,13 @@ class LeadStore {
   // The latest version of a search, if any.
   static std::optional<int64_t> LatestVersion(storage::Connection& connection, int64_t search_id);
   // The version's green tiles in a partner's territory (replaces a previous record).
-  static void RecordHit(storage::Connection& connection, int64_t version_id, int64_t partner_id, int64_t user_id,
-                        int64_t green_tiles, const std::vector<std::string>& communes, int64_t recorded_at);
+  static void RecordHit(storage::Connection& connection, int64_t version_id, int64_t partner_id,
+                        int64_t user_id, int64_t green_tiles,
+                        const std::vector<std::string>& communes, int64_t recorded_at);
   static void RecordClick(storage::Connection& connection, int64_t click_id, int64_t partner_id,
                           std::optional<int64_t> user_id, const std::string& tile,
-                          const std::vector<std::string>& communes, bool linked, int64_t clicked_at);
+                          const std::vector<std::string>& communes, bool linked,
+                          int64_t clicked_at);
   // Forgets what was attributed to a partner (before recomputing it for a new territory).
   static void ForgetPartner(storage::Connection& connection, int64_t partner_id);
 

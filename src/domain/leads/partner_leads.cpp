@@ -38,8 +38,8 @@ std::vector<int64_t> SeriesDates(int64_t from, int64_t to) {
 
 }  // namespace
 
-PartnerLeads LoadPartnerLeads(storage::Connection& connection, int64_t partner_id, const LeadFilter& filter,
-                              int64_t now) {
+PartnerLeads LoadPartnerLeads(storage::Connection& connection, int64_t partner_id,
+                              const LeadFilter& filter, int64_t now) {
   const PartnerEvents events = LeadStore::Load(connection, partner_id);
   PartnerLeads result;
   const int64_t to = std::min(filter.to.value_or(now), now);
@@ -62,8 +62,9 @@ exports::Table LeadTable(const PartnerLeads& leads,
   using exports::Cell;
   exports::Table table;
   table.sheet_name = "Contacts et prospects";
-  table.columns = {"Type", "Depuis le", "Dernier intérêt le", "Communes", "Dalles consultées", "Dalles vertes",
-                   "Nom", "Adresse e-mail"};
+  table.columns = {"Type",     "Depuis le",         "Dernier intérêt le",
+                   "Communes", "Dalles consultées", "Dalles vertes",
+                   "Nom",      "Adresse e-mail"};
   std::vector<std::pair<std::string, std::string>> fields;  // scope, field name
   for (const profiles::ConsentScope& scope : profiles::ConsentScopes()) {
     for (const char* name : scope.fields) {
@@ -76,15 +77,17 @@ exports::Table LeadTable(const PartnerLeads& leads,
   for (const DisclosedLead& item : leads.people) {
     const Lead& lead = item.lead;
     std::string communes, tiles;
-    for (const std::string& code : lead.communes) communes += (communes.empty() ? "" : ", ") + commune_name(code);
+    for (const std::string& code : lead.communes)
+      communes += (communes.empty() ? "" : ", ") + commune_name(code);
     for (const std::string& tile : lead.tiles) tiles += (tiles.empty() ? "" : " ") + tile;
     std::vector<Cell> row = {Cell::Text(LeadKindLabel(lead.kind)),
                              Cell::Text(UtcDate(lead.first_at)),
                              Cell::Text(UtcDate(lead.last_at)),
                              Cell::Text(communes),
                              Cell::Text(tiles),
-                             lead.kind == LeadKind::kContact ? Cell::Number(static_cast<double>(lead.green_tiles))
-                                                             : Cell::Empty(),
+                             lead.kind == LeadKind::kContact
+                                 ? Cell::Number(static_cast<double>(lead.green_tiles))
+                                 : Cell::Empty(),
                              Cell::Text(item.person.display_name),
                              Cell::Text(item.person.email)};
     for (const auto& [scope, name] : fields) {

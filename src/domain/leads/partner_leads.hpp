@@ -15,10 +15,10 @@
 #include <vector>
 
 #include "core/common/status.hpp"
+#include "core/storage/database.hpp"
 #include "domain/exports/table_export.hpp"
 #include "domain/leads/lead_disclosure.hpp"
 #include "domain/leads/lead_rules.hpp"
-#include "core/storage/database.hpp"
 
 namespace vivrovert::leads {
 
@@ -38,15 +38,15 @@ struct DisclosedLead {
 };
 
 struct PartnerLeads {
-  LeadCounts now;                    // every lead, as of now
-  int64_t disclosed_total = 0;       // disclosed people among them (before the filter)
-  std::vector<DisclosedLead> people; // disclosed and matching the filter, newest first
-  std::vector<LeadCounts> series;    // counts over the filter's period (or the last 12 weeks)
+  LeadCounts now;                     // every lead, as of now
+  int64_t disclosed_total = 0;        // disclosed people among them (before the filter)
+  std::vector<DisclosedLead> people;  // disclosed and matching the filter, newest first
+  std::vector<LeadCounts> series;     // counts over the filter's period (or the last 12 weeks)
 };
 
 // Everything about a partner's leads as of `now`.
-PartnerLeads LoadPartnerLeads(storage::Connection& connection, int64_t partner_id, const LeadFilter& filter,
-                              int64_t now);
+PartnerLeads LoadPartnerLeads(storage::Connection& connection, int64_t partner_id,
+                              const LeadFilter& filter, int64_t now);
 
 // The people of `leads` as a table for CSV/XLSX: kind, dates, communes (names from
 // `commune_name`), tiles, then identity and each consented profile field (empty when not

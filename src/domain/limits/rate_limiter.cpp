@@ -4,8 +4,8 @@
 
 namespace vivrovert::api {
 
-SharedRateLimiter::SharedRateLimiter(storage::Database& database, const Clock& clock, RateLimit limit,
-                                     std::string key_prefix)
+SharedRateLimiter::SharedRateLimiter(storage::Database& database, const Clock& clock,
+                                     RateLimit limit, std::string key_prefix)
     : database_(database), clock_(clock), limit_(limit), key_prefix_(std::move(key_prefix) + ":") {}
 
 void SharedRateLimiter::Flush(const std::string& key, Entry& entry) {
@@ -30,7 +30,9 @@ RateDecision SharedRateLimiter::Allow(const std::string& client) {
   std::lock_guard lock(mutex_);
   if (entries_.size() > 100'000) {
     // Forget closed windows so that a scan of many addresses cannot grow the map forever.
-    std::erase_if(entries_, [window_start](const auto& item) { return item.second.window_start < window_start; });
+    std::erase_if(entries_, [window_start](const auto& item) {
+      return item.second.window_start < window_start;
+    });
   }
   Entry& entry = entries_[key];
   if (entry.window_start != window_start) entry = Entry{window_start, 0, 0, 0};
@@ -44,7 +46,8 @@ RateDecision SharedRateLimiter::Allow(const std::string& client) {
   if (entry.pending >= kFlushEvery || now > entry.last_flush) {
     Flush(key, entry);
     // Other processes' hits are now known: this one may be over the limit after all.
-    if (entry.shared_hits > limit_.requests) return {false, window_start + limit_.window_seconds - now};
+    if (entry.shared_hits > limit_.requests)
+      return {false, window_start + limit_.window_seconds - now};
   }
   return {};
 }

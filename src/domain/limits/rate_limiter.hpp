@@ -24,7 +24,7 @@
 namespace vivrovert::api {
 
 struct RateLimit {
-  int64_t requests = 600;       // per window and key; 0 disables the limit
+  int64_t requests = 600;  // per window and key; 0 disables the limit
   int64_t window_seconds = 60;
 };
 

@@ -20,16 +20,18 @@ ThrottleDecision Throttle::Hit(storage::Connection& connection, std::string_view
   // A window that opened at or before now - window_seconds is closed: the hit opens a new
   // one. Both backends evaluate the SET expressions against the old row.
   const int64_t closed_before = now - limit.window_seconds;
-  storage::Row row = connection.Query(
-      "INSERT INTO throttle_counters (counter_key, window_start, hits) VALUES ($1, $2, 1) "
-      "ON CONFLICT (counter_key) DO UPDATE SET "
-      "window_start = CASE WHEN throttle_counters.window_start <= $3 "
-      "THEN excluded.window_start ELSE throttle_counters.window_start END, "
-      "hits = CASE WHEN throttle_counters.window_start <= $4 "
-      "THEN 1 ELSE throttle_counters.hits + 1 END "
-      "RETURNING window_start, hits",
-      {std::string(key), now, closed_before, closed_before})
-      .at(0);
+  storage::Row row =
+      connection
+          .Query(
+              "INSERT INTO throttle_counters (counter_key, window_start, hits) VALUES ($1, $2, 1) "
+              "ON CONFLICT (counter_key) DO UPDATE SET "
+              "window_start = CASE WHEN throttle_counters.window_start <= $3 "
+              "THEN excluded.window_start ELSE throttle_counters.window_start END, "
+              "hits = CASE WHEN throttle_counters.window_start <= $4 "
+              "THEN 1 ELSE throttle_counters.hits + 1 END "
+              "RETURNING window_start, hits",
+              {std::string(key), now, closed_before, closed_before})
+          .at(0);
   return Decide(row.Int(0), row.Int(1), limit, now);
 }
 

@@ -21,7 +21,7 @@
 namespace vivrovert::accounts {
 
 struct ThrottleLimit {
-  int64_t limit = 0;           // hits allowed per window
+  int64_t limit = 0;  // hits allowed per window
   int64_t window_seconds = 0;
 };
 

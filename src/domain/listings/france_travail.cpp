@@ -2,12 +2,11 @@
 
 #include <cctype>
 #include <cmath>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
 #include <string>
 #include <utility>
-
-#include <nlohmann/json.hpp>
 
 #include "core/common/json_input.hpp"
 #include "core/common/text.hpp"
@@ -55,7 +54,8 @@ class OfferReader {
     if (found == parent->end() || found->is_null()) return std::nullopt;
     if (found->is_number()) return found->get<double>();
     if (found->is_string()) {
-      if (std::optional<double> value = importers::ParseNumber(Trim(found->get<std::string>()))) return value;
+      if (std::optional<double> value = importers::ParseNumber(Trim(found->get<std::string>())))
+        return value;
     }
     errors_.push_back({path, "Un nombre est attendu pour « " + path + " »."});
     return std::nullopt;
@@ -113,7 +113,8 @@ std::optional<double> HoursPerWeek(std::string_view text) {
   auto digits = [&](int& out) {
     const size_t start = at;
     out = 0;
-    while (at < text.size() && std::isdigit(static_cast<unsigned char>(text[at])) && at - start < 3) {
+    while (at < text.size() && std::isdigit(static_cast<unsigned char>(text[at])) &&
+           at - start < 3) {
       out = out * 10 + (text[at] - '0');
       ++at;
     }
@@ -152,15 +153,19 @@ std::optional<Salary> YearlySalary(const std::string& label, std::optional<doubl
     const std::string next = Lower(tokens[index + 1]);
     if (next.starts_with("euro") || next == "eur" || next == "\xE2\x82\xAC") {
       amounts.push_back(*number);
-    } else if (next == "mois" && index > 0 && Lower(tokens[index - 1]) == "sur" && *number >= 12 && *number <= 16) {
+    } else if (next == "mois" && index > 0 && Lower(tokens[index - 1]) == "sur" && *number >= 12 &&
+               *number <= 16) {
       months = *number;
     }
   }
   if (amounts.empty() || amounts.size() > 2) return std::nullopt;
   double factor = 0;
-  if (period == "annuel") factor = 1;
-  else if (period == "mensuel") factor = months;
-  else if (period == "horaire" && hours) factor = *hours * 52;
+  if (period == "annuel")
+    factor = 1;
+  else if (period == "mensuel")
+    factor = months;
+  else if (period == "horaire" && hours)
+    factor = *hours * 52;
   if (factor == 0) return std::nullopt;
   Salary salary{amounts.front() * factor, amounts.back() * factor};
   if (salary.min > salary.max) std::swap(salary.min, salary.max);
@@ -179,8 +184,10 @@ bool LooksLikeEmail(const std::string& text) {
 bool LooksLikePhone(const std::string& text) {
   size_t digits = 0;
   for (char c : text) {
-    if (std::isdigit(static_cast<unsigned char>(c))) ++digits;
-    else if (std::string_view(" +.-()").find(c) == std::string_view::npos) return false;
+    if (std::isdigit(static_cast<unsigned char>(c)))
+      ++digits;
+    else if (std::string_view(" +.-()").find(c) == std::string_view::npos)
+      return false;
   }
   return digits >= 6 && digits <= 15;
 }
@@ -202,7 +209,8 @@ BatchItem ReadOffer(const json& offer, int64_t line) {
   } else if (item.read_errors.empty()) {
     item.read_errors.push_back({"id", "L'offre n'a pas d'identifiant (id)."});
   }
-  if (auto title = read.Text(&offer, "intitule", "intitule")) fields["title"] = Cut(*title, MaxLength("title"));
+  if (auto title = read.Text(&offer, "intitule", "intitule"))
+    fields["title"] = Cut(*title, MaxLength("title"));
   if (auto text = read.Text(&offer, "description", "description")) {
     fields["description"] = Cut(*text, MaxLength("description"));
   }
@@ -213,13 +221,15 @@ BatchItem ReadOffer(const json& offer, int64_t line) {
   if (type_code || alternance) fields["contract"] = Contract(type_code.value_or(""), alternance);
 
   const json* company = read.Object(offer, "entreprise", "entreprise");
-  if (auto name = read.Text(company, "nom", "entreprise.nom")) fields["employer"] = Cut(*name, MaxLength("employer"));
+  if (auto name = read.Text(company, "nom", "entreprise.nom"))
+    fields["employer"] = Cut(*name, MaxLength("employer"));
 
   const json* place = read.Object(offer, "lieuTravail", "lieuTravail");
   const std::optional<double> latitude = read.Number(place, "latitude", "lieuTravail.latitude");
   const std::optional<double> longitude = read.Number(place, "longitude", "lieuTravail.longitude");
   const std::optional<std::string> commune = read.Text(place, "commune", "lieuTravail.commune");
-  const std::optional<std::string> postcode = read.Text(place, "codePostal", "lieuTravail.codePostal");
+  const std::optional<std::string> postcode =
+      read.Text(place, "codePostal", "lieuTravail.codePostal");
   const std::optional<std::string> place_label = read.Text(place, "libelle", "lieuTravail.libelle");
   if (latitude && longitude) {
     fields[kFieldLatitude] = *latitude;
@@ -247,13 +257,17 @@ BatchItem ReadOffer(const json& offer, int64_t line) {
   const json* origin = read.Object(offer, "origineOffre", "origineOffre");
   const json* contact = read.Object(offer, "contact", "contact");
   std::optional<std::string> url = read.Text(origin, "urlOrigine", "origineOffre.urlOrigine");
-  std::optional<std::string> apply_url = read.Text(contact, "urlPostulation", "contact.urlPostulation");
+  std::optional<std::string> apply_url =
+      read.Text(contact, "urlPostulation", "contact.urlPostulation");
   if (url || apply_url) fields["url"] = url ? *url : *apply_url;
-  if (auto name = read.Text(contact, "nom", "contact.nom")) fields["contact_name"] = Cut(*name, MaxLength("contact_name"));
-  if (auto email = read.Text(contact, "courriel", "contact.courriel"); email && LooksLikeEmail(*email)) {
+  if (auto name = read.Text(contact, "nom", "contact.nom"))
+    fields["contact_name"] = Cut(*name, MaxLength("contact_name"));
+  if (auto email = read.Text(contact, "courriel", "contact.courriel");
+      email && LooksLikeEmail(*email)) {
     fields["contact_email"] = *email;
   }
-  if (auto phone = read.Text(contact, "telephone", "contact.telephone"); phone && LooksLikePhone(*phone)) {
+  if (auto phone = read.Text(contact, "telephone", "contact.telephone");
+      phone && LooksLikePhone(*phone)) {
     fields["contact_phone"] = *phone;
   }
   return item;
@@ -264,7 +278,8 @@ BatchItem ReadOffer(const json& offer, int64_t line) {
 Result<std::vector<BatchItem>> ReadFranceTravailOffers(std::string_view json_bytes) {
   Result<json> parsed = ParseUntrustedJson(json_bytes, "file");
   if (!parsed.ok()) {
-    return InvalidArgument(parsed.status().message() + " Réponse de l'API Offres d'emploi v2 attendue.", "file");
+    return InvalidArgument(
+        parsed.status().message() + " Réponse de l'API Offres d'emploi v2 attendue.", "file");
   }
   json document = std::move(parsed).value();
   const json* offers = nullptr;
@@ -273,12 +288,14 @@ Result<std::vector<BatchItem>> ReadFranceTravailOffers(std::string_view json_byt
     offers = &document;
   } else if (document.is_object() && document.contains("resultats")) {
     offers = &document["resultats"];
-    if (!offers->is_array()) return InvalidArgument("« resultats » doit être un tableau d'offres.", "resultats");
+    if (!offers->is_array())
+      return InvalidArgument("« resultats » doit être un tableau d'offres.", "resultats");
   } else if (document.is_object() && document.contains("id") && document.contains("intitule")) {
     single.push_back(document);
     offers = &single;
   } else {
-    return InvalidArgument("Réponse de l'API Offres d'emploi v2 attendue : {\"resultats\": [offres…]}.", "file");
+    return InvalidArgument(
+        "Réponse de l'API Offres d'emploi v2 attendue : {\"resultats\": [offres…]}.", "file");
   }
   std::vector<BatchItem> items;
   items.reserve(offers->size());

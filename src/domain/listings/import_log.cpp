@@ -8,7 +8,8 @@ using nlohmann::json;
 using storage::SqlValue;
 
 constexpr const char* kColumns =
-    "id, partner_id, source_key, kind, file_name, file_sha256, file_format, mode, dry_run, outcome, rows_total, "
+    "id, partner_id, source_key, kind, file_name, file_sha256, file_format, mode, dry_run, "
+    "outcome, rows_total, "
     "created_count, updated_count, unchanged_count, rejected_count, report, created_by, created_at";
 
 ImportRecord FromRow(const storage::Row& row, bool with_report) {
@@ -48,32 +49,39 @@ std::string OutcomeOf(const BatchReport& report, BatchMode mode) {
 
 int64_t ImportLog::Record(storage::Connection& connection, const ImportRecord& record) {
   auto row = connection.QueryOne(
-      "INSERT INTO listing_imports (partner_id, source_key, kind, file_name, file_sha256, file_format, mode, dry_run, "
-      "outcome, rows_total, created_count, updated_count, unchanged_count, rejected_count, report, created_by, "
-      "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
-      {record.partner_id ? SqlValue(*record.partner_id) : SqlValue(nullptr), record.source_key, record.kind,
-       record.file_name, record.file_sha256, record.file_format,
+      "INSERT INTO listing_imports (partner_id, source_key, kind, file_name, file_sha256, "
+      "file_format, mode, dry_run, "
+      "outcome, rows_total, created_count, updated_count, unchanged_count, rejected_count, report, "
+      "created_by, "
+      "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
+      "$17) RETURNING id",
+      {record.partner_id ? SqlValue(*record.partner_id) : SqlValue(nullptr), record.source_key,
+       record.kind, record.file_name, record.file_sha256, record.file_format,
        std::string(record.mode == BatchMode::kValidItems ? "valid_rows" : "all_or_nothing"),
-       static_cast<int64_t>(record.dry_run ? 1 : 0), record.outcome, record.rows_total, record.report.created,
-       record.report.updated, record.report.unchanged, record.report.rejected, record.report.ToJson().dump(),
+       static_cast<int64_t>(record.dry_run ? 1 : 0), record.outcome, record.rows_total,
+       record.report.created, record.report.updated, record.report.unchanged,
+       record.report.rejected, record.report.ToJson().dump(),
        record.created_by ? SqlValue(*record.created_by) : SqlValue(nullptr), record.created_at});
   return row->Int(0);
 }
 
 std::optional<ImportRecord> ImportLog::Get(storage::Connection& connection, int64_t id) {
-  auto row = connection.QueryOne(std::string("SELECT ") + kColumns + " FROM listing_imports WHERE id = $1", {id});
+  auto row = connection.QueryOne(
+      std::string("SELECT ") + kColumns + " FROM listing_imports WHERE id = $1", {id});
   if (!row) return std::nullopt;
   return FromRow(*row, true);
 }
 
-std::vector<ImportRecord> ImportLog::Recent(storage::Connection& connection, std::optional<int64_t> partner_id,
-                                            int limit) {
+std::vector<ImportRecord> ImportLog::Recent(storage::Connection& connection,
+                                            std::optional<int64_t> partner_id, int limit) {
   std::vector<ImportRecord> records;
   const std::vector<storage::Row> rows =
-      partner_id ? connection.Query(std::string("SELECT ") + kColumns +
-                                        " FROM listing_imports WHERE partner_id = $1 ORDER BY id DESC LIMIT $2",
-                                    {*partner_id, static_cast<int64_t>(limit)})
-                 : connection.Query(std::string("SELECT ") + kColumns + " FROM listing_imports ORDER BY id DESC LIMIT $1",
+      partner_id ? connection.Query(
+                       std::string("SELECT ") + kColumns +
+                           " FROM listing_imports WHERE partner_id = $1 ORDER BY id DESC LIMIT $2",
+                       {*partner_id, static_cast<int64_t>(limit)})
+                 : connection.Query(std::string("SELECT ") + kColumns +
+                                        " FROM listing_imports ORDER BY id DESC LIMIT $1",
                                     {static_cast<int64_t>(limit)});
   for (const storage::Row& row : rows) records.push_back(FromRow(row, false));
   return records;

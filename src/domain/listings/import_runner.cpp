@@ -8,7 +8,8 @@
 
 namespace vivrovert::listings {
 
-ImportResult RunImport(ListingService& service, const Publisher& publisher, const ImportRequest& request) {
+ImportResult RunImport(ListingService& service, const Publisher& publisher,
+                       const ImportRequest& request) {
   ImportResult result;
   ImportRecord& record = result.record;
   record.partner_id = publisher.partner_id;
@@ -37,7 +38,8 @@ ImportResult RunImport(ListingService& service, const Publisher& publisher, cons
     Result<ListingFile> file = ReadListingFile(request.bytes, request.file_name, request.kind);
     if (file.ok()) {
       record.file_format = file->format;
-      for (size_t column = 0; column < file->columns.size() && column < file->headers.size(); ++column) {
+      for (size_t column = 0; column < file->columns.size() && column < file->headers.size();
+           ++column) {
         if (!file->columns[column].empty()) columns[file->columns[column]] = file->headers[column];
       }
       items = std::move(file->items);
@@ -52,7 +54,10 @@ ImportResult RunImport(ListingService& service, const Publisher& publisher, cons
     record.report.columns = std::move(columns);
   } else {
     record.report.dry_run = request.dry_run;
-    record.report.items.push_back({0, std::nullopt, std::nullopt, std::nullopt,
+    record.report.items.push_back({0,
+                                   std::nullopt,
+                                   std::nullopt,
+                                   std::nullopt,
                                    {{result.read_status.field(), result.read_status.message()}}});
   }
   record.outcome = result.read_status.ok() ? OutcomeOf(record.report, request.mode) : "rejected";

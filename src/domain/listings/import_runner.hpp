@@ -25,7 +25,7 @@ inline constexpr size_t kMaxImportBytes = kMaxListingFileBytes;
 struct ImportRequest {
   std::string_view bytes;
   std::string file_name;
-  std::optional<Kind> kind;  // when the file has no `kind` column
+  std::optional<Kind> kind;     // when the file has no `kind` column
   std::string format = "auto";  // "auto" (CSV or JSON), or "france-travail"
   BatchMode mode = BatchMode::kAllOrNothing;
   bool dry_run = false;
@@ -33,10 +33,11 @@ struct ImportRequest {
 };
 
 struct ImportResult {
-  ImportRecord record;   // as logged (record.id set)
-  Status read_status;    // why the file could not be read at all; ok otherwise
+  ImportRecord record;  // as logged (record.id set)
+  Status read_status;   // why the file could not be read at all; ok otherwise
 };
 
-ImportResult RunImport(ListingService& service, const Publisher& publisher, const ImportRequest& request);
+ImportResult RunImport(ListingService& service, const Publisher& publisher,
+                       const ImportRequest& request);
 
 }  // namespace vivrovert::listings

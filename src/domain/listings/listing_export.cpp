@@ -91,7 +91,8 @@ exports::Table ListingTable(const std::vector<Listing>& listings, const std::str
 
 }  // namespace
 
-std::string ExportCsv(const std::vector<Listing>& listings, const std::string& today, const ExportOptions& options) {
+std::string ExportCsv(const std::vector<Listing>& listings, const std::string& today,
+                      const ExportOptions& options) {
   return exports::TableCsv(ListingTable(listings, today, options));
 }
 

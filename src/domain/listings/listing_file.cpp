@@ -3,9 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
-#include <set>
-
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "core/common/json_input.hpp"
 #include "core/common/text.hpp"
@@ -22,8 +21,9 @@ constexpr const char* kKindColumn = "kind";
 
 // Latin-1 letters (U+00C0–U+00FF) without their accents, lower case; '\0' for the
 // signs that are no letters (×, ÷).
-constexpr char kLatin1Folded[] = "aaaaaaaceeeeiiiidnooooo\0ouuuuyts"
-                                 "aaaaaaaceeeeiiiidnooooo\0ouuuuyty";
+constexpr char kLatin1Folded[] =
+    "aaaaaaaceeeeiiiidnooooo\0ouuuuyts"
+    "aaaaaaaceeeeiiiidnooooo\0ouuuuyty";
 
 // The key a header cell or a label is compared by: ASCII letters and digits only, lower
 // case, accents dropped ("Surface habitable (m²)" → "surfacehabitablem2").
@@ -43,7 +43,7 @@ std::string MatchKey(std::string_view text) {
       if (code >= 0xC0 && code <= 0xFF && kLatin1Folded[code - 0xC0] != '\0') {
         key += kLatin1Folded[code - 0xC0];
         if (code == 0xC6 || code == 0xE6) key += 'e';  // æ
-        if (code == 0xDF) key += 's';                   // ß
+        if (code == 0xDF) key += 's';                  // ß
       } else if (code == 0x152 || code == 0x153) {
         key += "oe";
       } else if (code == 0xB2) {
@@ -64,9 +64,12 @@ std::string ShortLabel(std::string_view label) {
   int depth = 0;
   for (char c : label) {
     if (c == ',' && depth == 0) break;
-    if (c == '(') ++depth;
-    else if (c == ')' && depth > 0) --depth;
-    else if (depth == 0) out += c;
+    if (c == '(')
+      ++depth;
+    else if (c == ')' && depth > 0)
+      --depth;
+    else if (depth == 0)
+      out += c;
   }
   return out;
 }
@@ -92,7 +95,8 @@ const std::map<std::string, std::string>& HeaderTable() {
         add(MatchKey(ShortLabel(spec->label)), spec->name);
       }
     }
-    for (const char* alias : {"kind", "type", "type d'annonce", "type de l'annonce", "nature de l'annonce"}) {
+    for (const char* alias :
+         {"kind", "type", "type d'annonce", "type de l'annonce", "nature de l'annonce"}) {
       add(MatchKey(alias), kKindColumn);
     }
     for (const std::string& column : ExportOnlyColumns()) add(MatchKey(column), "");
@@ -112,22 +116,26 @@ std::string KindList() {
 
 // The kind of a row: its kind cell, else the file's kind. Adds the reason to `errors`
 // when there is none or it contradicts the file's.
-std::optional<Kind> RowKind(const std::string& cell, std::optional<Kind> file_kind, std::vector<FieldError>& errors) {
+std::optional<Kind> RowKind(const std::string& cell, std::optional<Kind> file_kind,
+                            std::vector<FieldError>& errors) {
   if (cell.empty()) {
     if (!file_kind) {
-      errors.push_back({kKindColumn, "Type d'annonce manquant : indiquez-le dans la colonne « kind » (" + KindList() +
-                                         ") ou choisissez-le à l'import."});
+      errors.push_back(
+          {kKindColumn, "Type d'annonce manquant : indiquez-le dans la colonne « kind » (" +
+                            KindList() + ") ou choisissez-le à l'import."});
     }
     return file_kind;
   }
   std::optional<Kind> kind = ParseKind(cell);
   if (!kind) {
-    errors.push_back({kKindColumn, "« " + cell.substr(0, 40) + " » n'est pas un type d'annonce (" + KindList() + ")."});
+    errors.push_back({kKindColumn, "« " + cell.substr(0, 40) + " » n'est pas un type d'annonce (" +
+                                       KindList() + ")."});
     return std::nullopt;
   }
   if (file_kind && *kind != *file_kind) {
-    errors.push_back({kKindColumn, std::string("Ce fichier est importé comme « ") + KindLabel(*file_kind) +
-                                       " » ; cette ligne est une annonce « " + KindLabel(*kind) + " »."});
+    errors.push_back(
+        {kKindColumn, std::string("Ce fichier est importé comme « ") + KindLabel(*file_kind) +
+                          " » ; cette ligne est une annonce « " + KindLabel(*kind) + " »."});
     return std::nullopt;
   }
   return kind;
@@ -136,30 +144,35 @@ std::optional<Kind> RowKind(const std::string& cell, std::optional<Kind> file_ki
 // Refuses what is not a text file: spreadsheets, UTF-16, binary junk.
 Status CheckIsText(std::string_view bytes) {
   if (bytes.starts_with("PK\x03\x04")) {
-    return InvalidArgument("Ce fichier est un classeur (.xlsx ou .ods), pas un CSV : enregistrez-le au format "
-                           "« CSV UTF-8 (délimité par des points-virgules) » puis importez ce fichier.",
-                           "file");
+    return InvalidArgument(
+        "Ce fichier est un classeur (.xlsx ou .ods), pas un CSV : enregistrez-le au format "
+        "« CSV UTF-8 (délimité par des points-virgules) » puis importez ce fichier.",
+        "file");
   }
   if (bytes.starts_with("\xD0\xCF\x11\xE0")) {
-    return InvalidArgument("Ce fichier est un classeur Excel 97-2003 (.xls), pas un CSV : enregistrez-le au format "
-                           "« CSV UTF-8 (délimité par des points-virgules) ».",
-                           "file");
+    return InvalidArgument(
+        "Ce fichier est un classeur Excel 97-2003 (.xls), pas un CSV : enregistrez-le au format "
+        "« CSV UTF-8 (délimité par des points-virgules) ».",
+        "file");
   }
   if (bytes.starts_with("\xFF\xFE") || bytes.starts_with("\xFE\xFF")) {
-    return InvalidArgument("Ce fichier est en UTF-16 : enregistrez-le en « CSV UTF-8 » (ou Windows-1252).", "file");
+    return InvalidArgument(
+        "Ce fichier est en UTF-16 : enregistrez-le en « CSV UTF-8 » (ou Windows-1252).", "file");
   }
   size_t controls = 0;
   for (char c : bytes) {
     const auto byte = static_cast<unsigned char>(c);
     if (byte == 0) {
-      return InvalidArgument("Ce fichier contient des données binaires : un fichier texte CSV ou JSON est attendu.",
-                             "file");
+      return InvalidArgument(
+          "Ce fichier contient des données binaires : un fichier texte CSV ou JSON est attendu.",
+          "file");
     }
     if (byte < 0x20 && c != '\t' && c != '\n' && c != '\r') ++controls;
   }
   if (controls * 100 > bytes.size()) {
-    return InvalidArgument("Ce fichier contient des données binaires : un fichier texte CSV ou JSON est attendu.",
-                           "file");
+    return InvalidArgument(
+        "Ce fichier contient des données binaires : un fichier texte CSV ou JSON est attendu.",
+        "file");
   }
   return Status::Ok();
 }
@@ -196,7 +209,6 @@ bool LooksLikeJson(std::string_view text, std::string_view file_name) {
   return first != std::string_view::npos && (text[first] == '[' || text[first] == '{');
 }
 
-
 Result<ListingFile> ReadJson(std::string_view text, std::optional<Kind> file_kind) {
   ListingFile file;
   file.format = "json";
@@ -206,12 +218,14 @@ Result<ListingFile> ReadJson(std::string_view text, std::optional<Kind> file_kin
   if (document.is_object()) {
     auto found = document.find("listings");
     if (found == document.end() || !found->is_array()) {
-      return InvalidArgument("Un tableau d'annonces, ou un objet {\"listings\": [...]}, est attendu.", "file");
+      return InvalidArgument(
+          "Un tableau d'annonces, ou un objet {\"listings\": [...]}, est attendu.", "file");
     }
     listings = &*found;
   }
   if (!listings->is_array()) {
-    return InvalidArgument("Un tableau d'annonces, ou un objet {\"listings\": [...]}, est attendu.", "file");
+    return InvalidArgument("Un tableau d'annonces, ou un objet {\"listings\": [...]}, est attendu.",
+                           "file");
   }
   if (listings->empty()) return InvalidArgument("Le fichier ne contient aucune annonce.", "file");
   int64_t index = 0;
@@ -229,11 +243,13 @@ Result<ListingFile> ReadJson(std::string_view text, std::optional<Kind> file_kin
       if (kind->is_string()) {
         kind_text = Trim(kind->get<std::string>());
       } else {
-        item.read_errors.push_back({kKindColumn, "Le type d'annonce doit être un texte (" + KindList() + ")."});
+        item.read_errors.push_back(
+            {kKindColumn, "Le type d'annonce doit être un texte (" + KindList() + ")."});
       }
     }
     if (item.read_errors.empty()) {
-      if (std::optional<Kind> kind = RowKind(kind_text, file_kind, item.read_errors)) item.kind = *kind;
+      if (std::optional<Kind> kind = RowKind(kind_text, file_kind, item.read_errors))
+        item.kind = *kind;
     }
     for (const auto& [key, value] : object.items()) {
       if (key != kKindColumn) item.fields[key] = value;
@@ -248,7 +264,8 @@ struct HeaderColumn {
   std::string cell;  // as written in the file
 };
 
-Result<ListingFile> ReadCsv(const std::string& text, std::optional<Kind> file_kind, std::string encoding) {
+Result<ListingFile> ReadCsv(const std::string& text, std::optional<Kind> file_kind,
+                            std::string encoding) {
   ListingFile file;
   file.format = "csv";
   file.encoding = std::move(encoding);
@@ -269,17 +286,18 @@ Result<ListingFile> ReadCsv(const std::string& text, std::optional<Kind> file_ki
       }
       auto found = HeaderTable().find(MatchKey(cell));
       if (found == HeaderTable().end()) {
-        return InvalidArgument("Colonne " + column_number + " « " + cell.substr(0, 60) +
-                                   " » : ce n'est pas un champ d'annonce. Les noms de colonnes sont ceux du modèle "
-                                   "(ex. title, price_eur) ou leurs libellés (Titre, Prix).",
-                               cell.substr(0, 60));
+        return InvalidArgument(
+            "Colonne " + column_number + " « " + cell.substr(0, 60) +
+                " » : ce n'est pas un champ d'annonce. Les noms de colonnes sont ceux du modèle "
+                "(ex. title, price_eur) ou leurs libellés (Titre, Prix).",
+            cell.substr(0, 60));
       }
       const std::string& name = found->second;
       if (!name.empty()) {
         auto [at, inserted] = seen.emplace(name, index);
         if (!inserted) {
-          return InvalidArgument("Les colonnes " + std::to_string(at->second + 1) + " et " + column_number +
-                                     " désignent le même champ « " + name + " ».",
+          return InvalidArgument("Les colonnes " + std::to_string(at->second + 1) + " et " +
+                                     column_number + " désignent le même champ « " + name + " ».",
                                  name);
         }
       }
@@ -291,9 +309,10 @@ Result<ListingFile> ReadCsv(const std::string& text, std::optional<Kind> file_ki
       for (size_t index = 0; index < header.size(); ++index) {
         const std::string& name = header[index].name;
         if (!name.empty() && FindField(*file_kind, name) == nullptr) {
-          return InvalidArgument("Colonne " + std::to_string(index + 1) + " « " + header[index].cell.substr(0, 60) +
-                                     " » : ce n'est pas un champ d'une annonce « " + KindLabel(*file_kind) + " ».",
-                                 name);
+          return InvalidArgument(
+              "Colonne " + std::to_string(index + 1) + " « " + header[index].cell.substr(0, 60) +
+                  " » : ce n'est pas un champ d'une annonce « " + KindLabel(*file_kind) + " ».",
+              name);
         }
       }
     }
@@ -304,85 +323,98 @@ Result<ListingFile> ReadCsv(const std::string& text, std::optional<Kind> file_ki
     return Status::Ok();
   };
 
-  Status status = importers::ReadCsvText(text, "fichier", options, [&](const importers::CsvRow& row) -> Status {
-    std::vector<std::string> cells;
-    cells.reserve(row.size());
-    bool blank = true;
-    for (size_t index = 0; index < row.size(); ++index) {
-      cells.push_back(UnprotectCell(Trim(row.field(index))));
-      blank = blank && cells.back().empty();
-    }
-    if (blank) return Status::Ok();  // ";;;;" rows spreadsheets leave behind
-
-    BatchItem item;
-    item.line = row.line_number();
-    item.fields = json::object();
-    if (cells.size() < header.size()) {
-      item.read_errors.push_back(
-          {header[cells.size()].name.empty() ? header[cells.size()].cell : header[cells.size()].name,
-           "La ligne a " + std::to_string(cells.size()) + " cellules, l'en-tête " + std::to_string(header.size()) +
-               " colonnes : vérifiez le séparateur et les guillemets."});
-    }
-    for (size_t index = header.size(); index < cells.size(); ++index) {
-      if (cells[index].empty()) continue;  // trailing separators
-      item.read_errors.push_back(
-          {"", "La ligne a " + std::to_string(cells.size()) + " cellules, l'en-tête " +
-                   std::to_string(header.size()) + " colonnes : cellule en trop en colonne " +
-                   std::to_string(index + 1) + " (« " + cells[index].substr(0, 40) +
-                   " ») ; vérifiez le séparateur et les guillemets."});
-      break;
-    }
-    const std::string kind_cell = kind_column < cells.size() ? cells[kind_column] : std::string();
-    std::optional<Kind> kind = RowKind(kind_cell, file_kind, item.read_errors);
-    if (kind) item.kind = *kind;
-    for (size_t index = 0; index < std::min(cells.size(), header.size()); ++index) {
-      const std::string& name = header[index].name;
-      if (cells[index].empty() || index == kind_column) continue;
-      if (name.empty()) {
-        if (header[index].cell.empty()) {
-          item.read_errors.push_back({"", "Cellule remplie dans la colonne " + std::to_string(index + 1) +
-                                              ", qui n'a pas de nom dans l'en-tête."});
+  Status status =
+      importers::ReadCsvText(text, "fichier", options, [&](const importers::CsvRow& row) -> Status {
+        std::vector<std::string> cells;
+        cells.reserve(row.size());
+        bool blank = true;
+        for (size_t index = 0; index < row.size(); ++index) {
+          cells.push_back(UnprotectCell(Trim(row.field(index))));
+          blank = blank && cells.back().empty();
         }
-        continue;  // an export-only column (id, status…)
-      }
-      if (kind && FindField(*kind, name) == nullptr) {
-        item.read_errors.push_back(
-            {name, std::string("Ce champ n'existe pas pour une annonce « ") + KindLabel(*kind) + " »."});
-        continue;
-      }
-      item.fields[name] = cells[index];
-    }
-    file.items.push_back(std::move(item));
-    return Status::Ok();
-  });
+        if (blank) return Status::Ok();  // ";;;;" rows spreadsheets leave behind
+
+        BatchItem item;
+        item.line = row.line_number();
+        item.fields = json::object();
+        if (cells.size() < header.size()) {
+          item.read_errors.push_back({header[cells.size()].name.empty() ? header[cells.size()].cell
+                                                                        : header[cells.size()].name,
+                                      "La ligne a " + std::to_string(cells.size()) +
+                                          " cellules, l'en-tête " + std::to_string(header.size()) +
+                                          " colonnes : vérifiez le séparateur et les guillemets."});
+        }
+        for (size_t index = header.size(); index < cells.size(); ++index) {
+          if (cells[index].empty()) continue;  // trailing separators
+          item.read_errors.push_back(
+              {"", "La ligne a " + std::to_string(cells.size()) + " cellules, l'en-tête " +
+                       std::to_string(header.size()) + " colonnes : cellule en trop en colonne " +
+                       std::to_string(index + 1) + " (« " + cells[index].substr(0, 40) +
+                       " ») ; vérifiez le séparateur et les guillemets."});
+          break;
+        }
+        const std::string kind_cell =
+            kind_column < cells.size() ? cells[kind_column] : std::string();
+        std::optional<Kind> kind = RowKind(kind_cell, file_kind, item.read_errors);
+        if (kind) item.kind = *kind;
+        for (size_t index = 0; index < std::min(cells.size(), header.size()); ++index) {
+          const std::string& name = header[index].name;
+          if (cells[index].empty() || index == kind_column) continue;
+          if (name.empty()) {
+            if (header[index].cell.empty()) {
+              item.read_errors.push_back({"", "Cellule remplie dans la colonne " +
+                                                  std::to_string(index + 1) +
+                                                  ", qui n'a pas de nom dans l'en-tête."});
+            }
+            continue;  // an export-only column (id, status…)
+          }
+          if (kind && FindField(*kind, name) == nullptr) {
+            item.read_errors.push_back(
+                {name, std::string("Ce champ n'existe pas pour une annonce « ") + KindLabel(*kind) +
+                           " »."});
+            continue;
+          }
+          item.fields[name] = cells[index];
+        }
+        file.items.push_back(std::move(item));
+        return Status::Ok();
+      });
   if (!status.ok()) {
     if (status.message().find("empty file") != std::string::npos) {
-      return InvalidArgument("Le fichier est vide : une ligne d'en-tête (les noms des colonnes) est attendue.", "file");
+      return InvalidArgument(
+          "Le fichier est vide : une ligne d'en-tête (les noms des colonnes) est attendue.",
+          "file");
     }
     if (status.message().find("malformed CSV") != std::string::npos) {
       // libcsv's reason is English and technical; the line is what people need.
       const std::string& message = status.message();
       const size_t colon = message.find(':');
       const size_t second = colon == std::string::npos ? colon : message.find(':', colon + 1);
-      const std::string line = second == std::string::npos ? "" : message.substr(colon + 1, second - colon - 1);
-      return InvalidArgument("CSV mal formé" + (line.empty() ? std::string() : " vers la ligne " + line) +
+      const std::string line =
+          second == std::string::npos ? "" : message.substr(colon + 1, second - colon - 1);
+      return InvalidArgument("CSV mal formé" +
+                                 (line.empty() ? std::string() : " vers la ligne " + line) +
                                  " : un guillemet (\") ouvert n'est pas refermé, ou est mal placé.",
                              "file");
     }
     return status;
   }
-  if (header.empty() || std::all_of(header.begin(), header.end(), [](const HeaderColumn& c) { return c.name.empty(); })) {
-    return InvalidArgument("La première ligne doit être l'en-tête : les noms des colonnes (title, commune_code…).",
-                           "file");
+  if (header.empty() || std::all_of(header.begin(), header.end(),
+                                    [](const HeaderColumn& c) { return c.name.empty(); })) {
+    return InvalidArgument(
+        "La première ligne doit être l'en-tête : les noms des colonnes (title, commune_code…).",
+        "file");
   }
-  if (file.items.empty()) return InvalidArgument("Le fichier ne contient aucune annonce sous l'en-tête.", "file");
+  if (file.items.empty())
+    return InvalidArgument("Le fichier ne contient aucune annonce sous l'en-tête.", "file");
   return file;
 }
 
 }  // namespace
 
 const std::vector<std::string>& ExportOnlyColumns() {
-  static const std::vector<std::string> columns = {"id", "status", "commune", "precision", "tile_1km", "tile_5km"};
+  static const std::vector<std::string> columns = {"id",        "status",   "commune",
+                                                   "precision", "tile_1km", "tile_5km"};
   return columns;
 }
 
@@ -393,15 +425,18 @@ std::optional<std::string> FieldForHeader(std::string_view header) {
 }
 
 std::string UnprotectCell(std::string_view cell) {
-  if (cell.size() >= 2 && cell[0] == '\'' && std::string_view("=+-@\t\r").find(cell[1]) != std::string_view::npos) {
+  if (cell.size() >= 2 && cell[0] == '\'' &&
+      std::string_view("=+-@\t\r").find(cell[1]) != std::string_view::npos) {
     cell.remove_prefix(1);
   }
   return std::string(cell);
 }
 
-Result<ListingFile> ReadListingFile(std::string_view bytes, std::string_view file_name, std::optional<Kind> kind) {
+Result<ListingFile> ReadListingFile(std::string_view bytes, std::string_view file_name,
+                                    std::optional<Kind> kind) {
   if (bytes.size() > kMaxListingFileBytes) {
-    return ResourceExhausted("Fichier trop volumineux (" + std::to_string(bytes.size() / (1024 * 1024)) +
+    return ResourceExhausted("Fichier trop volumineux (" +
+                             std::to_string(bytes.size() / (1024 * 1024)) +
                              " Mo) : 10 Mo au plus. Découpez-le en plusieurs fichiers.");
   }
   if (Trim(bytes).empty() || Trim(bytes) == kUtf8Bom) {
@@ -413,7 +448,8 @@ Result<ListingFile> ReadListingFile(std::string_view bytes, std::string_view fil
   if (bytes.starts_with(kUtf8Bom)) {
     text.assign(bytes.substr(kUtf8Bom.size()));
     if (!IsValidUtf8(text)) {
-      return InvalidArgument("Le fichier s'annonce en UTF-8 mais contient des caractères invalides.", "file");
+      return InvalidArgument(
+          "Le fichier s'annonce en UTF-8 mais contient des caractères invalides.", "file");
     }
   } else if (IsValidUtf8(bytes)) {
     text.assign(bytes);

@@ -62,7 +62,8 @@ struct ListingFile {
 // with another or no extension the content decides. `kind`, when given, is the kind of
 // every row: the file may then omit the kind column, and a row naming another kind is
 // rejected. Without it every row must name its kind.
-Result<ListingFile> ReadListingFile(std::string_view bytes, std::string_view file_name, std::optional<Kind> kind);
+Result<ListingFile> ReadListingFile(std::string_view bytes, std::string_view file_name,
+                                    std::optional<Kind> kind);
 
 // The field name a CSV header cell stands for: a field name or French label of any kind
 // (accents, case, spaces and punctuation ignored; a label's "(…)" part may be left out),

@@ -19,42 +19,139 @@ using nlohmann::json;
 constexpr double kMaxMoney = 1e9;
 
 const std::vector<FieldSpec> kCommon = {
-    {"external_id", "Référence", FieldType::kText, false, 0, 0, 100, {},
+    {"external_id",
+     "Référence",
+     FieldType::kText,
+     false,
+     0,
+     0,
+     100,
+     {},
      "Votre identifiant de l'annonce : un nouvel envoi avec la même référence la met à jour."},
     {"title", "Titre", FieldType::kText, true, 0, 0, 200},
     {"description", "Description", FieldType::kText, false, 0, 0, 5000},
-    {kFieldLatitude, "Latitude (WGS84)", FieldType::kNumber, false, 41, 51.2, 0, {}, "Degrés décimaux, ex. 44,4475"},
-    {kFieldLongitude, "Longitude (WGS84)", FieldType::kNumber, false, -5.3, 9.7, 0, {}, "Degrés décimaux, ex. 1,4410"},
-    {kFieldCommuneCode, "Code commune INSEE", FieldType::kText, false, 0, 0, 5, {},
-     "5 caractères, ex. 46042 (Cahors) ; à défaut des coordonnées, l'annonce est placée au centre de la commune."},
+    {kFieldLatitude,
+     "Latitude (WGS84)",
+     FieldType::kNumber,
+     false,
+     41,
+     51.2,
+     0,
+     {},
+     "Degrés décimaux, ex. 44,4475"},
+    {kFieldLongitude,
+     "Longitude (WGS84)",
+     FieldType::kNumber,
+     false,
+     -5.3,
+     9.7,
+     0,
+     {},
+     "Degrés décimaux, ex. 1,4410"},
+    {kFieldCommuneCode,
+     "Code commune INSEE",
+     FieldType::kText,
+     false,
+     0,
+     0,
+     5,
+     {},
+     "5 caractères, ex. 46042 (Cahors) ; à défaut des coordonnées, l'annonce est placée au centre "
+     "de la commune."},
     {kFieldPostcode, "Code postal", FieldType::kText, false, 0, 0, 5},
     {kFieldAddress, "Adresse", FieldType::kText, false, 0, 0, 300},
     {"valid_from", "Publiée à partir du", FieldType::kDate},
-    {"valid_until", "Valable jusqu'au", FieldType::kDate, false, 0, 0, 0, {}, "Après cette date, l'annonce expire."},
+    {"valid_until",
+     "Valable jusqu'au",
+     FieldType::kDate,
+     false,
+     0,
+     0,
+     0,
+     {},
+     "Après cette date, l'annonce expire."},
     {"contact_name", "Contact", FieldType::kText, false, 0, 0, 200},
     {"contact_email", "E-mail du contact", FieldType::kEmail},
     {"contact_phone", "Téléphone du contact", FieldType::kPhone},
     {"url", "Lien", FieldType::kUrl},
-    {"pictures", "Photos (URL)", FieldType::kUrlList, false, 0, 0, 0, {}, "Jusqu'à 10 adresses, séparées par « | »."},
+    {"pictures",
+     "Photos (URL)",
+     FieldType::kUrlList,
+     false,
+     0,
+     0,
+     0,
+     {},
+     "Jusqu'à 10 adresses, séparées par « | »."},
 };
 
 const std::vector<FieldSpec> kHousing = {
-    {"transaction", "Transaction", FieldType::kChoice, true, 0, 0, 0, {{"sale", "Vente"}, {"rent", "Location"}}},
-    {"property_type", "Type de bien", FieldType::kChoice, true, 0, 0, 0,
-     {{"house", "Maison"}, {"flat", "Appartement"}, {"land", "Terrain"}, {"farm", "Ferme"}, {"other", "Autre"}}},
+    {"transaction",
+     "Transaction",
+     FieldType::kChoice,
+     true,
+     0,
+     0,
+     0,
+     {{"sale", "Vente"}, {"rent", "Location"}}},
+    {"property_type",
+     "Type de bien",
+     FieldType::kChoice,
+     true,
+     0,
+     0,
+     0,
+     {{"house", "Maison"},
+      {"flat", "Appartement"},
+      {"land", "Terrain"},
+      {"farm", "Ferme"},
+      {"other", "Autre"}}},
     {"rooms", "Pièces", FieldType::kInteger, false, 0, 50},
     {"surface_m2", "Surface habitable (m²)", FieldType::kNumber, false, 1, 10000},
     {"land_m2", "Terrain (m²)", FieldType::kNumber, false, 0, 10'000'000},
-    {"price_eur", "Prix (€), loyer mensuel pour une location", FieldType::kNumber, true, 0, kMaxMoney},
-    {"energy_class", "Classe énergie (DPE)", FieldType::kChoice, false, 0, 0, 0,
-     {{"A", "A"}, {"B", "B"}, {"C", "C"}, {"D", "D"}, {"E", "E"}, {"F", "F"}, {"G", "G"}, {"NC", "Non communiquée"}}},
+    {"price_eur", "Prix (€), loyer mensuel pour une location", FieldType::kNumber, true, 0,
+     kMaxMoney},
+    {"energy_class",
+     "Classe énergie (DPE)",
+     FieldType::kChoice,
+     false,
+     0,
+     0,
+     0,
+     {{"A", "A"},
+      {"B", "B"},
+      {"C", "C"},
+      {"D", "D"},
+      {"E", "E"},
+      {"F", "F"},
+      {"G", "G"},
+      {"NC", "Non communiquée"}}},
 };
 
 const std::vector<FieldSpec> kJob = {
-    {"rome_code", "Code ROME", FieldType::kRomeCode, true, 0, 0, 0, {}, "Ex. J1506 (soins infirmiers)"},
-    {"contract", "Contrat", FieldType::kChoice, true, 0, 0, 0,
-     {{"cdi", "CDI"}, {"cdd", "CDD"}, {"interim", "Intérim"}, {"seasonal", "Saisonnier"},
-      {"apprenticeship", "Apprentissage"}, {"freelance", "Indépendant"}, {"civil_service", "Fonction publique"},
+    {"rome_code",
+     "Code ROME",
+     FieldType::kRomeCode,
+     true,
+     0,
+     0,
+     0,
+     {},
+     "Ex. J1506 (soins infirmiers)"},
+    {"contract",
+     "Contrat",
+     FieldType::kChoice,
+     true,
+     0,
+     0,
+     0,
+     {{"cdi", "CDI"},
+      {"cdd", "CDD"},
+      {"interim", "Intérim"},
+      {"seasonal", "Saisonnier"},
+      {"apprenticeship", "Apprentissage"},
+      {"freelance", "Indépendant"},
+      {"civil_service", "Fonction publique"},
       {"other", "Autre"}}},
     {"hours_per_week", "Heures par semaine", FieldType::kNumber, false, 1, 60},
     {"salary_min_eur", "Salaire annuel brut minimal (€)", FieldType::kNumber, false, 0, 10'000'000},
@@ -64,39 +161,110 @@ const std::vector<FieldSpec> kJob = {
 };
 
 const std::vector<FieldSpec> kBusiness = {
-    {"naf_code", "Code NAF", FieldType::kText, false, 0, 0, 6, {}, "Ex. 56.10A (restauration traditionnelle)"},
-    {"sector", "Secteur", FieldType::kChoice, true, 0, 0, 0,
-     {{"retail", "Commerce"}, {"food_service", "Café, hôtel, restaurant"}, {"craft", "Artisanat"},
-      {"agriculture", "Agriculture"}, {"services", "Services"}, {"health", "Santé"}, {"industry", "Industrie"},
-      {"tourism", "Tourisme"}, {"other", "Autre"}}},
-    {"turnover_min_eur", "Chiffre d'affaires annuel minimal (€)", FieldType::kNumber, false, 0, kMaxMoney},
-    {"turnover_max_eur", "Chiffre d'affaires annuel maximal (€)", FieldType::kNumber, false, 0, kMaxMoney},
+    {"naf_code",
+     "Code NAF",
+     FieldType::kText,
+     false,
+     0,
+     0,
+     6,
+     {},
+     "Ex. 56.10A (restauration traditionnelle)"},
+    {"sector",
+     "Secteur",
+     FieldType::kChoice,
+     true,
+     0,
+     0,
+     0,
+     {{"retail", "Commerce"},
+      {"food_service", "Café, hôtel, restaurant"},
+      {"craft", "Artisanat"},
+      {"agriculture", "Agriculture"},
+      {"services", "Services"},
+      {"health", "Santé"},
+      {"industry", "Industrie"},
+      {"tourism", "Tourisme"},
+      {"other", "Autre"}}},
+    {"turnover_min_eur", "Chiffre d'affaires annuel minimal (€)", FieldType::kNumber, false, 0,
+     kMaxMoney},
+    {"turnover_max_eur", "Chiffre d'affaires annuel maximal (€)", FieldType::kNumber, false, 0,
+     kMaxMoney},
     {"price_eur", "Prix de cession (€)", FieldType::kNumber, false, 0, kMaxMoney},
     {"staff", "Salariés", FieldType::kInteger, false, 0, 10000},
 };
 
 const std::vector<FieldSpec> kLeisure = {
-    {"category", "Catégorie", FieldType::kChoice, true, 0, 0, 0,
-     {{"sport", "Sport"}, {"culture", "Culture"}, {"nature", "Nature"}, {"association", "Vie associative"},
-      {"festival", "Fête, festival"}, {"market", "Marché"}, {"other", "Autre"}}},
-    {"season", "Saison", FieldType::kChoice, false, 0, 0, 0,
-     {{"all_year", "Toute l'année"}, {"spring", "Printemps"}, {"summer", "Été"}, {"autumn", "Automne"},
+    {"category",
+     "Catégorie",
+     FieldType::kChoice,
+     true,
+     0,
+     0,
+     0,
+     {{"sport", "Sport"},
+      {"culture", "Culture"},
+      {"nature", "Nature"},
+      {"association", "Vie associative"},
+      {"festival", "Fête, festival"},
+      {"market", "Marché"},
+      {"other", "Autre"}}},
+    {"season",
+     "Saison",
+     FieldType::kChoice,
+     false,
+     0,
+     0,
+     0,
+     {{"all_year", "Toute l'année"},
+      {"spring", "Printemps"},
+      {"summer", "Été"},
+      {"autumn", "Automne"},
       {"winter", "Hiver"}}},
 };
 
 const std::vector<FieldSpec> kPoi = {
-    {"category", "Catégorie", FieldType::kChoice, true, 0, 0, 0,
-     {{"health", "Santé"}, {"education", "Éducation"}, {"shop", "Commerce"}, {"public_service", "Service public"},
-      {"coworking", "Tiers-lieu, coworking"}, {"transport", "Transport"}, {"heritage", "Patrimoine"},
-      {"nature", "Site naturel"}, {"other", "Autre"}}},
+    {"category",
+     "Catégorie",
+     FieldType::kChoice,
+     true,
+     0,
+     0,
+     0,
+     {{"health", "Santé"},
+      {"education", "Éducation"},
+      {"shop", "Commerce"},
+      {"public_service", "Service public"},
+      {"coworking", "Tiers-lieu, coworking"},
+      {"transport", "Transport"},
+      {"heritage", "Patrimoine"},
+      {"nature", "Site naturel"},
+      {"other", "Autre"}}},
 };
 
 const std::vector<FieldSpec> kCv = {
     {"rome_codes", "Métiers recherchés (codes ROME)", FieldType::kRomeList, true},
     {"skills", "Compétences", FieldType::kText, false, 0, 0, 2000},
-    {"contract", "Contrat souhaité", FieldType::kChoice, false, 0, 0, 0,
-     {{"cdi", "CDI"}, {"cdd", "CDD"}, {"seasonal", "Saisonnier"}, {"freelance", "Indépendant"}, {"any", "Indifférent"}}},
-    {"consent", "La personne consent à la publication", FieldType::kBoolean, true, 0, 0, 0, {},
+    {"contract",
+     "Contrat souhaité",
+     FieldType::kChoice,
+     false,
+     0,
+     0,
+     0,
+     {{"cdi", "CDI"},
+      {"cdd", "CDD"},
+      {"seasonal", "Saisonnier"},
+      {"freelance", "Indépendant"},
+      {"any", "Indifférent"}}},
+    {"consent",
+     "La personne consent à la publication",
+     FieldType::kBoolean,
+     true,
+     0,
+     0,
+     0,
+     {},
      "Obligatoire : « oui », recueilli auprès de la personne."},
 };
 
@@ -117,7 +285,8 @@ std::string WithoutDigitSpaces(std::string_view text) {
       continue;
     }
     if (i + 2 < text.size() && static_cast<unsigned char>(text[i]) == 0xE2 &&
-        static_cast<unsigned char>(text[i + 1]) == 0x80 && static_cast<unsigned char>(text[i + 2]) == 0xAF) {
+        static_cast<unsigned char>(text[i + 1]) == 0x80 &&
+        static_cast<unsigned char>(text[i + 2]) == 0xAF) {
       i += 2;  // narrow no-break space
       continue;
     }
@@ -127,7 +296,8 @@ std::string WithoutDigitSpaces(std::string_view text) {
 }
 
 std::string FormatBound(double value) {
-  if (value == std::floor(value) && std::fabs(value) < 1e15) return std::to_string(static_cast<int64_t>(value));
+  if (value == std::floor(value) && std::fabs(value) < 1e15)
+    return std::to_string(static_cast<int64_t>(value));
   std::string text = std::to_string(value);
   text.erase(text.find_last_not_of('0') + 1);
   if (!text.empty() && text.back() == '.') text.pop_back();
@@ -144,8 +314,9 @@ bool IsUrl(std::string_view text) {
   std::string lower = Lower(text.substr(0, 8));
   const bool scheme = lower.rfind("https://", 0) == 0 || lower.rfind("http://", 0) == 0;
   if (!scheme || text.size() > 2000) return false;
-  return std::none_of(text.begin(), text.end(),
-                      [](char c) { return c == ' ' || c == '"' || c == '<' || c == '>' || static_cast<unsigned char>(c) < 0x20; });
+  return std::none_of(text.begin(), text.end(), [](char c) {
+    return c == ' ' || c == '"' || c == '<' || c == '>' || static_cast<unsigned char>(c) < 0x20;
+  });
 }
 
 std::vector<std::string> SplitList(std::string_view text, std::string_view separators) {
@@ -171,10 +342,13 @@ Result<json> NormaliseNumber(const FieldSpec& spec, const json& value) {
     std::string text = WithoutDigitSpaces(Trim(value.get<std::string>()));
     if (!text.empty() && (text.back() == '\xAC')) {
       // "€" (E2 82 AC) written after the amount.
-      if (text.size() >= 3 && text.compare(text.size() - 3, 3, "\xE2\x82\xAC") == 0) text.resize(text.size() - 3);
+      if (text.size() >= 3 && text.compare(text.size() - 3, 3, "\xE2\x82\xAC") == 0)
+        text.resize(text.size() - 3);
     }
     std::optional<double> parsed = importers::ParseNumber(text);
-    if (!parsed) return InvalidArgument("« " + value.get<std::string>().substr(0, 40) + " » n'est pas un nombre.");
+    if (!parsed)
+      return InvalidArgument("« " + value.get<std::string>().substr(0, 40) +
+                             " » n'est pas un nombre.");
     number = *parsed;
   } else {
     return InvalidArgument("Un nombre est attendu.");
@@ -195,24 +369,36 @@ Result<json> NormaliseNumber(const FieldSpec& spec, const json& value) {
 
 const char* KindName(Kind kind) {
   switch (kind) {
-    case Kind::kHousing: return "housing";
-    case Kind::kJob: return "job";
-    case Kind::kBusiness: return "business";
-    case Kind::kLeisure: return "leisure";
-    case Kind::kPoi: return "poi";
-    case Kind::kCv: return "cv";
+    case Kind::kHousing:
+      return "housing";
+    case Kind::kJob:
+      return "job";
+    case Kind::kBusiness:
+      return "business";
+    case Kind::kLeisure:
+      return "leisure";
+    case Kind::kPoi:
+      return "poi";
+    case Kind::kCv:
+      return "cv";
   }
   return "housing";
 }
 
 const char* KindLabel(Kind kind) {
   switch (kind) {
-    case Kind::kHousing: return "Logement";
-    case Kind::kJob: return "Emploi";
-    case Kind::kBusiness: return "Activité à reprendre";
-    case Kind::kLeisure: return "Loisir";
-    case Kind::kPoi: return "Point d'intérêt";
-    case Kind::kCv: return "CV";
+    case Kind::kHousing:
+      return "Logement";
+    case Kind::kJob:
+      return "Emploi";
+    case Kind::kBusiness:
+      return "Activité à reprendre";
+    case Kind::kLeisure:
+      return "Loisir";
+    case Kind::kPoi:
+      return "Point d'intérêt";
+    case Kind::kCv:
+      return "CV";
   }
   return "";
 }
@@ -229,12 +415,18 @@ const std::vector<FieldSpec>& CommonFields() { return kCommon; }
 
 const std::vector<FieldSpec>& KindFields(Kind kind) {
   switch (kind) {
-    case Kind::kHousing: return kHousing;
-    case Kind::kJob: return kJob;
-    case Kind::kBusiness: return kBusiness;
-    case Kind::kLeisure: return kLeisure;
-    case Kind::kPoi: return kPoi;
-    case Kind::kCv: return kCv;
+    case Kind::kHousing:
+      return kHousing;
+    case Kind::kJob:
+      return kJob;
+    case Kind::kBusiness:
+      return kBusiness;
+    case Kind::kLeisure:
+      return kLeisure;
+    case Kind::kPoi:
+      return kPoi;
+    case Kind::kCv:
+      return kCv;
   }
   return kHousing;
 }
@@ -272,7 +464,8 @@ std::optional<std::string> ParseDate(std::string_view raw) {
   } else {
     return std::nullopt;
   }
-  const std::chrono::year_month_day date{std::chrono::year(year), std::chrono::month(static_cast<unsigned>(month)),
+  const std::chrono::year_month_day date{std::chrono::year(year),
+                                         std::chrono::month(static_cast<unsigned>(month)),
                                          std::chrono::day(static_cast<unsigned>(day))};
   if (!date.ok() || year < 1900 || year > 2200) return std::nullopt;
   char out[11];
@@ -291,7 +484,8 @@ Result<json> NormaliseField(const FieldSpec& spec, const json& value) {
       if (!value.is_string() && !value.is_number()) return InvalidArgument("Un texte est attendu.");
       std::string text = value.is_string() ? Trim(value.get<std::string>()) : value.dump();
       if (text.size() > spec.max_length) {
-        return InvalidArgument("Texte trop long : " + std::to_string(spec.max_length) + " octets au plus.");
+        return InvalidArgument("Texte trop long : " + std::to_string(spec.max_length) +
+                               " octets au plus.");
       }
       return json(text);
     }
@@ -299,7 +493,8 @@ Result<json> NormaliseField(const FieldSpec& spec, const json& value) {
     case FieldType::kNumber:
       return NormaliseNumber(spec, value);
     case FieldType::kDate: {
-      if (!value.is_string()) return InvalidArgument("Une date AAAA-MM-JJ ou JJ/MM/AAAA est attendue.");
+      if (!value.is_string())
+        return InvalidArgument("Une date AAAA-MM-JJ ou JJ/MM/AAAA est attendue.");
       std::optional<std::string> date = ParseDate(value.get<std::string>());
       if (!date) {
         return InvalidArgument("« " + value.get<std::string>().substr(0, 40) +
@@ -316,8 +511,8 @@ Result<json> NormaliseField(const FieldSpec& spec, const json& value) {
         accepted += accepted.empty() ? "" : ", ";
         accepted += choice.code;
       }
-      return InvalidArgument("« " + value.get<std::string>().substr(0, 40) + " » n'est pas une valeur admise (" +
-                             accepted + ").");
+      return InvalidArgument("« " + value.get<std::string>().substr(0, 40) +
+                             " » n'est pas une valeur admise (" + accepted + ").");
     }
     case FieldType::kUrl: {
       if (!value.is_string() || !IsUrl(Trim(value.get<std::string>()))) {
@@ -339,7 +534,8 @@ Result<json> NormaliseField(const FieldSpec& spec, const json& value) {
       }
       if (urls.size() > 10) return InvalidArgument("10 adresses au plus.");
       for (const std::string& url : urls) {
-        if (!IsUrl(url)) return InvalidArgument("« " + url.substr(0, 60) + " » n'est pas une adresse http(s).");
+        if (!IsUrl(url))
+          return InvalidArgument("« " + url.substr(0, 60) + " » n'est pas une adresse http(s).");
       }
       if (urls.empty()) return json(nullptr);
       return json(urls);
@@ -348,27 +544,33 @@ Result<json> NormaliseField(const FieldSpec& spec, const json& value) {
       if (!value.is_string()) return InvalidArgument("Une adresse e-mail est attendue.");
       std::string email = Trim(value.get<std::string>());
       const size_t at = email.find('@');
-      if (email.size() > 254 || at == 0 || at == std::string::npos || email.find('@', at + 1) != std::string::npos ||
-          email.find('.', at) == std::string::npos || email.find_first_of(" <>\"") != std::string::npos) {
+      if (email.size() > 254 || at == 0 || at == std::string::npos ||
+          email.find('@', at + 1) != std::string::npos ||
+          email.find('.', at) == std::string::npos ||
+          email.find_first_of(" <>\"") != std::string::npos) {
         return InvalidArgument("« " + email.substr(0, 60) + " » n'est pas une adresse e-mail.");
       }
       return json(email);
     }
     case FieldType::kPhone: {
       std::string phone = value.is_string() ? Trim(value.get<std::string>()) : value.dump();
-      const size_t digits = static_cast<size_t>(std::count_if(phone.begin(), phone.end(), ::isdigit));
+      const size_t digits =
+          static_cast<size_t>(std::count_if(phone.begin(), phone.end(), ::isdigit));
       const bool allowed = std::all_of(phone.begin(), phone.end(), [](char c) {
-        return std::isdigit(static_cast<unsigned char>(c)) || c == ' ' || c == '+' || c == '.' || c == '-' ||
-               c == '(' || c == ')';
+        return std::isdigit(static_cast<unsigned char>(c)) || c == ' ' || c == '+' || c == '.' ||
+               c == '-' || c == '(' || c == ')';
       });
-      if (!allowed || digits < 6 || digits > 15) return InvalidArgument("Numéro de téléphone invalide.");
+      if (!allowed || digits < 6 || digits > 15)
+        return InvalidArgument("Numéro de téléphone invalide.");
       return json(phone);
     }
     case FieldType::kRomeCode: {
       if (!value.is_string()) return InvalidArgument("Un code ROME est attendu (ex. J1506).");
       std::string code = Trim(value.get<std::string>());
       for (char& c : code) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-      if (!IsRomeCode(code)) return InvalidArgument("« " + code.substr(0, 20) + " » n'est pas un code ROME (ex. J1506).");
+      if (!IsRomeCode(code))
+        return InvalidArgument("« " + code.substr(0, 20) +
+                               " » n'est pas un code ROME (ex. J1506).");
       return json(code);
     }
     case FieldType::kRomeList: {
@@ -386,7 +588,9 @@ Result<json> NormaliseField(const FieldSpec& spec, const json& value) {
       std::set<std::string> unique;
       for (std::string& code : codes) {
         for (char& c : code) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-        if (!IsRomeCode(code)) return InvalidArgument("« " + code.substr(0, 20) + " » n'est pas un code ROME (ex. J1506).");
+        if (!IsRomeCode(code))
+          return InvalidArgument("« " + code.substr(0, 20) +
+                                 " » n'est pas un code ROME (ex. J1506).");
         unique.insert(code);
       }
       if (unique.empty()) return json(nullptr);
@@ -400,8 +604,10 @@ Result<json> NormaliseField(const FieldSpec& spec, const json& value) {
       }
       if (value.is_string()) {
         const std::string lower = Lower(Trim(value.get<std::string>()));
-        if (lower == "oui" || lower == "true" || lower == "1" || lower == "o" || lower == "yes") return json(true);
-        if (lower == "non" || lower == "false" || lower == "0" || lower == "n" || lower == "no") return json(false);
+        if (lower == "oui" || lower == "true" || lower == "1" || lower == "o" || lower == "yes")
+          return json(true);
+        if (lower == "non" || lower == "false" || lower == "0" || lower == "n" || lower == "no")
+          return json(false);
       }
       return InvalidArgument("« oui » ou « non » est attendu.");
     }
@@ -420,7 +626,8 @@ Normalised NormaliseListing(Kind kind, const json& object, const std::vector<std
     if (std::find(ignore.begin(), ignore.end(), key) != ignore.end()) continue;
     const FieldSpec* spec = FindField(kind, key);
     if (spec == nullptr) {
-      out.errors.push_back({key.substr(0, 60), std::string("Champ inconnu pour une annonce « ") + KindLabel(kind) + " »."});
+      out.errors.push_back({key.substr(0, 60), std::string("Champ inconnu pour une annonce « ") +
+                                                   KindLabel(kind) + " »."});
       continue;
     }
     Result<json> normalised = NormaliseField(*spec, value);
@@ -432,7 +639,8 @@ Normalised NormaliseListing(Kind kind, const json& object, const std::vector<std
   }
   for (const FieldSpec* spec : AllFields(kind)) {
     if (spec->required && !out.fields.contains(spec->name) &&
-        std::none_of(out.errors.begin(), out.errors.end(), [&](const FieldError& e) { return e.field == spec->name; })) {
+        std::none_of(out.errors.begin(), out.errors.end(),
+                     [&](const FieldError& e) { return e.field == spec->name; })) {
       out.errors.push_back({spec->name, std::string("Champ obligatoire : ") + spec->label + "."});
     }
   }
@@ -444,19 +652,23 @@ Normalised NormaliseListing(Kind kind, const json& object, const std::vector<std
   };
   range("valid_from", "valid_until", "La date de fin précède la date de début.");
   range("salary_min_eur", "salary_max_eur", "Le salaire maximal est inférieur au minimal.");
-  range("turnover_min_eur", "turnover_max_eur", "Le chiffre d'affaires maximal est inférieur au minimal.");
+  range("turnover_min_eur", "turnover_max_eur",
+        "Le chiffre d'affaires maximal est inférieur au minimal.");
   if (fields.contains(kFieldLatitude) != fields.contains(kFieldLongitude)) {
     out.errors.push_back({fields.contains(kFieldLatitude) ? kFieldLongitude : kFieldLatitude,
                           "Latitude et longitude vont ensemble."});
   }
-  if (!fields.contains(kFieldLatitude) && !fields.contains(kFieldCommuneCode) && !fields.contains(kFieldPostcode)) {
-    const bool reported = std::any_of(out.errors.begin(), out.errors.end(), [](const FieldError& e) {
-      return e.field == kFieldLatitude || e.field == kFieldLongitude || e.field == kFieldCommuneCode ||
-             e.field == kFieldPostcode;
-    });
+  if (!fields.contains(kFieldLatitude) && !fields.contains(kFieldCommuneCode) &&
+      !fields.contains(kFieldPostcode)) {
+    const bool reported =
+        std::any_of(out.errors.begin(), out.errors.end(), [](const FieldError& e) {
+          return e.field == kFieldLatitude || e.field == kFieldLongitude ||
+                 e.field == kFieldCommuneCode || e.field == kFieldPostcode;
+        });
     if (!reported) {
       out.errors.push_back({kFieldCommuneCode,
-                            "Indiquez où se trouve l'annonce : latitude et longitude, code commune ou code postal."});
+                            "Indiquez où se trouve l'annonce : latitude et longitude, code commune "
+                            "ou code postal."});
     }
   }
   if (kind == Kind::kCv && fields.contains("consent") && !fields["consent"].get<bool>()) {
@@ -471,7 +683,8 @@ std::string FieldValueText(const FieldSpec& spec, const json& value) {
   if (value.is_array()) {
     const char* separator = spec.type == FieldType::kUrlList ? " | " : ", ";
     std::string out;
-    for (const json& item : value) out += (out.empty() ? "" : separator) + FieldValueText(spec, item);
+    for (const json& item : value)
+      out += (out.empty() ? "" : separator) + FieldValueText(spec, item);
     return out;
   }
   if (value.is_number_integer()) return std::to_string(value.get<int64_t>());
@@ -503,8 +716,9 @@ json SchemaJson() {
   for (Kind kind : kAllKinds) {
     json fields = json::array();
     for (const FieldSpec* spec : AllFields(kind)) {
-      static const char* kTypeNames[] = {"text", "integer", "number", "date", "choice", "url",
-                                         "url_list", "email", "phone", "rome_code", "rome_list", "boolean"};
+      static const char* kTypeNames[] = {"text",   "integer",   "number",    "date",
+                                         "choice", "url",       "url_list",  "email",
+                                         "phone",  "rome_code", "rome_list", "boolean"};
       json field = {{"name", spec->name},
                     {"label", spec->label},
                     {"type", kTypeNames[static_cast<int>(spec->type)]},
@@ -516,7 +730,8 @@ json SchemaJson() {
       if (spec->max_length > 0) field["max_length"] = spec->max_length;
       if (!spec->choices.empty()) {
         json choices = json::array();
-        for (const Choice& choice : spec->choices) choices.push_back({{"code", choice.code}, {"label", choice.label}});
+        for (const Choice& choice : spec->choices)
+          choices.push_back({{"code", choice.code}, {"label", choice.label}});
         field["choices"] = choices;
       }
       if (*spec->help) field["help"] = spec->help;

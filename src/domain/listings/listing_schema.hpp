@@ -12,12 +12,11 @@
 // Thread safety: the schema is immutable static data.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/common/status.hpp"
 
@@ -25,8 +24,8 @@ namespace vivrovert::listings {
 
 enum class Kind { kHousing, kJob, kBusiness, kLeisure, kPoi, kCv };
 
-inline constexpr Kind kAllKinds[] = {Kind::kHousing, Kind::kJob,     Kind::kBusiness,
-                                     Kind::kLeisure, Kind::kPoi,     Kind::kCv};
+inline constexpr Kind kAllKinds[] = {Kind::kHousing, Kind::kJob, Kind::kBusiness,
+                                     Kind::kLeisure, Kind::kPoi, Kind::kCv};
 
 // "housing", "job", "business", "leisure", "poi", "cv": the stored and API form.
 const char* KindName(Kind kind);
@@ -36,13 +35,13 @@ const char* KindLabel(Kind kind);
 std::optional<Kind> ParseKind(std::string_view text);
 
 enum class FieldType {
-  kText,      // free text up to max_length bytes of UTF-8
-  kInteger,   // whole number within [min, max]
-  kNumber,    // decimal number within [min, max]
-  kDate,      // calendar date, normalised to AAAA-MM-JJ
-  kChoice,    // one of `choices`, normalised to its code
-  kUrl,       // http(s) URL
-  kUrlList,   // up to 10 URLs; in text form separated by '|' or new lines
+  kText,     // free text up to max_length bytes of UTF-8
+  kInteger,  // whole number within [min, max]
+  kNumber,   // decimal number within [min, max]
+  kDate,     // calendar date, normalised to AAAA-MM-JJ
+  kChoice,   // one of `choices`, normalised to its code
+  kUrl,      // http(s) URL
+  kUrlList,  // up to 10 URLs; in text form separated by '|' or new lines
   kEmail,
   kPhone,     // digits, spaces, '+', '.', '-' and parentheses
   kRomeCode,  // a ROME job code, e.g. "A1101"
@@ -62,9 +61,9 @@ struct FieldSpec {
   bool required = false;
   double min = 0;
   double max = 0;
-  size_t max_length = 0;                // kText
-  std::vector<Choice> choices = {};     // kChoice
-  const char* help = "";                // French, for forms and templates
+  size_t max_length = 0;             // kText
+  std::vector<Choice> choices = {};  // kChoice
+  const char* help = "";             // French, for forms and templates
 };
 
 // Common fields every listing has, in the order of templates and forms.
@@ -97,8 +96,8 @@ Result<nlohmann::json> NormaliseField(const FieldSpec& spec, const nlohmann::jso
 // and cross-field rules (valid_from ≤ valid_until, min ≤ max ranges, a location given).
 // Returns the normalised object (absent fields omitted) or every problem found.
 struct Normalised {
-  nlohmann::json fields;            // the normalised values
-  std::vector<FieldError> errors;   // empty when valid
+  nlohmann::json fields;           // the normalised values
+  std::vector<FieldError> errors;  // empty when valid
 };
 // `ignore` lists keys that are not fields but travel with them ("kind", "id").
 Normalised NormaliseListing(Kind kind, const nlohmann::json& object,

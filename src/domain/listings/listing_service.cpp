@@ -9,9 +9,9 @@ namespace {
 using nlohmann::json;
 
 // Fields stored in their own columns; the others go to `details`.
-constexpr const char* kColumnFields[] = {"external_id", "title",     "description", kFieldAddress, kFieldPostcode,
-                                         kFieldCommuneCode, kFieldLatitude, kFieldLongitude, "valid_from",
-                                         "valid_until"};
+constexpr const char* kColumnFields[] = {
+    "external_id",     "title",        "description",   kFieldAddress, kFieldPostcode,
+    kFieldCommuneCode, kFieldLatitude, kFieldLongitude, "valid_from",  "valid_until"};
 
 std::string TextOr(const json& fields, const char* key) {
   auto found = fields.find(key);
@@ -28,9 +28,12 @@ std::optional<std::string> OptionalText(const json& fields, const char* key) {
 
 const char* OutcomeName(Outcome outcome) {
   switch (outcome) {
-    case Outcome::kCreated: return "created";
-    case Outcome::kUpdated: return "updated";
-    case Outcome::kUnchanged: return "unchanged";
+    case Outcome::kCreated:
+      return "created";
+    case Outcome::kUpdated:
+      return "updated";
+    case Outcome::kUnchanged:
+      return "unchanged";
   }
   return "created";
 }
@@ -51,7 +54,8 @@ json BatchReport::ToJson() const {
       json errors = json::array();
       for (const FieldError& error : item.errors) {
         json entry_error = {{"field", error.field}, {"message", error.message}};
-        if (auto column = columns.find(error.field); column != columns.end()) entry_error["column"] = column->second;
+        if (auto column = columns.find(error.field); column != columns.end())
+          entry_error["column"] = column->second;
         errors.push_back(std::move(entry_error));
       }
       entry["outcome"] = "rejected";
@@ -59,12 +63,13 @@ json BatchReport::ToJson() const {
     }
     items_json.push_back(entry);
   }
-  return {{"applied", applied},     {"dry_run", dry_run},     {"created", created},
-          {"updated", updated},     {"unchanged", unchanged}, {"rejected", rejected},
+  return {{"applied", applied}, {"dry_run", dry_run},     {"created", created},
+          {"updated", updated}, {"unchanged", unchanged}, {"rejected", rejected},
           {"items", items_json}};
 }
 
-ListingService::ListingService(storage::Database& database, const engine::GridFile* grid, const Clock& clock)
+ListingService::ListingService(storage::Database& database, const engine::GridFile* grid,
+                               const Clock& clock)
     : database_(database), grid_(grid), clock_(clock) {}
 
 std::string ListingService::Today() const { return UtcDate(clock_.NowSeconds()); }
@@ -76,8 +81,9 @@ Prepared ListingService::Prepare(const Publisher& publisher, Kind kind, const js
   if (!prepared.ok()) return prepared;
   const json& fields = normalised.fields;
   if (grid_ == nullptr) {
-    prepared.errors.push_back({kFieldCommuneCode, "La grille des dalles n'est pas construite : impossible de placer "
-                                                  "l'annonce (vivrovert grid build)."});
+    prepared.errors.push_back({kFieldCommuneCode,
+                               "La grille des dalles n'est pas construite : impossible de placer "
+                               "l'annonce (vivrovert grid build)."});
     return prepared;
   }
   LocationInput location;
@@ -98,7 +104,9 @@ Prepared ListingService::Prepare(const Publisher& publisher, Kind kind, const js
     prepared.errors.push_back(
         {location.latitude ? kFieldLatitude : kFieldCommuneCode,
          "L'annonce est à " + commune.name + " (" + commune.code + "), hors de votre territoire" +
-             (publisher.territory_name.empty() ? std::string() : " (" + publisher.territory_name + ")") + "."});
+             (publisher.territory_name.empty() ? std::string()
+                                               : " (" + publisher.territory_name + ")") +
+             "."});
     return prepared;
   }
   Listing& listing = prepared.listing;
@@ -120,7 +128,8 @@ Prepared ListingService::Prepare(const Publisher& publisher, Kind kind, const js
   listing.valid_until = OptionalText(fields, "valid_until");
   listing.details = json::object();
   for (const auto& [key, value] : fields.items()) {
-    if (std::find(std::begin(kColumnFields), std::end(kColumnFields), key) == std::end(kColumnFields)) {
+    if (std::find(std::begin(kColumnFields), std::end(kColumnFields), key) ==
+        std::end(kColumnFields)) {
       listing.details[key] = value;
     }
   }
@@ -129,14 +138,17 @@ Prepared ListingService::Prepare(const Publisher& publisher, Kind kind, const js
   return prepared;
 }
 
-ListingService::Written ListingService::Store(storage::Connection& connection, const Publisher& publisher,
-                                              Prepared prepared) {
+ListingService::Written ListingService::Store(storage::Connection& connection,
+                                              const Publisher& publisher, Prepared prepared) {
   Listing& listing = prepared.listing;
   const int64_t now = clock_.NowSeconds();
   std::optional<Listing> existing;
-  if (listing.external_id) existing = ListingStore::FindByExternalId(connection, publisher.source_key, *listing.external_id);
+  if (listing.external_id)
+    existing =
+        ListingStore::FindByExternalId(connection, publisher.source_key, *listing.external_id);
   if (existing) {
-    if (existing->content_hash == listing.content_hash && !existing->withdrawn_at && existing->kind == listing.kind) {
+    if (existing->content_hash == listing.content_hash && !existing->withdrawn_at &&
+        existing->kind == listing.kind) {
       return {*existing, Outcome::kUnchanged};
     }
     listing.id = existing->id;
@@ -152,7 +164,8 @@ ListingService::Written ListingService::Store(storage::Connection& connection, c
   return {listing, Outcome::kCreated};
 }
 
-Result<ListingService::Written> ListingService::Upsert(const Publisher& publisher, Kind kind, const json& fields,
+Result<ListingService::Written> ListingService::Upsert(const Publisher& publisher, Kind kind,
+                                                       const json& fields,
                                                        std::vector<FieldError>* errors) {
   Prepared prepared = Prepare(publisher, kind, fields);
   if (!prepared.ok()) {
@@ -166,18 +179,22 @@ Result<ListingService::Written> ListingService::Upsert(const Publisher& publishe
   return written;
 }
 
-Result<ListingService::Written> ListingService::Replace(const Publisher& publisher, int64_t id, const json& fields,
+Result<ListingService::Written> ListingService::Replace(const Publisher& publisher, int64_t id,
+                                                        const json& fields,
                                                         std::vector<FieldError>* errors) {
   storage::Connection connection = database_.Acquire();
   storage::Transaction transaction(connection);
   std::optional<Listing> current = ListingStore::Get(connection, id);
-  if (!current || current->source_key != publisher.source_key) return NotFound("Annonce introuvable.", "id");
+  if (!current || current->source_key != publisher.source_key)
+    return NotFound("Annonce introuvable.", "id");
   json input = fields;
-  if (!input.contains("external_id") && current->external_id) input["external_id"] = *current->external_id;
+  if (!input.contains("external_id") && current->external_id)
+    input["external_id"] = *current->external_id;
   Prepared prepared = Prepare(publisher, current->kind, input);
-  if (prepared.ok() && prepared.listing.external_id && prepared.listing.external_id != current->external_id) {
-    std::optional<Listing> other =
-        ListingStore::FindByExternalId(connection, publisher.source_key, *prepared.listing.external_id);
+  if (prepared.ok() && prepared.listing.external_id &&
+      prepared.listing.external_id != current->external_id) {
+    std::optional<Listing> other = ListingStore::FindByExternalId(connection, publisher.source_key,
+                                                                  *prepared.listing.external_id);
     if (other && other->id != id) {
       prepared.errors.push_back({"external_id", "Une autre annonce porte déjà cette référence."});
     }
@@ -217,7 +234,8 @@ std::optional<Listing> ListingService::Get(const Publisher& publisher, int64_t i
   return listing;
 }
 
-BatchReport ListingService::ApplyBatch(const Publisher& publisher, const std::vector<BatchItem>& items, BatchMode mode,
+BatchReport ListingService::ApplyBatch(const Publisher& publisher,
+                                       const std::vector<BatchItem>& items, BatchMode mode,
                                        bool dry_run) {
   BatchReport report;
   report.dry_run = dry_run;
@@ -233,14 +251,16 @@ BatchReport ListingService::ApplyBatch(const Publisher& publisher, const std::ve
     } else {
       one.errors = item.read_errors;
     }
-    if (item.fields.is_object() && item.fields.contains("external_id") && item.fields["external_id"].is_string()) {
+    if (item.fields.is_object() && item.fields.contains("external_id") &&
+        item.fields["external_id"].is_string()) {
       entry.external_id = item.fields["external_id"].get<std::string>();
     }
     if (one.ok() && one.listing.external_id) {
       auto [at, inserted] = seen_external_ids.emplace(*one.listing.external_id, item.line);
       if (!inserted) {
-        one.errors.push_back({"external_id", "Référence déjà utilisée ligne " + std::to_string(at->second) +
-                                                 " de ce même envoi."});
+        one.errors.push_back(
+            {"external_id",
+             "Référence déjà utilisée ligne " + std::to_string(at->second) + " de ce même envoi."});
       }
     }
     entry.errors = one.errors;

@@ -18,26 +18,25 @@
 #pragma once
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "core/common/env.hpp"
 #include "core/common/status.hpp"
-#include "engine/engine.hpp"
+#include "core/storage/database.hpp"
 #include "domain/listings/listing_schema.hpp"
 #include "domain/listings/listing_store.hpp"
-#include "core/storage/database.hpp"
+#include "engine/engine.hpp"
 
 namespace vivrovert::listings {
 
 struct Publisher {
-  std::string source_key;             // "partner:<id>" or a national source
+  std::string source_key;  // "partner:<id>" or a national source
   std::optional<int64_t> partner_id;
   const engine::Territory* territory = nullptr;  // null: anywhere in the grid
-  std::string territory_name;         // for error messages ("CA du Grand Cahors")
+  std::string territory_name;                    // for error messages ("CA du Grand Cahors")
   bool is_demo = false;
 };
 
@@ -111,8 +110,8 @@ class ListingService {
 
   // Writes a batch in one transaction (bulk API, file import). A dry run reports what
   // would happen and writes nothing.
-  BatchReport ApplyBatch(const Publisher& publisher, const std::vector<BatchItem>& items, BatchMode mode,
-                         bool dry_run);
+  BatchReport ApplyBatch(const Publisher& publisher, const std::vector<BatchItem>& items,
+                         BatchMode mode, bool dry_run);
 
   // Today's date (UTC), against which validity dates are read.
   std::string Today() const;

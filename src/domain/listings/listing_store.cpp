@@ -8,14 +8,18 @@ using nlohmann::json;
 using storage::SqlValue;
 
 constexpr const char* kColumns =
-    "id, source_key, partner_id, external_id, kind, status, title, description, commune_code, address, postcode, "
-    "latitude, longitude, location_precision, tile_1km, tile_5km, valid_from, valid_until, details, content_hash, "
+    "id, source_key, partner_id, external_id, kind, status, title, description, commune_code, "
+    "address, postcode, "
+    "latitude, longitude, location_precision, tile_1km, tile_5km, valid_from, valid_until, "
+    "details, content_hash, "
     "is_demo, created_at, updated_at, withdrawn_at";
 
 SqlValue Optional(const std::optional<std::string>& value) {
   return value ? SqlValue(*value) : SqlValue(nullptr);
 }
-SqlValue Optional(const std::optional<int64_t>& value) { return value ? SqlValue(*value) : SqlValue(nullptr); }
+SqlValue Optional(const std::optional<int64_t>& value) {
+  return value ? SqlValue(*value) : SqlValue(nullptr);
+}
 
 Precision ParsePrecision(const std::string& text) {
   if (text == "commune") return Precision::kCommune;
@@ -113,33 +117,39 @@ json Listing::ToJson(const std::string& today) const {
   out["status"] = StatusOn(today);
   out["source"] = source_key;
   if (is_demo) out["demo"] = true;
-  out["location"] = {{"commune_code", commune_code}, {"latitude", latitude},   {"longitude", longitude},
-                     {"precision", PrecisionName(precision)}, {"tile_1km", tile_1km}, {"tile_5km", tile_5km}};
+  out["location"] = {{"commune_code", commune_code}, {"latitude", latitude},
+                     {"longitude", longitude},       {"precision", PrecisionName(precision)},
+                     {"tile_1km", tile_1km},         {"tile_5km", tile_5km}};
   out["created_at"] = created_at;
   out["updated_at"] = updated_at;
   return out;
 }
 
 std::optional<Listing> ListingStore::Get(storage::Connection& connection, int64_t id) {
-  auto row = connection.QueryOne(std::string("SELECT ") + kColumns + " FROM listings WHERE id = $1", {id});
+  auto row =
+      connection.QueryOne(std::string("SELECT ") + kColumns + " FROM listings WHERE id = $1", {id});
   if (!row) return std::nullopt;
   return FromRow(*row);
 }
 
-std::optional<Listing> ListingStore::FindByExternalId(storage::Connection& connection, const std::string& source_key,
+std::optional<Listing> ListingStore::FindByExternalId(storage::Connection& connection,
+                                                      const std::string& source_key,
                                                       const std::string& external_id) {
-  auto row = connection.QueryOne(
-      std::string("SELECT ") + kColumns + " FROM listings WHERE source_key = $1 AND external_id = $2",
-      {source_key, external_id});
+  auto row = connection.QueryOne(std::string("SELECT ") + kColumns +
+                                     " FROM listings WHERE source_key = $1 AND external_id = $2",
+                                 {source_key, external_id});
   if (!row) return std::nullopt;
   return FromRow(*row);
 }
 
 int64_t ListingStore::Insert(storage::Connection& connection, const Listing& listing) {
   auto row = connection.QueryOne(
-      "INSERT INTO listings (source_key, partner_id, external_id, kind, status, title, description, commune_code, "
-      "address, postcode, latitude, longitude, location_precision, tile_1km, tile_5km, valid_from, valid_until, "
-      "details, content_hash, is_demo, created_at, updated_at, withdrawn_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+      "INSERT INTO listings (source_key, partner_id, external_id, kind, status, title, "
+      "description, commune_code, "
+      "address, postcode, latitude, longitude, location_precision, tile_1km, tile_5km, valid_from, "
+      "valid_until, "
+      "details, content_hash, is_demo, created_at, updated_at, withdrawn_at) VALUES ($1, $2, $3, "
+      "$4, $5, $6, $7, $8, "
       "$9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23) RETURNING id",
       ValuesOf(listing));
   if (!row) throw storage::StorageError("listing insert returned no id");
@@ -151,7 +161,8 @@ void ListingStore::QueueForMatching(storage::Connection& connection, int64_t id,
                                     const std::optional<std::string>& valid_from) {
   connection.Execute(
       "INSERT INTO listing_match_queue (listing_id, queued_at, not_before) VALUES ($1, $2, $3) "
-      "ON CONFLICT (listing_id) DO UPDATE SET queued_at = excluded.queued_at, not_before = excluded.not_before",
+      "ON CONFLICT (listing_id) DO UPDATE SET queued_at = excluded.queued_at, not_before = "
+      "excluded.not_before",
       {id, now, Optional(valid_from)});
 }
 
@@ -159,12 +170,17 @@ void ListingStore::Update(storage::Connection& connection, const Listing& listin
   std::vector<SqlValue> values = ValuesOf(listing);
   values.push_back(listing.id);
   connection.Execute(
-      "UPDATE listings SET source_key = $1, partner_id = $2, external_id = $3, kind = $4, status = $5, title = $6, "
-      "description = $7, commune_code = $8, address = $9, postcode = $10, latitude = $11, longitude = $12, "
-      "location_precision = $13, tile_1km = $14, tile_5km = $15, valid_from = $16, valid_until = $17, details = $18, "
-      "content_hash = $19, is_demo = $20, created_at = $21, updated_at = $22, withdrawn_at = $23 WHERE id = $24",
+      "UPDATE listings SET source_key = $1, partner_id = $2, external_id = $3, kind = $4, status = "
+      "$5, title = $6, "
+      "description = $7, commune_code = $8, address = $9, postcode = $10, latitude = $11, "
+      "longitude = $12, "
+      "location_precision = $13, tile_1km = $14, tile_5km = $15, valid_from = $16, valid_until = "
+      "$17, details = $18, "
+      "content_hash = $19, is_demo = $20, created_at = $21, updated_at = $22, withdrawn_at = $23 "
+      "WHERE id = $24",
       values);
-  if (!listing.withdrawn_at) QueueForMatching(connection, listing.id, listing.updated_at, listing.valid_from);
+  if (!listing.withdrawn_at)
+    QueueForMatching(connection, listing.id, listing.updated_at, listing.valid_from);
 }
 
 std::string PersonSourceKey(int64_t user_id) { return "user:" + std::to_string(user_id); }
@@ -181,14 +197,16 @@ bool ListingStore::Withdraw(storage::Connection& connection, int64_t id, int64_t
              {now, now, id}) > 0;
 }
 
-std::vector<Listing> ListingStore::List(storage::Connection& connection, const ListingFilter& filter) {
+std::vector<Listing> ListingStore::List(storage::Connection& connection,
+                                        const ListingFilter& filter) {
   std::string sql = std::string("SELECT ") + kColumns + " FROM listings WHERE id > $1";
   std::vector<SqlValue> params = {filter.after_id};
   auto add = [&](const std::string& condition, SqlValue value) {
     params.push_back(std::move(value));
     std::string text = condition;
     const std::string placeholder = "$" + std::to_string(params.size());
-    for (size_t at = text.find('?'); at != std::string::npos; at = text.find('?', at + placeholder.size())) {
+    for (size_t at = text.find('?'); at != std::string::npos;
+         at = text.find('?', at + placeholder.size())) {
       text.replace(at, 1, placeholder);
     }
     sql += " AND " + text;
@@ -198,7 +216,8 @@ std::vector<Listing> ListingStore::List(storage::Connection& connection, const L
   if (filter.kind) add("kind = ?", std::string(KindName(*filter.kind)));
   if (filter.commune_code) add("commune_code = ?", *filter.commune_code);
   if (filter.tile) {
-    add(filter.tile->find("RES5000m") != std::string::npos ? "tile_5km = ?" : "tile_1km = ?", *filter.tile);
+    add(filter.tile->find("RES5000m") != std::string::npos ? "tile_5km = ?" : "tile_1km = ?",
+        *filter.tile);
   }
   if (filter.within) {
     add("latitude >= ?", filter.within->south);
@@ -233,14 +252,14 @@ std::vector<Listing> ListingStore::List(storage::Connection& connection, const L
   return listings;
 }
 
-std::map<std::pair<std::string, std::string>, int64_t> ListingStore::Counts(storage::Connection& connection,
-                                                                          int64_t partner_id,
-                                                                          const std::string& today) {
+std::map<std::pair<std::string, std::string>, int64_t> ListingStore::Counts(
+    storage::Connection& connection, int64_t partner_id, const std::string& today) {
   std::map<std::pair<std::string, std::string>, int64_t> counts;
   const auto rows = connection.Query(
       "SELECT kind, CASE WHEN withdrawn_at IS NOT NULL THEN 'withdrawn' "
       "WHEN valid_from IS NOT NULL AND valid_from > $1 THEN 'scheduled' "
-      "WHEN valid_until IS NOT NULL AND valid_until < $2 THEN 'expired' ELSE 'active' END AS state, COUNT(*) "
+      "WHEN valid_until IS NOT NULL AND valid_until < $2 THEN 'expired' ELSE 'active' END AS "
+      "state, COUNT(*) "
       "FROM listings WHERE partner_id = $3 GROUP BY kind, state",
       {today, today, partner_id});
   for (const storage::Row& row : rows) counts[{row.Text(0), row.Text(1)}] = row.Int(2);
@@ -248,10 +267,12 @@ std::map<std::pair<std::string, std::string>, int64_t> ListingStore::Counts(stor
 }
 
 std::map<std::string, std::map<std::string, int64_t>> ListingStore::ActiveCountsByTile(
-    storage::Connection& connection, const std::vector<std::string>& tiles, const std::string& today) {
+    storage::Connection& connection, const std::vector<std::string>& tiles,
+    const std::string& today) {
   std::map<std::string, std::map<std::string, int64_t>> counts;
   // Each level has its own indexed column; an id names its level ("…RES1000m…").
-  for (const auto& [column, level] : {std::pair{"tile_1km", "RES1000m"}, std::pair{"tile_5km", "RES5000m"}}) {
+  for (const auto& [column, level] :
+       {std::pair{"tile_1km", "RES1000m"}, std::pair{"tile_5km", "RES5000m"}}) {
     std::vector<SqlValue> params = {today, today};
     std::string in;
     for (const std::string& tile : tiles) {
@@ -260,11 +281,17 @@ std::map<std::string, std::map<std::string, int64_t>> ListingStore::ActiveCounts
       in += (in.empty() ? "$" : ", $") + std::to_string(params.size());
     }
     if (in.empty()) continue;
-    const std::string sql = std::string("SELECT ") + column + ", kind, COUNT(*) FROM listings "
-                            "WHERE withdrawn_at IS NULL AND (valid_from IS NULL OR valid_from <= $1) "
-                            "AND (valid_until IS NULL OR valid_until >= $2) AND " + column + " IN (" + in + ") "
-                            "GROUP BY " + column + ", kind";
-    for (const storage::Row& row : connection.Query(sql, params)) counts[row.Text(0)][row.Text(1)] = row.Int(2);
+    const std::string sql =
+        std::string("SELECT ") + column +
+        ", kind, COUNT(*) FROM listings "
+        "WHERE withdrawn_at IS NULL AND (valid_from IS NULL OR valid_from <= $1) "
+        "AND (valid_until IS NULL OR valid_until >= $2) AND " +
+        column + " IN (" + in +
+        ") "
+        "GROUP BY " +
+        column + ", kind";
+    for (const storage::Row& row : connection.Query(sql, params))
+      counts[row.Text(0)][row.Text(1)] = row.Int(2);
   }
   return counts;
 }

@@ -17,15 +17,14 @@
 
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
+#include "core/storage/database.hpp"
 #include "domain/listings/listing_schema.hpp"
 #include "domain/listings/placement.hpp"
-#include "core/storage/database.hpp"
 
 namespace vivrovert::listings {
 
@@ -86,11 +85,11 @@ struct ListingFilter {
   std::optional<std::string> tile;    // a 1-km or 5-km tile id
   std::optional<BoundingBox> within;  // the listing's point lies in this box
   std::optional<int64_t> updated_since;
-  std::optional<std::string> text;    // in the title (case-sensitive LIKE on both backends)
-  bool include_withdrawn = false;     // when no status is asked
-  int64_t after_id = 0;               // cursor: ids greater than this
+  std::optional<std::string> text;  // in the title (case-sensitive LIKE on both backends)
+  bool include_withdrawn = false;   // when no status is asked
+  int64_t after_id = 0;             // cursor: ids greater than this
   int limit = 50;
-  std::string today;                  // AAAA-MM-JJ
+  std::string today;  // AAAA-MM-JJ
 };
 
 // The source of what a person publishes themselves (their CV, web/profiles/cv_pages.hpp).
@@ -99,7 +98,8 @@ std::string PersonSourceKey(int64_t user_id);
 class ListingStore {
  public:
   static std::optional<Listing> Get(storage::Connection& connection, int64_t id);
-  static std::optional<Listing> FindByExternalId(storage::Connection& connection, const std::string& source_key,
+  static std::optional<Listing> FindByExternalId(storage::Connection& connection,
+                                                 const std::string& source_key,
                                                  const std::string& external_id);
   // Inserts and returns the new id. An existing (source, external_id) throws StorageError:
   // look it up first, inside the same transaction.
@@ -122,14 +122,15 @@ class ListingStore {
   // Filtered, ordered by id, at most filter.limit rows.
   static std::vector<Listing> List(storage::Connection& connection, const ListingFilter& filter);
   // Counts per kind and status (on `today`) of a partner's listings, withdrawn included.
-  static std::map<std::pair<std::string, std::string>, int64_t> Counts(storage::Connection& connection,
-                                                                       int64_t partner_id, const std::string& today);
+  static std::map<std::pair<std::string, std::string>, int64_t> Counts(
+      storage::Connection& connection, int64_t partner_id, const std::string& today);
   // Counts per kind of the active listings (on `today`) of each of `tiles` (1-km or 5-km
   // ids, of either level), tile id → kind name → count; tiles without one are absent.
   // One indexed query per level, however many tiles: callers pass the tiles on screen
   // (a page of results), not the whole search.
   static std::map<std::string, std::map<std::string, int64_t>> ActiveCountsByTile(
-      storage::Connection& connection, const std::vector<std::string>& tiles, const std::string& today);
+      storage::Connection& connection, const std::vector<std::string>& tiles,
+      const std::string& today);
 };
 
 }  // namespace vivrovert::listings

@@ -8,9 +8,8 @@
 // Thread safety: pure functions.
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "domain/listings/listing_schema.hpp"
 

@@ -22,12 +22,13 @@ Result<const geo::Projector*> ThreadProjector() {
 }
 
 // The 1-km tile of the grid holding a WGS84 point, nullopt when the grid has none there.
-Result<std::optional<std::pair<engine::TileId, size_t>>> TileAt(const engine::GridFile& grid, double longitude,
-                                                                  double latitude) {
+Result<std::optional<std::pair<engine::TileId, size_t>>> TileAt(const engine::GridFile& grid,
+                                                                double longitude, double latitude) {
   VV_ASSIGN_OR_RETURN(const geo::Projector* projector, ThreadProjector());
   geo::Point point{longitude, latitude};
   if (!projector->Transform(point)) return std::optional<std::pair<engine::TileId, size_t>>();
-  const engine::TileId tile{engine::Level::k1km, static_cast<int32_t>(std::floor(point.x / 1000.0)) * 1000,
+  const engine::TileId tile{engine::Level::k1km,
+                            static_cast<int32_t>(std::floor(point.x / 1000.0)) * 1000,
                             static_cast<int32_t>(std::floor(point.y / 1000.0)) * 1000};
   const engine::LevelView* level = grid.level(engine::Level::k1km);
   if (level == nullptr) return std::optional<std::pair<engine::TileId, size_t>>();
@@ -53,8 +54,8 @@ std::string Folded(const std::string& text) {
   return out;
 }
 
-Result<Placement> AtCommuneCentre(const engine::GridFile& grid, uint32_t commune_idx, Precision precision,
-                                  const char* field) {
+Result<Placement> AtCommuneCentre(const engine::GridFile& grid, uint32_t commune_idx,
+                                  Precision precision, const char* field) {
   const engine::CommuneRef& commune = grid.communes()[commune_idx];
   if (!commune.has_centre()) {
     return InvalidArgument("Le centre de la commune " + commune.code +
@@ -63,7 +64,8 @@ Result<Placement> AtCommuneCentre(const engine::GridFile& grid, uint32_t commune
   }
   VV_ASSIGN_OR_RETURN(auto tile, TileAt(grid, commune.longitude, commune.latitude));
   if (!tile) {
-    return InvalidArgument("Le centre de la commune " + commune.code + " est hors de la grille.", field);
+    return InvalidArgument("Le centre de la commune " + commune.code + " est hors de la grille.",
+                           field);
   }
   Placement placement;
   placement.commune = commune_idx;
@@ -78,8 +80,8 @@ Result<Placement> AtCommuneCentre(const engine::GridFile& grid, uint32_t commune
 
 }  // namespace
 
-Result<std::optional<engine::TileId>> TileAtPoint(const engine::GridFile& grid, engine::Level level, double longitude,
-                                                  double latitude) {
+Result<std::optional<engine::TileId>> TileAtPoint(const engine::GridFile& grid, engine::Level level,
+                                                  double longitude, double latitude) {
   VV_ASSIGN_OR_RETURN(auto fine, TileAt(grid, longitude, latitude));
   if (!fine) return std::optional<engine::TileId>();
   const engine::TileId tile = level == engine::Level::k1km ? fine->first : fine->first.Parent();
@@ -90,9 +92,12 @@ Result<std::optional<engine::TileId>> TileAtPoint(const engine::GridFile& grid, 
 
 const char* PrecisionName(Precision precision) {
   switch (precision) {
-    case Precision::kExact: return "exact";
-    case Precision::kCommune: return "commune";
-    case Precision::kPostcode: return "postcode";
+    case Precision::kExact:
+      return "exact";
+    case Precision::kCommune:
+      return "commune";
+    case Precision::kPostcode:
+      return "postcode";
   }
   return "exact";
 }
@@ -102,16 +107,18 @@ Result<Placement> Place(const engine::GridFile& grid, const LocationInput& input
   if (!input.commune_code.empty()) {
     given_commune = grid.FindCommune(input.commune_code);
     if (!given_commune) {
-      return InvalidArgument("Commune « " + input.commune_code.substr(0, 10) +
-                                 " » inconnue en France métropolitaine (code INSEE à 5 caractères attendu).",
-                             kFieldCommuneCode);
+      return InvalidArgument(
+          "Commune « " + input.commune_code.substr(0, 10) +
+              " » inconnue en France métropolitaine (code INSEE à 5 caractères attendu).",
+          kFieldCommuneCode);
     }
   }
   if (input.latitude && input.longitude) {
     VV_ASSIGN_OR_RETURN(auto tile, TileAt(grid, *input.longitude, *input.latitude));
     if (!tile) {
-      return InvalidArgument("Ce point n'est sur aucune dalle de la grille (hors de France métropolitaine ?).",
-                             kFieldLatitude);
+      return InvalidArgument(
+          "Ce point n'est sur aucune dalle de la grille (hors de France métropolitaine ?).",
+          kFieldLatitude);
     }
     const engine::LevelView& level = *grid.level(engine::Level::k1km);
     auto [first, last] = level.communes(tile->second);
@@ -127,7 +134,8 @@ Result<Placement> Place(const engine::GridFile& grid, const LocationInput& input
     }
     if (!commune) {
       for (auto share = first; share != last; ++share) {
-        const double distance = SquaredDegrees(grid.communes()[share->commune], *input.longitude, *input.latitude);
+        const double distance =
+            SquaredDegrees(grid.communes()[share->commune], *input.longitude, *input.latitude);
         if (!commune || distance < best) {
           commune = share->commune;
           best = distance;
@@ -145,12 +153,14 @@ Result<Placement> Place(const engine::GridFile& grid, const LocationInput& input
     placement.tile_5km = tile->first.Parent();
     return placement;
   }
-  if (given_commune) return AtCommuneCentre(grid, *given_commune, Precision::kCommune, kFieldCommuneCode);
+  if (given_commune)
+    return AtCommuneCentre(grid, *given_commune, Precision::kCommune, kFieldCommuneCode);
   if (!input.postcode.empty()) {
     const std::vector<uint32_t>* served = grid.CommunesWithPostcode(input.postcode);
     if (served == nullptr || served->empty()) {
-      return InvalidArgument("Code postal « " + input.postcode.substr(0, 10) + " » inconnu en France métropolitaine.",
-                             kFieldPostcode);
+      return InvalidArgument(
+          "Code postal « " + input.postcode.substr(0, 10) + " » inconnu en France métropolitaine.",
+          kFieldPostcode);
     }
     uint32_t chosen = served->front();
     bool named = false;
@@ -165,13 +175,15 @@ Result<Placement> Place(const engine::GridFile& grid, const LocationInput& input
     }
     if (!named) {
       for (uint32_t commune_idx : *served) {
-        if (grid.communes()[commune_idx].population > grid.communes()[chosen].population) chosen = commune_idx;
+        if (grid.communes()[commune_idx].population > grid.communes()[chosen].population)
+          chosen = commune_idx;
       }
     }
     return AtCommuneCentre(grid, chosen, Precision::kPostcode, kFieldPostcode);
   }
-  return InvalidArgument("Indiquez où se trouve l'annonce : latitude et longitude, code commune ou code postal.",
-                         kFieldCommuneCode);
+  return InvalidArgument(
+      "Indiquez où se trouve l'annonce : latitude et longitude, code commune ou code postal.",
+      kFieldCommuneCode);
 }
 
 }  // namespace vivrovert::listings

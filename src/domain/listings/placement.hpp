@@ -44,8 +44,8 @@ struct Placement {
 };
 
 // The tile of `level` holding a WGS84 point; nullopt when the grid has none there.
-Result<std::optional<engine::TileId>> TileAtPoint(const engine::GridFile& grid, engine::Level level, double longitude,
-                                                  double latitude);
+Result<std::optional<engine::TileId>> TileAtPoint(const engine::GridFile& grid, engine::Level level,
+                                                  double longitude, double latitude);
 
 // Errors: InvalidArgument naming the field (unknown commune or postcode, point outside
 // the grid, commune far from the given point).

@@ -12,7 +12,8 @@ constexpr size_t kMaxErrorLength = 1000;
 std::string Lower(std::string_view address) {
   std::string lower;
   lower.reserve(address.size());
-  for (char c : address) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  for (char c : address)
+    lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   return lower;
 }
 
@@ -21,23 +22,27 @@ std::string Lower(std::string_view address) {
 void RecordBounce(storage::Connection& connection, std::string_view address, int64_t outbox_id,
                   std::string_view error, int64_t now) {
   connection.Execute(
-      "INSERT INTO mail_bounces (address, first_failed_at, last_failed_at, failures, last_error, outbox_id) "
+      "INSERT INTO mail_bounces (address, first_failed_at, last_failed_at, failures, last_error, "
+      "outbox_id) "
       "VALUES ($1, $2, $2, 1, $3, $4) "
       "ON CONFLICT (address) DO UPDATE SET last_failed_at = excluded.last_failed_at, "
-      "failures = mail_bounces.failures + 1, last_error = excluded.last_error, outbox_id = excluded.outbox_id",
+      "failures = mail_bounces.failures + 1, last_error = excluded.last_error, outbox_id = "
+      "excluded.outbox_id",
       {Lower(address), now, std::string(error.substr(0, kMaxErrorLength)), outbox_id});
 }
 
 bool IsBouncing(storage::Connection& connection, std::string_view address) {
-  return connection.QueryOne("SELECT 1 FROM mail_bounces WHERE address = $1", {Lower(address)}).has_value();
+  return connection.QueryOne("SELECT 1 FROM mail_bounces WHERE address = $1", {Lower(address)})
+      .has_value();
 }
 
 std::vector<Bounce> ListBounces(storage::Connection& connection, int limit) {
   std::vector<Bounce> bounces;
-  for (const storage::Row& row : connection.Query(
-           "SELECT address, first_failed_at, last_failed_at, failures, last_error, outbox_id FROM mail_bounces "
-           "ORDER BY last_failed_at DESC, address LIMIT $1",
-           {int64_t{limit}})) {
+  for (const storage::Row& row :
+       connection.Query("SELECT address, first_failed_at, last_failed_at, failures, last_error, "
+                        "outbox_id FROM mail_bounces "
+                        "ORDER BY last_failed_at DESC, address LIMIT $1",
+                        {int64_t{limit}})) {
     Bounce bounce;
     bounce.address = row.Text(0);
     bounce.first_failed_at = row.Int(1);

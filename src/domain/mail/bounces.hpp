@@ -28,8 +28,8 @@ struct Bounce {
   std::string address;  // lower-case
   int64_t first_failed_at = 0;
   int64_t last_failed_at = 0;
-  int failures = 0;            // permanent refusals since the row was created
-  std::string last_error;      // the relay's last answer
+  int failures = 0;                  // permanent refusals since the row was created
+  std::string last_error;            // the relay's last answer
   std::optional<int64_t> outbox_id;  // the message last refused
 };
 

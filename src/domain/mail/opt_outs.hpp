@@ -16,8 +16,8 @@
 #include <string>
 #include <vector>
 
-#include "domain/mail/unsubscribe.hpp"
 #include "core/storage/database.hpp"
+#include "domain/mail/unsubscribe.hpp"
 
 namespace vivrovert::mail {
 

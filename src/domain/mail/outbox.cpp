@@ -26,7 +26,8 @@ std::string ClippedError(std::string_view error) {
 // Headers the transport writes itself (smtp_transport.cpp), compared case-insensitively.
 bool IsTransportHeader(std::string_view name) {
   std::string lower;
-  for (char c : name) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  for (char c : name)
+    lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   for (std::string_view owned : {"from", "to", "cc", "bcc", "subject", "message-id", "date",
                                  "mime-version", "content-type", "content-transfer-encoding"}) {
     if (lower == owned) return true;
@@ -38,13 +39,16 @@ void CheckHeaders(const OutgoingMessage& message) {
   for (const auto& [name, value] : message.headers) {
     if (name.empty()) throw std::invalid_argument("mail header without a name");
     for (char c : name) {
-      const bool token = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+      const bool token =
+          (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
       if (!token) throw std::invalid_argument("mail header name '" + name + "' is not a token");
     }
-    if (IsTransportHeader(name)) throw std::invalid_argument("mail header '" + name + "' is the transport's");
+    if (IsTransportHeader(name))
+      throw std::invalid_argument("mail header '" + name + "' is the transport's");
     for (char c : value) {
       if (c == '\r' || c == '\n' || static_cast<unsigned char>(c) >= 0x80) {
-        throw std::invalid_argument("mail header '" + name + "' has a line break or non-ASCII byte");
+        throw std::invalid_argument("mail header '" + name +
+                                    "' has a line break or non-ASCII byte");
       }
     }
   }
@@ -83,20 +87,24 @@ bool Enqueue(storage::Connection& connection, const OutgoingMessage& message, in
   return EnqueueMany(connection, {message}, now) == 1;
 }
 
-int64_t EnqueueMany(storage::Connection& connection, const std::vector<OutgoingMessage>& messages, int64_t now) {
+int64_t EnqueueMany(storage::Connection& connection, const std::vector<OutgoingMessage>& messages,
+                    int64_t now) {
   constexpr size_t kColumns = 7;
-  constexpr size_t kRowsPerStatement = 40;  // few parameters a statement (SQLite looks them up linearly)
+  constexpr size_t kRowsPerStatement =
+      40;  // few parameters a statement (SQLite looks them up linearly)
   int64_t queued = 0;
   for (size_t start = 0; start < messages.size(); start += kRowsPerStatement) {
     const size_t end = std::min(messages.size(), start + kRowsPerStatement);
     std::string sql =
-        "INSERT INTO mail_outbox (idempotency_key, to_address, subject, body_text, body_html, headers, status, "
+        "INSERT INTO mail_outbox (idempotency_key, to_address, subject, body_text, body_html, "
+        "headers, status, "
         "attempts, next_attempt_at, created_at) VALUES ";
     std::vector<SqlValue> params;
     params.reserve((end - start) * kColumns);
     for (size_t i = start; i < end; ++i) {
       const OutgoingMessage& message = messages[i];
-      if (message.idempotency_key.empty()) throw std::invalid_argument("mail without idempotency key");
+      if (message.idempotency_key.empty())
+        throw std::invalid_argument("mail without idempotency key");
       if (message.to_address.empty()) throw std::invalid_argument("mail without recipient");
       if (HasLineBreak(message.to_address) || HasLineBreak(message.subject)) {
         throw std::invalid_argument("line break in a mail header (recipient or subject)");
@@ -104,8 +112,10 @@ int64_t EnqueueMany(storage::Connection& connection, const std::vector<OutgoingM
       CheckHeaders(message);
       const size_t first = params.size() + 1;
       sql += i == start ? "(" : ", (";
-      for (size_t column = 0; column < 6; ++column) sql += "$" + std::to_string(first + column) + ", ";
-      sql += "'pending', 0, $" + std::to_string(first + 6) + ", $" + std::to_string(first + 6) + ")";
+      for (size_t column = 0; column < 6; ++column)
+        sql += "$" + std::to_string(first + column) + ", ";
+      sql +=
+          "'pending', 0, $" + std::to_string(first + 6) + ", $" + std::to_string(first + 6) + ")";
       params.emplace_back(message.idempotency_key);
       params.emplace_back(message.to_address);
       params.emplace_back(message.subject);
@@ -122,17 +132,21 @@ int64_t EnqueueMany(storage::Connection& connection, const std::vector<OutgoingM
 
 const char* OutboxStatusName(OutboxStatus status) {
   switch (status) {
-    case OutboxStatus::kPending: return "pending";
-    case OutboxStatus::kSending: return "sending";
-    case OutboxStatus::kSent: return "sent";
-    case OutboxStatus::kFailed: return "failed";
+    case OutboxStatus::kPending:
+      return "pending";
+    case OutboxStatus::kSending:
+      return "sending";
+    case OutboxStatus::kSent:
+      return "sent";
+    case OutboxStatus::kFailed:
+      return "failed";
   }
   return "pending";
 }
 
 std::optional<OutboxStatus> ParseOutboxStatus(std::string_view name) {
-  for (OutboxStatus status : {OutboxStatus::kPending, OutboxStatus::kSending,
-                              OutboxStatus::kSent, OutboxStatus::kFailed}) {
+  for (OutboxStatus status : {OutboxStatus::kPending, OutboxStatus::kSending, OutboxStatus::kSent,
+                              OutboxStatus::kFailed}) {
     if (name == OutboxStatusName(status)) return status;
   }
   return std::nullopt;
@@ -244,25 +258,36 @@ OutboxCounts CountOutbox(storage::Connection& connection, int64_t now) {
   // Index ranges only (mail_outbox_due_idx, mail_outbox_sent_idx): sent mail accumulates,
   // and the console must not scan it.
   OutboxCounts counts;
-  for (const storage::Row& row : connection.Query(
-           "SELECT status, COUNT(*) FROM mail_outbox WHERE status IN ('pending', 'sending', 'failed') "
-           "GROUP BY status")) {
+  for (const storage::Row& row : connection.Query("SELECT status, COUNT(*) FROM mail_outbox WHERE "
+                                                  "status IN ('pending', 'sending', 'failed') "
+                                                  "GROUP BY status")) {
     switch (StatusFromColumn(row.Text(0))) {
-      case OutboxStatus::kPending: counts.pending = row.Int(1); break;
-      case OutboxStatus::kSending: counts.sending = row.Int(1); break;
-      case OutboxStatus::kFailed: counts.failed = row.Int(1); break;
-      case OutboxStatus::kSent: break;
+      case OutboxStatus::kPending:
+        counts.pending = row.Int(1);
+        break;
+      case OutboxStatus::kSending:
+        counts.sending = row.Int(1);
+        break;
+      case OutboxStatus::kFailed:
+        counts.failed = row.Int(1);
+        break;
+      case OutboxStatus::kSent:
+        break;
     }
   }
   std::optional<storage::Row> due = connection.QueryOne(
-      "SELECT COUNT(*), MIN(created_at) FROM mail_outbox WHERE status = 'pending' AND next_attempt_at <= $1", {now});
+      "SELECT COUNT(*), MIN(created_at) FROM mail_outbox WHERE status = 'pending' AND "
+      "next_attempt_at <= $1",
+      {now});
   counts.pending_due = due->Int(0);
-  if (std::optional<int64_t> oldest = due->OptionalInt(1)) counts.oldest_due_age_seconds = now - *oldest;
-  counts.sent_last_24h =
-      connection
-          .QueryOne("SELECT COUNT(*) FROM mail_outbox WHERE status = 'sent' AND sent_at > $1 AND sent_at <= $2",
-                    {now - 24 * 3600, now})
-          ->Int(0);
+  if (std::optional<int64_t> oldest = due->OptionalInt(1))
+    counts.oldest_due_age_seconds = now - *oldest;
+  counts.sent_last_24h = connection
+                             .QueryOne(
+                                 "SELECT COUNT(*) FROM mail_outbox WHERE status = 'sent' AND "
+                                 "sent_at > $1 AND sent_at <= $2",
+                                 {now - 24 * 3600, now})
+                             ->Int(0);
   return counts;
 }
 

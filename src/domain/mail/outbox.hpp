@@ -49,7 +49,8 @@ bool Enqueue(storage::Connection& connection, const OutgoingMessage& message, in
 
 // Enqueue for many messages in multi-row statements (the nightly digests); the same checks
 // and the same idempotency. Returns how many were queued (the others already existed).
-int64_t EnqueueMany(storage::Connection& connection, const std::vector<OutgoingMessage>& messages, int64_t now);
+int64_t EnqueueMany(storage::Connection& connection, const std::vector<OutgoingMessage>& messages,
+                    int64_t now);
 
 // ---- The store API of the sender ------------------------------------------------------
 // Everything below throws storage::StorageError on database faults.
@@ -113,11 +114,12 @@ std::vector<OutboxEntry> ListOutbox(storage::Connection& connection,
 // The state of the queue at `now`, as the operator console and `vivrovert mail stats`
 // show it.
 struct OutboxCounts {
-  int64_t pending = 0;       // waiting, due or not (temporary failures wait for their retry)
-  int64_t pending_due = 0;   // of which next_attempt_at <= now: should be leaving now
-  int64_t sending = 0;       // claimed by a sender (or left by one that died, until another takes it over)
-  int64_t failed = 0;        // given up, all time
-  int64_t sent_last_24h = 0; // sent_at in (now - 24 h, now]
+  int64_t pending = 0;      // waiting, due or not (temporary failures wait for their retry)
+  int64_t pending_due = 0;  // of which next_attempt_at <= now: should be leaving now
+  int64_t sending =
+      0;  // claimed by a sender (or left by one that died, until another takes it over)
+  int64_t failed = 0;         // given up, all time
+  int64_t sent_last_24h = 0;  // sent_at in (now - 24 h, now]
   // now - created_at of the oldest due pending message; nullopt when none is due. A value
   // that keeps growing says no sender is running or the relay keeps refusing.
   std::optional<int64_t> oldest_due_age_seconds;

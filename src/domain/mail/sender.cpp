@@ -1,15 +1,15 @@
 #include "domain/mail/sender.hpp"
 
-#include "domain/mail/bounces.hpp"
-
 #include <algorithm>
 #include <exception>
 #include <iostream>
 
+#include "domain/mail/bounces.hpp"
+
 namespace vivrovert::mail {
 
-MailSender::MailSender(storage::Database& database, SmtpTransport& transport,
-                       const Clock& clock, SenderOptions options)
+MailSender::MailSender(storage::Database& database, SmtpTransport& transport, const Clock& clock,
+                       SenderOptions options)
     : database_(database), transport_(transport), clock_(clock), options_(options) {}
 
 int64_t MailSender::RetryDelaySeconds(int attempts, const SenderOptions& options) {
@@ -65,13 +65,13 @@ DeliveryReport MailSender::DeliverDue(int limit) {
       transaction.Commit();
       ++report.failed;
     } else if (claimed.attempts >= options_.max_attempts) {
-      MarkFailed(connection, claimed,
-                 "gave up after " + std::to_string(claimed.attempts) +
-                     " attempts: " + outcome.message());
+      MarkFailed(
+          connection, claimed,
+          "gave up after " + std::to_string(claimed.attempts) + " attempts: " + outcome.message());
       ++report.failed;
     } else {
-      MarkRetry(connection, claimed,
-                now + RetryDelaySeconds(claimed.attempts, options_), outcome.message());
+      MarkRetry(connection, claimed, now + RetryDelaySeconds(claimed.attempts, options_),
+                outcome.message());
       ++report.retried;
     }
   }

@@ -33,9 +33,9 @@
 
 #include "core/common/env.hpp"
 #include "core/common/periodic_worker.hpp"
+#include "core/storage/database.hpp"
 #include "domain/mail/outbox.hpp"
 #include "domain/mail/smtp_transport.hpp"
-#include "core/storage/database.hpp"
 
 namespace vivrovert::mail {
 
@@ -52,7 +52,8 @@ struct DeliveryReport {
   int sent = 0;     // accepted by the relay
   int retried = 0;  // temporary failure, scheduled again
   int failed = 0;   // given up: permanent failure or too many attempts
-  int bounced = 0;  // of the failed, refused for good by the relay (5xx): address recorded in mail_bounces
+  int bounced =
+      0;  // of the failed, refused for good by the relay (5xx): address recorded in mail_bounces
 
   int total() const { return sent + retried + failed; }
 };

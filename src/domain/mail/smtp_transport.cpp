@@ -77,7 +77,8 @@ void LoginWithAuthLogin(Poco::Net::SMTPClientSession& session, const SmtpConfig&
   int status = session.sendCommand("AUTH LOGIN", response);
   if (status != 334) throw Poco::Net::SMTPException("AUTH LOGIN not accepted", response, status);
   status = session.sendCommand(Base64(config.username), response);
-  if (status != 334) throw Poco::Net::SMTPException("AUTH LOGIN user name refused", response, status);
+  if (status != 334)
+    throw Poco::Net::SMTPException("AUTH LOGIN user name refused", response, status);
   status = session.sendCommand(Base64(config.password), response);
   if (status / 100 != 2) throw Poco::Net::SMTPException("AUTH LOGIN refused", response, status);
 }
@@ -97,12 +98,10 @@ void BuildMail(const OutgoingMessage& message, const SmtpConfig& config, MailMes
   // Set before adding parts: Poco keeps a multipart type that is already there, and
   // would otherwise pick multipart/mixed. Readers show the last alternative they can.
   mail.setContentType("multipart/alternative");
-  mail.addContent(
-      new Poco::Net::StringPartSource(message.body_text, "text/plain; charset=UTF-8"),
-      MailMessage::ENCODING_QUOTED_PRINTABLE);
-  mail.addContent(
-      new Poco::Net::StringPartSource(message.body_html, "text/html; charset=UTF-8"),
-      MailMessage::ENCODING_QUOTED_PRINTABLE);
+  mail.addContent(new Poco::Net::StringPartSource(message.body_text, "text/plain; charset=UTF-8"),
+                  MailMessage::ENCODING_QUOTED_PRINTABLE);
+  mail.addContent(new Poco::Net::StringPartSource(message.body_html, "text/html; charset=UTF-8"),
+                  MailMessage::ENCODING_QUOTED_PRINTABLE);
 }
 
 // One client context for the process: system CAs, peer certificate checked (chain and

@@ -1,13 +1,12 @@
 #include "domain/mail/templates.hpp"
 
-#include "core/common/mstch_json.hpp"
-
-#include <mstch/mstch.hpp>
-
 #include <filesystem>
 #include <fstream>
+#include <mstch/mstch.hpp>
 #include <regex>
 #include <sstream>
+
+#include "core/common/mstch_json.hpp"
 
 namespace vivrovert::mail {
 
@@ -104,7 +103,8 @@ Result<MailTemplates> MailTemplates::Load(const std::string& resource_dir) {
         if (!visited.insert(partial).second) continue;
         auto found = loaded.partials_.find(partial);
         if (found == loaded.partials_.end()) {
-          return FailedPrecondition("mail template '" + name + "' uses unknown partial '" + partial + "'");
+          return FailedPrecondition("mail template '" + name + "' uses unknown partial '" +
+                                    partial + "'");
         }
         CollectTags(found->second, variables, pending, section_partials);
       }
@@ -136,9 +136,9 @@ Result<OutgoingMessage> MailTemplates::RenderNested(std::string_view name,
   const Template& mail = found->second;
   for (const std::string& variable : mail.variables) {
     if (!values.contains(variable)) {
-      return InvalidArgument("mail template '" + std::string(name) + "' needs a value for '" +
-                                 variable + "'",
-                             variable);
+      return InvalidArgument(
+          "mail template '" + std::string(name) + "' needs a value for '" + variable + "'",
+          variable);
     }
   }
   const mstch::node context = MstchFromJson(values);

@@ -43,11 +43,12 @@ struct UnsubscribeTarget {
 std::string UnsubscribeToken(std::string_view secret_key, MailList list, int64_t user_id);
 
 // The target of a token, or nullopt when it is malformed or its MAC does not match.
-std::optional<UnsubscribeTarget> ReadUnsubscribeToken(std::string_view secret_key, std::string_view token);
+std::optional<UnsubscribeTarget> ReadUnsubscribeToken(std::string_view secret_key,
+                                                      std::string_view token);
 
 // `public_base_url` + "/desabonnement?jeton=" + token.
-std::string UnsubscribeUrl(std::string_view public_base_url, std::string_view secret_key, MailList list,
-                           int64_t user_id);
+std::string UnsubscribeUrl(std::string_view public_base_url, std::string_view secret_key,
+                           MailList list, int64_t user_id);
 
 // Adds List-Unsubscribe (the URL in angle brackets) and List-Unsubscribe-Post to `message`.
 void AddUnsubscribeHeaders(OutgoingMessage& message, const std::string& unsubscribe_url);

@@ -19,8 +19,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "engine/engine.hpp"
 #include "domain/matching/fit_rules.hpp"
+#include "engine/engine.hpp"
 
 namespace vivrovert::matching {
 

@@ -5,8 +5,8 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
-#include "engine/engine.hpp"
 #include "domain/matching/tile_runs.hpp"
+#include "engine/engine.hpp"
 
 namespace vivrovert::matching {
 

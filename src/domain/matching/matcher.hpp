@@ -29,10 +29,10 @@
 #include <vector>
 
 #include "core/common/status.hpp"
-#include "engine/engine.hpp"
+#include "core/storage/database.hpp"
 #include "domain/listings/listing_store.hpp"
 #include "domain/matching/match_index.hpp"
-#include "core/storage/database.hpp"
+#include "engine/engine.hpp"
 
 namespace vivrovert::matching {
 

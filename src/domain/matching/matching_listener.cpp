@@ -15,7 +15,8 @@ void MatchingListener::TileClicked(storage::Connection& connection, int64_t /*cl
   if (user_id) matcher_.PersonChanged(connection, *user_id, at);
 }
 
-void MatchingListener::InterestsChanged(storage::Connection& connection, int64_t user_id, int64_t now) {
+void MatchingListener::InterestsChanged(storage::Connection& connection, int64_t user_id,
+                                        int64_t now) {
   matcher_.PersonChanged(connection, user_id, now);
 }
 

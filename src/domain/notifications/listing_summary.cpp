@@ -49,7 +49,8 @@ nlohmann::json ListingSummary(const listings::Listing& listing, const engine::Gr
   const nlohmann::json fields = listing.Fields();
   for (const listings::FieldSpec& spec : listings::KindFields(listing.kind)) {
     if (facts.size() == kMaxFacts) break;
-    if (!IsShortFact(spec.type) || !fields.contains(spec.name) || fields[spec.name].is_null()) continue;
+    if (!IsShortFact(spec.type) || !fields.contains(spec.name) || fields[spec.name].is_null())
+      continue;
     const std::string value = listings::FieldDisplayText(spec, fields[spec.name]);
     if (value.empty()) continue;
     facts.push_back({{"label", spec.label}, {"value", value}});

@@ -9,8 +9,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "engine/engine.hpp"
 #include "domain/listings/listing_store.hpp"
+#include "engine/engine.hpp"
 
 namespace vivrovert::notifications {
 

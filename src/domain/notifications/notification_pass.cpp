@@ -18,7 +18,8 @@ using storage::SqlValue;
 
 }  // namespace
 
-std::map<int64_t, Recipient> LoadRecipients(storage::Connection& connection, const std::vector<int64_t>& user_ids) {
+std::map<int64_t, Recipient> LoadRecipients(storage::Connection& connection,
+                                            const std::vector<int64_t>& user_ids) {
   std::map<int64_t, Recipient> recipients;
   constexpr size_t kSlice = 500;
   for (size_t start = 0; start < user_ids.size(); start += kSlice) {
@@ -39,18 +40,25 @@ std::map<int64_t, Recipient> LoadRecipients(storage::Connection& connection, con
   return recipients;
 }
 
-nlohmann::json PersonLinks(const std::string& public_base_url, const std::string& secret_key, int64_t user_id) {
+nlohmann::json PersonLinks(const std::string& public_base_url, const std::string& secret_key,
+                           int64_t user_id) {
   std::string base = public_base_url;
   while (!base.empty() && base.back() == '/') base.pop_back();
   return {{"profile_url", base + "/compte/profil#notifications"},
           {"notifications_url", base + "/compte/notifications"},
-          {"unsubscribe_url", mail::UnsubscribeUrl(base, secret_key, mail::MailList::kListings, user_id)}};
+          {"unsubscribe_url",
+           mail::UnsubscribeUrl(base, secret_key, mail::MailList::kListings, user_id)}};
 }
 
 NotificationPass::NotificationPass(storage::Database& database, const matching::Matcher& matcher,
-                                   const mail::MailTemplates& templates, const engine::GridFile* grid,
-                                   const Clock& clock, PassOptions options)
-    : database_(database), matcher_(matcher), templates_(templates), grid_(grid), clock_(clock),
+                                   const mail::MailTemplates& templates,
+                                   const engine::GridFile* grid, const Clock& clock,
+                                   PassOptions options)
+    : database_(database),
+      matcher_(matcher),
+      templates_(templates),
+      grid_(grid),
+      clock_(clock),
       options_(std::move(options)) {}
 
 PassReport NotificationPass::Run() {
@@ -107,27 +115,33 @@ bool NotificationPass::RunBatch(PassReport& report) {
     // the index's copy).
     if (recipient->second.notification == matching::Notification::kNone) continue;
     const bool instant = recipient->second.notification == matching::Notification::kInstant;
-    rows.push_back({item.person.user_id, item.listing->id, Reason::kMatch, instant ? Channel::kInstant : Channel::kDigest,
+    rows.push_back({item.person.user_id, item.listing->id, Reason::kMatch,
+                    instant ? Channel::kInstant : Channel::kDigest,
                     instant ? std::optional<int64_t>(now) : std::nullopt, std::nullopt});
     row_items.push_back(&item);
   }
-  const std::vector<std::pair<int64_t, int64_t>> recorded = NotificationStore::RecordMany(connection, rows, now);
+  const std::vector<std::pair<int64_t, int64_t>> recorded =
+      NotificationStore::RecordMany(connection, rows, now);
   report.notified += static_cast<int64_t>(recorded.size());
   report.already_told += static_cast<int64_t>(rows.size() - recorded.size());
   const std::set<std::pair<int64_t, int64_t>> new_pairs(recorded.begin(), recorded.end());
 
   for (size_t i = 0; i < rows.size(); ++i) {
-    if (rows[i].channel != Channel::kInstant || !new_pairs.contains({rows[i].user_id, rows[i].listing_id})) continue;
+    if (rows[i].channel != Channel::kInstant ||
+        !new_pairs.contains({rows[i].user_id, rows[i].listing_id}))
+      continue;
     const Recipient& recipient = recipients.at(rows[i].user_id);
     if (!recipient.deliverable) continue;
     const listings::Listing& listing = *row_items[i]->listing;
-    nlohmann::json values = PersonLinks(options_.public_base_url, options_.secret_key, recipient.user_id);
+    nlohmann::json values =
+        PersonLinks(options_.public_base_url, options_.secret_key, recipient.user_id);
     values["display_name"] = recipient.display_name;
     values["listing"] = ListingSummary(listing, grid_, options_.public_base_url);
     values["listing_title"] = listing.title;
     Result<mail::OutgoingMessage> message = templates_.RenderNested("listing_instant", values);
     if (!message.ok()) throw std::runtime_error("listing_instant: " + message.status().message());
-    message->idempotency_key = "instant:" + std::to_string(recipient.user_id) + ":" + std::to_string(listing.id);
+    message->idempotency_key =
+        "instant:" + std::to_string(recipient.user_id) + ":" + std::to_string(listing.id);
     message->to_address = recipient.email;
     mail::AddUnsubscribeHeaders(*message, values["unsubscribe_url"].get<std::string>());
     if (mail::Enqueue(connection, *message, now)) ++report.instant_mails;

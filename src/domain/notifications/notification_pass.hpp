@@ -27,10 +27,10 @@
 #include <vector>
 
 #include "core/common/env.hpp"
-#include "engine/engine.hpp"
+#include "core/storage/database.hpp"
 #include "domain/mail/templates.hpp"
 #include "domain/matching/matcher.hpp"
-#include "core/storage/database.hpp"
+#include "engine/engine.hpp"
 
 namespace vivrovert::notifications {
 
@@ -51,8 +51,8 @@ class NotificationPass {
  public:
   // Keeps references; `grid` may be null (communes are then shown by code).
   NotificationPass(storage::Database& database, const matching::Matcher& matcher,
-                   const mail::MailTemplates& templates, const engine::GridFile* grid, const Clock& clock,
-                   PassOptions options);
+                   const mail::MailTemplates& templates, const engine::GridFile* grid,
+                   const Clock& clock, PassOptions options);
 
   // Empties the queue of what is due today, batch after batch.
   PassReport Run();
@@ -76,12 +76,15 @@ struct Recipient {
   std::string email;
   std::string display_name;
   bool deliverable = false;
-  matching::Notification notification = matching::Notification::kDaily;  // as stored (no profile: daily)
+  matching::Notification notification =
+      matching::Notification::kDaily;  // as stored (no profile: daily)
 };
-std::map<int64_t, Recipient> LoadRecipients(storage::Connection& connection, const std::vector<int64_t>& user_ids);
+std::map<int64_t, Recipient> LoadRecipients(storage::Connection& connection,
+                                            const std::vector<int64_t>& user_ids);
 
 // The links every list mail to a person carries: "profile_url" (to change the frequency)
 // and "unsubscribe_url", and the List-Unsubscribe headers.
-nlohmann::json PersonLinks(const std::string& public_base_url, const std::string& secret_key, int64_t user_id);
+nlohmann::json PersonLinks(const std::string& public_base_url, const std::string& secret_key,
+                           int64_t user_id);
 
 }  // namespace vivrovert::notifications

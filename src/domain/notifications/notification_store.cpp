@@ -52,18 +52,22 @@ std::string Placeholders(size_t count, size_t first) {
 
 const char* ReasonName(Reason reason) {
   switch (reason) {
-    case Reason::kMatch: return "match";
-    case Reason::kProspect: return "prospect";
-    case Reason::kContact: return "contact";
+    case Reason::kMatch:
+      return "match";
+    case Reason::kProspect:
+      return "prospect";
+    case Reason::kContact:
+      return "contact";
   }
   return "match";
 }
 
-const char* ChannelName(Channel channel) { return channel == Channel::kInstant ? "instant" : "digest"; }
+const char* ChannelName(Channel channel) {
+  return channel == Channel::kInstant ? "instant" : "digest";
+}
 
-std::vector<std::pair<int64_t, int64_t>> NotificationStore::RecordMany(storage::Connection& connection,
-                                                                       const std::vector<NewNotification>& rows,
-                                                                       int64_t now) {
+std::vector<std::pair<int64_t, int64_t>> NotificationStore::RecordMany(
+    storage::Connection& connection, const std::vector<NewNotification>& rows, int64_t now) {
   std::vector<std::pair<int64_t, int64_t>> recorded;
   constexpr size_t kColumnsPerRow = 7;
   // 350 parameters a statement: SQLite looks bound parameters up by walking a list, so
@@ -73,7 +77,8 @@ std::vector<std::pair<int64_t, int64_t>> NotificationStore::RecordMany(storage::
   for (size_t start = 0; start < rows.size(); start += kRowsPerStatement) {
     const size_t end = std::min(rows.size(), start + kRowsPerStatement);
     std::string sql =
-        "INSERT INTO notifications (user_id, listing_id, reason, channel, created_at, mailed_at, digest_key) VALUES ";
+        "INSERT INTO notifications (user_id, listing_id, reason, channel, created_at, mailed_at, "
+        "digest_key) VALUES ";
     std::vector<SqlValue> params;
     params.reserve((end - start) * kColumnsPerRow);
     for (size_t i = start; i < end; ++i) {
@@ -88,7 +93,8 @@ std::vector<std::pair<int64_t, int64_t>> NotificationStore::RecordMany(storage::
       params.emplace_back(row.digest_key ? SqlValue(*row.digest_key) : SqlValue(nullptr));
     }
     sql += " ON CONFLICT (user_id, listing_id) DO NOTHING RETURNING user_id, listing_id";
-    for (const storage::Row& row : connection.Query(sql, params)) recorded.emplace_back(row.Int(0), row.Int(1));
+    for (const storage::Row& row : connection.Query(sql, params))
+      recorded.emplace_back(row.Int(0), row.Int(1));
   }
   return recorded;
 }
@@ -98,7 +104,8 @@ std::vector<NotificationRecord> NotificationStore::Waiting(storage::Connection& 
   std::vector<NotificationRecord> records;
   if (user_ids.empty()) return records;
   for (const storage::Row& row :
-       connection.Query(std::string("SELECT ") + kColumns + " FROM notifications WHERE mailed_at IS NULL AND user_id IN (" +
+       connection.Query(std::string("SELECT ") + kColumns +
+                            " FROM notifications WHERE mailed_at IS NULL AND user_id IN (" +
                             Placeholders(user_ids.size(), 1) + ") ORDER BY user_id, created_at, id",
                         BoundIds(user_ids))) {
     records.push_back(FromRow(row));
@@ -111,22 +118,25 @@ void NotificationStore::MarkMailed(storage::Connection& connection, const std::v
   // In slices of a few parameters (SQLite's parameter lookup: see RecordMany).
   constexpr size_t kSlice = 200;
   for (size_t start = 0; start < ids.size(); start += kSlice) {
-    std::vector<int64_t> slice(ids.begin() + start, ids.begin() + std::min(ids.size(), start + kSlice));
+    std::vector<int64_t> slice(ids.begin() + start,
+                               ids.begin() + std::min(ids.size(), start + kSlice));
     std::vector<SqlValue> params = {now, digest_key};
     for (int64_t id : slice) params.emplace_back(id);
-    connection.Execute("UPDATE notifications SET mailed_at = $1, digest_key = $2 WHERE mailed_at IS NULL AND id IN (" +
-                           Placeholders(slice.size(), 3) + ")",
-                       params);
+    connection.Execute(
+        "UPDATE notifications SET mailed_at = $1, digest_key = $2 WHERE mailed_at IS NULL AND id "
+        "IN (" +
+            Placeholders(slice.size(), 3) + ")",
+        params);
   }
 }
 
-std::vector<NotificationRecord> NotificationStore::ForPerson(storage::Connection& connection, int64_t user_id,
-                                                             int limit) {
+std::vector<NotificationRecord> NotificationStore::ForPerson(storage::Connection& connection,
+                                                             int64_t user_id, int limit) {
   std::vector<NotificationRecord> records;
-  for (const storage::Row& row :
-       connection.Query(std::string("SELECT ") + kColumns +
-                            " FROM notifications WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
-                        {user_id, int64_t{limit}})) {
+  for (const storage::Row& row : connection.Query(
+           std::string("SELECT ") + kColumns +
+               " FROM notifications WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
+           {user_id, int64_t{limit}})) {
     records.push_back(FromRow(row));
   }
   return records;
@@ -134,13 +144,16 @@ std::vector<NotificationRecord> NotificationStore::ForPerson(storage::Connection
 
 int64_t NotificationStore::UnreadCount(storage::Connection& connection, int64_t user_id) {
   return connection
-      .QueryOne("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL", {user_id})
+      .QueryOne("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL",
+                {user_id})
       ->Int(0);
 }
 
-int64_t NotificationStore::MarkAllRead(storage::Connection& connection, int64_t user_id, int64_t now) {
-  return connection.Execute("UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL",
-                            {now, user_id});
+int64_t NotificationStore::MarkAllRead(storage::Connection& connection, int64_t user_id,
+                                       int64_t now) {
+  return connection.Execute(
+      "UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL",
+      {now, user_id});
 }
 
 }  // namespace vivrovert::notifications

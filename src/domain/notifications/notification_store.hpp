@@ -24,7 +24,7 @@ namespace vivrovert::notifications {
 enum class Reason { kMatch, kProspect, kContact };
 enum class Channel { kInstant, kDigest };
 
-const char* ReasonName(Reason reason);    // "match", "prospect", "contact"
+const char* ReasonName(Reason reason);     // "match", "prospect", "contact"
 const char* ChannelName(Channel channel);  // "instant", "digest"
 
 struct NotificationRecord {
@@ -53,8 +53,8 @@ class NotificationStore {
   // Records that each person is (or will be) told of each listing, in multi-row inserts;
   // pairs already told are skipped (nothing changes for them).
   // Returns the (user_id, listing_id) pairs recorded now, in no particular order.
-  static std::vector<std::pair<int64_t, int64_t>> RecordMany(storage::Connection& connection,
-                                                             const std::vector<NewNotification>& rows, int64_t now);
+  static std::vector<std::pair<int64_t, int64_t>> RecordMany(
+      storage::Connection& connection, const std::vector<NewNotification>& rows, int64_t now);
 
   // The digest rows of these people not mailed yet, oldest first.
   static std::vector<NotificationRecord> Waiting(storage::Connection& connection,
@@ -65,7 +65,8 @@ class NotificationStore {
                          const std::string& digest_key, int64_t now);
 
   // A person's notifications, newest first.
-  static std::vector<NotificationRecord> ForPerson(storage::Connection& connection, int64_t user_id, int limit);
+  static std::vector<NotificationRecord> ForPerson(storage::Connection& connection, int64_t user_id,
+                                                   int limit);
   static int64_t UnreadCount(storage::Connection& connection, int64_t user_id);
   // Returns how many were marked.
   static int64_t MarkAllRead(storage::Connection& connection, int64_t user_id, int64_t now);

@@ -10,9 +10,9 @@
 #include <string>
 
 #include "core/common/status.hpp"
+#include "core/storage/database.hpp"
 #include "domain/listings/listing_service.hpp"
 #include "domain/partners/partner_store.hpp"
-#include "core/storage/database.hpp"
 
 namespace vivrovert::partners {
 
@@ -24,7 +24,8 @@ struct DemoPartnerSummary {
   int64_t listings_kept = 0;
 };
 
-Result<DemoPartnerSummary> SeedDemoPartner(storage::Database& database, listings::ListingService& service,
+Result<DemoPartnerSummary> SeedDemoPartner(storage::Database& database,
+                                           listings::ListingService& service,
                                            int64_t staff_user_id);
 
 }  // namespace vivrovert::partners

@@ -33,21 +33,26 @@ std::vector<std::string> SplitOptions(const std::string& text) {
   return options;
 }
 
-Status CheckInput(storage::Connection& connection, const PartnerInput& input, std::optional<int64_t> self) {
+Status CheckInput(storage::Connection& connection, const PartnerInput& input,
+                  std::optional<int64_t> self) {
   const std::string name = Trim(input.name);
   if (name.empty()) return InvalidArgument("Le nom est obligatoire.", "name");
-  if (name.size() > kMaxNameBytes || !IsValidUtf8(name)) return InvalidArgument("Nom trop long ou illisible.", "name");
+  if (name.size() > kMaxNameBytes || !IsValidUtf8(name))
+    return InvalidArgument("Nom trop long ou illisible.", "name");
   const std::string& slug = input.slug;
-  if (slug.empty() || slug.size() > 80 ||
-      !std::all_of(slug.begin(), slug.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; })) {
-    return InvalidArgument("L'identifiant court ne contient que des minuscules, chiffres et tirets.", "slug");
+  if (slug.empty() || slug.size() > 80 || !std::all_of(slug.begin(), slug.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+      })) {
+    return InvalidArgument(
+        "L'identifiant court ne contient que des minuscules, chiffres et tirets.", "slug");
   }
   auto taken = connection.QueryOne("SELECT id FROM partners WHERE slug = $1", {slug});
   if (taken && (!self || taken->Int(0) != *self)) {
     return AlreadyExists("Un partenaire utilise déjà l'identifiant « " + slug + " ».", "slug");
   }
   for (const std::string& option : input.options) {
-    if (std::find(std::begin(kOptionNames), std::end(kOptionNames), option) == std::end(kOptionNames)) {
+    if (std::find(std::begin(kOptionNames), std::end(kOptionNames), option) ==
+        std::end(kOptionNames)) {
       return InvalidArgument("Option inconnue : « " + option.substr(0, 30) + " ».", "options");
     }
   }
@@ -55,14 +60,18 @@ Status CheckInput(storage::Connection& connection, const PartnerInput& input, st
     return InvalidArgument("Seul un groupement a des membres.", "members");
   }
   for (int64_t member : input.member_ids) {
-    if (self && member == *self) return InvalidArgument("Un groupement ne peut être son propre membre.", "members");
+    if (self && member == *self)
+      return InvalidArgument("Un groupement ne peut être son propre membre.", "members");
     auto row = connection.QueryOne("SELECT kind FROM partners WHERE id = $1", {member});
-    if (!row) return NotFound("Partenaire membre inconnu (" + std::to_string(member) + ").", "members");
-    if (row->Text(0) == "grouping") return InvalidArgument("Un groupement ne peut contenir un groupement.", "members");
+    if (!row)
+      return NotFound("Partenaire membre inconnu (" + std::to_string(member) + ").", "members");
+    if (row->Text(0) == "grouping")
+      return InvalidArgument("Un groupement ne peut contenir un groupement.", "members");
   }
   if (input.kind != PartnerKind::kGrouping && input.territory.empty()) {
-    return InvalidArgument("Le territoire est vide : indiquez au moins un code de commune, d'EPCI ou de département.",
-                           "territory");
+    return InvalidArgument(
+        "Le territoire est vide : indiquez au moins un code de commune, d'EPCI ou de département.",
+        "territory");
   }
   if (input.kind == PartnerKind::kGrouping && input.territory.empty() && input.member_ids.empty()) {
     return InvalidArgument("Un groupement a des membres ou un territoire propre.", "members");
@@ -74,18 +83,22 @@ void WriteTerritory(storage::Connection& connection, int64_t id, const PartnerIn
   connection.Execute("DELETE FROM partner_territory WHERE partner_id = $1", {id});
   connection.Execute("DELETE FROM partner_members WHERE grouping_id = $1", {id});
   const std::pair<const char*, const std::vector<std::string>*> parts[] = {
-      {"commune", &input.territory.communes}, {"epci", &input.territory.epcis},
+      {"commune", &input.territory.communes},
+      {"epci", &input.territory.epcis},
       {"departement", &input.territory.departements}};
   for (const auto& [kind, codes] : parts) {
     for (const std::string& code : *codes) {
       connection.Execute(
-          "INSERT INTO partner_territory (partner_id, code_kind, code) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+          "INSERT INTO partner_territory (partner_id, code_kind, code) VALUES ($1, $2, $3) ON "
+          "CONFLICT DO NOTHING",
           {id, std::string(kind), code});
     }
   }
   for (int64_t member : input.member_ids) {
-    connection.Execute("INSERT INTO partner_members (grouping_id, member_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                       {id, member});
+    connection.Execute(
+        "INSERT INTO partner_members (grouping_id, member_id) VALUES ($1, $2) ON CONFLICT DO "
+        "NOTHING",
+        {id, member});
   }
 }
 
@@ -102,10 +115,11 @@ Partner FromRow(storage::Connection& connection, const storage::Row& row) {
   partner.is_demo = row.Int(5) != 0;
   partner.created_at = row.Int(6);
   partner.updated_at = row.Int(7);
-  partner.lead_report_frequency = ParseReportFrequency(row.Text(8)).value_or(ReportFrequency::kMonthly);
-  for (const storage::Row& code :
-       connection.Query("SELECT code_kind, code FROM partner_territory WHERE partner_id = $1 ORDER BY code_kind, code",
-                        {partner.id})) {
+  partner.lead_report_frequency =
+      ParseReportFrequency(row.Text(8)).value_or(ReportFrequency::kMonthly);
+  for (const storage::Row& code : connection.Query("SELECT code_kind, code FROM partner_territory "
+                                                   "WHERE partner_id = $1 ORDER BY code_kind, code",
+                                                   {partner.id})) {
     const std::string kind = code.Text(0);
     (kind == "commune" ? partner.territory.communes
      : kind == "epci"  ? partner.territory.epcis
@@ -113,7 +127,8 @@ Partner FromRow(storage::Connection& connection, const storage::Row& row) {
         .push_back(code.Text(1));
   }
   for (const storage::Row& member : connection.Query(
-           "SELECT member_id FROM partner_members WHERE grouping_id = $1 ORDER BY member_id", {partner.id})) {
+           "SELECT member_id FROM partner_members WHERE grouping_id = $1 ORDER BY member_id",
+           {partner.id})) {
     partner.member_ids.push_back(member.Int(0));
   }
   return partner;
@@ -132,32 +147,42 @@ ApiKey KeyFromRow(const storage::Row& row) {
   return key;
 }
 
-constexpr const char* kKeyColumns = "id, partner_id, prefix, scope, label, created_at, last_used_at, revoked_at";
+constexpr const char* kKeyColumns =
+    "id, partner_id, prefix, scope, label, created_at, last_used_at, revoked_at";
 
 }  // namespace
 
 const char* PartnerKindName(PartnerKind kind) {
   switch (kind) {
-    case PartnerKind::kCommune: return "commune";
-    case PartnerKind::kEpci: return "epci";
-    case PartnerKind::kDepartement: return "departement";
-    case PartnerKind::kGrouping: return "grouping";
+    case PartnerKind::kCommune:
+      return "commune";
+    case PartnerKind::kEpci:
+      return "epci";
+    case PartnerKind::kDepartement:
+      return "departement";
+    case PartnerKind::kGrouping:
+      return "grouping";
   }
   return "commune";
 }
 
 const char* PartnerKindLabel(PartnerKind kind) {
   switch (kind) {
-    case PartnerKind::kCommune: return "Commune";
-    case PartnerKind::kEpci: return "Intercommunalité (EPCI)";
-    case PartnerKind::kDepartement: return "Département";
-    case PartnerKind::kGrouping: return "Groupement de collectivités";
+    case PartnerKind::kCommune:
+      return "Commune";
+    case PartnerKind::kEpci:
+      return "Intercommunalité (EPCI)";
+    case PartnerKind::kDepartement:
+      return "Département";
+    case PartnerKind::kGrouping:
+      return "Groupement de collectivités";
   }
   return "";
 }
 
 std::optional<PartnerKind> ParsePartnerKind(std::string_view text) {
-  for (PartnerKind kind : {PartnerKind::kCommune, PartnerKind::kEpci, PartnerKind::kDepartement, PartnerKind::kGrouping}) {
+  for (PartnerKind kind : {PartnerKind::kCommune, PartnerKind::kEpci, PartnerKind::kDepartement,
+                           PartnerKind::kGrouping}) {
     if (text == PartnerKindName(kind)) return kind;
   }
   return std::nullopt;
@@ -165,18 +190,24 @@ std::optional<PartnerKind> ParsePartnerKind(std::string_view text) {
 
 const char* StaffRoleName(StaffRole role) {
   switch (role) {
-    case StaffRole::kAdmin: return "admin";
-    case StaffRole::kEditor: return "editor";
-    case StaffRole::kViewer: return "viewer";
+    case StaffRole::kAdmin:
+      return "admin";
+    case StaffRole::kEditor:
+      return "editor";
+    case StaffRole::kViewer:
+      return "viewer";
   }
   return "viewer";
 }
 
 const char* StaffRoleLabel(StaffRole role) {
   switch (role) {
-    case StaffRole::kAdmin: return "Administrateur";
-    case StaffRole::kEditor: return "Rédacteur";
-    case StaffRole::kViewer: return "Lecteur";
+    case StaffRole::kAdmin:
+      return "Administrateur";
+    case StaffRole::kEditor:
+      return "Rédacteur";
+    case StaffRole::kViewer:
+      return "Lecteur";
   }
   return "";
 }
@@ -190,20 +221,28 @@ std::optional<StaffRole> ParseStaffRole(std::string_view text) {
 
 const char* ReportFrequencyName(ReportFrequency frequency) {
   switch (frequency) {
-    case ReportFrequency::kDaily: return "daily";
-    case ReportFrequency::kWeekly: return "weekly";
-    case ReportFrequency::kMonthly: return "monthly";
-    case ReportFrequency::kNone: return "none";
+    case ReportFrequency::kDaily:
+      return "daily";
+    case ReportFrequency::kWeekly:
+      return "weekly";
+    case ReportFrequency::kMonthly:
+      return "monthly";
+    case ReportFrequency::kNone:
+      return "none";
   }
   return "monthly";
 }
 
 const char* ReportFrequencyLabel(ReportFrequency frequency) {
   switch (frequency) {
-    case ReportFrequency::kDaily: return "Chaque jour";
-    case ReportFrequency::kWeekly: return "Chaque semaine (le lundi)";
-    case ReportFrequency::kMonthly: return "Chaque mois (le 1er)";
-    case ReportFrequency::kNone: return "Jamais";
+    case ReportFrequency::kDaily:
+      return "Chaque jour";
+    case ReportFrequency::kWeekly:
+      return "Chaque semaine (le lundi)";
+    case ReportFrequency::kMonthly:
+      return "Chaque mois (le 1er)";
+    case ReportFrequency::kNone:
+      return "Jamais";
   }
   return "";
 }
@@ -218,10 +257,10 @@ std::optional<ReportFrequency> ParseReportFrequency(std::string_view text) {
 std::string Slugify(std::string_view name) {
   // Folds the accented letters of French names to ASCII.
   static const std::map<std::string, char> kFolds = {
-      {"à", 'a'}, {"â", 'a'}, {"ä", 'a'}, {"ç", 'c'}, {"é", 'e'}, {"è", 'e'}, {"ê", 'e'}, {"ë", 'e'},
-      {"î", 'i'}, {"ï", 'i'}, {"ô", 'o'}, {"ö", 'o'}, {"ù", 'u'}, {"û", 'u'}, {"ü", 'u'}, {"ÿ", 'y'},
-      {"À", 'a'}, {"Â", 'a'}, {"Ç", 'c'}, {"É", 'e'}, {"È", 'e'}, {"Ê", 'e'}, {"Î", 'i'}, {"Ô", 'o'},
-      {"Û", 'u'}, {"œ", 'o'}, {"Œ", 'o'}};
+      {"à", 'a'}, {"â", 'a'}, {"ä", 'a'}, {"ç", 'c'}, {"é", 'e'}, {"è", 'e'}, {"ê", 'e'},
+      {"ë", 'e'}, {"î", 'i'}, {"ï", 'i'}, {"ô", 'o'}, {"ö", 'o'}, {"ù", 'u'}, {"û", 'u'},
+      {"ü", 'u'}, {"ÿ", 'y'}, {"À", 'a'}, {"Â", 'a'}, {"Ç", 'c'}, {"É", 'e'}, {"È", 'e'},
+      {"Ê", 'e'}, {"Î", 'i'}, {"Ô", 'o'}, {"Û", 'u'}, {"œ", 'o'}, {"Œ", 'o'}};
   std::string slug;
   for (size_t i = 0; i < name.size();) {
     const auto c = static_cast<unsigned char>(name[i]);
@@ -246,7 +285,8 @@ std::string Slugify(std::string_view name) {
   return slug;
 }
 
-Result<Partner> PartnerStore::Create(storage::Connection& connection, const PartnerInput& raw, int64_t now) {
+Result<Partner> PartnerStore::Create(storage::Connection& connection, const PartnerInput& raw,
+                                     int64_t now) {
   PartnerInput input = raw;
   input.name = Trim(input.name);
   if (input.slug.empty()) input.slug = Slugify(input.name);
@@ -256,69 +296,84 @@ Result<Partner> PartnerStore::Create(storage::Connection& connection, const Part
       "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING id",
       {std::string(PartnerKindName(input.kind)), input.name, input.slug, JoinOptions(input.options),
        static_cast<int64_t>(input.is_demo ? 1 : 0), now, now});
-  if (!row) return AlreadyExists("Un partenaire utilise déjà l'identifiant « " + input.slug + " ».", "slug");
+  if (!row)
+    return AlreadyExists("Un partenaire utilise déjà l'identifiant « " + input.slug + " ».",
+                         "slug");
   WriteTerritory(connection, row->Int(0), input);
   return *Get(connection, row->Int(0));
 }
 
-Status PartnerStore::Update(storage::Connection& connection, int64_t id, const PartnerInput& raw, int64_t now) {
+Status PartnerStore::Update(storage::Connection& connection, int64_t id, const PartnerInput& raw,
+                            int64_t now) {
   PartnerInput input = raw;
   input.name = Trim(input.name);
   if (input.slug.empty()) input.slug = Slugify(input.name);
   VV_RETURN_IF_ERROR(CheckInput(connection, input, id));
   const int64_t changed = connection.Execute(
-      "UPDATE partners SET kind = $1, name = $2, slug = $3, options = $4, updated_at = $5 WHERE id = $6",
-      {std::string(PartnerKindName(input.kind)), input.name, input.slug, JoinOptions(input.options), now, id});
+      "UPDATE partners SET kind = $1, name = $2, slug = $3, options = $4, updated_at = $5 WHERE id "
+      "= $6",
+      {std::string(PartnerKindName(input.kind)), input.name, input.slug, JoinOptions(input.options),
+       now, id});
   if (changed == 0) return NotFound("Partenaire inconnu.");
   WriteTerritory(connection, id, input);
   return Status::Ok();
 }
 
-Status PartnerStore::SetLeadReportFrequency(storage::Connection& connection, int64_t id, ReportFrequency frequency) {
-  const int64_t changed = connection.Execute("UPDATE partners SET lead_report_frequency = $1 WHERE id = $2",
-                                             {std::string(ReportFrequencyName(frequency)), id});
+Status PartnerStore::SetLeadReportFrequency(storage::Connection& connection, int64_t id,
+                                            ReportFrequency frequency) {
+  const int64_t changed =
+      connection.Execute("UPDATE partners SET lead_report_frequency = $1 WHERE id = $2",
+                         {std::string(ReportFrequencyName(frequency)), id});
   if (changed == 0) return NotFound("Partenaire inconnu.");
   return Status::Ok();
 }
 
 std::optional<Partner> PartnerStore::Get(storage::Connection& connection, int64_t id) {
-  auto row = connection.QueryOne(std::string("SELECT ") + kPartnerColumns + " FROM partners WHERE id = $1", {id});
+  auto row = connection.QueryOne(
+      std::string("SELECT ") + kPartnerColumns + " FROM partners WHERE id = $1", {id});
   if (!row) return std::nullopt;
   return FromRow(connection, *row);
 }
 
-std::optional<Partner> PartnerStore::FindBySlug(storage::Connection& connection, const std::string& slug) {
-  auto row = connection.QueryOne(std::string("SELECT ") + kPartnerColumns + " FROM partners WHERE slug = $1", {slug});
+std::optional<Partner> PartnerStore::FindBySlug(storage::Connection& connection,
+                                                const std::string& slug) {
+  auto row = connection.QueryOne(
+      std::string("SELECT ") + kPartnerColumns + " FROM partners WHERE slug = $1", {slug});
   if (!row) return std::nullopt;
   return FromRow(connection, *row);
 }
 
 std::vector<Partner> PartnerStore::List(storage::Connection& connection) {
   std::vector<Partner> partners;
-  for (const storage::Row& row :
-       connection.Query(std::string("SELECT ") + kPartnerColumns + " FROM partners ORDER BY name, id")) {
+  for (const storage::Row& row : connection.Query(std::string("SELECT ") + kPartnerColumns +
+                                                  " FROM partners ORDER BY name, id")) {
     partners.push_back(FromRow(connection, row));
   }
   return partners;
 }
 
-std::vector<int64_t> PartnerStore::GroupingsOf(storage::Connection& connection, int64_t partner_id) {
+std::vector<int64_t> PartnerStore::GroupingsOf(storage::Connection& connection,
+                                               int64_t partner_id) {
   std::vector<int64_t> ids;
-  for (const storage::Row& row :
-       connection.Query("SELECT grouping_id FROM partner_members WHERE member_id = $1 ORDER BY grouping_id", {partner_id})) {
+  for (const storage::Row& row : connection.Query(
+           "SELECT grouping_id FROM partner_members WHERE member_id = $1 ORDER BY grouping_id",
+           {partner_id})) {
     ids.push_back(row.Int(0));
   }
   return ids;
 }
 
-std::optional<StaffRole> PartnerStore::RoleOf(storage::Connection& connection, int64_t partner_id, int64_t user_id) {
-  auto row = connection.QueryOne("SELECT role FROM partner_staff WHERE partner_id = $1 AND user_id = $2",
-                                 {partner_id, user_id});
+std::optional<StaffRole> PartnerStore::RoleOf(storage::Connection& connection, int64_t partner_id,
+                                              int64_t user_id) {
+  auto row =
+      connection.QueryOne("SELECT role FROM partner_staff WHERE partner_id = $1 AND user_id = $2",
+                          {partner_id, user_id});
   if (!row) return std::nullopt;
   return ParseStaffRole(row->Text(0));
 }
 
-std::vector<Partner> PartnerStore::PartnersOfUser(storage::Connection& connection, int64_t user_id) {
+std::vector<Partner> PartnerStore::PartnersOfUser(storage::Connection& connection,
+                                                  int64_t user_id) {
   std::vector<Partner> partners;
   for (const storage::Row& row : connection.Query(
            "SELECT p.id, p.kind, p.name, p.slug, p.options, p.is_demo, p.created_at, p.updated_at, "
@@ -336,8 +391,8 @@ std::vector<StaffMember> PartnerStore::Staff(storage::Connection& connection, in
            "SELECT u.id, u.email, u.display_name, s.role, s.created_at FROM partner_staff s "
            "JOIN users u ON u.id = s.user_id WHERE s.partner_id = $1 ORDER BY u.email",
            {partner_id})) {
-    staff.push_back({row.Int(0), row.Text(1), row.Text(2), ParseStaffRole(row.Text(3)).value_or(StaffRole::kViewer),
-                     row.Int(4)});
+    staff.push_back({row.Int(0), row.Text(1), row.Text(2),
+                     ParseStaffRole(row.Text(3)).value_or(StaffRole::kViewer), row.Int(4)});
   }
   return staff;
 }
@@ -351,11 +406,13 @@ Status KeepAnAdministrator(storage::Connection& connection, int64_t partner_id, 
   std::string sql = "SELECT user_id FROM partner_staff WHERE partner_id = $1 AND role = 'admin'";
   if (connection.dialect().has_row_locks) sql += " FOR UPDATE";
   std::vector<storage::Row> admins = connection.Query(sql, {partner_id});
-  const bool is_admin = std::any_of(admins.begin(), admins.end(),
-                                    [user_id](const storage::Row& row) { return row.Int(0) == user_id; });
+  const bool is_admin =
+      std::any_of(admins.begin(), admins.end(),
+                  [user_id](const storage::Row& row) { return row.Int(0) == user_id; });
   if (is_admin && admins.size() == 1) {
     return FailedPrecondition(
-        "C'est le dernier administrateur de ce partenaire : il ne peut être ni retiré ni changé de rôle. "
+        "C'est le dernier administrateur de ce partenaire : il ne peut être ni retiré ni changé de "
+        "rôle. "
         "Nommez d'abord un autre administrateur.");
   }
   return Status::Ok();
@@ -363,9 +420,10 @@ Status KeepAnAdministrator(storage::Connection& connection, int64_t partner_id, 
 
 }  // namespace
 
-Status PartnerStore::SetStaff(storage::Connection& connection, int64_t partner_id, int64_t user_id, StaffRole role,
-                              int64_t now) {
-  if (role != StaffRole::kAdmin) VV_RETURN_IF_ERROR(KeepAnAdministrator(connection, partner_id, user_id));
+Status PartnerStore::SetStaff(storage::Connection& connection, int64_t partner_id, int64_t user_id,
+                              StaffRole role, int64_t now) {
+  if (role != StaffRole::kAdmin)
+    VV_RETURN_IF_ERROR(KeepAnAdministrator(connection, partner_id, user_id));
   connection.Execute(
       "INSERT INTO partner_staff (partner_id, user_id, role, created_at) VALUES ($1, $2, $3, $4) "
       "ON CONFLICT (partner_id, user_id) DO UPDATE SET role = excluded.role",
@@ -373,16 +431,19 @@ Status PartnerStore::SetStaff(storage::Connection& connection, int64_t partner_i
   return Status::Ok();
 }
 
-Status PartnerStore::RemoveStaff(storage::Connection& connection, int64_t partner_id, int64_t user_id) {
+Status PartnerStore::RemoveStaff(storage::Connection& connection, int64_t partner_id,
+                                 int64_t user_id) {
   VV_RETURN_IF_ERROR(KeepAnAdministrator(connection, partner_id, user_id));
-  if (connection.Execute("DELETE FROM partner_staff WHERE partner_id = $1 AND user_id = $2", {partner_id, user_id}) == 0) {
+  if (connection.Execute("DELETE FROM partner_staff WHERE partner_id = $1 AND user_id = $2",
+                         {partner_id, user_id}) == 0) {
     return NotFound("Membre introuvable.");
   }
   return Status::Ok();
 }
 
-PartnerStore::NewKey PartnerStore::CreateApiKey(storage::Connection& connection, Random& random, int64_t partner_id,
-                                                const std::string& scope, const std::string& label,
+PartnerStore::NewKey PartnerStore::CreateApiKey(storage::Connection& connection, Random& random,
+                                                int64_t partner_id, const std::string& scope,
+                                                const std::string& label,
                                                 std::optional<int64_t> created_by, int64_t now) {
   NewKey created;
   created.secret = "vvk_" + random.Token(32);
@@ -402,19 +463,21 @@ PartnerStore::NewKey PartnerStore::CreateApiKey(storage::Connection& connection,
 
 std::vector<ApiKey> PartnerStore::ApiKeys(storage::Connection& connection, int64_t partner_id) {
   std::vector<ApiKey> keys;
-  for (const storage::Row& row : connection.Query(
-           std::string("SELECT ") + kKeyColumns + " FROM api_keys WHERE partner_id = $1 ORDER BY id", {partner_id})) {
+  for (const storage::Row& row :
+       connection.Query(std::string("SELECT ") + kKeyColumns +
+                            " FROM api_keys WHERE partner_id = $1 ORDER BY id",
+                        {partner_id})) {
     keys.push_back(KeyFromRow(row));
   }
   return keys;
 }
 
-std::optional<ApiKey> PartnerStore::AuthenticateApiKey(storage::Connection& connection, std::string_view secret,
-                                                       int64_t now) {
+std::optional<ApiKey> PartnerStore::AuthenticateApiKey(storage::Connection& connection,
+                                                       std::string_view secret, int64_t now) {
   if (secret.size() != 47 || secret.substr(0, 4) != "vvk_") return std::nullopt;
-  auto row = connection.QueryOne(
-      std::string("SELECT ") + kKeyColumns + " FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL",
-      {Sha256Hex(secret)});
+  auto row = connection.QueryOne(std::string("SELECT ") + kKeyColumns +
+                                     " FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL",
+                                 {Sha256Hex(secret)});
   if (!row) return std::nullopt;
   ApiKey key = KeyFromRow(*row);
   if (!key.last_used_at || now - *key.last_used_at >= kLastUsedResolutionSeconds) {
@@ -424,9 +487,11 @@ std::optional<ApiKey> PartnerStore::AuthenticateApiKey(storage::Connection& conn
   return key;
 }
 
-bool PartnerStore::RevokeApiKey(storage::Connection& connection, int64_t partner_id, int64_t key_id, int64_t now) {
+bool PartnerStore::RevokeApiKey(storage::Connection& connection, int64_t partner_id, int64_t key_id,
+                                int64_t now) {
   return connection.Execute(
-             "UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND partner_id = $3 AND revoked_at IS NULL",
+             "UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND partner_id = $3 AND revoked_at "
+             "IS NULL",
              {now, key_id, partner_id}) > 0;
 }
 

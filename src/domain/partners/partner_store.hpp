@@ -21,8 +21,8 @@
 
 #include "core/common/env.hpp"
 #include "core/common/status.hpp"
-#include "engine/engine.hpp"
 #include "core/storage/database.hpp"
+#include "engine/engine.hpp"
 
 namespace vivrovert::partners {
 
@@ -41,11 +41,12 @@ inline bool CanAdminister(StaffRole role) { return role == StaffRole::kAdmin; }
 
 // How often the partner's staff receive the lead report e-mail (domain/leads/lead_report.hpp).
 enum class ReportFrequency { kDaily, kWeekly, kMonthly, kNone };
-const char* ReportFrequencyName(ReportFrequency frequency);   // "daily", "weekly", "monthly", "none"
+const char* ReportFrequencyName(ReportFrequency frequency);  // "daily", "weekly", "monthly", "none"
 const char* ReportFrequencyLabel(ReportFrequency frequency);  // French
 std::optional<ReportFrequency> ParseReportFrequency(std::string_view text);
-inline constexpr ReportFrequency kReportFrequencies[] = {ReportFrequency::kDaily, ReportFrequency::kWeekly,
-                                                         ReportFrequency::kMonthly, ReportFrequency::kNone};
+inline constexpr ReportFrequency kReportFrequencies[] = {
+    ReportFrequency::kDaily, ReportFrequency::kWeekly, ReportFrequency::kMonthly,
+    ReportFrequency::kNone};
 
 // Options of the proposal a partner subscribes to (DESIGN §5).
 inline constexpr const char* kOptionNames[] = {"barometer", "territory_site", "skills"};
@@ -103,28 +104,33 @@ class PartnerStore {
  public:
   // Checks the input (kind, name, slug shape and uniqueness, option names, members) and
   // stores it. Territory codes are checked against the grid by the caller (PartnerService).
-  static Result<Partner> Create(storage::Connection& connection, const PartnerInput& input, int64_t now);
-  static Status Update(storage::Connection& connection, int64_t id, const PartnerInput& input, int64_t now);
+  static Result<Partner> Create(storage::Connection& connection, const PartnerInput& input,
+                                int64_t now);
+  static Status Update(storage::Connection& connection, int64_t id, const PartnerInput& input,
+                       int64_t now);
   // Sets how often the staff receive the lead report (kept apart from Update, whose callers
   // do not know it). Leaves updated_at alone: the lead recorder's fingerprint reads it to
   // notice territory changes, and this is none. NotFound for an unknown partner.
-  static Status SetLeadReportFrequency(storage::Connection& connection, int64_t id, ReportFrequency frequency);
+  static Status SetLeadReportFrequency(storage::Connection& connection, int64_t id,
+                                       ReportFrequency frequency);
   static std::optional<Partner> Get(storage::Connection& connection, int64_t id);
-  static std::optional<Partner> FindBySlug(storage::Connection& connection, const std::string& slug);
+  static std::optional<Partner> FindBySlug(storage::Connection& connection,
+                                           const std::string& slug);
   static std::vector<Partner> List(storage::Connection& connection);
   // The groupings `partner_id` is a member of.
   static std::vector<int64_t> GroupingsOf(storage::Connection& connection, int64_t partner_id);
 
   // Staff.
-  static std::optional<StaffRole> RoleOf(storage::Connection& connection, int64_t partner_id, int64_t user_id);
+  static std::optional<StaffRole> RoleOf(storage::Connection& connection, int64_t partner_id,
+                                         int64_t user_id);
   static std::vector<Partner> PartnersOfUser(storage::Connection& connection, int64_t user_id);
   static std::vector<StaffMember> Staff(storage::Connection& connection, int64_t partner_id);
   // Adds or changes a member's role. A partner that has an administrator keeps one: demoting
   // its last administrator is refused (FailedPrecondition, French message), whoever asks.
   // Call inside a Transaction: the administrators' rows are locked (PostgreSQL) or the
   // database is (SQLite), so two concurrent demotions cannot both pass.
-  static Status SetStaff(storage::Connection& connection, int64_t partner_id, int64_t user_id, StaffRole role,
-                         int64_t now);
+  static Status SetStaff(storage::Connection& connection, int64_t partner_id, int64_t user_id,
+                         StaffRole role, int64_t now);
   // Removes a member: NotFound when they are not one, FailedPrecondition for the last
   // administrator (same rule and same transaction advice as SetStaff).
   static Status RemoveStaff(storage::Connection& connection, int64_t partner_id, int64_t user_id);
@@ -137,14 +143,15 @@ class PartnerStore {
   // Keys look like "vvk_" + 43 URL-safe base64 characters (256 random bits); the database
   // keeps their SHA-256 and their first 12 characters.
   static NewKey CreateApiKey(storage::Connection& connection, Random& random, int64_t partner_id,
-                             const std::string& scope, const std::string& label, std::optional<int64_t> created_by,
-                             int64_t now);
+                             const std::string& scope, const std::string& label,
+                             std::optional<int64_t> created_by, int64_t now);
   static std::vector<ApiKey> ApiKeys(storage::Connection& connection, int64_t partner_id);
   // The key with that secret when it exists and is not revoked; records its use at `now`
   // (at most once a minute, to spare writes).
-  static std::optional<ApiKey> AuthenticateApiKey(storage::Connection& connection, std::string_view secret,
-                                                  int64_t now);
-  static bool RevokeApiKey(storage::Connection& connection, int64_t partner_id, int64_t key_id, int64_t now);
+  static std::optional<ApiKey> AuthenticateApiKey(storage::Connection& connection,
+                                                  std::string_view secret, int64_t now);
+  static bool RevokeApiKey(storage::Connection& connection, int64_t partner_id, int64_t key_id,
+                           int64_t now);
 };
 
 }  // namespace vivrovert::partners

@@ -2,7 +2,8 @@
 
 namespace vivrovert::partners {
 
-engine::TerritoryCodes WholeTerritoryCodes(storage::Connection& connection, const Partner& partner) {
+engine::TerritoryCodes WholeTerritoryCodes(storage::Connection& connection,
+                                           const Partner& partner) {
   engine::TerritoryCodes codes = partner.territory;
   for (int64_t member_id : partner.member_ids) {
     std::optional<Partner> member = PartnerStore::Get(connection, member_id);
@@ -10,13 +11,14 @@ engine::TerritoryCodes WholeTerritoryCodes(storage::Connection& connection, cons
     const engine::TerritoryCodes& more = member->territory;
     codes.communes.insert(codes.communes.end(), more.communes.begin(), more.communes.end());
     codes.epcis.insert(codes.epcis.end(), more.epcis.begin(), more.epcis.end());
-    codes.departements.insert(codes.departements.end(), more.departements.begin(), more.departements.end());
+    codes.departements.insert(codes.departements.end(), more.departements.begin(),
+                              more.departements.end());
   }
   return codes;
 }
 
-Result<engine::Territory> ResolveTerritory(storage::Connection& connection, const engine::GridFile& grid,
-                                           const Partner& partner) {
+Result<engine::Territory> ResolveTerritory(storage::Connection& connection,
+                                           const engine::GridFile& grid, const Partner& partner) {
   return engine::Territory::Resolve(grid, WholeTerritoryCodes(connection, partner));
 }
 

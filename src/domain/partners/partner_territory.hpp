@@ -7,10 +7,10 @@
 #pragma once
 
 #include "core/common/status.hpp"
-#include "engine/engine.hpp"
+#include "core/storage/database.hpp"
 #include "domain/listings/listing_service.hpp"
 #include "domain/partners/partner_store.hpp"
-#include "core/storage/database.hpp"
+#include "engine/engine.hpp"
 
 namespace vivrovert::partners {
 
@@ -19,8 +19,8 @@ engine::TerritoryCodes WholeTerritoryCodes(storage::Connection& connection, cons
 
 // Errors: NotFound naming a code the grid does not know (a territory saved against
 // another grid).
-Result<engine::Territory> ResolveTerritory(storage::Connection& connection, const engine::GridFile& grid,
-                                           const Partner& partner);
+Result<engine::Territory> ResolveTerritory(storage::Connection& connection,
+                                           const engine::GridFile& grid, const Partner& partner);
 
 // The publisher of `partner`'s listings; `territory` must outlive it.
 listings::Publisher PublisherFor(const Partner& partner, const engine::Territory& territory);

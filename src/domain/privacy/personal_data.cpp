@@ -4,8 +4,8 @@
 
 #include <limits>
 
-#include "domain/accounts/session_store.hpp"
 #include "core/common/text.hpp"
+#include "domain/accounts/session_store.hpp"
 #include "domain/interests/interest_store.hpp"
 #include "domain/listings/listing_store.hpp"
 #include "domain/mail/opt_outs.hpp"

@@ -15,10 +15,10 @@
 #include <string>
 #include <string_view>
 
-#include "domain/accounts/account_service.hpp"
-#include "domain/accounts/user_store.hpp"
 #include "core/common/status.hpp"
 #include "core/storage/database.hpp"
+#include "domain/accounts/account_service.hpp"
+#include "domain/accounts/user_store.hpp"
 
 namespace vivrovert::privacy {
 

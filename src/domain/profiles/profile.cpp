@@ -11,38 +11,100 @@ using nlohmann::json;
 const std::vector<FieldSpec> kFields = {
     {"household_adults", "Adultes dans le foyer", FieldType::kInteger, false, 0, 10},
     {"household_children", "Enfants", FieldType::kInteger, false, 0, 15},
-    {"horizon", "Quand voulez-vous partir ?", FieldType::kChoice, false, 0, 0, 0,
-     {{"6m", "Dans les 6 mois"}, {"12m", "Dans l'année"}, {"24m", "D'ici deux ans"}, {"later", "Plus tard"}}},
+    {"horizon",
+     "Quand voulez-vous partir ?",
+     FieldType::kChoice,
+     false,
+     0,
+     0,
+     0,
+     {{"6m", "Dans les 6 mois"},
+      {"12m", "Dans l'année"},
+      {"24m", "D'ici deux ans"},
+      {"later", "Plus tard"}}},
     {"funds_eur", "Apport disponible (€)", FieldType::kNumber, false, 0, 1e9},
-    {"housing_tenure", "Acheter ou louer", FieldType::kChoice, false, 0, 0, 0,
+    {"housing_tenure",
+     "Acheter ou louer",
+     FieldType::kChoice,
+     false,
+     0,
+     0,
+     0,
      {{"buy", "Acheter"}, {"rent", "Louer"}, {"either", "L'un ou l'autre"}}},
-    {"housing_type", "Type de logement", FieldType::kChoice, false, 0, 0, 0,
+    {"housing_type",
+     "Type de logement",
+     FieldType::kChoice,
+     false,
+     0,
+     0,
+     0,
      {{"house", "Maison"}, {"flat", "Appartement"}, {"land", "Terrain"}, {"any", "Indifférent"}}},
     {"housing_rooms_min", "Pièces (au moins)", FieldType::kInteger, false, 0, 50},
     {"housing_surface_min", "Surface (m², au moins)", FieldType::kNumber, false, 0, 10000},
     {"housing_price_max", "Prix ou loyer maximal (€)", FieldType::kNumber, false, 0, 1e9},
-    {"work_situation", "Situation", FieldType::kChoice, false, 0, 0, 0,
-     {{"employed", "Salarié(e)"}, {"job_seeker", "En recherche d'emploi"}, {"self_employed", "Indépendant(e)"},
-      {"retired", "Retraité(e)"}, {"student", "Étudiant(e)"}, {"other", "Autre"}}},
-    {"work_rome_codes", "Métiers (codes ROME)", FieldType::kRomeList, false, 0, 0, 0, {}, "Ex. J1506, M1805"},
+    {"work_situation",
+     "Situation",
+     FieldType::kChoice,
+     false,
+     0,
+     0,
+     0,
+     {{"employed", "Salarié(e)"},
+      {"job_seeker", "En recherche d'emploi"},
+      {"self_employed", "Indépendant(e)"},
+      {"retired", "Retraité(e)"},
+      {"student", "Étudiant(e)"},
+      {"other", "Autre"}}},
+    {"work_rome_codes",
+     "Métiers (codes ROME)",
+     FieldType::kRomeList,
+     false,
+     0,
+     0,
+     0,
+     {},
+     "Ex. J1506, M1805"},
     {"work_skills", "Compétences", FieldType::kText, false, 0, 0, 2000},
     {"work_sector", "Secteur", FieldType::kText, false, 0, 0, 200},
     {"work_remote", "Télétravail", FieldType::kBoolean},
-    {"business_sector", "Activité à reprendre : secteur", FieldType::kChoice, false, 0, 0, 0,
-     {{"retail", "Commerce"}, {"food_service", "Café, hôtel, restaurant"}, {"craft", "Artisanat"},
-      {"agriculture", "Agriculture"}, {"services", "Services"}, {"health", "Santé"}, {"tourism", "Tourisme"},
+    {"business_sector",
+     "Activité à reprendre : secteur",
+     FieldType::kChoice,
+     false,
+     0,
+     0,
+     0,
+     {{"retail", "Commerce"},
+      {"food_service", "Café, hôtel, restaurant"},
+      {"craft", "Artisanat"},
+      {"agriculture", "Agriculture"},
+      {"services", "Services"},
+      {"health", "Santé"},
+      {"tourism", "Tourisme"},
       {"other", "Autre"}}},
     {"business_budget_eur", "Activité à reprendre : budget (€)", FieldType::kNumber, false, 0, 1e9},
-    {"leisure", "Loisirs", FieldType::kText, false, 0, 0, 500, {}, "Ex. randonnée, musique, vie associative"},
+    {"leisure",
+     "Loisirs",
+     FieldType::kText,
+     false,
+     0,
+     0,
+     500,
+     {},
+     "Ex. randonnée, musique, vie associative"},
 };
 
 const std::vector<ConsentScope> kScopes = {
     {"identity", "Mon identité et mon adresse e-mail", {}},
     {"funds", "Mon apport et mon budget", {"funds_eur", "business_budget_eur"}},
-    {"housing", "Mes souhaits de logement",
-     {"horizon", "housing_tenure", "housing_type", "housing_rooms_min", "housing_surface_min", "housing_price_max"}},
-    {"work", "Ma situation, mes métiers et compétences",
-     {"work_situation", "work_rome_codes", "work_skills", "work_sector", "work_remote", "business_sector"}},
+    {"housing",
+     "Mes souhaits de logement",
+     {"horizon", "housing_tenure", "housing_type", "housing_rooms_min", "housing_surface_min",
+      "housing_price_max"}},
+    {"work",
+     "Ma situation, mes métiers et compétences",
+     {"work_situation", "work_rome_codes", "work_skills", "work_sector", "work_remote",
+      "business_sector"}},
     {"household", "La composition de mon foyer", {"household_adults", "household_children"}},
 };
 
@@ -79,7 +141,8 @@ listings::Normalised NormaliseProfile(const json& input) {
 
 Profile ProfileStore::Get(storage::Connection& connection, int64_t user_id) {
   Profile profile;
-  auto row = connection.QueryOne("SELECT data, notification, updated_at FROM profiles WHERE user_id = $1", {user_id});
+  auto row = connection.QueryOne(
+      "SELECT data, notification, updated_at FROM profiles WHERE user_id = $1", {user_id});
   if (!row) return profile;
   profile.data = json::parse(row->Text(0), nullptr, false);
   if (profile.data.is_discarded()) profile.data = json::object();
@@ -88,49 +151,59 @@ Profile ProfileStore::Get(storage::Connection& connection, int64_t user_id) {
   return profile;
 }
 
-void ProfileStore::Put(storage::Connection& connection, int64_t user_id, const Profile& profile, int64_t now) {
+void ProfileStore::Put(storage::Connection& connection, int64_t user_id, const Profile& profile,
+                       int64_t now) {
   connection.Execute(
       "INSERT INTO profiles (user_id, data, notification, updated_at) VALUES ($1, $2, $3, $4) "
-      "ON CONFLICT (user_id) DO UPDATE SET data = excluded.data, notification = excluded.notification, "
+      "ON CONFLICT (user_id) DO UPDATE SET data = excluded.data, notification = "
+      "excluded.notification, "
       "updated_at = excluded.updated_at",
       {user_id, profile.data.dump(), profile.notification, now});
 }
 
-void ProfileStore::SetNotification(storage::Connection& connection, int64_t user_id, const std::string& notification,
-                                   int64_t now) {
+void ProfileStore::SetNotification(storage::Connection& connection, int64_t user_id,
+                                   const std::string& notification, int64_t now) {
   // One statement, so a concurrent save of the profile's fields is never overwritten.
   connection.Execute(
       "INSERT INTO profiles (user_id, data, notification, updated_at) VALUES ($1, '{}', $2, $3) "
-      "ON CONFLICT (user_id) DO UPDATE SET notification = excluded.notification, updated_at = excluded.updated_at",
+      "ON CONFLICT (user_id) DO UPDATE SET notification = excluded.notification, updated_at = "
+      "excluded.updated_at",
       {user_id, notification, now});
 }
 
-std::vector<ConsentRecord> ProfileStore::ConsentHistory(storage::Connection& connection, int64_t user_id) {
+std::vector<ConsentRecord> ProfileStore::ConsentHistory(storage::Connection& connection,
+                                                        int64_t user_id) {
   std::vector<ConsentRecord> history;
-  for (const storage::Row& row : connection.Query(
-           "SELECT scope, granted, recorded_at FROM consents WHERE user_id = $1 ORDER BY recorded_at, id", {user_id})) {
+  for (const storage::Row& row :
+       connection.Query("SELECT scope, granted, recorded_at FROM consents WHERE user_id = $1 ORDER "
+                        "BY recorded_at, id",
+                        {user_id})) {
     history.push_back({row.Text(0), row.Int(1) != 0, row.Int(2)});
   }
   return history;
 }
 
-std::map<std::string, ConsentRecord> ProfileStore::Consents(storage::Connection& connection, int64_t user_id) {
+std::map<std::string, ConsentRecord> ProfileStore::Consents(storage::Connection& connection,
+                                                            int64_t user_id) {
   std::map<std::string, ConsentRecord> in_force;
-  for (const ConsentRecord& record : ConsentHistory(connection, user_id)) in_force[record.scope] = record;
+  for (const ConsentRecord& record : ConsentHistory(connection, user_id))
+    in_force[record.scope] = record;
   return in_force;
 }
 
-void ProfileStore::SetConsents(storage::Connection& connection, int64_t user_id, const std::map<std::string, bool>& wanted,
-                               int64_t now) {
+void ProfileStore::SetConsents(storage::Connection& connection, int64_t user_id,
+                               const std::map<std::string, bool>& wanted, int64_t now) {
   std::map<std::string, ConsentRecord> current = Consents(connection, user_id);
   for (const auto& [scope, granted] : wanted) {
-    const bool known = std::any_of(kScopes.begin(), kScopes.end(), [&](const ConsentScope& s) { return scope == s.code; });
+    const bool known = std::any_of(kScopes.begin(), kScopes.end(),
+                                   [&](const ConsentScope& s) { return scope == s.code; });
     if (!known) continue;
     auto at = current.find(scope);
     const bool was = at != current.end() && at->second.granted;
     if (was == granted) continue;
-    connection.Execute("INSERT INTO consents (user_id, scope, granted, recorded_at) VALUES ($1, $2, $3, $4)",
-                       {user_id, scope, static_cast<int64_t>(granted ? 1 : 0), now});
+    connection.Execute(
+        "INSERT INTO consents (user_id, scope, granted, recorded_at) VALUES ($1, $2, $3, $4)",
+        {user_id, scope, static_cast<int64_t>(granted ? 1 : 0), now});
   }
 }
 

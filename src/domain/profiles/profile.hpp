@@ -13,14 +13,13 @@
 
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
-#include "domain/listings/listing_schema.hpp"
 #include "core/storage/database.hpp"
+#include "domain/listings/listing_schema.hpp"
 
 namespace vivrovert::profiles {
 
@@ -57,17 +56,20 @@ listings::Normalised NormaliseProfile(const nlohmann::json& input);
 class ProfileStore {
  public:
   static Profile Get(storage::Connection& connection, int64_t user_id);
-  static void Put(storage::Connection& connection, int64_t user_id, const Profile& profile, int64_t now);
+  static void Put(storage::Connection& connection, int64_t user_id, const Profile& profile,
+                  int64_t now);
   // Sets only the notification preference (one of kNotificationChoices), creating the
   // profile with no fields when the person has none; the fields are left as they are.
-  static void SetNotification(storage::Connection& connection, int64_t user_id, const std::string& notification,
-                              int64_t now);
+  static void SetNotification(storage::Connection& connection, int64_t user_id,
+                              const std::string& notification, int64_t now);
   // The consents in force (scope → granted); absent scopes were never granted.
-  static std::map<std::string, ConsentRecord> Consents(storage::Connection& connection, int64_t user_id);
-  static std::vector<ConsentRecord> ConsentHistory(storage::Connection& connection, int64_t user_id);
+  static std::map<std::string, ConsentRecord> Consents(storage::Connection& connection,
+                                                       int64_t user_id);
+  static std::vector<ConsentRecord> ConsentHistory(storage::Connection& connection,
+                                                   int64_t user_id);
   // Appends a row for each scope whose state changes.
-  static void SetConsents(storage::Connection& connection, int64_t user_id, const std::map<std::string, bool>& wanted,
-                          int64_t now);
+  static void SetConsents(storage::Connection& connection, int64_t user_id,
+                          const std::map<std::string, bool>& wanted, int64_t now);
 
   // Account deletion: copies the consent history of `user_id` into consent_proofs under
   // `subject` (an HMAC of the address, domain/privacy/personal_data.hpp), without the user id,

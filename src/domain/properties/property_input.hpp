@@ -10,9 +10,9 @@
 #include <string>
 
 #include "core/common/status.hpp"
-#include "engine/engine.hpp"
-#include "domain/properties/property_store.hpp"
 #include "core/storage/database.hpp"
+#include "domain/properties/property_store.hpp"
+#include "engine/engine.hpp"
 
 namespace vivrovert::properties {
 

@@ -15,11 +15,11 @@
 #include <utility>
 #include <vector>
 
+#include "core/storage/database.hpp"
 #include "data/amenities/amenity_index.hpp"
-#include "engine/engine.hpp"
 #include "domain/listings/listing_store.hpp"
 #include "domain/properties/property_store.hpp"
-#include "core/storage/database.hpp"
+#include "engine/engine.hpp"
 
 namespace vivrovert::properties {
 

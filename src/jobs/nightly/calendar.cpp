@@ -25,8 +25,8 @@ sys_days DateOf(int64_t utc) {
 std::string Format(sys_days date) {
   year_month_day ymd(date);
   char text[32];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()));
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
   return text;
 }
 
@@ -34,7 +34,8 @@ bool Parse(const std::string& text, sys_days& out) {
   int y = 0;
   unsigned m = 0, d = 0;
   char tail = 0;
-  if (text.size() != 10 || std::sscanf(text.c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) != 3) return false;
+  if (text.size() != 10 || std::sscanf(text.c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) != 3)
+    return false;
   year_month_day ymd{year(y), month(m), day(d)};
   if (!ymd.ok()) return false;
   out = sys_days(ymd);
@@ -49,7 +50,8 @@ int64_t ParisOffsetSeconds(int64_t utc) {
   int32_t raw = 0, dst = 0;
   UErrorCode status = U_ZERO_ERROR;
   paris->getOffset(static_cast<UDate>(utc) * 1000.0, /*local=*/false, raw, dst, status);
-  if (U_FAILURE(status)) throw std::runtime_error(std::string("ICU time zone: ") + u_errorName(status));
+  if (U_FAILURE(status))
+    throw std::runtime_error(std::string("ICU time zone: ") + u_errorName(status));
   return (raw + dst) / 1000;
 }
 

@@ -8,7 +8,9 @@ namespace vivrovert::nightly {
 
 namespace {
 
-bool IsNewsKind(listings::Kind kind) { return kind != listings::Kind::kPoi && kind != listings::Kind::kCv; }
+bool IsNewsKind(listings::Kind kind) {
+  return kind != listings::Kind::kPoi && kind != listings::Kind::kCv;
+}
 
 // Listings are kept in id order so that digests are stable.
 void SortById(std::vector<const listings::Listing*>& listings) {
@@ -28,7 +30,8 @@ NewsIndex::NewsIndex(const std::vector<listings::Listing>& listings) {
   }
 }
 
-const std::vector<const listings::Listing*>* NewsIndex::InCommune(const std::string& commune) const {
+const std::vector<const listings::Listing*>* NewsIndex::InCommune(
+    const std::string& commune) const {
   auto found = by_commune_.find(commune);
   return found == by_commune_.end() ? nullptr : &found->second;
 }
@@ -80,12 +83,14 @@ DigestContent BuildDigest(const DigestInput& input, const NewsIndex& news) {
         const std::vector<const listings::Listing*>* here = news.InTile(tile);
         if (here == nullptr) continue;
         for (const listings::Listing* listing : *here) {
-          if (hit.communes.contains(listing->commune_code) && is_new(listing)) section.listings.push_back(listing);
+          if (hit.communes.contains(listing->commune_code) && is_new(listing))
+            section.listings.push_back(listing);
         }
       }
       if (section.listings.empty()) continue;
       SortById(section.listings);
-      section.listings.erase(std::unique(section.listings.begin(), section.listings.end()), section.listings.end());
+      section.listings.erase(std::unique(section.listings.begin(), section.listings.end()),
+                             section.listings.end());
       for (const listings::Listing* listing : section.listings) told.insert(listing->id);
       content.contacts.push_back(std::move(section));
     }

@@ -44,7 +44,8 @@ class NewsIndex {
 
  private:
   std::unordered_map<std::string, std::vector<const listings::Listing*>> by_commune_;
-  std::unordered_map<std::string, std::vector<const listings::Listing*>> by_tile_;  // 1 km and 5 km ids
+  std::unordered_map<std::string, std::vector<const listings::Listing*>>
+      by_tile_;  // 1 km and 5 km ids
   size_t count_ = 0;
 };
 
@@ -63,11 +64,11 @@ struct SearchForDigest {
 };
 
 struct DigestInput {
-  int64_t window_start = 0;                         // epoch seconds, exclusive
-  std::vector<const listings::Listing*> matched;    // waiting matches, oldest first
-  std::set<std::string> clicked_communes;           // INSEE codes
+  int64_t window_start = 0;                       // epoch seconds, exclusive
+  std::vector<const listings::Listing*> matched;  // waiting matches, oldest first
+  std::set<std::string> clicked_communes;         // INSEE codes
   std::vector<SearchForDigest> searches;
-  std::set<int64_t> already_told;                   // listing ids
+  std::set<int64_t> already_told;  // listing ids
 };
 
 struct CommuneNews {

@@ -12,10 +12,10 @@
 #include "domain/mail/outbox.hpp"
 #include "domain/mail/unsubscribe.hpp"
 #include "domain/matching/tile_runs.hpp"
-#include "jobs/nightly/calendar.hpp"
-#include "jobs/nightly/digest.hpp"
 #include "domain/notifications/listing_summary.hpp"
 #include "domain/notifications/notification_store.hpp"
+#include "jobs/nightly/calendar.hpp"
+#include "jobs/nightly/digest.hpp"
 
 namespace vivrovert::nightly {
 
@@ -35,7 +35,6 @@ constexpr int kReportBatch = 20;
 
 std::string InList(size_t count) { return "(" + Placeholders(count, 1) + ")"; }
 
-
 }  // namespace
 
 // What one call of Run shares between its batches.
@@ -49,10 +48,15 @@ struct NightlyRun::RunState {
 };
 
 NightlyRun::NightlyRun(storage::Database& database, notifications::NotificationPass& pass,
-                       const mail::MailTemplates& templates, const engine::GridFile* grid, const Clock& clock,
-                       NightlyOptions options, LeadReportHooks reports)
-    : database_(database), pass_(pass), templates_(templates), grid_(grid), clock_(clock),
-      options_(std::move(options)), reports_(std::move(reports)) {}
+                       const mail::MailTemplates& templates, const engine::GridFile* grid,
+                       const Clock& clock, NightlyOptions options, LeadReportHooks reports)
+    : database_(database),
+      pass_(pass),
+      templates_(templates),
+      grid_(grid),
+      clock_(clock),
+      options_(std::move(options)),
+      reports_(std::move(reports)) {}
 
 int64_t NightlyRun::PurgeRunsBefore(storage::Connection& connection, const std::string& run_date,
                                     int limit) {
@@ -79,8 +83,10 @@ NightlyReport NightlyRun::Run(const std::string& run_date) {
   state.now = clock_.NowSeconds();
   {
     storage::Connection connection = database_.Acquire();
-    connection.Execute("INSERT INTO nightly_runs (run_date, started_at) VALUES ($1, $2) ON CONFLICT (run_date) DO NOTHING",
-                       {run_date, state.now});
+    connection.Execute(
+        "INSERT INTO nightly_runs (run_date, started_at) VALUES ($1, $2) ON CONFLICT (run_date) DO "
+        "NOTHING",
+        {run_date, state.now});
   }
   // Matches first, so that tonight's digests carry everything published until now.
   report.pass = pass_.Run();
@@ -98,12 +104,14 @@ NightlyReport NightlyRun::Run(const std::string& run_date) {
       if (page.empty()) break;
       filter.after_id = page.back().id;
       for (listings::Listing& listing : page) {
-        if (listing.created_at > state.now - kNewsDays * kDay) state.news_listings.push_back(std::move(listing));
+        if (listing.created_at > state.now - kNewsDays * kDay)
+          state.news_listings.push_back(std::move(listing));
       }
     }
   }
   state.news = std::make_unique<NewsIndex>(state.news_listings);
-  for (const listings::Listing& listing : state.news_listings) state.news_by_id[listing.id] = &listing;
+  for (const listings::Listing& listing : state.news_listings)
+    state.news_by_id[listing.id] = &listing;
 
   int batches = 0;
   while (DigestBatch(state, report)) {
@@ -113,12 +121,13 @@ NightlyReport NightlyRun::Run(const std::string& run_date) {
                         std::to_string(report.digest_tasks_done) + " people, " +
                         std::to_string(report.digests_queued) + " mails");
     }
-    if (options_.pause_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(options_.pause_ms));
+    if (options_.pause_ms > 0)
+      std::this_thread::sleep_for(std::chrono::milliseconds(options_.pause_ms));
   }
   while (ReportBatch(run_date, report)) {
     if (options_.progress) {
-      options_.progress("lead reports: " + std::to_string(report.report_tasks_done) + " partners, " +
-                        std::to_string(report.report_mails) + " mails");
+      options_.progress("lead reports: " + std::to_string(report.report_tasks_done) +
+                        " partners, " + std::to_string(report.report_mails) + " mails");
     }
   }
   report.retention = ApplyRetention(database_, clock_.NowSeconds(), options_.retention);
@@ -131,7 +140,8 @@ NightlyReport NightlyRun::Run(const std::string& run_date) {
         {clock_.NowSeconds(), run_date});
     report.finished = Finished(connection, run_date);
   }
-  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  report.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return report;
 }
 
@@ -151,11 +161,13 @@ void NightlyRun::CreateTasks(const std::string& run_date, int64_t now) {
   if (reports_.partners_due) {
     for (int64_t partner_id : reports_.partners_due(connection, run_date)) {
       connection.Execute(
-          "INSERT INTO nightly_tasks (run_date, kind, subject_id) VALUES ($1, 'lead_report', $2) ON CONFLICT DO NOTHING",
+          "INSERT INTO nightly_tasks (run_date, kind, subject_id) VALUES ($1, 'lead_report', $2) "
+          "ON CONFLICT DO NOTHING",
           {run_date, partner_id});
     }
   }
-  connection.Execute("UPDATE nightly_runs SET tasks_created_at = $1 WHERE run_date = $2", {now, run_date});
+  connection.Execute("UPDATE nightly_runs SET tasks_created_at = $1 WHERE run_date = $2",
+                     {now, run_date});
   transaction.Commit();
 }
 
@@ -164,43 +176,52 @@ bool NightlyRun::DigestBatch(RunState& state, NightlyReport& report) {
   storage::Connection connection = database_.Acquire();
   storage::Transaction transaction(connection);
   std::string select =
-      "SELECT subject_id FROM nightly_tasks WHERE run_date = $1 AND kind = 'digest' AND done_at IS NULL "
+      "SELECT subject_id FROM nightly_tasks WHERE run_date = $1 AND kind = 'digest' AND done_at IS "
+      "NULL "
       "ORDER BY subject_id LIMIT $2";
   if (connection.dialect().has_row_locks) select += " FOR UPDATE SKIP LOCKED";
   std::vector<int64_t> users;
-  for (const storage::Row& row : connection.Query(select, {state.run_date, int64_t{options_.batch}})) {
+  for (const storage::Row& row :
+       connection.Query(select, {state.run_date, int64_t{options_.batch}})) {
     users.push_back(row.Int(0));
   }
   if (users.empty()) return false;
   const std::vector<SqlValue> user_params = BoundIds(users);
 
   // Everything the batch needs, a query per kind of thing.
-  const std::map<int64_t, notifications::Recipient> recipients = notifications::LoadRecipients(connection, users);
+  const std::map<int64_t, notifications::Recipient> recipients =
+      notifications::LoadRecipients(connection, users);
   struct DigestState {
     std::string last_period;
     int64_t last_digest_at = 0;
   };
   std::map<int64_t, DigestState> states;
   for (const storage::Row& row : connection.Query(
-           "SELECT user_id, last_period, last_digest_at FROM digest_state WHERE user_id IN " + InList(users.size()),
+           "SELECT user_id, last_period, last_digest_at FROM digest_state WHERE user_id IN " +
+               InList(users.size()),
            user_params)) {
     states[row.Int(0)] = {row.Text(1), row.Int(2)};
   }
   std::map<int64_t, std::vector<notifications::NotificationRecord>> waiting;
-  for (notifications::NotificationRecord& record : notifications::NotificationStore::Waiting(connection, users)) {
+  for (notifications::NotificationRecord& record :
+       notifications::NotificationStore::Waiting(connection, users)) {
     waiting[record.user_id].push_back(std::move(record));
   }
   auto listing_of = [&](int64_t id) -> const listings::Listing* {
-    if (auto found = state.news_by_id.find(id); found != state.news_by_id.end()) return found->second;
-    if (auto found = state.other_listings.find(id); found != state.other_listings.end()) return &found->second;
+    if (auto found = state.news_by_id.find(id); found != state.news_by_id.end())
+      return found->second;
+    if (auto found = state.other_listings.find(id); found != state.other_listings.end())
+      return &found->second;
     std::optional<listings::Listing> listing = listings::ListingStore::Get(connection, id);
     if (!listing) return nullptr;
     return &state.other_listings.emplace(id, std::move(*listing)).first->second;
   };
   std::map<int64_t, std::set<std::string>> clicked_communes;
   if (grid_ != nullptr) {
-    for (const storage::Row& row : connection.Query(
-             "SELECT DISTINCT user_id, tile FROM tile_clicks WHERE user_id IN " + InList(users.size()), user_params)) {
+    for (const storage::Row& row :
+         connection.Query("SELECT DISTINCT user_id, tile FROM tile_clicks WHERE user_id IN " +
+                              InList(users.size()),
+                          user_params)) {
       std::optional<engine::TileId> tile = engine::TileId::Parse(row.Text(1));
       const engine::LevelView* level = tile ? grid_->level(tile->level) : nullptr;
       std::optional<size_t> index = level != nullptr ? level->Find(*tile) : std::nullopt;
@@ -213,11 +234,11 @@ bool NightlyRun::DigestBatch(RunState& state, NightlyReport& report) {
   }
   std::map<int64_t, std::vector<SearchForDigest>> searches;  // by user
   std::map<int64_t, SearchForDigest*> search_by_id;
-  for (const storage::Row& row : connection.Query(
-           "SELECT t.search_id, t.user_id, t.tiles, s.name FROM saved_search_tiles t "
-           "JOIN saved_searches s ON s.id = t.search_id WHERE t.user_id IN " + InList(users.size()) +
-               " ORDER BY t.search_id",
-           user_params)) {
+  for (const storage::Row& row :
+       connection.Query("SELECT t.search_id, t.user_id, t.tiles, s.name FROM saved_search_tiles t "
+                        "JOIN saved_searches s ON s.id = t.search_id WHERE t.user_id IN " +
+                            InList(users.size()) + " ORDER BY t.search_id",
+                        user_params)) {
     Result<matching::TileRuns> runs = matching::DecodeTileRuns(row.Text(2));
     if (!runs.ok()) continue;  // a damaged row: the matcher recomputes it at its next start
     SearchForDigest search;
@@ -233,8 +254,10 @@ bool NightlyRun::DigestBatch(RunState& state, NightlyReport& report) {
   for (const storage::Row& row : connection.Query(
            "SELECT v.search_id, h.partner_id, p.name, h.communes FROM search_territory_hits h "
            "JOIN search_versions v ON v.id = h.version_id JOIN partners p ON p.id = h.partner_id "
-           "WHERE h.user_id IN " + InList(users.size()) +
-               " AND v.id = (SELECT MAX(v2.id) FROM search_versions v2 WHERE v2.search_id = v.search_id) "
+           "WHERE h.user_id IN " +
+               InList(users.size()) +
+               " AND v.id = (SELECT MAX(v2.id) FROM search_versions v2 WHERE v2.search_id = "
+               "v.search_id) "
                "ORDER BY v.search_id, h.partner_id",
            user_params)) {
     auto search = search_by_id.find(row.Int(0));
@@ -246,7 +269,8 @@ bool NightlyRun::DigestBatch(RunState& state, NightlyReport& report) {
   }
   std::map<int64_t, std::set<int64_t>> told;
   for (const storage::Row& row : connection.Query(
-           "SELECT user_id, listing_id FROM notifications WHERE user_id IN " + InList(users.size()), user_params)) {
+           "SELECT user_id, listing_id FROM notifications WHERE user_id IN " + InList(users.size()),
+           user_params)) {
     told[row.Int(0)].insert(row.Int(1));
   }
 
@@ -294,7 +318,8 @@ bool NightlyRun::DigestBatch(RunState& state, NightlyReport& report) {
     input.clicked_communes = clicked_communes[user];
     input.searches = searches[user];
     input.already_told = told[user];
-    for (const notifications::NotificationRecord& record : waiting[user]) input.already_told.erase(record.listing_id);
+    for (const notifications::NotificationRecord& record : waiting[user])
+      input.already_told.erase(record.listing_id);
     DigestContent content = BuildDigest(input, *state.news);
     if (content.empty()) {
       // Withdrawn matches leave the waiting list with nothing to say.
@@ -304,53 +329,59 @@ bool NightlyRun::DigestBatch(RunState& state, NightlyReport& report) {
     }
 
     const std::string digest_key = "digest:" + std::to_string(user) + ":" + period;
-    nlohmann::json values = notifications::PersonLinks(options_.public_base_url, options_.secret_key, user);
+    nlohmann::json values =
+        notifications::PersonLinks(options_.public_base_url, options_.secret_key, user);
     values["display_name"] = recipient->second.display_name;
     values["period_label"] = weekly ? "de la semaine" : "du jour";
     values["date"] = FrenchDay(state.run_date);
     auto summaries = [&](const std::vector<const listings::Listing*>& listings, size_t cap) {
       nlohmann::json list = nlohmann::json::array();
       for (size_t i = 0; i < listings.size() && i < cap; ++i) {
-        list.push_back(notifications::ListingSummary(*listings[i], grid_, options_.public_base_url));
+        list.push_back(
+            notifications::ListingSummary(*listings[i], grid_, options_.public_base_url));
       }
       return list;
     };
     int64_t total = static_cast<int64_t>(content.matched.size());
     values["matched"] = summaries(content.matched, kMaxMatchedShown);
     values["has_matched"] = !content.matched.empty();
-    values["matched_more"] = content.matched.size() > kMaxMatchedShown
-                                 ? nlohmann::json(std::to_string(content.matched.size() - kMaxMatchedShown))
-                                 : nlohmann::json(false);
+    values["matched_more"] =
+        content.matched.size() > kMaxMatchedShown
+            ? nlohmann::json(std::to_string(content.matched.size() - kMaxMatchedShown))
+            : nlohmann::json(false);
     nlohmann::json prospects = nlohmann::json::array();
     for (const CommuneNews& section : content.prospects) {
       std::string name = section.commune_code;
       if (grid_ != nullptr) {
-        if (auto index = grid_->FindCommune(section.commune_code)) name = grid_->communes()[*index].name;
+        if (auto index = grid_->FindCommune(section.commune_code))
+          name = grid_->communes()[*index].name;
       }
       total += static_cast<int64_t>(section.listings.size());
-      prospects.push_back({{"commune", name},
-                           {"commune_code", section.commune_code},
-                           {"listings", summaries(section.listings, kMaxNewsShown)},
-                           {"more", section.listings.size() > kMaxNewsShown
-                                        ? nlohmann::json(std::to_string(section.listings.size() - kMaxNewsShown))
-                                        : nlohmann::json(false)}});
+      prospects.push_back(
+          {{"commune", name},
+           {"commune_code", section.commune_code},
+           {"listings", summaries(section.listings, kMaxNewsShown)},
+           {"more", section.listings.size() > kMaxNewsShown
+                        ? nlohmann::json(std::to_string(section.listings.size() - kMaxNewsShown))
+                        : nlohmann::json(false)}});
       for (const listings::Listing* listing : section.listings) {
-        news_rows.push_back({user, listing->id, notifications::Reason::kProspect, notifications::Channel::kDigest, now,
-                             digest_key});
+        news_rows.push_back({user, listing->id, notifications::Reason::kProspect,
+                             notifications::Channel::kDigest, now, digest_key});
       }
     }
     nlohmann::json contacts = nlohmann::json::array();
     for (const TerritoryNews& section : content.contacts) {
       total += static_cast<int64_t>(section.listings.size());
-      contacts.push_back({{"partner_name", section.partner_name},
-                          {"search_name", section.search_name},
-                          {"listings", summaries(section.listings, kMaxNewsShown)},
-                          {"more", section.listings.size() > kMaxNewsShown
-                                       ? nlohmann::json(std::to_string(section.listings.size() - kMaxNewsShown))
-                                       : nlohmann::json(false)}});
+      contacts.push_back(
+          {{"partner_name", section.partner_name},
+           {"search_name", section.search_name},
+           {"listings", summaries(section.listings, kMaxNewsShown)},
+           {"more", section.listings.size() > kMaxNewsShown
+                        ? nlohmann::json(std::to_string(section.listings.size() - kMaxNewsShown))
+                        : nlohmann::json(false)}});
       for (const listings::Listing* listing : section.listings) {
-        news_rows.push_back({user, listing->id, notifications::Reason::kContact, notifications::Channel::kDigest, now,
-                             digest_key});
+        news_rows.push_back({user, listing->id, notifications::Reason::kContact,
+                             notifications::Channel::kDigest, now, digest_key});
       }
     }
     values["prospects"] = prospects;
@@ -373,14 +404,17 @@ bool NightlyRun::DigestBatch(RunState& state, NightlyReport& report) {
   // Each mailed waiting row, by digest key: rows of one person share it.
   {
     std::map<int64_t, std::string> key_of_user;
-    for (const auto& [user, period] : new_states) key_of_user[user] = "digest:" + std::to_string(user) + ":" + period;
+    for (const auto& [user, period] : new_states)
+      key_of_user[user] = "digest:" + std::to_string(user) + ":" + period;
     std::map<std::string, std::vector<int64_t>> by_key;
     for (int64_t user : users) {
       auto key = key_of_user.find(user);
       if (key == key_of_user.end()) continue;
-      for (const notifications::NotificationRecord& record : waiting[user]) by_key[key->second].push_back(record.id);
+      for (const notifications::NotificationRecord& record : waiting[user])
+        by_key[key->second].push_back(record.id);
     }
-    for (const auto& [key, ids] : by_key) notifications::NotificationStore::MarkMailed(connection, ids, key, now);
+    for (const auto& [key, ids] : by_key)
+      notifications::NotificationStore::MarkMailed(connection, ids, key, now);
   }
   constexpr size_t kStatesPerStatement = 100;  // few parameters a statement: see RecordMany
   for (size_t start = 0; start < new_states.size(); start += kStatesPerStatement) {
@@ -393,15 +427,20 @@ bool NightlyRun::DigestBatch(RunState& state, NightlyReport& report) {
       params.emplace_back(new_states[i].second);
       params.emplace_back(now);
     }
-    sql += " ON CONFLICT (user_id) DO UPDATE SET last_period = excluded.last_period, last_digest_at = excluded.last_digest_at";
+    sql +=
+        " ON CONFLICT (user_id) DO UPDATE SET last_period = excluded.last_period, last_digest_at = "
+        "excluded.last_digest_at";
     connection.Execute(sql, params);
   }
   for (const auto& [outcome, ids] : outcomes) {
     std::vector<SqlValue> params = {clock_.NowSeconds(), outcome, state.run_date};
     for (int64_t id : ids) params.emplace_back(id);
-    connection.Execute("UPDATE nightly_tasks SET done_at = $1, outcome = $2 WHERE run_date = $3 AND kind = 'digest' "
-                       "AND subject_id IN (" + Placeholders(ids.size(), 4) + ")",
-                       params);
+    connection.Execute(
+        "UPDATE nightly_tasks SET done_at = $1, outcome = $2 WHERE run_date = $3 AND kind = "
+        "'digest' "
+        "AND subject_id IN (" +
+            Placeholders(ids.size(), 4) + ")",
+        params);
   }
   transaction.Commit();
   report.digest_tasks_done += static_cast<int64_t>(users.size());
@@ -412,7 +451,8 @@ bool NightlyRun::ReportBatch(const std::string& run_date, NightlyReport& report)
   storage::Connection connection = database_.Acquire();
   storage::Transaction transaction(connection);
   std::string select =
-      "SELECT subject_id FROM nightly_tasks WHERE run_date = $1 AND kind = 'lead_report' AND done_at IS NULL "
+      "SELECT subject_id FROM nightly_tasks WHERE run_date = $1 AND kind = 'lead_report' AND "
+      "done_at IS NULL "
       "ORDER BY subject_id LIMIT $2";
   if (connection.dialect().has_row_locks) select += " FOR UPDATE SKIP LOCKED";
   std::vector<storage::Row> partners = connection.Query(select, {run_date, int64_t{kReportBatch}});
@@ -431,7 +471,8 @@ bool NightlyRun::ReportBatch(const std::string& run_date, NightlyReport& report)
       }
     }
     connection.Execute(
-        "UPDATE nightly_tasks SET done_at = $1, outcome = $2 WHERE run_date = $3 AND kind = 'lead_report' AND subject_id = $4",
+        "UPDATE nightly_tasks SET done_at = $1, outcome = $2 WHERE run_date = $3 AND kind = "
+        "'lead_report' AND subject_id = $4",
         {now, outcome, run_date, partner_id});
     ++report.report_tasks_done;
   }

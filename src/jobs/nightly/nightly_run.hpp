@@ -31,11 +31,11 @@
 #include <vector>
 
 #include "core/common/env.hpp"
-#include "engine/engine.hpp"
-#include "domain/mail/templates.hpp"
-#include "jobs/nightly/retention.hpp"
-#include "domain/notifications/notification_pass.hpp"
 #include "core/storage/database.hpp"
+#include "domain/mail/templates.hpp"
+#include "domain/notifications/notification_pass.hpp"
+#include "engine/engine.hpp"
+#include "jobs/nightly/retention.hpp"
 
 namespace vivrovert::nightly {
 
@@ -43,17 +43,19 @@ namespace vivrovert::nightly {
 // on leads/).
 struct LeadReportHooks {
   // Partners whose report for the period ending before `run_date` is due.
-  std::function<std::vector<int64_t>(storage::Connection&, const std::string& run_date)> partners_due;
+  std::function<std::vector<int64_t>(storage::Connection&, const std::string& run_date)>
+      partners_due;
   // Queues the report of `partner_id` in the caller's transaction; returns the mails queued.
-  std::function<Result<int>(storage::Connection&, int64_t partner_id, const std::string& run_date, int64_t now)>
+  std::function<Result<int>(storage::Connection&, int64_t partner_id, const std::string& run_date,
+                            int64_t now)>
       enqueue;
 };
 
 struct NightlyOptions {
   std::string public_base_url = "http://localhost:8080";
-  std::string secret_key;   // signs the unsubscribe links
-  int batch = 200;          // people per transaction
-  int pause_ms = 0;         // wait between batches, to spare a busy database
+  std::string secret_key;  // signs the unsubscribe links
+  int batch = 200;         // people per transaction
+  int pause_ms = 0;        // wait between batches, to spare a busy database
   // Told after each batch ("digests: 400 done, 12 mails"); may be empty.
   std::function<void(const std::string&)> progress;
   // What personal data is kept how long (jobs/nightly/retention.hpp), applied at the end of
@@ -66,14 +68,14 @@ struct NightlyReport {
   notifications::PassReport pass;
   int64_t digest_tasks_done = 0;  // by this call
   int64_t digests_queued = 0;
-  int64_t digests_empty = 0;      // nothing new for the person
-  int64_t digests_not_due = 0;    // weekly person already served this week, or none
-  int64_t undeliverable = 0;      // unverified or bouncing address
-  int64_t news_told = 0;          // prospect and contact notifications recorded
+  int64_t digests_empty = 0;    // nothing new for the person
+  int64_t digests_not_due = 0;  // weekly person already served this week, or none
+  int64_t undeliverable = 0;    // unverified or bouncing address
+  int64_t news_told = 0;        // prospect and contact notifications recorded
   int64_t report_tasks_done = 0;
   int64_t report_mails = 0;
   RetentionReport retention;
-  bool finished = false;          // every task of the run is done
+  bool finished = false;  // every task of the run is done
   double seconds = 0;
 };
 

@@ -5,9 +5,9 @@
 #include "domain/accounts/session_store.hpp"
 #include "domain/limits/throttle.hpp"
 #include "domain/mail/bounces.hpp"
+#include "domain/profiles/profile.hpp"
 #include "jobs/nightly/calendar.hpp"
 #include "jobs/nightly/nightly_run.hpp"
-#include "domain/profiles/profile.hpp"
 
 namespace vivrovert::nightly {
 

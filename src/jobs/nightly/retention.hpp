@@ -13,9 +13,9 @@
 #include <cstdint>
 #include <string>
 
+#include "core/storage/database.hpp"
 #include "domain/accounts/account_service.hpp"
 #include "domain/mail/outbox.hpp"
-#include "core/storage/database.hpp"
 
 namespace vivrovert::nightly {
 

@@ -27,10 +27,12 @@ struct Notice {
 constexpr Notice kNotices[] = {
     {"mot-de-passe", "Votre mot de passe a été changé. Vos autres sessions ont été fermées."},
     {"email",
-     "Nous avons envoyé un lien de confirmation à la nouvelle adresse, sauf si elle appartient déjà à un "
+     "Nous avons envoyé un lien de confirmation à la nouvelle adresse, sauf si elle appartient "
+     "déjà à un "
      "compte. Votre adresse changera quand ce lien sera ouvert."},
     {"verification", "Un nouveau lien de confirmation vient de vous être envoyé."},
-    {"mot-de-passe-reinitialise", "Votre mot de passe a été changé. Connectez-vous avec le nouveau."},
+    {"mot-de-passe-reinitialise",
+     "Votre mot de passe a été changé. Connectez-vous avec le nouveau."},
 };
 
 std::string NoticeFor(const web::Request& request) {
@@ -41,7 +43,9 @@ std::string NoticeFor(const web::Request& request) {
   return {};
 }
 
-std::string WithNotice(const char* path, const char* code) { return std::string(path) + "?" + kDoneParam + "=" + code; }
+std::string WithNotice(const char* path, const char* code) {
+  return std::string(path) + "?" + kDoneParam + "=" + code;
+}
 
 // Where a login goes next: a path of this site only ("//host" and "/\host" name another
 // site to browsers), else the account page.
@@ -68,7 +72,8 @@ bool ShownOnForm(StatusCode code) {
 // The message of a failed form for its template: `errors.<prefix><field>` beside the input
 // the status names when it is one of `fields`, else `errors.<prefix>alert` above the form.
 // Several forms share a page through distinct prefixes.
-mstch::map Messages(const Status& status, const std::string& prefix, std::initializer_list<const char*> fields) {
+mstch::map Messages(const Status& status, const std::string& prefix,
+                    std::initializer_list<const char*> fields) {
   std::string key = prefix + "alert";
   for (const char* field : fields) {
     if (status.field() == field) key = prefix + field;
@@ -76,12 +81,16 @@ mstch::map Messages(const Status& status, const std::string& prefix, std::initia
   return mstch::map{{key, status.message()}};
 }
 
-std::string Field(const Context& context, const char* name) { return context.request().Form(name).value_or(""); }
+std::string Field(const Context& context, const char* name) {
+  return context.request().Form(name).value_or("");
+}
 
 // "1 h", "48 h": how long a mailed link lasts.
 std::string Hours(int64_t seconds) { return std::to_string((seconds + 3599) / 3600) + " h"; }
 
-mstch::map Action(const char* href, const char* label) { return mstch::map{{"href", std::string(href)}, {"label", std::string(label)}}; }
+mstch::map Action(const char* href, const char* label) {
+  return mstch::map{{"href", std::string(href)}, {"label", std::string(label)}};
+}
 
 // What a page opened from an e-mail confirms, and where to get a new link.
 struct LinkPage {
@@ -144,10 +153,11 @@ class AccountPages {
   Result<Response> ChangePassword(Context& context) {
     std::optional<AuthenticatedUser> account = CurrentAccount(context);
     if (!account) return RedirectToLogin();
-    Status changed =
-        service_.ChangePassword(*account, Field(context, kFieldCurrentPassword), Field(context, kFieldNewPassword));
+    Status changed = service_.ChangePassword(*account, Field(context, kFieldCurrentPassword),
+                                             Field(context, kFieldNewPassword));
     if (!changed.ok()) {
-      return AccountFormFailed(context, *account, changed, "password_", {kFieldCurrentPassword, kFieldNewPassword}, {});
+      return AccountFormFailed(context, *account, changed, "password_",
+                               {kFieldCurrentPassword, kFieldNewPassword}, {});
     }
     return Response::Redirect(WithNotice(kAccountPath, "mot-de-passe"));
   }
@@ -156,9 +166,11 @@ class AccountPages {
     std::optional<AuthenticatedUser> account = CurrentAccount(context);
     if (!account) return RedirectToLogin();
     std::string new_email = Field(context, kFieldNewEmail);
-    Status requested = service_.RequestEmailChange(*account, new_email, Field(context, kFieldCurrentPassword));
+    Status requested =
+        service_.RequestEmailChange(*account, new_email, Field(context, kFieldCurrentPassword));
     if (!requested.ok()) {
-      return AccountFormFailed(context, *account, requested, "email_", {kFieldNewEmail, kFieldCurrentPassword},
+      return AccountFormFailed(context, *account, requested, "email_",
+                               {kFieldNewEmail, kFieldCurrentPassword},
                                mstch::map{{"new_email", new_email}});
     }
     MailQueued();
@@ -178,7 +190,8 @@ class AccountPages {
     std::optional<AuthenticatedUser> account = CurrentAccount(context);
     if (!account) return RedirectToLogin();
     Status deleted = service_.DeleteAccount(*account, Field(context, kFieldCurrentPassword));
-    if (!deleted.ok()) return AccountFormFailed(context, *account, deleted, "delete_", {kFieldCurrentPassword}, {});
+    if (!deleted.ok())
+      return AccountFormFailed(context, *account, deleted, "delete_", {kFieldCurrentPassword}, {});
     if (options_.account_deleted) options_.account_deleted(account->user.id);
     Response response = Response::Redirect(kAccountDeletedPath);
     response.AddCookie(options_.cookies.Clear());
@@ -187,7 +200,8 @@ class AccountPages {
 
   Result<Response> ShowDeleted(Context& context) {
     return Message(context, 200, "Compte supprimé — VivroVert", "Votre compte est supprimé",
-                   "Votre compte et tout ce qui s'y rattachait ont été effacés. Merci d'avoir utilisé VivroVert.",
+                   "Votre compte et tout ce qui s'y rattachait ont été effacés. Merci d'avoir "
+                   "utilisé VivroVert.",
                    Action("/", "Retour à l'accueil"));
   }
 
@@ -208,10 +222,11 @@ class AccountPages {
                         {kFieldEmail, kFieldPassword, kFieldDisplayName});
     }
     MailQueued();
-    return context.Page("account_signup_sent",
-                        mstch::map{{"title", std::string("Vérifiez votre boîte mail — VivroVert")},
-                                   {"email", request.email},
-                                   {"expires", Hours(service_.policy().tokens.verify_email_seconds)}});
+    return context.Page(
+        "account_signup_sent",
+        mstch::map{{"title", std::string("Vérifiez votre boîte mail — VivroVert")},
+                   {"email", request.email},
+                   {"expires", Hours(service_.policy().tokens.verify_email_seconds)}});
   }
 
   // ---- Connexion, déconnexion -------------------------------------------------------------
@@ -227,8 +242,9 @@ class AccountPages {
   Result<Response> LogIn(Context& context) {
     const web::Request& http = context.request();
     std::string next = Field(context, kNextParam);
-    LoginRequest request{Field(context, kFieldEmail), Field(context, kFieldPassword), http.remote_address(),
-                         http.Header("User-Agent").value_or(""), SessionToken(context)};
+    LoginRequest request{Field(context, kFieldEmail), Field(context, kFieldPassword),
+                         http.remote_address(), http.Header("User-Agent").value_or(""),
+                         SessionToken(context)};
     Result<LoginResult> login = service_.Login(request);
     if (!login.ok()) {
       const Status& status = login.status();
@@ -237,10 +253,12 @@ class AccountPages {
         data["errors"] = mstch::map{{"alert", status.message()}};
         return context.Page("account_login", std::move(data), 401);
       }
-      return FormFailed(context, "account_login", std::move(data), status, "", {kFieldEmail, kFieldPassword});
+      return FormFailed(context, "account_login", std::move(data), status, "",
+                        {kFieldEmail, kFieldPassword});
     }
     Response response = Response::Redirect(SafeNext(next));
-    response.AddCookie(options_.cookies.Issue(login->session_token, login->session_expires_at, clock_.NowSeconds()));
+    response.AddCookie(options_.cookies.Issue(login->session_token, login->session_expires_at,
+                                              clock_.NowSeconds()));
     return response;
   }
 
@@ -253,17 +271,22 @@ class AccountPages {
 
   // ---- Mot de passe oublié ------------------------------------------------------------------
 
-  Result<Response> ShowForgot(Context& context) { return context.Page("account_forgot", ForgotData("")); }
+  Result<Response> ShowForgot(Context& context) {
+    return context.Page("account_forgot", ForgotData(""));
+  }
 
   Result<Response> Forgot(Context& context) {
     std::string email = Field(context, kFieldEmail);
     Status requested = service_.RequestPasswordReset(email);
-    if (!requested.ok()) return FormFailed(context, "account_forgot", ForgotData(email), requested, "", {kFieldEmail});
+    if (!requested.ok())
+      return FormFailed(context, "account_forgot", ForgotData(email), requested, "", {kFieldEmail});
     MailQueued();
     // The same answer whether or not the address has an account.
-    return Message(context, 200, "Vérifiez votre boîte mail — VivroVert", "Vérifiez votre boîte mail",
+    return Message(context, 200, "Vérifiez votre boîte mail — VivroVert",
+                   "Vérifiez votre boîte mail",
                    "Si un compte VivroVert utilise l'adresse " + email +
-                       ", un lien pour choisir un nouveau mot de passe vient d'y être envoyé. Il expire dans " +
+                       ", un lien pour choisir un nouveau mot de passe vient d'y être envoyé. Il "
+                       "expire dans " +
                        Hours(service_.policy().tokens.reset_password_seconds) + ".",
                    Action(kLoginPath, "Retour à la connexion"));
   }
@@ -293,7 +316,8 @@ class AccountPages {
 
   Result<Response> ShowLink(Context& context, const LinkPage& link) {
     std::string token = context.request().Query(kTokenParam).value_or("");
-    if (Status usable = service_.CheckLink(link.purpose, token); !usable.ok()) return LinkFailed(context, link, usable);
+    if (Status usable = service_.CheckLink(link.purpose, token); !usable.ok())
+      return LinkFailed(context, link, usable);
     return context.Page("account_link", mstch::map{{"title", std::string(link.title)},
                                                    {"heading", std::string(link.heading)},
                                                    {"explanation", std::string(link.explanation)},
@@ -305,15 +329,18 @@ class AccountPages {
   Result<Response> VerifyEmail(Context& context) {
     Status verified = service_.VerifyEmail(Field(context, kTokenParam));
     if (!verified.ok()) return LinkFailed(context, kVerifyLink, verified);
-    return Message(context, 200, "Adresse confirmée — VivroVert", "Votre adresse e-mail est confirmée",
+    return Message(context, 200, "Adresse confirmée — VivroVert",
+                   "Votre adresse e-mail est confirmée",
                    "Merci ! VivroVert pourra vous écrire à cette adresse.", NextStep(context));
   }
 
   Result<Response> ConfirmEmailChange(Context& context) {
     Status changed = service_.ConfirmEmailChange(Field(context, kTokenParam));
     if (!changed.ok()) return LinkFailed(context, kChangeEmailLink, changed);
-    return Message(context, 200, "Adresse changée — VivroVert", "Votre nouvelle adresse est enregistrée",
-                   "Votre compte utilise désormais cette adresse e-mail, pour vous connecter comme pour vous écrire.",
+    return Message(context, 200, "Adresse changée — VivroVert",
+                   "Votre nouvelle adresse est enregistrée",
+                   "Votre compte utilise désormais cette adresse e-mail, pour vous connecter comme "
+                   "pour vous écrire.",
                    NextStep(context));
   }
 
@@ -335,25 +362,27 @@ class AccountPages {
     if (options_.mail_queued) options_.mail_queued();
   }
 
-  Result<Response> FormFailed(Context& context, const std::string& page, mstch::map data, const Status& status,
-                              const std::string& prefix, std::initializer_list<const char*> fields) {
+  Result<Response> FormFailed(Context& context, const std::string& page, mstch::map data,
+                              const Status& status, const std::string& prefix,
+                              std::initializer_list<const char*> fields) {
     if (status.code() == StatusCode::kUnauthenticated) return RedirectToLogin();
     if (!ShownOnForm(status.code())) return status;
     data["errors"] = Messages(status, prefix, fields);
     return context.Page(page, std::move(data), web::HttpStatusFor(status.code()));
   }
 
-  Result<Response> AccountFormFailed(Context& context, const AuthenticatedUser& account, const Status& status,
-                                     const std::string& prefix, std::initializer_list<const char*> fields,
-                                     mstch::map values) {
+  Result<Response> AccountFormFailed(Context& context, const AuthenticatedUser& account,
+                                     const Status& status, const std::string& prefix,
+                                     std::initializer_list<const char*> fields, mstch::map values) {
     if (status.code() == StatusCode::kUnauthenticated) return RedirectToLogin();
     if (!ShownOnForm(status.code())) return status;
     return AccountPage(context, account, Messages(status, prefix, fields), std::move(values), "",
                        web::HttpStatusFor(status.code()));
   }
 
-  Result<Response> AccountPage(Context& context, const AuthenticatedUser& account, mstch::map errors,
-                               mstch::map values, const std::string& notice, int status) {
+  Result<Response> AccountPage(Context& context, const AuthenticatedUser& account,
+                               mstch::map errors, mstch::map values, const std::string& notice,
+                               int status) {
     mstch::map data{
         {"title", std::string("Mon compte — VivroVert")},
         {"account", mstch::map{{"email", account.user.email},
@@ -368,8 +397,9 @@ class AccountPages {
   }
 
   // A page that only says something: heading, text and where to go from there.
-  Result<Response> Message(Context& context, int status, const std::string& title, const std::string& heading,
-                           const std::string& text, mstch::map action, bool is_error = false) {
+  Result<Response> Message(Context& context, int status, const std::string& title,
+                           const std::string& heading, const std::string& text, mstch::map action,
+                           bool is_error = false) {
     return context.Page("account_message",
                         mstch::map{{"title", title},
                                    {"heading", heading},
@@ -382,14 +412,18 @@ class AccountPages {
   // A link that cannot be used (invalid, used, expired: the status says which), or whose
   // change cannot be made any more (the new address got an account meanwhile).
   Result<Response> LinkFailed(Context& context, const LinkPage& link, const Status& status) {
-    if (status.code() != StatusCode::kInvalidArgument && status.code() != StatusCode::kAlreadyExists) return status;
+    if (status.code() != StatusCode::kInvalidArgument &&
+        status.code() != StatusCode::kAlreadyExists)
+      return status;
     return Message(context, web::HttpStatusFor(status.code()), "Lien inutilisable — VivroVert",
-                   "Ce lien ne peut pas servir", status.message(), Action(link.retry_href, link.retry_label),
+                   "Ce lien ne peut pas servir", status.message(),
+                   Action(link.retry_href, link.retry_label),
                    /*is_error=*/true);
   }
 
   mstch::map NextStep(const Context& context) const {
-    return context.user() ? Action(kAccountPath, "Aller à mon compte") : Action(kLoginPath, "Se connecter");
+    return context.user() ? Action(kAccountPath, "Aller à mon compte")
+                          : Action(kLoginPath, "Se connecter");
   }
 
   static mstch::map SignUpData(mstch::map values) {
@@ -441,9 +475,11 @@ void RegisterAccountRoutes(web::App& app, AccountService& service, AccountRoutes
   app.Post(kForgotPasswordPath, bind(&AccountPages::Forgot));
   app.Get(kResetPasswordPath, bind(&AccountPages::ShowReset));
   app.Post(kResetPasswordPath, bind(&AccountPages::Reset));
-  app.Get(kVerifyEmailPath, [pages](Context& context) { return pages->ShowLink(context, kVerifyLink); });
+  app.Get(kVerifyEmailPath,
+          [pages](Context& context) { return pages->ShowLink(context, kVerifyLink); });
   app.Post(kVerifyEmailPath, bind(&AccountPages::VerifyEmail));
-  app.Get(kConfirmEmailChangePath, [pages](Context& context) { return pages->ShowLink(context, kChangeEmailLink); });
+  app.Get(kConfirmEmailChangePath,
+          [pages](Context& context) { return pages->ShowLink(context, kChangeEmailLink); });
   app.Post(kConfirmEmailChangePath, bind(&AccountPages::ConfirmEmailChange));
   app.Post(kChangePasswordPath, bind(&AccountPages::ChangePassword));
   app.Post(kChangeEmailPath, bind(&AccountPages::ChangeEmail));

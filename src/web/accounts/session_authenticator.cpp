@@ -6,7 +6,8 @@ namespace vivrovert::accounts {
 
 std::string SessionCookieName(bool https) { return https ? "__Host-vv_session" : "vv_session"; }
 
-web::SetCookie SessionCookies::Issue(const std::string& token, int64_t expires_at, int64_t now) const {
+web::SetCookie SessionCookies::Issue(const std::string& token, int64_t expires_at,
+                                     int64_t now) const {
   web::SetCookie cookie;
   cookie.name = name;
   cookie.value = token;

@@ -15,24 +15,27 @@ using web::Response;
 
 std::string ListLabel(mail::MailList list) {
   switch (list) {
-    case mail::MailList::kListings: return "les annonces et résumés";
-    case mail::MailList::kLeadReports: return "les rapports de contacts";
+    case mail::MailList::kListings:
+      return "les annonces et résumés";
+    case mail::MailList::kLeadReports:
+      return "les rapports de contacts";
   }
   return "ces e-mails";
 }
 
 Result<Response> InvalidLink(Context& context, const std::optional<std::string>& token) {
-  const std::string message =
-      !token || token->empty()
-          ? "Il manque le paramètre « jeton » du lien de désabonnement."
-          : "Ce lien de désabonnement est incomplet ou a été modifié : son paramètre « jeton » ne correspond à "
-            "aucun abonnement.";
-  return context.Page("unsubscribe",
-                      mstch::map{{"title", std::string("Lien de désabonnement invalide — VivroVert")},
-                                 {"heading", std::string("Lien de désabonnement invalide")},
-                                 {"invalid", true},
-                                 {"message", message}},
-                      400);
+  const std::string message = !token || token->empty()
+                                  ? "Il manque le paramètre « jeton » du lien de désabonnement."
+                                  : "Ce lien de désabonnement est incomplet ou a été modifié : son "
+                                    "paramètre « jeton » ne correspond à "
+                                    "aucun abonnement.";
+  return context.Page(
+      "unsubscribe",
+      mstch::map{{"title", std::string("Lien de désabonnement invalide — VivroVert")},
+                 {"heading", std::string("Lien de désabonnement invalide")},
+                 {"invalid", true},
+                 {"message", message}},
+      400);
 }
 
 Result<Response> Done(Context& context, const std::string& message) {
@@ -50,8 +53,9 @@ constexpr const char* kAccountGone = "Ce compte n'existe plus : aucun e-mail ne 
 
 }  // namespace
 
-void RegisterUnsubscribeRoutes(web::App& app, storage::Database& database,
-                               std::function<void(storage::Connection&, int64_t user_id)> profile_changed) {
+void RegisterUnsubscribeRoutes(
+    web::App& app, storage::Database& database,
+    std::function<void(storage::Connection&, int64_t user_id)> profile_changed) {
   const web::App& shared = app;
   auto target_of = [&shared](const Context& context) {
     std::optional<std::string> token = context.request().Query("jeton");
@@ -69,12 +73,13 @@ void RegisterUnsubscribeRoutes(web::App& app, storage::Database& database,
     if (mail::IsOptedOut(connection, target->user_id, target->list)) {
       return Done(context, "Vous êtes déjà désabonné : vous ne recevez plus " + label + ".");
     }
-    return context.Page("unsubscribe", mstch::map{{"title", std::string("Se désabonner — VivroVert")},
-                                                  {"heading", std::string("Se désabonner")},
-                                                  {"ask", true},
-                                                  {"list_label", label},
-                                                  {"is_listings", target->list == mail::MailList::kListings},
-                                                  {"token", *token}});
+    return context.Page("unsubscribe",
+                        mstch::map{{"title", std::string("Se désabonner — VivroVert")},
+                                   {"heading", std::string("Se désabonner")},
+                                   {"ask", true},
+                                   {"list_label", label},
+                                   {"is_listings", target->list == mail::MailList::kListings},
+                                   {"token", *token}});
   });
 
   // The body is not read: a mail client's one-click POST and the page's button do the
@@ -89,7 +94,8 @@ void RegisterUnsubscribeRoutes(web::App& app, storage::Database& database,
         if (!UserExists(connection, target->user_id)) return Done(context, kAccountGone);
         mail::OptOut(connection, target->user_id, target->list, shared.clock().NowSeconds());
         transaction.Commit();
-        if (target->list == mail::MailList::kListings && profile_changed) profile_changed(connection, target->user_id);
+        if (target->list == mail::MailList::kListings && profile_changed)
+          profile_changed(connection, target->user_id);
         return Done(context, "C'est fait : vous ne recevrez plus " + ListLabel(target->list) + ".");
       },
       web::RouteOptions{.csrf_exempt = true});

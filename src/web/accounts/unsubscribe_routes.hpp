@@ -33,7 +33,8 @@ inline constexpr const char* kUnsubscribePath = "/desabonnement";
 // called after leaving the listing mails changed a profile's notification, on the
 // connection that committed it (as profiles::RegisterProfilePages does: the matching
 // index follows at once).
-void RegisterUnsubscribeRoutes(web::App& app, storage::Database& database,
-                               std::function<void(storage::Connection&, int64_t user_id)> profile_changed = {});
+void RegisterUnsubscribeRoutes(
+    web::App& app, storage::Database& database,
+    std::function<void(storage::Connection&, int64_t user_id)> profile_changed = {});
 
 }  // namespace vivrovert::accounts

@@ -24,13 +24,14 @@ Status MapUnavailable(const SearchBackend& search, const MapBackend& map) {
 Status Admit(SharedRateLimiter& limiter, const web::Request& request) {
   RateDecision decision = limiter.Allow(request.client_network());
   if (decision.allowed) return Status::Ok();
-  return ResourceExhausted("Trop de requêtes : réessayez dans " + std::to_string(decision.retry_after_seconds) +
-                           " s.");
+  return ResourceExhausted("Trop de requêtes : réessayez dans " +
+                           std::to_string(decision.retry_after_seconds) + " s.");
 }
 
 Status UnknownKey() {
-  return NotFound("Cette recherche n'est plus en mémoire : envoyez-la de nouveau (POST /api/v1/map/searches).",
-                  "key");
+  return NotFound(
+      "Cette recherche n'est plus en mémoire : envoyez-la de nouveau (POST /api/v1/map/searches).",
+      "key");
 }
 
 web::Response GeoJson(const std::string& text) {
@@ -71,8 +72,8 @@ const std::vector<ApiRoute>& MapApiRoutes() {
   return kRoutes;
 }
 
-void RegisterMapApi(web::App& app, const SearchBackend& search, MapBackend& map, SharedRateLimiter& limiter,
-                    SharedRateLimiter& view_limiter) {
+void RegisterMapApi(web::App& app, const SearchBackend& search, MapBackend& map,
+                    SharedRateLimiter& limiter, SharedRateLimiter& view_limiter) {
   // Public and cookie-less like POST /api/v1/search: no CSRF token.
   web::RouteOptions public_post;
   public_post.csrf_exempt = true;
@@ -86,14 +87,16 @@ void RegisterMapApi(web::App& app, const SearchBackend& search, MapBackend& map,
         // must not be refused when the grid lacks that level.
         if (body.is_object()) {
           body.erase("page");
-          body["level"] = engine::LevelName(search.grid->level(engine::Level::k5km) ? engine::Level::k5km
-                                                                                   : engine::Level::k1km);
+          body["level"] = engine::LevelName(
+              search.grid->level(engine::Level::k5km) ? engine::Level::k5km : engine::Level::k1km);
         }
-        VV_ASSIGN_OR_RETURN(engine::SearchRequest request, engine::ParseSearchRequest(body, *search.grid));
+        VV_ASSIGN_OR_RETURN(engine::SearchRequest request,
+                            engine::ParseSearchRequest(body, *search.grid));
         const std::string key = maptiles::MapSearchKey(request, *search.grid);
         std::shared_ptr<const maptiles::GreenTiles> green = map.cache->Find(key);
         if (!green) {
-          green = std::make_shared<const maptiles::GreenTiles>(maptiles::GreenTiles::Evaluate(*search.engine, request));
+          green = std::make_shared<const maptiles::GreenTiles>(
+              maptiles::GreenTiles::Evaluate(*search.engine, request));
           map.cache->Put(key, green);
         }
         return web::Response::Json({{"key", key},
@@ -127,21 +130,23 @@ void RegisterMapApi(web::App& app, const SearchBackend& search, MapBackend& map,
   app.Get("/api/v1/map/outlines/departements.geojson",
           [&map, &view_limiter](web::Context& context) -> Result<web::Response> {
             VV_RETURN_IF_ERROR(Admit(view_limiter, context.request()));
-            VV_ASSIGN_OR_RETURN(std::shared_ptr<const std::string> text, map.outlines->Departements());
+            VV_ASSIGN_OR_RETURN(std::shared_ptr<const std::string> text,
+                                map.outlines->Departements());
             return GeoJson(*text);
           });
 
-  app.Get("/api/v1/map/outlines/communes/{dep_geojson}",
-          [&map, &view_limiter](web::Context& context) -> Result<web::Response> {
-            VV_RETURN_IF_ERROR(Admit(view_limiter, context.request()));
-            std::string code = context.Param("dep_geojson");
-            if (!code.ends_with(".geojson")) {
-              return NotFound("Adresse inconnue : …/communes/{département}.geojson.", "departement");
-            }
-            code.resize(code.size() - 8);
-            VV_ASSIGN_OR_RETURN(std::shared_ptr<const std::string> text, map.outlines->Communes(code));
-            return GeoJson(*text);
-          });
+  app.Get(
+      "/api/v1/map/outlines/communes/{dep_geojson}",
+      [&map, &view_limiter](web::Context& context) -> Result<web::Response> {
+        VV_RETURN_IF_ERROR(Admit(view_limiter, context.request()));
+        std::string code = context.Param("dep_geojson");
+        if (!code.ends_with(".geojson")) {
+          return NotFound("Adresse inconnue : …/communes/{département}.geojson.", "departement");
+        }
+        code.resize(code.size() - 8);
+        VV_ASSIGN_OR_RETURN(std::shared_ptr<const std::string> text, map.outlines->Communes(code));
+        return GeoJson(*text);
+      });
 }
 
 }  // namespace vivrovert::api

@@ -26,11 +26,11 @@
 #include <memory>
 #include <vector>
 
-#include "domain/limits/rate_limiter.hpp"
-#include "web/api/search_api.hpp"
 #include "data/maptiles/green_tiles.hpp"
 #include "data/maptiles/outlines.hpp"
 #include "data/maptiles/tile_renderer.hpp"
+#include "domain/limits/rate_limiter.hpp"
+#include "web/api/search_api.hpp"
 #include "web/http/app.hpp"
 
 namespace vivrovert::api {
@@ -58,7 +58,7 @@ const std::vector<ApiRoute>& MapApiRoutes();
 
 // `search`, `map` and the limiters must outlive the app. `limiter` admits the searches,
 // `view_limiter` the tiles and outlines.
-void RegisterMapApi(web::App& app, const SearchBackend& search, MapBackend& map, SharedRateLimiter& limiter,
-                    SharedRateLimiter& view_limiter);
+void RegisterMapApi(web::App& app, const SearchBackend& search, MapBackend& map,
+                    SharedRateLimiter& limiter, SharedRateLimiter& view_limiter);
 
 }  // namespace vivrovert::api

@@ -1,24 +1,23 @@
 #include "web/api/partner_api.hpp"
 
 #include <charconv>
-
 #include <nlohmann/json.hpp>
 
 #include "core/common/json_input.hpp"
 #include "core/common/text.hpp"
-#include "engine/engine.hpp"
 #include "data/csv/csv_reader.hpp"
-#include "domain/listings/placement.hpp"
 #include "domain/listings/import_runner.hpp"
+#include "domain/listings/placement.hpp"
 #include "domain/partners/partner_store.hpp"
 #include "domain/partners/partner_territory.hpp"
+#include "engine/engine.hpp"
 
 namespace vivrovert::api {
 
 namespace {
 
-using nlohmann::json;
 using listings::FieldError;
+using nlohmann::json;
 
 constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 500;
@@ -38,7 +37,8 @@ enum class Access { kRead, kWrite };
 std::optional<std::string> KeyOf(const web::Request& request) {
   if (auto header = request.Header("Authorization")) {
     constexpr std::string_view kBearer = "Bearer ";
-    if (header->size() > kBearer.size() && std::string_view(*header).substr(0, kBearer.size()) == kBearer) {
+    if (header->size() > kBearer.size() &&
+        std::string_view(*header).substr(0, kBearer.size()) == kBearer) {
       return header->substr(kBearer.size());
     }
   }
@@ -46,11 +46,14 @@ std::optional<std::string> KeyOf(const web::Request& request) {
 }
 
 Result<Caller> Authenticate(const web::Request& request, storage::Database& database,
-                            listings::ListingService& service, SharedRateLimiter& limiter, Access access) {
+                            listings::ListingService& service, SharedRateLimiter& limiter,
+                            Access access) {
   std::optional<std::string> secret = KeyOf(request);
-  if (!secret) return Unauthenticated("Clé d'API absente : en-tête « Authorization: Bearer vvk_… » attendu.");
+  if (!secret)
+    return Unauthenticated("Clé d'API absente : en-tête « Authorization: Bearer vvk_… » attendu.");
   storage::Connection connection = database.Acquire();
-  std::optional<partners::ApiKey> key = partners::PartnerStore::AuthenticateApiKey(connection, *secret, service.Now());
+  std::optional<partners::ApiKey> key =
+      partners::PartnerStore::AuthenticateApiKey(connection, *secret, service.Now());
   if (!key) return Unauthenticated("Clé d'API inconnue ou révoquée.");
   if (access == Access::kWrite && key->scope != "write") {
     return PermissionDenied("Cette clé d'API est en lecture seule.");
@@ -60,18 +63,21 @@ Result<Caller> Authenticate(const web::Request& request, storage::Database& data
     return ResourceExhausted("Trop de requêtes pour cette clé : réessayez dans " +
                              std::to_string(decision.retry_after_seconds) + " s.");
   }
-  std::optional<partners::Partner> partner = partners::PartnerStore::Get(connection, key->partner_id);
+  std::optional<partners::Partner> partner =
+      partners::PartnerStore::Get(connection, key->partner_id);
   if (!partner) return Unauthenticated("Clé d'API inconnue ou révoquée.");
   if (service.grid() == nullptr) {
     return Unavailable("La grille des dalles n'est pas encore construite (vivrovert grid build).");
   }
-  VV_ASSIGN_OR_RETURN(engine::Territory territory, partners::ResolveTerritory(connection, *service.grid(), *partner));
+  VV_ASSIGN_OR_RETURN(engine::Territory territory,
+                      partners::ResolveTerritory(connection, *service.grid(), *partner));
   return Caller{*key, *partner, std::move(territory)};
 }
 
 web::Response FieldErrors(const std::vector<FieldError>& errors, int status = 400) {
   json details = json::array();
-  for (const FieldError& error : errors) details.push_back({{"field", error.field}, {"message", error.message}});
+  for (const FieldError& error : errors)
+    details.push_back({{"field", error.field}, {"message", error.message}});
   json body = {{"error",
                 {{"code", "invalid_argument"},
                  {"message", errors.empty() ? "Annonce invalide." : errors.front().message},
@@ -96,11 +102,14 @@ Result<int64_t> ParseId(const std::string& text, const char* field) {
 Result<listings::Kind> KindOf(const json& body) {
   auto kind = body.find("kind");
   if (kind == body.end() || !kind->is_string()) {
-    return InvalidArgument("Le type d'annonce « kind » est obligatoire (housing, job, business, leisure, poi, cv).",
-                           "kind");
+    return InvalidArgument(
+        "Le type d'annonce « kind » est obligatoire (housing, job, business, leisure, poi, cv).",
+        "kind");
   }
   std::optional<listings::Kind> parsed = listings::ParseKind(kind->get<std::string>());
-  if (!parsed) return InvalidArgument("Type d'annonce inconnu (housing, job, business, leisure, poi, cv).", "kind");
+  if (!parsed)
+    return InvalidArgument("Type d'annonce inconnu (housing, job, business, leisure, poi, cv).",
+                           "kind");
   return *parsed;
 }
 
@@ -113,7 +122,8 @@ Result<listings::BatchMode> ModeOf(const std::string& text) {
 json PartnerJson(const Caller& caller, const engine::GridFile& grid) {
   const partners::Partner& partner = caller.partner;
   json communes = json::array();
-  for (uint32_t commune_idx : caller.territory.communes()) communes.push_back(grid.communes()[commune_idx].code);
+  for (uint32_t commune_idx : caller.territory.communes())
+    communes.push_back(grid.communes()[commune_idx].code);
   return {{"id", partner.id},
           {"kind", partners::PartnerKindName(partner.kind)},
           {"name", partner.name},
@@ -128,7 +138,8 @@ json PartnerJson(const Caller& caller, const engine::GridFile& grid) {
           {"key", {{"prefix", caller.key.prefix}, {"scope", caller.key.scope}}}};
 }
 
-Result<web::Response> ListListings(web::Context& context, listings::ListingService& service, const Caller& caller) {
+Result<web::Response> ListListings(web::Context& context, listings::ListingService& service,
+                                   const Caller& caller) {
   const web::Request& request = context.request();
   listings::ListingFilter filter;
   filter.partner_id = caller.partner.id;
@@ -147,7 +158,8 @@ Result<web::Response> ListListings(web::Context& context, listings::ListingServi
   }
   if (auto commune = request.Query("commune")) filter.commune_code = *commune;
   if (auto tile = request.Query("tile")) {
-    if (!engine::TileId::Parse(*tile)) return InvalidArgument("Identifiant de dalle invalide.", "tile");
+    if (!engine::TileId::Parse(*tile))
+      return InvalidArgument("Identifiant de dalle invalide.", "tile");
     filter.tile = *tile;
   }
   if (auto since = request.Query("updated_since")) {
@@ -166,7 +178,8 @@ Result<web::Response> ListListings(web::Context& context, listings::ListingServi
   if (auto external_id = request.Query("external_id")) {
     storage::Connection connection = service.database().Acquire();
     json items = json::array();
-    auto found = listings::ListingStore::FindByExternalId(connection, caller.partner.SourceKey(), *external_id);
+    auto found = listings::ListingStore::FindByExternalId(connection, caller.partner.SourceKey(),
+                                                          *external_id);
     if (found) items.push_back(found->ToJson(filter.today));
     return web::Response::Json({{"listings", items}, {"next_cursor", nullptr}});
   }
@@ -202,18 +215,22 @@ const std::vector<ApiRoute>& PartnerApiRoutes() {
   return kRoutes;
 }
 
-void RegisterPartnerApi(web::App& app, storage::Database& database, listings::ListingService& service,
-                        SharedRateLimiter& key_limiter, Random& /*random*/) {
+void RegisterPartnerApi(web::App& app, storage::Database& database,
+                        listings::ListingService& service, SharedRateLimiter& key_limiter,
+                        Random& /*random*/) {
   web::RouteOptions key_auth;
   key_auth.csrf_exempt = true;  // API keys are not sent by browsers on their own
   auto authed = [&database, &service, &key_limiter](Access access, auto handler) {
-    return [&database, &service, &key_limiter, access, handler](web::Context& context) -> Result<web::Response> {
-      VV_ASSIGN_OR_RETURN(Caller caller, Authenticate(context.request(), database, service, key_limiter, access));
+    return [&database, &service, &key_limiter, access,
+            handler](web::Context& context) -> Result<web::Response> {
+      VV_ASSIGN_OR_RETURN(Caller caller,
+                          Authenticate(context.request(), database, service, key_limiter, access));
       return handler(context, caller);
     };
   };
 
-  app.Add(web::Method::kGet, "/api/v1/partner", authed(Access::kRead, [&service](web::Context&, const Caller& caller) {
+  app.Add(web::Method::kGet, "/api/v1/partner",
+          authed(Access::kRead, [&service](web::Context&, const Caller& caller) {
             return Result<web::Response>(web::Response::Json(PartnerJson(caller, *service.grid())));
           }));
 
@@ -222,143 +239,170 @@ void RegisterPartnerApi(web::App& app, storage::Database& database, listings::Li
             return ListListings(context, service, caller);
           }));
 
-  app.Add(
-      web::Method::kPost, "/api/v1/partner/listings",
-      authed(Access::kWrite, [&service](web::Context& context, const Caller& caller) -> Result<web::Response> {
-        VV_ASSIGN_OR_RETURN(json body, ParseBody(context.request()));
-        if (!body.is_object()) return InvalidArgument("Un objet JSON est attendu.", "body");
-        VV_ASSIGN_OR_RETURN(listings::Kind kind, KindOf(body));
-        std::vector<FieldError> errors;
-        auto written = service.Upsert(partners::PublisherFor(caller.partner, caller.territory), kind, body, &errors);
-        if (!written.ok()) return errors.empty() ? Result<web::Response>(written.status()) : FieldErrors(errors);
-        json out = written->listing.ToJson(service.Today());
-        out["outcome"] = listings::OutcomeName(written->outcome);
-        web::Response response = web::Response::Json(out, written->outcome == listings::Outcome::kCreated ? 201 : 200);
-        response.SetHeader("Location", "/api/v1/partner/listings/" + std::to_string(written->listing.id));
-        return response;
-      }),
-      key_auth);
+  app.Add(web::Method::kPost, "/api/v1/partner/listings",
+          authed(Access::kWrite,
+                 [&service](web::Context& context, const Caller& caller) -> Result<web::Response> {
+                   VV_ASSIGN_OR_RETURN(json body, ParseBody(context.request()));
+                   if (!body.is_object())
+                     return InvalidArgument("Un objet JSON est attendu.", "body");
+                   VV_ASSIGN_OR_RETURN(listings::Kind kind, KindOf(body));
+                   std::vector<FieldError> errors;
+                   auto written =
+                       service.Upsert(partners::PublisherFor(caller.partner, caller.territory),
+                                      kind, body, &errors);
+                   if (!written.ok())
+                     return errors.empty() ? Result<web::Response>(written.status())
+                                           : FieldErrors(errors);
+                   json out = written->listing.ToJson(service.Today());
+                   out["outcome"] = listings::OutcomeName(written->outcome);
+                   web::Response response = web::Response::Json(
+                       out, written->outcome == listings::Outcome::kCreated ? 201 : 200);
+                   response.SetHeader("Location", "/api/v1/partner/listings/" +
+                                                      std::to_string(written->listing.id));
+                   return response;
+                 }),
+          key_auth);
 
   app.Add(
       web::Method::kPost, "/api/v1/partner/listings/bulk",
-      authed(Access::kWrite, [&service](web::Context& context, const Caller& caller) -> Result<web::Response> {
-        VV_ASSIGN_OR_RETURN(json body, ParseBody(context.request()));
-        if (!body.is_object() || !body.contains("listings") || !body["listings"].is_array()) {
-          return InvalidArgument("Objet {\"listings\": [...]} attendu.", "listings");
-        }
-        const json& items_json = body["listings"];
-        if (items_json.size() > kMaxBulkItems) return InvalidArgument("5 000 annonces au plus par envoi.", "listings");
-        VV_ASSIGN_OR_RETURN(listings::BatchMode mode,
-                            ModeOf(body.contains("mode") && body["mode"].is_string() ? body["mode"].get<std::string>()
-                                                                                     : std::string()));
-        const bool dry_run = body.contains("dry_run") && body["dry_run"].is_boolean() && body["dry_run"].get<bool>();
-        std::vector<listings::BatchItem> items;
-        for (size_t index = 0; index < items_json.size(); ++index) {
-          listings::BatchItem item;
-          item.line = static_cast<int64_t>(index) + 1;
-          item.fields = items_json[index];
-          Result<listings::Kind> kind = item.fields.is_object() ? KindOf(item.fields)
-                                                                : Result<listings::Kind>(InvalidArgument("Objet attendu.", ""));
-          if (kind.ok()) {
-            item.kind = *kind;
-          } else {
-            item.read_errors.push_back({kind.status().field(), kind.status().message()});
-          }
-          items.push_back(std::move(item));
-        }
-        listings::BatchReport report =
-            service.ApplyBatch(partners::PublisherFor(caller.partner, caller.territory), items, mode, dry_run);
-        const bool refused = mode == listings::BatchMode::kAllOrNothing && report.rejected > 0;
-        return web::Response::Json(report.ToJson(), refused ? 422 : 200);
-      }),
+      authed(
+          Access::kWrite,
+          [&service](web::Context& context, const Caller& caller) -> Result<web::Response> {
+            VV_ASSIGN_OR_RETURN(json body, ParseBody(context.request()));
+            if (!body.is_object() || !body.contains("listings") || !body["listings"].is_array()) {
+              return InvalidArgument("Objet {\"listings\": [...]} attendu.", "listings");
+            }
+            const json& items_json = body["listings"];
+            if (items_json.size() > kMaxBulkItems)
+              return InvalidArgument("5 000 annonces au plus par envoi.", "listings");
+            VV_ASSIGN_OR_RETURN(listings::BatchMode mode,
+                                ModeOf(body.contains("mode") && body["mode"].is_string()
+                                           ? body["mode"].get<std::string>()
+                                           : std::string()));
+            const bool dry_run = body.contains("dry_run") && body["dry_run"].is_boolean() &&
+                                 body["dry_run"].get<bool>();
+            std::vector<listings::BatchItem> items;
+            for (size_t index = 0; index < items_json.size(); ++index) {
+              listings::BatchItem item;
+              item.line = static_cast<int64_t>(index) + 1;
+              item.fields = items_json[index];
+              Result<listings::Kind> kind =
+                  item.fields.is_object()
+                      ? KindOf(item.fields)
+                      : Result<listings::Kind>(InvalidArgument("Objet attendu.", ""));
+              if (kind.ok()) {
+                item.kind = *kind;
+              } else {
+                item.read_errors.push_back({kind.status().field(), kind.status().message()});
+              }
+              items.push_back(std::move(item));
+            }
+            listings::BatchReport report = service.ApplyBatch(
+                partners::PublisherFor(caller.partner, caller.territory), items, mode, dry_run);
+            const bool refused = mode == listings::BatchMode::kAllOrNothing && report.rejected > 0;
+            return web::Response::Json(report.ToJson(), refused ? 422 : 200);
+          }),
       key_auth);
 
   app.Add(web::Method::kGet, "/api/v1/partner/listings/{id}",
-          authed(Access::kRead, [&service](web::Context& context, const Caller& caller) -> Result<web::Response> {
-            VV_ASSIGN_OR_RETURN(int64_t id, ParseId(context.Param("id"), "id"));
-            auto listing = service.Get(partners::PublisherFor(caller.partner, caller.territory), id);
-            if (!listing) return NotFound("Annonce introuvable.", "id");
-            return web::Response::Json(listing->ToJson(service.Today()));
-          }));
+          authed(Access::kRead,
+                 [&service](web::Context& context, const Caller& caller) -> Result<web::Response> {
+                   VV_ASSIGN_OR_RETURN(int64_t id, ParseId(context.Param("id"), "id"));
+                   auto listing =
+                       service.Get(partners::PublisherFor(caller.partner, caller.territory), id);
+                   if (!listing) return NotFound("Annonce introuvable.", "id");
+                   return web::Response::Json(listing->ToJson(service.Today()));
+                 }));
 
-  app.Add(
-      web::Method::kPut, "/api/v1/partner/listings/{id}",
-      authed(Access::kWrite, [&service](web::Context& context, const Caller& caller) -> Result<web::Response> {
-        VV_ASSIGN_OR_RETURN(int64_t id, ParseId(context.Param("id"), "id"));
-        VV_ASSIGN_OR_RETURN(json body, ParseBody(context.request()));
-        if (!body.is_object()) return InvalidArgument("Un objet JSON est attendu.", "body");
-        std::vector<FieldError> errors;
-        auto written = service.Replace(partners::PublisherFor(caller.partner, caller.territory), id, body, &errors);
-        if (!written.ok()) return errors.empty() ? Result<web::Response>(written.status()) : FieldErrors(errors);
-        json out = written->listing.ToJson(service.Today());
-        out["outcome"] = listings::OutcomeName(written->outcome);
-        return web::Response::Json(out);
-      }),
-      key_auth);
+  app.Add(web::Method::kPut, "/api/v1/partner/listings/{id}",
+          authed(Access::kWrite,
+                 [&service](web::Context& context, const Caller& caller) -> Result<web::Response> {
+                   VV_ASSIGN_OR_RETURN(int64_t id, ParseId(context.Param("id"), "id"));
+                   VV_ASSIGN_OR_RETURN(json body, ParseBody(context.request()));
+                   if (!body.is_object())
+                     return InvalidArgument("Un objet JSON est attendu.", "body");
+                   std::vector<FieldError> errors;
+                   auto written = service.Replace(
+                       partners::PublisherFor(caller.partner, caller.territory), id, body, &errors);
+                   if (!written.ok())
+                     return errors.empty() ? Result<web::Response>(written.status())
+                                           : FieldErrors(errors);
+                   json out = written->listing.ToJson(service.Today());
+                   out["outcome"] = listings::OutcomeName(written->outcome);
+                   return web::Response::Json(out);
+                 }),
+          key_auth);
 
-  app.Add(
-      web::Method::kDelete, "/api/v1/partner/listings/{id}",
-      authed(Access::kWrite, [&service](web::Context& context, const Caller& caller) -> Result<web::Response> {
-        VV_ASSIGN_OR_RETURN(int64_t id, ParseId(context.Param("id"), "id"));
-        VV_RETURN_IF_ERROR(service.Withdraw(partners::PublisherFor(caller.partner, caller.territory), id));
-        return web::Response(204);
-      }),
-      key_auth);
+  app.Add(web::Method::kDelete, "/api/v1/partner/listings/{id}",
+          authed(Access::kWrite,
+                 [&service](web::Context& context, const Caller& caller) -> Result<web::Response> {
+                   VV_ASSIGN_OR_RETURN(int64_t id, ParseId(context.Param("id"), "id"));
+                   VV_RETURN_IF_ERROR(service.Withdraw(
+                       partners::PublisherFor(caller.partner, caller.territory), id));
+                   return web::Response(204);
+                 }),
+          key_auth);
 
-  app.Add(
-      web::Method::kPost, "/api/v1/partner/imports",
-      authed(Access::kWrite, [&service](web::Context& context, const Caller& caller) -> Result<web::Response> {
-        const web::Request& request = context.request();
-        listings::ImportRequest import;
-        import.bytes = request.body();
-        import.file_name = request.Query("file_name").value_or("api-upload");
-        if (auto kind = request.Query("kind")) {
-          import.kind = listings::ParseKind(*kind);
-          if (!import.kind) return InvalidArgument("Type d'annonce inconnu.", "kind");
-        }
-        import.format = request.Query("format").value_or("auto");
-        if (import.format != "auto" && import.format != "france-travail") {
-          return InvalidArgument("Format inconnu : « auto » (CSV ou JSON) ou « france-travail ».", "format");
-        }
-        VV_ASSIGN_OR_RETURN(import.mode, ModeOf(request.Query("mode").value_or("")));
-        const std::string dry = request.Query("dry_run").value_or("false");
-        import.dry_run = dry == "true" || dry == "1";
-        listings::ImportResult result =
-            listings::RunImport(service, partners::PublisherFor(caller.partner, caller.territory), import);
-        json out = result.record.report_json;
-        out["import_id"] = result.record.id;
-        out["outcome"] = result.record.outcome;
-        out["format"] = result.record.file_format;
-        out["rows"] = result.record.rows_total;
-        if (!result.read_status.ok()) {
-          out["error"] = {{"code", StatusCodeName(result.read_status.code())},
-                          {"message", result.read_status.message()},
-                          {"field", result.read_status.field()}};
-        }
-        return web::Response::Json(out, result.record.outcome == "rejected" ? 422 : 200);
-      }),
-      key_auth);
+  app.Add(web::Method::kPost, "/api/v1/partner/imports",
+          authed(Access::kWrite,
+                 [&service](web::Context& context, const Caller& caller) -> Result<web::Response> {
+                   const web::Request& request = context.request();
+                   listings::ImportRequest import;
+                   import.bytes = request.body();
+                   import.file_name = request.Query("file_name").value_or("api-upload");
+                   if (auto kind = request.Query("kind")) {
+                     import.kind = listings::ParseKind(*kind);
+                     if (!import.kind) return InvalidArgument("Type d'annonce inconnu.", "kind");
+                   }
+                   import.format = request.Query("format").value_or("auto");
+                   if (import.format != "auto" && import.format != "france-travail") {
+                     return InvalidArgument(
+                         "Format inconnu : « auto » (CSV ou JSON) ou « france-travail ».",
+                         "format");
+                   }
+                   VV_ASSIGN_OR_RETURN(import.mode, ModeOf(request.Query("mode").value_or("")));
+                   const std::string dry = request.Query("dry_run").value_or("false");
+                   import.dry_run = dry == "true" || dry == "1";
+                   listings::ImportResult result = listings::RunImport(
+                       service, partners::PublisherFor(caller.partner, caller.territory), import);
+                   json out = result.record.report_json;
+                   out["import_id"] = result.record.id;
+                   out["outcome"] = result.record.outcome;
+                   out["format"] = result.record.file_format;
+                   out["rows"] = result.record.rows_total;
+                   if (!result.read_status.ok()) {
+                     out["error"] = {{"code", StatusCodeName(result.read_status.code())},
+                                     {"message", result.read_status.message()},
+                                     {"field", result.read_status.field()}};
+                   }
+                   return web::Response::Json(out, result.record.outcome == "rejected" ? 422 : 200);
+                 }),
+          key_auth);
 
   app.Add(web::Method::kGet, "/api/v1/partner/imports/{id}",
-          authed(Access::kRead, [&service](web::Context& context, const Caller& caller) -> Result<web::Response> {
-            VV_ASSIGN_OR_RETURN(int64_t id, ParseId(context.Param("id"), "id"));
-            storage::Connection connection = service.database().Acquire();
-            auto record = listings::ImportLog::Get(connection, id);
-            if (!record || record->partner_id != caller.partner.id) return NotFound("Import introuvable.", "id");
-            json out = record->report_json;
-            out["import_id"] = record->id;
-            out["outcome"] = record->outcome;
-            out["file_name"] = record->file_name;
-            out["created_at"] = record->created_at;
-            return web::Response::Json(out);
-          }));
+          authed(Access::kRead,
+                 [&service](web::Context& context, const Caller& caller) -> Result<web::Response> {
+                   VV_ASSIGN_OR_RETURN(int64_t id, ParseId(context.Param("id"), "id"));
+                   storage::Connection connection = service.database().Acquire();
+                   auto record = listings::ImportLog::Get(connection, id);
+                   if (!record || record->partner_id != caller.partner.id)
+                     return NotFound("Import introuvable.", "id");
+                   json out = record->report_json;
+                   out["import_id"] = record->id;
+                   out["outcome"] = record->outcome;
+                   out["file_name"] = record->file_name;
+                   out["created_at"] = record->created_at;
+                   return web::Response::Json(out);
+                 }));
 
   app.Get("/api/v1/listings/schema", [](web::Context&) -> Result<web::Response> {
     return web::Response::Json(listings::SchemaJson());
   });
 
   app.Get("/api/v1/tiles/at", [&service](web::Context& context) -> Result<web::Response> {
-    if (!service.grid()) return Unavailable("La grille des dalles n'est pas encore construite (vivrovert grid build).");
+    if (!service.grid())
+      return Unavailable(
+          "La grille des dalles n'est pas encore construite (vivrovert grid build).");
     const web::Request& request = context.request();
     std::optional<engine::Level> level = engine::ParseLevel(request.Query("level").value_or("1km"));
     if (!level) return InvalidArgument("Niveau inconnu : 1km ou 5km.", "level");
@@ -374,34 +418,40 @@ void RegisterPartnerApi(web::App& app, storage::Database& database, listings::Li
     }
     VV_ASSIGN_OR_RETURN(std::optional<engine::TileId> tile,
                         listings::TileAtPoint(*service.grid(), *level, longitude, latitude));
-    if (!tile) return NotFound("Aucune dalle ici : ce point est hors de la France métropolitaine.", "lat");
+    if (!tile)
+      return NotFound("Aucune dalle ici : ce point est hors de la France métropolitaine.", "lat");
     return web::Response::Json({{"id", tile->ToString()}, {"level", engine::LevelName(*level)}});
   });
 
-  app.Get("/api/v1/tiles/{id}/listings", [&service](web::Context& context) -> Result<web::Response> {
-    std::optional<engine::TileId> tile = engine::TileId::Parse(context.Param("id"));
-    if (!tile) return InvalidArgument("Identifiant de dalle invalide (attendu : CRS3035RES1000mN…E…).", "id");
-    listings::ListingFilter filter;
-    filter.tile = tile->ToString();
-    filter.status = listings::kStatusActive;
-    filter.today = service.Today();
-    filter.limit = kMaxPageSize;
-    if (auto kind = context.request().Query("kind")) {
-      filter.kind = listings::ParseKind(*kind);
-      if (!filter.kind) return InvalidArgument("Type d'annonce inconnu.", "kind");
-    }
-    storage::Connection connection = service.database().Acquire();
-    json items = json::array();
-    json counts = json::object();
-    for (const listings::Listing& listing : listings::ListingStore::List(connection, filter)) {
-      json item = listing.ToJson(filter.today);
-      // What the public sees: no internal source keys of partners.
-      item.erase("source");
-      items.push_back(item);
-      counts[listings::KindName(listing.kind)] = counts.value(listings::KindName(listing.kind), 0) + 1;
-    }
-    return web::Response::Json({{"tile", filter.tile.value()}, {"counts", counts}, {"listings", items}});
-  });
+  app.Get(
+      "/api/v1/tiles/{id}/listings", [&service](web::Context& context) -> Result<web::Response> {
+        std::optional<engine::TileId> tile = engine::TileId::Parse(context.Param("id"));
+        if (!tile)
+          return InvalidArgument("Identifiant de dalle invalide (attendu : CRS3035RES1000mN…E…).",
+                                 "id");
+        listings::ListingFilter filter;
+        filter.tile = tile->ToString();
+        filter.status = listings::kStatusActive;
+        filter.today = service.Today();
+        filter.limit = kMaxPageSize;
+        if (auto kind = context.request().Query("kind")) {
+          filter.kind = listings::ParseKind(*kind);
+          if (!filter.kind) return InvalidArgument("Type d'annonce inconnu.", "kind");
+        }
+        storage::Connection connection = service.database().Acquire();
+        json items = json::array();
+        json counts = json::object();
+        for (const listings::Listing& listing : listings::ListingStore::List(connection, filter)) {
+          json item = listing.ToJson(filter.today);
+          // What the public sees: no internal source keys of partners.
+          item.erase("source");
+          items.push_back(item);
+          counts[listings::KindName(listing.kind)] =
+              counts.value(listings::KindName(listing.kind), 0) + 1;
+        }
+        return web::Response::Json(
+            {{"tile", filter.tile.value()}, {"counts", counts}, {"listings", items}});
+      });
 
   // The search page's list shows, for the tiles of the page on screen, how many listings
   // each has by kind: counted here, apart from the search, so that the search never waits
@@ -417,16 +467,20 @@ void RegisterPartnerApi(web::App& app, storage::Database& database, listings::Li
       if (part.empty()) continue;
       std::optional<engine::TileId> tile = engine::TileId::Parse(part);
       if (!tile) {
-        return InvalidArgument("« " + part.substr(0, 60) +
-                                   " » n'est pas un identifiant de dalle (attendu : CRS3035RES1000mN…E… ou "
-                                   "CRS3035RES5000mN…E…).",
-                               "tiles");
+        return InvalidArgument(
+            "« " + part.substr(0, 60) +
+                " » n'est pas un identifiant de dalle (attendu : CRS3035RES1000mN…E… ou "
+                "CRS3035RES5000mN…E…).",
+            "tiles");
       }
       tiles.push_back(tile->ToString());
     }
-    if (tiles.empty()) return InvalidArgument("Indiquez les dalles à compter : ?tiles=ID1,ID2 (50 au plus).", "tiles");
+    if (tiles.empty())
+      return InvalidArgument("Indiquez les dalles à compter : ?tiles=ID1,ID2 (50 au plus).",
+                             "tiles");
     if (tiles.size() > kMaxCountedTiles) {
-      return InvalidArgument("50 dalles au plus par demande (" + std::to_string(tiles.size()) + " reçues).", "tiles");
+      return InvalidArgument(
+          "50 dalles au plus par demande (" + std::to_string(tiles.size()) + " reçues).", "tiles");
     }
     const std::string today = service.Today();
     storage::Connection connection = service.database().Acquire();

@@ -25,10 +25,10 @@
 
 #include <vector>
 
-#include "domain/limits/rate_limiter.hpp"
-#include "web/api/search_api.hpp"
-#include "domain/listings/listing_service.hpp"
 #include "core/storage/database.hpp"
+#include "domain/limits/rate_limiter.hpp"
+#include "domain/listings/listing_service.hpp"
+#include "web/api/search_api.hpp"
 #include "web/http/app.hpp"
 
 namespace vivrovert::api {
@@ -36,7 +36,8 @@ namespace vivrovert::api {
 const std::vector<ApiRoute>& PartnerApiRoutes();
 
 // `service`, `limiter` and `database` must outlive the app.
-void RegisterPartnerApi(web::App& app, storage::Database& database, listings::ListingService& service,
-                        SharedRateLimiter& key_limiter, Random& random);
+void RegisterPartnerApi(web::App& app, storage::Database& database,
+                        listings::ListingService& service, SharedRateLimiter& key_limiter,
+                        Random& random);
 
 }  // namespace vivrovert::api

@@ -2,8 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/common/json_input.hpp"
 #include "core/common/embedded_file.hpp"
+#include "core/common/json_input.hpp"
 #include "engine/engine.hpp"
 
 namespace vivrovert::api::openapi_json {
@@ -26,9 +26,11 @@ Result<json> ParseJson(const std::string& text, const char* field) {
 }
 
 // The request's level tile named by `id`: 404 when the grid has no such tile.
-Result<std::pair<engine::Level, uint32_t>> FindTile(const engine::GridFile& grid, const std::string& id) {
+Result<std::pair<engine::Level, uint32_t>> FindTile(const engine::GridFile& grid,
+                                                    const std::string& id) {
   std::optional<engine::TileId> tile = engine::TileId::Parse(id);
-  if (!tile) return InvalidArgument("Identifiant de dalle invalide (attendu : CRS3035RES1000mN…E…).", "id");
+  if (!tile)
+    return InvalidArgument("Identifiant de dalle invalide (attendu : CRS3035RES1000mN…E…).", "id");
   const engine::LevelView* view = grid.level(tile->level);
   std::optional<size_t> index = view ? view->Find(*tile) : std::nullopt;
   if (!index) return NotFound("Aucune dalle « " + id.substr(0, 60) + " » dans la grille.", "id");
@@ -39,8 +41,8 @@ Result<std::pair<engine::Level, uint32_t>> FindTile(const engine::GridFile& grid
 Status Admit(SharedRateLimiter& limiter, const web::Request& request) {
   RateDecision decision = limiter.Allow(request.client_network());
   if (decision.allowed) return Status::Ok();
-  return ResourceExhausted("Trop de requêtes : réessayez dans " + std::to_string(decision.retry_after_seconds) +
-                           " s.");
+  return ResourceExhausted("Trop de requêtes : réessayez dans " +
+                           std::to_string(decision.retry_after_seconds) + " s.");
 }
 
 }  // namespace
@@ -72,7 +74,8 @@ void RegisterSearchApi(web::App& app, const SearchBackend& backend, SharedRateLi
         VV_RETURN_IF_ERROR(Admit(limiter, context.request()));
         if (!backend.engine) return GridMissing(backend);
         VV_ASSIGN_OR_RETURN(json body, ParseJson(context.request().body(), "body"));
-        VV_ASSIGN_OR_RETURN(engine::SearchRequest request, engine::ParseSearchRequest(body, *backend.grid));
+        VV_ASSIGN_OR_RETURN(engine::SearchRequest request,
+                            engine::ParseSearchRequest(body, *backend.grid));
         engine::SearchResult result = backend.engine->Search(request);
         // Written straight to text (the same bytes as SearchResultToJson(...).dump()).
         web::Response response(200);
@@ -86,33 +89,42 @@ void RegisterSearchApi(web::App& app, const SearchBackend& backend, SharedRateLi
     VV_RETURN_IF_ERROR(Admit(limiter, context.request()));
     if (!backend.grid) return GridMissing(backend);
     json body = engine::CatalogueToJson(*backend.grid);
-    body["grid"] = {{"built_at", backend.grid->header()["built_at"]}, {"scope", backend.grid->header()["scope"]}};
+    body["grid"] = {{"built_at", backend.grid->header()["built_at"]},
+                    {"scope", backend.grid->header()["scope"]}};
     return web::Response::Json(body);
   });
 
-  app.Get("/api/v1/tiles/{id}", [&backend, &limiter](web::Context& context) -> Result<web::Response> {
-    VV_RETURN_IF_ERROR(Admit(limiter, context.request()));
-    if (!backend.grid) return GridMissing(backend);
-    VV_ASSIGN_OR_RETURN(auto found, FindTile(*backend.grid, context.Param("id")));
-    return web::Response::Json(engine::TileToJson(*backend.grid, found.first, found.second));
-  });
+  app.Get(
+      "/api/v1/tiles/{id}", [&backend, &limiter](web::Context& context) -> Result<web::Response> {
+        VV_RETURN_IF_ERROR(Admit(limiter, context.request()));
+        if (!backend.grid) return GridMissing(backend);
+        VV_ASSIGN_OR_RETURN(auto found, FindTile(*backend.grid, context.Param("id")));
+        return web::Response::Json(engine::TileToJson(*backend.grid, found.first, found.second));
+      });
 
-  app.Get("/api/v1/tiles/{id}/explain", [&backend, &limiter](web::Context& context) -> Result<web::Response> {
-    VV_RETURN_IF_ERROR(Admit(limiter, context.request()));
-    if (!backend.engine) return GridMissing(backend);
-    VV_ASSIGN_OR_RETURN(auto found, FindTile(*backend.grid, context.Param("id")));
-    std::optional<std::string> search = context.request().Query("search");
-    if (!search) return InvalidArgument("Le paramètre « search » (la recherche en JSON) est attendu.", "search");
-    VV_ASSIGN_OR_RETURN(json body, ParseJson(*search, "search"));
-    // The tile's own level decides; a request naming another level is refused.
-    if (body.is_object() && !body.contains("level")) body["level"] = engine::LevelName(found.first);
-    VV_ASSIGN_OR_RETURN(engine::SearchRequest request, engine::ParseSearchRequest(body, *backend.grid));
-    if (request.level != found.first) {
-      return InvalidArgument("Le niveau de la recherche diffère de celui de la dalle.", "search.level");
-    }
-    engine::Explanation explanation = backend.engine->Explain(request, found.second);
-    return web::Response::Json(engine::ExplanationToJson(*backend.engine, request, found.second, explanation));
-  });
+  app.Get("/api/v1/tiles/{id}/explain",
+          [&backend, &limiter](web::Context& context) -> Result<web::Response> {
+            VV_RETURN_IF_ERROR(Admit(limiter, context.request()));
+            if (!backend.engine) return GridMissing(backend);
+            VV_ASSIGN_OR_RETURN(auto found, FindTile(*backend.grid, context.Param("id")));
+            std::optional<std::string> search = context.request().Query("search");
+            if (!search)
+              return InvalidArgument("Le paramètre « search » (la recherche en JSON) est attendu.",
+                                     "search");
+            VV_ASSIGN_OR_RETURN(json body, ParseJson(*search, "search"));
+            // The tile's own level decides; a request naming another level is refused.
+            if (body.is_object() && !body.contains("level"))
+              body["level"] = engine::LevelName(found.first);
+            VV_ASSIGN_OR_RETURN(engine::SearchRequest request,
+                                engine::ParseSearchRequest(body, *backend.grid));
+            if (request.level != found.first) {
+              return InvalidArgument("Le niveau de la recherche diffère de celui de la dalle.",
+                                     "search.level");
+            }
+            engine::Explanation explanation = backend.engine->Explain(request, found.second);
+            return web::Response::Json(
+                engine::ExplanationToJson(*backend.engine, request, found.second, explanation));
+          });
 
   app.Get("/api/v1/openapi.json", [](web::Context&) -> Result<web::Response> {
     web::Response response = web::Response::Json(json::parse(OpenApiDocument()));

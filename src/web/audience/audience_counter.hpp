@@ -22,9 +22,9 @@
 #include <string>
 #include <tuple>
 
-#include "web/audience/visit_rules.hpp"
 #include "core/common/env.hpp"
 #include "core/storage/database.hpp"
+#include "web/audience/visit_rules.hpp"
 #include "web/http/app.hpp"
 
 namespace vivrovert::audience {

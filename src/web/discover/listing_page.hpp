@@ -6,13 +6,14 @@
 #pragma once
 
 #include "core/common/env.hpp"
-#include "engine/engine.hpp"
 #include "core/storage/database.hpp"
+#include "engine/engine.hpp"
 #include "web/http/app.hpp"
 
 namespace vivrovert::discover {
 
 // `database`, `grid` (may be null) and `clock` must outlive `app`.
-void RegisterListingPage(web::App& app, storage::Database& database, const engine::GridFile* grid, const Clock& clock);
+void RegisterListingPage(web::App& app, storage::Database& database, const engine::GridFile* grid,
+                         const Clock& clock);
 
 }  // namespace vivrovert::discover

@@ -54,7 +54,8 @@ Result<json> LoadProfiles(const std::string& path) {
   std::ifstream in(path);
   if (!in) return NotFound("cannot read " + path);
   json profiles = json::parse(in, nullptr, /*allow_exceptions=*/false);
-  if (profiles.is_discarded() || !profiles.contains("profiles") || !profiles["profiles"].is_array()) {
+  if (profiles.is_discarded() || !profiles.contains("profiles") ||
+      !profiles["profiles"].is_array()) {
     return InvalidArgument(path + ": a JSON object with a \"profiles\" array was expected");
   }
   return profiles;
@@ -63,7 +64,9 @@ Result<json> LoadProfiles(const std::string& path) {
 void RegisterSearchPage(web::App& app, const engine::SearchBackend& backend, const json& profiles) {
   app.Get("/recherche", [&backend, &profiles](web::Context& context) -> Result<web::Response> {
     if (!backend.engine) {
-      return Unavailable("La grille des dalles n'est pas encore construite : la recherche reviendra dans un instant.");
+      return Unavailable(
+          "La grille des dalles n'est pas encore construite : la recherche reviendra dans un "
+          "instant.");
     }
     const engine::GridFile& grid = *backend.grid;
     const json catalogue = engine::CatalogueToJson(grid);
@@ -79,12 +82,15 @@ void RegisterSearchPage(web::App& app, const engine::SearchBackend& backend, con
         if (is_available) available.insert(entry["id"].get<std::string>());
         const bool lower = entry["direction"] == "lower";
         auto range = backend.engine->ValueRange(engine::Level::k1km, criterion_idx);
-        const double low = range ? std::floor(range->first) : 0, high = range ? std::ceil(range->second) : 0;
+        const double low = range ? std::floor(range->first) : 0,
+                     high = range ? std::ceil(range->second) : 0;
         const json& source = entry["source"];
         std::string source_text = source.value("publisher", "");
         if (!source.value("dataset", "").empty()) source_text += ", " + source.value("dataset", "");
-        if (!source.value("vintage", "").empty()) source_text += " (" + source.value("vintage", "") + ")";
-        const double coverage = std::max(entry["coverage"].value("1km", 0.0), entry["coverage"].value("5km", 0.0));
+        if (!source.value("vintage", "").empty())
+          source_text += " (" + source.value("vintage", "") + ")";
+        const double coverage =
+            std::max(entry["coverage"].value("1km", 0.0), entry["coverage"].value("5km", 0.0));
         criteria.push_back(mstch::map{
             {"id", entry["id"].get<std::string>()},
             {"label", entry["label"].get<std::string>()},
@@ -93,7 +99,8 @@ void RegisterSearchPage(web::App& app, const engine::SearchBackend& backend, con
             {"available", is_available},
             {"partial", is_available && coverage < 0.95},
             {"coverage", French(coverage * 100)},
-            {"reason", entry.value("unavailable_reason", std::string("Pas de données pour ce critère."))},
+            {"reason",
+             entry.value("unavailable_reason", std::string("Pas de données pour ce critère."))},
             {"source", source_text},
             {"source_url", source.value("url", "")},
             {"bound_name", std::string(lower ? "max" : "min")},
@@ -123,7 +130,8 @@ void RegisterSearchPage(web::App& app, const engine::SearchBackend& backend, con
         }
       }
       std::string missing_text;
-      for (const std::string& label : missing) missing_text += (missing_text.empty() ? "" : ", ") + label;
+      for (const std::string& label : missing)
+        missing_text += (missing_text.empty() ? "" : ", ") + label;
       profile_items.push_back(mstch::map{{"id", profile.value("id", "")},
                                          {"label", profile.value("label", "")},
                                          {"description", profile.value("description", "")},

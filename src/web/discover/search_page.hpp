@@ -10,12 +10,11 @@
 // Thread safety: the route reads immutable data only.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
-#include "web/api/search_api.hpp"
 #include "core/common/status.hpp"
+#include "web/api/search_api.hpp"
 #include "web/http/app.hpp"
 
 namespace vivrovert::discover {
@@ -24,6 +23,7 @@ namespace vivrovert::discover {
 Result<nlohmann::json> LoadProfiles(const std::string& path);
 
 // `backend` and `profiles` must outlive the app.
-void RegisterSearchPage(web::App& app, const engine::SearchBackend& backend, const nlohmann::json& profiles);
+void RegisterSearchPage(web::App& app, const engine::SearchBackend& backend,
+                        const nlohmann::json& profiles);
 
 }  // namespace vivrovert::discover

@@ -12,8 +12,10 @@ namespace {
 // Scripts and styles come only from our own bundles: no inline script can run even if an
 // escaping mistake let one into a page. `data:` images cover the empty favicon.
 constexpr const char* kContentSecurityPolicy =
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
-    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src "
+    "'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors "
+    "'none'";
 
 // Serialises log lines written from several request threads.
 std::mutex log_mutex;
@@ -32,7 +34,8 @@ int CivilYear(int64_t epoch_seconds) {
 
 }  // namespace
 
-Result<Response> Context::Page(const std::string& template_name, mstch::map data, int status) const {
+Result<Response> Context::Page(const std::string& template_name, mstch::map data,
+                               int status) const {
   data.emplace("title", std::string("VivroVert"));
   data["csrf_token"] = csrf_token_;
   if (user_) {
@@ -47,12 +50,13 @@ Result<Response> Context::Page(const std::string& template_name, mstch::map data
   }
   data["assets"] = app_.assets().ForTemplates();
   data["year"] = CivilYear(app_.clock().NowSeconds());
-  VV_ASSIGN_OR_RETURN(std::string html, app_.templates().RenderPage(template_name, std::move(data)));
+  VV_ASSIGN_OR_RETURN(std::string html,
+                      app_.templates().RenderPage(template_name, std::move(data)));
   return Response::Html(std::move(html), status);
 }
 
-App::App(AppOptions options, TemplateRenderer templates, AssetManifest assets, StaticFiles static_files,
-         const Clock& clock, Random& random)
+App::App(AppOptions options, TemplateRenderer templates, AssetManifest assets,
+         StaticFiles static_files, const Clock& clock, Random& random)
     : options_(std::move(options)),
       templates_(std::move(templates)),
       assets_(std::move(assets)),
@@ -78,16 +82,19 @@ Response App::Handle(Request request) const {
   try {
     response = Dispatch(request, browser, visit);
   } catch (const std::exception& error) {
-    WriteLine(options_.error_log, std::string("web: ") + request.method_name() + " " + request.path() +
-                                      " failed: " + error.what());
-    response = ErrorResponse(request, HttpError::Internal(), csrf_.FormToken(browser.binding), std::nullopt);
+    WriteLine(options_.error_log, std::string("web: ") + request.method_name() + " " +
+                                      request.path() + " failed: " + error.what());
+    response = ErrorResponse(request, HttpError::Internal(), csrf_.FormToken(browser.binding),
+                             std::nullopt);
   }
   if (!response.refused_header().empty()) {
     // A handler tried to write CR, LF or NUL into a header: a bug that would have let the
     // request's author write headers of their own. Answer nothing of it.
-    WriteLine(options_.error_log, std::string("web: ") + request.method_name() + " " + request.path() +
-                                      ": refused header " + response.refused_header() + " (CR, LF or NUL)");
-    response = ErrorResponse(request, HttpError::Internal(), csrf_.FormToken(browser.binding), std::nullopt);
+    WriteLine(options_.error_log, std::string("web: ") + request.method_name() + " " +
+                                      request.path() + ": refused header " +
+                                      response.refused_header() + " (CR, LF or NUL)");
+    response = ErrorResponse(request, HttpError::Internal(), csrf_.FormToken(browser.binding),
+                             std::nullopt);
   }
   Finish(browser, response);
   if (visit_observer_) {
@@ -110,7 +117,8 @@ Response App::Handle(Request request) const {
                            {"bytes", response.body().size()},
                            {"ms", std::round(elapsed_ms * 10) / 10},
                            {"remote", request.remote_address()}};
-    WriteLine(options_.access_log, line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    WriteLine(options_.access_log,
+              line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   }
   return response;
 }
@@ -120,10 +128,13 @@ Response App::Dispatch(Request& request, const Csrf::BrowserToken& browser,
   std::string form_token = csrf_.FormToken(browser.binding);
   auto match = router_.Find(request.method(), request.path());
   if (match.route == nullptr) {
-    if (match.allowed.empty()) return ErrorResponse(request, HttpError::NotFound(), form_token, std::nullopt);
-    Response response = ErrorResponse(request, HttpError::MethodNotAllowed(), form_token, std::nullopt);
+    if (match.allowed.empty())
+      return ErrorResponse(request, HttpError::NotFound(), form_token, std::nullopt);
+    Response response =
+        ErrorResponse(request, HttpError::MethodNotAllowed(), form_token, std::nullopt);
     std::string allow;
-    for (Method method : match.allowed) allow += (allow.empty() ? "" : ", ") + std::string(MethodName(method));
+    for (Method method : match.allowed)
+      allow += (allow.empty() ? "" : ", ") + std::string(MethodName(method));
     response.SetHeader("Allow", allow);
     return response;
   }
@@ -145,8 +156,8 @@ Response App::Dispatch(Request& request, const Csrf::BrowserToken& browser,
   if (result.ok()) return std::move(result).value();
   const Status& status = result.status();
   if (HttpStatusFor(status.code()) >= 500) {
-    WriteLine(options_.error_log, std::string("web: ") + request.method_name() + " " + request.path() + ": " +
-                                      status.ToString());
+    WriteLine(options_.error_log, std::string("web: ") + request.method_name() + " " +
+                                      request.path() + ": " + status.ToString());
   }
   return ErrorResponse(request, HttpError::From(status), form_token, user);
 }
@@ -158,7 +169,8 @@ Response App::Fail(const Request& request, const HttpError& error) const {
   return response;
 }
 
-Response App::ErrorResponse(const Request& request, const HttpError& error, const std::string& csrf_token,
+Response App::ErrorResponse(const Request& request, const HttpError& error,
+                            const std::string& csrf_token,
                             const std::optional<Principal>& user) const {
   if (request.WantsJson()) {
     nlohmann::json body = {{"code", error.code}, {"message", error.message}};
@@ -167,20 +179,23 @@ Response App::ErrorResponse(const Request& request, const HttpError& error, cons
   }
   try {
     Context context(*this, request, csrf_token, user);
-    Result<Response> page = context.Page("error",
-                                         mstch::map{
-                                             {"title", ErrorTitle(error.http_status) + " — VivroVert"},
-                                             {"heading", ErrorTitle(error.http_status)},
-                                             {"status", error.http_status},
-                                             {"message", error.message},
-                                         },
-                                         error.http_status);
+    Result<Response> page =
+        context.Page("error",
+                     mstch::map{
+                         {"title", ErrorTitle(error.http_status) + " — VivroVert"},
+                         {"heading", ErrorTitle(error.http_status)},
+                         {"status", error.http_status},
+                         {"message", error.message},
+                     },
+                     error.http_status);
     if (page.ok()) return std::move(page).value();
     WriteLine(options_.error_log, "web: cannot render the error page: " + page.status().ToString());
   } catch (const std::exception& fault) {
-    WriteLine(options_.error_log, std::string("web: cannot render the error page: ") + fault.what());
+    WriteLine(options_.error_log,
+              std::string("web: cannot render the error page: ") + fault.what());
   }
-  return Response::Text(ErrorTitle(error.http_status) + "\n\n" + error.message + "\n", error.http_status);
+  return Response::Text(ErrorTitle(error.http_status) + "\n\n" + error.message + "\n",
+                        error.http_status);
 }
 
 void App::Finish(const Csrf::BrowserToken& browser, Response& response) const {

@@ -56,7 +56,8 @@ class App;
 // What a handler sees of its request. Lives for one request, on one thread.
 class Context {
  public:
-  Context(const App& app, const Request& request, std::string csrf_token, std::optional<Principal> user)
+  Context(const App& app, const Request& request, std::string csrf_token,
+          std::optional<Principal> user)
       : app_(app), request_(request), csrf_token_(std::move(csrf_token)), user_(std::move(user)) {}
 
   const Request& request() const { return request_; }
@@ -121,15 +122,19 @@ struct AppOptions {
 class App {
  public:
   // The App keeps references to `clock` and `random`, which must outlive it.
-  App(AppOptions options, TemplateRenderer templates, AssetManifest assets, StaticFiles static_files,
-      const Clock& clock, Random& random);
+  App(AppOptions options, TemplateRenderer templates, AssetManifest assets,
+      StaticFiles static_files, const Clock& clock, Random& random);
 
   void Add(Method method, const std::string& pattern, Handler handler, RouteOptions options = {});
-  void Get(const std::string& pattern, Handler handler) { Add(Method::kGet, pattern, std::move(handler)); }
+  void Get(const std::string& pattern, Handler handler) {
+    Add(Method::kGet, pattern, std::move(handler));
+  }
   void Post(const std::string& pattern, Handler handler, RouteOptions options = {}) {
     Add(Method::kPost, pattern, std::move(handler), options);
   }
-  void SetAuthenticator(std::shared_ptr<Authenticator> authenticator) { authenticator_ = std::move(authenticator); }
+  void SetAuthenticator(std::shared_ptr<Authenticator> authenticator) {
+    authenticator_ = std::move(authenticator);
+  }
   // Before serving, like the routes. May be null (the default: nobody is told).
   void SetVisitObserver(std::shared_ptr<VisitObserver> observer) {
     visit_observer_ = std::move(observer);
@@ -156,8 +161,8 @@ class App {
 
   // Fills `visit`'s route_pattern and role as it learns them.
   Response Dispatch(Request& request, const Csrf::BrowserToken& browser, VisitFacts& visit) const;
-  Response ErrorResponse(const Request& request, const HttpError& error, const std::string& csrf_token,
-                         const std::optional<Principal>& user) const;
+  Response ErrorResponse(const Request& request, const HttpError& error,
+                         const std::string& csrf_token, const std::optional<Principal>& user) const;
   void Finish(const Csrf::BrowserToken& browser, Response& response) const;
 
   AppOptions options_;

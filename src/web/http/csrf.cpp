@@ -21,11 +21,13 @@ std::string Base64Url(const unsigned char* bytes, size_t size) {
 }
 
 bool LooksLikeCookieToken(const std::string& token) {
-  if (token.size() != sodium_base64_ENCODED_LEN(kCookieTokenBytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING) - 1) {
+  if (token.size() !=
+      sodium_base64_ENCODED_LEN(kCookieTokenBytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING) - 1) {
     return false;
   }
   for (char c : token) {
-    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_';
     if (!ok) return false;
   }
   return true;
@@ -43,15 +45,17 @@ std::string OriginOf(const std::string& base_url) {
 
 }  // namespace
 
-Csrf::Csrf(const std::string& secret_key, const std::string& public_base_url, std::string session_cookie_name)
+Csrf::Csrf(const std::string& secret_key, const std::string& public_base_url,
+           std::string session_cookie_name)
     : session_cookie_name_(std::move(session_cookie_name)),
       origin_(OriginOf(public_base_url)),
       secure_(public_base_url.starts_with("https://")) {
   // A key of its own, so that a token leaked from here says nothing about other uses of
   // the secret.
   std::string material = std::string("vivrovert.web.csrf.v1") + '\0' + secret_key;
-  crypto_generichash(key_.data(), key_.size(), reinterpret_cast<const unsigned char*>(material.data()),
-                     material.size(), nullptr, 0);
+  crypto_generichash(key_.data(), key_.size(),
+                     reinterpret_cast<const unsigned char*>(material.data()), material.size(),
+                     nullptr, 0);
   cookie_name_ = secure_ ? "__Host-vv_csrf" : "vv_csrf";
 }
 
@@ -90,7 +94,8 @@ SetCookie Csrf::NewCookie(const std::string& cookie_token) const {
 
 std::string Csrf::FormToken(const std::string& binding) const {
   unsigned char mac[crypto_auth_BYTES];
-  crypto_auth(mac, reinterpret_cast<const unsigned char*>(binding.data()), binding.size(), key_.data());
+  crypto_auth(mac, reinterpret_cast<const unsigned char*>(binding.data()), binding.size(),
+              key_.data());
   return Base64Url(mac, sizeof mac);
 }
 

@@ -4,7 +4,8 @@
 // https named with the `__Host-` prefix so that no sibling subdomain can plant one). Pages
 // embed a form token derived with a keyed hash (libsodium crypto_auth, key derived from
 // the server's secret key) from a binding: the session cookie when the browser is signed
-// in (so signing in changes every token), else that anonymous token: a hidden `_csrf` field in forms, a
+// in (so signing in changes every token), else that anonymous token: a hidden `_csrf` field in
+// forms, a
 // `<meta name="csrf-token">` for scripts, which send it as the `X-CSRF-Token` header.
 // A POST/PUT/PATCH/DELETE must carry the form token matching its cookie, and, when the
 // browser sends an Origin header, come from the site's own origin.
@@ -29,7 +30,8 @@ class Csrf {
   // `secret_key` is the server secret (Config::SecretKey()); `public_base_url` gives the
   // accepted Origin and, when https, makes the cookie Secure with the __Host- prefix.
   // `session_cookie_name`, when not empty, names the sign-in cookie used as binding.
-  Csrf(const std::string& secret_key, const std::string& public_base_url, std::string session_cookie_name = {});
+  Csrf(const std::string& secret_key, const std::string& public_base_url,
+       std::string session_cookie_name = {});
 
   const std::string& cookie_name() const { return cookie_name_; }
 

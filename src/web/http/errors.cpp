@@ -5,7 +5,8 @@ namespace vivrovert::web {
 namespace {
 
 constexpr const char* kInternalMessage =
-    "Une erreur inattendue est survenue. L'équipe VivroVert en est informée ; réessayez dans quelques instants.";
+    "Une erreur inattendue est survenue. L'équipe VivroVert en est informée ; réessayez dans "
+    "quelques instants.";
 constexpr const char* kUnavailableMessage =
     "Le service est momentanément indisponible. Réessayez dans quelques instants.";
 
@@ -13,17 +14,28 @@ constexpr const char* kUnavailableMessage =
 
 int HttpStatusFor(StatusCode code) {
   switch (code) {
-    case StatusCode::kOk: return 200;
-    case StatusCode::kInvalidArgument: return 400;
-    case StatusCode::kNotFound: return 404;
-    case StatusCode::kAlreadyExists: return 409;
-    case StatusCode::kPermissionDenied: return 403;
-    case StatusCode::kUnauthenticated: return 401;
-    case StatusCode::kResourceExhausted: return 429;
-    case StatusCode::kFailedPrecondition: return 409;
-    case StatusCode::kUnavailable: return 503;
-    case StatusCode::kDataLoss: return 500;
-    case StatusCode::kInternal: return 500;
+    case StatusCode::kOk:
+      return 200;
+    case StatusCode::kInvalidArgument:
+      return 400;
+    case StatusCode::kNotFound:
+      return 404;
+    case StatusCode::kAlreadyExists:
+      return 409;
+    case StatusCode::kPermissionDenied:
+      return 403;
+    case StatusCode::kUnauthenticated:
+      return 401;
+    case StatusCode::kResourceExhausted:
+      return 429;
+    case StatusCode::kFailedPrecondition:
+      return 409;
+    case StatusCode::kUnavailable:
+      return 503;
+    case StatusCode::kDataLoss:
+      return 500;
+    case StatusCode::kInternal:
+      return 500;
   }
   return 500;
 }
@@ -57,29 +69,39 @@ HttpError HttpError::MethodNotAllowed() {
 }
 
 HttpError HttpError::PayloadTooLarge() {
-  return {413, "payload_too_large", "Les données envoyées sont trop volumineuses (un fichier importé fait 10 Mo au plus).", ""};
+  return {413, "payload_too_large",
+          "Les données envoyées sont trop volumineuses (un fichier importé fait 10 Mo au plus).",
+          ""};
 }
 
 HttpError HttpError::BadRequest(std::string message) {
   return {400, "invalid_argument", std::move(message), ""};
 }
 
-HttpError HttpError::Internal() {
-  return {500, "internal", kInternalMessage, ""};
-}
+HttpError HttpError::Internal() { return {500, "internal", kInternalMessage, ""}; }
 
 std::string ErrorTitle(int http_status) {
   switch (http_status) {
-    case 400: return "Requête invalide";
-    case 401: return "Connexion requise";
-    case 403: return "Accès refusé";
-    case 404: return "Page introuvable";
-    case 405: return "Méthode non autorisée";
-    case 409: return "Action impossible";
-    case 413: return "Envoi trop volumineux";
-    case 429: return "Trop de tentatives";
-    case 503: return "Service indisponible";
-    default: return http_status >= 500 ? "Erreur du serveur" : "Erreur";
+    case 400:
+      return "Requête invalide";
+    case 401:
+      return "Connexion requise";
+    case 403:
+      return "Accès refusé";
+    case 404:
+      return "Page introuvable";
+    case 405:
+      return "Méthode non autorisée";
+    case 409:
+      return "Action impossible";
+    case 413:
+      return "Envoi trop volumineux";
+    case 429:
+      return "Trop de tentatives";
+    case 503:
+      return "Service indisponible";
+    default:
+      return http_status >= 500 ? "Erreur du serveur" : "Erreur";
   }
 }
 

@@ -8,7 +8,8 @@ std::vector<std::string> SplitPath(const std::string& path) {
   size_t start = path.front() == '/' ? 1 : 0;
   while (true) {
     size_t slash = path.find('/', start);
-    segments.push_back(path.substr(start, slash == std::string::npos ? std::string::npos : slash - start));
+    segments.push_back(
+        path.substr(start, slash == std::string::npos ? std::string::npos : slash - start));
     if (slash == std::string::npos) break;
     start = slash + 1;
   }

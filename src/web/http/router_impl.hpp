@@ -7,7 +7,8 @@ namespace vivrovert::web {
 
 template <typename Route>
 void Router<Route>::Add(Method method, const std::string& pattern, Route route) {
-  if (!pattern.starts_with('/')) throw std::invalid_argument("route pattern must start with /: " + pattern);
+  if (!pattern.starts_with('/'))
+    throw std::invalid_argument("route pattern must start with /: " + pattern);
   std::vector<std::string> segments = SplitPath(pattern);
   Node* node = &root_;
   for (size_t segment_idx = 0; segment_idx < segments.size(); ++segment_idx) {
@@ -28,27 +29,31 @@ void Router<Route>::Add(Method method, const std::string& pattern, Route route) 
         throw std::invalid_argument("{*" + name.substr(1) + "} must end the pattern " + pattern);
       }
       name = name.substr(1);
-      if (node->rest && node->rest_name != name) throw std::invalid_argument("conflicting capture in " + pattern);
+      if (node->rest && node->rest_name != name)
+        throw std::invalid_argument("conflicting capture in " + pattern);
       if (!node->rest) node->rest = std::make_unique<Node>();
       node->rest_name = name;
       node = node->rest.get();
       continue;
     }
     if (node->capture && node->capture_name != name) {
-      throw std::invalid_argument("capture {" + name + "} conflicts with {" + node->capture_name + "} in " + pattern);
+      throw std::invalid_argument("capture {" + name + "} conflicts with {" + node->capture_name +
+                                  "} in " + pattern);
     }
     if (!node->capture) node->capture = std::make_unique<Node>();
     node->capture_name = name;
     node = node->capture.get();
   }
   if (!node->routes.emplace(method, std::move(route)).second) {
-    throw std::invalid_argument(std::string("duplicate route ") + MethodName(method) + " " + pattern);
+    throw std::invalid_argument(std::string("duplicate route ") + MethodName(method) + " " +
+                                pattern);
   }
 }
 
 template <typename Route>
-bool Router<Route>::Walk(const Node& node, const std::vector<std::string>& segments, size_t segment_idx,
-                         std::map<std::string, std::string>& params, const Node*& found) const {
+bool Router<Route>::Walk(const Node& node, const std::vector<std::string>& segments,
+                         size_t segment_idx, std::map<std::string, std::string>& params,
+                         const Node*& found) const {
   if (segment_idx == segments.size()) {
     if (!node.routes.empty()) {
       found = &node;
@@ -92,7 +97,8 @@ typename Router<Route>::Match Router<Route>::Find(Method method, const std::stri
     return match;
   }
   auto route = found->routes.find(method);
-  if (route == found->routes.end() && method == Method::kHead) route = found->routes.find(Method::kGet);
+  if (route == found->routes.end() && method == Method::kHead)
+    route = found->routes.find(Method::kGet);
   if (route != found->routes.end()) {
     match.route = &route->second;
     return match;

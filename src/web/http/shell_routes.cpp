@@ -8,10 +8,11 @@ namespace vivrovert::web {
 
 void RegisterShellRoutes(App& app, storage::Database& database) {
   app.Get("/", [](Context& context) {
-    return context.Page("home", mstch::map{
-                                    {"title", std::string("VivroVert — trouvez où vivre à la campagne")},
-                                    {"is_home", true},
-                                });
+    return context.Page("home",
+                        mstch::map{
+                            {"title", std::string("VivroVert — trouvez où vivre à la campagne")},
+                            {"is_home", true},
+                        });
   });
 
   app.Get("/healthz", [&app, &database](Context&) -> Result<Response> {
@@ -33,7 +34,8 @@ void RegisterShellRoutes(App& app, storage::Database& database) {
     try {
       database.Acquire().QueryOne("SELECT 1");
       const int schema = storage::SchemaVersion(database);
-      const int expected = storage::KnownMigrations().empty() ? 0 : storage::KnownMigrations().back().version;
+      const int expected =
+          storage::KnownMigrations().empty() ? 0 : storage::KnownMigrations().back().version;
       nlohmann::json body = {{"schema_version", schema}, {"expected_schema_version", expected}};
       if (schema != expected) {
         body["status"] = "migrating";

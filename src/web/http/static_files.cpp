@@ -12,8 +12,8 @@ namespace {
 
 std::string ETagOf(const std::string& content) {
   unsigned char hash[16];
-  crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(content.data()), content.size(),
-                     nullptr, 0);
+  crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(content.data()),
+                     content.size(), nullptr, 0);
   char hex[sizeof hash * 2 + 1];
   sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
   return "\"" + std::string(hex) + "\"";
@@ -25,7 +25,8 @@ bool IfNoneMatchHits(const std::string& header, const std::string& etag) {
   size_t start = 0;
   while (start < header.size()) {
     size_t comma = header.find(',', start);
-    std::string item = header.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    std::string item =
+        header.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     size_t first = item.find_first_not_of(" \t");
     size_t last = item.find_last_not_of(" \t");
     if (first != std::string::npos) {
@@ -80,7 +81,8 @@ Result<StaticFiles> StaticFiles::Load(const std::string& dist_dir, const AssetMa
     file.content = content.str();
     total_bytes += file.content.size();
     if (total_bytes > max_total_bytes) {
-      return InvalidArgument(dist_dir + " holds more than " + std::to_string(max_total_bytes) + " bytes");
+      return InvalidArgument(dist_dir + " holds more than " + std::to_string(max_total_bytes) +
+                             " bytes");
     }
     file.content_type = ContentTypeFor(relative);
     file.etag = ETagOf(file.content);
@@ -96,8 +98,10 @@ Response StaticFiles::Serve(const std::string& relative_path, const Request& req
   const File& file = found->second;
   Response response(200);
   response.SetHeader("ETag", file.etag);
-  response.SetHeader("Cache-Control", file.immutable ? "public, max-age=31536000, immutable" : "public, no-cache");
-  if (auto if_none_match = request.Header("If-None-Match"); if_none_match && IfNoneMatchHits(*if_none_match, file.etag)) {
+  response.SetHeader("Cache-Control",
+                     file.immutable ? "public, max-age=31536000, immutable" : "public, no-cache");
+  if (auto if_none_match = request.Header("If-None-Match");
+      if_none_match && IfNoneMatchHits(*if_none_match, file.etag)) {
     response.set_status(304);
     return response;
   }

@@ -23,7 +23,8 @@ std::optional<std::string> ReadFile(const std::filesystem::path& path) {
 bool IsPlainFileName(const std::string& name) {
   if (name.empty() || name.starts_with('.')) return false;
   for (char c : name) {
-    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
+    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '-' || c == '_';
     if (!ok) return false;
   }
   return true;
@@ -89,11 +90,13 @@ Result<TemplateRenderer> TemplateRenderer::Load(const std::string& folder) {
     if (!text) return Unavailable("cannot read " + entry.path().string());
     renderer.templates_[entry.path().stem().string()] = std::move(*text);
   }
-  if (!renderer.Has(kLayout)) return NotFound(std::string(kLayout) + ".mustache missing in " + folder);
+  if (!renderer.Has(kLayout))
+    return NotFound(std::string(kLayout) + ".mustache missing in " + folder);
   return renderer;
 }
 
-Result<std::string> TemplateRenderer::Render(const std::string& name, const mstch::map& data) const {
+Result<std::string> TemplateRenderer::Render(const std::string& name,
+                                             const mstch::map& data) const {
   auto found = templates_.find(name);
   if (found == templates_.end()) return NotFound("no template named " + name);
   return mstch::render(found->second, data, templates_);

@@ -17,11 +17,11 @@
 
 #include <vector>
 
+#include "core/common/env.hpp"
+#include "core/storage/database.hpp"
+#include "domain/interests/interest_listener.hpp"
 #include "domain/limits/rate_limiter.hpp"
 #include "web/api/search_api.hpp"
-#include "core/common/env.hpp"
-#include "domain/interests/interest_listener.hpp"
-#include "core/storage/database.hpp"
 #include "web/http/app.hpp"
 
 namespace vivrovert::interests {
@@ -33,8 +33,9 @@ const std::vector<api::ApiRoute>& InterestsApiRoutes();
 // (interest_listener.hpp). The click limiter counts POST /api/v1/clicks per client network,
 // signed in or not (429 beyond): clicks make partners' prospects and figures, which one
 // client must not inflate.
-void RegisterInterestsApi(web::App& app, storage::Database& database, const engine::SearchBackend& backend,
-                          const Clock& clock, InterestListener* listener = nullptr,
+void RegisterInterestsApi(web::App& app, storage::Database& database,
+                          const engine::SearchBackend& backend, const Clock& clock,
+                          InterestListener* listener = nullptr,
                           api::SharedRateLimiter* click_limiter = nullptr);
 
 }  // namespace vivrovert::interests

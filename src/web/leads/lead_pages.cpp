@@ -1,16 +1,16 @@
 #include "web/leads/lead_pages.hpp"
 
+#include <Poco/URI.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <sstream>
 
-#include <Poco/URI.h>
-
 #include "core/common/text.hpp"
 #include "domain/exports/table_export.hpp"
 #include "domain/leads/partner_leads.hpp"
-#include "web/partners/partner_access.hpp"
 #include "domain/partners/partner_territory.hpp"
+#include "web/partners/partner_access.hpp"
 
 namespace vivrovert::leads {
 
@@ -30,30 +30,38 @@ std::string CountsChart(const std::vector<LeadCounts>& series) {
   for (const LeadCounts& point : series) top = std::max({top, point.contacts, point.prospects});
   const double plot_w = kWidth - kLeft - kRight, plot_h = kHeight - kTop - kBottom;
   auto x = [&](size_t index) {
-    return kLeft + (series.size() == 1 ? plot_w / 2 : plot_w * static_cast<double>(index) / (series.size() - 1));
+    return kLeft + (series.size() == 1 ? plot_w / 2
+                                       : plot_w * static_cast<double>(index) / (series.size() - 1));
   };
-  auto y = [&](int64_t value) { return kTop + plot_h * (1.0 - static_cast<double>(value) / static_cast<double>(top)); };
+  auto y = [&](int64_t value) {
+    return kTop + plot_h * (1.0 - static_cast<double>(value) / static_cast<double>(top));
+  };
   std::ostringstream svg;
   svg.precision(1);
   svg << std::fixed;
-  svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"lead-chart\" viewBox=\"0 0 " << kWidth << " " << kHeight
-      << "\" role=\"img\" aria-labelledby=\"lead-chart-title\"><title id=\"lead-chart-title\">Contacts et prospects de "
-      << EscapeXml(FrenchDate(series.front().at)) << " au " << EscapeXml(FrenchDate(series.back().at)) << "</title>";
-  svg << "<line class=\"axis\" x1=\"" << kLeft << "\" y1=\"" << y(0) << "\" x2=\"" << kWidth - kRight << "\" y2=\""
-      << y(0) << "\"/>";
-  svg << "<line class=\"axis\" x1=\"" << kLeft << "\" y1=\"" << kTop << "\" x2=\"" << kLeft << "\" y2=\"" << y(0)
-      << "\"/>";
-  svg << "<text class=\"tick\" x=\"" << kLeft - 6 << "\" y=\"" << y(top) + 4 << "\" text-anchor=\"end\">" << top
-      << "</text>";
-  svg << "<text class=\"tick\" x=\"" << kLeft - 6 << "\" y=\"" << y(0) + 4 << "\" text-anchor=\"end\">0</text>";
+  svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"lead-chart\" viewBox=\"0 0 " << kWidth
+      << " " << kHeight
+      << "\" role=\"img\" aria-labelledby=\"lead-chart-title\"><title "
+         "id=\"lead-chart-title\">Contacts et prospects de "
+      << EscapeXml(FrenchDate(series.front().at)) << " au "
+      << EscapeXml(FrenchDate(series.back().at)) << "</title>";
+  svg << "<line class=\"axis\" x1=\"" << kLeft << "\" y1=\"" << y(0) << "\" x2=\""
+      << kWidth - kRight << "\" y2=\"" << y(0) << "\"/>";
+  svg << "<line class=\"axis\" x1=\"" << kLeft << "\" y1=\"" << kTop << "\" x2=\"" << kLeft
+      << "\" y2=\"" << y(0) << "\"/>";
+  svg << "<text class=\"tick\" x=\"" << kLeft - 6 << "\" y=\"" << y(top) + 4
+      << "\" text-anchor=\"end\">" << top << "</text>";
+  svg << "<text class=\"tick\" x=\"" << kLeft - 6 << "\" y=\"" << y(0) + 4
+      << "\" text-anchor=\"end\">0</text>";
   svg << "<text class=\"tick\" x=\"" << kLeft << "\" y=\"" << kHeight - 8 << "\">"
       << EscapeXml(FrenchDate(series.front().at)) << "</text>";
-  svg << "<text class=\"tick\" x=\"" << kWidth - kRight << "\" y=\"" << kHeight - 8 << "\" text-anchor=\"end\">"
-      << EscapeXml(FrenchDate(series.back().at)) << "</text>";
+  svg << "<text class=\"tick\" x=\"" << kWidth - kRight << "\" y=\"" << kHeight - 8
+      << "\" text-anchor=\"end\">" << EscapeXml(FrenchDate(series.back().at)) << "</text>";
   for (int kind = 0; kind < 2; ++kind) {
     svg << "<polyline class=\"" << (kind == 0 ? "contacts" : "prospects") << "\" points=\"";
     for (size_t index = 0; index < series.size(); ++index) {
-      svg << (index ? " " : "") << x(index) << "," << y(kind == 0 ? series[index].contacts : series[index].prospects);
+      svg << (index ? " " : "") << x(index) << ","
+          << y(kind == 0 ? series[index].contacts : series[index].prospects);
     }
     svg << "\"/>";
   }
@@ -73,12 +81,15 @@ FilterForm ReadFilter(const web::Request& request) {
   form.to_text = Trim(request.Query("au").value_or(""));
   if (!form.from_text.empty()) {
     form.filter.from = ParseUtcDate(form.from_text);
-    if (!form.filter.from) form.errors.push_back("Date de début illisible (attendu : AAAA-MM-JJ) : « " + form.from_text.substr(0, 20) + " ».");
+    if (!form.filter.from)
+      form.errors.push_back("Date de début illisible (attendu : AAAA-MM-JJ) : « " +
+                            form.from_text.substr(0, 20) + " ».");
   }
   if (!form.to_text.empty()) {
     std::optional<int64_t> to = ParseUtcDate(form.to_text);
     if (!to) {
-      form.errors.push_back("Date de fin illisible (attendu : AAAA-MM-JJ) : « " + form.to_text.substr(0, 20) + " ».");
+      form.errors.push_back("Date de fin illisible (attendu : AAAA-MM-JJ) : « " +
+                            form.to_text.substr(0, 20) + " ».");
     } else {
       form.filter.to = *to + 24 * 3600 - 1;  // the whole day
     }
@@ -115,19 +126,23 @@ std::string QueryString(const FilterForm& form) {
 
 }  // namespace
 
-void RegisterLeadPages(web::App& app, storage::Database& database, const Clock& clock, const engine::GridFile* grid) {
+void RegisterLeadPages(web::App& app, storage::Database& database, const Clock& clock,
+                       const engine::GridFile* grid) {
   auto commune_name = [grid](const std::string& code) {
     if (grid == nullptr) return code;
     std::optional<uint32_t> index = grid->FindCommune(code);
     return index ? grid->communes()[*index].name : code;
   };
 
-  app.Get("/partenaire/{slug}/contacts", partners::SignedIn([&database, &clock, grid, commune_name](Context& context) -> Result<Response> {
+  app.Get("/partenaire/{slug}/contacts",
+          partners::SignedIn([&database, &clock, grid,
+                              commune_name](Context& context) -> Result<Response> {
             VV_ASSIGN_OR_RETURN(partners::Access access, partners::AccessFor(context, database));
             FilterForm form = ReadFilter(context.request());
             storage::Connection connection = database.Acquire();
             const int64_t now = clock.NowSeconds();
-            const PartnerLeads leads = LoadPartnerLeads(connection, access.partner.id, form.filter, now);
+            const PartnerLeads leads =
+                LoadPartnerLeads(connection, access.partner.id, form.filter, now);
 
             mstch::array people;
             for (size_t index = 0; index < leads.people.size() && index < kShownPeople; ++index) {
@@ -136,7 +151,8 @@ void RegisterLeadPages(web::App& app, storage::Database& database, const Clock& 
               for (const std::string& code : item.lead.communes) {
                 communes.push_back(mstch::map{{"code", code}, {"name", commune_name(code)}});
               }
-              for (const std::string& tile : item.lead.tiles) tiles.push_back(mstch::map{{"id", tile}});
+              for (const std::string& tile : item.lead.tiles)
+                tiles.push_back(mstch::map{{"id", tile}});
               for (const DisclosedSection& section : item.person.sections) {
                 mstch::array fields;
                 for (const DisclosedField& field : section.fields) {
@@ -148,7 +164,8 @@ void RegisterLeadPages(web::App& app, storage::Database& database, const Clock& 
                   {"kind", std::string(LeadKindName(item.lead.kind))},
                   {"kind_label", std::string(LeadKindLabel(item.lead.kind))},
                   {"identity", item.person.identity()},
-                  {"name", item.person.display_name.empty() ? std::string("(nom non renseigné)") : item.person.display_name},
+                  {"name", item.person.display_name.empty() ? std::string("(nom non renseigné)")
+                                                            : item.person.display_name},
                   {"email", item.person.email},
                   {"first", FrenchDate(item.lead.first_at)},
                   {"last", FrenchDate(item.lead.last_at)},
@@ -169,7 +186,8 @@ void RegisterLeadPages(web::App& app, storage::Database& database, const Clock& 
             // Communes to filter on: the territory's, by name.
             mstch::array communes;
             if (grid != nullptr) {
-              Result<engine::Territory> territory = partners::ResolveTerritory(connection, *grid, access.partner);
+              Result<engine::Territory> territory =
+                  partners::ResolveTerritory(connection, *grid, access.partner);
               if (territory.ok()) {
                 std::vector<std::pair<std::string, std::string>> named;
                 for (uint32_t index : territory->communes()) {
@@ -177,7 +195,8 @@ void RegisterLeadPages(web::App& app, storage::Database& database, const Clock& 
                 }
                 std::sort(named.begin(), named.end());
                 for (const auto& [name, code] : named) {
-                  communes.push_back(mstch::map{{"code", code}, {"name", name}, {"selected", code == form.filter.commune}});
+                  communes.push_back(mstch::map{
+                      {"code", code}, {"name", name}, {"selected", code == form.filter.commune}});
                 }
               }
             }
@@ -188,14 +207,16 @@ void RegisterLeadPages(web::App& app, storage::Database& database, const Clock& 
                                           {"selected", form.filter.wish == kind}});
             }
             mstch::array errors;
-            for (const std::string& error : form.errors) errors.push_back(mstch::map{{"message", error}});
+            for (const std::string& error : form.errors)
+              errors.push_back(mstch::map{{"message", error}});
             const std::string base = partners::PartnerBase(access.partner) + "/contacts";
             const std::string query = QueryString(form);
             mstch::array frequencies;
             for (partners::ReportFrequency frequency : partners::kReportFrequencies) {
-              frequencies.push_back(mstch::map{{"code", std::string(partners::ReportFrequencyName(frequency))},
-                                               {"label", std::string(partners::ReportFrequencyLabel(frequency))},
-                                               {"selected", frequency == access.partner.lead_report_frequency}});
+              frequencies.push_back(
+                  mstch::map{{"code", std::string(partners::ReportFrequencyName(frequency))},
+                             {"label", std::string(partners::ReportFrequencyLabel(frequency))},
+                             {"selected", frequency == access.partner.lead_report_frequency}});
             }
             return context.Page(
                 "partner_leads",
@@ -227,40 +248,50 @@ void RegisterLeadPages(web::App& app, storage::Database& database, const Clock& 
 
   // The lead report's frequency (domain/leads/lead_report.hpp): the partner's administrators and
   // operators choose it; other staff see it.
-  app.Post("/partenaire/{slug}/contacts/rapport", partners::SignedIn([&database](Context& context) -> Result<Response> {
+  app.Post("/partenaire/{slug}/contacts/rapport",
+           partners::SignedIn([&database](Context& context) -> Result<Response> {
              VV_ASSIGN_OR_RETURN(partners::Access access, partners::AccessFor(context, database));
              if (!access.can_administer()) {
-               return PermissionDenied("Seuls les administrateurs du partenaire choisissent la fréquence du rapport.");
+               return PermissionDenied(
+                   "Seuls les administrateurs du partenaire choisissent la fréquence du rapport.");
              }
              const std::string value = context.request().Form("frequence").value_or("");
-             std::optional<partners::ReportFrequency> frequency = partners::ParseReportFrequency(value);
+             std::optional<partners::ReportFrequency> frequency =
+                 partners::ParseReportFrequency(value);
              if (!frequency) {
-               return InvalidArgument("Fréquence du rapport inconnue : « " + value.substr(0, 20) +
-                                          " » (choisissez chaque jour, chaque semaine, chaque mois ou jamais).",
-                                      "frequence");
+               return InvalidArgument(
+                   "Fréquence du rapport inconnue : « " + value.substr(0, 20) +
+                       " » (choisissez chaque jour, chaque semaine, chaque mois ou jamais).",
+                   "frequence");
              }
              storage::Connection connection = database.Acquire();
-             VV_RETURN_IF_ERROR(partners::PartnerStore::SetLeadReportFrequency(connection, access.partner.id, *frequency));
+             VV_RETURN_IF_ERROR(partners::PartnerStore::SetLeadReportFrequency(
+                 connection, access.partner.id, *frequency));
              return Response::Redirect(partners::PartnerBase(access.partner) + "/contacts#rapport");
            }));
 
-  app.Get("/partenaire/{slug}/contacts/{file}", partners::SignedIn([&database, &clock, commune_name](Context& context) -> Result<Response> {
-            const std::string file = context.Param("file");
-            if (file != "export.csv" && file != "export.xlsx") return NotFound("Page introuvable.");
-            VV_ASSIGN_OR_RETURN(partners::Access access, partners::AccessFor(context, database));
-            FilterForm form = ReadFilter(context.request());
-            if (!form.errors.empty()) return InvalidArgument(form.errors.front(), "du");
-            storage::Connection connection = database.Acquire();
-            const int64_t now = clock.NowSeconds();
-            const exports::Table table = LeadTable(LoadPartnerLeads(connection, access.partner.id, form.filter, now), commune_name);
-            const std::string stem = "contacts-" + access.partner.slug + "-" + UtcDate(now);
-            if (file == "export.csv") {
-              return Response::Attachment(exports::TableCsv(table), "text/csv; charset=utf-8", stem + ".csv");
-            }
-            VV_ASSIGN_OR_RETURN(std::string xlsx, exports::TableXlsx(table));
-            return Response::Attachment(std::move(xlsx),
-                                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", stem + ".xlsx");
-          }));
+  app.Get(
+      "/partenaire/{slug}/contacts/{file}",
+      partners::SignedIn([&database, &clock, commune_name](Context& context) -> Result<Response> {
+        const std::string file = context.Param("file");
+        if (file != "export.csv" && file != "export.xlsx") return NotFound("Page introuvable.");
+        VV_ASSIGN_OR_RETURN(partners::Access access, partners::AccessFor(context, database));
+        FilterForm form = ReadFilter(context.request());
+        if (!form.errors.empty()) return InvalidArgument(form.errors.front(), "du");
+        storage::Connection connection = database.Acquire();
+        const int64_t now = clock.NowSeconds();
+        const exports::Table table = LeadTable(
+            LoadPartnerLeads(connection, access.partner.id, form.filter, now), commune_name);
+        const std::string stem = "contacts-" + access.partner.slug + "-" + UtcDate(now);
+        if (file == "export.csv") {
+          return Response::Attachment(exports::TableCsv(table), "text/csv; charset=utf-8",
+                                      stem + ".csv");
+        }
+        VV_ASSIGN_OR_RETURN(std::string xlsx, exports::TableXlsx(table));
+        return Response::Attachment(
+            std::move(xlsx), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            stem + ".xlsx");
+      }));
 }
 
 }  // namespace vivrovert::leads

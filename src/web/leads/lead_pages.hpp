@@ -13,14 +13,15 @@
 #pragma once
 
 #include "core/common/env.hpp"
-#include "engine/engine.hpp"
 #include "core/storage/database.hpp"
+#include "engine/engine.hpp"
 #include "web/http/app.hpp"
 
 namespace vivrovert::leads {
 
 // `database`, `clock` and `grid` (null when no grid is built: commune names are then
 // codes) must outlive the app.
-void RegisterLeadPages(web::App& app, storage::Database& database, const Clock& clock, const engine::GridFile* grid);
+void RegisterLeadPages(web::App& app, storage::Database& database, const Clock& clock,
+                       const engine::GridFile* grid);
 
 }  // namespace vivrovert::leads

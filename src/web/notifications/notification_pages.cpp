@@ -14,15 +14,19 @@ constexpr int kShown = 200;
 
 const char* ReasonLabel(Reason reason) {
   switch (reason) {
-    case Reason::kMatch: return "Correspond à votre profil, dans un secteur que vous suivez";
-    case Reason::kProspect: return "Nouveau dans une commune que vous avez consultée";
-    case Reason::kContact: return "Nouveau dans un territoire partenaire où votre recherche est verte";
+    case Reason::kMatch:
+      return "Correspond à votre profil, dans un secteur que vous suivez";
+    case Reason::kProspect:
+      return "Nouveau dans une commune que vous avez consultée";
+    case Reason::kContact:
+      return "Nouveau dans un territoire partenaire où votre recherche est verte";
   }
   return "";
 }
 
 std::string HowLabel(const NotificationRecord& record) {
-  if (record.channel == Channel::kInstant) return "envoyée par e-mail le " + FrenchDate(record.created_at);
+  if (record.channel == Channel::kInstant)
+    return "envoyée par e-mail le " + FrenchDate(record.created_at);
   if (record.mailed_at) return "dans votre résumé du " + FrenchDate(*record.mailed_at);
   return "pour votre prochain résumé";
 }
@@ -31,13 +35,16 @@ std::string HowLabel(const NotificationRecord& record) {
 
 void RegisterNotificationPages(web::App& app, NotificationPagesEnv env) {
   app.Get("/compte/notifications", [env](web::Context& context) -> Result<web::Response> {
-    if (!context.user()) return web::Response::Redirect("/compte/connexion?suivant=/compte/notifications");
+    if (!context.user())
+      return web::Response::Redirect("/compte/connexion?suivant=/compte/notifications");
     storage::Connection connection = env.database.Acquire();
     const int64_t user_id = context.user()->user_id;
     const std::string today = UtcDate(env.clock.NowSeconds());
     mstch::array items;
-    for (const NotificationRecord& record : NotificationStore::ForPerson(connection, user_id, kShown)) {
-      std::optional<listings::Listing> listing = listings::ListingStore::Get(connection, record.listing_id);
+    for (const NotificationRecord& record :
+         NotificationStore::ForPerson(connection, user_id, kShown)) {
+      std::optional<listings::Listing> listing =
+          listings::ListingStore::Get(connection, record.listing_id);
       if (!listing) continue;
       nlohmann::json summary = ListingSummary(*listing, env.grid, "");
       summary["reason"] = ReasonLabel(record.reason);
@@ -57,7 +64,8 @@ void RegisterNotificationPages(web::App& app, NotificationPagesEnv env) {
   });
 
   app.Post("/compte/notifications/lues", [env](web::Context& context) -> Result<web::Response> {
-    if (!context.user()) return web::Response::Redirect("/compte/connexion?suivant=/compte/notifications");
+    if (!context.user())
+      return web::Response::Redirect("/compte/connexion?suivant=/compte/notifications");
     storage::Connection connection = env.database.Acquire();
     NotificationStore::MarkAllRead(connection, context.user()->user_id, env.clock.NowSeconds());
     return web::Response::Redirect("/compte/notifications?lu=1");

@@ -6,8 +6,8 @@
 #pragma once
 
 #include "core/common/env.hpp"
-#include "engine/engine.hpp"
 #include "core/storage/database.hpp"
+#include "engine/engine.hpp"
 #include "web/http/app.hpp"
 
 namespace vivrovert::notifications {

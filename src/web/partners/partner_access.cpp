@@ -4,7 +4,8 @@ namespace vivrovert::partners {
 
 std::string PartnerBase(const Partner& partner) { return "/partenaire/" + partner.slug; }
 
-Result<Access> AccessFor(web::Context& context, storage::Database& database, bool need_edit, bool need_admin) {
+Result<Access> AccessFor(web::Context& context, storage::Database& database, bool need_edit,
+                         bool need_admin) {
   const auto& user = context.user();
   if (!user) return Unauthenticated("Connectez-vous pour accéder à l'espace partenaire.");
   storage::Connection connection = database.Acquire();
@@ -19,7 +20,8 @@ Result<Access> AccessFor(web::Context& context, storage::Database& database, boo
     if (!role) return NotFound("Partenaire introuvable.");
     access.role = *role;
   }
-  if (need_edit && !access.can_edit()) return PermissionDenied("Votre rôle ne permet que la consultation.");
+  if (need_edit && !access.can_edit())
+    return PermissionDenied("Votre rôle ne permet que la consultation.");
   if (need_admin && !access.can_administer()) {
     return PermissionDenied("Seuls les administrateurs du partenaire gèrent les clés et l'équipe.");
   }
@@ -28,15 +30,17 @@ Result<Access> AccessFor(web::Context& context, storage::Database& database, boo
 
 mstch::map PartnerData(const Access& access) {
   const Partner& partner = access.partner;
-  return mstch::map{{"name", partner.name},
-                    {"slug", partner.slug},
-                    {"base", PartnerBase(partner)},
-                    {"kind_label", std::string(PartnerKindLabel(partner.kind))},
-                    {"role_label", std::string(access.operator_access ? "Opérateur VivroVert" : StaffRoleLabel(access.role))},
-                    {"can_edit", access.can_edit()},
-                    {"can_administer", access.can_administer()},
-                    {"is_demo", partner.is_demo},
-                    {"lead_report_label", std::string(ReportFrequencyLabel(partner.lead_report_frequency))}};
+  return mstch::map{
+      {"name", partner.name},
+      {"slug", partner.slug},
+      {"base", PartnerBase(partner)},
+      {"kind_label", std::string(PartnerKindLabel(partner.kind))},
+      {"role_label",
+       std::string(access.operator_access ? "Opérateur VivroVert" : StaffRoleLabel(access.role))},
+      {"can_edit", access.can_edit()},
+      {"can_administer", access.can_administer()},
+      {"is_demo", partner.is_demo},
+      {"lead_report_label", std::string(ReportFrequencyLabel(partner.lead_report_frequency))}};
 }
 
 }  // namespace vivrovert::partners

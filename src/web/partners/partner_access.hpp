@@ -8,13 +8,12 @@
 // Thread safety: stateless functions.
 #pragma once
 
+#include <mstch/mstch.hpp>
 #include <string>
 
-#include <mstch/mstch.hpp>
-
 #include "core/common/status.hpp"
-#include "domain/partners/partner_store.hpp"
 #include "core/storage/database.hpp"
+#include "domain/partners/partner_store.hpp"
 #include "web/http/app.hpp"
 
 namespace vivrovert::partners {
@@ -42,7 +41,8 @@ Result<Access> AccessFor(web::Context& context, storage::Database& database, boo
 template <typename Handler>
 auto SignedIn(Handler handler) {
   return [handler](web::Context& context) -> Result<web::Response> {
-    if (!context.user()) return web::Response::Redirect(web::LoginPathReturningTo(context.request().path()));
+    if (!context.user())
+      return web::Response::Redirect(web::LoginPathReturningTo(context.request().path()));
     return handler(context);
   };
 }

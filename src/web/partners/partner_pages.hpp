@@ -24,10 +24,10 @@
 
 #include <functional>
 
-#include "domain/accounts/account_service.hpp"
 #include "core/common/env.hpp"
-#include "domain/listings/listing_service.hpp"
 #include "core/storage/database.hpp"
+#include "domain/accounts/account_service.hpp"
+#include "domain/listings/listing_service.hpp"
 #include "web/http/app.hpp"
 
 namespace vivrovert::partners {

@@ -22,54 +22,61 @@ listings::Publisher PersonAsPublisher(int64_t user_id) {
   return publisher;
 }
 
-
 // The CV form shows the fields a person fills: no coordinates, no external id, no pictures.
 bool Shown(const FieldSpec& spec) {
   const std::string_view name = spec.name;
-  return name != "external_id" && name != listings::kFieldLatitude && name != listings::kFieldLongitude &&
-         name != "pictures" && name != "valid_from" && name != "url";
+  return name != "external_id" && name != listings::kFieldLatitude &&
+         name != listings::kFieldLongitude && name != "pictures" && name != "valid_from" &&
+         name != "url";
 }
 
 }  // namespace
 
 void RegisterCvPages(web::App& app, listings::ListingService& service) {
-  auto render = [&service](web::Context& context, const json& values, const std::vector<FieldError>& errors,
+  auto render = [&service](web::Context& context, const json& values,
+                           const std::vector<FieldError>& errors,
                            std::optional<listings::Listing> current, int status) {
     mstch::array fields;
     for (const FieldSpec* spec : listings::AllFields(Kind::kCv)) {
       if (!Shown(*spec)) continue;
-      const std::string value = values.contains(spec->name) ? listings::FieldValueText(*spec, values[spec->name]) : std::string();
+      const std::string value = values.contains(spec->name)
+                                    ? listings::FieldValueText(*spec, values[spec->name])
+                                    : std::string();
       std::string error;
       for (const FieldError& problem : errors) {
         if (problem.field == spec->name) error = problem.message;
       }
       mstch::array choices;
       for (const listings::Choice& choice : spec->choices) {
-        choices.push_back(mstch::map{{"code", std::string(choice.code)}, {"label", std::string(choice.label)},
+        choices.push_back(mstch::map{{"code", std::string(choice.code)},
+                                     {"label", std::string(choice.label)},
                                      {"selected", value == choice.code}});
       }
-      fields.push_back(mstch::map{{"name", std::string(spec->name)},
-                                  {"label", std::string(spec->label)},
-                                  {"help", std::string(spec->help)},
-                                  {"required", spec->required},
-                                  {"value", value},
-                                  {"error", error},
-                                  {"is_consent", std::string_view(spec->name) == "consent"},
-                                  {"checked", value == "oui"},
-                                  {"is_choice", !choices.empty()},
-                                  {"is_plain", choices.empty() && std::string_view(spec->name) != "consent"},
-                                  {"choices", choices}});
+      fields.push_back(
+          mstch::map{{"name", std::string(spec->name)},
+                     {"label", std::string(spec->label)},
+                     {"help", std::string(spec->help)},
+                     {"required", spec->required},
+                     {"value", value},
+                     {"error", error},
+                     {"is_consent", std::string_view(spec->name) == "consent"},
+                     {"checked", value == "oui"},
+                     {"is_choice", !choices.empty()},
+                     {"is_plain", choices.empty() && std::string_view(spec->name) != "consent"},
+                     {"choices", choices}});
     }
     mstch::array error_list;
-    for (const FieldError& error : errors) error_list.push_back(mstch::map{{"message", error.message}});
+    for (const FieldError& error : errors)
+      error_list.push_back(mstch::map{{"message", error.message}});
     const std::string status_text = current ? current->StatusOn(service.Today()) : std::string();
-    return context.Page("account_cv", mstch::map{{"title", std::string("Mon CV — VivroVert")},
-                                                 {"fields", fields},
-                                                 {"errors", error_list},
-                                                 {"has_errors", !errors.empty()},
-                                                 {"published", status_text == listings::kStatusActive},
-                                                 {"withdrawn", status_text == listings::kStatusWithdrawn},
-                                                 {"tile", current ? current->tile_1km : std::string()}},
+    return context.Page("account_cv",
+                        mstch::map{{"title", std::string("Mon CV — VivroVert")},
+                                   {"fields", fields},
+                                   {"errors", error_list},
+                                   {"has_errors", !errors.empty()},
+                                   {"published", status_text == listings::kStatusActive},
+                                   {"withdrawn", status_text == listings::kStatusWithdrawn},
+                                   {"tile", current ? current->tile_1km : std::string()}},
                         status);
   };
 
@@ -87,33 +94,37 @@ void RegisterCvPages(web::App& app, listings::ListingService& service) {
     return render(context, values, {}, cv, 200);
   });
 
-  app.Post("/compte/cv", [&service, render, current_cv](web::Context& context) -> Result<web::Response> {
-    if (!context.user()) return web::Response::Redirect("/compte/connexion?suivant=/compte/cv");
-    const web::Request& request = context.request();
-    json fields = json::object();
-    for (const FieldSpec* spec : listings::AllFields(Kind::kCv)) {
-      if (!Shown(*spec)) continue;
-      if (auto value = request.Form(spec->name); value && !Trim(*value).empty()) fields[spec->name] = *value;
-    }
-    // The consent box: ticked means "oui"; unticked, the CV is refused (schema rule).
-    fields["consent"] = request.Form("consent").has_value() ? "oui" : "non";
-    fields["external_id"] = kCvExternalId;
-    std::vector<FieldError> errors;
-    auto written = service.Upsert(PersonAsPublisher(context.user()->user_id), Kind::kCv, fields, &errors);
-    if (!written.ok()) {
-      if (errors.empty()) return written.status();
-      return render(context, fields, errors, current_cv(context.user()->user_id), 422);
-    }
-    return web::Response::Redirect("/compte/cv");
-  });
+  app.Post(
+      "/compte/cv", [&service, render, current_cv](web::Context& context) -> Result<web::Response> {
+        if (!context.user()) return web::Response::Redirect("/compte/connexion?suivant=/compte/cv");
+        const web::Request& request = context.request();
+        json fields = json::object();
+        for (const FieldSpec* spec : listings::AllFields(Kind::kCv)) {
+          if (!Shown(*spec)) continue;
+          if (auto value = request.Form(spec->name); value && !Trim(*value).empty())
+            fields[spec->name] = *value;
+        }
+        // The consent box: ticked means "oui"; unticked, the CV is refused (schema rule).
+        fields["consent"] = request.Form("consent").has_value() ? "oui" : "non";
+        fields["external_id"] = kCvExternalId;
+        std::vector<FieldError> errors;
+        auto written =
+            service.Upsert(PersonAsPublisher(context.user()->user_id), Kind::kCv, fields, &errors);
+        if (!written.ok()) {
+          if (errors.empty()) return written.status();
+          return render(context, fields, errors, current_cv(context.user()->user_id), 422);
+        }
+        return web::Response::Redirect("/compte/cv");
+      });
 
-  app.Post("/compte/cv/retrait", [&service, current_cv](web::Context& context) -> Result<web::Response> {
-    if (!context.user()) return web::Response::Redirect("/compte/connexion?suivant=/compte/cv");
-    std::optional<listings::Listing> cv = current_cv(context.user()->user_id);
-    if (!cv) return NotFound("Vous n'avez pas publié de CV.");
-    VV_RETURN_IF_ERROR(service.Withdraw(PersonAsPublisher(context.user()->user_id), cv->id));
-    return web::Response::Redirect("/compte/cv");
-  });
+  app.Post(
+      "/compte/cv/retrait", [&service, current_cv](web::Context& context) -> Result<web::Response> {
+        if (!context.user()) return web::Response::Redirect("/compte/connexion?suivant=/compte/cv");
+        std::optional<listings::Listing> cv = current_cv(context.user()->user_id);
+        if (!cv) return NotFound("Vous n'avez pas publié de CV.");
+        VV_RETURN_IF_ERROR(service.Withdraw(PersonAsPublisher(context.user()->user_id), cv->id));
+        return web::Response::Redirect("/compte/cv");
+      });
 }
 
 }  // namespace vivrovert::profiles

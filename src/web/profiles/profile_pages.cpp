@@ -18,23 +18,27 @@ using listings::FieldSpec;
 using listings::FieldType;
 using nlohmann::json;
 
-
 mstch::array Fields(const json& values, const std::vector<FieldError>& errors) {
   mstch::array fields;
   for (const FieldSpec& spec : ProfileFields()) {
-    const std::string value = values.contains(spec.name) ? listings::FieldValueText(spec, values[spec.name]) : std::string();
+    const std::string value = values.contains(spec.name)
+                                  ? listings::FieldValueText(spec, values[spec.name])
+                                  : std::string();
     std::string error;
     for (const FieldError& problem : errors) {
       if (problem.field == spec.name) error = problem.message;
     }
     mstch::array choices;
     for (const listings::Choice& choice : spec.choices) {
-      choices.push_back(mstch::map{{"code", std::string(choice.code)}, {"label", std::string(choice.label)},
+      choices.push_back(mstch::map{{"code", std::string(choice.code)},
+                                   {"label", std::string(choice.label)},
                                    {"selected", value == choice.code}});
     }
     if (spec.type == FieldType::kBoolean) {
       for (const char* code : {"oui", "non"}) {
-        choices.push_back(mstch::map{{"code", std::string(code)}, {"label", std::string(code)}, {"selected", value == code}});
+        choices.push_back(mstch::map{{"code", std::string(code)},
+                                     {"label", std::string(code)},
+                                     {"selected", value == code}});
       }
     }
     fields.push_back(mstch::map{{"name", std::string(spec.name)},
@@ -49,20 +53,25 @@ mstch::array Fields(const json& values, const std::vector<FieldError>& errors) {
 }
 
 // Partner staff receive their partners' lead reports, and choose here whether they do.
-bool IsPartnerStaff(const web::Context& context) { return context.user() && context.user()->role == "partner_staff"; }
+bool IsPartnerStaff(const web::Context& context) {
+  return context.user() && context.user()->role == "partner_staff";
+}
 
 }  // namespace
 
-void RegisterProfilePages(web::App& app, storage::Database& database, const Clock& clock,
-                          std::function<void(storage::Connection&, int64_t user_id)> profile_changed) {
+void RegisterProfilePages(
+    web::App& app, storage::Database& database, const Clock& clock,
+    std::function<void(storage::Connection&, int64_t user_id)> profile_changed) {
   // `lead_reports`: the staff member's choice as typed (a form shown again), else read.
-  auto render = [&database](web::Context& context, const json& values, const std::string& notification,
-                            const std::vector<FieldError>& errors, bool saved, int status,
+  auto render = [&database](web::Context& context, const json& values,
+                            const std::string& notification, const std::vector<FieldError>& errors,
+                            bool saved, int status,
                             std::optional<bool> lead_reports = std::nullopt) {
     storage::Connection connection = database.Acquire();
     const int64_t user_id = context.user()->user_id;
     const bool is_staff = IsPartnerStaff(context);
-    if (is_staff && !lead_reports) lead_reports = !mail::IsOptedOut(connection, user_id, mail::MailList::kLeadReports);
+    if (is_staff && !lead_reports)
+      lead_reports = !mail::IsOptedOut(connection, user_id, mail::MailList::kLeadReports);
     std::map<std::string, ConsentRecord> consents = ProfileStore::Consents(connection, user_id);
     mstch::array scopes;
     for (const ConsentScope& scope : ConsentScopes()) {
@@ -72,33 +81,40 @@ void RegisterProfilePages(web::App& app, storage::Database& database, const Cloc
       std::string covers = std::string(scope.code) == "identity" ? "nom et adresse e-mail" : "";
       for (const char* name : scope.fields) {
         for (const listings::FieldSpec& spec : ProfileFields()) {
-          if (std::string_view(spec.name) == name) covers += (covers.empty() ? "" : ", ") + std::string(spec.label);
+          if (std::string_view(spec.name) == name)
+            covers += (covers.empty() ? "" : ", ") + std::string(spec.label);
         }
       }
-      scopes.push_back(mstch::map{{"code", std::string(scope.code)},
-                                  {"label", std::string(scope.label)},
-                                  {"covers", covers},
-                                  {"granted", granted},
-                                  {"since", at != consents.end() ? FrenchDate(at->second.recorded_at) : std::string()}});
+      scopes.push_back(mstch::map{
+          {"code", std::string(scope.code)},
+          {"label", std::string(scope.label)},
+          {"covers", covers},
+          {"granted", granted},
+          {"since", at != consents.end() ? FrenchDate(at->second.recorded_at) : std::string()}});
     }
     mstch::array notifications;
-    const std::pair<const char*, const char*> labels[] = {
-        {"instant", "Tout de suite"}, {"daily", "Un résumé par jour"}, {"weekly", "Un résumé par semaine"}, {"none", "Jamais"}};
+    const std::pair<const char*, const char*> labels[] = {{"instant", "Tout de suite"},
+                                                          {"daily", "Un résumé par jour"},
+                                                          {"weekly", "Un résumé par semaine"},
+                                                          {"none", "Jamais"}};
     for (const auto& [code, label] : labels) {
-      notifications.push_back(mstch::map{{"code", std::string(code)}, {"label", std::string(label)},
+      notifications.push_back(mstch::map{{"code", std::string(code)},
+                                         {"label", std::string(label)},
                                          {"checked", notification == code}});
     }
     mstch::array error_list;
-    for (const FieldError& error : errors) error_list.push_back(mstch::map{{"field", error.field}, {"message", error.message}});
-    return context.Page("account_profile", mstch::map{{"title", std::string("Mon profil — VivroVert")},
-                                                      {"fields", Fields(values, errors)},
-                                                      {"notifications", notifications},
-                                                      {"is_staff", is_staff},
-                                                      {"lead_reports", lead_reports.value_or(false)},
-                                                      {"consents", scopes},
-                                                      {"errors", error_list},
-                                                      {"has_errors", !errors.empty()},
-                                                      {"saved", saved}},
+    for (const FieldError& error : errors)
+      error_list.push_back(mstch::map{{"field", error.field}, {"message", error.message}});
+    return context.Page("account_profile",
+                        mstch::map{{"title", std::string("Mon profil — VivroVert")},
+                                   {"fields", Fields(values, errors)},
+                                   {"notifications", notifications},
+                                   {"is_staff", is_staff},
+                                   {"lead_reports", lead_reports.value_or(false)},
+                                   {"consents", scopes},
+                                   {"errors", error_list},
+                                   {"has_errors", !errors.empty()},
+                                   {"saved", saved}},
                         status);
   };
 
@@ -106,47 +122,57 @@ void RegisterProfilePages(web::App& app, storage::Database& database, const Cloc
     if (!context.user()) return web::Response::Redirect("/compte/connexion?suivant=/compte/profil");
     storage::Connection connection = database.Acquire();
     Profile profile = ProfileStore::Get(connection, context.user()->user_id);
-    return render(context, profile.data, profile.notification, {}, context.request().Query("fait").has_value(), 200);
+    return render(context, profile.data, profile.notification, {},
+                  context.request().Query("fait").has_value(), 200);
   });
 
-  app.Post("/compte/profil", [&database, &clock, render, profile_changed](web::Context& context) -> Result<web::Response> {
-    if (!context.user()) return web::Response::Redirect("/compte/connexion?suivant=/compte/profil");
-    const web::Request& request = context.request();
-    json input = json::object();
-    for (const FieldSpec& spec : ProfileFields()) {
-      if (auto value = request.Form(spec.name); value && !Trim(*value).empty()) input[spec.name] = *value;
-    }
-    listings::Normalised normalised = NormaliseProfile(input);
-    std::string notification = request.Form("notification").value_or("daily");
-    if (std::find(std::begin(kNotificationChoices), std::end(kNotificationChoices), notification) ==
-        std::end(kNotificationChoices)) {
-      normalised.errors.push_back({"notification", "Choix de notification inconnu."});
-      notification = "daily";
-    }
-    const bool lead_reports = request.Form("lead_reports").has_value();
-    if (!normalised.errors.empty()) {
-      return render(context, input, notification, normalised.errors, false, 422, lead_reports);
-    }
-    std::map<std::string, bool> consents;
-    const std::vector<std::string> granted = request.FormAll("consent");
-    for (const ConsentScope& scope : ConsentScopes()) {
-      consents[scope.code] = std::find(granted.begin(), granted.end(), scope.code) != granted.end();
-    }
-    storage::Connection connection = database.Acquire();
-    storage::Transaction transaction(connection);
-    ProfileStore::Put(connection, context.user()->user_id, {normalised.fields, notification, 0}, clock.NowSeconds());
-    ProfileStore::SetConsents(connection, context.user()->user_id, consents, clock.NowSeconds());
-    if (IsPartnerStaff(context)) {
-      if (lead_reports) {
-        mail::OptIn(connection, context.user()->user_id, mail::MailList::kLeadReports, clock.NowSeconds());
-      } else {
-        mail::OptOut(connection, context.user()->user_id, mail::MailList::kLeadReports, clock.NowSeconds());
-      }
-    }
-    transaction.Commit();
-    if (profile_changed) profile_changed(connection, context.user()->user_id);
-    return web::Response::Redirect("/compte/profil?fait=1");
-  });
+  app.Post(
+      "/compte/profil",
+      [&database, &clock, render, profile_changed](web::Context& context) -> Result<web::Response> {
+        if (!context.user())
+          return web::Response::Redirect("/compte/connexion?suivant=/compte/profil");
+        const web::Request& request = context.request();
+        json input = json::object();
+        for (const FieldSpec& spec : ProfileFields()) {
+          if (auto value = request.Form(spec.name); value && !Trim(*value).empty())
+            input[spec.name] = *value;
+        }
+        listings::Normalised normalised = NormaliseProfile(input);
+        std::string notification = request.Form("notification").value_or("daily");
+        if (std::find(std::begin(kNotificationChoices), std::end(kNotificationChoices),
+                      notification) == std::end(kNotificationChoices)) {
+          normalised.errors.push_back({"notification", "Choix de notification inconnu."});
+          notification = "daily";
+        }
+        const bool lead_reports = request.Form("lead_reports").has_value();
+        if (!normalised.errors.empty()) {
+          return render(context, input, notification, normalised.errors, false, 422, lead_reports);
+        }
+        std::map<std::string, bool> consents;
+        const std::vector<std::string> granted = request.FormAll("consent");
+        for (const ConsentScope& scope : ConsentScopes()) {
+          consents[scope.code] =
+              std::find(granted.begin(), granted.end(), scope.code) != granted.end();
+        }
+        storage::Connection connection = database.Acquire();
+        storage::Transaction transaction(connection);
+        ProfileStore::Put(connection, context.user()->user_id, {normalised.fields, notification, 0},
+                          clock.NowSeconds());
+        ProfileStore::SetConsents(connection, context.user()->user_id, consents,
+                                  clock.NowSeconds());
+        if (IsPartnerStaff(context)) {
+          if (lead_reports) {
+            mail::OptIn(connection, context.user()->user_id, mail::MailList::kLeadReports,
+                        clock.NowSeconds());
+          } else {
+            mail::OptOut(connection, context.user()->user_id, mail::MailList::kLeadReports,
+                         clock.NowSeconds());
+          }
+        }
+        transaction.Commit();
+        if (profile_changed) profile_changed(connection, context.user()->user_id);
+        return web::Response::Redirect("/compte/profil?fait=1");
+      });
 
   app.Get("/compte/mes-donnees.json",
           [&database, &clock](web::Context& context) -> Result<web::Response> {

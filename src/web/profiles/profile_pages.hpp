@@ -26,7 +26,8 @@ namespace vivrovert::profiles {
 // `database` and `clock` must outlive the app.
 // `profile_changed`, when given, is called after a profile (wishes, notification choice) is
 // saved, on the connection that saved it: the matching index follows it at once.
-void RegisterProfilePages(web::App& app, storage::Database& database, const Clock& clock,
-                          std::function<void(storage::Connection&, int64_t user_id)> profile_changed = {});
+void RegisterProfilePages(
+    web::App& app, storage::Database& database, const Clock& clock,
+    std::function<void(storage::Connection&, int64_t user_id)> profile_changed = {});
 
 }  // namespace vivrovert::profiles

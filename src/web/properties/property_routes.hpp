@@ -23,17 +23,17 @@
 
 #include <vector>
 
-#include "data/amenities/amenity_index.hpp"
-#include "web/api/search_api.hpp"
 #include "core/common/env.hpp"
 #include "core/storage/database.hpp"
+#include "data/amenities/amenity_index.hpp"
+#include "web/api/search_api.hpp"
 #include "web/http/app.hpp"
 
 namespace vivrovert::properties {
 
 struct PropertyBackend {
   storage::Database& database;
-  const engine::SearchBackend& search;          // its grid places points; may hold none
+  const engine::SearchBackend& search;       // its grid places points; may hold none
   const amenities::AmenityIndex* amenities;  // null when the open data could not be read
   const Clock& clock;
 };

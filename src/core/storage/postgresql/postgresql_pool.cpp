@@ -15,9 +15,8 @@ namespace {
 class PostgresqlSessionPool final : public Poco::Data::SessionPool {
  public:
   PostgresqlSessionPool(const std::string& uri, const PoolOptions& options)
-      : Poco::Data::SessionPool(Poco::Data::PostgreSQL::Connector::KEY, uri,
-                                options.min_sessions, options.max_sessions,
-                                options.idle_seconds) {}
+      : Poco::Data::SessionPool(Poco::Data::PostgreSQL::Connector::KEY, uri, options.min_sessions,
+                                options.max_sessions, options.idle_seconds) {}
 
  protected:
   void customizeSession(Poco::Data::Session& session) override {
@@ -61,7 +60,7 @@ Result<std::string> ToKeywordValue(const std::string& uri_text) {
 }  // namespace
 
 Result<std::unique_ptr<Poco::Data::SessionPool>> OpenPostgresqlPool(const std::string& uri,
-                                                                     const PoolOptions& options) {
+                                                                    const PoolOptions& options) {
   static std::once_flag registered;
   std::call_once(registered, [] { Poco::Data::PostgreSQL::Connector::registerConnector(); });
   VV_ASSIGN_OR_RETURN(std::string connection_string, ToKeywordValue(uri));

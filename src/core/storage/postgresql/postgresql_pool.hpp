@@ -10,6 +10,6 @@
 namespace vivrovert::storage {
 
 Result<std::unique_ptr<Poco::Data::SessionPool>> OpenPostgresqlPool(const std::string& uri,
-                                                                     const PoolOptions& options);
+                                                                    const PoolOptions& options);
 
 }  // namespace vivrovert::storage

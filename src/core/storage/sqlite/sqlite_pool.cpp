@@ -36,7 +36,7 @@ class SqliteSessionPool final : public Poco::Data::SessionPool {
 }  // namespace
 
 Result<std::unique_ptr<Poco::Data::SessionPool>> OpenSqlitePool(const std::string& path,
-                                                                 const PoolOptions& options) {
+                                                                const PoolOptions& options) {
   static std::once_flag registered;
   std::call_once(registered, [] { Poco::Data::SQLite::Connector::registerConnector(); });
   std::filesystem::path file(path);

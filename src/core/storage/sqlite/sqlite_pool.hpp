@@ -11,6 +11,6 @@
 namespace vivrovert::storage {
 
 Result<std::unique_ptr<Poco::Data::SessionPool>> OpenSqlitePool(const std::string& path,
-                                                                 const PoolOptions& options);
+                                                                const PoolOptions& options);
 
 }  // namespace vivrovert::storage
