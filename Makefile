@@ -1,7 +1,8 @@
 # The two commands of the README, and their parts.
 #   make run   install what is missing, build (Release), prepare var/, serve on :8080
 #   make test  install what is missing, build, start PostgreSQL + SMTP, run every test
-# Other targets: build, frontend, test-asan, bench, bench-matching, clean.
+# Other targets: build, frontend, test-asan, bench, bench-matching, format, check-format, lint,
+# clean.
 
 BUILD_DIR ?= build
 ASAN_DIR ?= build-asan
@@ -12,7 +13,7 @@ ifeq ($(CI),true)
   CMAKE_FLAGS += -DVIVROVERT_WERROR=ON
 endif
 
-.PHONY: all deps frontend build run test test-asan bench bench-matching clean
+.PHONY: all deps frontend build run test test-asan bench bench-matching format check-format lint clean
 
 all: build
 
@@ -77,6 +78,18 @@ bench-matching: build bench/duckdb/node_modules/.installed
 	test -f $(BENCH_REAL_GRID) || $(BUILD_DIR)/vivrovert grid build -o $(BENCH_REAL_GRID)
 	bench/compare_matching.sh --grid $(BENCH_REAL_GRID) --people $(BENCH_PEOPLE) --listings $(BENCH_LISTINGS) \
 	  --runs $(BENCH_RUNS) --build $(BUILD_DIR) --work $(BENCH_DIR)/matching-$(BENCH_PEOPLE)
+
+# Style: clang-format the tree (format), check it as CI does (check-format), and clang-tidy
+# with a reduced check set on the files changed since the main branch (lint; run it before a
+# commit, it is too slow for CI on 2 cores).
+format:
+	git ls-files '*.cpp' '*.hpp' | grep -v '^frontend/' | xargs clang-format -i
+
+check-format:
+	scripts/check-format.sh
+
+lint: build
+	scripts/lint.sh -b $(BUILD_DIR)
 
 clean:
 	rm -rf $(BUILD_DIR) $(ASAN_DIR) frontend/dist

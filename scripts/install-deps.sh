@@ -8,6 +8,8 @@ set -euo pipefail
 packages=(
   # build (ccache is used when present, never required)
   build-essential cmake pkg-config git ccache
+  # style (scripts/check-format.sh, scripts/lint.sh)
+  clang-format clang-tidy
   # libraries
   libpoco-dev libssl-dev libmstch-dev libsodium-dev libsqlite3-dev libpq-dev
   nlohmann-json3-dev libcli11-dev
