@@ -12,6 +12,7 @@ Usage:
   check-layers.py [--src DIR]                 check; exit 1 naming each violation
   check-layers.py --markdown                  print the table of parts and what they include
   check-layers.py --tables                    print which parts write and read each table
+  check-layers.py --write-doc FILE            rewrite both tables in FILE, then check
   check-layers.py --check-doc FILE            also check FILE holds both tables, between
                                               <!-- layers:begin --> and <!-- layers:end -->,
                                               <!-- tables:begin --> and <!-- tables:end -->
@@ -143,9 +144,11 @@ def table_users(src):
             part = part_of(path)
             text = open(os.path.join(root, name)).read()
             for table in tables:
-                if re.search(r"\b(INTO|UPDATE|DELETE FROM)\s+" + table + r"\b", text):
+                # SQL may be cut into adjacent literals: "… FROM " "saved_searches …".
+                gap = r'(?:\s|"\s*")+'
+                if re.search(r"\b(INTO|UPDATE|DELETE FROM)" + gap + table + r"\b", text):
                     users[table][part] = True
-                elif re.search(r"\b(FROM|JOIN)\s+" + table + r"\b", text):
+                elif re.search(r"\b(FROM|JOIN)" + gap + table + r"\b", text):
                     users[table].setdefault(part, False)
     return users
 
@@ -165,6 +168,7 @@ def main():
     parser.add_argument("--markdown", action="store_true")
     parser.add_argument("--tables", action="store_true", help="print which parts write and read each table")
     parser.add_argument("--check-doc")
+    parser.add_argument("--write-doc", help="rewrite both tables of this file from the code")
     args = parser.parse_args()
     graph, parts, errors = read_graph(args.src)
     if args.markdown:
@@ -173,6 +177,13 @@ def main():
     if args.tables:
         sys.stdout.write(tables_markdown(args.src))
         return 0
+    if args.write_doc:
+        text = open(args.write_doc, encoding="utf-8").read()
+        for begin, end, table in ((BEGIN, END, markdown(graph, parts)),
+                                  (TABLES_BEGIN, TABLES_END, tables_markdown(args.src))):
+            text = re.sub(re.escape(begin) + r"\n.*?" + re.escape(end),
+                          lambda _: begin + "\n" + table + end, text, flags=re.S)
+        open(args.write_doc, "w", encoding="utf-8").write(text)
     problems = errors + violations(graph, parts)
     if args.check_doc:
         text = open(args.check_doc, encoding="utf-8").read()

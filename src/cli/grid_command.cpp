@@ -7,6 +7,7 @@
 
 #include "cli/commands.hpp"
 #include "core/common/env.hpp"
+#include "core/common/text.hpp"
 #include "data/grid_builder/grid_builder.hpp"
 #include "data/grid_builder/imported_sources.hpp"
 #include "engine/engine.hpp"
@@ -14,17 +15,6 @@
 namespace vivrovert::cli {
 
 namespace {
-
-std::vector<std::string> SplitList(const std::string& text) {
-  std::vector<std::string> items;
-  std::stringstream stream(text);
-  for (std::string item; std::getline(stream, item, ',');) {
-    item.erase(0, item.find_first_not_of(' '));
-    item.erase(item.find_last_not_of(' ') + 1);
-    if (!item.empty()) items.push_back(item);
-  }
-  return items;
-}
 
 // Shortest text that reads back to the same double; values are multiples of their step.
 std::string FormatValue(double value, double step) {

@@ -10,6 +10,7 @@
 
 #include "cli/commands.hpp"
 #include "core/common/env.hpp"
+#include "core/common/text.hpp"
 #include "data/grid_builder/grid_builder.hpp"
 #include "data/grid_builder/imported_sources.hpp"
 #include "data/importers/climate.hpp"
@@ -58,17 +59,6 @@ class ProgressPrinter {
 
 double SecondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-std::vector<std::string> SplitList(const std::string& text) {
-  std::vector<std::string> items;
-  std::stringstream stream(text);
-  for (std::string item; std::getline(stream, item, ',');) {
-    item.erase(0, item.find_first_not_of(' '));
-    item.erase(item.find_last_not_of(' ') + 1);
-    if (!item.empty()) items.push_back(item);
-  }
-  return items;
 }
 
 // The départements of the current grid ("départements 46 19"), empty for the nation or

@@ -37,5 +37,30 @@ TEST(TextTest, Windows1252BecomesUtf8) {
   EXPECT_FALSE(IsValidUtf8("\xE9t\xE9"));
 }
 
+TEST(TextTest, SplitListTrimsAndSkipsEmptyItems) {
+  EXPECT_EQ(SplitList(" 46, 19 ,,2A "), (std::vector<std::string>{"46", "19", "2A"}));
+  EXPECT_EQ(SplitList("a|b\nc", "|\n"), (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_TRUE(SplitList("").empty());
+  EXPECT_TRUE(SplitList(" , ").empty());
+  EXPECT_EQ(TrimView(" \t x y \r\n"), "x y");
+}
+
+TEST(TextTest, ParsePositiveIdTakesDecimalIdsOnly) {
+  EXPECT_EQ(ParsePositiveId("1"), 1);
+  EXPECT_EQ(ParsePositiveId("9223372036854775807"), INT64_MAX);
+  for (const char* text : {"", "0", "-3", "+3", "12a", "1e3", " 7", "9223372036854775808", "٣"}) {
+    EXPECT_FALSE(ParsePositiveId(text).has_value()) << text;
+  }
+}
+
+TEST(TextTest, IsoWeekKeyFollowsIso8601) {
+  EXPECT_EQ(IsoWeekKey("2027-03-08"), "2027-W10");  // a Monday
+  EXPECT_EQ(IsoWeekKey("2027-03-07"), "2027-W09");  // the Sunday before
+  EXPECT_EQ(IsoWeekKey("2027-01-01"), "2026-W53");  // a Friday of the year before's last week
+  EXPECT_EQ(IsoWeekKey("2024-12-30"), "2025-W01");  // a Monday of the next year's first week
+  EXPECT_EQ(IsoWeekKey("2026-11-29"), "2026-W48");
+  EXPECT_EQ(IsoWeekKey("demain"), "");
+}
+
 }  // namespace
 }  // namespace vivrovert

@@ -79,6 +79,22 @@ class AppTest : public ::testing::Test {
     app_->Get("/connexion-requise/{*rest}", [](Context& context) -> Result<Response> {
       return Response::Redirect(LoginPathReturningTo(context.request().path()));
     });
+    app_->Get("/compte/reserve",
+              [](Context& context) -> Result<Response> {
+                return Response::Text("pour " + std::to_string(context.user()->user_id));
+              },
+              {.access = Access::kSignedIn});
+    app_->Post("/compte/reserve/envoi",
+               [](Context&) -> Result<Response> { return Response::Text("envoyé"); },
+               {.access = Access::kSignedIn, .return_to = "/compte/reserve"});
+    app_->Get("/operateur/reserve",
+              [](Context&) -> Result<Response> { return Response::Text("console"); },
+              {.access = Access::kOperator});
+    app_->Get("/api/v1/me/reserve",
+              [](Context&) -> Result<Response> {
+                return Response::Json({{"ok", true}});
+              },
+              {.access = Access::kSignedIn});
     app_->Get("/moi", [](Context& context) -> Result<Response> {
       if (!context.user()) return Unauthenticated("Connectez-vous pour voir cette page.");
       return Response::Text("utilisateur " + std::to_string(context.user()->user_id));
@@ -235,6 +251,35 @@ TEST_F(AppTest, HeadersWithLineBreaksAreNeverSent) {
   }
   for (const SetCookie& cookie : response.cookies()) EXPECT_NE(cookie.name, "vv_session");
   EXPECT_NE(error_log_.str().find("refused header Location"), std::string::npos);
+}
+
+// What a route requires is declared with it and checked before its handler runs.
+TEST_F(AppTest, RoutesDeclareWhoMayReachThem) {
+  Response anonymous = app_->Handle(MustParse("GET", "/compte/reserve"));
+  EXPECT_EQ(anonymous.status(), 303);
+  EXPECT_EQ(anonymous.Header("Location"), "/compte/connexion?suivant=/compte/reserve");
+  EXPECT_EQ(app_->Handle(MustParse("GET", "/api/v1/me/reserve")).status(), 401);
+  EXPECT_EQ(app_->Handle(MustParse("GET", "/operateur/reserve")).Header("Location"),
+            "/compte/connexion?suivant=/operateur/reserve");
+
+  app_->SetAuthenticator(std::make_shared<FixedAuthenticator>());
+  const Fields alice = {{"Cookie", "vv_session=alice"}};
+  Response signed_in = app_->Handle(MustParse("GET", "/compte/reserve", alice));
+  EXPECT_EQ(signed_in.status(), 200);
+  EXPECT_EQ(signed_in.body(), "pour 7");
+  EXPECT_EQ(app_->Handle(MustParse("GET", "/api/v1/me/reserve", alice)).status(), 200);
+  EXPECT_EQ(app_->Handle(MustParse("GET", "/operateur/reserve", alice)).status(), 404)
+      << "a person without the role does not learn the page exists";
+}
+
+TEST_F(AppTest, AFormSentWithoutSessionLeadsBackToItsPage) {
+  auto [cookie, token] = Visit();
+  Response response = app_->Handle(
+      MustParse("POST", "/compte/reserve/envoi",
+                {{"Cookie", cookie}, {"Content-Type", "application/x-www-form-urlencoded"}},
+                "_csrf=" + token));
+  EXPECT_EQ(response.status(), 303);
+  EXPECT_EQ(response.Header("Location"), "/compte/connexion?suivant=/compte/reserve");
 }
 
 TEST_F(AppTest, TheLoginRedirectEncodesThePath) {

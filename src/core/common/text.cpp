@@ -5,6 +5,7 @@
 #include <Poco/Windows1252Encoding.h>
 #include <sodium.h>
 
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 
@@ -37,12 +38,36 @@ std::string Windows1252ToUtf8(std::string_view text) {
   return out;
 }
 
-std::string Trim(std::string_view text) {
-  const char* spaces = " \t\r\n";
-  const size_t first = text.find_first_not_of(spaces);
+std::string_view TrimView(std::string_view text) {
+  constexpr std::string_view kSpaces = " \t\r\n\f\v";
+  const size_t first = text.find_first_not_of(kSpaces);
   if (first == std::string_view::npos) return {};
-  const size_t last = text.find_last_not_of(spaces);
-  return std::string(text.substr(first, last - first + 1));
+  const size_t last = text.find_last_not_of(kSpaces);
+  return text.substr(first, last - first + 1);
+}
+
+std::string Trim(std::string_view text) { return std::string(TrimView(text)); }
+
+std::vector<std::string> SplitList(std::string_view text, std::string_view separators) {
+  std::vector<std::string> items;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find_first_of(separators, start);
+    if (end == std::string_view::npos) end = text.size();
+    if (std::string_view item = TrimView(text.substr(start, end - start)); !item.empty()) {
+      items.emplace_back(item);
+    }
+    start = end + 1;
+  }
+  return items;
+}
+
+std::optional<int64_t> ParsePositiveId(std::string_view text) {
+  int64_t id = 0;
+  if (text.empty() || text.front() == '+' || text.front() == '-') return std::nullopt;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (error != std::errc() || end != text.data() + text.size() || id <= 0) return std::nullopt;
+  return id;
 }
 
 }  // namespace vivrovert
@@ -123,6 +148,21 @@ std::optional<int64_t> ParseUtcDate(std::string_view text) {
       std::chrono::year(numbers[0]), std::chrono::month(numbers[1]), std::chrono::day(numbers[2])};
   if (!date.ok()) return std::nullopt;
   return std::chrono::sys_seconds(std::chrono::sys_days(date)).time_since_epoch().count();
+}
+
+std::string IsoWeekKey(std::string_view iso_date) {
+  const std::optional<int64_t> start = ParseUtcDate(iso_date);
+  if (!start) return {};
+  using namespace std::chrono;
+  const sys_days day = floor<days>(sys_seconds(seconds(*start)));
+  const unsigned iso_day = weekday(day).iso_encoding();  // Monday 1 … Sunday 7
+  const sys_days thursday = day + days(4 - static_cast<int>(iso_day));
+  const year week_year = year_month_day(thursday).year();
+  const sys_days first_day = sys_days(week_year / January / 1);
+  const int week = static_cast<int>((thursday - first_day).count() / 7) + 1;
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-W%02d", static_cast<int>(week_year), week);
+  return text;
 }
 
 }  // namespace vivrovert

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace vivrovert {
 
@@ -17,8 +18,17 @@ bool IsValidUtf8(std::string_view text);
 // `text` decoded from Windows-1252 (the "ANSI" of French spreadsheets) to UTF-8.
 std::string Windows1252ToUtf8(std::string_view text);
 
-// `text` without leading and trailing spaces, tabs and line breaks.
+// `text` without leading and trailing spaces, tabs and line breaks (" \t\r\n\f\v").
 std::string Trim(std::string_view text);
+// The same, as a view into `text`.
+std::string_view TrimView(std::string_view text);
+
+// The trimmed, non-empty items of `text` cut at any of `separators` ("46, 19" → {"46", "19"}).
+std::vector<std::string> SplitList(std::string_view text, std::string_view separators = ",");
+
+// A database id as it appears in a path or a form: decimal digits only, above zero, within
+// int64; nullopt for anything else ("", "0", "-3", "12a", "1e3").
+std::optional<int64_t> ParsePositiveId(std::string_view text);
 
 }  // namespace vivrovert
 
@@ -42,5 +52,10 @@ std::string FrenchDay(std::string_view iso_date);
 // The first second (UTC) of the day "AAAA-MM-JJ"; nullopt when `text` is not a valid date
 // in that form.
 std::optional<int64_t> ParseUtcDate(std::string_view text);
+
+// "2026-W47": the ISO 8601 year and week of the day "AAAA-MM-JJ" (weeks start on Monday;
+// week 1 holds the year's first Thursday, whose year names the week). Empty when `iso_date`
+// is not a valid date.
+std::string IsoWeekKey(std::string_view iso_date);
 
 }  // namespace vivrovert

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "data/geo/geography.hpp"
+#include "data/grid_builder/distance_points.hpp"
 #include "data/grid_builder/imported_sources.hpp"
 #include "data/importers/national_sources.hpp"
 #include "engine/engine.hpp"
@@ -16,15 +17,6 @@ namespace fs = std::filesystem;
 
 // The grid builder's rules (grid_builder.cpp); amenity_index_test checks that the
 // distances agree with a built grid's values.
-constexpr int64_t kMajorStationTravellers = 1'000'000;
-constexpr int kRidershipYear = 2023;
-
-struct TownKind {
-  const char* criterion;
-  int64_t population;
-};
-constexpr TownKind kTownKinds[] = {
-    {"dist_town_10k_km", 10'000}, {"dist_town_50k_km", 50'000}, {"dist_city_200k_km", 200'000}};
 
 // A kind labelled and sourced from the catalogue; nullopt when the catalogue lacks it.
 std::optional<AmenityKind> CatalogueKind(const engine::CriteriaCatalogue& catalogue,
@@ -53,59 +45,15 @@ Result<AmenityIndex> LoadAmenities(const AmenityOptions& options) {
     return &kinds.insert_or_assign(criterion, std::move(*kind)).first->second;
   };
 
-  VV_ASSIGN_OR_RETURN(
-      auto stations,
-      importers::ReadSncfStations((data / "sncf-gares" / "gares-de-voyageurs.csv").string()));
-  VV_ASSIGN_OR_RETURN(
-      auto ridership,
-      importers::ReadSncfRidership((data / "sncf-gares" / "frequentation-gares.csv").string(),
-                                   kRidershipYear));
-  AmenityKind* all_stations = add_kind("dist_station_km", "sncf-gares");
-  AmenityKind* major_stations = add_kind("dist_major_station_km", "sncf-gares");
-  for (const importers::Station& station : stations) {
-    const Amenity amenity{
-        station.name, station.commune_code, {station.longitude, station.latitude}};
-    if (all_stations) all_stations->points.push_back(amenity);
-    if (!major_stations) continue;
-    for (const std::string& uic : station.uic_codes) {
-      auto found = ridership.find(uic);
-      if (found != ridership.end() && found->second >= kMajorStationTravellers) {
-        major_stations->points.push_back(amenity);
-        break;
-      }
-    }
-  }
-
-  VV_ASSIGN_OR_RETURN(
-      auto hospitals,
-      importers::ReadGiscoHealthcare((data / "eurostat-gisco-healthcare" / "FR.csv").string()));
-  if (AmenityKind* kind = add_kind("dist_hospital_km", "eurostat-gisco-healthcare")) {
-    for (const importers::Hospital& hospital : hospitals) {
-      if (importers::IsAcuteCareHospital(hospital.facility_type)) {
-        kind->points.push_back({hospital.name, "", {hospital.longitude, hospital.latitude}});
-      }
-    }
-  }
-
+  // The national distance criteria's points, as the grid builder measures them.
   VV_ASSIGN_OR_RETURN(geo::Geography geography, geo::LoadGeography(options.data_dir));
-  if (AmenityKind* kind = add_kind("dist_prefecture_km", "etalab-decoupage-administratif")) {
-    for (const geo::Departement& departement : geography.departements()) {
-      if (!departement.metropolitan) continue;
-      const geo::Commune* chef_lieu = geography.FindCommune(departement.prefecture);
-      if (chef_lieu && chef_lieu->stats) {
-        kind->points.push_back({chef_lieu->name + " (préfecture : " + departement.name + ")",
-                                chef_lieu->code, chef_lieu->stats->centre_wgs84});
-      }
-    }
-  }
-  for (const TownKind& town : kTownKinds) {
-    AmenityKind* kind = add_kind(town.criterion, "rcarlier-datas-fun");
+  VV_ASSIGN_OR_RETURN(auto distance_points,
+                      grid_builder::LoadNationalDistancePoints(options.data_dir, geography));
+  for (const auto& [criterion, set] : distance_points) {
+    AmenityKind* kind = add_kind(criterion, set.origin);
     if (!kind) continue;
-    for (const geo::Commune& commune : geography.communes()) {
-      if (commune.metropolitan && commune.stats &&
-          commune.stats->population_2021 >= town.population) {
-        kind->points.push_back({commune.name, commune.code, commune.stats->centre_wgs84});
-      }
+    for (const grid_builder::DistancePoint& point : set.points) {
+      kind->points.push_back({point.name, point.commune_code, point.wgs84});
     }
   }
 

@@ -7,16 +7,11 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/common/text.hpp"
+
 namespace vivrovert::importers {
 
 namespace {
-
-std::string_view Trim(std::string_view text) {
-  size_t first = text.find_first_not_of(" \t\r");
-  if (first == std::string_view::npos) return {};
-  size_t last = text.find_last_not_of(" \t\r");
-  return text.substr(first, last - first + 1);
-}
 
 // Collects libcsv's callbacks into rows and forwards complete rows to the caller.
 class RowAssembler {
@@ -58,7 +53,7 @@ class RowAssembler {
     if (!saw_header_) {
       saw_header_ = true;
       for (size_t index = 0; index < fields_.size(); ++index) {
-        std::string name(Trim(fields_[index]));
+        std::string name(TrimView(fields_[index]));
         if (index == 0 && name.starts_with("\xEF\xBB\xBF")) name.erase(0, 3);
         columns_.emplace(name, index);
         header_.push_back(std::move(name));
@@ -75,7 +70,7 @@ class RowAssembler {
       fields_.clear();
       return;
     }
-    bool blank = fields_.size() == 1 && Trim(fields_[0]).empty();
+    bool blank = fields_.size() == 1 && TrimView(fields_[0]).empty();
     if (!blank) status_ = on_row_(CsvRow(label_, row_number_, fields_, columns_, line));
     fields_.clear();
   }
@@ -151,7 +146,7 @@ Result<std::string_view> CsvRow::Get(std::string_view column) const {
     return Error(
         column, "the row has " + std::to_string(fields_.size()) + " fields, fewer than the header");
   }
-  return Trim(fields_[found->second]);
+  return TrimView(fields_[found->second]);
 }
 
 Result<std::optional<double>> CsvRow::GetNumber(std::string_view column) const {

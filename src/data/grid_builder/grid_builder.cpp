@@ -10,6 +10,7 @@
 #include "data/grid_builder/contours.hpp"
 #include "data/grid_builder/coverage.hpp"
 #include "data/grid_builder/criteria_measures.hpp"
+#include "data/grid_builder/distance_points.hpp"
 #include "data/grid_builder/imported_sources.hpp"
 #include "data/importers/national_sources.hpp"
 
@@ -18,9 +19,6 @@ namespace vivrovert::grid_builder {
 namespace {
 
 namespace fs = std::filesystem;
-
-constexpr int64_t kMajorStationTravellers = 1'000'000;
-constexpr int kRidershipYear = 2023;
 
 class PhaseTimer {
  public:
@@ -131,59 +129,18 @@ Result<engine::GridData> BuildGrid(const GridBuildOptions& options, GridBuildRep
   grid.sources.push_back(Source("Eurostat", "Census 2021 population grid 1 km", "2021",
                                 "eurostat-census2021-grid-1km"));
 
-  VV_ASSIGN_OR_RETURN(
-      auto stations,
-      importers::ReadSncfStations((data / "sncf-gares" / "gares-de-voyageurs.csv").string()));
-  VV_ASSIGN_OR_RETURN(
-      auto ridership,
-      importers::ReadSncfRidership((data / "sncf-gares" / "frequentation-gares.csv").string(),
-                                   kRidershipYear));
-  std::vector<geo::Point> all_stations, major_stations;
-  for (const importers::Station& station : stations) {
-    all_stations.push_back({station.longitude, station.latitude});
-    for (const std::string& uic : station.uic_codes) {
-      auto found = ridership.find(uic);
-      if (found != ridership.end() && found->second >= kMajorStationTravellers) {
-        major_stations.push_back({station.longitude, station.latitude});
-        break;
-      }
-    }
-  }
+  // The national distance criteria's points (distance_points.hpp, shared with the amenities).
+  VV_ASSIGN_OR_RETURN(auto distance_points,
+                      LoadNationalDistancePoints(options.data_dir, geography));
   grid.sources.push_back(
       Source("SNCF Voyageurs", "Gares de voyageurs ; fréquentation", "2023", "sncf-gares"));
-
-  VV_ASSIGN_OR_RETURN(
-      auto hospitals,
-      importers::ReadGiscoHealthcare((data / "eurostat-gisco-healthcare" / "FR.csv").string()));
-  std::vector<geo::Point> acute;
-  for (const importers::Hospital& hospital : hospitals) {
-    if (importers::IsAcuteCareHospital(hospital.facility_type))
-      acute.push_back({hospital.longitude, hospital.latitude});
-  }
   grid.sources.push_back(Source("Eurostat GISCO", "Healthcare services (FINESS)", "2020",
                                 "eurostat-gisco-healthcare"));
-
-  std::vector<geo::Point> prefectures, towns_10k, towns_50k, cities_200k;
-  for (const geo::Departement& departement : geography.departements()) {
-    if (!departement.metropolitan) continue;
-    const geo::Commune* chef_lieu = geography.FindCommune(departement.prefecture);
-    if (chef_lieu && chef_lieu->stats) prefectures.push_back(chef_lieu->stats->centre_wgs84);
-  }
-  for (const geo::Commune& commune : geography.communes()) {
-    if (!commune.metropolitan || !commune.stats) continue;
-    const int64_t population = commune.stats->population_2021;
-    if (population >= 10'000) towns_10k.push_back(commune.stats->centre_wgs84);
-    if (population >= 50'000) towns_50k.push_back(commune.stats->centre_wgs84);
-    if (population >= 200'000) cities_200k.push_back(commune.stats->centre_wgs84);
-  }
-  const std::pair<const char*, std::vector<geo::Point>*> point_sets[] = {
-      {"dist_station_km", &all_stations},  {"dist_major_station_km", &major_stations},
-      {"dist_hospital_km", &acute},        {"dist_prefecture_km", &prefectures},
-      {"dist_town_10k_km", &towns_10k},    {"dist_town_50k_km", &towns_50k},
-      {"dist_city_200k_km", &cities_200k},
-  };
-  for (const auto& [id, points] : point_sets) {
-    VV_ASSIGN_OR_RETURN(std::vector<geo::Point> projected, ToLaea(*points));
+  for (const auto& [id, set] : distance_points) {
+    std::vector<geo::Point> points;
+    points.reserve(set.points.size());
+    for (const DistancePoint& point : set.points) points.push_back(point.wgs84);
+    VV_ASSIGN_OR_RETURN(std::vector<geo::Point> projected, ToLaea(points));
     inputs.point_sets.emplace(id, NearestPoints(std::move(projected)));
   }
   timer.Done("sources");

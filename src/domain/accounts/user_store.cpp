@@ -1,5 +1,7 @@
 #include "domain/accounts/user_store.hpp"
 
+#include "core/common/text.hpp"
+
 namespace vivrovert::accounts {
 
 namespace {
@@ -10,14 +12,6 @@ using storage::SqlValue;
 
 constexpr const char* kUserColumns =
     "id, email, password_hash, role, display_name, email_verified_at, created_at, updated_at";
-
-std::string_view Trim(std::string_view text) {
-  constexpr std::string_view kSpace = " \t\r\n\f\v";
-  size_t first = text.find_first_not_of(kSpace);
-  if (first == std::string_view::npos) return {};
-  size_t last = text.find_last_not_of(kSpace);
-  return text.substr(first, last - first + 1);
-}
 
 bool IsControl(char c) {
   auto byte = static_cast<unsigned char>(c);
@@ -65,7 +59,7 @@ std::optional<Role> ParseRole(std::string_view name) {
 }
 
 Result<std::string> NormalizeEmail(std::string_view email, std::string field) {
-  std::string_view trimmed = Trim(email);
+  std::string_view trimmed = TrimView(email);
   if (trimmed.empty()) return InvalidArgument("Saisissez une adresse e-mail.", std::move(field));
   if (trimmed.size() > kMaxEmailBytes) {
     return InvalidArgument("Cette adresse e-mail est trop longue (254 caractères au plus).",
@@ -95,7 +89,7 @@ Result<std::string> NormalizeEmail(std::string_view email, std::string field) {
 }
 
 Result<std::string> NormalizeDisplayName(std::string_view display_name) {
-  std::string_view trimmed = Trim(display_name);
+  std::string_view trimmed = TrimView(display_name);
   if (trimmed.empty()) {
     return InvalidArgument("Indiquez votre nom ou un pseudonyme.", kFieldDisplayName);
   }

@@ -64,18 +64,8 @@ std::string WeekWords(sys_days monday, sys_days sunday) {
   return words + " au " + DayOfMonth(last) + " " + MonthName(last) + " " + Year(last);
 }
 
-// "2026-W47": the ISO year and week of the week starting on `monday` (the ISO year is the
-// year of its Thursday).
-std::string IsoWeekKey(sys_days monday) {
-  const sys_days thursday = monday + days(3);
-  const year_month_day date{thursday};
-  const sys_days january_first{date.year() / std::chrono::January / 1};
-  const int64_t week = (thursday - january_first).count() / 7 + 1;
-  char key[16];
-  std::snprintf(key, sizeof key, "%04d-W%02d", static_cast<int>(date.year()),
-                static_cast<int>(week));
-  return key;
-}
+// "2026-W47": the ISO year and week of the week starting on `monday`.
+std::string IsoWeekKeyOf(sys_days monday) { return IsoWeekKey(DayText(monday)); }
 
 // "aucun nouveau contact", "1 nouveau contact", "3 nouveaux contacts".
 std::string NewCount(size_t count, const std::string& noun) {
@@ -177,7 +167,7 @@ Result<ReportPeriod> ReportPeriodFor(ReportFrequency frequency, const std::strin
       const sys_days this_monday = *run - days(weekday - 1);
       first = this_monday - days(7);
       last = this_monday - days(1);
-      period.key = IsoWeekKey(first);
+      period.key = IsoWeekKeyOf(first);
       period.words = WeekWords(first, last);
       break;
     }

@@ -319,21 +319,6 @@ bool IsUrl(std::string_view text) {
   });
 }
 
-std::vector<std::string> SplitList(std::string_view text, std::string_view separators) {
-  std::vector<std::string> items;
-  std::string current;
-  for (char c : text) {
-    if (separators.find(c) != std::string_view::npos) {
-      if (std::string trimmed = Trim(current); !trimmed.empty()) items.push_back(trimmed);
-      current.clear();
-    } else {
-      current += c;
-    }
-  }
-  if (std::string trimmed = Trim(current); !trimmed.empty()) items.push_back(trimmed);
-  return items;
-}
-
 Result<json> NormaliseNumber(const FieldSpec& spec, const json& value) {
   double number = 0;
   if (value.is_number()) {

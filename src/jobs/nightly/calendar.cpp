@@ -64,22 +64,6 @@ int ParisHour(int64_t utc) {
 
 bool InMaintenanceWindow(int64_t utc) { return ParisHour(utc) == 0; }
 
-std::string IsoWeekKey(const std::string& date) {
-  sys_days day_of;
-  if (!Parse(date, day_of)) return {};
-  // ISO: weeks start on Monday; week 1 holds the year's first Thursday. The Thursday of
-  // this date's week names the week's year.
-  const std::chrono::weekday weekday(day_of);
-  const int iso_day = weekday.iso_encoding();  // Monday 1 … Sunday 7
-  const sys_days thursday = day_of + days(4 - iso_day);
-  const year week_year = year_month_day(thursday).year();
-  const sys_days first_day = sys_days(week_year / std::chrono::January / 1);
-  const int week = static_cast<int>((thursday - first_day).count() / 7) + 1;
-  char text[32];
-  std::snprintf(text, sizeof text, "%04d-W%02d", static_cast<int>(week_year), week);
-  return text;
-}
-
 std::string AddDays(const std::string& date, int count) {
   sys_days day_of;
   if (!Parse(date, day_of)) return {};

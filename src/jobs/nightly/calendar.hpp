@@ -23,8 +23,8 @@ int ParisHour(int64_t utc);
 // True from 00:00 to 00:59 Paris time: the maintenance window, when no nightly run starts.
 bool InMaintenanceWindow(int64_t utc);
 
-// ISO 8601 week of a date: "2026-W48" for "2026-11-28".
-std::string IsoWeekKey(const std::string& date);
+// ISO 8601 week of a date: "2026-W48" for "2026-11-28" (core/common/text.hpp).
+using ::vivrovert::IsoWeekKey;
 // The date `days` after (or before, negative) `date`.
 std::string AddDays(const std::string& date, int days);
 // True for a well-formed existing calendar date "YYYY-MM-DD".

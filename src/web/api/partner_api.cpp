@@ -91,12 +91,9 @@ Result<json> ParseBody(const web::Request& request) {
 }
 
 Result<int64_t> ParseId(const std::string& text, const char* field) {
-  int64_t id = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (error != std::errc() || end != text.data() + text.size() || id <= 0) {
-    return InvalidArgument("Identifiant invalide.", field);
-  }
-  return id;
+  std::optional<int64_t> id = ParsePositiveId(text);
+  if (!id) return InvalidArgument("Identifiant invalide.", field);
+  return *id;
 }
 
 Result<listings::Kind> KindOf(const json& body) {

@@ -149,6 +149,25 @@ Response App::Dispatch(Request& request, const Csrf::BrowserToken& browser,
   }
   std::optional<Principal> user;
   if (authenticator_) user = authenticator_->Authenticate(request);
+  if (route.options.access != Access::kAnyone) {
+    if (!user) {
+      if (request.WantsJson()) {
+        return ErrorResponse(request,
+                             HttpError::From(Unauthenticated("Connectez-vous pour continuer.")),
+                             form_token, user);
+      }
+      if (route.options.return_to != nullptr) {
+        return Response::Redirect(LoginPathReturningTo(route.options.return_to));
+      }
+      const bool safe = request.method() == Method::kGet || request.method() == Method::kHead;
+      return Response::Redirect(safe ? LoginPathReturningTo(request.path())
+                                     : std::string("/compte/connexion"));
+    }
+    if (route.options.access == Access::kOperator && user->role != "operator") {
+      return ErrorResponse(request, HttpError::From(NotFound("Page introuvable.")), form_token,
+                           user);
+    }
+  }
   if (user) visit.role = user->role;
 
   Context context(*this, request, form_token, user);

@@ -102,10 +102,21 @@ class VisitObserver {
   virtual void Observe(const VisitFacts& visit) noexcept = 0;
 };
 
+// Who may reach a route, declared once with it; the App checks it before the handler runs,
+// so handlers never test the session themselves. People without a session are sent to the
+// login page, which brings them back (RouteOptions::return_to), or get 401 from the JSON
+// API; a signed-in person without the role gets 404, as if the page did not exist.
+enum class Access { kAnyone, kSignedIn, kOperator };
+
 struct RouteOptions {
   // Skip the CSRF check: only for requests authenticated by other means than cookies
   // (the partners' API keys), which a forged cross-site form cannot carry.
   bool csrf_exempt = false;
+  Access access = Access::kAnyone;
+  // Where the login leads a person who had no session: a path of this site. Null: the
+  // route's own path for GET and HEAD, the account page for other methods (a form sent
+  // without a session cannot be replayed).
+  const char* return_to = nullptr;
 };
 
 struct AppOptions {
@@ -126,8 +137,8 @@ class App {
       StaticFiles static_files, const Clock& clock, Random& random);
 
   void Add(Method method, const std::string& pattern, Handler handler, RouteOptions options = {});
-  void Get(const std::string& pattern, Handler handler) {
-    Add(Method::kGet, pattern, std::move(handler));
+  void Get(const std::string& pattern, Handler handler, RouteOptions options = {}) {
+    Add(Method::kGet, pattern, std::move(handler), options);
   }
   void Post(const std::string& pattern, Handler handler, RouteOptions options = {}) {
     Add(Method::kPost, pattern, std::move(handler), options);

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/common/json_input.hpp"
+#include "core/common/text.hpp"
 #include "domain/interests/interest_store.hpp"
 #include "engine/engine.hpp"
 
@@ -22,11 +23,9 @@ Result<int64_t> UserOf(const web::Context& context) {
 }
 
 Result<int64_t> ParseId(const std::string& text) {
-  int64_t id = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (error != std::errc() || end != text.data() + text.size() || id <= 0)
-    return NotFound("Recherche introuvable.", "id");
-  return id;
+  std::optional<int64_t> id = ParsePositiveId(text);
+  if (!id) return NotFound("Recherche introuvable.", "id");
+  return *id;
 }
 
 Result<json> Body(const web::Request& request) {

@@ -40,11 +40,9 @@ constexpr int kPageSize = 100;
 std::string Base(const Partner& partner) { return PartnerBase(partner); }
 
 Result<int64_t> ParseId(const std::string& text) {
-  int64_t id = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (error != std::errc() || end != text.data() + text.size() || id <= 0)
-    return NotFound("Page introuvable.");
-  return id;
+  std::optional<int64_t> id = ParsePositiveId(text);
+  if (!id) return NotFound("Page introuvable.");
+  return *id;
 }
 
 // Dates on pages, in the French form (JJ/MM/AAAA).
@@ -852,16 +850,7 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
                                           {"listing_count", std::to_string(active.size())}});
           }));
 
-  // The operator's console.
-  auto operator_only = [](auto handler) {
-    return [handler](Context& context) -> Result<Response> {
-      if (!context.user())
-        return Response::Redirect(web::LoginPathReturningTo(context.request().path()));
-      if (context.user()->role != "operator") return NotFound("Page introuvable.");
-      return handler(context);
-    };
-  };
-
+  // The operator's console: every route below is declared for operators only.
   auto partner_form = [](Context& context, const std::optional<Partner>& partner,
                          const PartnerInput& input, ReportFrequency report_frequency,
                          const std::vector<Partner>& all, const Status& error, int status) {
@@ -954,8 +943,8 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
 
   const web::App& shared_app = app;
   app.Get(
-      "/operateur", operator_only([&database, &service, &shared_app,
-                                   shared](Context& context) -> Result<Response> {
+      "/operateur",
+      [&database, &service, &shared_app, shared](Context& context) -> Result<Response> {
         storage::Connection connection = database.Acquire();
         mstch::array partners;
         for (const Partner& partner : PartnerStore::List(connection)) {
@@ -1009,11 +998,12 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
                                        {"listings", rows},
                                        {"mail", mail},
                                        {"audience", audience}});
-      }));
+      },
+      {.access = web::Access::kOperator});
 
   // "Réactiver": the operator says a bouncing address works again; list mail resumes.
   app.Post("/operateur/courrier/reactiver",
-           operator_only([&database](Context& context) -> Result<Response> {
+           [&database](Context& context) -> Result<Response> {
              const std::string address = Trim(context.request().Form("address").value_or(""));
              if (address.empty())
                return InvalidArgument("Indiquez l'adresse e-mail à réactiver.", "address");
@@ -1025,14 +1015,16 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
              std::string encoded;
              Poco::URI::encode(address, "&=+#?%/ ", encoded);
              return Response::Redirect("/operateur?reactive=" + encoded + "#courrier");
-           }));
+           },
+           {.access = web::Access::kOperator});
 
   app.Get("/operateur/partenaires/nouveau",
-          operator_only([&database, partner_form](Context& context) -> Result<Response> {
+          [&database, partner_form](Context& context) -> Result<Response> {
             storage::Connection connection = database.Acquire();
             return partner_form(context, std::nullopt, PartnerInput{}, ReportFrequency::kMonthly,
                                 PartnerStore::List(connection), Status::Ok(), 200);
-          }));
+          },
+          {.access = web::Access::kOperator});
 
   // Territory codes are checked against the grid before anything is stored.
   auto check_codes = [&service](storage::Connection& connection,
@@ -1055,31 +1047,31 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
       shared->territory_changed(connection, grouping);
   };
 
-  app.Post(
-      "/operateur/partenaires",
-      operator_only([&database, &service, partner_form, input_from_form, check_codes,
-                     frequency_from_form, territory_changed](Context& context) -> Result<Response> {
-        PartnerInput input = input_from_form(context.request());
-        Result<ReportFrequency> frequency =
-            frequency_from_form(context.request(), ReportFrequency::kMonthly);
-        storage::Connection connection = database.Acquire();
-        Status codes = frequency.ok() ? check_codes(connection, input) : frequency.status();
-        Result<Partner> created = codes.ok()
-                                      ? PartnerStore::Create(connection, input, service.Now())
-                                      : Result<Partner>(codes);
-        if (!created.ok()) {
-          return partner_form(context, std::nullopt, input,
-                              frequency.ok() ? *frequency : ReportFrequency::kMonthly,
-                              PartnerStore::List(connection), created.status(), 422);
-        }
-        VV_RETURN_IF_ERROR(
-            PartnerStore::SetLeadReportFrequency(connection, created->id, *frequency));
-        territory_changed(connection, created->id);
-        return Response::Redirect("/operateur/partenaires/" + std::to_string(created->id));
-      }));
+  app.Post("/operateur/partenaires",
+           [&database, &service, partner_form, input_from_form, check_codes, frequency_from_form,
+            territory_changed](Context& context) -> Result<Response> {
+             PartnerInput input = input_from_form(context.request());
+             Result<ReportFrequency> frequency =
+                 frequency_from_form(context.request(), ReportFrequency::kMonthly);
+             storage::Connection connection = database.Acquire();
+             Status codes = frequency.ok() ? check_codes(connection, input) : frequency.status();
+             Result<Partner> created = codes.ok()
+                                           ? PartnerStore::Create(connection, input, service.Now())
+                                           : Result<Partner>(codes);
+             if (!created.ok()) {
+               return partner_form(context, std::nullopt, input,
+                                   frequency.ok() ? *frequency : ReportFrequency::kMonthly,
+                                   PartnerStore::List(connection), created.status(), 422);
+             }
+             VV_RETURN_IF_ERROR(
+                 PartnerStore::SetLeadReportFrequency(connection, created->id, *frequency));
+             territory_changed(connection, created->id);
+             return Response::Redirect("/operateur/partenaires/" + std::to_string(created->id));
+           },
+           {.access = web::Access::kOperator});
 
   app.Get("/operateur/partenaires/{id}",
-          operator_only([&database, partner_form](Context& context) -> Result<Response> {
+          [&database, partner_form](Context& context) -> Result<Response> {
             VV_ASSIGN_OR_RETURN(int64_t id, ParseId(context.Param("id")));
             storage::Connection connection = database.Acquire();
             std::optional<Partner> partner = PartnerStore::Get(connection, id);
@@ -1089,31 +1081,33 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
                                partner->is_demo};
             return partner_form(context, partner, input, partner->lead_report_frequency,
                                 PartnerStore::List(connection), Status::Ok(), 200);
-          }));
+          },
+          {.access = web::Access::kOperator});
 
-  app.Post(
-      "/operateur/partenaires/{id}",
-      operator_only([&database, &service, partner_form, input_from_form, check_codes,
-                     frequency_from_form, territory_changed](Context& context) -> Result<Response> {
-        VV_ASSIGN_OR_RETURN(int64_t id, ParseId(context.Param("id")));
-        storage::Connection connection = database.Acquire();
-        std::optional<Partner> partner = PartnerStore::Get(connection, id);
-        if (!partner) return NotFound("Partenaire introuvable.");
-        PartnerInput input = input_from_form(context.request());
-        input.is_demo = partner->is_demo;
-        Result<ReportFrequency> frequency =
-            frequency_from_form(context.request(), partner->lead_report_frequency);
-        Status status = frequency.ok() ? check_codes(connection, input) : frequency.status();
-        if (status.ok()) status = PartnerStore::Update(connection, id, input, service.Now());
-        if (status.ok()) status = PartnerStore::SetLeadReportFrequency(connection, id, *frequency);
-        if (!status.ok()) {
-          return partner_form(context, partner, input,
-                              frequency.ok() ? *frequency : partner->lead_report_frequency,
-                              PartnerStore::List(connection), status, 422);
-        }
-        territory_changed(connection, id);
-        return Response::Redirect("/operateur");
-      }));
+  app.Post("/operateur/partenaires/{id}",
+           [&database, &service, partner_form, input_from_form, check_codes, frequency_from_form,
+            territory_changed](Context& context) -> Result<Response> {
+             VV_ASSIGN_OR_RETURN(int64_t id, ParseId(context.Param("id")));
+             storage::Connection connection = database.Acquire();
+             std::optional<Partner> partner = PartnerStore::Get(connection, id);
+             if (!partner) return NotFound("Partenaire introuvable.");
+             PartnerInput input = input_from_form(context.request());
+             input.is_demo = partner->is_demo;
+             Result<ReportFrequency> frequency =
+                 frequency_from_form(context.request(), partner->lead_report_frequency);
+             Status status = frequency.ok() ? check_codes(connection, input) : frequency.status();
+             if (status.ok()) status = PartnerStore::Update(connection, id, input, service.Now());
+             if (status.ok())
+               status = PartnerStore::SetLeadReportFrequency(connection, id, *frequency);
+             if (!status.ok()) {
+               return partner_form(context, partner, input,
+                                   frequency.ok() ? *frequency : partner->lead_report_frequency,
+                                   PartnerStore::List(connection), status, 422);
+             }
+             territory_changed(connection, id);
+             return Response::Redirect("/operateur");
+           },
+           {.access = web::Access::kOperator});
 }
 
 }  // namespace vivrovert::partners

@@ -86,45 +86,47 @@ void RegisterCvPages(web::App& app, listings::ListingService& service) {
                                                     kCvExternalId);
   };
 
-  app.Get("/compte/cv", [render, current_cv](web::Context& context) -> Result<web::Response> {
-    if (!context.user()) return web::Response::Redirect("/compte/connexion?suivant=/compte/cv");
-    std::optional<listings::Listing> cv = current_cv(context.user()->user_id);
-    json values = cv ? cv->Fields() : json::object();
-    if (cv && cv->withdrawn_at) values.erase("consent");
-    return render(context, values, {}, cv, 200);
-  });
+  app.Get("/compte/cv",
+          [render, current_cv](web::Context& context) -> Result<web::Response> {
+            std::optional<listings::Listing> cv = current_cv(context.user()->user_id);
+            json values = cv ? cv->Fields() : json::object();
+            if (cv && cv->withdrawn_at) values.erase("consent");
+            return render(context, values, {}, cv, 200);
+          },
+          {.access = web::Access::kSignedIn, .return_to = "/compte/cv"});
+
+  app.Post("/compte/cv",
+           [&service, render, current_cv](web::Context& context) -> Result<web::Response> {
+             const web::Request& request = context.request();
+             json fields = json::object();
+             for (const FieldSpec* spec : listings::AllFields(Kind::kCv)) {
+               if (!Shown(*spec)) continue;
+               if (auto value = request.Form(spec->name); value && !Trim(*value).empty())
+                 fields[spec->name] = *value;
+             }
+             // The consent box: ticked means "oui"; unticked, the CV is refused (schema rule).
+             fields["consent"] = request.Form("consent").has_value() ? "oui" : "non";
+             fields["external_id"] = kCvExternalId;
+             std::vector<FieldError> errors;
+             auto written = service.Upsert(PersonAsPublisher(context.user()->user_id), Kind::kCv,
+                                           fields, &errors);
+             if (!written.ok()) {
+               if (errors.empty()) return written.status();
+               return render(context, fields, errors, current_cv(context.user()->user_id), 422);
+             }
+             return web::Response::Redirect("/compte/cv");
+           },
+           {.access = web::Access::kSignedIn, .return_to = "/compte/cv"});
 
   app.Post(
-      "/compte/cv", [&service, render, current_cv](web::Context& context) -> Result<web::Response> {
-        if (!context.user()) return web::Response::Redirect("/compte/connexion?suivant=/compte/cv");
-        const web::Request& request = context.request();
-        json fields = json::object();
-        for (const FieldSpec* spec : listings::AllFields(Kind::kCv)) {
-          if (!Shown(*spec)) continue;
-          if (auto value = request.Form(spec->name); value && !Trim(*value).empty())
-            fields[spec->name] = *value;
-        }
-        // The consent box: ticked means "oui"; unticked, the CV is refused (schema rule).
-        fields["consent"] = request.Form("consent").has_value() ? "oui" : "non";
-        fields["external_id"] = kCvExternalId;
-        std::vector<FieldError> errors;
-        auto written =
-            service.Upsert(PersonAsPublisher(context.user()->user_id), Kind::kCv, fields, &errors);
-        if (!written.ok()) {
-          if (errors.empty()) return written.status();
-          return render(context, fields, errors, current_cv(context.user()->user_id), 422);
-        }
-        return web::Response::Redirect("/compte/cv");
-      });
-
-  app.Post(
-      "/compte/cv/retrait", [&service, current_cv](web::Context& context) -> Result<web::Response> {
-        if (!context.user()) return web::Response::Redirect("/compte/connexion?suivant=/compte/cv");
+      "/compte/cv/retrait",
+      [&service, current_cv](web::Context& context) -> Result<web::Response> {
         std::optional<listings::Listing> cv = current_cv(context.user()->user_id);
         if (!cv) return NotFound("Vous n'avez pas publié de CV.");
         VV_RETURN_IF_ERROR(service.Withdraw(PersonAsPublisher(context.user()->user_id), cv->id));
         return web::Response::Redirect("/compte/cv");
-      });
+      },
+      {.access = web::Access::kSignedIn, .return_to = "/compte/cv"});
 }
 
 }  // namespace vivrovert::profiles

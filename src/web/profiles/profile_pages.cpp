@@ -118,19 +118,18 @@ void RegisterProfilePages(
                         status);
   };
 
-  app.Get("/compte/profil", [&database, render](web::Context& context) -> Result<web::Response> {
-    if (!context.user()) return web::Response::Redirect("/compte/connexion?suivant=/compte/profil");
-    storage::Connection connection = database.Acquire();
-    Profile profile = ProfileStore::Get(connection, context.user()->user_id);
-    return render(context, profile.data, profile.notification, {},
-                  context.request().Query("fait").has_value(), 200);
-  });
+  app.Get("/compte/profil",
+          [&database, render](web::Context& context) -> Result<web::Response> {
+            storage::Connection connection = database.Acquire();
+            Profile profile = ProfileStore::Get(connection, context.user()->user_id);
+            return render(context, profile.data, profile.notification, {},
+                          context.request().Query("fait").has_value(), 200);
+          },
+          {.access = web::Access::kSignedIn, .return_to = "/compte/profil"});
 
   app.Post(
       "/compte/profil",
       [&database, &clock, render, profile_changed](web::Context& context) -> Result<web::Response> {
-        if (!context.user())
-          return web::Response::Redirect("/compte/connexion?suivant=/compte/profil");
         const web::Request& request = context.request();
         json input = json::object();
         for (const FieldSpec& spec : ProfileFields()) {
@@ -172,7 +171,8 @@ void RegisterProfilePages(
         transaction.Commit();
         if (profile_changed) profile_changed(connection, context.user()->user_id);
         return web::Response::Redirect("/compte/profil?fait=1");
-      });
+      },
+      {.access = web::Access::kSignedIn, .return_to = "/compte/profil"});
 
   app.Get("/compte/mes-donnees.json",
           [&database, &clock](web::Context& context) -> Result<web::Response> {

@@ -18,7 +18,6 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kNotFound = "Bien introuvable.";
-constexpr const char* kLoginToSee = "/compte/connexion?suivant=/compte/biens";
 
 Result<int64_t> UserOf(const web::Context& context) {
   if (!context.user())
@@ -36,8 +35,8 @@ std::optional<int64_t> ParseInt(const std::string& text) {
 }
 
 Result<int64_t> ParseId(const std::string& text) {
-  std::optional<int64_t> id = ParseInt(text);
-  if (!id || *id <= 0) return NotFound(kNotFound, "id");
+  std::optional<int64_t> id = ParsePositiveId(text);
+  if (!id) return NotFound(kNotFound, "id");
   return *id;
 }
 
@@ -334,96 +333,103 @@ void RegisterPropertyPages(web::App& app, const PropertyBackend& backend) {
                         status);
   };
 
-  app.Get("/compte/biens", [list_page](web::Context& context) -> Result<web::Response> {
-    if (!context.user()) return web::Response::Redirect(kLoginToSee);
-    return list_page(context, {}, mstch::map{}, 200);
-  });
+  app.Get("/compte/biens",
+          [list_page](web::Context& context) -> Result<web::Response> {
+            return list_page(context, {}, mstch::map{}, 200);
+          },
+          {.access = web::Access::kSignedIn, .return_to = "/compte/biens"});
 
-  app.Post("/compte/biens", [backend, list_page](web::Context& context) -> Result<web::Response> {
-    if (!context.user()) return web::Response::Redirect(kLoginToSee);
-    const web::Request& request = context.request();
-    mstch::map values;
-    for (const char* name :
-         {"name", "latitude", "longitude", "commune_code", "postcode", "address", "radius_km"}) {
-      values[name] = request.Form(name).value_or("");
-    }
-    PropertyInput input;
-    input.name = request.Form("name").value_or("");
-    input.commune_code = request.Form("commune_code").value_or("");
-    input.postcode = request.Form("postcode").value_or("");
-    input.address = request.Form("address").value_or("");
-    std::vector<Status> errors;
-    Result<std::optional<double>> latitude = ParseDecimal(request.Form("latitude"), "latitude");
-    Result<std::optional<double>> longitude = ParseDecimal(request.Form("longitude"), "longitude");
-    if (!latitude.ok()) errors.push_back(latitude.status());
-    if (!longitude.ok()) errors.push_back(longitude.status());
-    if (latitude.ok()) input.latitude = *latitude;
-    if (longitude.ok()) input.longitude = *longitude;
-    if (auto radius = request.Form("radius_km"); radius && !Trim(*radius).empty()) {
-      input.radius_km = ParseInt(*radius);
-      if (!input.radius_km)
-        errors.push_back(InvalidArgument(
-            "Le rayon doit être un nombre entier de kilomètres, entre 2 et 50.", "radius_km"));
-    }
-    if (!errors.empty()) return list_page(context, errors, values, 422);
-    storage::Connection connection = backend.database.Acquire();
-    Result<SavedProperty> property =
-        ResolveProperty(connection, backend.search.grid.get(), context.user()->user_id, input,
-                        Today(backend.clock));
-    if (!property.ok()) return list_page(context, {property.status()}, values, 422);
-    Result<PropertyStore::Saved> saved =
-        PropertyStore::Save(connection, std::move(*property), backend.clock.NowSeconds());
-    if (!saved.ok()) return list_page(context, {saved.status()}, values, 422);
-    return web::Response::Redirect("/compte/biens/" + std::to_string(saved->property.id));
-  });
+  app.Post(
+      "/compte/biens",
+      [backend, list_page](web::Context& context) -> Result<web::Response> {
+        const web::Request& request = context.request();
+        mstch::map values;
+        for (const char* name : {"name", "latitude", "longitude", "commune_code", "postcode",
+                                 "address", "radius_km"}) {
+          values[name] = request.Form(name).value_or("");
+        }
+        PropertyInput input;
+        input.name = request.Form("name").value_or("");
+        input.commune_code = request.Form("commune_code").value_or("");
+        input.postcode = request.Form("postcode").value_or("");
+        input.address = request.Form("address").value_or("");
+        std::vector<Status> errors;
+        Result<std::optional<double>> latitude = ParseDecimal(request.Form("latitude"), "latitude");
+        Result<std::optional<double>> longitude =
+            ParseDecimal(request.Form("longitude"), "longitude");
+        if (!latitude.ok()) errors.push_back(latitude.status());
+        if (!longitude.ok()) errors.push_back(longitude.status());
+        if (latitude.ok()) input.latitude = *latitude;
+        if (longitude.ok()) input.longitude = *longitude;
+        if (auto radius = request.Form("radius_km"); radius && !Trim(*radius).empty()) {
+          input.radius_km = ParseInt(*radius);
+          if (!input.radius_km)
+            errors.push_back(InvalidArgument(
+                "Le rayon doit être un nombre entier de kilomètres, entre 2 et 50.", "radius_km"));
+        }
+        if (!errors.empty()) return list_page(context, errors, values, 422);
+        storage::Connection connection = backend.database.Acquire();
+        Result<SavedProperty> property =
+            ResolveProperty(connection, backend.search.grid.get(), context.user()->user_id, input,
+                            Today(backend.clock));
+        if (!property.ok()) return list_page(context, {property.status()}, values, 422);
+        Result<PropertyStore::Saved> saved =
+            PropertyStore::Save(connection, std::move(*property), backend.clock.NowSeconds());
+        if (!saved.ok()) return list_page(context, {saved.status()}, values, 422);
+        return web::Response::Redirect("/compte/biens/" + std::to_string(saved->property.id));
+      },
+      {.access = web::Access::kSignedIn, .return_to = "/compte/biens"});
 
-  app.Get("/compte/biens/{id}", [backend](web::Context& context) -> Result<web::Response> {
-    if (!context.user()) return web::Response::Redirect(kLoginToSee);
-    VV_ASSIGN_OR_RETURN(int64_t id, ParseId(context.Param("id")));
-    storage::Connection connection = backend.database.Acquire();
-    std::optional<SavedProperty> property =
-        PropertyStore::Get(connection, context.user()->user_id, id);
-    if (!property) return NotFound(kNotFound, "id");
-    Result<int> radius = RadiusOf(context.request().Query("rayon"), *property, "rayon");
-    std::string error;
-    if (!radius.ok()) error = radius.status().message();
-    const int chosen = radius.ok() ? *radius : property->radius_km;
-    const std::string today = Today(backend.clock);
-    Surroundings around =
-        Survey(connection, *property, chosen, backend.search.grid.get(), backend.amenities, today);
-    mstch::map data = SurroundingsView(around, backend.search.grid.get());
-    data["title"] = property->name + " — mes biens — VivroVert";
-    data["property"] = PropertyView(*property, backend.search.grid.get());
-    data["radius"] = std::to_string(chosen);
-    data["radius_error"] = error;
-    data["saved"] = context.request().Query("fait").has_value();
-    data["property_page"] = true;
-    return context.Page("account_property", std::move(data), radius.ok() ? 200 : 422);
-  });
+  app.Get("/compte/biens/{id}",
+          [backend](web::Context& context) -> Result<web::Response> {
+            VV_ASSIGN_OR_RETURN(int64_t id, ParseId(context.Param("id")));
+            storage::Connection connection = backend.database.Acquire();
+            std::optional<SavedProperty> property =
+                PropertyStore::Get(connection, context.user()->user_id, id);
+            if (!property) return NotFound(kNotFound, "id");
+            Result<int> radius = RadiusOf(context.request().Query("rayon"), *property, "rayon");
+            std::string error;
+            if (!radius.ok()) error = radius.status().message();
+            const int chosen = radius.ok() ? *radius : property->radius_km;
+            const std::string today = Today(backend.clock);
+            Surroundings around = Survey(connection, *property, chosen, backend.search.grid.get(),
+                                         backend.amenities, today);
+            mstch::map data = SurroundingsView(around, backend.search.grid.get());
+            data["title"] = property->name + " — mes biens — VivroVert";
+            data["property"] = PropertyView(*property, backend.search.grid.get());
+            data["radius"] = std::to_string(chosen);
+            data["radius_error"] = error;
+            data["saved"] = context.request().Query("fait").has_value();
+            data["property_page"] = true;
+            return context.Page("account_property", std::move(data), radius.ok() ? 200 : 422);
+          },
+          {.access = web::Access::kSignedIn, .return_to = "/compte/biens"});
 
-  app.Post("/compte/biens/{id}", [backend](web::Context& context) -> Result<web::Response> {
-    if (!context.user()) return web::Response::Redirect(kLoginToSee);
-    VV_ASSIGN_OR_RETURN(int64_t id, ParseId(context.Param("id")));
-    storage::Connection connection = backend.database.Acquire();
-    std::optional<SavedProperty> property =
-        PropertyStore::Get(connection, context.user()->user_id, id);
-    if (!property) return NotFound(kNotFound, "id");
-    VV_ASSIGN_OR_RETURN(int radius, RadiusOf(context.request().Form("rayon"), *property, "rayon"));
-    const std::string name = context.request().Form("name").value_or(property->name);
-    VV_RETURN_IF_ERROR(PropertyStore::Update(connection, context.user()->user_id, id, name, radius,
-                                             backend.clock.NowSeconds()));
-    return web::Response::Redirect("/compte/biens/" + std::to_string(id) + "?fait=1");
-  });
+  app.Post("/compte/biens/{id}",
+           [backend](web::Context& context) -> Result<web::Response> {
+             VV_ASSIGN_OR_RETURN(int64_t id, ParseId(context.Param("id")));
+             storage::Connection connection = backend.database.Acquire();
+             std::optional<SavedProperty> property =
+                 PropertyStore::Get(connection, context.user()->user_id, id);
+             if (!property) return NotFound(kNotFound, "id");
+             VV_ASSIGN_OR_RETURN(int radius,
+                                 RadiusOf(context.request().Form("rayon"), *property, "rayon"));
+             const std::string name = context.request().Form("name").value_or(property->name);
+             VV_RETURN_IF_ERROR(PropertyStore::Update(connection, context.user()->user_id, id, name,
+                                                      radius, backend.clock.NowSeconds()));
+             return web::Response::Redirect("/compte/biens/" + std::to_string(id) + "?fait=1");
+           },
+           {.access = web::Access::kSignedIn, .return_to = "/compte/biens"});
 
   app.Post("/compte/biens/{id}/suppression",
            [backend](web::Context& context) -> Result<web::Response> {
-             if (!context.user()) return web::Response::Redirect(kLoginToSee);
              VV_ASSIGN_OR_RETURN(int64_t id, ParseId(context.Param("id")));
              storage::Connection connection = backend.database.Acquire();
              if (!PropertyStore::Delete(connection, context.user()->user_id, id))
                return NotFound(kNotFound, "id");
              return web::Response::Redirect("/compte/biens");
-           });
+           },
+           {.access = web::Access::kSignedIn, .return_to = "/compte/biens"});
 }
 
 }  // namespace vivrovert::properties
