@@ -124,8 +124,8 @@ void AccountService::IssueAndSend(Connection& connection, AccountMailKind kind, 
   AccountMail mail;
   mail.kind = kind;
   mail.to_address = kind == AccountMailKind::kChangeEmail && new_email ? *new_email : user.email;
-  IssuedToken token = tokens_.Issue(connection, random_, user.id, purpose, now,
-                                    std::move(new_email));
+  IssuedToken token =
+      tokens_.Issue(connection, random_, user.id, purpose, now, std::move(new_email));
   mail.display_name = user.display_name;
   mail.link = Link(PathOf(kind), token.token);
   mail.expires_hours = (tokens_.policy().LifetimeOf(purpose) + 3599) / 3600;
@@ -402,6 +402,8 @@ Status AccountService::DeleteAccount(const AuthenticatedUser& account,
     const int64_t now = clock_.NowSeconds();
     if (erase_person_) erase_person_(connection, *user, now);
     Throttle::Reset(connection, LoginKey(user->email));
+    Throttle::Reset(connection, LoginKeyAllNetworks(user->email));
+    Throttle::ResetPrefix(connection, LoginKeyPrefix(user->email));
     for (AccountMailKind kind : {AccountMailKind::kVerifyEmail, AccountMailKind::kResetPassword,
                                  AccountMailKind::kChangeEmail}) {
       Throttle::Reset(connection, MailLimitKey(kind, user->id));
@@ -414,8 +416,7 @@ Status AccountService::DeleteAccount(const AuthenticatedUser& account,
   });
 }
 
-Result<User> AccountService::CreateOperator(std::string_view email_text,
-                                            std::string_view password,
+Result<User> AccountService::CreateOperator(std::string_view email_text, std::string_view password,
                                             std::string_view display_name_text) {
   VV_ASSIGN_OR_RETURN(std::string email, NormalizeEmail(email_text));
   VV_RETURN_IF_ERROR(CheckPasswordRules(password, kFieldPassword));
@@ -455,8 +456,9 @@ int64_t ThrottleRetentionSeconds(const AccountPolicy& policy) {
   // Counters of other limits (rate limits of public endpoints) share the table: keep a
   // day at least, longer than any window in use.
   return std::max({kMinThrottleRetentionSeconds, policy.login_per_account.window_seconds,
-                   policy.login_per_account_all_networks.window_seconds, policy.login_per_ip.window_seconds,
-                   policy.signups_per_ip.window_seconds, policy.mails_per_account.window_seconds});
+                   policy.login_per_account_all_networks.window_seconds,
+                   policy.login_per_ip.window_seconds, policy.signups_per_ip.window_seconds,
+                   policy.mails_per_account.window_seconds});
 }
 
 PurgeCounts AccountService::PurgeExpired() {
