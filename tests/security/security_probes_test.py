@@ -12,6 +12,9 @@ Usage: security_probes_test.py VIVROVERT_BINARY SOURCE_ROOT (ctest passes both).
 import http.client
 import json
 import os
+import re
+import sqlite3
+import urllib.parse
 import shutil
 import socket
 import subprocess
@@ -50,8 +53,11 @@ class Site:
             "VIVROVERT_HTTP_REQUEST_DEADLINE_SECONDS": "2",
             "VIVROVERT_API_RATE_LIMIT": str(API_LIMIT),
             "VIVROVERT_NIGHTLY_HOUR": "-1",
+            "VIVROVERT_DEMO_ENABLED": "true",
         })
         self.run("grid", "build", "--departements", "46", "--threads", "2")
+        self.run("migrate")
+        self.run("admin", "seed-demo")
         self.server = subprocess.Popen([BINARY, "serve", "--no-access-log"], env=self.env,
                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         line = ""
@@ -101,6 +107,42 @@ class Site:
                     break
                 answer += chunk
         return answer.split(b"\r\n\r\n", 1)[0].decode("latin-1")
+
+
+class Browser:
+    """Cookies and CSRF tokens over http.client, as a browser keeps them."""
+
+    def __init__(self, site, source="127.0.0.7"):
+        self.site, self.source, self.cookies = site, source, {}
+
+    def send(self, method, path, form=None):
+        headers = {"Origin": f"http://127.0.0.1:{self.site.port}"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = None
+        if form is not None:
+            body = urllib.parse.urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        status, answer_headers, text = self.site.request(method, path, body, headers, self.source)
+        for name, value in answer_headers:
+            if name.lower() == "set-cookie":
+                cookie = value.split(";", 1)[0]
+                key, _, val = cookie.partition("=")
+                if "Max-Age=0" in value:
+                    self.cookies.pop(key, None)
+                else:
+                    self.cookies[key] = val
+        return status, dict((k.lower(), v) for k, v in answer_headers), text
+
+    def csrf(self, path):
+        status, _, page = self.send("GET", path)
+        match = re.search(r'name="_csrf" value="([^"]+)"', page)
+        assert match, f"no CSRF token on {path} ({status})"
+        return match.group(1)
+
+    def log_in(self, email, password):
+        token = self.csrf("/compte/connexion")
+        return self.send("POST", "/compte/connexion", {"_csrf": token, "email": email, "password": password})
 
 
 SEARCH = json.dumps({"level": "5km", "criteria": [
@@ -208,6 +250,33 @@ class SecurityProbes(unittest.TestCase):
         self.assertTrue(all(closed), f"slow clients still connected after {sent} bytes each")
         status, _, _ = self.site.request("GET", "/healthz", source="127.0.0.6")
         self.assertEqual(status, 200)
+
+    # Medium: a deleted account left its traces (CV, mails, throttle keys…).
+    def test_a_deleted_account_leaves_no_trace(self):
+        email, name = "camille.demo@vivrovert.localhost", "Camille Martin"
+        browser = Browser(self.site)
+        status, headers, _ = browser.log_in(email, "demo-vivrovert")
+        self.assertEqual(status, 303, "the demo exodeur logs in")
+        token = browser.csrf("/compte")
+        status, headers, text = browser.send("POST", "/compte/suppression",
+                                             {"_csrf": token, "current_password": "demo-vivrovert"})
+        self.assertEqual(status, 303, text[:500])
+        status, headers, page = Browser(self.site, "127.0.0.8").log_in(email, "demo-vivrovert")
+        self.assertNotEqual(status, 303, "the login fails")
+        self.assertIn("connexion", page.lower())
+        database = sqlite3.connect(os.path.join(self.site.work, "vivrovert.db"))
+        try:
+            tables = [row[0] for row in database.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+            for table in tables:
+                columns = [row[1] for row in database.execute(f'PRAGMA table_info("{table}")')]
+                for column in columns:
+                    found = database.execute(
+                        f'SELECT count(*) FROM "{table}" WHERE CAST("{column}" AS TEXT) LIKE ? '
+                        f'OR CAST("{column}" AS TEXT) LIKE ?', (f"%{email}%", f"%{name}%")).fetchone()[0]
+                    self.assertEqual(found, 0, f"{table}.{column} still names the deleted person")
+        finally:
+            database.close()
 
 
 if __name__ == "__main__":

@@ -33,6 +33,10 @@ Result<nlohmann::json> ParseUntrustedJson(std::string_view text, std::string_vie
     // what() is "[json.exception.parse_error.101] parse error at line …: reason".
     std::string reason = error.what();
     if (size_t end = reason.find("] "); end != std::string::npos) reason.erase(0, end + 2);
+    // "…; last read: '<bytes>'" quotes the input, which may be invalid UTF-8 that no JSON
+    // answer could carry: keep nlohmann's words only.
+    if (size_t quote = reason.find("; last read"); quote != std::string::npos) reason.erase(quote);
+    std::erase_if(reason, [](char c) { return static_cast<unsigned char>(c) >= 0x80 || c < 0x20; });
     const size_t end = std::min<size_t>(error.byte, text.size());
     const auto line =
         1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(end), '\n');

@@ -402,6 +402,8 @@ Status AccountService::DeleteAccount(const AuthenticatedUser& account,
     const int64_t now = clock_.NowSeconds();
     if (erase_person_) erase_person_(connection, *user, now);
     Throttle::Reset(connection, LoginKey(user->email));
+    Throttle::Reset(connection, LoginKeyAllNetworks(user->email));
+    Throttle::ResetPrefix(connection, LoginKeyPrefix(user->email));
     for (AccountMailKind kind : {AccountMailKind::kVerifyEmail, AccountMailKind::kResetPassword,
                                  AccountMailKind::kChangeEmail}) {
       Throttle::Reset(connection, MailLimitKey(kind, user->id));

@@ -101,16 +101,16 @@ class RequestHandler final : public Poco::Net::HTTPRequestHandler {
     const poco_socket_t fd = SocketOf(in);
     Response response;
     try {
-      response = Answer(in, out);
+      response = Answer(in, out, fd);
     } catch (const std::exception& error) {
       // App::Handle never throws; this is Poco failing to read the request itself.
       *app_.options().error_log << "web: cannot read request: " << error.what() << std::endl;
       response = Response::Text("Requête illisible.\n", 400);
       out.setKeepAlive(false);
     }
-    // The request has arrived: a new deadline for answering it (a client that reads the
-    // answer slowly is cut off too), then one for the next request on this connection,
-    // which may first idle for the keep-alive delay.
+    // The answer is ready: a deadline for the client to read it (a client that reads
+    // slowly is cut off too), then one for the next request on this connection, which may
+    // first idle for the keep-alive delay.
     deadlines_.Arm(fd,
                    SteadyClock::now() + std::chrono::seconds(options_.request_deadline_seconds));
     try {
@@ -125,7 +125,8 @@ class RequestHandler final : public Poco::Net::HTTPRequestHandler {
   }
 
  private:
-  Response Answer(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out) {
+  Response Answer(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out,
+                  poco_socket_t fd) {
     Fields headers;
     std::string forwarded_for;
     for (const auto& [name, value] : in) {
@@ -161,6 +162,8 @@ class RequestHandler final : public Poco::Net::HTTPRequestHandler {
       return app_.Fail(FallbackRequest(in.getMethod(), in.getURI(), headers, remote),
                        HttpError::BadRequest(request.status().message()));
     }
+    // The request has arrived whole: the time the App takes is not the client's to limit.
+    deadlines_.Disarm(fd);
     return app_.Handle(std::move(request).value());
   }
 

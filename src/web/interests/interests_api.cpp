@@ -29,7 +29,11 @@ Result<int64_t> ParseId(const std::string& text) {
 }
 
 Result<json> Body(const web::Request& request) {
-  VV_ASSIGN_OR_RETURN(json body, ParseUntrustedJson(request.body(), "body"));
+  Result<json> parsed = ParseUntrustedJson(request.body(), "body");
+  if (!parsed.ok()) {
+    return InvalidArgument("Un objet JSON est attendu. " + parsed.status().message(), "body");
+  }
+  json body = std::move(parsed).value();
   if (!body.is_object()) return InvalidArgument("Un objet JSON est attendu.", "body");
   return body;
 }
