@@ -46,6 +46,7 @@
 #include "web/leads/lead_pages.hpp"
 #include "web/legal/legal_pages.hpp"
 #include "web/notifications/notification_pages.hpp"
+#include "web/operator/operator_pages.hpp"
 #include "web/partners/partner_pages.hpp"
 #include "web/profiles/cv_pages.hpp"
 #include "web/profiles/profile_pages.hpp"
@@ -218,17 +219,21 @@ int Serve(const Config& config, const ServeFlags& flags) {
                                      {config.api_rate_limit, config.api_rate_window_seconds});
   api::RegisterPartnerApi(*app, **database, listing_service, key_limiter, SecureRandom::Instance());
   profiles::RegisterCvPages(*app, listing_service);
-  partners::RegisterPartnerPages(
-      *app, {**database, listing_service, account_service, SecureRandom::Instance(),
-             [&mail_worker] { mail_worker.Nudge(); },
-             [&lead_recorder](storage::Connection& connection, int64_t partner_id) {
-               if (!lead_recorder) return;
-               Status refreshed = lead_recorder->RefreshPartner(
-                   connection, partner_id, SystemClock::Instance().NowSeconds());
-               if (!refreshed.ok())
-                 std::cerr << "vivrovert: leads: " << refreshed.message() << "\n";
-             },
-             nightly::ParisDate});
+  const partners::PartnerPagesEnv partner_env{
+      **database,
+      listing_service,
+      account_service,
+      SecureRandom::Instance(),
+      [&mail_worker] { mail_worker.Nudge(); },
+      [&lead_recorder](storage::Connection& connection, int64_t partner_id) {
+        if (!lead_recorder) return;
+        Status refreshed = lead_recorder->RefreshPartner(connection, partner_id,
+                                                         SystemClock::Instance().NowSeconds());
+        if (!refreshed.ok()) std::cerr << "vivrovert: leads: " << refreshed.message() << "\n";
+      },
+      nightly::ParisDate};
+  partners::RegisterPartnerPages(*app, partner_env);
+  partners::RegisterOperatorPages(*app, partner_env);
   leads::RegisterLeadPages(*app, **database, SystemClock::Instance(), search_backend.grid.get());
   legal::RegisterLegalPages(*app, config.publisher);
 

@@ -38,6 +38,7 @@
 #include "web/accounts/session_authenticator.hpp"
 #include "web/interests/interests_api.hpp"
 #include "web/leads/lead_pages.hpp"
+#include "web/operator/operator_pages.hpp"
 #include "web/partners/partner_pages.hpp"
 #include "web_test_support.hpp"
 
@@ -115,16 +116,17 @@ class LeadReportTest : public ::testing::Test {
         std::make_shared<accounts::SessionAuthenticator>(accounts_, cookies.name));
     accounts::RegisterAccountRoutes(*app_, accounts_, {cookies, {}, {}});
     interests::RegisterInterestsApi(*app_, database_.db(), backend_, clock_, &recorder_);
-    partners::RegisterPartnerPages(
-        *app_,
-        {database_.db(),
-         listings_,
-         accounts_,
-         SecureRandom::Instance(),
-         {},
-         [this](Connection& connection, int64_t partner_id) {
-           ASSERT_TRUE(recorder_.RefreshPartner(connection, partner_id, clock_.NowSeconds()).ok());
-         }});
+    const partners::PartnerPagesEnv partner_env{
+        database_.db(),
+        listings_,
+        accounts_,
+        SecureRandom::Instance(),
+        {},
+        [this](Connection& connection, int64_t partner_id) {
+          ASSERT_TRUE(recorder_.RefreshPartner(connection, partner_id, clock_.NowSeconds()).ok());
+        }};
+    partners::RegisterPartnerPages(*app_, partner_env);
+    partners::RegisterOperatorPages(*app_, partner_env);
     RegisterLeadPages(*app_, database_.db(), clock_, grid_);
 
     Connection connection = database_.db().Acquire();

@@ -30,6 +30,7 @@
 #include "web/accounts/session_authenticator.hpp"
 #include "web/interests/interests_api.hpp"
 #include "web/leads/lead_pages.hpp"
+#include "web/operator/operator_pages.hpp"
 #include "web/partners/partner_pages.hpp"
 #include "web_test_support.hpp"
 
@@ -101,16 +102,17 @@ class LeadsTest : public ::testing::Test {
     accounts::RegisterAccountRoutes(*app_, accounts_, {cookies, {}, {}});
     interests::RegisterInterestsApi(*app_, database_.db(), backend_, clock_, &recorder_,
                                     &click_limiter_);
-    partners::RegisterPartnerPages(
-        *app_,
-        {database_.db(),
-         listings_,
-         accounts_,
-         SecureRandom::Instance(),
-         {},
-         [this](Connection& connection, int64_t partner_id) {
-           ASSERT_TRUE(recorder_.RefreshPartner(connection, partner_id, clock_.NowSeconds()).ok());
-         }});
+    const partners::PartnerPagesEnv partner_env{
+        database_.db(),
+        listings_,
+        accounts_,
+        SecureRandom::Instance(),
+        {},
+        [this](Connection& connection, int64_t partner_id) {
+          ASSERT_TRUE(recorder_.RefreshPartner(connection, partner_id, clock_.NowSeconds()).ok());
+        }};
+    partners::RegisterPartnerPages(*app_, partner_env);
+    partners::RegisterOperatorPages(*app_, partner_env);
     RegisterLeadPages(*app_, database_.db(), clock_, grid_);
 
     Connection connection = database_.db().Acquire();

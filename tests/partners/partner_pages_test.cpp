@@ -36,6 +36,7 @@
 #include "test_browser.hpp"
 #include "web/accounts/account_routes.hpp"
 #include "web/accounts/session_authenticator.hpp"
+#include "web/operator/operator_pages.hpp"
 #include "web_test_support.hpp"
 
 namespace vivrovert::partners {
@@ -98,12 +99,10 @@ class PartnerPagesTest : public ::testing::Test {
     app_->SetAuthenticator(
         std::make_shared<accounts::SessionAuthenticator>(accounts_, cookies.name));
     accounts::RegisterAccountRoutes(*app_, accounts_, {cookies, {}, {}});
-    RegisterPartnerPages(*app_, {database_.db(),
-                                 listings_,
-                                 accounts_,
-                                 SecureRandom::Instance(),
-                                 [this] { ++nudges_; },
-                                 {}});
+    const partners::PartnerPagesEnv partner_env{
+        database_.db(), listings_, accounts_, SecureRandom::Instance(), [this] { ++nudges_; }, {}};
+    RegisterPartnerPages(*app_, partner_env);
+    RegisterOperatorPages(*app_, partner_env);
 
     Connection connection = database_.db().Acquire();
     cahors_ = CreatePartner(connection, PartnerKind::kEpci, "CA du Grand Cahors", "grand-cahors",

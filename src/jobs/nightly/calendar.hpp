@@ -11,6 +11,8 @@
 #include <cstdint>
 #include <string>
 
+#include "core/common/text.hpp"
+
 namespace vivrovert::nightly {
 
 // Seconds to add to UTC for Paris time at `utc` (3600 or 7200).

@@ -1,5 +1,5 @@
-// The partner back-office (/partenaire/{slug}/…) and the operator's console (/operateur/…):
-// French HTML pages over the partner store and the listing service.
+// The partner back-office (/partenaire/{slug}/…): French HTML pages over the partner store
+// and the listing service. The operator's console is its own part (web/operator).
 //
 //   /partenaire                         the partners of the signed-in staff member
 //   /partenaire/{slug}                  dashboard: counts, listings table with filters
@@ -9,10 +9,6 @@
 //   /partenaire/{slug}/cles             API keys (shown once), revocation
 //   /partenaire/{slug}/equipe           staff: invite by e-mail, roles, removal
 //   /partenaire/{slug}/carte            the territory's tiles and listings (SVG map)
-//   /operateur, /operateur/partenaires/… partners (create, edit territory and options),
-//                                       all listings and imports; the mail queue
-//                                       ("Courrier": counts, last failures, bouncing
-//                                       addresses) and POST /operateur/courrier/reactiver
 //
 // Authorisation: a staff member sees only the partners they belong to, with their role
 // (viewer: read; editor: listings and imports; admin: keys and staff too); an operator
