@@ -159,9 +159,13 @@ int Run(const std::string& data_dir, const std::string& url, const std::string& 
   notifications::NotificationPass pass(
       *database, matcher, *templates, grid.get(), clock,
       {"https://vivrovert.fr", "synthetic-benchmark-secret-of-32-chars", 200});
-  nightly::NightlyRun run(
-      *database, pass, *templates, grid.get(), clock,
-      {"https://vivrovert.fr", "synthetic-benchmark-secret-of-32-chars", 500, 0, {}});
+  nightly::NightlyRun run(*database, pass, *templates, grid.get(), clock,
+                          {"https://vivrovert.fr",
+                           "synthetic-benchmark-secret-of-32-chars",
+                           500,
+                           0,
+                           {},
+                           nightly::RetentionPolicy{}});
   // The matching pass first on its own, for its time; the run's own pass then finds the
   // queue empty.
   const auto pass_started = SteadyClock::now();

@@ -52,8 +52,12 @@ int RunNightly(const Config& config, const NightlyFlags& flags) {
   notifications::NotificationPass pass(**database, matcher, *templates, backend.grid.get(),
                                        SystemClock::Instance(),
                                        {config.public_base_url, *secret_key, flags.batch});
-  nightly::NightlyOptions options{config.public_base_url, *secret_key, flags.batch, flags.pause_ms,
-                                  [](const std::string& line) { std::cout << line << std::endl; }};
+  nightly::NightlyOptions options{config.public_base_url,
+                                  *secret_key,
+                                  flags.batch,
+                                  flags.pause_ms,
+                                  [](const std::string& line) { std::cout << line << std::endl; },
+                                  nightly::RetentionPolicy{}};
   nightly::NightlyRun run(**database, pass, *templates, backend.grid.get(), SystemClock::Instance(),
                           options,
                           NightlyLeadReports(config, *templates, *secret_key, backend.grid.get()));

@@ -254,7 +254,8 @@ int Serve(const Config& config, const ServeFlags& flags) {
   // the maintenance window; a run cut short (restart) is resumed.
   nightly::NightlyRun nightly_run(
       **database, notification_pass, *mail_templates, search_backend.grid.get(),
-      SystemClock::Instance(), {config.public_base_url, *secret_key, 200, 0, {}},
+      SystemClock::Instance(),
+      {config.public_base_url, *secret_key, 200, 0, {}, nightly::RetentionPolicy{}},
       NightlyLeadReports(config, *mail_templates, *secret_key, search_backend.grid.get()));
   PeriodicWorker nightly_scheduler("nightly run", kNightlyCheckInterval, [&] {
     const int64_t now = SystemClock::Instance().NowSeconds();

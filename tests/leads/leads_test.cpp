@@ -110,7 +110,8 @@ class LeadsTest : public ::testing::Test {
         {},
         [this](Connection& connection, int64_t partner_id) {
           ASSERT_TRUE(recorder_.RefreshPartner(connection, partner_id, clock_.NowSeconds()).ok());
-        }};
+        },
+        {}};
     partners::RegisterPartnerPages(*app_, partner_env);
     partners::RegisterOperatorPages(*app_, partner_env);
     RegisterLeadPages(*app_, database_.db(), clock_, grid_);

@@ -441,8 +441,9 @@ TEST_F(NotificationsTest, DigestsCarryMatchesProspectsAndContactsOnceAndFollowFr
       Publish(listings::Kind::kHousing, House("m1", "Maison quercynoise", 150000));
   clock_.Advance(3600);
   NotificationPass pass = MakePass();
-  nightly::NightlyRun run(database_.db(), pass, mail_templates_, grid_, clock_,
-                          {kBaseUrl, vivrovert::testing::kTestSecret, 2, 0, {}}, reports);
+  nightly::NightlyRun run(
+      database_.db(), pass, mail_templates_, grid_, clock_,
+      {kBaseUrl, vivrovert::testing::kTestSecret, 2, 0, {}, nightly::RetentionPolicy{}}, reports);
   nightly::NightlyReport report = run.Run(kTuesdayDate);
   EXPECT_TRUE(report.finished);
   EXPECT_EQ(report.pass.notified, 2);  // Denis and Wanda
@@ -562,8 +563,9 @@ TEST_F(NotificationsTest, UndeliverableAddressesKeepTheirNotificationsForTheSite
   const int64_t house =
       Publish(listings::Kind::kHousing, House("m1", "Maison quercynoise", 150000));
   NotificationPass pass = MakePass();
-  nightly::NightlyRun run(database_.db(), pass, mail_templates_, grid_, clock_,
-                          {kBaseUrl, vivrovert::testing::kTestSecret, 50, 0, {}});
+  nightly::NightlyRun run(
+      database_.db(), pass, mail_templates_, grid_, clock_,
+      {kBaseUrl, vivrovert::testing::kTestSecret, 50, 0, {}, nightly::RetentionPolicy{}});
   nightly::NightlyReport report = run.Run(kTuesdayDate);
   EXPECT_EQ(report.undeliverable, 1);
   EXPECT_EQ(report.digests_queued, 0);

@@ -100,7 +100,8 @@ class PartnerPagesTest : public ::testing::Test {
         std::make_shared<accounts::SessionAuthenticator>(accounts_, cookies.name));
     accounts::RegisterAccountRoutes(*app_, accounts_, {cookies, {}, {}});
     const partners::PartnerPagesEnv partner_env{
-        database_.db(), listings_, accounts_, SecureRandom::Instance(), [this] { ++nudges_; }, {}};
+        database_.db(),        listings_, accounts_, SecureRandom::Instance(),
+        [this] { ++nudges_; }, {},        {}};
     RegisterPartnerPages(*app_, partner_env);
     RegisterOperatorPages(*app_, partner_env);
 
