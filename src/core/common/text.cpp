@@ -160,7 +160,7 @@ std::string IsoWeekKey(std::string_view iso_date) {
   const year week_year = year_month_day(thursday).year();
   const sys_days first_day = sys_days(week_year / January / 1);
   const int week = static_cast<int>((thursday - first_day).count() / 7) + 1;
-  char text[16];
+  char text[32];  // room for any int, which the compiler cannot rule out
   std::snprintf(text, sizeof text, "%04d-W%02d", static_cast<int>(week_year), week);
   return text;
 }
