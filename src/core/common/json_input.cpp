@@ -45,4 +45,15 @@ Result<nlohmann::json> ParseUntrustedJson(std::string_view text, std::string_vie
   }
 }
 
+Result<nlohmann::json> ParseUntrustedJsonObject(std::string_view text, std::string_view field) {
+  Result<nlohmann::json> parsed = ParseUntrustedJson(text, field);
+  if (!parsed.ok()) {
+    return InvalidArgument("Un objet JSON est attendu. " + parsed.status().message(),
+                           std::string(field));
+  }
+  if (!parsed->is_object())
+    return InvalidArgument("Un objet JSON est attendu.", std::string(field));
+  return parsed;
+}
+
 }  // namespace vivrovert

@@ -25,4 +25,8 @@ inline constexpr int kMaxJsonDepth = 64;
 Result<nlohmann::json> ParseUntrustedJson(std::string_view text, std::string_view field = {},
                                           int max_depth = kMaxJsonDepth);
 
+// The same for a body that must be an object: InvalidArgument on `field` saying "Un objet
+// JSON est attendu." (with the syntax error when there is one) for anything else.
+Result<nlohmann::json> ParseUntrustedJsonObject(std::string_view text, std::string_view field);
+
 }  // namespace vivrovert

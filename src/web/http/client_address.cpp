@@ -3,25 +3,11 @@
 #include <algorithm>
 #include <charconv>
 
+#include "core/common/text.hpp"
+
 namespace vivrovert::web {
 
 namespace {
-
-std::vector<std::string_view> SplitEntries(std::string_view list, std::string_view separators) {
-  std::vector<std::string_view> entries;
-  size_t start = 0;
-  while (start <= list.size()) {
-    size_t end = list.find_first_of(separators, start);
-    if (end == std::string_view::npos) end = list.size();
-    std::string_view entry = list.substr(start, end - start);
-    while (!entry.empty() && (entry.front() == ' ' || entry.front() == '\t'))
-      entry.remove_prefix(1);
-    while (!entry.empty() && (entry.back() == ' ' || entry.back() == '\t')) entry.remove_suffix(1);
-    if (!entry.empty()) entries.push_back(entry);
-    start = end + 1;
-  }
-  return entries;
-}
 
 bool InRange(const IpBytes& address, const IpBytes& network, int prefix_bits) {
   for (int bit = 0; bit < prefix_bits; bit += 8) {
@@ -36,7 +22,8 @@ bool InRange(const IpBytes& address, const IpBytes& network, int prefix_bits) {
 
 Result<TrustedProxies> TrustedProxies::Parse(std::string_view list) {
   TrustedProxies proxies;
-  for (std::string_view entry : SplitEntries(list, ", ")) {
+  for (const std::string& item : SplitList(list, ", \t")) {
+    const std::string_view entry = item;
     std::string_view address_text = entry;
     std::optional<int> prefix;
     if (size_t slash = entry.find('/'); slash != std::string_view::npos) {
@@ -83,7 +70,7 @@ std::string ResolveClientAddress(std::string_view peer, std::string_view forward
                                  const TrustedProxies& proxies) {
   if (!proxies.Contains(peer)) return std::string(peer);
   std::string client(peer);
-  std::vector<std::string_view> hops = SplitEntries(forwarded_for, ",");
+  const std::vector<std::string> hops = SplitList(forwarded_for, ",");
   for (auto hop = hops.rbegin(); hop != hops.rend(); ++hop) {
     if (!ParseIpAddress(*hop)) break;  // not an address: stop at the last trusted hop
     client = std::string(*hop);

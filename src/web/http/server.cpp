@@ -91,10 +91,7 @@ poco_socket_t SocketOf(Poco::Net::HTTPServerRequest& in) {
 class RequestHandler final : public Poco::Net::HTTPRequestHandler {
  public:
   RequestHandler(const App& app, const ServerOptions& options, ConnectionDeadlines& deadlines)
-      : app_(app),
-        options_(options),
-        max_body_bytes_(options.max_body_bytes),
-        deadlines_(deadlines) {}
+      : app_(app), options_(options), deadlines_(deadlines) {}
 
   void handleRequest(Poco::Net::HTTPServerRequest& in,
                      Poco::Net::HTTPServerResponse& out) override {
@@ -137,14 +134,14 @@ class RequestHandler final : public Poco::Net::HTTPRequestHandler {
     std::string remote = ResolveClientAddress(in.clientAddress().host().toString(), forwarded_for,
                                               options_.trusted_proxies);
 
-    bool too_large = in.hasContentLength() && in.getContentLength64() > max_body_bytes_;
+    bool too_large = in.hasContentLength() && in.getContentLength64() > options_.max_body_bytes;
     std::string body;
     if (!too_large) {
       std::istream& stream = in.stream();
       char buffer[16384];
       while (stream.read(buffer, sizeof buffer) || stream.gcount() > 0) {
         body.append(buffer, static_cast<size_t>(stream.gcount()));
-        if (static_cast<int64_t>(body.size()) > max_body_bytes_) {
+        if (static_cast<int64_t>(body.size()) > options_.max_body_bytes) {
           too_large = true;
           break;
         }
@@ -200,7 +197,6 @@ class RequestHandler final : public Poco::Net::HTTPRequestHandler {
 
   const App& app_;
   const ServerOptions& options_;
-  int64_t max_body_bytes_;
   ConnectionDeadlines& deadlines_;
 };
 

@@ -29,12 +29,7 @@ Result<int64_t> ParseId(const std::string& text) {
 }
 
 Result<json> Body(const web::Request& request) {
-  Result<json> parsed = ParseUntrustedJson(request.body(), "body");
-  if (!parsed.ok()) {
-    return InvalidArgument("Un objet JSON est attendu. " + parsed.status().message(), "body");
-  }
-  json body = std::move(parsed).value();
-  if (!body.is_object()) return InvalidArgument("Un objet JSON est attendu.", "body");
+  VV_ASSIGN_OR_RETURN(json body, ParseUntrustedJsonObject(request.body(), "body"));
   return body;
 }
 

@@ -27,14 +27,6 @@ using nlohmann::json;
 using web::Context;
 using web::Response;
 
-std::string Base(const Partner& partner) { return PartnerBase(partner); }
-
-Result<int64_t> ParseId(const std::string& text) {
-  std::optional<int64_t> id = ParsePositiveId(text);
-  if (!id) return NotFound("Page introuvable.");
-  return *id;
-}
-
 // "45 s", "12 min", "3 h 05 min", "2 j 4 h": how long mail has been waiting.
 std::string FrenchDuration(int64_t seconds) {
   if (seconds < 60) return std::to_string(std::max<int64_t>(seconds, 0)) + " s";
@@ -198,7 +190,7 @@ void RegisterOperatorPages(web::App& app, PartnerPagesEnv env) {
         {"is_new", !partner.has_value()},
         {"action", partner ? "/operateur/partenaires/" + std::to_string(partner->id)
                            : "/operateur/partenaires"},
-        {"back_office", partner ? Base(*partner) : std::string()},
+        {"back_office", partner ? PartnerBase(*partner) : std::string()},
         {"name", input.name},
         {"slug", input.slug},
         {"kinds", kinds},
@@ -226,7 +218,7 @@ void RegisterOperatorPages(web::App& app, PartnerPagesEnv env) {
         CodesFromText(request.Form("communes").value_or(""), request.Form("epcis").value_or(""),
                       request.Form("departements").value_or(""));
     for (const std::string& member : request.FormAll("members")) {
-      if (auto id = ParseId(member); id.ok()) input.member_ids.push_back(*id);
+      if (auto id = ParsePageId(member); id.ok()) input.member_ids.push_back(*id);
     }
     return input;
   };
@@ -261,7 +253,7 @@ void RegisterOperatorPages(web::App& app, PartnerPagesEnv env) {
               mstch::map{{"name", partner.name},
                          {"kind", std::string(PartnerKindLabel(partner.kind))},
                          {"edit", "/operateur/partenaires/" + std::to_string(partner.id)},
-                         {"back_office", Base(partner)},
+                         {"back_office", PartnerBase(partner)},
                          {"active", std::to_string(active)},
                          {"is_demo", partner.is_demo}});
         }
@@ -270,7 +262,8 @@ void RegisterOperatorPages(web::App& app, PartnerPagesEnv env) {
              listings::ImportLog::Recent(connection, std::nullopt, 20)) {
           std::optional<Partner> owner =
               record.partner_id ? PartnerStore::Get(connection, *record.partner_id) : std::nullopt;
-          mstch::map row = ReportData(record, owner ? Base(*owner) : std::string("/operateur"));
+          mstch::map row =
+              ReportData(record, owner ? PartnerBase(*owner) : std::string("/operateur"));
           row["partner"] = owner ? owner->name : record.source_key;
           imports.push_back(row);
         }
@@ -279,15 +272,15 @@ void RegisterOperatorPages(web::App& app, PartnerPagesEnv env) {
         filter.limit = 50;
         filter.status = listings::kStatusActive;
         if (auto after = context.request().Query("apres")) {
-          if (auto id = ParseId(*after); id.ok()) filter.after_id = *id;
+          if (auto id = ParsePageId(*after); id.ok()) filter.after_id = *id;
         }
         mstch::array rows;
         for (const listings::Listing& listing : listings::ListingStore::List(connection, filter)) {
           std::optional<Partner> owner = listing.partner_id
                                              ? PartnerStore::Get(connection, *listing.partner_id)
                                              : std::nullopt;
-          mstch::map row =
-              ListingRow(listing, filter.today, owner ? Base(*owner) : std::string("/operateur"));
+          mstch::map row = ListingRow(listing, filter.today,
+                                      owner ? PartnerBase(*owner) : std::string("/operateur"));
           row["source"] = owner ? owner->name : listing.source_key;
           rows.push_back(row);
         }
@@ -378,7 +371,7 @@ void RegisterOperatorPages(web::App& app, PartnerPagesEnv env) {
 
   app.Get("/operateur/partenaires/{id}",
           [&database, partner_form](Context& context) -> Result<Response> {
-            VV_ASSIGN_OR_RETURN(int64_t id, ParseId(context.Param("id")));
+            VV_ASSIGN_OR_RETURN(int64_t id, ParsePageId(context.Param("id")));
             storage::Connection connection = database.Acquire();
             std::optional<Partner> partner = PartnerStore::Get(connection, id);
             if (!partner) return NotFound("Partenaire introuvable.");
@@ -393,7 +386,7 @@ void RegisterOperatorPages(web::App& app, PartnerPagesEnv env) {
   app.Post("/operateur/partenaires/{id}",
            [&database, &service, partner_form, input_from_form, check_codes, frequency_from_form,
             territory_changed](Context& context) -> Result<Response> {
-             VV_ASSIGN_OR_RETURN(int64_t id, ParseId(context.Param("id")));
+             VV_ASSIGN_OR_RETURN(int64_t id, ParsePageId(context.Param("id")));
              storage::Connection connection = database.Acquire();
              std::optional<Partner> partner = PartnerStore::Get(connection, id);
              if (!partner) return NotFound("Partenaire introuvable.");

@@ -9,6 +9,12 @@ namespace vivrovert::partners {
 
 using nlohmann::json;
 
+Result<int64_t> ParsePageId(const std::string& text) {
+  std::optional<int64_t> id = ParsePositiveId(text);
+  if (!id) return NotFound("Page introuvable.");
+  return *id;
+}
+
 // Dates on pages, in the French form (JJ/MM/AAAA).
 std::string FormatDate(int64_t seconds) {
   return seconds == 0 ? std::string() : FrenchDate(seconds);

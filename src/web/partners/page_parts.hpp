@@ -8,10 +8,15 @@
 #include <mstch/mstch.hpp>
 #include <string>
 
+#include "core/common/status.hpp"
 #include "domain/listings/import_log.hpp"
 #include "domain/listings/listing_store.hpp"
 
 namespace vivrovert::partners {
+
+// The id in a page's path or form (/operateur/partenaires/{id}); NotFound for anything but a
+// positive decimal id, so that a mistyped address is the usual 404 page.
+Result<int64_t> ParsePageId(const std::string& text);
 
 // Dates on pages, in the French form (JJ/MM/AAAA); empty for 0.
 std::string FormatDate(int64_t seconds);

@@ -40,12 +40,6 @@ constexpr int kPageSize = 100;
 
 std::string Base(const Partner& partner) { return PartnerBase(partner); }
 
-Result<int64_t> ParseId(const std::string& text) {
-  std::optional<int64_t> id = ParsePositiveId(text);
-  if (!id) return NotFound("Page introuvable.");
-  return *id;
-}
-
 mstch::array KindOptions(const std::string& selected) {
   mstch::array kinds;
   for (Kind kind : listings::kAllKinds) {
@@ -248,7 +242,7 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
         if (auto text = request.Query("q"); text && !Trim(*text).empty())
           filter.text = Trim(*text).substr(0, 100);
         if (auto after = request.Query("apres")) {
-          if (auto id = ParseId(*after); id.ok()) filter.after_id = *id;
+          if (auto id = ParsePageId(*after); id.ok()) filter.after_id = *id;
         }
         storage::Connection connection = database.Acquire();
         std::vector<listings::Listing> found = listings::ListingStore::List(connection, filter);
@@ -354,7 +348,7 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
   app.Get("/partenaire/{slug}/annonces/{id}",
           SignedIn([&database, render_form](Context& context) -> Result<Response> {
             VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database));
-            VV_ASSIGN_OR_RETURN(int64_t id, ParseId(context.Param("id")));
+            VV_ASSIGN_OR_RETURN(int64_t id, ParsePageId(context.Param("id")));
             storage::Connection connection = database.Acquire();
             std::optional<listings::Listing> listing = listings::ListingStore::Get(connection, id);
             if (!listing || listing->partner_id != access.partner.id)
@@ -365,7 +359,7 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
   app.Post("/partenaire/{slug}/annonces/{id}",
            SignedIn([&database, &service, render_form](Context& context) -> Result<Response> {
              VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database, true));
-             VV_ASSIGN_OR_RETURN(int64_t id, ParseId(context.Param("id")));
+             VV_ASSIGN_OR_RETURN(int64_t id, ParsePageId(context.Param("id")));
              if (!service.grid()) return Unavailable("La grille des dalles n'est pas construite.");
              storage::Connection connection = database.Acquire();
              std::optional<listings::Listing> listing = listings::ListingStore::Get(connection, id);
@@ -387,7 +381,7 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
   app.Post("/partenaire/{slug}/annonces/{id}/retrait",
            SignedIn([&database, &service](Context& context) -> Result<Response> {
              VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database, true));
-             VV_ASSIGN_OR_RETURN(int64_t id, ParseId(context.Param("id")));
+             VV_ASSIGN_OR_RETURN(int64_t id, ParsePageId(context.Param("id")));
              engine::Territory none;
              VV_RETURN_IF_ERROR(service.Withdraw(PublisherFor(access.partner, none), id));
              return Response::Redirect(Base(access.partner));
@@ -449,7 +443,7 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
   app.Get("/partenaire/{slug}/import/{id}",
           SignedIn([&database](Context& context) -> Result<Response> {
             VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database));
-            VV_ASSIGN_OR_RETURN(int64_t id, ParseId(context.Param("id")));
+            VV_ASSIGN_OR_RETURN(int64_t id, ParsePageId(context.Param("id")));
             storage::Connection connection = database.Acquire();
             auto record = listings::ImportLog::Get(connection, id);
             if (!record || record->partner_id != access.partner.id)
@@ -463,7 +457,7 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
   app.Get("/partenaire/{slug}/import/{id}/rapport.csv",
           SignedIn([&database](Context& context) -> Result<Response> {
             VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database));
-            VV_ASSIGN_OR_RETURN(int64_t id, ParseId(context.Param("id")));
+            VV_ASSIGN_OR_RETURN(int64_t id, ParsePageId(context.Param("id")));
             storage::Connection connection = database.Acquire();
             auto record = listings::ImportLog::Get(connection, id);
             if (!record || record->partner_id != access.partner.id)
@@ -575,7 +569,7 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
   app.Post("/partenaire/{slug}/cles/{id}/revocation",
            SignedIn([&database, &service](Context& context) -> Result<Response> {
              VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database, false, true));
-             VV_ASSIGN_OR_RETURN(int64_t id, ParseId(context.Param("id")));
+             VV_ASSIGN_OR_RETURN(int64_t id, ParsePageId(context.Param("id")));
              storage::Connection connection = database.Acquire();
              if (!PartnerStore::RevokeApiKey(connection, access.partner.id, id, service.Now())) {
                return NotFound("Clé introuvable ou déjà révoquée.");
@@ -618,7 +612,7 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
   app.Post("/partenaire/{slug}/equipe/{user}/retrait",
            SignedIn([&database](Context& context) -> Result<Response> {
              VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database, false, true));
-             VV_ASSIGN_OR_RETURN(int64_t user_id, ParseId(context.Param("user")));
+             VV_ASSIGN_OR_RETURN(int64_t user_id, ParsePageId(context.Param("user")));
              storage::Connection connection = database.Acquire();
              Status removed;
              {

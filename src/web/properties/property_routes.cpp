@@ -74,12 +74,7 @@ Result<int> RadiusOf(const std::optional<std::string>& raw, const SavedProperty&
 }
 
 Result<PropertyInput> InputFromJson(const web::Request& request) {
-  Result<json> parsed = ParseUntrustedJson(request.body(), "body");
-  if (!parsed.ok()) {
-    return InvalidArgument("Un objet JSON est attendu. " + parsed.status().message(), "body");
-  }
-  json body = std::move(parsed).value();
-  if (!body.is_object()) return InvalidArgument("Un objet JSON est attendu.", "body");
+  VV_ASSIGN_OR_RETURN(json body, ParseUntrustedJsonObject(request.body(), "body"));
   PropertyInput input;
   auto text = [&](const char* name) -> Result<std::string> {
     if (!body.contains(name) || body[name].is_null()) return std::string();
