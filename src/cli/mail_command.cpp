@@ -5,13 +5,11 @@
 #include <optional>
 #include <string>
 
+#include "app/site.hpp"
 #include "cli/commands.hpp"
 #include "core/common/env.hpp"
-#include "core/storage/database.hpp"
 #include "domain/mail/bounces.hpp"
 #include "domain/mail/outbox.hpp"
-#include "domain/mail/sender.hpp"
-#include "domain/mail/smtp_transport.hpp"
 
 namespace vivrovert::cli {
 
@@ -39,6 +37,14 @@ std::string Column(const std::string& text, size_t width) {
   return out;
 }
 
+// The application's mail scope, on the database as it is: the outbox commands never
+// migrate (the server and `vivrovert migrate` do).
+Result<std::unique_ptr<app::Site>> OpenOutbox(const Config& config) {
+  app::SiteParts parts;
+  parts.migrate = false;
+  return app::Site::Open(config, app::SiteScope::kMail, parts);
+}
+
 }  // namespace
 
 void RegisterMailCommand(CLI::App& app, std::vector<Command>& commands) {
@@ -51,11 +57,10 @@ void RegisterMailCommand(CLI::App& app, std::vector<Command>& commands) {
   deliver->add_option("--limit", *deliver_limit, "At most this many messages")
       ->check(CLI::PositiveNumber);
   commands.push_back({deliver, [deliver_limit](const Config& config) {
-                        auto database = storage::Database::Open(config.database_url);
-                        if (!database.ok()) return Fail(database.status());
-                        mail::PocoSmtpTransport transport(config.smtp);
-                        mail::MailSender sender(**database, transport, SystemClock::Instance());
-                        mail::DeliveryReport report = sender.DeliverDue(*deliver_limit);
+                        auto site = OpenOutbox(config);
+                        if (!site.ok()) return Fail(site.status());
+                        mail::DeliveryReport report =
+                            (*site)->mail_sender().DeliverDue(*deliver_limit);
                         std::cout << "sent " << report.sent << ", retried later " << report.retried
                                   << ", failed " << report.failed
                                   << " (refused for good by the relay: " << report.bounced << ")\n";
@@ -70,11 +75,11 @@ void RegisterMailCommand(CLI::App& app, std::vector<Command>& commands) {
   list->add_option("--limit", *list_limit, "At most this many rows")->check(CLI::PositiveNumber);
   commands.push_back(
       {list, [status_filter, list_limit](const Config& config) {
-         auto database = storage::Database::Open(config.database_url);
-         if (!database.ok()) return Fail(database.status());
+         auto site = OpenOutbox(config);
+         if (!site.ok()) return Fail(site.status());
          std::optional<mail::OutboxStatus> status;
          if (!status_filter->empty()) status = mail::ParseOutboxStatus(*status_filter);
-         storage::Connection connection = (*database)->Acquire();
+         storage::Connection connection = (*site)->database().Acquire();
          std::vector<mail::OutboxEntry> entries = mail::ListOutbox(connection, status, *list_limit);
          std::cout << Column("id", 7) << Column("to", 30) << Column("subject", 40)
                    << Column("status", 8) << Column("tries", 6) << Column("next attempt", 22)
@@ -96,9 +101,9 @@ void RegisterMailCommand(CLI::App& app, std::vector<Command>& commands) {
   CLI::App* stats =
       mail->add_subcommand("stats", "Count the outbox as the operator console shows it");
   commands.push_back({stats, [](const Config& config) {
-                        auto database = storage::Database::Open(config.database_url);
-                        if (!database.ok()) return Fail(database.status());
-                        storage::Connection connection = (*database)->Acquire();
+                        auto site = OpenOutbox(config);
+                        if (!site.ok()) return Fail(site.status());
+                        storage::Connection connection = (*site)->database().Acquire();
                         const mail::OutboxCounts counts =
                             mail::CountOutbox(connection, SystemClock::Instance().NowSeconds());
                         std::cout << "pending " << counts.pending << " (due now "

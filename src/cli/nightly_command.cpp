@@ -3,19 +3,10 @@
 #include <iostream>
 #include <memory>
 
+#include "app/site.hpp"
 #include "cli/commands.hpp"
-#include "cli/lead_report_hooks.hpp"
 #include "core/common/env.hpp"
-#include "core/storage/database.hpp"
-#include "core/storage/migrations.hpp"
-#include "domain/mail/sender.hpp"
-#include "domain/mail/smtp_transport.hpp"
-#include "domain/mail/templates.hpp"
-#include "domain/matching/matcher.hpp"
-#include "domain/notifications/notification_pass.hpp"
-#include "engine/engine.hpp"
 #include "jobs/nightly/calendar.hpp"
-#include "jobs/nightly/nightly_run.hpp"
 
 namespace vivrovert::cli {
 
@@ -33,35 +24,14 @@ int RunNightly(const Config& config, const NightlyFlags& flags) {
   const std::string run_date = flags.date.empty() ? nightly::ParisDate(now) : flags.date;
   if (!nightly::IsDate(run_date))
     return Fail(InvalidArgument("--date must be a date AAAA-MM-JJ: " + run_date, "date"));
-  auto database = storage::Database::Open(config.database_url);
-  if (!database.ok()) return Fail(database.status());
-  auto applied = storage::Migrate(**database);
-  if (!applied.ok()) return Fail(applied.status());
-  auto secret_key = config.SecretKey();
-  if (!secret_key.ok()) return Fail(secret_key.status());
-  auto templates = mail::MailTemplates::Load(config.resource_dir);
-  if (!templates.ok()) return Fail(templates.status());
-  engine::SearchBackend backend = engine::SearchBackend::Load(config.grid_file);
-  if (!backend.engine) std::cerr << "vivrovert: warning: " << backend.load_status.message() << "\n";
+  app::SiteParts parts;
+  parts.progress = &std::cout;
+  parts.batch = flags.batch;
+  parts.pause_ms = flags.pause_ms;
+  auto site = app::Site::Open(config, app::SiteScope::kJobs, parts);
+  if (!site.ok()) return Fail(site.status());
 
-  matching::Matcher matcher(**database, backend.engine.get());
-  matching::LoadStats loaded = matcher.Rebuild(now);
-  std::cout << "matching index: " << loaded.people << " people, " << loaded.searches
-            << " searches (" << loaded.recomputed << " recomputed) in " << loaded.seconds << " s"
-            << std::endl;
-  notifications::NotificationPass pass(**database, matcher, *templates, backend.grid.get(),
-                                       SystemClock::Instance(),
-                                       {config.public_base_url, *secret_key, flags.batch});
-  nightly::NightlyOptions options{config.public_base_url,
-                                  *secret_key,
-                                  flags.batch,
-                                  flags.pause_ms,
-                                  [](const std::string& line) { std::cout << line << std::endl; },
-                                  nightly::RetentionPolicy{}};
-  nightly::NightlyRun run(**database, pass, *templates, backend.grid.get(), SystemClock::Instance(),
-                          options,
-                          NightlyLeadReports(config, *templates, *secret_key, backend.grid.get()));
-  nightly::NightlyReport report = run.Run(run_date);
+  nightly::NightlyReport report = (*site)->nightly_run().Run(run_date);
   std::cout << "nightly " << report.run_date << ": matched " << report.pass.listings
             << " listings (" << report.pass.notified << " notifications, "
             << report.pass.instant_mails << " instant mails); digests " << report.digests_queued
@@ -72,8 +42,7 @@ int RunNightly(const Config& config, const NightlyFlags& flags) {
             << "; " << (report.finished ? "finished" : "NOT finished") << " in " << report.seconds
             << " s" << std::endl;
   if (flags.deliver) {
-    mail::PocoSmtpTransport transport(config.smtp);
-    mail::MailSender sender(**database, transport, SystemClock::Instance());
+    mail::MailSender& sender = (*site)->mail_sender();
     mail::DeliveryReport delivered{};
     for (mail::DeliveryReport pass_report; (pass_report = sender.DeliverDue(1000)).total() > 0;) {
       delivered.sent += pass_report.sent;

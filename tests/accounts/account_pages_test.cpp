@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "support/test_database.hpp"
+#include "support/test_text.hpp"
 #include "web/accounts/account_routes.hpp"
 #include "web/accounts/session_authenticator.hpp"
 #include "web/http/server.hpp"
@@ -37,9 +38,7 @@ constexpr const char* kBaseUrl = "http://localhost:8080";
 constexpr const char* kWrongCredentials = "Adresse e-mail ou mot de passe incorrect.";
 constexpr const char* kCsrfRefused = "Ce formulaire a expiré ou ne vient pas de VivroVert.";
 
-bool Contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using vivrovert::testing::Contains;
 
 // Records the mails of every server; requests are served on the servers' threads.
 class RecordingMailer final : public AccountMailer {

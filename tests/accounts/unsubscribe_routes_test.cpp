@@ -16,7 +16,9 @@
 #include "domain/mail/opt_outs.hpp"
 #include "domain/mail/unsubscribe.hpp"
 #include "domain/profiles/profile.hpp"
+#include "support/test_accounts.hpp"
 #include "support/test_database.hpp"
+#include "support/test_text.hpp"
 #include "test_browser.hpp"
 #include "web/accounts/account_routes.hpp"
 #include "web/accounts/session_authenticator.hpp"
@@ -31,16 +33,9 @@ using storage::Connection;
 using vivrovert::testing::Browser;
 using vivrovert::testing::Page;
 
-constexpr const char* kPassword = "causse-et-vallee-du-lot";
+constexpr const char* kPassword = vivrovert::testing::kTestPassword;
 
-bool Contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
-class NoMail final : public AccountMailer {
- public:
-  void Send(Connection&, const AccountMail&, int64_t) override {}
-};
+using vivrovert::testing::Contains;
 
 class UnsubscribeTest : public ::testing::Test {
  protected:
@@ -69,10 +64,7 @@ class UnsubscribeTest : public ::testing::Test {
   }
 
   int64_t CreateUser(Connection& connection, const std::string& email, Role role) {
-    NewUser user{email, hasher_.Hash(kPassword), role, "Personne " + email, true};
-    auto created = UserStore::Create(connection, user, clock_.NowSeconds());
-    if (!created.ok()) throw std::runtime_error(created.status().ToString());
-    return created->id;
+    return vivrovert::testing::CreateUser(connection, email, role, clock_.NowSeconds());
   }
 
   static std::string Link(MailList list, int64_t user_id) {
@@ -112,7 +104,7 @@ class UnsubscribeTest : public ::testing::Test {
   vivrovert::testing::TestDatabase database_;
   ManualClock clock_{vivrovert::testing::kTestNow};
   PasswordHasher hasher_{PasswordHashLimits::Minimal(), 2};
-  NoMail mailer_;
+  vivrovert::testing::NoAccountMail mailer_;
   AccountService accounts_{
       database_.db(), hasher_, mailer_, clock_, SecureRandom::Instance(), "http://localhost:8080"};
   std::ostringstream error_log_;

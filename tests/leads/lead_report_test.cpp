@@ -32,7 +32,9 @@
 #include "engine/territory.hpp"
 #include "smtp_test_servers.hpp"
 #include "support/lot_grid.hpp"
+#include "support/test_accounts.hpp"
 #include "support/test_database.hpp"
+#include "support/test_text.hpp"
 #include "test_browser.hpp"
 #include "web/accounts/account_routes.hpp"
 #include "web/accounts/session_authenticator.hpp"
@@ -57,18 +59,11 @@ using vivrovert::testing::Browser;
 using vivrovert::testing::Page;
 
 constexpr const char* kBaseUrl = "http://localhost:8080";
-constexpr const char* kPassword = "causse-et-vallee-du-lot";
+constexpr const char* kPassword = vivrovert::testing::kTestPassword;
 constexpr const char* kFormulaName = "=HYPERLINK(\"http://x\")";
 constexpr int64_t kDay = 24 * 3600;
 
-bool Contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
-class NoMail final : public accounts::AccountMailer {
- public:
-  void Send(Connection&, const accounts::AccountMail&, int64_t) override {}
-};
+using vivrovert::testing::Contains;
 
 std::string SearchOf(const std::vector<std::string>& communes) {
   json request = {
@@ -182,10 +177,7 @@ class LeadReportTest : public ::testing::Test {
 
   int64_t CreateUser(Connection& connection, const std::string& email, Role role,
                      const std::string& name) {
-    accounts::NewUser user{email, hasher_.Hash(kPassword), role, name, true};
-    auto created = accounts::UserStore::Create(connection, user, clock_.NowSeconds());
-    if (!created.ok()) throw std::runtime_error(created.status().ToString());
-    return created->id;
+    return vivrovert::testing::CreateUser(connection, email, role, clock_.NowSeconds(), name);
   }
 
   int64_t AddStaff(Connection& connection, const Partner& partner, const std::string& email,
@@ -282,7 +274,7 @@ class LeadReportTest : public ::testing::Test {
   vivrovert::testing::TestDatabase database_;
   ManualClock clock_{vivrovert::testing::kTestNow};
   accounts::PasswordHasher hasher_{accounts::PasswordHashLimits::Minimal(), 2};
-  NoMail mailer_;
+  vivrovert::testing::NoAccountMail mailer_;
   accounts::AccountService accounts_{database_.db(),           hasher_, mailer_, clock_,
                                      SecureRandom::Instance(), kBaseUrl};
   listings::ListingService listings_{database_.db(), grid_, clock_};

@@ -24,15 +24,7 @@
 #include "engine/search_engine.hpp"
 #include "engine/territory.hpp"
 #include "support/lot_grid.hpp"
-#include "support/test_database.hpp"
-#include "test_browser.hpp"
-#include "web/accounts/account_routes.hpp"
-#include "web/accounts/session_authenticator.hpp"
-#include "web/interests/interests_api.hpp"
-#include "web/leads/lead_pages.hpp"
-#include "web/operator/operator_pages.hpp"
-#include "web/partners/partner_pages.hpp"
-#include "web_test_support.hpp"
+#include "support/test_site.hpp"
 
 namespace vivrovert::leads {
 namespace {
@@ -46,18 +38,9 @@ using storage::Connection;
 using vivrovert::testing::Browser;
 using vivrovert::testing::Page;
 
-constexpr const char* kBaseUrl = "http://localhost:8080";
-constexpr const char* kPassword = "causse-et-vallee-du-lot";
 constexpr const char* kFormulaName = "=HYPERLINK(\"http://x\")";
 
-bool Contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
-class NoMail final : public accounts::AccountMailer {
- public:
-  void Send(Connection&, const accounts::AccountMail&, int64_t) override {}
-};
+using vivrovert::testing::Contains;
 
 // A search of the 1 km tiles of some communes that have a station distance (every tile of
 // the Lot has one), i.e. green on those communes' tiles.
@@ -74,48 +57,9 @@ class LeadsTest : public ::testing::Test {
  protected:
   static constexpr int64_t kClicksPerHour = 5;
 
-  static void SetUpTestSuite() {
-    grid_ = &vivrovert::testing::LotGrid();
-    engine_ = new engine::SearchEngine(*grid_);
-  }
-  static void TearDownTestSuite() {
-    delete engine_;
-    engine_ = nullptr;
-  }
+  static void SetUpTestSuite() { grid_ = &vivrovert::testing::LotGrid(); }
 
   LeadsTest() {
-    backend_.grid.reset(const_cast<engine::GridFile*>(grid_));
-    backend_.engine.reset(engine_);
-    auto templates = web::TemplateRenderer::Load(vivrovert::testing::SourceTemplates());
-    if (!templates.ok()) throw std::runtime_error(templates.status().ToString());
-    const accounts::SessionCookies cookies{accounts::SessionCookieName(false), false};
-    web::AppOptions options;
-    options.public_base_url = kBaseUrl;
-    options.secret_key = vivrovert::testing::kTestSecret;
-    options.session_cookie_name = cookies.name;
-    options.error_log = &error_log_;
-    app_ =
-        std::make_unique<web::App>(std::move(options), std::move(*templates), web::AssetManifest(),
-                                   web::StaticFiles(), clock_, SecureRandom::Instance());
-    app_->SetAuthenticator(
-        std::make_shared<accounts::SessionAuthenticator>(accounts_, cookies.name));
-    accounts::RegisterAccountRoutes(*app_, accounts_, {cookies, {}, {}});
-    interests::RegisterInterestsApi(*app_, database_.db(), backend_, clock_, &recorder_,
-                                    &click_limiter_);
-    const partners::PartnerPagesEnv partner_env{
-        database_.db(),
-        listings_,
-        accounts_,
-        SecureRandom::Instance(),
-        {},
-        [this](Connection& connection, int64_t partner_id) {
-          ASSERT_TRUE(recorder_.RefreshPartner(connection, partner_id, clock_.NowSeconds()).ok());
-        },
-        {}};
-    partners::RegisterPartnerPages(*app_, partner_env);
-    partners::RegisterOperatorPages(*app_, partner_env);
-    RegisterLeadPages(*app_, database_.db(), clock_, grid_);
-
     Connection connection = database_.db().Acquire();
     epci_ = CreatePartner(connection, PartnerKind::kEpci, "CA du Grand Cahors", "grand-cahors",
                           {{}, {"200023737"}, {}});
@@ -157,12 +101,6 @@ class LeadsTest : public ::testing::Test {
     profiles::ProfileStore::SetConsents(connection, chloe_, {{"work", true}}, clock_.NowSeconds());
   }
 
-  ~LeadsTest() override {
-    // The grid and engine belong to the suite.
-    (void)backend_.grid.release();
-    (void)backend_.engine.release();
-  }
-
   Partner CreatePartner(Connection& connection, PartnerKind kind, const std::string& name,
                         const std::string& slug, engine::TerritoryCodes codes) {
     partners::PartnerInput input;
@@ -177,17 +115,10 @@ class LeadsTest : public ::testing::Test {
 
   int64_t CreateUser(Connection& connection, const std::string& email, Role role,
                      const std::string& name) {
-    accounts::NewUser user{email, hasher_.Hash(kPassword), role, name, true};
-    auto created = accounts::UserStore::Create(connection, user, clock_.NowSeconds());
-    if (!created.ok()) throw std::runtime_error(created.status().ToString());
-    return created->id;
+    return vivrovert::testing::CreateUser(connection, email, role, clock_.NowSeconds(), name);
   }
 
-  Browser SignedIn(const std::string& email) {
-    Browser browser(*app_);
-    browser.LogIn(email, kPassword);
-    return browser;
-  }
+  Browser SignedIn(const std::string& email) { return site_.SignedIn(email); }
 
   // A 1 km tile of the commune, and one of the EPCI that no commune of `avoid` overlaps.
   static std::string TileOf(const std::string& commune) {
@@ -208,21 +139,13 @@ class LeadsTest : public ::testing::Test {
   }
 
   static inline const engine::GridFile* grid_ = nullptr;
-  static inline engine::SearchEngine* engine_ = nullptr;
-
-  vivrovert::testing::TestDatabase database_;
-  ManualClock clock_{vivrovert::testing::kTestNow};
-  accounts::PasswordHasher hasher_{accounts::PasswordHashLimits::Minimal(), 2};
-  NoMail mailer_;
-  accounts::AccountService accounts_{database_.db(),           hasher_, mailer_, clock_,
-                                     SecureRandom::Instance(), kBaseUrl};
-  listings::ListingService listings_{database_.db(), grid_, clock_};
-  engine::SearchBackend backend_;
-  LeadRecorder recorder_{*grid_, *engine_};
-  api::SharedRateLimiter click_limiter_{
-      database_.db(), clock_, {kClicksPerHour, 3600}, api::kClickLimitPrefix};
-  std::ostringstream error_log_;
-  std::unique_ptr<web::App> app_;
+  // The whole site as `vivrovert serve` builds it (support/test_site.hpp), with a small
+  // budget of anonymous clicks.
+  vivrovert::testing::TestSite site_{
+      [](Config& config) { config.api_click_rate_limit = kClicksPerHour; }};
+  vivrovert::testing::TestDatabase& database_ = site_.database();
+  ManualClock& clock_ = site_.clock();
+  web::App& app_ = site_.app();
   Partner epci_, cahors_, figeac_, grouping_;
   int64_t operator_id_ = 0, alice_ = 0, bruno_ = 0, chloe_ = 0;
 };
@@ -292,14 +215,14 @@ TEST_F(LeadsTest, ClicksMakeProspectsAndAnonymousClicksOnlyCount) {
   EXPECT_EQ(LeadsOf(figeac_).now.prospects, 0);
 
   // An anonymous visitor opens a tile of Figeac, logs in as Chloé and links the click.
-  Browser visitor(*app_);
+  Browser visitor(app_);
   ASSERT_EQ(visitor.Get("/compte/connexion").status, 200);  // for the CSRF token
   const std::string figeac_tile = TileOf("46102");
   ASSERT_EQ(visitor.Api("POST", "/api/v1/clicks", json{{"tile", figeac_tile}}.dump()).status, 204);
   PartnerLeads figeac = LeadsOf(figeac_);
   EXPECT_EQ(figeac.now.prospects, 0);
   EXPECT_EQ(figeac.now.anonymous_clicks, 1);
-  visitor.LogIn("chloe@exemple.fr", kPassword);
+  visitor.LogIn("chloe@exemple.fr", vivrovert::testing::kTestPassword);
   ASSERT_EQ(
       visitor
           .Api("POST", "/api/v1/clicks",
@@ -316,7 +239,7 @@ TEST_F(LeadsTest, ClicksMakeProspectsAndAnonymousClicksOnlyCount) {
 // One client cannot inflate a territory's prospects and click counts: clicks are limited per
 // client network, signed in or not.
 TEST_F(LeadsTest, ClicksAreLimitedPerClientNetwork) {
-  Browser visitor(*app_);
+  Browser visitor(app_);
   ASSERT_EQ(visitor.Get("/compte/connexion").status, 200);  // for the CSRF token
   const std::string figeac_tile = TileOf("46102");
   for (int64_t i = 0; i < kClicksPerHour; ++i) {
@@ -354,7 +277,7 @@ TEST_F(LeadsTest, WrongJsonTypesAreNamedNotServerFaults) {
     EXPECT_EQ(answer.status, 400) << bad.path << " " << bad.body.dump() << ": " << answer.body;
     EXPECT_EQ(json::parse(answer.body)["error"].value("field", ""), bad.field) << answer.body;
   }
-  EXPECT_EQ(error_log_.str().find("failed"), std::string::npos) << error_log_.str();
+  EXPECT_EQ(site_.errors().find("failed"), std::string::npos) << site_.errors();
 }
 
 TEST_F(LeadsTest, NothingIsDisclosedWithoutConsentAndWithdrawalRemovesAtOnce) {
@@ -452,7 +375,7 @@ TEST_F(LeadsTest, APartnerNeverSeesAnothersLeads) {
   EXPECT_TRUE(
       Contains(SignedIn("operateur@exemple.fr").Get("/partenaire/grand-cahors/contacts").body,
                "alice@exemple.fr"));
-  Browser visitor(*app_);
+  Browser visitor(app_);
   Page anonymous = visitor.Get("/partenaire/grand-cahors/contacts/export.csv");
   EXPECT_EQ(anonymous.status, 303);
   EXPECT_TRUE(anonymous.location.starts_with("/compte/connexion"));

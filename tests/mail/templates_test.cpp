@@ -9,13 +9,12 @@
 
 #include "core/common/env.hpp"
 #include "domain/mail/smtp_transport.hpp"
+#include "support/test_text.hpp"
 
 namespace vivrovert::mail {
 namespace {
 
-bool Contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using vivrovert::testing::Contains;
 
 class MailTemplatesTest : public ::testing::Test {
  protected:

@@ -36,7 +36,9 @@
 #include "jobs/nightly/nightly_run.hpp"
 #include "smtp_test_servers.hpp"
 #include "support/lot_grid.hpp"
+#include "support/test_accounts.hpp"
 #include "support/test_database.hpp"
+#include "support/test_text.hpp"
 #include "test_browser.hpp"
 #include "web/accounts/account_routes.hpp"
 #include "web/accounts/session_authenticator.hpp"
@@ -62,14 +64,7 @@ constexpr const char* kTuesdayDate = "2027-03-09";
 constexpr const char* kWednesdayDate = "2027-03-10";
 constexpr int64_t kDay = 86400;
 
-bool Contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
-class NoMail final : public accounts::AccountMailer {
- public:
-  void Send(Connection&, const accounts::AccountMail&, int64_t) override {}
-};
+using vivrovert::testing::Contains;
 
 std::string SearchOf(const json& territory) {
   json request = {
@@ -231,7 +226,7 @@ class NotificationsTest : public ::testing::Test {
   vivrovert::testing::TestDatabase database_;
   ManualClock clock_{kTuesday};
   accounts::PasswordHasher hasher_{accounts::PasswordHashLimits::Minimal(), 2};
-  NoMail mailer_;
+  vivrovert::testing::NoAccountMail mailer_;
   accounts::AccountService accounts_{database_.db(),           hasher_, mailer_, clock_,
                                      SecureRandom::Instance(), kBaseUrl};
   listings::ListingService listings_{database_.db(), grid_, clock_};

@@ -32,12 +32,7 @@
 #include "domain/partners/partner_territory.hpp"
 #include "engine/grid_file.hpp"
 #include "support/lot_grid.hpp"
-#include "support/test_database.hpp"
-#include "test_browser.hpp"
-#include "web/accounts/account_routes.hpp"
-#include "web/accounts/session_authenticator.hpp"
-#include "web/operator/operator_pages.hpp"
-#include "web_test_support.hpp"
+#include "support/test_site.hpp"
 
 namespace vivrovert::partners {
 namespace {
@@ -46,8 +41,6 @@ using accounts::Role;
 using nlohmann::json;
 using storage::Connection;
 
-constexpr const char* kBaseUrl = "http://localhost:8080";
-constexpr const char* kPassword = "causse-et-vallee-du-lot";
 constexpr const char* kRoleReadOnly = "Votre rôle ne permet que la consultation.";
 // As the error page shows it (mustache escapes the apostrophe).
 constexpr const char* kAdminsOnly =
@@ -58,53 +51,19 @@ constexpr const char* kScriptEscaped = "&lt;script&gt;alert(1)&lt;&#x2F;script&g
 constexpr const char* kImgPayload = "\"><img src=x onerror=alert(1)>";
 constexpr const char* kFormula = "=HYPERLINK(\"http://x\")";
 
-bool Contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
-int Occurrences(const std::string& text, const std::string& part) {
-  int count = 0;
-  for (size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + part.size()))
-    ++count;
-  return count;
-}
-
-class NoMail final : public accounts::AccountMailer {
- public:
-  void Send(Connection&, const accounts::AccountMail&, int64_t) override { ++sent; }
-  int sent = 0;
-};
-
 using vivrovert::testing::Browser;
+using vivrovert::testing::Contains;
+using vivrovert::testing::Occurrences;
 using vivrovert::testing::Page;
 using vivrovert::testing::Upload;
 
-// The grid of the Lot, built once for the whole binary.
+// The whole site as `vivrovert serve` builds it (support/test_site.hpp), over the grid of the
+// Lot, with two partners, their staff and an operator.
 class PartnerPagesTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { grid_ = &vivrovert::testing::LotGrid(); }
 
   PartnerPagesTest() {
-    auto templates = web::TemplateRenderer::Load(vivrovert::testing::SourceTemplates());
-    if (!templates.ok()) throw std::runtime_error(templates.status().ToString());
-    const accounts::SessionCookies cookies{accounts::SessionCookieName(false), false};
-    web::AppOptions options;
-    options.public_base_url = kBaseUrl;
-    options.secret_key = vivrovert::testing::kTestSecret;
-    options.session_cookie_name = cookies.name;
-    options.error_log = &error_log_;
-    app_ =
-        std::make_unique<web::App>(std::move(options), std::move(*templates), web::AssetManifest(),
-                                   web::StaticFiles(), clock_, SecureRandom::Instance());
-    app_->SetAuthenticator(
-        std::make_shared<accounts::SessionAuthenticator>(accounts_, cookies.name));
-    accounts::RegisterAccountRoutes(*app_, accounts_, {cookies, {}, {}});
-    const partners::PartnerPagesEnv partner_env{
-        database_.db(),        listings_, accounts_, SecureRandom::Instance(),
-        [this] { ++nudges_; }, {},        {}};
-    RegisterPartnerPages(*app_, partner_env);
-    RegisterOperatorPages(*app_, partner_env);
-
     Connection connection = database_.db().Acquire();
     cahors_ = CreatePartner(connection, PartnerKind::kEpci, "CA du Grand Cahors", "grand-cahors",
                             {{}, {"200023737"}, {}});
@@ -138,23 +97,13 @@ class PartnerPagesTest : public ::testing::Test {
   }
 
   int64_t CreateUser(Connection& connection, const std::string& email, Role role) {
-    accounts::NewUser user{email, hasher_.Hash(kPassword), role, "Personne " + email, true};
-    auto created = accounts::UserStore::Create(connection, user, clock_.NowSeconds());
-    if (!created.ok()) throw std::runtime_error(created.status().ToString());
-    return created->id;
+    return vivrovert::testing::CreateUser(connection, email, role, clock_.NowSeconds());
   }
 
-  Browser SignedIn(const std::string& email) {
-    Browser browser(*app_);
-    browser.LogIn(email, kPassword);
-    return browser;
-  }
+  Browser SignedIn(const std::string& email) { return site_.SignedIn(email); }
 
   int64_t Count(const std::string& table, const std::string& where = "") {
-    Connection connection = database_.db().Acquire();
-    return connection
-        .QueryOne("SELECT COUNT(*) FROM " + table + (where.empty() ? "" : " WHERE " + where))
-        ->Int(0);
+    return site_.Count(table, where);
   }
   int64_t ListingsOf(const Partner& partner) {
     return Count("listings",
@@ -181,16 +130,11 @@ class PartnerPagesTest : public ::testing::Test {
 
   static inline const engine::GridFile* grid_ = nullptr;
 
-  vivrovert::testing::TestDatabase database_;
-  ManualClock clock_{vivrovert::testing::kTestNow};
-  accounts::PasswordHasher hasher_{accounts::PasswordHashLimits::Minimal(), 2};
-  NoMail mailer_;
-  accounts::AccountService accounts_{database_.db(),           hasher_, mailer_, clock_,
-                                     SecureRandom::Instance(), kBaseUrl};
-  listings::ListingService listings_{database_.db(), grid_, clock_};
-  std::ostringstream error_log_;
-  std::unique_ptr<web::App> app_;
-  int nudges_ = 0;
+  vivrovert::testing::TestSite site_;
+  vivrovert::testing::TestDatabase& database_ = site_.database();
+  ManualClock& clock_ = site_.clock();
+  web::App& app_ = site_.app();
+  listings::ListingService& listings_ = site_.site().listings();
   Partner cahors_;
   Partner figeac_;
   int64_t operator_id_ = 0;
@@ -312,7 +256,7 @@ TEST_F(PartnerPagesTest, StaffOfAnotherPartnerGetNotFoundOnEveryRoute) {
   EXPECT_EQ(Count("listing_imports"), 1);
   EXPECT_EQ(PartnerStore::Get(connection, figeac_.id)->name, "Ville de Figeac");
   // Anonymous visitors are sent to the login page.
-  Browser anonymous(*app_);
+  Browser anonymous(app_);
   Page anonymous_page = anonymous.Get(b + "/carte");
   EXPECT_EQ(anonymous_page.status, 303);
   EXPECT_EQ(anonymous_page.location, "/compte/connexion?suivant=" + b + "/carte");
@@ -451,8 +395,8 @@ TEST_F(PartnerPagesTest, AnOperatorDoesEverythingEverywhere) {
   EXPECT_EQ(ListingsOf(figeac_), 1);
   EXPECT_EQ(Count("api_keys"), 2);
   EXPECT_EQ(Count("users", "email LIKE 'invite-%'"), 2);
-  EXPECT_EQ(mailer_.sent, 2) << "each invited person is mailed a link to choose a password";
-  EXPECT_EQ(nudges_, 2);
+  EXPECT_EQ(Count("mail_outbox", "to_address LIKE 'invite-%'"), 2)
+      << "each invited person is mailed a link to choose a password";
   // Revoke the key, remove a staff member.
   Connection connection = database_.db().Acquire();
   const int64_t key_id = PartnerStore::ApiKeys(connection, figeac_.id).front().id;

@@ -12,17 +12,10 @@
 #include <sstream>
 #include <string>
 
-#include "data/amenities/amenity_sources.hpp"
 #include "domain/accounts/user_store.hpp"
 #include "domain/interests/interest_store.hpp"
 #include "domain/listings/listing_store.hpp"
-#include "support/lot_grid.hpp"
-#include "support/test_database.hpp"
-#include "test_browser.hpp"
-#include "web/accounts/account_routes.hpp"
-#include "web/accounts/session_authenticator.hpp"
-#include "web/profiles/profile_pages.hpp"
-#include "web_test_support.hpp"
+#include "support/test_site.hpp"
 
 namespace vivrovert::properties {
 namespace {
@@ -30,75 +23,23 @@ namespace {
 using nlohmann::json;
 using storage::Connection;
 
-constexpr const char* kPassword = "causse-et-vallee-du-lot";
-
-bool Contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
-class NoMail final : public accounts::AccountMailer {
- public:
-  void Send(Connection&, const accounts::AccountMail&, int64_t) override {}
-};
-
 using Answer = vivrovert::testing::Page;
 using vivrovert::testing::Browser;
+using vivrovert::testing::Contains;
 
+// The whole site as `vivrovert serve` builds it (support/test_site.hpp), with two people.
 class PropertyRoutesTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    search_ =
-        new engine::SearchBackend(engine::SearchBackend::Load(vivrovert::testing::LotGridPath()));
-    ASSERT_TRUE(search_->grid) << search_->load_status.ToString();
-    auto index =
-        amenities::LoadAmenities({VIVROVERT_TEST_DATA_DIR,
-                                  "",
-                                  std::string(VIVROVERT_SOURCE_ROOT) + "/data/criteria.json",
-                                  {}});
-    ASSERT_TRUE(index.ok()) << index.status().ToString();
-    amenities_ = new amenities::AmenityIndex(std::move(index).value());
-  }
-  static void TearDownTestSuite() {
-    delete amenities_;
-    delete search_;
-  }
-
   PropertyRoutesTest() {
-    auto templates = web::TemplateRenderer::Load(vivrovert::testing::SourceTemplates());
-    if (!templates.ok()) throw std::runtime_error(templates.status().ToString());
-    const accounts::SessionCookies cookies{accounts::SessionCookieName(false), false};
-    web::AppOptions options;
-    options.public_base_url = "http://localhost:8080";
-    options.secret_key = vivrovert::testing::kTestSecret;
-    options.session_cookie_name = cookies.name;
-    options.error_log = &error_log_;
-    app_ =
-        std::make_unique<web::App>(std::move(options), std::move(*templates), web::AssetManifest(),
-                                   web::StaticFiles(), clock_, SecureRandom::Instance());
-    app_->SetAuthenticator(
-        std::make_shared<accounts::SessionAuthenticator>(accounts_, cookies.name));
-    accounts::RegisterAccountRoutes(*app_, accounts_, {cookies, {}, {}});
-    profiles::RegisterProfilePages(*app_, database_.db(), clock_);
-    const PropertyBackend backend{database_.db(), *search_, amenities_, clock_};
-    RegisterPropertyApi(*app_, backend);
-    RegisterPropertyPages(*app_, backend);
-    Connection connection = database_.db().Acquire();
-    for (const char* email : {"camille@example.fr", "dominique@example.fr"}) {
-      accounts::NewUser user{email, hasher_.Hash(kPassword), accounts::Role::kUser, "Personne",
-                             true};
-      users_[email] = accounts::UserStore::Create(connection, user, clock_.NowSeconds())->id;
-    }
+    for (const char* email : {"camille@example.fr", "dominique@example.fr"})
+      users_[email] = site_.CreateUser(email, accounts::Role::kUser, "Personne");
   }
 
-  Browser SignedIn(const std::string& email) {
-    Browser browser(*app_);
-    browser.LogIn(email, kPassword);
-    return browser;
-  }
+  Browser SignedIn(const std::string& email) { return site_.SignedIn(email); }
 
   int64_t NewListing(listings::Kind kind, const std::string& title, double longitude,
                      double latitude, bool withdrawn = false) {
-    Connection connection = database_.db().Acquire();
+    Connection connection = site_.db().Acquire();
     listings::Listing listing;
     listing.source_key = "test";
     listing.external_id = title;
@@ -129,22 +70,14 @@ class PropertyRoutesTest : public ::testing::Test {
     return json();
   }
 
-  static inline engine::SearchBackend* search_ = nullptr;
-  static inline amenities::AmenityIndex* amenities_ = nullptr;
-
-  vivrovert::testing::TestDatabase database_;
-  ManualClock clock_{vivrovert::testing::kTestNow};
-  accounts::PasswordHasher hasher_{accounts::PasswordHashLimits::Minimal(), 2};
-  NoMail mailer_;
-  accounts::AccountService accounts_{
-      database_.db(), hasher_, mailer_, clock_, SecureRandom::Instance(), "http://localhost:8080"};
-  std::ostringstream error_log_;
-  std::unique_ptr<web::App> app_;
+  vivrovert::testing::TestSite site_;
+  ManualClock& clock_ = site_.clock();
+  web::App& app_ = site_.app();
   std::map<std::string, int64_t> users_;
 };
 
 TEST_F(PropertyRoutesTest, AnonymousVisitorsAreSentToLogIn) {
-  Browser anonymous(*app_);
+  Browser anonymous(app_);
   EXPECT_EQ(anonymous.GetJson("/api/v1/me/properties").status, 401);
   EXPECT_EQ(anonymous.GetJson("/api/v1/me/properties/1/surroundings").status, 401);
   Answer page = anonymous.Get("/compte/biens");
@@ -337,7 +270,7 @@ TEST_F(PropertyRoutesTest, AmenitiesMissingWithinTheThresholdsOfSavedSearches) {
   EXPECT_EQ(around["thresholds_checked"], 0);
   EXPECT_TRUE(Contains(camille.Get("/compte/biens/" + id).body, "id=\"missing-none\""));
   {
-    Connection connection = database_.db().Acquire();
+    Connection connection = site_.db().Acquire();
     const std::string request =
         R"({"level":"1km","criteria":[{"criterion":"dist_station_km","max":5,"importance":"required"},)"
         R"({"criterion":"dist_city_200k_km","max":20,"importance":"required"},)"

@@ -1,6 +1,6 @@
 // The partners' lead reports as the nightly run schedules them (leads/ writes them; the
-// nightly run, which does not depend on leads/, gets them through these hooks). Shared by
-// `vivrovert nightly` and `vivrovert serve`.
+// nightly run, which does not depend on leads/, gets them through these hooks). Built by the
+// application (app/site.hpp) for `vivrovert nightly` and `vivrovert serve`.
 #pragma once
 
 #include <string>
@@ -10,7 +10,7 @@
 #include "engine/engine.hpp"
 #include "jobs/nightly/nightly_run.hpp"
 
-namespace vivrovert::cli {
+namespace vivrovert::app {
 
 // `templates` and `grid` (may be null: communes are then named by their INSEE code) must
 // outlive the hooks.
@@ -19,4 +19,4 @@ nightly::LeadReportHooks NightlyLeadReports(const Config& config,
                                             const std::string& secret_key,
                                             const engine::GridFile* grid);
 
-}  // namespace vivrovert::cli
+}  // namespace vivrovert::app

@@ -1,8 +1,8 @@
-#include "cli/lead_report_hooks.hpp"
+#include "app/lead_report_hooks.hpp"
 
 #include "domain/leads/lead_report.hpp"
 
-namespace vivrovert::cli {
+namespace vivrovert::app {
 
 nightly::LeadReportHooks NightlyLeadReports(const Config& config,
                                             const mail::MailTemplates& templates,
@@ -25,4 +25,4 @@ nightly::LeadReportHooks NightlyLeadReports(const Config& config,
           }};
 }
 
-}  // namespace vivrovert::cli
+}  // namespace vivrovert::app

@@ -1,0 +1,446 @@
+#include "app/site.hpp"
+
+#include <cassert>
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+
+#include "app/lead_report_hooks.hpp"
+#include "core/common/periodic_worker.hpp"
+#include "core/storage/migrations.hpp"
+#include "data/amenities/amenity_sources.hpp"
+#include "data/grid_builder/imported_sources.hpp"
+#include "domain/accounts/deletion_log.hpp"
+#include "domain/accounts/outbox_account_mailer.hpp"
+#include "domain/leads/lead_recorder.hpp"
+#include "domain/limits/rate_limiter.hpp"
+#include "domain/matching/matching_listener.hpp"
+#include "domain/privacy/personal_data.hpp"
+#include "jobs/nightly/calendar.hpp"
+#include "web/accounts/account_routes.hpp"
+#include "web/accounts/session_authenticator.hpp"
+#include "web/accounts/unsubscribe_routes.hpp"
+#include "web/api/map_api.hpp"
+#include "web/api/partner_api.hpp"
+#include "web/api/search_api.hpp"
+#include "web/audience/audience_counter.hpp"
+#include "web/discover/listing_page.hpp"
+#include "web/discover/search_page.hpp"
+#include "web/http/shell_routes.hpp"
+#include "web/interests/interests_api.hpp"
+#include "web/leads/lead_pages.hpp"
+#include "web/legal/legal_pages.hpp"
+#include "web/notifications/notification_pages.hpp"
+#include "web/operator/operator_pages.hpp"
+#include "web/partners/partner_pages.hpp"
+#include "web/profiles/cv_pages.hpp"
+#include "web/profiles/profile_pages.hpp"
+#include "web/properties/property_routes.hpp"
+
+namespace vivrovert::app {
+
+namespace {
+
+// Between two looks at the outbox when nobody nudges the mail worker (account pages
+// nudge it as soon as they queue a mail; retries come due on their own).
+constexpr std::chrono::seconds kMailPollInterval{30};
+// Between two matching passes (a listing's instant mails leave within this delay; the
+// partner pages and API do not nudge: imports from the command line write listings too).
+constexpr std::chrono::seconds kMatchingInterval{10};
+// Between two writes of the audience counters (views still in memory are lost on a crash).
+constexpr std::chrono::seconds kAudienceFlushInterval{60};
+// Between two looks at whether the night's run is due.
+constexpr std::chrono::minutes kNightlyCheckInterval{5};
+
+}  // namespace
+
+// Members in construction order: each is built from the ones above it, and the destructor
+// tears them down bottom-up.
+struct Site::Parts {
+  Config config;
+  SiteScope scope = SiteScope::kMail;
+  const Clock* clock = nullptr;
+  Random* random = nullptr;
+  std::ostream* error_log = nullptr;
+  std::ostream* progress = nullptr;
+
+  // kMail
+  std::unique_ptr<storage::Database> owned_database;
+  storage::Database* database = nullptr;
+  std::string secret_key;
+  std::optional<mail::MailTemplates> mail_templates;
+  std::unique_ptr<mail::SmtpTransport> owned_transport;
+  std::unique_ptr<mail::MailSender> sender;
+  std::unique_ptr<mail::MailWorker> mail_worker;
+
+  // kJobs
+  engine::SearchBackend owned_search;
+  const engine::SearchBackend* search = nullptr;
+  std::unique_ptr<matching::Matcher> matcher;
+  // Accounts deleted through another process are dropped from the matching index before
+  // each matching pass; made before the index is loaded so that none deleted meanwhile
+  // is missed.
+  std::unique_ptr<accounts::DeletionFollower> deletions;
+  std::unique_ptr<notifications::NotificationPass> notification_pass;
+  std::unique_ptr<nightly::NightlyRun> nightly_run;
+
+  // kWeb
+  std::unique_ptr<accounts::PasswordHasher> owned_hasher;
+  std::unique_ptr<accounts::OutboxAccountMailer> account_mailer;
+  std::unique_ptr<accounts::AccountService> accounts;
+  std::unique_ptr<web::App> app;
+  std::unique_ptr<api::SharedRateLimiter> search_limiter;
+  std::unique_ptr<api::SharedRateLimiter> map_view_limiter;
+  std::unique_ptr<api::SharedRateLimiter> click_limiter;
+  std::unique_ptr<api::SharedRateLimiter> key_limiter;
+  std::unique_ptr<api::MapBackend> map_backend;
+  nlohmann::json search_profiles;  // the search page's ready-made profiles
+  std::unique_ptr<leads::LeadRecorder> lead_recorder;
+  std::unique_ptr<matching::MatchingListener> matching_listener;
+  std::unique_ptr<interests::InterestListeners> interest_listeners;
+  std::optional<amenities::AmenityIndex> owned_amenities;
+  const amenities::AmenityIndex* amenity_index = nullptr;
+  std::unique_ptr<properties::PropertyBackend> property_backend;
+  std::unique_ptr<listings::ListingService> listings;
+  std::shared_ptr<audience::AudienceCounter> audience_counter;
+
+  // The server's background work (StartWorkers).
+  std::unique_ptr<PeriodicWorker> matching_worker;
+  std::unique_ptr<PeriodicWorker> nightly_scheduler;
+  std::unique_ptr<PeriodicWorker> audience_flusher;
+  bool workers_started = false;
+
+  Status OpenMail(const SiteParts& parts);
+  Status OpenJobs(const SiteParts& parts);
+  Status OpenWeb(const SiteParts& parts);
+  void RunNightlyIfDue();
+  void Warn(const std::string& message) const {
+    *error_log << "vivrovert: warning: " << message << "\n";
+  }
+};
+
+Status Site::Parts::OpenMail(const SiteParts& parts) {
+  if (parts.database != nullptr) {
+    database = parts.database;
+  } else {
+    storage::PoolOptions pool;
+    pool.max_sessions = config.database_pool_size;
+    auto opened = storage::Database::Open(config.database_url, pool);
+    if (!opened.ok()) return opened.status();
+    owned_database = std::move(*opened);
+    database = owned_database.get();
+  }
+  if (parts.migrate) {
+    auto applied = storage::Migrate(*database);
+    if (!applied.ok()) return applied.status();
+    if (progress != nullptr) {
+      for (const auto& migration : *applied)
+        *progress << "applied migration " << migration.version << " " << migration.name << "\n";
+    }
+  }
+  auto key = config.SecretKey();
+  if (!key.ok()) return key.status();
+  secret_key = std::move(*key);
+  auto templates = mail::MailTemplates::Load(config.resource_dir);
+  if (!templates.ok()) return templates.status();
+  mail_templates.emplace(std::move(*templates));
+
+  mail::SmtpTransport* transport = parts.transport;
+  if (transport == nullptr) {
+    owned_transport = std::make_unique<mail::PocoSmtpTransport>(config.smtp);
+    transport = owned_transport.get();
+  }
+  sender = std::make_unique<mail::MailSender>(*database, *transport, *clock);
+  mail_worker = std::make_unique<mail::MailWorker>(*sender, kMailPollInterval);
+  return Status::Ok();
+}
+
+Status Site::Parts::OpenJobs(const SiteParts& parts) {
+  // The grid is read once; without it the site still serves, and the API says why.
+  if (parts.search != nullptr) {
+    search = parts.search;
+  } else {
+    owned_search = engine::SearchBackend::Load(config.grid_file);
+    search = &owned_search;
+  }
+  if (!search->engine) Warn(std::string(search->load_status.message()));
+
+  // Listings are matched to the people they fit (matching/), from an index of everyone's
+  // places and wishes built now and kept in step with their edits.
+  matcher = std::make_unique<matching::Matcher>(*database, search->engine.get());
+  deletions = std::make_unique<accounts::DeletionFollower>(*database, *clock);
+  matching::LoadStats loaded = matcher->Rebuild(clock->NowSeconds());
+  if (progress != nullptr) {
+    *progress << "matching index: " << loaded.people << " people, " << loaded.searches
+              << " saved searches (" << loaded.recomputed << " recomputed, "
+              << loaded.stale_searches << " left out) in " << loaded.seconds << " s" << std::endl;
+  }
+  notification_pass = std::make_unique<notifications::NotificationPass>(
+      *database, *matcher, *mail_templates, search->grid.get(), *clock,
+      notifications::PassOptions{config.public_base_url, secret_key, parts.batch});
+  std::ostream* progress_out = progress;
+  nightly::NightlyOptions options{config.public_base_url,
+                                  secret_key,
+                                  parts.batch,
+                                  parts.pause_ms,
+                                  [progress_out](const std::string& line) {
+                                    if (progress_out != nullptr) *progress_out << line << std::endl;
+                                  },
+                                  nightly::RetentionPolicy{}};
+  nightly_run = std::make_unique<nightly::NightlyRun>(
+      *database, *notification_pass, *mail_templates, search->grid.get(), *clock, options,
+      NightlyLeadReports(config, *mail_templates, secret_key, search->grid.get()));
+  return Status::Ok();
+}
+
+Status Site::Parts::OpenWeb(const SiteParts& parts) {
+  std::filesystem::path resources(config.resource_dir);
+  auto templates = web::TemplateRenderer::Load((resources / "templates" / "pages").string());
+  if (!templates.ok()) return templates.status();
+  const std::string dist = (resources / "frontend" / "dist").string();
+  auto assets = web::AssetManifest::Load(dist);
+  if (!assets.ok()) return assets.status();
+  if (assets->empty()) {
+    Warn("no front-end bundles in " + dist +
+         " (run `make frontend`): pages are served without styles and scripts");
+  }
+  auto static_files = web::StaticFiles::Load(dist, *assets);
+  if (!static_files.ok()) return static_files.status();
+
+  accounts::PasswordHasher* hasher = parts.hasher;
+  if (hasher == nullptr) {
+    owned_hasher = std::make_unique<accounts::PasswordHasher>();
+    hasher = owned_hasher.get();
+  }
+  account_mailer = std::make_unique<accounts::OutboxAccountMailer>(*mail_templates);
+  // Deleting an account erases everything of the person in its transaction (privacy/).
+  accounts = std::make_unique<accounts::AccountService>(
+      *database, *hasher, *account_mailer, *clock, *random, config.public_base_url,
+      accounts::AccountPolicy{}, privacy::MakePersonEraser(secret_key));
+  const accounts::SessionCookies session_cookies{accounts::SessionCookieName(config.IsHttps()),
+                                                 config.IsHttps()};
+
+  web::AppOptions options;
+  options.public_base_url = config.public_base_url;
+  options.secret_key = secret_key;
+  options.session_cookie_name = session_cookies.name;
+  options.access_log = parts.access_log;
+  options.error_log = error_log;
+  app = std::make_unique<web::App>(std::move(options), std::move(*templates), std::move(*assets),
+                                   std::move(*static_files), *clock, *random);
+  web::App& site = *app;
+  mail::MailWorker* worker = mail_worker.get();
+  matching::Matcher* index = matcher.get();
+  const Clock* now = clock;
+  const auto nudge_mail = [worker] { worker->Nudge(); };
+  const auto person_changed = [index, now](storage::Connection& connection, int64_t user_id) {
+    index->PersonChanged(connection, user_id, now->NowSeconds());
+  };
+
+  web::RegisterShellRoutes(site, *database);
+  site.SetAuthenticator(
+      std::make_shared<accounts::SessionAuthenticator>(*accounts, session_cookies.name));
+  accounts::RegisterAccountRoutes(
+      site, *accounts,
+      {session_cookies, nudge_mail, [index](int64_t user_id) { index->PersonDeleted(user_id); }});
+
+  search_limiter = std::make_unique<api::SharedRateLimiter>(
+      *database, *clock, api::RateLimit{config.api_rate_limit, config.api_rate_window_seconds});
+  api::RegisterSearchApi(site, *search, *search_limiter);
+  map_backend = std::make_unique<api::MapBackend>(api::MapBackend::Load(
+      *search, {.outlines = {config.data_dir, config.var_dir + "/map-outlines"},
+                .warm_outlines = parts.warm_map_outlines}));
+  map_view_limiter = std::make_unique<api::SharedRateLimiter>(
+      *database, *clock, api::RateLimit{config.api_map_rate_limit, config.api_rate_window_seconds},
+      api::kMapLimitPrefix);
+  api::RegisterMapApi(site, *search, *map_backend, *search_limiter, *map_view_limiter);
+  auto profiles = discover::LoadProfiles((resources / "data" / "profiles.json").string());
+  if (!profiles.ok()) return profiles.status();
+  search_profiles = std::move(*profiles);
+  discover::RegisterSearchPage(site, *search, search_profiles);
+
+  // Leads are recorded as people save searches and open tiles (needs the grid).
+  if (search->engine)
+    lead_recorder = std::make_unique<leads::LeadRecorder>(*search->grid, *search->engine);
+  matching_listener = std::make_unique<matching::MatchingListener>(*matcher);
+  interest_listeners = std::make_unique<interests::InterestListeners>(
+      std::vector<interests::InterestListener*>{lead_recorder.get(), matching_listener.get()});
+  click_limiter = std::make_unique<api::SharedRateLimiter>(
+      *database, *clock, api::RateLimit{config.api_click_rate_limit, 3600}, api::kClickLimitPrefix);
+  interests::RegisterInterestsApi(site, *database, *search, *clock, interest_listeners.get(),
+                                  click_limiter.get());
+  profiles::RegisterProfilePages(site, *database, *clock, person_changed);
+  // Leaving the listing mails by their link changes the profile's notification too.
+  accounts::RegisterUnsubscribeRoutes(site, *database, person_changed);
+  notifications::RegisterNotificationPages(site, {*database, search->grid.get(), *clock});
+  discover::RegisterListingPage(site, *database, search->grid.get(), *clock);
+
+  // Amenities around saved properties, from the open data and import layers the grid uses;
+  // without them the property pages still serve and say the amenities are not available.
+  if (parts.amenities != nullptr) {
+    amenity_index = parts.amenities;
+  } else {
+    auto loaded = amenities::LoadAmenities(
+        {config.data_dir, grid_builder::ImportsDirIn(config.var_dir), config.CataloguePath(), {}});
+    if (loaded.ok()) {
+      amenity_index = &owned_amenities.emplace(std::move(*loaded));
+    } else {
+      Warn("amenities: " + std::string(loaded.status().message()));
+    }
+  }
+  property_backend = std::make_unique<properties::PropertyBackend>(
+      properties::PropertyBackend{*database, *search, amenity_index, *clock});
+  properties::RegisterPropertyApi(site, *property_backend);
+  properties::RegisterPropertyPages(site, *property_backend);
+
+  // Partners publish through their API keys, each key limited like an IP.
+  listings = std::make_unique<listings::ListingService>(*database, search->grid.get(), *clock);
+  key_limiter = std::make_unique<api::SharedRateLimiter>(
+      *database, *clock, api::RateLimit{config.api_rate_limit, config.api_rate_window_seconds});
+  api::RegisterPartnerApi(site, *database, *listings, *key_limiter, *random);
+  profiles::RegisterCvPages(site, *listings);
+  leads::LeadRecorder* recorder = lead_recorder.get();
+  std::ostream* errors = error_log;
+  const partners::PartnerPagesEnv partner_env{
+      *database,
+      *listings,
+      *accounts,
+      *random,
+      nudge_mail,
+      [recorder, now, errors](storage::Connection& connection, int64_t partner_id) {
+        if (recorder == nullptr) return;
+        Status refreshed = recorder->RefreshPartner(connection, partner_id, now->NowSeconds());
+        if (!refreshed.ok()) *errors << "vivrovert: leads: " << refreshed.message() << "\n";
+      },
+      nightly::ParisDate};
+  partners::RegisterPartnerPages(site, partner_env);
+  partners::RegisterOperatorPages(site, partner_env);
+  leads::RegisterLeadPages(site, *database, *clock, search->grid.get());
+  legal::RegisterLegalPages(site, config.publisher);
+
+  // Audience figures without tracking: views counted in memory, written every minute.
+  audience_counter = std::make_shared<audience::AudienceCounter>(
+      audience::CountingRules{audience::HostOf(config.public_base_url),
+                              config.audience_count_operators},
+      *clock, nightly::ParisDate);
+  site.SetVisitObserver(audience_counter);
+  return Status::Ok();
+}
+
+// The night's run, once a day from nightly.hour, never during the maintenance window; a
+// run cut short (restart) is resumed.
+void Site::Parts::RunNightlyIfDue() {
+  const int64_t now = clock->NowSeconds();
+  if (config.nightly_hour < 0 || nightly::InMaintenanceWindow(now) ||
+      nightly::ParisHour(now) < config.nightly_hour) {
+    return;
+  }
+  const std::string run_date = nightly::ParisDate(now);
+  {
+    storage::Connection connection = database->Acquire();
+    if (nightly::NightlyRun::Finished(connection, run_date)) return;
+  }
+  nightly::NightlyReport report = nightly_run->Run(run_date);
+  if (progress != nullptr) {
+    *progress << "nightly run " << run_date << ": " << report.digests_queued << " digests, "
+              << report.report_mails << " lead report mails, "
+              << nightly::RetentionSummary(report.retention) << ", "
+              << (report.finished ? "finished" : "not finished") << " in " << report.seconds << " s"
+              << std::endl;
+  }
+  mail_worker->Nudge();
+}
+
+Result<std::unique_ptr<Site>> Site::Open(const Config& config, SiteScope scope, SiteParts parts) {
+  auto built = std::make_unique<Parts>();
+  built->config = config;
+  built->scope = scope;
+  built->clock = parts.clock != nullptr ? parts.clock : &SystemClock::Instance();
+  built->random = parts.random != nullptr ? parts.random : &SecureRandom::Instance();
+  built->error_log = parts.error_log != nullptr ? parts.error_log : &std::cerr;
+  built->progress = parts.progress;
+  if (Status opened = built->OpenMail(parts); !opened.ok()) return opened;
+  if (scope != SiteScope::kMail) {
+    if (Status opened = built->OpenJobs(parts); !opened.ok()) return opened;
+  }
+  if (scope == SiteScope::kWeb) {
+    if (Status opened = built->OpenWeb(parts); !opened.ok()) return opened;
+  }
+  return std::unique_ptr<Site>(new Site(std::move(built)));
+}
+
+Site::Site(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
+
+Site::~Site() { StopWorkers(); }
+
+SiteScope Site::scope() const { return parts_->scope; }
+const Config& Site::config() const { return parts_->config; }
+storage::Database& Site::database() { return *parts_->database; }
+const Clock& Site::clock() const { return *parts_->clock; }
+const std::string& Site::secret_key() const { return parts_->secret_key; }
+const mail::MailTemplates& Site::mail_templates() const { return *parts_->mail_templates; }
+mail::MailSender& Site::mail_sender() { return *parts_->sender; }
+mail::MailWorker& Site::mail_worker() { return *parts_->mail_worker; }
+
+const engine::SearchBackend& Site::search() const {
+  assert(parts_->search != nullptr);
+  return *parts_->search;
+}
+matching::Matcher& Site::matcher() {
+  assert(parts_->matcher);
+  return *parts_->matcher;
+}
+notifications::NotificationPass& Site::notification_pass() {
+  assert(parts_->notification_pass);
+  return *parts_->notification_pass;
+}
+nightly::NightlyRun& Site::nightly_run() {
+  assert(parts_->nightly_run);
+  return *parts_->nightly_run;
+}
+web::App& Site::app() {
+  assert(parts_->app);
+  return *parts_->app;
+}
+accounts::AccountService& Site::accounts() {
+  assert(parts_->accounts);
+  return *parts_->accounts;
+}
+listings::ListingService& Site::listings() {
+  assert(parts_->listings);
+  return *parts_->listings;
+}
+
+void Site::StartWorkers() {
+  assert(parts_->scope == SiteScope::kWeb);
+  if (parts_->workers_started) return;
+  Parts& p = *parts_;
+  // Instant notifications: new and changed listings are matched every few seconds.
+  p.matching_worker = std::make_unique<PeriodicWorker>("matching pass", kMatchingInterval, [&p] {
+    for (int64_t user_id : p.deletions->Poll()) p.matcher->PersonDeleted(user_id);
+    if (p.notification_pass->Run().instant_mails > 0) p.mail_worker->Nudge();
+  });
+  p.nightly_scheduler = std::make_unique<PeriodicWorker>("nightly run", kNightlyCheckInterval,
+                                                         [&p] { p.RunNightlyIfDue(); });
+  p.audience_flusher = std::make_unique<PeriodicWorker>(
+      "audience", kAudienceFlushInterval, [&p] { p.audience_counter->Flush(*p.database); });
+  p.mail_worker->Start();
+  p.matching_worker->Start();
+  p.nightly_scheduler->Start();
+  p.audience_flusher->Start();
+  p.workers_started = true;
+}
+
+void Site::StopWorkers() {
+  if (!parts_ || !parts_->workers_started) return;
+  Parts& p = *parts_;
+  p.audience_flusher->Stop();
+  p.audience_counter->Flush(*p.database);  // the last minute's views
+  p.nightly_scheduler->Stop();
+  p.matching_worker->Stop();
+  p.mail_worker->Stop();
+  p.workers_started = false;
+}
+
+}  // namespace vivrovert::app

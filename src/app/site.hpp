@@ -1,0 +1,110 @@
+// The application, built in one place: every store, service, background worker and route of
+// VivroVert, from one Config. `vivrovert serve`, `vivrovert nightly`, `vivrovert mail` and
+// the tests' TestSite all build it here, so what the tests exercise is what the server runs.
+//
+// A program asks for the scope it needs (SiteScope); the parts of a wider scope are simply
+// not built, and their accessors must not be called (they assert). Everything is built in
+// Open() and torn down in reverse order by the destructor; nothing is built lazily.
+#pragma once
+
+#include <iosfwd>
+#include <memory>
+#include <string>
+
+#include "core/common/env.hpp"
+#include "core/common/status.hpp"
+#include "core/config/config.hpp"
+#include "core/storage/database.hpp"
+#include "data/amenities/amenity_index.hpp"
+#include "domain/accounts/account_service.hpp"
+#include "domain/accounts/password_hasher.hpp"
+#include "domain/listings/listing_service.hpp"
+#include "domain/mail/sender.hpp"
+#include "domain/mail/smtp_transport.hpp"
+#include "domain/mail/templates.hpp"
+#include "domain/matching/matcher.hpp"
+#include "domain/notifications/notification_pass.hpp"
+#include "engine/engine.hpp"
+#include "jobs/nightly/nightly_run.hpp"
+#include "web/http/app.hpp"
+
+namespace vivrovert::app {
+
+// How much of the application a program needs; each scope includes the ones before it.
+enum class SiteScope {
+  // The database (migrated unless told not to), the secret key, the mail templates and the
+  // outbox's SMTP sender and worker: `vivrovert mail`.
+  kMail,
+  // + the grid, the matching index (rebuilt from the database), the notification pass and
+  // the night's run: `vivrovert nightly`.
+  kJobs,
+  // + the web application with every route, the amenities of the property pages and the
+  // audience counter, and the background workers of a server: `vivrovert serve`, the tests.
+  kWeb,
+};
+
+// What a caller supplies instead of the defaults, and how the site reports. Every pointer
+// is borrowed and must outlive the site; null means the default.
+struct SiteParts {
+  storage::Database* database = nullptr;               // default: opens Config::database_url
+  const Clock* clock = nullptr;                        // default: SystemClock
+  Random* random = nullptr;                            // default: SecureRandom
+  mail::SmtpTransport* transport = nullptr;            // default: SMTP as Config::smtp says
+  accounts::PasswordHasher* hasher = nullptr;          // default: the interactive argon2id cost
+  const engine::SearchBackend* search = nullptr;       // default: loads Config::grid_file
+  const amenities::AmenityIndex* amenities = nullptr;  // default: loads Config::data_dir's
+  bool warm_map_outlines = true;  // build the map's commune outlines at opening, not at first use
+  std::ostream* access_log = nullptr;  // one line per request; null: none
+  std::ostream* error_log = nullptr;   // warnings and errors; null: std::cerr
+  std::ostream* progress = nullptr;    // start-up lines (migrations, index); null: none
+  bool migrate = true;                 // apply pending migrations at opening
+  int batch = 200;                     // people or listings per transaction in jobs
+  int pause_ms = 0;                    // wait between the night's batches
+};
+
+class Site {
+ public:
+  // Builds the scope's parts, in dependency order. Fails on what a program cannot run
+  // without (database, migrations, secret key, templates, the trusted proxies list); a
+  // missing grid or amenity data is a warning on the error log, and the site serves and
+  // says why (the API answers 503, the property pages say "non disponible").
+  static Result<std::unique_ptr<Site>> Open(const Config& config, SiteScope scope,
+                                            SiteParts parts = {});
+  ~Site();
+  Site(const Site&) = delete;
+  Site& operator=(const Site&) = delete;
+
+  SiteScope scope() const;
+  const Config& config() const;
+  storage::Database& database();
+  const Clock& clock() const;
+  const std::string& secret_key() const;
+  const mail::MailTemplates& mail_templates() const;
+  mail::MailSender& mail_sender();
+  mail::MailWorker& mail_worker();
+
+  // kJobs and wider.
+  const engine::SearchBackend& search() const;
+  matching::Matcher& matcher();
+  notifications::NotificationPass& notification_pass();
+  nightly::NightlyRun& nightly_run();
+
+  // kWeb.
+  web::App& app();
+  accounts::AccountService& accounts();
+  listings::ListingService& listings();
+
+  // The background work of a server: the mail worker, the matching pass every few seconds
+  // (instant notifications), the night's run once a day from nightly.hour, and the audience
+  // counters written every minute. StopWorkers() stops them in reverse order and writes the
+  // last views; the destructor calls it when needed. kWeb only.
+  void StartWorkers();
+  void StopWorkers();
+
+ private:
+  struct Parts;
+  explicit Site(std::unique_ptr<Parts> parts);
+  std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace vivrovert::app
