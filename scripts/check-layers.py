@@ -1,12 +1,15 @@
 #!/usr/bin/python3
 """Checks the layers of src/ and prints their dependency table.
 
-src/ is made of layers, bottom to top: core, engine, data, domain, jobs, web, cli. A layer
-is a folder of parts (src/domain/listings), or a part itself (src/engine, src/cli). The
-rules, from the quoted #include lines of every .cpp and .hpp under src/:
+src/ is made of layers, bottom to top: core, engine, data, domain, jobs, web, app, cli. A
+layer is a folder of parts (src/domain/listings), or a part itself (src/engine, src/app,
+src/cli). The rules, from the quoted #include lines and the SQL of every .cpp and .hpp
+under src/:
   - a part includes only parts of its own layer or of lower layers;
   - the parts include each other without a cycle;
-  - a part with a door is entered through it alone (the engine: engine/engine.hpp).
+  - a part with a door is entered through it alone (the engine: engine/engine.hpp);
+  - each table is written by one part, its owner, and read by no other part (the others
+    call the owner's batch reads).
 
 Usage:
   check-layers.py [--src DIR]                 check; exit 1 naming each violation
@@ -24,8 +27,8 @@ import re
 import sys
 from collections import defaultdict
 
-LAYERS = ["core", "engine", "data", "domain", "jobs", "web", "cli"]
-SINGLE_PART_LAYERS = {"engine", "cli"}
+LAYERS = ["core", "engine", "data", "domain", "jobs", "web", "app", "cli"]
+SINGLE_PART_LAYERS = {"engine", "app", "cli"}
 DOORS = {"engine": {"engine/engine.hpp"}}
 BEGIN, END = "<!-- layers:begin -->", "<!-- layers:end -->"
 TABLES_BEGIN, TABLES_END = "<!-- tables:begin -->", "<!-- tables:end -->"
@@ -153,6 +156,21 @@ def table_users(src):
     return users
 
 
+def table_problems(src):
+    """Each table has one part that writes it, and no other part reads it: the others go
+    through that part's batch reads."""
+    problems = []
+    for table, parts in sorted(table_users(src).items()):
+        writers = sorted(p for p, writes in parts.items() if writes)
+        readers = sorted(p for p, writes in parts.items() if not writes)
+        if len(writers) > 1:
+            problems.append(f"table {table}: written by {', '.join(writers)} (one owner only)")
+        if writers and readers:
+            problems.append(f"table {table}: read directly by {', '.join(readers)}; go through "
+                            f"{writers[0]}'s batch reads")
+    return problems
+
+
 def tables_markdown(src):
     lines = ["| table | written by | also read by |", "|---|---|---|"]
     for table, parts in sorted(table_users(src).items()):
@@ -184,7 +202,7 @@ def main():
             text = re.sub(re.escape(begin) + r"\n.*?" + re.escape(end),
                           lambda _: begin + "\n" + table + end, text, flags=re.S)
         open(args.write_doc, "w", encoding="utf-8").write(text)
-    problems = errors + violations(graph, parts)
+    problems = errors + violations(graph, parts) + table_problems(args.src)
     if args.check_doc:
         text = open(args.check_doc, encoding="utf-8").read()
         match = re.search(re.escape(BEGIN) + r"\n(.*?)" + re.escape(END), text, re.S)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The layers of src/ (scripts/check-layers.py): the real tree passes, docs/ARCHITECTURE.md
-# holds its current table, and the checker fails on a copy given a cycle, an upward include
-# and a side entrance into the engine.
+# holds its current tables, and the checker fails on a copy given a cycle, an upward include,
+# a side entrance into the engine, a table read behind its owner's back and a second writer.
 # Usage: check_layers_test.sh SOURCE_ROOT
 set -euo pipefail
 root=$1
@@ -35,4 +35,15 @@ expect_failure "an upward include" "layer domain may not include the higher laye
 fresh_copy
 echo '#include "engine/scan_kernels.hpp"' >>"$work/src/domain/matching/matcher.cpp"
 expect_failure "a side entrance" "enter engine through engine/engine.hpp"
+fresh_copy
+cat >>"$work/src/domain/matching/matcher.cpp" <<'CPP'
+int CountPeople(vivrovert::storage::Connection& c) { return c.QueryOne("SELECT COUNT(*) FROM users")->Int(0); }
+CPP
+expect_failure "a table read by another part" "table users: read directly by domain/matching"
+
+fresh_copy
+cat >>"$work/src/domain/notifications/notification_store.cpp" <<'CPP'
+void Forget(vivrovert::storage::Connection& c) { c.Execute("DELETE FROM listing_match_queue"); }
+CPP
+expect_failure "a second writer" "table listing_match_queue: written by domain/listings, domain/notifications"
 exit $failures

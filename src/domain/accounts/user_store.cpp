@@ -1,6 +1,9 @@
 #include "domain/accounts/user_store.hpp"
 
+#include <algorithm>
+
 #include "core/common/text.hpp"
+#include "core/storage/batch.hpp"
 
 namespace vivrovert::accounts {
 
@@ -179,6 +182,40 @@ std::vector<User> UserStore::List(Connection& connection, int64_t after_id, int6
     users.push_back(FromRow(row));
   }
   return users;
+}
+
+std::vector<int64_t> UserStore::IdsAfter(Connection& connection, int64_t after_id, int64_t limit,
+                                         bool verified_only) {
+  std::vector<int64_t> ids;
+  for (const Row& row :
+       connection.Query(std::string("SELECT id FROM users WHERE id > $1") +
+                            (verified_only ? " AND email_verified_at IS NOT NULL" : "") +
+                            " ORDER BY id LIMIT $2",
+                        {after_id, limit})) {
+    ids.push_back(row.Int(0));
+  }
+  return ids;
+}
+
+std::map<int64_t, UserContact> UserStore::Contacts(Connection& connection,
+                                                   const std::vector<int64_t>& ids) {
+  std::map<int64_t, UserContact> contacts;
+  for (size_t start = 0; start < ids.size(); start += storage::kIdsPerStatement) {
+    const size_t end = std::min(ids.size(), start + storage::kIdsPerStatement);
+    const std::vector<int64_t> slice(ids.begin() + start, ids.begin() + end);
+    for (const Row& row : connection.Query(
+             "SELECT id, email, display_name, email_verified_at IS NOT NULL FROM users "
+             "WHERE id IN " +
+                 storage::InList(slice.size()),
+             storage::BoundIds(slice))) {
+      contacts[row.Int(0)] = {row.Int(0), row.Text(1), row.Text(2), row.Int(3) != 0};
+    }
+  }
+  return contacts;
+}
+
+bool UserStore::Exists(Connection& connection, int64_t id) {
+  return connection.QueryOne("SELECT 1 FROM users WHERE id = $1", {id}).has_value();
 }
 
 }  // namespace vivrovert::accounts

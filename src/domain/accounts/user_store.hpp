@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -65,6 +66,14 @@ Result<std::string> NormalizeEmail(std::string_view email, std::string field = k
 // Trims; requires 1 to 100 bytes without control characters. Field "display_name".
 Result<std::string> NormalizeDisplayName(std::string_view display_name);
 
+// What a mailer needs of a person (UserStore::Contacts).
+struct UserContact {
+  int64_t id = 0;
+  std::string email;
+  std::string display_name;
+  bool email_verified = false;
+};
+
 struct NewUser {
   std::string email;          // normalised (NormalizeEmail)
   std::string password_hash;  // PasswordHasher::Hash
@@ -96,6 +105,16 @@ class UserStore {
 
   // Users by id, `limit` at most, starting after id `after_id` (keyset paging).
   static std::vector<User> List(storage::Connection& connection, int64_t after_id, int64_t limit);
+
+  // Batch reads for the other parts, which never query `users` themselves.
+  // Ids ascending after `after_id`, `limit` at most; only verified addresses when
+  // `verified_only` (the people mail may be sent to).
+  static std::vector<int64_t> IdsAfter(storage::Connection& connection, int64_t after_id,
+                                       int64_t limit, bool verified_only = false);
+  // Whom to write to and how to greet them, for those of `ids` that still exist.
+  static std::map<int64_t, UserContact> Contacts(storage::Connection& connection,
+                                                 const std::vector<int64_t>& ids);
+  static bool Exists(storage::Connection& connection, int64_t id);
 };
 
 }  // namespace vivrovert::accounts

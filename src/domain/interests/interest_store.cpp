@@ -1,6 +1,9 @@
 #include "domain/interests/interest_store.hpp"
 
+#include <algorithm>
+
 #include "core/common/text.hpp"
+#include "core/storage/batch.hpp"
 
 namespace vivrovert::interests {
 
@@ -129,6 +132,109 @@ std::vector<Favourite> InterestStore::Favourites(storage::Connection& connection
     favourites.push_back({row.Text(0), row.Text(1), row.Text(2), row.Int(3)});
   }
   return favourites;
+}
+
+std::optional<SavedSearch> InterestStore::SearchById(storage::Connection& connection, int64_t id) {
+  auto row = connection.QueryOne(
+      std::string("SELECT ") + kColumns + " FROM saved_searches WHERE id = $1", {id});
+  if (!row) return std::nullopt;
+  return FromRow(*row);
+}
+
+std::vector<SavedSearch> InterestStore::SearchesAfter(storage::Connection& connection,
+                                                      int64_t after_id, int64_t limit) {
+  std::vector<SavedSearch> searches;
+  for (const storage::Row& row :
+       connection.Query(std::string("SELECT ") + kColumns +
+                            " FROM saved_searches WHERE id > $1 ORDER BY id LIMIT $2",
+                        {after_id, limit})) {
+    searches.push_back(FromRow(row));
+  }
+  return searches;
+}
+
+std::vector<SavedSearch> InterestStore::SearchesBetween(storage::Connection& connection,
+                                                        int64_t first_user, int64_t last_user) {
+  std::vector<SavedSearch> searches;
+  for (const storage::Row& row :
+       connection.Query(std::string("SELECT ") + kColumns +
+                            " FROM saved_searches WHERE user_id BETWEEN $1 AND $2 ORDER BY id",
+                        {first_user, last_user})) {
+    searches.push_back(FromRow(row));
+  }
+  return searches;
+}
+
+std::map<int64_t, std::string> InterestStore::SearchNames(storage::Connection& connection,
+                                                          const std::vector<int64_t>& ids) {
+  std::map<int64_t, std::string> names;
+  for (size_t start = 0; start < ids.size(); start += storage::kIdsPerStatement) {
+    const size_t end = std::min(ids.size(), start + storage::kIdsPerStatement);
+    const std::vector<int64_t> slice(ids.begin() + start, ids.begin() + end);
+    for (const storage::Row& row : connection.Query(
+             "SELECT id, name FROM saved_searches WHERE id IN " + storage::InList(slice.size()),
+             storage::BoundIds(slice))) {
+      names[row.Int(0)] = row.Text(1);
+    }
+  }
+  return names;
+}
+
+std::map<int64_t, std::vector<Favourite>> InterestStore::FavouritesBetween(
+    storage::Connection& connection, int64_t first_user, int64_t last_user) {
+  std::map<int64_t, std::vector<Favourite>> favourites;
+  for (const storage::Row& row :
+       connection.Query("SELECT user_id, kind, code, label, created_at FROM favourites "
+                        "WHERE user_id BETWEEN $1 AND $2 ORDER BY user_id, created_at, kind, code",
+                        {first_user, last_user})) {
+    favourites[row.Int(0)].push_back({row.Text(1), row.Text(2), row.Text(3), row.Int(4)});
+  }
+  return favourites;
+}
+
+std::map<int64_t, std::vector<std::string>> InterestStore::ClickedTilesBetween(
+    storage::Connection& connection, int64_t first_user, int64_t last_user) {
+  std::map<int64_t, std::vector<std::string>> tiles;
+  for (const storage::Row& row : connection.Query(
+           "SELECT DISTINCT user_id, tile FROM tile_clicks WHERE user_id BETWEEN $1 AND $2",
+           {first_user, last_user})) {
+    tiles[row.Int(0)].push_back(row.Text(1));
+  }
+  return tiles;
+}
+
+std::map<int64_t, std::vector<std::string>> InterestStore::ClickedTilesOf(
+    storage::Connection& connection, const std::vector<int64_t>& user_ids) {
+  std::map<int64_t, std::vector<std::string>> tiles;
+  for (size_t start = 0; start < user_ids.size(); start += storage::kIdsPerStatement) {
+    const size_t end = std::min(user_ids.size(), start + storage::kIdsPerStatement);
+    const std::vector<int64_t> slice(user_ids.begin() + start, user_ids.begin() + end);
+    for (const storage::Row& row :
+         connection.Query("SELECT DISTINCT user_id, tile FROM tile_clicks WHERE user_id IN " +
+                              storage::InList(slice.size()),
+                          storage::BoundIds(slice))) {
+      tiles[row.Int(0)].push_back(row.Text(1));
+    }
+  }
+  return tiles;
+}
+
+std::vector<InterestStore::RecordedClick> InterestStore::ClicksAfter(
+    storage::Connection& connection, int64_t after_id, int64_t limit) {
+  std::vector<RecordedClick> clicks;
+  for (const storage::Row& row : connection.Query(
+           "SELECT id, user_id, tile, linked, clicked_at FROM tile_clicks WHERE id > $1 "
+           "ORDER BY id LIMIT $2",
+           {after_id, limit})) {
+    RecordedClick click;
+    click.id = row.Int(0);
+    if (!row.IsNull(1)) click.user_id = row.Int(1);
+    click.tile = row.Text(2);
+    click.linked = row.Int(3) != 0;
+    click.clicked_at = row.Int(4);
+    clicks.push_back(std::move(click));
+  }
+  return clicks;
 }
 
 }  // namespace vivrovert::interests

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -70,6 +71,37 @@ class InterestStore {
   static bool RemoveFavourite(storage::Connection& connection, int64_t user_id,
                               const std::string& kind, const std::string& code);
   static std::vector<Favourite> Favourites(storage::Connection& connection, int64_t user_id);
+
+  // Batch reads for the other parts (matching, leads, the night's digests), which never
+  // query these tables themselves. "Between" takes the users whose ids lie in
+  // [first_user, last_user] (the matching index pages through everyone by id).
+  static std::optional<SavedSearch> SearchById(storage::Connection& connection, int64_t id);
+  // Every search after `after_id` in id order, `limit` at most.
+  static std::vector<SavedSearch> SearchesAfter(storage::Connection& connection, int64_t after_id,
+                                                int64_t limit);
+  static std::vector<SavedSearch> SearchesBetween(storage::Connection& connection,
+                                                  int64_t first_user, int64_t last_user);
+  // Names of the searches among `ids` that exist.
+  static std::map<int64_t, std::string> SearchNames(storage::Connection& connection,
+                                                    const std::vector<int64_t>& ids);
+  static std::map<int64_t, std::vector<Favourite>> FavouritesBetween(
+      storage::Connection& connection, int64_t first_user, int64_t last_user);
+  // The distinct tiles each person opened, unordered.
+  static std::map<int64_t, std::vector<std::string>> ClickedTilesBetween(
+      storage::Connection& connection, int64_t first_user, int64_t last_user);
+  static std::map<int64_t, std::vector<std::string>> ClickedTilesOf(
+      storage::Connection& connection, const std::vector<int64_t>& user_ids);
+  // Every click with its id, after `after_id` in id order, `limit` at most (leads replay
+  // them to rebuild their counts).
+  struct RecordedClick {
+    int64_t id = 0;
+    std::optional<int64_t> user_id;
+    std::string tile;
+    bool linked = false;
+    int64_t clicked_at = 0;
+  };
+  static std::vector<RecordedClick> ClicksAfter(storage::Connection& connection, int64_t after_id,
+                                                int64_t limit);
 };
 
 }  // namespace vivrovert::interests

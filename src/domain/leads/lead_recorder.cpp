@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "domain/interests/interest_store.hpp"
 #include "domain/leads/lead_store.hpp"
 #include "domain/partners/partner_store.hpp"
 #include "domain/partners/partner_territory.hpp"
@@ -16,12 +17,7 @@ namespace vivrovert::leads {
 namespace {
 
 std::string Fingerprint(storage::Connection& connection) {
-  auto row = connection.QueryOne(
-      "SELECT (SELECT COUNT(*) FROM partners), (SELECT COALESCE(MAX(updated_at), 0) FROM "
-      "partners), "
-      "(SELECT COUNT(*) FROM partner_territory), (SELECT COUNT(*) FROM partner_members)");
-  return std::to_string(row->Int(0)) + "/" + std::to_string(row->Int(1)) + "/" +
-         std::to_string(row->Int(2)) + "/" + std::to_string(row->Int(3));
+  return partners::PartnerStore::TerritoriesFingerprint(connection);
 }
 
 }  // namespace
@@ -148,34 +144,45 @@ Status LeadRecorder::RefreshPartner(storage::Connection& connection, int64_t par
   }
   LeadStore::ForgetPartner(connection, partner_id);
 
-  // Saved searches, in their version in force (a first version for those without one).
-  for (const storage::Row& row :
-       connection.Query("SELECT s.id, s.user_id, s.name, s.request, s.created_at, s.updated_at, "
-                        "(SELECT MAX(v.id) FROM search_versions v WHERE v.search_id = s.id) FROM "
-                        "saved_searches s ORDER BY s.id")) {
-    interests::SavedSearch search{row.Int(0),  row.Int(1), row.Text(2),
-                                  row.Text(3), row.Int(4), row.Int(5)};
-    std::optional<int64_t> version = row.OptionalInt(6);
-    if (!version) {
-      // Record the missing version for every partner, dated when the search was saved.
-      RecordSearch(connection, search, *territories, std::nullopt, std::nullopt, search.updated_at);
-      continue;
+  // Saved searches (interests/ owns them, read by pages), in their version in force (a
+  // first version for those without one).
+  constexpr int64_t kPage = 1000;
+  for (int64_t after = 0;;) {
+    const std::vector<interests::SavedSearch> page =
+        interests::InterestStore::SearchesAfter(connection, after, kPage);
+    if (page.empty()) break;
+    after = page.back().id;
+    std::vector<int64_t> ids;
+    for (const interests::SavedSearch& search : page) ids.push_back(search.id);
+    const std::map<int64_t, int64_t> versions = LeadStore::LatestVersions(connection, ids);
+    for (const interests::SavedSearch& search : page) {
+      auto version = versions.find(search.id);
+      if (version == versions.end()) {
+        // Record the missing version for every partner, dated when the search was saved.
+        RecordSearch(connection, search, *territories, std::nullopt, std::nullopt,
+                     search.updated_at);
+        continue;
+      }
+      RecordSearch(connection, search, *territories, position, version->second, now);
     }
-    RecordSearch(connection, search, *territories, position, version, now);
   }
 
   // Clicks on its tiles.
   const engine::Territory& territory = territories->partners[*position].territory;
-  for (const storage::Row& row : connection.Query(
-           "SELECT id, user_id, tile, linked, clicked_at FROM tile_clicks ORDER BY id")) {
-    const std::string tile = row.Text(2);
-    std::optional<engine::TileId> id = engine::TileId::Parse(tile);
-    const engine::LevelView* level = id ? grid_.level(id->level) : nullptr;
-    std::optional<size_t> tile_idx = level != nullptr ? level->Find(*id) : std::nullopt;
-    if (!tile_idx || !territory.OwnsTile(*level, *tile_idx)) continue;
-    LeadStore::RecordClick(connection, row.Int(0), partner_id, row.OptionalInt(1), tile,
-                           CommunesOfTile(*level, *tile_idx, territory), row.Int(3) != 0,
-                           row.Int(4));
+  for (int64_t after = 0;;) {
+    const std::vector<interests::InterestStore::RecordedClick> page =
+        interests::InterestStore::ClicksAfter(connection, after, kPage);
+    if (page.empty()) break;
+    after = page.back().id;
+    for (const interests::InterestStore::RecordedClick& click : page) {
+      std::optional<engine::TileId> id = engine::TileId::Parse(click.tile);
+      const engine::LevelView* level = id ? grid_.level(id->level) : nullptr;
+      std::optional<size_t> tile_idx = level != nullptr ? level->Find(*id) : std::nullopt;
+      if (!tile_idx || !territory.OwnsTile(*level, *tile_idx)) continue;
+      LeadStore::RecordClick(connection, click.id, partner_id, click.user_id, click.tile,
+                             CommunesOfTile(*level, *tile_idx, territory), click.linked,
+                             click.clicked_at);
+    }
   }
   return Status::Ok();
 }

@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <stdexcept>
 
 #include "core/common/text.hpp"
@@ -205,15 +206,19 @@ std::vector<int64_t> PartnersWithReportDue(storage::Connection& connection,
       throw std::invalid_argument("PartnersWithReportDue: " + period.status().ToString());
     keys[frequency] = period->key;
   }
-  std::vector<int64_t> due;
+  // The reports already made for the periods in force (this part's table), then the
+  // partners who asked for one (partners/ owns their choice).
+  std::set<std::pair<int64_t, std::string>> made;
   for (const storage::Row& row : connection.Query(
-           "SELECT p.id FROM partners p WHERE p.lead_report_frequency <> 'none' AND NOT EXISTS ("
-           "SELECT 1 FROM lead_report_runs r WHERE r.partner_id = p.id AND r.period_key = "
-           "CASE p.lead_report_frequency WHEN 'daily' THEN $1 WHEN 'weekly' THEN $2 ELSE $3 END) "
-           "ORDER BY p.id",
+           "SELECT partner_id, period_key FROM lead_report_runs WHERE period_key IN ($1, $2, $3)",
            {keys[ReportFrequency::kDaily], keys[ReportFrequency::kWeekly],
             keys[ReportFrequency::kMonthly]})) {
-    due.push_back(row.Int(0));
+    made.emplace(row.Int(0), row.Text(1));
+  }
+  std::vector<int64_t> due;
+  for (const auto& [partner_id, frequency] :
+       partners::PartnerStore::ReportFrequencies(connection)) {
+    if (!made.contains({partner_id, keys[frequency]})) due.push_back(partner_id);
   }
   return due;
 }

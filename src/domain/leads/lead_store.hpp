@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +28,18 @@ class LeadStore {
                                const std::string& level, int64_t green_tiles, int64_t recorded_at);
   // The latest version of a search, if any.
   static std::optional<int64_t> LatestVersion(storage::Connection& connection, int64_t search_id);
+  // The latest version of each of `search_ids` that has one (batch read).
+  static std::map<int64_t, int64_t> LatestVersions(storage::Connection& connection,
+                                                   const std::vector<int64_t>& search_ids);
+  // Where the latest version of each saved search of `user_ids` is green in a partner's
+  // territory, ordered by search then partner (the night's digests, batch read).
+  struct SearchHit {
+    int64_t search_id = 0;
+    int64_t partner_id = 0;
+    std::vector<std::string> communes;
+  };
+  static std::vector<SearchHit> LatestHitsOf(storage::Connection& connection,
+                                             const std::vector<int64_t>& user_ids);
   // The version's green tiles in a partner's territory (replaces a previous record).
   static void RecordHit(storage::Connection& connection, int64_t version_id, int64_t partner_id,
                         int64_t user_id, int64_t green_tiles,

@@ -1,5 +1,7 @@
 #include "domain/listings/listing_store.hpp"
 
+#include "core/storage/batch.hpp"
+
 namespace vivrovert::listings {
 
 namespace {
@@ -155,6 +157,24 @@ int64_t ListingStore::Insert(storage::Connection& connection, const Listing& lis
   if (!row) throw storage::StorageError("listing insert returned no id");
   QueueForMatching(connection, row->Int(0), listing.updated_at, listing.valid_from);
   return row->Int(0);
+}
+
+std::vector<int64_t> ListingStore::TakeForMatching(storage::Connection& connection,
+                                                   const std::string& today, int limit) {
+  std::vector<int64_t> ids;
+  for (const storage::Row& row : storage::ClaimBatch(
+           connection,
+           "SELECT listing_id FROM listing_match_queue WHERE not_before IS NULL OR not_before <= "
+           "$1 ORDER BY queued_at, listing_id LIMIT $2",
+           {today, int64_t{limit}})) {
+    ids.push_back(row.Int(0));
+  }
+  if (!ids.empty()) {
+    connection.Execute(
+        "DELETE FROM listing_match_queue WHERE listing_id IN " + storage::InList(ids.size()),
+        storage::BoundIds(ids));
+  }
+  return ids;
 }
 
 void ListingStore::QueueForMatching(storage::Connection& connection, int64_t id, int64_t now,

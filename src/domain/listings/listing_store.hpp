@@ -107,11 +107,16 @@ class ListingStore {
   // Rewrites every field of listing.id (clears withdrawn_at).
   static void Update(storage::Connection& connection, const Listing& listing);
   // Insert and Update also queue the listing for the matching pass (table
-  // listing_match_queue, read by notifications/), in the caller's transaction: every
-  // created or changed listing is matched to people once, whichever process wrote it.
-  // `valid_from` holds a listing published ahead of its validity back until that day.
+  // listing_match_queue, taken by notifications/ through TakeForMatching), in the caller's
+  // transaction: every created or changed listing is matched to people once, whichever process
+  // wrote it. `valid_from` holds a listing published ahead of its validity back until that day.
   static void QueueForMatching(storage::Connection& connection, int64_t id, int64_t now,
                                const std::optional<std::string>& valid_from);
+  // Takes the next `limit` listings off the matching queue (those whose validity has
+  // begun on `today`, oldest first) for the caller's transaction (storage::ClaimBatch):
+  // they leave the queue when it commits, and come back if it rolls back.
+  static std::vector<int64_t> TakeForMatching(storage::Connection& connection,
+                                              const std::string& today, int limit);
   // Marks a listing withdrawn; false when it was not there or already withdrawn.
   static bool Withdraw(storage::Connection& connection, int64_t id, int64_t now);
   // Deletes every listing of `source_key`, withdrawn ones included (account deletion: a

@@ -1,6 +1,10 @@
 #include "domain/mail/bounces.hpp"
 
+#include <algorithm>
 #include <cctype>
+#include <map>
+
+#include "core/storage/batch.hpp"
 
 namespace vivrovert::mail {
 
@@ -34,6 +38,25 @@ void RecordBounce(storage::Connection& connection, std::string_view address, int
 bool IsBouncing(storage::Connection& connection, std::string_view address) {
   return connection.QueryOne("SELECT 1 FROM mail_bounces WHERE address = $1", {Lower(address)})
       .has_value();
+}
+
+std::set<std::string> BouncingAmong(storage::Connection& connection,
+                                    const std::vector<std::string>& addresses) {
+  std::map<std::string, std::vector<std::string>> by_key;  // lower-cased → as given
+  for (const std::string& address : addresses) by_key[Lower(address)].push_back(address);
+  std::vector<std::string> keys;
+  for (const auto& [key, unused] : by_key) keys.push_back(key);
+  std::set<std::string> bouncing;
+  for (size_t start = 0; start < keys.size(); start += storage::kIdsPerStatement) {
+    const size_t end = std::min(keys.size(), start + storage::kIdsPerStatement);
+    std::vector<storage::SqlValue> params(keys.begin() + start, keys.begin() + end);
+    for (const storage::Row& row : connection.Query(
+             "SELECT address FROM mail_bounces WHERE address IN " + storage::InList(end - start),
+             params)) {
+      for (const std::string& address : by_key[row.Text(0)]) bouncing.insert(address);
+    }
+  }
+  return bouncing;
 }
 
 std::vector<Bounce> ListBounces(storage::Connection& connection, int limit) {

@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,6 +41,9 @@ void RecordBounce(storage::Connection& connection, std::string_view address, int
 
 // True when `address` has a bounce recorded.
 bool IsBouncing(storage::Connection& connection, std::string_view address);
+// Those of `addresses` that bounce (batch read).
+std::set<std::string> BouncingAmong(storage::Connection& connection,
+                                    const std::vector<std::string>& addresses);
 
 // The `limit` most recent bounces (last_failed_at descending, then address).
 std::vector<Bounce> ListBounces(storage::Connection& connection, int limit);

@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "core/storage/batch.hpp"
+
 namespace vivrovert::mail {
 
 namespace {
@@ -169,8 +171,7 @@ std::vector<ClaimedMessage> ClaimDue(storage::Connection& connection, int64_t no
       "WHERE (status = 'pending' AND next_attempt_at <= $1) "
       "OR (status = 'sending' AND lease_until <= $1) "
       "ORDER BY next_attempt_at, id LIMIT $2";
-  if (connection.dialect().has_row_locks) select += " FOR UPDATE SKIP LOCKED";
-  std::vector<storage::Row> due = connection.Query(select, {now, int64_t{limit}});
+  std::vector<storage::Row> due = storage::ClaimBatch(connection, select, {now, int64_t{limit}});
 
   claimed.reserve(due.size());
   for (const storage::Row& row : due) {

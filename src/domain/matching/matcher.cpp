@@ -1,11 +1,18 @@
 #include "domain/matching/matcher.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <set>
 
+#include "core/storage/batch.hpp"
+#include "domain/accounts/user_store.hpp"
+#include "domain/interests/interest_store.hpp"
 #include "domain/matching/tile_runs.hpp"
+#include "domain/profiles/profile.hpp"
 #include "engine/engine.hpp"
 
 namespace vivrovert::matching {
@@ -60,35 +67,73 @@ bool AddTiles(PersonInterest& person, const std::string& text, LoadStats* stats)
   return true;
 }
 
-// One saved search row joined with its stored tiles: adds the tiles to the person,
-// computing them again when they are missing, stale or damaged and an engine is at hand.
+// A search's tiles as stored in saved_search_tiles (this part's table).
+struct StoredTiles {
+  std::string tiles;
+  int64_t request_updated_at = 0;
+  int64_t grid_built_at = 0;
+};
+
+std::map<int64_t, StoredTiles> LoadStoredTiles(storage::Connection& connection,
+                                               const std::vector<int64_t>& search_ids) {
+  std::map<int64_t, StoredTiles> stored;
+  for (size_t start = 0; start < search_ids.size(); start += storage::kIdsPerStatement) {
+    const size_t end = std::min(search_ids.size(), start + storage::kIdsPerStatement);
+    const std::vector<int64_t> slice(search_ids.begin() + start, search_ids.begin() + end);
+    for (const storage::Row& row : connection.Query(
+             "SELECT search_id, tiles, request_updated_at, grid_built_at FROM saved_search_tiles "
+             "WHERE search_id IN " +
+                 storage::InList(slice.size()),
+             storage::BoundIds(slice))) {
+      stored[row.Int(0)] = {row.Text(1), row.Int(2), row.Int(3)};
+    }
+  }
+  return stored;
+}
+
+// One saved search (interests/ owns it) with its stored tiles, if any: adds the tiles to
+// the person, computing them again when they are missing, stale or damaged and an engine
+// is at hand.
 void AddSearch(storage::Connection& connection, const engine::SearchEngine* engine,
-               PersonInterest& person, const storage::Row& row, int64_t now, LoadStats* stats) {
-  // Columns: id, user_id, updated_at, request, tiles, request_updated_at, grid_built_at.
-  const int64_t search_id = row.Int(0);
-  const int64_t updated_at = row.Int(2);
-  std::optional<std::string> tiles = row.OptionalText(4);
-  bool fresh = tiles.has_value() && row.Int(5) == updated_at;
-  if (fresh && engine != nullptr) fresh = row.Int(6) == GridStamp(*engine);
-  if (fresh && AddTiles(person, *tiles, stats)) return;
+               PersonInterest& person, const interests::SavedSearch& search,
+               const StoredTiles* stored, int64_t now, LoadStats* stats) {
+  bool fresh = stored != nullptr && stored->request_updated_at == search.updated_at;
+  if (fresh && engine != nullptr) fresh = stored->grid_built_at == GridStamp(*engine);
+  if (fresh && AddTiles(person, stored->tiles, stats)) return;
   if (engine == nullptr) {
     if (stats) ++stats->stale_searches;
     return;
   }
-  Result<ComputedTiles> computed = ComputeTiles(*engine, row.Text(3));
+  Result<ComputedTiles> computed = ComputeTiles(*engine, search.request);
   if (!computed.ok()) {
     if (stats) ++stats->stale_searches;
     return;
   }
-  WriteTiles(connection, search_id, row.Int(1), *computed, updated_at, GridStamp(*engine), now);
+  WriteTiles(connection, search.id, search.user_id, *computed, search.updated_at,
+             GridStamp(*engine), now);
   if (stats) ++stats->recomputed;
   AddTiles(person, computed->text, stats);
 }
 
-constexpr const char* kSearchColumns =
-    "SELECT s.id, s.user_id, s.updated_at, s.request, t.tiles, t.request_updated_at, "
-    "t.grid_built_at "
-    "FROM saved_searches s LEFT JOIN saved_search_tiles t ON t.search_id = s.id ";
+// The searches of one page of people with their stored tiles.
+void AddSearches(storage::Connection& connection, const engine::SearchEngine* engine,
+                 const std::vector<interests::SavedSearch>& searches,
+                 const std::function<PersonInterest&(int64_t)>& person, int64_t now,
+                 LoadStats* stats) {
+  std::vector<int64_t> ids;
+  for (const interests::SavedSearch& search : searches) ids.push_back(search.id);
+  const std::map<int64_t, StoredTiles> stored = LoadStoredTiles(connection, ids);
+  for (const interests::SavedSearch& search : searches) {
+    auto tiles = stored.find(search.id);
+    AddSearch(connection, engine, person(search.user_id), search,
+              tiles != stored.end() ? &tiles->second : nullptr, now, stats);
+  }
+}
+
+void AddWishes(PersonInterest& person, const profiles::Profile& profile) {
+  person.wishes = Wishes::FromProfile(profile.data);
+  person.notification = ParseNotification(profile.notification);
+}
 
 void AddFavourite(PersonInterest& person, const std::string& kind, const std::string& code) {
   if (kind == "commune") {
@@ -108,37 +153,63 @@ int64_t GridStamp(const engine::SearchEngine& engine) {
 
 Status StoreSearchTiles(storage::Connection& connection, const engine::SearchEngine& engine,
                         int64_t search_id, int64_t now) {
-  std::optional<storage::Row> row = connection.QueryOne(
-      "SELECT user_id, request, updated_at FROM saved_searches WHERE id = $1", {search_id});
-  if (!row) return Status(StatusCode::kNotFound, "Recherche enregistrée introuvable.", "search_id");
-  Result<ComputedTiles> computed = ComputeTiles(engine, row->Text(1));
+  std::optional<interests::SavedSearch> search =
+      interests::InterestStore::SearchById(connection, search_id);
+  if (!search)
+    return Status(StatusCode::kNotFound, "Recherche enregistrée introuvable.", "search_id");
+  Result<ComputedTiles> computed = ComputeTiles(engine, search->request);
   if (!computed.ok()) return computed.status();
-  WriteTiles(connection, search_id, row->Int(0), *computed, row->Int(2), GridStamp(engine), now);
+  WriteTiles(connection, search_id, search->user_id, *computed, search->updated_at,
+             GridStamp(engine), now);
   return Status();
 }
 
 PersonInterest LoadPerson(storage::Connection& connection, int64_t user_id,
                           const engine::SearchEngine* engine, int64_t now, LoadStats* stats) {
+  // Through the owners' reads: profiles/ (wishes, notification), interests/ (favourites,
+  // clicks, searches).
   PersonInterest person;
   person.user_id = user_id;
-  if (auto row = connection.QueryOne("SELECT data, notification FROM profiles WHERE user_id = $1",
-                                     {user_id})) {
-    person.wishes = Wishes::FromProfile(json::parse(row->Text(0), nullptr, false));
-    person.notification = ParseNotification(row->Text(1));
+  const std::map<int64_t, profiles::Profile> profile =
+      profiles::ProfileStore::ProfilesBetween(connection, user_id, user_id);
+  if (!profile.empty()) AddWishes(person, profile.begin()->second);
+  for (const interests::Favourite& favourite :
+       interests::InterestStore::Favourites(connection, user_id)) {
+    AddFavourite(person, favourite.kind, favourite.code);
   }
-  for (const storage::Row& row :
-       connection.Query("SELECT kind, code FROM favourites WHERE user_id = $1", {user_id})) {
-    AddFavourite(person, row.Text(0), row.Text(1));
+  std::set<std::string> clicked;
+  for (const interests::TileClick& click : interests::InterestStore::Clicks(connection, user_id))
+    clicked.insert(click.tile);
+  for (const std::string& tile : clicked) {
+    if (std::optional<uint32_t> key = TileKey(tile)) person.tiles.push_back(*key);
   }
-  for (const storage::Row& row :
-       connection.Query("SELECT DISTINCT tile FROM tile_clicks WHERE user_id = $1", {user_id})) {
-    if (std::optional<uint32_t> key = TileKey(row.Text(0))) person.tiles.push_back(*key);
-  }
-  for (const storage::Row& row : connection.Query(
-           std::string(kSearchColumns) + "WHERE s.user_id = $1 ORDER BY s.id", {user_id})) {
-    AddSearch(connection, engine, person, row, now, stats);
-  }
+  std::vector<interests::SavedSearch> searches =
+      interests::InterestStore::SearchesBetween(connection, user_id, user_id);
+  AddSearches(
+      connection, engine, searches, [&person](int64_t) -> PersonInterest& { return person; }, now,
+      stats);
   return person;
+}
+
+std::vector<SearchGreenTiles> GreenTilesOf(storage::Connection& connection,
+                                           const std::vector<int64_t>& user_ids) {
+  std::vector<SearchGreenTiles> found;
+  for (size_t start = 0; start < user_ids.size(); start += storage::kIdsPerStatement) {
+    const size_t end = std::min(user_ids.size(), start + storage::kIdsPerStatement);
+    const std::vector<int64_t> slice(user_ids.begin() + start, user_ids.begin() + end);
+    for (const storage::Row& row : connection.Query(
+             "SELECT search_id, user_id, tiles FROM saved_search_tiles WHERE user_id IN " +
+                 storage::InList(slice.size()),
+             storage::BoundIds(slice))) {
+      Result<TileRuns> runs = DecodeTileRuns(row.Text(2));
+      if (!runs.ok()) continue;
+      found.push_back({row.Int(0), row.Int(1), std::move(runs->tiles)});
+    }
+  }
+  std::sort(found.begin(), found.end(), [](const SearchGreenTiles& a, const SearchGreenTiles& b) {
+    return a.search_id < b.search_id;
+  });
+  return found;
 }
 
 Matcher::Matcher(storage::Database& database, const engine::SearchEngine* engine)
@@ -152,11 +223,11 @@ LoadStats Matcher::Rebuild(int64_t now) {
   int64_t after = 0;
   std::vector<PersonInterest> everyone;
   while (true) {
-    std::vector<storage::Row> ids = connection.Query(
-        "SELECT id FROM users WHERE id > $1 ORDER BY id LIMIT $2", {after, kUsersPerPage});
+    const std::vector<int64_t> ids =
+        accounts::UserStore::IdsAfter(connection, after, kUsersPerPage);
     if (ids.empty()) break;
-    const int64_t first = ids.front().Int(0);
-    const int64_t last = ids.back().Int(0);
+    const int64_t first = ids.front();
+    const int64_t last = ids.back();
     after = last;
     std::map<int64_t, PersonInterest> people;
     auto person = [&people](int64_t user_id) -> PersonInterest& {
@@ -164,29 +235,25 @@ LoadStats Matcher::Rebuild(int64_t now) {
       found.user_id = user_id;
       return found;
     };
-    for (const storage::Row& row : connection.Query(
-             "SELECT user_id, data, notification FROM profiles WHERE user_id BETWEEN $1 AND $2",
-             {first, last})) {
-      PersonInterest& entry = person(row.Int(0));
-      entry.wishes = Wishes::FromProfile(json::parse(row.Text(1), nullptr, false));
-      entry.notification = ParseNotification(row.Text(2));
+    // A page of people through their owners' batch reads.
+    for (const auto& [user_id, profile] :
+         profiles::ProfileStore::ProfilesBetween(connection, first, last)) {
+      AddWishes(person(user_id), profile);
     }
-    for (const storage::Row& row : connection.Query(
-             "SELECT user_id, kind, code FROM favourites WHERE user_id BETWEEN $1 AND $2",
-             {first, last})) {
-      AddFavourite(person(row.Int(0)), row.Text(1), row.Text(2));
+    for (const auto& [user_id, favourites] :
+         interests::InterestStore::FavouritesBetween(connection, first, last)) {
+      for (const interests::Favourite& favourite : favourites)
+        AddFavourite(person(user_id), favourite.kind, favourite.code);
     }
-    for (const storage::Row& row : connection.Query(
-             "SELECT DISTINCT user_id, tile FROM tile_clicks WHERE user_id BETWEEN $1 AND $2",
-             {first, last})) {
-      if (std::optional<uint32_t> key = TileKey(row.Text(1)))
-        person(row.Int(0)).tiles.push_back(*key);
+    for (const auto& [user_id, tiles] :
+         interests::InterestStore::ClickedTilesBetween(connection, first, last)) {
+      for (const std::string& tile : tiles) {
+        if (std::optional<uint32_t> key = TileKey(tile)) person(user_id).tiles.push_back(*key);
+      }
     }
-    for (const storage::Row& row : connection.Query(
-             std::string(kSearchColumns) + "WHERE s.user_id BETWEEN $1 AND $2 ORDER BY s.id",
-             {first, last})) {
-      AddSearch(connection, engine_, person(row.Int(1)), row, now, &stats);
-    }
+    AddSearches(connection, engine_,
+                interests::InterestStore::SearchesBetween(connection, first, last), person, now,
+                &stats);
     for (auto& [user_id, entry] : people) {
       if (entry.tiles.empty() && entry.communes.empty()) continue;
       everyone.push_back(std::move(entry));

@@ -60,6 +60,17 @@ PersonInterest LoadPerson(storage::Connection& connection, int64_t user_id,
                           const engine::SearchEngine* engine, int64_t now,
                           LoadStats* stats = nullptr);
 
+// The stored green tiles of every saved search of `user_ids` (saved_search_tiles, this
+// part's table), by search id; a damaged row is left out (the matcher recomputes it at its
+// next start). For the night's digests.
+struct SearchGreenTiles {
+  int64_t search_id = 0;
+  int64_t user_id = 0;
+  std::vector<engine::TileId> tiles;
+};
+std::vector<SearchGreenTiles> GreenTilesOf(storage::Connection& connection,
+                                           const std::vector<int64_t>& user_ids);
+
 class Matcher {
  public:
   // `engine` may be null (no grid): stored tiles are used as they are.

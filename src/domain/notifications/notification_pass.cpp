@@ -4,38 +4,41 @@
 #include <set>
 
 #include "core/common/text.hpp"
+#include "core/storage/batch.hpp"
+#include "domain/accounts/user_store.hpp"
 #include "domain/listings/listing_store.hpp"
+#include "domain/mail/bounces.hpp"
 #include "domain/mail/outbox.hpp"
 #include "domain/mail/unsubscribe.hpp"
 #include "domain/notifications/listing_summary.hpp"
 #include "domain/notifications/notification_store.hpp"
+#include "domain/profiles/profile.hpp"
 
 namespace vivrovert::notifications {
 
-namespace {
-
-using storage::SqlValue;
-
-}  // namespace
-
 std::map<int64_t, Recipient> LoadRecipients(storage::Connection& connection,
                                             const std::vector<int64_t>& user_ids) {
+  // Through the owners' batch reads: accounts (address, name), mail (bounces), profiles
+  // (the notification preference).
+  const std::map<int64_t, accounts::UserContact> contacts =
+      accounts::UserStore::Contacts(connection, user_ids);
+  std::vector<std::string> addresses;
+  std::vector<int64_t> present;
+  for (const auto& [id, contact] : contacts) {
+    addresses.push_back(contact.email);
+    present.push_back(id);
+  }
+  const std::set<std::string> bouncing = mail::BouncingAmong(connection, addresses);
+  const std::map<int64_t, std::string> notifications =
+      profiles::ProfileStore::Notifications(connection, present);
   std::map<int64_t, Recipient> recipients;
-  constexpr size_t kSlice = 500;
-  for (size_t start = 0; start < user_ids.size(); start += kSlice) {
-    const size_t end = std::min(user_ids.size(), start + kSlice);
-    std::vector<SqlValue> params;
-    for (size_t i = start; i < end; ++i) params.emplace_back(user_ids[i]);
-    for (const storage::Row& row : connection.Query(
-             "SELECT u.id, u.email, u.display_name, u.email_verified_at IS NOT NULL, "
-             "EXISTS (SELECT 1 FROM mail_bounces b WHERE b.address = u.email), p.notification "
-             "FROM users u LEFT JOIN profiles p ON p.user_id = u.id WHERE u.id IN (" +
-                 Placeholders(end - start, 1) + ")",
-             params)) {
-      Recipient recipient{row.Int(0), row.Text(1), row.Text(2), row.Int(3) != 0 && row.Int(4) == 0,
-                          matching::ParseNotification(row.OptionalText(5).value_or("daily"))};
-      recipients.emplace(recipient.user_id, std::move(recipient));
-    }
+  for (const auto& [id, contact] : contacts) {
+    auto notification = notifications.find(id);
+    recipients.emplace(
+        id, Recipient{id, contact.email, contact.display_name,
+                      contact.email_verified && !bouncing.contains(contact.email),
+                      matching::ParseNotification(
+                          notification != notifications.end() ? notification->second : "daily")});
   }
   return recipients;
 }
@@ -73,11 +76,8 @@ bool NotificationPass::RunBatch(PassReport& report) {
   const std::string today = UtcDate(now);
   storage::Connection connection = database_.Acquire();
   storage::Transaction transaction(connection);
-  std::string select =
-      "SELECT listing_id FROM listing_match_queue WHERE not_before IS NULL OR not_before <= $1 "
-      "ORDER BY queued_at, listing_id LIMIT $2";
-  if (connection.dialect().has_row_locks) select += " FOR UPDATE SKIP LOCKED";
-  std::vector<storage::Row> queued = connection.Query(select, {today, int64_t{options_.batch}});
+  const std::vector<int64_t> queued =
+      listings::ListingStore::TakeForMatching(connection, today, options_.batch);
   if (queued.empty()) return false;
 
   struct Told {
@@ -86,9 +86,7 @@ bool NotificationPass::RunBatch(PassReport& report) {
   };
   std::vector<listings::Listing> batch;
   batch.reserve(queued.size());
-  for (const storage::Row& row : queued) {
-    const int64_t id = row.Int(0);
-    connection.Execute("DELETE FROM listing_match_queue WHERE listing_id = $1", {id});
+  for (const int64_t id : queued) {
     ++report.listings;
     std::optional<listings::Listing> listing = listings::ListingStore::Get(connection, id);
     if (!listing || listing->StatusOn(today) != listings::kStatusActive) continue;

@@ -2,10 +2,14 @@
 
 #include <algorithm>
 
+#include "core/storage/batch.hpp"
+
 namespace vivrovert::notifications {
 
 namespace {
 
+using storage::BoundIds;
+using storage::Placeholders;
 using storage::SqlValue;
 
 Reason ReasonFrom(const std::string& name) {
@@ -33,22 +37,6 @@ NotificationRecord FromRow(const storage::Row& row) {
 }
 
 }  // namespace
-
-std::vector<SqlValue> BoundIds(const std::vector<int64_t>& ids) {
-  std::vector<SqlValue> values;
-  values.reserve(ids.size());
-  for (int64_t id : ids) values.emplace_back(id);
-  return values;
-}
-
-std::string Placeholders(size_t count, size_t first) {
-  std::string text;
-  for (size_t i = 0; i < count; ++i) {
-    if (i > 0) text += ", ";
-    text += "$" + std::to_string(first + i);
-  }
-  return text;
-}
 
 const char* ReasonName(Reason reason) {
   switch (reason) {
@@ -89,14 +77,40 @@ std::vector<std::pair<int64_t, int64_t>> NotificationStore::RecordMany(
       params.emplace_back(ReasonName(row.reason));
       params.emplace_back(ChannelName(row.channel));
       params.emplace_back(now);
-      params.emplace_back(row.mailed_at ? SqlValue(*row.mailed_at) : SqlValue(nullptr));
-      params.emplace_back(row.digest_key ? SqlValue(*row.digest_key) : SqlValue(nullptr));
+      // Not a conditional expression of SqlValues: GCC 12 then warns that the string
+      // alternative "may be used uninitialized" (a false positive, fatal under -Werror).
+      if (row.mailed_at) {
+        params.emplace_back(*row.mailed_at);
+      } else {
+        params.emplace_back(nullptr);
+      }
+      if (row.digest_key) {
+        params.emplace_back(*row.digest_key);
+      } else {
+        params.emplace_back(nullptr);
+      }
     }
     sql += " ON CONFLICT (user_id, listing_id) DO NOTHING RETURNING user_id, listing_id";
     for (const storage::Row& row : connection.Query(sql, params))
       recorded.emplace_back(row.Int(0), row.Int(1));
   }
   return recorded;
+}
+
+std::map<int64_t, std::set<int64_t>> NotificationStore::ListingsToldTo(
+    storage::Connection& connection, const std::vector<int64_t>& user_ids) {
+  std::map<int64_t, std::set<int64_t>> told;
+  for (size_t start = 0; start < user_ids.size(); start += storage::kIdsPerStatement) {
+    const size_t end = std::min(user_ids.size(), start + storage::kIdsPerStatement);
+    const std::vector<int64_t> slice(user_ids.begin() + start, user_ids.begin() + end);
+    for (const storage::Row& row :
+         connection.Query("SELECT user_id, listing_id FROM notifications WHERE user_id IN " +
+                              storage::InList(slice.size()),
+                          BoundIds(slice))) {
+      told[row.Int(0)].insert(row.Int(1));
+    }
+  }
+  return told;
 }
 
 std::vector<NotificationRecord> NotificationStore::Waiting(storage::Connection& connection,

@@ -13,7 +13,9 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -56,6 +58,10 @@ class NotificationStore {
   static std::vector<std::pair<int64_t, int64_t>> RecordMany(
       storage::Connection& connection, const std::vector<NewNotification>& rows, int64_t now);
 
+  // Every listing each of these people was told of, on any channel (batch read).
+  static std::map<int64_t, std::set<int64_t>> ListingsToldTo(storage::Connection& connection,
+                                                             const std::vector<int64_t>& user_ids);
+
   // The digest rows of these people not mailed yet, oldest first.
   static std::vector<NotificationRecord> Waiting(storage::Connection& connection,
                                                  const std::vector<int64_t>& user_ids);
@@ -71,10 +77,5 @@ class NotificationStore {
   // Returns how many were marked.
   static int64_t MarkAllRead(storage::Connection& connection, int64_t user_id, int64_t now);
 };
-
-// "$<first>, $<first+1>, …" for `count` bound parameters (IN lists).
-std::string Placeholders(size_t count, size_t first);
-// The ids as bound parameters, in order.
-std::vector<storage::SqlValue> BoundIds(const std::vector<int64_t>& ids);
 
 }  // namespace vivrovert::notifications

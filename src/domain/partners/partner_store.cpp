@@ -5,6 +5,8 @@
 #include <map>
 
 #include "core/common/text.hpp"
+#include "core/storage/batch.hpp"
+#include "domain/accounts/user_store.hpp"
 
 namespace vivrovert::partners {
 
@@ -385,15 +387,60 @@ std::vector<Partner> PartnerStore::PartnersOfUser(storage::Connection& connectio
   return partners;
 }
 
-std::vector<StaffMember> PartnerStore::Staff(storage::Connection& connection, int64_t partner_id) {
-  std::vector<StaffMember> staff;
-  for (const storage::Row& row : connection.Query(
-           "SELECT u.id, u.email, u.display_name, s.role, s.created_at FROM partner_staff s "
-           "JOIN users u ON u.id = s.user_id WHERE s.partner_id = $1 ORDER BY u.email",
-           {partner_id})) {
-    staff.push_back({row.Int(0), row.Text(1), row.Text(2),
-                     ParseStaffRole(row.Text(3)).value_or(StaffRole::kViewer), row.Int(4)});
+std::map<int64_t, std::string> PartnerStore::Names(storage::Connection& connection,
+                                                   const std::vector<int64_t>& ids) {
+  std::map<int64_t, std::string> names;
+  for (size_t start = 0; start < ids.size(); start += storage::kIdsPerStatement) {
+    const size_t end = std::min(ids.size(), start + storage::kIdsPerStatement);
+    const std::vector<int64_t> slice(ids.begin() + start, ids.begin() + end);
+    for (const storage::Row& row : connection.Query(
+             "SELECT id, name FROM partners WHERE id IN " + storage::InList(slice.size()),
+             storage::BoundIds(slice))) {
+      names[row.Int(0)] = row.Text(1);
+    }
   }
+  return names;
+}
+
+std::vector<std::pair<int64_t, ReportFrequency>> PartnerStore::ReportFrequencies(
+    storage::Connection& connection) {
+  std::vector<std::pair<int64_t, ReportFrequency>> frequencies;
+  for (const storage::Row& row : connection.Query(
+           "SELECT id, lead_report_frequency FROM partners WHERE lead_report_frequency <> 'none' "
+           "ORDER BY id")) {
+    std::optional<ReportFrequency> frequency = ParseReportFrequency(row.Text(1));
+    if (frequency && *frequency != ReportFrequency::kNone)
+      frequencies.emplace_back(row.Int(0), *frequency);
+  }
+  return frequencies;
+}
+
+std::string PartnerStore::TerritoriesFingerprint(storage::Connection& connection) {
+  auto row = connection.QueryOne(
+      "SELECT (SELECT COUNT(*) FROM partners), (SELECT COALESCE(MAX(updated_at), 0) FROM "
+      "partners), "
+      "(SELECT COUNT(*) FROM partner_territory), (SELECT COUNT(*) FROM partner_members)");
+  return std::to_string(row->Int(0)) + "/" + std::to_string(row->Int(1)) + "/" +
+         std::to_string(row->Int(2)) + "/" + std::to_string(row->Int(3));
+}
+
+std::vector<StaffMember> PartnerStore::Staff(storage::Connection& connection, int64_t partner_id) {
+  std::vector<storage::Row> rows = connection.Query(
+      "SELECT user_id, role, created_at FROM partner_staff WHERE partner_id = $1", {partner_id});
+  std::vector<int64_t> ids;
+  for (const storage::Row& row : rows) ids.push_back(row.Int(0));
+  // Names and addresses from their owner (accounts), a batch read.
+  const std::map<int64_t, accounts::UserContact> contacts =
+      accounts::UserStore::Contacts(connection, ids);
+  std::vector<StaffMember> staff;
+  for (const storage::Row& row : rows) {
+    auto contact = contacts.find(row.Int(0));
+    if (contact == contacts.end()) continue;  // the account is being deleted
+    staff.push_back({row.Int(0), contact->second.email, contact->second.display_name,
+                     ParseStaffRole(row.Text(1)).value_or(StaffRole::kViewer), row.Int(2)});
+  }
+  std::sort(staff.begin(), staff.end(),
+            [](const StaffMember& a, const StaffMember& b) { return a.email < b.email; });
   return staff;
 }
 
@@ -403,9 +450,9 @@ namespace {
 // only administrator. The administrators' rows are locked first (PostgreSQL) so that two
 // transactions removing two different administrators see each other's change.
 Status KeepAnAdministrator(storage::Connection& connection, int64_t partner_id, int64_t user_id) {
-  std::string sql = "SELECT user_id FROM partner_staff WHERE partner_id = $1 AND role = 'admin'";
-  if (connection.dialect().has_row_locks) sql += " FOR UPDATE";
-  std::vector<storage::Row> admins = connection.Query(sql, {partner_id});
+  std::vector<storage::Row> admins = storage::QueryForUpdate(
+      connection, "SELECT user_id FROM partner_staff WHERE partner_id = $1 AND role = 'admin'",
+      {partner_id});
   const bool is_admin =
       std::any_of(admins.begin(), admins.end(),
                   [user_id](const storage::Row& row) { return row.Int(0) == user_id; });

@@ -14,9 +14,11 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/common/env.hpp"
@@ -117,6 +119,17 @@ class PartnerStore {
   static std::optional<Partner> FindBySlug(storage::Connection& connection,
                                            const std::string& slug);
   static std::vector<Partner> List(storage::Connection& connection);
+  // Batch reads for the other parts, which never query the partners' tables themselves.
+  // Names of those of `ids` that exist.
+  static std::map<int64_t, std::string> Names(storage::Connection& connection,
+                                              const std::vector<int64_t>& ids);
+  // Every partner that asked for lead reports, with its frequency (never kNone), by id.
+  static std::vector<std::pair<int64_t, ReportFrequency>> ReportFrequencies(
+      storage::Connection& connection);
+  // A short text that changes whenever a partner is created, changed or deleted, or a
+  // territory or a grouping's membership changes (leads/ rebuilds its territory index
+  // when it does).
+  static std::string TerritoriesFingerprint(storage::Connection& connection);
   // The groupings `partner_id` is a member of.
   static std::vector<int64_t> GroupingsOf(storage::Connection& connection, int64_t partner_id);
 

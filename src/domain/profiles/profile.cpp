@@ -1,5 +1,9 @@
 #include "domain/profiles/profile.hpp"
 
+#include <algorithm>
+
+#include "core/storage/batch.hpp"
+
 namespace vivrovert::profiles {
 
 namespace {
@@ -149,6 +153,38 @@ Profile ProfileStore::Get(storage::Connection& connection, int64_t user_id) {
   profile.notification = row->Text(1);
   profile.updated_at = row->Int(2);
   return profile;
+}
+
+std::map<int64_t, std::string> ProfileStore::Notifications(storage::Connection& connection,
+                                                           const std::vector<int64_t>& user_ids) {
+  std::map<int64_t, std::string> notifications;
+  for (size_t start = 0; start < user_ids.size(); start += storage::kIdsPerStatement) {
+    const size_t end = std::min(user_ids.size(), start + storage::kIdsPerStatement);
+    const std::vector<int64_t> slice(user_ids.begin() + start, user_ids.begin() + end);
+    for (const storage::Row& row :
+         connection.Query("SELECT user_id, notification FROM profiles WHERE user_id IN " +
+                              storage::InList(slice.size()),
+                          storage::BoundIds(slice))) {
+      notifications[row.Int(0)] = row.Text(1);
+    }
+  }
+  return notifications;
+}
+
+std::map<int64_t, Profile> ProfileStore::ProfilesBetween(storage::Connection& connection,
+                                                         int64_t first, int64_t last) {
+  std::map<int64_t, Profile> profiles;
+  for (const storage::Row& row :
+       connection.Query("SELECT user_id, data, notification, updated_at FROM profiles "
+                        "WHERE user_id BETWEEN $1 AND $2",
+                        {first, last})) {
+    Profile& profile = profiles[row.Int(0)];
+    profile.data = json::parse(row.Text(1), nullptr, false);
+    if (profile.data.is_discarded()) profile.data = json::object();
+    profile.notification = row.Text(2);
+    profile.updated_at = row.Int(3);
+  }
+  return profiles;
 }
 
 void ProfileStore::Put(storage::Connection& connection, int64_t user_id, const Profile& profile,

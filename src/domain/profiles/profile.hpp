@@ -56,6 +56,15 @@ listings::Normalised NormaliseProfile(const nlohmann::json& input);
 class ProfileStore {
  public:
   static Profile Get(storage::Connection& connection, int64_t user_id);
+  // Batch reads for the other parts, which never query `profiles` themselves.
+  // The notification preference of each of `user_ids` that has a profile (the others
+  // have the default, "daily").
+  static std::map<int64_t, std::string> Notifications(storage::Connection& connection,
+                                                      const std::vector<int64_t>& user_ids);
+  // The profiles of users whose ids lie in [first, last] (the matching index pages through
+  // everyone by id).
+  static std::map<int64_t, Profile> ProfilesBetween(storage::Connection& connection, int64_t first,
+                                                    int64_t last);
   static void Put(storage::Connection& connection, int64_t user_id, const Profile& profile,
                   int64_t now);
   // Sets only the notification preference (one of kNotificationChoices), creating the

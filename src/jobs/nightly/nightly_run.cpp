@@ -8,21 +8,26 @@
 #include <unordered_map>
 
 #include "core/common/text.hpp"
+#include "core/storage/batch.hpp"
+#include "domain/accounts/user_store.hpp"
+#include "domain/interests/interest_store.hpp"
+#include "domain/leads/lead_store.hpp"
 #include "domain/listings/listing_store.hpp"
 #include "domain/mail/outbox.hpp"
 #include "domain/mail/unsubscribe.hpp"
-#include "domain/matching/tile_runs.hpp"
+#include "domain/matching/matcher.hpp"
 #include "domain/notifications/listing_summary.hpp"
 #include "domain/notifications/notification_store.hpp"
+#include "domain/partners/partner_store.hpp"
+#include "domain/profiles/profile.hpp"
 #include "jobs/nightly/calendar.hpp"
 #include "jobs/nightly/digest.hpp"
+#include "jobs/nightly/tasks.hpp"
 
 namespace vivrovert::nightly {
 
 namespace {
 
-using notifications::BoundIds;
-using notifications::Placeholders;
 using storage::SqlValue;
 
 constexpr int64_t kDay = 86400;
@@ -32,8 +37,6 @@ constexpr int64_t kNewsDays = 8;
 constexpr size_t kMaxMatchedShown = 50;
 constexpr size_t kMaxNewsShown = 10;
 constexpr int kReportBatch = 20;
-
-std::string InList(size_t count) { return "(" + Placeholders(count, 1) + ")"; }
 
 }  // namespace
 
@@ -148,283 +151,299 @@ NightlyReport NightlyRun::Run(const std::string& run_date) {
 void NightlyRun::CreateTasks(const std::string& run_date, int64_t now) {
   storage::Connection connection = database_.Acquire();
   storage::Transaction transaction(connection);
-  std::string select = "SELECT tasks_created_at FROM nightly_runs WHERE run_date = $1";
-  if (connection.dialect().has_row_locks) select += " FOR UPDATE";
-  std::optional<storage::Row> run = connection.QueryOne(select, {run_date});
-  if (!run || !run->IsNull(0)) return;  // another worker made them
-  connection.Execute(
-      "INSERT INTO nightly_tasks (run_date, kind, subject_id) "
-      "SELECT $1, 'digest', u.id FROM users u LEFT JOIN profiles p ON p.user_id = u.id "
-      "WHERE u.email_verified_at IS NOT NULL AND COALESCE(p.notification, 'daily') <> 'none' "
-      "ON CONFLICT DO NOTHING",
-      {run_date});
-  if (reports_.partners_due) {
-    for (int64_t partner_id : reports_.partners_due(connection, run_date)) {
-      connection.Execute(
-          "INSERT INTO nightly_tasks (run_date, kind, subject_id) VALUES ($1, 'lead_report', $2) "
-          "ON CONFLICT DO NOTHING",
-          {run_date, partner_id});
+  std::vector<storage::Row> run = storage::QueryForUpdate(
+      connection, "SELECT tasks_created_at FROM nightly_runs WHERE run_date = $1", {run_date});
+  if (run.empty() || !run.front().IsNull(0)) return;  // another worker made them
+  // Everyone with a verified address who did not turn the digests off, read a page at a
+  // time through their owners (accounts/, profiles/).
+  constexpr int64_t kPage = 1000;
+  for (int64_t after = 0;;) {
+    const std::vector<int64_t> ids =
+        accounts::UserStore::IdsAfter(connection, after, kPage, /*verified_only=*/true);
+    if (ids.empty()) break;
+    after = ids.back();
+    const std::map<int64_t, std::string> choices =
+        profiles::ProfileStore::Notifications(connection, ids);
+    std::vector<int64_t> wanting;
+    for (int64_t id : ids) {
+      auto choice = choices.find(id);
+      if (choice == choices.end() || choice->second != "none") wanting.push_back(id);
     }
+    AddTasks(connection, run_date, TaskKind::kDigest, wanting);
   }
+  if (reports_.partners_due)
+    AddTasks(connection, run_date, TaskKind::kLeadReport,
+             reports_.partners_due(connection, run_date));
   connection.Execute("UPDATE nightly_runs SET tasks_created_at = $1 WHERE run_date = $2",
                      {now, run_date});
   transaction.Commit();
 }
 
-bool NightlyRun::DigestBatch(RunState& state, NightlyReport& report) {
-  const int64_t now = state.now;
-  storage::Connection connection = database_.Acquire();
-  storage::Transaction transaction(connection);
-  std::string select =
-      "SELECT subject_id FROM nightly_tasks WHERE run_date = $1 AND kind = 'digest' AND done_at IS "
-      "NULL "
-      "ORDER BY subject_id LIMIT $2";
-  if (connection.dialect().has_row_locks) select += " FOR UPDATE SKIP LOCKED";
+// Everything one batch of digests needs, read through the owners' batch reads.
+struct NightlyRun::DigestBatchData {
   std::vector<int64_t> users;
-  for (const storage::Row& row :
-       connection.Query(select, {state.run_date, int64_t{options_.batch}})) {
-    users.push_back(row.Int(0));
-  }
-  if (users.empty()) return false;
-  const std::vector<SqlValue> user_params = BoundIds(users);
-
-  // Everything the batch needs, a query per kind of thing.
-  const std::map<int64_t, notifications::Recipient> recipients =
-      notifications::LoadRecipients(connection, users);
+  std::map<int64_t, notifications::Recipient> recipients;
   struct DigestState {
     std::string last_period;
     int64_t last_digest_at = 0;
   };
   std::map<int64_t, DigestState> states;
+  std::map<int64_t, std::vector<notifications::NotificationRecord>> waiting;
+  std::map<int64_t, std::vector<std::string>> clicked_tiles;
+  std::map<int64_t, std::vector<SearchForDigest>> searches;  // by user, by search id
+  std::map<int64_t, std::set<int64_t>> told;
+};
+
+// What the batch writes, decided from the data alone.
+struct NightlyRun::DigestBatchWrites {
+  std::map<std::string, std::vector<int64_t>> outcomes;  // outcome → users
+  std::vector<mail::OutgoingMessage> digests;
+  std::vector<notifications::NewNotification> news_rows;
+  std::map<std::string, std::vector<int64_t>> mailed;    // digest key → waiting rows it carries
+  std::vector<std::pair<int64_t, std::string>> periods;  // user → period now served
+  int64_t empty = 0;
+  int64_t not_due = 0;
+  int64_t undeliverable = 0;
+};
+
+NightlyRun::DigestBatchData NightlyRun::LoadDigestBatch(storage::Connection& connection,
+                                                        std::vector<int64_t> users,
+                                                        RunState& state) const {
+  DigestBatchData data;
+  data.users = std::move(users);
+  const std::vector<int64_t>& ids = data.users;
+  data.recipients = notifications::LoadRecipients(connection, ids);
   for (const storage::Row& row : connection.Query(
            "SELECT user_id, last_period, last_digest_at FROM digest_state WHERE user_id IN " +
-               InList(users.size()),
-           user_params)) {
-    states[row.Int(0)] = {row.Text(1), row.Int(2)};
+               storage::InList(ids.size()),
+           storage::BoundIds(ids))) {
+    data.states[row.Int(0)] = {row.Text(1), row.Int(2)};
   }
-  std::map<int64_t, std::vector<notifications::NotificationRecord>> waiting;
   for (notifications::NotificationRecord& record :
-       notifications::NotificationStore::Waiting(connection, users)) {
-    waiting[record.user_id].push_back(std::move(record));
+       notifications::NotificationStore::Waiting(connection, ids)) {
+    // The listings the waiting rows name, kept for the whole run (most are tonight's news).
+    if (!state.news_by_id.contains(record.listing_id) &&
+        !state.other_listings.contains(record.listing_id)) {
+      if (std::optional<listings::Listing> listing =
+              listings::ListingStore::Get(connection, record.listing_id)) {
+        state.other_listings.emplace(record.listing_id, std::move(*listing));
+      }
+    }
+    data.waiting[record.user_id].push_back(std::move(record));
   }
-  auto listing_of = [&](int64_t id) -> const listings::Listing* {
+  if (grid_ != nullptr)
+    data.clicked_tiles = interests::InterestStore::ClickedTilesOf(connection, ids);
+
+  // Saved searches: their green tiles (matching/), names (interests/), where they are
+  // green in partners' territories (leads/) and those partners' names (partners/).
+  std::vector<matching::SearchGreenTiles> green = matching::GreenTilesOf(connection, ids);
+  std::vector<int64_t> search_ids;
+  for (const matching::SearchGreenTiles& search : green) search_ids.push_back(search.search_id);
+  const std::map<int64_t, std::string> names =
+      interests::InterestStore::SearchNames(connection, search_ids);
+  const std::vector<leads::LeadStore::SearchHit> hits =
+      leads::LeadStore::LatestHitsOf(connection, ids);
+  std::vector<int64_t> partner_ids;
+  for (const leads::LeadStore::SearchHit& hit : hits) partner_ids.push_back(hit.partner_id);
+  const std::map<int64_t, std::string> partner_names =
+      partners::PartnerStore::Names(connection, partner_ids);
+  std::map<int64_t, std::vector<TerritoryHit>> hits_by_search;
+  for (const leads::LeadStore::SearchHit& hit : hits) {
+    auto partner = partner_names.find(hit.partner_id);
+    if (partner == partner_names.end()) continue;
+    hits_by_search[hit.search_id].push_back(
+        {hit.partner_id, partner->second, {hit.communes.begin(), hit.communes.end()}});
+  }
+  for (matching::SearchGreenTiles& stored : green) {
+    auto name = names.find(stored.search_id);
+    if (name == names.end()) continue;  // deleted meanwhile
+    SearchForDigest search;
+    search.search_id = stored.search_id;
+    search.name = name->second;
+    for (const engine::TileId& tile : stored.tiles) search.green_tiles.insert(tile.ToString());
+    search.tiles_5km = CountTiles5km(search.green_tiles);
+    search.hits = std::move(hits_by_search[stored.search_id]);
+    data.searches[stored.user_id].push_back(std::move(search));
+  }
+  data.told = notifications::NotificationStore::ListingsToldTo(connection, ids);
+  return data;
+}
+
+NightlyRun::DigestBatchWrites NightlyRun::DecideDigests(const DigestBatchData& data,
+                                                        const RunState& state) const {
+  const int64_t now = state.now;
+  DigestBatchWrites writes;
+  auto listing_of = [&state](int64_t id) -> const listings::Listing* {
     if (auto found = state.news_by_id.find(id); found != state.news_by_id.end())
       return found->second;
     if (auto found = state.other_listings.find(id); found != state.other_listings.end())
       return &found->second;
-    std::optional<listings::Listing> listing = listings::ListingStore::Get(connection, id);
-    if (!listing) return nullptr;
-    return &state.other_listings.emplace(id, std::move(*listing)).first->second;
+    return nullptr;
   };
-  std::map<int64_t, std::set<std::string>> clicked_communes;
-  if (grid_ != nullptr) {
-    for (const storage::Row& row :
-         connection.Query("SELECT DISTINCT user_id, tile FROM tile_clicks WHERE user_id IN " +
-                              InList(users.size()),
-                          user_params)) {
-      std::optional<engine::TileId> tile = engine::TileId::Parse(row.Text(1));
-      const engine::LevelView* level = tile ? grid_->level(tile->level) : nullptr;
-      std::optional<size_t> index = level != nullptr ? level->Find(*tile) : std::nullopt;
-      if (!index) continue;
-      auto [first, last] = level->communes(*index);
-      for (auto share = first; share != last; ++share) {
-        clicked_communes[row.Int(0)].insert(grid_->communes()[share->commune].code);
-      }
-    }
-  }
-  std::map<int64_t, std::vector<SearchForDigest>> searches;  // by user
-  std::map<int64_t, SearchForDigest*> search_by_id;
-  for (const storage::Row& row :
-       connection.Query("SELECT t.search_id, t.user_id, t.tiles, s.name FROM saved_search_tiles t "
-                        "JOIN saved_searches s ON s.id = t.search_id WHERE t.user_id IN " +
-                            InList(users.size()) + " ORDER BY t.search_id",
-                        user_params)) {
-    Result<matching::TileRuns> runs = matching::DecodeTileRuns(row.Text(2));
-    if (!runs.ok()) continue;  // a damaged row: the matcher recomputes it at its next start
-    SearchForDigest search;
-    search.search_id = row.Int(0);
-    search.name = row.Text(3);
-    for (const engine::TileId& tile : runs->tiles) search.green_tiles.insert(tile.ToString());
-    search.tiles_5km = CountTiles5km(search.green_tiles);
-    searches[row.Int(1)].push_back(std::move(search));
-  }
-  for (auto& [user, list] : searches) {
-    for (SearchForDigest& search : list) search_by_id[search.search_id] = &search;
-  }
-  for (const storage::Row& row : connection.Query(
-           "SELECT v.search_id, h.partner_id, p.name, h.communes FROM search_territory_hits h "
-           "JOIN search_versions v ON v.id = h.version_id JOIN partners p ON p.id = h.partner_id "
-           "WHERE h.user_id IN " +
-               InList(users.size()) +
-               " AND v.id = (SELECT MAX(v2.id) FROM search_versions v2 WHERE v2.search_id = "
-               "v.search_id) "
-               "ORDER BY v.search_id, h.partner_id",
-           user_params)) {
-    auto search = search_by_id.find(row.Int(0));
-    if (search == search_by_id.end()) continue;
-    TerritoryHit hit{row.Int(1), row.Text(2), {}};
-    std::istringstream communes(row.Text(3));
-    for (std::string code; communes >> code;) hit.communes.insert(code);
-    search->second->hits.push_back(std::move(hit));
-  }
-  std::map<int64_t, std::set<int64_t>> told;
-  for (const storage::Row& row : connection.Query(
-           "SELECT user_id, listing_id FROM notifications WHERE user_id IN " + InList(users.size()),
-           user_params)) {
-    told[row.Int(0)].insert(row.Int(1));
-  }
-
-  std::map<std::string, std::vector<int64_t>> outcomes;  // outcome → users
-  std::vector<notifications::NewNotification> news_rows;
-  std::vector<int64_t> mailed_ids;
-  std::vector<std::pair<int64_t, std::string>> new_states;
-  std::vector<mail::OutgoingMessage> digests;
-  for (int64_t user : users) {
-    auto recipient = recipients.find(user);
-    if (recipient == recipients.end()) {
-      outcomes["deleted"].push_back(user);
+  static const std::vector<notifications::NotificationRecord> kNoneWaiting;
+  for (int64_t user : data.users) {
+    auto recipient = data.recipients.find(user);
+    if (recipient == data.recipients.end()) {
+      writes.outcomes["deleted"].push_back(user);
       continue;
     }
     const matching::Notification choice = recipient->second.notification;
     if (choice == matching::Notification::kNone) {
-      outcomes["none"].push_back(user);
-      ++report.digests_not_due;
+      writes.outcomes["none"].push_back(user);
+      ++writes.not_due;
       continue;
     }
     const bool weekly = choice == matching::Notification::kWeekly;
     const std::string period = weekly ? IsoWeekKey(state.run_date) : state.run_date;
-    auto previous = states.find(user);
-    if (previous != states.end() && previous->second.last_period == period) {
-      outcomes["not due"].push_back(user);
-      ++report.digests_not_due;
+    auto previous = data.states.find(user);
+    if (previous != data.states.end() && previous->second.last_period == period) {
+      writes.outcomes["not due"].push_back(user);
+      ++writes.not_due;
       continue;
     }
     if (!recipient->second.deliverable) {
-      outcomes["undeliverable"].push_back(user);
-      ++report.undeliverable;
+      writes.outcomes["undeliverable"].push_back(user);
+      ++writes.undeliverable;
       continue;
     }
+    auto waiting_of = data.waiting.find(user);
+    const std::vector<notifications::NotificationRecord>& waiting =
+        waiting_of != data.waiting.end() ? waiting_of->second : kNoneWaiting;
     DigestInput input;
-    input.window_start =
-        previous != states.end() ? previous->second.last_digest_at : now - (weekly ? 7 : 1) * kDay;
+    input.window_start = previous != data.states.end() ? previous->second.last_digest_at
+                                                       : now - (weekly ? 7 : 1) * kDay;
     std::vector<int64_t> waiting_ids;
-    for (const notifications::NotificationRecord& record : waiting[user]) {
+    for (const notifications::NotificationRecord& record : waiting) {
       waiting_ids.push_back(record.id);
       const listings::Listing* listing = listing_of(record.listing_id);
       if (listing != nullptr && listing->StatusOn(UtcDate(now)) == listings::kStatusActive) {
         input.matched.push_back(listing);
       }
     }
-    input.clicked_communes = clicked_communes[user];
-    input.searches = searches[user];
-    input.already_told = told[user];
-    for (const notifications::NotificationRecord& record : waiting[user])
+    if (auto clicked = data.clicked_tiles.find(user); clicked != data.clicked_tiles.end())
+      input.clicked_communes = CommunesOfTiles(clicked->second);
+    if (auto searches = data.searches.find(user); searches != data.searches.end())
+      input.searches = searches->second;
+    if (auto told = data.told.find(user); told != data.told.end())
+      input.already_told = told->second;
+    for (const notifications::NotificationRecord& record : waiting)
       input.already_told.erase(record.listing_id);
     DigestContent content = BuildDigest(input, *state.news);
     if (content.empty()) {
       // Withdrawn matches leave the waiting list with nothing to say.
-      outcomes["nothing new"].push_back(user);
-      ++report.digests_empty;
+      writes.outcomes["nothing new"].push_back(user);
+      ++writes.empty;
       continue;
     }
-
     const std::string digest_key = "digest:" + std::to_string(user) + ":" + period;
-    nlohmann::json values =
-        notifications::PersonLinks(options_.public_base_url, options_.secret_key, user);
-    values["display_name"] = recipient->second.display_name;
-    values["period_label"] = weekly ? "de la semaine" : "du jour";
-    values["date"] = FrenchDay(state.run_date);
-    auto summaries = [&](const std::vector<const listings::Listing*>& listings, size_t cap) {
-      nlohmann::json list = nlohmann::json::array();
-      for (size_t i = 0; i < listings.size() && i < cap; ++i) {
-        list.push_back(
-            notifications::ListingSummary(*listings[i], grid_, options_.public_base_url));
-      }
-      return list;
-    };
-    int64_t total = static_cast<int64_t>(content.matched.size());
-    values["matched"] = summaries(content.matched, kMaxMatchedShown);
-    values["has_matched"] = !content.matched.empty();
-    values["matched_more"] =
-        content.matched.size() > kMaxMatchedShown
-            ? nlohmann::json(std::to_string(content.matched.size() - kMaxMatchedShown))
-            : nlohmann::json(false);
-    nlohmann::json prospects = nlohmann::json::array();
-    for (const CommuneNews& section : content.prospects) {
-      std::string name = section.commune_code;
-      if (grid_ != nullptr) {
-        if (auto index = grid_->FindCommune(section.commune_code))
-          name = grid_->communes()[*index].name;
-      }
-      total += static_cast<int64_t>(section.listings.size());
-      prospects.push_back(
-          {{"commune", name},
-           {"commune_code", section.commune_code},
-           {"listings", summaries(section.listings, kMaxNewsShown)},
-           {"more", section.listings.size() > kMaxNewsShown
-                        ? nlohmann::json(std::to_string(section.listings.size() - kMaxNewsShown))
-                        : nlohmann::json(false)}});
-      for (const listings::Listing* listing : section.listings) {
-        news_rows.push_back({user, listing->id, notifications::Reason::kProspect,
-                             notifications::Channel::kDigest, now, digest_key});
-      }
-    }
-    nlohmann::json contacts = nlohmann::json::array();
-    for (const TerritoryNews& section : content.contacts) {
-      total += static_cast<int64_t>(section.listings.size());
-      contacts.push_back(
-          {{"partner_name", section.partner_name},
-           {"search_name", section.search_name},
-           {"listings", summaries(section.listings, kMaxNewsShown)},
-           {"more", section.listings.size() > kMaxNewsShown
-                        ? nlohmann::json(std::to_string(section.listings.size() - kMaxNewsShown))
-                        : nlohmann::json(false)}});
-      for (const listings::Listing* listing : section.listings) {
-        news_rows.push_back({user, listing->id, notifications::Reason::kContact,
-                             notifications::Channel::kDigest, now, digest_key});
-      }
-    }
-    values["prospects"] = prospects;
-    values["contacts"] = contacts;
-    values["count"] = std::to_string(total);
-    Result<mail::OutgoingMessage> message = templates_.RenderNested("digest", values);
-    if (!message.ok()) throw std::runtime_error("digest: " + message.status().message());
-    message->idempotency_key = digest_key;
-    message->to_address = recipient->second.email;
-    mail::AddUnsubscribeHeaders(*message, values["unsubscribe_url"].get<std::string>());
-    digests.push_back(std::move(*message));
-    mailed_ids.insert(mailed_ids.end(), waiting_ids.begin(), waiting_ids.end());
-    new_states.emplace_back(user, period);
-    outcomes["sent"].push_back(user);
+    writes.digests.push_back(RenderDigest(content, recipient->second, weekly, state.run_date,
+                                          digest_key, writes.news_rows, now));
+    writes.mailed[digest_key] = std::move(waiting_ids);
+    writes.periods.emplace_back(user, period);
+    writes.outcomes["sent"].push_back(user);
   }
+  return writes;
+}
 
-  report.digests_queued += mail::EnqueueMany(connection, digests, now);
-  notifications::NotificationStore::RecordMany(connection, news_rows, now);
-  report.news_told += static_cast<int64_t>(news_rows.size());
-  // Each mailed waiting row, by digest key: rows of one person share it.
-  {
-    std::map<int64_t, std::string> key_of_user;
-    for (const auto& [user, period] : new_states)
-      key_of_user[user] = "digest:" + std::to_string(user) + ":" + period;
-    std::map<std::string, std::vector<int64_t>> by_key;
-    for (int64_t user : users) {
-      auto key = key_of_user.find(user);
-      if (key == key_of_user.end()) continue;
-      for (const notifications::NotificationRecord& record : waiting[user])
-        by_key[key->second].push_back(record.id);
+std::set<std::string> NightlyRun::CommunesOfTiles(const std::vector<std::string>& tiles) const {
+  std::set<std::string> communes;
+  for (const std::string& text : tiles) {
+    std::optional<engine::TileId> tile = engine::TileId::Parse(text);
+    const engine::LevelView* level = tile ? grid_->level(tile->level) : nullptr;
+    std::optional<size_t> index = level != nullptr ? level->Find(*tile) : std::nullopt;
+    if (!index) continue;
+    auto [first, last] = level->communes(*index);
+    for (auto share = first; share != last; ++share)
+      communes.insert(grid_->communes()[share->commune].code);
+  }
+  return communes;
+}
+
+mail::OutgoingMessage NightlyRun::RenderDigest(
+    const DigestContent& content, const notifications::Recipient& recipient, bool weekly,
+    const std::string& run_date, const std::string& digest_key,
+    std::vector<notifications::NewNotification>& news_rows, int64_t now) const {
+  const int64_t user = recipient.user_id;
+  nlohmann::json values =
+      notifications::PersonLinks(options_.public_base_url, options_.secret_key, user);
+  values["display_name"] = recipient.display_name;
+  values["period_label"] = weekly ? "de la semaine" : "du jour";
+  values["date"] = FrenchDay(run_date);
+  auto summaries = [&](const std::vector<const listings::Listing*>& listings, size_t cap) {
+    nlohmann::json list = nlohmann::json::array();
+    for (size_t i = 0; i < listings.size() && i < cap; ++i) {
+      list.push_back(notifications::ListingSummary(*listings[i], grid_, options_.public_base_url));
     }
-    for (const auto& [key, ids] : by_key)
-      notifications::NotificationStore::MarkMailed(connection, ids, key, now);
+    return list;
+  };
+  auto more = [](size_t count, size_t cap) {
+    return count > cap ? nlohmann::json(std::to_string(count - cap)) : nlohmann::json(false);
+  };
+  int64_t total = static_cast<int64_t>(content.matched.size());
+  values["matched"] = summaries(content.matched, kMaxMatchedShown);
+  values["has_matched"] = !content.matched.empty();
+  values["matched_more"] = more(content.matched.size(), kMaxMatchedShown);
+  nlohmann::json prospects = nlohmann::json::array();
+  for (const CommuneNews& section : content.prospects) {
+    std::string name = section.commune_code;
+    if (grid_ != nullptr) {
+      if (auto index = grid_->FindCommune(section.commune_code))
+        name = grid_->communes()[*index].name;
+    }
+    total += static_cast<int64_t>(section.listings.size());
+    prospects.push_back({{"commune", name},
+                         {"commune_code", section.commune_code},
+                         {"listings", summaries(section.listings, kMaxNewsShown)},
+                         {"more", more(section.listings.size(), kMaxNewsShown)}});
+    for (const listings::Listing* listing : section.listings) {
+      news_rows.push_back({user, listing->id, notifications::Reason::kProspect,
+                           notifications::Channel::kDigest, now, digest_key});
+    }
+  }
+  nlohmann::json contacts = nlohmann::json::array();
+  for (const TerritoryNews& section : content.contacts) {
+    total += static_cast<int64_t>(section.listings.size());
+    contacts.push_back({{"partner_name", section.partner_name},
+                        {"search_name", section.search_name},
+                        {"listings", summaries(section.listings, kMaxNewsShown)},
+                        {"more", more(section.listings.size(), kMaxNewsShown)}});
+    for (const listings::Listing* listing : section.listings) {
+      news_rows.push_back({user, listing->id, notifications::Reason::kContact,
+                           notifications::Channel::kDigest, now, digest_key});
+    }
+  }
+  values["prospects"] = prospects;
+  values["contacts"] = contacts;
+  values["count"] = std::to_string(total);
+  Result<mail::OutgoingMessage> message = templates_.RenderNested("digest", values);
+  if (!message.ok()) throw std::runtime_error("digest: " + message.status().message());
+  message->idempotency_key = digest_key;
+  message->to_address = recipient.email;
+  mail::AddUnsubscribeHeaders(*message, values["unsubscribe_url"].get<std::string>());
+  return std::move(*message);
+}
+
+void NightlyRun::WriteDigests(storage::Connection& connection, const DigestBatchWrites& writes,
+                              const RunState& state, NightlyReport& report) {
+  const int64_t now = state.now;
+  report.digests_queued += mail::EnqueueMany(connection, writes.digests, now);
+  notifications::NotificationStore::RecordMany(connection, writes.news_rows, now);
+  report.news_told += static_cast<int64_t>(writes.news_rows.size());
+  report.digests_empty += writes.empty;
+  report.digests_not_due += writes.not_due;
+  report.undeliverable += writes.undeliverable;
+  for (const auto& [key, ids] : writes.mailed) {
+    if (!ids.empty()) notifications::NotificationStore::MarkMailed(connection, ids, key, now);
   }
   constexpr size_t kStatesPerStatement = 100;  // few parameters a statement: see RecordMany
-  for (size_t start = 0; start < new_states.size(); start += kStatesPerStatement) {
-    const size_t end = std::min(new_states.size(), start + kStatesPerStatement);
+  for (size_t start = 0; start < writes.periods.size(); start += kStatesPerStatement) {
+    const size_t end = std::min(writes.periods.size(), start + kStatesPerStatement);
     std::string sql = "INSERT INTO digest_state (user_id, last_period, last_digest_at) VALUES ";
     std::vector<SqlValue> params;
     for (size_t i = start; i < end; ++i) {
-      sql += (i == start ? "(" : ", (") + Placeholders(3, params.size() + 1) + ")";
-      params.emplace_back(new_states[i].first);
-      params.emplace_back(new_states[i].second);
+      sql += (i == start ? "(" : ", (") + storage::Placeholders(3, params.size() + 1) + ")";
+      params.emplace_back(writes.periods[i].first);
+      params.emplace_back(writes.periods[i].second);
       params.emplace_back(now);
     }
     sql +=
@@ -432,34 +451,34 @@ bool NightlyRun::DigestBatch(RunState& state, NightlyReport& report) {
         "excluded.last_digest_at";
     connection.Execute(sql, params);
   }
-  for (const auto& [outcome, ids] : outcomes) {
-    std::vector<SqlValue> params = {clock_.NowSeconds(), outcome, state.run_date};
-    for (int64_t id : ids) params.emplace_back(id);
-    connection.Execute(
-        "UPDATE nightly_tasks SET done_at = $1, outcome = $2 WHERE run_date = $3 AND kind = "
-        "'digest' "
-        "AND subject_id IN (" +
-            Placeholders(ids.size(), 4) + ")",
-        params);
-  }
+  for (const auto& [outcome, ids] : writes.outcomes)
+    FinishTasks(connection, state.run_date, TaskKind::kDigest, ids, outcome, clock_.NowSeconds());
+}
+
+// claim → load through the stores → decide in pure code → write, in one transaction.
+bool NightlyRun::DigestBatch(RunState& state, NightlyReport& report) {
+  storage::Connection connection = database_.Acquire();
+  storage::Transaction transaction(connection);
+  std::vector<int64_t> users =
+      ClaimTasks(connection, state.run_date, TaskKind::kDigest, options_.batch);
+  if (users.empty()) return false;
+  const size_t claimed = users.size();
+  const DigestBatchData data = LoadDigestBatch(connection, std::move(users), state);
+  const DigestBatchWrites writes = DecideDigests(data, state);
+  WriteDigests(connection, writes, state, report);
   transaction.Commit();
-  report.digest_tasks_done += static_cast<int64_t>(users.size());
+  report.digest_tasks_done += static_cast<int64_t>(claimed);
   return true;
 }
 
 bool NightlyRun::ReportBatch(const std::string& run_date, NightlyReport& report) {
   storage::Connection connection = database_.Acquire();
   storage::Transaction transaction(connection);
-  std::string select =
-      "SELECT subject_id FROM nightly_tasks WHERE run_date = $1 AND kind = 'lead_report' AND "
-      "done_at IS NULL "
-      "ORDER BY subject_id LIMIT $2";
-  if (connection.dialect().has_row_locks) select += " FOR UPDATE SKIP LOCKED";
-  std::vector<storage::Row> partners = connection.Query(select, {run_date, int64_t{kReportBatch}});
+  const std::vector<int64_t> partners =
+      ClaimTasks(connection, run_date, TaskKind::kLeadReport, kReportBatch);
   if (partners.empty()) return false;
   const int64_t now = clock_.NowSeconds();
-  for (const storage::Row& row : partners) {
-    const int64_t partner_id = row.Int(0);
+  for (int64_t partner_id : partners) {
     std::string outcome = "no report hook";
     if (reports_.enqueue) {
       Result<int> queued = reports_.enqueue(connection, partner_id, run_date, now);
@@ -470,10 +489,7 @@ bool NightlyRun::ReportBatch(const std::string& run_date, NightlyReport& report)
         outcome = "failed: " + queued.status().message();
       }
     }
-    connection.Execute(
-        "UPDATE nightly_tasks SET done_at = $1, outcome = $2 WHERE run_date = $3 AND kind = "
-        "'lead_report' AND subject_id = $4",
-        {now, outcome, run_date, partner_id});
+    FinishTasks(connection, run_date, TaskKind::kLeadReport, {partner_id}, outcome, now);
     ++report.report_tasks_done;
   }
   transaction.Commit();

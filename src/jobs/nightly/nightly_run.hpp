@@ -27,14 +27,18 @@
 
 #include <cstdint>
 #include <functional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "core/common/env.hpp"
 #include "core/storage/database.hpp"
+#include "domain/mail/outbox.hpp"
 #include "domain/mail/templates.hpp"
 #include "domain/notifications/notification_pass.hpp"
+#include "domain/notifications/notification_store.hpp"
 #include "engine/engine.hpp"
+#include "jobs/nightly/digest.hpp"
 #include "jobs/nightly/retention.hpp"
 
 namespace vivrovert::nightly {
@@ -99,8 +103,24 @@ class NightlyRun {
 
  private:
   struct RunState;
+  struct DigestBatchData;
+  struct DigestBatchWrites;
   void CreateTasks(const std::string& run_date, int64_t now);
+  // One batch of digests: claim the tasks, load what they need through the owners' batch
+  // reads, decide in pure code, write; false when no task was left.
   bool DigestBatch(RunState& state, NightlyReport& report);
+  DigestBatchData LoadDigestBatch(storage::Connection& connection, std::vector<int64_t> users,
+                                  RunState& state) const;
+  DigestBatchWrites DecideDigests(const DigestBatchData& data, const RunState& state) const;
+  void WriteDigests(storage::Connection& connection, const DigestBatchWrites& writes,
+                    const RunState& state, NightlyReport& report);
+  std::set<std::string> CommunesOfTiles(const std::vector<std::string>& tiles) const;
+  // The digest's mail; appends the news it tells (prospects, contacts) to `news_rows`.
+  mail::OutgoingMessage RenderDigest(const DigestContent& content,
+                                     const notifications::Recipient& recipient, bool weekly,
+                                     const std::string& run_date, const std::string& digest_key,
+                                     std::vector<notifications::NewNotification>& news_rows,
+                                     int64_t now) const;
   bool ReportBatch(const std::string& run_date, NightlyReport& report);
 
   storage::Database& database_;

@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 
+#include "domain/accounts/user_store.hpp"
 #include "domain/mail/opt_outs.hpp"
 #include "domain/mail/unsubscribe.hpp"
 
@@ -45,10 +46,6 @@ Result<Response> Done(Context& context, const std::string& message) {
                                                 {"message", message}});
 }
 
-bool UserExists(storage::Connection& connection, int64_t user_id) {
-  return connection.QueryOne("SELECT 1 FROM users WHERE id = $1", {user_id}).has_value();
-}
-
 constexpr const char* kAccountGone = "Ce compte n'existe plus : aucun e-mail ne lui est envoyé.";
 
 }  // namespace
@@ -68,7 +65,7 @@ void RegisterUnsubscribeRoutes(
     auto [token, target] = target_of(context);
     if (!target) return InvalidLink(context, token);
     storage::Connection connection = database.Acquire();
-    if (!UserExists(connection, target->user_id)) return Done(context, kAccountGone);
+    if (!UserStore::Exists(connection, target->user_id)) return Done(context, kAccountGone);
     const std::string label = ListLabel(target->list);
     if (mail::IsOptedOut(connection, target->user_id, target->list)) {
       return Done(context, "Vous êtes déjà désabonné : vous ne recevez plus " + label + ".");
@@ -91,7 +88,7 @@ void RegisterUnsubscribeRoutes(
         if (!target) return InvalidLink(context, token);
         storage::Connection connection = database.Acquire();
         storage::Transaction transaction(connection);
-        if (!UserExists(connection, target->user_id)) return Done(context, kAccountGone);
+        if (!UserStore::Exists(connection, target->user_id)) return Done(context, kAccountGone);
         mail::OptOut(connection, target->user_id, target->list, shared.clock().NowSeconds());
         transaction.Commit();
         if (target->list == mail::MailList::kListings && profile_changed)

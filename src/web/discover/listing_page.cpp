@@ -1,10 +1,12 @@
 #include "web/discover/listing_page.hpp"
 
 #include <charconv>
+#include <map>
 
 #include "core/common/text.hpp"
 #include "domain/listings/listing_schema.hpp"
 #include "domain/listings/listing_store.hpp"
+#include "domain/partners/partner_store.hpp"
 
 namespace vivrovert::discover {
 
@@ -46,10 +48,9 @@ void RegisterListingPage(web::App& app, storage::Database& database, const engin
             }
             std::string publisher = listing->source_key;
             if (listing->partner_id) {
-              if (auto row = connection.QueryOne("SELECT name FROM partners WHERE id = $1",
-                                                 {*listing->partner_id})) {
-                publisher = row->Text(0);
-              }
+              const std::map<int64_t, std::string> names =
+                  partners::PartnerStore::Names(connection, {*listing->partner_id});
+              if (!names.empty()) publisher = names.begin()->second;
             } else if (listing->source_key == "france-travail") {
               publisher = "France Travail";
             }
