@@ -95,9 +95,48 @@ int RunInfo(const std::string& path) {
   return 0;
 }
 
-int RunExport(const std::string& path, const std::string& format, const std::string& level_name) {
+// A CSV cell: quoted when it holds the separator, a quote or a line break.
+std::string CsvCell(const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (char c : text) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+
+// The commune table of the grid file: every commune some tile overlaps, with its legal
+// population, its centre (empty when the statistics lack it) and its postcodes.
+int ExportCommunes(const engine::GridFile& grid) {
+  std::ostream& out = std::cout;
+  out << "code,name,departement,epci,population,longitude,latitude,postcodes\n";
+  for (const engine::CommuneRef& commune : grid.communes()) {
+    out << commune.code << ',' << CsvCell(commune.name) << ',' << commune.departement << ','
+        << commune.epci << ',' << commune.population << ',';
+    if (commune.has_centre()) out << FormatValue(commune.longitude, 1e-5);
+    out << ',';
+    if (commune.has_centre()) out << FormatValue(commune.latitude, 1e-5);
+    out << ',';
+    for (size_t postcode_idx = 0; postcode_idx < commune.postcodes.size(); ++postcode_idx) {
+      out << (postcode_idx ? "|" : "") << commune.postcodes[postcode_idx];
+    }
+    out << '\n';
+  }
+  return out ? 0 : 1;
+}
+
+int RunExport(const std::string& path, const std::string& format, const std::string& level_name,
+              const std::string& table) {
   if (format != "csv")
     return Fail(InvalidArgument("unknown export format '" + format + "' (csv)", "format"));
+  if (table != "tiles" && table != "communes")
+    return Fail(InvalidArgument("unknown table '" + table + "' (tiles, communes)", "table"));
+  if (table == "communes") {
+    auto grid = engine::GridFile::Open(path);
+    if (!grid.ok()) return Fail(grid.status());
+    return ExportCommunes(**grid);
+  }
   std::optional<engine::Level> level = engine::ParseLevel(level_name);
   if (!level) return Fail(InvalidArgument("level must be 1km or 5km", "level"));
   auto grid = engine::GridFile::Open(path);
@@ -157,15 +196,19 @@ void RegisterGridCommand(CLI::App& app, std::vector<Command>& commands) {
   auto export_path = std::make_shared<std::string>();
   auto format = std::make_shared<std::string>("csv");
   auto level = std::make_shared<std::string>("1km");
-  CLI::App* exporter =
-      grid->add_subcommand("export", "Write every tile with its communes and values to stdout");
+  auto table = std::make_shared<std::string>("tiles");
+  CLI::App* exporter = grid->add_subcommand(
+      "export", "Write every tile with its communes and values (or the commune table) to stdout");
   exporter->add_option("--grid", *export_path,
                        "Grid file (default: the configured paths.grid_file)");
   exporter->add_option("--format", *format, "Output format: csv");
   exporter->add_option("--level", *level, "1km or 5km");
+  exporter->add_option("--table", *table,
+                       "tiles (default) or communes: code, name, département, EPCI, population, "
+                       "centre and postcodes of every commune of the grid");
   commands.push_back({exporter, [=](const Config& config) {
                         return RunExport(export_path->empty() ? config.grid_file : *export_path,
-                                         *format, *level);
+                                         *format, *level, *table);
                       }});
 }
 
