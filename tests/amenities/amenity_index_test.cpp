@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "data/amenities/amenity_sources.hpp"
@@ -56,11 +57,13 @@ TEST_F(AmenityIndexTest, KindsAreTheDistanceCriteriaWithTheirSources) {
   EXPECT_EQ(index_->Find("dist_station_km")->label, "Gare");
   EXPECT_EQ(index_->Find("dist_station_km")->source.publisher, "SNCF Voyageurs");
   // 96 metropolitan départements, each with its chef-lieu at the centre the comparateur
-  // gives; Paris, Lyon and Marseille have none there (the file lists their arrondissements,
-  // which geo/ skips), so the grid and this index both lack those three for now.
+  // gives; Paris, Lyon and Marseille at the centre of each of their arrondissements (the
+  // file has no row of the city itself).
   const AmenityKind& prefectures = *index_->Find("dist_prefecture_km");
-  EXPECT_GE(prefectures.points.size(), 93u);
-  EXPECT_LE(prefectures.points.size(), 96u);
+  std::set<std::string> chefs_lieux;
+  for (const Amenity& amenity : prefectures.points) chefs_lieux.insert(amenity.commune_code);
+  EXPECT_EQ(chefs_lieux.size(), 96u);
+  EXPECT_EQ(prefectures.points.size(), 96u - 3 + 20 + 9 + 16);
   EXPECT_TRUE(std::any_of(
       prefectures.points.begin(), prefectures.points.end(),
       [](const Amenity& amenity) { return amenity.name == "Cahors (préfecture : Lot)"; }));
@@ -104,6 +107,26 @@ TEST_F(AmenityIndexTest, NearestAndWithinAroundCahors) {
   // Unknown kinds and unprojectable points answer nothing.
   EXPECT_FALSE(index_->Nearest("dist_nowhere_km", kCahorsLon, kCahorsLat).has_value());
   EXPECT_FALSE(index_->Nearest("dist_station_km", NAN, kCahorsLat).has_value());
+}
+
+TEST_F(AmenityIndexTest, ACityOfSeveralPointsIsFoundOnce) {
+  // The Place de la Concorde: Paris is a point per arrondissement, a dozen within 5 km.
+  constexpr double kConcordeLon = 2.3212, kConcordeLat = 48.8656;
+  std::vector<FoundAmenity> cities =
+      index_->Within("dist_city_200k_km", kConcordeLon, kConcordeLat, 50'000, 10);
+  ASSERT_EQ(cities.size(), 1u);  // Paris once; Boulogne-Billancourt has 121,000 inhabitants
+  EXPECT_EQ(cities.front().amenity->name, "Paris");
+  EXPECT_LT(cities.front().distance_m, 1'500);
+  std::vector<FoundAmenity> towns =
+      index_->Within("dist_town_50k_km", kConcordeLon, kConcordeLat, 10'000, 5);
+  ASSERT_EQ(towns.size(), 5u);
+  std::set<std::string> names;
+  for (const FoundAmenity& town : towns) names.insert(town.amenity->name);
+  EXPECT_EQ(names.size(), 5u);
+  EXPECT_EQ(towns.front().amenity->name, "Paris");
+  auto prefecture = index_->Nearest("dist_prefecture_km", kConcordeLon, kConcordeLat);
+  ASSERT_TRUE(prefecture.has_value());
+  EXPECT_EQ(prefecture->amenity->commune_code, "75056");
 }
 
 TEST_F(AmenityIndexTest, AnImportLayerKindCarriesItsSourceAndCoverage) {

@@ -14,6 +14,8 @@ check() {  # check DESCRIPTION COMMAND…
   if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $description"; fi
 }
 
+column_of() { head -1 "$1" | tr ',' '\n' | grep -n "^$2\$" | cut -d: -f1; }
+
 grid="$work/lot.grid"
 "$bin" grid build --departements 46 -o "$grid" >"$work/build.out" 2>&1
 check "grid build succeeds" test -s "$grid"
@@ -33,6 +35,28 @@ check "Cahors station tile within 1 km of a station (got '$cahors_distance')" \
 check "Cahors station tile lists the commune of Cahors" grep -q '^CRS3035RES1000mN2410000E3639000,1km,46042' "$work/export.csv"
 "$bin" grid export --format csv --level 5km --grid "$grid" >"$work/export5.csv"
 check "5 km export" grep -q '^CRS3035RES5000mN2410000E3635000,5km,' "$work/export5.csv"
+
+# Paris: its figures come from its arrondissements. The commune table has its population
+# and centre; its tiles have its population and lie within a tile's half-diagonal (0.71 km)
+# of a city of 200,000 and of a préfecture, Paris itself.
+"$bin" grid build --departements 75 -o "$work/paris.grid" >/dev/null 2>&1
+"$bin" grid export --table communes --grid "$work/paris.grid" >"$work/paris-communes.csv"
+check "commune table header" grep -qx "code,name,departement,epci,population,longitude,latitude,postcodes" "$work/paris-communes.csv"
+check "Paris has its population and centre in the commune table ($(grep '^75056,' "$work/paris-communes.csv"))" \
+  grep -Eq '^75056,Paris,75,[0-9]*,[0-9]{7},2\.[0-9]+,48\.[0-9]+,75001\|' "$work/paris-communes.csv"
+"$bin" grid export --grid "$work/paris.grid" >"$work/paris.csv"
+paris_min() {  # paris_min CRITERION: the smallest value over the tiles of Paris alone, or "none"
+  awk -F, -v c="$(column_of "$work/paris.csv" "$1")" '$3 == "75056" && $c != "" { if (m == "" || $c < m) m = $c; n++ }
+    END { print (n ? m : "none") }' "$work/paris.csv"
+}
+check "a tile of Paris is at most 0.71 km from a city of 200,000 ($(paris_min dist_city_200k_km))" \
+  awk -v v="$(paris_min dist_city_200k_km)" 'BEGIN { exit !(v != "none" && v <= 0.71) }'
+check "and from a préfecture ($(paris_min dist_prefecture_km))" \
+  awk -v v="$(paris_min dist_prefecture_km)" 'BEGIN { exit !(v != "none" && v <= 0.71) }'
+check "the tiles of Paris have its population ($(paris_min commune_pop))" \
+  awk -v v="$(paris_min commune_pop)" 'BEGIN { exit !(v != "none" && v > 2000000) }'
+"$bin" grid export --table rivers --grid "$work/paris.grid" >/dev/null 2>"$work/table.err"
+check "an unknown table is refused by name" grep -q "unknown table 'rivers'" "$work/table.err"
 
 cat >"$work/request.json" <<'JSON'
 {"level":"1km","criteria":[{"criterion":"dist_station_km","max":10},
@@ -87,7 +111,6 @@ check "the same import gives the same export, byte for byte" cmp -s "$work/impor
 # DVF: the fixture's Cahors tile gets the median of its ten house sales; an isolated sale
 # gives no price; the same file gives the same export.
 fixtures=$(cd "$(dirname "$0")/../importers/fixtures" && pwd)
-column_of() { head -1 "$1" | tr ',' '\n' | grep -n "^$2\$" | cut -d: -f1; }
 "$bin" import dvf "$fixtures/dvf/dvf_46_fixture.csv" >"$work/import-dvf.out" 2>&1
 check "import dvf writes its layer" test -s "$work/var/imports/dvf.json"
 check "import dvf names the sales window" grep -q "ventes du 2019-06-29 au 2024-06-28" "$work/var/imports/dvf.json"

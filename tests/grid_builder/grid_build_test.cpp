@@ -165,6 +165,111 @@ TEST_F(LotCorrezeGridTest, FiveKilometreDistanceIsTheMeanOfItsKilometreTiles) {
   EXPECT_NEAR(Value(Level::k5km, parent, "dist_station_km"), sum / count, 0.01);
 }
 
+// Paris, Lyon and Marseille: the smallest build holding the three cities (Paris, the Rhône
+// and the Bouches-du-Rhône). Their figures come from their arrondissements.
+class CitiesGridTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto data = BuildGrid(Options({"75", "69", "13"}), nullptr);
+    ASSERT_TRUE(data.ok()) << data.status().ToString();
+    path_ = new std::string((std::filesystem::temp_directory_path() /
+                             ("vivrovert-cities-" + std::to_string(::getpid()) + ".grid"))
+                                .string());
+    ASSERT_TRUE(engine::WriteGridFile(*data, *path_).ok());
+    auto grid = engine::GridFile::Open(*path_);
+    ASSERT_TRUE(grid.ok()) << grid.status().ToString();
+    grid_ = grid->release();
+  }
+  static void TearDownTestSuite() {
+    delete grid_;
+    std::filesystem::remove(*path_);
+    delete path_;
+  }
+
+  // The smallest value of a criterion over the 1 km tiles lying wholly in a commune, and
+  // how many such tiles have a value.
+  struct Extent {
+    double min = 1e9;
+    double max = -1e9;
+    int tiles = 0;
+    int with_value = 0;
+  };
+  static Extent OverCommune(const std::string& code, const char* criterion) {
+    const engine::LevelView* view = grid_->level(Level::k1km);
+    const size_t criterion_idx = *grid_->catalogue().Find(criterion);
+    Extent extent;
+    for (size_t tile_idx = 0; tile_idx < view->tile_count(); ++tile_idx) {
+      auto [first, last] = view->communes(tile_idx);
+      if (last - first != 1 || grid_->communes()[first->commune].code != code) continue;
+      ++extent.tiles;
+      if (auto value = view->Value(criterion_idx, tile_idx)) {
+        ++extent.with_value;
+        extent.min = std::min(extent.min, *value);
+        extent.max = std::max(extent.max, *value);
+      }
+    }
+    return extent;
+  }
+
+  static inline engine::GridFile* grid_ = nullptr;
+  static inline std::string* path_ = nullptr;
+};
+
+// Half the diagonal of a 1 km tile: a point inside a tile is at most this far from its centre.
+constexpr double kHalfDiagonalKm = 0.7072;
+
+TEST_F(CitiesGridTest, EachCityIsAPrefectureAndACityNearAllItsTiles) {
+  for (const char* code : {"75056", "69123", "13055"}) {
+    for (const char* criterion :
+         {"dist_prefecture_km", "dist_city_200k_km", "dist_town_50k_km", "dist_town_10k_km"}) {
+      const Extent extent = OverCommune(code, criterion);
+      ASSERT_GT(extent.tiles, 20) << code;
+      EXPECT_EQ(extent.with_value, extent.tiles) << code << " " << criterion;
+      // The tile holding an arrondissement's centre.
+      EXPECT_LE(extent.min, kHalfDiagonalKm) << code << " " << criterion;
+      // Every tile is near one of the city's arrondissements: measured to a single centre,
+      // the calanques of Marseille would be 20 km from Marseille.
+      EXPECT_LT(extent.max, 10) << code << " " << criterion;
+    }
+  }
+}
+
+TEST_F(CitiesGridTest, EveryTileOfACityHasItsCommuneFigures) {
+  for (const char* code : {"75056", "69123", "13055"}) {
+    for (const char* criterion : {"commune_pop", "unemployment_pct", "household_size",
+                                  "pop_change_pct", "natural_balance_per_1000"}) {
+      const Extent extent = OverCommune(code, criterion);
+      ASSERT_GT(extent.tiles, 20) << code;
+      EXPECT_EQ(extent.with_value, extent.tiles) << code << " " << criterion;
+      // A tile of one commune takes that commune's figure: the same on all of them.
+      EXPECT_NEAR(extent.min, extent.max, 0.011) << code << " " << criterion;
+    }
+    // Each of the three has more than 500,000 inhabitants.
+    EXPECT_GT(OverCommune(code, "commune_pop").min, 500'000) << code;
+  }
+}
+
+TEST_F(CitiesGridTest, CentralParisTakesItsFiguresFromParis) {
+  // The 5 km tile of central Paris (Châtelet) takes the figure of the commune covering most
+  // of it: Paris.
+  const engine::LevelView* view = grid_->level(Level::k5km);
+  auto tile_idx = view->Find({Level::k5km, 3755000, 2885000});
+  ASSERT_TRUE(tile_idx.has_value());
+  auto population = view->Value(*grid_->catalogue().Find("commune_pop"), *tile_idx);
+  ASSERT_TRUE(population.has_value());
+  EXPECT_GT(*population, 2'000'000);
+}
+
+TEST_F(CitiesGridTest, CommuneTableGivesTheCitiesACentre) {
+  for (const char* code : {"75056", "69123", "13055"}) {
+    std::optional<uint32_t> city_idx = grid_->FindCommune(code);
+    ASSERT_TRUE(city_idx.has_value()) << code;
+    const engine::CommuneRef& city = grid_->communes()[*city_idx];
+    EXPECT_GT(city.population, 500'000) << code;
+    EXPECT_TRUE(city.has_centre()) << code;
+  }
+}
+
 TEST(GridBuildErrorsTest, UnknownOrOverseasDepartementIsRefused) {
   auto unknown = BuildGrid(Options({"99"}), nullptr);
   ASSERT_FALSE(unknown.ok());

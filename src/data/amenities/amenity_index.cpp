@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <set>
 #include <unordered_map>
 
 #include "data/grid_builder/nearest.hpp"
@@ -92,9 +94,20 @@ std::vector<FoundAmenity> AmenityIndex::Within(std::string_view criterion, doubl
   std::optional<geo::Point> query = Project(longitude, latitude);
   if (tree.empty() || !query) return out;
   const AmenityKind& kind = indexed_->kinds[found->second];
-  for (const auto& [point_idx, distance] : tree.KNearest(*query, max_count)) {
-    if (distance > radius_m) break;  // nearest first
-    out.push_back({&kind, &kind.points[point_idx], distance});
+  // A named place may have several points (Paris, Lyon, Marseille: one per arrondissement):
+  // it is listed once, at its nearest point, so ask for enough neighbours to skip them.
+  std::set<std::pair<std::string_view, std::string_view>> places;
+  const size_t wanted = max_count > std::numeric_limits<size_t>::max() - kMaxPointsPerPlace
+                            ? max_count
+                            : max_count + kMaxPointsPerPlace;
+  for (const auto& [point_idx, distance] : tree.KNearest(*query, wanted)) {
+    if (distance > radius_m || out.size() == max_count) break;  // nearest first
+    const Amenity& amenity = kind.points[point_idx];
+    if (!amenity.name.empty() && !amenity.commune_code.empty() &&
+        !places.emplace(amenity.name, amenity.commune_code).second) {
+      continue;
+    }
+    out.push_back({&kind, &amenity, distance});
   }
   return out;
 }

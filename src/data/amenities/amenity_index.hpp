@@ -55,6 +55,9 @@ struct FoundAmenity {
 
 class AmenityIndex {
  public:
+  // The most points one place has (Paris: 20 arrondissements).
+  static constexpr size_t kMaxPointsPerPlace = 20;
+
   // Projects every point to EPSG:3035 and indexes each kind. Points PROJ cannot project
   // are left out. Errors: InvalidArgument when PROJ is unusable or a criterion repeats.
   static Result<AmenityIndex> Build(std::vector<AmenityKind> kinds);
@@ -72,6 +75,9 @@ class AmenityIndex {
   std::optional<FoundAmenity> Nearest(std::string_view criterion, double longitude,
                                       double latitude) const;
   // The amenities of `criterion` within `radius_m`, nearest first, at most `max_count`.
+  // A named place with several points (the same name and commune: Paris, Lyon and
+  // Marseille are a point per arrondissement) is found once, at its nearest point; up to
+  // kMaxPointsPerPlace points of one place are skipped.
   std::vector<FoundAmenity> Within(std::string_view criterion, double longitude, double latitude,
                                    double radius_m, size_t max_count) const;
 

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <unordered_set>
 
 #include "data/csv/csv_reader.hpp"
 
@@ -33,6 +34,28 @@ int64_t Integer(const json& object, const char* key) {
   return found != object.end() && found->is_number() ? found->get<int64_t>() : 0;
 }
 
+// The figures of a commune made of several rows of the statistics file: counts and areas
+// summed, the centre of the most populous piece.
+struct Pieces {
+  CommuneStats sum;
+  int64_t largest = -1;  // population 2021 of the piece whose centre is kept
+
+  void Add(const CommuneStats& piece) {
+    if (piece.population_2021 > largest) {
+      largest = piece.population_2021;
+      sum.centre_wgs84 = piece.centre_wgs84;
+    }
+    sum.area_km2 += piece.area_km2;
+    sum.population_2021 += piece.population_2021;
+    sum.population_2015 += piece.population_2015;
+    sum.households_2021 += piece.households_2021;
+    sum.births_2022 += piece.births_2022;
+    sum.deaths_2022 += piece.deaths_2022;
+    sum.active_15_64_2021 += piece.active_15_64_2021;
+    sum.unemployed_15_64_2021 += piece.unemployed_15_64_2021;
+  }
+};
+
 }  // namespace
 
 const Commune* Geography::FindCommune(std::string_view code) const {
@@ -58,8 +81,14 @@ const Departement* Geography::FindDepartement(std::string_view code) const {
 
 const Commune* Geography::CurrentCommune(std::string_view code) const {
   if (const Commune* commune = FindCommune(code)) return commune;
+  if (const Commune* city = CityOfArrondissement(code)) return city;
   auto former = former_codes_.find(std::string(code));
   return former == former_codes_.end() ? nullptr : FindCommune(former->second);
+}
+
+const Commune* Geography::CityOfArrondissement(std::string_view code) const {
+  auto found = arrondissements_.find(std::string(code));
+  return found == arrondissements_.end() ? nullptr : FindCommune(found->second);
 }
 
 void Geography::AddCommune(Commune commune) {
@@ -83,6 +112,10 @@ void Geography::AddEpci(Epci epci) {
 
 void Geography::AddFormerCode(std::string old_code, std::string current_code) {
   former_codes_.emplace(std::move(old_code), std::move(current_code));
+}
+
+void Geography::AddArrondissement(std::string code, std::string city_code) {
+  arrondissements_.emplace(std::move(code), std::move(city_code));
 }
 
 Result<Geography> LoadGeography(const std::string& data_dir) {
@@ -126,6 +159,8 @@ Result<Geography> LoadGeography(const std::string& data_dir) {
     } else if ((type == "commune-deleguee" || type == "commune-associee") &&
                !geography.FindCommune(code)) {
       geography.AddFormerCode(code, Text(entry, "chefLieu"));
+    } else if (type == "arrondissement-municipal") {
+      geography.AddArrondissement(code, Text(entry, "commune"));
     }
   }
 
@@ -147,13 +182,21 @@ Result<Geography> LoadGeography(const std::string& data_dir) {
     geography.AddEpci(std::move(epci));
   }
 
-  // Statistics (COG 2024): sum merged communes into their current one.
+  // Statistics (COG 2024): sum merged communes into their current one. Paris, Lyon and
+  // Marseille have no row of their own, only the rows of their arrondissements (type ARM):
+  // those are summed into the city, unless the city has its own row (which would already
+  // count them). Delegated communes (COMD) repeat the COM row of their commune, and the
+  // file repeats a row once per postcode: each (type, code) counts once.
   const std::string stats_path =
       (std::filesystem::path(data_dir) / "rcarlier-datas-fun" / "communes.csv").string();
-  std::unordered_map<int32_t, int64_t> largest_piece;
+  std::unordered_map<int32_t, Pieces> commune_pieces;  // COM rows, by current commune
+  std::unordered_map<int32_t, Pieces> city_pieces;     // ARM rows, by city
+  std::unordered_set<int32_t> with_own_row;            // communes with a COM row of their code
+  std::unordered_set<std::string> seen_rows;
   importers::CsvOptions options;
   options.required_columns = {"insee_com",
                               "commune_type",
+                              "insee_parente",
                               "lat",
                               "lng",
                               "superficie_km2",
@@ -167,48 +210,63 @@ Result<Geography> LoadGeography(const std::string& data_dir) {
   VV_RETURN_IF_ERROR(
       importers::ReadCsv(stats_path, options, [&](const importers::CsvRow& row) -> Status {
         VV_ASSIGN_OR_RETURN(std::string_view type, row.Get("commune_type"));
-        if (type != "COM")
-          return Status::Ok();  // delegated communes and arrondissements repeat COM
+        if (type != "COM" && type != "ARM") return Status::Ok();
         VV_ASSIGN_OR_RETURN(std::string_view code, row.Get("insee_com"));
-        const Commune* current = geography.CurrentCommune(code);
+        if (!seen_rows.insert(std::string(type) + ":" + std::string(code)).second) {
+          return Status::Ok();
+        }
+        const Commune* current = nullptr;
+        if (type == "COM") {
+          current = geography.CurrentCommune(code);
+        } else {
+          current = geography.CityOfArrondissement(code);
+          if (current == nullptr) {
+            VV_ASSIGN_OR_RETURN(std::string_view parent, row.Get("insee_parente"));
+            current = geography.CurrentCommune(parent);
+          }
+        }
         if (current == nullptr)
           return row.Error("insee_com", "unknown commune code '" + std::string(code) + "'");
         const int32_t index = geography.CommuneIndex(current->code);
-        Commune& commune = geography.communes_[static_cast<size_t>(index)];
-        auto number = [&row](const char* column) -> Result<double> {
+        auto number = [&row](const char* column) -> Result<int64_t> {
           VV_ASSIGN_OR_RETURN(std::optional<double> value, row.GetNumber(column));
-          return value.value_or(0.0);
+          return static_cast<int64_t>(value.value_or(0.0));
         };
-        VV_ASSIGN_OR_RETURN(double lat, number("lat"));
-        VV_ASSIGN_OR_RETURN(double lng, number("lng"));
-        VV_ASSIGN_OR_RETURN(double area, number("superficie_km2"));
-        VV_ASSIGN_OR_RETURN(double pop_2021, number("population_2021"));
-        VV_ASSIGN_OR_RETURN(double pop_2015, number("population_2015"));
-        VV_ASSIGN_OR_RETURN(double households, number("menages_2021"));
-        VV_ASSIGN_OR_RETURN(double births, number("naissances_2022"));
-        VV_ASSIGN_OR_RETURN(double deaths, number("deces_2022"));
-        VV_ASSIGN_OR_RETURN(double active, number("pop_15_64_active_2021"));
-        VV_ASSIGN_OR_RETURN(double unemployed, number("pop_15_64_chomage_2021"));
-        if (lat < -90 || lat > 90 || lng < -180 || lng > 180) {
+        CommuneStats piece;
+        VV_ASSIGN_OR_RETURN(std::optional<double> lat, row.GetNumber("lat"));
+        VV_ASSIGN_OR_RETURN(std::optional<double> lng, row.GetNumber("lng"));
+        VV_ASSIGN_OR_RETURN(std::optional<double> area, row.GetNumber("superficie_km2"));
+        piece.centre_wgs84 = {lng.value_or(0.0), lat.value_or(0.0)};
+        piece.area_km2 = area.value_or(0.0);
+        VV_ASSIGN_OR_RETURN(piece.population_2021, number("population_2021"));
+        VV_ASSIGN_OR_RETURN(piece.population_2015, number("population_2015"));
+        VV_ASSIGN_OR_RETURN(piece.households_2021, number("menages_2021"));
+        VV_ASSIGN_OR_RETURN(piece.births_2022, number("naissances_2022"));
+        VV_ASSIGN_OR_RETURN(piece.deaths_2022, number("deces_2022"));
+        VV_ASSIGN_OR_RETURN(piece.active_15_64_2021, number("pop_15_64_active_2021"));
+        VV_ASSIGN_OR_RETURN(piece.unemployed_15_64_2021, number("pop_15_64_chomage_2021"));
+        if (piece.centre_wgs84.y < -90 || piece.centre_wgs84.y > 90 ||
+            piece.centre_wgs84.x < -180 || piece.centre_wgs84.x > 180) {
           return row.Error("lat", "coordinates out of range");
         }
-        if (!commune.stats) commune.stats = CommuneStats{};
-        CommuneStats& stats = *commune.stats;
-        auto as_int = [](double value) { return static_cast<int64_t>(value); };
-        if (!largest_piece.contains(index) || as_int(pop_2021) > largest_piece[index]) {
-          largest_piece[index] = as_int(pop_2021);
-          stats.centre_wgs84 = {lng, lat};
+        if (type == "COM") {
+          if (code == current->code) with_own_row.insert(index);
+          commune_pieces[index].Add(piece);
+        } else {
+          city_pieces[index].Add(piece);
+          city_pieces[index].sum.arrondissement_centres.push_back(piece.centre_wgs84);
         }
-        stats.area_km2 += area;
-        stats.population_2021 += as_int(pop_2021);
-        stats.population_2015 += as_int(pop_2015);
-        stats.households_2021 += as_int(households);
-        stats.births_2022 += as_int(births);
-        stats.deaths_2022 += as_int(deaths);
-        stats.active_15_64_2021 += as_int(active);
-        stats.unemployed_15_64_2021 += as_int(unemployed);
         return Status::Ok();
       }));
+  for (auto& [index, pieces] : city_pieces) {
+    if (with_own_row.contains(index)) continue;
+    Pieces& city = commune_pieces[index];
+    city.Add(pieces.sum);
+    city.sum.arrondissement_centres = std::move(pieces.sum.arrondissement_centres);
+  }
+  for (auto& [index, pieces] : commune_pieces) {
+    geography.communes_[static_cast<size_t>(index)].stats = pieces.sum;
+  }
   return geography;
 }
 

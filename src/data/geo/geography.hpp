@@ -7,7 +7,11 @@
 //  - rcarlier-datas-fun/communes.csv: centre, area, population 2015/2021, households,
 //    births, deaths, active and unemployed 15–64 (COG 2024; older codes are mapped to the
 //    current commune and merged communes' figures are summed, their area too; the centre
-//    is the most populous piece's).
+//    is the most populous piece's). Paris, Lyon and Marseille have no row of their own in
+//    that file, only their arrondissements municipaux' (ARM, 75101–75120, 69381–69389,
+//    13201–13216): the city's figures are the same sums over its arrondissements, its
+//    centre the most populous arrondissement's, and it keeps every arrondissement's
+//    centre. A row repeated per postcode counts once.
 //
 // Thread safety: immutable after loading; share it freely.
 #pragma once
@@ -35,6 +39,9 @@ struct CommuneStats {
   int64_t deaths_2022 = 0;
   int64_t active_15_64_2021 = 0;
   int64_t unemployed_15_64_2021 = 0;
+  // Paris, Lyon and Marseille: the centre of each of their arrondissements, in the file's
+  // order; empty for every other commune.
+  std::vector<Point> arrondissement_centres = {};
 };
 
 struct Commune {
@@ -87,8 +94,12 @@ class Geography {
   const Departement* FindDepartement(std::string_view code) const;
 
   // The current commune a code designates: itself when current, its successor when it
-  // is the code of a merged (delegated, associated) commune; nullptr when unknown.
+  // is the code of a merged (delegated, associated) commune, its city when it is an
+  // arrondissement municipal of Paris, Lyon or Marseille; nullptr when unknown.
   const Commune* CurrentCommune(std::string_view code) const;
+  // The city (Paris 75056, Lyon 69123, Marseille 13055) of an arrondissement municipal's
+  // code (75101–75120, 69381–69389, 13201–13216 in the COG); nullptr for any other code.
+  const Commune* CityOfArrondissement(std::string_view code) const;
 
   // Index of a commune in communes(), or -1.
   int32_t CommuneIndex(std::string_view code) const;
@@ -98,6 +109,7 @@ class Geography {
   void AddDepartement(Departement departement);
   void AddEpci(Epci epci);
   void AddFormerCode(std::string old_code, std::string current_code);
+  void AddArrondissement(std::string code, std::string city_code);
 
   SourceInfo cog_source;
   SourceInfo stats_source;
@@ -109,6 +121,7 @@ class Geography {
   std::vector<Region> regions_;
   std::unordered_map<std::string, int32_t> commune_index_;
   std::unordered_map<std::string, std::string> former_codes_;
+  std::unordered_map<std::string, std::string> arrondissements_;  // code → city's code
   std::unordered_map<std::string, int32_t> epci_index_;
   std::unordered_map<std::string, int32_t> departement_index_;
 

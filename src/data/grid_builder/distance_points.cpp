@@ -8,6 +8,18 @@ namespace vivrovert::grid_builder {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// Where a town is: its centre, or for Paris, Lyon and Marseille the centre of each of their
+// arrondissements (a single centre would put the far end of Marseille 20 km from
+// Marseille).
+std::vector<geo::Point> CentresOf(const geo::Commune& commune) {
+  if (!commune.stats->arrondissement_centres.empty()) return commune.stats->arrondissement_centres;
+  return {commune.stats->centre_wgs84};
+}
+
+}  // namespace
+
 Result<std::map<std::string, DistancePointSet>> LoadNationalDistancePoints(
     const std::string& data_dir, const geo::Geography& geography) {
   const fs::path data(data_dir);
@@ -53,8 +65,10 @@ Result<std::map<std::string, DistancePointSet>> LoadNationalDistancePoints(
     if (!departement.metropolitan) continue;
     const geo::Commune* chef_lieu = geography.FindCommune(departement.prefecture);
     if (chef_lieu && chef_lieu->stats) {
-      prefectures.points.push_back({chef_lieu->name + " (préfecture : " + departement.name + ")",
-                                    chef_lieu->code, chef_lieu->stats->centre_wgs84});
+      for (const geo::Point& centre : CentresOf(*chef_lieu)) {
+        prefectures.points.push_back({chef_lieu->name + " (préfecture : " + departement.name + ")",
+                                      chef_lieu->code, centre});
+      }
     }
   }
 
@@ -70,7 +84,9 @@ Result<std::map<std::string, DistancePointSet>> LoadNationalDistancePoints(
     for (const geo::Commune& commune : geography.communes()) {
       if (commune.metropolitan && commune.stats &&
           commune.stats->population_2021 >= town.population) {
-        set.points.push_back({commune.name, commune.code, commune.stats->centre_wgs84});
+        for (const geo::Point& centre : CentresOf(commune)) {
+          set.points.push_back({commune.name, commune.code, centre});
+        }
       }
     }
   }

@@ -9,6 +9,8 @@
 //   dist_prefecture_km      the chef-lieu of each metropolitan département
 //   dist_town_10k_km …      metropolitan communes of at least 10,000 / 50,000 / 200,000
 //   dist_city_200k_km       inhabitants (INSEE 2021)
+// A commune is its centre; Paris, Lyon and Marseille are the centres of their
+// arrondissements, one point each, all bearing the city's name and code.
 //
 // Thread safety: pure function of its inputs.
 #pragma once
