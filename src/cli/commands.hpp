@@ -23,6 +23,11 @@ struct Command {
 // Prints the status on stderr and returns its exit code (2 for invalid input, else 1).
 int Fail(const Status& status);
 
+// The exit code of a command line CLI11 refused: CLI11's own, printed its way, except for the
+// subcommands whose interface promises 2 for any bad argument (billing), which get 2 and
+// CLI11's message naming the argument.
+int ExitOnParseError(const CLI::App& app, const CLI::ParseError& error);
+
 // An epoch time in UTC, formatted with strftime's `format`.
 std::string FormatUtc(int64_t epoch_seconds, const char* format);
 
@@ -34,5 +39,6 @@ void RegisterServeCommand(CLI::App& app, std::vector<Command>& commands);
 void RegisterMailCommand(CLI::App& app, std::vector<Command>& commands);
 void RegisterImportCommand(CLI::App& app, std::vector<Command>& commands);
 void RegisterNightlyCommand(CLI::App& app, std::vector<Command>& commands);
+void RegisterBillingCommand(CLI::App& app, std::vector<Command>& commands);
 
 }  // namespace vivrovert::cli
