@@ -171,7 +171,7 @@ int Run(const std::string& data_dir, const std::string& url, const std::string& 
   const auto pass_started = SteadyClock::now();
   const notifications::PassReport matched = pass.Run();
   report["pass_s"] = Seconds(pass_started);
-  nightly::NightlyReport night = run.Run(nightly::ParisDate(kRunAt));
+  nightly::NightlyReport night = run.Run(ParisDate(kRunAt));
   night.pass = matched;
   report["digests_s"] = night.seconds;
   report["run_s"] = report["pass_s"].get<double>() + night.seconds;

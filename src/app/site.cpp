@@ -313,7 +313,7 @@ Status Site::Parts::OpenWeb(const SiteParts& parts) {
         Status refreshed = recorder->RefreshPartner(connection, partner_id, now->NowSeconds());
         if (!refreshed.ok()) *errors << "vivrovert: leads: " << refreshed.message() << "\n";
       },
-      nightly::ParisDate};
+      ParisDate};
   partners::RegisterPartnerPages(site, partner_env);
   partners::RegisterOperatorPages(site, partner_env);
   leads::RegisterLeadPages(site, *database, *clock, search->grid.get());
@@ -323,7 +323,7 @@ Status Site::Parts::OpenWeb(const SiteParts& parts) {
   audience_counter = std::make_shared<audience::AudienceCounter>(
       audience::CountingRules{audience::HostOf(config.public_base_url),
                               config.audience_count_operators},
-      *clock, nightly::ParisDate);
+      *clock, ParisDate);
   site.SetVisitObserver(audience_counter);
   return Status::Ok();
 }
@@ -333,10 +333,10 @@ Status Site::Parts::OpenWeb(const SiteParts& parts) {
 void Site::Parts::RunNightlyIfDue() {
   const int64_t now = clock->NowSeconds();
   if (config.nightly_hour < 0 || nightly::InMaintenanceWindow(now) ||
-      nightly::ParisHour(now) < config.nightly_hour) {
+      ParisHour(now) < config.nightly_hour) {
     return;
   }
-  const std::string run_date = nightly::ParisDate(now);
+  const std::string run_date = ParisDate(now);
   {
     storage::Connection connection = database->Acquire();
     if (nightly::NightlyRun::Finished(connection, run_date)) return;

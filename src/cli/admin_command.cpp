@@ -24,7 +24,9 @@
 #include "domain/listings/listing_service.hpp"
 #include "domain/mail/templates.hpp"
 #include "domain/partners/demo_partner.hpp"
+#include "domain/subscriptions/subscriptions.hpp"
 #include "engine/engine.hpp"
+#include "jobs/nightly/calendar.hpp"
 
 namespace vivrovert::cli {
 
@@ -125,6 +127,17 @@ void RegisterAdminCommand(CLI::App& app, std::vector<Command>& commands) {
          std::cout << "demo partner: " << partner->partner.name << " (/partenaire/"
                    << partner->partner.slug << "), " << partner->listings_created
                    << " demo listings created, " << partner->listings_kept << " kept\n";
+         {
+           // What the demo partner bought: the base service and options 1 and 2 (a contract
+           // marked demo, never invoiced).
+           storage::Connection connection = (*database)->Acquire();
+           const int64_t now = SystemClock::Instance().NowSeconds();
+           auto contract = subscriptions::SubscriptionStore::SeedDemoContract(
+               connection, partner->partner.id, ParisDate(now), now);
+           if (!contract.ok()) return Fail(contract.status());
+           std::cout << "demo contract: " << (*contract ? "created" : "kept")
+                     << " (base service, options 1 and 2)\n";
+         }
          // Demo exodeurs whose searches and clicks make the demo partner's leads.
          engine::SearchEngine engine(**grid);
          leads::LeadRecorder recorder(**grid, engine);

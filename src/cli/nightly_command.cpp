@@ -21,7 +21,7 @@ struct NightlyFlags {
 
 int RunNightly(const Config& config, const NightlyFlags& flags) {
   const int64_t now = SystemClock::Instance().NowSeconds();
-  const std::string run_date = flags.date.empty() ? nightly::ParisDate(now) : flags.date;
+  const std::string run_date = flags.date.empty() ? ParisDate(now) : flags.date;
   if (!nightly::IsDate(run_date))
     return Fail(InvalidArgument("--date must be a date AAAA-MM-JJ: " + run_date, "date"));
   app::SiteParts parts;

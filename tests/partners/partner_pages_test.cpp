@@ -30,6 +30,7 @@
 #include "domain/mail/outbox.hpp"
 #include "domain/partners/partner_store.hpp"
 #include "domain/partners/partner_territory.hpp"
+#include "domain/subscriptions/subscriptions.hpp"
 #include "engine/grid_file.hpp"
 #include "support/lot_grid.hpp"
 #include "support/test_site.hpp"
@@ -872,7 +873,9 @@ TEST_F(PartnerPagesTest, TheOperatorConsoleCreatesPartnersAndRefusesUnknownCodes
   std::vector<std::string> communes = gramat->territory.communes;
   std::sort(communes.begin(), communes.end());
   EXPECT_EQ(communes, (std::vector<std::string>{"46102", "46128"}));
-  EXPECT_EQ(gramat->options, std::vector<std::string>{"barometer"});
+  // A form field cannot grant an option: only a contract does.
+  EXPECT_FALSE(subscriptions::SubscriptionStore::For(connection, gramat->id, "2026-03-01")
+                   .Has(subscriptions::ProductCode::kOption1));
   Page edit = op.Get(created.location);
   EXPECT_EQ(edit.status, 200);
   EXPECT_TRUE(Contains(edit.body, "46128"));

@@ -125,7 +125,6 @@ Result<DemoPartnerSummary> SeedDemoPartner(storage::Database& database,
       input.kind = PartnerKind::kEpci;
       input.name = "CA du Grand Cahors (démo)";
       input.slug = kDemoPartnerSlug;
-      input.options = {"barometer"};
       input.territory.epcis = {"200023737"};
       input.is_demo = true;
       VV_ASSIGN_OR_RETURN(Partner created, PartnerStore::Create(connection, input, service.Now()));

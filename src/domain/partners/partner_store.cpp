@@ -17,24 +17,6 @@ using storage::SqlValue;
 constexpr size_t kMaxNameBytes = 200;
 constexpr int64_t kLastUsedResolutionSeconds = 60;
 
-std::string JoinOptions(const std::vector<std::string>& options) {
-  std::string out;
-  for (const std::string& option : options) out += (out.empty() ? "" : ",") + option;
-  return out;
-}
-
-std::vector<std::string> SplitOptions(const std::string& text) {
-  std::vector<std::string> options;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find(',', start);
-    if (end == std::string::npos) end = text.size();
-    if (end > start) options.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return options;
-}
-
 Status CheckInput(storage::Connection& connection, const PartnerInput& input,
                   std::optional<int64_t> self) {
   const std::string name = Trim(input.name);
@@ -51,12 +33,6 @@ Status CheckInput(storage::Connection& connection, const PartnerInput& input,
   auto taken = connection.QueryOne("SELECT id FROM partners WHERE slug = $1", {slug});
   if (taken && (!self || taken->Int(0) != *self)) {
     return AlreadyExists("Un partenaire utilise déjà l'identifiant « " + slug + " ».", "slug");
-  }
-  for (const std::string& option : input.options) {
-    if (std::find(std::begin(kOptionNames), std::end(kOptionNames), option) ==
-        std::end(kOptionNames)) {
-      return InvalidArgument("Option inconnue : « " + option.substr(0, 30) + " ».", "options");
-    }
   }
   if (input.kind != PartnerKind::kGrouping && !input.member_ids.empty()) {
     return InvalidArgument("Seul un groupement a des membres.", "members");
@@ -105,7 +81,7 @@ void WriteTerritory(storage::Connection& connection, int64_t id, const PartnerIn
 }
 
 constexpr const char* kPartnerColumns =
-    "id, kind, name, slug, options, is_demo, created_at, updated_at, lead_report_frequency";
+    "id, kind, name, slug, is_demo, created_at, updated_at, lead_report_frequency";
 
 Partner FromRow(storage::Connection& connection, const storage::Row& row) {
   Partner partner;
@@ -113,12 +89,11 @@ Partner FromRow(storage::Connection& connection, const storage::Row& row) {
   partner.kind = ParsePartnerKind(row.Text(1)).value_or(PartnerKind::kCommune);
   partner.name = row.Text(2);
   partner.slug = row.Text(3);
-  partner.options = SplitOptions(row.Text(4));
-  partner.is_demo = row.Int(5) != 0;
-  partner.created_at = row.Int(6);
-  partner.updated_at = row.Int(7);
+  partner.is_demo = row.Int(4) != 0;
+  partner.created_at = row.Int(5);
+  partner.updated_at = row.Int(6);
   partner.lead_report_frequency =
-      ParseReportFrequency(row.Text(8)).value_or(ReportFrequency::kMonthly);
+      ParseReportFrequency(row.Text(7)).value_or(ReportFrequency::kMonthly);
   for (const storage::Row& code : connection.Query("SELECT code_kind, code FROM partner_territory "
                                                    "WHERE partner_id = $1 ORDER BY code_kind, code",
                                                    {partner.id})) {
@@ -294,9 +269,9 @@ Result<Partner> PartnerStore::Create(storage::Connection& connection, const Part
   if (input.slug.empty()) input.slug = Slugify(input.name);
   VV_RETURN_IF_ERROR(CheckInput(connection, input, std::nullopt));
   auto row = connection.QueryOne(
-      "INSERT INTO partners (kind, name, slug, options, is_demo, created_at, updated_at) "
-      "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING id",
-      {std::string(PartnerKindName(input.kind)), input.name, input.slug, JoinOptions(input.options),
+      "INSERT INTO partners (kind, name, slug, is_demo, created_at, updated_at) "
+      "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING id",
+      {std::string(PartnerKindName(input.kind)), input.name, input.slug,
        static_cast<int64_t>(input.is_demo ? 1 : 0), now, now});
   if (!row)
     return AlreadyExists("Un partenaire utilise déjà l'identifiant « " + input.slug + " ».",
@@ -312,10 +287,8 @@ Status PartnerStore::Update(storage::Connection& connection, int64_t id, const P
   if (input.slug.empty()) input.slug = Slugify(input.name);
   VV_RETURN_IF_ERROR(CheckInput(connection, input, id));
   const int64_t changed = connection.Execute(
-      "UPDATE partners SET kind = $1, name = $2, slug = $3, options = $4, updated_at = $5 WHERE id "
-      "= $6",
-      {std::string(PartnerKindName(input.kind)), input.name, input.slug, JoinOptions(input.options),
-       now, id});
+      "UPDATE partners SET kind = $1, name = $2, slug = $3, updated_at = $4 WHERE id = $5",
+      {std::string(PartnerKindName(input.kind)), input.name, input.slug, now, id});
   if (changed == 0) return NotFound("Partenaire inconnu.");
   WriteTerritory(connection, id, input);
   return Status::Ok();
@@ -378,7 +351,7 @@ std::vector<Partner> PartnerStore::PartnersOfUser(storage::Connection& connectio
                                                   int64_t user_id) {
   std::vector<Partner> partners;
   for (const storage::Row& row : connection.Query(
-           "SELECT p.id, p.kind, p.name, p.slug, p.options, p.is_demo, p.created_at, p.updated_at, "
+           "SELECT p.id, p.kind, p.name, p.slug, p.is_demo, p.created_at, p.updated_at, "
            "p.lead_report_frequency FROM partners p "
            "JOIN partner_staff s ON s.partner_id = p.id WHERE s.user_id = $1 ORDER BY p.name, p.id",
            {user_id})) {

@@ -50,15 +50,12 @@ inline constexpr ReportFrequency kReportFrequencies[] = {
     ReportFrequency::kDaily, ReportFrequency::kWeekly, ReportFrequency::kMonthly,
     ReportFrequency::kNone};
 
-// Options of the proposal a partner subscribes to (DESIGN §5).
-inline constexpr const char* kOptionNames[] = {"barometer", "territory_site", "skills"};
 
 struct Partner {
   int64_t id = 0;
   PartnerKind kind = PartnerKind::kCommune;
   std::string name;
   std::string slug;
-  std::vector<std::string> options;
   engine::TerritoryCodes territory;  // its own codes (members' come on top for a grouping)
   std::vector<int64_t> member_ids;   // groupings only
   bool is_demo = false;
@@ -74,7 +71,6 @@ struct PartnerInput {
   PartnerKind kind = PartnerKind::kCommune;
   std::string name;
   std::string slug;  // derived from the name when empty
-  std::vector<std::string> options;
   engine::TerritoryCodes territory;
   std::vector<int64_t> member_ids;
   bool is_demo = false;

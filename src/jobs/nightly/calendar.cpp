@@ -1,7 +1,5 @@
 #include "jobs/nightly/calendar.hpp"
 
-#include <unicode/timezone.h>
-
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -17,10 +15,6 @@ using std::chrono::month;
 using std::chrono::sys_days;
 using std::chrono::year;
 using std::chrono::year_month_day;
-
-sys_days DateOf(int64_t utc) {
-  return std::chrono::floor<days>(std::chrono::sys_seconds(std::chrono::seconds(utc)));
-}
 
 std::string Format(sys_days date) {
   year_month_day ymd(date);
@@ -43,24 +37,6 @@ bool Parse(const std::string& text, sys_days& out) {
 }
 
 }  // namespace
-
-int64_t ParisOffsetSeconds(int64_t utc) {
-  // ICU's own copy of the time-zone database: the same answer on any host.
-  static const std::unique_ptr<icu::TimeZone> paris(icu::TimeZone::createTimeZone("Europe/Paris"));
-  int32_t raw = 0, dst = 0;
-  UErrorCode status = U_ZERO_ERROR;
-  paris->getOffset(static_cast<UDate>(utc) * 1000.0, /*local=*/false, raw, dst, status);
-  if (U_FAILURE(status))
-    throw std::runtime_error(std::string("ICU time zone: ") + u_errorName(status));
-  return (raw + dst) / 1000;
-}
-
-std::string ParisDate(int64_t utc) { return Format(DateOf(utc + ParisOffsetSeconds(utc))); }
-
-int ParisHour(int64_t utc) {
-  const int64_t local = utc + ParisOffsetSeconds(utc);
-  return static_cast<int>(((local % 86400) + 86400) % 86400 / 3600);
-}
 
 bool InMaintenanceWindow(int64_t utc) { return ParisHour(utc) == 0; }
 

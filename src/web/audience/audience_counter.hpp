@@ -34,7 +34,7 @@ inline constexpr size_t kMaxSourcesPerDay = 500;
 class AudienceCounter final : public web::VisitObserver {
  public:
   // `day_of` names the day of a UTC time ("YYYY-MM-DD", Europe/Paris in the server:
-  // nightly::ParisDate). `clock` must outlive the counter.
+  // ParisDate). `clock` must outlive the counter.
   AudienceCounter(CountingRules rules, const Clock& clock,
                   std::function<std::string(int64_t)> day_of);
 

@@ -165,17 +165,6 @@ void RegisterOperatorPages(web::App& app, PartnerPagesEnv env) {
                                  {"label", std::string(PartnerKindLabel(kind))},
                                  {"selected", input.kind == kind}});
     }
-    mstch::array options;
-    for (const char* option : kOptionNames) {
-      const bool checked =
-          std::find(input.options.begin(), input.options.end(), option) != input.options.end();
-      const std::string label = std::string_view(option) == "barometer" ? "Baromètre d'attractivité"
-                                : std::string_view(option) == "territory_site"
-                                    ? "Plateforme du territoire"
-                                    : "Alertes compétences";
-      options.push_back(
-          mstch::map{{"code", std::string(option)}, {"label", label}, {"checked", checked}});
-    }
     mstch::array members;
     for (const Partner& other : all) {
       if (other.kind == PartnerKind::kGrouping || (partner && other.id == partner->id)) continue;
@@ -194,7 +183,6 @@ void RegisterOperatorPages(web::App& app, PartnerPagesEnv env) {
         {"name", input.name},
         {"slug", input.slug},
         {"kinds", kinds},
-        {"options", options},
         {"report_frequencies", frequencies},
         {"members", members},
         {"has_members", !members.empty()},
@@ -213,7 +201,6 @@ void RegisterOperatorPages(web::App& app, PartnerPagesEnv env) {
         ParsePartnerKind(request.Form("kind").value_or("")).value_or(PartnerKind::kCommune);
     input.name = request.Form("name").value_or("");
     input.slug = Trim(request.Form("slug").value_or(""));
-    input.options = request.FormAll("options");
     input.territory =
         CodesFromText(request.Form("communes").value_or(""), request.Form("epcis").value_or(""),
                       request.Form("departements").value_or(""));
@@ -375,9 +362,8 @@ void RegisterOperatorPages(web::App& app, PartnerPagesEnv env) {
             storage::Connection connection = database.Acquire();
             std::optional<Partner> partner = PartnerStore::Get(connection, id);
             if (!partner) return NotFound("Partenaire introuvable.");
-            PartnerInput input{partner->kind,    partner->name,      partner->slug,
-                               partner->options, partner->territory, partner->member_ids,
-                               partner->is_demo};
+            PartnerInput input{partner->kind,      partner->name,       partner->slug,
+                               partner->territory, partner->member_ids, partner->is_demo};
             return partner_form(context, partner, input, partner->lead_report_frequency,
                                 PartnerStore::List(connection), Status::Ok(), 200);
           },

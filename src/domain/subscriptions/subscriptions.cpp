@@ -1,0 +1,231 @@
+#include "domain/subscriptions/subscriptions.hpp"
+
+#include <map>
+
+#include "core/storage/batch.hpp"
+#include "domain/billing/calendar.hpp"
+#include "domain/partners/partner_store.hpp"
+
+namespace vivrovert::subscriptions {
+
+namespace {
+
+constexpr const char* kContractColumns =
+    "id, partner_id, quote_id, amends_contract_id, start_date, end_date, service_start, months, "
+    "is_demo, created_at";
+
+Contract ContractFromRow(const storage::Row& row) {
+  Contract contract;
+  contract.id = row.Int(0);
+  contract.partner_id = row.Int(1);
+  contract.quote_id = row.OptionalInt(2);
+  contract.amends_contract_id = row.OptionalInt(3);
+  contract.start_date = row.Text(4);
+  contract.end_date = row.Text(5);
+  contract.service_start = row.Text(6);
+  contract.months = static_cast<int>(row.Int(7));
+  contract.is_demo = row.Int(8) != 0;
+  contract.created_at = row.Int(9);
+  return contract;
+}
+
+}  // namespace
+
+const char* ProductPitch(ProductCode product) {
+  switch (product) {
+    case ProductCode::kBase:
+      return "Publier vos annonces par l'API ou par fichier, recevoir vos contacts et prospects et "
+             "leur rapport périodique.";
+    case ProductCode::kOption1:
+      return "Mesurer l'attractivité de votre territoire : combien le voient en vert, sur quels "
+             "critères il gagne ou perd des candidats, comparé aux territoires voisins.";
+    case ProductCode::kOption2:
+      return "Une plateforme à votre nom pour présenter votre territoire, ses annonces et ses "
+             "services aux candidats à l'installation.";
+    case ProductCode::kOption3:
+      return "Être alerté quand des personnes dont les compétences vous manquent cherchent un "
+             "territoire comme le vôtre, et voir les territoires qui vous ressemblent.";
+  }
+  return "";
+}
+
+std::optional<std::string> ContractEndDate(const std::string& start_date, int months) {
+  std::optional<billing::Date> start = billing::ParseIsoDate(start_date);
+  if (!start || months < 1) return std::nullopt;
+  return billing::FormatIsoDate(billing::PreviousDay(billing::AddMonths(*start, months)));
+}
+
+namespace {
+
+// The product stored as `code` ("base", "option1"…).
+std::optional<ProductCode> ParseStoredProduct(std::string_view code) {
+  for (ProductCode product : kProducts) {
+    if (code == billing::ProductCodeName(product)) return product;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<Contract> SubscriptionStore::CreateContract(storage::Connection& connection,
+                                                   const NewContract& input, int64_t now) {
+  if (!billing::ParseIsoDate(input.start_date))
+    return InvalidArgument("Date de signature illisible (AAAA-MM-JJ).", "start");
+  if (!billing::ParseIsoDate(input.service_start) || input.service_start < input.start_date)
+    return InvalidArgument("Date de mise en service illisible ou avant la signature.",
+                           "service_start");
+  if (input.months < 12 || input.months > 60)
+    return InvalidArgument("La durée d'un contrat va de 12 à 60 mois.", "months");
+  if (input.lines.empty()) return InvalidArgument("Un contrat porte sur au moins un produit.", "options");
+  std::string end_date = *ContractEndDate(input.start_date, input.months);
+  if (input.amends_contract_id) {
+    std::optional<Contract> amended = GetContract(connection, *input.amends_contract_id);
+    if (!amended || amended->partner_id != input.partner_id)
+      return NotFound("Contrat modifié introuvable pour ce partenaire.");
+    end_date = amended->end_date;  // an amendment ends with its contract
+  }
+  if (input.service_start > end_date)
+    return InvalidArgument("La mise en service est après la fin du contrat.", "service_start");
+  std::optional<storage::Row> row = connection.QueryOne(
+      "INSERT INTO contracts (partner_id, quote_id, amends_contract_id, start_date, end_date, "
+      "service_start, months, is_demo, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+      "RETURNING id",
+      {input.partner_id,
+       input.quote_id ? storage::SqlValue(*input.quote_id) : storage::SqlValue(nullptr),
+       input.amends_contract_id ? storage::SqlValue(*input.amends_contract_id)
+                                : storage::SqlValue(nullptr),
+       input.start_date, end_date, input.service_start, int64_t{input.months},
+       int64_t{input.is_demo ? 1 : 0}, now});
+  const int64_t contract_id = row->Int(0);
+  for (const ContractLine& line : input.lines) {
+    std::optional<storage::Row> subscription = connection.QueryOne(
+        "INSERT INTO subscriptions (contract_id, partner_id, product, start_date, end_date, "
+        "created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        {contract_id, input.partner_id, std::string(billing::ProductCodeName(line.product)),
+         input.service_start, end_date, now});
+    for (int64_t member : line.member_ids) {
+      connection.Execute(
+          "INSERT INTO subscription_members (subscription_id, member_id) VALUES ($1, $2) "
+          "ON CONFLICT DO NOTHING",
+          {subscription->Int(0), member});
+    }
+  }
+  return *GetContract(connection, contract_id);
+}
+
+std::optional<Contract> SubscriptionStore::GetContract(storage::Connection& connection,
+                                                       int64_t id) {
+  std::optional<storage::Row> row = connection.QueryOne(
+      std::string("SELECT ") + kContractColumns + " FROM contracts WHERE id = $1", {id});
+  if (!row) return std::nullopt;
+  return ContractFromRow(*row);
+}
+
+std::vector<Contract> SubscriptionStore::ContractsOf(storage::Connection& connection,
+                                                     int64_t partner_id) {
+  std::vector<Contract> contracts;
+  for (const storage::Row& row : connection.Query(
+           std::string("SELECT ") + kContractColumns +
+               " FROM contracts WHERE partner_id = $1 ORDER BY start_date DESC, id DESC",
+           {partner_id})) {
+    contracts.push_back(ContractFromRow(row));
+  }
+  return contracts;
+}
+
+std::vector<Subscription> SubscriptionStore::SubscriptionsOf(storage::Connection& connection,
+                                                             int64_t partner_id) {
+  std::vector<Subscription> subscriptions;
+  for (const storage::Row& row : connection.Query(
+           "SELECT s.id, s.contract_id, s.partner_id, s.product, s.start_date, s.end_date, "
+           "s.ended_at, c.is_demo FROM subscriptions s JOIN contracts c ON c.id = s.contract_id "
+           "WHERE s.partner_id = $1 ORDER BY s.start_date DESC, s.id DESC",
+           {partner_id})) {
+    Subscription subscription;
+    subscription.id = row.Int(0);
+    subscription.contract_id = row.Int(1);
+    subscription.partner_id = row.Int(2);
+    subscription.product = ParseStoredProduct(row.Text(3)).value_or(ProductCode::kBase);
+    subscription.start_date = row.Text(4);
+    subscription.end_date = row.Text(5);
+    subscription.ended_at = row.OptionalInt(6);
+    subscription.is_demo = row.Int(7) != 0;
+    subscriptions.push_back(std::move(subscription));
+  }
+  if (subscriptions.empty()) return subscriptions;
+  std::map<int64_t, Subscription*> by_id;
+  std::vector<int64_t> ids;
+  for (Subscription& subscription : subscriptions) {
+    by_id[subscription.id] = &subscription;
+    ids.push_back(subscription.id);
+  }
+  for (const storage::Row& row : connection.Query(
+           "SELECT subscription_id, member_id FROM subscription_members WHERE subscription_id IN " +
+               storage::InList(ids.size()) + " ORDER BY member_id",
+           storage::BoundIds(ids))) {
+    by_id[row.Int(0)]->member_ids.push_back(row.Int(1));
+  }
+  return subscriptions;
+}
+
+Status SubscriptionStore::End(storage::Connection& connection, int64_t partner_id,
+                              int64_t subscription_id, const std::string& today, int64_t now) {
+  std::optional<storage::Row> row = connection.QueryOne(
+      "SELECT end_date FROM subscriptions WHERE id = $1 AND partner_id = $2",
+      {subscription_id, partner_id});
+  if (!row) return NotFound("Abonnement introuvable pour ce partenaire.");
+  if (row->Text(0) <= today) return FailedPrecondition("Cet abonnement est déjà terminé.");
+  // Its last day is today (one not begun yet then ends before it starts: never in force).
+  connection.Execute("UPDATE subscriptions SET end_date = $1, ended_at = $2 WHERE id = $3",
+                     {today, now, subscription_id});
+  return Status::Ok();
+}
+
+Result<bool> SubscriptionStore::SeedDemoContract(storage::Connection& connection,
+                                                 int64_t partner_id, const std::string& today,
+                                                 int64_t now) {
+  for (const Subscription& subscription : SubscriptionsOf(connection, partner_id)) {
+    if (subscription.InForceOn(today)) return false;
+  }
+  NewContract contract;
+  contract.partner_id = partner_id;
+  contract.start_date = today;
+  contract.service_start = today;
+  contract.months = 12;
+  contract.is_demo = true;
+  contract.lines = {{ProductCode::kBase, {}}, {ProductCode::kOption1, {}}, {ProductCode::kOption2, {}}};
+  VV_RETURN_IF_ERROR(CreateContract(connection, contract, now).status());
+  return true;
+}
+
+Entitlements SubscriptionStore::For(storage::Connection& connection, int64_t partner_id,
+                                    const std::string& date) {
+  Entitlements entitlements;
+  for (const storage::Row& row : connection.Query(
+           "SELECT product FROM subscriptions WHERE partner_id = $1 AND start_date <= $2 AND "
+           "end_date >= $2",
+           {partner_id, date})) {
+    if (std::optional<ProductCode> product = ParseStoredProduct(row.Text(0)))
+      entitlements.products.insert(*product);
+  }
+  const std::vector<int64_t> groupings = partners::PartnerStore::GroupingsOf(connection, partner_id);
+  if (groupings.empty()) return entitlements;
+  std::vector<storage::SqlValue> params = {date, partner_id};
+  for (int64_t grouping : groupings) params.emplace_back(grouping);
+  // A grouping's base covers every member; its options, the members they were granted to.
+  for (const storage::Row& row : connection.Query(
+           "SELECT s.product, s.partner_id FROM subscriptions s WHERE s.start_date <= $1 AND "
+           "s.end_date >= $1 AND s.partner_id IN " +
+               storage::InList(groupings.size(), 3) +
+               " AND (s.product = 'base' OR EXISTS (SELECT 1 FROM subscription_members m WHERE "
+               "m.subscription_id = s.id AND m.member_id = $2)) ORDER BY s.partner_id",
+           params)) {
+    if (std::optional<ProductCode> product = ParseStoredProduct(row.Text(0))) {
+      entitlements.products.insert(*product);
+      entitlements.through_groupings.emplace_back(*product, row.Int(1));
+    }
+  }
+  return entitlements;
+}
+
+}  // namespace vivrovert::subscriptions

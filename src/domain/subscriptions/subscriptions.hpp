@@ -1,0 +1,125 @@
+// What a collectivité bought, and what it may use: contracts, the subscriptions they hold
+// (tables `contracts`, `subscriptions`, `subscription_members`, migration 0015), and the
+// entitlements they give on a day. Every feature of the offer asks Entitlements whether it
+// is switched on for a partner; nothing else grants it (docs/BILLING.md).
+//
+// Dates are Paris calendar days "AAAA-MM-JJ"; a subscription is in force from its start to
+// its end date inclusive. Stateless functions on the caller's connection; expected
+// outcomes are Status values (French message, field), database faults throw
+// storage::StorageError.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/common/status.hpp"
+#include "core/storage/database.hpp"
+#include "domain/billing/tariff.hpp"
+
+namespace vivrovert::subscriptions {
+
+// The products are billing's (base, options 1 to 3; option 4, PVD, is a way of buying them
+// for a grouping's members, not a product).
+using billing::ProductCode;
+inline constexpr ProductCode kProducts[] = {ProductCode::kBase, ProductCode::kOption1,
+                                            ProductCode::kOption2, ProductCode::kOption3};
+// What the product gives, one French sentence (shown where it is not subscribed).
+const char* ProductPitch(ProductCode product);
+
+struct ContractLine {
+  ProductCode product = ProductCode::kBase;
+  // For a grouping (PVD): the members this product is granted to. Empty: the partner
+  // itself (a grouping's base is then the grouping's own, and every member's).
+  std::vector<int64_t> member_ids;
+};
+
+struct NewContract {
+  int64_t partner_id = 0;
+  std::optional<int64_t> quote_id;
+  std::optional<int64_t> amends_contract_id;
+  std::string start_date;     // signature
+  std::string service_start;  // put in service; the products are in force from then
+  int months = 12;            // 12 to 60
+  bool is_demo = false;
+  std::vector<ContractLine> lines;
+};
+
+struct Contract {
+  int64_t id = 0;
+  int64_t partner_id = 0;
+  std::optional<int64_t> quote_id;
+  std::optional<int64_t> amends_contract_id;
+  std::string start_date;
+  std::string end_date;  // last day in force: start + months − 1 day
+  std::string service_start;
+  int months = 0;
+  bool is_demo = false;
+  int64_t created_at = 0;
+};
+
+struct Subscription {
+  int64_t id = 0;
+  int64_t contract_id = 0;
+  int64_t partner_id = 0;
+  ProductCode product = ProductCode::kBase;
+  std::string start_date;
+  std::string end_date;
+  std::optional<int64_t> ended_at;  // ended early, at
+  std::vector<int64_t> member_ids;
+  bool is_demo = false;
+
+  bool InForceOn(const std::string& date) const { return start_date <= date && date <= end_date; }
+};
+
+// What a partner may use on a day, and through what.
+struct Entitlements {
+  std::set<ProductCode> products;
+  // The grouping(s) whose subscription grants a product to this partner, by product.
+  std::vector<std::pair<ProductCode, int64_t>> through_groupings;
+
+  bool Has(ProductCode product) const { return products.contains(product); }
+};
+
+// The last day of a contract of `months` months signed on `start_date` "AAAA-MM-JJ": the
+// day before the same day `months` months later (2027-01-15, 12 → 2028-01-14), as quotes
+// compute it (billing::ComputeQuote). nullopt on a bad date.
+std::optional<std::string> ContractEndDate(const std::string& start_date, int months);
+
+class SubscriptionStore {
+ public:
+  // Records the contract and one subscription per line, in force from the service start
+  // to the contract's end (an amendment: to the amended contract's end). InvalidArgument
+  // naming the field on a bad date, duration or empty contract; NotFound when the amended
+  // contract is not the partner's.
+  static Result<Contract> CreateContract(storage::Connection& connection,
+                                         const NewContract& contract, int64_t now);
+  static std::optional<Contract> GetContract(storage::Connection& connection, int64_t id);
+  static std::vector<Contract> ContractsOf(storage::Connection& connection, int64_t partner_id);
+  // Every subscription of the partner, newest first, with their members.
+  static std::vector<Subscription> SubscriptionsOf(storage::Connection& connection,
+                                                   int64_t partner_id);
+  // Ends a subscription on `today` (in force until the end of that day; its feature is off
+  // the next day; nothing of the partner's data is deleted). NotFound when it is not the
+  // partner's; FailedPrecondition when it has already ended.
+  static Status End(storage::Connection& connection, int64_t partner_id, int64_t subscription_id,
+                    const std::string& today, int64_t now);
+
+  // The demonstration's contract (`make run`): when the partner has no subscription in
+  // force on `today`, a contract marked demo, never invoiced, of 12 months from `today` with
+  // the base service and options 1 and 2 (option 3 is left for the walk-through of
+  // docs/BILLING.md). Returns whether it was created.
+  static Result<bool> SeedDemoContract(storage::Connection& connection, int64_t partner_id,
+                                       const std::string& today, int64_t now);
+
+  // What `partner_id` may use on `date`: its own subscriptions in force, and what the
+  // groupings it belongs to hold for it (their base service, and each option granted to
+  // it).
+  static Entitlements For(storage::Connection& connection, int64_t partner_id,
+                          const std::string& date);
+};
+
+}  // namespace vivrovert::subscriptions
