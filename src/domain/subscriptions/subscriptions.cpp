@@ -49,6 +49,53 @@ const char* ProductPitch(ProductCode product) {
   return "";
 }
 
+std::optional<billing::CollectivityKind> PricedKind(partners::PartnerKind kind) {
+  switch (kind) {
+    case partners::PartnerKind::kCommune:
+      return billing::CollectivityKind::kCommune;
+    case partners::PartnerKind::kEpci:
+      return billing::CollectivityKind::kEpci;
+    case partners::PartnerKind::kDepartement:
+      return billing::CollectivityKind::kDepartement;
+    case partners::PartnerKind::kGrouping:
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+MissingProduct DescribeMissing(ProductCode product, partners::PartnerKind kind) {
+  MissingProduct missing;
+  missing.product = product;
+  missing.label = std::string(billing::ProductLabel(product));
+  missing.pitch = ProductPitch(product);
+  const std::optional<billing::CollectivityKind> priced = PricedKind(kind);
+  if (priced) {
+    missing.price_text = billing::FormatEurosFrench(billing::MonthlyPrice(product, *priced)) +
+                         " HT par mois pour " +
+                         (*priced == billing::CollectivityKind::kCommune ? "une commune"
+                          : *priced == billing::CollectivityKind::kEpci  ? "un EPCI"
+                                                                         : "un département");
+  } else {
+    missing.price_text =
+        "selon le nombre de collectivités membres du groupement (option 4, « Petites villes de "
+        "demain »)";
+  }
+  missing.quote_path = "/tarifs";
+  if (priced) {
+    missing.quote_path += "?type=" + std::string(billing::CollectivityKindName(*priced));
+    if (product != ProductCode::kBase)
+      missing.quote_path += "&options=" + std::to_string(billing::OptionNumber(product));
+  }
+  missing.message = product == ProductCode::kBase
+                        ? "Aucun abonnement en cours pour ce partenaire : le service de base (" +
+                              missing.price_text +
+                              ") n'est pas actif. Demandez un devis : " + missing.quote_path + "."
+                        : "Cette fonction fait partie de l'" + missing.label +
+                              ", non souscrite par ce partenaire (" + missing.price_text +
+                              "). Demandez un devis : " + missing.quote_path + ".";
+  return missing;
+}
+
 std::optional<std::string> ContractEndDate(const std::string& start_date, int months) {
   std::optional<billing::Date> start = billing::ParseIsoDate(start_date);
   if (!start || months < 1) return std::nullopt;
@@ -76,7 +123,8 @@ Result<Contract> SubscriptionStore::CreateContract(storage::Connection& connecti
                            "service_start");
   if (input.months < 12 || input.months > 60)
     return InvalidArgument("La durée d'un contrat va de 12 à 60 mois.", "months");
-  if (input.lines.empty()) return InvalidArgument("Un contrat porte sur au moins un produit.", "options");
+  if (input.lines.empty())
+    return InvalidArgument("Un contrat porte sur au moins un produit.", "options");
   std::string end_date = *ContractEndDate(input.start_date, input.months);
   if (input.amends_contract_id) {
     std::optional<Contract> amended = GetContract(connection, *input.amends_contract_id);
@@ -170,9 +218,9 @@ std::vector<Subscription> SubscriptionStore::SubscriptionsOf(storage::Connection
 
 Status SubscriptionStore::End(storage::Connection& connection, int64_t partner_id,
                               int64_t subscription_id, const std::string& today, int64_t now) {
-  std::optional<storage::Row> row = connection.QueryOne(
-      "SELECT end_date FROM subscriptions WHERE id = $1 AND partner_id = $2",
-      {subscription_id, partner_id});
+  std::optional<storage::Row> row =
+      connection.QueryOne("SELECT end_date FROM subscriptions WHERE id = $1 AND partner_id = $2",
+                          {subscription_id, partner_id});
   if (!row) return NotFound("Abonnement introuvable pour ce partenaire.");
   if (row->Text(0) <= today) return FailedPrecondition("Cet abonnement est déjà terminé.");
   // Its last day is today (one not begun yet then ends before it starts: never in force).
@@ -193,7 +241,8 @@ Result<bool> SubscriptionStore::SeedDemoContract(storage::Connection& connection
   contract.service_start = today;
   contract.months = 12;
   contract.is_demo = true;
-  contract.lines = {{ProductCode::kBase, {}}, {ProductCode::kOption1, {}}, {ProductCode::kOption2, {}}};
+  contract.lines = {
+      {ProductCode::kBase, {}}, {ProductCode::kOption1, {}}, {ProductCode::kOption2, {}}};
   VV_RETURN_IF_ERROR(CreateContract(connection, contract, now).status());
   return true;
 }
@@ -208,7 +257,8 @@ Entitlements SubscriptionStore::For(storage::Connection& connection, int64_t par
     if (std::optional<ProductCode> product = ParseStoredProduct(row.Text(0)))
       entitlements.products.insert(*product);
   }
-  const std::vector<int64_t> groupings = partners::PartnerStore::GroupingsOf(connection, partner_id);
+  const std::vector<int64_t> groupings =
+      partners::PartnerStore::GroupingsOf(connection, partner_id);
   if (groupings.empty()) return entitlements;
   std::vector<storage::SqlValue> params = {date, partner_id};
   for (int64_t grouping : groupings) params.emplace_back(grouping);
