@@ -890,7 +890,10 @@ TEST_F(PartnerPagesTest, TheOperatorConsoleCreatesPartnersAndRefusesUnknownCodes
   EXPECT_TRUE(Contains(bad_edit.body, "46999"));
   EXPECT_EQ(PartnerStore::FindBySlug(connection, "commune-de-gramat")->territory.communes.size(),
             2u);
-  // The new partner's map shows its two communes.
+  // The new partner's map is part of the base service: refused until a contract holds it,
+  // then it shows its two communes.
+  EXPECT_EQ(op.Get("/partenaire/commune-de-gramat/carte").status, 403);
+  vivrovert::testing::Subscribe(connection, gramat->id);
   Page map = op.Get("/partenaire/commune-de-gramat/carte");
   EXPECT_EQ(map.status, 200);
   EXPECT_TRUE(Contains(map.body, "2 commune(s)")) << map.body.substr(0, 3000);

@@ -189,14 +189,18 @@ TEST_F(SubscriptionsTest, WithoutTheBaseServiceTheBackOfficeSaysWhatItOffersAndI
     const Page refused = admin.Get(page);
     EXPECT_EQ(refused.status, 403) << page;
     EXPECT_TRUE(Contains(refused.body, "Aucun abonnement en cours")) << page << refused.body;
-    EXPECT_TRUE(Contains(refused.body, "1 100,00")) << "the base fee for a commune";
-    EXPECT_TRUE(Contains(refused.body, "/tarifs?type=commune")) << "how to ask for it";
+    // 1 100,00 € (narrow no-break space between thousands, no-break space before €).
+    EXPECT_TRUE(Contains(refused.body, "1\u202F100,00\u00A0€ HT par mois pour une commune"))
+        << "the base fee for a commune";
+    // The simulator's link (mustache escapes the slash).
+    EXPECT_TRUE(Contains(refused.body, "tarifs?type=commune\"")) << "how to ask for it";
   }
   EXPECT_EQ(admin.Get("/partenaire/figeac/equipe").status, 200) << "the team stays reachable";
   const Page subscription = admin.Get("/partenaire/figeac/abonnement");
   EXPECT_EQ(subscription.status, 200);
   EXPECT_TRUE(Contains(subscription.body, "non souscrit"));
-  EXPECT_TRUE(Contains(subscription.body, "200,00")) << "option 1 for a commune";
+  EXPECT_TRUE(Contains(subscription.body, "200,00\u00A0€ HT par mois pour une commune"))
+      << "option 1 for a commune";
 
   {
     Connection connection = site_.db().Acquire();

@@ -13,7 +13,8 @@ Result<Access> AccessFor(web::Context& context, storage::Database& database, boo
   storage::Connection connection = database.Acquire();
   std::optional<Partner> partner = PartnerStore::FindBySlug(connection, context.Param("slug"));
   if (!partner) return NotFound("Partenaire introuvable.");
-  Access access{*partner};
+  Access access;
+  access.partner = *partner;
   if (user->role == "operator") {
     access.operator_access = true;
     access.role = StaffRole::kAdmin;
