@@ -18,6 +18,8 @@ packages=(
   libosmium2-dev libprotozero-dev
   # PDF documents (quotes, invoices): cairo + pango, DejaVu fonts
   libcairo2-dev libpango1.0-dev fonts-dejavu-core
+  # invoices as CII XML (Chorus Pro)
+  libxml2-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql python3-aiosmtpd chromium

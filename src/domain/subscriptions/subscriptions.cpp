@@ -1,5 +1,6 @@
 #include "domain/subscriptions/subscriptions.hpp"
 
+#include <algorithm>
 #include <map>
 
 #include "core/storage/batch.hpp"
@@ -12,7 +13,7 @@ namespace {
 
 constexpr const char* kContractColumns =
     "id, partner_id, quote_id, amends_contract_id, start_date, end_date, service_start, months, "
-    "is_demo, created_at";
+    "is_demo, created_at, monthly_ht_cents";
 
 Contract ContractFromRow(const storage::Row& row) {
   Contract contract;
@@ -26,6 +27,7 @@ Contract ContractFromRow(const storage::Row& row) {
   contract.months = static_cast<int>(row.Int(7));
   contract.is_demo = row.Int(8) != 0;
   contract.created_at = row.Int(9);
+  contract.monthly_ht_cents = row.OptionalInt(10);
   return contract;
 }
 
@@ -76,7 +78,8 @@ Result<Contract> SubscriptionStore::CreateContract(storage::Connection& connecti
                            "service_start");
   if (input.months < 12 || input.months > 60)
     return InvalidArgument("La durée d'un contrat va de 12 à 60 mois.", "months");
-  if (input.lines.empty()) return InvalidArgument("Un contrat porte sur au moins un produit.", "options");
+  if (input.lines.empty())
+    return InvalidArgument("Un contrat porte sur au moins un produit.", "options");
   std::string end_date = *ContractEndDate(input.start_date, input.months);
   if (input.amends_contract_id) {
     std::optional<Contract> amended = GetContract(connection, *input.amends_contract_id);
@@ -88,14 +91,17 @@ Result<Contract> SubscriptionStore::CreateContract(storage::Connection& connecti
     return InvalidArgument("La mise en service est après la fin du contrat.", "service_start");
   std::optional<storage::Row> row = connection.QueryOne(
       "INSERT INTO contracts (partner_id, quote_id, amends_contract_id, start_date, end_date, "
-      "service_start, months, is_demo, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+      "service_start, months, is_demo, created_at, monthly_ht_cents) VALUES ($1, $2, $3, $4, $5, "
+      "$6, $7, $8, $9, $10) "
       "RETURNING id",
       {input.partner_id,
        input.quote_id ? storage::SqlValue(*input.quote_id) : storage::SqlValue(nullptr),
        input.amends_contract_id ? storage::SqlValue(*input.amends_contract_id)
                                 : storage::SqlValue(nullptr),
        input.start_date, end_date, input.service_start, int64_t{input.months},
-       int64_t{input.is_demo ? 1 : 0}, now});
+       int64_t{input.is_demo ? 1 : 0}, now,
+       input.monthly_ht_cents ? storage::SqlValue(*input.monthly_ht_cents)
+                              : storage::SqlValue(nullptr)});
   const int64_t contract_id = row->Int(0);
   for (const ContractLine& line : input.lines) {
     std::optional<storage::Row> subscription = connection.QueryOne(
@@ -131,6 +137,38 @@ std::vector<Contract> SubscriptionStore::ContractsOf(storage::Connection& connec
     contracts.push_back(ContractFromRow(row));
   }
   return contracts;
+}
+
+std::vector<Contract> SubscriptionStore::Contracts(storage::Connection& connection,
+                                                   const std::vector<int64_t>& ids) {
+  std::vector<Contract> contracts;
+  for (size_t start = 0; start < ids.size(); start += storage::kIdsPerStatement) {
+    const size_t end = std::min(ids.size(), start + storage::kIdsPerStatement);
+    const std::vector<int64_t> chunk(ids.begin() + static_cast<std::ptrdiff_t>(start),
+                                     ids.begin() + static_cast<std::ptrdiff_t>(end));
+    for (const storage::Row& row : connection.Query(
+             std::string("SELECT ") + kContractColumns + " FROM contracts WHERE id IN " +
+                 storage::InList(chunk.size()) + " ORDER BY id",
+             storage::BoundIds(chunk))) {
+      contracts.push_back(ContractFromRow(row));
+    }
+  }
+  std::sort(contracts.begin(), contracts.end(),
+            [](const Contract& a, const Contract& b) { return a.id < b.id; });
+  return contracts;
+}
+
+std::vector<int64_t> SubscriptionStore::InvoicedContractIds(storage::Connection& connection,
+                                                            const std::string& today,
+                                                            int64_t after_id, int limit) {
+  std::vector<int64_t> ids;
+  for (const storage::Row& row : connection.Query(
+           "SELECT id FROM contracts WHERE id > $1 AND is_demo = 0 AND monthly_ht_cents IS NOT "
+           "NULL AND start_date <= $2 ORDER BY id LIMIT $3",
+           {after_id, today, int64_t{limit}})) {
+    ids.push_back(row.Int(0));
+  }
+  return ids;
 }
 
 std::vector<Subscription> SubscriptionStore::SubscriptionsOf(storage::Connection& connection,
@@ -170,9 +208,9 @@ std::vector<Subscription> SubscriptionStore::SubscriptionsOf(storage::Connection
 
 Status SubscriptionStore::End(storage::Connection& connection, int64_t partner_id,
                               int64_t subscription_id, const std::string& today, int64_t now) {
-  std::optional<storage::Row> row = connection.QueryOne(
-      "SELECT end_date FROM subscriptions WHERE id = $1 AND partner_id = $2",
-      {subscription_id, partner_id});
+  std::optional<storage::Row> row =
+      connection.QueryOne("SELECT end_date FROM subscriptions WHERE id = $1 AND partner_id = $2",
+                          {subscription_id, partner_id});
   if (!row) return NotFound("Abonnement introuvable pour ce partenaire.");
   if (row->Text(0) <= today) return FailedPrecondition("Cet abonnement est déjà terminé.");
   // Its last day is today (one not begun yet then ends before it starts: never in force).
@@ -193,7 +231,8 @@ Result<bool> SubscriptionStore::SeedDemoContract(storage::Connection& connection
   contract.service_start = today;
   contract.months = 12;
   contract.is_demo = true;
-  contract.lines = {{ProductCode::kBase, {}}, {ProductCode::kOption1, {}}, {ProductCode::kOption2, {}}};
+  contract.lines = {
+      {ProductCode::kBase, {}}, {ProductCode::kOption1, {}}, {ProductCode::kOption2, {}}};
   VV_RETURN_IF_ERROR(CreateContract(connection, contract, now).status());
   return true;
 }
@@ -208,7 +247,8 @@ Entitlements SubscriptionStore::For(storage::Connection& connection, int64_t par
     if (std::optional<ProductCode> product = ParseStoredProduct(row.Text(0)))
       entitlements.products.insert(*product);
   }
-  const std::vector<int64_t> groupings = partners::PartnerStore::GroupingsOf(connection, partner_id);
+  const std::vector<int64_t> groupings =
+      partners::PartnerStore::GroupingsOf(connection, partner_id);
   if (groupings.empty()) return entitlements;
   std::vector<storage::SqlValue> params = {date, partner_id};
   for (int64_t grouping : groupings) params.emplace_back(grouping);
