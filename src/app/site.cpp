@@ -13,6 +13,7 @@
 #include "data/grid_builder/imported_sources.hpp"
 #include "domain/accounts/deletion_log.hpp"
 #include "domain/accounts/outbox_account_mailer.hpp"
+#include "domain/invoices/invoice_store.hpp"
 #include "domain/leads/lead_recorder.hpp"
 #include "domain/limits/rate_limiter.hpp"
 #include "domain/matching/matching_listener.hpp"
@@ -187,7 +188,8 @@ Status Site::Parts::OpenJobs(const SiteParts& parts) {
                                   [progress_out](const std::string& line) {
                                     if (progress_out != nullptr) *progress_out << line << std::endl;
                                   },
-                                  nightly::RetentionPolicy{}};
+                                  nightly::RetentionPolicy{},
+                                  invoices::Seller::FromConfig(config.publisher)};
   nightly_run = std::make_unique<nightly::NightlyRun>(
       *database, *notification_pass, *mail_templates, search->grid.get(), *clock, options,
       NightlyLeadReports(config, *mail_templates, secret_key, search->grid.get()));
@@ -344,7 +346,8 @@ void Site::Parts::RunNightlyIfDue() {
   nightly::NightlyReport report = nightly_run->Run(run_date);
   if (progress != nullptr) {
     *progress << "nightly run " << run_date << ": " << report.digests_queued << " digests, "
-              << report.report_mails << " lead report mails, "
+              << report.report_mails << " lead report mails, " << report.invoices_issued
+              << " invoices, " << report.invoice_reminders << " invoice reminders, "
               << nightly::RetentionSummary(report.retention) << ", "
               << (report.finished ? "finished" : "not finished") << " in " << report.seconds << " s"
               << std::endl;
