@@ -251,6 +251,28 @@ TEST_F(InvoicingTest, RemindersNeedABillingAddress) {
   EXPECT_EQ(report.without_address, 1);
 }
 
+TEST_F(InvoicingTest, NumbersFollowTheIssueDates) {
+  const Invoice first = IssueSimple(database_.db(), "2027-05-10", Euros(10));
+  storage::Connection connection = database_.db().Acquire();
+  {
+    storage::Transaction transaction(connection);
+    Result<Invoice> backdated = InvoiceStore::Issue(connection, Simple("2027-05-09", 100), kNow);
+    EXPECT_EQ(backdated.status().code(), StatusCode::kFailedPrecondition);
+    EXPECT_EQ(
+        InvoiceStore::IssueCreditNote(connection, first.id, std::nullopt, "2027-05-01", "", kNow)
+            .status()
+            .code(),
+        StatusCode::kFailedPrecondition);
+    // The same day is fine, and takes the very next number: the refusals gave theirs back.
+    Result<Invoice> same_day = InvoiceStore::Issue(connection, Simple("2027-05-10", 100), kNow);
+    ASSERT_TRUE(same_day.ok()) << same_day.status().ToString();
+    EXPECT_EQ(same_day->sequence, first.sequence + 1);
+    transaction.Commit();
+  }
+  EXPECT_EQ(connection.QueryOne("SELECT last_sequence FROM invoice_counter")->Int(0),
+            first.sequence + 1);
+}
+
 TEST_F(InvoicingTest, BillingDetailsAreCheckedAndReplaced) {
   storage::Connection connection = database_.db().Acquire();
   BillingDetails details = *BillingDetailsStore::Get(connection, partner_id_);
@@ -272,11 +294,14 @@ TEST_F(InvoicingTest, BillingDetailsAreCheckedAndReplaced) {
 
 TEST_F(InvoicingTest, TheLedgerListsInvoicesAndCreditNotes) {
   const Invoice invoice = IssueSimple(database_.db(), "2027-05-01", Euros(1000));
+  {
+    storage::Connection connection = database_.db().Acquire();
+    ASSERT_TRUE(InvoiceStore::IssueCreditNote(connection, invoice.id, Euros(100), "2027-05-02",
+                                              "geste commercial", kNow)
+                    .ok());
+  }
   IssueSimple(database_.db(), "2027-07-01", Euros(1));
   storage::Connection connection = database_.db().Acquire();
-  ASSERT_TRUE(InvoiceStore::IssueCreditNote(connection, invoice.id, Euros(100), "2027-05-02",
-                                            "geste commercial", kNow)
-                  .ok());
   const std::vector<Invoice> may = InvoiceStore::Ledger(connection, "2027-05-01", "2027-05-31");
   ASSERT_EQ(may.size(), 2u);
   const exports::Table table = LedgerTable(may);

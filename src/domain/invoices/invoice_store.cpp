@@ -126,13 +126,14 @@ bool IsDigits(const std::string& text, size_t count) {
          std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-// Allocates the next number, inserts the invoice and its lines; nullopt when the insert
-// collided (the contract's instalment is invoiced already), the number then given back.
-std::optional<int64_t> InsertNumbered(storage::Connection& connection, InvoiceKind kind,
-                                      const NewInvoice& input,
-                                      std::optional<int64_t> credited_invoice_id,
-                                      const std::string& due_date, Cents total_ht, Cents tva,
-                                      int64_t now) {
+// Allocates the next number, inserts the invoice and its lines, returns its id. When the
+// invoice may not take it, the number is given back: FailedPrecondition when its issue date
+// is before the last one issued (numbers follow the dates), AlreadyExists when the insert
+// collided (the contract's instalment is invoiced already).
+Result<int64_t> InsertNumbered(storage::Connection& connection, InvoiceKind kind,
+                               const NewInvoice& input, std::optional<int64_t> credited_invoice_id,
+                               const std::string& due_date, Cents total_ht, Cents tva,
+                               int64_t now) {
   // The counter's row lock is held until the caller's transaction ends: issuers queue here.
   const int64_t sequence =
       connection
@@ -140,6 +141,23 @@ std::optional<int64_t> InsertNumbered(storage::Connection& connection, InvoiceKi
               "UPDATE invoice_counter SET last_sequence = last_sequence + 1 WHERE id = 1 "
               "RETURNING last_sequence")
           ->Int(0);
+  // Still holding the counter's lock: nobody took a number since ours.
+  auto give_back = [&connection, sequence] {
+    connection.Execute(
+        "UPDATE invoice_counter SET last_sequence = last_sequence - 1 WHERE id = 1 AND "
+        "last_sequence = $1",
+        {sequence});
+  };
+  // Under the lock, every earlier number is committed: the last one's date is final (and the
+  // latest, dates following numbers).
+  std::optional<storage::Row> last =
+      connection.QueryOne("SELECT issue_date FROM invoices ORDER BY sequence DESC LIMIT 1");
+  if (last && last->Text(0) > input.issue_date) {
+    give_back();
+    return FailedPrecondition("Une facture a déjà été émise le " + last->Text(0) +
+                              " : la numérotation suit l'ordre des dates, pas d'émission "
+                              "antidatée.");
+  }
   const int year = std::stoi(input.issue_date.substr(0, 4));
   std::optional<storage::Row> row = connection.QueryOne(
       "INSERT INTO invoices (sequence, number, kind, partner_id, contract_id, instalment_index, "
@@ -172,12 +190,8 @@ std::optional<int64_t> InsertNumbered(storage::Connection& connection, InvoiceKi
        input.seller.ToJson(),
        now});
   if (!row) {
-    // Still holding the counter's lock: nobody took a number since ours.
-    connection.Execute(
-        "UPDATE invoice_counter SET last_sequence = last_sequence - 1 WHERE id = 1 AND "
-        "last_sequence = $1",
-        {sequence});
-    return std::nullopt;
+    give_back();
+    return AlreadyExists("Cette échéance du contrat est déjà facturée.", "instalment");
   }
   const int64_t id = row->Int(0);
   for (size_t line_idx = 0; line_idx < input.lines.size(); ++line_idx) {
@@ -329,10 +343,9 @@ Result<Invoice> InvoiceStore::Issue(storage::Connection& connection, const NewIn
   for (const InvoiceLine& line : input.lines) total_ht += line.total_ht;
   const Cents tva = billing::PercentOf(total_ht, billing::kTvaPercent);
   const std::string due_date = *AddDays(input.issue_date, kPaymentDelayDays);
-  std::optional<int64_t> id = InsertNumbered(connection, InvoiceKind::kInvoice, input, std::nullopt,
-                                             due_date, total_ht, tva, now);
-  if (!id) return AlreadyExists("Cette échéance du contrat est déjà facturée.", "instalment");
-  return *Get(connection, *id);
+  VV_ASSIGN_OR_RETURN(const int64_t id, InsertNumbered(connection, InvoiceKind::kInvoice, input,
+                                                       std::nullopt, due_date, total_ht, tva, now));
+  return *Get(connection, id);
 }
 
 Result<Invoice> InvoiceStore::IssueCreditNote(storage::Connection& connection, int64_t invoice_id,
@@ -341,6 +354,8 @@ Result<Invoice> InvoiceStore::IssueCreditNote(storage::Connection& connection, i
                                               const std::string& reason, int64_t now) {
   if (!billing::ParseIsoDate(issue_date))
     return InvalidArgument("Date d'émission illisible (AAAA-MM-JJ).", "issue_date");
+  // Two credit notes at once must not credit more than the invoice.
+  storage::QueryForUpdate(connection, "SELECT id FROM invoices WHERE id = $1", {invoice_id});
   std::vector<Invoice> found = QueryInvoices(connection, "WHERE id = $1", {invoice_id});
   if (found.empty()) return NotFound("Facture introuvable.");
   const Invoice& invoice = found.front();
@@ -373,13 +388,12 @@ Result<Invoice> InvoiceStore::IssueCreditNote(storage::Connection& connection, i
   note.lines = {{note.label, 1, amount, amount, invoice.period_first, invoice.period_last}};
   note.buyer = invoice.buyer;
   note.seller = invoice.seller;
-  std::optional<int64_t> id = InsertNumbered(connection, InvoiceKind::kCreditNote, note, invoice.id,
-                                             issue_date, amount, tva, now);
-  if (!id) return Internal("avoir non inséré");
+  VV_ASSIGN_OR_RETURN(const int64_t id, InsertNumbered(connection, InvoiceKind::kCreditNote, note,
+                                                       invoice.id, issue_date, amount, tva, now));
   if (amount == remaining_ht) {
     connection.Execute("UPDATE invoices SET status = 'credited' WHERE id = $1", {invoice.id});
   }
-  return *Get(connection, *id);
+  return *Get(connection, id);
 }
 
 std::optional<Invoice> InvoiceStore::Get(storage::Connection& connection, int64_t id) {

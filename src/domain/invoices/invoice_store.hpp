@@ -8,7 +8,7 @@
 // transaction that inserts the invoice: the counter's row lock orders concurrent issuers
 // (other threads, other processes, on SQLite and PostgreSQL alike), and a rollback or a
 // process killed mid-way gives the number back. So numbers have no gap and no duplicate,
-// and follow the issue dates as long as issue dates never go back (the nightly run's date).
+// and follow the issue dates: an invoice dated before the last one issued is refused.
 //
 // An issued invoice is never edited: a credit note corrects it (in full or in part). Only
 // its payment status changes, from the payments recorded.
@@ -174,8 +174,9 @@ class InvoiceStore {
   // Issues an invoice: the next number (see the top of this file), due 30 days after its
   // issue date, TVA 20 % of the lines' total rounded once (billing::PercentOf). Must run
   // in the caller's transaction. AlreadyExists when the contract's instalment is invoiced
-  // already (the number is then given back: the counter is left as it was);
-  // InvalidArgument on a bad date or no line.
+  // already, FailedPrecondition when an invoice was issued at a later date (the number is
+  // then given back: the counter is left as it was); InvalidArgument on a bad date or no
+  // line.
   static Result<Invoice> Issue(storage::Connection& connection, const NewInvoice& invoice,
                                int64_t now);
 
@@ -183,7 +184,7 @@ class InvoiceStore {
   // remaining amount), numbered in the same sequence, dated `issue_date`, with its reason.
   // A credit note that brings the invoice's credited TTC to its TTC marks it credited. In
   // the caller's transaction. NotFound; FailedPrecondition for a credit note of a credit
-  // note or more than what is left to credit.
+  // note, more than what is left to credit, or a date before the last issue.
   static Result<Invoice> IssueCreditNote(storage::Connection& connection, int64_t invoice_id,
                                          std::optional<Cents> amount_ht,
                                          const std::string& issue_date, const std::string& reason,
