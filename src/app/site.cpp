@@ -30,6 +30,7 @@
 #include "web/discover/search_page.hpp"
 #include "web/http/shell_routes.hpp"
 #include "web/interests/interests_api.hpp"
+#include "web/invoices/invoice_pages.hpp"
 #include "web/leads/lead_pages.hpp"
 #include "web/legal/legal_pages.hpp"
 #include "web/notifications/notification_pages.hpp"
@@ -318,6 +319,7 @@ Status Site::Parts::OpenWeb(const SiteParts& parts) {
       ParisDate};
   partners::RegisterPartnerPages(site, partner_env);
   partners::RegisterOperatorPages(site, partner_env);
+  invoices::RegisterInvoicePages(site, *database, *clock);
   leads::RegisterLeadPages(site, *database, *clock, search->grid.get());
   legal::RegisterLegalPages(site, config.publisher);
 
