@@ -13,6 +13,7 @@
 #include "data/grid_builder/imported_sources.hpp"
 #include "domain/accounts/deletion_log.hpp"
 #include "domain/accounts/outbox_account_mailer.hpp"
+#include "domain/invoices/invoice_store.hpp"
 #include "domain/leads/lead_recorder.hpp"
 #include "domain/limits/rate_limiter.hpp"
 #include "domain/matching/matching_listener.hpp"
@@ -29,6 +30,7 @@
 #include "web/discover/search_page.hpp"
 #include "web/http/shell_routes.hpp"
 #include "web/interests/interests_api.hpp"
+#include "web/invoices/invoice_pages.hpp"
 #include "web/leads/lead_pages.hpp"
 #include "web/legal/legal_pages.hpp"
 #include "web/notifications/notification_pages.hpp"
@@ -187,7 +189,8 @@ Status Site::Parts::OpenJobs(const SiteParts& parts) {
                                   [progress_out](const std::string& line) {
                                     if (progress_out != nullptr) *progress_out << line << std::endl;
                                   },
-                                  nightly::RetentionPolicy{}};
+                                  nightly::RetentionPolicy{},
+                                  invoices::Seller::FromConfig(config.publisher)};
   nightly_run = std::make_unique<nightly::NightlyRun>(
       *database, *notification_pass, *mail_templates, search->grid.get(), *clock, options,
       NightlyLeadReports(config, *mail_templates, secret_key, search->grid.get()));
@@ -316,6 +319,7 @@ Status Site::Parts::OpenWeb(const SiteParts& parts) {
       ParisDate};
   partners::RegisterPartnerPages(site, partner_env);
   partners::RegisterOperatorPages(site, partner_env);
+  invoices::RegisterInvoicePages(site, *database, *clock);
   leads::RegisterLeadPages(site, *database, *clock, search->grid.get());
   legal::RegisterLegalPages(site, config.publisher);
 
@@ -344,7 +348,8 @@ void Site::Parts::RunNightlyIfDue() {
   nightly::NightlyReport report = nightly_run->Run(run_date);
   if (progress != nullptr) {
     *progress << "nightly run " << run_date << ": " << report.digests_queued << " digests, "
-              << report.report_mails << " lead report mails, "
+              << report.report_mails << " lead report mails, " << report.invoices_issued
+              << " invoices, " << report.invoice_reminders << " invoice reminders, "
               << nightly::RetentionSummary(report.retention) << ", "
               << (report.finished ? "finished" : "not finished") << " in " << report.seconds << " s"
               << std::endl;

@@ -38,9 +38,11 @@ int RunNightly(const Config& config, const NightlyFlags& flags) {
             << " queued, " << report.digests_empty << " with nothing new, "
             << report.digests_not_due << " not due, " << report.undeliverable
             << " undeliverable; lead reports " << report.report_tasks_done << " partners, "
-            << report.report_mails << " mails; " << nightly::RetentionSummary(report.retention)
-            << "; " << (report.finished ? "finished" : "NOT finished") << " in " << report.seconds
-            << " s" << std::endl;
+            << report.report_mails << " mails; invoices " << report.invoices_issued << " issued, "
+            << report.invoice_reminders << " reminders; "
+            << nightly::RetentionSummary(report.retention) << "; "
+            << (report.finished ? "finished" : "NOT finished") << " in " << report.seconds << " s"
+            << std::endl;
   if (flags.deliver) {
     mail::MailSender& sender = (*site)->mail_sender();
     mail::DeliveryReport delivered{};

@@ -43,6 +43,13 @@ struct PublisherConfig {
   std::string host_name;             // hébergeur: raison sociale
   std::string host_address;
   std::string host_phone;
+  // Invoices (docs/BILLING.md "Invoices"): the seller's intra-community VAT number, the
+  // account invoices are paid to, and the late-payment penalty rate the invoices state
+  // (art. L441-10 Code de commerce). Empty: "à renseigner" on the documents.
+  std::string vat_number;  // numéro de TVA intracommunautaire, "FR…"
+  std::string iban;
+  std::string bic;
+  std::string late_penalty_rate;  // e.g. "trois fois le taux d'intérêt légal"
 };
 
 struct Config {

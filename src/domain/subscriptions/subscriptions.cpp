@@ -1,5 +1,6 @@
 #include "domain/subscriptions/subscriptions.hpp"
 
+#include <algorithm>
 #include <map>
 
 #include "core/storage/batch.hpp"
@@ -12,7 +13,7 @@ namespace {
 
 constexpr const char* kContractColumns =
     "id, partner_id, quote_id, amends_contract_id, start_date, end_date, service_start, months, "
-    "is_demo, created_at";
+    "is_demo, created_at, monthly_ht_cents";
 
 Contract ContractFromRow(const storage::Row& row) {
   Contract contract;
@@ -26,6 +27,7 @@ Contract ContractFromRow(const storage::Row& row) {
   contract.months = static_cast<int>(row.Int(7));
   contract.is_demo = row.Int(8) != 0;
   contract.created_at = row.Int(9);
+  contract.monthly_ht_cents = row.OptionalInt(10);
   return contract;
 }
 
@@ -136,14 +138,17 @@ Result<Contract> SubscriptionStore::CreateContract(storage::Connection& connecti
     return InvalidArgument("La mise en service est après la fin du contrat.", "service_start");
   std::optional<storage::Row> row = connection.QueryOne(
       "INSERT INTO contracts (partner_id, quote_id, amends_contract_id, start_date, end_date, "
-      "service_start, months, is_demo, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+      "service_start, months, is_demo, created_at, monthly_ht_cents) VALUES ($1, $2, $3, $4, $5, "
+      "$6, $7, $8, $9, $10) "
       "RETURNING id",
       {input.partner_id,
        input.quote_id ? storage::SqlValue(*input.quote_id) : storage::SqlValue(nullptr),
        input.amends_contract_id ? storage::SqlValue(*input.amends_contract_id)
                                 : storage::SqlValue(nullptr),
        input.start_date, end_date, input.service_start, int64_t{input.months},
-       int64_t{input.is_demo ? 1 : 0}, now});
+       int64_t{input.is_demo ? 1 : 0}, now,
+       input.monthly_ht_cents ? storage::SqlValue(*input.monthly_ht_cents)
+                              : storage::SqlValue(nullptr)});
   const int64_t contract_id = row->Int(0);
   for (const ContractLine& line : input.lines) {
     std::optional<storage::Row> subscription = connection.QueryOne(
@@ -179,6 +184,38 @@ std::vector<Contract> SubscriptionStore::ContractsOf(storage::Connection& connec
     contracts.push_back(ContractFromRow(row));
   }
   return contracts;
+}
+
+std::vector<Contract> SubscriptionStore::Contracts(storage::Connection& connection,
+                                                   const std::vector<int64_t>& ids) {
+  std::vector<Contract> contracts;
+  for (size_t start = 0; start < ids.size(); start += storage::kIdsPerStatement) {
+    const size_t end = std::min(ids.size(), start + storage::kIdsPerStatement);
+    const std::vector<int64_t> chunk(ids.begin() + static_cast<std::ptrdiff_t>(start),
+                                     ids.begin() + static_cast<std::ptrdiff_t>(end));
+    for (const storage::Row& row : connection.Query(
+             std::string("SELECT ") + kContractColumns + " FROM contracts WHERE id IN " +
+                 storage::InList(chunk.size()) + " ORDER BY id",
+             storage::BoundIds(chunk))) {
+      contracts.push_back(ContractFromRow(row));
+    }
+  }
+  std::sort(contracts.begin(), contracts.end(),
+            [](const Contract& a, const Contract& b) { return a.id < b.id; });
+  return contracts;
+}
+
+std::vector<int64_t> SubscriptionStore::InvoicedContractIds(storage::Connection& connection,
+                                                            const std::string& today,
+                                                            int64_t after_id, int limit) {
+  std::vector<int64_t> ids;
+  for (const storage::Row& row : connection.Query(
+           "SELECT id FROM contracts WHERE id > $1 AND is_demo = 0 AND monthly_ht_cents IS NOT "
+           "NULL AND start_date <= $2 ORDER BY id LIMIT $3",
+           {after_id, today, int64_t{limit}})) {
+    ids.push_back(row.Int(0));
+  }
+  return ids;
 }
 
 std::vector<Subscription> SubscriptionStore::SubscriptionsOf(storage::Connection& connection,

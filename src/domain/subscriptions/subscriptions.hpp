@@ -62,6 +62,9 @@ struct NewContract {
   std::string service_start;  // put in service; the products are in force from then
   int months = 12;            // 12 to 60
   bool is_demo = false;
+  // The price a month, HT, in cents, that the contract's invoices are scheduled from
+  // (billing::BuildSchedule); nullopt: not invoiced (migration 0017).
+  std::optional<int64_t> monthly_ht_cents;
   std::vector<ContractLine> lines;
 };
 
@@ -76,6 +79,7 @@ struct Contract {
   int months = 0;
   bool is_demo = false;
   int64_t created_at = 0;
+  std::optional<int64_t> monthly_ht_cents;  // see NewContract
 };
 
 struct Subscription {
@@ -116,6 +120,14 @@ class SubscriptionStore {
                                          const NewContract& contract, int64_t now);
   static std::optional<Contract> GetContract(storage::Connection& connection, int64_t id);
   static std::vector<Contract> ContractsOf(storage::Connection& connection, int64_t partner_id);
+  // Batch read for invoices/: the contracts of these ids (unknown ids are left out), by id.
+  static std::vector<Contract> Contracts(storage::Connection& connection,
+                                         const std::vector<int64_t>& ids);
+  // Batch read for invoices/: the ids above `after_id`, in order, at most `limit`, of the
+  // contracts that are invoiced (not demo, with a monthly price) and signed by `today`.
+  static std::vector<int64_t> InvoicedContractIds(storage::Connection& connection,
+                                                  const std::string& today, int64_t after_id,
+                                                  int limit);
   // Every subscription of the partner, newest first, with their members.
   static std::vector<Subscription> SubscriptionsOf(storage::Connection& connection,
                                                    int64_t partner_id);

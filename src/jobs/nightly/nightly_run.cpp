@@ -11,6 +11,7 @@
 #include "core/storage/batch.hpp"
 #include "domain/accounts/user_store.hpp"
 #include "domain/interests/interest_store.hpp"
+#include "domain/invoices/invoicing.hpp"
 #include "domain/leads/lead_store.hpp"
 #include "domain/listings/listing_store.hpp"
 #include "domain/mail/outbox.hpp"
@@ -132,6 +133,18 @@ NightlyReport NightlyRun::Run(const std::string& run_date) {
       options_.progress("lead reports: " + std::to_string(report.report_tasks_done) +
                         " partners, " + std::to_string(report.report_mails) + " mails");
     }
+  }
+  // Invoices after the lead reports: claim a page of contracts, load, decide, write, a
+  // transaction a page (invoices::IssueDueInvoices); then the reminders of overdue ones.
+  const invoices::IssueReport issued =
+      invoices::IssueDueInvoices(database_, run_date, clock_.NowSeconds(), options_.seller);
+  report.invoices_issued = issued.invoices;
+  report.invoice_reminders =
+      invoices::QueueReminders(database_, templates_, run_date, clock_.NowSeconds()).queued;
+  if (options_.progress) {
+    options_.progress("invoices: " + std::to_string(issued.contracts) + " contracts, " +
+                      std::to_string(report.invoices_issued) + " issued, " +
+                      std::to_string(report.invoice_reminders) + " reminders");
   }
   report.retention = ApplyRetention(database_, clock_.NowSeconds(), options_.retention);
   {

@@ -13,6 +13,10 @@
 //    twice (same idempotency key) nor tell a listing twice (the notification ledger);
 //  - on PostgreSQL several processes share a run: batches are taken with
 //    FOR UPDATE SKIP LOCKED; on SQLite batches queue on the write lock (one worker).
+// Then it issues the invoices the contracts' schedules call for up to the run date and
+// queues the reminders of overdue invoices (domain/invoices/invoicing.hpp: a page of
+// contracts per transaction, each instalment invoiced once, numbers unbroken, so a run cut
+// short is completed by the next one).
 // Last, the run applies the retention of personal data (jobs/nightly/retention.hpp); the run is
 // marked finished only once it is done, so a retention cut short is done again.
 //
@@ -33,6 +37,7 @@
 
 #include "core/common/env.hpp"
 #include "core/storage/database.hpp"
+#include "domain/invoices/invoice_store.hpp"
 #include "domain/mail/outbox.hpp"
 #include "domain/mail/templates.hpp"
 #include "domain/notifications/notification_pass.hpp"
@@ -65,6 +70,8 @@ struct NightlyOptions {
   // What personal data is kept how long (jobs/nightly/retention.hpp), applied at the end of
   // every run.
   RetentionPolicy retention;
+  // The seller's legal mentions copied into the invoices issued (config `publisher.*`).
+  invoices::Seller seller;
 };
 
 struct NightlyReport {
@@ -78,6 +85,8 @@ struct NightlyReport {
   int64_t news_told = 0;        // prospect and contact notifications recorded
   int64_t report_tasks_done = 0;
   int64_t report_mails = 0;
+  int64_t invoices_issued = 0;
+  int64_t invoice_reminders = 0;
   RetentionReport retention;
   bool finished = false;  // every task of the run is done
   double seconds = 0;
