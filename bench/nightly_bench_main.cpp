@@ -165,7 +165,8 @@ int Run(const std::string& data_dir, const std::string& url, const std::string& 
                            500,
                            0,
                            {},
-                           nightly::RetentionPolicy{}});
+                           nightly::RetentionPolicy{},
+                           {}});
   // The matching pass first on its own, for its time; the run's own pass then finds the
   // queue empty.
   const auto pass_started = SteadyClock::now();

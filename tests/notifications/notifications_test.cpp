@@ -438,7 +438,8 @@ TEST_F(NotificationsTest, DigestsCarryMatchesProspectsAndContactsOnceAndFollowFr
   NotificationPass pass = MakePass();
   nightly::NightlyRun run(
       database_.db(), pass, mail_templates_, grid_, clock_,
-      {kBaseUrl, vivrovert::testing::kTestSecret, 2, 0, {}, nightly::RetentionPolicy{}}, reports);
+      {kBaseUrl, vivrovert::testing::kTestSecret, 2, 0, {}, nightly::RetentionPolicy{}, {}},
+      reports);
   nightly::NightlyReport report = run.Run(kTuesdayDate);
   EXPECT_TRUE(report.finished);
   EXPECT_EQ(report.pass.notified, 2);  // Denis and Wanda
@@ -560,7 +561,7 @@ TEST_F(NotificationsTest, UndeliverableAddressesKeepTheirNotificationsForTheSite
   NotificationPass pass = MakePass();
   nightly::NightlyRun run(
       database_.db(), pass, mail_templates_, grid_, clock_,
-      {kBaseUrl, vivrovert::testing::kTestSecret, 50, 0, {}, nightly::RetentionPolicy{}});
+      {kBaseUrl, vivrovert::testing::kTestSecret, 50, 0, {}, nightly::RetentionPolicy{}, {}});
   nightly::NightlyReport report = run.Run(kTuesdayDate);
   EXPECT_EQ(report.undeliverable, 1);
   EXPECT_EQ(report.digests_queued, 0);
