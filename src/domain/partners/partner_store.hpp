@@ -50,7 +50,6 @@ inline constexpr ReportFrequency kReportFrequencies[] = {
     ReportFrequency::kDaily, ReportFrequency::kWeekly, ReportFrequency::kMonthly,
     ReportFrequency::kNone};
 
-
 struct Partner {
   int64_t id = 0;
   PartnerKind kind = PartnerKind::kCommune;

@@ -74,9 +74,12 @@ Result<Contract> SubscriptionStore::CreateContract(storage::Connection& connecti
   if (!billing::ParseIsoDate(input.service_start) || input.service_start < input.start_date)
     return InvalidArgument("Date de mise en service illisible ou avant la signature.",
                            "service_start");
-  if (input.months < 12 || input.months > 60)
+  // An amendment ends with the contract it amends: the 12-month minimum is not its own.
+  const int min_months = input.amends_contract_id ? 1 : 12;
+  if (input.months < min_months || input.months > 60)
     return InvalidArgument("La durée d'un contrat va de 12 à 60 mois.", "months");
-  if (input.lines.empty()) return InvalidArgument("Un contrat porte sur au moins un produit.", "options");
+  if (input.lines.empty())
+    return InvalidArgument("Un contrat porte sur au moins un produit.", "options");
   std::string end_date = *ContractEndDate(input.start_date, input.months);
   if (input.amends_contract_id) {
     std::optional<Contract> amended = GetContract(connection, *input.amends_contract_id);
@@ -170,9 +173,9 @@ std::vector<Subscription> SubscriptionStore::SubscriptionsOf(storage::Connection
 
 Status SubscriptionStore::End(storage::Connection& connection, int64_t partner_id,
                               int64_t subscription_id, const std::string& today, int64_t now) {
-  std::optional<storage::Row> row = connection.QueryOne(
-      "SELECT end_date FROM subscriptions WHERE id = $1 AND partner_id = $2",
-      {subscription_id, partner_id});
+  std::optional<storage::Row> row =
+      connection.QueryOne("SELECT end_date FROM subscriptions WHERE id = $1 AND partner_id = $2",
+                          {subscription_id, partner_id});
   if (!row) return NotFound("Abonnement introuvable pour ce partenaire.");
   if (row->Text(0) <= today) return FailedPrecondition("Cet abonnement est déjà terminé.");
   // Its last day is today (one not begun yet then ends before it starts: never in force).
@@ -193,7 +196,8 @@ Result<bool> SubscriptionStore::SeedDemoContract(storage::Connection& connection
   contract.service_start = today;
   contract.months = 12;
   contract.is_demo = true;
-  contract.lines = {{ProductCode::kBase, {}}, {ProductCode::kOption1, {}}, {ProductCode::kOption2, {}}};
+  contract.lines = {
+      {ProductCode::kBase, {}}, {ProductCode::kOption1, {}}, {ProductCode::kOption2, {}}};
   VV_RETURN_IF_ERROR(CreateContract(connection, contract, now).status());
   return true;
 }
@@ -208,7 +212,8 @@ Entitlements SubscriptionStore::For(storage::Connection& connection, int64_t par
     if (std::optional<ProductCode> product = ParseStoredProduct(row.Text(0)))
       entitlements.products.insert(*product);
   }
-  const std::vector<int64_t> groupings = partners::PartnerStore::GroupingsOf(connection, partner_id);
+  const std::vector<int64_t> groupings =
+      partners::PartnerStore::GroupingsOf(connection, partner_id);
   if (groupings.empty()) return entitlements;
   std::vector<storage::SqlValue> params = {date, partner_id};
   for (int64_t grouping : groupings) params.emplace_back(grouping);

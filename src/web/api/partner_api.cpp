@@ -125,7 +125,6 @@ json PartnerJson(const Caller& caller, const engine::GridFile& grid) {
           {"kind", partners::PartnerKindName(partner.kind)},
           {"name", partner.name},
           {"slug", partner.slug},
-          {"options", partner.options},
           {"territory",
            {{"communes", partner.territory.communes},
             {"epcis", partner.territory.epcis},
