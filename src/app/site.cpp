@@ -37,6 +37,7 @@
 #include "web/profiles/cv_pages.hpp"
 #include "web/profiles/profile_pages.hpp"
 #include "web/properties/property_routes.hpp"
+#include "web/quotes/quote_pages.hpp"
 
 namespace vivrovert::app {
 
@@ -318,6 +319,8 @@ Status Site::Parts::OpenWeb(const SiteParts& parts) {
   partners::RegisterOperatorPages(site, partner_env);
   leads::RegisterLeadPages(site, *database, *clock, search->grid.get());
   legal::RegisterLegalPages(site, config.publisher);
+  // Tariffs, quote requests and quotes: the public simulator, the console, the acceptance.
+  quotes::RegisterQuotePages(site, {*database, *clock, *search_limiter});
 
   // Audience figures without tracking: views counted in memory, written every minute.
   audience_counter = std::make_shared<audience::AudienceCounter>(
