@@ -34,3 +34,6 @@ pkg_check_modules(XLSXWRITER REQUIRED IMPORTED_TARGET xlsxwriter)
 find_package(PNG REQUIRED)
 # Lead reports (libicu-dev): calendar periods of Europe/Paris, from ICU's own time-zone data.
 pkg_check_modules(ICU REQUIRED IMPORTED_TARGET icu-i18n icu-uc)
+# PDF documents (libcairo2-dev, libpango1.0-dev; fonts-dejavu-core): quotes and invoices.
+pkg_check_modules(CAIRO REQUIRED IMPORTED_TARGET cairo cairo-pdf)
+pkg_check_modules(PANGOCAIRO REQUIRED IMPORTED_TARGET pangocairo)

@@ -16,9 +16,13 @@ packages=(
   libproj-dev proj-data libgeos-dev libgdal-dev libnanoflann-dev libcsv-dev
   libxlsxwriter-dev libpng-dev libicu-dev zlib1g-dev
   libosmium2-dev libprotozero-dev
+  # PDF documents (quotes, invoices): cairo + pango, DejaVu fonts
+  libcairo2-dev libpango1.0-dev fonts-dejavu-core
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql python3-aiosmtpd chromium
+  # text of the PDF documents (pdftotext)
+  poppler-utils
   # benchmarks' scripts (bench/)
   wrk curl bc
   # front end
