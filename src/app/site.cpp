@@ -320,7 +320,14 @@ Status Site::Parts::OpenWeb(const SiteParts& parts) {
   leads::RegisterLeadPages(site, *database, *clock, search->grid.get());
   legal::RegisterLegalPages(site, config.publisher);
   // Tariffs, quote requests and quotes: the public simulator, the console, the acceptance.
-  quotes::RegisterQuotePages(site, {*database, *clock, *search_limiter});
+  const PublisherConfig& publisher = config.publisher;
+  std::vector<std::string> seller{publisher.name.empty() ? "VivroVert" : publisher.name};
+  for (const std::string& line :
+       {publisher.legal_form, publisher.siret.empty() ? "" : "SIRET " + publisher.siret,
+        publisher.address, publisher.email}) {
+    if (!line.empty()) seller.push_back(line);
+  }
+  quotes::RegisterQuotePages(site, {*database, *clock, *search_limiter, std::move(seller)});
 
   // Audience figures without tracking: views counted in memory, written every minute.
   audience_counter = std::make_shared<audience::AudienceCounter>(

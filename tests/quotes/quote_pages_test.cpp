@@ -13,6 +13,7 @@
 #include "domain/partners/partner_store.hpp"
 #include "domain/quotes/quote_store.hpp"
 #include "domain/subscriptions/subscriptions.hpp"
+#include "support/pdf_text.hpp"
 #include "support/test_site.hpp"
 
 namespace vivrovert::quotes {
@@ -237,6 +238,25 @@ TEST_F(QuotePagesTest, OperatorPreviewsThenCreatesANumberedQuote) {
   EXPECT_TRUE(Contains(page.body, "data-status=\"sent\""));
   EXPECT_TRUE(Contains(page.body, "Durée minimale du contrat : 12 mois"));
   EXPECT_EQ(site_.Count("quotes", "monthly_ht = 175000 AND status = 'sent'"), 1);
+
+  Page pdf = operator_browser.Get("/operateur/devis/" + std::to_string(id) + "/devis.pdf");
+  ASSERT_EQ(pdf.status, 200);
+  EXPECT_EQ(pdf.content_type, "application/pdf");
+  const std::string text = vivrovert::testing::PdfText(pdf.body);
+  for (const char* expected :
+       {"Devis n° D-2026-0001", "CA du Grand Cahors", "Option 3 : compétences",
+        "Devis valable jusqu'au 30/03/2026 inclus", "Durée minimale du contrat : 12 mois",
+        "Bon pour accord", "30 % du montant de la première année"}) {
+    EXPECT_TRUE(Contains(text, expected)) << expected << "\n" << text;
+  }
+  // The partner's staff get it too; another partner does not.
+  Browser viewer = site_.SignedIn("lecture@cahors.fr");
+  EXPECT_EQ(
+      viewer.Get("/partenaire/grand-cahors/devis/" + std::to_string(id) + "/devis.pdf").status,
+      200);
+  Browser figeac = site_.SignedIn("admin@figeac.fr");
+  EXPECT_EQ(figeac.Get("/partenaire/figeac/devis/" + std::to_string(id) + "/devis.pdf").status,
+            404);
 
   Page missing = operator_browser.Post("/operateur/devis", {{"partenaire", ""}, {"type", "epci"}});
   EXPECT_EQ(missing.status, 400);

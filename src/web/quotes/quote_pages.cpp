@@ -11,6 +11,7 @@
 #include "domain/billing/quote_format.hpp"
 #include "domain/limits/throttle.hpp"
 #include "domain/partners/partner_store.hpp"
+#include "domain/quotes/quote_document.hpp"
 #include "domain/quotes/quote_pricing.hpp"
 #include "domain/quotes/quote_store.hpp"
 #include "domain/subscriptions/subscriptions.hpp"
@@ -294,6 +295,8 @@ Result<Response> RenderQuote(Context& context, storage::Connection& connection,
       {"accepted_at", record.accepted_at ? partners::FormatDate(*record.accepted_at) : ""},
       {"contract_id", record.contract_id ? std::to_string(*record.contract_id) : ""},
       {"can_accept", can_accept && status == QuoteStatus::kSent},
+      {"pdf", (partner_view ? base + "/devis/" : std::string("/operateur/devis/")) +
+                  std::to_string(record.id) + "/devis.pdf"},
       {"accept_action", base + "/devis/" + std::to_string(record.id) + "/accepter"},
       {"accept_error", accept_error ? mstch::node(ErrorData(*accept_error)) : mstch::node(false)},
       {"typed_name", context.request().Form("name").value_or("")}};
@@ -327,6 +330,15 @@ Result<Response> RenderQuote(Context& context, storage::Connection& connection,
   data["has_member_choices"] = !member_choices.empty();
   return context.Page(partner_view ? "partner_quote" : "operator_quote", std::move(data),
                       status_code);
+}
+
+// The quote's PDF, "devis-D-2027-0001.pdf".
+Result<Response> QuotePdf(storage::Connection& connection, const QuotePagesEnv& env,
+                          const QuoteRecord& record, const partners::Partner& partner) {
+  VV_ASSIGN_OR_RETURN(billing::Quote quote, QuoteStore::Price(connection, record));
+  documents::PdfDocument document = QuoteDocument(record, quote, env.seller, {partner.name});
+  VV_ASSIGN_OR_RETURN(std::string pdf, document.Render());
+  return Response::Attachment(std::move(pdf), "application/pdf", "devis-" + record.number + ".pdf");
 }
 
 int StatusCodeOf(const Status& status) {
@@ -569,6 +581,15 @@ void RegisterQuotePages(web::App& app, QuotePagesEnv env) {
       },
       operators);
 
+  app.Get(
+      "/operateur/devis/{id}/devis.pdf",
+      [env, operator_quote](Context& context) -> Result<Response> {
+        storage::Connection connection = env.database.Acquire();
+        VV_ASSIGN_OR_RETURN(auto found, operator_quote(context, connection));
+        return QuotePdf(connection, env, found.first, found.second);
+      },
+      operators);
+
   app.Post(
       "/operateur/devis/{id}/envoyer",
       [env, operator_quote](Context& context) -> Result<Response> {
@@ -636,6 +657,16 @@ void RegisterQuotePages(web::App& app, QuotePagesEnv env) {
         VV_ASSIGN_OR_RETURN(QuoteRecord quote, partner_quote(context, connection, access));
         return RenderQuote(context, connection, env, quote, access.partner, true,
                            may_accept(access), std::nullopt, 200);
+      },
+      signed_in);
+
+  app.Get(
+      "/partenaire/{slug}/devis/{id}/devis.pdf",
+      [env, partner_quote](Context& context) -> Result<Response> {
+        VV_ASSIGN_OR_RETURN(partners::Access access, partners::AccessFor(context, env.database));
+        storage::Connection connection = env.database.Acquire();
+        VV_ASSIGN_OR_RETURN(QuoteRecord quote, partner_quote(context, connection, access));
+        return QuotePdf(connection, env, quote, access.partner);
       },
       signed_in);
 

@@ -12,12 +12,16 @@
 //                                    recent quotes; POST /operateur/demandes-devis/{id}/traitee
 //   /operateur/devis/nouveau         quote form with the computed lines and schedule shown
 //                                    before saving; POST /operateur/devis saves a draft
-//   /operateur/devis/{id}            its page; POST …/envoyer, …/retirer
+//   /operateur/devis/{id}            its page; POST …/envoyer, …/retirer; …/devis.pdf
+//   /partenaire/{slug}/devis/{id}/devis.pdf  the PDF, for the partner's staff
 //   /partenaire/{slug}/devis[/{id}]  the partner's quotes; its administrator accepts one
 //                                    (POST …/{id}/accepter: typed name, "Bon pour accord")
 //
 // Thread safety: the routes share only thread-safe parts.
 #pragma once
+
+#include <string>
+#include <vector>
 
 #include "core/common/env.hpp"
 #include "core/storage/database.hpp"
@@ -30,6 +34,7 @@ struct QuotePagesEnv {
   storage::Database& database;
   const Clock& clock;
   api::SharedRateLimiter& api_limiter;  // the public API's per-client budget
+  std::vector<std::string> seller;      // the PDF's issuer: name first, then its mentions
 };
 
 // `env`'s references must outlive the app.
