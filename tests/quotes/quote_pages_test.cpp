@@ -228,6 +228,9 @@ TEST_F(QuotePagesTest, OperatorPreviewsThenCreatesANumberedQuote) {
                            "&type=epci&option2=1&start=" + kStart);
   ASSERT_EQ(preview.status, 200) << preview.body;
   EXPECT_TRUE(Contains(preview.body, "data-line=\"option2\""));
+  EXPECT_TRUE(Contains(preview.body, "<option value=\"" + std::to_string(cahors_) +
+                                         "\" selected>CA du Grand Cahors</option>"))
+      << preview.body.substr(preview.body.find("q-partner"), 400);
   EXPECT_TRUE(Contains(preview.body, "recommandée pour 24 mois"));
   EXPECT_EQ(site_.Count("quotes"), 0);  // a preview saves nothing
 
