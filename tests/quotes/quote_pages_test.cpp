@@ -321,6 +321,68 @@ TEST_F(QuotePagesTest, AdministratorAcceptsAndTheOptionsSwitchOnAtServiceStart) 
   EXPECT_EQ(site_.Count("contracts"), 1);
 }
 
+// The walk-through of issue 19: option 3 added to a contract in force, as an amendment.
+TEST_F(QuotePagesTest, AmendmentAddsAnOptionUntilTheContractsEnd) {
+  int64_t contract_id = 0;
+  {
+    Connection connection = site_.db().Acquire();
+    subscriptions::NewContract contract;
+    contract.partner_id = cahors_;
+    contract.start_date = "2026-01-01";
+    contract.service_start = "2026-01-01";
+    contract.months = 12;
+    contract.lines = {{ProductCode::kBase, {}}, {ProductCode::kOption1, {}}};
+    auto created =
+        SubscriptionStore::CreateContract(connection, contract, site_.clock().NowSeconds());
+    ASSERT_TRUE(created.ok()) << created.status().ToString();
+    contract_id = created->id;
+  }
+  Browser operator_browser = site_.SignedIn("operateur@exemple.fr");
+  const std::string query = "/operateur/devis/nouveau?partenaire=" + std::to_string(cahors_) +
+                            "&amendment_of=" + std::to_string(contract_id) +
+                            "&type=epci&option3=1&start=2026-03-10";
+  Page preview = operator_browser.Get(query);
+  ASSERT_EQ(preview.status, 200) << preview.body;
+  EXPECT_FALSE(Contains(preview.body, "data-line=\"base\""));  // the contract pays it
+  EXPECT_TRUE(Contains(preview.body, "data-line=\"option3\""));
+  EXPECT_TRUE(Contains(preview.body, "la durée minimale de 12 mois ne s&#39;applique pas"));
+  // Ten months, 2026-03-10 to 2026-12-31, a month begun counting in full: 10 × 400 €.
+  EXPECT_TRUE(Contains(preview.body,
+                       "id=\"total-ht\">" + billing::FormatEurosFrench(billing::Euros(4000))));
+  EXPECT_EQ(operator_browser.Get(query + "&option1=1").status, 400);  // already subscribed
+
+  Page saved =
+      operator_browser.Post("/operateur/devis", {{"partenaire", std::to_string(cahors_)},
+                                                 {"amendment_of", std::to_string(contract_id)},
+                                                 {"type", "epci"},
+                                                 {"options", "3"},
+                                                 {"start", "2026-03-10"}});
+  ASSERT_EQ(saved.status, 303) << saved.body;
+  operator_browser.Get(saved.location);
+  ASSERT_EQ(operator_browser.Post(saved.location + "/envoyer", {}).status, 303);
+  const std::string id = saved.location.substr(saved.location.rfind('/') + 1);
+
+  Browser admin = site_.SignedIn("admin@cahors.fr");
+  const std::string path = "/partenaire/grand-cahors/devis/" + id;
+  EXPECT_TRUE(
+      Contains(admin.Get(path).body, "avenant au contrat n° " + std::to_string(contract_id)));
+  ASSERT_EQ(admin.Post(path + "/accepter", {{"name", "Dominique Admin"}, {"accord", "1"}}).status,
+            303);
+  Connection connection = site_.db().Acquire();
+  std::vector<subscriptions::Contract> contracts =
+      SubscriptionStore::ContractsOf(connection, cahors_);
+  ASSERT_EQ(contracts.size(), 2u);
+  const subscriptions::Contract& amendment =
+      contracts[0].amends_contract_id ? contracts[0] : contracts[1];
+  EXPECT_EQ(amendment.amends_contract_id, contract_id);
+  EXPECT_EQ(amendment.end_date, "2026-12-31");
+  EXPECT_FALSE(
+      SubscriptionStore::For(connection, cahors_, "2026-04-09").Has(ProductCode::kOption3));
+  EXPECT_TRUE(SubscriptionStore::For(connection, cahors_, "2026-04-10").Has(ProductCode::kOption3));
+  EXPECT_FALSE(
+      SubscriptionStore::For(connection, cahors_, "2027-01-01").Has(ProductCode::kOption3));
+}
+
 TEST_F(QuotePagesTest, ExpiredQuoteCannotBeAccepted) {
   Browser operator_browser = site_.SignedIn("operateur@exemple.fr");
   const int64_t id = SentQuote(operator_browser);
