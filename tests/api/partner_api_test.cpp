@@ -11,6 +11,7 @@
 #include "data/geo/projection.hpp"
 #include "domain/partners/partner_store.hpp"
 #include "support/test_database.hpp"
+#include "support/test_subscriptions.hpp"
 #include "web_test_support.hpp"
 
 namespace vivrovert::api {
@@ -98,6 +99,9 @@ class PartnerApiTest : public ::testing::Test {
     tulle.name = "Tulle";
     tulle.territory.communes = {"19272"};
     tulle_ = *partners::PartnerStore::Create(connection, tulle, clock_.NowSeconds());
+    // The API is part of the base service: both partners hold it.
+    testing::Subscribe(connection, cahors_.id);
+    testing::Subscribe(connection, tulle_.id);
     cahors_key_ = partners::PartnerStore::CreateApiKey(connection, random_, cahors_.id, "write", "",
                                                        std::nullopt, clock_.NowSeconds())
                       .secret;

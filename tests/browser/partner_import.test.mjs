@@ -222,7 +222,35 @@ test('the operator sets a partner territory on the map, the codes field staying 
   // Opened again, the map shows the saved communes.
   await tab.waitForFunction(() => document.querySelectorAll('#territory-map path.commune.selected').length === 2, null,
     { timeout: 60_000 });
+  // No contract yet: its back-office says the base service is not active, what it offers,
+  // its price, and links the simulator; the subscription page lists every product.
+  const created = await tab.getAttribute('a:text("Espace partenaire (annonces, équipe, clés)")', 'href');
+  assert.ok(created, 'the console links the new partner\'s back-office');
+  const gated = await tab.goto(`${baseUrl}${created}`);
+  assert.equal(gated.status(), 403);
+  assert.match(await tab.textContent('#not-entitled'), /Aucun abonnement en cours/);
+  assert.match(await tab.textContent('#not-entitled'), /Tarif/);
+  assert.ok(await tab.locator('#not-entitled a[href^="/tarifs"]').count() > 0);
+  await keepScreenshot(tab, 'partner-not-entitled');
+  await tab.goto(`${baseUrl}${created}/abonnement`);
+  assert.equal(await tab.locator('#products li.product').count(), 4);
+  assert.equal(await tab.locator('#products li.product.active').count(), 0);
   // Outlines still loading when the form is sent are cancelled by the navigation: no fault.
-  assert.deepEqual(problems.filter((problem) => !problem.includes('/api/v1/map/outlines/')), []);
+  assert.deepEqual(problems.filter((problem) => !problem.includes('/api/v1/map/outlines/')
+    && !problem.includes('403')), []);
+  await tab.close();
+});
+
+test('the demo partner holds the base service and options 1 and 2', async () => {
+  await context.clearCookies();
+  const { tab, problems } = await openTab(context);
+  await tab.goto(`${baseUrl}${partnerBase}/abonnement`);
+  await tab.fill('#email', 'operateur@vivrovert.localhost');
+  await tab.fill('#password', demoPassword);
+  await submit(tab, 'Se connecter');
+  assert.equal(new URL(tab.url()).pathname, `${partnerBase}/abonnement`);
+  assert.equal(await tab.locator('#products li.product.active').count(), 3);
+  assert.match(await tab.textContent('#products'), /démo/);
+  assert.deepEqual(problems, []);
   await tab.close();
 });

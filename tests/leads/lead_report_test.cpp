@@ -34,6 +34,7 @@
 #include "support/lot_grid.hpp"
 #include "support/test_accounts.hpp"
 #include "support/test_database.hpp"
+#include "support/test_subscriptions.hpp"
 #include "support/test_text.hpp"
 #include "test_browser.hpp"
 #include "web/accounts/account_routes.hpp"
@@ -138,6 +139,7 @@ class LeadReportTest : public ::testing::Test {
     grouping.slug = "pvd-lot";
     grouping.member_ids = {figeac_.id};
     grouping_ = *PartnerStore::Create(connection, grouping, clock_.NowSeconds());
+    vivrovert::testing::Subscribe(connection, grouping_.id);
     operator_id_ = CreateUser(connection, "operateur@exemple.fr", Role::kOperator, "Opératrice");
     epci_admin_ = AddStaff(connection, epci_, "admin@cahors-agglo.fr", StaffRole::kAdmin);
     epci_viewer_ = AddStaff(connection, epci_, "lecture@cahors-agglo.fr", StaffRole::kViewer);
@@ -172,6 +174,7 @@ class LeadReportTest : public ::testing::Test {
     input.territory = std::move(codes);
     auto created = PartnerStore::Create(connection, input, clock_.NowSeconds());
     if (!created.ok()) throw std::runtime_error(created.status().ToString());
+    vivrovert::testing::Subscribe(connection, created->id);  // the base service, in force
     return *created;
   }
 

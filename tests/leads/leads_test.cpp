@@ -25,6 +25,7 @@
 #include "engine/territory.hpp"
 #include "support/lot_grid.hpp"
 #include "support/test_site.hpp"
+#include "support/test_subscriptions.hpp"
 
 namespace vivrovert::leads {
 namespace {
@@ -73,6 +74,7 @@ class LeadsTest : public ::testing::Test {
     grouping.slug = "pvd-lot";
     grouping.member_ids = {figeac_.id};
     grouping_ = *PartnerStore::Create(connection, grouping, clock_.NowSeconds());
+    vivrovert::testing::Subscribe(connection, grouping_.id);
     operator_id_ = CreateUser(connection, "operateur@exemple.fr", Role::kOperator, "Opératrice");
     for (const auto& [email, partner, role] :
          std::vector<std::tuple<std::string, Partner*, partners::StaffRole>>{
@@ -110,6 +112,7 @@ class LeadsTest : public ::testing::Test {
     input.territory = std::move(codes);
     auto created = PartnerStore::Create(connection, input, clock_.NowSeconds());
     if (!created.ok()) throw std::runtime_error(created.status().ToString());
+    vivrovert::testing::Subscribe(connection, created->id);  // the base service, in force
     return *created;
   }
 

@@ -34,6 +34,7 @@
 #include "engine/grid_file.hpp"
 #include "support/lot_grid.hpp"
 #include "support/test_site.hpp"
+#include "support/test_subscriptions.hpp"
 
 namespace vivrovert::partners {
 namespace {
@@ -94,6 +95,7 @@ class PartnerPagesTest : public ::testing::Test {
     input.territory = std::move(codes);
     auto created = PartnerStore::Create(connection, input, clock_.NowSeconds());
     if (!created.ok()) throw std::runtime_error(created.status().ToString());
+    vivrovert::testing::Subscribe(connection, created->id);  // the base service, in force
     return *created;
   }
 

@@ -49,6 +49,12 @@ class Browser {
     return Send(method, target, std::move(headers), body);
   }
 
+  // Any request with these headers (an API client's Authorization header, say).
+  Page Request(const std::string& method, const std::string& target, web::Fields headers,
+               std::string body = {}) {
+    return Send(method, target, std::move(headers), std::move(body));
+  }
+
   Page Post(const std::string& target, web::Fields form) {
     form.emplace_back("_csrf", csrf_token);
     std::string body;

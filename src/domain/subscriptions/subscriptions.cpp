@@ -49,6 +49,53 @@ const char* ProductPitch(ProductCode product) {
   return "";
 }
 
+std::optional<billing::CollectivityKind> PricedKind(partners::PartnerKind kind) {
+  switch (kind) {
+    case partners::PartnerKind::kCommune:
+      return billing::CollectivityKind::kCommune;
+    case partners::PartnerKind::kEpci:
+      return billing::CollectivityKind::kEpci;
+    case partners::PartnerKind::kDepartement:
+      return billing::CollectivityKind::kDepartement;
+    case partners::PartnerKind::kGrouping:
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+MissingProduct DescribeMissing(ProductCode product, partners::PartnerKind kind) {
+  MissingProduct missing;
+  missing.product = product;
+  missing.label = std::string(billing::ProductLabel(product));
+  missing.pitch = ProductPitch(product);
+  const std::optional<billing::CollectivityKind> priced = PricedKind(kind);
+  if (priced) {
+    missing.price_text = billing::FormatEurosFrench(billing::MonthlyPrice(product, *priced)) +
+                         " HT par mois pour " +
+                         (*priced == billing::CollectivityKind::kCommune ? "une commune"
+                          : *priced == billing::CollectivityKind::kEpci  ? "un EPCI"
+                                                                         : "un département");
+  } else {
+    missing.price_text =
+        "selon le nombre de collectivités membres du groupement (option 4, « Petites villes de "
+        "demain »)";
+  }
+  missing.quote_path = "/tarifs";
+  if (priced) {
+    missing.quote_path += "?type=" + std::string(billing::CollectivityKindName(*priced));
+    if (product != ProductCode::kBase)
+      missing.quote_path += "&options=" + std::to_string(billing::OptionNumber(product));
+  }
+  missing.message = product == ProductCode::kBase
+                        ? "Aucun abonnement en cours pour ce partenaire : le service de base (" +
+                              missing.price_text +
+                              ") n'est pas actif. Demandez un devis : " + missing.quote_path + "."
+                        : "Cette fonction fait partie de l'" + missing.label +
+                              ", non souscrite par ce partenaire (" + missing.price_text +
+                              "). Demandez un devis : " + missing.quote_path + ".";
+  return missing;
+}
+
 std::optional<std::string> ContractEndDate(const std::string& start_date, int months) {
   std::optional<billing::Date> start = billing::ParseIsoDate(start_date);
   if (!start || months < 1) return std::nullopt;

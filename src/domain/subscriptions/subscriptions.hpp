@@ -19,6 +19,7 @@
 #include "core/common/status.hpp"
 #include "core/storage/database.hpp"
 #include "domain/billing/tariff.hpp"
+#include "domain/partners/partner_store.hpp"
 
 namespace vivrovert::subscriptions {
 
@@ -29,6 +30,22 @@ inline constexpr ProductCode kProducts[] = {ProductCode::kBase, ProductCode::kOp
                                             ProductCode::kOption2, ProductCode::kOption3};
 // What the product gives, one French sentence (shown where it is not subscribed).
 const char* ProductPitch(ProductCode product);
+
+// The kind a partner's options are priced for (every EPCI at the EPCI price); nullopt for a
+// grouping, whose price depends on its members (option 4, PVD).
+std::optional<billing::CollectivityKind> PricedKind(partners::PartnerKind kind);
+
+// Why a partner cannot use `product`, in French, for the page or the API answer that says
+// so: what the product offers, its monthly price for the partner's kind, how to ask for it.
+struct MissingProduct {
+  ProductCode product = ProductCode::kBase;
+  std::string label;       // "Option 1 — baromètre d'attractivité"
+  std::string pitch;       // ProductPitch
+  std::string price_text;  // "250,00 € HT par mois pour un EPCI" / PVD: "selon le nombre…"
+  std::string message;     // one sentence for an error answer
+  std::string quote_path;  // the price simulator, pre-filled ("/tarifs?type=epci&options=1")
+};
+MissingProduct DescribeMissing(ProductCode product, partners::PartnerKind kind);
 
 struct ContractLine {
   ProductCode product = ProductCode::kBase;

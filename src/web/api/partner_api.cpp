@@ -4,12 +4,14 @@
 #include <nlohmann/json.hpp>
 
 #include "core/common/json_input.hpp"
+#include "core/common/paris_time.hpp"
 #include "core/common/text.hpp"
 #include "data/csv/csv_reader.hpp"
 #include "domain/listings/import_runner.hpp"
 #include "domain/listings/placement.hpp"
 #include "domain/partners/partner_store.hpp"
 #include "domain/partners/partner_territory.hpp"
+#include "domain/subscriptions/subscriptions.hpp"
 #include "engine/engine.hpp"
 
 namespace vivrovert::api {
@@ -30,6 +32,7 @@ struct Caller {
   partners::ApiKey key;
   partners::Partner partner;
   engine::Territory territory;
+  subscriptions::Entitlements entitlements;  // in force today (Paris)
 };
 
 enum class Access { kRead, kWrite };
@@ -66,12 +69,21 @@ Result<Caller> Authenticate(const web::Request& request, storage::Database& data
   std::optional<partners::Partner> partner =
       partners::PartnerStore::Get(connection, key->partner_id);
   if (!partner) return Unauthenticated("Clé d'API inconnue ou révoquée.");
+  // The API is part of the base service: 403 with the reason when none is in force.
+  subscriptions::Entitlements entitlements =
+      subscriptions::SubscriptionStore::For(connection, partner->id, ParisDate(service.Now()));
+  if (!entitlements.Has(subscriptions::ProductCode::kBase)) {
+    return Status(
+        StatusCode::kPermissionDenied,
+        subscriptions::DescribeMissing(subscriptions::ProductCode::kBase, partner->kind).message,
+        "subscription");
+  }
   if (service.grid() == nullptr) {
     return Unavailable("La grille des dalles n'est pas encore construite (vivrovert grid build).");
   }
   VV_ASSIGN_OR_RETURN(engine::Territory territory,
                       partners::ResolveTerritory(connection, *service.grid(), *partner));
-  return Caller{*key, *partner, std::move(territory)};
+  return Caller{*key, *partner, std::move(territory), std::move(entitlements)};
 }
 
 web::Response FieldErrors(const std::vector<FieldError>& errors, int status = 400) {
@@ -116,6 +128,14 @@ Result<listings::BatchMode> ModeOf(const std::string& text) {
   return InvalidArgument("Mode inconnu : « all_or_nothing » ou « valid_items ».", "mode");
 }
 
+// The products in force: ["base", "option1", …].
+json Subscribed(const subscriptions::Entitlements& entitlements) {
+  json codes = json::array();
+  for (subscriptions::ProductCode product : entitlements.products)
+    codes.push_back(std::string(billing::ProductCodeName(product)));
+  return codes;
+}
+
 json PartnerJson(const Caller& caller, const engine::GridFile& grid) {
   const partners::Partner& partner = caller.partner;
   json communes = json::array();
@@ -125,6 +145,7 @@ json PartnerJson(const Caller& caller, const engine::GridFile& grid) {
           {"kind", partners::PartnerKindName(partner.kind)},
           {"name", partner.name},
           {"slug", partner.slug},
+          {"subscriptions", Subscribed(caller.entitlements)},
           {"territory",
            {{"communes", partner.territory.communes},
             {"epcis", partner.territory.epcis},

@@ -34,6 +34,8 @@ int CivilYear(int64_t epoch_seconds) {
 
 }  // namespace
 
+int64_t Context::Now() const { return app_.clock().NowSeconds(); }
+
 Result<Response> Context::Page(const std::string& template_name, mstch::map data,
                                int status) const {
   data.emplace("title", std::string("VivroVert"));

@@ -64,6 +64,8 @@ class Context {
   // A path parameter of the route; empty when the pattern has no such capture.
   std::string Param(std::string_view name) const { return request_.Param(name).value_or(""); }
   const std::optional<Principal>& user() const { return user_; }
+  // The app's clock, in epoch seconds (tests run on a manual clock).
+  int64_t Now() const;
   // The CSRF token to embed in this request's forms (the layout's `csrf_token`).
   const std::string& csrf_token() const { return csrf_token_; }
 

@@ -134,9 +134,11 @@ void RegisterLeadPages(web::App& app, storage::Database& database, const Clock& 
     return index ? grid->communes()[*index].name : code;
   };
 
-  app.Get("/partenaire/{slug}/contacts",
-          partners::SignedIn([&database, &clock, grid,
-                              commune_name](Context& context) -> Result<Response> {
+  app.Get(
+      "/partenaire/{slug}/contacts",
+      partners::Entitled(
+          database, subscriptions::ProductCode::kBase,
+          [&database, &clock, grid, commune_name](Context& context) -> Result<Response> {
             VV_ASSIGN_OR_RETURN(partners::Access access, partners::AccessFor(context, database));
             FilterForm form = ReadFilter(context.request());
             storage::Connection connection = database.Acquire();
@@ -248,50 +250,56 @@ void RegisterLeadPages(web::App& app, storage::Database& database, const Clock& 
 
   // The lead report's frequency (domain/leads/lead_report.hpp): the partner's administrators and
   // operators choose it; other staff see it.
-  app.Post("/partenaire/{slug}/contacts/rapport",
-           partners::SignedIn([&database](Context& context) -> Result<Response> {
-             VV_ASSIGN_OR_RETURN(partners::Access access, partners::AccessFor(context, database));
-             if (!access.can_administer()) {
-               return PermissionDenied(
-                   "Seuls les administrateurs du partenaire choisissent la fréquence du rapport.");
-             }
-             const std::string value = context.request().Form("frequence").value_or("");
-             std::optional<partners::ReportFrequency> frequency =
-                 partners::ParseReportFrequency(value);
-             if (!frequency) {
-               return InvalidArgument(
-                   "Fréquence du rapport inconnue : « " + value.substr(0, 20) +
-                       " » (choisissez chaque jour, chaque semaine, chaque mois ou jamais).",
-                   "frequence");
-             }
-             storage::Connection connection = database.Acquire();
-             VV_RETURN_IF_ERROR(partners::PartnerStore::SetLeadReportFrequency(
-                 connection, access.partner.id, *frequency));
-             return Response::Redirect(partners::PartnerBase(access.partner) + "/contacts#rapport");
-           }));
+  app.Post(
+      "/partenaire/{slug}/contacts/rapport",
+      partners::Entitled(
+          database, subscriptions::ProductCode::kBase,
+          [&database](Context& context) -> Result<Response> {
+            VV_ASSIGN_OR_RETURN(partners::Access access, partners::AccessFor(context, database));
+            if (!access.can_administer()) {
+              return PermissionDenied(
+                  "Seuls les administrateurs du partenaire choisissent la fréquence du rapport.");
+            }
+            const std::string value = context.request().Form("frequence").value_or("");
+            std::optional<partners::ReportFrequency> frequency =
+                partners::ParseReportFrequency(value);
+            if (!frequency) {
+              return InvalidArgument(
+                  "Fréquence du rapport inconnue : « " + value.substr(0, 20) +
+                      " » (choisissez chaque jour, chaque semaine, chaque mois ou jamais).",
+                  "frequence");
+            }
+            storage::Connection connection = database.Acquire();
+            VV_RETURN_IF_ERROR(partners::PartnerStore::SetLeadReportFrequency(
+                connection, access.partner.id, *frequency));
+            return Response::Redirect(partners::PartnerBase(access.partner) + "/contacts#rapport");
+          }));
 
   app.Get(
       "/partenaire/{slug}/contacts/{file}",
-      partners::SignedIn([&database, &clock, commune_name](Context& context) -> Result<Response> {
-        const std::string file = context.Param("file");
-        if (file != "export.csv" && file != "export.xlsx") return NotFound("Page introuvable.");
-        VV_ASSIGN_OR_RETURN(partners::Access access, partners::AccessFor(context, database));
-        FilterForm form = ReadFilter(context.request());
-        if (!form.errors.empty()) return InvalidArgument(form.errors.front(), "du");
-        storage::Connection connection = database.Acquire();
-        const int64_t now = clock.NowSeconds();
-        const exports::Table table = LeadTable(
-            LoadPartnerLeads(connection, access.partner.id, form.filter, now), commune_name);
-        const std::string stem = "contacts-" + access.partner.slug + "-" + UtcDate(now);
-        if (file == "export.csv") {
-          return Response::Attachment(exports::TableCsv(table), "text/csv; charset=utf-8",
-                                      stem + ".csv");
-        }
-        VV_ASSIGN_OR_RETURN(std::string xlsx, exports::TableXlsx(table));
-        return Response::Attachment(
-            std::move(xlsx), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            stem + ".xlsx");
-      }));
+      partners::Entitled(
+          database, subscriptions::ProductCode::kBase,
+          [&database, &clock, commune_name](Context& context) -> Result<Response> {
+            const std::string file = context.Param("file");
+            if (file != "export.csv" && file != "export.xlsx") return NotFound("Page introuvable.");
+            VV_ASSIGN_OR_RETURN(partners::Access access, partners::AccessFor(context, database));
+            FilterForm form = ReadFilter(context.request());
+            if (!form.errors.empty()) return InvalidArgument(form.errors.front(), "du");
+            storage::Connection connection = database.Acquire();
+            const int64_t now = clock.NowSeconds();
+            const exports::Table table = LeadTable(
+                LoadPartnerLeads(connection, access.partner.id, form.filter, now), commune_name);
+            const std::string stem = "contacts-" + access.partner.slug + "-" + UtcDate(now);
+            if (file == "export.csv") {
+              return Response::Attachment(exports::TableCsv(table), "text/csv; charset=utf-8",
+                                          stem + ".csv");
+            }
+            VV_ASSIGN_OR_RETURN(std::string xlsx, exports::TableXlsx(table));
+            return Response::Attachment(
+                std::move(xlsx),
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                stem + ".xlsx");
+          }));
 }
 
 }  // namespace vivrovert::leads

@@ -1,5 +1,7 @@
 #include "web/partners/partner_access.hpp"
 
+#include "core/common/paris_time.hpp"
+
 namespace vivrovert::partners {
 
 std::string PartnerBase(const Partner& partner) { return "/partenaire/" + partner.slug; }
@@ -20,12 +22,30 @@ Result<Access> AccessFor(web::Context& context, storage::Database& database, boo
     if (!role) return NotFound("Partenaire introuvable.");
     access.role = *role;
   }
+  access.today = ParisDate(context.Now());
+  access.entitlements =
+      subscriptions::SubscriptionStore::For(connection, partner->id, access.today);
   if (need_edit && !access.can_edit())
     return PermissionDenied("Votre rôle ne permet que la consultation.");
   if (need_admin && !access.can_administer()) {
     return PermissionDenied("Seuls les administrateurs du partenaire gèrent les clés et l'équipe.");
   }
   return access;
+}
+
+Result<web::Response> NotEntitledPage(web::Context& context, const Access& access,
+                                      subscriptions::ProductCode product) {
+  const subscriptions::MissingProduct missing =
+      subscriptions::DescribeMissing(product, access.partner.kind);
+  return context.Page("partner_not_entitled",
+                      mstch::map{{"title", missing.label + " — " + access.partner.name},
+                                 {"partner", PartnerData(access)},
+                                 {"label", missing.label},
+                                 {"pitch", missing.pitch},
+                                 {"price", missing.price_text},
+                                 {"quote_path", missing.quote_path},
+                                 {"is_base", product == subscriptions::ProductCode::kBase}},
+                      403);
 }
 
 mstch::map PartnerData(const Access& access) {

@@ -5,6 +5,10 @@
 // editor: listings and imports; admin: keys and staff too); an operator acts as an admin
 // on every partner. Anyone else gets NotFound, so a partner's existence is not revealed.
 //
+// What the partner bought decides what its pages offer: a page needing a product is
+// declared with Entitled(…) and, without a subscription in force today (Paris), says what
+// the product offers, its price for this partner and how to ask for it.
+//
 // Thread safety: stateless functions.
 #pragma once
 
@@ -14,6 +18,7 @@
 #include "core/common/status.hpp"
 #include "core/storage/database.hpp"
 #include "domain/partners/partner_store.hpp"
+#include "domain/subscriptions/subscriptions.hpp"
 #include "web/http/app.hpp"
 
 namespace vivrovert::partners {
@@ -22,7 +27,9 @@ namespace vivrovert::partners {
 struct Access {
   Partner partner;
   bool operator_access = false;
-  StaffRole role = StaffRole::kViewer;  // operators act as admins
+  StaffRole role = StaffRole::kViewer;       // operators act as admins
+  std::string today;                         // Paris, "AAAA-MM-JJ"
+  subscriptions::Entitlements entitlements;  // in force today
 
   bool can_edit() const { return operator_access || CanEdit(role); }
   bool can_administer() const { return operator_access || CanAdminister(role); }
@@ -45,6 +52,24 @@ auto SignedIn(Handler handler) {
       return web::Response::Redirect(web::LoginPathReturningTo(context.request().path()));
     return handler(context);
   };
+}
+
+// The page saying the partner lacks `product` (HTTP 403): what it offers, its price, how to
+// ask for it.
+Result<web::Response> NotEntitledPage(web::Context& context, const Access& access,
+                                      subscriptions::ProductCode product);
+
+// Wraps a back-office page that needs `product` in force for the route's partner: people
+// without a session go to the login page, people without access get AccessFor's answer,
+// and a partner without the product gets NotEntitledPage. The handler runs only when the
+// product is in force (it still calls AccessFor for its own rights).
+template <typename Handler>
+auto Entitled(storage::Database& database, subscriptions::ProductCode product, Handler handler) {
+  return SignedIn([&database, product, handler](web::Context& context) -> Result<web::Response> {
+    VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database));
+    if (!access.entitlements.Has(product)) return NotEntitledPage(context, access, product);
+    return handler(context);
+  });
 }
 
 // The partner's name, kind, role, links and lead report frequency, as the back-office pages

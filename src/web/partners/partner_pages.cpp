@@ -19,6 +19,7 @@
 #include "domain/mail/outbox.hpp"
 #include "domain/partners/partner_store.hpp"
 #include "domain/partners/partner_territory.hpp"
+#include "domain/subscriptions/subscriptions.hpp"
 #include "engine/engine.hpp"
 #include "web/http/errors.hpp"
 #include "web/partners/page_parts.hpp"
@@ -198,6 +199,11 @@ Result<Response> StaffPage(Context& context, storage::Connection& connection, co
 
 }  // namespace
 
+// The back-office's pages of the base service: listings, imports, exports, the map and API
+// keys need a subscription in force (the team page does not: a partner without one can still
+// manage who may sign in).
+constexpr subscriptions::ProductCode kBaseService = subscriptions::ProductCode::kBase;
+
 void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
   auto shared = std::make_shared<PartnerPagesEnv>(env);
   storage::Database& database = env.database;
@@ -223,7 +229,8 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
           }));
 
   app.Get(
-      "/partenaire/{slug}", SignedIn([&database, &service](Context& context) -> Result<Response> {
+      "/partenaire/{slug}",
+      Entitled(database, kBaseService, [&database, &service](Context& context) -> Result<Response> {
         VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database));
         const web::Request& request = context.request();
         listings::ListingFilter filter;
@@ -306,8 +313,10 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
     return context.Page("partner_listing_form", std::move(data), status);
   };
 
-  app.Get("/partenaire/{slug}/annonces/nouvelle",
-          SignedIn([&database, render_form](Context& context) -> Result<Response> {
+  app.Get(
+      "/partenaire/{slug}/annonces/nouvelle",
+      Entitled(
+          database, kBaseService, [&database, render_form](Context& context) -> Result<Response> {
             VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database, /*need_edit=*/true));
             std::optional<Kind> kind =
                 listings::ParseKind(context.request().Query("type").value_or(""));
@@ -322,31 +331,36 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
           }));
 
   app.Post("/partenaire/{slug}/annonces",
-           SignedIn([&database, &service, render_form](Context& context) -> Result<Response> {
-             VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database, true));
-             std::optional<Kind> kind =
-                 listings::ParseKind(context.request().Form("kind").value_or(""));
-             if (!kind) return InvalidArgument("Type d'annonce inconnu.", "kind");
-             VV_ASSIGN_OR_RETURN(engine::Territory territory, [&]() -> Result<engine::Territory> {
-               if (!service.grid())
-                 return Unavailable("La grille des dalles n'est pas construite.");
-               storage::Connection connection = database.Acquire();
-               return ResolveTerritory(connection, *service.grid(), access.partner);
-             }());
-             json fields = FieldsFromForm(context.request(), *kind);
-             std::vector<FieldError> errors;
-             auto written =
-                 service.Upsert(PublisherFor(access.partner, territory), *kind, fields, &errors);
-             if (!written.ok()) {
-               if (errors.empty()) return written.status();
-               return render_form(context, access, *kind, fields, errors, std::nullopt, 422);
-             }
-             return Response::Redirect(Base(access.partner) + "/annonces/" +
-                                       std::to_string(written->listing.id) + "?fait=1");
-           }));
+           Entitled(database, kBaseService,
+                    [&database, &service, render_form](Context& context) -> Result<Response> {
+                      VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database, true));
+                      std::optional<Kind> kind =
+                          listings::ParseKind(context.request().Form("kind").value_or(""));
+                      if (!kind) return InvalidArgument("Type d'annonce inconnu.", "kind");
+                      VV_ASSIGN_OR_RETURN(
+                          engine::Territory territory, [&]() -> Result<engine::Territory> {
+                            if (!service.grid())
+                              return Unavailable("La grille des dalles n'est pas construite.");
+                            storage::Connection connection = database.Acquire();
+                            return ResolveTerritory(connection, *service.grid(), access.partner);
+                          }());
+                      json fields = FieldsFromForm(context.request(), *kind);
+                      std::vector<FieldError> errors;
+                      auto written = service.Upsert(PublisherFor(access.partner, territory), *kind,
+                                                    fields, &errors);
+                      if (!written.ok()) {
+                        if (errors.empty()) return written.status();
+                        return render_form(context, access, *kind, fields, errors, std::nullopt,
+                                           422);
+                      }
+                      return Response::Redirect(Base(access.partner) + "/annonces/" +
+                                                std::to_string(written->listing.id) + "?fait=1");
+                    }));
 
-  app.Get("/partenaire/{slug}/annonces/{id}",
-          SignedIn([&database, render_form](Context& context) -> Result<Response> {
+  app.Get(
+      "/partenaire/{slug}/annonces/{id}",
+      Entitled(
+          database, kBaseService, [&database, render_form](Context& context) -> Result<Response> {
             VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database));
             VV_ASSIGN_OR_RETURN(int64_t id, ParsePageId(context.Param("id")));
             storage::Connection connection = database.Acquire();
@@ -356,38 +370,44 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
             return render_form(context, access, listing->kind, listing->Fields(), {}, id, 200);
           }));
 
-  app.Post("/partenaire/{slug}/annonces/{id}",
-           SignedIn([&database, &service, render_form](Context& context) -> Result<Response> {
-             VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database, true));
-             VV_ASSIGN_OR_RETURN(int64_t id, ParsePageId(context.Param("id")));
-             if (!service.grid()) return Unavailable("La grille des dalles n'est pas construite.");
-             storage::Connection connection = database.Acquire();
-             std::optional<listings::Listing> listing = listings::ListingStore::Get(connection, id);
-             if (!listing || listing->partner_id != access.partner.id)
-               return NotFound("Annonce introuvable.");
-             VV_ASSIGN_OR_RETURN(engine::Territory territory,
-                                 ResolveTerritory(connection, *service.grid(), access.partner));
-             json fields = FieldsFromForm(context.request(), listing->kind);
-             std::vector<FieldError> errors;
-             auto written =
-                 service.Replace(PublisherFor(access.partner, territory), id, fields, &errors);
-             if (!written.ok()) {
-               if (errors.empty()) return written.status();
-               return render_form(context, access, listing->kind, fields, errors, id, 422);
-             }
-             return Response::Redirect(Base(access.partner) + "?fait=1");
-           }));
+  app.Post(
+      "/partenaire/{slug}/annonces/{id}",
+      Entitled(database, kBaseService,
+               [&database, &service, render_form](Context& context) -> Result<Response> {
+                 VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database, true));
+                 VV_ASSIGN_OR_RETURN(int64_t id, ParsePageId(context.Param("id")));
+                 if (!service.grid())
+                   return Unavailable("La grille des dalles n'est pas construite.");
+                 storage::Connection connection = database.Acquire();
+                 std::optional<listings::Listing> listing =
+                     listings::ListingStore::Get(connection, id);
+                 if (!listing || listing->partner_id != access.partner.id)
+                   return NotFound("Annonce introuvable.");
+                 VV_ASSIGN_OR_RETURN(engine::Territory territory,
+                                     ResolveTerritory(connection, *service.grid(), access.partner));
+                 json fields = FieldsFromForm(context.request(), listing->kind);
+                 std::vector<FieldError> errors;
+                 auto written =
+                     service.Replace(PublisherFor(access.partner, territory), id, fields, &errors);
+                 if (!written.ok()) {
+                   if (errors.empty()) return written.status();
+                   return render_form(context, access, listing->kind, fields, errors, id, 422);
+                 }
+                 return Response::Redirect(Base(access.partner) + "?fait=1");
+               }));
 
-  app.Post("/partenaire/{slug}/annonces/{id}/retrait",
-           SignedIn([&database, &service](Context& context) -> Result<Response> {
-             VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database, true));
-             VV_ASSIGN_OR_RETURN(int64_t id, ParsePageId(context.Param("id")));
-             engine::Territory none;
-             VV_RETURN_IF_ERROR(service.Withdraw(PublisherFor(access.partner, none), id));
-             return Response::Redirect(Base(access.partner));
-           }));
+  app.Post(
+      "/partenaire/{slug}/annonces/{id}/retrait",
+      Entitled(database, kBaseService, [&database, &service](Context& context) -> Result<Response> {
+        VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database, true));
+        VV_ASSIGN_OR_RETURN(int64_t id, ParsePageId(context.Param("id")));
+        engine::Territory none;
+        VV_RETURN_IF_ERROR(service.Withdraw(PublisherFor(access.partner, none), id));
+        return Response::Redirect(Base(access.partner));
+      }));
 
-  app.Get("/partenaire/{slug}/import", SignedIn([&database](Context& context) -> Result<Response> {
+  app.Get("/partenaire/{slug}/import",
+          Entitled(database, kBaseService, [&database](Context& context) -> Result<Response> {
             VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database));
             storage::Connection connection = database.Acquire();
             mstch::array recent;
@@ -410,38 +430,38 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
                                                              {"has_recent", !recent.empty()}});
           }));
 
-  app.Post("/partenaire/{slug}/import",
-           SignedIn([&database, &service](Context& context) -> Result<Response> {
-             VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database, true));
-             const web::Request& request = context.request();
-             const web::UploadedFile* file = request.File("file");
-             if (file == nullptr || file->bytes.empty())
-               return InvalidArgument("Choisissez un fichier à importer.", "file");
-             if (!service.grid()) return Unavailable("La grille des dalles n'est pas construite.");
-             storage::Connection connection = database.Acquire();
-             VV_ASSIGN_OR_RETURN(engine::Territory territory,
-                                 ResolveTerritory(connection, *service.grid(), access.partner));
-             listings::ImportRequest import;
-             import.bytes = file->bytes;
-             import.file_name = file->file_name.empty() ? "fichier" : file->file_name;
-             const std::string kind = request.Form("kind").value_or("");
-             if (!kind.empty()) import.kind = listings::ParseKind(kind);
-             import.format = request.Form("format").value_or("auto") == "france-travail"
-                                 ? "france-travail"
-                                 : "auto";
-             import.mode = request.Form("mode").value_or("") == "valid_rows"
-                               ? listings::BatchMode::kValidItems
-                               : listings::BatchMode::kAllOrNothing;
-             import.dry_run = request.Form("dry_run").value_or("") == "1";
-             import.user_id = context.user()->user_id;
-             listings::ImportResult result =
-                 listings::RunImport(service, PublisherFor(access.partner, territory), import);
-             return Response::Redirect(Base(access.partner) + "/import/" +
-                                       std::to_string(result.record.id));
-           }));
+  app.Post(
+      "/partenaire/{slug}/import",
+      Entitled(database, kBaseService, [&database, &service](Context& context) -> Result<Response> {
+        VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database, true));
+        const web::Request& request = context.request();
+        const web::UploadedFile* file = request.File("file");
+        if (file == nullptr || file->bytes.empty())
+          return InvalidArgument("Choisissez un fichier à importer.", "file");
+        if (!service.grid()) return Unavailable("La grille des dalles n'est pas construite.");
+        storage::Connection connection = database.Acquire();
+        VV_ASSIGN_OR_RETURN(engine::Territory territory,
+                            ResolveTerritory(connection, *service.grid(), access.partner));
+        listings::ImportRequest import;
+        import.bytes = file->bytes;
+        import.file_name = file->file_name.empty() ? "fichier" : file->file_name;
+        const std::string kind = request.Form("kind").value_or("");
+        if (!kind.empty()) import.kind = listings::ParseKind(kind);
+        import.format =
+            request.Form("format").value_or("auto") == "france-travail" ? "france-travail" : "auto";
+        import.mode = request.Form("mode").value_or("") == "valid_rows"
+                          ? listings::BatchMode::kValidItems
+                          : listings::BatchMode::kAllOrNothing;
+        import.dry_run = request.Form("dry_run").value_or("") == "1";
+        import.user_id = context.user()->user_id;
+        listings::ImportResult result =
+            listings::RunImport(service, PublisherFor(access.partner, territory), import);
+        return Response::Redirect(Base(access.partner) + "/import/" +
+                                  std::to_string(result.record.id));
+      }));
 
   app.Get("/partenaire/{slug}/import/{id}",
-          SignedIn([&database](Context& context) -> Result<Response> {
+          Entitled(database, kBaseService, [&database](Context& context) -> Result<Response> {
             VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database));
             VV_ASSIGN_OR_RETURN(int64_t id, ParsePageId(context.Param("id")));
             storage::Connection connection = database.Acquire();
@@ -455,7 +475,7 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
           }));
 
   app.Get("/partenaire/{slug}/import/{id}/rapport.csv",
-          SignedIn([&database](Context& context) -> Result<Response> {
+          Entitled(database, kBaseService, [&database](Context& context) -> Result<Response> {
             VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database));
             VV_ASSIGN_OR_RETURN(int64_t id, ParsePageId(context.Param("id")));
             storage::Connection connection = database.Acquire();
@@ -483,7 +503,7 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
           }));
 
   app.Get("/partenaire/{slug}/modele/{file}",
-          SignedIn([&database](Context& context) -> Result<Response> {
+          Entitled(database, kBaseService, [&database](Context& context) -> Result<Response> {
             VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database));
             std::string file = context.Param("file");
             if (file.size() < 5 || file.substr(file.size() - 4) != ".csv")
@@ -494,31 +514,32 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
                                         listings::TemplateFileName(*kind));
           }));
 
-  app.Get("/partenaire/{slug}/{export}",
-          SignedIn([&database, &service](Context& context) -> Result<Response> {
-            const std::string name = context.Param("export");
-            if (name != "export.csv" && name != "export.xlsx") return NotFound("Page introuvable.");
-            VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database));
-            listings::ListingFilter filter;
-            filter.partner_id = access.partner.id;
-            filter.today = service.Today();
-            filter.include_withdrawn = true;
-            filter.limit = 100000;
-            storage::Connection connection = database.Acquire();
-            std::vector<listings::Listing> all = listings::ListingStore::List(connection, filter);
-            const std::string stem = "annonces-" + access.partner.slug + "-" + filter.today;
-            if (name == "export.csv") {
-              return Response::Attachment(listings::ExportCsv(all, filter.today),
-                                          "text/csv; charset=utf-8", stem + ".csv");
-            }
-            VV_ASSIGN_OR_RETURN(std::string xlsx, listings::ExportXlsx(all, filter.today));
-            return Response::Attachment(
-                std::move(xlsx),
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                stem + ".xlsx");
-          }));
+  app.Get(
+      "/partenaire/{slug}/{export}",
+      Entitled(database, kBaseService, [&database, &service](Context& context) -> Result<Response> {
+        const std::string name = context.Param("export");
+        if (name != "export.csv" && name != "export.xlsx") return NotFound("Page introuvable.");
+        VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database));
+        listings::ListingFilter filter;
+        filter.partner_id = access.partner.id;
+        filter.today = service.Today();
+        filter.include_withdrawn = true;
+        filter.limit = 100000;
+        storage::Connection connection = database.Acquire();
+        std::vector<listings::Listing> all = listings::ListingStore::List(connection, filter);
+        const std::string stem = "annonces-" + access.partner.slug + "-" + filter.today;
+        if (name == "export.csv") {
+          return Response::Attachment(listings::ExportCsv(all, filter.today),
+                                      "text/csv; charset=utf-8", stem + ".csv");
+        }
+        VV_ASSIGN_OR_RETURN(std::string xlsx, listings::ExportXlsx(all, filter.today));
+        return Response::Attachment(
+            std::move(xlsx), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            stem + ".xlsx");
+      }));
 
-  app.Get("/partenaire/{slug}/cles", SignedIn([&database](Context& context) -> Result<Response> {
+  app.Get("/partenaire/{slug}/cles",
+          Entitled(database, kBaseService, [&database](Context& context) -> Result<Response> {
             VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database, false, true));
             storage::Connection connection = database.Acquire();
             mstch::array keys;
@@ -542,40 +563,78 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
                                            {"has_keys", !keys.empty()}});
           }));
 
-  app.Post("/partenaire/{slug}/cles",
-           SignedIn([&database, shared](Context& context) -> Result<Response> {
-             VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database, false, true));
-             const std::string scope =
-                 context.request().Form("scope").value_or("read") == "write" ? "write" : "read";
-             std::string label = Trim(context.request().Form("label").value_or(""));
-             if (label.size() > 100 || !IsValidUtf8(label))
-               return InvalidArgument("Libellé trop long.", "label");
-             storage::Connection connection = database.Acquire();
-             PartnerStore::NewKey created =
-                 PartnerStore::CreateApiKey(connection, shared->random, access.partner.id, scope,
-                                            label, context.user()->user_id, shared->listings.Now());
-             // The key is shown once, on this answer, never stored in clear.
-             Result<Response> page =
-                 context.Page("partner_key_created",
-                              mstch::map{{"title", "Nouvelle clé d'API — " + access.partner.name},
-                                         {"partner", PartnerData(access)},
-                                         {"secret", created.secret},
-                                         {"label", label},
-                                         {"scope", scope}});
-             if (page.ok()) page->SetHeader("Cache-Control", "no-store");
-             return page;
-           }));
+  app.Post(
+      "/partenaire/{slug}/cles",
+      Entitled(database, kBaseService, [&database, shared](Context& context) -> Result<Response> {
+        VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database, false, true));
+        const std::string scope =
+            context.request().Form("scope").value_or("read") == "write" ? "write" : "read";
+        std::string label = Trim(context.request().Form("label").value_or(""));
+        if (label.size() > 100 || !IsValidUtf8(label))
+          return InvalidArgument("Libellé trop long.", "label");
+        storage::Connection connection = database.Acquire();
+        PartnerStore::NewKey created =
+            PartnerStore::CreateApiKey(connection, shared->random, access.partner.id, scope, label,
+                                       context.user()->user_id, shared->listings.Now());
+        // The key is shown once, on this answer, never stored in clear.
+        Result<Response> page =
+            context.Page("partner_key_created",
+                         mstch::map{{"title", "Nouvelle clé d'API — " + access.partner.name},
+                                    {"partner", PartnerData(access)},
+                                    {"secret", created.secret},
+                                    {"label", label},
+                                    {"scope", scope}});
+        if (page.ok()) page->SetHeader("Cache-Control", "no-store");
+        return page;
+      }));
 
-  app.Post("/partenaire/{slug}/cles/{id}/revocation",
-           SignedIn([&database, &service](Context& context) -> Result<Response> {
-             VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database, false, true));
-             VV_ASSIGN_OR_RETURN(int64_t id, ParsePageId(context.Param("id")));
-             storage::Connection connection = database.Acquire();
-             if (!PartnerStore::RevokeApiKey(connection, access.partner.id, id, service.Now())) {
-               return NotFound("Clé introuvable ou déjà révoquée.");
-             }
-             return Response::Redirect(Base(access.partner) + "/cles");
-           }));
+  app.Post(
+      "/partenaire/{slug}/cles/{id}/revocation",
+      Entitled(database, kBaseService, [&database, &service](Context& context) -> Result<Response> {
+        VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database, false, true));
+        VV_ASSIGN_OR_RETURN(int64_t id, ParsePageId(context.Param("id")));
+        storage::Connection connection = database.Acquire();
+        if (!PartnerStore::RevokeApiKey(connection, access.partner.id, id, service.Now())) {
+          return NotFound("Clé introuvable ou déjà révoquée.");
+        }
+        return Response::Redirect(Base(access.partner) + "/cles");
+      }));
+
+  // What the partner bought and what it could: every product, in force or not, with its
+  // dates, or what it offers, its price and how to ask for it.
+  app.Get("/partenaire/{slug}/abonnement",
+          SignedIn([&database](Context& context) -> Result<Response> {
+            VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database));
+            storage::Connection connection = database.Acquire();
+            const std::vector<subscriptions::Subscription> held =
+                subscriptions::SubscriptionStore::SubscriptionsOf(connection, access.partner.id);
+            mstch::array products;
+            for (subscriptions::ProductCode product : subscriptions::kProducts) {
+              mstch::array periods;
+              for (const subscriptions::Subscription& subscription : held) {
+                if (subscription.product != product) continue;
+                periods.push_back(mstch::map{{"from", subscription.start_date},
+                                             {"to", subscription.end_date},
+                                             {"in_force", subscription.InForceOn(access.today)},
+                                             {"demo", subscription.is_demo},
+                                             {"ended_early", subscription.ended_at.has_value()}});
+              }
+              const subscriptions::MissingProduct about =
+                  subscriptions::DescribeMissing(product, access.partner.kind);
+              products.push_back(mstch::map{{"label", about.label},
+                                            {"pitch", about.pitch},
+                                            {"price", about.price_text},
+                                            {"quote_path", about.quote_path},
+                                            {"active", access.entitlements.Has(product)},
+                                            {"periods", periods},
+                                            {"has_periods", !periods.empty()}});
+            }
+            return context.Page("partner_subscription",
+                                mstch::map{{"title", "Abonnement — " + access.partner.name},
+                                           {"partner", PartnerData(access)},
+                                           {"today", access.today},
+                                           {"products", products}});
+          }));
 
   app.Get("/partenaire/{slug}/equipe", SignedIn([&database](Context& context) -> Result<Response> {
             VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database));
@@ -626,34 +685,34 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
              return Response::Redirect(Base(access.partner) + "/equipe");
            }));
 
-  app.Get("/partenaire/{slug}/carte",
-          SignedIn([&database, &service](Context& context) -> Result<Response> {
-            VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database));
-            if (!service.grid()) return Unavailable("La grille des dalles n'est pas construite.");
-            storage::Connection connection = database.Acquire();
-            VV_ASSIGN_OR_RETURN(engine::Territory territory,
-                                ResolveTerritory(connection, *service.grid(), access.partner));
-            listings::ListingFilter filter;
-            filter.partner_id = access.partner.id;
-            filter.status = listings::kStatusActive;
-            filter.today = service.Today();
-            filter.limit = 5000;
-            std::vector<listings::Listing> active =
-                listings::ListingStore::List(connection, filter);
-            mstch::array rows;
-            for (const listings::Listing& listing : active)
-              rows.push_back(ListingRow(listing, filter.today, Base(access.partner)));
-            const engine::LevelView* level = service.grid()->level(engine::Level::k1km);
-            const size_t tile_count = level ? territory.Tiles(*level).size() : 0;
-            return context.Page(
-                "partner_map", mstch::map{{"title", "Carte du territoire — " + access.partner.name},
-                                          {"partner", PartnerData(access)},
-                                          {"svg", TerritorySvg(*service.grid(), territory, active)},
-                                          {"tiles", std::to_string(tile_count)},
-                                          {"communes", std::to_string(territory.communes().size())},
-                                          {"listings", rows},
-                                          {"listing_count", std::to_string(active.size())}});
-          }));
+  app.Get(
+      "/partenaire/{slug}/carte",
+      Entitled(database, kBaseService, [&database, &service](Context& context) -> Result<Response> {
+        VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database));
+        if (!service.grid()) return Unavailable("La grille des dalles n'est pas construite.");
+        storage::Connection connection = database.Acquire();
+        VV_ASSIGN_OR_RETURN(engine::Territory territory,
+                            ResolveTerritory(connection, *service.grid(), access.partner));
+        listings::ListingFilter filter;
+        filter.partner_id = access.partner.id;
+        filter.status = listings::kStatusActive;
+        filter.today = service.Today();
+        filter.limit = 5000;
+        std::vector<listings::Listing> active = listings::ListingStore::List(connection, filter);
+        mstch::array rows;
+        for (const listings::Listing& listing : active)
+          rows.push_back(ListingRow(listing, filter.today, Base(access.partner)));
+        const engine::LevelView* level = service.grid()->level(engine::Level::k1km);
+        const size_t tile_count = level ? territory.Tiles(*level).size() : 0;
+        return context.Page("partner_map",
+                            mstch::map{{"title", "Carte du territoire — " + access.partner.name},
+                                       {"partner", PartnerData(access)},
+                                       {"svg", TerritorySvg(*service.grid(), territory, active)},
+                                       {"tiles", std::to_string(tile_count)},
+                                       {"communes", std::to_string(territory.communes().size())},
+                                       {"listings", rows},
+                                       {"listing_count", std::to_string(active.size())}});
+      }));
 }
 
 }  // namespace vivrovert::partners
