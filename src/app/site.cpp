@@ -39,6 +39,7 @@
 #include "web/profiles/cv_pages.hpp"
 #include "web/profiles/profile_pages.hpp"
 #include "web/properties/property_routes.hpp"
+#include "web/quotes/quote_pages.hpp"
 
 namespace vivrovert::app {
 
@@ -322,6 +323,15 @@ Status Site::Parts::OpenWeb(const SiteParts& parts) {
   invoices::RegisterInvoicePages(site, *database, *clock);
   leads::RegisterLeadPages(site, *database, *clock, search->grid.get());
   legal::RegisterLegalPages(site, config.publisher);
+  // Tariffs, quote requests and quotes: the public simulator, the console, the acceptance.
+  const PublisherConfig& publisher = config.publisher;
+  std::vector<std::string> seller{publisher.name.empty() ? "VivroVert" : publisher.name};
+  for (const std::string& line :
+       {publisher.legal_form, publisher.siret.empty() ? "" : "SIRET " + publisher.siret,
+        publisher.address, publisher.email}) {
+    if (!line.empty()) seller.push_back(line);
+  }
+  quotes::RegisterQuotePages(site, {*database, *clock, *search_limiter, std::move(seller)});
 
   // Audience figures without tracking: views counted in memory, written every minute.
   audience_counter = std::make_shared<audience::AudienceCounter>(

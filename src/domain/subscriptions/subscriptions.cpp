@@ -123,7 +123,9 @@ Result<Contract> SubscriptionStore::CreateContract(storage::Connection& connecti
   if (!billing::ParseIsoDate(input.service_start) || input.service_start < input.start_date)
     return InvalidArgument("Date de mise en service illisible ou avant la signature.",
                            "service_start");
-  if (input.months < 12 || input.months > 60)
+  // An amendment ends with the contract it amends: the 12-month minimum is not its own.
+  const int min_months = input.amends_contract_id ? 1 : 12;
+  if (input.months < min_months || input.months > 60)
     return InvalidArgument("La durée d'un contrat va de 12 à 60 mois.", "months");
   if (input.lines.empty())
     return InvalidArgument("Un contrat porte sur au moins un produit.", "options");

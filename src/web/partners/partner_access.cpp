@@ -14,18 +14,19 @@ Result<Access> AccessFor(web::Context& context, storage::Database& database, boo
   std::optional<Partner> partner = PartnerStore::FindBySlug(connection, context.Param("slug"));
   if (!partner) return NotFound("Partenaire introuvable.");
   Access access;
-  access.partner = *partner;
+  access.partner = std::move(*partner);
   if (user->role == "operator") {
     access.operator_access = true;
     access.role = StaffRole::kAdmin;
   } else {
-    std::optional<StaffRole> role = PartnerStore::RoleOf(connection, partner->id, user->user_id);
+    std::optional<StaffRole> role =
+        PartnerStore::RoleOf(connection, access.partner.id, user->user_id);
     if (!role) return NotFound("Partenaire introuvable.");
     access.role = *role;
   }
   access.today = ParisDate(context.Now());
   access.entitlements =
-      subscriptions::SubscriptionStore::For(connection, partner->id, access.today);
+      subscriptions::SubscriptionStore::For(connection, access.partner.id, access.today);
   if (need_edit && !access.can_edit())
     return PermissionDenied("Votre rôle ne permet que la consultation.");
   if (need_admin && !access.can_administer()) {

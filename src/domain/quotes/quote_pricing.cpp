@@ -1,0 +1,131 @@
+#include "domain/quotes/quote_pricing.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <string>
+#include <utility>
+
+namespace vivrovert::quotes {
+
+namespace {
+
+using billing::Cents;
+using billing::Date;
+using billing::Instalment;
+using billing::InstalmentKind;
+
+bool Before(Date a, Date b) { return std::chrono::sys_days(a) < std::chrono::sys_days(b); }
+
+Instalment MakeInstalment(InstalmentKind kind, Date due, std::string label, Date first, Date last,
+                          int months, Cents amount) {
+  Instalment instalment;
+  instalment.kind = kind;
+  instalment.due = due;
+  instalment.label = std::move(label);
+  instalment.period_first = first;
+  instalment.period_last = last;
+  instalment.period_months = months;
+  instalment.amount_ht = amount;
+  instalment.tva = billing::PercentOf(amount, billing::kTvaPercent);
+  instalment.amount_ttc = amount + instalment.tva;
+  return instalment;
+}
+
+// An amendment shorter than a year: the first-year split applied to its whole amount.
+std::vector<Instalment> ShortSchedule(Date start, Date service_start, Date end, int months,
+                                      Cents monthly_ht) {
+  const Cents whole = monthly_ht * months;
+  const Cents at_signature = billing::PercentOf(whole, 30);
+  const Cents at_service_start = billing::PercentOf(whole, 50);
+  Date last_due = billing::AddMonths(start, billing::kLastInstalmentMonth);
+  const Date last_month = billing::AddMonths(start, months - 1);
+  if (Before(last_month, last_due)) last_due = last_month;
+  if (Before(last_due, service_start)) last_due = service_start;
+  return {MakeInstalment(InstalmentKind::kSignature, start,
+                         "Acompte de 30 % de l'avenant, à la signature", start, end, months,
+                         at_signature),
+          MakeInstalment(InstalmentKind::kServiceStart, service_start,
+                         "50 % de l'avenant, à la mise en service", start, end, months,
+                         at_service_start),
+          MakeInstalment(InstalmentKind::kEleventhMonth, last_due, "Solde de 20 % de l'avenant",
+                         start, end, months, whole - at_signature - at_service_start)};
+}
+
+}  // namespace
+
+int MonthsUntil(Date start, Date contract_end) {
+  if (Before(contract_end, start)) return 0;
+  int months = 1;
+  while (Before(billing::PreviousDay(billing::AddMonths(start, months)), contract_end)) ++months;
+  return months;
+}
+
+Result<billing::Quote> PriceQuote(const billing::QuoteRequestText& text,
+                                  const std::optional<subscriptions::Contract>& amended,
+                                  const std::vector<billing::ProductCode>& in_force) {
+  if (!amended) {
+    VV_ASSIGN_OR_RETURN(billing::QuoteRequest request, billing::ParseQuoteRequest(text));
+    return billing::ComputeQuote(request);
+  }
+  // The request is checked as a 12-month contract; its real length is the contract's rest.
+  billing::QuoteRequestText checked = text;
+  checked.months = std::to_string(billing::kMinMonths);
+  VV_ASSIGN_OR_RETURN(billing::QuoteRequest request, billing::ParseQuoteRequest(checked));
+  const std::optional<Date> contract_start = billing::ParseIsoDate(amended->start_date);
+  const std::optional<Date> contract_end = billing::ParseIsoDate(amended->end_date);
+  if (!contract_start || !contract_end)
+    return InvalidArgument("Contrat modifié illisible.", "amendment_of");
+  if (Before(request.start, *contract_start) || Before(*contract_end, request.start)) {
+    return InvalidArgument("La signature de l'avenant doit tomber pendant le contrat (du " +
+                               billing::FormatFrenchDate(*contract_start) + " au " +
+                               billing::FormatFrenchDate(*contract_end) + ").",
+                           "start");
+  }
+  if (request.options.empty())
+    return InvalidArgument("Un avenant ajoute au moins une option.", "options");
+  for (billing::ProductCode option : request.options) {
+    if (std::find(in_force.begin(), in_force.end(), option) != in_force.end()) {
+      return InvalidArgument(
+          std::string(billing::ProductLabel(option)) + " : déjà souscrite dans ce contrat.",
+          "options");
+    }
+  }
+  VV_ASSIGN_OR_RETURN(billing::Quote quote, billing::ComputeQuote(request));
+  if (Before(*contract_end, quote.service_start)) {
+    return InvalidArgument("La mise en service de l'avenant tombe après la fin du contrat.",
+                           "service_start");
+  }
+  const int months = MonthsUntil(request.start, *contract_end);
+  std::erase_if(quote.lines, [](const billing::QuoteLine& line) {
+    return line.code == billing::ProductCode::kBase;
+  });
+  quote.monthly_ht = 0;
+  for (const billing::QuoteLine& line : quote.lines) quote.monthly_ht += line.monthly_ht;
+  quote.monthly_tva = billing::PercentOf(quote.monthly_ht, billing::kTvaPercent);
+  quote.monthly_ttc = quote.monthly_ht + quote.monthly_tva;
+  quote.months = months;
+  quote.end = *contract_end;
+  quote.annual_ht = 12 * quote.monthly_ht;
+  quote.total_ht = quote.monthly_ht * months;
+  quote.schedule =
+      months >= billing::kMinMonths
+          ? billing::BuildSchedule(request.start, quote.service_start, months, quote.monthly_ht)
+          : ShortSchedule(request.start, quote.service_start, *contract_end, months,
+                          quote.monthly_ht);
+  quote.total_tva = 0;
+  for (const Instalment& instalment : quote.schedule) quote.total_tva += instalment.tva;
+  quote.total_ttc = quote.total_ht + quote.total_tva;
+  // The 12-month duration warnings speak of a new contract; an amendment ends with its own.
+  std::erase_if(quote.warnings,
+                [](const std::string& warning) { return warning.starts_with("L'option 2"); });
+  quote.warnings.insert(quote.warnings.begin(),
+                        "Avenant au contrat n° " + std::to_string(amended->id) + " : du " +
+                            billing::FormatFrenchDate(request.start) + " au " +
+                            billing::FormatFrenchDate(*contract_end) + " (" +
+                            std::to_string(months) +
+                            " mois, tout mois commencé compté) ; la durée minimale de 12 mois ne "
+                            "s'applique pas à un avenant.");
+  return quote;
+}
+
+}  // namespace vivrovert::quotes
