@@ -1,5 +1,8 @@
 #include "core/storage/batch.hpp"
 
+#include <algorithm>
+#include <iterator>
+
 namespace vivrovert::storage {
 
 std::vector<Row> ClaimBatch(Connection& connection, std::string select,
@@ -24,6 +27,20 @@ std::string Placeholders(size_t count, size_t first) {
 }
 
 std::string InList(size_t count, size_t first) { return "(" + Placeholders(count, first) + ")"; }
+
+std::vector<Row> QueryIdsIn(Connection& connection, std::string_view before_in,
+                            const std::vector<int64_t>& ids, std::string_view after_in) {
+  std::vector<Row> rows;
+  for (size_t start = 0; start < ids.size(); start += kIdsPerStatement) {
+    const size_t end = std::min(ids.size(), start + kIdsPerStatement);
+    const std::vector<int64_t> slice(ids.begin() + start, ids.begin() + end);
+    std::vector<Row> part = connection.Query(
+        std::string(before_in) + InList(slice.size()) + std::string(after_in), BoundIds(slice));
+    rows.insert(rows.end(), std::make_move_iterator(part.begin()),
+                std::make_move_iterator(part.end()));
+  }
+  return rows;
+}
 
 std::vector<SqlValue> BoundIds(const std::vector<int64_t>& ids) {
   std::vector<SqlValue> values;

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/storage/database.hpp"
@@ -36,6 +37,12 @@ std::string Placeholders(size_t count, size_t first);
 std::string InList(size_t count, size_t first = 1);
 // The ids as bound parameters, in order.
 std::vector<SqlValue> BoundIds(const std::vector<int64_t>& ids);
+
+// The rows of `before_in` + "($1, …)" + `after_in` for every id of `ids`, run in statements
+// of at most kIdsPerStatement ids, in the order of the slices: the batch reads' one loop.
+// `before_in` ends with "IN " and neither part binds a parameter of its own.
+std::vector<Row> QueryIdsIn(Connection& connection, std::string_view before_in,
+                            const std::vector<int64_t>& ids, std::string_view after_in = {});
 
 // Ids bound per statement by batch reads: few enough for every backend's parameter limit
 // (SQLite's is 32766, PostgreSQL's 65535) and for plans that stay simple.

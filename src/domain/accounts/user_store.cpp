@@ -200,16 +200,12 @@ std::vector<int64_t> UserStore::IdsAfter(Connection& connection, int64_t after_i
 std::map<int64_t, UserContact> UserStore::Contacts(Connection& connection,
                                                    const std::vector<int64_t>& ids) {
   std::map<int64_t, UserContact> contacts;
-  for (size_t start = 0; start < ids.size(); start += storage::kIdsPerStatement) {
-    const size_t end = std::min(ids.size(), start + storage::kIdsPerStatement);
-    const std::vector<int64_t> slice(ids.begin() + start, ids.begin() + end);
-    for (const Row& row : connection.Query(
-             "SELECT id, email, display_name, email_verified_at IS NOT NULL FROM users "
-             "WHERE id IN " +
-                 storage::InList(slice.size()),
-             storage::BoundIds(slice))) {
-      contacts[row.Int(0)] = {row.Int(0), row.Text(1), row.Text(2), row.Int(3) != 0};
-    }
+  for (const storage::Row& row : storage::QueryIdsIn(
+           connection,
+           "SELECT id, email, display_name, email_verified_at IS NOT NULL FROM users "
+           "WHERE id IN ",
+           ids)) {
+    contacts[row.Int(0)] = {row.Int(0), row.Text(1), row.Text(2), row.Int(3) != 0};
   }
   return contacts;
 }

@@ -66,21 +66,17 @@ std::map<int64_t, int64_t> LeadStore::LatestVersions(storage::Connection& connec
 std::vector<LeadStore::SearchHit> LeadStore::LatestHitsOf(storage::Connection& connection,
                                                           const std::vector<int64_t>& user_ids) {
   std::vector<SearchHit> hits;
-  for (size_t start = 0; start < user_ids.size(); start += storage::kIdsPerStatement) {
-    const size_t end = std::min(user_ids.size(), start + storage::kIdsPerStatement);
-    const std::vector<int64_t> slice(user_ids.begin() + start, user_ids.begin() + end);
-    for (const storage::Row& row : connection.Query(
-             "SELECT v.search_id, h.partner_id, h.communes FROM search_territory_hits h "
-             "JOIN search_versions v ON v.id = h.version_id WHERE h.user_id IN " +
-                 storage::InList(slice.size()) +
-                 " AND v.id = (SELECT MAX(v2.id) FROM search_versions v2 WHERE v2.search_id = "
-                 "v.search_id)",
-             storage::BoundIds(slice))) {
-      SearchHit hit{row.Int(0), row.Int(1), {}};
-      std::istringstream communes(row.Text(2));
-      for (std::string code; communes >> code;) hit.communes.push_back(code);
-      hits.push_back(std::move(hit));
-    }
+  for (const storage::Row& row : storage::QueryIdsIn(
+           connection,
+           "SELECT v.search_id, h.partner_id, h.communes FROM search_territory_hits h "
+           "JOIN search_versions v ON v.id = h.version_id WHERE h.user_id IN ",
+           user_ids,
+           " AND v.id = (SELECT MAX(v2.id) FROM search_versions v2 WHERE v2.search_id = "
+           "v.search_id)")) {
+    SearchHit hit{row.Int(0), row.Int(1), {}};
+    std::istringstream communes(row.Text(2));
+    for (std::string code; communes >> code;) hit.communes.push_back(code);
+    hits.push_back(std::move(hit));
   }
   std::sort(hits.begin(), hits.end(), [](const SearchHit& a, const SearchHit& b) {
     return std::tie(a.search_id, a.partner_id) < std::tie(b.search_id, b.partner_id);

@@ -77,16 +77,12 @@ struct StoredTiles {
 std::map<int64_t, StoredTiles> LoadStoredTiles(storage::Connection& connection,
                                                const std::vector<int64_t>& search_ids) {
   std::map<int64_t, StoredTiles> stored;
-  for (size_t start = 0; start < search_ids.size(); start += storage::kIdsPerStatement) {
-    const size_t end = std::min(search_ids.size(), start + storage::kIdsPerStatement);
-    const std::vector<int64_t> slice(search_ids.begin() + start, search_ids.begin() + end);
-    for (const storage::Row& row : connection.Query(
-             "SELECT search_id, tiles, request_updated_at, grid_built_at FROM saved_search_tiles "
-             "WHERE search_id IN " +
-                 storage::InList(slice.size()),
-             storage::BoundIds(slice))) {
-      stored[row.Int(0)] = {row.Text(1), row.Int(2), row.Int(3)};
-    }
+  for (const storage::Row& row : storage::QueryIdsIn(
+           connection,
+           "SELECT search_id, tiles, request_updated_at, grid_built_at FROM saved_search_tiles "
+           "WHERE search_id IN ",
+           search_ids)) {
+    stored[row.Int(0)] = {row.Text(1), row.Int(2), row.Int(3)};
   }
   return stored;
 }
@@ -194,17 +190,12 @@ PersonInterest LoadPerson(storage::Connection& connection, int64_t user_id,
 std::vector<SearchGreenTiles> GreenTilesOf(storage::Connection& connection,
                                            const std::vector<int64_t>& user_ids) {
   std::vector<SearchGreenTiles> found;
-  for (size_t start = 0; start < user_ids.size(); start += storage::kIdsPerStatement) {
-    const size_t end = std::min(user_ids.size(), start + storage::kIdsPerStatement);
-    const std::vector<int64_t> slice(user_ids.begin() + start, user_ids.begin() + end);
-    for (const storage::Row& row : connection.Query(
-             "SELECT search_id, user_id, tiles FROM saved_search_tiles WHERE user_id IN " +
-                 storage::InList(slice.size()),
-             storage::BoundIds(slice))) {
-      Result<TileRuns> runs = DecodeTileRuns(row.Text(2));
-      if (!runs.ok()) continue;
-      found.push_back({row.Int(0), row.Int(1), std::move(runs->tiles)});
-    }
+  for (const storage::Row& row : storage::QueryIdsIn(
+           connection, "SELECT search_id, user_id, tiles FROM saved_search_tiles WHERE user_id IN ",
+           user_ids)) {
+    Result<TileRuns> runs = DecodeTileRuns(row.Text(2));
+    if (!runs.ok()) continue;
+    found.push_back({row.Int(0), row.Int(1), std::move(runs->tiles)});
   }
   std::sort(found.begin(), found.end(), [](const SearchGreenTiles& a, const SearchGreenTiles& b) {
     return a.search_id < b.search_id;

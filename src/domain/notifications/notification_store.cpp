@@ -100,15 +100,10 @@ std::vector<std::pair<int64_t, int64_t>> NotificationStore::RecordMany(
 std::map<int64_t, std::set<int64_t>> NotificationStore::ListingsToldTo(
     storage::Connection& connection, const std::vector<int64_t>& user_ids) {
   std::map<int64_t, std::set<int64_t>> told;
-  for (size_t start = 0; start < user_ids.size(); start += storage::kIdsPerStatement) {
-    const size_t end = std::min(user_ids.size(), start + storage::kIdsPerStatement);
-    const std::vector<int64_t> slice(user_ids.begin() + start, user_ids.begin() + end);
-    for (const storage::Row& row :
-         connection.Query("SELECT user_id, listing_id FROM notifications WHERE user_id IN " +
-                              storage::InList(slice.size()),
-                          BoundIds(slice))) {
-      told[row.Int(0)].insert(row.Int(1));
-    }
+  for (const storage::Row& row : storage::QueryIdsIn(
+           connection, "SELECT user_id, listing_id FROM notifications WHERE user_id IN ",
+           user_ids)) {
+    told[row.Int(0)].insert(row.Int(1));
   }
   return told;
 }

@@ -363,14 +363,9 @@ std::vector<Partner> PartnerStore::PartnersOfUser(storage::Connection& connectio
 std::map<int64_t, std::string> PartnerStore::Names(storage::Connection& connection,
                                                    const std::vector<int64_t>& ids) {
   std::map<int64_t, std::string> names;
-  for (size_t start = 0; start < ids.size(); start += storage::kIdsPerStatement) {
-    const size_t end = std::min(ids.size(), start + storage::kIdsPerStatement);
-    const std::vector<int64_t> slice(ids.begin() + start, ids.begin() + end);
-    for (const storage::Row& row : connection.Query(
-             "SELECT id, name FROM partners WHERE id IN " + storage::InList(slice.size()),
-             storage::BoundIds(slice))) {
-      names[row.Int(0)] = row.Text(1);
-    }
+  for (const storage::Row& row :
+       storage::QueryIdsIn(connection, "SELECT id, name FROM partners WHERE id IN ", ids)) {
+    names[row.Int(0)] = row.Text(1);
   }
   return names;
 }

@@ -158,15 +158,9 @@ Profile ProfileStore::Get(storage::Connection& connection, int64_t user_id) {
 std::map<int64_t, std::string> ProfileStore::Notifications(storage::Connection& connection,
                                                            const std::vector<int64_t>& user_ids) {
   std::map<int64_t, std::string> notifications;
-  for (size_t start = 0; start < user_ids.size(); start += storage::kIdsPerStatement) {
-    const size_t end = std::min(user_ids.size(), start + storage::kIdsPerStatement);
-    const std::vector<int64_t> slice(user_ids.begin() + start, user_ids.begin() + end);
-    for (const storage::Row& row :
-         connection.Query("SELECT user_id, notification FROM profiles WHERE user_id IN " +
-                              storage::InList(slice.size()),
-                          storage::BoundIds(slice))) {
-      notifications[row.Int(0)] = row.Text(1);
-    }
+  for (const storage::Row& row : storage::QueryIdsIn(
+           connection, "SELECT user_id, notification FROM profiles WHERE user_id IN ", user_ids)) {
+    notifications[row.Int(0)] = row.Text(1);
   }
   return notifications;
 }
