@@ -16,8 +16,10 @@
 #include "domain/matching/matcher.hpp"
 #include "domain/notifications/notification_pass.hpp"
 #include "domain/profiles/profile.hpp"
+#include "domain/quotes/quote_store.hpp"
 #include "jobs/nightly/calendar.hpp"
 #include "jobs/nightly/nightly_run.hpp"
+#include "support/test_accounts.hpp"
 #include "support/test_database.hpp"
 
 namespace vivrovert::nightly {
@@ -154,6 +156,41 @@ TEST_F(RetentionTest, WorksInBoundedBatches) {
   RetentionReport report = ApplyRetention(database_.db(), kStart + 31 * kDay, {}, /*batch=*/2);
   EXPECT_EQ(report.mail_blanked, 5);
   EXPECT_EQ(LegibleMails(), 0);
+}
+
+TEST_F(RetentionTest, QuoteRequestsGoThreeYearsAfterTheLastContact) {
+  auto request = [this](const std::string& email, int64_t at) {
+    quotes::QuoteRequestForm form;
+    form.organisation = "Mairie de Gramat";
+    form.kind = "commune";
+    form.contact_name = "Claire Martin";
+    form.email = email;
+    form.months = "12";
+    form.consent = true;
+    Connection connection = database_.db().Acquire();
+    Result<int64_t> id = quotes::QuoteRequestStore::Create(connection, form, at);
+    EXPECT_TRUE(id.ok()) << id.status().ToString();
+    return id.ok() ? *id : 0;
+  };
+  const int64_t old_unanswered = request("ancienne@gramat.fr", kStart);
+  const int64_t answered_late = request("relancee@gramat.fr", kStart);
+  const int64_t recent = request("recente@gramat.fr", kStart + 1000 * kDay);
+  {
+    Connection connection = database_.db().Acquire();
+    ASSERT_TRUE(quotes::QuoteRequestStore::MarkAnswered(
+                    connection, answered_late,
+                    vivrovert::testing::CreateUser(connection, "operateur@exemple.fr",
+                                                   accounts::Role::kOperator, kStart),
+                    kStart + 900 * kDay)
+                    .ok());
+  }
+  RetentionReport report = ApplyRetention(database_.db(), kStart + 1100 * kDay, {});
+  EXPECT_EQ(report.quote_requests, 1);
+  Connection connection = database_.db().Acquire();
+  EXPECT_FALSE(quotes::QuoteRequestStore::Get(connection, old_unanswered).has_value());
+  EXPECT_TRUE(quotes::QuoteRequestStore::Get(connection, answered_late).has_value())
+      << "answered 900 days in: three years from the answer";
+  EXPECT_TRUE(quotes::QuoteRequestStore::Get(connection, recent).has_value());
 }
 
 TEST_F(RetentionTest, OldNightlyRunsGoWithTheirTasks) {

@@ -189,6 +189,13 @@ std::optional<QuoteRequestRecord> QuoteRequestStore::Get(storage::Connection& co
   return RequestFromRow(*row);
 }
 
+int64_t QuoteRequestStore::PurgeBefore(storage::Connection& connection, int64_t before, int limit) {
+  return connection.Execute(
+      "DELETE FROM quote_requests WHERE id IN (SELECT id FROM quote_requests WHERE "
+      "COALESCE(answered_at, created_at) < $1 ORDER BY id LIMIT $2)",
+      {before, int64_t{limit}});
+}
+
 Status QuoteRequestStore::MarkAnswered(storage::Connection& connection, int64_t id, int64_t user_id,
                                        int64_t now) {
   if (connection.Execute("UPDATE quote_requests SET answered_at = $1, answered_by = $2 "

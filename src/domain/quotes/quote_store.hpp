@@ -73,6 +73,9 @@ class QuoteRequestStore {
   // NotFound for no such request; FailedPrecondition when already answered.
   static Status MarkAnswered(storage::Connection& connection, int64_t id, int64_t user_id,
                              int64_t now);
+  // Retention (RGPD): deletes requests whose last contact — the answer, or the request when
+  // unanswered — is before `before`, at most `limit`; returns how many.
+  static int64_t PurgeBefore(storage::Connection& connection, int64_t before, int limit);
 };
 
 // ---- Quotes ----

@@ -6,6 +6,7 @@
 #include "domain/limits/throttle.hpp"
 #include "domain/mail/bounces.hpp"
 #include "domain/profiles/profile.hpp"
+#include "domain/quotes/quote_store.hpp"
 #include "jobs/nightly/calendar.hpp"
 #include "jobs/nightly/nightly_run.hpp"
 
@@ -38,7 +39,8 @@ std::string RetentionSummary(const RetentionReport& report) {
          std::to_string(report.throttle_counters) + " throttle counters, " +
          std::to_string(report.deletion_log) + " deletion log rows, " +
          std::to_string(report.consent_proofs) + " consent proofs, " +
-         std::to_string(report.nightly_runs) + " nightly runs purged";
+         std::to_string(report.nightly_runs) + " nightly runs, " +
+         std::to_string(report.quote_requests) + " quote requests purged";
 }
 
 RetentionReport ApplyRetention(storage::Database& database, int64_t now,
@@ -71,6 +73,10 @@ RetentionReport ApplyRetention(storage::Database& database, int64_t now,
   report.consent_proofs = InBatches(database, [&](storage::Connection& connection) {
     return profiles::ProfileStore::PurgeConsentProofs(connection,
                                                       now - policy.consent_proof_seconds, batch);
+  });
+  report.quote_requests = InBatches(database, [&](storage::Connection& connection) {
+    return quotes::QuoteRequestStore::PurgeBefore(connection, now - policy.quote_request_seconds,
+                                                  batch);
   });
   // A run holds up to one task per person: one run per transaction.
   const std::string oldest_kept =

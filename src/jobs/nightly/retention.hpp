@@ -28,6 +28,9 @@ struct RetentionPolicy {
   int64_t deletion_log_seconds = 7 * kDaySeconds;      // domain/accounts/deletion_log.hpp
   int64_t consent_proof_seconds = 1827 * kDaySeconds;  // five years after the deletion
   int64_t nightly_run_days = 90;                       // runs and their tasks (user ids)
+  // Quote requests (names, e-mails, phones of prospects): three years after the last
+  // contact, the CNIL's rule for prospection.
+  int64_t quote_request_seconds = 1096 * kDaySeconds;
 };
 
 struct RetentionReport {
@@ -40,6 +43,7 @@ struct RetentionReport {
   int64_t deletion_log = 0;
   int64_t consent_proofs = 0;
   int64_t nightly_runs = 0;
+  int64_t quote_requests = 0;
 };
 
 // "retention: 12 mails blanked, 0 deleted, …", for the logs of the run.
