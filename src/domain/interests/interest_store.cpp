@@ -201,15 +201,10 @@ std::map<int64_t, std::vector<std::string>> InterestStore::ClickedTilesBetween(
 std::map<int64_t, std::vector<std::string>> InterestStore::ClickedTilesOf(
     storage::Connection& connection, const std::vector<int64_t>& user_ids) {
   std::map<int64_t, std::vector<std::string>> tiles;
-  for (size_t start = 0; start < user_ids.size(); start += storage::kIdsPerStatement) {
-    const size_t end = std::min(user_ids.size(), start + storage::kIdsPerStatement);
-    const std::vector<int64_t> slice(user_ids.begin() + start, user_ids.begin() + end);
-    for (const storage::Row& row :
-         connection.Query("SELECT DISTINCT user_id, tile FROM tile_clicks WHERE user_id IN " +
-                              storage::InList(slice.size()),
-                          storage::BoundIds(slice))) {
-      tiles[row.Int(0)].push_back(row.Text(1));
-    }
+  for (const storage::Row& row : storage::QueryIdsIn(
+           connection, "SELECT DISTINCT user_id, tile FROM tile_clicks WHERE user_id IN ",
+           user_ids)) {
+    tiles[row.Int(0)].push_back(row.Text(1));
   }
   return tiles;
 }

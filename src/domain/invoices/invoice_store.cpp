@@ -55,18 +55,11 @@ Invoice InvoiceFromRow(const storage::Row& row) {
   return invoice;
 }
 
-// Runs `query_of(in_list)` over `ids` a statement's worth at a time.
+// Visits the rows of `before` + "(ids…)" + `after` (storage::QueryIdsIn).
 template <typename Visit>
 void ForChunks(storage::Connection& connection, const std::vector<int64_t>& ids,
                const std::string& before, const std::string& after, Visit visit) {
-  for (size_t start = 0; start < ids.size(); start += storage::kIdsPerStatement) {
-    const size_t end = std::min(ids.size(), start + storage::kIdsPerStatement);
-    const std::vector<int64_t> chunk(ids.begin() + static_cast<std::ptrdiff_t>(start),
-                                     ids.begin() + static_cast<std::ptrdiff_t>(end));
-    for (const storage::Row& row :
-         connection.Query(before + storage::InList(chunk.size()) + after, storage::BoundIds(chunk)))
-      visit(row);
-  }
+  for (const storage::Row& row : storage::QueryIdsIn(connection, before, ids, after)) visit(row);
 }
 
 // Fills the lines, the payments' and credit notes' sums and the credited invoice's number.

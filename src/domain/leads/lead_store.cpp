@@ -50,15 +50,10 @@ std::optional<int64_t> LeadStore::LatestVersion(storage::Connection& connection,
 std::map<int64_t, int64_t> LeadStore::LatestVersions(storage::Connection& connection,
                                                      const std::vector<int64_t>& search_ids) {
   std::map<int64_t, int64_t> versions;
-  for (size_t start = 0; start < search_ids.size(); start += storage::kIdsPerStatement) {
-    const size_t end = std::min(search_ids.size(), start + storage::kIdsPerStatement);
-    const std::vector<int64_t> slice(search_ids.begin() + start, search_ids.begin() + end);
-    for (const storage::Row& row :
-         connection.Query("SELECT search_id, MAX(id) FROM search_versions WHERE search_id IN " +
-                              storage::InList(slice.size()) + " GROUP BY search_id",
-                          storage::BoundIds(slice))) {
-      versions[row.Int(0)] = row.Int(1);
-    }
+  for (const storage::Row& row : storage::QueryIdsIn(
+           connection, "SELECT search_id, MAX(id) FROM search_versions WHERE search_id IN ",
+           search_ids, " GROUP BY search_id")) {
+    versions[row.Int(0)] = row.Int(1);
   }
   return versions;
 }

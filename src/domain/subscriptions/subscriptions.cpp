@@ -191,16 +191,10 @@ std::vector<Contract> SubscriptionStore::ContractsOf(storage::Connection& connec
 std::vector<Contract> SubscriptionStore::Contracts(storage::Connection& connection,
                                                    const std::vector<int64_t>& ids) {
   std::vector<Contract> contracts;
-  for (size_t start = 0; start < ids.size(); start += storage::kIdsPerStatement) {
-    const size_t end = std::min(ids.size(), start + storage::kIdsPerStatement);
-    const std::vector<int64_t> chunk(ids.begin() + static_cast<std::ptrdiff_t>(start),
-                                     ids.begin() + static_cast<std::ptrdiff_t>(end));
-    for (const storage::Row& row : connection.Query(
-             std::string("SELECT ") + kContractColumns + " FROM contracts WHERE id IN " +
-                 storage::InList(chunk.size()) + " ORDER BY id",
-             storage::BoundIds(chunk))) {
-      contracts.push_back(ContractFromRow(row));
-    }
+  for (const storage::Row& row : storage::QueryIdsIn(
+           connection, std::string("SELECT ") + kContractColumns + " FROM contracts WHERE id IN ",
+           ids)) {
+    contracts.push_back(ContractFromRow(row));
   }
   std::sort(contracts.begin(), contracts.end(),
             [](const Contract& a, const Contract& b) { return a.id < b.id; });
