@@ -14,6 +14,7 @@
 #include "domain/accounts/deletion_log.hpp"
 #include "domain/accounts/outbox_account_mailer.hpp"
 #include "domain/invoices/invoice_store.hpp"
+#include "domain/invoices/invoicing.hpp"
 #include "domain/leads/lead_recorder.hpp"
 #include "domain/limits/rate_limiter.hpp"
 #include "domain/matching/matching_listener.hpp"
@@ -331,7 +332,21 @@ Status Site::Parts::OpenWeb(const SiteParts& parts) {
         publisher.address, publisher.email}) {
     if (!line.empty()) seller.push_back(line);
   }
-  quotes::RegisterQuotePages(site, {*database, *clock, *search_limiter, std::move(seller)});
+  // An accepted quote's first invoice (the 30 % at signature) is issued there and then.
+  storage::Database* invoiced = database;
+  const invoices::Seller invoice_seller = invoices::Seller::FromConfig(config.publisher);
+  quotes::RegisterQuotePages(
+      site, {*database, *clock, *search_limiter, std::move(seller),
+             [invoiced, now, invoice_seller, errors](const subscriptions::Contract& contract) {
+               try {
+                 const int64_t seconds = now->NowSeconds();
+                 invoices::IssueDueInvoicesOf(*invoiced, {contract.id}, ParisDate(seconds), seconds,
+                                              invoice_seller);
+               } catch (const storage::StorageError& error) {
+                 // The night's run issues what is left.
+                 *errors << "vivrovert: invoices: " << error.what() << "\n";
+               }
+             }});
 
   // Audience figures without tracking: views counted in memory, written every minute.
   audience_counter = std::make_shared<audience::AudienceCounter>(

@@ -47,5 +47,20 @@ TEST(FormatEurosFrenchTest, GroupsThousandsWithCommaDecimals) {
   EXPECT_EQ(FormatEurosFrench(Euros(100)), "100,00\u00a0€");
 }
 
+TEST(ParseEurosTest, ReadsWhatPeopleType) {
+  EXPECT_EQ(ParseEuros("1 234,56"), 123456);
+  EXPECT_EQ(ParseEuros("1234.5 €"), 123450);
+  EXPECT_EQ(ParseEuros("80"), Euros(80));
+  EXPECT_EQ(ParseEuros(FormatEurosFrench(123456789)), 123456789);  // what the pages print
+  EXPECT_EQ(ParseEuros("0,05"), 5);
+}
+
+TEST(ParseEurosTest, RefusesWhatIsNotAnAmount) {
+  for (const char* text : {"", "€", "-5", "12,345", "1,2,3", "douze", "12,", ",5", "1e3",
+                           "9999999999999"}) {
+    EXPECT_EQ(ParseEuros(text), std::nullopt) << text;
+  }
+}
+
 }  // namespace
 }  // namespace vivrovert::billing

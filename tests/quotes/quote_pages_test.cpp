@@ -10,6 +10,8 @@
 #include <string>
 
 #include "domain/billing/money.hpp"
+#include "domain/invoices/invoice_store.hpp"
+#include "domain/invoices/invoicing.hpp"
 #include "domain/partners/partner_store.hpp"
 #include "domain/quotes/quote_store.hpp"
 #include "domain/subscriptions/subscriptions.hpp"
@@ -381,6 +383,51 @@ TEST_F(QuotePagesTest, AmendmentAddsAnOptionUntilTheContractsEnd) {
   EXPECT_TRUE(SubscriptionStore::For(connection, cahors_, "2026-04-10").Has(ProductCode::kOption3));
   EXPECT_FALSE(
       SubscriptionStore::For(connection, cahors_, "2027-01-01").Has(ProductCode::kOption3));
+
+  // Signed for 2026-03-10: nothing is due yet. That night, the amendment's own short
+  // schedule starts: 30 % of its 4 000 € HT.
+  EXPECT_EQ(site_.Count("invoices"), 0);
+  const invoices::IssueReport night = invoices::IssueDueInvoices(
+      site_.db(), "2026-03-10", site_.clock().NowSeconds(), invoices::Seller{});
+  EXPECT_EQ(night.invoices, 1);
+  std::vector<invoices::Invoice> issued = invoices::InvoiceStore::OfPartner(connection, cahors_);
+  ASSERT_EQ(issued.size(), 1u);
+  EXPECT_EQ(issued[0].contract_id, amendment.id);
+  EXPECT_EQ(issued[0].total_ht, billing::Euros(1200));
+  EXPECT_TRUE(Contains(issued[0].label, "avenant")) << issued[0].label;
+}
+
+// The signature's invoice is issued at acceptance, and the partner reads it at once.
+TEST_F(QuotePagesTest, AcceptanceIssuesTheInvoiceDueAtSignature) {
+  Browser operator_browser = site_.SignedIn("operateur@exemple.fr");
+  operator_browser.Get("/operateur/devis/nouveau?partenaire=" + std::to_string(cahors_));
+  Page saved = operator_browser.Post("/operateur/devis", {{"partenaire", std::to_string(cahors_)},
+                                                          {"amendment_of", ""},
+                                                          {"type", "epci"},
+                                                          {"options", "1"},
+                                                          {"months", "12"},
+                                                          {"start", "2026-03-01"}});  // today
+  ASSERT_EQ(saved.status, 303) << saved.body;
+  operator_browser.Get(saved.location);
+  ASSERT_EQ(operator_browser.Post(saved.location + "/envoyer", {}).status, 303);
+  const std::string id = saved.location.substr(saved.location.rfind('/') + 1);
+
+  Browser admin = site_.SignedIn("admin@cahors.fr");
+  const std::string path = "/partenaire/grand-cahors/devis/" + id;
+  admin.Get(path);
+  ASSERT_EQ(admin.Post(path + "/accepter", {{"name", "Dominique Admin"}, {"accord", "1"}}).status,
+            303);
+  // 1 100 + 250 € a month: 30 % of the first year, 4 860 € HT, 5 832 € TTC.
+  EXPECT_EQ(site_.Count("invoices"), 1);
+  Page invoices = admin.Get("/partenaire/grand-cahors/factures");
+  ASSERT_EQ(invoices.status, 200) << site_.errors();
+  EXPECT_TRUE(Contains(invoices.body, invoices::FormatInvoiceNumber(2026, 1)));
+  EXPECT_TRUE(Contains(invoices.body, billing::FormatEurosFrench(billing::Euros(5832))));
+  // The night's run finds it done.
+  EXPECT_EQ(invoices::IssueDueInvoices(site_.db(), "2026-03-01", site_.clock().NowSeconds(),
+                                       invoices::Seller{})
+                .invoices,
+            0);
 }
 
 TEST_F(QuotePagesTest, ExpiredQuoteCannotBeAccepted) {

@@ -1,5 +1,6 @@
 #include "domain/billing/money.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace vivrovert::billing {
@@ -38,6 +39,37 @@ std::string FormatEurosFrench(Cents amount) {
   text.push_back(static_cast<char>('0' + cents % 10));
   text += "\u00a0€";
   return text;
+}
+
+std::optional<Cents> ParseEuros(std::string_view text) {
+  // Spaces a person or a copied figure may carry: ASCII, no-break, narrow no-break.
+  std::string compact;
+  for (size_t byte_idx = 0; byte_idx < text.size(); ++byte_idx) {
+    const std::string_view rest = text.substr(byte_idx);
+    if (rest.starts_with(" ") || rest.starts_with("\t")) continue;
+    if (rest.starts_with("\u00a0")) {
+      byte_idx += std::string_view("\u00a0").size() - 1;
+      continue;
+    }
+    if (rest.starts_with("\u202f")) {
+      byte_idx += std::string_view("\u202f").size() - 1;
+      continue;
+    }
+    compact.push_back(text[byte_idx]);
+  }
+  if (compact.ends_with("€")) compact.resize(compact.size() - std::string_view("€").size());
+  const size_t separator = compact.find_first_of(",.");
+  const std::string whole = compact.substr(0, separator);
+  const std::string decimals = separator == std::string::npos ? "" : compact.substr(separator + 1);
+  const auto all_digits = [](const std::string& part) {
+    return std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (whole.empty() || whole.size() > 12 || !all_digits(whole) || !all_digits(decimals) ||
+      decimals.size() > 2 || (separator != std::string::npos && decimals.empty()))
+    return std::nullopt;
+  Cents cents = std::stoll(whole) * 100;
+  if (!decimals.empty()) cents += std::stoll(decimals) * (decimals.size() == 1 ? 10 : 1);
+  return cents;
 }
 
 }  // namespace vivrovert::billing

@@ -12,7 +12,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace vivrovert::billing {
 
@@ -35,5 +37,11 @@ double CentsToEuros(Cents amount);
 
 // French text: "1 100,00 €" (narrow no-break space between thousands, comma decimals).
 std::string FormatEurosFrench(Cents amount);
+
+// An amount typed by a person, in euros: digits with an optional decimal comma or point and
+// at most two decimals, spaces (also no-break ones) between thousands, an optional "€"
+// ("1 234,56", "1234.5 €", "80"). Never negative; nullopt for anything else or beyond
+// 10^12 €.
+std::optional<Cents> ParseEuros(std::string_view text);
 
 }  // namespace vivrovert::billing

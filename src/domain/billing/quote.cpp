@@ -1,6 +1,7 @@
 #include "domain/billing/quote.hpp"
 
 #include <algorithm>
+#include <chrono>
 
 #include "core/common/text.hpp"
 
@@ -155,6 +156,32 @@ std::vector<Instalment> BuildSchedule(Date start, Date service_start, int months
                                       last, span, monthly_ht * span));
   }
   return schedule;
+}
+
+std::vector<Instalment> BuildShortSchedule(Date start, Date service_start, Date end, int months,
+                                           Cents monthly_ht) {
+  const Cents whole = monthly_ht * months;
+  const Cents at_signature = PercentOf(whole, 30);
+  const Cents at_service_start = PercentOf(whole, 50);
+  Date last_due = AddMonths(start, kLastInstalmentMonth);
+  const Date last_month = AddMonths(start, months - 1);
+  if (std::chrono::sys_days(last_month) < std::chrono::sys_days(last_due)) last_due = last_month;
+  if (std::chrono::sys_days(last_due) < std::chrono::sys_days(service_start))
+    last_due = service_start;
+  return {MakeInstalment(InstalmentKind::kSignature, start,
+                         "Acompte de 30 % de l'avenant, à la signature", start, end, months,
+                         at_signature),
+          MakeInstalment(InstalmentKind::kServiceStart, service_start,
+                         "50 % de l'avenant, à la mise en service", start, end, months,
+                         at_service_start),
+          MakeInstalment(InstalmentKind::kEleventhMonth, last_due, "Solde de 20 % de l'avenant",
+                         start, end, months, whole - at_signature - at_service_start)};
+}
+
+std::vector<Instalment> ScheduleOf(Date start, Date service_start, Date end, int months,
+                                   Cents monthly_ht) {
+  return months >= kMinMonths ? BuildSchedule(start, service_start, months, monthly_ht)
+                              : BuildShortSchedule(start, service_start, end, months, monthly_ht);
 }
 
 std::string_view InstalmentKindName(InstalmentKind kind) {

@@ -135,6 +135,20 @@ Result<Quote> ComputeQuote(const QuoteRequest& request);
 // checked; callers with their own (an amendment) check theirs.
 std::vector<Instalment> BuildSchedule(Date start, Date service_start, int months, Cents monthly_ht);
 
+// The schedule of an amendment (avenant) with fewer than 12 months left before the end
+// `end` of its contract: the first-year split applied to its whole amount (monthly_ht ×
+// months): 30 % at signature, 50 % at service start, the 20 % left eleven months after
+// signature or on the first day of the amendment's last month, whichever comes first (never
+// before the service start). Adds up to monthly_ht × months exactly.
+std::vector<Instalment> BuildShortSchedule(Date start, Date service_start, Date end, int months,
+                                           Cents monthly_ht);
+
+// The one schedule of a contract or an amendment running `months` from `start` to `end`:
+// BuildSchedule from 12 months, BuildShortSchedule below (only an amendment runs less). The
+// quote shows it and the night's run invoices it: both call this.
+std::vector<Instalment> ScheduleOf(Date start, Date service_start, Date end, int months,
+                                   Cents monthly_ht);
+
 // The service start `request` gets when it names none.
 Date DefaultServiceStart(const QuoteRequest& request);
 

@@ -44,9 +44,10 @@ std::vector<NewInvoice> DecideInvoices(const InvoicingData& data, const Seller& 
     if (contract.is_demo || !contract.monthly_ht_cents) continue;
     const std::optional<billing::Date> start = billing::ParseIsoDate(contract.start_date);
     const std::optional<billing::Date> service = billing::ParseIsoDate(contract.service_start);
-    if (!start || !service) continue;
+    const std::optional<billing::Date> end = billing::ParseIsoDate(contract.end_date);
+    if (!start || !service || !end) continue;
     const std::vector<billing::Instalment> schedule =
-        billing::BuildSchedule(*start, *service, contract.months, *contract.monthly_ht_cents);
+        billing::ScheduleOf(*start, *service, *end, contract.months, *contract.monthly_ht_cents);
     std::vector<int> done;
     if (auto found = data.invoiced.find(contract.id); found != data.invoiced.end())
       done = found->second;
@@ -62,7 +63,10 @@ std::vector<NewInvoice> DecideInvoices(const InvoicingData& data, const Seller& 
       invoice.issue_date = data.today;
       invoice.period_first = billing::FormatIsoDate(instalment.period_first);
       invoice.period_last = billing::FormatIsoDate(instalment.period_last);
-      invoice.label = "Contrat n° " + std::to_string(contract.id) + " du " +
+      invoice.label = (contract.amends_contract_id
+                           ? "Avenant n° " + std::to_string(contract.id) + " au contrat n° " +
+                                 std::to_string(*contract.amends_contract_id) + ", signé le "
+                           : "Contrat n° " + std::to_string(contract.id) + " du ") +
                       billing::FormatFrenchDate(*start) + " — " + instalment.label;
       invoice.lines = {{"Abonnement VivroVert — " + instalment.label, 1, instalment.amount_ht,
                         instalment.amount_ht, invoice.period_first, invoice.period_last}};
@@ -110,6 +114,17 @@ IssueReport IssueDueInvoices(storage::Database& database, const std::string& tod
     report.contracts += static_cast<int>(ids.size());
   }
   return report;
+}
+
+int IssueDueInvoicesOf(storage::Database& database, const std::vector<int64_t>& contract_ids,
+                       const std::string& today, int64_t now, const Seller& seller) {
+  if (contract_ids.empty()) return 0;
+  storage::Connection connection = database.Acquire();
+  storage::Transaction transaction(connection);
+  const InvoicingData data = LoadInvoicing(connection, contract_ids, today);
+  const int issued = WriteInvoices(connection, DecideInvoices(data, seller), now);
+  transaction.Commit();
+  return issued;
 }
 
 int ReminderRankDue(int days_late) {

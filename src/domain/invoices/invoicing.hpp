@@ -5,7 +5,7 @@
 //  - claim: the next page of invoiced contracts (not demo, with a monthly price, signed);
 //  - load: the contracts (subscriptions/), their instalments already invoiced, the buyers'
 //    names (partners/) and billing details, through the owners' batch reads;
-//  - decide (pure, `DecideInvoices`): every schedule instalment (billing::BuildSchedule)
+//  - decide (pure, `DecideInvoices`): every schedule instalment (billing::ScheduleOf)
 //    due on or before today and not invoiced yet, issued today;
 //  - write: each invoice numbered in the transaction (InvoiceStore::Issue).
 // Resumable and safe with several processes: an instalment is invoiced at most once (unique
@@ -58,6 +58,12 @@ struct IssueReport {
 // `page` contracts a transaction.
 IssueReport IssueDueInvoices(storage::Database& database, const std::string& today, int64_t now,
                              const Seller& seller, int page = 50);
+
+// The same for the contracts `contract_ids` alone, in one transaction; returns the invoices
+// issued. The acceptance of a quote calls it, so that the invoice due at signature is issued
+// then rather than at night (the night's run would find it done).
+int IssueDueInvoicesOf(storage::Database& database, const std::vector<int64_t>& contract_ids,
+                       const std::string& today, int64_t now, const Seller& seller);
 
 // Reminders: rank 1 the day after the due date, rank 2 fifteen days after, rank 3 thirty
 // days after; one mail a night at most per invoice (the highest rank due and not sent).

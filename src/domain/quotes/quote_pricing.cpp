@@ -16,41 +16,6 @@ using billing::InstalmentKind;
 
 bool Before(Date a, Date b) { return std::chrono::sys_days(a) < std::chrono::sys_days(b); }
 
-Instalment MakeInstalment(InstalmentKind kind, Date due, std::string label, Date first, Date last,
-                          int months, Cents amount) {
-  Instalment instalment;
-  instalment.kind = kind;
-  instalment.due = due;
-  instalment.label = std::move(label);
-  instalment.period_first = first;
-  instalment.period_last = last;
-  instalment.period_months = months;
-  instalment.amount_ht = amount;
-  instalment.tva = billing::PercentOf(amount, billing::kTvaPercent);
-  instalment.amount_ttc = amount + instalment.tva;
-  return instalment;
-}
-
-// An amendment shorter than a year: the first-year split applied to its whole amount.
-std::vector<Instalment> ShortSchedule(Date start, Date service_start, Date end, int months,
-                                      Cents monthly_ht) {
-  const Cents whole = monthly_ht * months;
-  const Cents at_signature = billing::PercentOf(whole, 30);
-  const Cents at_service_start = billing::PercentOf(whole, 50);
-  Date last_due = billing::AddMonths(start, billing::kLastInstalmentMonth);
-  const Date last_month = billing::AddMonths(start, months - 1);
-  if (Before(last_month, last_due)) last_due = last_month;
-  if (Before(last_due, service_start)) last_due = service_start;
-  return {MakeInstalment(InstalmentKind::kSignature, start,
-                         "Acompte de 30 % de l'avenant, à la signature", start, end, months,
-                         at_signature),
-          MakeInstalment(InstalmentKind::kServiceStart, service_start,
-                         "50 % de l'avenant, à la mise en service", start, end, months,
-                         at_service_start),
-          MakeInstalment(InstalmentKind::kEleventhMonth, last_due, "Solde de 20 % de l'avenant",
-                         start, end, months, whole - at_signature - at_service_start)};
-}
-
 }  // namespace
 
 int MonthsUntil(Date start, Date contract_end) {
@@ -107,11 +72,8 @@ Result<billing::Quote> PriceQuote(const billing::QuoteRequestText& text,
   quote.end = *contract_end;
   quote.annual_ht = 12 * quote.monthly_ht;
   quote.total_ht = quote.monthly_ht * months;
-  quote.schedule =
-      months >= billing::kMinMonths
-          ? billing::BuildSchedule(request.start, quote.service_start, months, quote.monthly_ht)
-          : ShortSchedule(request.start, quote.service_start, *contract_end, months,
-                          quote.monthly_ht);
+  quote.schedule = billing::ScheduleOf(request.start, quote.service_start, *contract_end, months,
+                                       quote.monthly_ht);
   quote.total_tva = 0;
   for (const Instalment& instalment : quote.schedule) quote.total_tva += instalment.tva;
   quote.total_ttc = quote.total_ht + quote.total_tva;

@@ -380,9 +380,8 @@ Result<subscriptions::Contract> QuoteStore::Accept(storage::Connection& connecti
   contract.start_date = billing::FormatIsoDate(priced.start);
   contract.service_start = billing::FormatIsoDate(priced.service_start);
   contract.months = priced.months;
-  // The invoices follow billing::BuildSchedule, whose rules need a first year: an amendment
-  // of fewer than 12 months left is not invoiced by the night's run (docs/BILLING.md).
-  if (priced.months >= billing::kMinMonths) contract.monthly_ht_cents = priced.monthly_ht;
+  // The night's run invoices the contract on billing::ScheduleOf, the quote's own schedule.
+  contract.monthly_ht_cents = priced.monthly_ht;
   std::vector<int64_t> grouping_members;
   if (priced.pvd) {
     std::optional<partners::Partner> grouping =

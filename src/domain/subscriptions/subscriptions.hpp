@@ -63,7 +63,7 @@ struct NewContract {
   int months = 12;            // 12 to 60
   bool is_demo = false;
   // The price a month, HT, in cents, that the contract's invoices are scheduled from
-  // (billing::BuildSchedule); nullopt: not invoiced (migration 0017).
+  // (billing::ScheduleOf); nullopt: not invoiced (migration 0017).
   std::optional<int64_t> monthly_ht_cents;
   std::vector<ContractLine> lines;
 };

@@ -705,6 +705,7 @@ void RegisterQuotePages(web::App& app, QuotePagesEnv env) {
           return RenderQuote(context, connection, env, current ? *current : quote, access.partner,
                              true, true, contract.status(), StatusCodeOf(contract.status()));
         }
+        if (env.contract_accepted) env.contract_accepted(*contract);
         return Response::Redirect(partners::PartnerBase(access.partner) + "/devis/" +
                                   std::to_string(quote.id));
       },

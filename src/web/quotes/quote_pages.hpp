@@ -20,12 +20,14 @@
 // Thread safety: the routes share only thread-safe parts.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "core/common/env.hpp"
 #include "core/storage/database.hpp"
 #include "domain/limits/rate_limiter.hpp"
+#include "domain/subscriptions/subscriptions.hpp"
 #include "web/http/app.hpp"
 
 namespace vivrovert::quotes {
@@ -35,6 +37,9 @@ struct QuotePagesEnv {
   const Clock& clock;
   api::SharedRateLimiter& api_limiter;  // the public API's per-client budget
   std::vector<std::string> seller;      // the PDF's issuer: name first, then its mentions
+  // Called after a quote's acceptance recorded its contract (committed): the site issues the
+  // invoices due at once. May be empty.
+  std::function<void(const subscriptions::Contract&)> contract_accepted;
 };
 
 // `env`'s references must outlive the app.
