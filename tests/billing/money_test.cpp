@@ -56,8 +56,8 @@ TEST(ParseEurosTest, ReadsWhatPeopleType) {
 }
 
 TEST(ParseEurosTest, RefusesWhatIsNotAnAmount) {
-  for (const char* text : {"", "€", "-5", "12,345", "1,2,3", "douze", "12,", ",5", "1e3",
-                           "9999999999999"}) {
+  for (const char* text :
+       {"", "€", "-5", "12,345", "1,2,3", "douze", "12,", ",5", "1e3", "9999999999999"}) {
     EXPECT_EQ(ParseEuros(text), std::nullopt) << text;
   }
 }
