@@ -120,3 +120,56 @@ test('the operator quotes the demo partner and its administrator accepts on line
   assert.deepEqual(problems, []);
   await tab.close();
 });
+
+// Issue 19's walk-through: option 3 added to the demo partner's contract as an amendment
+// signed today; the partner accepts it and finds the invoice due at signature, which the
+// operator then records as paid.
+test('an amendment accepted today is invoiced at once and the operator records its payment', async () => {
+  await context.clearCookies();
+  const { tab, problems } = await openTab(context);
+  const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/Paris' });
+  await tab.goto(`${baseUrl}/operateur/devis/nouveau`);
+  await logIn(tab, 'operateur@vivrovert.localhost');
+  const partners = await tab.$$eval('#q-partner option', (options) =>
+    options.map((option) => [option.value, option.textContent]));
+  const partnerId = partners.find(([, name]) => name.includes('Grand Cahors'))[0];
+  await tab.goto(`${baseUrl}/operateur/devis/nouveau?partenaire=${partnerId}&type=epci&option3=1&start=${today}`);
+  const contracts = await tab.$$eval('#q-amendment option', (options) =>
+    options.map((option) => [option.value, option.textContent]));
+  const demo = contracts.find(([, label]) => label.includes('(démo)'));
+  assert.ok(demo, JSON.stringify(contracts));
+  await tab.selectOption('#q-amendment', demo[0]);
+  await submit(tab, 'Calculer');
+  assert.match(await tab.textContent('body'), /Avenant au contrat n° \d+ : du/);
+  await submit(tab, 'Enregistrer le devis (brouillon)');
+  await submit(tab, 'Envoyer au partenaire');
+  const id = new URL(tab.url()).pathname.split('/').pop();
+
+  await context.clearCookies();
+  await tab.goto(`${baseUrl}${partnerBase}/devis/${id}`);
+  await logIn(tab, 'partenaire@vivrovert.localhost');
+  await tab.fill('#a-name', 'Dominique Martin');
+  await tab.getByLabel(/Bon pour accord : j'accepte ce devis/).check();
+  await submit(tab, 'Accepter le devis');
+  assert.equal(await tab.getAttribute('#quote-status', 'data-status'), 'accepted');
+  await tab.goto(`${baseUrl}${partnerBase}/factures`);
+  const invoices = await tab.textContent('#invoices');
+  assert.match(invoices, /F-\d{4}-\d{6}/);
+  assert.match(invoices, /Avenant n° \d+ au contrat n° \d+/);
+  assert.match(invoices, /à payer/);
+  await keepScreenshot(tab, 'invoices-partner');
+  const number = invoices.match(/F-\d{4}-\d{6}/)[0];
+
+  await context.clearCookies();
+  await tab.goto(`${baseUrl}/operateur/factures`);
+  await logIn(tab, 'operateur@vivrovert.localhost');
+  await tab.getByRole('link', { name: number }).first().click();
+  await tab.waitForSelector('#payment-form');
+  await tab.fill('#pay-reference', 'Mandat 2027-12');
+  await submit(tab, 'Enregistrer le paiement');  // the amount proposed is what is due
+  assert.equal((await tab.textContent('#invoice-status')).trim(), 'payée');
+  assert.match(await tab.textContent('#payments'), /Mandat 2027-12/);
+  await keepScreenshot(tab, 'invoices-operator-invoice');
+  assert.deepEqual(problems, []);
+  await tab.close();
+});

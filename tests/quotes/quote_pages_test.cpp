@@ -370,6 +370,11 @@ TEST_F(QuotePagesTest, AmendmentAddsAnOptionUntilTheContractsEnd) {
       Contains(admin.Get(path).body, "avenant au contrat n° " + std::to_string(contract_id)));
   ASSERT_EQ(admin.Post(path + "/accepter", {{"name", "Dominique Admin"}, {"accord", "1"}}).status,
             303);
+  // Once accepted, the amendment's page still shows it (what it added is not "already
+  // subscribed" to itself).
+  Page accepted = admin.Get(path);
+  EXPECT_EQ(accepted.status, 200) << accepted.body;
+  EXPECT_EQ(admin.Get(path + "/devis.pdf").status, 200);
   Connection connection = site_.db().Acquire();
   std::vector<subscriptions::Contract> contracts =
       SubscriptionStore::ContractsOf(connection, cahors_);

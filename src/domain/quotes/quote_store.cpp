@@ -98,17 +98,22 @@ std::string AddDays(const std::string& day, int days) {
       billing::Date{std::chrono::sys_days(date) + std::chrono::days(days)});
 }
 
-// The products the amended contract holds in force or to come.
+// The products the amended contract holds in force or to come, leaving out those of the
+// contract quote `quote_id` made once accepted (an accepted amendment is priced again for
+// its page and its PDF: what it added is not "already subscribed").
 std::vector<billing::ProductCode> ProductsOf(storage::Connection& connection,
-                                             const subscriptions::Contract& contract) {
+                                             const subscriptions::Contract& contract,
+                                             std::optional<int64_t> quote_id) {
   std::vector<billing::ProductCode> products;
   for (const subscriptions::Subscription& subscription :
        subscriptions::SubscriptionStore::SubscriptionsOf(connection, contract.partner_id)) {
     const bool same_contract = subscription.contract_id == contract.id;
-    const bool its_amendment =
-        subscriptions::SubscriptionStore::GetContract(connection, subscription.contract_id)
-            ->amends_contract_id == contract.id;
-    if ((same_contract || its_amendment) && subscription.end_date >= subscription.start_date)
+    const std::optional<subscriptions::Contract> holder =
+        subscriptions::SubscriptionStore::GetContract(connection, subscription.contract_id);
+    const bool its_amendment = holder && holder->amends_contract_id == contract.id;
+    const bool this_quotes = holder && quote_id && holder->quote_id == quote_id;
+    if ((same_contract || its_amendment) && !this_quotes &&
+        subscription.end_date >= subscription.start_date)
       products.push_back(subscription.product);
   }
   return products;
@@ -116,13 +121,14 @@ std::vector<billing::ProductCode> ProductsOf(storage::Connection& connection,
 
 Result<billing::Quote> PriceFor(storage::Connection& connection, int64_t partner_id,
                                 const billing::QuoteRequestText& request,
-                                std::optional<int64_t> amendment_of) {
+                                std::optional<int64_t> amendment_of,
+                                std::optional<int64_t> quote_id = std::nullopt) {
   if (!amendment_of) return PriceQuote(request, std::nullopt);
   std::optional<subscriptions::Contract> contract =
       subscriptions::SubscriptionStore::GetContract(connection, *amendment_of);
   if (!contract || contract->partner_id != partner_id)
     return InvalidArgument("Ce contrat n'est pas celui de ce partenaire.", "amendment_of");
-  return PriceQuote(request, contract, ProductsOf(connection, *contract));
+  return PriceQuote(request, contract, ProductsOf(connection, *contract, quote_id));
 }
 
 }  // namespace
@@ -316,7 +322,7 @@ Result<billing::Quote> QuoteStore::Price(storage::Connection& connection,
                                          const QuoteRecord& quote) {
   billing::QuoteRequestText text = quote.request;
   // The stored months of an amendment are its computed rest: PriceQuote derives them again.
-  return PriceFor(connection, quote.partner_id, text, quote.amendment_of);
+  return PriceFor(connection, quote.partner_id, text, quote.amendment_of, quote.id);
 }
 
 Status QuoteStore::Send(storage::Connection& connection, int64_t id, const std::string& today,
