@@ -335,13 +335,17 @@ Status Site::Parts::OpenWeb(const SiteParts& parts) {
   // An accepted quote's first invoice (the 30 % at signature) is issued there and then.
   storage::Database* invoiced = database;
   const invoices::Seller invoice_seller = invoices::Seller::FromConfig(config.publisher);
+  const invoices::InvoiceMail invoice_mail{*mail_templates, config.public_base_url};
   quotes::RegisterQuotePages(
       site, {*database, *clock, *search_limiter, std::move(seller),
-             [invoiced, now, invoice_seller, errors](const subscriptions::Contract& contract) {
+             [invoiced, now, invoice_seller, invoice_mail, worker,
+              errors](const subscriptions::Contract& contract) {
                try {
                  const int64_t seconds = now->NowSeconds();
-                 invoices::IssueDueInvoicesOf(*invoiced, {contract.id}, ParisDate(seconds), seconds,
-                                              invoice_seller);
+                 if (invoices::IssueDueInvoicesOf(*invoiced, {contract.id}, ParisDate(seconds),
+                                                  seconds, invoice_seller, &invoice_mail) > 0 &&
+                     worker != nullptr)
+                   worker->Nudge();
                } catch (const storage::StorageError& error) {
                  // The night's run issues what is left.
                  *errors << "vivrovert: invoices: " << error.what() << "\n";

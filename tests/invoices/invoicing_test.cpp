@@ -192,6 +192,31 @@ TEST_F(InvoicingTest, PaymentsSettleInvoicesAndOverdueOnesAreListed) {
   EXPECT_EQ(overdue[0].number, second.number);
 }
 
+TEST_F(InvoicingTest, EachIssuedInvoiceIsMailedOnceToTheBillingAddress) {
+  Result<mail::MailTemplates> templates = mail::MailTemplates::Load(VIVROVERT_SOURCE_ROOT);
+  ASSERT_TRUE(templates.ok()) << templates.status().ToString();
+  const InvoiceMail mail{*templates, "https://vivrovert.example"};
+  const int64_t contract = Contract("2027-01-01", "2027-02-01", 12, Euros(1100));
+  EXPECT_EQ(IssueDueInvoices(database_.db(), "2027-02-01", kNow, Seller{}, 50, &mail).invoices, 2);
+  EXPECT_EQ(OutboxCount("invoice_issued:"), 2);
+  // Again: nothing issued, nothing mailed; the one-contract door says the same.
+  EXPECT_EQ(IssueDueInvoices(database_.db(), "2027-02-02", kNow, Seller{}, 50, &mail).invoices, 0);
+  EXPECT_EQ(IssueDueInvoicesOf(database_.db(), {contract}, "2027-02-02", kNow, Seller{}, &mail), 0);
+  EXPECT_EQ(OutboxCount("invoice_issued:"), 2);
+  storage::Connection connection = database_.db().Acquire();
+  std::vector<Invoice> issued = InvoiceStore::OfPartner(connection, partner_id_);
+  ASSERT_EQ(issued.size(), 2u);
+  std::optional<storage::Row> sent = connection.QueryOne(
+      "SELECT to_address, subject, body_text FROM mail_outbox WHERE idempotency_key = $1",
+      {"invoice_issued:" + std::to_string(issued[0].id)});
+  ASSERT_TRUE(sent);
+  EXPECT_EQ(sent->Text(0), "comptabilite@causse.example");
+  EXPECT_NE(sent->Text(1).find(issued[0].number), std::string::npos) << sent->Text(1);
+  EXPECT_NE(sent->Text(1).find(billing::FormatEurosFrench(issued[0].total_ttc)), std::string::npos);
+  EXPECT_NE(sent->Text(2).find("https://vivrovert.example/partenaire"), std::string::npos);
+  EXPECT_NE(sent->Text(2).find(issued[0].label), std::string::npos);
+}
+
 TEST_F(InvoicingTest, OverdueInvoicesAreRemindedOncePerRank) {
   Result<mail::MailTemplates> templates = mail::MailTemplates::Load(VIVROVERT_SOURCE_ROOT);
   ASSERT_TRUE(templates.ok()) << templates.status().ToString();

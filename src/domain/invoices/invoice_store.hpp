@@ -114,6 +114,9 @@ struct NewInvoice {
   std::vector<InvoiceLine> lines;
   Buyer buyer;
   Seller seller;
+  // Where the invoice is mailed when issued (the buyer's billing e-mail); not stored with
+  // the invoice. Empty: not mailed.
+  std::string mail_to;
 };
 
 struct Invoice {

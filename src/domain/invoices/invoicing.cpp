@@ -80,6 +80,7 @@ std::vector<NewInvoice> DecideInvoices(const InvoicingData& data, const Seller& 
         invoice.buyer.siret = known.siret;
         invoice.buyer.code_service = known.code_service;
         invoice.buyer.engagement_number = known.engagement_number;
+        invoice.mail_to = known.billing_email;
       }
       invoice.seller = seller;
       invoices.push_back(std::move(invoice));
@@ -89,16 +90,38 @@ std::vector<NewInvoice> DecideInvoices(const InvoicingData& data, const Seller& 
 }
 
 int WriteInvoices(storage::Connection& connection, const std::vector<NewInvoice>& invoices,
-                  int64_t now) {
+                  int64_t now, const InvoiceMail* mail) {
   int issued = 0;
+  std::vector<mail::OutgoingMessage> messages;
   for (const NewInvoice& invoice : invoices) {
-    if (InvoiceStore::Issue(connection, invoice, now).ok()) ++issued;
+    Result<Invoice> written = InvoiceStore::Issue(connection, invoice, now);
+    if (!written.ok()) continue;
+    ++issued;
+    if (mail == nullptr || invoice.mail_to.empty()) continue;
+    nlohmann::json values = {
+        {"buyer_name", written->buyer.name},
+        {"number", written->number},
+        {"label", written->label},
+        {"issue_date", billing::FormatFrenchDate(*billing::ParseIsoDate(written->issue_date))},
+        {"due_date", billing::FormatFrenchDate(*billing::ParseIsoDate(written->due_date))},
+        {"amount_ht", billing::FormatEurosFrench(written->total_ht)},
+        {"amount_ttc", billing::FormatEurosFrench(written->total_ttc)},
+        {"invoices_url", mail->public_base_url + "/partenaire"},
+        {"iban", OrToFill(written->seller.iban)},
+        {"seller_name", OrToFill(written->seller.name)},
+        {"seller_email", OrToFill(written->seller.email)}};
+    Result<mail::OutgoingMessage> message = mail->templates.RenderNested("invoice_issued", values);
+    if (!message.ok()) throw std::runtime_error("invoice_issued: " + message.status().message());
+    message->idempotency_key = "invoice_issued:" + std::to_string(written->id);
+    message->to_address = invoice.mail_to;
+    messages.push_back(std::move(*message));
   }
+  mail::EnqueueMany(connection, messages, now);
   return issued;
 }
 
 IssueReport IssueDueInvoices(storage::Database& database, const std::string& today, int64_t now,
-                             const Seller& seller, int page) {
+                             const Seller& seller, int page, const InvoiceMail* mail) {
   IssueReport report;
   for (int64_t after = 0;;) {
     storage::Connection connection = database.Acquire();
@@ -109,7 +132,7 @@ IssueReport IssueDueInvoices(storage::Database& database, const std::string& tod
     after = ids.back();
     const InvoicingData data = LoadInvoicing(connection, ids, today);
     const std::vector<NewInvoice> decided = DecideInvoices(data, seller);
-    report.invoices += WriteInvoices(connection, decided, now);
+    report.invoices += WriteInvoices(connection, decided, now, mail);
     transaction.Commit();
     report.contracts += static_cast<int>(ids.size());
   }
@@ -117,12 +140,13 @@ IssueReport IssueDueInvoices(storage::Database& database, const std::string& tod
 }
 
 int IssueDueInvoicesOf(storage::Database& database, const std::vector<int64_t>& contract_ids,
-                       const std::string& today, int64_t now, const Seller& seller) {
+                       const std::string& today, int64_t now, const Seller& seller,
+                       const InvoiceMail* mail) {
   if (contract_ids.empty()) return 0;
   storage::Connection connection = database.Acquire();
   storage::Transaction transaction(connection);
   const InvoicingData data = LoadInvoicing(connection, contract_ids, today);
-  const int issued = WriteInvoices(connection, DecideInvoices(data, seller), now);
+  const int issued = WriteInvoices(connection, DecideInvoices(data, seller), now, mail);
   transaction.Commit();
   return issued;
 }

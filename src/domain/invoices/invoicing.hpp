@@ -44,10 +44,20 @@ InvoicingData LoadInvoicing(storage::Connection& connection,
 // The invoices to issue on `data.today`, in contract then instalment order. Pure.
 std::vector<NewInvoice> DecideInvoices(const InvoicingData& data, const Seller& seller);
 
-// Issues `invoices` in the caller's transaction; returns how many were issued (those
-// invoiced meanwhile by another process are skipped).
+// How an issued invoice is announced to its buyer: mail `invoice_issued` (number, amounts,
+// due date, the link to the partner's invoices page), queued in the transaction that issues
+// the invoice (idempotency key "invoice_issued:<invoice id>"), so it goes out once, and only
+// for an invoice that was issued.
+struct InvoiceMail {
+  const mail::MailTemplates& templates;
+  std::string public_base_url;  // "https://vivrovert.fr"
+};
+
+// Issues `invoices` in the caller's transaction, mailing each (when `mail` is set and the
+// invoice has a `mail_to`); returns how many were issued (those invoiced meanwhile by
+// another process are skipped).
 int WriteInvoices(storage::Connection& connection, const std::vector<NewInvoice>& invoices,
-                  int64_t now);
+                  int64_t now, const InvoiceMail* mail = nullptr);
 
 struct IssueReport {
   int contracts = 0;  // looked at
@@ -57,13 +67,15 @@ struct IssueReport {
 // Issues every invoice due on or before `today` for every invoiced contract: the loop above,
 // `page` contracts a transaction.
 IssueReport IssueDueInvoices(storage::Database& database, const std::string& today, int64_t now,
-                             const Seller& seller, int page = 50);
+                             const Seller& seller, int page = 50,
+                             const InvoiceMail* mail = nullptr);
 
 // The same for the contracts `contract_ids` alone, in one transaction; returns the invoices
 // issued. The acceptance of a quote calls it, so that the invoice due at signature is issued
 // then rather than at night (the night's run would find it done).
 int IssueDueInvoicesOf(storage::Database& database, const std::vector<int64_t>& contract_ids,
-                       const std::string& today, int64_t now, const Seller& seller);
+                       const std::string& today, int64_t now, const Seller& seller,
+                       const InvoiceMail* mail = nullptr);
 
 // Reminders: rank 1 the day after the due date, rank 2 fifteen days after, rank 3 thirty
 // days after; one mail a night at most per invoice (the highest rank due and not sent).

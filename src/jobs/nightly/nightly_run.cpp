@@ -136,8 +136,9 @@ NightlyReport NightlyRun::Run(const std::string& run_date) {
   }
   // Invoices after the lead reports: claim a page of contracts, load, decide, write, a
   // transaction a page (invoices::IssueDueInvoices); then the reminders of overdue ones.
-  const invoices::IssueReport issued =
-      invoices::IssueDueInvoices(database_, run_date, clock_.NowSeconds(), options_.seller);
+  const invoices::InvoiceMail invoice_mail{templates_, options_.public_base_url};
+  const invoices::IssueReport issued = invoices::IssueDueInvoices(
+      database_, run_date, clock_.NowSeconds(), options_.seller, 50, &invoice_mail);
   report.invoices_issued = issued.invoices;
   report.invoice_reminders =
       invoices::QueueReminders(database_, templates_, run_date, clock_.NowSeconds()).queued;
