@@ -1,6 +1,7 @@
 #include "engine/search_engine.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 
@@ -879,6 +880,51 @@ std::vector<RelaxHint> SearchEngine::Relax(const Plan& plan, uint64_t green_coun
     place_hints->push_back(hint);
   }
   return hints;
+}
+
+GroupResult SearchEngine::SearchGroup(const std::vector<SearchRequest>& members, size_t k) const {
+  GroupResult result;
+  const size_t member_count = std::min(members.size(), kMaxGroupMembers);
+  result.suited_by.assign(member_count + 1, 0);
+  if (member_count == 0) return result;
+  const LevelIndex& index = *levels_[static_cast<size_t>(members[0].level)];
+  const size_t tiles = index.view->tile_count();
+  // The members for whom each tile is green, one bit each.
+  std::vector<uint64_t> green_for(tiles, 0);
+  for (size_t member_idx = 0; member_idx < member_count; ++member_idx) {
+    if (members[member_idx].level != members[0].level) continue;  // suits no tile here
+    const uint64_t bit = uint64_t{1} << member_idx;
+    Plan plan = MakePlan(members[member_idx]);
+    ForEachGreen(plan, [&](size_t start, size_t length, const uint8_t* mask) {
+      for (size_t offset = 0; offset < length; ++offset) {
+        if (mask == nullptr || mask[offset]) green_for[start + offset] |= bit;
+      }
+    });
+  }
+  const uint64_t everyone = member_count == 64 ? ~uint64_t{0} : (uint64_t{1} << member_count) - 1;
+  std::vector<GroupTile> candidates;
+  candidates.reserve(std::min(tiles, k * 4 + 16));
+  auto better = [&index](const GroupTile& a, const GroupTile& b) {
+    return a.members_suited != b.members_suited ? a.members_suited > b.members_suited
+                                                : index.keys[a.tile] < index.keys[b.tile];
+  };
+  for (uint32_t tile_idx = 0; tile_idx < tiles; ++tile_idx) {
+    const auto suited = static_cast<uint32_t>(std::popcount(green_for[tile_idx]));
+    result.suited_by[suited]++;
+    if (k == 0 || suited == 0) continue;
+    candidates.push_back({tile_idx, suited, everyone & ~green_for[tile_idx]});
+    // Keep the candidates bounded: trim to the best k now and then.
+    if (candidates.size() >= k * 4 + 16) {
+      std::nth_element(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(k),
+                       candidates.end(), better);
+      candidates.resize(k);
+    }
+  }
+  result.suits_everyone = result.suited_by[member_count];
+  std::sort(candidates.begin(), candidates.end(), better);
+  if (candidates.size() > k) candidates.resize(k);
+  result.best = std::move(candidates);
+  return result;
 }
 
 Explanation SearchEngine::Explain(const SearchRequest& request, uint32_t tile) const {

@@ -118,6 +118,26 @@ struct Explanation {
 // Distance in km of the centre of `tile` to a place, as the engine measures it.
 double PlaceDistanceKm(const TileId& tile, const PlaceConstraint& place);
 
+// Several people's searches over the same level at once (a team relocating): how many of
+// them each tile suits. Aggregates only — which member a tile fails is a bit mask, for the
+// caller to disclose or not.
+inline constexpr size_t kMaxGroupMembers = 64;
+
+struct GroupTile {
+  uint32_t tile = 0;            // index in the level
+  uint32_t members_suited = 0;  // members for whom the tile is green
+  uint64_t failing = 0;         // bit m set: green for member m's request fails here
+};
+
+struct GroupResult {
+  uint64_t suits_everyone = 0;  // tiles green for every member
+  // suited_by[n]: tiles green for exactly n members (n = 0 … members).
+  std::vector<uint64_t> suited_by;
+  // The best `k` tiles: most members suited, then tile id ascending (scores are personal
+  // and are not mixed).
+  std::vector<GroupTile> best;
+};
+
 class SearchEngine {
  public:
   explicit SearchEngine(const GridFile& grid);
@@ -132,6 +152,9 @@ class SearchEngine {
   std::vector<uint32_t> GreenTiles(const SearchRequest& request) const;
   // The ranked top `k` green tiles.
   std::vector<RankedTile> TopTiles(const SearchRequest& request, size_t k) const;
+  // Every member's green tiles counted per tile. All requests must be of the same level;
+  // at most kMaxGroupMembers (more are ignored). Costs one Count per member plus a pass.
+  GroupResult SearchGroup(const std::vector<SearchRequest>& members, size_t k) const;
   // Why tile `tile` of the request's level is green or not.
   Explanation Explain(const SearchRequest& request, uint32_t tile) const;
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -255,6 +256,53 @@ TEST(SearchPlacesTest, TwoRequiredPlacesKeepTheTilesNearBoth) {
   EXPECT_EQ(answer["places"][0]["name"], "travail de Léa");
   EXPECT_TRUE(answer["places"][0]["relax"]["suggestion"].contains("max_km"));
   EXPECT_EQ(SearchResultJsonText(engine, request, result), answer.dump());
+}
+
+// A team of three to five people, each with criteria and places: how many each tile suits,
+// against each member's brute-force green tiles.
+TEST(SearchGroupTest, CountsTheMembersEachTileSuits) {
+  TestGridFile file(RandomGrid(5000, 31));
+  SearchEngine engine(file.grid());
+  const LevelView& view = *file.grid().level(Level::k1km);
+  std::mt19937 random(99);
+  for (int round = 0; round < 20; ++round) {
+    std::vector<SearchRequest> members;
+    const size_t count = 3 + random() % 3;
+    for (size_t member_idx = 0; member_idx < count; ++member_idx) {
+      SearchRequest request = RandomRequest(random);
+      for (PlaceConstraint& place : request.places) place.max_km += 20;  // overlapping circles
+      members.push_back(request);
+    }
+    std::vector<uint64_t> green_for(view.tile_count(), 0);
+    for (size_t member_idx = 0; member_idx < count; ++member_idx) {
+      for (uint32_t tile : BruteForce{file.grid(), members[member_idx]}.GreenTiles())
+        green_for[tile] |= uint64_t{1} << member_idx;
+    }
+    GroupResult result = engine.SearchGroup(members, 30);
+    ASSERT_EQ(result.suited_by.size(), count + 1);
+    std::vector<uint64_t> suited_by(count + 1, 0);
+    std::vector<std::pair<int, uint32_t>> expected;  // (−suited, tile) in tile-id order
+    for (uint32_t tile = 0; tile < view.tile_count(); ++tile) {
+      const int suited = std::popcount(green_for[tile]);
+      suited_by[static_cast<size_t>(suited)]++;
+      if (suited > 0) expected.emplace_back(-suited, tile);
+    }
+    EXPECT_EQ(result.suited_by, suited_by) << "round " << round;
+    EXPECT_EQ(result.suits_everyone, suited_by[count]);
+    std::sort(expected.begin(), expected.end(), [&view](const auto& a, const auto& b) {
+      if (a.first != b.first) return a.first < b.first;
+      const TileId ta = view.tile(a.second), tb = view.tile(b.second);
+      return ta.north != tb.north ? ta.north < tb.north : ta.east < tb.east;
+    });
+    ASSERT_EQ(result.best.size(), std::min<size_t>(30, expected.size())) << "round " << round;
+    for (size_t rank = 0; rank < result.best.size(); ++rank) {
+      const GroupTile& best = result.best[rank];
+      EXPECT_EQ(best.tile, expected[rank].second) << "round " << round << " rank " << rank;
+      EXPECT_EQ(best.members_suited, static_cast<uint32_t>(-expected[rank].first));
+      const uint64_t everyone = (uint64_t{1} << count) - 1;
+      EXPECT_EQ(best.failing, everyone & ~green_for[best.tile]);
+    }
+  }
 }
 
 TEST(SearchPlacesTest, RoundingOfDistancesInTextsKeepsTheVerdictVisible) {
