@@ -11,9 +11,15 @@ import {
   buildRequest,
   CriterionInput,
   describeListingCounts,
+  describePlace,
+  describePlaceHint,
   describeValue,
   formatNumber,
+  kMaxPlaces,
   parseBound,
+  Place,
+  PlaceHint,
+  placeFromInputs,
   SearchRequest,
 } from './search_model';
 
@@ -28,6 +34,7 @@ interface SearchAnswer {
   tiles: { id: string; score: number }[];
   communes: { code: string; name: string; green_tiles: number }[];
   relax: { criterion: string; label?: string; extra_green?: number; more_green?: number }[];
+  places?: { name: string; max_km: number; importance: string; latitude: number; longitude: number; relax: PlaceHint | null }[];
 }
 interface MapSearch {
   key: string;
@@ -56,9 +63,16 @@ interface Check {
   passes: boolean;
   margin: number | null;
 }
+interface PlaceCheck {
+  name: string;
+  importance: string;
+  passes: boolean;
+  text: string;
+}
 interface Explanation {
   green: boolean;
   checks: Check[];
+  places?: PlaceCheck[];
 }
 interface ListingCounts {
   date: string;
@@ -118,7 +132,7 @@ function syncRow(row: HTMLElement, fromRange: boolean): void {
 interface SavedSearch {
   id: number;
   name: string;
-  request: { criteria: { criterion: string; min?: number | null; max?: number | null; importance: string; weight?: number }[] };
+  request: { criteria: { criterion: string; min?: number | null; max?: number | null; importance: string; weight?: number }[]; places?: Place[] };
 }
 
 // Kept for the tab's lifetime only (sessionStorage): a search to save after login, and the
@@ -147,6 +161,11 @@ class SearchPage {
   private inFlight: AbortController | null = null;
 
   private readonly signedIn: boolean;
+  // "Mes lieux": the places of the search, a point being picked on the map, their markers.
+  private places: Place[] = [];
+  private picking = false;
+  private pickedPoint: { lat: number; lon: number } | null = null;
+  private readonly placeLayer: L.LayerGroup;
 
   constructor(root: HTMLElement) {
     this.signedIn = root.querySelector<HTMLElement>('#save-search')?.dataset.signedIn === '1';
@@ -157,7 +176,13 @@ class SearchPage {
     this.map = L.map(root.querySelector<HTMLElement>('#map')!, { zoomControl: true, attributionControl: true });
     this.map.fitBounds(kFranceBounds);
     this.map.attributionControl.setPrefix('Leaflet');
-    this.map.on('click', (event: L.LeafletMouseEvent) => void this.openTileAt(event.latlng));
+    this.placeLayer = L.layerGroup().addTo(this.map);
+    this.map.on('click', (event: L.LeafletMouseEvent) => {
+      if (this.picking) this.pickPoint(event.latlng);
+      else void this.openTileAt(event.latlng);
+    });
+    root.querySelector('#place-pick')?.addEventListener('click', () => this.setPicking(!this.picking));
+    root.querySelector('#place-add')?.addEventListener('click', () => this.addPlace());
     void this.loadOutlines();
 
     this.form.querySelectorAll<HTMLElement>('.criterion[data-criterion]').forEach((row) => {
@@ -232,10 +257,10 @@ class SearchPage {
   private async save(): Promise<void> {
     const status = document.querySelector<HTMLElement>('#save-status');
     const name = document.querySelector<HTMLInputElement>('#search-name')?.value.trim() ?? '';
-    const request = buildRequest(readInputs(this.form), '5km');
+    const request = buildRequest(readInputs(this.form), '5km', this.places);
     if (!status) return;
-    if (request.criteria.length === 0) {
-      status.textContent = 'Choisissez au moins un critère avant d\'enregistrer.';
+    if (request.criteria.length === 0 && !request.places) {
+      status.textContent = 'Choisissez au moins un critère ou un lieu avant d\'enregistrer.';
       return;
     }
     if (!this.signedIn) {
@@ -338,7 +363,13 @@ class SearchPage {
     }
   }
 
-  private applyProfile(profile: { criteria: { criterion: string; min?: number | null; max?: number | null; importance: string; weight?: number }[] } | null): void {
+  private applyProfile(
+    profile: { criteria: { criterion: string; min?: number | null; max?: number | null; importance: string; weight?: number }[]; places?: Place[] } | null,
+  ): void {
+    // "Tout effacer" clears the places too; a profile keeps them; a saved search brings its own.
+    if (profile === null) this.places = [];
+    else if (profile.places) this.places = profile.places.slice(0, kMaxPlaces);
+    this.renderPlaces();
     this.form.querySelectorAll<HTMLElement>('.criterion[data-criterion]').forEach((row) => {
       const importance = row.querySelector<HTMLSelectElement>('select.importance');
       const text = row.querySelector<HTMLInputElement>('.bound-text');
@@ -363,13 +394,13 @@ class SearchPage {
   }
 
   private async run(): Promise<void> {
-    const request = buildRequest(readInputs(this.form), '5km');
+    const request = buildRequest(readInputs(this.form), '5km', this.places);
     this.request = request;
     this.inFlight?.abort();
     const controller = new AbortController();
     this.inFlight = controller;
-    if (request.criteria.length === 0) {
-      this.status.textContent = 'Choisissez au moins un critère.';
+    if (request.criteria.length === 0 && !request.places) {
+      this.status.textContent = 'Choisissez au moins un critère ou un lieu.';
       this.setGreenLayer(null);
       return;
     }
@@ -383,12 +414,14 @@ class SearchPage {
         }),
       ]);
       if (controller.signal.aborted) return;
-      const required = request.criteria.some((c) => c.importance === 'required');
+      const required =
+        request.criteria.some((c) => c.importance === 'required') || (request.places ?? []).some((p) => p.importance === 'required');
       this.status.textContent = required
         ? `${formatNumber(answer.green_count)} dalle(s) verte(s) de 5 km, ${formatNumber(answer.communes_count)} commune(s).`
         : `Aucun critère indispensable : toutes les dalles sont vertes (${formatNumber(answer.green_count)}), classées par vos préférences.`;
       this.status.dataset.greenCount = String(answer.green_count);
       this.renderList(answer);
+      this.drawPlaces(answer);
       if (map) {
         this.setGreenLayer(map.tiles);
       } else {
@@ -475,9 +508,12 @@ class SearchPage {
       }
       this.list.append(el('h3', 'Communes concernées'), communes);
     }
-    if (answer.relax.length > 0) {
+    const placeHints = (answer.places ?? []).filter((place) => place.relax !== null);
+    if (answer.relax.length > 0 || placeHints.length > 0) {
       const relax = el('ul');
+      relax.id = 'relax-hints';
       for (const hint of answer.relax) relax.append(el('li', describeRelax(hint)));
+      for (const place of placeHints) relax.append(el('li', describePlaceHint(place.name, place.max_km, place.relax!), 'place-hint'));
       this.list.append(el('h3', 'Pour élargir'), relax);
     }
   }
@@ -510,6 +546,90 @@ class SearchPage {
     }
   }
 
+  private setPicking(on: boolean): void {
+    this.picking = on;
+    const button = document.querySelector<HTMLButtonElement>('#place-pick');
+    if (button) {
+      button.setAttribute('aria-pressed', on ? 'true' : 'false');
+      button.textContent = on ? 'Cliquez sur la carte…' : 'Choisir sur la carte';
+    }
+  }
+
+  private pickPoint(latlng: L.LatLng): void {
+    this.setPicking(false);
+    this.pickedPoint = { lat: latlng.lat, lon: latlng.lng };
+    const point = document.querySelector<HTMLElement>('#place-point');
+    if (point) point.textContent = `Point choisi : ${formatNumber(latlng.lat, 4)}, ${formatNumber(latlng.lng, 4)}`;
+    const commune = document.querySelector<HTMLInputElement>('#place-commune');
+    if (commune) commune.value = '';
+  }
+
+  private addPlace(): void {
+    const status = document.querySelector<HTMLElement>('#place-status');
+    const value = (id: string) => document.querySelector<HTMLInputElement | HTMLSelectElement>(id)?.value ?? '';
+    if (this.places.length >= kMaxPlaces) {
+      if (status) status.textContent = `Au plus ${kMaxPlaces} lieux.`;
+      return;
+    }
+    const commune = value('#place-commune').trim();
+    const place = placeFromInputs({
+      name: value('#place-name'),
+      maxKm: value('#place-max'),
+      importance: value('#place-importance'),
+      commune,
+      address: value('#place-address'),
+      point: commune === '' ? this.pickedPoint : null,
+    });
+    if (typeof place === 'string') {
+      if (status) status.textContent = place;
+      return;
+    }
+    this.places.push(place);
+    this.pickedPoint = null;
+    for (const id of ['#place-name', '#place-commune', '#place-address']) {
+      const input = document.querySelector<HTMLInputElement>(id);
+      if (input) input.value = '';
+    }
+    const point = document.querySelector<HTMLElement>('#place-point');
+    if (point) point.textContent = 'ou tapez sa commune :';
+    if (status) status.textContent = `Lieu « ${place.name} » ajouté.`;
+    this.renderPlaces();
+    this.schedule(0);
+  }
+
+  private renderPlaces(): void {
+    const list = document.querySelector<HTMLElement>('#my-places');
+    if (!list) return;
+    list.replaceChildren();
+    this.places.forEach((place, index) => {
+      const item = el('li', describePlace(place));
+      const remove = el('button', 'Retirer', 'link');
+      remove.type = 'button';
+      remove.setAttribute('aria-label', `Retirer le lieu ${place.name}`);
+      remove.addEventListener('click', () => {
+        this.places.splice(index, 1);
+        this.renderPlaces();
+        this.schedule(0);
+      });
+      item.append(' ', remove);
+      list.append(item);
+    });
+    if (this.places.length === 0) this.placeLayer.clearLayers();
+  }
+
+  // The places where the server placed them (a commune's centre for a typed commune), each
+  // with its circle: straight lines, as the search measures them.
+  private drawPlaces(answer: SearchAnswer): void {
+    this.placeLayer.clearLayers();
+    for (const place of answer.places ?? []) {
+      const centre: L.LatLngExpression = [place.latitude, place.longitude];
+      L.circle(centre, { radius: place.max_km * 1000, color: '#1f4e8c', weight: 1.5, fill: false, interactive: false }).addTo(this.placeLayer);
+      L.circleMarker(centre, { radius: 6, color: '#1f4e8c', fillOpacity: 0.9 })
+        .bindTooltip(`${place.name} (${formatNumber(place.max_km, 1)} km à vol d'oiseau)`)
+        .addTo(this.placeLayer);
+    }
+  }
+
   private showPanelMessage(message: string): void {
     this.panel.hidden = false;
     this.panel.replaceChildren(el('p', message));
@@ -531,11 +651,11 @@ class SearchPage {
     this.recordClick(id);
     this.panel.hidden = false;
     this.panel.replaceChildren(el('p', 'Chargement de la dalle…'));
-    const search = this.request ? encodeURIComponent(JSON.stringify({ criteria: this.request.criteria })) : '';
+    const search = this.request ? encodeURIComponent(JSON.stringify({ criteria: this.request.criteria, places: this.request.places })) : '';
     try {
       const [tile, explanation, listings] = await Promise.all([
         apiFetch<TileAnswer>(`/api/v1/tiles/${encodeURIComponent(id)}`),
-        this.request && this.request.criteria.length > 0
+        this.request && (this.request.criteria.length > 0 || this.request.places)
           ? apiFetch<Explanation>(`/api/v1/tiles/${encodeURIComponent(id)}/explain?search=${search}`)
           : Promise.resolve(null),
         apiFetch<ListingsAnswer>(`/api/v1/tiles/${encodeURIComponent(id)}/listings`),
@@ -598,6 +718,10 @@ class SearchPage {
           else if (check.max !== null && check.value > check.max) toGreen.push(`${check.label} : accepter ${describeValue(check.value, check.unit)} (au lieu de ${describeValue(check.max, check.unit)})`);
           else if (check.min !== null && check.value < check.min) toGreen.push(`${check.label} : accepter ${describeValue(check.value, check.unit)} (au lieu de ${describeValue(check.min, check.unit)})`);
         }
+      }
+      for (const place of explanation.places ?? []) {
+        const suffix = place.importance === 'required' ? '' : ' (souhaité)';
+        checks.append(el('li', `${place.passes ? '✓' : '✗'} ${place.text}${suffix}`, place.passes ? 'pass place-check' : 'fail place-check'));
       }
       this.panel.append(el('h3', 'Vos critères ici'), checks);
       if (toGreen.length > 0) {

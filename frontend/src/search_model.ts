@@ -16,9 +16,25 @@ export interface Constraint {
   max?: number;
 }
 
+// One of the person's own places ("mes lieux"), as the API takes it: coordinates picked on
+// the map, or a commune code typed; a largest straight-line distance.
+export interface Place {
+  name: string;
+  lat?: number;
+  lon?: number;
+  commune?: string;
+  address?: string;
+  max_km: number;
+  importance: 'required' | 'preferred';
+  weight?: number;
+}
+
+export const kMaxPlaces = 8;
+
 export interface SearchRequest {
   level: '5km' | '1km';
   criteria: Constraint[];
+  places?: Place[];
 }
 
 // "12,5", "1 250", "-3" → numbers; anything else (or empty) → null.
@@ -40,7 +56,8 @@ export function describeValue(value: number | null, unit: string): string {
 
 // Indifferent criteria are left out; a criterion given an importance but no bound is
 // ignored too (nothing to check).
-export function buildRequest(inputs: CriterionInput[], level: '5km' | '1km'): SearchRequest {
+// Places are added as they are (the API checks them and names a bad one).
+export function buildRequest(inputs: CriterionInput[], level: '5km' | '1km', places: Place[] = []): SearchRequest {
   const criteria: Constraint[] = [];
   for (const input of inputs) {
     if (input.importance === '' || input.value === null) continue;
@@ -51,7 +68,59 @@ export function buildRequest(inputs: CriterionInput[], level: '5km' | '1km'): Se
     constraint[input.bound] = input.value;
     criteria.push(constraint);
   }
-  return { level, criteria };
+  return places.length > 0 ? { level, criteria, places } : { level, criteria };
+}
+
+// The form's fields for a new place: a name, a distance, and either a point picked on the
+// map or a commune code. Returns the place, or the French reason it cannot be added.
+export function placeFromInputs(fields: {
+  name: string;
+  maxKm: string;
+  importance: string;
+  commune: string;
+  address: string;
+  point: { lat: number; lon: number } | null;
+}): Place | string {
+  const name = fields.name.trim();
+  if (name === '') return 'Donnez un nom au lieu (par exemple « travail de Léa »).';
+  const maxKm = parseBound(fields.maxKm);
+  if (maxKm === null || maxKm <= 0) return 'Indiquez une distance maximale en km, plus grande que 0.';
+  const commune = fields.commune.trim().toUpperCase();
+  if (!fields.point && commune === '') return 'Choisissez le lieu sur la carte ou tapez le code INSEE de sa commune.';
+  if (!fields.point && !/^[0-9][0-9AB][0-9]{3}$/.test(commune)) return 'Le code INSEE d\'une commune a 5 caractères (ex. 46042).';
+  const place: Place =
+    fields.importance === 'preferred'
+      ? { name, max_km: maxKm, importance: 'preferred', weight: 3 }
+      : { name, max_km: maxKm, importance: 'required' };
+  if (fields.point) {
+    place.lat = Math.round(fields.point.lat * 1e6) / 1e6;
+    place.lon = Math.round(fields.point.lon * 1e6) / 1e6;
+  } else {
+    place.commune = commune;
+    if (fields.address.trim() !== '') place.address = fields.address.trim();
+  }
+  return place;
+}
+
+// "travail de Léa — 25 km max, indispensable (point choisi sur la carte)".
+export function describePlace(place: Place): string {
+  const where = place.commune ? `commune ${place.commune}${place.address ? `, ${place.address}` : ''}` : 'point choisi sur la carte';
+  const importance = place.importance === 'required' ? 'indispensable' : 'souhaité';
+  return `${place.name} — ${formatNumber(place.max_km, 1)} km max à vol d'oiseau, ${importance} (${where})`;
+}
+
+export interface PlaceHint {
+  gain_if_dropped: number;
+  relaxable: boolean;
+  suggestion: { max_km: number };
+  green_with_suggestion: number;
+  doubles: boolean;
+}
+
+// "Jusqu'à 31,2 km de « travail de Léa » : 840 dalles vertes (au lieu de 25 km)."
+export function describePlaceHint(name: string, maxKm: number, hint: PlaceHint): string {
+  if (!hint.relaxable) return `« ${name} » : aucune dalle de plus en s'en éloignant.`;
+  return `Jusqu'à ${formatNumber(hint.suggestion.max_km, 1)} km de « ${name} » (au lieu de ${formatNumber(maxKm, 1)}) : ${formatNumber(hint.green_with_suggestion)} dalle(s) verte(s).`;
 }
 
 // Listing kinds in the order the page lists them, singular and plural.

@@ -6,6 +6,7 @@
 
 #include "cli/commands.hpp"
 #include "core/common/json_input.hpp"
+#include "domain/listings/placement.hpp"
 #include "engine/engine.hpp"
 
 namespace vivrovert::cli {
@@ -30,7 +31,7 @@ int RunSearch(const std::string& criteria_path, const std::string& grid_path,
   nlohmann::json body = std::move(parsed).value();
   auto grid = engine::GridFile::Open(grid_path);
   if (!grid.ok()) return Fail(grid.status());
-  auto request = engine::ParseSearchRequest(body, **grid);
+  auto request = engine::ParseSearchRequest(body, **grid, listings::PlaceLocatorFor(**grid));
   if (!request.ok()) return Fail(request.status());
   engine::SearchEngine search(**grid);
   if (format == "ids") {

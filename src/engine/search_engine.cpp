@@ -1,6 +1,7 @@
 #include "engine/search_engine.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 
@@ -30,6 +31,48 @@ std::pair<uint32_t, uint32_t> CodeRangeFor(const CriterionSpec& spec, std::optio
   return {lo, hi};
 }
 
+// A place in the plan: its point, its squared limit and, when preferred, its weight.
+struct SearchEngine::PlaceTerm {
+  size_t place;  // index in the request's places
+  double x, y;   // EPSG:3035, metres
+  double max_m;
+  double limit2;  // max_m², the test of a required place
+  double weight;
+};
+
+namespace {
+
+// A tile's centre from its key (north << 32 | east, the lower-left corner).
+inline double EastOf(uint64_t key, double half_cell) {
+  return static_cast<double>(static_cast<uint32_t>(key)) + half_cell;
+}
+inline double NorthOf(uint64_t key, double half_cell) {
+  return static_cast<double>(static_cast<uint32_t>(key >> 32)) + half_cell;
+}
+
+// Every distance of a place goes through these, so that filter, score, bounds, relaxation
+// and explanation agree to the last bit. Each step is monotone in |dx| and |dy| (IEEE
+// rounding is), so a box's nearest (farthest) point gives a lower (upper) bound of every
+// tile's computed value.
+inline double SquaredDistance(double east, double north, double x, double y) {
+  const double dx = east - x;
+  const double dy = north - y;
+  return dx * dx + dy * dy;
+}
+
+// weight × s for a squared distance.
+inline double PlaceScoreOf(double squared, double max_m, double limit2, double weight) {
+  if (squared <= limit2) return weight;
+  return weight * std::max(0.0, 1.0 - (std::sqrt(squared) - max_m) / max_m);
+}
+
+}  // namespace
+
+double PlaceDistanceKm(const TileId& tile, const PlaceConstraint& place) {
+  return std::sqrt(SquaredDistance(tile.CentreEast(), tile.CentreNorth(), place.x, place.y)) /
+         1000.0;
+}
+
 struct SearchEngine::Plan {
   const LevelIndex* index = nullptr;
   const SearchRequest* request = nullptr;
@@ -40,7 +83,26 @@ struct SearchEngine::Plan {
   bool empty = false;                      // a required range admits no value
   std::vector<uint8_t> territory;          // per tile, when the request has a territory
   std::vector<uint32_t> territory_blocks;  // territory tiles per block
+  std::vector<PlaceTerm> required_places;
+  std::vector<PlaceTerm> preferred_places;
+  bool Scored() const { return !terms.empty() || !preferred_places.empty(); }
 };
+
+namespace {
+
+inline double BoxNearest(const BlockBox& box, double x, double y) {
+  return SquaredDistance(std::clamp(x, box.min_east, box.max_east),
+                         std::clamp(y, box.min_north, box.max_north), x, y);
+}
+inline double BoxFarthest(const BlockBox& box, double x, double y) {
+  const double east =
+      std::abs(box.min_east - x) > std::abs(box.max_east - x) ? box.min_east : box.max_east;
+  const double north =
+      std::abs(box.min_north - y) > std::abs(box.max_north - y) ? box.min_north : box.max_north;
+  return SquaredDistance(east, north, x, y);
+}
+
+}  // namespace
 
 SearchEngine::SearchEngine(const GridFile& grid) : grid_(grid) {
   const auto& criteria = grid.catalogue().criteria();
@@ -98,6 +160,18 @@ SearchEngine::SearchEngine(const GridFile& grid) : grid_(grid) {
       index.keys[tile_idx] = (static_cast<uint64_t>(static_cast<uint32_t>(id.north)) << 32) |
                              static_cast<uint32_t>(id.east);
     }
+    index.half_cell = CellSizeMetres(static_cast<Level>(level_idx)) / 2.0;
+    constexpr double kInfinity = std::numeric_limits<double>::infinity();
+    index.boxes.assign(index.block_count, {kInfinity, -kInfinity, kInfinity, -kInfinity});
+    for (size_t tile_idx = 0; tile_idx < tiles; ++tile_idx) {
+      BlockBox& box = index.boxes[tile_idx / kBlockSize];
+      const double east = EastOf(index.keys[tile_idx], index.half_cell);
+      const double north = NorthOf(index.keys[tile_idx], index.half_cell);
+      box.min_east = std::min(box.min_east, east);
+      box.max_east = std::max(box.max_east, east);
+      box.min_north = std::min(box.min_north, north);
+      box.max_north = std::max(box.max_north, north);
+    }
     levels_[static_cast<size_t>(level_idx)] = std::move(index);
   }
 }
@@ -136,6 +210,18 @@ SearchEngine::Plan SearchEngine::MakePlan(const SearchRequest& request) const {
     if (lo > hi) plan.empty = true;
     plan.required.push_back({constraint.criterion, lo, hi});
   }
+  for (size_t place_idx = 0; place_idx < request.places.size(); ++place_idx) {
+    const PlaceConstraint& place = request.places[place_idx];
+    const double max_m = place.max_km * 1000.0;
+    const PlaceTerm term{place_idx, place.x,       place.y,
+                         max_m,     max_m * max_m, static_cast<double>(place.weight)};
+    if (place.importance == Importance::kRequired) {
+      plan.required_places.push_back(term);
+    } else {
+      plan.preferred_places.push_back(term);
+      plan.weight_sum += place.weight;
+    }
+  }
   if (request.has_territory) {
     const size_t tiles = plan.index->view->tile_count();
     plan.territory.assign(tiles, 0);
@@ -154,6 +240,20 @@ SearchEngine::Plan SearchEngine::MakePlan(const SearchRequest& request) const {
   return plan;
 }
 
+namespace {
+
+// mask[i] &= (tile start + i lies within the place's distance).
+void NarrowMaskByPlace(const uint64_t* keys, size_t length, double half_cell, double x, double y,
+                       double limit2, uint8_t* mask) {
+  for (size_t offset = 0; offset < length; ++offset) {
+    const double squared =
+        SquaredDistance(EastOf(keys[offset], half_cell), NorthOf(keys[offset], half_cell), x, y);
+    mask[offset] &= static_cast<uint8_t>(squared <= limit2);
+  }
+}
+
+}  // namespace
+
 // Calls sink(start, length, mask) for each block with green tiles; mask is nullptr when
 // the whole block is green, else one byte per tile (1 = green).
 template <typename Sink, typename Skip>
@@ -166,6 +266,8 @@ void SearchEngine::ForEachGreen(const Plan& plan, Sink&& sink, Skip&& skip) cons
   alignas(64) uint8_t mask[kBlockSize];
   std::vector<const CodeRange*> partial;
   partial.reserve(plan.required.size());
+  std::vector<const PlaceTerm*> partial_places;
+  partial_places.reserve(plan.required_places.size());
   for (size_t block = 0; block < index.block_count; ++block) {
     if (!plan.territory.empty() && plan.territory_blocks[block] == 0) continue;
     if (skip(block)) continue;
@@ -183,8 +285,19 @@ void SearchEngine::ForEachGreen(const Plan& plan, Sink&& sink, Skip&& skip) cons
       partial.push_back(&range);
     }
     if (block_fails) continue;
+    partial_places.clear();
+    for (const PlaceTerm& term : plan.required_places) {
+      const BlockBox& box = index.boxes[block];
+      if (BoxNearest(box, term.x, term.y) > term.limit2) {
+        block_fails = true;
+        break;
+      }
+      if (BoxFarthest(box, term.x, term.y) <= term.limit2) continue;
+      partial_places.push_back(&term);
+    }
+    if (block_fails) continue;
     const bool whole_territory = plan.territory.empty() || plan.territory_blocks[block] == length;
-    if (partial.empty() && whole_territory) {
+    if (partial.empty() && partial_places.empty() && whole_territory) {
       sink(start, length, static_cast<const uint8_t*>(nullptr));
       continue;
     }
@@ -203,6 +316,10 @@ void SearchEngine::ForEachGreen(const Plan& plan, Sink&& sink, Skip&& skip) cons
         NarrowMask(static_cast<const uint32_t*>(column) + start, length, range->lo, range->hi,
                    mask);
       }
+    }
+    for (const PlaceTerm* term : partial_places) {
+      NarrowMaskByPlace(index.keys.data() + start, length, index.half_cell, term->x, term->y,
+                        term->limit2, mask);
     }
     sink(start, length, static_cast<const uint8_t*>(mask));
   }
@@ -251,8 +368,23 @@ inline bool Better(const Candidate& a, const Candidate& b) {
 
 }  // namespace
 
+template <typename Offset>
+void SearchEngine::AccumulatePlaces(const Plan& plan, size_t start, size_t count, Offset&& offset,
+                                    double* scores) const {
+  const uint64_t* keys = plan.index->keys.data() + start;
+  const double half_cell = plan.index->half_cell;
+  for (const PlaceTerm& term : plan.preferred_places) {
+    for (size_t index = 0; index < count; ++index) {
+      const uint64_t key = keys[offset(index)];
+      scores[index] += PlaceScoreOf(
+          SquaredDistance(EastOf(key, half_cell), NorthOf(key, half_cell), term.x, term.y),
+          term.max_m, term.limit2, term.weight);
+    }
+  }
+}
+
 void SearchEngine::ScoreBlock(const Plan& plan, size_t start, size_t length, double* scores) const {
-  if (plan.terms.empty()) {
+  if (!plan.Scored()) {
     std::fill(scores, scores + length, 1.0);
     return;
   }
@@ -267,13 +399,15 @@ void SearchEngine::ScoreBlock(const Plan& plan, size_t start, size_t length, dou
       AccumulateTerm(static_cast<const uint32_t*>(column) + start, length, term, scores);
     }
   }
+  AccumulatePlaces(
+      plan, start, length, [](size_t offset) { return offset; }, scores);
   const double inverse = 1.0 / plan.weight_sum;
   for (size_t offset = 0; offset < length; ++offset) scores[offset] *= inverse;
 }
 
 void SearchEngine::ScoreSelected(const Plan& plan, size_t start, const uint16_t* selection,
                                  size_t count, double* scores) const {
-  if (plan.terms.empty()) {
+  if (!plan.Scored()) {
     std::fill(scores, scores + count, 1.0);
     return;
   }
@@ -290,6 +424,8 @@ void SearchEngine::ScoreSelected(const Plan& plan, size_t start, const uint16_t*
                              scores);
     }
   }
+  AccumulatePlaces(
+      plan, start, count, [selection](size_t index) { return selection[index]; }, scores);
   const double inverse = 1.0 / plan.weight_sum;
   for (size_t index = 0; index < count; ++index) scores[index] *= inverse;
 }
@@ -334,6 +470,10 @@ double SearchEngine::BlockScoreBound(const Plan& plan, size_t block) const {
     bound += criteria[term.criterion].width == 2 ? TermScore(static_cast<uint16_t>(nearest), term)
                                                  : TermScore(nearest, term);
   }
+  for (const PlaceTerm& term : plan.preferred_places) {
+    bound += PlaceScoreOf(BoxNearest(index.boxes[block], term.x, term.y), term.max_m, term.limit2,
+                          term.weight);
+  }
   return bound * (1.0 / plan.weight_sum);
 }
 
@@ -346,7 +486,7 @@ std::vector<RankedTile> SearchEngine::Rank(const Plan& plan, size_t k, uint64_t*
   std::vector<Candidate> heap;  // the k best so far, worst at the front
   heap.reserve(k + 1);
   uint64_t green = 0;
-  const bool scored = !plan.terms.empty();
+  const bool scored = plan.Scored();
   const double inverse = scored ? 1.0 / plan.weight_sum : 1.0;
   // The order in which a full heap's threshold is tested against the terms, and what
   // each term has taken off the sums it was added to (weights are small integers).
@@ -537,7 +677,7 @@ SearchResult SearchEngine::Search(const SearchRequest& request, bool with_relax)
   std::partial_sort(result.communes.begin(),
                     result.communes.begin() + static_cast<std::ptrdiff_t>(listed),
                     result.communes.end(), more_green);
-  if (with_relax) result.relax = Relax(plan, result.green_count);
+  if (with_relax) result.relax = Relax(plan, result.green_count, &result.place_relax);
   return result;
 }
 
@@ -556,7 +696,8 @@ void CountFailures(const Code* codes, size_t length, uint32_t lo, uint32_t hi, u
 
 }  // namespace
 
-std::vector<RelaxHint> SearchEngine::Relax(const Plan& plan, uint64_t green_count) const {
+std::vector<RelaxHint> SearchEngine::Relax(const Plan& plan, uint64_t green_count,
+                                           std::vector<PlaceRelaxHint>* place_hints) const {
   const LevelIndex& index = *plan.index;
   const LevelView& view = *index.view;
   const auto& criteria = grid_.catalogue().criteria();
@@ -565,6 +706,10 @@ std::vector<RelaxHint> SearchEngine::Relax(const Plan& plan, uint64_t green_coun
   // count towards "dropped" but no bound can admit them).
   std::vector<std::vector<uint32_t>> lone_failures(required);
   std::vector<uint64_t> missing_failures(required, 0);
+  // The same for required places: the squared distances of the tiles failing only it.
+  const size_t required_places = plan.required_places.size();
+  std::vector<std::vector<double>> lone_place_failures(required_places);
+  const double half_cell = index.half_cell;
   const size_t tiles = view.tile_count();
   // The required columns, read inline (no call per code).
   struct RequiredColumn {
@@ -595,6 +740,9 @@ std::vector<RelaxHint> SearchEngine::Relax(const Plan& plan, uint64_t green_coun
       whole_failures += range.lo > range.hi || zone.missing == length || zone.max_code < range.lo ||
                         zone.min_code > range.hi;
     }
+    const BlockBox& box = index.boxes[block];
+    for (const PlaceTerm& term : plan.required_places)
+      whole_failures += BoxNearest(box, term.x, term.y) > term.limit2;
     if (whole_failures >= 2) continue;
     std::fill(fails, fails + length, uint8_t{0});
     for (size_t range_idx = 0; range_idx < required; ++range_idx) {
@@ -610,6 +758,15 @@ std::vector<RelaxHint> SearchEngine::Relax(const Plan& plan, uint64_t green_coun
         CountFailures(columns[range_idx].wide + start, length, range.lo, range.hi, fails);
       }
     }
+    const uint64_t* keys = index.keys.data() + start;
+    for (const PlaceTerm& term : plan.required_places) {
+      if (BoxFarthest(box, term.x, term.y) <= term.limit2) continue;
+      for (size_t offset = 0; offset < length; ++offset) {
+        const double squared = SquaredDistance(EastOf(keys[offset], half_cell),
+                                               NorthOf(keys[offset], half_cell), term.x, term.y);
+        fails[offset] += static_cast<uint8_t>(squared > term.limit2);
+      }
+    }
     // The tiles failing exactly one constraint, gathered without a branch per tile.
     size_t lone = 0;
     for (size_t offset = 0; offset < length; ++offset) {
@@ -619,6 +776,7 @@ std::vector<RelaxHint> SearchEngine::Relax(const Plan& plan, uint64_t green_coun
     for (size_t lone_idx = 0; lone_idx < lone; ++lone_idx) {
       const auto tile = static_cast<uint32_t>(start + lone_tiles[lone_idx]);
       if (!plan.territory.empty() && !plan.territory[tile]) continue;
+      bool found = false;
       for (size_t range_idx = 0; range_idx < required; ++range_idx) {
         const CodeRange& range = plan.required[range_idx];
         const uint32_t code = columns[range_idx].CodeAt(tile);
@@ -628,7 +786,17 @@ std::vector<RelaxHint> SearchEngine::Relax(const Plan& plan, uint64_t green_coun
         } else {
           lone_failures[range_idx].push_back(code);
         }
+        found = true;
         break;
+      }
+      for (size_t place_idx = 0; !found && place_idx < required_places; ++place_idx) {
+        const PlaceTerm& term = plan.required_places[place_idx];
+        const double squared =
+            SquaredDistance(EastOf(index.keys[tile], half_cell),
+                            NorthOf(index.keys[tile], half_cell), term.x, term.y);
+        if (squared <= term.limit2) continue;
+        lone_place_failures[place_idx].push_back(squared);
+        found = true;
       }
     }
   }
@@ -679,7 +847,84 @@ std::vector<RelaxHint> SearchEngine::Relax(const Plan& plan, uint64_t green_coun
     hint.relaxable = admitted > 0;
     hints.push_back(hint);
   }
+  if (place_hints == nullptr) return hints;
+  place_hints->clear();
+  for (size_t place_idx = 0; place_idx < required_places; ++place_idx) {
+    const PlaceTerm& term = plan.required_places[place_idx];
+    auto& candidates = lone_place_failures[place_idx];
+    PlaceRelaxHint hint;
+    hint.place = term.place;
+    hint.gain_if_dropped = candidates.size();
+    hint.max_km = plan.request->places[term.place].max_km;
+    hint.green_with_suggestion = green_count;
+    if (candidates.empty()) {
+      place_hints->push_back(hint);
+      continue;
+    }
+    const uint64_t wanted = std::max<uint64_t>(green_count, 1);
+    const size_t pick = static_cast<size_t>(std::min<uint64_t>(wanted, candidates.size())) - 1;
+    std::nth_element(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(pick),
+                     candidates.end());
+    const double needed = candidates[pick];
+    // Rounded up to 0.1 km for people, then checked with the filter's own test.
+    double suggestion = std::ceil(std::sqrt(needed) / 100.0) / 10.0;
+    auto limit_of = [](double km) { return (km * 1000.0) * (km * 1000.0); };
+    while (limit_of(suggestion) < needed) suggestion += 0.1;
+    const double limit2 = limit_of(suggestion);
+    uint64_t admitted = 0;
+    for (double squared : candidates) admitted += squared <= limit2;
+    hint.max_km = suggestion;
+    hint.green_with_suggestion = green_count + admitted;
+    hint.doubles = hint.green_with_suggestion >= std::max<uint64_t>(2 * green_count, 1);
+    hint.relaxable = admitted > 0;
+    place_hints->push_back(hint);
+  }
   return hints;
+}
+
+GroupResult SearchEngine::SearchGroup(const std::vector<SearchRequest>& members, size_t k) const {
+  GroupResult result;
+  const size_t member_count = std::min(members.size(), kMaxGroupMembers);
+  result.suited_by.assign(member_count + 1, 0);
+  if (member_count == 0) return result;
+  const LevelIndex& index = *levels_[static_cast<size_t>(members[0].level)];
+  const size_t tiles = index.view->tile_count();
+  // The members for whom each tile is green, one bit each.
+  std::vector<uint64_t> green_for(tiles, 0);
+  for (size_t member_idx = 0; member_idx < member_count; ++member_idx) {
+    if (members[member_idx].level != members[0].level) continue;  // suits no tile here
+    const uint64_t bit = uint64_t{1} << member_idx;
+    Plan plan = MakePlan(members[member_idx]);
+    ForEachGreen(plan, [&](size_t start, size_t length, const uint8_t* mask) {
+      for (size_t offset = 0; offset < length; ++offset) {
+        if (mask == nullptr || mask[offset]) green_for[start + offset] |= bit;
+      }
+    });
+  }
+  const uint64_t everyone = member_count == 64 ? ~uint64_t{0} : (uint64_t{1} << member_count) - 1;
+  std::vector<GroupTile> candidates;
+  candidates.reserve(std::min(tiles, k * 4 + 16));
+  auto better = [&index](const GroupTile& a, const GroupTile& b) {
+    return a.members_suited != b.members_suited ? a.members_suited > b.members_suited
+                                                : index.keys[a.tile] < index.keys[b.tile];
+  };
+  for (uint32_t tile_idx = 0; tile_idx < tiles; ++tile_idx) {
+    const auto suited = static_cast<uint32_t>(std::popcount(green_for[tile_idx]));
+    result.suited_by[suited]++;
+    if (k == 0 || suited == 0) continue;
+    candidates.push_back({tile_idx, suited, everyone & ~green_for[tile_idx]});
+    // Keep the candidates bounded: trim to the best k now and then.
+    if (candidates.size() >= k * 4 + 16) {
+      std::nth_element(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(k),
+                       candidates.end(), better);
+      candidates.resize(k);
+    }
+  }
+  result.suits_everyone = result.suited_by[member_count];
+  std::sort(candidates.begin(), candidates.end(), better);
+  if (candidates.size() > k) candidates.resize(k);
+  result.best = std::move(candidates);
+  return result;
 }
 
 Explanation SearchEngine::Explain(const SearchRequest& request, uint32_t tile) const {
@@ -708,12 +953,35 @@ Explanation SearchEngine::Explain(const SearchRequest& request, uint32_t tile) c
     } else {
       SearchRequest single = request;
       single.constraints = {constraint};
+      single.places.clear();
       single.has_territory = false;
       Plan one = MakePlan(single);
       check.score = Score(one, tile);
     }
     explanation.checks.push_back(check);
   }
+  const uint64_t key = plan.index->keys[tile];
+  const double east = EastOf(key, plan.index->half_cell);
+  const double north = NorthOf(key, plan.index->half_cell);
+  auto check_place = [&](const PlaceTerm& term, bool required) {
+    const PlaceConstraint& place = request.places[term.place];
+    const double squared = SquaredDistance(east, north, term.x, term.y);
+    PlaceCheck check;
+    check.place = term.place;
+    check.distance_km = std::sqrt(squared) / 1000.0;
+    check.passes = squared <= term.limit2;
+    check.margin_km = place.max_km - check.distance_km;
+    if (required) {
+      explanation.green = explanation.green && check.passes;
+    } else {
+      check.score = PlaceScoreOf(squared, term.max_m, term.limit2, 1.0);
+    }
+    explanation.places.push_back(check);
+  };
+  for (const PlaceTerm& term : plan.required_places) check_place(term, true);
+  for (const PlaceTerm& term : plan.preferred_places) check_place(term, false);
+  std::sort(explanation.places.begin(), explanation.places.end(),
+            [](const PlaceCheck& a, const PlaceCheck& b) { return a.place < b.place; });
   explanation.score = Score(plan, tile);
   return explanation;
 }

@@ -3,6 +3,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 
 namespace vivrovert::engine {
 
@@ -12,7 +13,87 @@ using nlohmann::json;
 
 json Bound(const std::optional<double>& value) { return value ? json(*value) : json(nullptr); }
 
+const char* ImportanceName(Importance importance) {
+  return importance == Importance::kRequired ? "required" : "preferred";
+}
+
+// The places of a request as the answer lists them: where each was placed, how its
+// distance is measured, and for a required place its relaxation hint.
+json PlacesAnswer(const SearchRequest& request, const SearchResult& result) {
+  json places = json::array();
+  for (size_t place_idx = 0; place_idx < request.places.size(); ++place_idx) {
+    const PlaceConstraint& place = request.places[place_idx];
+    json entry = {{"name", place.name},
+                  {"importance", ImportanceName(place.importance)},
+                  {"max_km", place.max_km},
+                  {"latitude", place.latitude},
+                  {"longitude", place.longitude},
+                  {"x", place.x},
+                  {"y", place.y},
+                  {"distance", PlaceMetricName(place.metric)},
+                  {"relax", nullptr}};
+    if (place.importance == Importance::kPreferred) entry["weight"] = place.weight;
+    for (const PlaceRelaxHint& hint : result.place_relax) {
+      if (hint.place != place_idx) continue;
+      entry["relax"] = {{"gain_if_dropped", hint.gain_if_dropped},
+                        {"relaxable", hint.relaxable},
+                        {"suggestion", {{"max_km", hint.max_km}}},
+                        {"green_with_suggestion", hint.green_with_suggestion},
+                        {"doubles", hint.doubles}};
+    }
+    places.push_back(entry);
+  }
+  return places;
+}
+
+// A distance in km as the explanations write it: whole km from 10 km on unless that
+// would hide which side of the maximum it lies, else one decimal (French comma).
+std::string KmText(double km, double max_km) {
+  char buffer[32];
+  const double whole = std::round(km);
+  if (km >= 10 && (whole > max_km) == (km > max_km) && whole != max_km) {
+    std::snprintf(buffer, sizeof buffer, "%.0f", whole);
+  } else {
+    std::snprintf(buffer, sizeof buffer, "%.1f", km);
+  }
+  std::string text = buffer;
+  for (char& c : text) c = c == '.' ? ',' : c;
+  return text;
+}
+
+// The maximum as the person typed it: "25", "12,5".
+std::string MaxText(double max_km) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.2f", max_km);
+  std::string text = buffer;
+  while (text.back() == '0') text.pop_back();
+  if (text.back() == '.') text.pop_back();
+  for (char& c : text) c = c == '.' ? ',' : c;
+  return text;
+}
+
 }  // namespace
+
+const char* PlaceMetricName(PlaceMetric metric) {
+  switch (metric) {
+    case PlaceMetric::kStraightLine:
+      return "straight_line";
+  }
+  return "straight_line";
+}
+
+const char* PlaceMetricLabel(PlaceMetric metric) {
+  switch (metric) {
+    case PlaceMetric::kStraightLine:
+      return "à vol d'oiseau";
+  }
+  return "à vol d'oiseau";
+}
+
+std::string PlaceCheckText(const PlaceConstraint& place, const PlaceCheck& check) {
+  return "à " + KmText(check.distance_km, place.max_km) + " km de « " + place.name + " » (max " +
+         MaxText(place.max_km) + ")";
+}
 
 json SearchResultToJson(const SearchEngine& engine, const SearchRequest& request,
                         const SearchResult& result, size_t max_communes) {
@@ -42,13 +123,15 @@ json SearchResultToJson(const SearchEngine& engine, const SearchRequest& request
                      {"green_with_suggestion", hint.green_with_suggestion},
                      {"doubles", hint.doubles}});
   }
-  return {{"level", LevelName(request.level)},
-          {"green_count", result.green_count},
-          {"communes_count", result.communes.size()},
-          {"page", {{"offset", request.offset}, {"limit", request.limit}}},
-          {"tiles", tiles},
-          {"communes", communes},
-          {"relax", relax}};
+  json out = {{"level", LevelName(request.level)},
+              {"green_count", result.green_count},
+              {"communes_count", result.communes.size()},
+              {"page", {{"offset", request.offset}, {"limit", request.limit}}},
+              {"tiles", tiles},
+              {"communes", communes},
+              {"relax", relax}};
+  if (!request.places.empty()) out["places"] = PlacesAnswer(request, result);
+  return out;
 }
 
 namespace json_text {
@@ -196,7 +279,12 @@ bool WriteSearchResult(std::string& out, const SearchEngine& engine, const Searc
   AppendUnsigned(out, request.limit);
   out.append(",\"offset\":");
   AppendUnsigned(out, request.offset);
-  out.append("},\"relax\":[");
+  out.push_back('}');
+  if (!request.places.empty()) {
+    out.append(",\"places\":");
+    out.append(PlacesAnswer(request, result).dump());
+  }
+  out.append(",\"relax\":[");
   for (size_t index = 0; index < result.relax.size(); ++index) {
     const RelaxHint& hint = result.relax[index];
     const Constraint& constraint = request.constraints[hint.constraint];
@@ -270,12 +358,34 @@ json ExplanationToJson(const SearchEngine& engine, const SearchRequest& request,
     }
     checks.push_back(entry);
   }
-  return {{"tile", grid.level(request.level)->tile(tile).ToString()},
-          {"level", LevelName(request.level)},
-          {"green", explanation.green},
-          {"in_territory", explanation.in_territory},
-          {"score", explanation.score},
-          {"checks", checks}};
+  json out = {{"tile", grid.level(request.level)->tile(tile).ToString()},
+              {"level", LevelName(request.level)},
+              {"green", explanation.green},
+              {"in_territory", explanation.in_territory},
+              {"score", explanation.score},
+              {"checks", checks}};
+  if (!request.places.empty()) {
+    json places = json::array();
+    for (const PlaceCheck& check : explanation.places) {
+      const PlaceConstraint& place = request.places[check.place];
+      json entry = {{"name", place.name},
+                    {"importance", ImportanceName(place.importance)},
+                    {"max_km", place.max_km},
+                    {"distance_km", check.distance_km},
+                    {"distance", PlaceMetricName(place.metric)},
+                    {"distance_label", PlaceMetricLabel(place.metric)},
+                    {"passes", check.passes},
+                    {"margin_km", check.margin_km},
+                    {"text", PlaceCheckText(place, check)}};
+      if (place.importance == Importance::kPreferred) {
+        entry["weight"] = place.weight;
+        entry["score"] = check.score;
+      }
+      places.push_back(entry);
+    }
+    out["places"] = places;
+  }
+  return out;
 }
 
 json CatalogueToJson(const GridFile& grid) {

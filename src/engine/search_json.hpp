@@ -11,7 +11,10 @@
 namespace vivrovert::engine {
 
 // {"level", "green_count", "communes_count", "page": {offset, limit}, "tiles": [{id, score}],
-//  "communes": [{code, name, departement, green_tiles}], "relax": [...]}
+//  "communes": [{code, name, departement, green_tiles}], "relax": [...]}, and when the
+// request has places, "places": [{name, importance, max_km, weight?, latitude, longitude,
+// x, y, distance: "straight_line", relax: null | {gain_if_dropped, relaxable,
+// suggestion: {max_km}, green_with_suggestion, doubles}}].
 // `max_communes` (≤ kRankedCommunes) bounds the communes listed; communes_count is the full count.
 nlohmann::json SearchResultToJson(const SearchEngine& engine, const SearchRequest& request,
                                   const SearchResult& result,
@@ -34,7 +37,15 @@ void AppendDouble(std::string& out, double value);
 void AppendUnsigned(std::string& out, uint64_t value);
 }  // namespace json_text
 
-// {"tile", "level", "green", "in_territory", "score", "checks": [...]}
+// "straight_line" (JSON) and "à vol d'oiseau" (for people): how a place's distance is measured.
+const char* PlaceMetricName(PlaceMetric metric);
+const char* PlaceMetricLabel(PlaceMetric metric);
+// "à 31 km de « travail de Léa » (max 25)".
+std::string PlaceCheckText(const PlaceConstraint& place, const PlaceCheck& check);
+
+// {"tile", "level", "green", "in_territory", "score", "checks": [...]}, and "places":
+// [{name, importance, max_km, distance_km, distance, distance_label, passes, margin_km,
+// text, weight?, score?}] when the request has places.
 nlohmann::json ExplanationToJson(const SearchEngine& engine, const SearchRequest& request,
                                  uint32_t tile, const Explanation& explanation);
 

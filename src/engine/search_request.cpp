@@ -42,13 +42,122 @@ Result<std::vector<std::string>> ReadCodes(const json& territory, const char* ke
   return codes;
 }
 
+Result<Importance> ReadImportance(const json& entry, const std::string& path,
+                                  const std::string& prefix) {
+  if (entry.contains("importance") && !entry["importance"].is_string()) {
+    return InvalidArgument(prefix + "L'importance doit être « required » ou « preferred ».",
+                           path + ".importance");
+  }
+  const std::string importance = entry.value("importance", std::string("required"));
+  if (importance == "required") return Importance::kRequired;
+  if (importance == "preferred") return Importance::kPreferred;
+  return InvalidArgument(prefix + "L'importance doit être « required » ou « preferred ».",
+                         path + ".importance");
+}
+
+Result<int> ReadWeight(const json& entry, const std::string& path, const std::string& prefix) {
+  if (!entry.contains("weight")) return 1;
+  const json& weight = entry["weight"];
+  if (!weight.is_number_integer() || weight.get<int64_t>() < 1 || weight.get<int64_t>() > 5) {
+    return InvalidArgument(prefix + "Le poids doit être un entier de 1 à 5.", path + ".weight");
+  }
+  return static_cast<int>(weight.get<int64_t>());
+}
+
+// One entry of "places", located with `locator`.
+Result<PlaceConstraint> ReadPlace(const json& entry, const std::string& path,
+                                  const PlaceLocator& locator) {
+  if (!entry.is_object()) return InvalidArgument("Un objet est attendu pour chaque lieu.", path);
+  PlaceConstraint place;
+  auto name = entry.find("name");
+  if (name == entry.end() || !name->is_string() || name->get<std::string>().empty()) {
+    return InvalidArgument("Donnez un nom à chaque lieu (par exemple « travail de Léa »).",
+                           path + ".name");
+  }
+  place.name = name->get<std::string>();
+  if (place.name.size() > 80) {
+    return InvalidArgument("Le nom du lieu dépasse 80 caractères.", path + ".name");
+  }
+  const std::string prefix = "Lieu « " + place.name + " » : ";
+  for (const auto& [key, value] : entry.items()) {
+    if (key != "name" && key != "lat" && key != "lon" && key != "commune" && key != "address" &&
+        key != "max_km" && key != "importance" && key != "weight") {
+      return InvalidArgument(prefix + "champ inconnu.", path + "." + key);
+    }
+  }
+  for (const char* key : {"lat", "lon"}) {
+    auto found = entry.find(key);
+    if (found == entry.end() || found->is_null()) continue;
+    if (!found->is_number() || !std::isfinite(found->get<double>())) {
+      return InvalidArgument(prefix + "la latitude et la longitude sont des nombres (degrés).",
+                             path + "." + key);
+    }
+    (std::string(key) == "lat" ? place.given_latitude : place.given_longitude) =
+        found->get<double>();
+  }
+  for (const char* key : {"commune", "address"}) {
+    auto found = entry.find(key);
+    if (found == entry.end() || found->is_null()) continue;
+    if (!found->is_string() || found->get<std::string>().size() > 200) {
+      return InvalidArgument(prefix + "une chaîne de caractères est attendue.", path + "." + key);
+    }
+    (std::string(key) == "commune" ? place.commune : place.address) = found->get<std::string>();
+  }
+  const bool has_point = place.given_latitude || place.given_longitude;
+  if (has_point && (!place.given_latitude || !place.given_longitude)) {
+    return InvalidArgument(prefix + "indiquez la latitude et la longitude ensemble.",
+                           path + (place.given_latitude ? ".lon" : ".lat"));
+  }
+  if (has_point && !place.commune.empty()) {
+    return InvalidArgument(
+        prefix + "indiquez soit des coordonnées, soit une commune, pas les deux.",
+        path + ".commune");
+  }
+  if (!has_point && place.commune.empty()) {
+    return InvalidArgument(
+        prefix + "position manquante : indiquez « lat » et « lon », ou le code « commune ».", path);
+  }
+  if (!place.address.empty() && place.commune.empty()) {
+    return InvalidArgument(prefix + "une adresse s'accompagne du code de sa commune.",
+                           path + ".commune");
+  }
+  auto max_km = entry.find("max_km");
+  if (max_km == entry.end() || !max_km->is_number() || !std::isfinite(max_km->get<double>())) {
+    return InvalidArgument(prefix + "la distance maximale « max_km » (en km) est attendue.",
+                           path + ".max_km");
+  }
+  place.max_km = max_km->get<double>();
+  if (place.max_km <= 0 || place.max_km > kMaxPlaceKm) {
+    return InvalidArgument(prefix + "la distance maximale doit être comprise entre 0 (exclu) et " +
+                               std::to_string(static_cast<int>(kMaxPlaceKm)) + " km.",
+                           path + ".max_km");
+  }
+  VV_ASSIGN_OR_RETURN(place.importance, ReadImportance(entry, path, prefix));
+  VV_ASSIGN_OR_RETURN(place.weight, ReadWeight(entry, path, prefix));
+  if (!locator) {
+    return InvalidArgument(prefix + "les lieux ne sont pas pris en charge ici.", path);
+  }
+  Result<PlacePosition> position = locator(place);
+  if (!position.ok()) {
+    return InvalidArgument(prefix + position.status().message(),
+                           path + (has_point ? ".lat" : ".commune"));
+  }
+  place.x = position->x;
+  place.y = position->y;
+  place.latitude = position->latitude;
+  place.longitude = position->longitude;
+  return place;
+}
+
 }  // namespace
 
-Result<SearchRequest> ParseSearchRequest(const json& body, const GridFile& grid) {
+Result<SearchRequest> ParseSearchRequest(const json& body, const GridFile& grid,
+                                         const PlaceLocator& locator) {
   SearchRequest request;
   if (!body.is_object()) return InvalidArgument("Un objet JSON est attendu.", "");
   for (const auto& [key, value] : body.items()) {
-    if (key != "level" && key != "territory" && key != "criteria" && key != "page") {
+    if (key != "level" && key != "territory" && key != "criteria" && key != "places" &&
+        key != "page") {
       return InvalidArgument("Champ inconnu.", key);
     }
   }
@@ -66,11 +175,27 @@ Result<SearchRequest> ParseSearchRequest(const json& body, const GridFile& grid)
   }
   request.level = *level;
 
+  if (auto places = body.find("places"); places != body.end() && !places->is_null()) {
+    if (!places->is_array()) return InvalidArgument("Une liste de lieux est attendue.", "places");
+    if (places->size() > kMaxPlaces) {
+      return InvalidArgument("Au plus " + std::to_string(kMaxPlaces) + " lieux (" +
+                                 std::to_string(places->size()) + " indiqués).",
+                             "places");
+    }
+    for (size_t index = 0; index < places->size(); ++index) {
+      VV_ASSIGN_OR_RETURN(
+          PlaceConstraint place,
+          ReadPlace((*places)[index], "places[" + std::to_string(index) + "]", locator));
+      request.places.push_back(std::move(place));
+    }
+  }
+
   auto criteria = body.find("criteria");
   if (criteria == body.end() || !criteria->is_array()) {
     return InvalidArgument("La liste des critères est attendue.", "criteria");
   }
-  if (criteria->empty()) return InvalidArgument("Choisissez au moins un critère.", "criteria");
+  if (criteria->empty() && request.places.empty())
+    return InvalidArgument("Choisissez au moins un critère.", "criteria");
   if (criteria->size() > kMaxConstraints) {
     return InvalidArgument("Au plus " + std::to_string(kMaxConstraints) + " critères.", "criteria");
   }
@@ -104,26 +229,8 @@ Result<SearchRequest> ParseSearchRequest(const json& body, const GridFile& grid)
     if (constraint.min && constraint.max && *constraint.min > *constraint.max) {
       return InvalidArgument("Le minimum dépasse le maximum.", path + ".min");
     }
-    if (entry.contains("importance") && !entry["importance"].is_string()) {
-      return InvalidArgument("L'importance doit être « required » ou « preferred ».",
-                             path + ".importance");
-    }
-    const std::string importance = entry.value("importance", std::string("required"));
-    if (importance == "required") {
-      constraint.importance = Importance::kRequired;
-    } else if (importance == "preferred") {
-      constraint.importance = Importance::kPreferred;
-    } else {
-      return InvalidArgument("L'importance doit être « required » ou « preferred ».",
-                             path + ".importance");
-    }
-    if (entry.contains("weight")) {
-      const json& weight = entry["weight"];
-      if (!weight.is_number_integer() || weight.get<int64_t>() < 1 || weight.get<int64_t>() > 5) {
-        return InvalidArgument("Le poids doit être un entier de 1 à 5.", path + ".weight");
-      }
-      constraint.weight = static_cast<int>(weight.get<int64_t>());
-    }
+    VV_ASSIGN_OR_RETURN(constraint.importance, ReadImportance(entry, path, ""));
+    VV_ASSIGN_OR_RETURN(constraint.weight, ReadWeight(entry, path, ""));
     request.constraints.push_back(constraint);
   }
 
@@ -176,6 +283,26 @@ Result<SearchRequest> ParseSearchRequest(const json& body, const GridFile& grid)
   return request;
 }
 
+json PlacesToJson(const std::vector<PlaceConstraint>& places) {
+  json out = json::array();
+  for (const PlaceConstraint& place : places) {
+    json entry = {
+        {"name", place.name},
+        {"max_km", place.max_km},
+        {"importance", place.importance == Importance::kRequired ? "required" : "preferred"}};
+    if (place.given_latitude && place.given_longitude) {
+      entry["lat"] = *place.given_latitude;
+      entry["lon"] = *place.given_longitude;
+    } else {
+      entry["commune"] = place.commune;
+      if (!place.address.empty()) entry["address"] = place.address;
+    }
+    if (place.importance == Importance::kPreferred) entry["weight"] = place.weight;
+    out.push_back(entry);
+  }
+  return out;
+}
+
 json SearchRequestToJson(const SearchRequest& request, const GridFile& grid) {
   json criteria = json::array();
   for (const Constraint& constraint : request.constraints) {
@@ -188,6 +315,7 @@ json SearchRequestToJson(const SearchRequest& request, const GridFile& grid) {
     criteria.push_back(entry);
   }
   json out = {{"level", LevelName(request.level)}, {"criteria", criteria}};
+  if (!request.places.empty()) out["places"] = PlacesToJson(request.places);
   if (request.has_territory) {
     json codes = json::array();
     for (uint32_t commune : request.territory_communes)

@@ -4,10 +4,13 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
 
+#include "domain/listings/placement.hpp"
 #include "search_test_grid.hpp"
 #include "support/test_database.hpp"
 #include "web/api/map_api.hpp"
@@ -118,6 +121,99 @@ TEST_F(SearchApiTest, BadInputGetsA4xxJsonErrorNamingTheField) {
     json body = json::parse(response.body());
     EXPECT_EQ(body["error"]["field"], c.field) << c.body;
     EXPECT_FALSE(body["error"]["message"].get<std::string>().empty());
+  }
+}
+
+// The random grid lies around Cahors (3,600–3,655 km east, 2,400–2,455 km north): its
+// station (44.449275, 1.433325) is on it, Berlin is not.
+TEST_F(SearchApiTest, PlacesFilterScoreAndAreListedWithTheirHints) {
+  testing::TempDir folder;
+  SearchBackend backend =
+      LoadBackend(engine::testing::RandomGrid(3000, 11), (folder.path() / "g.grid").string());
+  SharedRateLimiter unlimited(database_.db(), clock_, {0, 60});
+  auto app = MakeApp(backend, unlimited);
+  const std::string text = R"({"level":"1km","criteria":[{"criterion":"dist_km","max":30}],
+      "places":[{"name":"travail de Léa","lat":44.449275,"lon":1.433325,"max_km":12},
+                {"name":"école","lat":44.5,"lon":1.3,"max_km":5,"importance":"preferred",
+                 "weight":2}]})";
+  web::Response response = Post(*app, text);
+  ASSERT_EQ(response.status(), 200) << response.body();
+  json body = json::parse(response.body());
+  auto request = engine::ParseSearchRequest(json::parse(text), *backend.grid,
+                                            listings::PlaceLocatorFor(*backend.grid));
+  ASSERT_TRUE(request.ok());
+  const uint64_t with_places = backend.engine->Count(*request);
+  EXPECT_EQ(body["green_count"].get<uint64_t>(), with_places);
+  request->places.clear();
+  EXPECT_LT(with_places, backend.engine->Count(*request)) << "the place narrows the search";
+  EXPECT_GT(with_places, 0u);
+  ASSERT_EQ(body["places"].size(), 2u);
+  const json& lea = body["places"][0];
+  EXPECT_EQ(lea["name"], "travail de Léa");
+  EXPECT_EQ(lea["distance"], "straight_line");
+  // Projected into the station's tile.
+  EXPECT_GE(lea["x"].get<double>(), 3'639'000);
+  EXPECT_LT(lea["x"].get<double>(), 3'640'000);
+  EXPECT_GE(lea["y"].get<double>(), 2'410'000);
+  EXPECT_LT(lea["y"].get<double>(), 2'411'000);
+  EXPECT_GT(lea["relax"]["suggestion"]["max_km"].get<double>(), 12);
+  EXPECT_TRUE(body["places"][1]["relax"].is_null()) << "a preferred place has no hint";
+  EXPECT_EQ(body["places"][1]["weight"], 2);
+
+  // The explanation of a tile says how far each place is.
+  const std::string id = body["tiles"][0]["id"];
+  std::string encoded;
+  for (unsigned char c : text) {
+    char hex[4];
+    std::snprintf(hex, sizeof hex, "%%%02X", c);
+    encoded += std::isalnum(c) ? std::string(1, static_cast<char>(c)) : std::string(hex);
+  }
+  web::Response explain = Get(*app, "/api/v1/tiles/" + id + "/explain?search=" + encoded);
+  ASSERT_EQ(explain.status(), 200) << explain.body();
+  json explanation = json::parse(explain.body());
+  ASSERT_EQ(explanation["places"].size(), 2u);
+  EXPECT_EQ(explanation["places"][0]["passes"], true);
+  EXPECT_NE(
+      explanation["places"][0]["text"].get<std::string>().find("de « travail de Léa » (max 12)"),
+      std::string::npos);
+}
+
+TEST_F(SearchApiTest, BadPlacesAre400NamingThePlace) {
+  testing::TempDir folder;
+  SearchBackend backend =
+      LoadBackend(engine::testing::RandomGrid(3000, 11), (folder.path() / "g.grid").string());
+  SharedRateLimiter unlimited(database_.db(), clock_, {0, 60});
+  auto app = MakeApp(backend, unlimited);
+  auto with = [](const std::string& places) {
+    return R"({"level":"1km","criteria":[{"criterion":"dist_km","max":30}],"places":)" + places +
+           "}";
+  };
+  struct Case {
+    std::string body;
+    std::string field;
+    std::string name;
+  } cases[] = {
+      {with(R"([{"name":"travail de Léa","max_km":25}])"), "places[0]", "travail de Léa"},
+      {with(R"([{"name":"Berlin","lat":52.52,"lon":13.4,"max_km":25}])"), "places[0].lat",
+       "Berlin"},
+      {with(R"([{"name":"crèche","lat":44.449275,"lon":1.433325,"max_km":0}])"), "places[0].max_km",
+       "crèche"},
+      {with(R"([{"name":"mairie","commune":"99999","max_km":5}])"), "places[0].commune", "mairie"},
+      {with(
+           R"([{"name":"a","lat":44.4,"lon":1.4,"max_km":1},{"name":"b","lat":44.4,"lon":1.4,"max_km":1},
+                {"name":"c","lat":44.4,"lon":1.4,"max_km":1},{"name":"d","lat":44.4,"lon":1.4,"max_km":1},
+                {"name":"e","lat":44.4,"lon":1.4,"max_km":1},{"name":"f","lat":44.4,"lon":1.4,"max_km":1},
+                {"name":"g","lat":44.4,"lon":1.4,"max_km":1},{"name":"h","lat":44.4,"lon":1.4,"max_km":1},
+                {"name":"i","lat":44.4,"lon":1.4,"max_km":1}])"),
+       "places", "9"},
+  };
+  for (const Case& c : cases) {
+    web::Response response = Post(*app, c.body);
+    EXPECT_EQ(response.status(), 400) << c.body;
+    json body = json::parse(response.body());
+    EXPECT_EQ(body["error"]["field"], c.field) << c.body;
+    EXPECT_NE(body["error"]["message"].get<std::string>().find(c.name), std::string::npos)
+        << body.dump();
   }
 }
 

@@ -71,6 +71,48 @@ check "ids are sorted" sort -c "$work/ids.txt"
 expected=$(awk -F, -v c="$station_column" 'NR > 1 && $c != "" && $c <= 10 { n++ } END { print n + 0 }' "$work/export.csv")
 check "green count equals the export's count ($expected)" test "$green" -eq "$expected"
 
+# Places: the same oracle with two of the person's own points (a commune's centre and
+# coordinates), the green tiles recomputed from the export and the answer's projected points.
+cat >"$work/places.json" <<'JSON'
+{"level":"1km","criteria":[{"criterion":"dist_station_km","max":10}],
+ "places":[{"name":"travail de Léa","commune":"46042","max_km":25},
+           {"name":"travail de Sam","lat":44.608,"lon":1.64,"max_km":30},
+           {"name":"piscine","lat":44.5,"lon":1.5,"max_km":5,"importance":"preferred","weight":2}]}
+JSON
+"$bin" search --criteria "$work/places.json" --grid "$grid" --format ids >"$work/places-ids.txt"
+"$bin" search --criteria "$work/places.json" --grid "$grid" --format json >"$work/places-answer.json"
+python3 - "$work/export.csv" "$work/places-answer.json" "$station_column" >"$work/places-expected.txt" <<'PY'
+import csv, json, math, re, sys
+answer = json.load(open(sys.argv[2]))
+column = int(sys.argv[3]) - 1
+required = [p for p in answer["places"] if p["importance"] == "required"]
+green = []
+for row in list(csv.reader(open(sys.argv[1])))[1:]:
+    if row[1] != "1km" or row[column] == "" or float(row[column]) > 10:
+        continue
+    north, east = map(int, re.match(r"CRS3035RES1000mN(\d+)E(\d+)", row[0]).groups())
+    if all(math.hypot(east + 500 - p["x"], north + 500 - p["y"]) <= p["max_km"] * 1000 for p in required):
+        green.append(row[0])
+print("\n".join(sorted(green)))
+PY
+check "places: the ids agree with brute force over the export ($(wc -l <"$work/places-ids.txt") tiles)" \
+  cmp -s "$work/places-ids.txt" "$work/places-expected.txt"
+check "places: some tiles are green, fewer than without places" \
+  test "$(wc -l <"$work/places-ids.txt")" -gt 0 -a "$(wc -l <"$work/places-ids.txt")" -lt "$green"
+check "places: the answer labels distances as straight lines" \
+  grep -q '"distance": "straight_line"' "$work/places-answer.json"
+# Cahors' station (44.449275, 1.433325) lies in CRS3035RES1000mN2410000E3639000, whose centre is
+# within the half-diagonal (0.71 km) of any point of the tile.
+echo '{"level":"1km","criteria":[],"places":[{"name":"gare","lat":44.449275,"lon":1.433325,"max_km":0.8}]}' >"$work/station.json"
+"$bin" search --criteria "$work/station.json" --grid "$grid" --format ids >"$work/station-ids.txt"
+check "a place is projected into its own tile ($(cat "$work/station-ids.txt"))" \
+  grep -qx "CRS3035RES1000mN2410000E3639000" "$work/station-ids.txt"
+echo '{"level":"1km","criteria":[],"places":[{"name":"Berlin","lat":52.52,"lon":13.4,"max_km":25}]}' >"$work/berlin.json"
+"$bin" search --criteria "$work/berlin.json" --grid "$grid" >/dev/null 2>"$work/berlin.err"
+status=$?
+check "a place abroad exits 2" test "$status" -eq 2
+check "a place abroad is named ($(cat "$work/berlin.err"))" grep -q "Berlin.*places\[0\].lat" "$work/berlin.err"
+
 echo '{"level":"1km","criteria":[{"criterion":"inconnu","max":1}]}' >"$work/bad.json"
 "$bin" search --criteria "$work/bad.json" --grid "$grid" >/dev/null 2>"$work/bad.err"
 status=$?

@@ -204,6 +204,48 @@ TEST_F(LeadsTest, TheLatestVersionOfASearchDecides) {
   EXPECT_EQ(LeadsOf(figeac_).now.contacts, 0);
 }
 
+// A household: Léa works in Cahors (the commune's centre), Sam near its station
+// (coordinates). Their saved search keeps its places, and its green tiles around Cahors make
+// them a contact of Cahors' partners as any search would; moved to Figeac and Cahors at
+// once (60 km apart, 10 km each), nothing is green and the contact ends.
+TEST_F(LeadsTest, AHouseholdSearchWithTwoPlacesMakesLeadsAsAnyOther) {
+  Browser alice = SignedIn("alice@exemple.fr");
+  auto household = [](const json& places) {
+    json request = {
+        {"level", "1km"},
+        {"criteria",
+         {{{"criterion", "dist_station_km"}, {"max", 1000}, {"importance", "required"}}}},
+        {"places", places}};
+    return json{{"name", "Léa et Sam"}, {"request", request}}.dump();
+  };
+  const json near_cahors = {
+      {{"name", "travail de Léa"}, {"commune", "46042"}, {"max_km", 8}},
+      {{"name", "travail de Sam"}, {"lat", 44.449275}, {"lon", 1.433325}, {"max_km", 6}}};
+  Page saved = alice.Api("POST", "/api/v1/me/searches", household(near_cahors));
+  ASSERT_EQ(saved.status, 201) << saved.body;
+  const int64_t id = json::parse(saved.body)["id"];
+  Page listed = alice.Api("GET", "/api/v1/me/searches", "");
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  ASSERT_TRUE(Contains(listed.body, "travail de Sam")) << listed.body;
+  EXPECT_EQ(LeadsOf(cahors_).now.contacts, 1);
+  EXPECT_EQ(LeadsOf(epci_).now.contacts, 1);
+  EXPECT_EQ(LeadsOf(figeac_).now.contacts, 0);
+
+  const json apart = {{{"name", "travail de Léa"}, {"commune", "46042"}, {"max_km", 10}},
+                      {{"name", "travail de Sam"}, {"commune", "46102"}, {"max_km", 10}}};
+  Page moved = alice.Api("PUT", "/api/v1/me/searches/" + std::to_string(id), household(apart));
+  ASSERT_EQ(moved.status, 200) << moved.body;
+  EXPECT_EQ(LeadsOf(cahors_).now.contacts, 0);
+  EXPECT_EQ(LeadsOf(figeac_).now.contacts, 0);
+
+  // A bad place is refused by name, under "request.".
+  const json abroad = {{{"name", "Berlin"}, {"lat", 52.52}, {"lon", 13.4}, {"max_km", 10}}};
+  Page refused = alice.Api("POST", "/api/v1/me/searches", household(abroad));
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_TRUE(Contains(refused.body, "request.places[0].lat")) << refused.body;
+  EXPECT_TRUE(Contains(refused.body, "Berlin")) << refused.body;
+}
+
 TEST_F(LeadsTest, ClicksMakeProspectsAndAnonymousClicksOnlyCount) {
   Browser alice = SignedIn("alice@exemple.fr");
   ASSERT_EQ(alice.Api("POST", "/api/v1/me/searches", SearchOf({"46042"})).status, 201);

@@ -74,6 +74,18 @@ std::string CanonicalGreenRequest(const engine::SearchRequest& request,
     codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
     canonical["territory_communes"] = codes;
   }
+  // Required places decide green tiles too: by where they lie and how far (their names
+  // do not matter).
+  nlohmann::json places = nlohmann::json::array();
+  for (const engine::PlaceConstraint& place : request.places) {
+    if (place.importance != engine::Importance::kRequired) continue;
+    places.push_back({place.x, place.y, place.max_km});
+  }
+  if (!places.empty()) {
+    std::sort(places.begin(), places.end(),
+              [](const nlohmann::json& a, const nlohmann::json& b) { return a.dump() < b.dump(); });
+    canonical["required_places"] = std::move(places);
+  }
   return canonical.dump();
 }
 

@@ -8,6 +8,7 @@
 
 #include "domain/interests/interest_store.hpp"
 #include "domain/leads/lead_store.hpp"
+#include "domain/listings/placement.hpp"
 #include "domain/partners/partner_store.hpp"
 #include "domain/partners/partner_territory.hpp"
 #include "engine/engine.hpp"
@@ -68,7 +69,8 @@ void LeadRecorder::RecordSearch(storage::Connection& connection,
                                 const Territories& territories, std::optional<size_t> only,
                                 std::optional<int64_t> version_id, int64_t now) {
   nlohmann::json body = nlohmann::json::parse(search.request, nullptr, false);
-  Result<engine::SearchRequest> request = engine::ParseSearchRequest(body, grid_);
+  Result<engine::SearchRequest> request =
+      engine::ParseSearchRequest(body, grid_, listings::PlaceLocatorFor(grid_));
   if (!request.ok()) {
     // Saved against another grid (a criterion or code it no longer has): the version is
     // recorded without green tiles, so it ends the person's status as a contact.

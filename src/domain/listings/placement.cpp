@@ -186,4 +186,22 @@ Result<Placement> Place(const engine::GridFile& grid, const LocationInput& input
       kFieldCommuneCode);
 }
 
+engine::PlaceLocator PlaceLocatorFor(const engine::GridFile& grid) {
+  return [&grid](const engine::PlaceConstraint& place) -> Result<engine::PlacePosition> {
+    LocationInput input;
+    input.latitude = place.given_latitude;
+    input.longitude = place.given_longitude;
+    input.commune_code = place.commune;
+    input.address = place.address;
+    Result<Placement> placement = Place(grid, input);
+    if (!placement.ok()) return InvalidArgument(placement.status().message());
+    VV_ASSIGN_OR_RETURN(const geo::Projector* projector, ThreadProjector());
+    geo::Point point{placement->longitude, placement->latitude};
+    if (!projector->Transform(point)) {
+      return InvalidArgument("ce point ne se projette pas sur la grille.");
+    }
+    return engine::PlacePosition{point.x, point.y, placement->latitude, placement->longitude};
+  };
+}
+
 }  // namespace vivrovert::listings

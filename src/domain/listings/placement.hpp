@@ -51,4 +51,10 @@ Result<std::optional<engine::TileId>> TileAtPoint(const engine::GridFile& grid, 
 // the grid, commune far from the given point).
 Result<Placement> Place(const engine::GridFile& grid, const LocationInput& input);
 
+// How searches locate the person's own places (engine::PlaceLocator), as listings are
+// placed: coordinates as given, or the centre of the given commune (the address is kept
+// for people, not geocoded); then projected to EPSG:3035. A point on no tile of the grid
+// (abroad, at sea, overseas) is refused. The grid must outlive the locator.
+engine::PlaceLocator PlaceLocatorFor(const engine::GridFile& grid);
+
 }  // namespace vivrovert::listings

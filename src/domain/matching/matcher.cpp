@@ -11,6 +11,7 @@
 #include "core/storage/batch.hpp"
 #include "domain/accounts/user_store.hpp"
 #include "domain/interests/interest_store.hpp"
+#include "domain/listings/placement.hpp"
 #include "domain/matching/tile_runs.hpp"
 #include "domain/profiles/profile.hpp"
 #include "engine/engine.hpp"
@@ -33,7 +34,8 @@ Result<ComputedTiles> ComputeTiles(const engine::SearchEngine& engine,
   json body = json::parse(request_text, nullptr, false);
   if (body.is_discarded())
     return Status(StatusCode::kInvalidArgument, "Recherche enregistrée illisible.", "request");
-  Result<engine::SearchRequest> request = engine::ParseSearchRequest(body, engine.grid());
+  Result<engine::SearchRequest> request =
+      engine::ParseSearchRequest(body, engine.grid(), listings::PlaceLocatorFor(engine.grid()));
   if (!request.ok()) return request.status();
   const engine::LevelView* view = engine.grid().level(request->level);
   if (view == nullptr)

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/common/json_input.hpp"
+#include "domain/listings/placement.hpp"
 #include "engine/engine.hpp"
 
 namespace vivrovert::api {
@@ -91,7 +92,8 @@ void RegisterMapApi(web::App& app, const SearchBackend& search, MapBackend& map,
               search.grid->level(engine::Level::k5km) ? engine::Level::k5km : engine::Level::k1km);
         }
         VV_ASSIGN_OR_RETURN(engine::SearchRequest request,
-                            engine::ParseSearchRequest(body, *search.grid));
+                            engine::ParseSearchRequest(body, *search.grid,
+                                                       listings::PlaceLocatorFor(*search.grid)));
         const std::string key = maptiles::MapSearchKey(request, *search.grid);
         std::shared_ptr<const maptiles::GreenTiles> green = map.cache->Find(key);
         if (!green) {

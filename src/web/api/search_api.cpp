@@ -4,6 +4,7 @@
 
 #include "core/common/embedded_file.hpp"
 #include "core/common/json_input.hpp"
+#include "domain/listings/placement.hpp"
 #include "engine/engine.hpp"
 
 namespace vivrovert::api::openapi_json {
@@ -75,7 +76,8 @@ void RegisterSearchApi(web::App& app, const SearchBackend& backend, SharedRateLi
         if (!backend.engine) return GridMissing(backend);
         VV_ASSIGN_OR_RETURN(json body, ParseJson(context.request().body(), "body"));
         VV_ASSIGN_OR_RETURN(engine::SearchRequest request,
-                            engine::ParseSearchRequest(body, *backend.grid));
+                            engine::ParseSearchRequest(body, *backend.grid,
+                                                       listings::PlaceLocatorFor(*backend.grid)));
         engine::SearchResult result = backend.engine->Search(request);
         // Written straight to text (the same bytes as SearchResultToJson(...).dump()).
         web::Response response(200);
@@ -116,7 +118,8 @@ void RegisterSearchApi(web::App& app, const SearchBackend& backend, SharedRateLi
             if (body.is_object() && !body.contains("level"))
               body["level"] = engine::LevelName(found.first);
             VV_ASSIGN_OR_RETURN(engine::SearchRequest request,
-                                engine::ParseSearchRequest(body, *backend.grid));
+                                engine::ParseSearchRequest(
+                                    body, *backend.grid, listings::PlaceLocatorFor(*backend.grid)));
             if (request.level != found.first) {
               return InvalidArgument("Le niveau de la recherche diffère de celui de la dalle.",
                                      "search.level");

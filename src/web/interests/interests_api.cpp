@@ -6,6 +6,7 @@
 #include "core/common/json_input.hpp"
 #include "core/common/text.hpp"
 #include "domain/interests/interest_store.hpp"
+#include "domain/listings/placement.hpp"
 #include "engine/engine.hpp"
 
 namespace vivrovert::interests {
@@ -67,7 +68,8 @@ Result<std::pair<std::string, std::string>> NamedRequest(const json& body,
     return InvalidArgument("Donnez un nom à cette recherche.", "name");
   if (!body.contains("request"))
     return InvalidArgument("La recherche (« request ») manque.", "request");
-  Result<engine::SearchRequest> parsed = engine::ParseSearchRequest(body["request"], *backend.grid);
+  Result<engine::SearchRequest> parsed = engine::ParseSearchRequest(
+      body["request"], *backend.grid, listings::PlaceLocatorFor(*backend.grid));
   if (!parsed.ok()) {
     return Status(parsed.status().code(), parsed.status().message(),
                   "request." + parsed.status().field());

@@ -1,0 +1,130 @@
+// "Mes lieux" in a real browser (Debian's Chromium through playwright-core, against
+// `vivrovert serve` with a grid of the Lot and the demo data): the demo exodeur adds a place
+// typed as a commune and one picked on the map, sees the green tiles narrow, the places'
+// hints and the distances in a tile's panel, saves the search and reopens it with its places;
+// a place the server refuses is named in the status and can be removed.
+//
+// Needs: VIVROVERT_BIN, VIVROVERT_RESOURCE_DIR (set by ctest, see CMakeLists.txt).
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { keepScreenshot, startSite } from './site.mjs';
+
+let site;
+
+before(async () => {
+  site = await startSite('places', {}, { departements: '46', seedDemo: true });
+});
+
+after(async () => {
+  await site?.stop();
+});
+
+async function greenCount(page) {
+  return Number(await page.getAttribute('#search-status', 'data-green-count'));
+}
+
+// Waits for a search answer other than `previous` (the status' count attribute).
+async function nextCount(page, previous) {
+  await page.waitForFunction(
+    (before) => {
+      const count = document.querySelector('#search-status')?.dataset.greenCount;
+      return count !== undefined && Number(count) !== before;
+    },
+    previous,
+  );
+  return greenCount(page);
+}
+
+async function clickMapAt(page, lat, lon) {
+  await page.locator('#map').scrollIntoViewIfNeeded();
+  const point = await page.evaluate(([la, lo]) => {
+    const p = window.vivrovertSearch.map.latLngToContainerPoint([la, lo]);
+    const box = document.querySelector('#map').getBoundingClientRect();
+    return { x: box.left + p.x, y: box.top + p.y };
+  }, [lat, lon]);
+  await page.mouse.click(point.x, point.y);
+}
+
+test('a household adds two places, reads the distances, saves and reopens the search', async () => {
+  const page = await site.context.newPage();
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(error.message));
+  await page.goto(`${site.baseUrl}/compte/connexion?suivant=/recherche`);
+  await page.fill('#email', 'demo@vivrovert.localhost');
+  await page.fill('#password', 'demo-vivrovert');
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Se connecter' }).click()]);
+  assert.equal(new URL(page.url()).pathname, '/recherche');
+
+  // A station within 15 km: the Lot's green 5 km tiles.
+  await page.selectOption('#importance-dist_station_km', 'required');
+  await page.fill('#bound-text-dist_station_km', '15');
+  await page.waitForFunction(() => document.querySelector('#search-status')?.dataset.greenCount !== undefined);
+  const criteriaOnly = await greenCount(page);
+  assert.ok(criteriaOnly > 0);
+
+  // Typed: Léa works in Cahors (the commune's centre), within 20 km.
+  await page.fill('#place-name', 'travail de Léa');
+  await page.fill('#place-commune', '46042');
+  await page.fill('#place-max', '20');
+  await page.click('#place-add');
+  const withLea = await nextCount(page, criteriaOnly);
+  assert.ok(withLea > 0 && withLea < criteriaOnly, `Léa's place narrows the search (${withLea} < ${criteriaOnly})`);
+  assert.match(await page.textContent('#my-places'), /travail de Léa — 20 km max à vol d'oiseau, indispensable \(commune 46042\)/);
+
+  // Picked on the map: Sam works north-east of Cahors, within 25 km.
+  await page.evaluate(() => window.vivrovertSearch.map.setView([44.5, 1.55], 9, { animate: false }));
+  await page.click('#place-pick');
+  assert.equal(await page.getAttribute('#place-pick', 'aria-pressed'), 'true');
+  await clickMapAt(page, 44.52, 1.6);
+  assert.match(await page.textContent('#place-point'), /Point choisi : 44,52/);
+  await page.fill('#place-name', 'travail de Sam');
+  await page.fill('#place-max', '25');
+  await page.click('#place-add');
+  await page.waitForFunction(() => document.querySelectorAll('#my-places li').length === 2);
+  await page.waitForFunction(() => document.querySelectorAll('#relax-hints .place-hint').length === 2);
+  const both = await greenCount(page);
+  assert.ok(both > 0 && both <= withLea, `both places keep ${both} tile(s) of ${withLea}`);
+  // The hints give a distance for each place.
+  assert.match(await page.textContent('#relax-hints'), /Jusqu'à [\d,]+ km de « travail de Léa » \(au lieu de 20\)/);
+  // Each place is drawn with its circle: a marker and a circle per place.
+  assert.equal(await page.locator('#map path.leaflet-interactive').count() >= 2, true);
+  await keepScreenshot(page, 'search-places');
+
+  // A tile of the list: the distance to each place, in the engine's words.
+  await page.click('#best-tiles button');
+  await page.waitForSelector('#tile-panel .place-check');
+  const checks = await page.$$eval('#tile-panel .place-check', (items) => items.map((item) => item.textContent));
+  assert.equal(checks.length, 2);
+  assert.match(checks[0], /^✓ à [\d,]+ km de « travail de Léa » \(max 20\)$/);
+  assert.match(checks[1], /^✓ à [\d,]+ km de « travail de Sam » \(max 25\)$/);
+
+  // Saved with its places, reopened in a fresh page with them.
+  await page.fill('#search-name', 'Léa et Sam');
+  await page.click('#save-search-button');
+  await page.waitForFunction(() => document.querySelector('#save-status')?.textContent === 'Recherche enregistrée.');
+  const link = page.locator('#my-searches a', { hasText: 'Léa et Sam' });
+  await link.waitFor();
+  const reopened = await site.context.newPage();
+  reopened.on('pageerror', (error) => problems.push(error.message));
+  await reopened.goto(`${site.baseUrl}${await link.getAttribute('href')}`);
+  await reopened.waitForFunction(() => document.querySelectorAll('#my-places li').length === 2);
+  assert.match(await reopened.textContent('#my-places'), /travail de Sam — 25 km max/);
+  await reopened.waitForFunction(() => document.querySelector('#search-status')?.dataset.greenCount !== undefined);
+  assert.equal(await greenCount(reopened), both);
+
+  // A commune the grid does not know: the server's refusal names the place; removing it
+  // brings the search back.
+  await reopened.fill('#place-name', 'chez Mamie');
+  await reopened.fill('#place-commune', '99999');
+  await reopened.click('#place-add');
+  await reopened.waitForFunction(() => /chez Mamie/.test(document.querySelector('#search-status')?.textContent ?? ''));
+  assert.match(await reopened.textContent('#search-status'), /Lieu « chez Mamie »/);
+  await reopened.click('button[aria-label="Retirer le lieu chez Mamie"]');
+  await reopened.waitForFunction(() => /dalle\(s\) verte\(s\)/.test(document.querySelector('#search-status')?.textContent ?? ''));
+  assert.equal(await greenCount(reopened), both);
+
+  assert.deepEqual(problems, []);
+  await reopened.close();
+  await page.close();
+});
