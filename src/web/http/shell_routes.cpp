@@ -64,7 +64,8 @@ void RegisterShellRoutes(App& app, storage::Database& database, const Readiness*
 void RegisterMetricsRoute(App& app, const Metrics& metrics) {
   app.Get("/metrics", [&metrics](Context& context) -> Result<Response> {
     // Came through a proxy: the public must not read it, whatever the proxy's rules.
-    if (context.request().Header("X-Forwarded-For").has_value()) return NotFound("Page introuvable.");
+    if (context.request().Header("X-Forwarded-For").has_value())
+      return NotFound("Page introuvable.");
     Response response = Response::Text(metrics.Render());
     response.SetHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
     return response;
