@@ -7,6 +7,8 @@
 #   3. a rolling restart of every node under the mixed load (scripts/cluster.sh restart-nodes);
 #   4. the standby stopped under load: listing pages fall back to the primary.
 # Usage: bench/cluster_load.sh [BUILD_DIR]   (starts the cluster itself, stops it at the end)
+# Environment: BENCH_SECONDS (20, per wrk run), BENCH_CONNECTIONS (32), BENCH_PARTS ("1 2 3 4"),
+# VIVROVERT_CLUSTER_RESTART for part 3 (see scripts/cluster.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
@@ -34,10 +36,17 @@ run() {  # run NAME URL [ENV…]: one wrk run, its summary lines
   grep -E "Requests/sec|^ +50%|^ +99%|Non-2xx|Socket errors|statuses:" "$out/$name.txt" || true
 }
 
+parts=${BENCH_PARTS:-1 2 3 4}
+want() { [[ " $parts " == *" $1 "* ]]; }
+
+if want 1; then
 echo "# 1. mixed workload: nginx + 3 nodes vs one node"
 run three-nodes "$url"
 run one-node "$node1"
 
+fi
+
+if want 2; then
 echo "# 2. kill -9 of node 2 under GET load through nginx"
 ( sleep $((duration / 4)); scripts/cluster.sh kill-node 2 ) &
 run kill-node "$url" WRK_GET_ONLY=1
@@ -50,11 +59,17 @@ run kill-node-mixed "$url"
 wait
 scripts/cluster.sh start-node "$bin" 2
 
+fi
+
+if want 3; then
 echo "# 3. rolling restart of the 3 nodes under the mixed load"
 ( sleep 2; scripts/cluster.sh restart-nodes "$bin" >"$out/restart.log" 2>&1 ) &
 duration=$((duration * 3)) run rolling-restart "$url"
 wait
 
+fi
+
+if want 4; then
 echo "# 4. standby stopped under load: listing pages fall back to the primary"
 pg_dir=$(cat "$state/pg_dir")
 ( sleep $((duration / 4)); if [ "$(id -u)" = 0 ]; then runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D "$pg_dir/standby" -m fast stop; else /usr/lib/postgresql/15/bin/pg_ctl -D "$pg_dir/standby" -m fast stop; fi >/dev/null ) &
@@ -64,3 +79,4 @@ for i in 1 2 3; do
   printf 'node %s: ' "$i"
   curl -s "http://127.0.0.1:$(cat "$state/node$i.port")/metrics" | grep -E "^vivrovert_replica_fallbacks" || echo "(no replica metric)"
 done
+fi

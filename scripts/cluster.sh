@@ -102,7 +102,7 @@ start_postgres() {
   primary="$pg_dir/primary"
   standby="$pg_dir/standby"
   mkdir -p "$primary" "$pg_dir/wal-archive"
-  [ "$(id -u)" = 0 ] && chown postgres:postgres "$primary" "$pg_dir/wal-archive"
+  if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$pg_dir" "$primary" "$pg_dir/wal-archive"; fi
   primary_port=$(free_port)
   standby_port=$(free_port)
   echo "$primary_port" >"$state/pg_primary.port"
@@ -202,18 +202,27 @@ status_all() {
     "SELECT 'standby ' || application_name || ': ' || state || ', replay lag ' || COALESCE(replay_lag::text, '0') FROM pg_stat_replication" || true
 }
 
+# Two ways (VIVROVERT_CLUSTER_RESTART): "drain" (default) stops each node with SIGTERM and
+# lets nginx find it refusing connections (it retries them on the others, whatever the
+# method) until it is back; "reload" first marks it down in nginx and reloads nginx, whose
+# old workers then close their clients' idle keep-alive connections (browsers retry those;
+# load tools count them as errors).
 restart_nodes() {
-  local bin=$1 i
+  local bin=$1 i mode=${VIVROVERT_CLUSTER_RESTART:-drain}
   for i in $(seq "$nodes"); do
-    echo "cluster: rolling restart of node $i"
-    write_nginx_conf "$i"
-    nginx_ctl -s reload
-    # nginx's old workers finish their requests; new ones no longer pick node i.
-    sleep 1
+    echo "cluster: rolling restart of node $i ($mode)"
+    if [ "$mode" = reload ]; then
+      write_nginx_conf "$i"
+      nginx_ctl -s reload
+      # nginx's old workers finish their requests; new ones no longer pick node i.
+      sleep 1
+    fi
     stop_node "$i"
     start_node "$bin" "$i"
-    write_nginx_conf 0
-    nginx_ctl -s reload
+    if [ "$mode" = reload ]; then
+      write_nginx_conf 0
+      nginx_ctl -s reload
+    fi
   done
 }
 
