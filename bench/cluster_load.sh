@@ -18,6 +18,8 @@ connections=${BENCH_CONNECTIONS:-32}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 state=${VIVROVERT_CLUSTER_DIR:-var/cluster}
 out=$(mktemp -d /tmp/vivrovert-cluster-bench.XXXXXX)
+quarter=$((duration / 4))   # when a fault is injected into a run
+long_run=$((duration * 3))  # the rolling restart's run
 
 # Limits off for the load (the edge's and the nodes' own per-address limits would answer
 # 429 to a single client sending thousands of requests per second).
@@ -36,7 +38,7 @@ run() {  # run NAME URL [ENV…]: one wrk run, its summary lines
   grep -E "Requests/sec|^ +50%|^ +99%|Non-2xx|Socket errors|statuses:" "$out/$name.txt" || true
 }
 
-parts=${BENCH_PARTS:-1 2 3 4}
+parts="${BENCH_PARTS:-1 2 3 4}"
 want() { [[ " $parts " == *" $1 "* ]]; }
 
 if want 1; then
@@ -48,13 +50,13 @@ fi
 
 if want 2; then
 echo "# 2. kill -9 of node 2 under GET load through nginx"
-( sleep $((duration / 4)); scripts/cluster.sh kill-node 2 ) &
+( sleep "$quarter"; scripts/cluster.sh kill-node 2 ) &
 run kill-node "$url" WRK_GET_ONLY=1
 wait
 scripts/cluster.sh start-node "$bin" 2
 
 echo "# 2b. the same with the mixed workload (POST searches are not retried once sent)"
-( sleep $((duration / 4)); scripts/cluster.sh kill-node 2 ) &
+( sleep "$quarter"; scripts/cluster.sh kill-node 2 ) &
 run kill-node-mixed "$url"
 wait
 scripts/cluster.sh start-node "$bin" 2
@@ -64,7 +66,7 @@ fi
 if want 3; then
 echo "# 3. rolling restart of the 3 nodes under the mixed load"
 ( sleep 2; scripts/cluster.sh restart-nodes "$bin" >"$out/restart.log" 2>&1 ) &
-duration=$((duration * 3)) run rolling-restart "$url"
+duration=$long_run run rolling-restart "$url"
 wait
 
 fi
@@ -72,7 +74,7 @@ fi
 if want 4; then
 echo "# 4. standby stopped under load: listing pages fall back to the primary"
 pg_dir=$(cat "$state/pg_dir")
-( sleep $((duration / 4)); if [ "$(id -u)" = 0 ]; then runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D "$pg_dir/standby" -m fast stop; else /usr/lib/postgresql/15/bin/pg_ctl -D "$pg_dir/standby" -m fast stop; fi >/dev/null ) &
+( sleep "$quarter"; if [ "$(id -u)" = 0 ]; then runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D "$pg_dir/standby" -m fast stop; else /usr/lib/postgresql/15/bin/pg_ctl -D "$pg_dir/standby" -m fast stop; fi >/dev/null ) &
 run standby-down "$url" WRK_GET_ONLY=1
 wait
 for i in 1 2 3; do

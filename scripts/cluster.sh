@@ -36,7 +36,8 @@ as_postgres() {
 wait_for() {
   local description=$1 seconds=$2
   shift 2
-  for _ in $(seq $((seconds * 5))); do
+  local rounds=$((seconds * 5))
+  for _ in $(seq "$rounds"); do
     "$@" >/dev/null 2>&1 && return 0
     sleep 0.2
   done
