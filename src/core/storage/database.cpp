@@ -303,7 +303,11 @@ Result<std::unique_ptr<Database>> Database::Open(std::string_view url_text, Pool
 
 Connection Database::Acquire() {
   try {
-    return Connection(std::make_unique<Poco::Data::Session>(pool_->get()), *dialect_);
+    auto session = std::make_unique<Poco::Data::Session>(pool_->get());
+    // A replica's pooled connection may be to a server that went away since: check it
+    // (one round trip), so that a request never fails on it but goes to the fallback.
+    if (fallback_ != nullptr) *session << "SELECT 1", Poco::Data::Keywords::now;
+    return Connection(std::move(session), *dialect_);
   } catch (const Poco::Exception& error) {
     if (fallback_ != nullptr) {
       fallbacks_.fetch_add(1);

@@ -162,8 +162,9 @@ class Database {
   Connection Acquire();
 
   // For a read replica (database.replica_url): when this database cannot give a
-  // connection (the standby is down or unreachable), Acquire() takes one from `fallback`,
-  // the primary, instead of failing. `fallback` must outlive this database; null: none.
+  // working connection (the standby is down or unreachable; each pooled connection is
+  // checked with a `SELECT 1` first), Acquire() takes one from `fallback`, the primary,
+  // instead of failing. `fallback` must outlive this database; null: none.
   void SetFallback(Database* fallback) { fallback_ = fallback; }
   // How many connections came from the fallback since the start (for /metrics).
   int64_t fallbacks() const { return fallbacks_.load(); }
