@@ -35,7 +35,7 @@ run() {  # run NAME URL [ENV…]: one wrk run, its summary lines
   shift 2
   env "$@" wrk -t2 -c"$connections" -d"${duration}s" --latency -s bench/http/mixed.lua "$target" >"$out/$name.txt" 2>&1 || true
   echo "== $name ($target)"
-  grep -E "Requests/sec|^ +50%|^ +99%|Non-2xx|Socket errors|statuses:" "$out/$name.txt" || true
+  grep -E "Requests/sec|^ +50%|^ +99%|Non-2xx|Socket errors" "$out/$name.txt" || true
 }
 
 parts="${BENCH_PARTS:-1 2 3 4}"

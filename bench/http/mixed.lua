@@ -25,27 +25,3 @@ request = function()
   end
   return wrk.format("GET", gets[(counter % #gets) + 1], { ["Accept-Encoding"] = "gzip" })
 end
-
--- Counts the answers by status, printed at the end (5xx and connection errors are what the
--- fault tests report).
-local statuses = {}
-local threads = {}
-setup = function(thread)
-  table.insert(threads, thread)
-end
-init = function()
-  statuses = {}
-end
-response = function(status)
-  statuses[status] = (statuses[status] or 0) + 1
-end
-done = function()
-  local totals = {}
-  for _, thread in ipairs(threads) do
-    local counts = thread:get("statuses")
-    for status, count in pairs(counts) do totals[status] = (totals[status] or 0) + count end
-  end
-  local line = "statuses:"
-  for status, count in pairs(totals) do line = line .. " " .. status .. "=" .. count end
-  print(line)
-end
