@@ -14,6 +14,7 @@ ifeq ($(CI),true)
 endif
 
 .PHONY: all deps frontend build run test test-asan bench bench-matching format check-format lint clean
+.PHONY: cluster cluster-stop
 
 all: build
 
@@ -38,6 +39,14 @@ build: deps frontend
 
 run: build
 	scripts/run-demo.sh $(BUILD_DIR)/vivrovert
+
+# The production layout on one machine (docs/DEPLOY.md): nginx with TLS in front of 3 nodes,
+# a PostgreSQL primary and its hot standby, on free ports; prints the URL.
+cluster: build
+	scripts/cluster.sh start $(BUILD_DIR)/vivrovert
+
+cluster-stop:
+	scripts/cluster.sh stop
 
 test: build tests/browser/node_modules/.installed
 	scripts/with-test-services.sh ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)

@@ -10,6 +10,8 @@ if(NOT TARGET PostgreSQL::client)
 endif()
 
 find_package(Poco REQUIRED COMPONENTS Foundation Util Net NetSSL JSON Data DataSQLite DataPostgreSQL)
+# `vivrovert backup`: SQLite's online backup API (libsqlite3-dev, which Poco's SQLite uses).
+find_package(SQLite3 REQUIRED)
 find_package(mstch REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(nlohmann_json REQUIRED)

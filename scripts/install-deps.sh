@@ -27,6 +27,8 @@ packages=(
   poppler-utils
   # benchmarks' scripts (bench/)
   wrk curl bc
+  # `make cluster` (scripts/cluster.sh): the reverse proxy and load balancer, its certificate
+  nginx openssl
   # front end
   nodejs npm
 )

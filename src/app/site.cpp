@@ -8,6 +8,7 @@
 
 #include "app/lead_report_hooks.hpp"
 #include "core/common/periodic_worker.hpp"
+#include "core/storage/leader_lock.hpp"
 #include "core/storage/migrations.hpp"
 #include "data/amenities/amenity_sources.hpp"
 #include "data/grid_builder/imported_sources.hpp"
@@ -17,6 +18,8 @@
 #include "domain/invoices/invoicing.hpp"
 #include "domain/leads/lead_recorder.hpp"
 #include "domain/limits/rate_limiter.hpp"
+#include "domain/listings/listing_store.hpp"
+#include "domain/mail/outbox.hpp"
 #include "domain/matching/matching_listener.hpp"
 #include "domain/privacy/personal_data.hpp"
 #include "jobs/nightly/calendar.hpp"
@@ -56,6 +59,9 @@ constexpr std::chrono::seconds kMatchingInterval{10};
 constexpr std::chrono::seconds kAudienceFlushInterval{60};
 // Between two looks at whether the night's run is due.
 constexpr std::chrono::minutes kNightlyCheckInterval{5};
+// Between two rounds of the cluster worker: take or keep the leadership, follow the
+// changes and deletions made through the other processes (docs/DEPLOY.md, "One truth").
+constexpr std::chrono::seconds kClusterInterval{2};
 
 }  // namespace
 
@@ -72,6 +78,10 @@ struct Site::Parts {
   // kMail
   std::unique_ptr<storage::Database> owned_database;
   storage::Database* database = nullptr;
+  // The hot standby for lag-tolerant reads (database.replica_url), falling back to the
+  // primary; `read_database` is it, or the primary without one.
+  std::unique_ptr<storage::Database> replica;
+  storage::Database* read_database = nullptr;
   std::string secret_key;
   std::optional<mail::MailTemplates> mail_templates;
   std::unique_ptr<mail::SmtpTransport> owned_transport;
@@ -88,6 +98,10 @@ struct Site::Parts {
   std::unique_ptr<accounts::DeletionFollower> deletions;
   std::unique_ptr<notifications::NotificationPass> notification_pass;
   std::unique_ptr<nightly::NightlyRun> nightly_run;
+  // The one process (of those sharing a PostgreSQL database) that runs the matching pass
+  // and the night's run; taken over when it dies.
+  std::unique_ptr<storage::LeaderLock> leader;
+  web::Readiness readiness;
 
   // kWeb
   std::unique_ptr<accounts::PasswordHasher> owned_hasher;
@@ -108,16 +122,21 @@ struct Site::Parts {
   std::unique_ptr<properties::PropertyBackend> property_backend;
   std::unique_ptr<listings::ListingService> listings;
   std::shared_ptr<audience::AudienceCounter> audience_counter;
+  std::shared_ptr<web::Metrics> metrics;
 
   // The server's background work (StartWorkers).
   std::unique_ptr<PeriodicWorker> matching_worker;
   std::unique_ptr<PeriodicWorker> nightly_scheduler;
   std::unique_ptr<PeriodicWorker> audience_flusher;
+  std::unique_ptr<PeriodicWorker> cluster_worker;
+  int64_t last_change_purge = 0;  // by the cluster worker's thread only
   bool workers_started = false;
 
   Status OpenMail(const SiteParts& parts);
   Status OpenJobs(const SiteParts& parts);
   Status OpenWeb(const SiteParts& parts);
+  void RegisterMetrics();
+  void FollowCluster();
   void RunNightlyIfDue();
   void Warn(const std::string& message) const {
     *error_log << "vivrovert: warning: " << message << "\n";
@@ -134,6 +153,21 @@ Status Site::Parts::OpenMail(const SiteParts& parts) {
     if (!opened.ok()) return opened.status();
     owned_database = std::move(*opened);
     database = owned_database.get();
+  }
+  read_database = database;
+  if (!config.database_replica_url.empty()) {
+    storage::PoolOptions pool;
+    pool.max_sessions = config.database_pool_size;
+    pool.probe = false;
+    auto opened = storage::Database::Open(config.database_replica_url, pool);
+    if (!opened.ok()) return opened.status();
+    if ((*opened)->dialect().backend != database->dialect().backend) {
+      return InvalidArgument("database.replica_url must be of the same backend as database.url",
+                             "database.replica_url");
+    }
+    replica = std::move(*opened);
+    replica->SetFallback(database);
+    read_database = replica.get();
   }
   if (parts.migrate) {
     auto applied = storage::Migrate(*database);
@@ -180,6 +214,9 @@ Status Site::Parts::OpenJobs(const SiteParts& parts) {
               << " saved searches (" << loaded.recomputed << " recomputed, "
               << loaded.stale_searches << " left out) in " << loaded.seconds << " s" << std::endl;
   }
+  readiness.SetGridLoaded(search->engine != nullptr);
+  readiness.SetIndexBuilt(true);
+  leader = std::make_unique<storage::LeaderLock>(*database, storage::kLeaderLockKey);
   notification_pass = std::make_unique<notifications::NotificationPass>(
       *database, *matcher, *mail_templates, search->grid.get(), *clock,
       notifications::PassOptions{config.public_base_url, secret_key, parts.batch});
@@ -243,7 +280,11 @@ Status Site::Parts::OpenWeb(const SiteParts& parts) {
     index->PersonChanged(connection, user_id, now->NowSeconds());
   };
 
-  web::RegisterShellRoutes(site, *database);
+  web::RegisterShellRoutes(site, *database, &readiness);
+  metrics = std::make_shared<web::Metrics>();
+  RegisterMetrics();
+  web::RegisterMetricsRoute(site, *metrics);
+  site.SetMetrics(metrics);
   site.SetAuthenticator(
       std::make_shared<accounts::SessionAuthenticator>(*accounts, session_cookies.name));
   accounts::RegisterAccountRoutes(
@@ -279,7 +320,8 @@ Status Site::Parts::OpenWeb(const SiteParts& parts) {
   // Leaving the listing mails by their link changes the profile's notification too.
   accounts::RegisterUnsubscribeRoutes(site, *database, person_changed);
   notifications::RegisterNotificationPages(site, {*database, search->grid.get(), *clock});
-  discover::RegisterListingPage(site, *database, search->grid.get(), *clock);
+  // Public and lag-tolerant: read on the standby when there is one.
+  discover::RegisterListingPage(site, *read_database, search->grid.get(), *clock);
 
   // Amenities around saved properties, from the open data and import layers the grid uses;
   // without them the property pages still serve and say the amenities are not available.
@@ -361,11 +403,89 @@ Status Site::Parts::OpenWeb(const SiteParts& parts) {
   return Status::Ok();
 }
 
+// What /metrics reads at each scrape, besides the requests the App counts.
+void Site::Parts::RegisterMetrics() {
+  web::Metrics& m = *metrics;
+  storage::Database* db = database;
+  const Clock* now = clock;
+  m.AddGauge("vivrovert_leader",
+             "1 when this process leads (runs the matching pass and the night's run).",
+             [this] { return leader->held() ? 1.0 : 0.0; });
+  m.AddGauge("vivrovert_draining", "1 once the process was told to stop.",
+             [this] { return readiness.draining() ? 1.0 : 0.0; });
+  m.AddGauge("vivrovert_matching_index_people", "People in this process's matching index.",
+             [this] { return static_cast<double>(matcher->person_count()); });
+  m.AddGauge("vivrovert_matching_changes_followed",
+             "People reloaded from changes made through other processes, since the start.",
+             [this] { return static_cast<double>(matcher->changes_followed()); });
+  m.AddGauge("vivrovert_grid_loaded", "1 when the grid of tiles is loaded.",
+             [this] { return search->engine ? 1.0 : 0.0; });
+  m.AddGauge("vivrovert_matching_queue_listings", "Listings waiting for the matching pass.",
+             [db, now] {
+               storage::Connection connection = db->Acquire();
+               return static_cast<double>(
+                   listings::ListingStore::MatchQueueDepth(connection, now->NowSeconds()).first);
+             });
+  m.AddGauge("vivrovert_matching_queue_oldest_age_seconds",
+             "Age of the oldest listing waiting for the matching pass (0: none).", [db, now] {
+               storage::Connection connection = db->Acquire();
+               return static_cast<double>(
+                   listings::ListingStore::MatchQueueDepth(connection, now->NowSeconds()).second);
+             });
+  if (replica) {
+    storage::Database* standby = replica.get();
+    m.AddGauge("vivrovert_replica_fallbacks",
+               "Standby reads sent to the primary because the standby gave no connection.",
+               [standby] { return static_cast<double>(standby->fallbacks()); });
+    m.AddGauge("vivrovert_replica_lag_seconds",
+               "Age of the last transaction the standby replayed (grows while the primary is "
+               "idle too).",
+               [standby] {
+                 storage::Connection connection = standby->Acquire();
+                 std::optional<storage::Row> row = connection.QueryOne(
+                     "SELECT COALESCE(EXTRACT(EPOCH FROM now() - "
+                     "pg_last_xact_replay_timestamp()), 0)::float8");
+                 return row ? row->Double(0) : 0.0;
+               });
+  }
+  m.AddGauge("vivrovert_outbox_pending", "Mails waiting in the outbox, due or not.", [db, now] {
+    storage::Connection connection = db->Acquire();
+    return static_cast<double>(mail::CountOutbox(connection, now->NowSeconds()).pending);
+  });
+  m.AddGauge(
+      "vivrovert_outbox_oldest_due_age_seconds",
+      "Age of the oldest mail that should be leaving now (0: none).", [db, now] {
+        storage::Connection connection = db->Acquire();
+        return static_cast<double>(
+            mail::CountOutbox(connection, now->NowSeconds()).oldest_due_age_seconds.value_or(0));
+      });
+  m.AddGauge("vivrovert_outbox_failed", "Mails given up, all time.", [db, now] {
+    storage::Connection connection = db->Acquire();
+    return static_cast<double>(mail::CountOutbox(connection, now->NowSeconds()).failed);
+  });
+}
+
+// The cluster worker's round: leadership, then what the other processes changed.
+void Site::Parts::FollowCluster() {
+  const bool was_leader = leader->held();
+  const bool leads = leader->Refresh();
+  if (leads != was_leader && progress != nullptr)
+    *progress << (leads ? "leader: this process leads" : "leader: lost") << std::endl;
+  const int64_t now = clock->NowSeconds();
+  matcher->FollowChanges(now);
+  for (int64_t user_id : deletions->Poll()) matcher->PersonDeleted(user_id);
+  if (leads && now - last_change_purge >= 3600) {
+    storage::Connection connection = database->Acquire();
+    matching::Matcher::PurgeChanges(connection, now);
+    last_change_purge = now;
+  }
+}
+
 // The night's run, once a day from nightly.hour, never during the maintenance window; a
-// run cut short (restart) is resumed.
+// run cut short (restart) is resumed. The leader only.
 void Site::Parts::RunNightlyIfDue() {
   const int64_t now = clock->NowSeconds();
-  if (config.nightly_hour < 0 || nightly::InMaintenanceWindow(now) ||
+  if (!leader->held() || config.nightly_hour < 0 || nightly::InMaintenanceWindow(now) ||
       ParisHour(now) < config.nightly_hour) {
     return;
   }
@@ -441,6 +561,8 @@ accounts::AccountService& Site::accounts() {
   assert(parts_->accounts);
   return *parts_->accounts;
 }
+web::Readiness& Site::readiness() { return parts_->readiness; }
+const storage::LeaderLock* Site::leader() const { return parts_->leader.get(); }
 listings::ListingService& Site::listings() {
   assert(parts_->listings);
   return *parts_->listings;
@@ -450,9 +572,14 @@ void Site::StartWorkers() {
   assert(parts_->scope == SiteScope::kWeb);
   if (parts_->workers_started) return;
   Parts& p = *parts_;
-  // Instant notifications: new and changed listings are matched every few seconds.
+  // Leadership first, so that the leader's first matching pass is not skipped.
+  p.leader->Refresh();
+  p.cluster_worker =
+      std::make_unique<PeriodicWorker>("cluster", kClusterInterval, [&p] { p.FollowCluster(); });
+  // Instant notifications: new and changed listings are matched every few seconds, by the
+  // leader (the others' index follows the changes all the same, to take over).
   p.matching_worker = std::make_unique<PeriodicWorker>("matching pass", kMatchingInterval, [&p] {
-    for (int64_t user_id : p.deletions->Poll()) p.matcher->PersonDeleted(user_id);
+    if (!p.leader->held()) return;
     if (p.notification_pass->Run().instant_mails > 0) p.mail_worker->Nudge();
   });
   p.nightly_scheduler = std::make_unique<PeriodicWorker>("nightly run", kNightlyCheckInterval,
@@ -460,6 +587,7 @@ void Site::StartWorkers() {
   p.audience_flusher = std::make_unique<PeriodicWorker>(
       "audience", kAudienceFlushInterval, [&p] { p.audience_counter->Flush(*p.database); });
   p.mail_worker->Start();
+  p.cluster_worker->Start();
   p.matching_worker->Start();
   p.nightly_scheduler->Start();
   p.audience_flusher->Start();
@@ -473,6 +601,10 @@ void Site::StopWorkers() {
   p.audience_counter->Flush(*p.database);  // the last minute's views
   p.nightly_scheduler->Stop();
   p.matching_worker->Stop();
+  p.cluster_worker->Stop();
+  // Another process takes the leadership at its next round, without waiting for this
+  // session to end.
+  p.leader->Release();
   p.mail_worker->Stop();
   p.workers_started = false;
 }

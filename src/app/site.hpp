@@ -27,6 +27,11 @@
 #include "engine/engine.hpp"
 #include "jobs/nightly/nightly_run.hpp"
 #include "web/http/app.hpp"
+#include "web/http/readiness.hpp"
+
+namespace vivrovert::storage {
+class LeaderLock;
+}
 
 namespace vivrovert::app {
 
@@ -88,6 +93,10 @@ class Site {
   matching::Matcher& matcher();
   notifications::NotificationPass& notification_pass();
   nightly::NightlyRun& nightly_run();
+  // What /readyz reports (grid, index, draining): `vivrovert serve` marks it draining on
+  // SIGTERM. The leadership among the processes sharing the database (null before kJobs).
+  web::Readiness& readiness();
+  const storage::LeaderLock* leader() const;
 
   // kWeb.
   web::App& app();
@@ -96,8 +105,10 @@ class Site {
 
   // The background work of a server: the mail worker, the matching pass every few seconds
   // (instant notifications), the night's run once a day from nightly.hour, and the audience
-  // counters written every minute. StopWorkers() stops them in reverse order and writes the
-  // last views; the destructor calls it when needed. kWeb only.
+  // counters written every minute; the matching pass and the night's run only while this
+  // process leads (storage::LeaderLock), and a cluster worker that keeps the leadership and
+  // follows the changes made through other processes every 2 s. StopWorkers() stops them in reverse
+  // order and writes the last views; the destructor calls it when needed. kWeb only.
   void StartWorkers();
   void StopWorkers();
 

@@ -40,5 +40,6 @@ void RegisterMailCommand(CLI::App& app, std::vector<Command>& commands);
 void RegisterImportCommand(CLI::App& app, std::vector<Command>& commands);
 void RegisterNightlyCommand(CLI::App& app, std::vector<Command>& commands);
 void RegisterBillingCommand(CLI::App& app, std::vector<Command>& commands);
+void RegisterBackupCommand(CLI::App& app, std::vector<Command>& commands);
 
 }  // namespace vivrovert::cli

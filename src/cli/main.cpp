@@ -61,6 +61,7 @@ int main(int argc, char** argv) {
   cli::RegisterImportCommand(app, commands);
   cli::RegisterNightlyCommand(app, commands);
   cli::RegisterBillingCommand(app, commands);
+  cli::RegisterBackupCommand(app, commands);
 
   try {
     app.parse(argc, argv);

@@ -53,9 +53,14 @@ int Serve(const Config& config, const ServeFlags& flags) {
 
   int received = 0;
   sigwait(&stop_signals, &received);
-  std::cout << "stopping on " << strsignal(received) << std::endl;
+  // The drain: /readyz answers 503 from now on, the listening socket closes (new
+  // connections are refused, the proxy tries another node), the requests in progress are
+  // answered, then the workers stop and the leadership is released.
+  std::cout << "stopping on " << strsignal(received) << ": draining" << std::endl;
+  (*site)->readiness().SetDraining();
   server.Stop();
   (*site)->StopWorkers();
+  std::cout << "stopped" << std::endl;
   return 0;
 }
 

@@ -140,7 +140,7 @@ TEST_F(MatcherTest, FollowsEditsAndARestartRebuildsTheSameIndex) {
   EXPECT_EQ(matcher.Match(House(dense[0], 100000)).size(), 1u);
   for (const std::string& tile : cheap) {
     if (std::find(dense.begin(), dense.end(), tile) != dense.end()) continue;
-    std::vector<PersonMatch> found = matcher.Match(House(tile, 100000));
+    std::vector<PersonMatch> found = matcher.Match(House(tile, 100000, "46042"));
     EXPECT_TRUE(std::none_of(found.begin(), found.end(), [&](const PersonMatch& m) {
       return m.user_id == camille;
     })) << tile;
@@ -169,6 +169,38 @@ TEST_F(MatcherTest, FollowsEditsAndARestartRebuildsTheSameIndex) {
   Matcher again(database_.db(), &engine_);
   EXPECT_EQ(again.Rebuild(kNow).people, 1);  // Sacha only
   EXPECT_EQ(AllMatches(again, 1), AllMatches(matcher, 1));
+}
+
+// Two processes on one database: a change made through one reaches the other's index
+// through the change log, once, and never comes back to the process that made it.
+TEST_F(MatcherTest, AnotherProcessFollowsTheChangesThroughTheChangeLog) {
+  Matcher node_a(database_.db(), &engine_);
+  Matcher node_b(database_.db(), &engine_);
+  node_a.Rebuild(kNow);
+  node_b.Rebuild(kNow);
+  const int64_t dominique = NewUser("dominique@example.org");
+  {
+    storage::Connection connection = database_.db().Acquire();
+    ASSERT_TRUE(
+        InterestStore::AddFavourite(connection, dominique, {"commune", "46042", "Cahors", kNow})
+            .ok());
+    node_a.PersonChanged(connection, dominique, kNow);
+  }
+  const std::string tile = AllTiles().front();
+  EXPECT_EQ(node_a.Match(House(tile, 100000, "46042")).size(), 1u);
+  EXPECT_TRUE(node_b.Match(House(tile, 100000, "46042")).empty()) << "not followed yet";
+
+  EXPECT_EQ(node_b.FollowChanges(kNow + 2), 1);
+  ASSERT_EQ(node_b.Match(House(tile, 100000, "46042")).size(), 1u);
+  EXPECT_EQ(node_b.Match(House(tile, 100000, "46042")).front().user_id, dominique);
+  EXPECT_EQ(node_b.FollowChanges(kNow + 4), 0) << "a change is followed once";
+  EXPECT_EQ(node_a.FollowChanges(kNow + 2), 0) << "its own change";
+  EXPECT_EQ(node_b.changes_followed(), 1);
+
+  // The log is purged after a day; what is younger stays.
+  storage::Connection connection = database_.db().Acquire();
+  EXPECT_EQ(Matcher::PurgeChanges(connection, kNow + 60), 0);
+  EXPECT_EQ(Matcher::PurgeChanges(connection, kNow + Matcher::kChangeRetentionSeconds + 1), 1);
 }
 
 TEST_F(MatcherTest, StaleOrMissingTilesAreComputedAgainAtStart) {

@@ -11,6 +11,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
@@ -46,6 +48,14 @@ class ServerTest : public ::testing::Test {
           return Response::Text(context.request().body());
         },
         RouteOptions{.csrf_exempt = true});
+    // Answers once the test releases it (the drain test's request in progress).
+    app_->Get("/slow", [this](Context&) -> Result<Response> {
+      std::unique_lock lock(slow_mutex_);
+      slow_entered_ = true;
+      slow_changed_.notify_all();
+      slow_changed_.wait(lock, [this] { return slow_released_; });
+      return Response::Text("finished");
+    });
     app_->Get("/client", [](Context& context) -> Result<Response> {
       return Response::Text(context.request().remote_address() + " " +
                             context.request().client_network());
@@ -85,6 +95,10 @@ class ServerTest : public ::testing::Test {
   std::ostringstream error_log_;
   std::unique_ptr<App> app_;
   std::unique_ptr<HttpServer> server_;
+  std::mutex slow_mutex_;
+  std::condition_variable slow_changed_;
+  bool slow_entered_ = false;
+  bool slow_released_ = false;
 };
 
 TEST_F(ServerTest, HealthReportsTheDatabase) {
@@ -169,6 +183,78 @@ TEST_F(ServerTest, StartsOnceAndStops) {
   Poco::Net::HTTPClientSession session("127.0.0.1", port);
   Poco::Net::HTTPRequest request("GET", "/healthz", Poco::Net::HTTPMessage::HTTP_1_1);
   EXPECT_THROW(session.sendRequest(request), Poco::Net::NetException);
+}
+
+// The drain on SIGTERM (`vivrovert serve` calls Stop): a request in progress is answered,
+// while new connections are refused as soon as the server stops accepting, so that the
+// proxy in front sends them to another node.
+TEST_F(ServerTest, StopAnswersTheRequestInProgressAndRefusesNewConnections) {
+  const uint16_t port = server_->port();
+  Answer slow;
+  std::thread client([&] { slow = Send("GET", "/slow"); });
+  {
+    std::unique_lock lock(slow_mutex_);
+    ASSERT_TRUE(slow_changed_.wait_for(lock, std::chrono::seconds(60), [this] {
+      return slow_entered_;
+    })) << "the request never reached its handler";
+  }
+  std::thread stopper([&] { server_->Stop(); });
+  bool refused = false;
+  for (int attempt = 0; attempt < 600 && !refused; ++attempt) {
+    try {
+      Poco::Net::StreamSocket probe;
+      probe.connect(Poco::Net::SocketAddress("127.0.0.1", port));
+      probe.close();
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    } catch (const Poco::Net::ConnectionRefusedException&) {
+      refused = true;
+    }
+  }
+  {
+    std::lock_guard lock(slow_mutex_);
+    slow_released_ = true;
+  }
+  slow_changed_.notify_all();
+  client.join();
+  stopper.join();
+  EXPECT_TRUE(refused) << "the stopping server still accepted connections";
+  EXPECT_EQ(slow.status, 200);
+  EXPECT_EQ(slow.body, "finished");
+}
+
+// With the application's Readiness, /readyz also needs the grid and the matching index,
+// and answers 503 "draining" from the stop signal on (healthz stays 200: alive).
+TEST_F(ServerTest, ReadinessNeedsTheGridAndTheIndexAndEndsWhenDraining) {
+  auto templates = TemplateRenderer::Load(testing::SourceTemplates());
+  ASSERT_TRUE(templates.ok());
+  AppOptions options;
+  options.secret_key = testing::kTestSecret;
+  options.error_log = &error_log_;
+  App app(std::move(options), std::move(*templates), AssetManifest(), StaticFiles(), clock_,
+          random_);
+  Readiness readiness;
+  RegisterShellRoutes(app, database_.db(), &readiness);
+  auto ask = [&](const std::string& path) {
+    Response response = app.Handle(*Request::Parse("GET", path, {}, {}, "127.0.0.1"));
+    return std::make_pair(response.status(), nlohmann::json::parse(response.body()));
+  };
+  auto [status, body] = ask("/readyz");
+  EXPECT_EQ(status, 503);
+  EXPECT_EQ(body["status"], "no_grid");
+  readiness.SetGridLoaded(true);
+  std::tie(status, body) = ask("/readyz");
+  EXPECT_EQ(status, 503);
+  EXPECT_EQ(body["status"], "starting");
+  readiness.SetIndexBuilt(true);
+  std::tie(status, body) = ask("/readyz");
+  EXPECT_EQ(status, 200);
+  EXPECT_EQ(body["status"], "ready");
+  EXPECT_EQ(body["grid"], true);
+  readiness.SetDraining();
+  std::tie(status, body) = ask("/readyz");
+  EXPECT_EQ(status, 503);
+  EXPECT_EQ(body["status"], "draining");
+  EXPECT_EQ(ask("/healthz").first, 200);
 }
 
 // The client behind a trusted proxy is the address it forwarded; any other peer is itself,

@@ -107,6 +107,7 @@ Result<Config> Config::Load(const std::string& path) {
   const std::map<std::string, Setter> setters = {
       {"database.url", text_setter(config.database_url)},
       {"database.pool_size", int_setter(config.database_pool_size, 1, 256)},
+      {"database.replica_url", text_setter(config.database_replica_url)},
       {"http.host", text_setter(config.listen_host)},
       {"http.port", int_setter(config.listen_port, 0, 65535)},
       {"http.threads", int_setter(config.http_threads, 1, 512)},

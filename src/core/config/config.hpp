@@ -56,6 +56,9 @@ struct Config {
   // Storage.
   std::string database_url = "sqlite:var/vivrovert.db";
   int database_pool_size = 16;
+  // A hot standby of the PostgreSQL primary, for the reads that tolerate a second of lag
+  // (docs/DEPLOY.md, "Reads on the standby"); empty: every read goes to database_url.
+  std::string database_replica_url;
 
   // Web server.
   std::string listen_host = "127.0.0.1";

@@ -290,8 +290,10 @@ Result<std::unique_ptr<Database>> Database::Open(std::string_view url_text, Pool
       VV_ASSIGN_OR_RETURN(pool, OpenPostgresqlPool(url.target, options));
     }
     // Fail now, with a clear message, rather than on the first request.
-    Poco::Data::Session probe = pool->get();
-    probe.close();
+    if (options.probe) {
+      Poco::Data::Session probe = pool->get();
+      probe.close();
+    }
   } catch (const Poco::Exception& error) {
     return Unavailable("cannot open database " + url.Redacted() + ": " + error.displayText());
   }
@@ -301,8 +303,16 @@ Result<std::unique_ptr<Database>> Database::Open(std::string_view url_text, Pool
 
 Connection Database::Acquire() {
   try {
-    return Connection(std::make_unique<Poco::Data::Session>(pool_->get()), *dialect_);
+    auto session = std::make_unique<Poco::Data::Session>(pool_->get());
+    // A replica's pooled connection may be to a server that went away since: check it
+    // (one round trip), so that a request never fails on it but goes to the fallback.
+    if (fallback_ != nullptr) *session << "SELECT 1", Poco::Data::Keywords::now;
+    return Connection(std::move(session), *dialect_);
   } catch (const Poco::Exception& error) {
+    if (fallback_ != nullptr) {
+      fallbacks_.fetch_add(1);
+      return fallback_->Acquire();
+    }
     throw StorageError("cannot get a database connection: " + error.displayText());
   }
 }

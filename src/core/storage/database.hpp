@@ -18,6 +18,7 @@
 // StorageError; callers let it reach the request or command edge.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -145,6 +146,9 @@ struct PoolOptions {
   int idle_seconds = 60;
   // How long a writer waits for SQLite's database lock before failing.
   int sqlite_busy_timeout_ms = 10000;
+  // Open() takes a first connection, to fail at once on a wrong address; false for a
+  // replica that may be down when the server starts (it has a fallback).
+  bool probe = true;
 };
 
 class Database {
@@ -157,6 +161,14 @@ class Database {
   // none frees up or the server cannot be reached.
   Connection Acquire();
 
+  // For a read replica (database.replica_url): when this database cannot give a
+  // working connection (the standby is down or unreachable; each pooled connection is
+  // checked with a `SELECT 1` first), Acquire() takes one from `fallback`, the primary,
+  // instead of failing. `fallback` must outlive this database; null: none.
+  void SetFallback(Database* fallback) { fallback_ = fallback; }
+  // How many connections came from the fallback since the start (for /metrics).
+  int64_t fallbacks() const { return fallbacks_.load(); }
+
   const Dialect& dialect() const { return *dialect_; }
   const DatabaseUrl& url() const { return url_; }
 
@@ -166,6 +178,8 @@ class Database {
   DatabaseUrl url_;
   const Dialect* dialect_;
   std::unique_ptr<Poco::Data::SessionPool> pool_;
+  Database* fallback_ = nullptr;
+  std::atomic<int64_t> fallbacks_{0};
 };
 
 }  // namespace vivrovert::storage

@@ -186,6 +186,15 @@ void ListingStore::QueueForMatching(storage::Connection& connection, int64_t id,
       {id, now, Optional(valid_from)});
 }
 
+std::pair<int64_t, int64_t> ListingStore::MatchQueueDepth(storage::Connection& connection,
+                                                          int64_t now) {
+  std::optional<storage::Row> row =
+      connection.QueryOne("SELECT COUNT(*), MIN(queued_at) FROM listing_match_queue");
+  if (!row) return {0, 0};
+  const std::optional<int64_t> oldest = row->OptionalInt(1);
+  return {row->Int(0), oldest ? now - *oldest : 0};
+}
+
 void ListingStore::Update(storage::Connection& connection, const Listing& listing) {
   std::vector<SqlValue> values = ValuesOf(listing);
   values.push_back(listing.id);

@@ -117,6 +117,9 @@ class ListingStore {
   // they leave the queue when it commits, and come back if it rolls back.
   static std::vector<int64_t> TakeForMatching(storage::Connection& connection,
                                               const std::string& today, int limit);
+  // How many listings wait in the matching queue, due or not, and the age in seconds of
+  // the oldest at `now` (0 when empty), for /metrics.
+  static std::pair<int64_t, int64_t> MatchQueueDepth(storage::Connection& connection, int64_t now);
   // Marks a listing withdrawn; false when it was not there or already withdrawn.
   static bool Withdraw(storage::Connection& connection, int64_t id, int64_t now);
   // Deletes every listing of `source_key`, withdrawn ones included (account deletion: a

@@ -2,16 +2,19 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <set>
 
 #include "core/storage/batch.hpp"
 #include "domain/accounts/user_store.hpp"
 #include "domain/interests/interest_store.hpp"
 #include "domain/listings/placement.hpp"
+#include "domain/matching/change_log.hpp"
 #include "domain/matching/tile_runs.hpp"
 #include "domain/profiles/profile.hpp"
 #include "engine/engine.hpp"
@@ -205,12 +208,35 @@ std::vector<SearchGreenTiles> GreenTilesOf(storage::Connection& connection,
   return found;
 }
 
+namespace {
+
+// A name for this process's rows in the change log: random, so that processes on several
+// machines (same pids) never take each other's changes for their own.
+std::string NewOrigin() {
+  std::random_device device;
+  const uint64_t value = (static_cast<uint64_t>(device()) << 32) ^ device();
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(value));
+  return text;
+}
+
+}  // namespace
+
 Matcher::Matcher(storage::Database& database, const engine::SearchEngine* engine)
-    : database_(database), engine_(engine), index_(std::make_unique<MatchIndex>()) {}
+    : database_(database),
+      engine_(engine),
+      origin_(NewOrigin()),
+      index_(std::make_unique<MatchIndex>()) {}
 
 LoadStats Matcher::Rebuild(int64_t now) {
   const auto started = std::chrono::steady_clock::now();
   LoadStats stats;
+  {
+    // Changes recorded from now on (less the overlap) are followed after the load.
+    std::lock_guard follow(follow_mutex_);
+    follow_since_ = now - kFollowOverlapSeconds;
+    followed_.clear();
+  }
   auto index = std::make_unique<MatchIndex>();
   storage::Connection connection = database_.Acquire();
   int64_t after = 0;
@@ -273,9 +299,35 @@ Status Matcher::SearchSaved(storage::Connection& connection, int64_t user_id, in
 }
 
 void Matcher::PersonChanged(storage::Connection& connection, int64_t user_id, int64_t now) {
+  Reload(connection, user_id, now);
+  ChangeLog::Record(connection, user_id, origin_, now);
+}
+
+void Matcher::Reload(storage::Connection& connection, int64_t user_id, int64_t now) {
   PersonInterest person = LoadPerson(connection, user_id, engine_, now);
   std::unique_lock lock(mutex_);
   index_->Upsert(std::move(person));
+}
+
+int64_t Matcher::FollowChanges(int64_t now) {
+  std::lock_guard follow(follow_mutex_);
+  storage::Connection connection = database_.Acquire();
+  int64_t reloaded = 0;
+  for (const PersonChange& change : ChangeLog::Since(connection, follow_since_)) {
+    if (change.origin == origin_ || !followed_.emplace(change.id, change.changed_at).second)
+      continue;
+    Reload(connection, change.user_id, now);
+    ++reloaded;
+  }
+  follow_since_ = now - kFollowOverlapSeconds;
+  // Rows older than the overlap are never read again: forget their ids.
+  std::erase_if(followed_, [this](const auto& entry) { return entry.second < follow_since_; });
+  changes_followed_.fetch_add(reloaded);
+  return reloaded;
+}
+
+int64_t Matcher::PurgeChanges(storage::Connection& connection, int64_t now) {
+  return ChangeLog::PurgeBefore(connection, now - kChangeRetentionSeconds, 10000);
 }
 
 void Matcher::PersonDeleted(int64_t user_id) {

@@ -14,7 +14,10 @@
 //   PersonChanged   profile, notification preference, favourites, clicks or a deleted
 //                   search changed;
 //   PersonDeleted   the account is gone.
-// The next Match() sees the change.
+// The next Match() sees the change. SearchSaved and PersonChanged also record the change in
+// the change log (change_log.hpp, on the caller's connection and transaction), which the
+// other processes read with FollowChanges() to reload the person: every node's index
+// follows a change made through any node.
 //
 // Thread safety: every method may be called from any thread; Match() calls run together,
 // an edit waits for them (std::shared_mutex). Errors: database faults throw
@@ -22,8 +25,11 @@
 // that disappeared) is a Status and the person keeps their other places.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <shared_mutex>
 #include <string>
 #include <vector>
@@ -89,9 +95,28 @@ class Matcher {
 
   size_t person_count() const;
 
+  // Changes recorded by the other processes since the last call (with an overlap of
+  // kFollowOverlapSeconds, for transactions committed late or clocks a little apart):
+  // reloads each such person once. Returns how many were reloaded. Called every couple of
+  // seconds by the server; Rebuild() starts the following over.
+  static constexpr int64_t kFollowOverlapSeconds = 60;
+  int64_t FollowChanges(int64_t now);
+  // People reloaded by FollowChanges since the start (for /metrics).
+  int64_t changes_followed() const { return changes_followed_.load(); }
+  // Deletes the change log's rows older than kChangeRetentionSeconds (by the leader).
+  static constexpr int64_t kChangeRetentionSeconds = 86400;
+  static int64_t PurgeChanges(storage::Connection& connection, int64_t now);
+
  private:
+  void Reload(storage::Connection& connection, int64_t user_id, int64_t now);
+
   storage::Database& database_;
   const engine::SearchEngine* engine_;
+  const std::string origin_;  // this process's name in the change log
+  std::mutex follow_mutex_;
+  int64_t follow_since_ = 0;
+  std::map<int64_t, int64_t> followed_;  // change ids already read → their changed_at
+  std::atomic<int64_t> changes_followed_{0};
   mutable std::shared_mutex mutex_;
   std::unique_ptr<MatchIndex> index_;
 };

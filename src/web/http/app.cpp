@@ -107,6 +107,11 @@ Response App::Handle(Request request) const {
     visit.referer = request.Header("Referer").value_or("");
     visit_observer_->Observe(visit);
   }
+  if (metrics_) {
+    metrics_->ObserveRequest(
+        request.method_name(), visit.route_pattern, response.status(),
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
   if (options_.access_log != nullptr) {
     // One JSON object per line, for log shippers: time, method, path, status, bytes,
     // duration, client address (the forwarded one behind a trusted proxy).

@@ -30,6 +30,7 @@
 #include "web/http/csrf.hpp"
 #include "web/http/errors.hpp"
 #include "web/http/http.hpp"
+#include "web/http/metrics.hpp"
 #include "web/http/router.hpp"
 #include "web/http/static_files.hpp"
 #include "web/http/templates.hpp"
@@ -152,6 +153,8 @@ class App {
   void SetVisitObserver(std::shared_ptr<VisitObserver> observer) {
     visit_observer_ = std::move(observer);
   }
+  // Before serving, like the routes. May be null (the default: no request figures).
+  void SetMetrics(std::shared_ptr<Metrics> metrics) { metrics_ = std::move(metrics); }
 
   // Runs the pipeline. Never throws.
   Response Handle(Request request) const;
@@ -187,6 +190,7 @@ class App {
   Random& random_;
   std::shared_ptr<Authenticator> authenticator_;
   std::shared_ptr<VisitObserver> visit_observer_;
+  std::shared_ptr<Metrics> metrics_;
   Router<Route> router_;
 };
 

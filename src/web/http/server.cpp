@@ -297,6 +297,7 @@ Status HttpServer::Start() {
                        ": " + error.displayText());
   }
   port_ = socket.address().port();
+  listener_ = std::make_unique<Poco::Net::ServerSocket>(socket);
 
   Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
   params->setMaxThreads(options_.threads);
@@ -318,9 +319,17 @@ Status HttpServer::Start() {
 void HttpServer::Stop() {
   if (!server_) return;
   server_->stop();
+  // The accepting thread has ended, but the socket would still complete the handshake of
+  // new connections (the kernel's backlog) that nobody serves: close it, so that they are
+  // refused and a proxy's retry goes to another node straight away.
+  try {
+    listener_->close();
+  } catch (const Poco::Exception&) {
+  }
   handler_factory_->NotifyStopped(/*abort_current=*/false);
   pool_->joinAll();
   server_.reset();
+  listener_.reset();
   handler_factory_ = nullptr;
   deadlines_.reset();
   pool_.reset();

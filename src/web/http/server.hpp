@@ -24,8 +24,9 @@
 namespace Poco {
 class ThreadPool;
 namespace Net {
+class ServerSocket;
 class TCPServer;
-}
+}  // namespace Net
 }  // namespace Poco
 
 namespace vivrovert::web {
@@ -65,8 +66,10 @@ class HttpServer {
   Status Start();
   // The bound port (the chosen one when options.port was 0). 0 before Start.
   uint16_t port() const { return port_; }
-  // Stops accepting, lets the requests in progress finish, closes idle connections and
-  // waits for the threads. Safe to call twice; called by the destructor.
+  // Drains: stops accepting and closes the listening socket at once (new connections are
+  // refused, so a proxy in front tries another node), lets the requests in progress finish
+  // and be answered, closes idle connections and waits for the threads. Safe to call
+  // twice; called by the destructor.
   void Stop();
 
  private:
@@ -78,6 +81,7 @@ class HttpServer {
   std::unique_ptr<Poco::ThreadPool> pool_;
   std::unique_ptr<ConnectionDeadlines> deadlines_;
   Poco::SharedPtr<HandlerFactory> handler_factory_;
+  std::unique_ptr<Poco::Net::ServerSocket> listener_;  // shares the TCPServer's socket
   std::unique_ptr<Poco::Net::TCPServer> server_;
 };
 

@@ -6,7 +6,7 @@
 
 namespace vivrovert::web {
 
-void RegisterShellRoutes(App& app, storage::Database& database) {
+void RegisterShellRoutes(App& app, storage::Database& database, const Readiness* readiness) {
   app.Get("/", [](Context& context) {
     return context.Page("home",
                         mstch::map{
@@ -29,8 +29,11 @@ void RegisterShellRoutes(App& app, storage::Database& database) {
 
   // Readiness, for the proxy's routing: the database answers and its schema is the one
   // this binary expects (a process started before a migration, or after a failed one,
-  // should not take traffic).
-  app.Get("/readyz", [&app, &database](Context&) -> Result<Response> {
+  // should not take traffic); the grid and the matching index are there; the process is
+  // not draining (a node told to stop answers 503 at once, while it finishes its requests).
+  app.Get("/readyz", [&app, &database, readiness](Context&) -> Result<Response> {
+    if (readiness != nullptr && readiness->draining())
+      return Response::Json({{"status", "draining"}}, 503);
     try {
       database.Acquire().QueryOne("SELECT 1");
       const int schema = storage::SchemaVersion(database);
@@ -41,12 +44,31 @@ void RegisterShellRoutes(App& app, storage::Database& database) {
         body["status"] = "migrating";
         return Response::Json(body, 503);
       }
+      if (readiness != nullptr) {
+        body["grid"] = readiness->grid_loaded();
+        body["matching_index"] = readiness->index_built();
+        if (!readiness->grid_loaded() || !readiness->index_built()) {
+          body["status"] = readiness->grid_loaded() ? "starting" : "no_grid";
+          return Response::Json(body, 503);
+        }
+      }
       body["status"] = "ready";
       return Response::Json(body);
     } catch (const std::exception& error) {
       *app.options().error_log << "web: readiness check failed: " << error.what() << std::endl;
       return Response::Json({{"status", "unavailable"}}, 503);
     }
+  });
+}
+
+void RegisterMetricsRoute(App& app, const Metrics& metrics) {
+  app.Get("/metrics", [&metrics](Context& context) -> Result<Response> {
+    // Came through a proxy: the public must not read it, whatever the proxy's rules.
+    if (context.request().Header("X-Forwarded-For").has_value())
+      return NotFound("Page introuvable.");
+    Response response = Response::Text(metrics.Render());
+    response.SetHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+    return response;
   });
 }
 
