@@ -183,7 +183,9 @@ class SearchPage {
     });
     root.querySelector('#place-pick')?.addEventListener('click', () => this.setPicking(!this.picking));
     root.querySelector('#place-add')?.addEventListener('click', () => this.addPlace());
-    void this.loadOutlines();
+    // The outlines are fetched and drawn once the map comes into view: on a phone the map
+    // sits under the criteria, and the first paint does not need them.
+    whenVisible(this.map.getContainer(), () => void this.loadOutlines());
 
     this.form.querySelectorAll<HTMLElement>('.criterion[data-criterion]').forEach((row) => {
       row.querySelector('.bound-range')?.addEventListener('input', () => {
@@ -757,6 +759,24 @@ class SearchPage {
     this.panel.append(el('h3', 'Annonces'), listingBlock);
     this.panel.focus();
   }
+}
+
+// Runs `run` once `element` is within 200 px of the viewport (at once without
+// IntersectionObserver).
+function whenVisible(element: Element, run: () => void): void {
+  if (!('IntersectionObserver' in window)) {
+    run();
+    return;
+  }
+  const observer = new IntersectionObserver(
+    (entries) => {
+      if (!entries.some((entry) => entry.isIntersecting)) return;
+      observer.disconnect();
+      run();
+    },
+    { rootMargin: '200px' },
+  );
+  observer.observe(element);
 }
 
 function describeRelax(hint: SearchAnswer['relax'][number]): string {

@@ -7,14 +7,9 @@ namespace vivrovert::app {
 nightly::LeadReportHooks NightlyLeadReports(const Config& config,
                                             const mail::MailTemplates& templates,
                                             const std::string& secret_key,
-                                            const engine::GridFile* grid) {
+                                            const display::Labels& labels) {
   leads::LeadReportOptions options{config.public_base_url, secret_key};
-  if (grid != nullptr) {
-    options.commune_name = [grid](const std::string& code) {
-      std::optional<uint32_t> commune = grid->FindCommune(code);
-      return commune ? grid->communes()[*commune].name : code;
-    };
-  }
+  options.labels = &labels;
   return {[](storage::Connection& connection, const std::string& run_date) {
             return leads::PartnersWithReportDue(connection, run_date);
           },

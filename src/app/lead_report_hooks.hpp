@@ -6,8 +6,8 @@
 #include <string>
 
 #include "core/config/config.hpp"
+#include "domain/display/labels.hpp"
 #include "domain/mail/templates.hpp"
-#include "engine/engine.hpp"
 #include "jobs/nightly/nightly_run.hpp"
 
 namespace vivrovert::app {
@@ -17,6 +17,6 @@ namespace vivrovert::app {
 nightly::LeadReportHooks NightlyLeadReports(const Config& config,
                                             const mail::MailTemplates& templates,
                                             const std::string& secret_key,
-                                            const engine::GridFile* grid);
+                                            const display::Labels& labels);
 
 }  // namespace vivrovert::app

@@ -14,6 +14,7 @@
 #include "data/grid_builder/imported_sources.hpp"
 #include "domain/accounts/deletion_log.hpp"
 #include "domain/accounts/outbox_account_mailer.hpp"
+#include "domain/display/labels.hpp"
 #include "domain/invoices/invoice_store.hpp"
 #include "domain/invoices/invoicing.hpp"
 #include "domain/leads/lead_recorder.hpp"
@@ -102,6 +103,9 @@ struct Site::Parts {
   // and the night's run; taken over when it dies.
   std::unique_ptr<storage::LeaderLock> leader;
   web::Readiness readiness;
+  // What pages, exports and mails show for stored codes (ROME titles, commune names).
+  display::RomeTitles rome_titles;
+  std::unique_ptr<display::Labels> labels;
 
   // kWeb
   std::unique_ptr<accounts::PasswordHasher> owned_hasher;
@@ -203,6 +207,15 @@ Status Site::Parts::OpenJobs(const SiteParts& parts) {
     search = &owned_search;
   }
   if (!search->engine) Warn(std::string(search->load_status.message()));
+  // ROME job titles; without them, codes are shown as such and say their title is unknown.
+  if (Result<display::RomeTitles> titles =
+          display::RomeTitles::Load(display::RomeTitles::PathIn(config.data_dir));
+      titles.ok()) {
+    rome_titles = std::move(*titles);
+  } else {
+    Warn("ROME titles: " + std::string(titles.status().message()));
+  }
+  labels = std::make_unique<display::Labels>(&rome_titles, search->grid.get());
 
   // Listings are matched to the people they fit (matching/), from an index of everyone's
   // places and wishes built now and kept in step with their edits.
@@ -232,7 +245,7 @@ Status Site::Parts::OpenJobs(const SiteParts& parts) {
                                   invoices::Seller::FromConfig(config.publisher)};
   nightly_run = std::make_unique<nightly::NightlyRun>(
       *database, *notification_pass, *mail_templates, search->grid.get(), *clock, options,
-      NightlyLeadReports(config, *mail_templates, secret_key, search->grid.get()));
+      NightlyLeadReports(config, *mail_templates, secret_key, *labels));
   return Status::Ok();
 }
 
@@ -345,7 +358,7 @@ Status Site::Parts::OpenWeb(const SiteParts& parts) {
   listings = std::make_unique<listings::ListingService>(*database, search->grid.get(), *clock);
   key_limiter = std::make_unique<api::SharedRateLimiter>(
       *database, *clock, api::RateLimit{config.api_rate_limit, config.api_rate_window_seconds});
-  api::RegisterPartnerApi(site, *database, *listings, *key_limiter, *random);
+  api::RegisterPartnerApi(site, *database, *listings, *key_limiter, *random, *labels);
   profiles::RegisterCvPages(site, *listings);
   leads::LeadRecorder* recorder = lead_recorder.get();
   std::ostream* errors = error_log;
@@ -360,11 +373,12 @@ Status Site::Parts::OpenWeb(const SiteParts& parts) {
         Status refreshed = recorder->RefreshPartner(connection, partner_id, now->NowSeconds());
         if (!refreshed.ok()) *errors << "vivrovert: leads: " << refreshed.message() << "\n";
       },
-      ParisDate};
+      ParisDate,
+      *labels};
   partners::RegisterPartnerPages(site, partner_env);
   partners::RegisterOperatorPages(site, partner_env);
   invoices::RegisterInvoicePages(site, *database, *clock);
-  leads::RegisterLeadPages(site, *database, *clock, search->grid.get());
+  leads::RegisterLeadPages(site, *database, *clock, search->grid.get(), *labels);
   legal::RegisterLegalPages(site, config.publisher);
   // Tariffs, quote requests and quotes: the public simulator, the console, the acceptance.
   const PublisherConfig& publisher = config.publisher;

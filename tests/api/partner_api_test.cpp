@@ -88,6 +88,7 @@ class PartnerApiTest : public ::testing::Test {
     EXPECT_TRUE(engine::WriteGridFile(PlacesGrid(), (folder_.path() / "g.grid").string()).ok());
     grid_ = std::move(engine::GridFile::Open((folder_.path() / "g.grid").string())).value();
     service_ = std::make_unique<listings::ListingService>(database_.db(), grid_.get(), clock_);
+    labels_ = std::make_unique<display::Labels>(nullptr, grid_.get());
     storage::Connection connection = database_.db().Acquire();
     partners::PartnerInput cahors;
     cahors.kind = partners::PartnerKind::kEpci;
@@ -123,7 +124,7 @@ class PartnerApiTest : public ::testing::Test {
     options.error_log = &errors_;
     auto app = std::make_unique<web::App>(std::move(options), std::move(*templates),
                                           std::move(*assets), std::move(*files), clock_, random_);
-    RegisterPartnerApi(*app, database_.db(), *service_, limiter, random_);
+    RegisterPartnerApi(*app, database_.db(), *service_, limiter, random_, *labels_);
     return app;
   }
 
@@ -143,6 +144,7 @@ class PartnerApiTest : public ::testing::Test {
   testing::TempDir folder_;
   std::ostringstream errors_;
   std::unique_ptr<engine::GridFile> grid_;
+  std::unique_ptr<display::Labels> labels_;
   std::unique_ptr<listings::ListingService> service_;
   SharedRateLimiter unlimited_{database_.db(), clock_, {0, 60}};
   partners::Partner cahors_, tulle_;
@@ -188,6 +190,12 @@ TEST_F(PartnerApiTest, CreateReadUpdateWithdrawAndThePublicTileSeesIt) {
   EXPECT_EQ(listing["transaction"], "sale");
   EXPECT_EQ(listing["location"]["commune_code"], "46224");
   EXPECT_EQ(listing["location"]["precision"], "commune");
+  // Beside the stored fields, what a person reads (display::Labels).
+  EXPECT_EQ(listing["display"]["kind"], "Logement");
+  EXPECT_EQ(listing["display"]["status"], "En ligne");
+  EXPECT_EQ(listing["display"]["commune"], "Pradines (46224)");
+  EXPECT_EQ(listing["display"]["fields"]["transaction"], "Vente");
+  EXPECT_EQ(listing["display"]["fields"]["price_eur"], "215\u00a0000");
   const std::string id = std::to_string(listing["id"].get<int64_t>());
   const std::string tile = listing["location"]["tile_1km"];
 

@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { openTab, startSite } from './site.mjs';
+import { keepScreenshot, openTab, startSite } from './site.mjs';
 
 const demoPassword = 'demo-vivrovert';
 const leadsPath = '/partenaire/grand-cahors-demo/contacts';
@@ -62,7 +62,14 @@ test('the demo partner reads its contacts and prospects, filters and exports the
   // What Camille agreed to share, and what interested her.
   const camille = tab.locator('#lead-list li.lead', { hasText: 'Camille Martin' });
   assert.match(await camille.textContent(), /Apport disponible/);
-  assert.match(await camille.textContent(), /Cahors/);
+  assert.match(await camille.textContent(), /Cahors \(46042\)/);
+  // Stored codes read out: Julien's situation and jobs, Camille's wishes.
+  const julien = tab.locator('#lead-list li.lead', { hasText: 'Julien Bernard' });
+  assert.match(await julien.textContent(), /En recherche d'emploi/);
+  assert.match(await julien.textContent(), /Arboriculture et viticulture \(A1405\)/);
+  assert.match(await camille.textContent(), /Type de logement : Maison/);
+  assert.equal(await tab.textContent('.partner-nav a[aria-current="page"]'), 'Contacts et prospects');
+  await keepScreenshot(tab, 'partner-contacts');
 
   // The chart: two lines over twelve weeks, and the same numbers as a table.
   assert.equal(await tab.locator('svg.lead-chart polyline').count(), 2);
@@ -70,9 +77,11 @@ test('the demo partner reads its contacts and prospects, filters and exports the
   assert.ok(series.length >= 12, JSON.stringify(series));
 
   // Filters: those who want to take over a business (Sofia, through her consented work details).
+  await tab.fill('#filtre-du', '01/01/2020');
   await tab.selectOption('#filtre-souhait', 'business');
   await Promise.all([tab.waitForNavigation(), tab.getByRole('button', { name: 'Filtrer' }).click()]);
   assert.match(tab.url(), /souhait=business/);
+  assert.equal(await tab.inputValue('#filtre-du'), '01/01/2020', 'the day as typed, in French');
   const filtered = await names(tab);
   assert.equal(filtered.length, 1, JSON.stringify(filtered));
   assert.match(filtered[0], /ne partage pas son identité/);

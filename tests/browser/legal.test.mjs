@@ -61,6 +61,17 @@ test('every legal page is linked from the footer and says what it must', async (
   assert.match(await tab.textContent('main'), /Aucun audit RGAA complet/);
   await keepScreenshot(tab, 'legal-accessibility');
 
+  // Every public page describes itself to search engines, each in its own words.
+  const descriptions = new Set();
+  // (The search page's, on a site with a grid, is checked by bench/lighthouse.)
+  for (const page of ['/', '/tarifs', '/mentions-legales', '/accessibilite']) {
+    await tab.goto(`${site.baseUrl}${page}`);
+    const description = await tab.getAttribute('meta[name="description"]', 'content');
+    assert.ok(description && description.length >= 50 && description.length <= 300, `${page}: ${description}`);
+    descriptions.add(description);
+  }
+  assert.equal(descriptions.size, 4, 'one description per page');
+
   assert.deepEqual(problems, []);
   await tab.close();
 });

@@ -108,11 +108,21 @@ test('a partner imports a file, fixes the rejected row and sees the listings on 
   // The back-office's dashboard lists them.
   await tab.goto(`${baseUrl}${partnerBase}`);
   for (const title of titles) assert.match(await tab.textContent('main'), new RegExp(title));
+  // The section navigation marks where one is; communes are named, with their code.
+  assert.equal(await tab.textContent('.partner-nav a[aria-current="page"]'), 'Annonces');
+  assert.match(await tab.textContent('#listings-table'), /Cahors \(46042\)/);
   await keepScreenshot(tab, 'partner-back-office');
+  // At a tablet's width the table scrolls inside its box, not the page.
+  await tab.setViewportSize({ width: 768, height: 1024 });
+  assert.ok(await tab.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1),
+    'no horizontal scrolling of the page at 768 px');
+  await keepScreenshot(tab, 'partner-back-office-tablet');
+  await tab.setViewportSize({ width: 1280, height: 720 });
 
   // The territory's map shows them: a point each, titled, and in the list under it.
   await tab.goto(`${baseUrl}${partnerBase}/carte`);
   assert.equal(await tab.textContent('h1'), 'Carte du territoire');
+  assert.equal(await tab.textContent('.partner-nav a[aria-current="page"]'), 'Carte');
   assert.ok(await tab.isVisible('svg.territory-map'));
   assert.ok(await tab.locator('svg.territory-map g.tiles rect').count() > 100, 'the tiles of the Grand Cahors');
   const circles = await tab.$$eval('svg.territory-map circle.listing', (nodes) =>
@@ -209,6 +219,7 @@ test('the operator sets a partner territory on the map, the codes field staying 
   await tab.mouse.click(point.x, point.y);
   assert.equal(await tab.inputValue('#p-communes'), '46042');
 
+  assert.equal(await tab.textContent('.operator-nav a[aria-current="page"]'), 'Nouveau partenaire');
   // Typed codes are drawn too: the field is the source of truth.
   await tab.fill('#p-communes', '46042 46102');
   await tab.waitForSelector('#territory-map path.commune.selected[data-code="46102"]');
@@ -251,6 +262,13 @@ test('the demo partner holds the base service and options 1 and 2', async () => 
   assert.equal(new URL(tab.url()).pathname, `${partnerBase}/abonnement`);
   assert.equal(await tab.locator('#products li.product.active').count(), 3);
   assert.match(await tab.textContent('#products'), /démo/);
+
+  // The operator's console: its navigation, the summary figures, communes by name.
+  await tab.goto(`${baseUrl}/operateur`);
+  assert.equal(await tab.textContent('.operator-nav a[aria-current="page"]'), 'Console');
+  assert.ok(Number((await tab.textContent('#console-summary strong')).replace(/\s/g, '')) >= 1);
+  assert.match(await tab.textContent('#annonces ~ .table-wrap'), /\(46\d{3}\)/);
+  await keepScreenshot(tab, 'operator-console');
   assert.deepEqual(problems, []);
   await tab.close();
 });

@@ -4,13 +4,51 @@
 // Needs VIVROVERT_BIN and VIVROVERT_RESOURCE_DIR (ctest sets them, see CMakeLists.txt).
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
 import { chromium } from 'playwright-core';
+
+// axe-core's script (axeCheck).
+const axeSource = readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+// Every HTML page of `context` hands its DOM to `onPage` ({url, html}) from its load event:
+// the copy is sent from inside the page before the test can act on it, and the test's tab
+// never waits for the check.
+async function copyEachPage(context, onPage) {
+  await context.exposeBinding('vivrovertPageCopy', (source, copy) => onPage(copy));
+  await context.addInitScript(() => {
+    window.addEventListener('load', () => {
+      if (document.contentType !== 'text/html' || window.top !== window || location.protocol === 'about:') return;
+      window.vivrovertPageCopy({ url: location.href, html: document.documentElement.outerHTML }).catch(() => {});
+    });
+  });
+}
+
+// Runs axe-core on a copy of a page in `checker`, a tab of its own (the page's stylesheets,
+// none of its scripts), and adds its serious and critical violations to `found`
+// ("<path>: <rule> (<impact>) <elements>").
+async function axeCheck(checker, { url, html }, found) {
+  const scripts = /<script\b[^>]*>[\s\S]*?<\/script>/gi;
+  const markup = `<!doctype html>${html.replace(scripts, '').replace(/<head([^>]*)>/i, `<head$1><base href="${url}">`)}`;
+  try {
+    await checker.setContent(markup, { waitUntil: 'load' });
+    await checker.evaluate(await axeSource);
+    const violations = await checker.evaluate(async () => {
+      const results = await window.axe.run(document, { resultTypes: ['violations'] });
+      return results.violations.filter((rule) => rule.impact === 'serious' || rule.impact === 'critical')
+        .map((rule) => `${rule.id} (${rule.impact}) ${rule.nodes.slice(0, 3).map((node) => node.target.join(' ')).join(', ')}`);
+    });
+    const where = new URL(url).pathname;
+    for (const violation of violations) found.push(`${where}: ${violation}`);
+  } catch (error) {
+    found.push(`axe on ${url}: ${error.message}`);
+  }
+}
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -88,12 +126,30 @@ export async function startSite(name, env = {}, setup = {}) {
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
            '--disable-component-update', '--disable-sync'],
   });
+  // Every page of every test is checked by axe-core, one copy after the other; stop() fails
+  // on what it found.
+  const accessibility = [];
+  const checker = await context.newPage();
+  let checks = Promise.resolve();
+  await copyEachPage(context, (copy) => { checks = checks.then(() => axeCheck(checker, copy, accessibility)); });
+  const settled = async () => {
+    for (let last = null; last !== checks;) {
+      last = checks;
+      await last;
+    }
+  };
   return {
     baseUrl,
     context,
     workDir,
     output: () => output,
+    // The serious and critical axe-core violations found so far, after the running checks.
+    async accessibilityProblems() {
+      await settled();
+      return [...accessibility];
+    },
     async stop() {
+      await settled();
       await context.close();
       if (server.exitCode === null) {
         const exited = new Promise((resolve) => server.once('exit', resolve));
@@ -101,6 +157,7 @@ export async function startSite(name, env = {}, setup = {}) {
         await exited;
       }
       await rm(workDir, { recursive: true, force: true });
+      assert.deepEqual(accessibility, [], 'axe-core: serious or critical accessibility violations');
     },
   };
 }

@@ -84,6 +84,7 @@ class LeadReportTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     grid_ = &vivrovert::testing::LotGrid();
+    labels_ = display::Labels(nullptr, grid_);
     engine_ = new engine::SearchEngine(*grid_);
   }
   static void TearDownTestSuite() {
@@ -121,10 +122,11 @@ class LeadReportTest : public ::testing::Test {
         [this](Connection& connection, int64_t partner_id) {
           ASSERT_TRUE(recorder_.RefreshPartner(connection, partner_id, clock_.NowSeconds()).ok());
         },
-        {}};
+        {},
+        labels_};
     partners::RegisterPartnerPages(*app_, partner_env);
     partners::RegisterOperatorPages(*app_, partner_env);
-    RegisterLeadPages(*app_, database_.db(), clock_, grid_);
+    RegisterLeadPages(*app_, database_.db(), clock_, grid_, labels_);
 
     Connection connection = database_.db().Acquire();
     epci_ = CreatePartner(connection, PartnerKind::kEpci, "CA du Grand Cahors", "grand-cahors",
@@ -223,10 +225,7 @@ class LeadReportTest : public ::testing::Test {
 
   LeadReportOptions Options() const {
     LeadReportOptions options{kBaseUrl, vivrovert::testing::kTestSecret};
-    options.commune_name = [](const std::string& code) {
-      std::optional<uint32_t> index = grid_->FindCommune(code);
-      return index ? grid_->communes()[*index].name : code;
-    };
+    options.labels = &labels_;
     return options;
   }
 
@@ -272,6 +271,7 @@ class LeadReportTest : public ::testing::Test {
   }
 
   static inline const engine::GridFile* grid_ = nullptr;
+  static inline display::Labels labels_;
   static inline engine::SearchEngine* engine_ = nullptr;
 
   vivrovert::testing::TestDatabase database_;

@@ -132,7 +132,8 @@ class LeadsTest : public ::testing::Test {
 
   PartnerLeads LeadsOf(const Partner& partner, LeadFilter filter = {}) {
     Connection connection = database_.db().Acquire();
-    return LoadPartnerLeads(connection, partner.id, filter, clock_.NowSeconds());
+    return LoadPartnerLeads(connection, partner.id, filter, clock_.NowSeconds(),
+                            display::Labels(nullptr, grid_));
   }
 
   static std::map<int64_t, LeadKind> Kinds(const PartnerLeads& leads) {
@@ -443,6 +444,10 @@ TEST_F(LeadsTest, FiltersAndBadDates) {
   EXPECT_FALSE(Contains(agent.Get("/partenaire/grand-cahors/contacts?au=2020-01-01").body,
                         "alice@exemple.fr"))
       << "she became a contact after that period";
+  // Dates as French people type them.
+  Page french = agent.Get("/partenaire/grand-cahors/contacts?au=01%2F01%2F2020");
+  EXPECT_FALSE(Contains(french.body, "alice@exemple.fr"));
+  EXPECT_TRUE(Contains(french.body, "value=\"01&#x2F;01&#x2F;2020\"")) << "shown as typed";
   Page bad = agent.Get("/partenaire/grand-cahors/contacts?du=31%2F02%2F2026");
   ASSERT_EQ(bad.status, 200);
   EXPECT_TRUE(Contains(bad.body, "Date de début illisible")) << bad.body;

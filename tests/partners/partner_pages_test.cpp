@@ -427,9 +427,10 @@ TEST_F(PartnerPagesTest, AnOperatorDoesEverythingEverywhere) {
   EXPECT_EQ(console.status, 200);
   EXPECT_TRUE(Contains(console.body, "Pages vues depuis le"));
   // As mustache escapes it.
-  EXPECT_TRUE(Contains(console.body, "<td><code>&#x2F;annonces&#x2F;{id}</code></td><td>41</td>"));
-  EXPECT_TRUE(Contains(console.body, "<td>lemonde.fr</td><td>41</td>"));
-  EXPECT_TRUE(Contains(console.body, "<td>moteur de recherche</td><td>1</td>"));
+  EXPECT_TRUE(Contains(console.body,
+                       "<td><code>&#x2F;annonces&#x2F;{id}</code></td><td class=\"num\">41</td>"));
+  EXPECT_TRUE(Contains(console.body, "<td>lemonde.fr</td><td class=\"num\">41</td>"));
+  EXPECT_TRUE(Contains(console.body, "<td>moteur de recherche</td><td class=\"num\">1</td>"));
   EXPECT_FALSE(Contains(console.body, "vieille-page")) << "older than 30 days";
   EXPECT_TRUE(Contains(console.body, "CA du Grand Cahors"));
   EXPECT_TRUE(Contains(console.body, "Ville de Figeac"));
@@ -977,11 +978,12 @@ TEST_F(PartnerPagesTest, TheOperatorConsoleShowsTheMailQueueAndReactivatesBounci
   Page console = op.Get("/operateur");
   ASSERT_EQ(console.status, 200) << console.body;
   EXPECT_TRUE(Contains(console.body, "<h2 id=\"courrier\">Courrier</h2>"));
-  EXPECT_TRUE(Contains(console.body, "<td data-count=\"pending\">3</td>")) << console.body;
-  EXPECT_TRUE(Contains(console.body, "<td data-count=\"pending_due\">2</td>"));
-  EXPECT_TRUE(Contains(console.body, "<td data-count=\"sending\">0</td>"));
-  EXPECT_TRUE(Contains(console.body, "<td data-count=\"failed\">1</td>"));
-  EXPECT_TRUE(Contains(console.body, "<td data-count=\"sent_24h\">1</td>"));
+  EXPECT_TRUE(Contains(console.body, "<td class=\"num\" data-count=\"pending\">3</td>"))
+      << console.body;
+  EXPECT_TRUE(Contains(console.body, "<td class=\"num\" data-count=\"pending_due\">2</td>"));
+  EXPECT_TRUE(Contains(console.body, "<td class=\"num\" data-count=\"sending\">0</td>"));
+  EXPECT_TRUE(Contains(console.body, "<td class=\"num\" data-count=\"failed\">1</td>"));
+  EXPECT_TRUE(Contains(console.body, "<td class=\"num\" data-count=\"sent_24h\">1</td>"));
   EXPECT_TRUE(Contains(console.body, "<td data-count=\"oldest_due\">2 h 00 min</td>"));
   // The failure, its subject escaped, and the relay's answer.
   EXPECT_TRUE(Contains(console.body, "refuse@exemple.fr"));

@@ -15,7 +15,8 @@ const char* WishKindLabel(const std::string& kind) {
   return "";
 }
 
-DisclosedPerson Disclose(storage::Connection& connection, int64_t user_id) {
+DisclosedPerson Disclose(storage::Connection& connection, int64_t user_id,
+                         const display::Labels& labels) {
   DisclosedPerson person;
   person.user_id = user_id;
   for (const auto& [scope, record] : profiles::ProfileStore::Consents(connection, user_id)) {
@@ -38,7 +39,7 @@ DisclosedPerson Disclose(storage::Connection& connection, int64_t user_id) {
       for (const listings::FieldSpec& spec : profiles::ProfileFields()) {
         if (std::string_view(spec.name) != name) continue;
         section.fields.push_back(
-            {name, spec.label, listings::FieldValueText(spec, profile.data[name])});
+            {name, spec.label, labels.Field(spec, profile.data[name]), profile.data[name]});
       }
     }
     if (section.fields.empty()) continue;

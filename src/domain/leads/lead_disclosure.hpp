@@ -10,18 +10,21 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "core/storage/database.hpp"
+#include "domain/display/labels.hpp"
 
 namespace vivrovert::leads {
 
 struct DisclosedField {
-  std::string name;   // profile field name
-  std::string label;  // French
-  std::string value;  // as the profile form shows it
+  std::string name;       // profile field name
+  std::string label;      // French
+  std::string value;      // as a person reads it (display::Labels::Field)
+  nlohmann::json stored;  // the normalised value (exports keep numbers as numbers)
 };
 
 struct DisclosedSection {
@@ -46,6 +49,8 @@ struct DisclosedPerson {
   bool identity() const { return scopes.count("identity") != 0; }
 };
 
-DisclosedPerson Disclose(storage::Connection& connection, int64_t user_id);
+// Field values are read out by `labels` (choice labels, ROME titles, French numbers).
+DisclosedPerson Disclose(storage::Connection& connection, int64_t user_id,
+                         const display::Labels& labels);
 
 }  // namespace vivrovert::leads

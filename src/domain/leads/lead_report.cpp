@@ -98,10 +98,15 @@ bool ExcludedFromLeadReports(storage::Connection& connection, int64_t user_id,
          mail::IsBouncing(connection, address);
 }
 
+const display::Labels& LabelsOf(const LeadReportOptions& options) {
+  static const display::Labels kPlain;
+  return options.labels != nullptr ? *options.labels : kPlain;
+}
+
 std::string Communes(const Lead& lead, const LeadReportOptions& options) {
   std::string text;
   for (const std::string& code : lead.communes) {
-    text += (text.empty() ? "" : ", ") + (options.commune_name ? options.commune_name(code) : code);
+    text += (text.empty() ? "" : ", ") + LabelsOf(options).Commune(code);
   }
   return text;
 }
@@ -122,7 +127,7 @@ nlohmann::json PersonValues(const Lead& lead, const DisclosedPerson& person,
                        ? (person.display_name.empty() ? "(nom non renseigné)" : person.display_name)
                        : "Personne qui ne partage pas son identité"},
           {"email", identity ? person.email : ""},
-          {"since", FrenchDate(lead.first_at)},
+          {"since", display::Labels::Date(lead.first_at)},
           {"communes", Communes(lead, options)},
           {"sections", sections}};
 }
@@ -266,7 +271,7 @@ Result<int> EnqueueLeadReport(storage::Connection& connection, const mail::MailT
   size_t disclosed = 0, hidden = 0;
   for (const std::vector<Lead>* leads : {&content.new_prospects, &content.new_contacts}) {
     for (const Lead& lead : *leads) {
-      const DisclosedPerson person = Disclose(connection, lead.user_id);
+      const DisclosedPerson person = Disclose(connection, lead.user_id, LabelsOf(options));
       if (!person.disclosed()) {
         ++hidden;
         continue;

@@ -31,6 +31,7 @@
 
 #include "core/common/status.hpp"
 #include "core/storage/database.hpp"
+#include "domain/display/labels.hpp"
 #include "domain/leads/lead_rules.hpp"
 #include "domain/mail/templates.hpp"
 #include "domain/partners/partner_store.hpp"
@@ -80,8 +81,9 @@ LeadReportContent ComputeLeadReport(storage::Connection& connection, int64_t par
 struct LeadReportOptions {
   std::string public_base_url;  // e.g. "https://vivrovert.fr", for the links
   std::string secret_key;       // Config::SecretKey(), for the unsubscribe links
-  // INSEE code → commune name for the communes of interest; empty: codes are shown.
-  std::function<std::string(const std::string& code)> commune_name = {};
+  // Reads out the communes of interest and the disclosed details; null: display::Labels()
+  // (choices and numbers read out, communes and ROME codes without their names).
+  const display::Labels* labels = nullptr;
 };
 
 // In the caller's transaction: records the report of `partner_id` for the period of

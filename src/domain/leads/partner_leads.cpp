@@ -39,7 +39,8 @@ std::vector<int64_t> SeriesDates(int64_t from, int64_t to) {
 }  // namespace
 
 PartnerLeads LoadPartnerLeads(storage::Connection& connection, int64_t partner_id,
-                              const LeadFilter& filter, int64_t now) {
+                              const LeadFilter& filter, int64_t now,
+                              const display::Labels& labels) {
   const PartnerEvents events = LeadStore::Load(connection, partner_id);
   PartnerLeads result;
   const int64_t to = std::min(filter.to.value_or(now), now);
@@ -48,7 +49,7 @@ PartnerLeads LoadPartnerLeads(storage::Connection& connection, int64_t partner_i
   result.now = CountsOverTime(events, {now}).front();
 
   for (Lead& lead : LeadsAt(events, now)) {
-    DisclosedPerson person = Disclose(connection, lead.user_id);
+    DisclosedPerson person = Disclose(connection, lead.user_id, labels);
     DisclosedLead item{std::move(lead), std::move(person)};
     if (!item.person.disclosed()) continue;
     ++result.disclosed_total;
@@ -57,8 +58,7 @@ PartnerLeads LoadPartnerLeads(storage::Connection& connection, int64_t partner_i
   return result;
 }
 
-exports::Table LeadTable(const PartnerLeads& leads,
-                         const std::function<std::string(const std::string& code)>& commune_name) {
+exports::Table LeadTable(const PartnerLeads& leads, const display::Labels& labels) {
   using exports::Cell;
   exports::Table table;
   table.sheet_name = "Contacts et prospects";
@@ -78,11 +78,11 @@ exports::Table LeadTable(const PartnerLeads& leads,
     const Lead& lead = item.lead;
     std::string communes, tiles;
     for (const std::string& code : lead.communes)
-      communes += (communes.empty() ? "" : ", ") + commune_name(code);
+      communes += (communes.empty() ? "" : ", ") + labels.Commune(code);
     for (const std::string& tile : lead.tiles) tiles += (tiles.empty() ? "" : " ") + tile;
     std::vector<Cell> row = {Cell::Text(LeadKindLabel(lead.kind)),
-                             Cell::Text(UtcDate(lead.first_at)),
-                             Cell::Text(UtcDate(lead.last_at)),
+                             Cell::Text(display::Labels::Date(lead.first_at)),
+                             Cell::Text(display::Labels::Date(lead.last_at)),
                              Cell::Text(communes),
                              Cell::Text(tiles),
                              lead.kind == LeadKind::kContact
@@ -91,14 +91,17 @@ exports::Table LeadTable(const PartnerLeads& leads,
                              Cell::Text(item.person.display_name),
                              Cell::Text(item.person.email)};
     for (const auto& [scope, name] : fields) {
-      std::string value;
+      // Numbers stay numbers for the spreadsheet; the rest as people read it.
+      Cell cell = Cell::Empty();
       for (const DisclosedSection& section : item.person.sections) {
         if (section.scope != scope) continue;
         for (const DisclosedField& field : section.fields) {
-          if (field.name == name) value = field.value;
+          if (field.name != name) continue;
+          cell = field.stored.is_number() ? Cell::Number(field.stored.get<double>())
+                                          : Cell::Text(field.value);
         }
       }
-      row.push_back(Cell::Text(value));
+      row.push_back(std::move(cell));
     }
     table.rows.push_back(std::move(row));
   }

@@ -45,13 +45,13 @@ struct PartnerLeads {
 };
 
 // Everything about a partner's leads as of `now`.
+// Disclosed details are read out by `labels`.
 PartnerLeads LoadPartnerLeads(storage::Connection& connection, int64_t partner_id,
-                              const LeadFilter& filter, int64_t now);
+                              const LeadFilter& filter, int64_t now, const display::Labels& labels);
 
-// The people of `leads` as a table for CSV/XLSX: kind, dates, communes (names from
-// `commune_name`), tiles, then identity and each consented profile field (empty when not
+// The people of `leads` as a table for CSV/XLSX: kind, dates, communes ("Cahors (46042)",
+// from `labels`), tiles, then identity and each consented profile field (empty when not
 // consented).
-exports::Table LeadTable(const PartnerLeads& leads,
-                         const std::function<std::string(const std::string& code)>& commune_name);
+exports::Table LeadTable(const PartnerLeads& leads, const display::Labels& labels);
 
 }  // namespace vivrovert::leads

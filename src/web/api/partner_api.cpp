@@ -155,8 +155,16 @@ json PartnerJson(const Caller& caller, const engine::GridFile& grid) {
           {"key", {{"prefix", caller.key.prefix}, {"scope", caller.key.scope}}}};
 }
 
+// The API form of a listing, with what a person reads of it under "display".
+json ListingOut(const listings::Listing& listing, const std::string& today,
+                const display::Labels& labels) {
+  json out = listing.ToJson(today);
+  out["display"] = labels.ListingDisplay(listing, today);
+  return out;
+}
+
 Result<web::Response> ListListings(web::Context& context, listings::ListingService& service,
-                                   const Caller& caller) {
+                                   const Caller& caller, const display::Labels& labels) {
   const web::Request& request = context.request();
   listings::ListingFilter filter;
   filter.partner_id = caller.partner.id;
@@ -197,7 +205,7 @@ Result<web::Response> ListListings(web::Context& context, listings::ListingServi
     json items = json::array();
     auto found = listings::ListingStore::FindByExternalId(connection, caller.partner.SourceKey(),
                                                           *external_id);
-    if (found) items.push_back(found->ToJson(filter.today));
+    if (found) items.push_back(ListingOut(*found, filter.today, labels));
     return web::Response::Json({{"listings", items}, {"next_cursor", nullptr}});
   }
   filter.limit += 1;  // one more tells whether a next page exists
@@ -206,7 +214,8 @@ Result<web::Response> ListListings(web::Context& context, listings::ListingServi
   json items = json::array();
   const bool more = static_cast<int>(found.size()) == filter.limit;
   if (more) found.pop_back();
-  for (const listings::Listing& listing : found) items.push_back(listing.ToJson(filter.today));
+  for (const listings::Listing& listing : found)
+    items.push_back(ListingOut(listing, filter.today, labels));
   json next = more ? json(std::to_string(found.back().id)) : json(nullptr);
   return web::Response::Json({{"listings", items}, {"next_cursor", next}});
 }
@@ -234,7 +243,7 @@ const std::vector<ApiRoute>& PartnerApiRoutes() {
 
 void RegisterPartnerApi(web::App& app, storage::Database& database,
                         listings::ListingService& service, SharedRateLimiter& key_limiter,
-                        Random& /*random*/) {
+                        Random& /*random*/, const display::Labels& labels) {
   web::RouteOptions key_auth;
   key_auth.csrf_exempt = true;  // API keys are not sent by browsers on their own
   auto authed = [&database, &service, &key_limiter](Access access, auto handler) {
@@ -252,13 +261,14 @@ void RegisterPartnerApi(web::App& app, storage::Database& database,
           }));
 
   app.Add(web::Method::kGet, "/api/v1/partner/listings",
-          authed(Access::kRead, [&service](web::Context& context, const Caller& caller) {
-            return ListListings(context, service, caller);
+          authed(Access::kRead, [&service, &labels](web::Context& context, const Caller& caller) {
+            return ListListings(context, service, caller, labels);
           }));
 
   app.Add(web::Method::kPost, "/api/v1/partner/listings",
           authed(Access::kWrite,
-                 [&service](web::Context& context, const Caller& caller) -> Result<web::Response> {
+                 [&service, &labels](web::Context& context,
+                                     const Caller& caller) -> Result<web::Response> {
                    VV_ASSIGN_OR_RETURN(json body, ParseBody(context.request()));
                    if (!body.is_object())
                      return InvalidArgument("Un objet JSON est attendu.", "body");
@@ -270,7 +280,7 @@ void RegisterPartnerApi(web::App& app, storage::Database& database,
                    if (!written.ok())
                      return errors.empty() ? Result<web::Response>(written.status())
                                            : FieldErrors(errors);
-                   json out = written->listing.ToJson(service.Today());
+                   json out = ListingOut(written->listing, service.Today(), labels);
                    out["outcome"] = listings::OutcomeName(written->outcome);
                    web::Response response = web::Response::Json(
                        out, written->outcome == listings::Outcome::kCreated ? 201 : 200);
@@ -323,17 +333,19 @@ void RegisterPartnerApi(web::App& app, storage::Database& database,
 
   app.Add(web::Method::kGet, "/api/v1/partner/listings/{id}",
           authed(Access::kRead,
-                 [&service](web::Context& context, const Caller& caller) -> Result<web::Response> {
+                 [&service, &labels](web::Context& context,
+                                     const Caller& caller) -> Result<web::Response> {
                    VV_ASSIGN_OR_RETURN(int64_t id, ParseId(context.Param("id"), "id"));
                    auto listing =
                        service.Get(partners::PublisherFor(caller.partner, caller.territory), id);
                    if (!listing) return NotFound("Annonce introuvable.", "id");
-                   return web::Response::Json(listing->ToJson(service.Today()));
+                   return web::Response::Json(ListingOut(*listing, service.Today(), labels));
                  }));
 
   app.Add(web::Method::kPut, "/api/v1/partner/listings/{id}",
           authed(Access::kWrite,
-                 [&service](web::Context& context, const Caller& caller) -> Result<web::Response> {
+                 [&service, &labels](web::Context& context,
+                                     const Caller& caller) -> Result<web::Response> {
                    VV_ASSIGN_OR_RETURN(int64_t id, ParseId(context.Param("id"), "id"));
                    VV_ASSIGN_OR_RETURN(json body, ParseBody(context.request()));
                    if (!body.is_object())
@@ -344,7 +356,7 @@ void RegisterPartnerApi(web::App& app, storage::Database& database,
                    if (!written.ok())
                      return errors.empty() ? Result<web::Response>(written.status())
                                            : FieldErrors(errors);
-                   json out = written->listing.ToJson(service.Today());
+                   json out = ListingOut(written->listing, service.Today(), labels);
                    out["outcome"] = listings::OutcomeName(written->outcome);
                    return web::Response::Json(out);
                  }),
@@ -441,7 +453,8 @@ void RegisterPartnerApi(web::App& app, storage::Database& database,
   });
 
   app.Get(
-      "/api/v1/tiles/{id}/listings", [&service](web::Context& context) -> Result<web::Response> {
+      "/api/v1/tiles/{id}/listings",
+      [&service, &labels](web::Context& context) -> Result<web::Response> {
         std::optional<engine::TileId> tile = engine::TileId::Parse(context.Param("id"));
         if (!tile)
           return InvalidArgument("Identifiant de dalle invalide (attendu : CRS3035RES1000mN…E…).",
@@ -459,7 +472,7 @@ void RegisterPartnerApi(web::App& app, storage::Database& database,
         json items = json::array();
         json counts = json::object();
         for (const listings::Listing& listing : listings::ListingStore::List(connection, filter)) {
-          json item = listing.ToJson(filter.today);
+          json item = ListingOut(listing, filter.today, labels);
           // What the public sees: no internal source keys of partners.
           item.erase("source");
           items.push_back(item);

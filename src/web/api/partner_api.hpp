@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "core/storage/database.hpp"
+#include "domain/display/labels.hpp"
 #include "domain/limits/rate_limiter.hpp"
 #include "domain/listings/listing_service.hpp"
 #include "web/api/search_api.hpp"
@@ -35,9 +36,11 @@ namespace vivrovert::api {
 
 const std::vector<ApiRoute>& PartnerApiRoutes();
 
-// `service`, `limiter` and `database` must outlive the app.
+// `service`, `limiter`, `database` and `labels` must outlive the app. Listings are answered
+// with their stored fields and, under "display", what a person reads of them (choice
+// labels, "Cahors (46042)", ROME titles, French dates and numbers: display::Labels).
 void RegisterPartnerApi(web::App& app, storage::Database& database,
                         listings::ListingService& service, SharedRateLimiter& key_limiter,
-                        Random& random);
+                        Random& random, const display::Labels& labels);
 
 }  // namespace vivrovert::api

@@ -69,6 +69,9 @@ void RegisterListingPage(web::App& app, storage::Database& database, const engin
             return context.Page(
                 "listing",
                 mstch::map{{"title", listing->title + " — VivroVert"},
+                           {"meta_description", std::string(listings::KindLabel(listing->kind)) +
+                                                    " à " + commune + " : " + listing->title +
+                                                    " — annonce publiée sur VivroVert."},
                            {"listing_title", listing->title},
                            {"kind_label", std::string(listings::KindLabel(listing->kind))},
                            {"commune", commune},

@@ -146,6 +146,11 @@ void RegisterSearchPage(web::App& app, const engine::SearchBackend& backend, con
     for (char c : profiles_json) escaped += c == '<' ? std::string("\\u003c") : std::string(1, c);
     mstch::map data{{"title", std::string("Rechercher où vivre — VivroVert")},
                     {"search_page", true},
+                    {"meta_description",
+                     std::string("Rechercher où vivre : réglez vos critères (distance à une gare, "
+                                 "un hôpital, une école, débit internet, climat…) et voyez les "
+                                 "dalles de 1 ou 5 km qui y répondent, avec leurs communes et "
+                                 "les annonces.")},
                     {"groups", groups},
                     {"profiles", profile_items},
                     {"profiles_json", escaped},

@@ -12,6 +12,12 @@ void RegisterShellRoutes(App& app, storage::Database& database, const Readiness*
                         mstch::map{
                             {"title", std::string("VivroVert — trouvez où vivre à la campagne")},
                             {"is_home", true},
+                            {"meta_description",
+                             std::string("Choisissez où vivre à la campagne : VivroVert montre, "
+                                         "sur une carte de la France en dalles d'un kilomètre, "
+                                         "les lieux qui répondent à vos critères (gare, santé, "
+                                         "écoles, internet, climat), d'après les données "
+                                         "publiques ouvertes.")},
                         });
   });
 

@@ -159,6 +159,7 @@ Result<Response> InvoicePage(Context& context, storage::Connection& connection,
       "operator_invoice",
       mstch::map{
           {"title", (credit ? "Avoir " : "Facture ") + invoice.number + " — VivroVert"},
+          {"operator_nav", mstch::map{{"factures", true}}},
           {"invoice", InvoiceRow(invoice, today, "/operateur/factures")},
           {"is_credit_note", credit},
           {"credited_number", invoice.credited_number},
@@ -267,6 +268,7 @@ void RegisterOperatorRoutes(web::App& app, storage::Database& database, const Cl
         return context.Page(
             "operator_billing",
             mstch::map{{"title", std::string("Factures — VivroVert")},
+                       {"operator_nav", mstch::map{{"factures", true}}},
                        {"overdue", overdue},
                        {"has_overdue", !overdue.empty()},
                        {"overdue_total", billing::FormatEurosFrench(overdue_total)},
@@ -303,6 +305,7 @@ void RegisterOperatorRoutes(web::App& app, storage::Database& database, const Cl
     const std::string base = "/operateur/partenaires/" + std::to_string(partner_id);
     return context.Page("operator_invoices",
                         mstch::map{{"title", "Factures de " + partner->name + " — VivroVert"},
+                                   {"operator_nav", mstch::map{{"factures", true}}},
                                    {"name", partner->name},
                                    {"partner_url", base},
                                    {"details_action", base + "/facturation"},

@@ -9,6 +9,7 @@
 #include "core/common/text.hpp"
 #include "domain/exports/table_export.hpp"
 #include "domain/leads/partner_leads.hpp"
+#include "domain/listings/listing_schema.hpp"
 #include "domain/partners/partner_territory.hpp"
 #include "web/partners/partner_access.hpp"
 
@@ -75,20 +76,26 @@ struct FilterForm {
   std::vector<std::string> errors;
 };
 
+// A filter's day as people type it (JJ/MM/AAAA, or AAAA-MM-JJ): its first second (UTC).
+std::optional<int64_t> ParseFilterDay(const std::string& text) {
+  std::optional<std::string> iso = listings::ParseDate(text);
+  return iso ? ParseUtcDate(*iso) : std::nullopt;
+}
+
 FilterForm ReadFilter(const web::Request& request) {
   FilterForm form;
   form.from_text = Trim(request.Query("du").value_or(""));
   form.to_text = Trim(request.Query("au").value_or(""));
   if (!form.from_text.empty()) {
-    form.filter.from = ParseUtcDate(form.from_text);
+    form.filter.from = ParseFilterDay(form.from_text);
     if (!form.filter.from)
-      form.errors.push_back("Date de début illisible (attendu : AAAA-MM-JJ) : « " +
+      form.errors.push_back("Date de début illisible (attendu : JJ/MM/AAAA) : « " +
                             form.from_text.substr(0, 20) + " ».");
   }
   if (!form.to_text.empty()) {
-    std::optional<int64_t> to = ParseUtcDate(form.to_text);
+    std::optional<int64_t> to = ParseFilterDay(form.to_text);
     if (!to) {
-      form.errors.push_back("Date de fin illisible (attendu : AAAA-MM-JJ) : « " +
+      form.errors.push_back("Date de fin illisible (attendu : JJ/MM/AAAA) : « " +
                             form.to_text.substr(0, 20) + " ».");
     } else {
       form.filter.to = *to + 24 * 3600 - 1;  // the whole day
@@ -127,31 +134,25 @@ std::string QueryString(const FilterForm& form) {
 }  // namespace
 
 void RegisterLeadPages(web::App& app, storage::Database& database, const Clock& clock,
-                       const engine::GridFile* grid) {
-  auto commune_name = [grid](const std::string& code) {
-    if (grid == nullptr) return code;
-    std::optional<uint32_t> index = grid->FindCommune(code);
-    return index ? grid->communes()[*index].name : code;
-  };
-
+                       const engine::GridFile* grid, const display::Labels& labels) {
   app.Get(
       "/partenaire/{slug}/contacts",
       partners::Entitled(
           database, subscriptions::ProductCode::kBase,
-          [&database, &clock, grid, commune_name](Context& context) -> Result<Response> {
+          [&database, &clock, grid, &labels](Context& context) -> Result<Response> {
             VV_ASSIGN_OR_RETURN(partners::Access access, partners::AccessFor(context, database));
             FilterForm form = ReadFilter(context.request());
             storage::Connection connection = database.Acquire();
             const int64_t now = clock.NowSeconds();
             const PartnerLeads leads =
-                LoadPartnerLeads(connection, access.partner.id, form.filter, now);
+                LoadPartnerLeads(connection, access.partner.id, form.filter, now, labels);
 
             mstch::array people;
             for (size_t index = 0; index < leads.people.size() && index < kShownPeople; ++index) {
               const DisclosedLead& item = leads.people[index];
               mstch::array communes, tiles, sections;
               for (const std::string& code : item.lead.communes) {
-                communes.push_back(mstch::map{{"code", code}, {"name", commune_name(code)}});
+                communes.push_back(mstch::map{{"code", code}, {"name", labels.Commune(code)}});
               }
               for (const std::string& tile : item.lead.tiles)
                 tiles.push_back(mstch::map{{"id", tile}});
@@ -169,12 +170,12 @@ void RegisterLeadPages(web::App& app, storage::Database& database, const Clock& 
                   {"name", item.person.display_name.empty() ? std::string("(nom non renseigné)")
                                                             : item.person.display_name},
                   {"email", item.person.email},
-                  {"first", FrenchDate(item.lead.first_at)},
-                  {"last", FrenchDate(item.lead.last_at)},
+                  {"first", display::Labels::Date(item.lead.first_at)},
+                  {"last", display::Labels::Date(item.lead.last_at)},
                   {"communes", communes},
                   {"tiles", tiles},
                   {"has_tiles", !tiles.empty()},
-                  {"green_tiles", std::to_string(item.lead.green_tiles)},
+                  {"green_tiles", display::Labels::Integer(item.lead.green_tiles)},
                   {"is_contact", item.lead.kind == LeadKind::kContact},
                   {"sections", sections},
                   {"has_sections", !sections.empty()}});
@@ -222,30 +223,32 @@ void RegisterLeadPages(web::App& app, storage::Database& database, const Clock& 
             }
             return context.Page(
                 "partner_leads",
-                mstch::map{{"title", "Contacts et prospects — " + access.partner.name},
-                           {"partner", partners::PartnerData(access)},
-                           {"contacts", std::to_string(leads.now.contacts)},
-                           {"prospects", std::to_string(leads.now.prospects)},
-                           {"anonymous_clicks", std::to_string(leads.now.anonymous_clicks)},
-                           {"disclosed_total", std::to_string(leads.disclosed_total)},
-                           {"shown", std::to_string(std::min(leads.people.size(), kShownPeople))},
-                           {"matching", std::to_string(leads.people.size())},
-                           {"truncated", leads.people.size() > kShownPeople},
-                           {"people", people},
-                           {"has_people", !people.empty()},
-                           {"chart", CountsChart(leads.series)},
-                           {"series", series},
-                           {"communes", communes},
-                           {"wishes", wishes},
-                           {"from", form.from_text},
-                           {"to", form.to_text},
-                           {"kind_contact", form.filter.kind == "contact"},
-                           {"kind_prospect", form.filter.kind == "prospect"},
-                           {"errors", errors},
-                           {"has_errors", !errors.empty()},
-                           {"report_frequencies", frequencies},
-                           {"csv_href", base + "/export.csv" + query},
-                           {"xlsx_href", base + "/export.xlsx" + query}});
+                mstch::map{
+                    {"title", "Contacts et prospects — " + access.partner.name},
+                    {"partner", partners::PartnerData(access)},
+                    {"contacts", std::to_string(leads.now.contacts)},
+                    {"prospects", std::to_string(leads.now.prospects)},
+                    {"anonymous_clicks", std::to_string(leads.now.anonymous_clicks)},
+                    {"disclosed_total", std::to_string(leads.disclosed_total)},
+                    {"shown", std::to_string(std::min(leads.people.size(), kShownPeople))},
+                    {"matching", std::to_string(leads.people.size())},
+                    {"truncated", leads.people.size() > kShownPeople},
+                    {"people", people},
+                    {"has_people", !people.empty()},
+                    {"chart", CountsChart(leads.series)},
+                    {"series", series},
+                    {"communes", communes},
+                    {"wishes", wishes},
+                    {"from",
+                     form.filter.from ? display::Labels::Date(*form.filter.from) : form.from_text},
+                    {"to", form.filter.to ? display::Labels::Date(*form.filter.to) : form.to_text},
+                    {"kind_contact", form.filter.kind == "contact"},
+                    {"kind_prospect", form.filter.kind == "prospect"},
+                    {"errors", errors},
+                    {"has_errors", !errors.empty()},
+                    {"report_frequencies", frequencies},
+                    {"csv_href", base + "/export.csv" + query},
+                    {"xlsx_href", base + "/export.xlsx" + query}});
           }));
 
   // The lead report's frequency (domain/leads/lead_report.hpp): the partner's administrators and
@@ -279,7 +282,7 @@ void RegisterLeadPages(web::App& app, storage::Database& database, const Clock& 
       "/partenaire/{slug}/contacts/{file}",
       partners::Entitled(
           database, subscriptions::ProductCode::kBase,
-          [&database, &clock, commune_name](Context& context) -> Result<Response> {
+          [&database, &clock, &labels](Context& context) -> Result<Response> {
             const std::string file = context.Param("file");
             if (file != "export.csv" && file != "export.xlsx") return NotFound("Page introuvable.");
             VV_ASSIGN_OR_RETURN(partners::Access access, partners::AccessFor(context, database));
@@ -288,7 +291,7 @@ void RegisterLeadPages(web::App& app, storage::Database& database, const Clock& 
             storage::Connection connection = database.Acquire();
             const int64_t now = clock.NowSeconds();
             const exports::Table table = LeadTable(
-                LoadPartnerLeads(connection, access.partner.id, form.filter, now), commune_name);
+                LoadPartnerLeads(connection, access.partner.id, form.filter, now, labels), labels);
             const std::string stem = "contacts-" + access.partner.slug + "-" + UtcDate(now);
             if (file == "export.csv") {
               return Response::Attachment(exports::TableCsv(table), "text/csv; charset=utf-8",

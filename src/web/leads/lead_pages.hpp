@@ -14,6 +14,7 @@
 
 #include "core/common/env.hpp"
 #include "core/storage/database.hpp"
+#include "domain/display/labels.hpp"
 #include "engine/engine.hpp"
 #include "web/http/app.hpp"
 
@@ -22,6 +23,6 @@ namespace vivrovert::leads {
 // `database`, `clock` and `grid` (null when no grid is built: commune names are then
 // codes) must outlive the app.
 void RegisterLeadPages(web::App& app, storage::Database& database, const Clock& clock,
-                       const engine::GridFile* grid);
+                       const engine::GridFile* grid, const display::Labels& labels);
 
 }  // namespace vivrovert::leads

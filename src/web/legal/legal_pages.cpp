@@ -42,6 +42,9 @@ void RegisterLegalPages(web::App& app, const PublisherConfig& publisher) {
     app.Get(page.path, [data, page](web::Context& context) {
       mstch::map page_data = data;
       page_data["title"] = std::string(page.title);
+      page_data["meta_description"] = std::string(page.title) +
+                                      " : qui édite le site, quelles données il traite et à "
+                                      "quelles conditions.";
       return context.Page(page.template_name, std::move(page_data));
     });
   }

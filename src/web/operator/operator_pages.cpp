@@ -10,6 +10,7 @@
 
 #include "core/common/text.hpp"
 #include "domain/audience/audience_store.hpp"
+#include "domain/display/labels.hpp"
 #include "domain/listings/import_log.hpp"
 #include "domain/mail/bounces.hpp"
 #include "domain/mail/outbox.hpp"
@@ -177,6 +178,7 @@ void RegisterOperatorPages(web::App& app, PartnerPagesEnv env) {
         {"title",
          std::string(partner ? "Modifier " + partner->name : "Nouveau partenaire") + " — console"},
         {"is_new", !partner.has_value()},
+        {"operator_nav", mstch::map{{"new_partner", !partner.has_value()}}},
         {"action", partner ? "/operateur/partenaires/" + std::to_string(partner->id)
                            : "/operateur/partenaires"},
         {"back_office", partner ? PartnerBase(*partner) : std::string()},
@@ -232,16 +234,19 @@ void RegisterOperatorPages(web::App& app, PartnerPagesEnv env) {
       [&database, &service, &shared_app, shared](Context& context) -> Result<Response> {
         storage::Connection connection = database.Acquire();
         mstch::array partners;
-        for (const Partner& partner : PartnerStore::List(connection)) {
+        int64_t active_total = 0;
+        const std::vector<Partner> all_partners = PartnerStore::List(connection);
+        for (const Partner& partner : all_partners) {
           auto counts = listings::ListingStore::Counts(connection, partner.id, service.Today());
           int64_t active = 0;
           for (const auto& [key, count] : counts) active += key.second == "active" ? count : 0;
+          active_total += active;
           partners.push_back(
               mstch::map{{"name", partner.name},
                          {"kind", std::string(PartnerKindLabel(partner.kind))},
                          {"edit", "/operateur/partenaires/" + std::to_string(partner.id)},
                          {"back_office", PartnerBase(partner)},
-                         {"active", std::to_string(active)},
+                         {"active", display::Labels::Integer(active)},
                          {"is_demo", partner.is_demo}});
         }
         mstch::array imports;
@@ -266,8 +271,9 @@ void RegisterOperatorPages(web::App& app, PartnerPagesEnv env) {
           std::optional<Partner> owner = listing.partner_id
                                              ? PartnerStore::Get(connection, *listing.partner_id)
                                              : std::nullopt;
-          mstch::map row = ListingRow(listing, filter.today,
-                                      owner ? PartnerBase(*owner) : std::string("/operateur"));
+          mstch::map row =
+              ListingRow(listing, filter.today,
+                         owner ? PartnerBase(*owner) : std::string("/operateur"), shared->labels);
           row["source"] = owner ? owner->name : listing.source_key;
           rows.push_back(row);
         }
@@ -277,13 +283,18 @@ void RegisterOperatorPages(web::App& app, PartnerPagesEnv env) {
         if (auto address = context.request().Query("reactive")) {
           mail["reactivated"] = mstch::map{{"address", *address}};
         }
-        return context.Page("operator_console",
-                            mstch::map{{"title", std::string("Console opérateur — VivroVert")},
-                                       {"partners", partners},
-                                       {"imports", imports},
-                                       {"listings", rows},
-                                       {"mail", mail},
-                                       {"audience", audience}});
+        return context.Page(
+            "operator_console",
+            mstch::map{{"title", std::string("Console opérateur — VivroVert")},
+                       {"operator_nav", mstch::map{{"console", true}}},
+                       {"partner_count",
+                        display::Labels::Integer(static_cast<int64_t>(all_partners.size()))},
+                       {"active_total", display::Labels::Integer(active_total)},
+                       {"partners", partners},
+                       {"imports", imports},
+                       {"listings", rows},
+                       {"mail", mail},
+                       {"audience", audience}});
       },
       {.access = web::Access::kOperator});
 

@@ -17,18 +17,15 @@ Result<int64_t> ParsePageId(const std::string& text) {
 
 // Dates on pages, in the French form (JJ/MM/AAAA).
 std::string FormatDate(int64_t seconds) {
-  return seconds == 0 ? std::string() : FrenchDate(seconds);
+  return seconds == 0 ? std::string() : display::Labels::Date(seconds);
 }
 
 const char* StatusLabel(const std::string& status) {
-  if (status == listings::kStatusActive) return "En ligne";
-  if (status == listings::kStatusScheduled) return "Programmée";
-  if (status == listings::kStatusExpired) return "Expirée";
-  return "Retirée";
+  return display::Labels::ListingStatus(status);
 }
 
 mstch::map ListingRow(const listings::Listing& listing, const std::string& today,
-                      const std::string& base) {
+                      const std::string& base, const display::Labels& labels) {
   const std::string status = listing.StatusOn(today);
   return mstch::map{{"id", std::to_string(listing.id)},
                     {"href", base + "/annonces/" + std::to_string(listing.id)},
@@ -37,6 +34,7 @@ mstch::map ListingRow(const listings::Listing& listing, const std::string& today
                     {"status", status},
                     {"status_label", std::string(StatusLabel(status))},
                     {"commune_code", listing.commune_code},
+                    {"commune", labels.Commune(listing.commune_code)},
                     {"precision_approximate", listing.precision != listings::Precision::kExact},
                     {"external_id", listing.external_id.value_or("")},
                     {"updated", FormatDate(listing.updated_at)},

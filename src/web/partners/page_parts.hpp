@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/common/status.hpp"
+#include "domain/display/labels.hpp"
 #include "domain/listings/import_log.hpp"
 #include "domain/listings/listing_store.hpp"
 
@@ -24,9 +25,10 @@ std::string FormatDate(int64_t seconds);
 // "En ligne", "Programmée", "Expirée", "Retirée".
 const char* StatusLabel(const std::string& status);
 
-// A listing's row in the tables of listings, with links under `base` ("/partenaire/slug").
+// A listing's row in the tables of listings, with links under `base` ("/partenaire/slug");
+// its commune read out by `labels` ("Cahors (46042)").
 mstch::map ListingRow(const listings::Listing& listing, const std::string& today,
-                      const std::string& base);
+                      const std::string& base, const display::Labels& labels);
 
 // An import's record as the report page and the tables of imports show it.
 mstch::map ReportData(const listings::ImportRecord& record, const std::string& base);

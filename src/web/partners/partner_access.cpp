@@ -25,6 +25,14 @@ Result<Access> AccessFor(web::Context& context, storage::Database& database, boo
     access.role = *role;
   }
   access.today = ParisDate(context.Now());
+  const std::string base = PartnerBase(access.partner);
+  const std::string& path = context.request().path();
+  access.section = "annonces";
+  if (path.size() > base.size() + 1 && path.compare(0, base.size() + 1, base + "/") == 0) {
+    const size_t end = path.find('/', base.size() + 1);
+    access.section = path.substr(
+        base.size() + 1, end == std::string::npos ? std::string::npos : end - base.size() - 1);
+  }
   access.entitlements =
       subscriptions::SubscriptionStore::For(connection, access.partner.id, access.today);
   if (need_edit && !access.can_edit())
@@ -62,6 +70,7 @@ mstch::map PartnerData(const Access& access) {
       {"can_edit", access.can_edit()},
       {"can_administer", access.can_administer()},
       {"is_demo", partner.is_demo},
+      {"nav", mstch::map{{access.section, true}}},
       {"lead_report_label", std::string(ReportFrequencyLabel(partner.lead_report_frequency))}};
 }
 

@@ -30,6 +30,9 @@ struct Access {
   StaffRole role = StaffRole::kViewer;       // operators act as admins
   std::string today;                         // Paris, "AAAA-MM-JJ"
   subscriptions::Entitlements entitlements;  // in force today
+  // The back-office section of the page, the first segment of the path after the partner's
+  // base ("contacts", "carte"…; "annonces" for the dashboard): the navigation marks it.
+  std::string section;
 
   bool can_edit() const { return operator_access || CanEdit(role); }
   bool can_administer() const { return operator_access || CanAdminister(role); }

@@ -68,7 +68,8 @@ mstch::array FormFields(Kind kind, const json& values, const std::vector<FieldEr
         input_type = "text";
         break;  // decimal commas welcome
       case FieldType::kDate:
-        input_type = "date";
+        // Typed as JJ/MM/AAAA whatever the browser's language (NormaliseField reads it).
+        value = FrenchDay(value);
         break;
       case FieldType::kEmail:
         input_type = "email";
@@ -105,6 +106,7 @@ mstch::array FormFields(Kind kind, const json& values, const std::vector<FieldEr
                                 {"value", value},
                                 {"error", error},
                                 {"input_type", input_type},
+                                {"is_date", spec->type == FieldType::kDate},
                                 {"is_choice", !choices.empty()},
                                 {"is_textarea", long_text},
                                 {"is_input", choices.empty() && !long_text},
@@ -230,68 +232,78 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
 
   app.Get(
       "/partenaire/{slug}",
-      Entitled(database, kBaseService, [&database, &service](Context& context) -> Result<Response> {
-        VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database));
-        const web::Request& request = context.request();
-        listings::ListingFilter filter;
-        filter.partner_id = access.partner.id;
-        filter.today = service.Today();
-        filter.limit = kPageSize;
-        const std::string kind = request.Query("type").value_or("");
-        const std::string status = request.Query("statut").value_or("");
-        if (!kind.empty()) filter.kind = listings::ParseKind(kind);
-        if (status == "active" || status == "scheduled" || status == "expired" ||
-            status == "withdrawn") {
-          filter.status = status;
-        } else {
-          filter.include_withdrawn = true;
-        }
-        if (auto text = request.Query("q"); text && !Trim(*text).empty())
-          filter.text = Trim(*text).substr(0, 100);
-        if (auto after = request.Query("apres")) {
-          if (auto id = ParsePageId(*after); id.ok()) filter.after_id = *id;
-        }
-        storage::Connection connection = database.Acquire();
-        std::vector<listings::Listing> found = listings::ListingStore::List(connection, filter);
-        mstch::array rows;
-        for (const listings::Listing& listing : found)
-          rows.push_back(ListingRow(listing, filter.today, Base(access.partner)));
-        auto counts = listings::ListingStore::Counts(connection, access.partner.id, filter.today);
-        mstch::array count_rows;
-        int64_t total_active = 0;
-        for (Kind each : listings::kAllKinds) {
-          auto get = [&](const char* state) {
-            auto at = counts.find({listings::KindName(each), state});
-            return at == counts.end() ? int64_t{0} : at->second;
-          };
-          total_active += get("active");
-          count_rows.push_back(mstch::map{{"kind", std::string(listings::KindLabel(each))},
-                                          {"active", std::to_string(get("active"))},
-                                          {"scheduled", std::to_string(get("scheduled"))},
-                                          {"expired", std::to_string(get("expired"))},
-                                          {"withdrawn", std::to_string(get("withdrawn"))}});
-        }
-        mstch::array statuses;
-        for (const char* code : {"active", "scheduled", "expired", "withdrawn"}) {
-          statuses.push_back(mstch::map{{"code", std::string(code)},
-                                        {"label", std::string(StatusLabel(code))},
-                                        {"selected", status == code}});
-        }
-        mstch::map data{{"title", access.partner.name + " — espace partenaire"},
-                        {"partner", PartnerData(access)},
-                        {"listings", rows},
-                        {"empty", rows.empty()},
-                        {"counts", count_rows},
-                        {"total_active", std::to_string(total_active)},
-                        {"kinds", KindOptions(kind)},
-                        {"statuses", statuses},
-                        {"q", request.Query("q").value_or("")},
-                        {"next", found.size() == static_cast<size_t>(kPageSize)
-                                     ? mstch::node(Base(access.partner) +
-                                                   "?apres=" + std::to_string(found.back().id))
-                                     : mstch::node(false)}};
-        return context.Page("partner_dashboard", std::move(data));
-      }));
+      Entitled(
+          database, kBaseService,
+          [&database, &service, shared](Context& context) -> Result<Response> {
+            VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database));
+            const web::Request& request = context.request();
+            listings::ListingFilter filter;
+            filter.partner_id = access.partner.id;
+            filter.today = service.Today();
+            filter.limit = kPageSize;
+            const std::string kind = request.Query("type").value_or("");
+            const std::string status = request.Query("statut").value_or("");
+            if (!kind.empty()) filter.kind = listings::ParseKind(kind);
+            if (status == "active" || status == "scheduled" || status == "expired" ||
+                status == "withdrawn") {
+              filter.status = status;
+            } else {
+              filter.include_withdrawn = true;
+            }
+            if (auto text = request.Query("q"); text && !Trim(*text).empty())
+              filter.text = Trim(*text).substr(0, 100);
+            if (auto after = request.Query("apres")) {
+              if (auto id = ParsePageId(*after); id.ok()) filter.after_id = *id;
+            }
+            storage::Connection connection = database.Acquire();
+            std::vector<listings::Listing> found = listings::ListingStore::List(connection, filter);
+            mstch::array rows;
+            for (const listings::Listing& listing : found)
+              rows.push_back(
+                  ListingRow(listing, filter.today, Base(access.partner), shared->labels));
+            auto counts =
+                listings::ListingStore::Counts(connection, access.partner.id, filter.today);
+            mstch::array count_rows;
+            int64_t total_active = 0, total_scheduled = 0, total_expired = 0, total_withdrawn = 0;
+            for (Kind each : listings::kAllKinds) {
+              auto get = [&](const char* state) {
+                auto at = counts.find({listings::KindName(each), state});
+                return at == counts.end() ? int64_t{0} : at->second;
+              };
+              total_active += get("active");
+              total_scheduled += get("scheduled");
+              total_expired += get("expired");
+              total_withdrawn += get("withdrawn");
+              count_rows.push_back(mstch::map{{"kind", std::string(listings::KindLabel(each))},
+                                              {"active", std::to_string(get("active"))},
+                                              {"scheduled", std::to_string(get("scheduled"))},
+                                              {"expired", std::to_string(get("expired"))},
+                                              {"withdrawn", std::to_string(get("withdrawn"))}});
+            }
+            mstch::array statuses;
+            for (const char* code : {"active", "scheduled", "expired", "withdrawn"}) {
+              statuses.push_back(mstch::map{{"code", std::string(code)},
+                                            {"label", std::string(StatusLabel(code))},
+                                            {"selected", status == code}});
+            }
+            mstch::map data{{"title", access.partner.name + " — espace partenaire"},
+                            {"partner", PartnerData(access)},
+                            {"listings", rows},
+                            {"empty", rows.empty()},
+                            {"counts", count_rows},
+                            {"total_active", display::Labels::Integer(total_active)},
+                            {"total_scheduled", display::Labels::Integer(total_scheduled)},
+                            {"total_expired", display::Labels::Integer(total_expired)},
+                            {"total_withdrawn", display::Labels::Integer(total_withdrawn)},
+                            {"kinds", KindOptions(kind)},
+                            {"statuses", statuses},
+                            {"q", request.Query("q").value_or("")},
+                            {"next", found.size() == static_cast<size_t>(kPageSize)
+                                         ? mstch::node(Base(access.partner) +
+                                                       "?apres=" + std::to_string(found.back().id))
+                                         : mstch::node(false)}};
+            return context.Page("partner_dashboard", std::move(data));
+          }));
 
   auto render_form = [](Context& context, const Access& access, Kind kind, const json& values,
                         const std::vector<FieldError>& errors, std::optional<int64_t> id,
@@ -685,34 +697,39 @@ void RegisterPartnerPages(web::App& app, PartnerPagesEnv env) {
              return Response::Redirect(Base(access.partner) + "/equipe");
            }));
 
-  app.Get(
-      "/partenaire/{slug}/carte",
-      Entitled(database, kBaseService, [&database, &service](Context& context) -> Result<Response> {
-        VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database));
-        if (!service.grid()) return Unavailable("La grille des dalles n'est pas construite.");
-        storage::Connection connection = database.Acquire();
-        VV_ASSIGN_OR_RETURN(engine::Territory territory,
-                            ResolveTerritory(connection, *service.grid(), access.partner));
-        listings::ListingFilter filter;
-        filter.partner_id = access.partner.id;
-        filter.status = listings::kStatusActive;
-        filter.today = service.Today();
-        filter.limit = 5000;
-        std::vector<listings::Listing> active = listings::ListingStore::List(connection, filter);
-        mstch::array rows;
-        for (const listings::Listing& listing : active)
-          rows.push_back(ListingRow(listing, filter.today, Base(access.partner)));
-        const engine::LevelView* level = service.grid()->level(engine::Level::k1km);
-        const size_t tile_count = level ? territory.Tiles(*level).size() : 0;
-        return context.Page("partner_map",
-                            mstch::map{{"title", "Carte du territoire — " + access.partner.name},
-                                       {"partner", PartnerData(access)},
-                                       {"svg", TerritorySvg(*service.grid(), territory, active)},
-                                       {"tiles", std::to_string(tile_count)},
-                                       {"communes", std::to_string(territory.communes().size())},
-                                       {"listings", rows},
-                                       {"listing_count", std::to_string(active.size())}});
-      }));
+  app.Get("/partenaire/{slug}/carte",
+          Entitled(database, kBaseService,
+                   [&database, &service, shared](Context& context) -> Result<Response> {
+                     VV_ASSIGN_OR_RETURN(Access access, AccessFor(context, database));
+                     if (!service.grid())
+                       return Unavailable("La grille des dalles n'est pas construite.");
+                     storage::Connection connection = database.Acquire();
+                     VV_ASSIGN_OR_RETURN(
+                         engine::Territory territory,
+                         ResolveTerritory(connection, *service.grid(), access.partner));
+                     listings::ListingFilter filter;
+                     filter.partner_id = access.partner.id;
+                     filter.status = listings::kStatusActive;
+                     filter.today = service.Today();
+                     filter.limit = 5000;
+                     std::vector<listings::Listing> active =
+                         listings::ListingStore::List(connection, filter);
+                     mstch::array rows;
+                     for (const listings::Listing& listing : active)
+                       rows.push_back(
+                           ListingRow(listing, filter.today, Base(access.partner), shared->labels));
+                     const engine::LevelView* level = service.grid()->level(engine::Level::k1km);
+                     const size_t tile_count = level ? territory.Tiles(*level).size() : 0;
+                     return context.Page(
+                         "partner_map",
+                         mstch::map{{"title", "Carte du territoire — " + access.partner.name},
+                                    {"partner", PartnerData(access)},
+                                    {"svg", TerritorySvg(*service.grid(), territory, active)},
+                                    {"tiles", std::to_string(tile_count)},
+                                    {"communes", std::to_string(territory.communes().size())},
+                                    {"listings", rows},
+                                    {"listing_count", std::to_string(active.size())}});
+                   }));
 }
 
 }  // namespace vivrovert::partners

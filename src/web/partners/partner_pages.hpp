@@ -23,6 +23,7 @@
 #include "core/common/env.hpp"
 #include "core/storage/database.hpp"
 #include "domain/accounts/account_service.hpp"
+#include "domain/display/labels.hpp"
 #include "domain/listings/listing_service.hpp"
 #include "web/http/app.hpp"
 
@@ -40,6 +41,8 @@ struct PartnerPagesEnv {
   // The day ("YYYY-MM-DD") of a UTC time for the console's audience figures, as the
   // audience counter names days (Europe/Paris in the server). Empty: the UTC date.
   std::function<std::string(int64_t)> audience_day;
+  // Reads out stored values (communes, choices, ROME codes) on every page.
+  const display::Labels& labels;
 };
 
 // `env`'s references must outlive the app.

@@ -181,6 +181,10 @@ Result<Response> RenderSimulator(Context& context, const QuotePagesEnv& env,
   const std::string today = ParisDate(env.clock.NowSeconds());
   if (!text.start) text.start = today;
   mstch::map data{{"title", std::string("Tarifs et demande de devis — VivroVert")},
+                  {"meta_description",
+                   std::string("Tarifs de VivroVert pour les collectivités : simulez le prix du "
+                               "service et de ses options selon votre population, puis demandez "
+                               "un devis.")},
                   {"form", FormValues(text)},
                   {"contact", contact},
                   {"computed", false},
@@ -488,13 +492,15 @@ void RegisterQuotePages(web::App& app, QuotePagesEnv env) {
           quotes_list.push_back(QuoteSummary(quote, today, name != names.end() ? name->second : "",
                                              "/operateur/devis/" + std::to_string(quote.id)));
         }
-        return context.Page("operator_quotes", mstch::map{{"title", std::string("Devis — console")},
-                                                          {"waiting", waiting},
-                                                          {"has_waiting", !waiting.empty()},
-                                                          {"late", std::to_string(late)},
-                                                          {"has_late", late > 0},
-                                                          {"quotes", quotes_list},
-                                                          {"has_quotes", !quotes_list.empty()}});
+        return context.Page("operator_quotes",
+                            mstch::map{{"title", std::string("Devis — console")},
+                                       {"operator_nav", mstch::map{{"devis", true}}},
+                                       {"waiting", waiting},
+                                       {"has_waiting", !waiting.empty()},
+                                       {"late", std::to_string(late)},
+                                       {"has_late", late > 0},
+                                       {"quotes", quotes_list},
+                                       {"has_quotes", !quotes_list.empty()}});
       },
       operators);
 
