@@ -24,6 +24,7 @@
 #include "domain/subscriptions/subscriptions.hpp"
 #include "engine/engine.hpp"
 #include "jobs/nightly/retention.hpp"
+#include "support/pdf_text.hpp"
 #include "support/test_site.hpp"
 #include "support/test_subscriptions.hpp"
 
@@ -356,6 +357,22 @@ TEST_F(DemandTest, TheBarometerPageShowsTheExactFiguresBehindItsEntitlement) {
   page = cahors.Get("/partenaire/cahors/barometre");
   EXPECT_TRUE(testing::Contains(page.body, R"(<strong id="count-searches">6</strong>)"));
   EXPECT_TRUE(testing::Contains(page.body, "id=\"barometer-demo\""));
+
+  // The diagnostic as a PDF (its text as a reader extracts it) and an XLSX sheet.
+  testing::Page pdf = cahors.Get("/partenaire/cahors/barometre/diagnostic.pdf");
+  ASSERT_EQ(pdf.status, 200) << pdf.body << site_.errors();
+  EXPECT_EQ(pdf.content_type, "application/pdf");
+  const std::string text = testing::PdfText(pdf.body);
+  for (const char* expected :
+       {"Diagnostic d'attractivité — Ville cahors", "6 recherche(s) pouvaient atteindre",
+        "4 l'ont rendu vert (66,7 %)", "Démo :", "Critères en recul", "Densité de", "Gare"}) {
+    EXPECT_TRUE(testing::Contains(text, expected)) << expected << " in\n" << text;
+  }
+  testing::Page xlsx = cahors.Get("/partenaire/cahors/barometre/diagnostic.xlsx");
+  ASSERT_EQ(xlsx.status, 200);
+  EXPECT_EQ(xlsx.body.substr(0, 2), "PK");
+  EXPECT_EQ(figeac.Get("/partenaire/figeac/barometre/diagnostic.pdf").status, 403);
+  EXPECT_EQ(cahors.Get("/partenaire/cahors/barometre/autre.pdf").status, 404);
 }
 
 TEST_F(DemandTest, TheDemoDemandIsAFixedSeedReplayOfTheProfilesMarkedDemo) {

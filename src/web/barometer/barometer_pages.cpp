@@ -8,6 +8,7 @@
 #include "core/common/paris_time.hpp"
 #include "core/common/text.hpp"
 #include "domain/demand/barometer.hpp"
+#include "domain/demand/barometer_report.hpp"
 #include "domain/partners/partner_territory.hpp"
 #include "web/partners/partner_access.hpp"
 
@@ -20,20 +21,9 @@ using web::Response;
 
 constexpr int64_t kDaySeconds = 24 * 3600;
 
-// "1 234,5": French digits, at most `decimals` after the comma, trailing zeros dropped.
-std::string FrenchNumber(double value, int decimals = 2) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof(buffer), "%.*f", decimals, value);
-  std::string text(buffer);
-  if (text.find('.') != std::string::npos) {
-    while (!text.empty() && text.back() == '0') text.pop_back();
-    if (!text.empty() && text.back() == '.') text.pop_back();
-  }
-  std::replace(text.begin(), text.end(), '.', ',');
-  return text;
-}
+using demand::FrenchNumber;
 
-std::string Percent(double share) { return FrenchNumber(share * 100.0, 1) + " %"; }
+std::string Percent(double share) { return demand::FrenchPercent(share); }
 
 std::string WithUnit(double value, const std::string& unit) {
   return unit.empty() ? FrenchNumber(value) : FrenchNumber(value) + " " + unit;
@@ -144,6 +134,32 @@ mstch::map CriterionRow(const demand::CriterionRetreat& row) {
   return data;
 }
 
+// The figures of the page's period for the route's partner.
+struct PeriodFigures {
+  partners::Access access;
+  demand::BarometerFigures figures;
+};
+
+Result<PeriodFigures> LoadFigures(Context& context, storage::Database& database, const Clock& clock,
+                                  const engine::GridFile* grid) {
+  VV_ASSIGN_OR_RETURN(partners::Access access, partners::AccessFor(context, database));
+  if (grid == nullptr) {
+    return Unavailable("Le baromètre a besoin de la grille des dalles, pas encore construite.");
+  }
+  storage::Connection connection = database.Acquire();
+  VV_ASSIGN_OR_RETURN(engine::Territory territory,
+                      partners::ResolveTerritory(connection, *grid, access.partner));
+  const int64_t now = clock.NowSeconds();
+  const int64_t to = now - now % 3600 + 3600;  // the current hour included
+  const int64_t from = now - (kPeriodDays - 1) * kDaySeconds;
+  // The raw searches from the first day's first hour (Paris days start on a whole UTC hour).
+  const int64_t from_hour = from - (from + ParisOffsetSeconds(from)) % kDaySeconds;
+  demand::BarometerFigures figures =
+      demand::ComputeBarometer(connection, *grid, access.partner.id, territory, ParisDate(from),
+                               ParisDate(now), from_hour, to);
+  return PeriodFigures{std::move(access), std::move(figures)};
+}
+
 }  // namespace
 
 void RegisterBarometerPages(web::App& app, storage::Database& database, const Clock& clock,
@@ -153,25 +169,9 @@ void RegisterBarometerPages(web::App& app, storage::Database& database, const Cl
       partners::Entitled(
           database, subscriptions::ProductCode::kOption1,
           [&database, &clock, grid](Context& context) -> Result<Response> {
-            VV_ASSIGN_OR_RETURN(partners::Access access, partners::AccessFor(context, database));
-            if (grid == nullptr) {
-              return Unavailable(
-                  "Le baromètre a besoin de la grille des dalles, pas encore construite.");
-            }
-            storage::Connection connection = database.Acquire();
-            VV_ASSIGN_OR_RETURN(engine::Territory territory,
-                                partners::ResolveTerritory(connection, *grid, access.partner));
-            const int64_t now = clock.NowSeconds();
-            const int64_t to = now - now % 3600 + 3600;  // the current hour included
-            const int64_t from = now - (kPeriodDays - 1) * kDaySeconds;
-            const std::string first_day = ParisDate(from);
-            const std::string last_day = ParisDate(now);
-            // The raw searches from the first day's first hour (Paris days start on a
-            // whole UTC hour).
-            const int64_t from_hour = from - (from + ParisOffsetSeconds(from)) % kDaySeconds;
-            const demand::BarometerFigures figures =
-                demand::ComputeBarometer(connection, *grid, access.partner.id, territory, first_day,
-                                         last_day, from_hour, to);
+            VV_ASSIGN_OR_RETURN(PeriodFigures loaded, LoadFigures(context, database, clock, grid));
+            const partners::Access& access = loaded.access;
+            const demand::BarometerFigures& figures = loaded.figures;
             mstch::array weeks;
             for (const demand::WeekPoint& week : figures.weeks) {
               weeks.push_back(mstch::map{{"first_day", FrenchDay(week.first_day)},
@@ -204,6 +204,8 @@ void RegisterBarometerPages(web::App& app, storage::Database& database, const Cl
                 {"criteria", criteria},
                 {"has_criteria", !criteria.empty()},
                 {"demo", figures.demo},
+                {"pdf_href", partners::PartnerBase(access.partner) + "/barometre/diagnostic.pdf"},
+                {"xlsx_href", partners::PartnerBase(access.partner) + "/barometre/diagnostic.xlsx"},
                 {"grid_built", FrenchDate(grid->header().value("built_at", int64_t{0}))}};
             if (figures.share_recent && figures.share_before) {
               const double change = *figures.share_recent - *figures.share_before;
@@ -213,6 +215,34 @@ void RegisterBarometerPages(web::App& app, storage::Database& database, const Cl
             }
             return context.Page("partner_barometer", std::move(data));
           }));
+
+  // The diagnostic as documents: the page's figures as a PDF and an XLSX sheet.
+  app.Get("/partenaire/{slug}/barometre/{file}",
+          partners::Entitled(
+              database, subscriptions::ProductCode::kOption1,
+              [&database, &clock, grid](Context& context) -> Result<Response> {
+                const std::string file = context.Param("file");
+                if (file != "diagnostic.pdf" && file != "diagnostic.xlsx")
+                  return NotFound("Page introuvable.");
+                VV_ASSIGN_OR_RETURN(PeriodFigures loaded,
+                                    LoadFigures(context, database, clock, grid));
+                const std::string today = ParisDate(clock.NowSeconds());
+                const std::string stem = "diagnostic-" + loaded.access.partner.slug + "-" + today;
+                if (file == "diagnostic.xlsx") {
+                  VV_ASSIGN_OR_RETURN(std::string xlsx,
+                                      exports::TableXlsx(demand::BarometerTable(loaded.figures)));
+                  return Response::Attachment(
+                      std::move(xlsx),
+                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                      stem + ".xlsx");
+                }
+                const demand::ReportHeading heading{
+                    loaded.access.partner.name, today,
+                    FrenchDate(grid->header().value("built_at", int64_t{0}))};
+                VV_ASSIGN_OR_RETURN(std::string pdf,
+                                    demand::BarometerPdf(loaded.figures, heading).Render());
+                return Response::Attachment(std::move(pdf), "application/pdf", stem + ".pdf");
+              }));
 }
 
 }  // namespace vivrovert::barometer
