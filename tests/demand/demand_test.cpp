@@ -375,6 +375,87 @@ TEST_F(DemandTest, TheBarometerPageShowsTheExactFiguresBehindItsEntitlement) {
   EXPECT_EQ(cahors.Get("/partenaire/cahors/barometre/autre.pdf").status, 404);
 }
 
+// Events: 1 green search a day in the 28 days before, 3 a day from the event's day on
+// (11 days to today): +2 a day, an interval of exactly [+2 ; +2].
+TEST_F(DemandTest, EditorsMarkEventsAndSeeTheChangeInLevelWithItsInterval) {
+  {
+    Connection connection = site_.db().Acquire();
+    vivrovert::testing::Subscribe(
+        connection, cahors_,
+        {subscriptions::ProductCode::kBase, subscriptions::ProductCode::kOption1});
+    for (const auto& [email, role] : std::vector<std::pair<std::string, partners::StaffRole>>{
+             {"editeur@cahors.fr", partners::StaffRole::kEditor},
+             {"lecteur@cahors.fr", partners::StaffRole::kViewer}}) {
+      const int64_t user = site_.CreateUser(email, accounts::Role::kPartnerStaff);
+      ASSERT_TRUE(partners::PartnerStore::SetStaff(connection, cahors_, user, role,
+                                                   site_.clock().NowSeconds())
+                      .ok());
+    }
+  }
+  const int64_t now = site_.clock().NowSeconds();
+  constexpr int64_t kDay = 24 * 3600;
+  const engine::SearchRequest green =
+      *engine::ParseSearchRequest(Request({StationAnywhere()}), site_.grid());
+  for (int64_t days_ago = 11; days_ago <= 38; ++days_ago)
+    recorder().RecordAt(green, "", now - days_ago * kDay, false);
+  for (int64_t days_ago = 0; days_ago <= 10; ++days_ago) {
+    for (int search = 0; search < 3; ++search)
+      recorder().RecordAt(green, "", now - days_ago * kDay, false);
+  }
+  recorder().Flush();
+  const std::string event_day = ParisDate(now - 10 * kDay);
+
+  Browser viewer = site_.SignedIn("lecteur@cahors.fr");
+  testing::Page page = viewer.Get("/partenaire/cahors/barometre");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_TRUE(testing::Contains(page.body, "id=\"no-events\""));
+  EXPECT_FALSE(testing::Contains(page.body, "id=\"event-form\""));
+  EXPECT_EQ(viewer
+                .Post("/partenaire/cahors/barometre/evenements",
+                      {{"jour", event_day}, {"libelle", "Reportage France 3"}})
+                .status,
+            403);
+
+  Browser editor = site_.SignedIn("editeur@cahors.fr");
+  page = editor.Get("/partenaire/cahors/barometre");
+  EXPECT_TRUE(testing::Contains(page.body, "id=\"event-form\""));
+  testing::Page bad = editor.Post("/partenaire/cahors/barometre/evenements",
+                                  {{"jour", "2026-02-30"}, {"libelle", "Reportage"}});
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_TRUE(testing::Contains(bad.body, "AAAA-MM-JJ"));
+  EXPECT_EQ(editor
+                .Post("/partenaire/cahors/barometre/evenements",
+                      {{"jour", ParisDate(now + 2 * kDay)}, {"libelle", "Plus tard"}})
+                .status,
+            400);
+  EXPECT_EQ(
+      editor
+          .Post("/partenaire/cahors/barometre/evenements", {{"jour", event_day}, {"libelle", " "}})
+          .status,
+      400);
+  testing::Page added = editor.Post("/partenaire/cahors/barometre/evenements",
+                                    {{"jour", event_day}, {"libelle", "Reportage France 3"}});
+  EXPECT_EQ(added.status, 303);
+  page = editor.Get("/partenaire/cahors/barometre");
+  EXPECT_TRUE(testing::Contains(page.body, "<td>Reportage France 3</td>"));
+  EXPECT_TRUE(testing::Contains(
+      page.body,
+      "<td class=\"before\">1 (28 j)</td><td class=\"after\">3 (11 j)</td>"
+      "<td class=\"change\">+2 [+2 ; +2]</td><td class=\"verdict\">hausse mesurable</td>"))
+      << page.body.substr(page.body.find("barometer-events"), 1500);
+
+  Connection connection = site_.db().Acquire();
+  const std::vector<BarometerEvent> events = DemandStore::Events(connection, cahors_);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(editor
+                .Post("/partenaire/cahors/barometre/evenements/" + std::to_string(events[0].id) +
+                          "/supprimer",
+                      {})
+                .status,
+            303);
+  EXPECT_TRUE(DemandStore::Events(connection, cahors_).empty());
+}
+
 TEST_F(DemandTest, TheDemoDemandIsAFixedSeedReplayOfTheProfilesMarkedDemo) {
   std::ifstream file(std::string(VIVROVERT_SOURCE_ROOT) + "/data/profiles.json");
   const json profiles = json::parse(file, nullptr, false);

@@ -7,6 +7,7 @@
 
 #include "core/common/paris_time.hpp"
 #include "core/common/text.hpp"
+#include "domain/billing/calendar.hpp"
 #include "domain/demand/demand_store.hpp"
 
 namespace vivrovert::demand {
@@ -168,6 +169,35 @@ BarometerFigures ComputeBarometer(storage::Connection& connection, const engine:
               if (a.asked != b.asked) return a.asked > b.asked;
               return a.criterion < b.criterion;
             });
+  return figures;
+}
+
+std::vector<EventFigures> ComputeEvents(storage::Connection& connection, int64_t partner_id,
+                                        const std::string& today) {
+  std::vector<EventFigures> figures;
+  const std::optional<billing::Date> last = billing::ParseIsoDate(today);
+  if (!last) return figures;
+  for (BarometerEvent& event : DemandStore::Events(connection, partner_id)) {
+    const std::optional<billing::Date> day = billing::ParseIsoDate(event.day);
+    if (!day) continue;
+    const std::chrono::sys_days start = std::chrono::sys_days(*day);
+    const std::chrono::sys_days first = start - std::chrono::days(kEventWindowDays);
+    const std::chrono::sys_days end =
+        std::min(start + std::chrono::days(kEventWindowDays - 1), std::chrono::sys_days(*last));
+    // The daily green counts of the window, days without search at 0.
+    std::map<std::string, int64_t> green;
+    for (const DailyCount& row :
+         DemandStore::Daily(connection, partner_id, billing::FormatIsoDate(billing::Date(first)),
+                            billing::FormatIsoDate(billing::Date(end)))) {
+      if (row.criterion.empty()) green[row.day] += row.green;
+    }
+    std::vector<int64_t> before, after;
+    for (std::chrono::sys_days at = first; at <= end; at += std::chrono::days(1)) {
+      const auto found = green.find(billing::FormatIsoDate(billing::Date(at)));
+      (at < start ? before : after).push_back(found == green.end() ? 0 : found->second);
+    }
+    figures.push_back({std::move(event), MeasureEventEffect(before, after)});
+  }
   return figures;
 }
 

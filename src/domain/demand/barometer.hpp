@@ -17,6 +17,8 @@
 #include <vector>
 
 #include "core/storage/database.hpp"
+#include "domain/demand/demand_store.hpp"
+#include "domain/demand/event_effect.hpp"
 #include "engine/engine.hpp"
 
 namespace vivrovert::demand {
@@ -79,5 +81,15 @@ BarometerFigures ComputeBarometer(storage::Connection& connection, const engine:
                                   int64_t partner_id, const engine::Territory& territory,
                                   const std::string& first_day, const std::string& last_day,
                                   int64_t from, int64_t to);
+
+struct EventFigures {
+  BarometerEvent event;
+  EventEffect effect;  // kEventWindowDays before the event's day, from it to today at most
+};
+
+// The partner's events with the change in the daily number of searches turning its
+// territory green around each (event_effect.hpp), as of `today` (Paris, "AAAA-MM-JJ").
+std::vector<EventFigures> ComputeEvents(storage::Connection& connection, int64_t partner_id,
+                                        const std::string& today);
 
 }  // namespace vivrovert::demand

@@ -144,6 +144,34 @@ int64_t DemandStore::PurgeDailyBefore(storage::Connection& connection, const std
   return connection.Execute("DELETE FROM demand_daily WHERE day = $1", {oldest->Text(0)});
 }
 
+int64_t DemandStore::AddEvent(storage::Connection& connection, int64_t partner_id,
+                              const std::string& day, const std::string& label, int64_t now) {
+  std::optional<storage::Row> inserted = connection.QueryOne(
+      "INSERT INTO barometer_events (partner_id, day, label, created_at) VALUES ($1, $2, $3, $4) "
+      "RETURNING id",
+      {partner_id, day, label, now});
+  if (!inserted) throw storage::StorageError("barometer_events: no id returned");
+  return inserted->Int(0);
+}
+
+std::vector<BarometerEvent> DemandStore::Events(storage::Connection& connection,
+                                                int64_t partner_id) {
+  std::vector<BarometerEvent> events;
+  for (const storage::Row& row :
+       connection.Query("SELECT id, day, label FROM barometer_events WHERE partner_id = $1 "
+                        "ORDER BY day, id",
+                        {partner_id})) {
+    events.push_back({row.Int(0), partner_id, row.Text(1), row.Text(2)});
+  }
+  return events;
+}
+
+bool DemandStore::DeleteEvent(storage::Connection& connection, int64_t partner_id,
+                              int64_t event_id) {
+  return connection.Execute("DELETE FROM barometer_events WHERE partner_id = $1 AND id = $2",
+                            {partner_id, event_id}) > 0;
+}
+
 void DemandStore::DeleteDemo(storage::Connection& connection) {
   const char* kDemoSearches = "(SELECT id FROM demand_searches WHERE demo = 1)";
   connection.Execute(std::string("DELETE FROM demand_blockers WHERE search_id IN ") +

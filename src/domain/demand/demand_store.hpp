@@ -67,6 +67,16 @@ struct StoredBlocker {
   std::optional<double> needed_max;
 };
 
+// A communication event a partner's staff marked ("reportage France 3").
+struct BarometerEvent {
+  int64_t id = 0;
+  int64_t partner_id = 0;
+  std::string day;    // "AAAA-MM-JJ", Paris
+  std::string label;  // as typed, at most kMaxEventLabel bytes
+};
+
+inline constexpr size_t kMaxEventLabel = 120;
+
 class DemandStore {
  public:
   // Writes one search and its outcomes; returns the search's id.
@@ -100,6 +110,13 @@ class DemandStore {
   // Deletes the aggregates of the oldest day before `day` (one day per call); returns the
   // rows deleted.
   static int64_t PurgeDailyBefore(storage::Connection& connection, const std::string& day);
+  // Events: added, listed (by day, then id) and deleted per partner.
+  static int64_t AddEvent(storage::Connection& connection, int64_t partner_id,
+                          const std::string& day, const std::string& label, int64_t now);
+  static std::vector<BarometerEvent> Events(storage::Connection& connection, int64_t partner_id);
+  // False when the partner has no such event.
+  static bool DeleteEvent(storage::Connection& connection, int64_t partner_id, int64_t event_id);
+
   // Deletes every demonstration record and aggregate (before the demo is seeded again).
   static void DeleteDemo(storage::Connection& connection);
 };

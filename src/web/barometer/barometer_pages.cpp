@@ -7,9 +7,12 @@
 
 #include "core/common/paris_time.hpp"
 #include "core/common/text.hpp"
+#include "domain/billing/calendar.hpp"
 #include "domain/demand/barometer.hpp"
 #include "domain/demand/barometer_report.hpp"
+#include "domain/demand/demand_store.hpp"
 #include "domain/partners/partner_territory.hpp"
+#include "web/partners/page_parts.hpp"
 #include "web/partners/partner_access.hpp"
 
 namespace vivrovert::barometer {
@@ -134,6 +137,41 @@ mstch::map CriterionRow(const demand::CriterionRetreat& row) {
   return data;
 }
 
+// "+0,9" / "−1,2": a change with its sign.
+std::string Signed(double value) {
+  const std::string text = FrenchNumber(std::abs(value), 1);
+  if (text == "0") return "0";
+  return (value > 0 ? "+" : "−") + text;
+}
+
+mstch::array EventRows(const std::vector<demand::EventFigures>& events, const std::string& base) {
+  mstch::array rows;
+  for (const demand::EventFigures& item : events) {
+    const demand::EventEffect& effect = item.effect;
+    const bool has_effect = effect.days_before > 0 && effect.days_after > 0;
+    std::string verdict = "pas encore de jour après l'événement";
+    if (has_effect) {
+      verdict = effect.measurable ? (effect.change > 0 ? "hausse mesurable" : "baisse mesurable")
+                                  : "aucun changement mesurable";
+    }
+    rows.push_back(mstch::map{{"id", std::to_string(item.event.id)},
+                              {"day", FrenchDay(item.event.day)},
+                              {"label", item.event.label},
+                              {"has_effect", has_effect},
+                              {"days_before", std::to_string(effect.days_before)},
+                              {"days_after", std::to_string(effect.days_after)},
+                              {"mean_before", FrenchNumber(effect.mean_before, 1)},
+                              {"mean_after", FrenchNumber(effect.mean_after, 1)},
+                              {"change", Signed(effect.change)},
+                              {"low", Signed(effect.low)},
+                              {"high", Signed(effect.high)},
+                              {"verdict", verdict},
+                              {"delete_href", base + "/barometre/evenements/" +
+                                                  std::to_string(item.event.id) + "/supprimer"}});
+  }
+  return rows;
+}
+
 // The figures of the page's period for the route's partner.
 struct PeriodFigures {
   partners::Access access;
@@ -207,6 +245,16 @@ void RegisterBarometerPages(web::App& app, storage::Database& database, const Cl
                 {"pdf_href", partners::PartnerBase(access.partner) + "/barometre/diagnostic.pdf"},
                 {"xlsx_href", partners::PartnerBase(access.partner) + "/barometre/diagnostic.xlsx"},
                 {"grid_built", FrenchDate(grid->header().value("built_at", int64_t{0}))}};
+            {
+              storage::Connection connection = database.Acquire();
+              mstch::array events = EventRows(demand::ComputeEvents(connection, access.partner.id,
+                                                                    ParisDate(clock.NowSeconds())),
+                                              partners::PartnerBase(access.partner));
+              data["has_events"] = !events.empty();
+              data["events"] = std::move(events);
+            }
+            data["can_edit"] = access.can_edit();
+            data["events_action"] = partners::PartnerBase(access.partner) + "/barometre/evenements";
             if (figures.share_recent && figures.share_before) {
               const double change = *figures.share_recent - *figures.share_before;
               data["trend"] = std::string(change > 0   ? "en hausse"
@@ -215,6 +263,50 @@ void RegisterBarometerPages(web::App& app, storage::Database& database, const Cl
             }
             return context.Page("partner_barometer", std::move(data));
           }));
+
+  // Events: the partner's editors mark a day and a label, or remove one.
+  app.Post(
+      "/partenaire/{slug}/barometre/evenements",
+      partners::Entitled(
+          database, subscriptions::ProductCode::kOption1,
+          [&database, &clock](Context& context) -> Result<Response> {
+            VV_ASSIGN_OR_RETURN(partners::Access access,
+                                partners::AccessFor(context, database, /*need_edit=*/true));
+            const std::string day = Trim(context.request().Form("jour").value_or(""));
+            const std::string label = Trim(context.request().Form("libelle").value_or(""));
+            if (!billing::ParseIsoDate(day)) {
+              return InvalidArgument(
+                  "Date de l'événement invalide : attendue au format AAAA-MM-JJ.", "jour");
+            }
+            if (day > ParisDate(clock.NowSeconds())) {
+              return InvalidArgument("La date de l'événement ne peut pas être dans le futur.",
+                                     "jour");
+            }
+            if (label.empty() || label.size() > demand::kMaxEventLabel || !IsValidUtf8(label)) {
+              return InvalidArgument("Libellé de l'événement requis, de " +
+                                         std::to_string(demand::kMaxEventLabel) +
+                                         " caractères au plus.",
+                                     "libelle");
+            }
+            storage::Connection connection = database.Acquire();
+            demand::DemandStore::AddEvent(connection, access.partner.id, day, label,
+                                          clock.NowSeconds());
+            return Response::Redirect(partners::PartnerBase(access.partner) +
+                                      "/barometre#evenements");
+          }));
+  app.Post("/partenaire/{slug}/barometre/evenements/{id}/supprimer",
+           partners::Entitled(
+               database, subscriptions::ProductCode::kOption1,
+               [&database](Context& context) -> Result<Response> {
+                 VV_ASSIGN_OR_RETURN(partners::Access access,
+                                     partners::AccessFor(context, database, /*need_edit=*/true));
+                 VV_ASSIGN_OR_RETURN(int64_t event_id, partners::ParsePageId(context.Param("id")));
+                 storage::Connection connection = database.Acquire();
+                 if (!demand::DemandStore::DeleteEvent(connection, access.partner.id, event_id))
+                   return NotFound("Événement introuvable.");
+                 return Response::Redirect(partners::PartnerBase(access.partner) +
+                                           "/barometre#evenements");
+               }));
 
   // The diagnostic as documents: the page's figures as a PDF and an XLSX sheet.
   app.Get("/partenaire/{slug}/barometre/{file}",

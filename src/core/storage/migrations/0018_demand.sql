@@ -63,3 +63,14 @@ CREATE TABLE demand_daily (
   blocked BIGINT NOT NULL,
   PRIMARY KEY (partner_id, day, criterion, demo)
 );
+
+-- barometer_events: communication events a partner's staff marked (a day and a label, e.g.
+-- "reportage France 3"); the barometer shows the demand around each.
+CREATE TABLE barometer_events (
+  id {{id}},
+  partner_id BIGINT NOT NULL REFERENCES partners (id) ON DELETE CASCADE,
+  day TEXT NOT NULL,
+  label TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX barometer_events_partner_idx ON barometer_events (partner_id, day);
