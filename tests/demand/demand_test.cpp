@@ -375,8 +375,9 @@ TEST_F(DemandTest, TheBarometerPageShowsTheExactFiguresBehindItsEntitlement) {
   EXPECT_EQ(cahors.Get("/partenaire/cahors/barometre/autre.pdf").status, 404);
 }
 
-// Events: 1 green search a day in the 28 days before, 3 a day from the event's day on
-// (11 days to today): +2 a day, an interval of exactly [+2 ; +2].
+// Events: 1 green search a day in the 28 days before, 3 a day from the event's day on (10
+// days to yesterday; today, not over, is left out): +2 a day, an interval of exactly
+// [+2 ; +2].
 TEST_F(DemandTest, EditorsMarkEventsAndSeeTheChangeInLevelWithItsInterval) {
   {
     Connection connection = site_.db().Acquire();
@@ -440,7 +441,7 @@ TEST_F(DemandTest, EditorsMarkEventsAndSeeTheChangeInLevelWithItsInterval) {
   EXPECT_TRUE(testing::Contains(page.body, "<td>Reportage France 3</td>"));
   EXPECT_TRUE(testing::Contains(
       page.body,
-      "<td class=\"before\">1 (28 j)</td><td class=\"after\">3 (11 j)</td>"
+      "<td class=\"before\">1 (28 j)</td><td class=\"after\">3 (10 j)</td>"
       "<td class=\"change\">+2 [+2 ; +2]</td><td class=\"verdict\">hausse mesurable</td>"))
       << page.body.substr(page.body.find("barometer-events"), 1500);
 

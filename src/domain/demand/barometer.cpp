@@ -182,8 +182,9 @@ std::vector<EventFigures> ComputeEvents(storage::Connection& connection, int64_t
     if (!day) continue;
     const std::chrono::sys_days start = std::chrono::sys_days(*day);
     const std::chrono::sys_days first = start - std::chrono::days(kEventWindowDays);
-    const std::chrono::sys_days end =
-        std::min(start + std::chrono::days(kEventWindowDays - 1), std::chrono::sys_days(*last));
+    // Today is not over: the days after end yesterday.
+    const std::chrono::sys_days end = std::min(start + std::chrono::days(kEventWindowDays - 1),
+                                               std::chrono::sys_days(*last) - std::chrono::days(1));
     // The daily green counts of the window, days without search at 0.
     std::map<std::string, int64_t> green;
     for (const DailyCount& row :

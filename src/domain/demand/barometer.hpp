@@ -84,7 +84,7 @@ BarometerFigures ComputeBarometer(storage::Connection& connection, const engine:
 
 struct EventFigures {
   BarometerEvent event;
-  EventEffect effect;  // kEventWindowDays before the event's day, from it to today at most
+  EventEffect effect;  // kEventWindowDays before the event's day, from it to yesterday at most
 };
 
 // The partner's events with the change in the daily number of searches turning its

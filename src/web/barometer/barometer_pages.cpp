@@ -80,7 +80,7 @@ std::string WeeksChart(const std::vector<demand::WeekPoint>& weeks) {
 std::string RetreatChart(const std::vector<demand::CriterionRetreat>& criteria) {
   if (criteria.empty()) return {};
   const size_t shown = std::min<size_t>(criteria.size(), 12);
-  constexpr double kWidth = 640, kLabel = 230, kRight = 50, kRow = 26, kTop = 6;
+  constexpr double kWidth = 640, kLabel = 230, kRight = 100, kRow = 26, kTop = 6;
   int64_t top = 1;
   for (size_t index = 0; index < shown; ++index) top = std::max(top, criteria[index].asked);
   const double plot_w = kWidth - kLabel - kRight;
