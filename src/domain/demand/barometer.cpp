@@ -88,7 +88,7 @@ BarometerFigures ComputeBarometer(storage::Connection& connection, const engine:
   }
   std::map<std::string, Asked> asked;
   for (const StoredSearch& stored :
-       DemandStore::Searches(connection, from, to, kMaxReplayedSearches)) {
+       DemandStore::Searches(connection, from, to, kMaxReplayedSearches, /*newest_first=*/true)) {
     ++figures.replayed;
     nlohmann::json body = nlohmann::json::parse(stored.request, nullptr, false);
     Result<engine::SearchRequest> request = engine::ParseSearchRequest(body, grid);

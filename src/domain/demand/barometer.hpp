@@ -23,8 +23,10 @@
 
 namespace vivrovert::demand {
 
-// At most this many raw searches of the period are replayed for the bounds' distribution
-// and the tiles' shares (the counts come from the aggregates, whole).
+// At most this many raw searches of the period, the most recent, are replayed for the
+// bounds' distribution and the tiles' shares (the counts come from the aggregates, whole).
+// They are every search, not only those reaching the territory: at national volume a
+// per-partner sample is the next step.
 inline constexpr int64_t kMaxReplayedSearches = 200'000;
 
 struct WeekPoint {

@@ -69,12 +69,14 @@ std::vector<DailyCount> DemandStore::Daily(storage::Connection& connection, int6
 }
 
 std::vector<StoredSearch> DemandStore::Searches(storage::Connection& connection, int64_t from,
-                                                int64_t to, int64_t limit) {
+                                                int64_t to, int64_t limit, bool newest_first) {
   std::vector<StoredSearch> rows;
-  for (const storage::Row& row :
-       connection.Query("SELECT id, hour, level, request, places, demo FROM demand_searches "
-                        "WHERE hour >= $1 AND hour < $2 ORDER BY id LIMIT $3",
-                        {from, to, limit})) {
+  // The order comes from the flag, never from input.
+  const std::string sql = std::string(
+                              "SELECT id, hour, level, request, places, demo FROM demand_searches "
+                              "WHERE hour >= $1 AND hour < $2 ORDER BY id") +
+                          (newest_first ? " DESC" : "") + " LIMIT $3";
+  for (const storage::Row& row : connection.Query(sql, {from, to, limit})) {
     rows.push_back(
         {row.Int(0), row.Int(1), row.Text(2), row.Text(3), row.Text(4), row.Int(5) != 0});
   }

@@ -89,9 +89,10 @@ class DemandStore {
   // A partner's daily rows with first_day ≤ day ≤ last_day, by day then criterion.
   static std::vector<DailyCount> Daily(storage::Connection& connection, int64_t partner_id,
                                        const std::string& first_day, const std::string& last_day);
-  // The searches of hours in [from, to), oldest first, at most `limit`.
+  // The searches of hours in [from, to), at most `limit`: the oldest first, or the newest
+  // first when `newest_first`.
   static std::vector<StoredSearch> Searches(storage::Connection& connection, int64_t from,
-                                            int64_t to, int64_t limit);
+                                            int64_t to, int64_t limit, bool newest_first = false);
   // A partner's blockers of hours in [from, to).
   static std::vector<StoredBlocker> Blockers(storage::Connection& connection, int64_t partner_id,
                                              int64_t from, int64_t to);
