@@ -15,6 +15,7 @@
 #include "domain/accounts/deletion_log.hpp"
 #include "domain/accounts/outbox_account_mailer.hpp"
 #include "domain/display/labels.hpp"
+#include "domain/demand/demand_recorder.hpp"
 #include "domain/invoices/invoice_store.hpp"
 #include "domain/invoices/invoicing.hpp"
 #include "domain/leads/lead_recorder.hpp"
@@ -31,6 +32,7 @@
 #include "web/api/partner_api.hpp"
 #include "web/api/search_api.hpp"
 #include "web/audience/audience_counter.hpp"
+#include "web/barometer/barometer_pages.hpp"
 #include "web/discover/listing_page.hpp"
 #include "web/discover/search_page.hpp"
 #include "web/http/shell_routes.hpp"
@@ -63,6 +65,9 @@ constexpr std::chrono::minutes kNightlyCheckInterval{5};
 // Between two rounds of the cluster worker: take or keep the leadership, follow the
 // changes and deletions made through the other processes (docs/DEPLOY.md, "One truth").
 constexpr std::chrono::seconds kClusterInterval{2};
+// Between two writes of the barometer's demand (the partner page is up to date within it;
+// a crash loses at most this much, a stop nothing).
+constexpr std::chrono::seconds kDemandFlushInterval{5};
 
 }  // namespace
 
@@ -127,6 +132,7 @@ struct Site::Parts {
   std::unique_ptr<listings::ListingService> listings;
   std::shared_ptr<audience::AudienceCounter> audience_counter;
   std::shared_ptr<web::Metrics> metrics;
+  std::unique_ptr<demand::DemandRecorder> demand_recorder;  // needs the grid
 
   // The server's background work (StartWorkers).
   std::unique_ptr<PeriodicWorker> matching_worker;
@@ -134,6 +140,7 @@ struct Site::Parts {
   std::unique_ptr<PeriodicWorker> audience_flusher;
   std::unique_ptr<PeriodicWorker> cluster_worker;
   int64_t last_change_purge = 0;  // by the cluster worker's thread only
+  std::unique_ptr<PeriodicWorker> demand_flusher;
   bool workers_started = false;
 
   Status OpenMail(const SiteParts& parts);
@@ -234,6 +241,9 @@ Status Site::Parts::OpenJobs(const SiteParts& parts) {
       *database, *matcher, *mail_templates, search->grid.get(), *clock,
       notifications::PassOptions{config.public_base_url, secret_key, parts.batch});
   std::ostream* progress_out = progress;
+  nightly::RetentionPolicy retention;
+  retention.demand_raw_seconds =
+      int64_t{config.barometer_raw_retention_days} * nightly::kDaySeconds;
   nightly::NightlyOptions options{config.public_base_url,
                                   secret_key,
                                   parts.batch,
@@ -241,7 +251,7 @@ Status Site::Parts::OpenJobs(const SiteParts& parts) {
                                   [progress_out](const std::string& line) {
                                     if (progress_out != nullptr) *progress_out << line << std::endl;
                                   },
-                                  nightly::RetentionPolicy{},
+                                  retention,
                                   invoices::Seller::FromConfig(config.publisher)};
   nightly_run = std::make_unique<nightly::NightlyRun>(
       *database, *notification_pass, *mail_templates, search->grid.get(), *clock, options,
@@ -306,7 +316,19 @@ Status Site::Parts::OpenWeb(const SiteParts& parts) {
 
   search_limiter = std::make_unique<api::SharedRateLimiter>(
       *database, *clock, api::RateLimit{config.api_rate_limit, config.api_rate_window_seconds});
-  api::RegisterSearchApi(site, *search, *search_limiter);
+  // The barometer's demand: every answered search, without any person, written by a
+  // worker; what a previous stop could not write is replayed first.
+  if (search->engine) {
+    demand_recorder = std::make_unique<demand::DemandRecorder>(
+        *database, *search->grid, *clock, config.var_dir + "/demand-spool.jsonl");
+    try {
+      Result<size_t> replayed = demand_recorder->ReplaySpool();
+      if (!replayed.ok()) Warn("demand: " + std::string(replayed.status().message()));
+    } catch (const std::exception& error) {
+      Warn(std::string("demand: the spool stays for the next start: ") + error.what());
+    }
+  }
+  api::RegisterSearchApi(site, *search, *search_limiter, demand_recorder.get());
   map_backend = std::make_unique<api::MapBackend>(api::MapBackend::Load(
       *search, {.outlines = {config.data_dir, config.var_dir + "/map-outlines"},
                 .warm_outlines = parts.warm_map_outlines}));
@@ -379,6 +401,7 @@ Status Site::Parts::OpenWeb(const SiteParts& parts) {
   partners::RegisterOperatorPages(site, partner_env);
   invoices::RegisterInvoicePages(site, *database, *clock);
   leads::RegisterLeadPages(site, *database, *clock, search->grid.get(), *labels);
+  barometer::RegisterBarometerPages(site, *database, *clock, search->grid.get());
   legal::RegisterLegalPages(site, config.publisher);
   // Tariffs, quote requests and quotes: the public simulator, the console, the acceptance.
   const PublisherConfig& publisher = config.publisher;
@@ -540,7 +563,10 @@ Result<std::unique_ptr<Site>> Site::Open(const Config& config, SiteScope scope, 
 
 Site::Site(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
 
-Site::~Site() { StopWorkers(); }
+Site::~Site() {
+  StopWorkers();
+  if (parts_ && parts_->demand_recorder) parts_->demand_recorder->Stop();
+}
 
 SiteScope Site::scope() const { return parts_->scope; }
 const Config& Site::config() const { return parts_->config; }
@@ -581,6 +607,7 @@ listings::ListingService& Site::listings() {
   assert(parts_->listings);
   return *parts_->listings;
 }
+demand::DemandRecorder* Site::demand() { return parts_->demand_recorder.get(); }
 
 void Site::StartWorkers() {
   assert(parts_->scope == SiteScope::kWeb);
@@ -600,9 +627,14 @@ void Site::StartWorkers() {
                                                          [&p] { p.RunNightlyIfDue(); });
   p.audience_flusher = std::make_unique<PeriodicWorker>(
       "audience", kAudienceFlushInterval, [&p] { p.audience_counter->Flush(*p.database); });
+  if (p.demand_recorder) {
+    p.demand_flusher = std::make_unique<PeriodicWorker>("demand", kDemandFlushInterval,
+                                                        [&p] { p.demand_recorder->Flush(); });
+  }
   p.mail_worker->Start();
   p.cluster_worker->Start();
   p.matching_worker->Start();
+  if (p.demand_flusher) p.demand_flusher->Start();
   p.nightly_scheduler->Start();
   p.audience_flusher->Start();
   p.workers_started = true;
@@ -613,6 +645,8 @@ void Site::StopWorkers() {
   Parts& p = *parts_;
   p.audience_flusher->Stop();
   p.audience_counter->Flush(*p.database);  // the last minute's views
+  if (p.demand_flusher) p.demand_flusher->Stop();
+  if (p.demand_recorder) p.demand_recorder->Stop();  // the last searches, or the spool
   p.nightly_scheduler->Stop();
   p.matching_worker->Stop();
   p.cluster_worker->Stop();

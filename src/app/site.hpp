@@ -18,6 +18,7 @@
 #include "data/amenities/amenity_index.hpp"
 #include "domain/accounts/account_service.hpp"
 #include "domain/accounts/password_hasher.hpp"
+#include "domain/demand/demand_recorder.hpp"
 #include "domain/listings/listing_service.hpp"
 #include "domain/mail/sender.hpp"
 #include "domain/mail/smtp_transport.hpp"
@@ -102,6 +103,8 @@ class Site {
   web::App& app();
   accounts::AccountService& accounts();
   listings::ListingService& listings();
+  // The barometer's demand recorder; null without a grid.
+  demand::DemandRecorder* demand();
 
   // The background work of a server: the mail worker, the matching pass every few seconds
   // (instant notifications), the night's run once a day from nightly.hour, and the audience

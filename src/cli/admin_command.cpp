@@ -8,8 +8,10 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "cli/commands.hpp"
@@ -19,6 +21,7 @@
 #include "domain/accounts/account_service.hpp"
 #include "domain/accounts/demo_accounts.hpp"
 #include "domain/accounts/outbox_account_mailer.hpp"
+#include "domain/demand/demo_demand.hpp"
 #include "domain/leads/demo_leads.hpp"
 #include "domain/leads/lead_recorder.hpp"
 #include "domain/listings/listing_service.hpp"
@@ -147,6 +150,16 @@ void RegisterAdminCommand(CLI::App& app, std::vector<Command>& commands) {
          std::cout << "demo leads: " << people->people_created << " demo exodeurs created, "
                    << people->people_kept << " kept (/partenaire/" << partner->partner.slug
                    << "/contacts)\n";
+         // The barometer's demonstration demand: the ready-made profiles replayed with a
+         // fixed seed through the engine, marked "démo" wherever shown.
+         std::ifstream profiles_file(config.resource_dir + "/data/profiles.json");
+         const nlohmann::json profiles = nlohmann::json::parse(profiles_file, nullptr, false);
+         auto demand =
+             demand::SeedDemoDemand(**database, **grid, SystemClock::Instance(), profiles);
+         if (!demand.ok()) return Fail(demand.status());
+         std::cout << "demo demand: " << demand->searches << " generated searches from "
+                   << demand->profiles << " profiles, marked demo (/partenaire/"
+                   << partner->partner.slug << "/barometre)\n";
          return 0;
        }});
 

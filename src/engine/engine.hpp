@@ -20,6 +20,7 @@
 #include "engine/search_json.hpp"
 #include "engine/search_request.hpp"
 #include "engine/territory.hpp"
+#include "engine/territory_outcome.hpp"
 #include "engine/tile_id.hpp"
 
 namespace vivrovert::engine {

@@ -142,6 +142,7 @@ Result<Config> Config::Load(const std::string& path) {
       {"publisher.late_penalty_rate", text_setter(config.publisher.late_penalty_rate)},
       {"demo.enabled", bool_setter(config.demo_mode)},
       {"audience.count_operators", bool_setter(config.audience_count_operators)},
+      {"barometer.raw_retention_days", int_setter(config.barometer_raw_retention_days, 30, 1827)},
       {"paths.data_dir", text_setter(config.data_dir)},
       {"paths.var_dir", text_setter(config.var_dir)},
       {"paths.resource_dir", text_setter(config.resource_dir)},

@@ -96,6 +96,10 @@ struct Config {
   // Audience figures (src/domain/audience): whether operators' own page views count.
   bool audience_count_operators = false;
 
+  // The barometer (src/domain/demand): how many days raw demand records (searches without
+  // any person) are kept; the daily aggregates are kept five years regardless.
+  int barometer_raw_retention_days = 396;
+
   // Demonstration mode (`make run`): `vivrovert admin seed-demo` may then give the demo
   // accounts the documented default password. Off: it needs VIVROVERT_DEMO_PASSWORD.
   bool demo_mode = false;

@@ -3,6 +3,7 @@
 #include "domain/accounts/deletion_log.hpp"
 #include "domain/accounts/email_token_store.hpp"
 #include "domain/accounts/session_store.hpp"
+#include "domain/demand/demand_store.hpp"
 #include "domain/limits/throttle.hpp"
 #include "domain/mail/bounces.hpp"
 #include "domain/profiles/profile.hpp"
@@ -40,7 +41,9 @@ std::string RetentionSummary(const RetentionReport& report) {
          std::to_string(report.deletion_log) + " deletion log rows, " +
          std::to_string(report.consent_proofs) + " consent proofs, " +
          std::to_string(report.nightly_runs) + " nightly runs, " +
-         std::to_string(report.quote_requests) + " quote requests purged";
+         std::to_string(report.quote_requests) + " quote requests, " +
+         std::to_string(report.demand_searches) + " demand searches, " +
+         std::to_string(report.demand_daily) + " demand aggregates purged";
 }
 
 RetentionReport ApplyRetention(storage::Database& database, int64_t now,
@@ -77,6 +80,15 @@ RetentionReport ApplyRetention(storage::Database& database, int64_t now,
   report.quote_requests = InBatches(database, [&](storage::Connection& connection) {
     return quotes::QuoteRequestStore::PurgeBefore(connection, now - policy.quote_request_seconds,
                                                   batch);
+  });
+  report.demand_searches = InBatches(database, [&](storage::Connection& connection) {
+    return demand::DemandStore::PurgeSearchesBefore(connection, now - policy.demand_raw_seconds,
+                                                    batch);
+  });
+  const std::string oldest_aggregate =
+      AddDays(ParisDate(now), -static_cast<int>(policy.demand_daily_days));
+  report.demand_daily = InBatches(database, [&](storage::Connection& connection) {
+    return demand::DemandStore::PurgeDailyBefore(connection, oldest_aggregate);
   });
   // A run holds up to one task per person: one run per transaction.
   const std::string oldest_kept =

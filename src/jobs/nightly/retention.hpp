@@ -31,6 +31,10 @@ struct RetentionPolicy {
   // Quote requests (names, e-mails, phones of prospects): three years after the last
   // contact, the CNIL's rule for prospection.
   int64_t quote_request_seconds = 1096 * kDaySeconds;
+  // The barometer's demand (no personal data, but volume): raw searches as long as the
+  // configuration says (barometer.raw_retention_days), daily aggregates five years.
+  int64_t demand_raw_seconds = 396 * kDaySeconds;
+  int64_t demand_daily_days = 1827;
 };
 
 struct RetentionReport {
@@ -44,6 +48,8 @@ struct RetentionReport {
   int64_t consent_proofs = 0;
   int64_t nightly_runs = 0;
   int64_t quote_requests = 0;
+  int64_t demand_searches = 0;
+  int64_t demand_daily = 0;
 };
 
 // "retention: 12 mails blanked, 0 deleted, …", for the logs of the run.

@@ -64,14 +64,15 @@ const std::string& OpenApiDocument() {
   return kDocument;
 }
 
-void RegisterSearchApi(web::App& app, const SearchBackend& backend, SharedRateLimiter& limiter) {
+void RegisterSearchApi(web::App& app, const SearchBackend& backend, SharedRateLimiter& limiter,
+                       demand::DemandRecorder* demand) {
   // A public, read-only endpoint without cookies: a forged cross-site request gains
   // nothing, so it takes no CSRF token (scripts and other sites may call it).
   web::RouteOptions public_post;
   public_post.csrf_exempt = true;
   app.Post(
       "/api/v1/search",
-      [&backend, &limiter](web::Context& context) -> Result<web::Response> {
+      [&backend, &limiter, demand](web::Context& context) -> Result<web::Response> {
         VV_RETURN_IF_ERROR(Admit(limiter, context.request()));
         if (!backend.engine) return GridMissing(backend);
         VV_ASSIGN_OR_RETURN(json body, ParseJson(context.request().body(), "body"));
@@ -79,6 +80,13 @@ void RegisterSearchApi(web::App& app, const SearchBackend& backend, SharedRateLi
                             engine::ParseSearchRequest(body, *backend.grid,
                                                        listings::PlaceLocatorFor(*backend.grid)));
         engine::SearchResult result = backend.engine->Search(request);
+        // The barometer's demand: the request only (buffered, written by a worker).
+        if (demand != nullptr) {
+          auto territory = body.find("territory");
+          demand->Record(request, request.has_territory && territory != body.end()
+                                      ? territory->dump()
+                                      : std::string());
+        }
         // Written straight to text (the same bytes as SearchResultToJson(...).dump()).
         web::Response response(200);
         response.SetHeader("Content-Type", "application/json; charset=utf-8");

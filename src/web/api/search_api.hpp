@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/demand/demand_recorder.hpp"
 #include "domain/limits/rate_limiter.hpp"
 #include "engine/engine.hpp"
 #include "web/http/app.hpp"
@@ -35,7 +36,10 @@ const std::vector<ApiRoute>& SearchApiRoutes();
 // The OpenAPI 3 document (src/web/api/openapi.json, compiled in).
 const std::string& OpenApiDocument();
 
-// Registers the routes on `app`. `backend` and `limiter` must outlive the app.
-void RegisterSearchApi(web::App& app, const SearchBackend& backend, SharedRateLimiter& limiter);
+// Registers the routes on `app`. `backend` and `limiter` must outlive the app. Every
+// search answered by POST /api/v1/search is handed to `demand` (the barometer's record,
+// no person), when given; it must outlive the app too.
+void RegisterSearchApi(web::App& app, const SearchBackend& backend, SharedRateLimiter& limiter,
+                       demand::DemandRecorder* demand = nullptr);
 
 }  // namespace vivrovert::api
