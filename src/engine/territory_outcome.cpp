@@ -42,7 +42,17 @@ TerritoryOutcome EvaluateTerritory(const GridFile& grid, const SearchRequest& re
   for (uint32_t tile_idx : tiles) {
     if (search_filter != nullptr && !search_filter->OwnsTile(*view, tile_idx)) continue;
     ++outcome.reachable;
-    size_t failures = 0;
+    // A required place of the person's own (issue 23) out of reach fails the tile as the
+    // search does, but is no criterion of the territory's: it is never a lone blocker.
+    bool place_failed = false;
+    for (const PlaceConstraint& place : request.places) {
+      if (place.importance == Importance::kRequired &&
+          PlaceDistanceKm(view->tile(tile_idx), place) > place.max_km) {
+        place_failed = true;
+        break;
+      }
+    }
+    size_t failures = place_failed ? 1 : 0;
     size_t failed = 0;
     for (size_t range_idx = 0; range_idx < ranges.size() && failures < 2; ++range_idx) {
       const Range& range = ranges[range_idx];
@@ -55,7 +65,7 @@ TerritoryOutcome EvaluateTerritory(const GridFile& grid, const SearchRequest& re
       ++outcome.green;
       continue;
     }
-    if (failures > 1) continue;
+    if (failures > 1 || place_failed) continue;
     ConstraintOutcome& lone = outcome.constraints[failed];
     ++lone.lone_failures;
     std::optional<double> value = view->Value(ranges[failed].criterion, tile_idx);

@@ -151,6 +151,46 @@ TEST_F(DemandTest, EverySearchIsRecordedWithoutAnyPerson) {
   EXPECT_FALSE(json::parse(rows[0].request).contains("territory"));
 }
 
+// A person's own places (issue 23) count as the search counted them, and are kept only as
+// their 5 km tile, distance and importance.
+TEST_F(DemandTest, PlacesAreEvaluatedAndKeptWithoutNameNorPosition) {
+  Browser anonymous(site_.app());
+  json request = Request({StationAnywhere()});
+  request["places"] = {{{"name", "travail de Léa"},
+                        {"lat", 44.4475},
+                        {"lon", 1.4406},
+                        {"max_km", 5},
+                        {"importance", "required"}}};  // the centre of Cahors
+  Search(anonymous, request);
+  recorder().Flush();
+  Connection connection = site_.db().Acquire();
+  const int64_t to = site_.clock().NowSeconds() + 3600;
+  const std::vector<StoredSearch> rows = DemandStore::Searches(connection, 0, to, 10);
+  ASSERT_EQ(rows.size(), 1u);
+  for (const char* personal : {"Léa", "travail", "44.44", "1.44"}) {
+    EXPECT_EQ(rows[0].request.find(personal), std::string::npos) << rows[0].request;
+    EXPECT_EQ(rows[0].places.find(personal), std::string::npos) << rows[0].places;
+  }
+  const json places = json::parse(rows[0].places);
+  ASSERT_EQ(places.size(), 1u);
+  EXPECT_EQ(places[0]["max_km"], 5);
+  EXPECT_EQ(places[0]["importance"], "required");
+  const std::optional<engine::TileId> tile =
+      engine::TileId::Parse(places[0]["tile"].get<std::string>());
+  ASSERT_TRUE(tile.has_value());
+  EXPECT_EQ(tile->level, engine::Level::k5km);
+  EXPECT_EQ(places[0].size(), 4u);  // tile, max_km, importance, weight: nothing else
+
+  // Cahors is green near the place; Figeac, 50 km away, is not, and no criterion of its
+  // own is to blame.
+  const auto cahors_green = DemandStore::GreenOutcomes(connection, cahors_, 0, to);
+  ASSERT_EQ(cahors_green.size(), 1u);
+  EXPECT_GT(cahors_green.begin()->second, 0);
+  EXPECT_LT(cahors_green.begin()->second, static_cast<int64_t>(TilesOf(kCahors).size()));
+  EXPECT_TRUE(DemandStore::GreenOutcomes(connection, figeac_, 0, to).empty());
+  EXPECT_TRUE(DemandStore::Blockers(connection, figeac_, 0, to).empty());
+}
+
 TEST_F(DemandTest, OutcomesAreTheEnginesAnswerAndRelaxationOnEachTerritory) {
   Browser anonymous(site_.app());
   // 1: green everywhere; 2: the impossible density alone blocks every territory;

@@ -1,5 +1,6 @@
 #include "domain/demand/demand_recorder.hpp"
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -16,17 +17,41 @@
 namespace vivrovert::demand {
 
 // A search waiting to be written: the request as the engine read it (its constraints and
-// its territory filter's communes), never the person or the page.
-//
-// Issue #23 (several destinations): a person's own places join here when search requests
-// carry them, reduced to their 5 km tile, distance and importance — never a name,
-// coordinates or an address — and are written to demand_searches.places (now '[]').
+// its territory filter's communes), never the person or the page. A person's own places
+// (issue 23) are evaluated in memory as the search did, but what is written of them —
+// rows and spool alike — is `places`: each one's 5 km tile, maximum distance, importance
+// and weight, never its name, coordinates or address.
 struct DemandRecorder::Pending {
   int64_t at = 0;
   bool demo = false;
   engine::SearchRequest request;
   std::string territory_filter;  // JSON object text, or empty
+  std::string places = "[]";     // PlacesRecord(request)
 };
+
+namespace {
+
+// The places of `request` as the barometer keeps them (see Pending).
+std::string PlacesRecord(const engine::SearchRequest& request) {
+  if (request.places.empty()) return "[]";
+  nlohmann::json places = nlohmann::json::array();
+  constexpr int32_t kCell = engine::CellSizeMetres(engine::Level::k5km);
+  for (const engine::PlaceConstraint& place : request.places) {
+    const auto corner = [](double metres) {
+      return static_cast<int32_t>(std::floor(metres / kCell)) * kCell;
+    };
+    const engine::TileId tile{engine::Level::k5km, corner(place.x), corner(place.y)};
+    places.push_back(
+        {{"tile", tile.ToString()},
+         {"max_km", place.max_km},
+         {"importance",
+          place.importance == engine::Importance::kRequired ? "required" : "preferred"},
+         {"weight", place.weight}});
+  }
+  return places.dump();
+}
+
+}  // namespace
 
 struct DemandRecorder::Territories {
   std::string fingerprint;
@@ -50,7 +75,7 @@ void DemandRecorder::Record(const engine::SearchRequest& request, std::string te
 
 void DemandRecorder::RecordAt(const engine::SearchRequest& request, std::string territory_filter,
                               int64_t at, bool demo) {
-  Pending pending{at, demo, request, std::move(territory_filter)};
+  Pending pending{at, demo, request, std::move(territory_filter), PlacesRecord(request)};
   // The page asked for is not demand.
   pending.request.offset = 0;
   pending.request.limit = 0;
@@ -97,6 +122,7 @@ std::shared_ptr<const DemandRecorder::Territories> DemandRecorder::CurrentTerrit
 std::string DemandRecorder::RequestJson(const Pending& pending) const {
   nlohmann::json request = engine::SearchRequestToJson(pending.request, grid_);
   request.erase("territory");
+  request.erase("places");  // kept apart, reduced: Pending::places
   if (!pending.territory_filter.empty()) {
     nlohmann::json filter = nlohmann::json::parse(pending.territory_filter, nullptr, false);
     if (filter.is_object()) request["territory"] = std::move(filter);
@@ -133,6 +159,7 @@ FlushReport DemandRecorder::Flush() {
         row.hour = pending.at - pending.at % 3600;
         row.level = engine::LevelName(request.level);
         row.request = RequestJson(pending);
+        row.places = pending.places;
         row.demo = pending.demo;
         const std::string day = ParisDate(row.hour);
         // The criteria the search requires, each once.
@@ -215,8 +242,10 @@ Result<size_t> DemandRecorder::ReplaySpool() {
       if (!request.ok()) continue;  // recorded against another grid
       std::string filter;
       if (entry["request"].contains("territory")) filter = entry["request"]["territory"].dump();
-      replayed.push_back(
-          {entry["at"].get<int64_t>(), entry.value("demo", false), *request, std::move(filter)});
+      // The spool keeps the places reduced: a replayed search is evaluated without them.
+      std::string places = entry.contains("places") ? entry["places"].dump() : "[]";
+      replayed.push_back({entry["at"].get<int64_t>(), entry.value("demo", false), *request,
+                          std::move(filter), std::move(places)});
       ++read;
     }
     std::lock_guard<std::mutex> lock(buffer_mutex_);
@@ -246,7 +275,8 @@ size_t DemandRecorder::Stop() {
   for (const Pending& pending : left) {
     nlohmann::json entry = {{"at", pending.at},
                             {"demo", pending.demo},
-                            {"request", nlohmann::json::parse(RequestJson(pending))}};
+                            {"request", nlohmann::json::parse(RequestJson(pending))},
+                            {"places", nlohmann::json::parse(pending.places)}};
     out << entry.dump() << "\n";
   }
   out.flush();

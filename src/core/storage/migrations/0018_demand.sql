@@ -8,8 +8,8 @@
 --   request  the constraints and territory filter as JSON, in the search API's format
 --            ({"level","territory","criteria":[{"criterion","min","max","importance",
 --            "weight"}]}), never the page asked for
---   places   a person's own places (issue #23), kept only as their 5 km tile, distance and
---            importance: '[]' until search requests carry places
+--   places   a person's own places (issue #23), kept only as their 5 km tile, distance,
+--            importance and weight ([{"tile","max_km","importance","weight"}], '[]' for none)
 --   demo     1 for the generated demonstration demand (always said on the pages)
 CREATE TABLE demand_searches (
   id {{id}},
