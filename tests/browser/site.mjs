@@ -36,7 +36,12 @@ async function axeCheck(checker, { url, html }, found) {
   const scripts = /<script\b[^>]*>[\s\S]*?<\/script>/gi;
   const markup = `<!doctype html>${html.replace(scripts, '').replace(/<head([^>]*)>/i, `<head$1><base href="${url}">`)}`;
   try {
-    await checker.setContent(markup, { waitUntil: 'load' });
+    // Images (the map's tiles) need not be loaded for axe, stylesheets must be: waiting
+    // for "load" would wait for every tile, which a loaded machine serves slowly.
+    await checker.setContent(markup, { waitUntil: 'domcontentloaded' });
+    await checker.waitForFunction(
+      () => [...document.querySelectorAll('link[rel="stylesheet"]')].every((link) => link.sheet !== null),
+      null, { timeout: 60000 });
     await checker.evaluate(await axeSource);
     const violations = await checker.evaluate(async () => {
       const results = await window.axe.run(document, { resultTypes: ['violations'] });
