@@ -16,7 +16,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
-import { openTab, keepScreenshot, startSite } from './site.mjs';
+import { openTab, keepScreenshot, startSite, submit } from './site.mjs';
 
 const smtpPort = process.env.VIVROVERT_TEST_SMTP_PORT;
 const maildir = process.env.VIVROVERT_TEST_MAILDIR;
@@ -71,14 +71,6 @@ before(async () => {
 after(async () => {
   await site?.stop();
 });
-
-// Clicks the submit button named `label` and waits for the page it leads to.
-async function submit(tab, label) {
-  await Promise.all([
-    tab.waitForNavigation(),
-    tab.getByRole('button', { name: label }).click(),
-  ]);
-}
 
 async function logIn(tab, withPassword) {
   await tab.goto(`${baseUrl}/compte/connexion`);

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { openTab, keepScreenshot, startSite } from './site.mjs';
+import { openTab, keepScreenshot, startSite, submit } from './site.mjs';
 
 const staffEmail = 'partenaire@vivrovert.localhost';
 const demoPassword = 'demo-vivrovert';
@@ -27,10 +27,6 @@ before(async () => {
 after(async () => {
   await site?.stop();
 });
-
-async function submit(tab, label) {
-  await Promise.all([tab.waitForNavigation(), tab.getByRole('button', { name: label }).click()]);
-}
 
 async function count(tab, selector) {
   return Number((await tab.textContent(selector)).replace(/\s/g, ''));

@@ -13,7 +13,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { openTab, keepScreenshot, startSite } from './site.mjs';
+import { openTab, keepScreenshot, startSite, submit } from './site.mjs';
 
 const staffEmail = 'partenaire@vivrovert.localhost';
 const demoPassword = 'demo-vivrovert';
@@ -43,14 +43,6 @@ before(async () => {
 after(async () => {
   await site?.stop();
 });
-
-// Clicks the submit button named `label` and waits for the page it leads to.
-async function submit(tab, label) {
-  await Promise.all([
-    tab.waitForNavigation(),
-    tab.getByRole('button', { name: label }).click(),
-  ]);
-}
 
 async function upload(tab, filePath) {
   await tab.goto(`${baseUrl}${partnerBase}/import`);

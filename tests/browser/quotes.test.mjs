@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { openTab, keepScreenshot, startSite } from './site.mjs';
+import { openTab, keepScreenshot, startSite, submit } from './site.mjs';
 
 const demoPassword = 'demo-vivrovert';
 const partnerBase = '/partenaire/grand-cahors-demo';
@@ -26,14 +26,6 @@ before(async () => {
 after(async () => {
   await site?.stop();
 });
-
-// Clicks the submit button named `label` and waits for the page it leads to.
-async function submit(tab, label) {
-  await Promise.all([
-    tab.waitForNavigation(),
-    tab.getByRole('button', { name: label }).click(),
-  ]);
-}
 
 async function logIn(tab, email) {
   assert.equal(new URL(tab.url()).pathname, '/compte/connexion');

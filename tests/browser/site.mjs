@@ -171,6 +171,11 @@ export async function startSite(name, env = {}, setup = {}) {
 // exceptions, failed requests. `expectedConsole` (a RegExp) lets through console errors a
 // test provokes on purpose (a refused login answers 401, which Chromium reports).
 // Returns { tab, problems }: a test ends with assert.deepEqual(problems, []).
+// Clicks the submit button named `label` and waits for the page it leads to.
+export async function submit(tab, label) {
+  await Promise.all([tab.waitForNavigation(), tab.getByRole('button', { name: label }).click()]);
+}
+
 export async function openTab(context, expectedConsole = null) {
   const tab = await context.newPage();
   const problems = [];
