@@ -1,7 +1,5 @@
 #include "web/invoices/invoice_pages.hpp"
 
-#include <charconv>
-
 #include "core/common/paris_time.hpp"
 #include "core/common/text.hpp"
 #include "domain/billing/calendar.hpp"
@@ -9,6 +7,7 @@
 #include "domain/invoices/invoice_store.hpp"
 #include "domain/partners/partner_store.hpp"
 #include "web/http/errors.hpp"
+#include "web/partners/page_parts.hpp"
 #include "web/partners/partner_access.hpp"
 
 namespace vivrovert::invoices {
@@ -17,14 +16,6 @@ namespace {
 
 using web::Context;
 using web::Response;
-
-Result<int64_t> ParseId(const std::string& text) {
-  int64_t id = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (error != std::errc() || end != text.data() + text.size() || id <= 0)
-    return NotFound("Page introuvable.");
-  return id;
-}
 
 std::string FrenchDate(const std::string& iso) {
   std::optional<billing::Date> date = billing::ParseIsoDate(iso);
@@ -81,7 +72,7 @@ mstch::map InvoiceRow(const Invoice& invoice, const std::string& today, const st
 
 // The invoice `id_text` names, or NotFound.
 Result<Invoice> InvoiceOf(storage::Connection& connection, const std::string& id_text) {
-  VV_ASSIGN_OR_RETURN(int64_t id, ParseId(id_text));
+  VV_ASSIGN_OR_RETURN(int64_t id, partners::ParsePageId(id_text));
   std::optional<Invoice> invoice = InvoiceStore::Get(connection, id);
   if (!invoice) return NotFound("Facture introuvable.");
   return std::move(*invoice);
@@ -326,14 +317,14 @@ void RegisterOperatorRoutes(web::App& app, storage::Database& database, const Cl
 
   app.Get("/operateur/partenaires/{id}/factures",
           [partner_page](Context& context) -> Result<Response> {
-            VV_ASSIGN_OR_RETURN(int64_t partner_id, ParseId(context.Param("id")));
+            VV_ASSIGN_OR_RETURN(int64_t partner_id, partners::ParsePageId(context.Param("id")));
             return partner_page(context, partner_id, nullptr, Status::Ok());
           },
           {.access = web::Access::kOperator});
 
   app.Post("/operateur/partenaires/{id}/facturation",
            [&database, &clock, partner_page](Context& context) -> Result<Response> {
-             VV_ASSIGN_OR_RETURN(int64_t partner_id, ParseId(context.Param("id")));
+             VV_ASSIGN_OR_RETURN(int64_t partner_id, partners::ParsePageId(context.Param("id")));
              const web::Request& request = context.request();
              BillingDetails details;
              details.partner_id = partner_id;
