@@ -9,10 +9,8 @@ namespace vivrovert::quotes {
 
 namespace {
 
-using billing::Cents;
 using billing::Date;
 using billing::Instalment;
-using billing::InstalmentKind;
 
 bool Before(Date a, Date b) { return std::chrono::sys_days(a) < std::chrono::sys_days(b); }
 
