@@ -6,6 +6,7 @@
 import L from 'leaflet';
 
 import { ApiError, apiFetch, csrfToken } from './api';
+import { showCoverage } from './coverage';
 import { CommuneOutlines, drawDepartements } from './outlines';
 import {
   buildRequest,
@@ -404,6 +405,7 @@ class SearchPage {
     if (request.criteria.length === 0 && !request.places) {
       this.status.textContent = 'Choisissez au moins un critère ou un lieu.';
       this.setGreenLayer(null);
+      showCoverage(this.form, document.querySelector<HTMLElement>('#coverage-notes'));
       return;
     }
     this.status.textContent = 'Recherche…';
@@ -422,6 +424,7 @@ class SearchPage {
         ? `${formatNumber(answer.green_count)} dalle(s) verte(s) de 5 km, ${formatNumber(answer.communes_count)} commune(s).`
         : `Aucun critère indispensable : toutes les dalles sont vertes (${formatNumber(answer.green_count)}), classées par vos préférences.`;
       this.status.dataset.greenCount = String(answer.green_count);
+      showCoverage(this.form, document.querySelector<HTMLElement>('#coverage-notes'));
       this.renderList(answer);
       this.drawPlaces(answer);
       if (map) {

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "engine/departement_coverage.hpp"
+
 namespace vivrovert::engine {
 
 namespace {
@@ -390,14 +392,30 @@ json ExplanationToJson(const SearchEngine& engine, const SearchRequest& request,
 
 json CatalogueToJson(const GridFile& grid) {
   const json& header = grid.header();
+  // Where the values lie, at the level the search page counts (5 km): one pass over that
+  // level's codes on each call.
+  const DepartementCoverage where_5km = ComputeDepartementCoverage(grid, Level::k5km);
   json criteria = json::array();
   for (const CriterionSpec& spec : grid.catalogue().criteria()) {
+    const size_t criterion_idx = criteria.size();
     json coverage = json::object();
+    json coverage_where = json::object();
     double best = 0;
     for (const json& level : header["levels"]) {
       double share = level["coverage"].value(spec.id, 0.0);
-      coverage[level["level"].get<std::string>()] = share;
+      const std::string level_name = level["level"].get<std::string>();
+      coverage[level_name] = share;
       best = std::max(best, share);
+      if (level_name != LevelName(Level::k5km)) continue;
+      json named = json::array();
+      const DepartementCoverage::Named found = where_5km.NamedDepartements(criterion_idx);
+      for (const DepartementCoverage::Where& departement : found.departements) {
+        named.push_back({{"code", departement.departement},
+                         {"name", grid.DepartementName(departement.departement)},
+                         {"share", departement.share}});
+      }
+      const bool others = found.others;
+      coverage_where[level_name] = {{"departements", named}, {"others", others}};
     }
     json entry = {{"id", spec.id},
                   {"label", spec.label},
@@ -407,6 +425,7 @@ json CatalogueToJson(const GridFile& grid) {
                   {"direction", spec.direction == Direction::kLowerIsBetter ? "lower" : "higher"},
                   {"available", best > 0},
                   {"coverage", coverage},
+                  {"coverage_where", coverage_where},
                   {"source",
                    {{"publisher", spec.source.publisher},
                     {"dataset", spec.source.dataset},

@@ -49,8 +49,8 @@ std::string PlaceCheckText(const PlaceConstraint& place, const PlaceCheck& check
 nlohmann::json ExplanationToJson(const SearchEngine& engine, const SearchRequest& request,
                                  uint32_t tile, const Explanation& explanation);
 
-// The catalogue with availability: {"criteria": [{id, label, help, unit, group, direction,
-// available, coverage: {"1km", "5km"}, source: {...}, method, unavailable_reason}], "groups"}.
+// Catalogue: {"criteria": [{id, label, help, unit, group, direction, available, coverage:
+// {1km, 5km}, coverage_where: {5km: {departements, others}}, source, method, …}], "groups"}.
 nlohmann::json CatalogueToJson(const GridFile& grid);
 
 // A tile's values, communes and provenance.

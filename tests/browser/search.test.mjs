@@ -162,3 +162,51 @@ test('an anonymous search is kept through login, then saved and reopened', async
   await reopened.close();
   await page.close();
 });
+
+// A required criterion known on part of the grid only (the altitude: the DEM of the Cahors
+// area) says so beside the criterion and beside the count, and one click makes it preferred
+// instead, which lets the other tiles turn green again.
+test('a partial required criterion is said beside it and the count, and made preferred in one click', async () => {
+  const page = await site.context.newPage();
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(error.message));
+  await page.goto(`${site.baseUrl}/recherche`);
+  // The coverage written on the row comes from the grid (GET /api/v1/criteria).
+  const catalogue = await page.evaluate(async () => (await (await fetch('/api/v1/criteria')).json()).criteria);
+  const altitude = catalogue.find((criterion) => criterion.id === 'altitude_m');
+  assert.ok(altitude.available && altitude.coverage['5km'] > 0 && altitude.coverage['5km'] < 0.95,
+    `the altitude covers part of the Lot (${altitude.coverage['5km']})`);
+  assert.deepEqual(altitude.coverage_where['5km'].departements.map((where) => where.name), ['Lot']);
+  const written = Number(await page.getAttribute('.criterion[data-criterion="altitude_m"]', 'data-coverage'));
+  assert.ok(Math.abs(written - altitude.coverage['5km']) < 1e-5, `the row's coverage ${written} is the grid's`);
+
+  await page.click('button.profile[data-profile="vivrocalm"]');
+  await page.waitForFunction(() => document.querySelector('#search-status')?.dataset.greenCount !== undefined);
+  const profileCount = await greenCount(page);
+  assert.equal(await page.locator('.coverage-note').count(), 0, 'no note while every required criterion is complete');
+
+  await page.selectOption('#importance-altitude_m', 'required');
+  await page.fill('#bound-text-altitude_m', '5000');
+  await page.waitForFunction((before) => Number(document.querySelector('#search-status')?.dataset.greenCount) !== before,
+    profileCount);
+  const partialCount = await greenCount(page);
+  assert.ok(partialCount < profileCount, `the partial altitude keeps tiles from turning green (${partialCount} < ${profileCount})`);
+  const percent = `${Math.round(altitude.coverage['5km'] * 100)} %`;
+  const expected = `Altitude : données pour ${percent} des dalles (Lot) — les autres ne peuvent pas passer au vert.`;
+  const besideCriterion = await page.textContent('.criterion[data-criterion="altitude_m"] .coverage-note');
+  assert.ok(besideCriterion.startsWith(expected), besideCriterion);
+  assert.equal(await page.isVisible('#coverage-notes'), true);
+  const besideCount = await page.textContent('#coverage-notes');
+  assert.ok(besideCount.startsWith(expected), besideCount);
+  await keepScreenshot(page, 'search-partial-coverage');
+
+  await page.click('#coverage-notes button.make-preferred');
+  await page.waitForFunction((before) => Number(document.querySelector('#search-status')?.dataset.greenCount) !== before,
+    partialCount);
+  assert.equal(await greenCount(page), profileCount, 'made preferred, the altitude no longer keeps tiles grey');
+  assert.equal(await page.inputValue('#importance-altitude_m'), 'preferred-3');
+  assert.equal(await page.locator('.coverage-note').count(), 0);
+  assert.equal(await page.isVisible('#coverage-notes'), false);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -42,6 +42,9 @@ double StepFor(double low, double high) {
   return 10 * magnitude;
 }
 
+// Below this share of tiles with a value, a criterion is said to be partial.
+constexpr double kPartialCoverage = 0.95;
+
 std::string Number(double value) {
   std::ostringstream out;
   out << value;
@@ -91,14 +94,34 @@ void RegisterSearchPage(web::App& app, const engine::SearchBackend& backend, con
           source_text += " (" + source.value("vintage", "") + ")";
         const double coverage =
             std::max(entry["coverage"].value("1km", 0.0), entry["coverage"].value("5km", 0.0));
+        // The search counts 5 km tiles: its coverage there, and where its values lie.
+        const double coverage_5km = entry["coverage"].value("5km", coverage);
+        std::string coverage_where;
+        if (entry["coverage_where"].contains("5km")) {
+          const json& where = entry["coverage_where"]["5km"];
+          const json& named = where["departements"];
+          for (size_t named_idx = 0; named_idx < named.size(); ++named_idx) {
+            std::string name = named[named_idx].value("name", std::string());
+            if (name.empty()) name = named[named_idx].value("code", std::string());
+            if (named_idx > 0)
+              coverage_where +=
+                  named_idx + 1 == named.size() && !where["others"].get<bool>() ? " et " : ", ";
+            coverage_where += name;
+          }
+          if (!coverage_where.empty() && where["others"].get<bool>())
+            coverage_where += " et quelques dalles ailleurs";
+        }
         criteria.push_back(mstch::map{
             {"id", entry["id"].get<std::string>()},
             {"label", entry["label"].get<std::string>()},
             {"help", entry["help"].get<std::string>()},
             {"unit", entry["unit"].get<std::string>()},
             {"available", is_available},
-            {"partial", is_available && coverage < 0.95},
+            {"partial", is_available && coverage < kPartialCoverage},
             {"coverage", French(coverage * 100)},
+            {"partial_5km", is_available && coverage_5km < kPartialCoverage},
+            {"coverage_5km", Number(coverage_5km)},
+            {"coverage_where", coverage_where},
             {"reason",
              entry.value("unavailable_reason", std::string("Pas de données pour ce critère."))},
             {"source", source_text},
