@@ -9,7 +9,7 @@ if(NOT TARGET PostgreSQL::client)
   target_link_libraries(PostgreSQL::client INTERFACE PostgreSQL::PostgreSQL)
 endif()
 
-find_package(Poco REQUIRED COMPONENTS Foundation Util Net NetSSL JSON Data DataSQLite DataPostgreSQL)
+find_package(Poco REQUIRED COMPONENTS Foundation Util Net NetSSL JSON Zip Data DataSQLite DataPostgreSQL)
 # `vivrovert backup`: SQLite's online backup API (libsqlite3-dev, which Poco's SQLite uses).
 find_package(SQLite3 REQUIRED)
 find_package(mstch REQUIRED)
