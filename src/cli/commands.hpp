@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "core/common/status.hpp"
@@ -31,6 +32,21 @@ int ExitOnParseError(const CLI::App& app, const CLI::ParseError& error);
 // An epoch time in UTC, formatted with strftime's `format`.
 std::string FormatUtc(int64_t epoch_seconds, const char* format);
 
+// Shared by `import` and `data update` (import_command.cpp).
+// Reads `files` of `source` (bpe, education, altitude, dvf, insee, arcep, climate, osm) into
+// its import layer under var/imports, written atomically; prints what was read. `covers`:
+// osm's départements ("france" for a national extract).
+Status ImportFiles(const Config& config, const std::string& source,
+                   const std::vector<std::string>& files, const std::string& covers);
+// Rebuilds the grid with the import layers (départements: "46,19", empty: the current
+// grid's scope) and prints the 1 km coverage of the `measured` criteria; an exit code.
+int RebuildGrid(const Config& config, const std::string& departements, int threads,
+                const std::vector<std::string>& measured);
+// The départements of the grid file's scope ("départements 46 19"); empty for the nation
+// or when there is no readable grid.
+std::vector<std::string> CurrentScope(const std::string& grid_path);
+
+void RegisterDataCommand(CLI::App& app, std::vector<Command>& commands);
 void RegisterMigrateCommand(CLI::App& app, std::vector<Command>& commands);
 void RegisterAdminCommand(CLI::App& app, std::vector<Command>& commands);
 void RegisterGridCommand(CLI::App& app, std::vector<Command>& commands);

@@ -61,8 +61,8 @@ double SecondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// The départements of the current grid ("départements 46 19"), empty for the nation or
-// when there is no readable grid.
+}  // namespace
+
 std::vector<std::string> CurrentScope(const std::string& grid_path) {
   auto grid = engine::GridFile::Open(grid_path);
   if (!grid.ok()) return {};
@@ -75,6 +75,8 @@ std::vector<std::string> CurrentScope(const std::string& grid_path) {
   while (words >> word) codes.push_back(word);
   return codes;
 }
+
+namespace {
 
 Result<importers::ImportLayer> ReadSource(const Config& config, const ImportArguments& arguments) {
   ProgressPrinter printer;
@@ -123,14 +125,16 @@ Result<importers::ImportLayer> ReadSource(const Config& config, const ImportArgu
                          "source");
 }
 
-int RunImport(const Config& config, const ImportArguments& arguments) {
+// Reads the files into the layer and writes it; prints what was read on stdout.
+Status ImportLayerFrom(const Config& config, const ImportArguments& arguments,
+                       std::vector<std::string>& measured) {
   const auto start = Clock::now();
   std::cerr << "import " << arguments.source << ": reading " << arguments.files.size()
             << " file(s)\n";
   auto layer = ReadSource(config, arguments);
   if (!layer.ok()) {
     std::cerr << "nothing imported; the previous import and grid stay in force\n";
-    return Fail(layer.status());
+    return layer.status();
   }
   const importers::LayerSource& source = layer->source;
   std::cout << "read " << source.rows_read << " rows in " << std::fixed << std::setprecision(1)
@@ -154,17 +158,44 @@ int RunImport(const Config& config, const ImportArguments& arguments) {
   }
   const std::string imports_dir = grid_builder::ImportsDirIn(config.var_dir);
   const std::string layer_path = grid_builder::LayerPath(imports_dir, layer->kind);
-  if (Status written = importers::WriteLayer(*layer, layer_path); !written.ok())
-    return Fail(written);
+  VV_RETURN_IF_ERROR(importers::WriteLayer(*layer, layer_path));
   std::cout << "import layer written to " << layer_path << "\n";
-  if (arguments.no_build) return 0;
+  for (const auto& entry : layer->points) measured.push_back(entry.first);
+  for (const auto& entry : layer->cells) measured.push_back(entry.first);
+  for (const auto& entry : layer->communes) measured.push_back(entry.first);
+  for (const auto& entry : layer->stations) measured.push_back(entry.first);
+  return Status::Ok();
+}
 
+int RunImport(const Config& config, const ImportArguments& arguments) {
+  std::vector<std::string> measured;
+  if (Status imported = ImportLayerFrom(config, arguments, measured); !imported.ok())
+    return Fail(imported);
+  if (arguments.no_build) return 0;
+  return RebuildGrid(config, arguments.departements, arguments.threads, measured);
+}
+
+}  // namespace
+
+Status ImportFiles(const Config& config, const std::string& source,
+                   const std::vector<std::string>& files, const std::string& covers) {
+  ImportArguments arguments;
+  arguments.source = source;
+  arguments.files = files;
+  arguments.covers = covers;
+  std::vector<std::string> measured;
+  return ImportLayerFrom(config, arguments, measured);
+}
+
+int RebuildGrid(const Config& config, const std::string& departements, int threads,
+                const std::vector<std::string>& measured) {
+  const std::string imports_dir = grid_builder::ImportsDirIn(config.var_dir);
   grid_builder::GridBuildOptions options;
   options.data_dir = config.data_dir;
   options.catalogue_path = config.CataloguePath();
-  options.departements = arguments.departements.empty() ? CurrentScope(config.grid_file)
-                                                        : SplitList(arguments.departements);
-  options.threads = arguments.threads;
+  options.departements =
+      departements.empty() ? CurrentScope(config.grid_file) : SplitList(departements);
+  options.threads = threads;
   options.built_at = SystemClock::Instance().NowSeconds();
   options.imports_dir = imports_dir;
   const auto build_start = Clock::now();
@@ -179,14 +210,9 @@ int RunImport(const Config& config, const ImportArguments& arguments) {
   if (Status written = engine::WriteGridFile(*grid, config.grid_file); !written.ok())
     return Fail(written);
   std::cout << "grid written to " << config.grid_file << " (" << grid->scope << ") in "
-            << std::fixed << std::setprecision(1) << SecondsSince(build_start)
-            << " s; coverage at 1 km:\n";
+            << std::fixed << std::setprecision(1) << SecondsSince(build_start) << " s"
+            << (measured.empty() ? "\n" : "; coverage at 1 km:\n");
   const auto& fine = grid->levels.front();
-  std::vector<std::string> measured;
-  for (const auto& entry : layer->points) measured.push_back(entry.first);
-  for (const auto& entry : layer->cells) measured.push_back(entry.first);
-  for (const auto& entry : layer->communes) measured.push_back(entry.first);
-  for (const auto& entry : layer->stations) measured.push_back(entry.first);
   for (const std::string& criterion : measured) {
     const auto index = grid->catalogue.Find(criterion);
     if (!index) continue;
@@ -201,8 +227,6 @@ int RunImport(const Config& config, const ImportArguments& arguments) {
   }
   return 0;
 }
-
-}  // namespace
 
 void RegisterImportCommand(CLI::App& app, std::vector<Command>& commands) {
   auto arguments = std::make_shared<ImportArguments>();

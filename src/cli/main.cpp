@@ -59,6 +59,7 @@ int main(int argc, char** argv) {
   cli::RegisterServeCommand(app, commands);
   cli::RegisterMailCommand(app, commands);
   cli::RegisterImportCommand(app, commands);
+  cli::RegisterDataCommand(app, commands);
   cli::RegisterNightlyCommand(app, commands);
   cli::RegisterBillingCommand(app, commands);
   cli::RegisterBackupCommand(app, commands);
