@@ -35,9 +35,11 @@ std::string FormatUtc(int64_t epoch_seconds, const char* format);
 // Shared by `import` and `data update` (import_command.cpp).
 // Reads `files` of `source` (bpe, education, altitude, dvf, insee, arcep, climate, osm) into
 // its import layer under var/imports, written atomically; prints what was read. `covers`:
-// osm's départements ("france" for a national extract).
+// osm's départements ("france" for a national extract). The criteria the layer measures are
+// added to `measured`.
 Status ImportFiles(const Config& config, const std::string& source,
-                   const std::vector<std::string>& files, const std::string& covers);
+                   const std::vector<std::string>& files, const std::string& covers,
+                   std::vector<std::string>& measured);
 // Rebuilds the grid with the import layers (départements: "46,19", empty: the current
 // grid's scope) and prints the 1 km coverage of the `measured` criteria; an exit code.
 int RebuildGrid(const Config& config, const std::string& departements, int threads,

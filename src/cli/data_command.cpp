@@ -90,7 +90,7 @@ int RunUpdate(const Config& config, const DataArguments& arguments) {
       for (const std::string& code : options.departements)
         covers += (covers.empty() ? "" : ",") + code;
     }
-    return ImportFiles(config, source.import, files, covers);
+    return ImportFiles(config, source.import, files, covers, measured);
   };
   auto outcomes = data_update::UpdateSources(*sources, options, fetch, import_files, std::cerr);
   if (!outcomes.ok()) return Fail(outcomes.status());

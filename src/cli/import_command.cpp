@@ -178,12 +178,12 @@ int RunImport(const Config& config, const ImportArguments& arguments) {
 }  // namespace
 
 Status ImportFiles(const Config& config, const std::string& source,
-                   const std::vector<std::string>& files, const std::string& covers) {
+                   const std::vector<std::string>& files, const std::string& covers,
+                   std::vector<std::string>& measured) {
   ImportArguments arguments;
   arguments.source = source;
   arguments.files = files;
   arguments.covers = covers;
-  std::vector<std::string> measured;
   return ImportLayerFrom(config, arguments, measured);
 }
 
