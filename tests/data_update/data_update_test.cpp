@@ -166,6 +166,29 @@ TEST_F(DataUpdateTest, ATruncatedDownloadIsResumedWhereItStopped) {
   EXPECT_NE(lines_.back().find("(resumed at 150.0 kB)"), std::string::npos) << lines_.back();
 }
 
+// A part left by an earlier run is continued only if it is of the same version: one of a
+// version changed since (its validator differs) or without a validator is started again.
+TEST_F(DataUpdateTest, APartOfAnotherVersionIsNotContinued) {
+  const std::string bytes = RandomBytes(50'000, 3);
+  WriteAll(root_ / "files" / "v.bin", bytes);
+  const Fetcher fetcher(Options());
+  const fs::path target = root_ / "out" / "v.bin";
+  WriteAll(target.string() + ".part", std::string(1000, 'x'));
+  WriteAll(target.string() + ".part.validator", "\"an-older-version\"\n");
+  auto stale = fetcher.Fetch(Url("/files/v.bin"), target.string(), {}, {});
+  ASSERT_TRUE(stale.ok()) << stale.status().ToString();
+  EXPECT_EQ(stale->resumed_from, 0u);
+  EXPECT_TRUE(ReadAll(target) == bytes);
+  EXPECT_NE(Requests().find("GET /files/v.bin bytes=1000-"), std::string::npos) << Requests();
+
+  fs::remove(target);
+  WriteAll(target.string() + ".part", std::string(1000, 'x'));
+  auto anonymous = fetcher.Fetch(Url("/files/v.bin"), target.string(), {}, {});
+  ASSERT_TRUE(anonymous.ok()) << anonymous.status().ToString();
+  EXPECT_EQ(anonymous->resumed_from, 0u);
+  EXPECT_TRUE(ReadAll(target) == bytes);
+}
+
 TEST_F(DataUpdateTest, A404SaysSoAndLeavesThePreviousFile) {
   const fs::path target = root_ / "out" / "gone.csv";
   WriteAll(target, "previous");

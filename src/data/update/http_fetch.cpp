@@ -187,9 +187,19 @@ Result<FetchResult> Fetcher::Fetch(const std::string& url, const std::string& ta
   const bool have_previous = previous.url == url && fs::exists(target);
   const std::string name = fs::path(target).filename().string();
   std::string reason;  // of the last interruption
+  // The validator (ETag, else Last-Modified) of the version the .part holds: a resumed
+  // request carries it in If-Range, so that a file changed meanwhile comes whole (200)
+  // rather than as the tail of another version. A part without one starts again.
+  const std::string validator_path = part + ".validator";
   for (int attempt = 1; attempt <= options_.max_attempts; ++attempt) {
     uint64_t offset = fs::exists(part) ? fs::file_size(part, error) : 0;
     if (error) offset = 0;
+    std::string validator;
+    if (offset > 0) {
+      std::ifstream saved(validator_path);
+      std::getline(saved, validator);
+      if (validator.empty()) offset = 0;
+    }
     std::string current = url;
     try {
       int redirects = 0;
@@ -202,8 +212,7 @@ Result<FetchResult> Fetcher::Fetch(const std::string& url, const std::string& ta
         request.set("User-Agent", "VivroVert data update");
         if (offset > 0) {
           request.set("Range", "bytes=" + std::to_string(offset) + "-");
-          // Resume only the same version of the file; a changed one comes whole (200).
-          if (!previous.etag.empty() && have_previous) request.set("If-Range", previous.etag);
+          request.set("If-Range", validator);
         } else if (have_previous) {
           if (!previous.etag.empty()) request.set("If-None-Match", previous.etag);
           if (!previous.last_modified.empty())
@@ -251,7 +260,12 @@ Result<FetchResult> Fetcher::Fetch(const std::string& url, const std::string& ta
         }
         if (status == 206 && total == 0 && response.getContentLength64() >= 0)
           total = offset + static_cast<uint64_t>(response.getContentLength64());
-        if (status == 200) offset = 0;  // the whole file again (a changed version, or no Range)
+        if (status == 200) {
+          offset = 0;  // the whole file (a new download, a changed version, or no Range)
+          std::string fresh = response.get("ETag", "");
+          if (fresh.empty() || fresh.starts_with("W/")) fresh = response.get("Last-Modified", "");
+          std::ofstream(validator_path, std::ios::trunc) << fresh << "\n";
+        }
         result.resumed_from = offset;
         ++result.attempts;
         std::ofstream out(part, offset > 0 ? std::ios::binary | std::ios::app
@@ -327,6 +341,7 @@ Result<FetchResult> Fetcher::Fetch(const std::string& url, const std::string& ta
         result.state.sha256 = FileDigest(part, "sha256");
         result.state.size = size;
         result.changed = !(have_previous && previous.sha256 == result.state.sha256);
+        fs::remove(validator_path, error);
         fs::rename(part, target, error);
         if (error) return Unavailable("cannot rename " + part + " to " + target);
         return result;
