@@ -102,6 +102,10 @@ struct Steps {
   bool load = true;     // write the people
   bool publish = true;  // publish the listings
   bool run = true;      // then time the rebuild and the run
+  // The paths before issue 25, for a side-by-side run: the matching pass one listing and
+  // one mail at a time, mstch handed every partial at every render.
+  bool before = false;
+  bool every_partial = false;  // only the templates' part of `before`
 };
 
 int Run(const std::string& data_dir, const std::string& url, const std::string& out_dir,
@@ -148,7 +152,7 @@ int Run(const std::string& data_dir, const std::string& url, const std::string& 
     if (!opened_grid.ok()) throw std::runtime_error(opened_grid.status().ToString());
     grid = std::move(opened_grid).value();
   }
-  auto templates = mail::MailTemplates::Load(resource_dir);
+  auto templates = mail::MailTemplates::Load(resource_dir, steps.before || steps.every_partial);
   if (!templates.ok()) throw std::runtime_error(templates.status().ToString());
   ManualClock clock(kRunAt);
   const auto total_started = SteadyClock::now();
@@ -158,7 +162,10 @@ int Run(const std::string& data_dir, const std::string& url, const std::string& 
   report["people_indexed"] = loaded.people;
   notifications::NotificationPass pass(
       *database, matcher, *templates, grid.get(), clock,
-      {"https://vivrovert.fr", "synthetic-benchmark-secret-of-32-chars", 200});
+      {"https://vivrovert.fr", "synthetic-benchmark-secret-of-32-chars", 200, steps.before});
+  report["paths"] = steps.before          ? "before issue 25"
+                    : steps.every_partial ? "current, every partial"
+                                          : "current";
   nightly::NightlyRun run(*database, pass, *templates, grid.get(), clock,
                           {"https://vivrovert.fr",
                            "synthetic-benchmark-secret-of-32-chars",
@@ -202,7 +209,7 @@ int main(int argc, char** argv) {
   CLI::App app{"The nightly run on the matching benchmark's generated people and listings"};
   std::string data_dir, url, out_dir, grid_path, resource_dir = VIVROVERT_SOURCE_ROOT;
   int64_t listings = 10'000;
-  bool no_load = false, no_publish = false, no_run = false;
+  bool no_load = false, no_publish = false, no_run = false, before = false, every_partial = false;
   app.add_option("--data", data_dir, "a folder of vivrovert_bench_matching generate")->required();
   app.add_option("--db", url, "sqlite:PATH or postgresql://… (a new, empty database)")->required();
   app.add_option("--out", out_dir)->required();
@@ -214,10 +221,14 @@ int main(int argc, char** argv) {
   app.add_flag("--no-load", no_load, "the database already holds the people");
   app.add_flag("--no-publish", no_publish, "the database already holds the listings");
   app.add_flag("--no-run", no_run, "stop after loading and publishing (e.g. to copy the database)");
+  app.add_flag("--before", before,
+               "the paths before issue 25 (matching pass one at a time, every partial)");
+  app.add_flag("--every-partial", every_partial,
+               "only the templates' part of --before (mstch handed every partial)");
   CLI11_PARSE(app, argc, argv);
   try {
     return vivrovert::Run(data_dir, url, out_dir, grid_path, resource_dir, listings,
-                          {!no_load, !no_publish, !no_run});
+                          {!no_load, !no_publish, !no_run, before, every_partial});
   } catch (const std::exception& error) {
     std::cerr << "vivrovert_bench_nightly: " << error.what() << "\n";
     return 1;

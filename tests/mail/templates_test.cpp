@@ -9,6 +9,7 @@
 
 #include "core/common/env.hpp"
 #include "domain/mail/smtp_transport.hpp"
+#include "support/mustache_values.hpp"
 #include "support/test_text.hpp"
 
 namespace vivrovert::mail {
@@ -164,6 +165,39 @@ TEST(MailTemplatesLoadTest, RendersListsFromNestedValuesAndChecksOnlyTopLevelVar
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.status().field(), "count");
   std::filesystem::remove_all(root);
+}
+
+// Issue 25: each file is rendered with only the partials it reaches; every mail, filled with
+// values that open every section and with values that hide them, gives the same bytes as
+// with every partial handed to every render (the way before).
+TEST(MailTemplatesPartialsTest, EveryMailRendersTheSameBytesWithOnlyItsPartials) {
+  auto reachable = MailTemplates::Load(VIVROVERT_TEST_SOURCE_ROOT);
+  auto every = MailTemplates::Load(VIVROVERT_TEST_SOURCE_ROOT, true);
+  ASSERT_TRUE(reachable.ok()) << reachable.status().ToString();
+  ASSERT_TRUE(every.ok()) << every.status().ToString();
+  const vivrovert::testing::MustacheValues values(
+      std::filesystem::path(VIVROVERT_TEST_SOURCE_ROOT) / "templates" / "mail");
+  ASSERT_GT(values.variable_count(), 20u);
+  ASSERT_GT(values.section_count(), 5u);
+  ASSERT_GE(reachable->Names().size(), 8u);
+  ASSERT_EQ(reachable->Names(), every->Names());
+  for (const std::string& name : reachable->Names()) {
+    for (const nlohmann::json& data : {values.Full(), values.Hidden()}) {
+      SCOPED_TRACE(name + (data == values.Full() ? " (sections shown)" : " (sections hidden)"));
+      auto got = reachable->RenderNested(name, data);
+      auto expected = every->RenderNested(name, data);
+      ASSERT_TRUE(expected.ok()) << expected.status().ToString();
+      ASSERT_TRUE(got.ok()) << got.status().ToString();
+      EXPECT_EQ(got->subject, expected->subject);
+      EXPECT_EQ(got->body_text, expected->body_text);
+      EXPECT_EQ(got->body_html, expected->body_html);
+      EXPECT_TRUE(Contains(got->body_html, "&amp; &lt;b&gt;&quot;l&#39;été&quot;&lt;&#x2F;b&gt;"))
+          << "the values reach the body, escaped";
+    }
+    // A missing variable is refused the same way.
+    EXPECT_EQ(reachable->RenderNested(name, nlohmann::json::object()).status().code(),
+              every->RenderNested(name, nlohmann::json::object()).status().code());
+  }
 }
 
 TEST(MessageIdTest, IsStablePerKeyAndAtTheSendersDomain) {

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
+#include "core/common/mstch_json.hpp"
+#include "support/mustache_values.hpp"
 #include "web_test_support.hpp"
 
 namespace vivrovert::web {
@@ -76,6 +80,39 @@ TEST(AssetManifestTest, RefusesBrokenManifests) {
     EXPECT_EQ(AssetManifest::Load(dir.path().string()).status().code(), StatusCode::kDataLoss)
         << text;
   }
+}
+
+// Issue 25: each template is rendered with only the partials it reaches; every template of
+// templates/pages (the layout too: a page inside it is the two rendered one after the
+// other), filled with values that open every section
+// and with values that hide them, gives the same bytes as with every template handed to
+// every render (the way before).
+TEST(TemplateRendererTest, EveryPageRendersTheSameBytesWithOnlyItsPartials) {
+  const std::filesystem::path folder =
+      std::filesystem::path(VIVROVERT_SOURCE_ROOT) / "templates" / "pages";
+  auto reachable = TemplateRenderer::Load(folder.string());
+  auto every = TemplateRenderer::Load(folder.string(), true);
+  ASSERT_TRUE(reachable.ok()) << reachable.status().ToString();
+  ASSERT_TRUE(every.ok()) << every.status().ToString();
+  const vivrovert::testing::MustacheValues values(folder);
+  ASSERT_GT(values.variable_count(), 50u);
+  const mstch::map full = boost::get<mstch::map>(MstchFromJson(values.Full(1)));
+  const mstch::map hidden = boost::get<mstch::map>(MstchFromJson(values.Hidden()));
+  int pages = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+    if (entry.path().extension() != ".mustache") continue;
+    const std::string name = entry.path().stem().string();
+    ++pages;
+    for (const mstch::map* data : {&full, &hidden}) {
+      SCOPED_TRACE(name + (data == &full ? " (sections shown)" : " (sections hidden)"));
+      auto got = reachable->Render(name, *data);
+      auto expected = every->Render(name, *data);
+      ASSERT_TRUE(got.ok() && expected.ok());
+      EXPECT_EQ(*got, *expected);
+      EXPECT_FALSE(got->empty());
+    }
+  }
+  EXPECT_GT(pages, 40);
 }
 
 }  // namespace

@@ -134,6 +134,18 @@ std::optional<Listing> ListingStore::Get(storage::Connection& connection, int64_
   return FromRow(*row);
 }
 
+std::map<int64_t, Listing> ListingStore::GetMany(storage::Connection& connection,
+                                                 const std::vector<int64_t>& ids) {
+  std::map<int64_t, Listing> found;
+  for (const storage::Row& row : storage::QueryIdsIn(
+           connection, std::string("SELECT ") + kColumns + " FROM listings WHERE id IN ", ids)) {
+    Listing listing = FromRow(row);
+    const int64_t id = listing.id;
+    found.emplace(id, std::move(listing));
+  }
+  return found;
+}
+
 std::optional<Listing> ListingStore::FindByExternalId(storage::Connection& connection,
                                                       const std::string& source_key,
                                                       const std::string& external_id) {

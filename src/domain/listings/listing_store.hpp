@@ -98,6 +98,10 @@ std::string PersonSourceKey(int64_t user_id);
 class ListingStore {
  public:
   static std::optional<Listing> Get(storage::Connection& connection, int64_t id);
+  // The listings of `ids` that exist, by id, read in a few statements (storage::QueryIdsIn)
+  // instead of one per listing: for the matching pass.
+  static std::map<int64_t, Listing> GetMany(storage::Connection& connection,
+                                            const std::vector<int64_t>& ids);
   static std::optional<Listing> FindByExternalId(storage::Connection& connection,
                                                  const std::string& source_key,
                                                  const std::string& external_id);

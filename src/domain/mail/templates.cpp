@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "core/common/mstch_json.hpp"
+#include "core/common/mustache_partials.hpp"
 
 namespace vivrovert::mail {
 
@@ -62,7 +63,7 @@ std::string FoldedSubject(const std::string& rendered) {
 
 }  // namespace
 
-Result<MailTemplates> MailTemplates::Load(const std::string& resource_dir) {
+Result<MailTemplates> MailTemplates::Load(const std::string& resource_dir, bool every_partial) {
   const fs::path folder = fs::path(resource_dir) / "templates" / "mail";
   std::error_code error;
   if (!fs::is_directory(folder, error)) {
@@ -112,6 +113,12 @@ Result<MailTemplates> MailTemplates::Load(const std::string& resource_dir) {
     };
     VV_RETURN_IF_ERROR(follow(partials, mail.variables));
     VV_RETURN_IF_ERROR(follow(section_partials, ignored_variables));
+    auto partials_of = [&](const std::string& source) {
+      return every_partial ? loaded.partials_ : ReachablePartials(source, loaded.partials_);
+    };
+    mail.subject_partials = partials_of(mail.subject);
+    mail.text_partials = partials_of(mail.text);
+    mail.html_partials = partials_of(mail.html);
     loaded.templates_.emplace(name, std::move(mail));
   }
   return loaded;
@@ -144,9 +151,9 @@ Result<OutgoingMessage> MailTemplates::RenderNested(std::string_view name,
   const mstch::node context = MstchFromJson(values);
   OutgoingMessage message;
   try {
-    message.subject = FoldedSubject(mstch::render(mail.subject, context, partials_));
-    message.body_text = mstch::render(mail.text, context, partials_);
-    message.body_html = mstch::render(mail.html, context, partials_);
+    message.subject = FoldedSubject(mstch::render(mail.subject, context, mail.subject_partials));
+    message.body_text = mstch::render(mail.text, context, mail.text_partials);
+    message.body_html = mstch::render(mail.html, context, mail.html_partials);
   } catch (const std::exception& error) {
     return Internal("cannot render mail template '" + std::string(name) + "': " + error.what());
   }

@@ -39,7 +39,10 @@ class MailTemplates {
  public:
   // Reads every mail of `<resource_dir>/templates/mail/`. Fails with kFailedPrecondition
   // when the folder is missing or a mail lacks one of its three files.
-  static Result<MailTemplates> Load(const std::string& resource_dir);
+  // Each file is rendered with only the partials it reaches (core/common/mustache_partials.hpp);
+  // `every_partial` hands every partial to every render instead, as before issue 25: the
+  // reference that tests and benchmarks compare with (the same bytes, more parsing).
+  static Result<MailTemplates> Load(const std::string& resource_dir, bool every_partial = false);
 
   // The subject and both bodies of mail `name` filled with `values`; idempotency_key and
   // to_address are left empty for the caller. kNotFound for an unknown name,
@@ -60,6 +63,10 @@ class MailTemplates {
     std::string text;
     std::string html;
     std::set<std::string> variables;  // used by the three files and their partials
+    // The partials each file reaches, what mstch is given to render it.
+    std::map<std::string, std::string> subject_partials;
+    std::map<std::string, std::string> text_partials;
+    std::map<std::string, std::string> html_partials;
   };
 
   std::map<std::string, Template, std::less<>> templates_;

@@ -86,11 +86,22 @@ bool NotificationPass::RunBatch(PassReport& report) {
   };
   std::vector<listings::Listing> batch;
   batch.reserve(queued.size());
-  for (const int64_t id : queued) {
-    ++report.listings;
-    std::optional<listings::Listing> listing = listings::ListingStore::Get(connection, id);
-    if (!listing || listing->StatusOn(today) != listings::kStatusActive) continue;
-    batch.push_back(std::move(*listing));
+  report.listings += static_cast<int64_t>(queued.size());
+  if (options_.one_at_a_time) {
+    for (const int64_t id : queued) {
+      std::optional<listings::Listing> listing = listings::ListingStore::Get(connection, id);
+      if (!listing || listing->StatusOn(today) != listings::kStatusActive) continue;
+      batch.push_back(std::move(*listing));
+    }
+  } else {
+    std::map<int64_t, listings::Listing> found =
+        listings::ListingStore::GetMany(connection, queued);
+    for (const int64_t id : queued) {
+      auto listing = found.find(id);
+      if (listing == found.end() || listing->second.StatusOn(today) != listings::kStatusActive)
+        continue;
+      batch.push_back(std::move(listing->second));
+    }
   }
   std::vector<Told> told;
   std::set<int64_t> people;
@@ -124,6 +135,7 @@ bool NotificationPass::RunBatch(PassReport& report) {
   report.already_told += static_cast<int64_t>(rows.size() - recorded.size());
   const std::set<std::pair<int64_t, int64_t>> new_pairs(recorded.begin(), recorded.end());
 
+  std::vector<mail::OutgoingMessage> messages;
   for (size_t i = 0; i < rows.size(); ++i) {
     if (rows[i].channel != Channel::kInstant ||
         !new_pairs.contains({rows[i].user_id, rows[i].listing_id}))
@@ -142,8 +154,13 @@ bool NotificationPass::RunBatch(PassReport& report) {
         "instant:" + std::to_string(recipient.user_id) + ":" + std::to_string(listing.id);
     message->to_address = recipient.email;
     mail::AddUnsubscribeHeaders(*message, values["unsubscribe_url"].get<std::string>());
-    if (mail::Enqueue(connection, *message, now)) ++report.instant_mails;
+    if (options_.one_at_a_time) {
+      if (mail::Enqueue(connection, *message, now)) ++report.instant_mails;
+    } else {
+      messages.push_back(std::move(*message));
+    }
   }
+  report.instant_mails += mail::EnqueueMany(connection, messages, now);
   transaction.Commit();
   return true;
 }

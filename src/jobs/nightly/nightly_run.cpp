@@ -233,18 +233,23 @@ NightlyRun::DigestBatchData NightlyRun::LoadDigestBatch(storage::Connection& con
            storage::BoundIds(ids))) {
     data.states[row.Int(0)] = {row.Text(1), row.Int(2)};
   }
-  for (notifications::NotificationRecord& record :
-       notifications::NotificationStore::Waiting(connection, ids)) {
-    // The listings the waiting rows name, kept for the whole run (most are tonight's news).
+  std::vector<notifications::NotificationRecord> waiting =
+      notifications::NotificationStore::Waiting(connection, ids);
+  // The listings the waiting rows name, kept for the whole run (most are tonight's news);
+  // the others read in a few statements, not one per listing.
+  std::set<int64_t> missing;
+  for (const notifications::NotificationRecord& record : waiting) {
     if (!state.news_by_id.contains(record.listing_id) &&
-        !state.other_listings.contains(record.listing_id)) {
-      if (std::optional<listings::Listing> listing =
-              listings::ListingStore::Get(connection, record.listing_id)) {
-        state.other_listings.emplace(record.listing_id, std::move(*listing));
-      }
-    }
-    data.waiting[record.user_id].push_back(std::move(record));
+        !state.other_listings.contains(record.listing_id))
+      missing.insert(record.listing_id);
   }
+  if (!missing.empty()) {
+    for (auto& [id, listing] : listings::ListingStore::GetMany(
+             connection, std::vector<int64_t>(missing.begin(), missing.end())))
+      state.other_listings.emplace(id, std::move(listing));
+  }
+  for (notifications::NotificationRecord& record : waiting)
+    data.waiting[record.user_id].push_back(std::move(record));
   if (grid_ != nullptr)
     data.clicked_tiles = interests::InterestStore::ClickedTilesOf(connection, ids);
 

@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "core/common/mustache_partials.hpp"
+
 namespace vivrovert::web {
 
 namespace {
@@ -78,7 +80,7 @@ mstch::map AssetManifest::ForTemplates() const {
   return assets;
 }
 
-Result<TemplateRenderer> TemplateRenderer::Load(const std::string& folder) {
+Result<TemplateRenderer> TemplateRenderer::Load(const std::string& folder, bool every_partial) {
   std::error_code error;
   if (!std::filesystem::is_directory(folder, error)) {
     return NotFound("template folder not found: " + folder);
@@ -92,6 +94,10 @@ Result<TemplateRenderer> TemplateRenderer::Load(const std::string& folder) {
   }
   if (!renderer.Has(kLayout))
     return NotFound(std::string(kLayout) + ".mustache missing in " + folder);
+  for (const auto& [name, text] : renderer.templates_) {
+    renderer.partials_of_[name] =
+        every_partial ? renderer.templates_ : ReachablePartials(text, renderer.templates_);
+  }
   return renderer;
 }
 
@@ -99,7 +105,7 @@ Result<std::string> TemplateRenderer::Render(const std::string& name,
                                              const mstch::map& data) const {
   auto found = templates_.find(name);
   if (found == templates_.end()) return NotFound("no template named " + name);
-  return mstch::render(found->second, data, templates_);
+  return mstch::render(found->second, data, partials_of_.at(name));
 }
 
 Result<std::string> TemplateRenderer::RenderPage(const std::string& name, mstch::map data) const {

@@ -48,7 +48,11 @@ class TemplateRenderer {
  public:
   // Reads every *.mustache of `folder`. Errors: NotFound when the folder or its
   // layout.mustache is missing.
-  static Result<TemplateRenderer> Load(const std::string& folder);
+  // Each template is rendered with only the partials it reaches
+  // (core/common/mustache_partials.hpp); `every_partial` hands every template to every
+  // render instead, as before issue 25: the reference that tests and benchmarks compare
+  // with (the same bytes, more parsing).
+  static Result<TemplateRenderer> Load(const std::string& folder, bool every_partial = false);
 
   // One template alone. NotFound for an unknown name.
   Result<std::string> Render(const std::string& name, const mstch::map& data) const;
@@ -59,6 +63,8 @@ class TemplateRenderer {
 
  private:
   std::map<std::string, std::string> templates_;
+  // The partials each template reaches, what mstch is given to render it.
+  std::map<std::string, std::map<std::string, std::string>> partials_of_;
 };
 
 }  // namespace vivrovert::web
