@@ -89,7 +89,9 @@ test('anonymous search: profile, map, live count, tile panel, listings', async (
 
   // The map, clicked in Cahors (zoomed in: a 1 km tile) next to where a demo flat is
   // placed (44.4475 N, 1.4410 E), shows the demo listings of that tile.
+  // The map's chunk (Leaflet) is loaded once the map nears the viewport.
   await page.locator('#map').scrollIntoViewIfNeeded();
+  await page.waitForFunction(() => window.vivrovertSearch?.map !== undefined);
   await page.evaluate(() => window.vivrovertSearch.map.setView([44.4475, 1.446], 12, { animate: false }));
   const point = await page.evaluate(() => {
     const p = window.vivrovertSearch.map.latLngToContainerPoint([44.4475, 1.446]);
