@@ -120,6 +120,33 @@ test('anonymous search: profile, map, live count, tile panel, listings', async (
   await page.close();
 });
 
+test('on a phone, Leaflet and the map come only when the map is scrolled to', async () => {
+  const page = await site.context.newPage();
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(error.message));
+  await page.setViewportSize({ width: 412, height: 823 });
+  const scripts = [];
+  page.on('request', (request) => {
+    if (request.resourceType() === 'script') scripts.push(request.url());
+  });
+  await page.goto(`${site.baseUrl}/recherche`);
+  await page.waitForLoadState('networkidle');
+  assert.equal(await page.locator('#map.leaflet-container').count(), 0, 'no map before it is in view');
+  const atLoad = scripts.length;
+  // The criteria work without it: a profile gives its count.
+  await page.click('button.profile[data-profile="vivrocalm"]');
+  await page.waitForFunction(() => document.querySelector('#search-status')?.dataset.greenCount !== undefined);
+  assert.ok(Number(await page.getAttribute('#search-status', 'data-green-count')) > 0);
+  // Scrolled to, the map comes with the green tiles of the search made before.
+  await page.locator('#map').scrollIntoViewIfNeeded();
+  await page.waitForSelector('#map.leaflet-container');
+  assert.ok(scripts.length > atLoad, 'the map\'s chunk is fetched on the way');
+  await page.waitForFunction(() => document.querySelectorAll('#map .leaflet-tile-loaded').length > 0);
+  await keepScreenshot(page, 'search-phone-map');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('an anonymous search is kept through login, then saved and reopened', async () => {
   const page = await site.context.newPage();
   const problems = [];
