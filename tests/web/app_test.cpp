@@ -153,7 +153,8 @@ TEST_F(AppTest, PagesAndBundlesAreGzippedForBrowsersThatAcceptIt) {
   EXPECT_LT(page.body().size(), plain.size());
   EXPECT_NE(plain.find("<html lang=\"fr\">"), std::string::npos);
   // A bundle shorter than the threshold goes as it is.
-  Response bundle = app_->Handle(MustParse("GET", "/static/main-ABC.js", {{"Accept-Encoding", "gzip"}}));
+  Response bundle =
+      app_->Handle(MustParse("GET", "/static/main-ABC.js", {{"Accept-Encoding", "gzip"}}));
   EXPECT_EQ(bundle.body(), "export {};");
   EXPECT_EQ(bundle.Header("Content-Encoding"), std::nullopt);
 }

@@ -22,8 +22,8 @@ double QualityOf(std::string_view parameters) {
   while (!parameters.empty()) {
     const size_t semicolon = parameters.find(';');
     std::string_view parameter = TrimSpaces(parameters.substr(0, semicolon));
-    parameters = semicolon == std::string_view::npos ? std::string_view()
-                                                     : parameters.substr(semicolon + 1);
+    parameters =
+        semicolon == std::string_view::npos ? std::string_view() : parameters.substr(semicolon + 1);
     if (parameter.size() >= 2 && (parameter[0] == 'q' || parameter[0] == 'Q') &&
         parameter[1] == '=') {
       const std::string value(TrimSpaces(parameter.substr(2)));
@@ -59,8 +59,8 @@ bool AcceptsGzip(const Request& request) {
 }
 
 bool IsCompressible(std::string_view content_type) {
-  const std::string type = Poco::toLower(std::string(TrimSpaces(content_type.substr(
-      0, std::min(content_type.find(';'), content_type.size())))));
+  const std::string type = Poco::toLower(std::string(
+      TrimSpaces(content_type.substr(0, std::min(content_type.find(';'), content_type.size())))));
   return type.starts_with("text/") || type == "application/json" ||
          type == "application/javascript" || type == "image/svg+xml" ||
          type == "application/geo+json" || type == "application/xml";
