@@ -3,6 +3,10 @@
 // the server reads at start-up (src/web/templates.hpp). Each build empties dist/ first so
 // that stale bundles are never served.
 //
+// Code shared by entries, and modules imported with import() (the search page's map), go
+// into chunks of their own (esbuild code splitting); the manifest also lists every chunk and
+// asset by its own hashed name, so that the server caches them as immutable like the entries.
+//
 // `node build.mjs --tests` instead bundles test/*.test.ts for node's test runner into
 // .test-build/.
 import * as esbuild from 'esbuild';
@@ -26,7 +30,9 @@ async function buildBundles() {
     target: ['es2020', 'chrome100', 'firefox100', 'safari15'],
     minify: true,
     sourcemap: 'linked',
+    splitting: true,
     entryNames: '[name]-[hash]',
+    chunkNames: 'chunk-[hash]',
     assetNames: '[name]-[hash]',
     outdir,
     metafile: true,
@@ -36,13 +42,22 @@ async function buildBundles() {
   });
   const manifest = {};
   for (const [output, info] of Object.entries(result.metafile.outputs)) {
-    if (!info.entryPoint || output.endsWith('.map')) continue;
-    const name = Object.keys(entries).find((key) => path.normalize(entries[key]) === path.normalize(info.entryPoint));
+    if (output.endsWith('.map')) continue;
+    const name = info.entryPoint
+      ? Object.keys(entries).find((key) => path.normalize(entries[key]) === path.normalize(info.entryPoint))
+      : undefined;
+    if (name === undefined) {
+      // A chunk (shared code, or a module imported with import()) or an asset (Leaflet's
+      // images): hashed, never named by a template.
+      manifest[path.basename(output)] = path.basename(output);
+      continue;
+    }
     const extension = path.extname(output);
     manifest[`${name}${extension}`] = path.basename(output);
   }
   await writeFile(path.join(outdir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
-  console.log(`frontend: built ${Object.keys(manifest).length} bundles into dist/`);
+  const bundles = Object.keys(entries).length;
+  console.log(`frontend: built ${bundles} bundles and ${Object.keys(manifest).length - bundles} chunks or assets into dist/`);
 }
 
 async function buildTests() {

@@ -1,6 +1,7 @@
 // Lighthouse on VivroVert's public pages, in Debian's Chromium (not part of `make test`).
 //
-//   cd bench/lighthouse && npm ci && node run.mjs [--runs 3] [--url http://127.0.0.1:8080]
+//   cd bench/lighthouse && npm ci && node run.mjs [--runs 3] [--pages /recherche,/]
+//       [--url http://127.0.0.1:8080] [--report DIR]
 //
 // Without --url it starts its own site like the browser tests do: a fresh SQLite database
 // under a temporary folder, the grid of the Lot (`vivrovert grid build --departements 46`)
@@ -9,7 +10,7 @@
 // default (mobile) settings; the median of each category and of the main metrics is printed,
 // as the table of docs/PERFORMANCE.md ("Lighthouse").
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,6 +28,8 @@ const option = (name, fallback) => {
 };
 const runs = Number(option('runs', '3'));
 const pages = option('pages', '/recherche,/').split(',');
+// --report DIR: also writes each run's full Lighthouse report (JSON) into DIR.
+const reportDir = option('report', null);
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -104,6 +107,11 @@ try {
       const result = await lighthouse(`${site.baseUrl}${page}`, {
         port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: categories,
       });
+      if (reportDir) {
+        await mkdir(reportDir, { recursive: true });
+        const file = `${page.replace(/[^a-z0-9]+/gi, '_') || 'home'}-${run + 1}.json`;
+        await writeFile(path.join(reportDir, file), JSON.stringify(result.lhr, null, 1));
+      }
       for (const name of categories) scores[name].push(Math.round(result.lhr.categories[name].score * 100));
       for (const name of metrics) values[name].push(result.lhr.audits[name].numericValue);
       for (const name of categories) {

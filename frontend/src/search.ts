@@ -3,11 +3,14 @@
 // them on a Leaflet map from server-rendered PNG tiles, with the count, a list view and a
 // panel for the clicked tile. Everything written to the page goes through textContent or
 // element attributes: no HTML is built from data.
-import L from 'leaflet';
+//
+// The map (Leaflet, search_map.ts) is a chunk of its own, imported once the map nears the
+// viewport: the criteria work before it, and it is drawn with the latest search when it comes.
+import type L from 'leaflet';
 
 import { ApiError, apiFetch, csrfToken } from './api';
 import { showCoverage } from './coverage';
-import { CommuneOutlines, drawDepartements } from './outlines';
+import type { MapClick, SearchMap } from './search_map';
 import {
   buildRequest,
   CriterionInput,
@@ -25,9 +28,6 @@ import {
 } from './search_model';
 
 const kDebounceMs = 250;
-const kFineZoom = 9;  // from this zoom on, the map shows 1 km tiles (5 km below)
-const kCommuneZoom = 10;  // from this zoom on, the communes of the départements in view are outlined
-const kFranceBounds: L.LatLngBoundsExpression = [[41.3, -5.2], [51.1, 9.6]];
 
 interface SearchAnswer {
   green_count: number;
@@ -155,8 +155,10 @@ class SearchPage {
   private readonly status: HTMLElement;
   private readonly panel: HTMLElement;
   private readonly list: HTMLElement;
-  readonly map: L.Map;
-  private greenLayer: L.TileLayer | null = null;
+  // The map once its chunk is loaded; until then the latest green tiles and places wait here.
+  private mapView: SearchMap | null = null;
+  private greenUrl: string | null = null;
+  private drawnPlaces: NonNullable<SearchAnswer['places']> = [];
   private request: SearchRequest | null = null;
   private timer: number | undefined;
   private inFlight: AbortController | null = null;
@@ -166,7 +168,6 @@ class SearchPage {
   private places: Place[] = [];
   private picking = false;
   private pickedPoint: { lat: number; lon: number } | null = null;
-  private readonly placeLayer: L.LayerGroup;
 
   constructor(root: HTMLElement) {
     this.signedIn = root.querySelector<HTMLElement>('#save-search')?.dataset.signedIn === '1';
@@ -174,19 +175,12 @@ class SearchPage {
     this.status = root.querySelector<HTMLElement>('#search-status')!;
     this.panel = root.querySelector<HTMLElement>('#tile-panel')!;
     this.list = root.querySelector<HTMLElement>('#list-content')!;
-    this.map = L.map(root.querySelector<HTMLElement>('#map')!, { zoomControl: true, attributionControl: true });
-    this.map.fitBounds(kFranceBounds);
-    this.map.attributionControl.setPrefix('Leaflet');
-    this.placeLayer = L.layerGroup().addTo(this.map);
-    this.map.on('click', (event: L.LeafletMouseEvent) => {
-      if (this.picking) this.pickPoint(event.latlng);
-      else void this.openTileAt(event.latlng);
-    });
     root.querySelector('#place-pick')?.addEventListener('click', () => this.setPicking(!this.picking));
     root.querySelector('#place-add')?.addEventListener('click', () => this.addPlace());
-    // The outlines are fetched and drawn once the map comes into view: on a phone the map
-    // sits under the criteria, and the first paint does not need them.
-    whenVisible(this.map.getContainer(), () => void this.loadOutlines());
+    // Leaflet, the map and its outlines come once the map nears the viewport: on a phone the
+    // map sits under the criteria, and the first paint does not need them.
+    const container = root.querySelector<HTMLElement>('#map')!;
+    whenVisible(container, () => void this.loadMap(container));
 
     this.form.querySelectorAll<HTMLElement>('.criterion[data-criterion]').forEach((row) => {
       row.querySelector('.bound-range')?.addEventListener('input', () => {
@@ -439,42 +433,36 @@ class SearchPage {
     }
   }
 
-  private setGreenLayer(url: string | null): void {
-    if (this.greenLayer) {
-      this.map.removeLayer(this.greenLayer);
-      this.greenLayer = null;
-    }
-    if (!url) return;
-    const layer = L.tileLayer(url, { opacity: 1, maxZoom: 14, attribution: 'Dalles : VivroVert (données publiques)' });
-    // An evicted search key answers 404: ask again once, the map then reloads.
-    let retried = false;
-    layer.on('tileerror', () => {
-      if (retried) return;
-      retried = true;
-      this.schedule(0);
-    });
-    layer.addTo(this.map);
-    this.greenLayer = layer;
+  // The Leaflet map of the search page (for the browser tests too); undefined until its
+  // chunk is loaded.
+  get map(): L.Map | undefined {
+    return this.mapView?.map;
   }
 
-  // Département outlines always; zoomed in, the communes of the départements in view too
-  // (fetched once per département). Without outlines the map still works: nothing to tell.
-  private async loadOutlines(): Promise<void> {
-    const departements = await drawDepartements(this.map, { style: { color: '#56605a', weight: 1, fill: false }, interactive: false });
-    if (departements.length === 0) return;
-    const communeOptions: L.GeoJSONOptions & L.PathOptions = {
-      style: { color: '#7b857e', weight: 0.6, fill: false },
-      interactive: false,
-      className: 'commune-outline',
-    };
-    const communes = new CommuneOutlines(this.map, communeOptions);
-    const update = () => {
-      const near = this.map.getZoom() >= kCommuneZoom;
-      communes.show(near);
-      if (near) void communes.loadInView(departements);
-    };
-    this.map.on('zoomend moveend', update);
-    update();
+  private async loadMap(container: HTMLElement): Promise<void> {
+    let view: SearchMap;
+    try {
+      const { SearchMap } = await import('./search_map');
+      view = new SearchMap(container, (click) => this.mapClicked(click));
+    } catch {
+      container.replaceChildren(el('p', 'La carte n\'a pas pu être chargée ; la liste des dalles reste à jour.', 'map-failed'));
+      return;
+    }
+    this.mapView = view;
+    this.setGreenLayer(this.greenUrl);
+    view.drawPlaces(this.drawnPlaces);
+    void view.loadOutlines();
+  }
+
+  private mapClicked(click: MapClick): void {
+    if (this.picking) this.pickPoint(click);
+    else void this.openTileAt(click);
+  }
+
+  // An evicted search key answers 404: the map asks again once, then reloads.
+  private setGreenLayer(url: string | null): void {
+    this.greenUrl = url;
+    this.mapView?.setGreenLayer(url, () => this.schedule(0));
   }
 
   private renderList(answer: SearchAnswer): void {
@@ -541,10 +529,9 @@ class SearchPage {
     }
   }
 
-  private async openTileAt(latlng: L.LatLng): Promise<void> {
-    const level = this.map.getZoom() >= kFineZoom ? '1km' : '5km';
+  private async openTileAt(click: MapClick): Promise<void> {
     try {
-      const tile = await apiFetch<{ id: string }>(`/api/v1/tiles/at?lat=${latlng.lat}&lon=${latlng.lng}&level=${level}`);
+      const tile = await apiFetch<{ id: string }>(`/api/v1/tiles/at?lat=${click.lat}&lon=${click.lon}&level=${click.level}`);
       await this.openTile(tile.id);
     } catch (error) {
       this.showPanelMessage(error instanceof ApiError ? error.message : 'Dalle introuvable.');
@@ -560,11 +547,11 @@ class SearchPage {
     }
   }
 
-  private pickPoint(latlng: L.LatLng): void {
+  private pickPoint(click: MapClick): void {
     this.setPicking(false);
-    this.pickedPoint = { lat: latlng.lat, lon: latlng.lng };
+    this.pickedPoint = { lat: click.lat, lon: click.lon };
     const point = document.querySelector<HTMLElement>('#place-point');
-    if (point) point.textContent = `Point choisi : ${formatNumber(latlng.lat, 4)}, ${formatNumber(latlng.lng, 4)}`;
+    if (point) point.textContent = `Point choisi : ${formatNumber(click.lat, 4)}, ${formatNumber(click.lon, 4)}`;
     const commune = document.querySelector<HTMLInputElement>('#place-commune');
     if (commune) commune.value = '';
   }
@@ -619,20 +606,16 @@ class SearchPage {
       item.append(' ', remove);
       list.append(item);
     });
-    if (this.places.length === 0) this.placeLayer.clearLayers();
+    if (this.places.length === 0) {
+      this.drawnPlaces = [];
+      this.mapView?.drawPlaces([]);
+    }
   }
 
-  // The places where the server placed them (a commune's centre for a typed commune), each
-  // with its circle: straight lines, as the search measures them.
+  // The places where the server placed them (a commune's centre for a typed commune).
   private drawPlaces(answer: SearchAnswer): void {
-    this.placeLayer.clearLayers();
-    for (const place of answer.places ?? []) {
-      const centre: L.LatLngExpression = [place.latitude, place.longitude];
-      L.circle(centre, { radius: place.max_km * 1000, color: '#1f4e8c', weight: 1.5, fill: false, interactive: false }).addTo(this.placeLayer);
-      L.circleMarker(centre, { radius: 6, color: '#1f4e8c', fillOpacity: 0.9 })
-        .bindTooltip(`${place.name} (${formatNumber(place.max_km, 1)} km à vol d'oiseau)`)
-        .addTo(this.placeLayer);
-    }
+    this.drawnPlaces = answer.places ?? [];
+    this.mapView?.drawPlaces(this.drawnPlaces);
   }
 
   private showPanelMessage(message: string): void {

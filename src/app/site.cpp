@@ -356,7 +356,7 @@ Status Site::Parts::OpenWeb(const SiteParts& parts) {
   accounts::RegisterUnsubscribeRoutes(site, *database, person_changed);
   notifications::RegisterNotificationPages(site, {*database, search->grid.get(), *clock});
   // Public and lag-tolerant: read on the standby when there is one.
-  discover::RegisterListingPage(site, *read_database, search->grid.get(), *clock);
+  discover::RegisterListingPage(site, *read_database, search->grid.get(), *labels, *clock);
 
   // Amenities around saved properties, from the open data and import layers the grid uses;
   // without them the property pages still serve and say the amenities are not available.

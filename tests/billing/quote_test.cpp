@@ -218,6 +218,23 @@ TEST(QuoteTest, ServiceStartGiven) {
   EXPECT_EQ(ErrorField(text), "service_start");
 }
 
+// The forms take days as people write them in France; the API's AAAA-MM-JJ still works.
+TEST(QuoteTest, DaysTypedTheFrenchWay) {
+  QuoteRequestText text = Text("commune", "15/01/2027");
+  text.service_start = "1/3/2027";
+  const Quote quote = QuoteOf(text);
+  EXPECT_EQ(quote.start, Day("2027-01-15"));
+  EXPECT_EQ(quote.service_start, Day("2027-03-01"));
+  text.start = "30/02/2027";
+  Result<QuoteRequest> request = ParseQuoteRequest(text);
+  ASSERT_FALSE(request.ok());
+  EXPECT_EQ(request.status().field(), "start");
+  EXPECT_NE(request.status().message().find("Date de signature illisible : « 30/02/2027 »"),
+            std::string::npos)
+      << request.status().message();
+  EXPECT_NE(request.status().message().find("JJ/MM/AAAA"), std::string::npos);
+}
+
 TEST(QuoteTest, BadInputNamesItsField) {
   struct Case {
     const char* description;
@@ -235,7 +252,8 @@ TEST(QuoteTest, BadInputNamesItsField) {
       {"no start", with([](QuoteRequestText& t) { t.start.reset(); }), "start"},
       {"empty start", with([](QuoteRequestText& t) { t.start = ""; }), "start"},
       {"no such day", with([](QuoteRequestText& t) { t.start = "2027-02-29"; }), "start"},
-      {"French date", with([](QuoteRequestText& t) { t.start = "01/02/2027"; }), "start"},
+      {"month first", with([](QuoteRequestText& t) { t.start = "02/28/2027"; }), "start"},
+      {"no such French day", with([](QuoteRequestText& t) { t.start = "29/02/2027"; }), "start"},
       {"short date", with([](QuoteRequestText& t) { t.start = "2027-2-01"; }), "start"},
       {"option 4", with([](QuoteRequestText& t) { t.options = "1,4"; }), "options"},
       {"option 5", with([](QuoteRequestText& t) { t.options = "5"; }), "options"},

@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { keepScreenshot, openTab, startSite } from './site.mjs';
+import { keepScreenshot, keepTabletScreenshot, openTab, startSite } from './site.mjs';
 
 const demoPassword = 'demo-vivrovert';
 const leadsPath = '/partenaire/grand-cahors-demo/contacts';
@@ -70,6 +70,7 @@ test('the demo partner reads its contacts and prospects, filters and exports the
   assert.match(await camille.textContent(), /Type de logement : Maison/);
   assert.equal(await tab.textContent('.partner-nav a[aria-current="page"]'), 'Contacts et prospects');
   await keepScreenshot(tab, 'partner-contacts');
+  await keepTabletScreenshot(tab, 'partner-contacts-tablet');
 
   // The chart: two lines over twelve weeks, and the same numbers as a table.
   assert.equal(await tab.locator('svg.lead-chart polyline').count(), 2);

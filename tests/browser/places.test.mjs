@@ -38,6 +38,7 @@ async function nextCount(page, previous) {
 
 async function clickMapAt(page, lat, lon) {
   await page.locator('#map').scrollIntoViewIfNeeded();
+  await page.waitForFunction(() => window.vivrovertSearch?.map !== undefined);
   const point = await page.evaluate(([la, lo]) => {
     const p = window.vivrovertSearch.map.latLngToContainerPoint([la, lo]);
     const box = document.querySelector('#map').getBoundingClientRect();
@@ -73,6 +74,8 @@ test('a household adds two places, reads the distances, saves and reopens the se
   assert.match(await page.textContent('#my-places'), /travail de Léa — 20 km max à vol d'oiseau, indispensable \(commune 46042\)/);
 
   // Picked on the map: Sam works north-east of Cahors, within 25 km.
+  await page.locator('#map').scrollIntoViewIfNeeded();
+  await page.waitForFunction(() => window.vivrovertSearch?.map !== undefined);
   await page.evaluate(() => window.vivrovertSearch.map.setView([44.5, 1.55], 9, { animate: false }));
   await page.click('#place-pick');
   assert.equal(await page.getAttribute('#place-pick', 'aria-pressed'), 'true');

@@ -48,6 +48,7 @@ test('save a listing from the tile panel, then a point; walk the property page',
   await page.goto(`${site.baseUrl}/recherche`);
   await page.waitForFunction(() => window.vivrovertSearch !== undefined);
   await page.locator('#map').scrollIntoViewIfNeeded();
+  await page.waitForFunction(() => window.vivrovertSearch?.map !== undefined);
   await page.evaluate(() => window.vivrovertSearch.map.setView([44.4475, 1.446], 12, { animate: false }));
   await clickMapAt(page, '#map', 'search', 44.4475, 1.446);
   await page.waitForSelector('#tile-panel .tile-listings');

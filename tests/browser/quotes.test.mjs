@@ -35,13 +35,24 @@ async function logIn(tab, email) {
 }
 
 test('a visitor simulates a price and asks for a quote', async () => {
-  const { tab, problems } = await openTab(context);
+  // The refused day answers 400, which the browser logs.
+  const { tab, problems } = await openTab(context, /status of 400/);
   await tab.goto(`${baseUrl}/tarifs`);
   await tab.selectOption('#q-type', 'epci');
   await tab.getByLabel('Option 1 : baromètre d\'attractivité').check();
   await tab.getByLabel('Option 2 : plateforme territoriale').check();
-  await tab.fill('#q-start', '2027-01-01');
+  // Days are typed as people write them in France (jj/mm/aaaa), not the browser's
+  // mm/dd/yyyy: a month first is refused, naming the field, and kept as typed.
+  assert.equal(await tab.getAttribute('#q-start', 'placeholder'), 'jj/mm/aaaa');
+  assert.match(await tab.inputValue('#q-start'), /^\d{2}\/\d{2}\/\d{4}$/, 'today, the French way');
+  await tab.fill('#q-start', '01/31/2027');
   await submit(tab, 'Calculer le prix');
+  assert.equal(await tab.getAttribute('#quote-error', 'data-field'), 'start');
+  assert.match(await tab.textContent('#quote-error'), /Date de signature illisible : « 01\/31\/2027 » \(attendu : une date JJ\/MM\/AAAA/);
+  assert.equal(await tab.inputValue('#q-start'), '01/31/2027');
+  await tab.fill('#q-start', '01/01/2027');
+  await submit(tab, 'Calculer le prix');
+  assert.equal(await tab.inputValue('#q-start'), '01/01/2027');
   assert.match(await tab.textContent('#monthly-ht'), /^2\s000,00\s€$/);
   assert.match(await tab.textContent('.quote-warnings'), /recommandée pour 24 mois/);
   await keepScreenshot(tab, 'quotes-simulator');
@@ -76,7 +87,7 @@ test('the operator quotes the demo partner and its administrator accepts on line
   await tab.selectOption('#q-type', 'epci');
   await tab.getByLabel('Option 3 : compétences').check();
   await tab.fill('#q-months', '24');
-  await tab.fill('#q-start', '2027-01-04');
+  await tab.fill('#q-start', '04/01/2027');
   await submit(tab, 'Calculer');
   // Computed before anything is saved: base 1 100 + option 3 for an EPCI 400.
   assert.match(await tab.textContent('#monthly-ht'), /^1\s500,00\s€$/);

@@ -89,7 +89,9 @@ test('anonymous search: profile, map, live count, tile panel, listings', async (
 
   // The map, clicked in Cahors (zoomed in: a 1 km tile) next to where a demo flat is
   // placed (44.4475 N, 1.4410 E), shows the demo listings of that tile.
+  // The map's chunk (Leaflet) is loaded once the map nears the viewport.
   await page.locator('#map').scrollIntoViewIfNeeded();
+  await page.waitForFunction(() => window.vivrovertSearch?.map !== undefined);
   await page.evaluate(() => window.vivrovertSearch.map.setView([44.4475, 1.446], 12, { animate: false }));
   const point = await page.evaluate(() => {
     const p = window.vivrovertSearch.map.latLngToContainerPoint([44.4475, 1.446]);
@@ -114,6 +116,33 @@ test('anonymous search: profile, map, live count, tile panel, listings', async (
   await page.evaluate(() => window.vivrovertSearch.map.setView([44.6, 1.6], 8, { animate: false }));
   await page.waitForFunction(() => document.querySelectorAll('#map path.commune-outline').length === 0);
 
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('on a phone, Leaflet and the map come only when the map is scrolled to', async () => {
+  const page = await site.context.newPage();
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(error.message));
+  await page.setViewportSize({ width: 412, height: 823 });
+  const scripts = [];
+  page.on('request', (request) => {
+    if (request.resourceType() === 'script') scripts.push(request.url());
+  });
+  await page.goto(`${site.baseUrl}/recherche`);
+  await page.waitForLoadState('networkidle');
+  assert.equal(await page.locator('#map.leaflet-container').count(), 0, 'no map before it is in view');
+  const atLoad = scripts.length;
+  // The criteria work without it: a profile gives its count.
+  await page.click('button.profile[data-profile="vivrocalm"]');
+  await page.waitForFunction(() => document.querySelector('#search-status')?.dataset.greenCount !== undefined);
+  assert.ok(Number(await page.getAttribute('#search-status', 'data-green-count')) > 0);
+  // Scrolled to, the map comes with the green tiles of the search made before.
+  await page.locator('#map').scrollIntoViewIfNeeded();
+  await page.waitForSelector('#map.leaflet-container');
+  assert.ok(scripts.length > atLoad, 'the map\'s chunk is fetched on the way');
+  await page.waitForFunction(() => document.querySelectorAll('#map .leaflet-tile-loaded').length > 0);
+  await keepScreenshot(page, 'search-phone-map');
   assert.deepEqual(problems, []);
   await page.close();
 });

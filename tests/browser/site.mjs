@@ -199,3 +199,16 @@ export async function keepScreenshot(page, name) {
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
+
+// At a tablet's width (768 px), `tab`'s page must not scroll sideways (wide tables scroll
+// inside their own box); keeps a screenshot `<name>` of it there, then gives the tab back
+// its former size.
+export async function keepTabletScreenshot(tab, name) {
+  const former = tab.viewportSize();
+  await tab.setViewportSize({ width: 768, height: 1024 });
+  const overflow = await tab.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `${name}: the page scrolls sideways by ${overflow} px at 768 px`);
+  const file = await keepScreenshot(tab, name);
+  if (former) await tab.setViewportSize(former);
+  return file;
+}

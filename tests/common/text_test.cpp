@@ -31,6 +31,41 @@ TEST(TextTest, ParseUtcDateRefusesWhatIsNotADate) {
   }
 }
 
+TEST(TextTest, ParseTypedDayReadsFrenchAndIsoDays) {
+  EXPECT_EQ(ParseTypedDay("15/01/2027"), "2027-01-15");
+  EXPECT_EQ(ParseTypedDay("4/1/2027"), "2027-01-04");
+  EXPECT_EQ(ParseTypedDay("  29/02/2028 "), "2028-02-29") << "leap day, spaces around";
+  EXPECT_EQ(ParseTypedDay("2027-01-15"), "2027-01-15") << "links and API clients";
+  EXPECT_EQ(ParseTypedDay("31/12/2200"), "2200-12-31");
+}
+
+TEST(TextTest, ParseTypedDayRefusesWhatIsNotADay) {
+  for (const char* text : {"",
+                           "15/01",
+                           "15/01/27",
+                           "01/15/2027",
+                           "31/02/2027",
+                           "29/02/2027",
+                           "00/01/2027",
+                           "15/00/2027",
+                           "15-01-2027",
+                           "2027/01/15",
+                           "2027-1-15",
+                           "15/01/2027/1",
+                           "1//2027",
+                           "/01/2027",
+                           "15/01/",
+                           "015/01/2027",
+                           "15 /01/2027",
+                           "quinze/01/2027",
+                           "15/01/1899",
+                           "01/01/2201",
+                           "2026-03-01T00:00",
+                           "demain"}) {
+    EXPECT_FALSE(ParseTypedDay(text).has_value()) << text;
+  }
+}
+
 TEST(TextTest, Windows1252BecomesUtf8) {
   EXPECT_EQ(Windows1252ToUtf8("\xE9t\xE9 \x80"), "été €");
   EXPECT_TRUE(IsValidUtf8("été €"));

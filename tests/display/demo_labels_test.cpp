@@ -2,8 +2,8 @@
 // raw choice code ("job_seeker", "buy", "food_service"), no bare ROME code, no bare INSEE
 // commune code. The demo is seeded as `vivrovert admin seed-demo` does (accounts, the Grand
 // Cahors demo partner and its listings, its contract, four demo people and their leads) on a
-// TestSite, then the partner's staff and the operator open each page and export, and the
-// night's run writes the lead reports.
+// TestSite, then the partner's staff and the operator open each page and export, a visitor
+// opens the public page of each demo listing, and the night's run writes the lead reports.
 #include <gtest/gtest.h>
 
 #include <regex>
@@ -223,6 +223,34 @@ TEST_F(DemoLabelsTest, EveryBackOfficePageExportAndMailReadsOutItsValues) {
     Page got = operator_browser.Get(page);
     ASSERT_EQ(got.status, 200) << page;
     Check(page, VisibleText(got.body));
+  }
+
+  // The public page of each demo listing (/annonces/{id}, linked from the mails and the
+  // search): job titles beside their ROME code, choices by their label.
+  {
+    Browser visitor(site_.app());
+    int pages = 0;
+    storage::Connection connection = site_.db().Acquire();
+    for (const storage::Row& row : connection.Query(
+             "SELECT id, kind FROM listings WHERE partner_id = $1 ORDER BY id", {partner_.id})) {
+      const std::string page = "/annonces/" + std::to_string(row.Int(0));
+      Page got = visitor.Get(page);
+      if (row.Text(1) == "cv") {
+        EXPECT_EQ(got.status, 404) << page << ": CVs are private";
+        continue;
+      }
+      ASSERT_EQ(got.status, 200) << page;
+      ++pages;
+      // A postcode (and the address holding it) is five digits but no commune code.
+      static const std::regex kPostal("<dt>(Code postal|Adresse)</dt><dd>[^<]*</dd>");
+      Check(page, VisibleText(std::regex_replace(got.body, kPostal, " ")));
+      if (got.body.find("Infirmier ou infirmière en EHPAD") != std::string::npos) {
+        EXPECT_NE(got.body.find("(J1506)</dd>"), std::string::npos) << got.body;
+        EXPECT_EQ(got.body.find("<dd>J1506</dd>"), std::string::npos);
+        EXPECT_NE(got.body.find("<dd>CDI</dd>"), std::string::npos);
+      }
+    }
+    EXPECT_GE(pages, 5);
   }
 
   // The lead reports of January and February (monthly, the demo partner's default).

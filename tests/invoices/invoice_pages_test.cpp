@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/common/paris_time.hpp"
+#include "core/common/text.hpp"
 #include "domain/invoices/invoice_store.hpp"
 #include "domain/partners/partner_store.hpp"
 #include "support/test_site.hpp"
@@ -211,6 +213,59 @@ TEST_F(InvoicePagesTest, TheLedgerListsThePeriodAndExportsItForTheAccountant) {
   const auto bad = browser.Get("/operateur/factures?du=2026-13-01");
   EXPECT_EQ(bad.status, 400);
   EXPECT_TRUE(Contains(bad.body, "Date de début illisible"));
+}
+
+// Days are shown and typed as JJ/MM/AAAA on the operator's forms and filter bar; an
+// unreadable day names its field and quotes what was typed.
+TEST_F(InvoicePagesTest, DaysAreTypedAndShownTheFrenchWay) {
+  Browser browser = site_.SignedIn("operateur@exemple.fr");
+  const auto page = browser.Get(InvoicePath());
+  ASSERT_EQ(page.status, 200) << site_.errors();
+  std::string today = FrenchDay(ParisDate(site_.clock().NowSeconds()));
+  today.replace(5, 1, "&#x2F;").replace(2, 1, "&#x2F;");  // as the page escapes it
+  EXPECT_TRUE(Contains(page.body,
+                       "name=\"paid_on\" type=\"text\" inputmode=\"numeric\" "
+                       "class=\"date\" value=\"" +
+                           today + "\""));
+  EXPECT_TRUE(Contains(page.body, "placeholder=\"jj/mm/aaaa\""));
+  EXPECT_FALSE(Contains(page.body, "type=\"date\""));
+
+  const std::string payments = InvoicePath() + "/paiements";
+  const auto us_day = browser.Post(payments, {{"amount", "320"}, {"paid_on", "02/25/2026"}});
+  EXPECT_EQ(us_day.status, 400);
+  EXPECT_TRUE(Contains(us_day.body, "data-field=\"paid_on\""));
+  EXPECT_TRUE(Contains(us_day.body, "Date de paiement illisible : « 02&#x2F;25&#x2F;2026 »"))
+      << us_day.body;
+  EXPECT_TRUE(Contains(us_day.body, "value=\"02&#x2F;25&#x2F;2026\"")) << "kept as typed";
+  EXPECT_EQ(Reread().paid, 0);
+  ASSERT_EQ(browser.Post(payments, {{"amount", "320"}, {"paid_on", "25/02/2026"}}).status, 303);
+  storage::Connection connection = site_.db().Acquire();
+  const std::optional<storage::Row> payment = connection.QueryOne(
+      "SELECT paid_on FROM invoice_payments WHERE invoice_id = $1", {invoice_.id});
+  ASSERT_TRUE(payment.has_value());
+  EXPECT_EQ(payment->Text(0), "2026-02-25");
+  EXPECT_TRUE(Contains(browser.Get(InvoicePath()).body, "25&#x2F;02&#x2F;2026"));
+
+  const auto credit = browser.Post(
+      InvoicePath() + "/avoir",
+      {{"credit_amount", "100,00"}, {"credit_date", "32/03/2026"}, {"reason", "Geste commercial"}});
+  EXPECT_EQ(credit.status, 400);
+  EXPECT_TRUE(Contains(credit.body, "data-field=\"credit_date\""));
+  EXPECT_TRUE(Contains(credit.body, "Date de l&#39;avoir illisible"));
+
+  const auto ledger = browser.Get("/operateur/factures?du=1%2F1%2F2026&au=31%2F01%2F2026");
+  ASSERT_EQ(ledger.status, 200);
+  EXPECT_TRUE(Contains(ledger.body, "value=\"01&#x2F;01&#x2F;2026\""));
+  EXPECT_TRUE(Contains(ledger.body, "value=\"31&#x2F;01&#x2F;2026\""));
+  EXPECT_TRUE(Contains(ledger.body, invoice_.number));
+  const auto february =
+      browser.Get("/operateur/factures?du=01%2F02%2F2026&au=28%2F02%2F2026&format=csv");
+  ASSERT_EQ(february.status, 200);
+  EXPECT_FALSE(Contains(february.body, invoice_.number));
+  const auto bad = browser.Get("/operateur/factures?du=01%2F13%2F2026");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_TRUE(Contains(bad.body, "Date de début illisible : « 01&#x2F;13&#x2F;2026 »"));
+  EXPECT_TRUE(Contains(bad.body, "value=\"01&#x2F;13&#x2F;2026\"")) << "kept as typed";
 }
 
 TEST_F(InvoicePagesTest, ThePartnersStaffReadTheirOwnInvoicesOnly) {

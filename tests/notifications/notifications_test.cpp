@@ -134,7 +134,7 @@ class NotificationsTest : public ::testing::Test {
           matcher_.PersonChanged(connection, user_id, clock_.NowSeconds());
         });
     RegisterNotificationPages(*app_, {database_.db(), grid_, clock_});
-    discover::RegisterListingPage(*app_, database_.db(), grid_, clock_);
+    discover::RegisterListingPage(*app_, database_.db(), grid_, labels_, clock_);
 
     Connection connection = database_.db().Acquire();
     partners::PartnerInput input;
@@ -224,6 +224,7 @@ class NotificationsTest : public ::testing::Test {
   static inline engine::SearchEngine* engine_ = nullptr;
 
   vivrovert::testing::TestDatabase database_;
+  display::Labels labels_;  // without ROME titles: the listings here have no ROME field
   ManualClock clock_{kTuesday};
   accounts::PasswordHasher hasher_{accounts::PasswordHashLimits::Minimal(), 2};
   vivrovert::testing::NoAccountMail mailer_;

@@ -144,6 +144,21 @@ TEST_F(AppTest, HomePageIsFrenchWithBundlesAndSecurityHeaders) {
   EXPECT_EQ(cookie->same_site, SameSite::kLax);
 }
 
+TEST_F(AppTest, PagesAndBundlesAreGzippedForBrowsersThatAcceptIt) {
+  Response page = app_->Handle(MustParse("GET", "/", {{"Accept-Encoding", "gzip, deflate, br"}}));
+  EXPECT_EQ(page.status(), 200);
+  EXPECT_EQ(page.Header("Content-Encoding"), "gzip");
+  EXPECT_EQ(page.Header("Vary"), "Accept-Encoding");
+  const std::string plain = app_->Handle(MustParse("GET", "/")).body();
+  EXPECT_LT(page.body().size(), plain.size());
+  EXPECT_NE(plain.find("<html lang=\"fr\">"), std::string::npos);
+  // A bundle shorter than the threshold goes as it is.
+  Response bundle =
+      app_->Handle(MustParse("GET", "/static/main-ABC.js", {{"Accept-Encoding", "gzip"}}));
+  EXPECT_EQ(bundle.body(), "export {};");
+  EXPECT_EQ(bundle.Header("Content-Encoding"), std::nullopt);
+}
+
 TEST_F(AppTest, KnownBrowsersGetNoNewCookie) {
   auto [cookie, token] = Visit();
   Response again = app_->Handle(MustParse("GET", "/", {{"Cookie", cookie}}));

@@ -5,6 +5,9 @@
 #include <Poco/Windows1252Encoding.h>
 #include <sodium.h>
 
+#include <algorithm>
+#include <array>
+#include <cctype>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
@@ -148,6 +151,54 @@ std::optional<int64_t> ParseUtcDate(std::string_view text) {
       std::chrono::year(numbers[0]), std::chrono::month(numbers[1]), std::chrono::day(numbers[2])};
   if (!date.ok()) return std::nullopt;
   return std::chrono::sys_seconds(std::chrono::sys_days(date)).time_since_epoch().count();
+}
+
+std::optional<std::string> ParseTypedDay(std::string_view text) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())) != 0)
+    text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())) != 0)
+    text.remove_suffix(1);
+  // The numbers of `text` split at `separator`: three runs of 1–4 digits, or nothing.
+  auto parts = [&text](char separator) -> std::optional<std::array<std::string_view, 3>> {
+    std::array<std::string_view, 3> found;
+    std::string_view rest = text;
+    for (size_t index = 0; index < found.size(); ++index) {
+      const size_t end = index + 1 < found.size() ? rest.find(separator) : rest.size();
+      if (end == std::string_view::npos || end == 0 || end > 4) return std::nullopt;
+      found[index] = rest.substr(0, end);
+      for (char digit : found[index]) {
+        if (digit < '0' || digit > '9') return std::nullopt;
+      }
+      rest = rest.substr(std::min(end + 1, rest.size()));
+    }
+    return found;
+  };
+  auto number = [](std::string_view digits) {
+    int value = 0;
+    for (char digit : digits) value = value * 10 + (digit - '0');
+    return value;
+  };
+  int year = 0, month = 0, day = 0;
+  if (auto french = parts('/');
+      french && (*french)[0].size() <= 2 && (*french)[1].size() <= 2 && (*french)[2].size() == 4) {
+    day = number((*french)[0]);
+    month = number((*french)[1]);
+    year = number((*french)[2]);
+  } else if (auto iso = parts('-');
+             iso && (*iso)[0].size() == 4 && (*iso)[1].size() == 2 && (*iso)[2].size() == 2) {
+    year = number((*iso)[0]);
+    month = number((*iso)[1]);
+    day = number((*iso)[2]);
+  } else {
+    return std::nullopt;
+  }
+  const std::chrono::year_month_day date{std::chrono::year(year),
+                                         std::chrono::month(static_cast<unsigned>(month)),
+                                         std::chrono::day(static_cast<unsigned>(day))};
+  if (!date.ok() || year < 1900 || year > 2200) return std::nullopt;
+  char out[32];  // room for any values, which the compiler cannot rule out
+  std::snprintf(out, sizeof out, "%04d-%02d-%02d", year, month, day);
+  return std::string(out);
 }
 
 std::string IsoWeekKey(std::string_view iso_date) {

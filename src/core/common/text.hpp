@@ -49,6 +49,12 @@ std::string FrenchDate(int64_t epoch_seconds);
 // "AAAA-MM-JJ" → "JJ/MM/AAAA"; any other text is returned as it is.
 std::string FrenchDay(std::string_view iso_date);
 
+// A day as a person types it in a form: "JJ/MM/AAAA" (the day and month may have one digit:
+// "4/1/2027"), or "AAAA-MM-JJ" (what older links, API clients and date pickers send); spaces
+// around are ignored. Returns "AAAA-MM-JJ", or nullopt when `text` is neither form or not a
+// real calendar day ("31/02/2027") of the years 1900–2200.
+std::optional<std::string> ParseTypedDay(std::string_view text);
+
 // The first second (UTC) of the day "AAAA-MM-JJ"; nullopt when `text` is not a valid date
 // in that form.
 std::optional<int64_t> ParseUtcDate(std::string_view text);

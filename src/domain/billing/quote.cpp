@@ -99,12 +99,14 @@ Result<std::map<ProductCode, int>> ParsePvdMembers(std::string_view text,
   return members;
 }
 
+// A day as the forms take it (JJ/MM/AAAA) or as the API documents it (AAAA-MM-JJ).
 Result<Date> ParseDateField(const std::string& text, const char* field, const char* what) {
-  const std::optional<Date> date = ParseIsoDate(Trim(text));
+  const std::optional<std::string> iso = ParseTypedDay(text);
+  const std::optional<Date> date = iso ? ParseIsoDate(*iso) : std::nullopt;
   if (!date) {
-    return InvalidArgument(
-        std::string(what) + " illisible : " + Quoted(text) + " (attendu : une date AAAA-MM-JJ).",
-        field);
+    return InvalidArgument(std::string(what) + " illisible : " + Quoted(text) +
+                               " (attendu : une date JJ/MM/AAAA ou AAAA-MM-JJ).",
+                           field);
   }
   return *date;
 }
@@ -213,7 +215,7 @@ Result<QuoteRequest> ParseQuoteRequest(const QuoteRequestText& text) {
   request.kind = *kind;
 
   if (!text.start || Trim(*text.start).empty()) {
-    return InvalidArgument("La date de signature est obligatoire (AAAA-MM-JJ).", "start");
+    return InvalidArgument("La date de signature est obligatoire (JJ/MM/AAAA).", "start");
   }
   VV_ASSIGN_OR_RETURN(request.start, ParseDateField(*text.start, "start", "Date de signature"));
 

@@ -48,11 +48,11 @@ inline constexpr int kLastInstalmentMonth = 11;
 // Status errors: "type", "start", "options", "pvd_members", "months", "service_start".
 struct QuoteRequestText {
   std::optional<std::string> type;           // "commune" | "epci" | "departement" (+ aliases)
-  std::optional<std::string> start;          // "AAAA-MM-JJ", required
+  std::optional<std::string> start;          // "JJ/MM/AAAA" or "AAAA-MM-JJ", required
   std::optional<std::string> options;        // "1,2,3"; empty or absent: the base alone
   std::optional<std::string> pvd_members;    // "N", or counts per option "1=4,3=2"
   std::optional<std::string> months;         // "12" … "60"; absent: 12
-  std::optional<std::string> service_start;  // "AAAA-MM-JJ"; absent: the default delay
+  std::optional<std::string> service_start;  // as `start`; absent: the default delay
 };
 
 // A checked, typed request.

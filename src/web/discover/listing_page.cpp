@@ -24,9 +24,9 @@ bool ShownApart(std::string_view name) {
 }  // namespace
 
 void RegisterListingPage(web::App& app, storage::Database& database, const engine::GridFile* grid,
-                         const Clock& clock) {
+                         const display::Labels& labels, const Clock& clock) {
   app.Get("/annonces/{id}",
-          [&database, grid, &clock](web::Context& context) -> Result<web::Response> {
+          [&database, grid, &labels, &clock](web::Context& context) -> Result<web::Response> {
             const std::string& text = context.Param("id");
             int64_t id = 0;
             auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
@@ -61,7 +61,7 @@ void RegisterListingPage(web::App& app, storage::Database& database, const engin
                 if (ShownApart(spec->name) || !values.contains(spec->name) ||
                     values[spec->name].is_null())
                   continue;
-                std::string value = listings::FieldDisplayText(*spec, values[spec->name]);
+                std::string value = labels.Field(*spec, values[spec->name]);
                 if (value.empty()) continue;
                 fields.push_back(mstch::map{{"label", std::string(spec->label)}, {"value", value}});
               }

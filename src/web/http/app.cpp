@@ -5,6 +5,8 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
+#include "web/http/compression.hpp"
+
 namespace vivrovert::web {
 
 namespace {
@@ -99,6 +101,7 @@ Response App::Handle(Request request) const {
                              std::nullopt);
   }
   Finish(browser, response);
+  CompressResponse(request, response);
   if (visit_observer_) {
     visit.method = request.method();
     visit.status = response.status();

@@ -177,10 +177,10 @@ Result<Response> InvoicePage(Context& context, storage::Connection& connection,
           {"amount", forms.amount.empty() && open
                          ? billing::FormatEurosFrench(invoice.Outstanding())
                          : forms.amount},
-          {"paid_on", forms.paid_on.empty() ? today : forms.paid_on},
+          {"paid_on", forms.paid_on.empty() ? FrenchDay(today) : forms.paid_on},
           {"reference", forms.reference},
           {"credit_amount", forms.credit_amount},
-          {"credit_date", forms.credit_date.empty() ? today : forms.credit_date},
+          {"credit_date", forms.credit_date.empty() ? FrenchDay(today) : forms.credit_date},
           {"reason", forms.reason},
           {"payment_error", problem_form == "payment" ? error : std::string()},
           {"credit_error", problem_form == "credit" ? error : std::string()},
@@ -198,19 +198,24 @@ Period CurrentYear(const std::string& today) {
   return {today.substr(0, 4) + "-01-01", today.substr(0, 4) + "-12-31"};
 }
 
+// A day typed in a form (JJ/MM/AAAA, or AAAA-MM-JJ from links): "AAAA-MM-JJ", or an error
+// naming `field` and quoting what was typed.
+Result<std::string> TypedDay(const std::string& typed, const char* field, const char* what) {
+  if (std::optional<std::string> iso = ParseTypedDay(typed)) return *iso;
+  return InvalidArgument(std::string(what) + " illisible : « " + typed.substr(0, 40) +
+                             " » (attendu : JJ/MM/AAAA, par exemple 31/01/2027).",
+                         field);
+}
+
 Result<Period> LedgerPeriod(const web::Request& request, const std::string& today) {
   Period period = CurrentYear(today);
   const std::string first = Trim(request.Query("du").value_or(""));
   const std::string last = Trim(request.Query("au").value_or(""));
   if (!first.empty()) {
-    if (!billing::ParseIsoDate(first))
-      return InvalidArgument("Date de début illisible (attendu : AAAA-MM-JJ).", "du");
-    period.first = first;
+    VV_ASSIGN_OR_RETURN(period.first, TypedDay(first, "du", "Date de début"));
   }
   if (!last.empty()) {
-    if (!billing::ParseIsoDate(last))
-      return InvalidArgument("Date de fin illisible (attendu : AAAA-MM-JJ).", "au");
-    period.last = last;
+    VV_ASSIGN_OR_RETURN(period.last, TypedDay(last, "au", "Date de fin"));
   }
   if (period.last < period.first)
     return InvalidArgument("La fin de la période précède son début.", "au");
@@ -263,8 +268,10 @@ void RegisterOperatorRoutes(web::App& app, storage::Database& database, const Cl
                        {"overdue", overdue},
                        {"has_overdue", !overdue.empty()},
                        {"overdue_total", billing::FormatEurosFrench(overdue_total)},
-                       {"first", shown.first},
-                       {"last", shown.last},
+                       {"first", period.ok() ? FrenchDay(shown.first)
+                                             : Trim(request.Query("du").value_or(""))},
+                       {"last", period.ok() ? FrenchDay(shown.last)
+                                            : Trim(request.Query("au").value_or(""))},
                        {"ledger", ledger},
                        {"has_ledger", !ledger.empty()},
                        {"ledger_ht", billing::FormatEurosFrench(ledger_ht)},
@@ -371,19 +378,23 @@ void RegisterOperatorRoutes(web::App& app, storage::Database& database, const Cl
              const std::string today = ParisDate(clock.NowSeconds());
              const std::optional<billing::Cents> amount = billing::ParseEuros(forms.amount);
              const std::optional<PaymentMethod> method = ParsePaymentMethod(forms.method);
+             const Result<std::string> paid_on =
+                 TypedDay(forms.paid_on, "paid_on", "Date de paiement");
              Status problem;
              if (!amount) {
                problem = InvalidArgument(
                    "Montant illisible : tapez des euros, par exemple 1 234,56.", "amount");
+             } else if (!paid_on.ok()) {
+               problem = paid_on.status();
              } else if (!method) {
                problem = InvalidArgument("Mode de paiement inconnu.", "method");
              } else {
                storage::Transaction transaction(connection);
                std::optional<int64_t> recorded_by;
                if (context.user()) recorded_by = context.user()->user_id;
-               Result<Payment> payment = InvoiceStore::RecordPayment(
-                   connection, invoice.id, *amount, forms.paid_on, *method, forms.reference,
-                   recorded_by, clock.NowSeconds());
+               Result<Payment> payment =
+                   InvoiceStore::RecordPayment(connection, invoice.id, *amount, *paid_on, *method,
+                                               forms.reference, recorded_by, clock.NowSeconds());
                if (payment.ok()) {
                  transaction.Commit();
                  return Response::Redirect("/operateur/factures/" + std::to_string(invoice.id));
@@ -414,14 +425,21 @@ void RegisterOperatorRoutes(web::App& app, storage::Database& database, const Cl
                      "credit_amount");
                }
              }
+             std::string credit_date = today;
+             if (problem.ok() && !forms.credit_date.empty()) {
+               Result<std::string> typed =
+                   TypedDay(forms.credit_date, "credit_date", "Date de l'avoir");
+               if (typed.ok())
+                 credit_date = *typed;
+               else
+                 problem = typed.status();
+             }
              if (problem.ok() && forms.reason.empty())
                problem = InvalidArgument("Donnez le motif de l'avoir.", "reason");
              if (problem.ok()) {
                storage::Transaction transaction(connection);
                Result<Invoice> note = InvoiceStore::IssueCreditNote(
-                   connection, invoice.id, amount,
-                   forms.credit_date.empty() ? today : forms.credit_date, forms.reason,
-                   clock.NowSeconds());
+                   connection, invoice.id, amount, credit_date, forms.reason, clock.NowSeconds());
                if (note.ok()) {
                  transaction.Commit();
                  return Response::Redirect("/operateur/factures/" + std::to_string(note->id));

@@ -65,7 +65,7 @@ bool HasOption(const billing::QuoteRequestText& text, char number) {
   return text.options && text.options->find(number) != std::string::npos;
 }
 
-// The form's current values, for the templates.
+// The form's current values, for the templates (days as JJ/MM/AAAA).
 mstch::map FormValues(const billing::QuoteRequestText& text) {
   mstch::array kinds;
   for (billing::CollectivityKind kind :
@@ -82,14 +82,14 @@ mstch::map FormValues(const billing::QuoteRequestText& text) {
   }
   return mstch::map{{"kinds", kinds},
                     {"type", text.type.value_or("")},
-                    {"start", text.start.value_or("")},
+                    {"start", FrenchDay(text.start.value_or(""))},
                     {"options", options},
                     {"option1", HasOption(text, '1')},
                     {"option2", HasOption(text, '2')},
                     {"option3", HasOption(text, '3')},
                     {"pvd_members", text.pvd_members.value_or("")},
                     {"months", text.months.value_or("12")},
-                    {"service_start", text.service_start.value_or("")}};
+                    {"service_start", FrenchDay(text.service_start.value_or(""))}};
 }
 
 std::string LineDetail(const billing::QuoteLine& line) {
