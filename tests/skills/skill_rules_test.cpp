@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <random>
 #include <vector>
 
 namespace vivrovert::skills {
@@ -48,7 +50,7 @@ TEST_F(ChooseRecipientsTest, ExcludedPeopleAreNeverChosen) {
 }
 
 TEST_F(ChooseRecipientsTest, TheWeeklyCapSkipsPeopleAlreadyAlertedEnough) {
-  facts_.alerts_this_week = {{1, 3}, {3, 2}};
+  facts_.alerts_this_week = {{1, 3}, {3, 2}};  // ascending ids
   EXPECT_EQ(Choose(), (std::vector<Recipient>{{2, false}, {3, true}}));
   limits_.per_person_week = 2;
   EXPECT_EQ(Choose(), (std::vector<Recipient>{{2, false}}));
@@ -68,6 +70,50 @@ TEST_F(ChooseRecipientsTest, TheJobCapKeepsThoseWhoLookedFirst) {
   facts_.consented = {1};
   facts_.already_for_job = 0;
   EXPECT_EQ(Choose(), (std::vector<Recipient>{{2, false}, {3, false}}));
+}
+
+// The galloping cursors against plain binary searches, on random sorted lists.
+TEST(ChooseRecipients, AgreesWithBinarySearchesOnRandomFacts) {
+  std::mt19937 random(3);
+  auto sorted_sample = [&](int size, int range) {
+    std::vector<int64_t> ids;
+    for (int idx = 0; idx < size; ++idx) ids.push_back(1 + static_cast<int64_t>(random() % range));
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    return ids;
+  };
+  for (int round = 0; round < 200; ++round) {
+    const int range = 50 + static_cast<int>(random() % 2000);
+    const std::vector<int64_t> candidates = sorted_sample(static_cast<int>(random() % 300), range);
+    AudienceFacts facts;
+    facts.looked = sorted_sample(static_cast<int>(random() % 400), range);
+    facts.compatible = sorted_sample(static_cast<int>(random() % 900), range);
+    facts.consented = sorted_sample(static_cast<int>(random() % 900), range);
+    facts.excluded = sorted_sample(static_cast<int>(random() % 100), range);
+    for (int64_t id : sorted_sample(static_cast<int>(random() % 300), range))
+      facts.alerts_this_week.emplace_back(id, 1 + static_cast<int>(random() % 4));
+    const SkillAlertLimits limits{1 + static_cast<int>(random() % 200), 3};
+
+    auto in = [](const std::vector<int64_t>& ids, int64_t id) {
+      return std::binary_search(ids.begin(), ids.end(), id);
+    };
+    std::vector<Recipient> visitors, others;
+    for (int64_t id : candidates) {
+      auto week = std::find_if(facts.alerts_this_week.begin(), facts.alerts_this_week.end(),
+                               [id](const auto& entry) { return entry.first == id; });
+      if (in(facts.excluded, id) ||
+          (week != facts.alerts_this_week.end() && week->second >= limits.per_person_week))
+        continue;
+      if (in(facts.looked, id)) {
+        visitors.push_back({id, false});
+      } else if (in(facts.compatible, id) && in(facts.consented, id)) {
+        others.push_back({id, true});
+      }
+    }
+    visitors.insert(visitors.end(), others.begin(), others.end());
+    if (visitors.size() > static_cast<size_t>(limits.per_job)) visitors.resize(limits.per_job);
+    EXPECT_EQ(ChooseRecipients(candidates, facts, limits), visitors) << "round " << round;
+  }
 }
 
 }  // namespace

@@ -142,7 +142,10 @@ std::vector<notifications::ExtraAudience::Person> SkillAlertAudience::PeopleFor(
       excluded.insert(user_id);
   }
   facts.excluded.assign(excluded.begin(), excluded.end());
-  facts.alerts_this_week = SkillAlertStore::CountsSince(connection, candidates, now - kWeekSeconds);
+  for (const auto& [user_id, count] :
+       SkillAlertStore::CountsSince(connection, candidates, now - kWeekSeconds))
+    facts.alerts_this_week.emplace_back(user_id, count);
+  std::sort(facts.alerts_this_week.begin(), facts.alerts_this_week.end());
   facts.already_for_job = SkillAlertStore::CountFor(connection, listing.id);
 
   const std::vector<Recipient> chosen = ChooseRecipients(candidates, facts, limits_);

@@ -6,8 +6,37 @@ namespace vivrovert::skills {
 
 namespace {
 
-bool In(const std::vector<int64_t>& sorted, int64_t id) {
-  return std::binary_search(sorted.begin(), sorted.end(), id);
+// A position in an ascending list, moved forward only, by galloping (exponential then binary
+// search): asked ascending ids, it costs O(k log(n / k)) over k questions.
+template <typename T, typename Key>
+class Cursor {
+ public:
+  Cursor(const std::vector<T>& sorted, Key key) : sorted_(sorted), key_(key) {}
+  // The element whose key is `id`, or nullptr; `id` must not decrease between calls.
+  const T* Find(int64_t id) {
+    size_t step = 1, low = position_;
+    while (low + step < sorted_.size() && key_(sorted_[low + step]) < id) {
+      low += step;
+      step *= 2;
+    }
+    const size_t high = std::min(sorted_.size(), low + step + 1);
+    position_ = static_cast<size_t>(
+        std::partition_point(sorted_.begin() + static_cast<std::ptrdiff_t>(low),
+                             sorted_.begin() + static_cast<std::ptrdiff_t>(high),
+                             [&](const T& item) { return key_(item) < id; }) -
+        sorted_.begin());
+    return position_ < sorted_.size() && key_(sorted_[position_]) == id ? &sorted_[position_]
+                                                                        : nullptr;
+  }
+
+ private:
+  const std::vector<T>& sorted_;
+  Key key_;
+  size_t position_ = 0;
+};
+
+auto Ids(const std::vector<int64_t>& sorted) {
+  return Cursor(sorted, [](int64_t id) { return id; });
 }
 
 }  // namespace
@@ -45,18 +74,24 @@ std::vector<Recipient> ChooseRecipients(std::span<const int64_t> candidates,
   const int64_t room = std::max<int64_t>(0, limits.per_job - facts.already_for_job);
   std::vector<Recipient> chosen;
   if (room == 0) return chosen;
-  auto under_weekly_cap = [&](int64_t user_id) {
-    auto found = facts.alerts_this_week.find(user_id);
-    return found == facts.alerts_this_week.end() || found->second < limits.per_person_week;
-  };
+  auto excluded = Ids(facts.excluded), looked = Ids(facts.looked),
+       compatible = Ids(facts.compatible), consented = Ids(facts.consented);
+  Cursor weekly(facts.alerts_this_week,
+                [](const std::pair<int64_t, int>& entry) { return entry.first; });
   // First those who looked at the territory, then the consenting compatible others.
   std::vector<Recipient> unvisited;
   for (int64_t user_id : candidates) {
-    if (In(facts.excluded, user_id) || !under_weekly_cap(user_id)) continue;
-    if (In(facts.looked, user_id)) {
+    // Every cursor is asked every id, in order, so none skips past a later one.
+    const bool is_excluded = excluded.Find(user_id) != nullptr;
+    const std::pair<int64_t, int>* week = weekly.Find(user_id);
+    const bool has_looked = looked.Find(user_id) != nullptr;
+    const bool is_compatible = compatible.Find(user_id) != nullptr;
+    const bool has_consented = consented.Find(user_id) != nullptr;
+    if (is_excluded || (week != nullptr && week->second >= limits.per_person_week)) continue;
+    if (has_looked) {
       chosen.push_back({user_id, false});
       if (static_cast<int64_t>(chosen.size()) == room) return chosen;
-    } else if (In(facts.compatible, user_id) && In(facts.consented, user_id)) {
+    } else if (is_compatible && has_consented) {
       unvisited.push_back({user_id, true});
     }
   }

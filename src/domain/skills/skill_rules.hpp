@@ -17,7 +17,7 @@
 
 #include <cstdint>
 #include <span>
-#include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace vivrovert::skills {
@@ -52,8 +52,9 @@ struct AudienceFacts {
   std::vector<int64_t> compatible;  // the territory meets all criteria of one of their searches
   std::vector<int64_t> consented;   // "unvisited_jobs" granted
   std::vector<int64_t> excluded;    // no notification wanted, or already told of the listing
-  std::unordered_map<int64_t, int> alerts_this_week;  // skills alerts in the last 7 days
-  int64_t already_for_job = 0;                        // people already alerted of this job
+  // Skills alerts in the last 7 days, by ascending user id (absent: none).
+  std::vector<std::pair<int64_t, int>> alerts_this_week;
+  int64_t already_for_job = 0;  // people already alerted of this job
 };
 
 struct Recipient {
@@ -62,7 +63,8 @@ struct Recipient {
   friend bool operator==(const Recipient&, const Recipient&) = default;
 };
 
-// `candidates`: ascending user ids (SkillIndex::People, or a database read).
+// `candidates`: ascending user ids (SkillIndex::People, or a database read). The id lists
+// are walked with galloping cursors, so the cost follows the candidates, not the lists.
 std::vector<Recipient> ChooseRecipients(std::span<const int64_t> candidates,
                                         const AudienceFacts& facts, const SkillAlertLimits& limits);
 
