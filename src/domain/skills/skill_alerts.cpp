@@ -73,6 +73,17 @@ std::vector<SkillAlertStore::Sent> SkillAlertStore::OfListing(storage::Connectio
   return sent;
 }
 
+std::vector<SkillAlertStore::Sent> SkillAlertStore::OfUser(storage::Connection& connection,
+                                                           int64_t user_id) {
+  std::vector<Sent> sent;
+  for (const storage::Row& row : connection.Query(
+           "SELECT listing_id, user_id, unvisited, sent_at FROM skill_alerts WHERE user_id = $1 "
+           "ORDER BY sent_at, listing_id",
+           {user_id}))
+    sent.push_back({row.Int(0), row.Int(1), row.Int(2) != 0, row.Int(3)});
+  return sent;
+}
+
 std::vector<int64_t> PeopleWithRomeCode(storage::Connection& connection, const std::string& code,
                                         const std::string& today) {
   std::vector<int64_t> people = profiles::ProfileStore::WithRomeCode(connection, code);

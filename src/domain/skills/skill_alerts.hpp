@@ -45,6 +45,8 @@ class SkillAlertStore {
     int64_t sent_at = 0;
   };
   static std::vector<Sent> OfListing(storage::Connection& connection, int64_t listing_id);
+  // A person's skills alerts, oldest first (the RGPD export).
+  static std::vector<Sent> OfUser(storage::Connection& connection, int64_t user_id);
 };
 
 // The people with a ROME code ("J1506") in their profile or in their active CV, ascending.
