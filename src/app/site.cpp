@@ -24,6 +24,7 @@
 #include "domain/mail/outbox.hpp"
 #include "domain/matching/matching_listener.hpp"
 #include "domain/privacy/personal_data.hpp"
+#include "domain/skills/skill_alerts.hpp"
 #include "jobs/nightly/calendar.hpp"
 #include "web/accounts/account_routes.hpp"
 #include "web/accounts/session_authenticator.hpp"
@@ -33,6 +34,7 @@
 #include "web/api/search_api.hpp"
 #include "web/audience/audience_counter.hpp"
 #include "web/barometer/barometer_pages.hpp"
+#include "web/compatibility/compatibility_pages.hpp"
 #include "web/discover/listing_page.hpp"
 #include "web/discover/search_page.hpp"
 #include "web/http/shell_routes.hpp"
@@ -103,6 +105,7 @@ struct Site::Parts {
   // is missed.
   std::unique_ptr<accounts::DeletionFollower> deletions;
   std::unique_ptr<notifications::NotificationPass> notification_pass;
+  std::unique_ptr<skills::SkillAlertAudience> skill_alerts;
   std::unique_ptr<nightly::NightlyRun> nightly_run;
   // The one process (of those sharing a PostgreSQL database) that runs the matching pass
   // and the night's run; taken over when it dies.
@@ -124,6 +127,8 @@ struct Site::Parts {
   std::unique_ptr<api::MapBackend> map_backend;
   nlohmann::json search_profiles;  // the search page's ready-made profiles
   std::unique_ptr<leads::LeadRecorder> lead_recorder;
+  std::unique_ptr<compatibility::CompatibilityRecorder> compatibility_recorder;  // needs the grid
+  std::unique_ptr<similarity::SimilarityIndex> similar_territories;              // needs the grid
   std::unique_ptr<matching::MatchingListener> matching_listener;
   std::unique_ptr<interests::InterestListeners> interest_listeners;
   std::optional<amenities::AmenityIndex> owned_amenities;
@@ -240,6 +245,10 @@ Status Site::Parts::OpenJobs(const SiteParts& parts) {
   notification_pass = std::make_unique<notifications::NotificationPass>(
       *database, *matcher, *mail_templates, search->grid.get(), *clock,
       notifications::PassOptions{config.public_base_url, secret_key, parts.batch});
+  // Skills alerts (option 3) ride on the same pass: told at once, never twice.
+  skill_alerts = std::make_unique<skills::SkillAlertAudience>(
+      skills::SkillAlertLimits{config.skills_alerts_per_job, config.skills_alerts_per_person_week});
+  notification_pass->SetExtraAudience(skill_alerts.get());
   std::ostream* progress_out = progress;
   nightly::RetentionPolicy retention;
   retention.demand_raw_seconds =
@@ -345,8 +354,13 @@ Status Site::Parts::OpenWeb(const SiteParts& parts) {
   if (search->engine)
     lead_recorder = std::make_unique<leads::LeadRecorder>(*search->grid, *search->engine);
   matching_listener = std::make_unique<matching::MatchingListener>(*matcher);
-  interest_listeners = std::make_unique<interests::InterestListeners>(
-      std::vector<interests::InterestListener*>{lead_recorder.get(), matching_listener.get()});
+  // Compatibility with partner territories follows saved searches too (option 3).
+  if (search->engine)
+    compatibility_recorder =
+        std::make_unique<compatibility::CompatibilityRecorder>(*search->grid, *search->engine);
+  interest_listeners =
+      std::make_unique<interests::InterestListeners>(std::vector<interests::InterestListener*>{
+          lead_recorder.get(), matching_listener.get(), compatibility_recorder.get()});
   click_limiter = std::make_unique<api::SharedRateLimiter>(
       *database, *clock, api::RateLimit{config.api_click_rate_limit, 3600}, api::kClickLimitPrefix);
   interests::RegisterInterestsApi(site, *database, *search, *clock, interest_listeners.get(),
@@ -402,6 +416,12 @@ Status Site::Parts::OpenWeb(const SiteParts& parts) {
   invoices::RegisterInvoicePages(site, *database, *clock);
   leads::RegisterLeadPages(site, *database, *clock, search->grid.get(), *labels);
   barometer::RegisterBarometerPages(site, *database, *clock, search->grid.get());
+  // Similar territories: every EPCI's profile, once per grid (docs/SKILLS.md).
+  if (search->grid)
+    similar_territories = std::make_unique<similarity::SimilarityIndex>(
+        similarity::SimilarityIndex::Build(*search->grid));
+  compatibility::RegisterCompatibilityPages(site, {*database, *clock, compatibility_recorder.get(),
+                                                   search->grid.get(), similar_territories.get()});
   legal::RegisterLegalPages(site, config.publisher);
   // Tariffs, quote requests and quotes: the public simulator, the console, the acceptance.
   const PublisherConfig& publisher = config.publisher;
@@ -588,6 +608,9 @@ matching::Matcher& Site::matcher() {
 notifications::NotificationPass& Site::notification_pass() {
   assert(parts_->notification_pass);
   return *parts_->notification_pass;
+}
+compatibility::CompatibilityRecorder* Site::compatibility_recorder() {
+  return parts_->compatibility_recorder.get();
 }
 nightly::NightlyRun& Site::nightly_run() {
   assert(parts_->nightly_run);

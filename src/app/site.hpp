@@ -18,6 +18,7 @@
 #include "data/amenities/amenity_index.hpp"
 #include "domain/accounts/account_service.hpp"
 #include "domain/accounts/password_hasher.hpp"
+#include "domain/compatibility/compatibility_store.hpp"
 #include "domain/demand/demand_recorder.hpp"
 #include "domain/listings/listing_service.hpp"
 #include "domain/mail/sender.hpp"
@@ -94,6 +95,8 @@ class Site {
   matching::Matcher& matcher();
   notifications::NotificationPass& notification_pass();
   nightly::NightlyRun& nightly_run();
+  // kWeb: compatibility with partner territories (null without a grid).
+  compatibility::CompatibilityRecorder* compatibility_recorder();
   // What /readyz reports (grid, index, draining): `vivrovert serve` marks it draining on
   // SIGTERM. The leadership among the processes sharing the database (null before kJobs).
   web::Readiness& readiness();

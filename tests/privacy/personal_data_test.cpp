@@ -14,6 +14,7 @@
 #include "domain/accounts/account_service.hpp"
 #include "domain/accounts/deletion_log.hpp"
 #include "domain/accounts/token_hash.hpp"
+#include "domain/compatibility/compatibility_store.hpp"
 #include "domain/interests/interest_store.hpp"
 #include "domain/listings/listing_store.hpp"
 #include "domain/mail/bounces.hpp"
@@ -24,6 +25,7 @@
 #include "domain/partners/partner_store.hpp"
 #include "domain/profiles/profile.hpp"
 #include "domain/properties/property_store.hpp"
+#include "domain/skills/skill_alerts.hpp"
 #include "support/test_database.hpp"
 
 namespace vivrovert::privacy {
@@ -147,6 +149,11 @@ class PersonalDataTest : public ::testing::Test {
                                                  partners::StaffRole::kViewer, kStart)
                     .ok());
     mail::OptOut(connection, user_id_, mail::MailList::kLeadReports, kStart);
+    // Option 3: her compatibility with the partner, a skills alert about its offer.
+    compatibility::CompatibilityStore::ReplaceUser(
+        connection, user_id_,
+        {{user_id_, partner->id, 1, 2, 3, "CRS3035RES1000mN2440000E3600000", 0.25, 4, kStart}});
+    skills::SkillAlertStore::Record(connection, offer, {{user_id_, true}}, kStart);
 
     // Mail to her: one sent, one waiting; her address bounced once.
     mail::OutgoingMessage message{"digest:" + std::to_string(user_id_) + ":2027-01-14",
@@ -252,6 +259,10 @@ TEST_F(PersonalDataTest, ExportHoldsEverythingStoredAboutThePerson) {
   EXPECT_EQ(out.at("sessions")[0]["user_agent"], "Firefox");
   EXPECT_FALSE(out.at("sessions")[0].contains("token_hash"));
   EXPECT_EQ(out.dump().find(accounts::HashToken(session_token_)), std::string::npos);
+  ASSERT_EQ(out.at("territory_compatibility").size(), 1u);
+  EXPECT_EQ(out.at("territory_compatibility")[0]["criteria_met"], 2);
+  ASSERT_EQ(out.at("skill_alerts").size(), 1u);
+  EXPECT_EQ(out.at("skill_alerts")[0]["unvisited_territory"], true);
   ASSERT_EQ(out.at("mail_opt_outs").size(), 1u);
   EXPECT_EQ(out.at("mail_opt_outs")[0]["list"], "lead_reports");
   ASSERT_EQ(out.at("staff_memberships").size(), 1u);

@@ -100,6 +100,11 @@ struct Config {
   // any person) are kept; the daily aggregates are kept five years regardless.
   int barometer_raw_retention_days = 396;
 
+  // Skills alerts (option 3, src/domain/skills): at most this many people told of one job,
+  // and this many skills alerts to one person in any 7 days.
+  int skills_alerts_per_job = 200;
+  int skills_alerts_per_person_week = 3;
+
   // Demonstration mode (`make run`): `vivrovert admin seed-demo` may then give the demo
   // accounts the documented default password. Off: it needs VIVROVERT_DEMO_PASSWORD.
   bool demo_mode = false;

@@ -20,7 +20,8 @@ DisclosedPerson Disclose(storage::Connection& connection, int64_t user_id,
   DisclosedPerson person;
   person.user_id = user_id;
   for (const auto& [scope, record] : profiles::ProfileStore::Consents(connection, user_id)) {
-    if (record.granted) person.scopes.insert(scope);
+    // Use consents (skills alerts of unvisited territories) disclose nothing.
+    if (record.granted && profiles::IsDisclosureScope(scope)) person.scopes.insert(scope);
   }
   if (!person.disclosed()) return person;
 

@@ -83,6 +83,7 @@ bool NotificationPass::RunBatch(PassReport& report) {
   struct Told {
     const listings::Listing* listing;
     matching::PersonMatch person;
+    const nlohmann::json* extra = nullptr;  // an extra audience's mail values
   };
   std::vector<listings::Listing> batch;
   batch.reserve(queued.size());
@@ -105,10 +106,24 @@ bool NotificationPass::RunBatch(PassReport& report) {
   }
   std::vector<Told> told;
   std::set<int64_t> people;
-  for (const listings::Listing& listing : batch) {
+  // The extra audience's people of each listing (kept alive for the mails' values).
+  std::vector<std::vector<ExtraAudience::Person>> extras(batch.size());
+  for (size_t listing_idx = 0; listing_idx < batch.size(); ++listing_idx) {
+    const listings::Listing& listing = batch[listing_idx];
+    std::set<int64_t> matched;
     for (const matching::PersonMatch& match : matcher_.Match(listing)) {
-      told.push_back({&listing, match});
+      told.push_back({&listing, match, nullptr});
       people.insert(match.user_id);
+      matched.insert(match.user_id);
+    }
+    if (extra_ == nullptr) continue;
+    extras[listing_idx] = extra_->PeopleFor(connection, listing, matched, now);
+    for (const ExtraAudience::Person& person : extras[listing_idx]) {
+      if (matched.contains(person.user_id)) continue;
+      matching::PersonMatch match;
+      match.user_id = person.user_id;
+      told.push_back({&listing, match, &person.mail_values});
+      people.insert(person.user_id);
     }
   }
   const std::map<int64_t, Recipient> recipients =
@@ -134,6 +149,16 @@ bool NotificationPass::RunBatch(PassReport& report) {
   report.notified += static_cast<int64_t>(recorded.size());
   report.already_told += static_cast<int64_t>(rows.size() - recorded.size());
   const std::set<std::pair<int64_t, int64_t>> new_pairs(recorded.begin(), recorded.end());
+  if (extra_ != nullptr) {
+    std::map<const listings::Listing*, std::vector<int64_t>> extra_told;
+    for (size_t i = 0; i < rows.size(); ++i) {
+      if (row_items[i]->extra != nullptr &&
+          new_pairs.contains({rows[i].user_id, rows[i].listing_id}))
+        extra_told[row_items[i]->listing].push_back(rows[i].user_id);
+    }
+    for (const auto& [listing, user_ids] : extra_told)
+      extra_->Told(connection, *listing, user_ids, now);
+  }
 
   std::vector<mail::OutgoingMessage> messages;
   for (size_t i = 0; i < rows.size(); ++i) {
@@ -148,8 +173,13 @@ bool NotificationPass::RunBatch(PassReport& report) {
     values["display_name"] = recipient.display_name;
     values["listing"] = ListingSummary(listing, grid_, options_.public_base_url);
     values["listing_title"] = listing.title;
-    Result<mail::OutgoingMessage> message = templates_.RenderNested("listing_instant", values);
-    if (!message.ok()) throw std::runtime_error("listing_instant: " + message.status().message());
+    std::string template_name = "listing_instant";
+    if (const nlohmann::json* extra = row_items[i]->extra) {
+      template_name = extra_->MailTemplate();
+      for (const auto& [key, value] : extra->items()) values[key] = value;
+    }
+    Result<mail::OutgoingMessage> message = templates_.RenderNested(template_name, values);
+    if (!message.ok()) throw std::runtime_error(template_name + ": " + message.status().message());
     message->idempotency_key =
         "instant:" + std::to_string(recipient.user_id) + ":" + std::to_string(listing.id);
     message->to_address = recipient.email;

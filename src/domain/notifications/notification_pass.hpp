@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,28 @@ struct PassReport {
   int64_t already_told = 0;   // matches skipped: the person had been told of this listing
 };
 
+// More people to tell of a listing than the matcher finds, in the same pass and
+// transaction: the skills alerts of option 3 (domain/skills). They are told as matches are,
+// once (the ledger) and as they chose (instant, digest, never), with their own mail.
+class ExtraAudience {
+ public:
+  virtual ~ExtraAudience() = default;
+  struct Person {
+    int64_t user_id = 0;
+    nlohmann::json mail_values;  // added to the mail's values (reason, partner…)
+  };
+  // Who else to tell of `listing` (active today), not among `matched` (the matcher's),
+  // on the pass's connection and inside its transaction.
+  virtual std::vector<Person> PeopleFor(storage::Connection& connection,
+                                        const listings::Listing& listing,
+                                        const std::set<int64_t>& matched, int64_t now) = 0;
+  // The mail template of these people ("skill_alert").
+  virtual std::string MailTemplate() const = 0;
+  // Those of them recorded now (never told of it before), in the same transaction.
+  virtual void Told(storage::Connection& connection, const listings::Listing& listing,
+                    const std::vector<int64_t>& user_ids, int64_t now) = 0;
+};
+
 class NotificationPass {
  public:
   // Keeps references; `grid` may be null (communes are then shown by code).
@@ -63,6 +86,8 @@ class NotificationPass {
 
   // Empties the queue of what is due today, batch after batch.
   PassReport Run();
+  // Adds people beyond the matcher's (null: none). Set before the pass runs.
+  void SetExtraAudience(ExtraAudience* audience) { extra_ = audience; }
 
  private:
   // One batch; false when the queue had nothing due.
@@ -74,6 +99,7 @@ class NotificationPass {
   const engine::GridFile* grid_;
   const Clock& clock_;
   PassOptions options_;
+  ExtraAudience* extra_ = nullptr;
 };
 
 // People's addresses and notification choices as list mails need them: only verified,

@@ -6,6 +6,7 @@
 
 #include "core/common/text.hpp"
 #include "domain/accounts/session_store.hpp"
+#include "domain/compatibility/compatibility_store.hpp"
 #include "domain/interests/interest_store.hpp"
 #include "domain/listings/listing_store.hpp"
 #include "domain/mail/opt_outs.hpp"
@@ -14,6 +15,7 @@
 #include "domain/profiles/profile.hpp"
 #include "domain/properties/property_store.hpp"
 #include "domain/properties/surroundings.hpp"
+#include "domain/skills/skill_alerts.hpp"
 
 namespace vivrovert::privacy {
 
@@ -166,6 +168,29 @@ Result<json> ExportPerson(storage::Connection& connection, int64_t user_id, int6
                            {"role", role ? json(partners::StaffRoleName(*role)) : json(nullptr)}});
   }
   out["staff_memberships"] = memberships;
+
+  // Option 3: how well partner territories suit the person, and the skills alerts sent.
+  json compatibility = json::array();
+  for (const compatibility::Compatibility& row :
+       compatibility::CompatibilityStore::OfUser(connection, user_id)) {
+    compatibility.push_back({{"partner_id", row.partner_id},
+                             {"search_id", row.search_id},
+                             {"criteria_met", row.criteria_met},
+                             {"criteria_total", row.criteria_total},
+                             {"best_tile", row.best_tile},
+                             {"margin", row.margin},
+                             {"green_tiles", row.green_tiles},
+                             {"computed_at", row.computed_at}});
+  }
+  out["territory_compatibility"] = compatibility;
+  json skill_alerts = json::array();
+  for (const skills::SkillAlertStore::Sent& sent :
+       skills::SkillAlertStore::OfUser(connection, user_id)) {
+    skill_alerts.push_back({{"listing_id", sent.listing_id},
+                            {"unvisited_territory", sent.unvisited},
+                            {"sent_at", sent.sent_at}});
+  }
+  out["skill_alerts"] = skill_alerts;
   return out;
 }
 

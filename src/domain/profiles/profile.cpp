@@ -117,6 +117,11 @@ const std::vector<ConsentScope> kScopes = {
 const std::vector<FieldSpec>& ProfileFields() { return kFields; }
 const std::vector<ConsentScope>& ConsentScopes() { return kScopes; }
 
+bool IsDisclosureScope(std::string_view scope) {
+  return std::any_of(kScopes.begin(), kScopes.end(),
+                     [scope](const ConsentScope& known) { return scope == known.code; });
+}
+
 listings::Normalised NormaliseProfile(const json& input) {
   listings::Normalised out;
   out.fields = json::object();
@@ -181,6 +186,51 @@ std::map<int64_t, Profile> ProfileStore::ProfilesBetween(storage::Connection& co
   return profiles;
 }
 
+std::vector<int64_t> ProfileStore::WithRomeCode(storage::Connection& connection,
+                                                const std::string& code) {
+  // The stored JSON narrows the rows; the parsed field decides (the code could also appear
+  // in free text).
+  std::vector<int64_t> users;
+  for (const storage::Row& row :
+       connection.Query("SELECT user_id, data FROM profiles WHERE data LIKE $1 ORDER BY user_id",
+                        {"%\"" + code + "\"%"})) {
+    const json data = json::parse(row.Text(1), nullptr, false);
+    if (data.is_discarded() || !data.contains("work_rome_codes") ||
+        !data["work_rome_codes"].is_array())
+      continue;
+    for (const json& listed : data["work_rome_codes"]) {
+      if (listed.is_string() && listed.get<std::string>() == code) {
+        users.push_back(row.Int(0));
+        break;
+      }
+    }
+  }
+  return users;
+}
+
+std::vector<int64_t> ProfileStore::Granted(storage::Connection& connection,
+                                           const std::string& scope,
+                                           const std::vector<int64_t>& user_ids) {
+  // The latest row per person for the scope is in force.
+  std::vector<int64_t> granted;
+  std::map<int64_t, std::pair<int64_t, bool>> latest;  // user → (recorded_at, granted)
+  for (size_t first = 0; first < user_ids.size(); first += storage::kIdsPerStatement) {
+    const size_t count = std::min(storage::kIdsPerStatement, user_ids.size() - first);
+    std::vector<storage::SqlValue> params{scope};
+    for (size_t idx = first; idx < first + count; ++idx) params.emplace_back(user_ids[idx]);
+    for (const storage::Row& row : connection.Query(
+             "SELECT user_id, granted, recorded_at, id FROM consents WHERE scope = $1 AND "
+             "user_id IN " +
+                 storage::InList(count, 2) + " ORDER BY user_id, recorded_at, id",
+             params))
+      latest[row.Int(0)] = {row.Int(2), row.Int(1) != 0};
+  }
+  for (const auto& [user_id, state] : latest) {
+    if (state.second) granted.push_back(user_id);
+  }
+  return granted;
+}
+
 void ProfileStore::Put(storage::Connection& connection, int64_t user_id, const Profile& profile,
                        int64_t now) {
   connection.Execute(
@@ -225,8 +275,7 @@ void ProfileStore::SetConsents(storage::Connection& connection, int64_t user_id,
                                const std::map<std::string, bool>& wanted, int64_t now) {
   std::map<std::string, ConsentRecord> current = Consents(connection, user_id);
   for (const auto& [scope, granted] : wanted) {
-    const bool known = std::any_of(kScopes.begin(), kScopes.end(),
-                                   [&](const ConsentScope& s) { return scope == s.code; });
+    const bool known = IsDisclosureScope(scope) || scope == kUnvisitedJobsConsent;
     if (!known) continue;
     auto at = current.find(scope);
     const bool was = at != current.end() && at->second.granted;

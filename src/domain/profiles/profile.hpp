@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/storage/database.hpp"
@@ -37,6 +38,14 @@ struct ConsentScope {
   std::vector<const char*> fields;
 };
 const std::vector<ConsentScope>& ConsentScopes();
+
+// A consent that discloses nothing to partners but lets VivroVert use the person's data
+// for something more (migration 0022), kept in the same dated history as the scopes above:
+// job offers from partner territories the person never looked at, when their criteria are
+// compatible with it and their skills fit (skills alerts, domain/skills). Off by default.
+inline constexpr const char* kUnvisitedJobsConsent = "unvisited_jobs";
+// Whether `scope` is one of ConsentScopes() (what partners may see), not a use consent.
+bool IsDisclosureScope(std::string_view scope);
 
 struct Profile {
   nlohmann::json data = nlohmann::json::object();  // normalised fields
@@ -65,6 +74,13 @@ class ProfileStore {
   // everyone by id).
   static std::map<int64_t, Profile> ProfilesBetween(storage::Connection& connection, int64_t first,
                                                     int64_t last);
+  // The people whose profile lists the ROME code `code` ("J1506") in work_rome_codes,
+  // ascending (skills alerts).
+  static std::vector<int64_t> WithRomeCode(storage::Connection& connection,
+                                           const std::string& code);
+  // Those of `user_ids` whose consent `scope` is granted now, ascending (batch read).
+  static std::vector<int64_t> Granted(storage::Connection& connection, const std::string& scope,
+                                      const std::vector<int64_t>& user_ids);
   static void Put(storage::Connection& connection, int64_t user_id, const Profile& profile,
                   int64_t now);
   // Sets only the notification preference (one of kNotificationChoices), creating the

@@ -92,6 +92,8 @@ void RegisterProfilePages(
           {"granted", granted},
           {"since", at != consents.end() ? FrenchDate(at->second.recorded_at) : std::string()}});
     }
+    auto unvisited = consents.find(profiles::kUnvisitedJobsConsent);
+    const bool unvisited_jobs = unvisited != consents.end() && unvisited->second.granted;
     mstch::array notifications;
     const std::pair<const char*, const char*> labels[] = {{"instant", "Tout de suite"},
                                                           {"daily", "Un résumé par jour"},
@@ -105,17 +107,21 @@ void RegisterProfilePages(
     mstch::array error_list;
     for (const FieldError& error : errors)
       error_list.push_back(mstch::map{{"field", error.field}, {"message", error.message}});
-    return context.Page("account_profile",
-                        mstch::map{{"title", std::string("Mon profil — VivroVert")},
-                                   {"fields", Fields(values, errors)},
-                                   {"notifications", notifications},
-                                   {"is_staff", is_staff},
-                                   {"lead_reports", lead_reports.value_or(false)},
-                                   {"consents", scopes},
-                                   {"errors", error_list},
-                                   {"has_errors", !errors.empty()},
-                                   {"saved", saved}},
-                        status);
+    return context.Page(
+        "account_profile",
+        mstch::map{{"title", std::string("Mon profil — VivroVert")},
+                   {"fields", Fields(values, errors)},
+                   {"notifications", notifications},
+                   {"is_staff", is_staff},
+                   {"lead_reports", lead_reports.value_or(false)},
+                   {"consents", scopes},
+                   {"unvisited_jobs", unvisited_jobs},
+                   {"unvisited_jobs_since",
+                    unvisited_jobs ? FrenchDate(unvisited->second.recorded_at) : std::string()},
+                   {"errors", error_list},
+                   {"has_errors", !errors.empty()},
+                   {"saved", saved}},
+        status);
   };
 
   app.Get("/compte/profil",
@@ -153,6 +159,7 @@ void RegisterProfilePages(
           consents[scope.code] =
               std::find(granted.begin(), granted.end(), scope.code) != granted.end();
         }
+        consents[profiles::kUnvisitedJobsConsent] = request.Form("unvisited_jobs").has_value();
         storage::Connection connection = database.Acquire();
         storage::Transaction transaction(connection);
         ProfileStore::Put(connection, context.user()->user_id, {normalised.fields, notification, 0},
