@@ -8,6 +8,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "web/http/app.hpp"
 #include "web_test_support.hpp"
@@ -20,6 +21,7 @@ struct Page {
   std::string location;
   std::string content_type;
   std::string cache_control;
+  std::vector<std::string> set_cookies;  // the Set-Cookie header values
 
   // The body as JSON (discarded when it is not JSON).
   nlohmann::json Json() const { return nlohmann::json::parse(body, nullptr, false); }
@@ -93,6 +95,8 @@ class Browser {
   }
 
   std::string csrf_token;
+  // The Host header every request carries (a partner's own site, say); none when empty.
+  std::string host;
 
  private:
   static std::string Encode(const std::string& text) {
@@ -116,6 +120,7 @@ class Browser {
     for (const auto& [name, value] : cookies_)
       cookie_header += (cookie_header.empty() ? "" : "; ") + name + "=" + value;
     if (!cookie_header.empty()) headers.emplace_back("Cookie", cookie_header);
+    if (!host.empty()) headers.emplace_back("Host", host);
     web::Response response =
         app_.Handle(MustParse(method, target, std::move(headers), std::move(body)));
     for (const web::SetCookie& cookie : response.cookies()) {
@@ -126,6 +131,8 @@ class Browser {
       }
     }
     Page page;
+    for (const web::SetCookie& cookie : response.cookies())
+      page.set_cookies.push_back(cookie.ToHeaderValue());
     page.status = response.status();
     page.body = response.body();
     page.location = response.Header("Location").value_or("");

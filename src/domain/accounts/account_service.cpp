@@ -155,6 +155,8 @@ Status AccountService::SignUp(const SignUpRequest& request) {
     const int64_t now = clock_.NowSeconds();
     Result<User> created = UserStore::Create(connection, new_user, now);
     if (created.ok()) {
+      if (!request.site_host.empty())
+        UserStore::SetSignupHost(connection, created->id, request.site_host);
       // Counted so that resends (ResendVerification) are limited from the first mail on.
       HitMailLimit(connection, AccountMailKind::kVerifyEmail, *created, now);
       IssueAndSend(connection, AccountMailKind::kVerifyEmail, *created, now);

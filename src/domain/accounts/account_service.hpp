@@ -84,6 +84,8 @@ struct SignUpRequest {
   std::string password;
   std::string display_name;
   std::string ip;  // the client's address, for the sign-up rate limit (empty: none)
+  // The partner site's host the form was sent to (web::HostSite::host); empty: the main site.
+  std::string site_host;
 };
 
 struct LoginRequest {

@@ -214,7 +214,8 @@ class AccountPages {
 
   Result<Response> SignUp(Context& context) {
     SignUpRequest request{Field(context, kFieldEmail), Field(context, kFieldPassword),
-                          Field(context, kFieldDisplayName), context.request().remote_address()};
+                          Field(context, kFieldDisplayName), context.request().remote_address(),
+                          context.site() != nullptr ? context.site()->host : std::string()};
     Status signed_up = service_.SignUp(request);
     if (!signed_up.ok()) {
       mstch::map values{{"email", request.email}, {"display_name", request.display_name}};
