@@ -144,7 +144,9 @@ TEST_F(CommunePagesTest, ACommunePageShowsItsTilesValuesWithSources) {
   for (const engine::CriterionSpec& spec : grid.catalogue().criteria()) {
     EXPECT_TRUE(Contains(page.body, "<th scope=\"row\">" + Escaped(spec.label) + "</th>"))
         << spec.id;
-    EXPECT_TRUE(Contains(page.body, "<td>" + Escaped(spec.source.vintage) + "</td>")) << spec.id;
+    const std::string vintage =
+        spec.source.vintage.empty() ? "non renseigné" : Escaped(spec.source.vintage);
+    EXPECT_TRUE(Contains(page.body, "<td>" + vintage + "</td>")) << spec.id;
   }
 }
 

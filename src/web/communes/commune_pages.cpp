@@ -134,6 +134,7 @@ mstch::array CriteriaGroups(const GridFile& grid, const std::vector<uint32_t>& t
         {"source", spec.source.publisher +
                        (spec.source.dataset.empty() ? std::string() : " — " + spec.source.dataset)},
         {"vintage", spec.source.vintage},
+        {"has_vintage", !spec.source.vintage.empty()},
         {"tiles_with_value", std::to_string(values.size())},
     };
     if (values.empty()) {
