@@ -111,12 +111,42 @@ std::string TilesSvg(const engine::LevelView& level, const std::vector<uint32_t>
   return svg;
 }
 
-mstch::array CriteriaGroups(const GridFile& grid, const std::vector<uint32_t>& tiles,
-                            size_t& with_values) {
+// Text for HTML, escaped as the templates escape values (mstch: & < > " ' /).
+void AppendHtml(std::string& out, std::string_view text) {
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      case '/':
+        out += "&#x2F;";
+        break;
+      default:
+        out += c;
+    }
+  }
+}
+
+// The criteria tables, one per theme, written here rather than by the templates: about
+// fifty rows through mstch cost several milliseconds a page (bench/commune_page_bench.cpp).
+std::string CriteriaTables(const GridFile& grid, const std::vector<uint32_t>& tiles,
+                           size_t& with_values) {
   const engine::LevelView* level = grid.level(engine::Level::k1km);
   const std::vector<engine::CriterionSpec>& criteria = grid.catalogue().criteria();
   std::vector<std::string> group_order;
-  std::map<std::string, mstch::array> rows_by_group;
+  std::map<std::string, std::string> rows_by_group;
   std::vector<double> values;
   with_values = 0;
   for (size_t criterion_idx = 0; criterion_idx < criteria.size(); ++criterion_idx) {
@@ -128,36 +158,53 @@ mstch::array CriteriaGroups(const GridFile& grid, const std::vector<uint32_t>& t
           values.push_back(*value);
       }
     }
-    mstch::map row{
-        {"label", spec.label},
-        {"help", spec.help},
-        {"source", spec.source.publisher +
-                       (spec.source.dataset.empty() ? std::string() : " — " + spec.source.dataset)},
-        {"vintage", spec.source.vintage},
-        {"has_vintage", !spec.source.vintage.empty()},
-        {"tiles_with_value", std::to_string(values.size())},
-    };
+    if (!rows_by_group.contains(spec.group)) group_order.push_back(spec.group);
+    std::string& row = rows_by_group[spec.group];
+    row += "<tr><th scope=\"row\">";
+    AppendHtml(row, spec.label);
+    row += "</th>";
     if (values.empty()) {
-      row["missing"] = true;
+      row += "<td colspan=\"2\">non disponible</td>";
     } else {
       ++with_values;
       std::sort(values.begin(), values.end());
       const double median = values.size() % 2 == 1
                                 ? values[values.size() / 2]
                                 : (values[values.size() / 2 - 1] + values[values.size() / 2]) / 2;
-      row["missing"] = false;
-      row["median"] = WithUnit(spec, median);
-      row["range"] = values.front() == values.back()
-                         ? WithUnit(spec, values.front())
-                         : WithUnit(spec, values.front()) + " à " + WithUnit(spec, values.back());
+      row += "<td>";
+      AppendHtml(row, values.front() == values.back()
+                          ? WithUnit(spec, values.front())
+                          : WithUnit(spec, values.front()) + " à " + WithUnit(spec, values.back()));
+      row += "</td><td>";
+      AppendHtml(row, WithUnit(spec, median));
+      row += "</td>";
     }
-    if (!rows_by_group.contains(spec.group)) group_order.push_back(spec.group);
-    rows_by_group[spec.group].emplace_back(std::move(row));
+    row += "<td>";
+    AppendHtml(row, spec.source.publisher);
+    if (!spec.source.dataset.empty()) {
+      row += " — ";
+      AppendHtml(row, spec.source.dataset);
+    }
+    row += "</td><td>";
+    if (spec.source.vintage.empty()) {
+      row += "non renseigné";
+    } else {
+      AppendHtml(row, spec.source.vintage);
+    }
+    row += "</td></tr>\n";
   }
-  mstch::array groups;
-  for (const std::string& group : group_order)
-    groups.emplace_back(mstch::map{{"group", group}, {"rows", rows_by_group[group]}});
-  return groups;
+  std::string html;
+  for (const std::string& group : group_order) {
+    html += "<table class=\"commune-criteria\"><caption>";
+    AppendHtml(html, group);
+    html +=
+        "</caption><thead><tr><th scope=\"col\">Critère</th><th scope=\"col\">Valeurs des "
+        "dalles</th><th scope=\"col\">Médiane</th><th scope=\"col\">Source</th><th "
+        "scope=\"col\">Millésime</th></tr></thead><tbody>\n";
+    html += rows_by_group[group];
+    html += "</tbody></table>\n";
+  }
+  return html;
 }
 
 mstch::map CommuneLink(const CommuneIndex& index, uint32_t commune_idx) {
@@ -239,7 +286,7 @@ mstch::map CommunePageData(const CommuneIndex& index, uint32_t commune_idx,
   const std::string heading = "Vivre à " + commune.name;
 
   size_t with_values = 0;
-  mstch::array groups = CriteriaGroups(grid, tiles, with_values);
+  const std::string criteria_html = CriteriaTables(grid, tiles, with_values);
 
   mstch::array listing_rows;
   for (const listings::Listing& listing : listings) {
@@ -295,7 +342,7 @@ mstch::map CommunePageData(const CommuneIndex& index, uint32_t commune_idx,
       {"departement_code", commune.departement},
       {"departement_path", std::string(kPathPrefix) + "departement/" + commune.departement},
       {"tile_count", std::to_string(tiles.size())},
-      {"groups", groups},
+      {"criteria_html", criteria_html},
       {"has_values", with_values > 0},
       {"listings", listing_rows},
       {"has_listings", !listing_rows.empty()},

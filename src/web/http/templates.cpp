@@ -4,6 +4,9 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <vector>
+
+#include "core/common/text.hpp"
 
 namespace vivrovert::web {
 
@@ -99,7 +102,22 @@ Result<std::string> TemplateRenderer::Render(const std::string& name,
                                              const mstch::map& data) const {
   auto found = templates_.find(name);
   if (found == templates_.end()) return NotFound("no template named " + name);
-  return mstch::render(found->second, data, templates_);
+  // mstch parses every partial it is given at each render: give it only those this template
+  // names ("{{> name}}"), and theirs, not the whole folder.
+  std::map<std::string, std::string> partials;
+  std::vector<const std::string*> pending = {&found->second};
+  while (!pending.empty()) {
+    const std::string& text = *pending.back();
+    pending.pop_back();
+    for (size_t at = text.find("{{>"); at != std::string::npos; at = text.find("{{>", at + 3)) {
+      const size_t close = text.find("}}", at);
+      if (close == std::string::npos) break;
+      auto partial = templates_.find(Trim(text.substr(at + 3, close - at - 3)));
+      if (partial != templates_.end() && partials.emplace(partial->first, partial->second).second)
+        pending.push_back(&partial->second);
+    }
+  }
+  return mstch::render(found->second, data, partials);
 }
 
 Result<std::string> TemplateRenderer::RenderPage(const std::string& name, mstch::map data) const {
