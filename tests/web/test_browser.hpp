@@ -21,7 +21,6 @@ struct Page {
   std::string location;
   std::string content_type;
   std::string cache_control;
-  std::vector<std::string> set_cookies;  // the Set-Cookie header values
 
   // The body as JSON (discarded when it is not JSON).
   nlohmann::json Json() const { return nlohmann::json::parse(body, nullptr, false); }
@@ -97,6 +96,8 @@ class Browser {
   std::string csrf_token;
   // The Host header every request carries (a partner's own site, say); none when empty.
   std::string host;
+  // The Set-Cookie header values of the last answer.
+  std::vector<std::string> last_set_cookies;
 
  private:
   static std::string Encode(const std::string& text) {
@@ -130,9 +131,10 @@ class Browser {
         cookies_[cookie.name] = cookie.value;
       }
     }
-    Page page;
+    last_set_cookies.clear();
     for (const web::SetCookie& cookie : response.cookies())
-      page.set_cookies.push_back(cookie.ToHeaderValue());
+      last_set_cookies.push_back(cookie.ToHeaderValue());
+    Page page;
     page.status = response.status();
     page.body = response.body();
     page.location = response.Header("Location").value_or("");
