@@ -35,6 +35,7 @@
 #include "web/audience/audience_counter.hpp"
 #include "web/barometer/barometer_pages.hpp"
 #include "web/compatibility/compatibility_pages.hpp"
+#include "web/communes/commune_pages.hpp"
 #include "web/discover/listing_page.hpp"
 #include "web/discover/search_page.hpp"
 #include "web/http/shell_routes.hpp"
@@ -45,6 +46,7 @@
 #include "web/notifications/notification_pages.hpp"
 #include "web/operator/operator_pages.hpp"
 #include "web/partners/partner_pages.hpp"
+#include "web/partners/partner_sites_web.hpp"
 #include "web/profiles/cv_pages.hpp"
 #include "web/profiles/profile_pages.hpp"
 #include "web/properties/property_routes.hpp"
@@ -137,7 +139,9 @@ struct Site::Parts {
   std::unique_ptr<listings::ListingService> listings;
   std::shared_ptr<audience::AudienceCounter> audience_counter;
   std::shared_ptr<web::Metrics> metrics;
-  std::unique_ptr<demand::DemandRecorder> demand_recorder;  // needs the grid
+  std::shared_ptr<partners::PartnerSiteResolver> site_resolver;  // partners' own hosts
+  std::unique_ptr<communes::CommuneIndex> commune_index;         // needs the grid
+  std::unique_ptr<demand::DemandRecorder> demand_recorder;       // needs the grid
 
   // The server's background work (StartWorkers).
   std::unique_ptr<PeriodicWorker> matching_worker;
@@ -317,6 +321,11 @@ Status Site::Parts::OpenWeb(const SiteParts& parts) {
   RegisterMetrics();
   web::RegisterMetricsRoute(site, *metrics);
   site.SetMetrics(metrics);
+  // Partners' own sites (option 2): the Host header picks the partner's look and territory.
+  site_resolver = std::make_shared<partners::PartnerSiteResolver>(
+      *database, *clock, search->grid.get(), config.public_base_url);
+  site.SetSiteResolver(site_resolver);
+  partners::RegisterPartnerSitePages(site, *database, *site_resolver);
   site.SetAuthenticator(
       std::make_shared<accounts::SessionAuthenticator>(*accounts, session_cookies.name));
   accounts::RegisterAccountRoutes(
@@ -423,6 +432,10 @@ Status Site::Parts::OpenWeb(const SiteParts& parts) {
   compatibility::RegisterCompatibilityPages(site, {*database, *clock, compatibility_recorder.get(),
                                                    search->grid.get(), similar_territories.get()});
   legal::RegisterLegalPages(site, config.publisher);
+  // Public pages per commune and the sitemap (national; lag-tolerant reads).
+  if (search->grid) commune_index = std::make_unique<communes::CommuneIndex>(*search->grid);
+  communes::RegisterCommunePages(
+      site, {*read_database, commune_index.get(), *clock, config.public_base_url});
   // Tariffs, quote requests and quotes: the public simulator, the console, the acceptance.
   const PublisherConfig& publisher = config.publisher;
   std::vector<std::string> seller{publisher.name.empty() ? "VivroVert" : publisher.name};

@@ -5,6 +5,7 @@
 // VIVROVERT_ADMIN_PASSWORD when it is set, else as one line on standard input (the
 // terminal echoes it: pipe it in, e.g. from a password manager, rather than typing it in
 // a shared session).
+#include <Poco/URI.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -27,6 +28,7 @@
 #include "domain/listings/listing_service.hpp"
 #include "domain/mail/templates.hpp"
 #include "domain/partners/demo_partner.hpp"
+#include "domain/partners/partner_sites.hpp"
 #include "domain/subscriptions/subscriptions.hpp"
 #include "engine/engine.hpp"
 #include "jobs/nightly/calendar.hpp"
@@ -140,6 +142,15 @@ void RegisterAdminCommand(CLI::App& app, std::vector<Command>& commands) {
            if (!contract.ok()) return Fail(contract.status());
            std::cout << "demo contract: " << (*contract ? "created" : "kept")
                      << " (base service, options 1 and 2)\n";
+           // Option 2's own site, on a name every browser sends to this machine.
+           auto site =
+               partners::PartnerSiteStore::SeedDemoSite(connection, partner->partner.id, now);
+           if (!site.ok()) return Fail(site.status());
+           Poco::URI base(config.public_base_url);
+           base.setHost(partners::kDemoSiteHost);
+           std::cout << "demo partner site: " << base.toString() << " ("
+                     << (*site ? "created" : "kept") << "; hosts at /operateur/partenaires/"
+                     << partner->partner.id << "/site)\n";
          }
          // Demo exodeurs whose searches and clicks make the demo partner's leads.
          engine::SearchEngine engine(**grid);

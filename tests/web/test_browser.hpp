@@ -8,6 +8,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "web/http/app.hpp"
 #include "web_test_support.hpp"
@@ -93,6 +94,10 @@ class Browser {
   }
 
   std::string csrf_token;
+  // The Host header every request carries (a partner's own site, say); none when empty.
+  std::string host;
+  // The Set-Cookie header values of the last answer.
+  std::vector<std::string> last_set_cookies;
 
  private:
   static std::string Encode(const std::string& text) {
@@ -116,6 +121,7 @@ class Browser {
     for (const auto& [name, value] : cookies_)
       cookie_header += (cookie_header.empty() ? "" : "; ") + name + "=" + value;
     if (!cookie_header.empty()) headers.emplace_back("Cookie", cookie_header);
+    if (!host.empty()) headers.emplace_back("Host", host);
     web::Response response =
         app_.Handle(MustParse(method, target, std::move(headers), std::move(body)));
     for (const web::SetCookie& cookie : response.cookies()) {
@@ -125,6 +131,9 @@ class Browser {
         cookies_[cookie.name] = cookie.value;
       }
     }
+    last_set_cookies.clear();
+    for (const web::SetCookie& cookie : response.cookies())
+      last_set_cookies.push_back(cookie.ToHeaderValue());
     Page page;
     page.status = response.status();
     page.body = response.body();

@@ -134,7 +134,7 @@ void AccountService::IssueAndSend(Connection& connection, AccountMailKind kind, 
   mailer_.Send(connection, mail, now);
 }
 
-Status AccountService::SignUp(const SignUpRequest& request) {
+Status AccountService::SignUp(const SignUpRequest& request, const std::string& site_host) {
   VV_ASSIGN_OR_RETURN(std::string email, NormalizeEmail(request.email));
   VV_RETURN_IF_ERROR(CheckPasswordRules(request.password, kFieldPassword));
   VV_ASSIGN_OR_RETURN(std::string display_name, NormalizeDisplayName(request.display_name));
@@ -155,6 +155,7 @@ Status AccountService::SignUp(const SignUpRequest& request) {
     const int64_t now = clock_.NowSeconds();
     Result<User> created = UserStore::Create(connection, new_user, now);
     if (created.ok()) {
+      if (!site_host.empty()) UserStore::SetSignupHost(connection, created->id, site_host);
       // Counted so that resends (ResendVerification) are limited from the first mail on.
       HitMailLimit(connection, AccountMailKind::kVerifyEmail, *created, now);
       IssueAndSend(connection, AccountMailKind::kVerifyEmail, *created, now);

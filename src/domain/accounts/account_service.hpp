@@ -136,7 +136,9 @@ class AccountService {
   // already has an account, mails its owner a password-reset link. Ok in both cases.
   // InvalidArgument (fields email, password, display_name) for malformed input;
   // ResourceExhausted when this IP signed up too often.
-  Status SignUp(const SignUpRequest& request);
+  // `site_host`: the partner site's host the form was sent to (web::HostSite::host), recorded
+  // as the account's site of sign-up; empty for the main site.
+  Status SignUp(const SignUpRequest& request, const std::string& site_host = {});
 
   // Marks the e-mail of the link's account verified. InvalidArgument (field token) for an
   // invalid, used or expired link.

@@ -127,6 +127,10 @@ Result<User> UserStore::Create(Connection& connection, const NewUser& user, int6
   return created;
 }
 
+void UserStore::SetSignupHost(Connection& connection, int64_t user_id, const std::string& host) {
+  connection.Execute("UPDATE users SET signup_host = $1 WHERE id = $2", {host, user_id});
+}
+
 std::optional<User> UserStore::FindById(Connection& connection, int64_t id) {
   std::optional<Row> row = connection.QueryOne(
       std::string("SELECT ") + kUserColumns + " FROM users WHERE id = $1", {id});

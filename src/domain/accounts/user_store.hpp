@@ -87,6 +87,10 @@ class UserStore {
   // Inserts the user; AlreadyExists on field "email" when the address is taken.
   static Result<User> Create(storage::Connection& connection, const NewUser& user, int64_t now);
 
+  // Records the partner site's host a person signed up on (empty: the main site).
+  static void SetSignupHost(storage::Connection& connection, int64_t user_id,
+                            const std::string& host);
+
   static std::optional<User> FindById(storage::Connection& connection, int64_t id);
   // `email` must be normalised.
   static std::optional<User> FindByEmail(storage::Connection& connection, std::string_view email);

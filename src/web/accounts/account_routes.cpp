@@ -215,7 +215,8 @@ class AccountPages {
   Result<Response> SignUp(Context& context) {
     SignUpRequest request{Field(context, kFieldEmail), Field(context, kFieldPassword),
                           Field(context, kFieldDisplayName), context.request().remote_address()};
-    Status signed_up = service_.SignUp(request);
+    Status signed_up =
+        service_.SignUp(request, context.site() != nullptr ? context.site()->host : std::string());
     if (!signed_up.ok()) {
       mstch::map values{{"email", request.email}, {"display_name", request.display_name}};
       return FormFailed(context, "account_signup", SignUpData(std::move(values)), signed_up, "",

@@ -5,6 +5,7 @@
 #include "core/common/json_input.hpp"
 #include "domain/listings/placement.hpp"
 #include "engine/engine.hpp"
+#include "web/api/search_api.hpp"
 
 namespace vivrovert::api {
 
@@ -94,6 +95,7 @@ void RegisterMapApi(web::App& app, const SearchBackend& search, MapBackend& map,
         VV_ASSIGN_OR_RETURN(engine::SearchRequest request,
                             engine::ParseSearchRequest(body, *search.grid,
                                                        listings::PlaceLocatorFor(*search.grid)));
+        VV_RETURN_IF_ERROR(RestrictToSite(context, *search.grid, request));
         const std::string key = maptiles::MapSearchKey(request, *search.grid);
         std::shared_ptr<const maptiles::GreenTiles> green = map.cache->Find(key);
         if (!green) {

@@ -1,5 +1,7 @@
 #include "web/api/search_api.hpp"
 
+#include <algorithm>
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "core/common/embedded_file.hpp"
@@ -64,6 +66,33 @@ const std::string& OpenApiDocument() {
   return kDocument;
 }
 
+Status RestrictToSite(const web::Context& context, const engine::GridFile& grid,
+                      engine::SearchRequest& request) {
+  const web::HostSite* site = context.site();
+  if (site == nullptr) return Status::Ok();
+  std::vector<uint32_t> allowed;
+  for (const std::string& code : site->search_communes) {
+    if (std::optional<uint32_t> commune_idx = grid.FindCommune(code))
+      allowed.push_back(*commune_idx);
+  }
+  std::sort(allowed.begin(), allowed.end());
+  if (request.has_territory) {
+    std::vector<uint32_t> asked = request.territory_communes;
+    std::sort(asked.begin(), asked.end());
+    std::vector<uint32_t> both;
+    std::set_intersection(asked.begin(), asked.end(), allowed.begin(), allowed.end(),
+                          std::back_inserter(both));
+    allowed = std::move(both);
+  }
+  if (allowed.empty()) {
+    return InvalidArgument("Le territoire demandé est en dehors de celui de " + site->name + ".",
+                           "territory");
+  }
+  request.territory_communes = std::move(allowed);
+  request.has_territory = true;
+  return Status::Ok();
+}
+
 void RegisterSearchApi(web::App& app, const SearchBackend& backend, SharedRateLimiter& limiter,
                        demand::DemandRecorder* demand) {
   // A public, read-only endpoint without cookies: a forged cross-site request gains
@@ -76,9 +105,12 @@ void RegisterSearchApi(web::App& app, const SearchBackend& backend, SharedRateLi
         VV_RETURN_IF_ERROR(Admit(limiter, context.request()));
         if (!backend.engine) return GridMissing(backend);
         VV_ASSIGN_OR_RETURN(json body, ParseJson(context.request().body(), "body"));
+        // A partner's own site searches its territory at 1 km.
+        if (context.site() != nullptr && body.is_object()) body["level"] = "1km";
         VV_ASSIGN_OR_RETURN(engine::SearchRequest request,
                             engine::ParseSearchRequest(body, *backend.grid,
                                                        listings::PlaceLocatorFor(*backend.grid)));
+        VV_RETURN_IF_ERROR(RestrictToSite(context, *backend.grid, request));
         engine::SearchResult result = backend.engine->Search(request);
         // The barometer's demand: the request only (buffered, written by a worker).
         if (demand != nullptr) {
@@ -128,6 +160,7 @@ void RegisterSearchApi(web::App& app, const SearchBackend& backend, SharedRateLi
             VV_ASSIGN_OR_RETURN(engine::SearchRequest request,
                                 engine::ParseSearchRequest(
                                     body, *backend.grid, listings::PlaceLocatorFor(*backend.grid)));
+            VV_RETURN_IF_ERROR(RestrictToSite(context, *backend.grid, request));
             if (request.level != found.first) {
               return InvalidArgument("Le niveau de la recherche diffère de celui de la dalle.",
                                      "search.level");

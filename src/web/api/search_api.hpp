@@ -36,6 +36,13 @@ const std::vector<ApiRoute>& SearchApiRoutes();
 // The OpenAPI 3 document (src/web/api/openapi.json, compiled in).
 const std::string& OpenApiDocument();
 
+// On a partner's own site (web::Context::site), a search covers only the site's communes:
+// `request`'s territory becomes them, or its intersection with them when it names one.
+// InvalidArgument (field "territory") when that intersection is empty. No-op on the main
+// site.
+Status RestrictToSite(const web::Context& context, const engine::GridFile& grid,
+                      engine::SearchRequest& request);
+
 // Registers the routes on `app`. `backend` and `limiter` must outlive the app. Every
 // search answered by POST /api/v1/search is handed to `demand` (the barometer's record,
 // no person), when given; it must outlive the app too.

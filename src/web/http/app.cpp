@@ -28,6 +28,29 @@ void WriteLine(std::ostream* out, const std::string& line) {
   *out << line << '\n' << std::flush;
 }
 
+// A partner's text as paragraphs: split at blank lines, each escaped by the template.
+mstch::array Paragraphs(const std::string& text) {
+  mstch::array paragraphs;
+  std::string current;
+  size_t line_start = 0;
+  while (line_start <= text.size()) {
+    size_t line_end = text.find('\n', line_start);
+    if (line_end == std::string::npos) line_end = text.size();
+    std::string line = text.substr(line_start, line_end - line_start);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    const bool blank = line.find_first_not_of(" \t") == std::string::npos;
+    if (blank) {
+      if (!current.empty()) paragraphs.emplace_back(current);
+      current.clear();
+    } else {
+      current += (current.empty() ? "" : " ") + line;
+    }
+    line_start = line_end + 1;
+  }
+  if (!current.empty()) paragraphs.emplace_back(current);
+  return paragraphs;
+}
+
 int CivilYear(int64_t epoch_seconds) {
   using namespace std::chrono;
   sys_days day = floor<days>(sys_seconds{seconds{epoch_seconds}});
@@ -54,6 +77,29 @@ Result<Response> Context::Page(const std::string& template_name, mstch::map data
   }
   data["assets"] = app_.assets().ForTemplates();
   data["year"] = CivilYear(app_.clock().NowSeconds());
+  if (site_) {
+    // Page titles end with "— VivroVert": the partner's site names itself instead.
+    if (auto title = data.find("title"); title != data.end()) {
+      if (const auto* text = boost::get<std::string>(&title->second)) {
+        std::string renamed = *text;
+        if (const size_t at = renamed.rfind("VivroVert"); at != std::string::npos)
+          renamed.replace(at, std::string("VivroVert").size(), site_->name);
+        title->second = renamed;
+      }
+    }
+    mstch::array legal = Paragraphs(site_->legal_text);
+    data["partner_site"] = mstch::map{
+        {"name", site_->name},
+        {"slug", site_->partner_slug},
+        {"logo_url", site_->logo_url},
+        {"introduction", Paragraphs(site_->introduction)},
+        {"legal", legal},
+        {"has_legal", !legal.empty()},
+        {"margin_km", site_->margin_km},
+    };
+  } else {
+    data["partner_site"] = false;
+  }
   VV_ASSIGN_OR_RETURN(std::string html,
                       app_.templates().RenderPage(template_name, std::move(data)));
   return Response::Html(std::move(html), status);
@@ -152,9 +198,11 @@ Response App::Dispatch(Request& request, const Csrf::BrowserToken& browser,
   visit.route_pattern = route.pattern;
   request.SetParams(std::move(match.params));
 
+  std::shared_ptr<const HostSite> site;
+  if (site_resolver_) site = site_resolver_->Resolve(request);
   if (IsUnsafe(request.method()) && !route.options.csrf_exempt) {
-    if (Status allowed = csrf_.Check(request); !allowed.ok()) {
-      return ErrorResponse(request, HttpError::From(allowed), form_token, std::nullopt);
+    if (Status allowed = csrf_.Check(request, site ? site->origin : std::string()); !allowed.ok()) {
+      return ErrorResponse(request, HttpError::From(allowed), form_token, std::nullopt, site);
     }
   }
   std::optional<Principal> user;
@@ -164,7 +212,7 @@ Response App::Dispatch(Request& request, const Csrf::BrowserToken& browser,
       if (request.WantsJson()) {
         return ErrorResponse(request,
                              HttpError::From(Unauthenticated("Connectez-vous pour continuer.")),
-                             form_token, user);
+                             form_token, user, site);
       }
       if (route.options.return_to != nullptr) {
         return Response::Redirect(LoginPathReturningTo(route.options.return_to));
@@ -175,12 +223,12 @@ Response App::Dispatch(Request& request, const Csrf::BrowserToken& browser,
     }
     if (route.options.access == Access::kOperator && user->role != "operator") {
       return ErrorResponse(request, HttpError::From(NotFound("Page introuvable.")), form_token,
-                           user);
+                           user, site);
     }
   }
   if (user) visit.role = user->role;
 
-  Context context(*this, request, form_token, user);
+  Context context(*this, request, form_token, user, site);
   Result<Response> result = route.handler(context);
   if (result.ok()) return std::move(result).value();
   const Status& status = result.status();
@@ -188,7 +236,7 @@ Response App::Dispatch(Request& request, const Csrf::BrowserToken& browser,
     WriteLine(options_.error_log, std::string("web: ") + request.method_name() + " " +
                                       request.path() + ": " + status.ToString());
   }
-  return ErrorResponse(request, HttpError::From(status), form_token, user);
+  return ErrorResponse(request, HttpError::From(status), form_token, user, site);
 }
 
 Response App::Fail(const Request& request, const HttpError& error) const {
@@ -199,15 +247,15 @@ Response App::Fail(const Request& request, const HttpError& error) const {
 }
 
 Response App::ErrorResponse(const Request& request, const HttpError& error,
-                            const std::string& csrf_token,
-                            const std::optional<Principal>& user) const {
+                            const std::string& csrf_token, const std::optional<Principal>& user,
+                            std::shared_ptr<const HostSite> site) const {
   if (request.WantsJson()) {
     nlohmann::json body = {{"code", error.code}, {"message", error.message}};
     if (!error.field.empty()) body["field"] = error.field;
     return Response::Json({{"error", body}}, error.http_status);
   }
   try {
-    Context context(*this, request, csrf_token, user);
+    Context context(*this, request, csrf_token, user, std::move(site));
     Result<Response> page =
         context.Page("error",
                      mstch::map{

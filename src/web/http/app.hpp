@@ -24,6 +24,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "core/common/env.hpp"
 #include "core/common/status.hpp"
@@ -52,14 +53,45 @@ class Authenticator {
   virtual std::optional<Principal> Authenticate(const Request& request) = 0;
 };
 
+// A partner's own site (the territory platform, option 2), as the request's Host header
+// names it; the main site when a request has none. Built by a SiteResolver (web/partners).
+struct HostSite {
+  std::string host;    // the configured host name, lower case, no port
+  std::string origin;  // "http://host:port" as the browser sends it: its forms' Origin
+  int64_t partner_id = 0;
+  std::string partner_slug;
+  std::string name;            // the site's name (the partner's when not set)
+  std::string primary_colour;  // "#rrggbb"
+  std::string accent_colour;
+  std::string logo_url;  // site-relative or data: URI; empty: none
+  std::string introduction;
+  std::string legal_text;
+  int margin_km = 0;
+  // INSEE codes of the communes its search covers: the territory and the margin around it.
+  std::vector<std::string> search_communes;
+};
+
+// Finds the partner site a Host header names; implemented by web/partners over the
+// database. Must be safe to call from several threads. May throw storage::StorageError.
+class SiteResolver {
+ public:
+  virtual ~SiteResolver() = default;
+  // Null: the main site (an unknown host, or a partner without the territory platform).
+  virtual std::shared_ptr<const HostSite> Resolve(const Request& request) = 0;
+};
+
 class App;
 
 // What a handler sees of its request. Lives for one request, on one thread.
 class Context {
  public:
   Context(const App& app, const Request& request, std::string csrf_token,
-          std::optional<Principal> user)
-      : app_(app), request_(request), csrf_token_(std::move(csrf_token)), user_(std::move(user)) {}
+          std::optional<Principal> user, std::shared_ptr<const HostSite> site = nullptr)
+      : app_(app),
+        request_(request),
+        csrf_token_(std::move(csrf_token)),
+        user_(std::move(user)),
+        site_(std::move(site)) {}
 
   const Request& request() const { return request_; }
   // A path parameter of the route; empty when the pattern has no such capture.
@@ -69,11 +101,14 @@ class Context {
   int64_t Now() const;
   // The CSRF token to embed in this request's forms (the layout's `csrf_token`).
   const std::string& csrf_token() const { return csrf_token_; }
+  // The partner site the request came to; null on the main site.
+  const HostSite* site() const { return site_.get(); }
 
   // The page `template_name` inside the layout, with the data every page gets added:
   // `title` (default "VivroVert"), `csrf_token`, `user` ({display_name, role} or false),
-  // `assets` (AssetManifest::ForTemplates), `year`. Errors: NotFound for an unknown
-  // template.
+  // `assets` (AssetManifest::ForTemplates), `year`, and on a partner's site
+  // `partner_site` ({name, logo_url, slug}; the title's "VivroVert" becomes its name). Errors:
+  // NotFound for an unknown template.
   Result<Response> Page(const std::string& template_name, mstch::map data, int status = 200) const;
 
  private:
@@ -81,6 +116,7 @@ class Context {
   const Request& request_;
   std::string csrf_token_;
   std::optional<Principal> user_;
+  std::shared_ptr<const HostSite> site_;
 };
 
 using Handler = std::function<Result<Response>(Context&)>;
@@ -153,6 +189,10 @@ class App {
   void SetVisitObserver(std::shared_ptr<VisitObserver> observer) {
     visit_observer_ = std::move(observer);
   }
+  // Before serving, like the routes. May be null (the default: every host is the main site).
+  void SetSiteResolver(std::shared_ptr<SiteResolver> resolver) {
+    site_resolver_ = std::move(resolver);
+  }
   // Before serving, like the routes. May be null (the default: no request figures).
   void SetMetrics(std::shared_ptr<Metrics> metrics) { metrics_ = std::move(metrics); }
 
@@ -178,7 +218,8 @@ class App {
   // Fills `visit`'s route_pattern and role as it learns them.
   Response Dispatch(Request& request, const Csrf::BrowserToken& browser, VisitFacts& visit) const;
   Response ErrorResponse(const Request& request, const HttpError& error,
-                         const std::string& csrf_token, const std::optional<Principal>& user) const;
+                         const std::string& csrf_token, const std::optional<Principal>& user,
+                         std::shared_ptr<const HostSite> site = nullptr) const;
   void Finish(const Csrf::BrowserToken& browser, Response& response) const;
 
   AppOptions options_;
@@ -189,6 +230,7 @@ class App {
   const Clock& clock_;
   Random& random_;
   std::shared_ptr<Authenticator> authenticator_;
+  std::shared_ptr<SiteResolver> site_resolver_;
   std::shared_ptr<VisitObserver> visit_observer_;
   std::shared_ptr<Metrics> metrics_;
   Router<Route> router_;

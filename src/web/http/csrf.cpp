@@ -99,8 +99,9 @@ std::string Csrf::FormToken(const std::string& binding) const {
   return Base64Url(mac, sizeof mac);
 }
 
-Status Csrf::Check(const Request& request) const {
-  if (auto origin = request.Header("Origin"); origin && *origin != origin_) {
+Status Csrf::Check(const Request& request, const std::string& also_origin) const {
+  if (auto origin = request.Header("Origin");
+      origin && *origin != origin_ && (also_origin.empty() || *origin != also_origin)) {
     return {StatusCode::kPermissionDenied, kRefusedMessage, kFormField};
   }
   std::optional<std::string> binding = BindingOf(request);

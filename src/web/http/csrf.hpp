@@ -49,7 +49,9 @@ class Csrf {
   std::string FormToken(const std::string& binding) const;
 
   // Ok when `request` may change state; PermissionDenied (field "_csrf") otherwise.
-  Status Check(const Request& request) const;
+  // `also_origin`, when not empty, is a second accepted Origin: that of the partner site
+  // (configured host) the request came to.
+  Status Check(const Request& request, const std::string& also_origin = {}) const;
 
  private:
   // The binding of the request's cookies; none without any usable cookie.

@@ -8,6 +8,17 @@ namespace vivrovert::web {
 
 void RegisterShellRoutes(App& app, storage::Database& database, const Readiness* readiness) {
   app.Get("/", [](Context& context) {
+    // A partner's own site opens on its introduction (templates/pages/partner_home.mustache).
+    if (const HostSite* site = context.site()) {
+      return context.Page("partner_home",
+                          mstch::map{
+                              {"title", site->name + " — vivre sur le territoire"},
+                              {"is_home", true},
+                              {"meta_description", "Vivre sur le territoire de " + site->name +
+                                                       " : trouvez où vous installer d'après "
+                                                       "les données publiques ouvertes."},
+                          });
+    }
     return context.Page("home",
                         mstch::map{
                             {"title", std::string("VivroVert — trouvez où vivre à la campagne")},
