@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <mstch/mstch.hpp>
 #include <regex>
 #include <set>
 #include <string>
@@ -26,34 +27,9 @@ using vivrovert::testing::Contains;
 using vivrovert::testing::Occurrences;
 using vivrovert::testing::Page;
 
-// `text` as the templates escape it (mstch: & < > " ' and /).
+// `text` as the templates escape it: mstch's own rendering of a value.
 std::string Escaped(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      case '/':
-        out += "&#x2F;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
+  return mstch::render("{{text}}", mstch::map{{"text", text}});
 }
 
 // Every <loc> of a sitemap document.

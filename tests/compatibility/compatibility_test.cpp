@@ -5,8 +5,11 @@
 // the ranked list of consenting people on /partenaire/{slug}/compatibilite.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <latch>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "domain/compatibility/compatibility_store.hpp"
@@ -187,6 +190,37 @@ TEST_F(CompatibilityTest, ANewPartnerTerritoryIsEvaluatedForEveryoneWhenAPageIsR
   // Nothing changed since: the rows are not rewritten again.
   Connection connection = site_.db().Acquire();
   EXPECT_FALSE(site_.site().compatibility_recorder()->RefreshIfStale(connection, Now()));
+}
+
+// Two requests finding the rows stale at the same moment: one rewrites them, the other
+// waits for it and finds them current (before, both rewrote and PostgreSQL refused the
+// second's duplicate rows).
+TEST_F(CompatibilityTest, TwoConcurrentRefreshesRewriteTheRowsOnce) {
+  Browser alice = site_.SignedIn("alice@exemple.fr");
+  Save(alice, {Criterion("dist_station_km", std::nullopt, 1000)});
+  {
+    Connection connection = site_.db().Acquire();
+    CreatePartner(connection, "CA du Grand Cahors", "grand-cahors", {{}, {"200023737"}, {}});
+  }
+  std::atomic<int> refreshed = 0, failed = 0;
+  std::latch start(2);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 2; ++i) {
+    threads.emplace_back([&] {
+      try {
+        Connection connection = site_.db().Acquire();
+        start.arrive_and_wait();
+        if (site_.site().compatibility_recorder()->RefreshIfStale(connection, Now())) ++refreshed;
+      } catch (const std::exception& error) {
+        ADD_FAILURE() << error.what();
+        ++failed;
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(failed.load(), 0);
+  EXPECT_EQ(refreshed.load(), 1);
+  EXPECT_EQ(RowsOf(alice_).size(), 3u);
 }
 
 TEST_F(CompatibilityTest, SimilarTerritoriesForThePartnerAndThePerson) {

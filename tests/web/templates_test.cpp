@@ -109,7 +109,8 @@ TEST(TemplateRendererTest, EveryPageRendersTheSameBytesWithOnlyItsPartials) {
       auto expected = every->Render(name, *data);
       ASSERT_TRUE(got.ok() && expected.ok());
       EXPECT_EQ(*got, *expected);
-      EXPECT_FALSE(got->empty());
+      // A page wholly inside a section (partner_home) is empty with the sections hidden.
+      if (data == &full) EXPECT_FALSE(got->empty());
     }
   }
   EXPECT_GT(pages, 40);

@@ -231,6 +231,18 @@ bool CompatibilityRecorder::RefreshIfStale(storage::Connection& connection, int6
   const std::string basis = CurrentBasis(connection);
   if (CompatibilityStore::Basis(connection) == basis) return false;
   storage::Transaction transaction(connection);
+  // Two requests may find the rows stale at once: the first to write the state row holds it
+  // until it commits, and the second, let through after it, finds the basis current and
+  // leaves (without this, both rewrote every row and PostgreSQL refused the second's
+  // duplicates).
+  connection.Execute(
+      "INSERT INTO compatibility_state (id, basis, refreshed_at) VALUES (1, '', 0) "
+      "ON CONFLICT (id) DO NOTHING");
+  connection.Execute("UPDATE compatibility_state SET refreshed_at = refreshed_at WHERE id = 1");
+  if (CompatibilityStore::Basis(connection) == basis) {
+    transaction.Commit();
+    return false;
+  }
   std::shared_ptr<const Territories> territories = CurrentTerritories(connection);
   connection.Execute("DELETE FROM territory_compatibility");
   // Searches come in id order; gather each person's before evaluating them.

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/common/paris_time.hpp"
+#include "core/common/text.hpp"
 #include "domain/display/labels.hpp"
 #include "domain/listings/listing_schema.hpp"
 #include "domain/partners/partner_store.hpp"
@@ -22,34 +23,6 @@ using web::Context;
 using web::Response;
 
 constexpr const char* kPathPrefix = "/vivre-a/";
-
-// Text for XML character data and attributes.
-std::string XmlEscape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 // JSON inside <script type="application/ld+json">: nothing in it may close the element.
 std::string ScriptSafeJson(const json& value) {
@@ -100,7 +73,7 @@ std::string TilesSvg(const engine::LevelView& level, const std::vector<uint32_t>
   std::string svg =
       "<svg class=\"commune-map\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " +
       std::to_string(width) + " " + std::to_string(height) + "\" role=\"img\" aria-label=\"" +
-      XmlEscape(label) + "\">";
+      EscapeXml(label) + "\">";
   for (uint32_t tile_idx : tiles) {
     const engine::TileId id = level.tile(tile_idx);
     svg += "<rect x=\"" + std::to_string((id.east - min_east) / size) + "\" y=\"" +
@@ -368,7 +341,7 @@ std::string SitemapIndexXml(const CommuneIndex& index, const std::string& base_u
       "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
   for (size_t file = 1; file <= files; ++file) {
     xml += "<sitemap><loc>" +
-           XmlEscape(base_url + "/sitemaps/communes-" + std::to_string(file) + ".xml") +
+           EscapeXml(base_url + "/sitemaps/communes-" + std::to_string(file) + ".xml") +
            "</loc></sitemap>\n";
   }
   xml += "</sitemapindex>\n";
@@ -386,7 +359,7 @@ std::optional<std::string> SitemapXml(const CommuneIndex& index, const std::stri
   const size_t end = std::min(communes.size(), file * per_file);
   for (size_t commune_idx = (file - 1) * per_file; commune_idx < end; ++commune_idx) {
     xml += "<url><loc>" +
-           XmlEscape(base_url + kPathPrefix + index.SlugOf(static_cast<uint32_t>(commune_idx)) +
+           EscapeXml(base_url + kPathPrefix + index.SlugOf(static_cast<uint32_t>(commune_idx)) +
                      "-" + communes[commune_idx].code) +
            "</loc></url>\n";
   }
