@@ -251,6 +251,7 @@ test('the criteria are folded by theme, and a profile opens the themes of its cr
   await page.click('#reset-criteria');
   assert.equal(await page.locator('details.criteria-group[open]').count(), 0);
   assert.equal(await page.locator('details.criteria-group .group-chosen:not(:empty)').count(), 0);
+  await page.locator('details.criteria-group').first().scrollIntoViewIfNeeded();
   await keepScreenshot(page, 'search-folded-themes');
   assert.deepEqual(problems, []);
   await page.close();
