@@ -14,6 +14,7 @@ import type { MapClick, SearchMap } from './search_map';
 import {
   buildRequest,
   CriterionInput,
+  describeChosen,
   describeListingCounts,
   describePlace,
   describePlaceHint,
@@ -182,22 +183,33 @@ class SearchPage {
     const container = root.querySelector<HTMLElement>('#map')!;
     whenVisible(container, () => void this.loadMap(container));
 
-    this.form.querySelectorAll<HTMLElement>('.criterion[data-criterion]').forEach((row) => {
-      row.querySelector('.bound-range')?.addEventListener('input', () => {
+    // One listener for the 40-odd criteria (events bubble to the form): the start does not
+    // walk every row.
+    this.form.addEventListener('input', (event) => {
+      const target = event.target as HTMLElement;
+      const row = target.closest<HTMLElement>('.criterion[data-criterion]');
+      if (!row) return;
+      if (target.classList.contains('bound-range')) {
         syncRow(row, true);
         const importance = row.querySelector<HTMLSelectElement>('select.importance');
-        if (importance && importance.value === '') importance.value = 'required';
+        if (importance && importance.value === '') {
+          importance.value = 'required';
+          this.showChosen(false);
+        }
         this.schedule();
-      });
-      row.querySelector('.bound-text')?.addEventListener('input', () => {
+      } else if (target.classList.contains('bound-text')) {
         syncRow(row, false);
         this.schedule();
-      });
-      row.querySelector('select.importance')?.addEventListener('change', () => {
-        const text = row.querySelector<HTMLInputElement>('.bound-text');
-        if (text && text.value === '') syncRow(row, true);
-        this.schedule();
-      });
+      }
+    });
+    this.form.addEventListener('change', (event) => {
+      const target = event.target as HTMLElement;
+      const row = target.closest<HTMLElement>('.criterion[data-criterion]');
+      if (!row || !target.classList.contains('importance')) return;
+      const text = row.querySelector<HTMLInputElement>('.bound-text');
+      if (text && text.value === '') syncRow(row, true);
+      this.showChosen(false);
+      this.schedule();
     });
     this.form.addEventListener('submit', (event) => {
       event.preventDefault();
@@ -382,7 +394,23 @@ class SearchPage {
       }
       syncRow(row, false);
     });
+    this.showChosen(true);
     this.schedule(0);
+  }
+
+  // The criteria are folded by theme (<details>, closed in the page): each theme's summary
+  // says how many of its criteria are chosen. With `openChosen` (a profile, a saved or kept
+  // search, "Tout effacer"), the themes holding chosen criteria open and the others close.
+  private showChosen(openChosen: boolean): void {
+    this.form.querySelectorAll<HTMLDetailsElement>('details.criteria-group').forEach((group) => {
+      let chosen = 0;
+      group.querySelectorAll<HTMLSelectElement>('select.importance').forEach((importance) => {
+        if (importance.value !== '') ++chosen;
+      });
+      const badge = group.querySelector<HTMLElement>('.group-chosen');
+      if (badge) badge.textContent = describeChosen(chosen);
+      if (openChosen) group.open = chosen > 0;
+    });
   }
 
   private schedule(delay = kDebounceMs): void {

@@ -143,3 +143,9 @@ export function describeListingCounts(counts: Record<string, number>): string {
   }
   return parts.length === 0 ? 'aucune annonce' : parts.join(', ');
 }
+
+// "— 2 critères choisis" beside the name of a folded theme of criteria, nothing when none is.
+export function describeChosen(count: number): string {
+  if (count <= 0) return '';
+  return count === 1 ? '— 1 critère choisi' : `— ${formatNumber(count)} critères choisis`;
+}

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 
 import {
   buildRequest,
+  describeChosen,
   describeListingCounts,
   describePlaceHint,
   formatNumber,
@@ -67,4 +68,10 @@ test('places: picked on the map or typed as a commune, checked before they are a
 test("a place's relaxation hint is written in French", () => {
   const hint = { gain_if_dropped: 900, relaxable: true, suggestion: { max_km: 31.2 }, green_with_suggestion: 840, doubles: true };
   assert.equal(describePlaceHint('travail de Léa', 25, hint), 'Jusqu\'à 31,2 km de « travail de Léa » (au lieu de 25) : 840 dalle(s) verte(s).');
+});
+
+test('a folded theme says how many of its criteria are chosen', () => {
+  assert.equal(describeChosen(0), '');
+  assert.equal(describeChosen(1), '— 1 critère choisi');
+  assert.equal(describeChosen(3), '— 3 critères choisis');
 });

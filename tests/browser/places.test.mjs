@@ -58,6 +58,8 @@ test('a household adds two places, reads the distances, saves and reopens the se
   assert.equal(new URL(page.url()).pathname, '/recherche');
 
   // A station within 15 km: the Lot's green 5 km tiles.
+  // The criteria are folded by theme: the station is under "Mobilité".
+  await page.click('details.criteria-group:has(#importance-dist_station_km) > summary');
   await page.selectOption('#importance-dist_station_km', 'required');
   await page.fill('#bound-text-dist_station_km', '15');
   await page.waitForFunction(() => document.querySelector('#search-status')?.dataset.greenCount !== undefined);

@@ -179,6 +179,11 @@ test('an anonymous search is kept through login, then saved and reopened', async
   await reopened.waitForFunction(() => document.querySelector('#search-name')?.value === 'Retraite près de Cahors');
   assert.equal(await reopened.inputValue('#importance-dist_town_10k_km'), 'required');
   assert.equal(await reopened.inputValue('#bound-text-dist_hospital_km'), '20');
+  // The themes of the reopened search's criteria are open, with their count.
+  assert.equal(await reopened.locator('details.criteria-group:has(#importance-dist_hospital_km)').getAttribute('open'), '');
+  assert.ok(await reopened.isVisible('#importance-dist_hospital_km'));
+  assert.match(await reopened.textContent('details.criteria-group:has(#importance-dist_town_10k_km) .group-chosen'),
+    /^— \d+ critères? choisis?$/);
   // A tile of the list becomes a favourite sector.
   await reopened.waitForFunction(() => document.querySelector('#search-status')?.dataset.greenCount !== undefined);
   await reopened.click('#best-tiles button');
@@ -189,6 +194,66 @@ test('an anonymous search is kept through login, then saved and reopened', async
   await reopened.waitForFunction(() => /introuvable/i.test(document.querySelector('#save-status')?.textContent ?? ''));
   assert.deepEqual(problems, []);
   await reopened.close();
+  await page.close();
+});
+
+// The criteria are folded by theme (<details>): all closed at first, so that the first paint
+// lays out nine summaries rather than 40 sliders; a profile opens the themes holding its
+// criteria and closes the others, each summary counting its chosen criteria; a closed theme
+// opens by its summary, its criteria labelled; "Tout effacer" folds everything again.
+test('the criteria are folded by theme, and a profile opens the themes of its criteria', async () => {
+  const page = await site.context.newPage();
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(error.message));
+  await page.goto(`${site.baseUrl}/recherche`);
+  await page.waitForFunction(() => window.vivrovertSearch !== undefined);
+  const themes = page.locator('details.criteria-group');
+  assert.ok(await themes.count() >= 5, 'the criteria come in themes');
+  assert.equal(await page.locator('details.criteria-group[open]').count(), 0, 'every theme is closed at first');
+  assert.equal(await page.isVisible('#importance-density'), false);
+  // Each theme's summary is its name; the form still holds every criterion.
+  const names = await page.$$eval('details.criteria-group > summary .group-name', (items) => items.map((item) => item.textContent));
+  assert.ok(names.includes('Cadre de vie') && names.includes('Mobilité'), names.join(', '));
+  assert.ok(await page.locator('details.criteria-group select.importance').count() >= 10);
+
+  await page.click('button.profile[data-profile="vivrocalm"]');
+  await page.waitForFunction(() => document.querySelector('#search-status')?.dataset.greenCount !== undefined);
+  // Exactly the themes holding a chosen criterion are open, and each says how many.
+  const states = await page.$$eval('details.criteria-group', (groups) => groups.map((group) => ({
+    name: group.querySelector('.group-name').textContent,
+    open: group.open,
+    chosen: [...group.querySelectorAll('select.importance')].filter((select) => select.value !== '').length,
+    badge: group.querySelector('.group-chosen').textContent,
+    controls: group.querySelectorAll('select.importance').length,
+  })));
+  for (const state of states) {
+    assert.equal(state.open, state.chosen > 0, `${state.name}: open only with a chosen criterion`);
+    assert.equal(state.badge, state.chosen === 0 ? '' : state.chosen === 1 ? '— 1 critère choisi' : `— ${state.chosen} critères choisis`);
+  }
+  assert.ok(await page.isVisible('#importance-density'), 'the density of VivroCalm is shown');
+  assert.ok(states.some((state) => !state.open), 'themes without a chosen criterion stay closed');
+
+  // A closed theme opens by its summary: its criteria are shown and labelled; choosing one
+  // counts it in the summary.
+  const closedName = states.find((state) => !state.open && state.controls > 0).name;
+  const closed = themes.filter({ has: page.locator('summary .group-name', { hasText: closedName }) });
+  assert.equal(await closed.count(), 1);
+  await closed.locator('summary').click();
+  assert.equal(await closed.getAttribute('open'), '');
+  const select = closed.locator('select.importance').first();
+  assert.ok(await select.isVisible());
+  const id = await select.getAttribute('id');
+  assert.equal(await page.locator(`label[for="${id}"]`).textContent(), 'Importance');
+  await select.selectOption('preferred-3');
+  assert.equal(await closed.locator('.group-chosen').textContent(), '— 1 critère choisi');
+
+  // "Tout effacer" folds every theme again.
+  await page.click('#reset-criteria');
+  assert.equal(await page.locator('details.criteria-group[open]').count(), 0);
+  assert.equal(await page.locator('details.criteria-group .group-chosen:not(:empty)').count(), 0);
+  await page.locator('details.criteria-group').first().scrollIntoViewIfNeeded();
+  await keepScreenshot(page, 'search-folded-themes');
+  assert.deepEqual(problems, []);
   await page.close();
 });
 
@@ -214,6 +279,9 @@ test('a partial required criterion is said beside it and the count, and made pre
   const profileCount = await greenCount(page);
   assert.equal(await page.locator('.coverage-note').count(), 0, 'no note while every required criterion is complete');
 
+  // The altitude's theme is opened by its summary when the profile left it closed.
+  const altitudeTheme = page.locator('details.criteria-group:has(#importance-altitude_m)');
+  if (await altitudeTheme.getAttribute('open') === null) await altitudeTheme.locator('summary').click();
   await page.selectOption('#importance-altitude_m', 'required');
   await page.fill('#bound-text-altitude_m', '5000');
   await page.waitForFunction((before) => Number(document.querySelector('#search-status')?.dataset.greenCount) !== before,
