@@ -71,8 +71,8 @@ test('the demo partner reads its barometer, keeps the diagnostic and marks an ev
   assert.equal((await pdf.body()).subarray(0, 5).toString(), '%PDF-');
 
   // An event, today: no day after it yet to compare with.
-  const today = new Date().toISOString().slice(0, 10);
-  await tab.fill('#evenement-jour', today);
+  const [year, month, day] = new Date().toISOString().slice(0, 10).split('-');
+  await tab.fill('#evenement-jour', `${day}/${month}/${year}`);
   await tab.fill('#evenement-libelle', 'Reportage France 3');
   await submit(tab, "Marquer l'événement");
   assert.equal(new URL(tab.url()).pathname, `${partnerBase}/barometre`);

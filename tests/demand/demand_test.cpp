@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/common/paris_time.hpp"
+#include "core/common/text.hpp"
 #include "domain/demand/demand_recorder.hpp"
 #include "domain/demand/demand_store.hpp"
 #include "domain/demand/demo_demand.hpp"
@@ -463,7 +464,15 @@ TEST_F(DemandTest, EditorsMarkEventsAndSeeTheChangeInLevelWithItsInterval) {
   testing::Page bad = editor.Post("/partenaire/cahors/barometre/evenements",
                                   {{"jour", "2026-02-30"}, {"libelle", "Reportage"}});
   EXPECT_EQ(bad.status, 400);
-  EXPECT_TRUE(testing::Contains(bad.body, "AAAA-MM-JJ"));
+  EXPECT_TRUE(testing::Contains(bad.body, "JJ&#x2F;MM&#x2F;AAAA") ||
+              testing::Contains(bad.body, "JJ/MM/AAAA"))
+      << bad.body;
+  // The browser's American order is not taken for a French day.
+  EXPECT_EQ(editor
+                .Post("/partenaire/cahors/barometre/evenements",
+                      {{"jour", "03/31/2026"}, {"libelle", "Reportage"}})
+                .status,
+            400);
   EXPECT_EQ(editor
                 .Post("/partenaire/cahors/barometre/evenements",
                       {{"jour", ParisDate(now + 2 * kDay)}, {"libelle", "Plus tard"}})
@@ -474,8 +483,10 @@ TEST_F(DemandTest, EditorsMarkEventsAndSeeTheChangeInLevelWithItsInterval) {
           .Post("/partenaire/cahors/barometre/evenements", {{"jour", event_day}, {"libelle", " "}})
           .status,
       400);
-  testing::Page added = editor.Post("/partenaire/cahors/barometre/evenements",
-                                    {{"jour", event_day}, {"libelle", "Reportage France 3"}});
+  // Typed the French way, as the form asks.
+  testing::Page added =
+      editor.Post("/partenaire/cahors/barometre/evenements",
+                  {{"jour", FrenchDay(event_day)}, {"libelle", "Reportage France 3"}});
   EXPECT_EQ(added.status, 303);
   page = editor.Get("/partenaire/cahors/barometre");
   EXPECT_TRUE(testing::Contains(page.body, "<td>Reportage France 3</td>"));

@@ -7,7 +7,6 @@
 
 #include "core/common/paris_time.hpp"
 #include "core/common/text.hpp"
-#include "domain/billing/calendar.hpp"
 #include "domain/demand/barometer.hpp"
 #include "domain/demand/barometer_report.hpp"
 #include "domain/demand/demand_store.hpp"
@@ -272,12 +271,17 @@ void RegisterBarometerPages(web::App& app, storage::Database& database, const Cl
           [&database, &clock](Context& context) -> Result<Response> {
             VV_ASSIGN_OR_RETURN(partners::Access access,
                                 partners::AccessFor(context, database, /*need_edit=*/true));
-            const std::string day = Trim(context.request().Form("jour").value_or(""));
+            // Typed as JJ/MM/AAAA (AAAA-MM-JJ from older links is accepted too).
+            const std::optional<std::string> typed =
+                ParseTypedDay(context.request().Form("jour").value_or(""));
             const std::string label = Trim(context.request().Form("libelle").value_or(""));
-            if (!billing::ParseIsoDate(day)) {
+            if (!typed) {
               return InvalidArgument(
-                  "Date de l'événement invalide : attendue au format AAAA-MM-JJ.", "jour");
+                  "Date de l'événement invalide : attendue au format JJ/MM/AAAA (par exemple "
+                  "15/03/2027).",
+                  "jour");
             }
+            const std::string& day = *typed;
             if (day > ParisDate(clock.NowSeconds())) {
               return InvalidArgument("La date de l'événement ne peut pas être dans le futur.",
                                      "jour");
