@@ -110,7 +110,9 @@ TEST(TemplateRendererTest, EveryPageRendersTheSameBytesWithOnlyItsPartials) {
       ASSERT_TRUE(got.ok() && expected.ok());
       EXPECT_EQ(*got, *expected);
       // A page wholly inside a section (partner_home) is empty with the sections hidden.
-      if (data == &full) EXPECT_FALSE(got->empty());
+      if (data == &full) {
+        EXPECT_FALSE(got->empty());
+      }
     }
   }
   EXPECT_GT(pages, 40);
