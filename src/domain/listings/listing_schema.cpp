@@ -430,33 +430,7 @@ const FieldSpec* FindField(Kind kind, std::string_view name) {
   return nullptr;
 }
 
-std::optional<std::string> ParseDate(std::string_view raw) {
-  std::string text = Trim(raw);
-  int year = 0, month = 0, day = 0;
-  auto digits = [&](size_t from, size_t count, int& out) {
-    if (from + count > text.size()) return false;
-    out = 0;
-    for (size_t i = from; i < from + count; ++i) {
-      if (text[i] < '0' || text[i] > '9') return false;
-      out = out * 10 + (text[i] - '0');
-    }
-    return true;
-  };
-  if (text.size() == 10 && text[4] == '-' && text[7] == '-') {
-    if (!digits(0, 4, year) || !digits(5, 2, month) || !digits(8, 2, day)) return std::nullopt;
-  } else if (text.size() == 10 && text[2] == '/' && text[5] == '/') {
-    if (!digits(0, 2, day) || !digits(3, 2, month) || !digits(6, 4, year)) return std::nullopt;
-  } else {
-    return std::nullopt;
-  }
-  const std::chrono::year_month_day date{std::chrono::year(year),
-                                         std::chrono::month(static_cast<unsigned>(month)),
-                                         std::chrono::day(static_cast<unsigned>(day))};
-  if (!date.ok() || year < 1900 || year > 2200) return std::nullopt;
-  char out[11];
-  std::snprintf(out, sizeof(out), "%04d-%02d-%02d", year, month, day);
-  return std::string(out);
-}
+std::optional<std::string> ParseDate(std::string_view raw) { return ParseTypedDay(raw); }
 
 Result<json> NormaliseField(const FieldSpec& spec, const json& value) {
   if (value.is_null()) return json(nullptr);

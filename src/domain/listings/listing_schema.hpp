@@ -110,7 +110,8 @@ std::string FieldValueText(const FieldSpec& spec, const nlohmann::json& value);
 // instead of its code and a date as JJ/MM/AAAA.
 std::string FieldDisplayText(const FieldSpec& spec, const nlohmann::json& value);
 
-// Parses a date as AAAA-MM-JJ or JJ/MM/AAAA; nullopt when malformed or impossible.
+// Parses a date as AAAA-MM-JJ or JJ/MM/AAAA (core's ParseTypedDay, the rule of every form);
+// nullopt when malformed or impossible.
 std::optional<std::string> ParseDate(std::string_view text);
 
 // The schema as JSON (for the API and the back-office scripts):
