@@ -6,6 +6,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "web/http/compression.hpp"
+
 namespace vivrovert::web {
 
 namespace {
@@ -85,6 +87,8 @@ Result<StaticFiles> StaticFiles::Load(const std::string& dist_dir, const AssetMa
                              " bytes");
     }
     file.content_type = ContentTypeFor(relative);
+    if (IsCompressible(file.content_type) && file.content.size() >= kMinCompressedBytes)
+      file.gzipped = Gzip(file.content);
     file.etag = ETagOf(file.content);
     file.immutable = manifest.IsHashedFile(relative);
     files.files_.emplace(relative, std::move(file));
@@ -106,7 +110,13 @@ Response StaticFiles::Serve(const std::string& relative_path, const Request& req
     return response;
   }
   response.SetHeader("Content-Type", file.content_type);
-  response.set_body(file.content);
+  if (!file.gzipped.empty() && AcceptsGzip(request)) {
+    response.set_body(file.gzipped);
+    response.SetHeader("Content-Encoding", "gzip");
+    response.SetHeader("ETag", "W/" + file.etag);
+  } else {
+    response.set_body(file.content);
+  }
   return response;
 }
 

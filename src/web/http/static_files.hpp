@@ -30,7 +30,8 @@ class StaticFiles {
                                   size_t max_total_bytes = size_t{64} << 20);
 
   // The response for `relative_path` ("main-3LTO2Z64.js"); 404 for an unknown file, 304
-  // when If-None-Match names the current ETag.
+  // when If-None-Match names the current ETag. Text files go gzipped (with a weak ETag) to
+  // clients that accept it, from the copy compressed at load.
   Response Serve(const std::string& relative_path, const Request& request) const;
 
   size_t size() const { return files_.size(); }
@@ -38,6 +39,9 @@ class StaticFiles {
  private:
   struct File {
     std::string content;
+    // `content` gzipped once at load, for clients that accept it; empty when the type is
+    // not text or the file is too small to gain (compression.hpp's rule).
+    std::string gzipped;
     std::string content_type;
     std::string etag;
     bool immutable = false;
