@@ -11,6 +11,7 @@
 #include "core/storage/leader_lock.hpp"
 #include "core/storage/migrations.hpp"
 #include "data/amenities/amenity_sources.hpp"
+#include "data/amenities/poi_layer.hpp"
 #include "data/grid_builder/imported_sources.hpp"
 #include "domain/accounts/deletion_log.hpp"
 #include "domain/accounts/outbox_account_mailer.hpp"
@@ -31,6 +32,7 @@
 #include "web/accounts/unsubscribe_routes.hpp"
 #include "web/api/map_api.hpp"
 #include "web/api/partner_api.hpp"
+#include "web/api/poi_api.hpp"
 #include "web/api/search_api.hpp"
 #include "web/audience/audience_counter.hpp"
 #include "web/barometer/barometer_pages.hpp"
@@ -135,6 +137,7 @@ struct Site::Parts {
   std::unique_ptr<interests::InterestListeners> interest_listeners;
   std::optional<amenities::AmenityIndex> owned_amenities;
   const amenities::AmenityIndex* amenity_index = nullptr;
+  std::optional<amenities::PoiLayer> poi_layer;  // the map's points, over amenity_index
   std::unique_ptr<properties::PropertyBackend> property_backend;
   std::unique_ptr<listings::ListingService> listings;
   std::shared_ptr<audience::AudienceCounter> audience_counter;
@@ -394,6 +397,16 @@ Status Site::Parts::OpenWeb(const SiteParts& parts) {
       Warn("amenities: " + std::string(loaded.status().message()));
     }
   }
+  // The same points on the map, by bounding box.
+  if (amenity_index != nullptr) {
+    auto layer = amenities::PoiLayer::Build(amenity_index->kinds());
+    if (layer.ok()) {
+      poi_layer.emplace(std::move(*layer));
+    } else {
+      Warn("points of interest: " + std::string(layer.status().message()));
+    }
+  }
+  api::RegisterPoiApi(site, poi_layer ? &*poi_layer : nullptr, *map_view_limiter);
   property_backend = std::make_unique<properties::PropertyBackend>(
       properties::PropertyBackend{*database, *search, amenity_index, *clock});
   properties::RegisterPropertyApi(site, *property_backend);

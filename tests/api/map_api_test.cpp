@@ -1,6 +1,7 @@
 // The map's API through the whole web pipeline on small test grids: searches and their
 // keys, PNG tiles decoded with libpng and checked pixel by pixel, errors, the LRU cache,
-// the per-IP limit, and the outlines of one département from the shared open data.
+// the per-IP limit, the outlines of one département from the shared open data, and the
+// points of interest by bounding box.
 #include "web/api/map_api.hpp"
 
 #include <gtest/gtest.h>
@@ -14,6 +15,7 @@
 #include "data/geo/projection.hpp"
 #include "search_test_grid.hpp"
 #include "support/test_database.hpp"
+#include "web/api/poi_api.hpp"
 #include "web_test_support.hpp"
 
 namespace vivrovert::api {
@@ -459,6 +461,72 @@ TEST_F(MapApiTest, OutlinesOfADepartementAndItsCommunes) {
   EXPECT_EQ(json::parse(missing.body())["error"]["field"], "departement");
   EXPECT_EQ(Get(*app, "/api/v1/map/outlines/communes/99.geojson").status(), 404);
   EXPECT_EQ(Get(*app, "/api/v1/map/outlines/communes/46.json").status(), 404);
+}
+
+// The points of interest: a GeoJSON of the box's points with their kind's source, one
+// cluster where they crowd, errors naming the field, and 503 without amenity data.
+TEST_F(MapApiTest, PointsOfInterestByBoundingBox) {
+  std::vector<amenities::AmenityKind> kinds(2);
+  kinds[0].criterion = "dist_station_km";
+  kinds[0].label = "Gare";
+  kinds[0].source = {"SNCF", "Gares de voyageurs", "2024", "https://example.org/gares", "sncf", {}};
+  kinds[0].points = {{"Cahors", "46042", {1.4339, 44.4497}},
+                     {"Figeac", "46102", {2.0311, 44.6088}}};
+  kinds[1].criterion = "dist_doctor_km";
+  kinds[1].label = "Médecin";
+  kinds[1].source = {"Insee", "BPE", "2023", "", "bpe", {}};
+  // 600 doctors around one point of Brive: more than one answer shows one by one.
+  for (int doctor_idx = 0; doctor_idx < 600; ++doctor_idx)
+    kinds[1].points.push_back({"", "19031", {1.5330 + doctor_idx * 1e-6, 45.1580}});
+  auto layer = amenities::PoiLayer::Build(kinds);
+  ASSERT_TRUE(layer.ok());
+  SharedRateLimiter unlimited(database_.db(), clock_, {0, 60});
+  auto app = MakeApp(unlimited);
+  RegisterPoiApi(*app, &*layer, unlimited_views_);
+
+  web::Response lot = Get(*app, "/api/v1/map/pois?bbox=1.3,44.3,2.2,44.8&zoom=10");
+  ASSERT_EQ(lot.status(), 200) << lot.body();
+  EXPECT_EQ(lot.Header("Content-Type").value_or(""), "application/geo+json; charset=utf-8");
+  json answer = json::parse(lot.body());
+  EXPECT_EQ(answer["type"], "FeatureCollection");
+  EXPECT_FALSE(answer["clustered"].get<bool>());
+  ASSERT_EQ(answer["features"].size(), 2u);
+  std::set<std::string> names;
+  for (const json& feature : answer["features"]) {
+    EXPECT_EQ(feature["properties"]["kind"], "dist_station_km");
+    names.insert(feature["properties"]["name"].get<std::string>());
+  }
+  EXPECT_EQ(names, (std::set<std::string>{"Cahors", "Figeac"}));
+  ASSERT_EQ(answer["kinds"].size(), 2u);
+  EXPECT_EQ(answer["kinds"][0]["publisher"], "SNCF");
+  EXPECT_EQ(answer["kinds"][0]["vintage"], "2024");
+  EXPECT_EQ(answer["kinds"][0]["count"], 2);
+  EXPECT_EQ(answer["kinds"][1]["count"], 0);
+
+  // Brive's doctors crowd into one cluster cell; asked alone, the stations are out of view.
+  json brive = json::parse(
+      Get(*app, "/api/v1/map/pois?bbox=1.4,45.1,1.7,45.2&zoom=9&kinds=dist_doctor_km").body());
+  EXPECT_TRUE(brive["clustered"].get<bool>());
+  ASSERT_EQ(brive["features"].size(), 1u);
+  EXPECT_EQ(brive["features"][0]["properties"]["count"], 600);
+  EXPECT_EQ(brive["features"][0]["properties"]["kinds"]["dist_doctor_km"], 600);
+
+  auto field_of = [&](const std::string& query) {
+    web::Response refused = Get(*app, "/api/v1/map/pois?" + query);
+    EXPECT_EQ(refused.status(), 400) << query;
+    return json::parse(refused.body())["error"]["field"].get<std::string>();
+  };
+  EXPECT_EQ(field_of("zoom=10"), "bbox");
+  EXPECT_EQ(field_of("bbox=1,44,2&zoom=10"), "bbox");
+  EXPECT_EQ(field_of("bbox=1,44,2,x&zoom=10"), "bbox");
+  EXPECT_EQ(field_of("bbox=2,44,1,45&zoom=10"), "bbox");
+  EXPECT_EQ(field_of("bbox=1,44,2,45&zoom=9.5"), "zoom");
+  EXPECT_EQ(field_of("bbox=1,44,2,45&zoom=25"), "zoom");
+  EXPECT_EQ(field_of("bbox=1,44,2,45&zoom=10&kinds=dist_nowhere_km"), "kinds");
+
+  auto without = MakeApp(unlimited);
+  RegisterPoiApi(*without, nullptr, unlimited_views_);
+  EXPECT_EQ(Get(*without, "/api/v1/map/pois?bbox=1,44,2,45&zoom=10").status(), 503);
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include "support/test_database.hpp"
 #include "web/api/map_api.hpp"
 #include "web/api/partner_api.hpp"
+#include "web/api/poi_api.hpp"
 #include "web/interests/interests_api.hpp"
 #include "web/properties/property_routes.hpp"
 #include "web_test_support.hpp"
@@ -320,6 +321,7 @@ TEST(OpenApiTest, DocumentsExactlyTheRegisteredRoutes) {
   routes.insert(routes.end(), properties::PropertyApiRoutes().begin(),
                 properties::PropertyApiRoutes().end());
   routes.insert(routes.end(), MapApiRoutes().begin(), MapApiRoutes().end());
+  routes.insert(routes.end(), PoiApiRoutes().begin(), PoiApiRoutes().end());
   for (const ApiRoute& route : routes) {
     std::string method = web::MethodName(route.method);
     std::transform(method.begin(), method.end(), method.begin(), ::tolower);
