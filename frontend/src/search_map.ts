@@ -1,11 +1,13 @@
 // The map of the search page (/recherche): Leaflet, the green tiles of the current search
-// (server-rendered PNG tiles), the person's places with their circles, and the outlines of
-// départements and communes. search.ts imports this module only once the map nears the
-// viewport, so that the first paint and the criteria form never wait for Leaflet (esbuild
-// puts it and Leaflet in chunks of their own).
+// (server-rendered PNG tiles), the person's places with their circles, the outlines of
+// départements and communes, and the points of interest on demand (poi_overlay.ts).
+// search.ts imports this module only once the map nears the viewport, so that the first
+// paint and the criteria form never wait for Leaflet (esbuild puts it and Leaflet in chunks
+// of their own).
 import L from 'leaflet';
 
 import { CommuneOutlines, drawDepartements } from './outlines';
+import { PoiOverlay } from './poi_overlay';
 import { formatNumber } from './search_model';
 
 const kFineZoom = 9;  // from this zoom on, the map shows 1 km tiles (5 km below)
@@ -31,12 +33,15 @@ export class SearchMap {
   readonly map: L.Map;
   private greenLayer: L.TileLayer | null = null;
   private readonly placeLayer: L.LayerGroup;
+  // The points of interest, behind the « Équipements » control (off until asked).
+  readonly pois: PoiOverlay;
 
   constructor(container: HTMLElement, onClick: (click: MapClick) => void) {
     this.map = L.map(container, { zoomControl: true, attributionControl: true });
     this.map.fitBounds(kFranceBounds);
     this.map.attributionControl.setPrefix('Leaflet');
     this.placeLayer = L.layerGroup().addTo(this.map);
+    this.pois = new PoiOverlay(this.map);
     this.map.on('click', (event: L.LeafletMouseEvent) => {
       onClick({ lat: event.latlng.lat, lon: event.latlng.lng, level: this.map.getZoom() >= kFineZoom ? '1km' : '5km' });
     });

@@ -133,3 +133,47 @@ test('a household adds two places, reads the distances, saves and reopens the se
   await reopened.close();
   await page.close();
 });
+
+// The points of interest behind the « Équipements » control: off at first; shown, the
+// Cahors view has the SNCF station with its source in the tooltip; zoomed out, France's
+// points gather into numbered clusters; unticking the stations leaves none of them.
+test('the map shows the amenities of the view, with their source, clustered when far', async () => {
+  const page = await site.context.newPage();
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(error.message));
+  await page.goto(`${site.baseUrl}/recherche`);
+  await page.locator('#map').scrollIntoViewIfNeeded();
+  await page.waitForFunction(() => window.vivrovertSearch?.map !== undefined);
+  assert.equal(await page.locator('.poi-cluster, .poi-legend:not([hidden])').count(), 0);
+  await page.evaluate(() => window.vivrovertSearch.map.setView([44.4475, 1.4414], 14, { animate: false }));
+  await page.getByLabel('Équipements').check();
+  await page.waitForFunction(() => /équipements? dans cette vue/.test(document.querySelector('.poi-status')?.textContent ?? ''));
+  assert.equal(await page.locator('.poi-cluster').count(), 0, 'a town at street zoom shows its points one by one');
+  const stationBox = page.locator('.poi-kind', { has: page.locator('input[value="dist_station_km"]') });
+  assert.match(await stationBox.textContent(), /Gare \(\d+\)/);
+  assert.match(await stationBox.getAttribute('title'), /^Source : .*SNCF/i);
+  // The station's dot: its tooltip names it, its kind and its source.
+  const tooltips = await page.evaluate(() => {
+    const out = [];
+    window.vivrovertSearch.map.eachLayer((layer) => {
+      const tooltip = layer.getTooltip?.();
+      if (tooltip && layer.options?.fillColor) out.push(String(tooltip.getContent()));
+    });
+    return out;
+  });
+  assert.ok(tooltips.some((text) => /Cahors.*Gare.*Source : .*SNCF/i.test(text)), tooltips.slice(0, 5).join(' | '));
+  await keepScreenshot(page, 'search-amenities');
+
+  // France at zoom 6 (thousands of stations, hospitals, towns): clusters with their counts.
+  await page.evaluate(() => window.vivrovertSearch.map.setView([46.5, 2.5], 6, { animate: false }));
+  await page.waitForFunction(() => /\(regroupés\)/.test(document.querySelector('.poi-status')?.textContent ?? ''));
+  assert.ok(await page.locator('.poi-cluster').count() > 0);
+
+  // Stations unticked: back at Cahors, no dot is a station.
+  await page.evaluate(() => window.vivrovertSearch.map.setView([44.4475, 1.4414], 14, { animate: false }));
+  await page.waitForFunction(() => !/\(regroupés\)/.test(document.querySelector('.poi-status')?.textContent ?? ''));
+  await stationBox.locator('input').uncheck();
+  await page.waitForFunction(() => document.querySelector('.poi-count[data-criterion="dist_station_km"]')?.textContent === '(0)');
+  assert.deepEqual(problems, []);
+  await page.close();
+});

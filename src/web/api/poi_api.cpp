@@ -56,7 +56,7 @@ json Point(double longitude, double latitude) {
   return {{"type", "Point"}, {"coordinates", {longitude, latitude}}};
 }
 
-json PoiGeoJson(const amenities::PoiLayer& layer, const amenities::PoiAnswer& answer) {
+json PoiJson(const amenities::PoiLayer& layer, const amenities::PoiAnswer& answer) {
   const std::vector<amenities::AmenityKind>& kinds = layer.kinds();
   json kind_list = json::array();
   for (size_t kind_idx = 0; kind_idx < kinds.size(); ++kind_idx) {
@@ -97,6 +97,11 @@ json PoiGeoJson(const amenities::PoiLayer& layer, const amenities::PoiAnswer& an
 
 }  // namespace
 
+std::string PoiGeoJson(const amenities::PoiLayer& layer, const amenities::PoiAnswer& answer) {
+  // Names come from open data files: a stray byte is replaced, never a 500.
+  return PoiJson(layer, answer).dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
 const std::vector<ApiRoute>& PoiApiRoutes() {
   static const std::vector<ApiRoute> kRoutes = {
       {web::Method::kGet, "/api/v1/map/pois"},
@@ -125,9 +130,7 @@ void RegisterPoiApi(web::App& app, const amenities::PoiLayer* layer,
             web::Response response(200);
             response.SetHeader("Content-Type", "application/geo+json; charset=utf-8");
             response.SetHeader("Cache-Control", kPoiCacheControl);
-            // Names come from open data files: a stray byte is replaced, never a 500.
-            response.set_body(
-                PoiGeoJson(*layer, answer).dump(-1, ' ', false, json::error_handler_t::replace));
+            response.set_body(PoiGeoJson(*layer, answer));
             return response;
           });
 }

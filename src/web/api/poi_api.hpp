@@ -17,6 +17,7 @@
 // Thread safety: the layer is immutable; the route shares only thread-safe parts.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "data/amenities/poi_layer.hpp"
@@ -25,6 +26,9 @@
 #include "web/http/app.hpp"
 
 namespace vivrovert::api {
+
+// The route's answer for `answer` (taken from `layer`), as the GeoJSON text it sends.
+std::string PoiGeoJson(const amenities::PoiLayer& layer, const amenities::PoiAnswer& answer);
 
 // The routes RegisterPoiApi adds, as documented in the OpenAPI document.
 const std::vector<ApiRoute>& PoiApiRoutes();
