@@ -3,6 +3,7 @@
 // marker. Offline: the map draws only the département outlines the server provides.
 import L from 'leaflet';
 
+import { addBaseMap } from './base_map';
 import { formatNumber, parseBound } from './search_model';
 
 function setup(container: HTMLElement): void {
@@ -10,6 +11,7 @@ function setup(container: HTMLElement): void {
   const longitude = document.querySelector<HTMLInputElement>('#f-longitude');
   if (!latitude || !longitude) return;
   const map = L.map(container);
+  addBaseMap(map);
   const start = [parseBound(latitude.value), parseBound(longitude.value)];
   const marker = L.circleMarker([0, 0], { radius: 8, color: '#1f6f33', fillOpacity: 0.8 });
   const place = (lat: number, lon: number, moveMap: boolean) => {

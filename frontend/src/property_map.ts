@@ -5,6 +5,7 @@
 // server provides are drawn under the points.
 import L from 'leaflet';
 
+import { addBaseMap } from './base_map';
 import { ApiError, apiFetch } from './api';
 import { formatNumber } from './search_model';
 
@@ -35,6 +36,7 @@ async function setup(container: HTMLElement, section: HTMLElement): Promise<void
   const id = section.dataset.propertyId ?? '';
   const radius = Number(container.dataset.radiusKm ?? '10');
   const map = L.map(container);
+  addBaseMap(map);
   const centre: L.LatLngExpression = [Number(section.dataset.latitude), Number(section.dataset.longitude)];
   // The view first: a circle measures its bounds through the map's projection.
   map.fitBounds(L.latLng(centre).toBounds(radius * 2000));

@@ -6,6 +6,7 @@
 // of their own).
 import L from 'leaflet';
 
+import { addBaseMap } from './base_map';
 import { CommuneOutlines, drawDepartements } from './outlines';
 import { PoiOverlay } from './poi_overlay';
 import { formatNumber } from './search_model';
@@ -40,6 +41,7 @@ export class SearchMap {
     this.map = L.map(container, { zoomControl: true, attributionControl: true });
     this.map.fitBounds(kFranceBounds);
     this.map.attributionControl.setPrefix('Leaflet');
+    addBaseMap(this.map);
     this.placeLayer = L.layerGroup().addTo(this.map);
     this.pois = new PoiOverlay(this.map);
     this.map.on('click', (event: L.LeafletMouseEvent) => {

@@ -304,6 +304,16 @@ Status Site::Parts::OpenWeb(const SiteParts& parts) {
 
   web::AppOptions options;
   options.public_base_url = config.public_base_url;
+  // The maps' base layer, when one is configured (Config::Load checked it).
+  if (!config.map.base_url.empty()) {
+    VV_ASSIGN_OR_RETURN(options.base_map_origin, BaseMapOrigin(config.map));
+    options.base_map_json = nlohmann::json{{"url", config.map.base_url},
+                                           {"attribution", config.map.base_attribution},
+                                           {"subdomains", config.map.base_subdomains},
+                                           {"min_zoom", config.map.base_min_zoom},
+                                           {"max_zoom", config.map.base_max_zoom}}
+                                .dump();
+  }
   options.secret_key = secret_key;
   options.session_cookie_name = session_cookies.name;
   options.access_log = parts.access_log;

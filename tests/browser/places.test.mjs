@@ -6,18 +6,36 @@
 //
 // Needs: VIVROVERT_BIN, VIVROVERT_RESOURCE_DIR (set by ctest, see CMakeLists.txt).
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { after, before, test } from 'node:test';
 
 import { keepScreenshot, startSite } from './site.mjs';
 
 let site;
+// A base map server standing in for an OpenStreetMap tile server (`map.base_url`): every
+// tile is the same 1×1 grey PNG; the paths asked are counted.
+let tileServer;
+const tilePaths = [];
+const kGreyPng = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGM4AQAAygDJmcpdfgAAAABJRU5ErkJggg==', 'base64');
 
 before(async () => {
-  site = await startSite('places', {}, { departements: '46', seedDemo: true });
+  tileServer = http.createServer((request, response) => {
+    tilePaths.push(request.url);
+    response.writeHead(200, { 'Content-Type': 'image/png', 'Cache-Control': 'no-store' });
+    response.end(kGreyPng);
+  });
+  await new Promise((resolve) => tileServer.listen(0, '127.0.0.1', resolve));
+  const tileOrigin = `http://127.0.0.1:${tileServer.address().port}`;
+  site = await startSite('places', {
+    VIVROVERT_MAP_BASE_URL: `${tileOrigin}/tiles/{z}/{x}/{y}.png`,
+    VIVROVERT_MAP_BASE_ATTRIBUTION: '© Contributeurs OpenStreetMap (serveur de test)',
+  }, { departements: '46', seedDemo: true });
 });
 
 after(async () => {
   await site?.stop();
+  tileServer?.close();
 });
 
 async function greenCount(page) {
@@ -135,7 +153,8 @@ test('a household adds two places, reads the distances, saves and reopens the se
 });
 
 // The points of interest behind the « Équipements » control: off at first; shown, the
-// Cahors view has the SNCF station with its source in the tooltip; zoomed out, France's
+// Cahors view has the SNCF station with its source in the tooltip, over the configured base
+// map; zoomed out, France's
 // points gather into numbered clusters; unticking the stations leaves none of them.
 test('the map shows the amenities of the view, with their source, clustered when far', async () => {
   const page = await site.context.newPage();
@@ -163,6 +182,12 @@ test('the map shows the amenities of the view, with their source, clustered when
   });
   assert.ok(tooltips.some((text) => /Cahors.*Gare.*Source : .*SNCF/i.test(text)), tooltips.slice(0, 5).join(' | '));
   await keepScreenshot(page, 'search-amenities');
+  // Under them, the configured base map: its tiles were asked at this zoom, loaded (the
+  // page's Content-Security-Policy admits their origin), and its attribution is shown.
+  assert.ok(tilePaths.some((asked) => asked.startsWith('/tiles/14/')), tilePaths.slice(-3).join(' '));
+  await page.waitForFunction(() => [...document.querySelectorAll('img.base-map, .base-map img')]
+    .some((img) => img.complete && img.naturalWidth > 0));
+  assert.match(await page.textContent('.leaflet-control-attribution'), /Contributeurs OpenStreetMap \(serveur de test\)/);
 
   // France at zoom 6 (thousands of stations, hospitals, towns): clusters with their counts.
   await page.evaluate(() => window.vivrovertSearch.map.setView([46.5, 2.5], 6, { animate: false }));

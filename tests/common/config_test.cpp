@@ -160,5 +160,50 @@ TEST_F(ConfigTest, SmtpTlsDemoModeAndPublisherKeys) {
   EXPECT_EQ(Config::Load("").status().field(), "demo.enabled");
 }
 
+// The base map: off by default; a tile URL with its attribution gives the origin the pages'
+// Content-Security-Policy admits ({s} hosts as a wildcard); each mistake names its key.
+TEST_F(ConfigTest, BaseMapIsCheckedAndGivesItsOrigin) {
+  auto defaults = Config::Load("");
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_TRUE(defaults->map.base_url.empty());
+  EXPECT_EQ(BaseMapOrigin(defaults->map).value(), "");
+
+  auto config =
+      Config::Load(Write("[map]\nbase_url = https://{s}.tile.example.org/{z}/{x}/{y}.png\n"
+                         "base_attribution = © OpenStreetMap\nbase_max_zoom = 18\n"));
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->map.base_max_zoom, 18);
+  EXPECT_EQ(BaseMapOrigin(config->map).value(), "https://*.tile.example.org");
+  MapConfig local{"http://127.0.0.1:8081/tiles/{z}/{x}/{y}.png", "test", "abc", 0, 19};
+  EXPECT_EQ(BaseMapOrigin(local).value(), "http://127.0.0.1:8081");
+
+  auto field_of = [](MapConfig map) { return BaseMapOrigin(map).status().field(); };
+  const MapConfig good{"https://tile.example.org/{z}/{x}/{y}.png", "© OSM", "abc", 0, 19};
+  MapConfig bad = good;
+  bad.base_url = "ftp://tile.example.org/{z}/{x}/{y}.png";
+  EXPECT_EQ(field_of(bad), "map.base_url");
+  bad.base_url = "https://tile.example.org/{z}/{x}.png";
+  EXPECT_EQ(field_of(bad), "map.base_url");
+  bad.base_url = "https://tile.{z}.example.org/{z}/{x}/{y}.png";
+  EXPECT_EQ(field_of(bad), "map.base_url");
+  bad = good;
+  bad.base_attribution = "";
+  EXPECT_EQ(field_of(bad), "map.base_attribution");
+  bad.base_attribution = "<b>OSM</b>";
+  EXPECT_EQ(field_of(bad), "map.base_attribution");
+  bad = good;
+  bad.base_min_zoom = 12;
+  bad.base_max_zoom = 5;
+  EXPECT_EQ(field_of(bad), "map.base_min_zoom");
+  bad = good;
+  bad.base_subdomains = "a,b";
+  EXPECT_EQ(field_of(bad), "map.base_subdomains");
+  // Config::Load refuses the same.
+  EXPECT_EQ(Config::Load(Write("[map]\nbase_url = https://t.example.org/{z}/{x}/{y}.png\n"))
+                .status()
+                .field(),
+            "map.base_attribution");
+}
+
 }  // namespace
 }  // namespace vivrovert

@@ -24,7 +24,8 @@ class FixedAuthenticator final : public Authenticator {
 
 class AppTest : public ::testing::Test {
  protected:
-  explicit AppTest(std::string base_url = "http://localhost:8080") {
+  explicit AppTest(std::string base_url = "http://localhost:8080", std::string base_map_json = "",
+                   std::string base_map_origin = "") {
     dist_.Write("manifest.json", R"({"main.js": "main-ABC.js", "styles.css": "styles-DEF.css"})");
     dist_.Write("main-ABC.js", "export {};");
     dist_.Write("styles-DEF.css", "body{}");
@@ -38,6 +39,8 @@ class AppTest : public ::testing::Test {
     options.session_cookie_name = "vv_session";
     options.access_log = &access_log_;
     options.error_log = &error_log_;
+    options.base_map_json = std::move(base_map_json);
+    options.base_map_origin = std::move(base_map_origin);
     app_ = std::make_unique<App>(std::move(options), std::move(*templates), std::move(*assets),
                                  std::move(*files), clock_, random_);
 
@@ -116,6 +119,28 @@ class AppTest : public ::testing::Test {
   int posts_ = 0;
 };
 
+// A configured base map: every page tells the maps' scripts (escaped in its attribute) and
+// the Content-Security-Policy admits the tiles' origin as an image source, nothing else.
+class AppWithBaseMapTest : public AppTest {
+ protected:
+  AppWithBaseMapTest()
+      : AppTest("http://localhost:8080",
+                R"({"url":"https://{s}.tile.example.org/{z}/{x}/{y}.png","attribution":"© OSM"})",
+                "https://*.tile.example.org") {}
+};
+
+TEST_F(AppWithBaseMapTest, PagesCarryTheBaseMapAndThePolicyAdmitsItsTiles) {
+  Response response = app_->Handle(MustParse("GET", "/"));
+  ASSERT_EQ(response.status(), 200);
+  EXPECT_NE(response.body().find("<meta name=\"base-map\" content=\"{&quot;url&quot;:"),
+            std::string::npos);
+  const std::string policy = response.Header("Content-Security-Policy").value_or("");
+  EXPECT_NE(policy.find("img-src 'self' data: https://*.tile.example.org;"), std::string::npos)
+      << policy;
+  EXPECT_NE(policy.find("connect-src 'self';"), std::string::npos) << policy;
+  EXPECT_NE(policy.find("script-src 'self';"), std::string::npos) << policy;
+}
+
 TEST_F(AppTest, HomePageIsFrenchWithBundlesAndSecurityHeaders) {
   Response response = app_->Handle(MustParse("GET", "/"));
   EXPECT_EQ(response.status(), 200);
@@ -134,6 +159,10 @@ TEST_F(AppTest, HomePageIsFrenchWithBundlesAndSecurityHeaders) {
 
   EXPECT_NE(response.Header("Content-Security-Policy").value_or("").find("script-src 'self'"),
             std::string::npos);
+  // No base map configured: images from this site only, and no base map for the scripts.
+  EXPECT_NE(response.Header("Content-Security-Policy").value_or("").find("img-src 'self' data:;"),
+            std::string::npos);
+  EXPECT_EQ(html.find("name=\"base-map\""), std::string::npos);
   EXPECT_EQ(response.Header("X-Content-Type-Options"), "nosniff");
   EXPECT_EQ(response.Header("X-Frame-Options"), "DENY");
   EXPECT_EQ(response.Header("Cache-Control"), "no-store");

@@ -4,6 +4,7 @@
 #include <Poco/Exception.h>
 #include <Poco/Util/IniFileConfiguration.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -151,6 +152,11 @@ Result<Config> Config::Load(const std::string& path) {
       {"paths.grid_file", text_setter(config.grid_file)},
       {"security.secret_key", text_setter(config.secret_key)},
       {"nightly.hour", int_setter(config.nightly_hour, -1, 23)},
+      {"map.base_url", text_setter(config.map.base_url)},
+      {"map.base_attribution", text_setter(config.map.base_attribution)},
+      {"map.base_subdomains", text_setter(config.map.base_subdomains)},
+      {"map.base_min_zoom", int_setter(config.map.base_min_zoom, 0, 22)},
+      {"map.base_max_zoom", int_setter(config.map.base_max_zoom, 0, 22)},
   };
 
   if (file) {
@@ -191,7 +197,46 @@ Result<Config> Config::Load(const std::string& path) {
     return InvalidArgument("http.public_base_url must start with http:// or https://",
                            "http.public_base_url");
   }
+  VV_RETURN_IF_ERROR(BaseMapOrigin(config.map).status());
   return config;
+}
+
+Result<std::string> BaseMapOrigin(const MapConfig& map) {
+  if (map.base_url.empty()) return std::string();
+  const std::string& url = map.base_url;
+  const size_t scheme_end = url.find("://");
+  const std::string scheme = scheme_end == std::string::npos ? "" : url.substr(0, scheme_end);
+  if (scheme != "https" && scheme != "http")
+    return InvalidArgument("map.base_url must start with https:// (or http://)", "map.base_url");
+  const size_t host_begin = scheme_end + 3;
+  const size_t host_end = url.find('/', host_begin);
+  if (host_end == std::string::npos || host_end == host_begin)
+    return InvalidArgument("map.base_url needs a host and a path", "map.base_url");
+  std::string host = url.substr(host_begin, host_end - host_begin);
+  if (host.starts_with("{s}.")) host = "*." + host.substr(4);
+  if (host.find_first_of("{}/?#@ ") != std::string::npos)
+    return InvalidArgument("map.base_url: only {s}, first in the host name, may stand in the host",
+                           "map.base_url");
+  for (const char* placeholder : {"{z}", "{x}", "{y}"}) {
+    if (url.find(placeholder, host_end) == std::string::npos)
+      return InvalidArgument(std::string("map.base_url must hold ") + placeholder + " in its path",
+                             "map.base_url");
+  }
+  if (map.base_attribution.empty())
+    return InvalidArgument("map.base_attribution must name the tiles' source and licence",
+                           "map.base_attribution");
+  if (map.base_attribution.find_first_of("<>") != std::string::npos)
+    return InvalidArgument("map.base_attribution is plain text (no < or >)",
+                           "map.base_attribution");
+  if (map.base_min_zoom > map.base_max_zoom)
+    return InvalidArgument("map.base_min_zoom must not exceed map.base_max_zoom",
+                           "map.base_min_zoom");
+  for (char c : map.base_subdomains) {
+    if (!std::isalnum(static_cast<unsigned char>(c)))
+      return InvalidArgument("map.base_subdomains holds letters and digits only",
+                             "map.base_subdomains");
+  }
+  return scheme + "://" + host;
 }
 
 Result<std::string> Config::SecretKey() const {

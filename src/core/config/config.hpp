@@ -52,6 +52,25 @@ struct PublisherConfig {
   std::string late_penalty_rate;  // e.g. "trois fois le taux d'intérêt légal"
 };
 
+// The base map under the maps' tiles (docs/DEPLOY.md, "A base map"): an XYZ raster tile
+// source. Empty url: the maps draw the outlines of départements and communes alone (the
+// offline default; nothing is fetched from outside).
+struct MapConfig {
+  // "https://tile.example.org/{z}/{x}/{y}.png"; {s} (subdomains, first in the host name) and
+  // {r} (retina suffix) are allowed, as Leaflet reads them.
+  std::string base_url;
+  std::string base_attribution;  // HTML-free text, required with a url (the tiles' licence)
+  std::string base_subdomains = "abc";
+  int base_min_zoom = 0;
+  int base_max_zoom = 19;
+};
+
+// The origin a browser fetches `map`'s tiles from, as a Content-Security-Policy source
+// ("https://tile.example.org", "https://*.tile.example.org" for a {s} host); empty when no
+// base map is set. Errors: InvalidArgument naming the map.* key (no http(s) scheme, a
+// placeholder missing or misplaced, no attribution, min_zoom above max_zoom).
+Result<std::string> BaseMapOrigin(const MapConfig& map);
+
 struct Config {
   // Storage.
   std::string database_url = "sqlite:var/vivrovert.db";
@@ -92,6 +111,8 @@ struct Config {
   int nightly_hour = 2;
 
   PublisherConfig publisher;
+
+  MapConfig map;
 
   // Audience figures (src/domain/audience): whether operators' own page views count.
   bool audience_count_operators = false;

@@ -12,12 +12,15 @@ namespace vivrovert::web {
 namespace {
 
 // Scripts and styles come only from our own bundles: no inline script can run even if an
-// escaping mistake let one into a page. `data:` images cover the empty favicon.
-constexpr const char* kContentSecurityPolicy =
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src "
-    "'self'; "
-    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors "
-    "'none'";
+// escaping mistake let one into a page. `data:` images cover the empty favicon; a configured
+// base map's tile origin is the one outside image source.
+std::string ContentSecurityPolicy(const std::string& base_map_origin) {
+  std::string image_sources = "'self' data:";
+  if (!base_map_origin.empty()) image_sources += " " + base_map_origin;
+  return "default-src 'self'; script-src 'self'; style-src 'self'; img-src " + image_sources +
+         "; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+         "form-action 'self'; frame-ancestors 'none'";
+}
 
 // Serialises log lines written from several request threads.
 std::mutex log_mutex;
@@ -65,6 +68,7 @@ Result<Response> Context::Page(const std::string& template_name, mstch::map data
                                int status) const {
   data.emplace("title", std::string("VivroVert"));
   data["csrf_token"] = csrf_token_;
+  if (!app_.options().base_map_json.empty()) data["base_map"] = app_.options().base_map_json;
   if (user_) {
     data["user"] = mstch::map{
         {"display_name", user_->display_name},
@@ -108,6 +112,7 @@ Result<Response> Context::Page(const std::string& template_name, mstch::map data
 App::App(AppOptions options, TemplateRenderer templates, AssetManifest assets,
          StaticFiles static_files, const Clock& clock, Random& random)
     : options_(std::move(options)),
+      content_security_policy_(ContentSecurityPolicy(options_.base_map_origin)),
       templates_(std::move(templates)),
       assets_(std::move(assets)),
       static_files_(std::move(static_files)),
@@ -276,7 +281,7 @@ Response App::ErrorResponse(const Request& request, const HttpError& error,
 }
 
 void App::Finish(const Csrf::BrowserToken& browser, Response& response) const {
-  response.SetDefaultHeader("Content-Security-Policy", kContentSecurityPolicy);
+  response.SetDefaultHeader("Content-Security-Policy", content_security_policy_);
   response.SetDefaultHeader("X-Content-Type-Options", "nosniff");
   response.SetDefaultHeader("Referrer-Policy", "same-origin");
   response.SetDefaultHeader("X-Frame-Options", "DENY");

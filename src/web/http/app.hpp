@@ -167,6 +167,11 @@ struct AppOptions {
   std::ostream* access_log = nullptr;
   // Faults: handler exceptions, internal errors. Never null.
   std::ostream* error_log = &std::cerr;
+  // The maps' base layer (Config::map): the JSON every page carries in its
+  // <meta name="base-map"> for the maps' scripts, and the origin its tiles come from, which
+  // the Content-Security-Policy then admits as an image source. Empty: no base map.
+  std::string base_map_json;
+  std::string base_map_origin;
 };
 
 class App {
@@ -223,6 +228,7 @@ class App {
   void Finish(const Csrf::BrowserToken& browser, Response& response) const;
 
   AppOptions options_;
+  std::string content_security_policy_;
   TemplateRenderer templates_;
   AssetManifest assets_;
   StaticFiles static_files_;
