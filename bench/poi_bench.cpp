@@ -65,7 +65,8 @@ amenities::PoiQuery Screen(double lon, double lat, int zoom) {
 size_t BruteForce(const amenities::PoiQuery& query) {
   // Made once, as the layer's own per-thread projector is.
   static auto projector = geo::Projector::Create(geo::kWgs84, geo::kWebMercator);
-  geo::Point north_west{query.box.west, query.box.north}, south_east{query.box.east, query.box.south};
+  geo::Point north_west{query.box.west, query.box.north},
+      south_east{query.box.east, query.box.south};
   projector->Transform(north_west);
   projector->Transform(south_east);
   const double side = std::ldexp(1.0, query.zoom + amenities::PoiLayer::kClusterShift);
@@ -183,8 +184,8 @@ int main(int argc, char** argv) {
         Screen(centre.wgs84.x, centre.wgs84.y, 5 + static_cast<int>(screen_idx % 12)));
   }
   fixture = &data;
-  std::cerr << real_count << " real points + " << synthetic_count << " SYNTHETIC = "
-            << data.layer->size() << " indexed\n";
+  std::cerr << real_count << " real points + " << synthetic_count
+            << " SYNTHETIC = " << data.layer->size() << " indexed\n";
 
   // Per request (query + GeoJSON), over every screen: wall time, and the thread's CPU time,
   // which a shared machine's other load does not inflate.
@@ -206,7 +207,8 @@ int main(int argc, char** argv) {
     std::string text = api::PoiGeoJson(*data.layer, *answer);
     cpu_millis.push_back(thread_cpu_ms() - cpu_start);
     millis.push_back(
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+            .count());
     largest = std::max(largest, text.size());
   }
   auto report = [&](const char* what, std::vector<double>& values) {
@@ -222,7 +224,9 @@ int main(int argc, char** argv) {
   std::cerr << "largest answer " << largest << " bytes\n";
 
   for (int zoom : {6, 9, 12, 15}) {
-    benchmark::RegisterBenchmark("BM_PoiLayer", BM_PoiLayer)->Arg(zoom)->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark("BM_PoiLayer", BM_PoiLayer)
+        ->Arg(zoom)
+        ->Unit(benchmark::kMillisecond);
     benchmark::RegisterBenchmark("BM_BruteForce", BM_BruteForce)
         ->Arg(zoom)
         ->Unit(benchmark::kMillisecond);
