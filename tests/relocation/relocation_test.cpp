@@ -182,6 +182,10 @@ TEST_F(RelocationTest, TheEmployerSeesAggregatesAndOnlyTheSharedAnswer) {
   // Chloé suits no tile: the best suit 2 of 3, and what excludes most is named.
   EXPECT_NE(page.body.find("Aucune dalle ne convient à tous"), std::string::npos);
   EXPECT_NE(page.body.find("Critères qui écartent le plus"), std::string::npos);
+  // The map: one square per best tile, the new site outlined.
+  EXPECT_NE(page.body.find("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"team-map\""),
+            std::string::npos);
+  EXPECT_NE(page.body.find("<rect class=\"site\""), std::string::npos);
   // Bruno shares: his answer is shown with his address.
   EXPECT_NE(page.body.find("Réponses partagées par leur auteur"), std::string::npos);
   EXPECT_NE(page.body.find("bruno@exemple.fr</h3>"), std::string::npos);

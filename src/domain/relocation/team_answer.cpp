@@ -55,13 +55,19 @@ ParsedAnswers ParseAnswers(const engine::GridFile& grid, const std::vector<Membe
 }
 
 TeamAnswer ComputeTeamAnswer(const engine::SearchEngine& engine,
-                             const std::vector<engine::SearchRequest>& answers, size_t k) {
+                             const std::vector<engine::SearchRequest>& answers, size_t k,
+                             size_t map_k) {
   TeamAnswer answer;
   answer.answered = std::min(answers.size(), engine::kMaxGroupMembers);
-  engine::GroupResult group = engine.SearchGroup(answers, k);
+  engine::GroupResult group = engine.SearchGroup(answers, std::max(k, map_k));
   answer.suits_everyone = group.suits_everyone;
   answer.suited_by = std::move(group.suited_by);
-  answer.best = std::move(group.best);
+  answer.best.assign(group.best.begin(), group.best.begin() + static_cast<std::ptrdiff_t>(
+                                                                  std::min(k, group.best.size())));
+  if (map_k > 0) {
+    group.best.resize(std::min(map_k, group.best.size()));
+    answer.map = std::move(group.best);
+  }
 
   const engine::CriteriaCatalogue& catalogue = engine.grid().catalogue();
   struct Tally {

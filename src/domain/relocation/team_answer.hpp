@@ -65,12 +65,16 @@ struct TeamAnswer {
   std::vector<uint64_t> suited_by;  // [n]: tiles suiting exactly n members
   std::vector<engine::GroupTile> best;
   std::vector<ExcludingCriterion> excluding;  // most exclusions first, then id
+  // The best `map_k` tiles in the same order (best is their first k), for a map.
+  std::vector<engine::GroupTile> map;
 };
 
-// All requests must be of the level of the first (the caller parses them so).
+// All requests must be of the level of the first (the caller parses them so). One pass of
+// SearchGroup gives both the best `k` tiles (and the excluding criteria over them) and the
+// best `map_k` tiles.
 TeamAnswer ComputeTeamAnswer(const engine::SearchEngine& engine,
                              const std::vector<engine::SearchRequest>& answers,
-                             size_t k = kBestTiles);
+                             size_t k = kBestTiles, size_t map_k = 0);
 
 struct TerritoryShare {
   uint64_t tiles = 0;          // the territory's tiles at the answers' level

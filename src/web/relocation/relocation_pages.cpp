@@ -9,6 +9,7 @@
 #include "core/common/text.hpp"
 #include "domain/accounts/user_store.hpp"
 #include "domain/interests/interest_store.hpp"
+#include "domain/listings/placement.hpp"
 #include "domain/partners/partner_territory.hpp"
 #include "domain/relocation/relocation_mail.hpp"
 #include "domain/relocation/relocation_store.hpp"
@@ -26,6 +27,7 @@ using web::Response;
 constexpr size_t kShownTiles = 20;   // best tiles listed on the employer's page
 constexpr size_t kMemberTiles = 10;  // a member's own best tiles
 constexpr size_t kMaxInvitesAtOnce = 64;
+constexpr size_t kMapTiles = 5000;  // tiles drawn on the employer's map, the best first
 
 Status NoGrid() {
   return Unavailable(
@@ -88,6 +90,57 @@ mstch::array DescribeAnswer(const engine::GridFile& grid, const engine::SearchRe
     lines.push_back(mstch::map{{"text", line}});
   }
   return lines;
+}
+
+// The best tiles as an inline SVG map (EPSG:3035, north up): each tile a square, the
+// darker the more members it suits; the new site's tile outlined. Only numbers go into it.
+std::string TeamMapSvg(const engine::LevelView& level, const std::vector<engine::GroupTile>& tiles,
+                       size_t answered, std::optional<engine::TileId> site) {
+  if (tiles.empty() || answered == 0) return {};
+  const double cell = engine::CellSizeMetres(level.level());
+  double min_east = 1e12, max_east = -1e12, min_north = 1e12, max_north = -1e12;
+  auto extend = [&](const engine::TileId& id) {
+    min_east = std::min(min_east, static_cast<double>(id.east));
+    max_east = std::max(max_east, id.east + cell);
+    min_north = std::min(min_north, static_cast<double>(id.north));
+    max_north = std::max(max_north, id.north + cell);
+  };
+  for (const engine::GroupTile& tile : tiles) extend(level.tile(tile.tile));
+  if (site) extend(*site);
+  constexpr double kWidth = 640, kMaxHeight = 640;
+  const double span_east = max_east - min_east, span_north = max_north - min_north;
+  const double scale = std::min(kWidth / span_east, kMaxHeight / span_north);
+  const double width = span_east * scale, height = span_north * scale;
+  const double side = std::max(cell * scale, 1.0);
+  std::string svg;
+  char buffer[200];
+  std::snprintf(buffer, sizeof buffer,
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"team-map\" viewBox=\"0 0 %.1f "
+                "%.1f\" role=\"img\" aria-labelledby=\"team-map-title\">",
+                width, height);
+  svg += buffer;
+  svg +=
+      "<title id=\"team-map-title\">Carte des meilleures dalles : plus la dalle est foncée, "
+      "plus elle convient à de membres</title>";
+  for (const engine::GroupTile& tile : tiles) {
+    const engine::TileId id = level.tile(tile.tile);
+    std::snprintf(buffer, sizeof buffer,
+                  "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#2f6b3a\" "
+                  "fill-opacity=\"%.2f\"/>",
+                  (id.east - min_east) * scale, (max_north - id.north - cell) * scale, side, side,
+                  0.15 + 0.85 * tile.members_suited / static_cast<double>(answered));
+    svg += buffer;
+  }
+  if (site) {
+    std::snprintf(buffer, sizeof buffer,
+                  "<rect class=\"site\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+                  "fill=\"none\" stroke=\"#b3261e\" stroke-width=\"2\"/>",
+                  (site->east - min_east) * scale, (max_north - site->north - cell) * scale,
+                  std::max(side, 4.0), std::max(side, 4.0));
+    svg += buffer;
+  }
+  svg += "</svg>";
+  return svg;
 }
 
 json AnswerJson(const engine::GridFile& grid, const engine::SearchRequest& request) {
@@ -175,8 +228,8 @@ const char* MemberStatus(const Member& member) {
 
 // The team's answer as the employer may see it: aggregates, and the answers of the
 // members who chose to share theirs. `page` and `body` receive the same facts.
-void TeamAnswerFor(const engine::SearchBackend& search, const std::vector<Member>& members,
-                   mstch::map& page, json& body) {
+void TeamAnswerFor(const engine::SearchBackend& search, const Project& project,
+                   const std::vector<Member>& members, mstch::map& page, json& body) {
   const engine::GridFile& grid = *search.grid;
   const ParsedAnswers parsed = ParseAnswers(grid, members);
   const size_t answered = parsed.requests.size();
@@ -204,8 +257,13 @@ void TeamAnswerFor(const engine::SearchBackend& search, const std::vector<Member
     body["answer"] = nullptr;
     return;
   }
-  const TeamAnswer answer = ComputeTeamAnswer(*search.engine, parsed.requests);
+  const TeamAnswer answer =
+      ComputeTeamAnswer(*search.engine, parsed.requests, kBestTiles, kMapTiles);
   const engine::LevelView& level = *grid.level(parsed.requests.front().level);
+  Result<std::optional<engine::TileId>> site =
+      listings::TileAtPoint(grid, level.level(), project.longitude, project.latitude);
+  page["map"] = TeamMapSvg(level, answer.map, answered, site.ok() ? *site : std::nullopt);
+  page["map_tiles"] = std::to_string(answer.map.size());
   mstch::array by_count;
   json suited_by = json::array();
   for (size_t count = answer.suited_by.size(); count-- > 1;) {
@@ -275,7 +333,7 @@ Result<Response> ProjectPage(Context& context, const RelocationPagesEnv& env, bo
         mstch::map{{"email", member.email}, {"status", std::string(MemberStatus(member))}});
   page["members"] = member_rows;
   page["has_members"] = !member_rows.empty();
-  TeamAnswerFor(env.search, members, page, body);
+  TeamAnswerFor(env.search, project, members, page, body);
   if (as_json) return Response::Json(body);
   return context.Page("employer_project", std::move(page), error.empty() ? 200 : 400);
 }
