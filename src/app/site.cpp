@@ -53,6 +53,7 @@
 #include "web/profiles/profile_pages.hpp"
 #include "web/properties/property_routes.hpp"
 #include "web/quotes/quote_pages.hpp"
+#include "web/relocation/relocation_pages.hpp"
 
 namespace vivrovert::app {
 
@@ -454,6 +455,10 @@ Status Site::Parts::OpenWeb(const SiteParts& parts) {
         similarity::SimilarityIndex::Build(*search->grid));
   compatibility::RegisterCompatibilityPages(site, {*database, *clock, compatibility_recorder.get(),
                                                    search->grid.get(), similar_territories.get()});
+  // Relocation projects: employers, their teams' private answers, partners' leads.
+  relocation::RegisterRelocationPages(
+      site, {*database, *clock, *random, *mail_templates, config.public_base_url, *search,
+             interest_listeners.get(), nudge_mail});
   legal::RegisterLegalPages(site, config.publisher);
   // Public pages per commune and the sitemap (national; lag-tolerant reads).
   if (search->grid) commune_index = std::make_unique<communes::CommuneIndex>(*search->grid);

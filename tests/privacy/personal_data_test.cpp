@@ -25,6 +25,7 @@
 #include "domain/partners/partner_store.hpp"
 #include "domain/profiles/profile.hpp"
 #include "domain/properties/property_store.hpp"
+#include "domain/relocation/relocation_store.hpp"
 #include "domain/skills/skill_alerts.hpp"
 #include "support/test_database.hpp"
 
@@ -148,6 +149,29 @@ class PersonalDataTest : public ::testing::Test {
     EXPECT_TRUE(partners::PartnerStore::SetStaff(connection, partner->id, user_id_,
                                                  partners::StaffRole::kViewer, kStart)
                     .ok());
+    // A relocation project: she registered her employer, and answers as a member.
+    Result<relocation::Employer> employer = relocation::EmployerStore::Create(
+        connection, "Causse Industries", "73282932000074", user_id_, kStart);
+    EXPECT_TRUE(employer.ok()) << employer.status().ToString();
+    const int64_t project =
+        connection
+            .QueryOne(
+                "INSERT INTO relocation_projects (employer_id, name, commune_code, latitude, "
+                "longitude, created_by, created_at, updated_at) "
+                "VALUES ($1, 'Atelier', $2, 44.4475, 1.4419, $3, $4, $4) RETURNING id",
+                {employer->id, std::string(kCommune), user_id_, kStart})
+            ->Int(0);
+    Result<relocation::Invitation> invitation = relocation::ProjectStore::Invite(
+        connection, SecureRandom::Instance(), project, kEmail, kStart);
+    EXPECT_TRUE(invitation.ok()) << invitation.status().ToString();
+    EXPECT_TRUE(
+        relocation::ProjectStore::Join(connection, invitation->token, user_id_, kStart).ok());
+    EXPECT_TRUE(relocation::ProjectStore::Answer(
+                    connection, invitation->member.id, user_id_,
+                    R"({"level":"1km","criteria":[],"places":[{"name":"Quai Cavaignac",)"
+                    R"("commune":"46042","max_km":5}]})",
+                    true, kStart)
+                    .ok());
     mail::OptOut(connection, user_id_, mail::MailList::kLeadReports, kStart);
     // Option 3: her compatibility with the partner, a skills alert about its offer.
     compatibility::CompatibilityStore::ReplaceUser(
@@ -268,6 +292,11 @@ TEST_F(PersonalDataTest, ExportHoldsEverythingStoredAboutThePerson) {
   ASSERT_EQ(out.at("staff_memberships").size(), 1u);
   EXPECT_EQ(out.at("staff_memberships")[0]["slug"], partner_slug_);
   EXPECT_EQ(out.at("staff_memberships")[0]["role"], "viewer");
+  ASSERT_EQ(out.at("relocation_projects").size(), 1u);
+  EXPECT_EQ(out.at("relocation_projects")[0]["answer"]["places"][0]["name"], "Quai Cavaignac");
+  EXPECT_EQ(out.at("relocation_projects")[0]["share_answers"], true);
+  ASSERT_EQ(out.at("employer_staff").size(), 1u);
+  EXPECT_EQ(out.at("employer_staff")[0]["role"], "admin");
 }
 
 TEST_F(PersonalDataTest, DeletionLeavesNoCellNamingThePerson) {

@@ -15,6 +15,7 @@
 #include "domain/profiles/profile.hpp"
 #include "domain/properties/property_store.hpp"
 #include "domain/properties/surroundings.hpp"
+#include "domain/relocation/relocation_store.hpp"
 #include "domain/skills/skill_alerts.hpp"
 
 namespace vivrovert::privacy {
@@ -168,6 +169,32 @@ Result<json> ExportPerson(storage::Connection& connection, int64_t user_id, int6
                            {"role", role ? json(partners::StaffRoleName(*role)) : json(nullptr)}});
   }
   out["staff_memberships"] = memberships;
+
+  // Relocation projects: the person's memberships with their answers, and the employers
+  // they are staff of.
+  json relocation = json::array();
+  for (const auto& [project, member] :
+       relocation::ProjectStore::ProjectsOfMember(connection, user_id)) {
+    relocation.push_back(
+        {{"project", project.name},
+         {"invited_as", member.email},
+         {"answer", member.answer ? json::parse(*member.answer, nullptr, false) : json(nullptr)},
+         {"share_answers", member.share_answers},
+         {"joined_at", OptionalInt(member.joined_at)},
+         {"answered_at", OptionalInt(member.answered_at)}});
+  }
+  out["relocation_projects"] = relocation;
+  json employers = json::array();
+  for (const relocation::Employer& employer :
+       relocation::EmployerStore::OfUser(connection, user_id)) {
+    std::optional<relocation::EmployerRole> role =
+        relocation::EmployerStore::RoleOf(connection, employer.id, user_id);
+    employers.push_back(
+        {{"employer", employer.name},
+         {"siret", employer.siret},
+         {"role", role ? json(relocation::EmployerRoleName(*role)) : json(nullptr)}});
+  }
+  out["employer_staff"] = employers;
 
   // Option 3: how well partner territories suit the person, and the skills alerts sent.
   json compatibility = json::array();
