@@ -15,7 +15,9 @@
 #   scripts/cluster.sh start-node BIN I / kill-node I   one node (fault tests: kill-node is kill -9)
 # Environment: VIVROVERT_CLUSTER_DIR (state, default var/cluster), VIVROVERT_CLUSTER_NODES (3),
 # VIVROVERT_CLUSTER_PORT (nginx's HTTPS port, default a free one), VIVROVERT_CLUSTER_RATE and
-# VIVROVERT_CLUSTER_BURST (nginx's limit per client address, default 50r/s and 100), and the
+# VIVROVERT_CLUSTER_BURST (nginx's limit per client address, default 50r/s and 100),
+# VIVROVERT_CLUSTER_DB_FAILOVER=1 (the nodes' database URL names both PostgreSQL servers,
+# see start_postgres), and the
 # usual VIVROVERT_* of the nodes (e.g. VIVROVERT_API_RATE_LIMIT=0 for load tests), which the
 # nodes inherit.
 set -euo pipefail
@@ -72,7 +74,11 @@ write_nginx_conf() {
 nginx_ctl() { /usr/sbin/nginx -p "$state/nginx" -c "$state/nginx/nginx.conf" "$@"; }
 
 node_env() {  # node_env I: the environment of node I
-  echo "VIVROVERT_DATABASE_URL=$(get database_url)"
+  if [ "${VIVROVERT_CLUSTER_DB_FAILOVER:-0}" = 1 ]; then
+    echo "VIVROVERT_DATABASE_URL=$(get failover_url)"
+  else
+    echo "VIVROVERT_DATABASE_URL=$(get database_url)"
+  fi
   echo "VIVROVERT_DATABASE_REPLICA_URL=$(get replica_url)"
   echo "VIVROVERT_HTTP_HOST=127.0.0.1"
   echo "VIVROVERT_HTTP_PORT=$(get "node$1.port")"
@@ -125,6 +131,11 @@ start_postgres() {
     -o "-c listen_addresses=127.0.0.1 -p $standby_port -k $pg_dir" start >/dev/null \
     || { cat "$pg_dir/standby.log"; exit 1; }
   echo "postgresql://postgres@127.0.0.1:$primary_port/vivrovert" >"$state/database_url"
+  # With VIVROVERT_CLUSTER_DB_FAILOVER=1 the nodes get a libpq multi-host URL naming both
+  # servers, of which libpq picks the one accepting writes: after the standby's promotion
+  # they reconnect to it without a restart (bench/failover.sh, docs/DEPLOY.md "Failover").
+  echo "postgresql://postgres@127.0.0.1:$primary_port,127.0.0.1:$standby_port/vivrovert?target_session_attrs=read-write" \
+    >"$state/failover_url"
   echo "postgresql://postgres@127.0.0.1:$standby_port/vivrovert" >"$state/replica_url"
 }
 

@@ -2,6 +2,7 @@
 // background workers, until SIGINT or SIGTERM.
 #include <pthread.h>
 
+#include <chrono>
 #include <csignal>
 #include <cstring>
 #include <iostream>
@@ -53,11 +54,17 @@ int Serve(const Config& config, const ServeFlags& flags) {
 
   int received = 0;
   sigwait(&stop_signals, &received);
-  // The drain: /readyz answers 503 from now on, the listening socket closes (new
-  // connections are refused, the proxy tries another node), the requests in progress are
-  // answered, then the workers stop and the leadership is released.
+  // The drain: /readyz answers 503 from now on; new connection attempts go unanswered (the
+  // proxy's connect times out and it sends the request to another node) while the
+  // connections already made are accepted and their requests read; then the listening
+  // socket closes (new connections are refused), the requests in progress are answered,
+  // the workers stop and the leadership is released. docs/RELIABILITY.md, "Rolling
+  // restarts", tells why in this order.
   std::cout << "stopping on " << strsignal(received) << ": draining" << std::endl;
   (*site)->readiness().SetDraining();
+  if (!server.Drain(std::chrono::seconds(10))) {
+    std::cout << "drain: connections still waiting after 10 s, closed" << std::endl;
+  }
   server.Stop();
   (*site)->StopWorkers();
   std::cout << "stopped" << std::endl;

@@ -1,6 +1,7 @@
 // The server over real sockets, and /healthz against each database backend.
 #include "web/http/server.hpp"
 
+#include <Poco/Exception.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
@@ -12,10 +13,12 @@
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 #include "core/storage/migrations.hpp"
 #include "support/test_database.hpp"
@@ -219,6 +222,79 @@ TEST_F(ServerTest, StopAnswersTheRequestInProgressAndRefusesNewConnections) {
   stopper.join();
   EXPECT_TRUE(refused) << "the stopping server still accepted connections";
   EXPECT_EQ(slow.status, 200);
+  EXPECT_EQ(slow.body, "finished");
+}
+
+// The drain before Stop (`vivrovert serve` on SIGTERM, behind nginx): the connections already
+// made when it begins are served, POSTs included, even those still waiting for a thread
+// (Stop alone would drop them, and a proxy never resends a POST it has sent), while a new
+// connection attempt is left unanswered, so that a proxy's connect times out and it tries
+// another node.
+TEST_F(ServerTest, DrainServesTheConnectionsAlreadyMadeAndTakesNoNewOne) {
+  ServerOptions one_thread;
+  one_thread.port = 0;
+  one_thread.threads = 1;
+  HttpServer server(*app_, one_thread);
+  ASSERT_TRUE(server.Start().ok());
+  const uint16_t port = server.port();
+  Answer slow;
+  std::thread holder([&] {
+    Poco::Net::HTTPClientSession session("127.0.0.1", port);
+    slow = Send(session, "GET", "/slow");
+  });
+  {
+    std::unique_lock lock(slow_mutex_);
+    ASSERT_TRUE(slow_changed_.wait_for(lock, std::chrono::seconds(60), [this] {
+      return slow_entered_;
+    })) << "the request never reached its handler";
+  }
+  // The only thread is busy: these connections wait, their requests sent.
+  constexpr int kWaiting = 5;
+  std::vector<std::unique_ptr<Poco::Net::HTTPClientSession>> waiting;
+  for (int i = 0; i < kWaiting; ++i) {
+    auto session = std::make_unique<Poco::Net::HTTPClientSession>("127.0.0.1", port);
+    Poco::Net::HTTPRequest request("POST", "/echo", Poco::Net::HTTPMessage::HTTP_1_1);
+    request.setKeepAlive(false);
+    const std::string body = "écrit " + std::to_string(i);
+    request.setContentLength64(static_cast<Poco::Int64>(body.size()));
+    session->sendRequest(request) << body;
+    waiting.push_back(std::move(session));
+  }
+
+  server.StopTakingConnections();
+  bool drained = false;
+  std::thread stopper([&] {
+    drained = server.WaitForWaitingConnections(std::chrono::seconds(120));
+    server.Stop();
+  });
+  // Neither accepted nor refused (a proxy would time out and try another node); the
+  // second it waits also gives a Stop without the drain the time to drop the waiting
+  // connections, which this test would then see.
+  Poco::Net::StreamSocket late;
+  EXPECT_THROW(late.connect(Poco::Net::SocketAddress("127.0.0.1", port), Poco::Timespan(1, 0)),
+               Poco::TimeoutException)
+      << "a connection attempt after the drain began was answered";
+  {
+    std::lock_guard lock(slow_mutex_);
+    slow_released_ = true;
+  }
+  slow_changed_.notify_all();
+  for (int i = 0; i < kWaiting; ++i) {
+    Poco::Net::HTTPResponse response;
+    std::string body;
+    try {
+      std::istream& in = waiting[static_cast<size_t>(i)]->receiveResponse(response);
+      std::ostringstream text;
+      Poco::StreamCopier::copyStream(in, text);
+      body = text.str();
+    } catch (const Poco::Exception& error) {
+      body = "dropped: " + error.displayText();
+    }
+    EXPECT_EQ(body, "écrit " + std::to_string(i));
+  }
+  holder.join();
+  stopper.join();
+  EXPECT_TRUE(drained);
   EXPECT_EQ(slow.body, "finished");
 }
 

@@ -15,6 +15,9 @@
 #include <Poco/String.h>
 #include <Poco/ThreadPool.h>
 #include <sys/socket.h>
+#ifdef __linux__
+#include <linux/filter.h>
+#endif
 
 #include <algorithm>
 #include <chrono>
@@ -83,6 +86,16 @@ class ConnectionDeadlines {
 };
 
 namespace {
+
+// Whether the connection this thread runs has yet to see its first request read (the
+// drain waits for none), counted in HttpServer::awaiting_first_request_.
+thread_local bool this_thread_awaits_first_request = false;
+
+void FirstRequestRead(std::atomic<int>& awaiting) {
+  if (!this_thread_awaits_first_request) return;
+  this_thread_awaits_first_request = false;
+  awaiting.fetch_sub(1);
+}
 
 poco_socket_t SocketOf(Poco::Net::HTTPServerRequest& in) {
   return static_cast<Poco::Net::HTTPServerRequestImpl&>(in).socket().impl()->sockfd();
@@ -204,11 +217,18 @@ class RequestHandler final : public Poco::Net::HTTPRequestHandler {
 
 class HttpServer::HandlerFactory final : public Poco::Net::HTTPRequestHandlerFactory {
  public:
-  HandlerFactory(const App& app, const ServerOptions& options, ConnectionDeadlines& deadlines)
-      : app_(app), options_(options), deadlines_(deadlines) {}
+  HandlerFactory(const App& app, const ServerOptions& options, ConnectionDeadlines& deadlines,
+                 std::atomic<int>& awaiting_first_request)
+      : app_(app),
+        options_(options),
+        deadlines_(deadlines),
+        awaiting_first_request_(awaiting_first_request) {}
 
+  // Called once the request's headers are read, under the connection's lock (a Stop from
+  // now on lets this request be answered).
   Poco::Net::HTTPRequestHandler* createRequestHandler(
       const Poco::Net::HTTPServerRequest&) override {
+    FirstRequestRead(awaiting_first_request_);
     return new RequestHandler(app_, options_, deadlines_);
   }
 
@@ -220,6 +240,7 @@ class HttpServer::HandlerFactory final : public Poco::Net::HTTPRequestHandlerFac
   const App& app_;
   const ServerOptions& options_;
   ConnectionDeadlines& deadlines_;
+  std::atomic<int>& awaiting_first_request_;
 };
 
 namespace {
@@ -230,20 +251,25 @@ class DeadlineConnection final : public Poco::Net::TCPServerConnection {
  public:
   DeadlineConnection(const Poco::Net::StreamSocket& socket, Poco::Net::HTTPServerParams::Ptr params,
                      Poco::Net::HTTPRequestHandlerFactory::Ptr factory,
-                     ConnectionDeadlines& deadlines, int request_deadline_seconds)
+                     ConnectionDeadlines& deadlines, int request_deadline_seconds,
+                     std::atomic<int>& awaiting_first_request)
       : Poco::Net::TCPServerConnection(socket),
         params_(std::move(params)),
         factory_(std::move(factory)),
         deadlines_(deadlines),
-        request_deadline_seconds_(request_deadline_seconds) {}
+        request_deadline_seconds_(request_deadline_seconds),
+        awaiting_first_request_(awaiting_first_request) {}
 
   void run() override {
     const poco_socket_t fd = socket().impl()->sockfd();
     deadlines_.Arm(fd, SteadyClock::now() + std::chrono::seconds(request_deadline_seconds_));
+    awaiting_first_request_.fetch_add(1);
+    this_thread_awaits_first_request = true;
     {
       Poco::Net::HTTPServerConnection http(socket(), params_, factory_);
       http.run();
     }
+    FirstRequestRead(awaiting_first_request_);  // closed before any request
     deadlines_.Disarm(fd);
   }
 
@@ -252,20 +278,24 @@ class DeadlineConnection final : public Poco::Net::TCPServerConnection {
   Poco::Net::HTTPRequestHandlerFactory::Ptr factory_;
   ConnectionDeadlines& deadlines_;
   int request_deadline_seconds_;
+  std::atomic<int>& awaiting_first_request_;
 };
 
 class DeadlineConnectionFactory final : public Poco::Net::TCPServerConnectionFactory {
  public:
   DeadlineConnectionFactory(Poco::Net::HTTPServerParams::Ptr params,
                             Poco::Net::HTTPRequestHandlerFactory::Ptr factory,
-                            ConnectionDeadlines& deadlines, int request_deadline_seconds)
+                            ConnectionDeadlines& deadlines, int request_deadline_seconds,
+                            std::atomic<int>& awaiting_first_request)
       : params_(std::move(params)),
         factory_(std::move(factory)),
         deadlines_(deadlines),
-        request_deadline_seconds_(request_deadline_seconds) {}
+        request_deadline_seconds_(request_deadline_seconds),
+        awaiting_first_request_(awaiting_first_request) {}
 
   Poco::Net::TCPServerConnection* createConnection(const Poco::Net::StreamSocket& socket) override {
-    return new DeadlineConnection(socket, params_, factory_, deadlines_, request_deadline_seconds_);
+    return new DeadlineConnection(socket, params_, factory_, deadlines_, request_deadline_seconds_,
+                                  awaiting_first_request_);
   }
 
  private:
@@ -273,6 +303,7 @@ class DeadlineConnectionFactory final : public Poco::Net::TCPServerConnectionFac
   Poco::Net::HTTPRequestHandlerFactory::Ptr factory_;
   ConnectionDeadlines& deadlines_;
   int request_deadline_seconds_;
+  std::atomic<int>& awaiting_first_request_;
 };
 
 }  // namespace
@@ -307,13 +338,50 @@ Status HttpServer::Start() {
   params->setTimeout(Poco::Timespan(options_.receive_timeout_seconds, 0));
   pool_ = std::make_unique<Poco::ThreadPool>(std::min(2, options_.threads), options_.threads);
   deadlines_ = std::make_unique<ConnectionDeadlines>();
-  handler_factory_ = new HandlerFactory(app_, options_, *deadlines_);
+  handler_factory_ = new HandlerFactory(app_, options_, *deadlines_, awaiting_first_request_);
   server_ = std::make_unique<Poco::Net::TCPServer>(
       new DeadlineConnectionFactory(params, handler_factory_, *deadlines_,
-                                    options_.request_deadline_seconds),
+                                    options_.request_deadline_seconds, awaiting_first_request_),
       *pool_, socket, params);
   server_->start();
   return Status::Ok();
+}
+
+void HttpServer::StopTakingConnections() {
+  if (!listener_) return;
+#ifdef __linux__
+  // A classic BPF program of one instruction, "keep 0 bytes": every packet reaching the
+  // listening socket (a SYN, or the last ACK of a handshake not yet complete) is dropped.
+  // Connections already complete have their own sockets, which the filter does not reach.
+  sock_filter drop_all[] = {BPF_STMT(BPF_RET | BPF_K, 0)};
+  sock_fprog program{.len = 1, .filter = drop_all};
+  if (::setsockopt(listener_->impl()->sockfd(), SOL_SOCKET, SO_ATTACH_FILTER, &program,
+                   sizeof program) != 0) {
+    *app_.options().error_log << "web: cannot filter new connections out before the drain"
+                              << std::endl;
+  }
+#endif
+}
+
+bool HttpServer::WaitForWaitingConnections(std::chrono::milliseconds max_wait) {
+  if (!server_) return true;
+  const SteadyClock::time_point end = SteadyClock::now() + max_wait;
+  // A connection moves from the backlog to Poco's queue to a thread without being counted
+  // for a moment at each step: "none waiting" must hold a few rounds in a row.
+  int quiet_rounds = 0;
+  while (true) {
+    bool waiting = awaiting_first_request_.load() > 0 || server_->queuedConnections() > 0;
+    if (!waiting) {
+      try {
+        waiting = listener_->poll(Poco::Timespan(0), Poco::Net::Socket::SELECT_READ);
+      } catch (const Poco::Exception&) {
+      }
+    }
+    quiet_rounds = waiting ? 0 : quiet_rounds + 1;
+    if (quiet_rounds >= 3) return true;
+    if (SteadyClock::now() >= end) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
 }
 
 void HttpServer::Stop() {

@@ -13,6 +13,8 @@
 
 #include <Poco/SharedPtr.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -66,7 +68,26 @@ class HttpServer {
   Status Start();
   // The bound port (the chosen one when options.port was 0). 0 before Start.
   uint16_t port() const { return port_; }
-  // Drains: stops accepting and closes the listening socket at once (new connections are
+  // The drain before Stop (`vivrovert serve` on SIGTERM), so that a proxy in front loses no
+  // request, POSTs included: StopTakingConnections, then WaitForWaitingConnections. Closing
+  // the listening socket at once (Stop alone) resets the connections the kernel has
+  // already completed but the server has not accepted yet, and Poco drops those it has
+  // accepted but not handed to a thread: the proxy has sent its request on them, and it
+  // resends only idempotent ones. False when connections were still waiting at `max_wait`.
+  bool Drain(std::chrono::milliseconds max_wait) {
+    StopTakingConnections();
+    return WaitForWaitingConnections(max_wait);
+  }
+  // New connection attempts go unanswered from now on (a socket filter drops them: the
+  // client's connect times out, a proxy then sends the request, unsent, to another node),
+  // while the connections already completed are still accepted and served. Linux only
+  // (elsewhere a no-op). Before Start or after Stop: nothing.
+  void StopTakingConnections();
+  // Waits until no connection is waiting (none left in the listening socket's backlog or
+  // in Poco's queue, and every accepted one has had its first request read), at most
+  // `max_wait`. True when none is left waiting.
+  bool WaitForWaitingConnections(std::chrono::milliseconds max_wait);
+  // Stops accepting and closes the listening socket at once (new connections are
   // refused, so a proxy in front tries another node), lets the requests in progress finish
   // and be answered, closes idle connections and waits for the threads. Safe to call
   // twice; called by the destructor.
@@ -78,6 +99,8 @@ class HttpServer {
   class HandlerFactory;
 
   uint16_t port_ = 0;
+  // Connections run by a thread whose first request has not been read yet.
+  std::atomic<int> awaiting_first_request_{0};
   std::unique_ptr<Poco::ThreadPool> pool_;
   std::unique_ptr<ConnectionDeadlines> deadlines_;
   Poco::SharedPtr<HandlerFactory> handler_factory_;

@@ -6,6 +6,7 @@
 #include <Poco/Exception.h>
 #include <Poco/URI.h>
 
+#include <algorithm>
 #include <mutex>
 
 namespace vivrovert::storage {
@@ -27,11 +28,57 @@ class PostgresqlSessionPool final : public Poco::Data::SessionPool {
   }
 };
 
+// libpq's multi-host URI, postgresql://user@host1:port1,host2:port2/db (with
+// target_session_attrs=read-write: the server accepting writes, e.g. after a standby's
+// promotion): Poco::URI reads one host, so the list is taken out of the URI, which keeps
+// its first entry, and given as host='host1,host2' port='port1,port2'.
+struct HostList {
+  std::string uri;  // with one host
+  std::string hosts, ports;
+};
+HostList TakeHostList(const std::string& uri_text) {
+  HostList out{uri_text, {}, {}};
+  const size_t scheme_end = uri_text.find("://");
+  if (scheme_end == std::string::npos) return out;
+  const size_t authority_begin = scheme_end + 3;
+  const size_t authority_end =
+      std::min(uri_text.find_first_of("/?", authority_begin), uri_text.size());
+  const size_t at = uri_text.rfind('@', authority_end);
+  const size_t list_begin =
+      at == std::string::npos || at < authority_begin ? authority_begin : at + 1;
+  const std::string list = uri_text.substr(list_begin, authority_end - list_begin);
+  if (list.find(',') == std::string::npos) return out;
+  std::string first;
+  size_t begin = 0;
+  while (begin <= list.size()) {
+    size_t end = list.find(',', begin);
+    if (end == std::string::npos) end = list.size();
+    const std::string entry = list.substr(begin, end - begin);
+    std::string host = entry, port;
+    if (entry.starts_with('[')) {  // [IPv6]:port
+      const size_t close = entry.find(']');
+      host = entry.substr(1, close == std::string::npos ? std::string::npos : close - 1);
+      if (close != std::string::npos && close + 1 < entry.size() && entry[close + 1] == ':')
+        port = entry.substr(close + 2);
+    } else if (const size_t colon = entry.rfind(':'); colon != std::string::npos) {
+      host = entry.substr(0, colon);
+      port = entry.substr(colon + 1);
+    }
+    if (first.empty()) first = entry;
+    out.hosts += (begin == 0 ? "" : ",") + host;
+    out.ports += (begin == 0 ? "" : ",") + port;
+    begin = end + 1;
+  }
+  out.uri = uri_text.substr(0, list_begin) + first + uri_text.substr(authority_end);
+  return out;
+}
+
 // Poco's connector takes libpq's `key=value` form only; we accept the URI form people
 // write in configuration and convert it (values quoted, as libpq requires for spaces).
 Result<std::string> ToKeywordValue(const std::string& uri_text) {
   try {
-    Poco::URI uri(uri_text);
+    const HostList host_list = TakeHostList(uri_text);
+    Poco::URI uri(host_list.uri);
     std::string out;
     auto add = [&out](const std::string& key, const std::string& value) {
       if (value.empty()) return;
@@ -42,8 +89,13 @@ Result<std::string> ToKeywordValue(const std::string& uri_text) {
       }
       out += key + "='" + quoted + "' ";
     };
-    add("host", uri.getHost());
-    if (uri.getPort() != 0) add("port", std::to_string(uri.getPort()));
+    if (!host_list.hosts.empty()) {
+      add("host", host_list.hosts);
+      add("port", host_list.ports);
+    } else {
+      add("host", uri.getHost());
+      if (uri.getPort() != 0) add("port", std::to_string(uri.getPort()));
+    }
     std::string user_info = uri.getUserInfo();
     size_t colon = user_info.find(':');
     add("user", user_info.substr(0, colon));
