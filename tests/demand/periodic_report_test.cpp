@@ -3,6 +3,8 @@
 // and their comparison with the previous report, one mail per report and recipient, the
 // report's PDF (text extracted: the comparison and the charts' captions), the frequency
 // operators set, and the entitlement gate.
+#include "domain/demand/periodic_report.hpp"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -11,7 +13,6 @@
 #include <vector>
 
 #include "domain/demand/demand_recorder.hpp"
-#include "domain/demand/periodic_report.hpp"
 #include "domain/demand/report_store.hpp"
 #include "domain/mail/opt_outs.hpp"
 #include "domain/mail/unsubscribe.hpp"
@@ -230,10 +231,10 @@ TEST_F(PeriodicReportTest, DiagnosticThenBarometerComparedAndMailedOncePerRecipi
 
   // The mail says the change.
   Connection connection = site_.db().Acquire();
-  std::optional<storage::Row> mailed = connection.QueryOne(
-      "SELECT subject, body_text FROM mail_outbox WHERE idempotency_key = $1",
-      {"barometer_report:" + std::to_string(barometer.id) + ":" +
-       std::to_string(staff_["agent@cahors.fr"])});
+  std::optional<storage::Row> mailed =
+      connection.QueryOne("SELECT subject, body_text FROM mail_outbox WHERE idempotency_key = $1",
+                          {"barometer_report:" + std::to_string(barometer.id) + ":" +
+                           std::to_string(staff_["agent@cahors.fr"])});
   ASSERT_TRUE(mailed.has_value());
   EXPECT_EQ(mailed->Text(0),
             "Ville cahors : Baromètre d'attractivité (du 01/01/2026 au 30/06/2026)");
@@ -242,8 +243,7 @@ TEST_F(PeriodicReportTest, DiagnosticThenBarometerComparedAndMailedOncePerRecipi
        {"Évolution depuis le rapport du 03/10/2025 au 31/12/2025",
         "- Recherches pouvant atteindre le territoire : 2 → 5 +3",
         "- Recherches rendant le territoire vert : 1 → 3 +2",
-        "- Part rendant le territoire vert : 50 % → 60 % +10 pt",
-        "- Densité de population : 2 ; 2",
+        "- Part rendant le territoire vert : 50 % → 60 % +10 pt", "- Densité de population : 2 ; 2",
         "/partenaire/cahors/barometre/rapports/"}) {
     EXPECT_TRUE(testing::Contains(text, expected)) << expected << " in\n" << text;
   }
@@ -253,10 +253,12 @@ TEST_F(PeriodicReportTest, DiagnosticThenBarometerComparedAndMailedOncePerRecipi
   testing::Page page = agent.Get("/partenaire/cahors/barometre");
   ASSERT_EQ(page.status, 200) << site_.errors();
   EXPECT_TRUE(testing::Contains(page.body, "id=\"barometer-reports\""));
-  EXPECT_TRUE(testing::Contains(
-      page.body, "<tr data-report=\"" + std::to_string(barometer.id) + "\">"));
-  EXPECT_TRUE(testing::Contains(page.body, "<td class=\"searches\">5</td><td class=\"green\">3</td>"));
-  EXPECT_TRUE(testing::Contains(page.body, "<td class=\"searches\">2</td><td class=\"green\">1</td>"));
+  EXPECT_TRUE(
+      testing::Contains(page.body, "<tr data-report=\"" + std::to_string(barometer.id) + "\">"));
+  EXPECT_TRUE(
+      testing::Contains(page.body, "<td class=\"searches\">5</td><td class=\"green\">3</td>"));
+  EXPECT_TRUE(
+      testing::Contains(page.body, "<td class=\"searches\">2</td><td class=\"green\">1</td>"));
   EXPECT_TRUE(testing::Contains(page.body, "<strong id=\"report-months\">6</strong>"));
   EXPECT_TRUE(testing::Contains(page.body, "la nuit du 01&#x2F;01&#x2F;2027") ||
               testing::Contains(page.body, "la nuit du 01/01/2027"))
@@ -356,9 +358,8 @@ TEST_F(PeriodicReportTest, MissedReportsAreIssuedInOrderAndOnlyTheLatestMailed) 
   EXPECT_EQ(reports[0].last_day, "2026-09-30");
   EXPECT_EQ(reports[3].kind, ReportKind::kDiagnostic);
   EXPECT_EQ(Mails(), 2);
-  EXPECT_EQ(Mails("idempotency_key LIKE 'barometer_report:" + std::to_string(reports[0].id) +
-                  ":%'"),
-            2);
+  EXPECT_EQ(
+      Mails("idempotency_key LIKE 'barometer_report:" + std::to_string(reports[0].id) + ":%'"), 2);
 }
 
 }  // namespace

@@ -88,18 +88,16 @@ int PeriodDays(const std::string& first_day, const std::string& last_day) {
   const std::optional<billing::Date> first = billing::ParseIsoDate(first_day);
   const std::optional<billing::Date> last = billing::ParseIsoDate(last_day);
   if (!first || !last) return 0;
-  return static_cast<int>(
-             (std::chrono::sys_days(*last) - std::chrono::sys_days(*first)).count()) +
+  return static_cast<int>((std::chrono::sys_days(*last) - std::chrono::sys_days(*first)).count()) +
          1;
 }
 
 std::optional<int64_t> ParisDayStart(const std::string& day) {
   const std::optional<billing::Date> date = billing::ParseIsoDate(day);
   if (!date) return std::nullopt;
-  const int64_t utc_midnight =
-      std::chrono::duration_cast<std::chrono::seconds>(
-          std::chrono::sys_days(*date).time_since_epoch())
-          .count();
+  const int64_t utc_midnight = std::chrono::duration_cast<std::chrono::seconds>(
+                                   std::chrono::sys_days(*date).time_since_epoch())
+                                   .count();
   // Paris is ahead of UTC by its offset at that moment; twice settles the DST edge.
   int64_t start = utc_midnight - ParisOffsetSeconds(utc_midnight);
   start = utc_midnight - ParisOffsetSeconds(start);
@@ -109,24 +107,24 @@ std::optional<int64_t> ParisDayStart(const std::string& day) {
 std::string FiguresToJson(const BarometerFigures& figures) {
   json weeks = json::array();
   for (const WeekPoint& week : figures.weeks)
-    weeks.push_back({{"first_day", week.first_day}, {"searches", week.searches},
-                     {"green", week.green}});
+    weeks.push_back(
+        {{"first_day", week.first_day}, {"searches", week.searches}, {"green", week.green}});
   json criteria = json::array();
   for (const CriterionRetreat& row : figures.criteria) {
-    json item = {{"criterion", row.criterion}, {"label", row.label},
-                 {"unit", row.unit},           {"asked", row.asked},
-                 {"green", row.green},         {"blocked", row.blocked},
-                 {"needed", OptionalNumber(row.needed)}, {"needed_upper", row.needed_upper}};
+    json item = {{"criterion", row.criterion},
+                 {"label", row.label},
+                 {"unit", row.unit},
+                 {"asked", row.asked},
+                 {"green", row.green},
+                 {"blocked", row.blocked},
+                 {"needed", OptionalNumber(row.needed)},
+                 {"needed_upper", row.needed_upper}};
     if (row.bounds) {
       const BoundsAsked& bounds = *row.bounds;
-      item["bounds"] = {{"upper", bounds.upper},
-                        {"count", bounds.count},
-                        {"lowest", bounds.lowest},
-                        {"quartile1", bounds.quartile1},
-                        {"median", bounds.median},
-                        {"quartile3", bounds.quartile3},
-                        {"highest", bounds.highest},
-                        {"territory_share", bounds.territory_share}};
+      item["bounds"] = {{"upper", bounds.upper},     {"count", bounds.count},
+                        {"lowest", bounds.lowest},   {"quartile1", bounds.quartile1},
+                        {"median", bounds.median},   {"quartile3", bounds.quartile3},
+                        {"highest", bounds.highest}, {"territory_share", bounds.territory_share}};
     }
     criteria.push_back(std::move(item));
   }
@@ -267,39 +265,34 @@ documents::PdfDocument PeriodicReportPdf(const StoredReport& report,
         {"… par jour", PerDay(change.searches_before, change.days_before),
          PerDay(change.searches_now, change.days_now),
          change.days_before > 0 && change.days_now > 0
-             ? (change.searches_now * change.days_before >=
-                        change.searches_before * change.days_now
+             ? (change.searches_now * change.days_before >= change.searches_before * change.days_now
                     ? "+"
                     : "−") +
-                   FrenchNumber(std::abs(static_cast<double>(change.searches_now) /
-                                             change.days_now -
-                                         static_cast<double>(change.searches_before) /
-                                             change.days_before),
-                                1)
+                   FrenchNumber(
+                       std::abs(static_cast<double>(change.searches_now) / change.days_now -
+                                static_cast<double>(change.searches_before) / change.days_before),
+                       1)
              : "—"});
     totals.rows.push_back({"Recherches rendant le territoire vert",
                            std::to_string(change.green_before), std::to_string(change.green_now),
                            SignedCount(change.green_now - change.green_before)});
-    totals.rows.push_back(
-        {"Part rendant le territoire vert",
-         FrenchPercent(Share(change.green_before, change.searches_before)),
-         FrenchPercent(Share(change.green_now, change.searches_now)),
-         SignedPoints(Share(change.green_now, change.searches_now) -
-                      Share(change.green_before, change.searches_before))});
+    totals.rows.push_back({"Part rendant le territoire vert",
+                           FrenchPercent(Share(change.green_before, change.searches_before)),
+                           FrenchPercent(Share(change.green_now, change.searches_now)),
+                           SignedPoints(Share(change.green_now, change.searches_now) -
+                                        Share(change.green_before, change.searches_before))});
     pdf.AddTable(std::move(totals));
     if (!change.criteria.empty()) {
       documents::Table criteria;
-      criteria.columns = {{"Critère", 2.2, false},   {"Exigé avant", 0.9, true},
-                          {"Exigé", 0.8, true},       {"Évolution", 0.9, true},
+      criteria.columns = {{"Critère", 2.2, false},        {"Exigé avant", 0.9, true},
+                          {"Exigé", 0.8, true},           {"Évolution", 0.9, true},
                           {"Bloqué seul avant", 1, true}, {"Bloqué seul", 0.9, true},
                           {"Évolution", 0.9, true}};
       for (const CriterionChange& row : change.criteria) {
-        criteria.rows.push_back({row.label, std::to_string(row.asked_before),
-                                 std::to_string(row.asked_now),
-                                 SignedCount(row.asked_now - row.asked_before),
-                                 std::to_string(row.blocked_before),
-                                 std::to_string(row.blocked_now),
-                                 SignedCount(row.blocked_now - row.blocked_before)});
+        criteria.rows.push_back(
+            {row.label, std::to_string(row.asked_before), std::to_string(row.asked_now),
+             SignedCount(row.asked_now - row.asked_before), std::to_string(row.blocked_before),
+             std::to_string(row.blocked_now), SignedCount(row.blocked_now - row.blocked_before)});
       }
       pdf.AddTable(std::move(criteria));
     }
@@ -403,8 +396,8 @@ Result<int64_t> MailReport(storage::Connection& connection, const mail::MailTemp
     values["unsubscribe_url"] = unsubscribe;
     VV_ASSIGN_OR_RETURN(mail::OutgoingMessage message,
                         templates.RenderNested("barometer_report", values));
-    message.idempotency_key = "barometer_report:" + std::to_string(report.id) + ":" +
-                              std::to_string(member.user_id);
+    message.idempotency_key =
+        "barometer_report:" + std::to_string(report.id) + ":" + std::to_string(member.user_id);
     message.to_address = member.email;
     mail::AddUnsubscribeHeaders(message, unsubscribe);
     if (mail::Enqueue(connection, message, now)) ++queued;
@@ -473,9 +466,8 @@ Result<IssueSummary> IssueDueReports(storage::Database& database, const engine::
         if (std::optional<BarometerFigures> before = FiguresFromJson(previous->figures))
           comparison = CompareReports(*before, latest_figures);
       }
-      VV_ASSIGN_OR_RETURN(int64_t mails,
-                          MailReport(connection, templates, options, partner, *latest,
-                                     latest_figures, comparison, now));
+      VV_ASSIGN_OR_RETURN(int64_t mails, MailReport(connection, templates, options, partner,
+                                                    *latest, latest_figures, comparison, now));
       ReportStore::SetRecipients(connection, latest->id, mails);
       summary.mails += mails;
     }

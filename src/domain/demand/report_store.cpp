@@ -61,8 +61,8 @@ std::optional<int64_t> ReportStore::Insert(storage::Connection& connection,
       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
       "ON CONFLICT (partner_id, last_day) DO NOTHING RETURNING id",
       {report.partner_id, std::string(ReportKindName(report.kind)), report.first_day,
-       report.last_day, report.issued_on, int64_t{report.months}, report.figures,
-       report.grid_built, int64_t{report.demo ? 1 : 0}, report.recipients, report.created_at});
+       report.last_day, report.issued_on, int64_t{report.months}, report.figures, report.grid_built,
+       int64_t{report.demo ? 1 : 0}, report.recipients, report.created_at});
   if (!inserted) return std::nullopt;
   return inserted->Int(0);
 }
@@ -86,21 +86,21 @@ std::vector<StoredReport> ReportStore::List(storage::Connection& connection, int
 
 std::optional<StoredReport> ReportStore::Get(storage::Connection& connection, int64_t partner_id,
                                              int64_t report_id) {
-  std::optional<storage::Row> row = connection.QueryOne(
-      std::string("SELECT ") + kColumns +
-          " FROM barometer_reports WHERE partner_id = $1 AND id = $2",
-      {partner_id, report_id});
+  std::optional<storage::Row> row =
+      connection.QueryOne(std::string("SELECT ") + kColumns +
+                              " FROM barometer_reports WHERE partner_id = $1 AND id = $2",
+                          {partner_id, report_id});
   if (!row) return std::nullopt;
   return ReadReport(*row);
 }
 
-std::optional<StoredReport> ReportStore::Before(storage::Connection& connection,
-                                                int64_t partner_id, const std::string& first_day) {
-  std::optional<storage::Row> row = connection.QueryOne(
-      std::string("SELECT ") + kColumns +
-          " FROM barometer_reports WHERE partner_id = $1 AND last_day < $2 "
-          "ORDER BY last_day DESC LIMIT 1",
-      {partner_id, first_day});
+std::optional<StoredReport> ReportStore::Before(storage::Connection& connection, int64_t partner_id,
+                                                const std::string& first_day) {
+  std::optional<storage::Row> row =
+      connection.QueryOne(std::string("SELECT ") + kColumns +
+                              " FROM barometer_reports WHERE partner_id = $1 AND last_day < $2 "
+                              "ORDER BY last_day DESC LIMIT 1",
+                          {partner_id, first_day});
   if (!row) return std::nullopt;
   return ReadReport(*row);
 }

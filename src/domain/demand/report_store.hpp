@@ -34,8 +34,8 @@ struct StoredReport {
   std::string first_day;  // "AAAA-MM-JJ", Paris, inclusive
   std::string last_day;
   std::string issued_on;
-  int months = 0;        // 0 for the diagnostic
-  std::string figures;   // JSON (periodic_report.hpp: FiguresToJson)
+  int months = 0;          // 0 for the diagnostic
+  std::string figures;     // JSON (periodic_report.hpp: FiguresToJson)
   std::string grid_built;  // "JJ/MM/AAAA"
   bool demo = false;
   int64_t recipients = 0;
@@ -52,10 +52,8 @@ class ReportStore {
 
   // Records `report` (its id is ignored); the new id, or nullopt when the partner already
   // has a report ending on that day (another worker made it).
-  static std::optional<int64_t> Insert(storage::Connection& connection,
-                                       const StoredReport& report);
-  static void SetRecipients(storage::Connection& connection, int64_t report_id,
-                            int64_t recipients);
+  static std::optional<int64_t> Insert(storage::Connection& connection, const StoredReport& report);
+  static void SetRecipients(storage::Connection& connection, int64_t report_id, int64_t recipients);
   // The partner's reports, the latest period first.
   static std::vector<StoredReport> List(storage::Connection& connection, int64_t partner_id);
   // The partner's report `report_id`; nullopt when it is not the partner's.

@@ -10,6 +10,7 @@
 #include "core/common/text.hpp"
 #include "domain/demand/barometer.hpp"
 #include "domain/demand/barometer_report.hpp"
+#include "domain/demand/demand_offer.hpp"
 #include "domain/demand/demand_store.hpp"
 #include "domain/demand/periodic_report.hpp"
 #include "domain/demand/report_store.hpp"
@@ -222,10 +223,37 @@ void AddReports(mstch::map& data, storage::Connection& connection, const partner
   data["month_choices"] = std::move(choices);
 }
 
+// What the people whose saved searches make the territory green want, against the
+// territory's active listings: counts only.
+void AddDemandOffer(mstch::map& data, const demand::DemandOffer& offer) {
+  data["offer_people"] = std::to_string(offer.people);
+  data["offer_housing_shared"] = std::to_string(offer.housing_shared);
+  data["offer_work_shared"] = std::to_string(offer.work_shared);
+  data["offer_housing_listings"] = std::to_string(offer.housing_listings);
+  data["offer_job_listings"] = std::to_string(offer.job_listings);
+  mstch::array housing;
+  for (const demand::HousingWant& want : offer.housing) {
+    housing.push_back(mstch::map{{"label", want.label},
+                                 {"profiles", std::to_string(want.profiles)},
+                                 {"listings", std::to_string(want.listings)}});
+  }
+  data["has_housing_wants"] = !housing.empty();
+  data["housing_wants"] = std::move(housing);
+  mstch::array skills;
+  for (const demand::SkillWant& want : offer.skills) {
+    skills.push_back(mstch::map{{"rome_code", want.rome_code},
+                                {"profiles", std::to_string(want.profiles)},
+                                {"jobs", std::to_string(want.jobs)}});
+  }
+  data["has_skill_wants"] = !skills.empty();
+  data["skill_wants"] = std::move(skills);
+}
+
 // The figures of the page's period for the route's partner.
 struct PeriodFigures {
   partners::Access access;
   demand::BarometerFigures figures;
+  engine::Territory territory;
 };
 
 Result<PeriodFigures> LoadFigures(Context& context, storage::Database& database, const Clock& clock,
@@ -245,7 +273,7 @@ Result<PeriodFigures> LoadFigures(Context& context, storage::Database& database,
   demand::BarometerFigures figures =
       demand::ComputeBarometer(connection, *grid, access.partner.id, territory, ParisDate(from),
                                ParisDate(now), from_hour, to);
-  return PeriodFigures{std::move(access), std::move(figures)};
+  return PeriodFigures{std::move(access), std::move(figures), std::move(territory)};
 }
 
 }  // namespace
@@ -303,6 +331,9 @@ void RegisterBarometerPages(web::App& app, storage::Database& database, const Cl
               data["has_events"] = !events.empty();
               data["events"] = std::move(events);
               AddReports(data, connection, access);
+              AddDemandOffer(data,
+                             demand::ComputeDemandOffer(connection, *grid, access.partner.id,
+                                                        loaded.territory, clock.NowSeconds()));
             }
             data["can_edit"] = access.can_edit();
             data["events_action"] = partners::PartnerBase(access.partner) + "/barometre/evenements";
