@@ -72,6 +72,11 @@ test('the demo partner reads its barometer, keeps the diagnostic and marks an ev
   assert.equal(pdf.headers()['content-type'], 'application/pdf');
   assert.equal((await pdf.body()).subarray(0, 5).toString(), '%PDF-');
 
+  // Its rank among the comparable territories of the région, the demand against the offer.
+  assert.ok(await count(tab, '#comparable-rank') >= 1, 'a rank among comparable territories');
+  assert.match(await tab.textContent('#barometer-comparable'), /de la région Occitanie/);
+  assert.ok(await count(tab, '#offer-people-count') >= 0, 'the people counted against the offer');
+
   // The periodic reports: the initial diagnostic, issued by tonight's run, then one every
   // 6 months (the default: no advice shown; staff cannot change it).
   assert.equal(await tab.textContent('#report-months'), '6');

@@ -10,6 +10,7 @@
 #include "core/common/text.hpp"
 #include "domain/demand/barometer.hpp"
 #include "domain/demand/barometer_report.hpp"
+#include "domain/demand/comparable.hpp"
 #include "domain/demand/demand_offer.hpp"
 #include "domain/demand/demand_store.hpp"
 #include "domain/demand/periodic_report.hpp"
@@ -223,6 +224,20 @@ void AddReports(mstch::map& data, storage::Connection& connection, const partner
   data["month_choices"] = std::move(choices);
 }
 
+// The territory's rank and share among the comparable territories of its région.
+void AddComparable(mstch::map& data, const std::optional<demand::ComparableShare>& share) {
+  data["has_comparable"] = share.has_value() && share->replayed > 0;
+  if (!share) return;
+  data["comparable_territories"] = std::to_string(share->territories);
+  data["comparable_kind"] = share->kind_label;
+  data["comparable_region"] = share->region;
+  data["comparable_rank"] = std::to_string(share->rank);
+  data["comparable_replayed"] = std::to_string(share->replayed);
+  data["comparable_green"] = std::to_string(share->green);
+  data["comparable_green_all"] = std::to_string(share->green_all);
+  data["comparable_share"] = Percent(share->share);
+}
+
 // What the people whose saved searches make the territory green want, against the
 // territory's active listings: counts only.
 void AddDemandOffer(mstch::map& data, const demand::DemandOffer& offer) {
@@ -254,6 +269,8 @@ struct PeriodFigures {
   partners::Access access;
   demand::BarometerFigures figures;
   engine::Territory territory;
+  int64_t from = 0;  // the period's hours, [from, to)
+  int64_t to = 0;
 };
 
 Result<PeriodFigures> LoadFigures(Context& context, storage::Database& database, const Clock& clock,
@@ -273,7 +290,7 @@ Result<PeriodFigures> LoadFigures(Context& context, storage::Database& database,
   demand::BarometerFigures figures =
       demand::ComputeBarometer(connection, *grid, access.partner.id, territory, ParisDate(from),
                                ParisDate(now), from_hour, to);
-  return PeriodFigures{std::move(access), std::move(figures), std::move(territory)};
+  return PeriodFigures{std::move(access), std::move(figures), std::move(territory), from_hour, to};
 }
 
 }  // namespace
@@ -331,6 +348,9 @@ void RegisterBarometerPages(web::App& app, storage::Database& database, const Cl
               data["has_events"] = !events.empty();
               data["events"] = std::move(events);
               AddReports(data, connection, access);
+              AddComparable(
+                  data, demand::ComputeComparableShare(connection, *grid, access.partner,
+                                                       loaded.territory, loaded.from, loaded.to));
               AddDemandOffer(data,
                              demand::ComputeDemandOffer(connection, *grid, access.partner.id,
                                                         loaded.territory, clock.NowSeconds()));
