@@ -39,7 +39,8 @@ int RunNightly(const Config& config, const NightlyFlags& flags) {
             << report.digests_not_due << " not due, " << report.undeliverable
             << " undeliverable; lead reports " << report.report_tasks_done << " partners, "
             << report.report_mails << " mails; invoices " << report.invoices_issued << " issued, "
-            << report.invoice_reminders << " reminders; "
+            << report.invoice_reminders << " reminders; barometers " << report.barometer_reports
+            << " issued, " << report.barometer_mails << " mails; "
             << nightly::RetentionSummary(report.retention) << "; "
             << (report.finished ? "finished" : "NOT finished") << " in " << report.seconds << " s"
             << std::endl;

@@ -4,6 +4,8 @@
 // contract with option 1, and the generated demonstration demand). The staff member logs
 // in, sees the figures labelled "démo", each chart with its table, downloads the diagnostic,
 // marks an event and sees its line; then a search made on the site reaches the barometer.
+// The night's run of today, before the server starts, issued the initial diagnostic of the
+// periodic barometer (option 1 starts today): the page lists it and its PDF downloads.
 //
 // Needs: VIVROVERT_BIN, VIVROVERT_RESOURCE_DIR (set by ctest, see CMakeLists.txt).
 import assert from 'node:assert/strict';
@@ -20,7 +22,7 @@ let baseUrl;
 let context;
 
 before(async () => {
-  site = await startSite('barometer', {}, { departements: '46', seedDemo: true });
+  site = await startSite('barometer', {}, { departements: '46', seedDemo: true, nightly: true });
   ({ baseUrl, context } = site);
 });
 
@@ -69,6 +71,28 @@ test('the demo partner reads its barometer, keeps the diagnostic and marks an ev
   assert.equal(pdf.status(), 200);
   assert.equal(pdf.headers()['content-type'], 'application/pdf');
   assert.equal((await pdf.body()).subarray(0, 5).toString(), '%PDF-');
+
+  // Its rank among the comparable territories of the région, the demand against the offer.
+  assert.ok(await count(tab, '#comparable-rank') >= 1, 'a rank among comparable territories');
+  assert.match(await tab.textContent('#barometer-comparable'), /de la région Occitanie/);
+  assert.ok(await count(tab, '#offer-people-count') >= 0, 'the people counted against the offer');
+
+  // The periodic reports: the initial diagnostic, issued by tonight's run, then one every
+  // 6 months (the default: no advice shown; staff cannot change it).
+  assert.equal(await tab.textContent('#report-months'), '6');
+  assert.equal(await tab.isVisible('#report-advice'), false);
+  assert.equal(await tab.$('#report-months-form'), null);
+  const reports = await tab.$$eval('#barometer-reports tbody tr', (rows) =>
+    rows.map((row) => ({ title: row.querySelector('th').textContent,
+                         searches: Number(row.querySelector('td.searches').textContent),
+                         href: row.querySelector('a').getAttribute('href') })));
+  assert.equal(reports.length, 1, JSON.stringify(reports));
+  assert.match(reports[0].title, /^Diagnostic initial démo$/);
+  assert.ok(reports[0].searches > 0 && reports[0].searches <= searches, JSON.stringify(reports));
+  const report = await context.request.get(`${baseUrl}${reports[0].href}`);
+  assert.equal(report.status(), 200);
+  assert.equal(report.headers()['content-type'], 'application/pdf');
+  assert.equal((await report.body()).subarray(0, 5).toString(), '%PDF-');
 
   // An event, today: no day after it yet to compare with.
   const [year, month, day] = new Date().toISOString().slice(0, 10).split('-');

@@ -72,6 +72,7 @@ function freePort() {
 //   departements: '46'   builds the grid of these départements (`vivrovert grid build`)
 //   seedDemo: true       creates the demo accounts and partner (`vivrovert migrate`, then
 //                        `vivrovert admin seed-demo`)
+//   nightly: true        then runs the night's run of today (`vivrovert nightly`)
 export async function startSite(name, env = {}, setup = {}) {
   const binary = process.env.VIVROVERT_BIN;
   const resourceDir = process.env.VIVROVERT_RESOURCE_DIR;
@@ -108,6 +109,7 @@ export async function startSite(name, env = {}, setup = {}) {
       await run('migrate');
       await run('admin', 'seed-demo');
     }
+    if (setup.nightly) await run('nightly');
   } catch (error) {
     await rm(workDir, { recursive: true, force: true });
     throw error;

@@ -44,17 +44,47 @@ std::string FrenchNumber(double value, int decimals) {
 
 std::string FrenchPercent(double share) { return FrenchNumber(share * 100.0, 1) + " %"; }
 
-documents::PdfDocument BarometerPdf(const BarometerFigures& figures, const ReportHeading& heading) {
-  documents::PdfDocument pdf;
-  pdf.SetTitle("Diagnostic d'attractivité — " + heading.partner_name);
-  pdf.AddParagraph("Établi le " + FrenchDay(heading.issued_on) + ", sur la demande du " +
-                   FrenchDay(figures.first_day) + " au " + FrenchDay(figures.last_day) + ".");
-  if (figures.demo) {
-    pdf.AddParagraph(
-        "Démo : ces chiffres comprennent une demande de démonstration, générée à partir des "
-        "profils prêts à l'emploi de la recherche ; elle ne vient d'aucune personne réelle.",
-        true);
+documents::BarChart WeeksChart(const BarometerFigures& figures) {
+  documents::BarChart chart;
+  chart.caption = "Recherches par semaine : toutes, et celles rendant le territoire vert";
+  for (const WeekPoint& week : figures.weeks) {
+    chart.labels.push_back("semaine du " + FrenchDay(week.first_day));
+    chart.totals.push_back(static_cast<double>(week.searches));
+    chart.parts.push_back(static_cast<double>(week.green));
   }
+  chart.total_legend = "Recherches pouvant atteindre le territoire";
+  chart.part_legend = "dont rendant le territoire vert";
+  return chart;
+}
+
+documents::BarChart RetreatChart(const BarometerFigures& figures) {
+  documents::BarChart chart;
+  chart.caption =
+      "Par critère : recherches l'exigeant, et celles qu'il a seul empêchées de rendre le "
+      "territoire vert";
+  chart.horizontal = true;
+  chart.part_is_alert = true;
+  const size_t shown = std::min(figures.criteria.size(), kRetreatChartRows);
+  for (size_t row_idx = 0; row_idx < shown; ++row_idx) {
+    const CriterionRetreat& row = figures.criteria[row_idx];
+    chart.labels.push_back(row.label);
+    chart.totals.push_back(static_cast<double>(row.asked));
+    chart.parts.push_back(static_cast<double>(row.blocked));
+  }
+  chart.total_legend = "Recherches exigeant le critère";
+  chart.part_legend = "dont bloquées par lui seul";
+  return chart;
+}
+
+void AddDemoNotice(documents::PdfDocument& pdf, const BarometerFigures& figures) {
+  if (!figures.demo) return;
+  pdf.AddParagraph(
+      "Démo : ces chiffres comprennent une demande de démonstration, générée à partir des "
+      "profils prêts à l'emploi de la recherche ; elle ne vient d'aucune personne réelle.",
+      true);
+}
+
+void AddBarometerSections(documents::PdfDocument& pdf, const BarometerFigures& figures) {
   pdf.AddHeading("Demande");
   pdf.AddParagraph(
       std::to_string(figures.searches) + " recherche(s) pouvaient atteindre votre territoire ; " +
@@ -70,6 +100,7 @@ documents::PdfDocument BarometerPdf(const BarometerFigures& figures, const Repor
                      FrenchPercent(*figures.share_before) + " sur les 30 jours précédents.");
   }
   if (!figures.weeks.empty()) {
+    pdf.AddBarChart(WeeksChart(figures));
     documents::Table weeks;
     weeks.columns = {{"Semaine du", 2, false},
                      {"Recherches", 1, true},
@@ -91,6 +122,7 @@ documents::PdfDocument BarometerPdf(const BarometerFigures& figures, const Repor
         "empêchées de rendre votre territoire vert (calcul exact du moteur), les seuils "
         "demandés (min. · 1er quartile · médiane · 3e quartile · max.), la part de vos dalles "
         "les respectant et le seuil qu'il aurait fallu (médiane).");
+    pdf.AddBarChart(RetreatChart(figures));
     documents::Table table;
     table.columns = {{"Critère", 2, false},         {"Exigé", 0.8, true},
                      {"Bloqué seul", 0.9, true},    {"Seuils demandés", 3, false},
@@ -102,11 +134,24 @@ documents::PdfDocument BarometerPdf(const BarometerFigures& figures, const Repor
     }
     pdf.AddTable(std::move(table));
   }
-  pdf.SetFooter(
-      {"Sources : les recherches faites sur VivroVert (heure, critères et seuils, sans "
-       "aucune donnée sur la personne) ; les valeurs des dalles de la grille construite "
-       "le " +
-       heading.grid_built + " à partir des données publiques décrites sur chaque critère."});
+}
+
+std::vector<std::string> BarometerSources(const ReportHeading& heading) {
+  return {
+      "Sources : les recherches faites sur VivroVert (heure, critères et seuils, sans "
+      "aucune donnée sur la personne) ; les valeurs des dalles de la grille construite "
+      "le " +
+      heading.grid_built + " à partir des données publiques décrites sur chaque critère."};
+}
+
+documents::PdfDocument BarometerPdf(const BarometerFigures& figures, const ReportHeading& heading) {
+  documents::PdfDocument pdf;
+  pdf.SetTitle("Diagnostic d'attractivité — " + heading.partner_name);
+  pdf.AddParagraph("Établi le " + FrenchDay(heading.issued_on) + ", sur la demande du " +
+                   FrenchDay(figures.first_day) + " au " + FrenchDay(figures.last_day) + ".");
+  AddDemoNotice(pdf, figures);
+  AddBarometerSections(pdf, figures);
+  pdf.SetFooter(BarometerSources(heading));
   return pdf;
 }
 

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "core/common/status.hpp"
 #include "domain/demand/barometer.hpp"
@@ -25,7 +26,24 @@ struct ReportHeading {
 std::string FrenchNumber(double value, int decimals = 2);
 std::string FrenchPercent(double share);
 
-// The diagnostic document: the demand, its trend, the criteria in retreat.
+// The criteria the retreat chart shows at most, on the page and in the documents.
+inline constexpr size_t kRetreatChartRows = 12;
+
+// The charts of the page drawn into the documents, from the same figures: the searches
+// that could reach the territory by week with those turning it green, and per criterion
+// (the first kRetreatChartRows) the searches requiring it with those it alone blocked.
+documents::BarChart WeeksChart(const BarometerFigures& figures);
+documents::BarChart RetreatChart(const BarometerFigures& figures);
+
+// The sections every barometer document holds: the demand (totals, trend, weekly chart
+// and table), the criteria in retreat (chart and table).
+void AddBarometerSections(documents::PdfDocument& pdf, const BarometerFigures& figures);
+// The demonstration notice, when the figures include generated demand.
+void AddDemoNotice(documents::PdfDocument& pdf, const BarometerFigures& figures);
+// The sources, at the foot of every page.
+std::vector<std::string> BarometerSources(const ReportHeading& heading);
+
+// The diagnostic document: the demand, its trend, the criteria in retreat, with charts.
 documents::PdfDocument BarometerPdf(const BarometerFigures& figures, const ReportHeading& heading);
 
 // The criteria in retreat, one row each, after a first row of the totals (criterion

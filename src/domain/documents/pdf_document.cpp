@@ -5,6 +5,7 @@
 #include <pango/pangocairo.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <fstream>
 #include <memory>
 #include <numeric>
@@ -156,8 +157,116 @@ class Painter {
     y_ += kBlockGap;
   }
 
+  void DrawChart(const BarChart& chart) {
+    if (chart.totals.empty()) return;
+    const size_t count = chart.totals.size();
+    double top = 1;
+    for (size_t bar_idx = 0; bar_idx < count; ++bar_idx)
+      top = std::max({top, chart.totals[bar_idx], PartOf(chart, bar_idx)});
+    LayoutPtr caption = Layout(chart.caption, {9, true, 0.1}, kContentWidth);
+    constexpr double kSwatch = 8;
+    const double legend_width = kContentWidth / 2 - kSwatch - 4;
+    LayoutPtr legend = Layout(chart.total_legend, {8, false, 0.3}, legend_width);
+    LayoutPtr part_legend = Layout(chart.part_legend, {8, false, 0.3}, legend_width);
+    constexpr double kRowHeight = 14;
+    constexpr double kColumnsHeight = 130;
+    const double plot_height =
+        chart.horizontal ? kRowHeight * static_cast<double>(count) : kColumnsHeight + 14;
+    const double legend_height = std::max(Height(legend.get()), Height(part_legend.get()));
+    const double height = Height(caption.get()) + 4 + plot_height + 4 + legend_height + kBlockGap;
+    Reserve(height);
+    Show(caption.get(), kMargin, y_, 0.1);
+    y_ += Height(caption.get()) + 4;
+    if (chart.horizontal) {
+      constexpr double kLabelWidth = 170;
+      constexpr double kValueWidth = 70;
+      const double plot_width = kContentWidth - kLabelWidth - kValueWidth - 8;
+      for (size_t bar_idx = 0; bar_idx < count; ++bar_idx) {
+        const double row_y = y_ + kRowHeight * static_cast<double>(bar_idx);
+        const std::string label = bar_idx < chart.labels.size() ? chart.labels[bar_idx] : "";
+        LayoutPtr text = Layout(label, {7.5, false, 0}, kLabelWidth - 4, PANGO_ALIGN_RIGHT);
+        pango_layout_set_ellipsize(text.get(), PANGO_ELLIPSIZE_END);
+        Show(text.get(), kMargin, row_y + 2, 0);
+        const double x = kMargin + kLabelWidth;
+        const double total_w = plot_width * chart.totals[bar_idx] / top;
+        const double part_w = plot_width * PartOf(chart, bar_idx) / top;
+        Bar(x, row_y + 2, total_w, kRowHeight - 4, false, chart.part_is_alert);
+        Bar(x, row_y + 2, part_w, kRowHeight - 4, true, chart.part_is_alert);
+        LayoutPtr value =
+            Layout(Number(PartOf(chart, bar_idx)) + " / " + Number(chart.totals[bar_idx]),
+                   {7.5, false, 0.2}, kValueWidth);
+        Show(value.get(), x + total_w + 4, row_y + 2, 0.2);
+      }
+    } else {
+      constexpr double kAxisWidth = 40;
+      const double plot_width = kContentWidth - kAxisWidth;
+      const double base = y_ + kColumnsHeight;
+      const double slot = plot_width / static_cast<double>(count);
+      cairo_set_source_rgb(cairo_, 0.4, 0.4, 0.4);
+      cairo_set_line_width(cairo_, 0.6);
+      cairo_move_to(cairo_, kMargin + kAxisWidth, base);
+      cairo_line_to(cairo_, kMargin + kContentWidth, base);
+      cairo_stroke(cairo_);
+      LayoutPtr top_tick = Layout(Number(top), {7, false, 0.3}, kAxisWidth - 4, PANGO_ALIGN_RIGHT);
+      Show(top_tick.get(), kMargin, y_ - 4, 0.3);
+      LayoutPtr zero_tick = Layout("0", {7, false, 0.3}, kAxisWidth - 4, PANGO_ALIGN_RIGHT);
+      Show(zero_tick.get(), kMargin, base - 8, 0.3);
+      for (size_t bar_idx = 0; bar_idx < count; ++bar_idx) {
+        const double x = kMargin + kAxisWidth + slot * static_cast<double>(bar_idx) + slot * 0.15;
+        const double total_h = kColumnsHeight * chart.totals[bar_idx] / top;
+        const double part_h = kColumnsHeight * PartOf(chart, bar_idx) / top;
+        Bar(x, base - total_h, slot * 0.7, total_h, false, chart.part_is_alert);
+        Bar(x, base - part_h, slot * 0.7, part_h, true, chart.part_is_alert);
+      }
+      if (!chart.labels.empty()) {
+        const double half = plot_width / 2;
+        LayoutPtr first = Layout(chart.labels.front(), {7, false, 0.3}, half);
+        Show(first.get(), kMargin + kAxisWidth, base + 3, 0.3);
+        if (count > 1) {
+          LayoutPtr last = Layout(chart.labels.back(), {7, false, 0.3}, half, PANGO_ALIGN_RIGHT);
+          Show(last.get(), kMargin + kAxisWidth + half, base + 3, 0.3);
+        }
+      }
+    }
+    y_ += plot_height + 4;
+    Bar(kMargin, y_ + 1.5, kSwatch, kSwatch, false, chart.part_is_alert);
+    Show(legend.get(), kMargin + kSwatch + 4, y_, 0.3);
+    const double second = kMargin + kContentWidth / 2;
+    Bar(second, y_ + 1.5, kSwatch, kSwatch, true, chart.part_is_alert);
+    Show(part_legend.get(), second + kSwatch + 4, y_, 0.3);
+    y_ += legend_height + kBlockGap;
+  }
+
  private:
   enum class RowKind { kHeader, kBody, kFirstSummary, kSummary };
+
+  static double PartOf(const BarChart& chart, size_t bar_idx) {
+    return bar_idx < chart.parts.size() ? chart.parts[bar_idx] : 0;
+  }
+
+  // Whole numbers as integers, others with one decimal and a French comma.
+  static std::string Number(double value) {
+    if (value == static_cast<double>(static_cast<int64_t>(value)))
+      return std::to_string(static_cast<int64_t>(value));
+    std::string text = std::to_string(static_cast<int64_t>(value * 10 + (value < 0 ? -0.5 : 0.5)));
+    if (text.size() == 1 || (text.size() == 2 && text[0] == '-')) text.insert(text.size() - 1, "0");
+    text.insert(text.size() - 1, ",");
+    return text;
+  }
+
+  // A bar: the total in a light colour, the part in green (or red for an alert).
+  void Bar(double x, double y, double width, double height, bool part, bool alert) {
+    if (width <= 0 || height <= 0) return;
+    if (!part) {
+      cairo_set_source_rgb(cairo_, 0.78, 0.84, 0.80);
+    } else if (alert) {
+      cairo_set_source_rgb(cairo_, 0.72, 0.20, 0.16);
+    } else {
+      cairo_set_source_rgb(cairo_, 0.15, 0.47, 0.22);
+    }
+    cairo_rectangle(cairo_, x, y, width, height);
+    cairo_fill(cairo_);
+  }
 
   double BottomLimit() const { return kFooterBottom - footer_height_ - 14; }
 
@@ -308,6 +417,13 @@ void PdfDocument::AddHeading(std::string text) {
   blocks_.push_back(std::move(block));
 }
 
+void PdfDocument::AddBarChart(BarChart chart) {
+  Block block;
+  block.kind = BlockKind::kChart;
+  block.chart = std::move(chart);
+  blocks_.push_back(std::move(block));
+}
+
 void PdfDocument::AddTable(Table table) {
   Block block;
   block.kind = BlockKind::kTable;
@@ -346,6 +462,9 @@ Result<int> Paint(const std::string& title, const std::vector<PdfDocument::Block
           break;
         case PdfDocument::BlockKind::kTable:
           painter.DrawTable(block.table);
+          break;
+        case PdfDocument::BlockKind::kChart:
+          painter.DrawChart(block.chart);
           break;
       }
     }

@@ -39,6 +39,24 @@ struct Table {
   std::vector<std::vector<std::string>> summary_rows;
 };
 
+// A bar chart drawn with cairo: per category a bar of `totals`, with the part `parts` drawn
+// over it in a stronger colour (the barometer's charts: the same figures as the page's SVG
+// charts). Vertical: a column per category along a time axis, the first and last labels
+// under it; horizontal: a row per category, its label on the left and "part / total" on
+// the right. The caption is drawn above and the two legends under it, as text a reader
+// can extract. `parts` and `labels` have as many values as `totals` (missing ones count 0
+// or empty).
+struct BarChart {
+  std::string caption;
+  bool horizontal = false;
+  std::vector<std::string> labels;
+  std::vector<double> totals;
+  std::vector<double> parts;
+  std::string total_legend;
+  std::string part_legend;
+  bool part_is_alert = false;  // the part in red (blocked) rather than green
+};
+
 class PdfDocument {
  public:
   // The big heading at the top of the first page ("Facture n° F-2027-000001"); also the
@@ -51,6 +69,8 @@ class PdfDocument {
   // A smaller heading between blocks.
   void AddHeading(std::string text);
   void AddTable(Table table);
+  // A chart, kept whole on one page.
+  void AddBarChart(BarChart chart);
   // The legal mentions at the foot of every page, in small type, one paragraph each.
   void SetFooter(std::vector<std::string> mentions) { footer_ = std::move(mentions); }
 
@@ -59,13 +79,14 @@ class PdfDocument {
   // Render, then write the bytes to `path` (replaced when it exists).
   Status WriteFile(const std::string& path) const;
 
-  enum class BlockKind { kParties, kParagraph, kBoldParagraph, kHeading, kTable };
+  enum class BlockKind { kParties, kParagraph, kBoldParagraph, kHeading, kTable, kChart };
   struct Block {
     BlockKind kind = BlockKind::kParagraph;
     std::string text;
     PartyBlock left;
     PartyBlock right;
     Table table;
+    BarChart chart;
   };
 
  private:

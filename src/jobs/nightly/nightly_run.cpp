@@ -10,6 +10,7 @@
 #include "core/common/text.hpp"
 #include "core/storage/batch.hpp"
 #include "domain/accounts/user_store.hpp"
+#include "domain/demand/periodic_report.hpp"
 #include "domain/interests/interest_store.hpp"
 #include "domain/invoices/invoicing.hpp"
 #include "domain/leads/lead_store.hpp"
@@ -146,6 +147,21 @@ NightlyReport NightlyRun::Run(const std::string& run_date) {
     options_.progress("invoices: " + std::to_string(issued.contracts) + " contracts, " +
                       std::to_string(report.invoices_issued) + " issued, " +
                       std::to_string(report.invoice_reminders) + " reminders");
+  }
+  // The periodic barometers after the invoices: figures of the recorded demand, compared
+  // with the partner's previous report, mailed to its staff.
+  Result<demand::IssueSummary> barometers = demand::IssueDueReports(
+      database_, grid_, templates_, {options_.public_base_url, options_.secret_key}, run_date,
+      clock_.NowSeconds());
+  if (barometers.ok()) {
+    report.barometer_reports = barometers->reports;
+    report.barometer_mails = barometers->mails;
+  }
+  if (options_.progress) {
+    options_.progress(barometers.ok()
+                          ? "barometers: " + std::to_string(report.barometer_reports) +
+                                " issued, " + std::to_string(report.barometer_mails) + " mails"
+                          : "barometers: failed: " + barometers.status().message());
   }
   report.retention = ApplyRetention(database_, clock_.NowSeconds(), options_.retention);
   {

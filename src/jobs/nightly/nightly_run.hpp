@@ -17,6 +17,8 @@
 // queues the reminders of overdue invoices (domain/invoices/invoicing.hpp: a page of
 // contracts per transaction, each instalment invoiced once, numbers unbroken, so a run cut
 // short is completed by the next one).
+// Then the periodic barometers due (option 1, domain/demand/periodic_report.hpp: a
+// transaction a partner, each report once, each mail once per recipient).
 // Last, the run applies the retention of personal data (jobs/nightly/retention.hpp); the run is
 // marked finished only once it is done, so a retention cut short is done again.
 //
@@ -87,6 +89,8 @@ struct NightlyReport {
   int64_t report_mails = 0;
   int64_t invoices_issued = 0;
   int64_t invoice_reminders = 0;
+  int64_t barometer_reports = 0;  // periodic barometers issued (demand/periodic_report.hpp)
+  int64_t barometer_mails = 0;
   RetentionReport retention;
   bool finished = false;  // every task of the run is done
   double seconds = 0;

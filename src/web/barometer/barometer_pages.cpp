@@ -1,6 +1,7 @@
 #include "web/barometer/barometer_pages.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
@@ -9,7 +10,11 @@
 #include "core/common/text.hpp"
 #include "domain/demand/barometer.hpp"
 #include "domain/demand/barometer_report.hpp"
+#include "domain/demand/comparable.hpp"
+#include "domain/demand/demand_offer.hpp"
 #include "domain/demand/demand_store.hpp"
+#include "domain/demand/periodic_report.hpp"
+#include "domain/demand/report_store.hpp"
 #include "domain/partners/partner_territory.hpp"
 #include "web/partners/page_parts.hpp"
 #include "web/partners/partner_access.hpp"
@@ -171,10 +176,101 @@ mstch::array EventRows(const std::vector<demand::EventFigures>& events, const st
   return rows;
 }
 
+// The periodic reports (issued by the night's run) and their schedule, for the page.
+void AddReports(mstch::map& data, storage::Connection& connection, const partners::Access& access) {
+  const std::string base = partners::PartnerBase(access.partner);
+  const std::vector<demand::StoredReport> reports =
+      demand::ReportStore::List(connection, access.partner.id);
+  mstch::array rows;
+  for (const demand::StoredReport& report : reports) {
+    std::optional<demand::BarometerFigures> figures = demand::FiguresFromJson(report.figures);
+    rows.push_back(
+        mstch::map{{"id", std::to_string(report.id)},
+                   {"title", demand::ReportTitle(report.kind)},
+                   {"first_day", FrenchDay(report.first_day)},
+                   {"last_day", FrenchDay(report.last_day)},
+                   {"issued_on", FrenchDay(report.issued_on)},
+                   {"searches", figures ? std::to_string(figures->searches) : std::string("—")},
+                   {"green", figures ? std::to_string(figures->green) : std::string("—")},
+                   {"recipients", std::to_string(report.recipients)},
+                   {"demo", report.demo},
+                   {"href", base + "/barometre/rapports/" + std::to_string(report.id)}});
+  }
+  data["has_reports"] = !rows.empty();
+  data["reports"] = std::move(rows);
+  const int months = demand::ReportStore::Months(connection, access.partner.id);
+  data["report_months"] = std::to_string(months);
+  data["report_advice"] = months < demand::kAdvisedMinReportMonths;
+  const std::optional<std::string> anchor =
+      demand::Option1Since(connection, access.partner.id, access.today);
+  if (anchor) {
+    const std::optional<demand::DueReport> next = demand::NextReport(
+        *anchor, months,
+        reports.empty() ? std::nullopt : std::optional<std::string>(reports.front().last_day));
+    if (next) {
+      data["has_next_report"] = true;
+      data["next_report_title"] = demand::ReportTitle(next->kind);
+      data["next_report_on"] = FrenchDay(std::max(next->due_on, access.today));
+    }
+  }
+  data["can_set_months"] = access.operator_access;
+  data["months_action"] = base + "/barometre/frequence";
+  mstch::array choices;
+  for (int choice = demand::kMinReportMonths; choice <= demand::kMaxReportMonths; ++choice) {
+    choices.push_back(mstch::map{{"value", std::to_string(choice)},
+                                 {"selected", choice == months},
+                                 {"advised", choice >= demand::kAdvisedMinReportMonths}});
+  }
+  data["month_choices"] = std::move(choices);
+}
+
+// The territory's rank and share among the comparable territories of its région.
+void AddComparable(mstch::map& data, const std::optional<demand::ComparableShare>& share) {
+  data["has_comparable"] = share.has_value() && share->replayed > 0;
+  if (!share) return;
+  data["comparable_territories"] = std::to_string(share->territories);
+  data["comparable_kind"] = share->kind_label;
+  data["comparable_region"] = share->region;
+  data["comparable_rank"] = std::to_string(share->rank);
+  data["comparable_replayed"] = std::to_string(share->replayed);
+  data["comparable_green"] = std::to_string(share->green);
+  data["comparable_green_all"] = std::to_string(share->green_all);
+  data["comparable_share"] = Percent(share->share);
+}
+
+// What the people whose saved searches make the territory green want, against the
+// territory's active listings: counts only.
+void AddDemandOffer(mstch::map& data, const demand::DemandOffer& offer) {
+  data["offer_people"] = std::to_string(offer.people);
+  data["offer_housing_shared"] = std::to_string(offer.housing_shared);
+  data["offer_work_shared"] = std::to_string(offer.work_shared);
+  data["offer_housing_listings"] = std::to_string(offer.housing_listings);
+  data["offer_job_listings"] = std::to_string(offer.job_listings);
+  mstch::array housing;
+  for (const demand::HousingWant& want : offer.housing) {
+    housing.push_back(mstch::map{{"label", want.label},
+                                 {"profiles", std::to_string(want.profiles)},
+                                 {"listings", std::to_string(want.listings)}});
+  }
+  data["has_housing_wants"] = !housing.empty();
+  data["housing_wants"] = std::move(housing);
+  mstch::array skills;
+  for (const demand::SkillWant& want : offer.skills) {
+    skills.push_back(mstch::map{{"rome_code", want.rome_code},
+                                {"profiles", std::to_string(want.profiles)},
+                                {"jobs", std::to_string(want.jobs)}});
+  }
+  data["has_skill_wants"] = !skills.empty();
+  data["skill_wants"] = std::move(skills);
+}
+
 // The figures of the page's period for the route's partner.
 struct PeriodFigures {
   partners::Access access;
   demand::BarometerFigures figures;
+  engine::Territory territory;
+  int64_t from = 0;  // the period's hours, [from, to)
+  int64_t to = 0;
 };
 
 Result<PeriodFigures> LoadFigures(Context& context, storage::Database& database, const Clock& clock,
@@ -194,7 +290,7 @@ Result<PeriodFigures> LoadFigures(Context& context, storage::Database& database,
   demand::BarometerFigures figures =
       demand::ComputeBarometer(connection, *grid, access.partner.id, territory, ParisDate(from),
                                ParisDate(now), from_hour, to);
-  return PeriodFigures{std::move(access), std::move(figures)};
+  return PeriodFigures{std::move(access), std::move(figures), std::move(territory), from_hour, to};
 }
 
 }  // namespace
@@ -251,6 +347,13 @@ void RegisterBarometerPages(web::App& app, storage::Database& database, const Cl
                                               partners::PartnerBase(access.partner));
               data["has_events"] = !events.empty();
               data["events"] = std::move(events);
+              AddReports(data, connection, access);
+              AddComparable(
+                  data, demand::ComputeComparableShare(connection, *grid, access.partner,
+                                                       loaded.territory, loaded.from, loaded.to));
+              AddDemandOffer(data,
+                             demand::ComputeDemandOffer(connection, *grid, access.partner.id,
+                                                        loaded.territory, clock.NowSeconds()));
             }
             data["can_edit"] = access.can_edit();
             data["events_action"] = partners::PartnerBase(access.partner) + "/barometre/evenements";
@@ -311,6 +414,66 @@ void RegisterBarometerPages(web::App& app, storage::Database& database, const Cl
                  return Response::Redirect(partners::PartnerBase(access.partner) +
                                            "/barometre#evenements");
                }));
+
+  // The periodic reports: their frequency, set by operators only (3 to 12 months), and
+  // each report as issued, as a PDF.
+  app.Post(
+      "/partenaire/{slug}/barometre/frequence",
+      partners::Entitled(
+          database, subscriptions::ProductCode::kOption1,
+          [&database, &clock](Context& context) -> Result<Response> {
+            VV_ASSIGN_OR_RETURN(partners::Access access, partners::AccessFor(context, database));
+            if (!access.operator_access) {
+              return PermissionDenied(
+                  "Seuls les opérateurs de VivroVert fixent la fréquence du baromètre.");
+            }
+            const std::string typed = Trim(context.request().Form("mois").value_or(""));
+            int months = 0;
+            const auto [end, error] =
+                std::from_chars(typed.data(), typed.data() + typed.size(), months);
+            if (typed.empty() || error != std::errc() || end != typed.data() + typed.size()) {
+              return InvalidArgument("Fréquence du baromètre invalide : un nombre de mois de " +
+                                         std::to_string(demand::kMinReportMonths) + " à " +
+                                         std::to_string(demand::kMaxReportMonths) + ".",
+                                     "mois");
+            }
+            storage::Connection connection = database.Acquire();
+            VV_RETURN_IF_ERROR(demand::ReportStore::SetMonths(connection, access.partner.id, months,
+                                                              clock.NowSeconds()));
+            return Response::Redirect(partners::PartnerBase(access.partner) +
+                                      "/barometre#rapports");
+          }));
+  app.Get(
+      "/partenaire/{slug}/barometre/rapports/{id}",
+      partners::Entitled(
+          database, subscriptions::ProductCode::kOption1,
+          [&database](Context& context) -> Result<Response> {
+            VV_ASSIGN_OR_RETURN(partners::Access access, partners::AccessFor(context, database));
+            VV_ASSIGN_OR_RETURN(int64_t report_id, partners::ParsePageId(context.Param("id")));
+            storage::Connection connection = database.Acquire();
+            const std::optional<demand::StoredReport> report =
+                demand::ReportStore::Get(connection, access.partner.id, report_id);
+            if (!report) return NotFound("Rapport introuvable.");
+            const std::optional<demand::BarometerFigures> figures =
+                demand::FiguresFromJson(report->figures);
+            if (!figures) return Internal("Rapport illisible : ses chiffres sont abîmés.");
+            std::optional<demand::ReportComparison> comparison;
+            if (std::optional<demand::StoredReport> previous =
+                    demand::ReportStore::Before(connection, access.partner.id, report->first_day)) {
+              if (std::optional<demand::BarometerFigures> before =
+                      demand::FiguresFromJson(previous->figures))
+                comparison = demand::CompareReports(*before, *figures);
+            }
+            VV_ASSIGN_OR_RETURN(
+                std::string pdf,
+                demand::PeriodicReportPdf(*report, *figures, comparison, access.partner.name)
+                    .Render());
+            const std::string stem =
+                std::string(report->kind == demand::ReportKind::kDiagnostic ? "diagnostic-initial-"
+                                                                            : "barometre-") +
+                access.partner.slug + "-" + report->last_day;
+            return Response::Attachment(std::move(pdf), "application/pdf", stem + ".pdf");
+          }));
 
   // The diagnostic as documents: the page's figures as a PDF and an XLSX sheet.
   app.Get("/partenaire/{slug}/barometre/{file}",
