@@ -12,9 +12,11 @@
 #include "core/storage/migrations.hpp"
 #include "data/amenities/amenity_sources.hpp"
 #include "data/amenities/poi_layer.hpp"
+#include "data/geo/geography.hpp"
 #include "data/grid_builder/imported_sources.hpp"
 #include "domain/accounts/deletion_log.hpp"
 #include "domain/accounts/outbox_account_mailer.hpp"
+#include "domain/demand/comparable.hpp"
 #include "domain/demand/demand_recorder.hpp"
 #include "domain/display/labels.hpp"
 #include "domain/invoices/invoice_store.hpp"
@@ -138,7 +140,8 @@ struct Site::Parts {
   std::unique_ptr<interests::InterestListeners> interest_listeners;
   std::optional<amenities::AmenityIndex> owned_amenities;
   const amenities::AmenityIndex* amenity_index = nullptr;
-  std::optional<amenities::PoiLayer> poi_layer;  // the map's points, over amenity_index
+  std::optional<amenities::PoiLayer> poi_layer;           // the map's points, over amenity_index
+  demand::RegionsOfDepartements regions_of_departements;  // the barometer's comparisons
   std::unique_ptr<properties::PropertyBackend> property_backend;
   std::unique_ptr<listings::ListingService> listings;
   std::shared_ptr<audience::AudienceCounter> audience_counter;
@@ -448,7 +451,16 @@ Status Site::Parts::OpenWeb(const SiteParts& parts) {
   partners::RegisterOperatorPages(site, partner_env);
   invoices::RegisterInvoicePages(site, *database, *clock);
   leads::RegisterLeadPages(site, *database, *clock, search->grid.get(), *labels);
-  barometer::RegisterBarometerPages(site, *database, *clock, search->grid.get());
+  // The régions of the COG, to compare a partner with the territories of its région.
+  auto regions = geo::LoadRegionsOfDepartements(config.data_dir);
+  if (regions.ok()) {
+    for (auto& [departement, region] : *regions)
+      regions_of_departements.emplace(departement, demand::Region{region.code, region.name});
+  } else {
+    Warn("barometer: no comparison among territories: " + std::string(regions.status().message()));
+  }
+  barometer::RegisterBarometerPages(site, *database, *clock, search->grid.get(),
+                                    regions.ok() ? &regions_of_departements : nullptr);
   // Similar territories: every EPCI's profile, once per grid (docs/SKILLS.md).
   if (search->grid)
     similar_territories = std::make_unique<similarity::SimilarityIndex>(

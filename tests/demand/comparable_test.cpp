@@ -10,6 +10,7 @@
 #include <set>
 #include <string>
 
+#include "data/geo/geography.hpp"
 #include "domain/demand/barometer_report.hpp"
 #include "domain/demand/demand_recorder.hpp"
 #include "domain/partners/partner_store.hpp"
@@ -39,12 +40,25 @@ json Impossible() {
           {"criteria", {{{"criterion", "density"}, {"min", 1e9}, {"importance", "required"}}}}};
 }
 
-TEST(RegionTest, DepartementsOfTheirRegion) {
-  EXPECT_EQ(RegionOfDepartement("46")->name, "Occitanie");
-  EXPECT_EQ(RegionOfDepartement("46")->code, "76");
-  EXPECT_EQ(RegionOfDepartement("19")->name, "Nouvelle-Aquitaine");
-  EXPECT_EQ(RegionOfDepartement("2A")->name, "Corse");
-  EXPECT_FALSE(RegionOfDepartement("971").has_value());
+// The régions of the COG files in the shared data, as the site reads them.
+RegionsOfDepartements CogRegions() {
+  auto loaded = geo::LoadRegionsOfDepartements(VIVROVERT_TEST_DATA_DIR);
+  EXPECT_TRUE(loaded.ok()) << loaded.status().ToString();
+  RegionsOfDepartements regions;
+  if (!loaded.ok()) return regions;
+  for (const auto& [departement, region] : *loaded)
+    regions.emplace(departement, Region{region.code, region.name});
+  return regions;
+}
+
+TEST(RegionTest, DepartementsOfTheirRegionFromTheCog) {
+  const RegionsOfDepartements regions = CogRegions();
+  EXPECT_EQ(regions.at("46").name, "Occitanie");
+  EXPECT_EQ(regions.at("46").code, "76");
+  EXPECT_EQ(regions.at("19").name, "Nouvelle-Aquitaine");
+  EXPECT_EQ(regions.at("2A").name, "Corse");
+  EXPECT_EQ(regions.size(), 96u) << "the metropolitan départements only";
+  EXPECT_FALSE(regions.contains("971"));
 }
 
 TEST(ComparableTest, RankAndShareAmongTheCommunesOfTheRegion) {
@@ -106,7 +120,7 @@ TEST(ComparableTest, RankAndShareAmongTheCommunesOfTheRegion) {
   record(Impossible());
   site.site().demand()->Flush();
   std::optional<ComparableShare> share =
-      ComputeComparableShare(connection, grid, partner, territory, 0, now + 3600);
+      ComputeComparableShare(connection, grid, CogRegions(), partner, territory, 0, now + 3600);
   ASSERT_TRUE(share.has_value());
   EXPECT_EQ(share->region, "Occitanie");
   EXPECT_EQ(share->kind_label, "communes");
@@ -120,7 +134,7 @@ TEST(ComparableTest, RankAndShareAmongTheCommunesOfTheRegion) {
   // Figeac once more: Cahors after Figeac and the communes sharing its tiles.
   record(GreenOn("46102"));
   site.site().demand()->Flush();
-  share = ComputeComparableShare(connection, grid, partner, territory, 0, now + 3600);
+  share = ComputeComparableShare(connection, grid, CogRegions(), partner, territory, 0, now + 3600);
   EXPECT_EQ(share->green, 1);
   EXPECT_EQ(share->green_all, around(near_cahors) + 2 * around(near_figeac));
   EXPECT_EQ(share->rank, 1 + around(near_figeac));
@@ -131,7 +145,8 @@ TEST(ComparableTest, RankAndShareAmongTheCommunesOfTheRegion) {
   // A grouping has no comparable kind.
   partners::Partner grouping = partner;
   grouping.kind = partners::PartnerKind::kGrouping;
-  EXPECT_FALSE(ComputeComparableShare(connection, grid, grouping, territory, 0, now + 3600));
+  EXPECT_FALSE(
+      ComputeComparableShare(connection, grid, CogRegions(), grouping, territory, 0, now + 3600));
 
   Browser browser = site.SignedIn("agent@cahors.fr");
   testing::Page page = browser.Get("/partenaire/cahors/barometre");

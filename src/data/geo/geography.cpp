@@ -270,4 +270,26 @@ Result<Geography> LoadGeography(const std::string& data_dir) {
   return geography;
 }
 
+Result<std::unordered_map<std::string, Region>> LoadRegionsOfDepartements(
+    const std::string& data_dir) {
+  const std::filesystem::path cog =
+      std::filesystem::path(data_dir) / "etalab-decoupage-administratif";
+  VV_ASSIGN_OR_RETURN(json regions, ReadJson(cog / "regions.json"));
+  std::unordered_map<std::string, std::string> names;
+  for (const json& entry : regions) names[Text(entry, "code")] = Text(entry, "nom");
+  VV_ASSIGN_OR_RETURN(json departements, ReadJson(cog / "departements.json"));
+  std::unordered_map<std::string, Region> out;
+  for (const json& entry : departements) {
+    if (Text(entry, "zone") != "metro") continue;
+    const std::string region = Text(entry, "region");
+    auto name = names.find(region);
+    if (name == names.end())
+      return InvalidArgument((cog / "departements.json").string() + ": département " +
+                             Text(entry, "code") + " names région " + region +
+                             ", absent from regions.json");
+    out[Text(entry, "code")] = Region{region, name->second};
+  }
+  return out;
+}
+
 }  // namespace vivrovert::geo

@@ -3,6 +3,7 @@
 #include <array>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <utility>
 
 #include "domain/demand/demand_store.hpp"
@@ -11,50 +12,18 @@ namespace vivrovert::demand {
 
 namespace {
 
-// INSEE's régions (2016) and their départements, from the COG.
-struct RegionRow {
-  const char* code;
-  const char* name;
-  std::vector<const char*> departements;
-};
-
-const std::vector<RegionRow>& Regions() {
-  static const std::vector<RegionRow> kRegions = {
-      {"11", "Île-de-France", {"75", "77", "78", "91", "92", "93", "94", "95"}},
-      {"24", "Centre-Val de Loire", {"18", "28", "36", "37", "41", "45"}},
-      {"27", "Bourgogne-Franche-Comté", {"21", "25", "39", "58", "70", "71", "89", "90"}},
-      {"28", "Normandie", {"14", "27", "50", "61", "76"}},
-      {"32", "Hauts-de-France", {"02", "59", "60", "62", "80"}},
-      {"44", "Grand Est", {"08", "10", "51", "52", "54", "55", "57", "67", "68", "88"}},
-      {"52", "Pays de la Loire", {"44", "49", "53", "72", "85"}},
-      {"53", "Bretagne", {"22", "29", "35", "56"}},
-      {"75",
-       "Nouvelle-Aquitaine",
-       {"16", "17", "19", "23", "24", "33", "40", "47", "64", "79", "86", "87"}},
-      {"76",
-       "Occitanie",
-       {"09", "11", "12", "30", "31", "32", "34", "46", "48", "65", "66", "81", "82"}},
-      {"84",
-       "Auvergne-Rhône-Alpes",
-       {"01", "03", "07", "15", "26", "38", "42", "43", "63", "69", "73", "74"}},
-      {"93", "Provence-Alpes-Côte d'Azur", {"04", "05", "06", "13", "83", "84"}},
-      {"94", "Corse", {"2A", "2B"}},
-  };
-  return kRegions;
+std::optional<Region> RegionOf(const RegionsOfDepartements& regions,
+                               const std::string& departement) {
+  auto found = regions.find(departement);
+  if (found == regions.end()) return std::nullopt;
+  return found->second;
 }
 
 }  // namespace
 
-std::optional<Region> RegionOfDepartement(const std::string& departement) {
-  for (const RegionRow& row : Regions()) {
-    for (const char* code : row.departements)
-      if (departement == code) return Region{row.code, row.name};
-  }
-  return std::nullopt;
-}
-
 std::optional<ComparableShare> ComputeComparableShare(storage::Connection& connection,
                                                       const engine::GridFile& grid,
+                                                      const RegionsOfDepartements& regions,
                                                       const partners::Partner& partner,
                                                       const engine::Territory& territory,
                                                       int64_t from, int64_t to) {
@@ -76,12 +45,12 @@ std::optional<ComparableShare> ComputeComparableShare(storage::Connection& conne
   // The partner's région and key: those of its first commune; a territory over several
   // régions or keys (an EPCI across a border) is compared as its first commune's.
   const uint32_t first = territory.communes().front();
-  const std::optional<Region> region = RegionOfDepartement(communes[first].departement);
+  const std::optional<Region> region = RegionOf(regions, communes[first].departement);
   if (!region) return std::nullopt;
   const std::string own_key = key_of(first);
   std::map<std::string, std::vector<uint32_t>> groups;
   for (uint32_t commune_idx = 0; commune_idx < communes.size(); ++commune_idx) {
-    const std::optional<Region> other = RegionOfDepartement(communes[commune_idx].departement);
+    const std::optional<Region> other = RegionOf(regions, communes[commune_idx].departement);
     if (!other || other->code != region->code) continue;
     const std::string key = key_of(commune_idx);
     if (!key.empty()) groups[key].push_back(commune_idx);

@@ -6,7 +6,8 @@
 //
 // Kinds: a commune is compared with the communes of its région, an EPCI with the EPCIs
 // (by the communes' EPCI code) and a département with the départements; a grouping (PVD)
-// has no comparable kind. The région of a département comes from the COG (2016 régions).
+// has no comparable kind. The région of a département comes from the COG in use (the
+// caller reads it: geo::LoadRegionsOfDepartements).
 // A person's own places (several destinations) are not replayed: only the criteria and
 // the territory filter of each search.
 //
@@ -17,6 +18,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/storage/database.hpp"
@@ -31,8 +33,8 @@ struct Region {
   std::string code;  // INSEE, "76"
   std::string name;  // "Occitanie"
 };
-// The région of a metropolitan département ("46" → 76 Occitanie); nullopt for others.
-std::optional<Region> RegionOfDepartement(const std::string& departement);
+// The région of each metropolitan département, by its code ("46" → 76 Occitanie).
+using RegionsOfDepartements = std::unordered_map<std::string, Region>;
 
 struct ComparableShare {
   std::string region;       // the région's name
@@ -46,9 +48,11 @@ struct ComparableShare {
 };
 
 // For `partner` (kind commune, EPCI or département, its territory in one région) over the
-// searches recorded in hours [from, to); nullopt when it has no comparable kind or région.
+// searches recorded in hours [from, to); nullopt when it has no comparable kind or its
+// département no région in `regions`.
 std::optional<ComparableShare> ComputeComparableShare(storage::Connection& connection,
                                                       const engine::GridFile& grid,
+                                                      const RegionsOfDepartements& regions,
                                                       const partners::Partner& partner,
                                                       const engine::Territory& territory,
                                                       int64_t from, int64_t to);

@@ -296,12 +296,13 @@ Result<PeriodFigures> LoadFigures(Context& context, storage::Database& database,
 }  // namespace
 
 void RegisterBarometerPages(web::App& app, storage::Database& database, const Clock& clock,
-                            const engine::GridFile* grid) {
+                            const engine::GridFile* grid,
+                            const demand::RegionsOfDepartements* regions) {
   app.Get(
       "/partenaire/{slug}/barometre",
       partners::Entitled(
           database, subscriptions::ProductCode::kOption1,
-          [&database, &clock, grid](Context& context) -> Result<Response> {
+          [&database, &clock, grid, regions](Context& context) -> Result<Response> {
             VV_ASSIGN_OR_RETURN(PeriodFigures loaded, LoadFigures(context, database, clock, grid));
             const partners::Access& access = loaded.access;
             const demand::BarometerFigures& figures = loaded.figures;
@@ -348,9 +349,10 @@ void RegisterBarometerPages(web::App& app, storage::Database& database, const Cl
               data["has_events"] = !events.empty();
               data["events"] = std::move(events);
               AddReports(data, connection, access);
-              AddComparable(
-                  data, demand::ComputeComparableShare(connection, *grid, access.partner,
-                                                       loaded.territory, loaded.from, loaded.to));
+              if (regions != nullptr)
+                AddComparable(data, demand::ComputeComparableShare(connection, *grid, *regions,
+                                                                   access.partner, loaded.territory,
+                                                                   loaded.from, loaded.to));
               AddDemandOffer(data,
                              demand::ComputeDemandOffer(connection, *grid, access.partner.id,
                                                         loaded.territory, clock.NowSeconds()));

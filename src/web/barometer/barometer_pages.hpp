@@ -14,6 +14,7 @@
 
 #include "core/common/env.hpp"
 #include "core/storage/database.hpp"
+#include "domain/demand/comparable.hpp"
 #include "engine/engine.hpp"
 #include "web/http/app.hpp"
 
@@ -22,9 +23,11 @@ namespace vivrovert::barometer {
 // The period the page shows: the last kPeriodDays Paris days, today included.
 inline constexpr int kPeriodDays = 90;
 
-// `database`, `clock` and `grid` (null without a grid: the page says the figures need
-// it) must outlive the app.
+// `database`, `clock`, `grid` (null without a grid: the page says the figures need it)
+// and `regions` (null without the COG files: no comparison among territories) must
+// outlive the app.
 void RegisterBarometerPages(web::App& app, storage::Database& database, const Clock& clock,
-                            const engine::GridFile* grid);
+                            const engine::GridFile* grid,
+                            const demand::RegionsOfDepartements* regions);
 
 }  // namespace vivrovert::barometer
