@@ -238,6 +238,14 @@ bool WebhookStore::IsLinked(storage::Connection& connection, int64_t user_id, in
       .has_value();
 }
 
+std::vector<int64_t> WebhookStore::PartnersWithEndpoints(storage::Connection& connection) {
+  std::vector<int64_t> partners;
+  for (const storage::Row& row : connection.Query(
+           "SELECT DISTINCT partner_id FROM webhook_endpoints WHERE active = 1 ORDER BY partner_id"))
+    partners.push_back(row.Int(0));
+  return partners;
+}
+
 std::vector<AppLink> WebhookStore::LinksOf(storage::Connection& connection, int64_t user_id) {
   std::vector<AppLink> links;
   for (const storage::Row& row :

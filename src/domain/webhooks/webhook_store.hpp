@@ -114,6 +114,8 @@ class WebhookStore {
   static bool Unlink(storage::Connection& connection, int64_t user_id, int64_t partner_id,
                      int64_t now);
   static bool IsLinked(storage::Connection& connection, int64_t user_id, int64_t partner_id);
+  // The partners with at least one active endpoint, ascending (the apps people may link to).
+  static std::vector<int64_t> PartnersWithEndpoints(storage::Connection& connection);
   // The person's links in force, oldest first.
   static std::vector<AppLink> LinksOf(storage::Connection& connection, int64_t user_id);
 };
