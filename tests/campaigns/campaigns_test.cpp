@@ -10,6 +10,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
+
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
@@ -48,6 +50,12 @@ std::string SearchBody(const std::string& commune) {
   return json{{"name", "Ma recherche"}, {"request", request}}.dump();
 }
 
+// Accounts keep addresses in lower case.
+std::string Lower(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
 class CampaignsTest : public ::testing::Test {
  protected:
   CampaignsTest() {
@@ -64,7 +72,7 @@ class CampaignsTest : public ::testing::Test {
                                   {ProductCode::kBase, ProductCode::kOption3});
     // Addresses of their own in the shared Maildir (both backends run at once).
     for (const char* name : {"ana", "ben", "cleo", "dan", "editrice", "operateur"})
-      email_[name] = mail::testing::UniqueAddress(name);
+      email_[name] = Lower(mail::testing::UniqueAddress(name));
     editor_ = site_.CreateUser(email_["editrice"], Role::kUser, "Élise");
     EXPECT_TRUE(
         PartnerStore::SetStaff(connection, agglo_.id, editor_, partners::StaffRole::kEditor, Now())
