@@ -34,8 +34,8 @@
 #include "web/api/search_api.hpp"
 #include "web/audience/audience_counter.hpp"
 #include "web/barometer/barometer_pages.hpp"
-#include "web/communes/commune_pages.hpp"
 #include "web/campaigns/campaign_pages.hpp"
+#include "web/communes/commune_pages.hpp"
 #include "web/compatibility/compatibility_pages.hpp"
 #include "web/discover/listing_page.hpp"
 #include "web/discover/search_page.hpp"
@@ -445,9 +445,8 @@ Status Site::Parts::OpenWeb(const SiteParts& parts) {
   webhook_options.secret_key = secret_key;
   webhook_options.allow_private = config.webhooks_allow_private_addresses;
   webhook_sender = std::make_unique<webhooks::WebhookSender>(*database, *clock, webhook_options);
-  campaigns::RegisterCampaignPages(
-      site, {*database, *clock, *campaign_sender, secret_key,
-             config.webhooks_allow_private_addresses, nudge_mail});
+  campaigns::RegisterCampaignPages(site, {*database, *clock, *campaign_sender, secret_key,
+                                          config.webhooks_allow_private_addresses, nudge_mail});
   legal::RegisterLegalPages(site, config.publisher);
   // Public pages per commune and the sitemap (national; lag-tolerant reads).
   if (search->grid) commune_index = std::make_unique<communes::CommuneIndex>(*search->grid);

@@ -11,7 +11,6 @@
 #include <gtest/gtest.h>
 
 #include <cctype>
-
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
@@ -83,8 +82,8 @@ class CampaignsTest : public ::testing::Test {
     cleo_ = site_.CreateUser(email_["cleo"], Role::kUser, "Cléo");
     dan_ = site_.CreateUser(email_["dan"], Role::kUser, "Dan");
     for (int64_t person : {ana_, ben_, dan_})
-      profiles::ProfileStore::SetConsents(connection, person,
-                                          {{profiles::kCampaignsConsent, true}}, Now());
+      profiles::ProfileStore::SetConsents(connection, person, {{profiles::kCampaignsConsent, true}},
+                                          Now());
     // Ana and Cléo: contacts (a saved search green on Cahors, no click).
     for (const char* name : {"ana", "cleo"}) {
       Browser browser = site_.SignedIn(email_[name]);
@@ -135,7 +134,8 @@ class CampaignsTest : public ::testing::Test {
   // Writes a campaign as the partner's editor, through the page.
   void Write(const std::string& subject, const std::string& body) {
     Browser editor = site_.SignedIn(email_["editrice"]);
-    Page sent = editor.Post("/partenaire/grand-cahors/campagnes", {{"subject", subject}, {"body", body}});
+    Page sent =
+        editor.Post("/partenaire/grand-cahors/campagnes", {{"subject", subject}, {"body", body}});
     ASSERT_EQ(sent.status, 303) << sent.body;
   }
 
@@ -173,7 +173,8 @@ class CampaignsTest : public ::testing::Test {
   int64_t editor_ = 0, ana_ = 0, ben_ = 0, cleo_ = 0, dan_ = 0;
 };
 
-TEST_F(CampaignsTest, AnApprovedCampaignReachesConsentingContactsAndVisitorsOfSimilarTerritoriesOnce) {
+TEST_F(CampaignsTest,
+       AnApprovedCampaignReachesConsentingContactsAndVisitorsOfSimilarTerritoriesOnce) {
   Write("Venez vivre au Grand Cahors", "Des maisons, des écoles et la rivière.\n\nÀ bientôt !");
   const int64_t id = Waiting();
   {
@@ -240,15 +241,15 @@ TEST_F(CampaignsTest, AnApprovedCampaignReachesConsentingContactsAndVisitorsOfSi
   // Ana leaves through the mail's link (one-click POST): her consent is withdrawn, and the
   // next campaign does not reach her.
   const std::string link = ana[0].list_unsubscribe;
-  const std::string target = link.substr(link.find("/desabonnement"),
-                                         link.find('>') - link.find("/desabonnement"));
+  const std::string target =
+      link.substr(link.find("/desabonnement"), link.find('>') - link.find("/desabonnement"));
   Browser mail_client(site_.app());
-  Page left = mail_client.Request("POST", target,
-                                  {{"Content-Type", "application/x-www-form-urlencoded"}},
-                                  "List-Unsubscribe=One-Click");
+  Page left =
+      mail_client.Request("POST", target, {{"Content-Type", "application/x-www-form-urlencoded"}},
+                          "List-Unsubscribe=One-Click");
   EXPECT_EQ(left.status, 200) << left.body;
-  EXPECT_TRUE(profiles::ProfileStore::Granted(connection, profiles::kCampaignsConsent, {ana_})
-                  .empty());
+  EXPECT_TRUE(
+      profiles::ProfileStore::Granted(connection, profiles::kCampaignsConsent, {ana_}).empty());
   Write("Le marché de Noël", "Le marché de Noël ouvre samedi place Chapou.");
   ASSERT_EQ(Approve(Waiting()).status, 303);
   Deliver();
@@ -261,22 +262,22 @@ TEST_F(CampaignsTest, TheFormSaysWhichFieldIsWrongAndOperatorsMayRefuse) {
   Page empty = editor.Post("/partenaire/grand-cahors/campagnes", {{"subject", " "}, {"body", "x"}});
   EXPECT_EQ(empty.status, 422);
   EXPECT_NE(empty.body.find("data-field=\"subject\""), std::string::npos);
-  Page short_body =
-      editor.Post("/partenaire/grand-cahors/campagnes", {{"subject", "Bonjour"}, {"body", "Court"}});
+  Page short_body = editor.Post("/partenaire/grand-cahors/campagnes",
+                                {{"subject", "Bonjour"}, {"body", "Court"}});
   EXPECT_EQ(short_body.status, 422);
   EXPECT_NE(short_body.body.find("data-field=\"body\""), std::string::npos);
   EXPECT_NE(short_body.body.find("au moins 20 caractères"), std::string::npos);
-  Page long_subject = editor.Post("/partenaire/grand-cahors/campagnes",
-                                  {{"subject", std::string(121, 'a')},
-                                   {"body", "Un message assez long pour passer."}});
+  Page long_subject = editor.Post(
+      "/partenaire/grand-cahors/campagnes",
+      {{"subject", std::string(121, 'a')}, {"body", "Un message assez long pour passer."}});
   EXPECT_EQ(long_subject.status, 422);
   EXPECT_NE(long_subject.body.find("dépasse 120 caractères"), std::string::npos);
 
   Write("Un objet", "Un message que l'opérateur refusera.");
   const int64_t id = Waiting();
   Browser operator_browser = site_.SignedIn(email_["operateur"]);
-  Page no_reason = operator_browser.Post(
-      "/operateur/campagnes/" + std::to_string(id) + "/refuser", {{"note", ""}});
+  Page no_reason = operator_browser.Post("/operateur/campagnes/" + std::to_string(id) + "/refuser",
+                                         {{"note", ""}});
   EXPECT_EQ(no_reason.status, 400);
   Page refused = operator_browser.Post("/operateur/campagnes/" + std::to_string(id) + "/refuser",
                                        {{"note", "Pas de message publicitaire pour un tiers."}});
@@ -302,8 +303,9 @@ TEST_F(CampaignsTest, OnlyPartnersWithOption3HaveCampaigns) {
           .ok());
   Browser editor = site_.SignedIn(email_["editrice"]);
   EXPECT_EQ(editor.Get("/partenaire/figeac/campagnes").status, 403);
-  EXPECT_EQ(editor.Post("/partenaire/figeac/campagnes",
-                        {{"subject", "Bonjour"}, {"body", "Un message assez long pour passer."}})
+  EXPECT_EQ(editor
+                .Post("/partenaire/figeac/campagnes",
+                      {{"subject", "Bonjour"}, {"body", "Un message assez long pour passer."}})
                 .status,
             403);
 }

@@ -144,11 +144,10 @@ class WebhookDeliveryTest : public ::testing::Test {
   // Registers the receiver through the partner's page; returns the secret shown once.
   std::string Register() {
     Browser admin = site_.SignedIn("admin@cahors.test");
-    Page created = admin.Post("/partenaire/grand-cahors/webhooks",
-                              {{"url", Url()},
-                               {"events", "lead.created"},
-                               {"events", "consent.withdrawn"},
-                               {"events", "campaign.result"}});
+    Page created = admin.Post("/partenaire/grand-cahors/webhooks", {{"url", Url()},
+                                                                    {"events", "lead.created"},
+                                                                    {"events", "consent.withdrawn"},
+                                                                    {"events", "campaign.result"}});
     EXPECT_EQ(created.status, 201) << created.body;
     const std::string marker = "<code class=\"secret\">";
     const size_t at = created.body.find(marker);
@@ -235,9 +234,9 @@ TEST_F(WebhookDeliveryTest, SignedDeliveriesAreRetriedWithBackoffAndReplayedWith
   // Staff replay it from the page: sent again, same id, fresh signature.
   site_.clock().Advance(600);
   Browser admin = site_.SignedIn("admin@cahors.test");
-  Page replayed = admin.Post(
-      "/partenaire/grand-cahors/webhooks/livraisons/" + std::to_string(deliveries[0].id) + "/rejouer",
-      {});
+  Page replayed = admin.Post("/partenaire/grand-cahors/webhooks/livraisons/" +
+                                 std::to_string(deliveries[0].id) + "/rejouer",
+                             {});
   EXPECT_EQ(replayed.status, 303) << replayed.body;
   EXPECT_EQ(sender.RunOnce().delivered, 1);
   got = receiver_.received();
@@ -339,8 +338,8 @@ TEST_F(WebhookDeliveryTest, TheFormRefusesBadEndpointsAndPartnersWithoutOption3)
                         {{"url", "ftp://127.0.0.1/x"}, {"events", "lead.created"}});
   EXPECT_EQ(ftp.status, 400);
   EXPECT_NE(ftp.body.find("doit commencer par https:"), std::string::npos) << ftp.body;
-  Page unknown = admin.Post("/partenaire/grand-cahors/webhooks",
-                            {{"url", Url()}, {"events", "everything"}});
+  Page unknown =
+      admin.Post("/partenaire/grand-cahors/webhooks", {{"url", Url()}, {"events", "everything"}});
   EXPECT_EQ(unknown.status, 400);
 
   Connection connection = site_.db().Acquire();

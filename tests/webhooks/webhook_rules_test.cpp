@@ -34,9 +34,9 @@ TEST(WebhookSignatureTest, AReceiverAcceptsOnlyTheSameBodySecretAndAFreshTimesta
   EXPECT_FALSE(VerifySignature("t=1000", "whsec_a", body, 1000));
   EXPECT_FALSE(VerifySignature("t=10x0,v1=00", "whsec_a", body, 1000));
   // Several v1 (a secret being rotated): one match is enough.
-  EXPECT_TRUE(VerifySignature("t=1000,v1=" + Sign("whsec_old", 1000, body) + ",v1=" +
-                                  Sign("whsec_a", 1000, body),
-                              "whsec_a", body, 1000));
+  EXPECT_TRUE(VerifySignature(
+      "t=1000,v1=" + Sign("whsec_old", 1000, body) + ",v1=" + Sign("whsec_a", 1000, body),
+      "whsec_a", body, 1000));
 }
 
 TEST(WebhookSecretTest, SecretsAreRandomAndSealedUnderTheServerKey) {
@@ -56,13 +56,39 @@ TEST(WebhookSecretTest, SecretsAreRandomAndSealedUnderTheServerKey) {
 }
 
 TEST(EndpointAddressTest, RefusesEveryNonPublicRange) {
-  for (const char* refused :
-       {"127.0.0.1", "127.255.0.9", "0.0.0.0", "10.0.0.1", "10.255.255.255", "172.16.0.1",
-        "172.31.255.254", "192.168.1.1", "169.254.169.254", "100.64.0.1", "100.127.255.255",
-        "224.0.0.1", "239.255.255.250", "255.255.255.255", "240.0.0.1", "192.0.2.10",
-        "198.51.100.7", "203.0.113.9", "198.18.0.1", "::", "::1", "fc00::1", "fd12:3456::1",
-        "fe80::1", "fec0::1", "ff02::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1",
-        "64:ff9b::a9fe:a9fe", "2002:7f00:1::", "2001:db8::1", "100::1", "not an address"}) {
+  for (const char* refused : {"127.0.0.1",
+                              "127.255.0.9",
+                              "0.0.0.0",
+                              "10.0.0.1",
+                              "10.255.255.255",
+                              "172.16.0.1",
+                              "172.31.255.254",
+                              "192.168.1.1",
+                              "169.254.169.254",
+                              "100.64.0.1",
+                              "100.127.255.255",
+                              "224.0.0.1",
+                              "239.255.255.250",
+                              "255.255.255.255",
+                              "240.0.0.1",
+                              "192.0.2.10",
+                              "198.51.100.7",
+                              "203.0.113.9",
+                              "198.18.0.1",
+                              "::",
+                              "::1",
+                              "fc00::1",
+                              "fd12:3456::1",
+                              "fe80::1",
+                              "fec0::1",
+                              "ff02::1",
+                              "::ffff:127.0.0.1",
+                              "::ffff:10.0.0.1",
+                              "64:ff9b::a9fe:a9fe",
+                              "2002:7f00:1::",
+                              "2001:db8::1",
+                              "100::1",
+                              "not an address"}) {
     EXPECT_FALSE(IsPublicAddress(refused)) << refused;
   }
   for (const char* allowed :

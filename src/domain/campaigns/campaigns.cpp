@@ -7,9 +7,9 @@
 
 #include "core/common/text.hpp"
 #include "core/storage/batch.hpp"
+#include "domain/interests/interest_store.hpp"
 #include "domain/leads/lead_rules.hpp"
 #include "domain/leads/lead_store.hpp"
-#include "domain/interests/interest_store.hpp"
 #include "domain/mail/unsubscribe.hpp"
 #include "domain/notifications/notification_pass.hpp"
 #include "domain/partners/partner_store.hpp"
@@ -26,7 +26,7 @@ constexpr const char* kColumns =
     "campaigns ";
 
 Campaign CampaignOf(const storage::Row& row) {
-  return {row.Int(0),  row.Int(1),         row.Text(2), row.Text(3),
+  return {row.Int(0),  row.Int(1), row.Text(2),        row.Text(3),
           row.Text(4), row.Int(5), row.OptionalInt(6), row.Text(7)};
 }
 
@@ -49,7 +49,6 @@ std::string Normalise(std::string_view text) {
   }
   return Trim(out);
 }
-
 
 // The tile ids (both levels) of the `k` EPCI nearest to the partner's territory.
 std::unordered_set<std::string> SimilarTiles(storage::Connection& connection,
@@ -126,8 +125,10 @@ Result<Campaign> CampaignStore::Submit(storage::Connection& connection, int64_t 
                                        std::string_view body, int64_t now) {
   const std::string clean_subject = Trim(subject);
   const std::string clean_body = Normalise(body);
-  if (!IsValidUtf8(clean_subject)) return InvalidArgument("L'objet n'est pas du texte UTF-8.", "subject");
-  if (!IsValidUtf8(clean_body)) return InvalidArgument("Le message n'est pas du texte UTF-8.", "body");
+  if (!IsValidUtf8(clean_subject))
+    return InvalidArgument("L'objet n'est pas du texte UTF-8.", "subject");
+  if (!IsValidUtf8(clean_body))
+    return InvalidArgument("Le message n'est pas du texte UTF-8.", "body");
   if (clean_subject.empty()) return InvalidArgument("L'objet est vide.", "subject");
   if (clean_subject.find_first_of("\r\n") != std::string::npos)
     return InvalidArgument("L'objet doit tenir sur une ligne.", "subject");
@@ -147,8 +148,8 @@ Result<Campaign> CampaignStore::Submit(storage::Connection& connection, int64_t 
       "($1, $2, $3, 'submitted', $4, $5) RETURNING id",
       {partner_id, clean_subject, clean_body,
        created_by ? storage::SqlValue(*created_by) : storage::SqlValue(nullptr), now});
-  return Campaign{row->Int(0), partner_id, clean_subject, clean_body, "submitted", now,
-                  std::nullopt, ""};
+  return Campaign{row->Int(0), partner_id, clean_subject, clean_body,
+                  "submitted", now,        std::nullopt,  ""};
 }
 
 std::optional<Campaign> CampaignStore::Get(storage::Connection& connection, int64_t id) {
@@ -160,9 +161,8 @@ std::optional<Campaign> CampaignStore::Get(storage::Connection& connection, int6
 std::vector<Campaign> CampaignStore::OfPartner(storage::Connection& connection,
                                                int64_t partner_id) {
   std::vector<Campaign> campaigns;
-  for (const storage::Row& row :
-       connection.Query(std::string(kColumns) + "WHERE partner_id = $1 ORDER BY id DESC",
-                        {partner_id}))
+  for (const storage::Row& row : connection.Query(
+           std::string(kColumns) + "WHERE partner_id = $1 ORDER BY id DESC", {partner_id}))
     campaigns.push_back(CampaignOf(row));
   return campaigns;
 }
@@ -181,8 +181,8 @@ Status CampaignStore::Refuse(storage::Connection& connection, int64_t id, int64_
   if (reason.empty())
     return InvalidArgument("Dites au partenaire pourquoi la campagne est refusée.", "note");
   if (Characters(reason) > kMaxReviewNote)
-    return InvalidArgument(
-        "Le motif dépasse " + std::to_string(kMaxReviewNote) + " caractères.", "note");
+    return InvalidArgument("Le motif dépasse " + std::to_string(kMaxReviewNote) + " caractères.",
+                           "note");
   std::optional<Campaign> campaign = Get(connection, id);
   if (!campaign) return NotFound("Campagne inconnue.");
   if (campaign->status != "submitted")
@@ -197,18 +197,18 @@ Status CampaignStore::Refuse(storage::Connection& connection, int64_t id, int64_
 CampaignCounts CampaignStore::Counts(storage::Connection& connection, const Campaign& campaign) {
   CampaignCounts counts;
   std::vector<int64_t> people;
-  for (const storage::Row& row : connection.Query(
-           "SELECT user_id, reason FROM campaign_recipients WHERE campaign_id = $1 ORDER BY user_id",
-           {campaign.id})) {
+  for (const storage::Row& row : connection.Query("SELECT user_id, reason FROM campaign_recipients "
+                                                  "WHERE campaign_id = $1 ORDER BY user_id",
+                                                  {campaign.id})) {
     people.push_back(row.Int(0));
     ++(row.Text(1) == "contact" ? counts.from_contacts : counts.from_similar);
   }
   counts.reached = static_cast<int64_t>(people.size());
   if (campaign.reviewed_at && !people.empty())
-    counts.opened_after = static_cast<int64_t>(
-        leads::LeadStore::ClickedSince(connection, campaign.partner_id, people,
-                                       *campaign.reviewed_at)
-            .size());
+    counts.opened_after =
+        static_cast<int64_t>(leads::LeadStore::ClickedSince(connection, campaign.partner_id, people,
+                                                            *campaign.reviewed_at)
+                                 .size());
   return counts;
 }
 
@@ -276,8 +276,8 @@ Audience AudienceOf(storage::Connection& connection, int64_t partner_id,
 Result<int64_t> CampaignSender::Approve(storage::Connection& connection, int64_t id,
                                         int64_t operator_id, int64_t now) const {
   storage::Transaction transaction(connection);
-  const std::vector<storage::Row> locked = storage::QueryForUpdate(
-      connection, "SELECT status FROM campaigns WHERE id = $1", {id});
+  const std::vector<storage::Row> locked =
+      storage::QueryForUpdate(connection, "SELECT status FROM campaigns WHERE id = $1", {id});
   if (locked.empty()) return NotFound("Campagne inconnue.");
   if (locked.front().Text(0) != "submitted")
     return FailedPrecondition("Cette campagne a déjà été examinée.");
@@ -305,8 +305,8 @@ Result<int64_t> CampaignSender::Approve(storage::Connection& connection, int64_t
         {"contact", contact},
         {"similar", !contact},
         {"profile_url", base + "/compte/profil#unvisited-jobs"},
-        {"unsubscribe_url", mail::UnsubscribeUrl(base, options_.secret_key,
-                                                 mail::MailList::kCampaigns, user_id)}};
+        {"unsubscribe_url",
+         mail::UnsubscribeUrl(base, options_.secret_key, mail::MailList::kCampaigns, user_id)}};
     Paragraphs(campaign->body, values);
     Result<mail::OutgoingMessage> message = templates_.RenderNested("campaign", values);
     if (!message.ok()) throw std::runtime_error("campaign: " + message.status().message());

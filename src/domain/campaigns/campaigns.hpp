@@ -49,10 +49,10 @@ struct Campaign {
 };
 
 struct CampaignCounts {
-  int64_t reached = 0;          // people mailed
-  int64_t from_contacts = 0;    // of which: the territory was green for them
-  int64_t from_similar = 0;     // of which: they clicked a similar territory
-  int64_t opened_after = 0;     // of the reached, who clicked a tile of the territory since
+  int64_t reached = 0;        // people mailed
+  int64_t from_contacts = 0;  // of which: the territory was green for them
+  int64_t from_similar = 0;   // of which: they clicked a similar territory
+  int64_t opened_after = 0;   // of the reached, who clicked a tile of the territory since
 };
 
 // French status label ("En attente de validation", "Refusée", "Envoyée").

@@ -86,8 +86,7 @@ class ProfileStore {
   static std::vector<int64_t> Granted(storage::Connection& connection, const std::string& scope,
                                       const std::vector<int64_t>& user_ids);
   // Everyone whose consent `scope` is granted now, ascending (campaigns' audience).
-  static std::vector<int64_t> GrantedAll(storage::Connection& connection,
-                                         const std::string& scope);
+  static std::vector<int64_t> GrantedAll(storage::Connection& connection, const std::string& scope);
   static void Put(storage::Connection& connection, int64_t user_id, const Profile& profile,
                   int64_t now);
   // Sets only the notification preference (one of kNotificationChoices), creating the

@@ -65,16 +65,16 @@ bool PublicV6(const std::array<unsigned char, 16>& bytes) {
   for (size_t idx = 0; idx < 10; ++idx) zero_first_ten = zero_first_ten && bytes[idx] == 0;
   if (zero_first_ten && bytes[10] == 0 && bytes[11] == 0) return false;  // ::, ::1, ::a.b.c.d
   if (zero_first_ten && bytes[10] == 0xff && bytes[11] == 0xff)
-    return PublicV4(v4_at(12));                                  // ::ffff:a.b.c.d
+    return PublicV4(v4_at(12));                                      // ::ffff:a.b.c.d
   if (starts({0x00, 0x64, 0xff, 0x9b})) return PublicV4(v4_at(12));  // NAT64 64:ff9b::/96
-  if (starts({0x20, 0x02})) return PublicV4(v4_at(2));                // 6to4
-  if ((bytes[0] & 0xfe) == 0xfc) return false;                        // unique local fc00::/7
-  if (bytes[0] == 0xfe && (bytes[1] & 0xc0) == 0x80) return false;    // link-local fe80::/10
-  if (bytes[0] == 0xfe && (bytes[1] & 0xc0) == 0xc0) return false;    // site-local fec0::/10
-  if (bytes[0] == 0xff) return false;                                 // multicast
-  if (starts({0x20, 0x01, 0x0d, 0xb8})) return false;                 // documentation
+  if (starts({0x20, 0x02})) return PublicV4(v4_at(2));               // 6to4
+  if ((bytes[0] & 0xfe) == 0xfc) return false;                       // unique local fc00::/7
+  if (bytes[0] == 0xfe && (bytes[1] & 0xc0) == 0x80) return false;   // link-local fe80::/10
+  if (bytes[0] == 0xfe && (bytes[1] & 0xc0) == 0xc0) return false;   // site-local fec0::/10
+  if (bytes[0] == 0xff) return false;                                // multicast
+  if (starts({0x20, 0x01, 0x0d, 0xb8})) return false;                // documentation
   if (starts({0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00})) return false;  // discard 100::/64
-  if (starts({0x20, 0x01, 0x00, 0x00})) return false;                 // Teredo 2001::/32
+  if (starts({0x20, 0x01, 0x00, 0x00})) return false;                          // Teredo 2001::/32
   // Only the global unicast block is routed on the Internet.
   return (bytes[0] & 0xe0) == 0x20;
 }

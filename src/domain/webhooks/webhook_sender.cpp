@@ -214,8 +214,8 @@ SendReport WebhookSender::RunOnce() {
       finish("failed", attempt.status, attempt.error, after, std::nullopt);
       ++report.failed;
     } else {
-      finish("pending", attempt.status, attempt.error,
-             after + RetryDelay(options_, item.attempts), std::nullopt);
+      finish("pending", attempt.status, attempt.error, after + RetryDelay(options_, item.attempts),
+             std::nullopt);
       ++report.retried;
     }
   }

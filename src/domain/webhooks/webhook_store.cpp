@@ -23,8 +23,8 @@ std::vector<std::string> SplitWords(const std::string& text) {
 }
 
 Endpoint EndpointOf(const storage::Row& row) {
-  return {row.Int(0), row.Int(1), row.Text(2), SplitWords(row.Text(3)), row.Int(4) != 0,
-          row.Int(5)};
+  return {row.Int(0),      row.Int(1), row.Text(2), SplitWords(row.Text(3)),
+          row.Int(4) != 0, row.Int(5)};
 }
 
 constexpr const char* kDeliveryColumns =
@@ -134,9 +134,10 @@ std::vector<Endpoint> WebhookStore::Endpoints(storage::Connection& connection, i
 
 bool WebhookStore::DeleteEndpoint(storage::Connection& connection, int64_t partner_id,
                                   int64_t endpoint_id) {
-  connection.Execute("DELETE FROM webhook_deliveries WHERE endpoint_id = $1 AND endpoint_id IN "
-                     "(SELECT id FROM webhook_endpoints WHERE partner_id = $2)",
-                     {endpoint_id, partner_id});
+  connection.Execute(
+      "DELETE FROM webhook_deliveries WHERE endpoint_id = $1 AND endpoint_id IN "
+      "(SELECT id FROM webhook_endpoints WHERE partner_id = $2)",
+      {endpoint_id, partner_id});
   return connection.Execute("DELETE FROM webhook_endpoints WHERE id = $1 AND partner_id = $2",
                             {endpoint_id, partner_id}) > 0;
 }
@@ -155,8 +156,7 @@ std::optional<int64_t> WebhookStore::Raise(storage::Connection& connection, int6
   if (endpoints.empty()) return std::nullopt;
   std::string slug;
   if (auto partner = partners::PartnerStore::Get(connection, partner_id)) slug = partner->slug;
-  const storage::SqlValue user =
-      user_id ? storage::SqlValue(*user_id) : storage::SqlValue(nullptr);
+  const storage::SqlValue user = user_id ? storage::SqlValue(*user_id) : storage::SqlValue(nullptr);
   auto row = connection.QueryOne(
       "INSERT INTO webhook_events (partner_id, event_type, user_id, body, created_at) VALUES ($1, "
       "$2, $3, '', $4) RETURNING id",
@@ -177,8 +177,8 @@ std::optional<int64_t> WebhookStore::Raise(storage::Connection& connection, int6
   return event_id;
 }
 
-std::vector<Delivery> WebhookStore::Deliveries(storage::Connection& connection,
-                                               int64_t partner_id, int limit) {
+std::vector<Delivery> WebhookStore::Deliveries(storage::Connection& connection, int64_t partner_id,
+                                               int limit) {
   std::vector<Delivery> deliveries;
   for (const storage::Row& row : connection.Query(
            std::string(kDeliveryColumns) + "WHERE e.partner_id = $1 ORDER BY d.id DESC LIMIT $2",
@@ -232,16 +232,18 @@ bool WebhookStore::Unlink(storage::Connection& connection, int64_t user_id, int6
 
 bool WebhookStore::IsLinked(storage::Connection& connection, int64_t user_id, int64_t partner_id) {
   return connection
-      .QueryOne("SELECT 1 FROM app_links WHERE user_id = $1 AND partner_id = $2 AND unlinked_at "
-                "IS NULL",
-                {user_id, partner_id})
+      .QueryOne(
+          "SELECT 1 FROM app_links WHERE user_id = $1 AND partner_id = $2 AND unlinked_at "
+          "IS NULL",
+          {user_id, partner_id})
       .has_value();
 }
 
 std::vector<int64_t> WebhookStore::PartnersWithEndpoints(storage::Connection& connection) {
   std::vector<int64_t> partners;
-  for (const storage::Row& row : connection.Query(
-           "SELECT DISTINCT partner_id FROM webhook_endpoints WHERE active = 1 ORDER BY partner_id"))
+  for (const storage::Row& row :
+       connection.Query("SELECT DISTINCT partner_id FROM webhook_endpoints WHERE active = 1 ORDER "
+                        "BY partner_id"))
     partners.push_back(row.Int(0));
   return partners;
 }

@@ -31,8 +31,7 @@ std::optional<EventType> ParseEventType(std::string_view name);
 // French, as the partner's page lists them.
 const char* EventTypeLabel(EventType type);
 inline constexpr EventType kEventTypes[] = {EventType::kLeadCreated, EventType::kConsentWithdrawn,
-                                            EventType::kListingMatched,
-                                            EventType::kCampaignResult};
+                                            EventType::kListingMatched, EventType::kCampaignResult};
 // Whether events of `type` are about one person, so only raised while they are linked.
 bool AboutPerson(EventType type);
 
@@ -78,8 +77,8 @@ class WebhookStore {
   // Registers an endpoint after CheckEndpoint (endpoint_address.hpp); the secret is sealed
   // under `server_key`. Errors: InvalidArgument (field "url" or "events": no event, an
   // unknown one), ResourceExhausted (kMaxEndpoints), Unavailable (the name does not resolve).
-  static Result<CreatedEndpoint> CreateEndpoint(storage::Connection& connection,
-                                                int64_t partner_id, std::string_view url,
+  static Result<CreatedEndpoint> CreateEndpoint(storage::Connection& connection, int64_t partner_id,
+                                                std::string_view url,
                                                 const std::vector<std::string>& events,
                                                 std::string_view server_key, bool allow_private,
                                                 int64_t now);

@@ -101,7 +101,8 @@ Result<Response> OperatorCampaignsPage(Context& context, storage::Database& data
 
 Result<Response> WebhooksPage(Context& context, const CampaignPagesEnv& env,
                               const partners::Access& access, const std::string& url,
-                              const Status& problem, const std::optional<webhooks::CreatedEndpoint>& created,
+                              const Status& problem,
+                              const std::optional<webhooks::CreatedEndpoint>& created,
                               const std::string& done) {
   storage::Connection connection = env.database.Acquire();
   mstch::array endpoints;
@@ -117,12 +118,13 @@ Result<Response> WebhooksPage(Context& context, const CampaignPagesEnv& env,
   mstch::array deliveries;
   for (const webhooks::Delivery& delivery :
        webhooks::WebhookStore::Deliveries(connection, access.partner.id, kDeliveriesShown)) {
-    const std::string status_label = delivery.status == "delivered"   ? "Livrée"
-                                     : delivery.status == "pending"   ? "En attente de nouvel essai"
-                                     : delivery.status == "sending"   ? "En cours d'envoi"
-                                     : delivery.status == "failed"    ? "Abandonnée"
-                                     : delivery.status == "cancelled" ? "Annulée (consentement retiré)"
-                                                                      : delivery.status;
+    const std::string status_label = delivery.status == "delivered" ? "Livrée"
+                                     : delivery.status == "pending" ? "En attente de nouvel essai"
+                                     : delivery.status == "sending" ? "En cours d'envoi"
+                                     : delivery.status == "failed"  ? "Abandonnée"
+                                     : delivery.status == "cancelled"
+                                         ? "Annulée (consentement retiré)"
+                                         : delivery.status;
     deliveries.push_back(mstch::map{
         {"id", std::to_string(delivery.id)},
         {"event_id", "evt_" + std::to_string(delivery.event_id)},
@@ -206,60 +208,59 @@ void RegisterCampaignPages(web::App& app, const CampaignPagesEnv& env) {
                }));
 
   // ---- Campaigns: operators -------------------------------------------------------------
-  app.Get(
-      "/operateur/campagnes",
-      [&database](Context& context) -> Result<Response> {
-        const std::optional<std::string> done = context.request().Query("fait");
-        std::string message;
-        if (done == "validee") message = "Campagne validée et envoyée.";
-        if (done == "refusee") message = "Campagne refusée : le partenaire voit votre motif.";
-        return OperatorCampaignsPage(context, database, message, Status::Ok());
-      },
-      {.access = web::Access::kOperator});
-  app.Post(
-      "/operateur/campagnes/{id}/valider",
-      [&database, &clock, env](Context& context) -> Result<Response> {
-        VV_ASSIGN_OR_RETURN(int64_t id, partners::ParsePageId(context.Param("id")));
-        Result<int64_t> reached = [&]() -> Result<int64_t> {
-          storage::Connection connection = database.Acquire();
-          return env.sender.Approve(connection, id, context.user()->user_id, clock.NowSeconds());
-        }();
-        if (!reached.ok()) return OperatorCampaignsPage(context, database, "", reached.status());
-        if (env.mail_queued) env.mail_queued();
-        return Response::Redirect("/operateur/campagnes?fait=validee");
-      },
-      {.access = web::Access::kOperator});
-  app.Post(
-      "/operateur/campagnes/{id}/refuser",
-      [&database, &clock](Context& context) -> Result<Response> {
-        VV_ASSIGN_OR_RETURN(int64_t id, partners::ParsePageId(context.Param("id")));
-        Status refused = [&]() {
-          storage::Connection connection = database.Acquire();
-          return CampaignStore::Refuse(connection, id, context.user()->user_id,
-                                       context.request().Form("note").value_or(""),
-                                       clock.NowSeconds());
-        }();
-        if (!refused.ok()) return OperatorCampaignsPage(context, database, "", refused);
-        return Response::Redirect("/operateur/campagnes?fait=refusee");
-      },
-      {.access = web::Access::kOperator});
+  app.Get("/operateur/campagnes",
+          [&database](Context& context) -> Result<Response> {
+            const std::optional<std::string> done = context.request().Query("fait");
+            std::string message;
+            if (done == "validee") message = "Campagne validée et envoyée.";
+            if (done == "refusee") message = "Campagne refusée : le partenaire voit votre motif.";
+            return OperatorCampaignsPage(context, database, message, Status::Ok());
+          },
+          {.access = web::Access::kOperator});
+  app.Post("/operateur/campagnes/{id}/valider",
+           [&database, &clock, env](Context& context) -> Result<Response> {
+             VV_ASSIGN_OR_RETURN(int64_t id, partners::ParsePageId(context.Param("id")));
+             Result<int64_t> reached = [&]() -> Result<int64_t> {
+               storage::Connection connection = database.Acquire();
+               return env.sender.Approve(connection, id, context.user()->user_id,
+                                         clock.NowSeconds());
+             }();
+             if (!reached.ok())
+               return OperatorCampaignsPage(context, database, "", reached.status());
+             if (env.mail_queued) env.mail_queued();
+             return Response::Redirect("/operateur/campagnes?fait=validee");
+           },
+           {.access = web::Access::kOperator});
+  app.Post("/operateur/campagnes/{id}/refuser",
+           [&database, &clock](Context& context) -> Result<Response> {
+             VV_ASSIGN_OR_RETURN(int64_t id, partners::ParsePageId(context.Param("id")));
+             Status refused = [&]() {
+               storage::Connection connection = database.Acquire();
+               return CampaignStore::Refuse(connection, id, context.user()->user_id,
+                                            context.request().Form("note").value_or(""),
+                                            clock.NowSeconds());
+             }();
+             if (!refused.ok()) return OperatorCampaignsPage(context, database, "", refused);
+             return Response::Redirect("/operateur/campagnes?fait=refusee");
+           },
+           {.access = web::Access::kOperator});
 
   // ---- Webhooks: the partner ------------------------------------------------------------
   app.Get("/partenaire/{slug}/webhooks",
-          partners::Entitled(database, subscriptions::ProductCode::kOption3,
-                             [env](Context& context) -> Result<Response> {
-                               VV_ASSIGN_OR_RETURN(partners::Access access,
-                                                   partners::AccessFor(context, env.database));
-                               const std::optional<std::string> done =
-                                   context.request().Query("fait");
-                               std::string message;
-                               if (done == "rejouee")
-                                 message = "Livraison remise en file : elle repart avec le même "
-                                           "identifiant d'événement.";
-                               if (done == "supprime") message = "Point d'accès supprimé.";
-                               return WebhooksPage(context, env, access, "", Status::Ok(),
-                                                   std::nullopt, message);
-                             }));
+          partners::Entitled(
+              database, subscriptions::ProductCode::kOption3,
+              [env](Context& context) -> Result<Response> {
+                VV_ASSIGN_OR_RETURN(partners::Access access,
+                                    partners::AccessFor(context, env.database));
+                const std::optional<std::string> done = context.request().Query("fait");
+                std::string message;
+                if (done == "rejouee")
+                  message =
+                      "Livraison remise en file : elle repart avec le même "
+                      "identifiant d'événement.";
+                if (done == "supprime") message = "Point d'accès supprimé.";
+                return WebhooksPage(context, env, access, "", Status::Ok(), std::nullopt, message);
+              }));
   app.Post("/partenaire/{slug}/webhooks",
            partners::Entitled(
                database, subscriptions::ProductCode::kOption3,
@@ -337,11 +338,11 @@ void RegisterCampaignPages(web::App& app, const CampaignPagesEnv& env) {
               partners::PartnerStore::Get(connection, partner_id);
           if (!partner) continue;
           auto link = linked.find(partner_id);
-          apps.push_back(mstch::map{
-              {"name", partner->name},
-              {"slug", partner->slug},
-              {"linked", link != linked.end()},
-              {"since", link != linked.end() ? DateTime(link->second) : std::string()}});
+          apps.push_back(
+              mstch::map{{"name", partner->name},
+                         {"slug", partner->slug},
+                         {"linked", link != linked.end()},
+                         {"since", link != linked.end() ? DateTime(link->second) : std::string()}});
         }
         return context.Page("account_applications",
                             mstch::map{{"title", std::string("Applications liées — VivroVert")},
@@ -352,37 +353,36 @@ void RegisterCampaignPages(web::App& app, const CampaignPagesEnv& env) {
       },
       {.access = web::Access::kSignedIn, .return_to = "/compte/applications"});
   for (const bool link : {true, false}) {
-    app.Post(
-        std::string("/compte/applications/{slug}/") + (link ? "lier" : "delier"),
-        [&database, &clock, link](Context& context) -> Result<Response> {
-          storage::Connection connection = database.Acquire();
-          std::optional<partners::Partner> partner =
-              partners::PartnerStore::FindBySlug(connection, context.Param("slug"));
-          if (!partner) return NotFound("Application inconnue.");
-          const int64_t user_id = context.user()->user_id;
-          const int64_t now = clock.NowSeconds();
-          if (link) {
-            if (!context.request().Form("consent").has_value())
-              return InvalidArgument(
-                  "Cochez la case qui dit ce que la liaison partage pour lier votre compte.",
-                  "consent");
-            bool offered = false;
-            for (int64_t id : webhooks::WebhookStore::PartnersWithEndpoints(connection))
-              offered = offered || id == partner->id;
-            if (!offered ||
-                !subscriptions::SubscriptionStore::For(connection, partner->id, ParisDate(now))
-                     .Has(subscriptions::ProductCode::kOption3))
-              return NotFound("Cette collectivité ne propose pas d'application à lier.");
-            webhooks::WebhookStore::Link(connection, user_id, partner->id, now);
-          } else {
-            storage::Transaction transaction(connection);
-            webhooks::WebhookStore::Unlink(connection, user_id, partner->id, now);
-            transaction.Commit();
-          }
-          return Response::Redirect(std::string("/compte/applications?fait=") +
-                                    (link ? "liee" : "deliee"));
-        },
-        {.access = web::Access::kSignedIn});
+    app.Post(std::string("/compte/applications/{slug}/") + (link ? "lier" : "delier"),
+             [&database, &clock, link](Context& context) -> Result<Response> {
+               storage::Connection connection = database.Acquire();
+               std::optional<partners::Partner> partner =
+                   partners::PartnerStore::FindBySlug(connection, context.Param("slug"));
+               if (!partner) return NotFound("Application inconnue.");
+               const int64_t user_id = context.user()->user_id;
+               const int64_t now = clock.NowSeconds();
+               if (link) {
+                 if (!context.request().Form("consent").has_value())
+                   return InvalidArgument(
+                       "Cochez la case qui dit ce que la liaison partage pour lier votre compte.",
+                       "consent");
+                 bool offered = false;
+                 for (int64_t id : webhooks::WebhookStore::PartnersWithEndpoints(connection))
+                   offered = offered || id == partner->id;
+                 if (!offered ||
+                     !subscriptions::SubscriptionStore::For(connection, partner->id, ParisDate(now))
+                          .Has(subscriptions::ProductCode::kOption3))
+                   return NotFound("Cette collectivité ne propose pas d'application à lier.");
+                 webhooks::WebhookStore::Link(connection, user_id, partner->id, now);
+               } else {
+                 storage::Transaction transaction(connection);
+                 webhooks::WebhookStore::Unlink(connection, user_id, partner->id, now);
+                 transaction.Commit();
+               }
+               return Response::Redirect(std::string("/compte/applications?fait=") +
+                                         (link ? "liee" : "deliee"));
+             },
+             {.access = web::Access::kSignedIn});
   }
 }
 

@@ -121,9 +121,8 @@ void RegisterProfilePages(
                    {"unvisited_jobs_since",
                     unvisited_jobs ? FrenchDate(unvisited->second.recorded_at) : std::string()},
                    {"partner_campaigns", partner_campaigns},
-                   {"partner_campaigns_since", partner_campaigns
-                                                   ? FrenchDate(campaigns->second.recorded_at)
-                                                   : std::string()},
+                   {"partner_campaigns_since",
+                    partner_campaigns ? FrenchDate(campaigns->second.recorded_at) : std::string()},
                    {"errors", error_list},
                    {"has_errors", !errors.empty()},
                    {"saved", saved}},
