@@ -321,7 +321,11 @@ TEST_F(WebhookDeliveryTest, NothingMoreIsSentAboutAPersonWhoUnlinkedTheirAccount
   Connection connection = site_.db().Acquire();
   for (const Delivery& delivery : Deliveries()) {
     if (delivery.event_type == "lead.created") {
-      EXPECT_FALSE(WebhookStore::Replay(connection, delivery.id, Now()));
+      EXPECT_EQ(WebhookStore::Replay(connection, partner_id_, delivery.id, Now()).code(),
+                StatusCode::kFailedPrecondition);
+      // Nor can another partner's staff reach it.
+      EXPECT_EQ(WebhookStore::Replay(connection, partner_id_ + 1000, delivery.id, Now()).code(),
+                StatusCode::kNotFound);
     }
   }
   EXPECT_FALSE(RaiseLead(ana_));

@@ -187,19 +187,22 @@ std::vector<Delivery> WebhookStore::Deliveries(storage::Connection& connection, 
   return deliveries;
 }
 
-std::vector<Delivery> WebhookStore::AllDeliveries(storage::Connection& connection, int limit) {
-  std::vector<Delivery> deliveries;
-  for (const storage::Row& row : connection.Query(
-           std::string(kDeliveryColumns) + "ORDER BY d.id DESC LIMIT $1", {int64_t{limit}}))
-    deliveries.push_back(DeliveryOf(row));
-  return deliveries;
-}
-
-bool WebhookStore::Replay(storage::Connection& connection, int64_t delivery_id, int64_t now) {
-  return connection.Execute(
-             "UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = "
-             "$1, lease_until = NULL, last_error = '' WHERE id = $2 AND status <> 'cancelled'",
-             {now, delivery_id}) > 0;
+Status WebhookStore::Replay(storage::Connection& connection, int64_t partner_id,
+                            int64_t delivery_id, int64_t now) {
+  auto row = connection.QueryOne(
+      "SELECT d.status FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id "
+      "WHERE d.id = $1 AND e.partner_id = $2",
+      {delivery_id, partner_id});
+  if (!row) return NotFound("Livraison introuvable.");
+  if (row->Text(0) == "cancelled")
+    return FailedPrecondition(
+        "Cette livraison a été annulée (la personne a retiré son consentement) : elle ne peut "
+        "pas être rejouée.");
+  connection.Execute(
+      "UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = $1, "
+      "lease_until = NULL, last_error = '' WHERE id = $2 AND status <> 'cancelled'",
+      {now, delivery_id});
+  return Status::Ok();
 }
 
 void WebhookStore::Link(storage::Connection& connection, int64_t user_id, int64_t partner_id,

@@ -98,12 +98,11 @@ class WebhookStore {
   // The partner's newest deliveries, newest first.
   static std::vector<Delivery> Deliveries(storage::Connection& connection, int64_t partner_id,
                                           int limit);
-  // Every partner's newest deliveries (the operators' console).
-  static std::vector<Delivery> AllDeliveries(storage::Connection& connection, int limit);
-  // Sends a delivery again (staff): back to pending now, attempts reset, same event id and
-  // body, so the receiver can recognise it. False when it does not exist or is cancelled
-  // (the person withdrew).
-  static bool Replay(storage::Connection& connection, int64_t delivery_id, int64_t now);
+  // Sends one of the partner's deliveries again (staff): back to pending now, attempts
+  // reset, same event id and body, so the receiver can recognise it. NotFound when it is
+  // not the partner's, FailedPrecondition when it was cancelled (the person withdrew).
+  static Status Replay(storage::Connection& connection, int64_t partner_id, int64_t delivery_id,
+                       int64_t now);
 
   // A person links their account to a partner's app (the consent). Idempotent.
   static void Link(storage::Connection& connection, int64_t user_id, int64_t partner_id,

@@ -303,15 +303,8 @@ void RegisterCampaignPages(web::App& app, const CampaignPagesEnv& env) {
                      partners::AccessFor(context, env.database, false, /*need_admin=*/true));
                  VV_ASSIGN_OR_RETURN(int64_t id, partners::ParsePageId(context.Param("id")));
                  storage::Connection connection = env.database.Acquire();
-                 bool theirs = false;
-                 for (const webhooks::Delivery& delivery :
-                      webhooks::WebhookStore::Deliveries(connection, access.partner.id, 100000))
-                   theirs = theirs || delivery.id == id;
-                 if (!theirs) return NotFound("Livraison introuvable.");
-                 if (!webhooks::WebhookStore::Replay(connection, id, env.clock.NowSeconds()))
-                   return FailedPrecondition(
-                       "Cette livraison a été annulée (la personne a retiré son consentement) : "
-                       "elle ne peut pas être rejouée.");
+                 VV_RETURN_IF_ERROR(webhooks::WebhookStore::Replay(connection, access.partner.id,
+                                                                   id, env.clock.NowSeconds()));
                  return Response::Redirect(partners::PartnerBase(access.partner) +
                                            "/webhooks?fait=rejouee");
                }));
