@@ -38,6 +38,7 @@
 #include "web/api/search_api.hpp"
 #include "web/audience/audience_counter.hpp"
 #include "web/barometer/barometer_pages.hpp"
+#include "web/campaigns/campaign_pages.hpp"
 #include "web/communes/commune_pages.hpp"
 #include "web/compatibility/compatibility_pages.hpp"
 #include "web/discover/listing_page.hpp"
@@ -67,6 +68,8 @@ constexpr std::chrono::seconds kMailPollInterval{30};
 // Between two matching passes (a listing's instant mails leave within this delay; the
 // partner pages and API do not nudge: imports from the command line write listings too).
 constexpr std::chrono::seconds kMatchingInterval{10};
+// Between two looks at the webhook deliveries due (retries wait for their time).
+constexpr std::chrono::seconds kWebhookInterval{5};
 // Between two writes of the audience counters (views still in memory are lost on a crash).
 constexpr std::chrono::seconds kAudienceFlushInterval{60};
 // Between two looks at whether the night's run is due.
@@ -136,6 +139,8 @@ struct Site::Parts {
   std::unique_ptr<leads::LeadRecorder> lead_recorder;
   std::unique_ptr<compatibility::CompatibilityRecorder> compatibility_recorder;  // needs the grid
   std::unique_ptr<similarity::SimilarityIndex> similar_territories;              // needs the grid
+  std::unique_ptr<campaigns::CampaignSender> campaign_sender;
+  std::unique_ptr<webhooks::WebhookSender> webhook_sender;
   std::unique_ptr<matching::MatchingListener> matching_listener;
   std::unique_ptr<interests::InterestListeners> interest_listeners;
   std::optional<amenities::AmenityIndex> owned_amenities;
@@ -157,6 +162,7 @@ struct Site::Parts {
   std::unique_ptr<PeriodicWorker> cluster_worker;
   int64_t last_change_purge = 0;  // by the cluster worker's thread only
   std::unique_ptr<PeriodicWorker> demand_flusher;
+  std::unique_ptr<PeriodicWorker> webhook_worker;
   bool workers_started = false;
 
   Status OpenMail(const SiteParts& parts);
@@ -471,6 +477,16 @@ Status Site::Parts::OpenWeb(const SiteParts& parts) {
   relocation::RegisterRelocationPages(
       site, {*database, *clock, *random, *mail_templates, config.public_base_url, *search,
              interest_listeners.get(), nudge_mail});
+  // Campaigns and signed webhooks (option 3).
+  campaign_sender = std::make_unique<campaigns::CampaignSender>(
+      *mail_templates, search->grid.get(), similar_territories.get(),
+      campaigns::SenderOptions{config.public_base_url, secret_key});
+  webhooks::SenderOptions webhook_options;
+  webhook_options.secret_key = secret_key;
+  webhook_options.allow_private = config.webhooks_allow_private_addresses;
+  webhook_sender = std::make_unique<webhooks::WebhookSender>(*database, *clock, webhook_options);
+  campaigns::RegisterCampaignPages(site, {*database, *clock, *campaign_sender, secret_key,
+                                          config.webhooks_allow_private_addresses, nudge_mail});
   legal::RegisterLegalPages(site, config.publisher);
   // Public pages per commune and the sitemap (national; lag-tolerant reads).
   if (search->grid) commune_index = std::make_unique<communes::CommuneIndex>(*search->grid);
@@ -684,6 +700,14 @@ listings::ListingService& Site::listings() {
   return *parts_->listings;
 }
 demand::DemandRecorder* Site::demand() { return parts_->demand_recorder.get(); }
+campaigns::CampaignSender& Site::campaign_sender() {
+  assert(parts_->campaign_sender);
+  return *parts_->campaign_sender;
+}
+webhooks::WebhookSender& Site::webhook_sender() {
+  assert(parts_->webhook_sender);
+  return *parts_->webhook_sender;
+}
 
 void Site::StartWorkers() {
   assert(parts_->scope == SiteScope::kWeb);
@@ -707,7 +731,14 @@ void Site::StartWorkers() {
     p.demand_flusher = std::make_unique<PeriodicWorker>("demand", kDemandFlushInterval,
                                                         [&p] { p.demand_recorder->Flush(); });
   }
+  p.webhook_worker = std::make_unique<PeriodicWorker>("webhooks", kWebhookInterval, [&p] {
+    for (;;) {  // every due delivery, batch after batch (a failure waits for its retry)
+      const webhooks::SendReport sent = p.webhook_sender->RunOnce();
+      if (sent.delivered + sent.retried + sent.failed + sent.cancelled == 0) break;
+    }
+  });
   p.mail_worker->Start();
+  p.webhook_worker->Start();
   p.cluster_worker->Start();
   p.matching_worker->Start();
   if (p.demand_flusher) p.demand_flusher->Start();
@@ -729,6 +760,7 @@ void Site::StopWorkers() {
   // Another process takes the leadership at its next round, without waiting for this
   // session to end.
   p.leader->Release();
+  p.webhook_worker->Stop();
   p.mail_worker->Stop();
   p.workers_started = false;
 }

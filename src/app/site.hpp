@@ -18,6 +18,7 @@
 #include "data/amenities/amenity_index.hpp"
 #include "domain/accounts/account_service.hpp"
 #include "domain/accounts/password_hasher.hpp"
+#include "domain/campaigns/campaigns.hpp"
 #include "domain/compatibility/compatibility_store.hpp"
 #include "domain/demand/demand_recorder.hpp"
 #include "domain/listings/listing_service.hpp"
@@ -26,6 +27,7 @@
 #include "domain/mail/templates.hpp"
 #include "domain/matching/matcher.hpp"
 #include "domain/notifications/notification_pass.hpp"
+#include "domain/webhooks/webhook_sender.hpp"
 #include "engine/engine.hpp"
 #include "jobs/nightly/nightly_run.hpp"
 #include "web/http/app.hpp"
@@ -108,6 +110,10 @@ class Site {
   listings::ListingService& listings();
   // The barometer's demand recorder; null without a grid.
   demand::DemandRecorder* demand();
+  // Campaigns' approval and sending (option 3), and the webhooks' deliveries (a worker
+  // runs them every few seconds once StartWorkers is called).
+  campaigns::CampaignSender& campaign_sender();
+  webhooks::WebhookSender& webhook_sender();
 
   // The background work of a server: the mail worker, the matching pass every few seconds
   // (instant notifications), the night's run once a day from nightly.hour, and the audience

@@ -125,6 +125,10 @@ struct Config {
   // and this many skills alerts to one person in any 7 days.
   int skills_alerts_per_job = 200;
   int skills_alerts_per_person_week = 3;
+  // Webhooks (src/domain/webhooks): endpoints must be https URLs on public addresses; true
+  // also allows http and private, loopback and link-local addresses (tests only: never in
+  // production, it opens the server to SSRF).
+  bool webhooks_allow_private_addresses = false;
 
   // Demonstration mode (`make run`): `vivrovert admin seed-demo` may then give the demo
   // accounts the documented default password. Off: it needs VIVROVERT_DEMO_PASSWORD.

@@ -58,6 +58,23 @@ std::map<int64_t, int64_t> LeadStore::LatestVersions(storage::Connection& connec
   return versions;
 }
 
+std::set<int64_t> LeadStore::ClickedSince(storage::Connection& connection, int64_t partner_id,
+                                          const std::vector<int64_t>& user_ids, int64_t since) {
+  std::set<int64_t> clicked;
+  for (size_t first = 0; first < user_ids.size(); first += storage::kIdsPerStatement) {
+    const size_t count = std::min(storage::kIdsPerStatement, user_ids.size() - first);
+    std::vector<storage::SqlValue> params{partner_id, since};
+    for (size_t idx = first; idx < first + count; ++idx) params.emplace_back(user_ids[idx]);
+    for (const storage::Row& row : connection.Query(
+             "SELECT DISTINCT user_id FROM partner_clicks WHERE partner_id = $1 AND clicked_at > "
+             "$2 AND user_id IN " +
+                 storage::InList(count, 3),
+             params))
+      clicked.insert(row.Int(0));
+  }
+  return clicked;
+}
+
 std::vector<LeadStore::SearchHit> LeadStore::LatestHitsOf(storage::Connection& connection,
                                                           const std::vector<int64_t>& user_ids) {
   std::vector<SearchHit> hits;

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,10 @@ class LeadStore {
                           std::optional<int64_t> user_id, const std::string& tile,
                           const std::vector<std::string>& communes, bool linked,
                           int64_t clicked_at);
+  // Those of `user_ids` who clicked a tile of the partner's territory after `since`
+  // (campaigns count who opened the territory after being written to; batch read).
+  static std::set<int64_t> ClickedSince(storage::Connection& connection, int64_t partner_id,
+                                        const std::vector<int64_t>& user_ids, int64_t since);
   // Forgets what was attributed to a partner (before recomputing it for a new territory).
   static void ForgetPartner(storage::Connection& connection, int64_t partner_id);
 

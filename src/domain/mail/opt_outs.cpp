@@ -22,6 +22,9 @@ bool IsOptedOut(storage::Connection& connection, int64_t user_id, MailList list)
           .QueryOne("SELECT 1 FROM mail_opt_outs WHERE user_id = $1 AND list = $2",
                     {user_id, std::string(kLeadReportsRow)})
           .has_value();
+    case MailList::kCampaigns:
+      return profiles::ProfileStore::Granted(connection, profiles::kCampaignsConsent, {user_id})
+          .empty();
   }
   return false;
 }
@@ -37,6 +40,10 @@ void OptOut(storage::Connection& connection, int64_t user_id, MailList list, int
           "ON CONFLICT (user_id, list) DO NOTHING",
           {user_id, std::string(kLeadReportsRow), now});
       return;
+    case MailList::kCampaigns:
+      profiles::ProfileStore::SetConsents(connection, user_id,
+                                          {{profiles::kCampaignsConsent, false}}, now);
+      return;
   }
 }
 
@@ -50,6 +57,10 @@ void OptIn(storage::Connection& connection, int64_t user_id, MailList list, int6
     case MailList::kLeadReports:
       connection.Execute("DELETE FROM mail_opt_outs WHERE user_id = $1 AND list = $2",
                          {user_id, std::string(kLeadReportsRow)});
+      return;
+    case MailList::kCampaigns:
+      profiles::ProfileStore::SetConsents(connection, user_id,
+                                          {{profiles::kCampaignsConsent, true}}, now);
       return;
   }
 }

@@ -6,6 +6,7 @@
 //    profile page shows and can change back to a frequency.
 //  - kLeadReports (a partner staff member's lead reports): a row of `mail_opt_outs`
 //    (migration 0010); the profile page of a staff member has a checkbox to opt back in.
+//  - kCampaigns (partners' campaigns): the consent 'partner_campaigns'; leaving withdraws it.
 //
 // Thread safety: stateless functions on the caller's connection, inside the caller's
 // transaction if one is open. Database faults throw storage::StorageError (among them a

@@ -38,7 +38,7 @@ std::string Mac(std::string_view secret_key, std::string_view signed_part) {
 }
 
 std::optional<MailList> ListNamed(std::string_view name) {
-  for (MailList list : {MailList::kListings, MailList::kLeadReports}) {
+  for (MailList list : {MailList::kListings, MailList::kLeadReports, MailList::kCampaigns}) {
     if (name == MailListName(list)) return list;
   }
   return std::nullopt;
@@ -52,6 +52,8 @@ const char* MailListName(MailList list) {
       return "annonces";
     case MailList::kLeadReports:
       return "rapports";
+    case MailList::kCampaigns:
+      return "campagnes";
   }
   return "annonces";
 }

@@ -29,9 +29,10 @@ namespace vivrovert::mail {
 enum class MailList {
   kListings,     // instant notifications and digests; leaving sets profiles.notification = 'none'
   kLeadReports,  // a staff member's partner lead reports; leaving adds a mail_opt_outs row
+  kCampaigns,    // partners' campaigns (domain/campaigns); leaving withdraws the consent
 };
 
-// "annonces", "rapports": the name in tokens and pages.
+// "annonces", "rapports", "campagnes": the name in tokens and pages.
 const char* MailListName(MailList list);
 
 struct UnsubscribeTarget {

@@ -6,6 +6,7 @@
 
 #include "core/common/text.hpp"
 #include "domain/accounts/session_store.hpp"
+#include "domain/campaigns/campaigns.hpp"
 #include "domain/compatibility/compatibility_store.hpp"
 #include "domain/interests/interest_store.hpp"
 #include "domain/listings/listing_store.hpp"
@@ -17,6 +18,7 @@
 #include "domain/properties/surroundings.hpp"
 #include "domain/relocation/relocation_store.hpp"
 #include "domain/skills/skill_alerts.hpp"
+#include "domain/webhooks/webhook_store.hpp"
 
 namespace vivrovert::privacy {
 
@@ -218,6 +220,16 @@ Result<json> ExportPerson(storage::Connection& connection, int64_t user_id, int6
                             {"sent_at", sent.sent_at}});
   }
   out["skill_alerts"] = skill_alerts;
+  // Partners' campaigns received (the partner only ever saw counts) and apps linked.
+  json campaigns_received = json::array();
+  for (const auto& [campaign_id, sent_at] :
+       campaigns::CampaignStore::ReceivedBy(connection, user_id))
+    campaigns_received.push_back({{"campaign_id", campaign_id}, {"sent_at", sent_at}});
+  out["campaigns_received"] = campaigns_received;
+  json app_links = json::array();
+  for (const webhooks::AppLink& link : webhooks::WebhookStore::LinksOf(connection, user_id))
+    app_links.push_back({{"partner_id", link.partner_id}, {"linked_at", link.linked_at}});
+  out["app_links"] = app_links;
   return out;
 }
 

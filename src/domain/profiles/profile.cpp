@@ -231,6 +231,21 @@ std::vector<int64_t> ProfileStore::Granted(storage::Connection& connection,
   return granted;
 }
 
+std::vector<int64_t> ProfileStore::GrantedAll(storage::Connection& connection,
+                                              const std::string& scope) {
+  std::map<int64_t, bool> latest;  // rows in order: the last one per person wins
+  for (const storage::Row& row :
+       connection.Query("SELECT user_id, granted FROM consents WHERE scope = $1 ORDER BY "
+                        "user_id, recorded_at, id",
+                        {scope}))
+    latest[row.Int(0)] = row.Int(1) != 0;
+  std::vector<int64_t> granted;
+  for (const auto& [user_id, state] : latest) {
+    if (state) granted.push_back(user_id);
+  }
+  return granted;
+}
+
 void ProfileStore::Put(storage::Connection& connection, int64_t user_id, const Profile& profile,
                        int64_t now) {
   connection.Execute(
@@ -275,7 +290,8 @@ void ProfileStore::SetConsents(storage::Connection& connection, int64_t user_id,
                                const std::map<std::string, bool>& wanted, int64_t now) {
   std::map<std::string, ConsentRecord> current = Consents(connection, user_id);
   for (const auto& [scope, granted] : wanted) {
-    const bool known = IsDisclosureScope(scope) || scope == kUnvisitedJobsConsent;
+    const bool known =
+        IsDisclosureScope(scope) || scope == kUnvisitedJobsConsent || scope == kCampaignsConsent;
     if (!known) continue;
     auto at = current.find(scope);
     const bool was = at != current.end() && at->second.granted;

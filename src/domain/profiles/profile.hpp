@@ -44,6 +44,10 @@ const std::vector<ConsentScope>& ConsentScopes();
 // job offers from partner territories the person never looked at, when their criteria are
 // compatible with it and their skills fit (skills alerts, domain/skills). Off by default.
 inline constexpr const char* kUnvisitedJobsConsent = "unvisited_jobs";
+// Messages from partners' campaigns ("territoire semblable", domain/campaigns, migration
+// 0029): a territory the person made green without clicking it, or like the ones they
+// clicked, writes to them through VivroVert (never sharing who they are). Off by default.
+inline constexpr const char* kCampaignsConsent = "partner_campaigns";
 // Whether `scope` is one of ConsentScopes() (what partners may see), not a use consent.
 bool IsDisclosureScope(std::string_view scope);
 
@@ -81,6 +85,8 @@ class ProfileStore {
   // Those of `user_ids` whose consent `scope` is granted now, ascending (batch read).
   static std::vector<int64_t> Granted(storage::Connection& connection, const std::string& scope,
                                       const std::vector<int64_t>& user_ids);
+  // Everyone whose consent `scope` is granted now, ascending (campaigns' audience).
+  static std::vector<int64_t> GrantedAll(storage::Connection& connection, const std::string& scope);
   static void Put(storage::Connection& connection, int64_t user_id, const Profile& profile,
                   int64_t now);
   // Sets only the notification preference (one of kNotificationChoices), creating the

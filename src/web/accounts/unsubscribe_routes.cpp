@@ -20,6 +20,8 @@ std::string ListLabel(mail::MailList list) {
       return "les annonces et résumés";
     case mail::MailList::kLeadReports:
       return "les rapports de contacts";
+    case mail::MailList::kCampaigns:
+      return "les messages des territoires (campagnes)";
   }
   return "ces e-mails";
 }

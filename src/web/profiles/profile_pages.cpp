@@ -94,6 +94,8 @@ void RegisterProfilePages(
     }
     auto unvisited = consents.find(profiles::kUnvisitedJobsConsent);
     const bool unvisited_jobs = unvisited != consents.end() && unvisited->second.granted;
+    auto campaigns = consents.find(profiles::kCampaignsConsent);
+    const bool partner_campaigns = campaigns != consents.end() && campaigns->second.granted;
     mstch::array notifications;
     const std::pair<const char*, const char*> labels[] = {{"instant", "Tout de suite"},
                                                           {"daily", "Un résumé par jour"},
@@ -118,6 +120,9 @@ void RegisterProfilePages(
                    {"unvisited_jobs", unvisited_jobs},
                    {"unvisited_jobs_since",
                     unvisited_jobs ? FrenchDate(unvisited->second.recorded_at) : std::string()},
+                   {"partner_campaigns", partner_campaigns},
+                   {"partner_campaigns_since",
+                    partner_campaigns ? FrenchDate(campaigns->second.recorded_at) : std::string()},
                    {"errors", error_list},
                    {"has_errors", !errors.empty()},
                    {"saved", saved}},
@@ -160,6 +165,7 @@ void RegisterProfilePages(
               std::find(granted.begin(), granted.end(), scope.code) != granted.end();
         }
         consents[profiles::kUnvisitedJobsConsent] = request.Form("unvisited_jobs").has_value();
+        consents[profiles::kCampaignsConsent] = request.Form("partner_campaigns").has_value();
         storage::Connection connection = database.Acquire();
         storage::Transaction transaction(connection);
         ProfileStore::Put(connection, context.user()->user_id, {normalised.fields, notification, 0},
