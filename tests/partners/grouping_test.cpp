@@ -194,6 +194,24 @@ TEST_F(GroupingTest, GrantsDecideEachMembersOptionsWithinWhatTheGroupingBought) 
   EXPECT_TRUE(On(gramat_, kToday).Has(ProductCode::kOption3));
   EXPECT_FALSE(On(figeac_, kToday).Has(ProductCode::kOption3));
 
+  // Option 2, granted to both ahead of a quote, is bought for Figeac alone: the contract
+  // grants it to the members it buys it for, and to them only.
+  ASSERT_TRUE(SetGrants({{figeac_.id, {ProductCode::kOption2}},
+                         {gramat_.id, {ProductCode::kOption2, ProductCode::kOption3}}})
+                  .ok());
+  {
+    Connection connection = site_.db().Acquire();
+    NewContract amendment;
+    amendment.partner_id = pvd_.id;
+    amendment.start_date = kToday;
+    amendment.service_start = kToday;
+    amendment.months = 12;
+    amendment.lines = {{ProductCode::kOption2, {figeac_.id}}};
+    ASSERT_TRUE(SubscriptionStore::CreateContract(connection, amendment, 0).ok());
+  }
+  EXPECT_TRUE(On(figeac_, kToday).Has(ProductCode::kOption2));
+  EXPECT_FALSE(On(gramat_, kToday).Has(ProductCode::kOption2)) << "not bought for Gramat";
+
   // Only the grouping's members of the day may be granted anything.
   EXPECT_EQ(SetGrants({{souillac_.id, {ProductCode::kOption1}}}).code(),
             StatusCode::kInvalidArgument);

@@ -158,13 +158,18 @@ Result<Contract> SubscriptionStore::CreateContract(storage::Connection& connecti
         "created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         {contract_id, input.partner_id, std::string(billing::ProductCodeName(line.product)),
          input.service_start, end_date, now});
+    // The members an option is bought for are those granted it: grants prepared for more
+    // members than the contract buys go (the grouping may move them later within the
+    // members bought for: SetGrants).
+    if (line.product != ProductCode::kBase && !line.member_ids.empty()) {
+      connection.Execute("DELETE FROM grouping_grants WHERE grouping_id = $1 AND product = $2",
+                         {input.partner_id, std::string(billing::ProductCodeName(line.product))});
+    }
     for (int64_t member : line.member_ids) {
       connection.Execute(
           "INSERT INTO subscription_members (subscription_id, member_id) VALUES ($1, $2) "
           "ON CONFLICT DO NOTHING",
           {subscription->Int(0), member});
-      // The members an option is bought for are granted it (the grouping may move the
-      // grants later, within the members bought for: SetGrants).
       if (line.product != ProductCode::kBase) {
         connection.Execute(
             "INSERT INTO grouping_grants (grouping_id, member_id, product, granted_at) VALUES "
