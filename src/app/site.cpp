@@ -43,6 +43,7 @@
 #include "web/compatibility/compatibility_pages.hpp"
 #include "web/discover/listing_page.hpp"
 #include "web/discover/search_page.hpp"
+#include "web/groupings/grouping_pages.hpp"
 #include "web/http/shell_routes.hpp"
 #include "web/interests/interests_api.hpp"
 #include "web/invoices/invoice_pages.hpp"
@@ -455,6 +456,7 @@ Status Site::Parts::OpenWeb(const SiteParts& parts) {
       *labels};
   partners::RegisterPartnerPages(site, partner_env);
   partners::RegisterOperatorPages(site, partner_env);
+  groupings::RegisterGroupingPages(site, partner_env);
   invoices::RegisterInvoicePages(site, *database, *clock);
   leads::RegisterLeadPages(site, *database, *clock, search->grid.get(), *labels);
   // The régions of the COG, to compare a partner with the territories of its région.

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <map>
 
+#include "core/common/paris_time.hpp"
 #include "core/common/text.hpp"
 #include "core/storage/batch.hpp"
 #include "domain/accounts/user_store.hpp"
@@ -46,6 +47,12 @@ Status CheckInput(storage::Connection& connection, const PartnerInput& input,
     if (row->Text(0) == "grouping")
       return InvalidArgument("Un groupement ne peut contenir un groupement.", "members");
   }
+  if (self && input.kind == PartnerKind::kGrouping &&
+      connection.QueryOne("SELECT 1 FROM partner_members WHERE member_id = $1 AND left_on IS NULL",
+                          {*self})) {
+    return InvalidArgument(
+        "Ce partenaire est membre d'un groupement : il ne peut pas devenir un groupement.", "kind");
+  }
   if (input.kind != PartnerKind::kGrouping && input.territory.empty()) {
     return InvalidArgument(
         "Le territoire est vide : indiquez au moins un code de commune, d'EPCI ou de département.",
@@ -57,9 +64,11 @@ Status CheckInput(storage::Connection& connection, const PartnerInput& input,
   return Status::Ok();
 }
 
-void WriteTerritory(storage::Connection& connection, int64_t id, const PartnerInput& input) {
+// `now` dates the members the input adds (they join that Paris day); a current member left
+// out of the input is taken off (a correction: members that left keep their dated row).
+void WriteTerritory(storage::Connection& connection, int64_t id, const PartnerInput& input,
+                    int64_t now) {
   connection.Execute("DELETE FROM partner_territory WHERE partner_id = $1", {id});
-  connection.Execute("DELETE FROM partner_members WHERE grouping_id = $1", {id});
   const std::pair<const char*, const std::vector<std::string>*> parts[] = {
       {"commune", &input.territory.communes},
       {"epci", &input.territory.epcis},
@@ -72,16 +81,28 @@ void WriteTerritory(storage::Connection& connection, int64_t id, const PartnerIn
           {id, std::string(kind), code});
     }
   }
+  std::vector<SqlValue> kept = {id};
+  for (int64_t member : input.member_ids) kept.emplace_back(member);
+  connection.Execute(
+      "DELETE FROM partner_members WHERE grouping_id = $1 AND left_on IS NULL" +
+          (input.member_ids.empty()
+               ? std::string()
+               : " AND member_id NOT IN " + storage::InList(input.member_ids.size(), 2)),
+      kept);
+  const std::string today = ParisDate(now);
   for (int64_t member : input.member_ids) {
+    // A member that had left and is ticked again joins again today.
     connection.Execute(
-        "INSERT INTO partner_members (grouping_id, member_id) VALUES ($1, $2) ON CONFLICT DO "
-        "NOTHING",
-        {id, member});
+        "INSERT INTO partner_members (grouping_id, member_id, joined_on) VALUES ($1, $2, $3) ON "
+        "CONFLICT (grouping_id, member_id) DO UPDATE SET joined_on = $3, left_on = NULL WHERE "
+        "partner_members.left_on IS NOT NULL",
+        {id, member, today});
   }
 }
 
 constexpr const char* kPartnerColumns =
-    "id, kind, name, slug, is_demo, created_at, updated_at, lead_report_frequency";
+    "id, kind, name, slug, is_demo, created_at, updated_at, lead_report_frequency, "
+    "grouping_administrator";
 
 Partner FromRow(storage::Connection& connection, const storage::Row& row) {
   Partner partner;
@@ -94,6 +115,8 @@ Partner FromRow(storage::Connection& connection, const storage::Row& row) {
   partner.updated_at = row.Int(6);
   partner.lead_report_frequency =
       ParseReportFrequency(row.Text(7)).value_or(ReportFrequency::kMonthly);
+  if (std::optional<std::string> administrator = row.OptionalText(8))
+    partner.administrator = ParseGroupingAdministrator(*administrator);
   for (const storage::Row& code : connection.Query("SELECT code_kind, code FROM partner_territory "
                                                    "WHERE partner_id = $1 ORDER BY code_kind, code",
                                                    {partner.id})) {
@@ -104,7 +127,8 @@ Partner FromRow(storage::Connection& connection, const storage::Row& row) {
         .push_back(code.Text(1));
   }
   for (const storage::Row& member : connection.Query(
-           "SELECT member_id FROM partner_members WHERE grouping_id = $1 ORDER BY member_id",
+           "SELECT member_id FROM partner_members WHERE grouping_id = $1 AND left_on IS NULL "
+           "ORDER BY member_id",
            {partner.id})) {
     partner.member_ids.push_back(member.Int(0));
   }
@@ -161,6 +185,37 @@ std::optional<PartnerKind> ParsePartnerKind(std::string_view text) {
   for (PartnerKind kind : {PartnerKind::kCommune, PartnerKind::kEpci, PartnerKind::kDepartement,
                            PartnerKind::kGrouping}) {
     if (text == PartnerKindName(kind)) return kind;
+  }
+  return std::nullopt;
+}
+
+const char* GroupingAdministratorName(GroupingAdministrator administrator) {
+  switch (administrator) {
+    case GroupingAdministrator::kDepartement:
+      return "departement";
+    case GroupingAdministrator::kEpci:
+      return "epci";
+    case GroupingAdministrator::kAssociation:
+      return "association";
+  }
+  return "association";
+}
+
+const char* GroupingAdministratorLabel(GroupingAdministrator administrator) {
+  switch (administrator) {
+    case GroupingAdministrator::kDepartement:
+      return "Un département";
+    case GroupingAdministrator::kEpci:
+      return "Un EPCI";
+    case GroupingAdministrator::kAssociation:
+      return "Une association";
+  }
+  return "";
+}
+
+std::optional<GroupingAdministrator> ParseGroupingAdministrator(std::string_view text) {
+  for (GroupingAdministrator administrator : kGroupingAdministrators) {
+    if (text == GroupingAdministratorName(administrator)) return administrator;
   }
   return std::nullopt;
 }
@@ -276,7 +331,7 @@ Result<Partner> PartnerStore::Create(storage::Connection& connection, const Part
   if (!row)
     return AlreadyExists("Un partenaire utilise déjà l'identifiant « " + input.slug + " ».",
                          "slug");
-  WriteTerritory(connection, row->Int(0), input);
+  WriteTerritory(connection, row->Int(0), input, now);
   return *Get(connection, row->Int(0));
 }
 
@@ -290,7 +345,7 @@ Status PartnerStore::Update(storage::Connection& connection, int64_t id, const P
       "UPDATE partners SET kind = $1, name = $2, slug = $3, updated_at = $4 WHERE id = $5",
       {std::string(PartnerKindName(input.kind)), input.name, input.slug, now, id});
   if (changed == 0) return NotFound("Partenaire inconnu.");
-  WriteTerritory(connection, id, input);
+  WriteTerritory(connection, id, input, now);
   return Status::Ok();
 }
 
@@ -331,11 +386,103 @@ std::vector<int64_t> PartnerStore::GroupingsOf(storage::Connection& connection,
                                                int64_t partner_id) {
   std::vector<int64_t> ids;
   for (const storage::Row& row : connection.Query(
-           "SELECT grouping_id FROM partner_members WHERE member_id = $1 ORDER BY grouping_id",
+           "SELECT grouping_id FROM partner_members WHERE member_id = $1 AND left_on IS NULL "
+           "ORDER BY grouping_id",
            {partner_id})) {
     ids.push_back(row.Int(0));
   }
   return ids;
+}
+
+std::vector<int64_t> PartnerStore::GroupingsOn(storage::Connection& connection, int64_t partner_id,
+                                               const std::string& date) {
+  std::vector<int64_t> ids;
+  for (const storage::Row& row : connection.Query(
+           "SELECT grouping_id FROM partner_members WHERE member_id = $1 AND (joined_on IS NULL "
+           "OR joined_on <= $2) AND (left_on IS NULL OR left_on >= $2) ORDER BY grouping_id",
+           {partner_id, date})) {
+    ids.push_back(row.Int(0));
+  }
+  return ids;
+}
+
+std::vector<Membership> PartnerStore::Memberships(storage::Connection& connection,
+                                                  int64_t grouping_id) {
+  std::vector<Membership> memberships;
+  for (const storage::Row& row : connection.Query(
+           "SELECT member_id, joined_on, left_on FROM partner_members WHERE grouping_id = $1 "
+           "ORDER BY member_id",
+           {grouping_id})) {
+    memberships.push_back(
+        Membership{grouping_id, row.Int(0), row.OptionalText(1), row.OptionalText(2)});
+  }
+  return memberships;
+}
+
+std::vector<int64_t> PartnerStore::MembersOn(storage::Connection& connection, int64_t grouping_id,
+                                             const std::string& date) {
+  std::vector<int64_t> ids;
+  for (const Membership& membership : Memberships(connection, grouping_id)) {
+    if (membership.ActiveOn(date)) ids.push_back(membership.member_id);
+  }
+  return ids;
+}
+
+Status PartnerStore::AttachMember(storage::Connection& connection, int64_t grouping_id,
+                                  int64_t member_id, const std::string& joined_on, int64_t now) {
+  std::optional<std::string> day = ParseTypedDay(joined_on);
+  if (!day) {
+    return InvalidArgument("Date d'entrée illisible (« " + joined_on + " ») : écrivez JJ/MM/AAAA.",
+                           "joined_on");
+  }
+  auto grouping = connection.QueryOne("SELECT kind FROM partners WHERE id = $1", {grouping_id});
+  if (!grouping) return NotFound("Groupement inconnu.");
+  if (grouping->Text(0) != "grouping")
+    return InvalidArgument("Seul un groupement a des membres.", "members");
+  if (member_id == grouping_id)
+    return InvalidArgument("Un groupement ne peut être son propre membre.", "members");
+  auto member = connection.QueryOne("SELECT kind FROM partners WHERE id = $1", {member_id});
+  if (!member) return NotFound("Partenaire membre inconnu.", "members");
+  if (member->Text(0) == "grouping")
+    return InvalidArgument("Un groupement ne peut contenir un groupement.", "members");
+  connection.Execute(
+      "INSERT INTO partner_members (grouping_id, member_id, joined_on) VALUES ($1, $2, $3) ON "
+      "CONFLICT (grouping_id, member_id) DO UPDATE SET joined_on = $3, left_on = NULL",
+      {grouping_id, member_id, *day});
+  connection.Execute("UPDATE partners SET updated_at = $1 WHERE id = $2", {now, grouping_id});
+  return Status::Ok();
+}
+
+Status PartnerStore::SetMemberLeft(storage::Connection& connection, int64_t grouping_id,
+                                   int64_t member_id, const std::string& left_on, int64_t now) {
+  std::optional<std::string> day = ParseTypedDay(left_on);
+  if (!day) {
+    return InvalidArgument("Date de sortie illisible (« " + left_on + " ») : écrivez JJ/MM/AAAA.",
+                           "left_on");
+  }
+  auto row = connection.QueryOne(
+      "SELECT joined_on FROM partner_members WHERE grouping_id = $1 AND member_id = $2",
+      {grouping_id, member_id});
+  if (!row) return NotFound("Ce partenaire n'est pas membre du groupement.", "members");
+  if (std::optional<std::string> joined = row->OptionalText(0); joined && *day < *joined) {
+    return InvalidArgument("La date de sortie précède l'entrée (" + FrenchDay(*joined) + ").",
+                           "left_on");
+  }
+  connection.Execute(
+      "UPDATE partner_members SET left_on = $1 WHERE grouping_id = $2 AND member_id = $3",
+      {*day, grouping_id, member_id});
+  connection.Execute("UPDATE partners SET updated_at = $1 WHERE id = $2", {now, grouping_id});
+  return Status::Ok();
+}
+
+Status PartnerStore::SetGroupingAdministrator(storage::Connection& connection, int64_t grouping_id,
+                                              GroupingAdministrator administrator, int64_t now) {
+  const int64_t changed = connection.Execute(
+      "UPDATE partners SET grouping_administrator = $1, updated_at = $2 WHERE id = $3 AND kind = "
+      "'grouping'",
+      {std::string(GroupingAdministratorName(administrator)), now, grouping_id});
+  if (changed == 0) return NotFound("Groupement inconnu.");
+  return Status::Ok();
 }
 
 std::optional<StaffRole> PartnerStore::RoleOf(storage::Connection& connection, int64_t partner_id,
@@ -352,7 +499,7 @@ std::vector<Partner> PartnerStore::PartnersOfUser(storage::Connection& connectio
   std::vector<Partner> partners;
   for (const storage::Row& row : connection.Query(
            "SELECT p.id, p.kind, p.name, p.slug, p.is_demo, p.created_at, p.updated_at, "
-           "p.lead_report_frequency FROM partners p "
+           "p.lead_report_frequency, p.grouping_administrator FROM partners p "
            "JOIN partner_staff s ON s.partner_id = p.id WHERE s.user_id = $1 ORDER BY p.name, p.id",
            {user_id})) {
     partners.push_back(FromRow(connection, row));
@@ -387,7 +534,8 @@ std::string PartnerStore::TerritoriesFingerprint(storage::Connection& connection
   auto row = connection.QueryOne(
       "SELECT (SELECT COUNT(*) FROM partners), (SELECT COALESCE(MAX(updated_at), 0) FROM "
       "partners), "
-      "(SELECT COUNT(*) FROM partner_territory), (SELECT COUNT(*) FROM partner_members)");
+      "(SELECT COUNT(*) FROM partner_territory), (SELECT COUNT(*) FROM partner_members WHERE "
+      "left_on IS NULL)");
   return std::to_string(row->Int(0)) + "/" + std::to_string(row->Int(1)) + "/" +
          std::to_string(row->Int(2)) + "/" + std::to_string(row->Int(3));
 }

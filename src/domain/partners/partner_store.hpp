@@ -50,13 +50,39 @@ inline constexpr ReportFrequency kReportFrequencies[] = {
     ReportFrequency::kDaily, ReportFrequency::kWeekly, ReportFrequency::kMonthly,
     ReportFrequency::kNone};
 
+// Who runs a grouping (issue 22, option 4): a département, an EPCI or an association.
+enum class GroupingAdministrator { kDepartement, kEpci, kAssociation };
+const char* GroupingAdministratorName(GroupingAdministrator administrator);   // "departement"…
+const char* GroupingAdministratorLabel(GroupingAdministrator administrator);  // French
+std::optional<GroupingAdministrator> ParseGroupingAdministrator(std::string_view text);
+inline constexpr GroupingAdministrator kGroupingAdministrators[] = {
+    GroupingAdministrator::kDepartement, GroupingAdministrator::kEpci,
+    GroupingAdministrator::kAssociation};
+
+// One member's period in a grouping (migration 0031), Paris days "AAAA-MM-JJ", inclusive:
+// no joined_on means since before dates were kept, no left_on means still a member.
+struct Membership {
+  int64_t grouping_id = 0;
+  int64_t member_id = 0;
+  std::optional<std::string> joined_on;
+  std::optional<std::string> left_on;
+
+  bool ActiveOn(const std::string& date) const {
+    return (!joined_on || *joined_on <= date) && (!left_on || date <= *left_on);
+  }
+};
+
 struct Partner {
   int64_t id = 0;
   PartnerKind kind = PartnerKind::kCommune;
   std::string name;
   std::string slug;
   engine::TerritoryCodes territory;  // its own codes (members' come on top for a grouping)
-  std::vector<int64_t> member_ids;   // groupings only
+  // Groupings only: the members whose departure is not recorded (the territory and the
+  // leads roll up over them); Memberships gives the dates, which access and entitlements
+  // follow to the day.
+  std::vector<int64_t> member_ids;
+  std::optional<GroupingAdministrator> administrator;  // groupings only
   bool is_demo = false;
   ReportFrequency lead_report_frequency = ReportFrequency::kMonthly;  // migration 0011
   int64_t created_at = 0;
@@ -125,8 +151,34 @@ class PartnerStore {
   // territory or a grouping's membership changes (leads/ rebuilds its territory index
   // when it does).
   static std::string TerritoriesFingerprint(storage::Connection& connection);
-  // The groupings `partner_id` is a member of.
+  // The groupings `partner_id` is a member of (its departure not recorded).
   static std::vector<int64_t> GroupingsOf(storage::Connection& connection, int64_t partner_id);
+  // The groupings `partner_id` is a member of on `date` (Paris, "AAAA-MM-JJ").
+  static std::vector<int64_t> GroupingsOn(storage::Connection& connection, int64_t partner_id,
+                                          const std::string& date);
+
+  // Groupings' memberships (option 4, PVD). A grouping is never a member: Create, Update
+  // and AttachMember refuse to nest one (InvalidArgument, field "members"), and a partner
+  // that is a member cannot become a grouping.
+  // Every membership of the grouping, past and present, by member id.
+  static std::vector<Membership> Memberships(storage::Connection& connection, int64_t grouping_id);
+  // The members of `grouping_id` on `date`, by id.
+  static std::vector<int64_t> MembersOn(storage::Connection& connection, int64_t grouping_id,
+                                        const std::string& date);
+  // Makes `member_id` a member from `joined_on` (a member that had left joins again: its
+  // period restarts). InvalidArgument (field "joined_on") on a bad day; NotFound for an
+  // unknown partner; InvalidArgument (field "members") when either side is not what it
+  // must be (the grouping a grouping, the member not one).
+  static Status AttachMember(storage::Connection& connection, int64_t grouping_id,
+                             int64_t member_id, const std::string& joined_on, int64_t now);
+  // Records that `member_id` leaves on `left_on`, its last day as a member. NotFound when
+  // it is not a member; InvalidArgument (field "left_on") on a bad day or one before it
+  // joined.
+  static Status SetMemberLeft(storage::Connection& connection, int64_t grouping_id,
+                              int64_t member_id, const std::string& left_on, int64_t now);
+  // Who runs the grouping. NotFound when `grouping_id` is not a grouping.
+  static Status SetGroupingAdministrator(storage::Connection& connection, int64_t grouping_id,
+                                         GroupingAdministrator administrator, int64_t now);
 
   // Staff.
   static std::optional<StaffRole> RoleOf(storage::Connection& connection, int64_t partner_id,

@@ -158,11 +158,24 @@ Result<Contract> SubscriptionStore::CreateContract(storage::Connection& connecti
         "created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         {contract_id, input.partner_id, std::string(billing::ProductCodeName(line.product)),
          input.service_start, end_date, now});
+    // The members an option is bought for are those granted it: grants prepared for more
+    // members than the contract buys go (the grouping may move them later within the
+    // members bought for: SetGrants).
+    if (line.product != ProductCode::kBase && !line.member_ids.empty()) {
+      connection.Execute("DELETE FROM grouping_grants WHERE grouping_id = $1 AND product = $2",
+                         {input.partner_id, std::string(billing::ProductCodeName(line.product))});
+    }
     for (int64_t member : line.member_ids) {
       connection.Execute(
           "INSERT INTO subscription_members (subscription_id, member_id) VALUES ($1, $2) "
           "ON CONFLICT DO NOTHING",
           {subscription->Int(0), member});
+      if (line.product != ProductCode::kBase) {
+        connection.Execute(
+            "INSERT INTO grouping_grants (grouping_id, member_id, product, granted_at) VALUES "
+            "($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+            {input.partner_id, member, std::string(billing::ProductCodeName(line.product)), now});
+      }
     }
   }
   return *GetContract(connection, contract_id);
@@ -290,18 +303,20 @@ Entitlements SubscriptionStore::For(storage::Connection& connection, int64_t par
     if (std::optional<ProductCode> product = ParseStoredProduct(row.Text(0)))
       entitlements.products.insert(*product);
   }
+  // Only the groupings it is a member of that day count.
   const std::vector<int64_t> groupings =
-      partners::PartnerStore::GroupingsOf(connection, partner_id);
+      partners::PartnerStore::GroupingsOn(connection, partner_id, date);
   if (groupings.empty()) return entitlements;
   std::vector<storage::SqlValue> params = {date, partner_id};
   for (int64_t grouping : groupings) params.emplace_back(grouping);
-  // A grouping's base covers every member; its options, the members they were granted to.
+  // A grouping's base covers every member; its options, the members it granted them to.
   for (const storage::Row& row : connection.Query(
            "SELECT s.product, s.partner_id FROM subscriptions s WHERE s.start_date <= $1 AND "
            "s.end_date >= $1 AND s.partner_id IN " +
                storage::InList(groupings.size(), 3) +
-               " AND (s.product = 'base' OR EXISTS (SELECT 1 FROM subscription_members m WHERE "
-               "m.subscription_id = s.id AND m.member_id = $2)) ORDER BY s.partner_id",
+               " AND (s.product = 'base' OR EXISTS (SELECT 1 FROM grouping_grants g WHERE "
+               "g.grouping_id = s.partner_id AND g.member_id = $2 AND g.product = s.product)) "
+               "ORDER BY s.partner_id",
            params)) {
     if (std::optional<ProductCode> product = ParseStoredProduct(row.Text(0))) {
       entitlements.products.insert(*product);
@@ -309,6 +324,118 @@ Entitlements SubscriptionStore::For(storage::Connection& connection, int64_t par
     }
   }
   return entitlements;
+}
+
+Grants SubscriptionStore::GrantsOf(storage::Connection& connection, int64_t grouping_id) {
+  Grants grants;
+  for (const storage::Row& row : connection.Query(
+           "SELECT member_id, product FROM grouping_grants WHERE grouping_id = $1 ORDER BY "
+           "member_id, product",
+           {grouping_id})) {
+    if (std::optional<ProductCode> product = ParseStoredProduct(row.Text(1)))
+      grants[row.Int(0)].insert(*product);
+  }
+  return grants;
+}
+
+std::map<ProductCode, std::set<int64_t>> SubscriptionStore::SeatsOn(storage::Connection& connection,
+                                                                    int64_t grouping_id,
+                                                                    const std::string& date) {
+  std::map<ProductCode, std::set<int64_t>> seats;
+  std::map<int64_t, ProductCode> in_force;
+  for (const storage::Row& row : connection.Query(
+           "SELECT id, product FROM subscriptions WHERE partner_id = $1 AND product <> 'base' AND "
+           "start_date <= $2 AND end_date >= $2",
+           {grouping_id, date})) {
+    if (std::optional<ProductCode> product = ParseStoredProduct(row.Text(1))) {
+      in_force.emplace(row.Int(0), *product);
+      seats[*product];  // in force, even if bought for nobody
+    }
+  }
+  if (in_force.empty()) return seats;
+  std::vector<int64_t> ids;
+  for (const auto& [id, product] : in_force) ids.push_back(id);
+  for (const storage::Row& row : storage::QueryIdsIn(
+           connection,
+           "SELECT subscription_id, member_id FROM subscription_members WHERE subscription_id IN ",
+           ids)) {
+    seats[in_force.at(row.Int(0))].insert(row.Int(1));
+  }
+  return seats;
+}
+
+Status SubscriptionStore::SetGrants(storage::Connection& connection, int64_t grouping_id,
+                                    const Grants& grants, const std::string& today,
+                                    std::optional<int64_t> granted_by, int64_t now) {
+  const std::vector<int64_t> members =
+      partners::PartnerStore::MembersOn(connection, grouping_id, today);
+  std::map<ProductCode, int> counts;
+  for (const auto& [member, options] : grants) {
+    if (!std::binary_search(members.begin(), members.end(), member)) {
+      return InvalidArgument(
+          "Ce partenaire (" + std::to_string(member) + ") n'est pas membre du groupement ce jour.",
+          "grants");
+    }
+    for (ProductCode option : options) {
+      if (option == ProductCode::kBase)
+        return InvalidArgument("La redevance de base couvre tous les membres.", "grants");
+      ++counts[option];
+    }
+  }
+  for (const auto& [option, seats] : SeatsOn(connection, grouping_id, today)) {
+    const int granted = counts.contains(option) ? counts.at(option) : 0;
+    if (granted > static_cast<int>(seats.size())) {
+      return Status(StatusCode::kFailedPrecondition,
+                    std::string(billing::ProductLabel(option)) + " : " + std::to_string(granted) +
+                        " membres choisis, l'abonnement en cours en compte " +
+                        std::to_string(seats.size()) + ". Un avenant permet d'en ajouter.",
+                    "grants");
+    }
+  }
+  std::vector<storage::SqlValue> params = {grouping_id};
+  for (int64_t member : members) params.emplace_back(member);
+  if (!members.empty()) {
+    connection.Execute("DELETE FROM grouping_grants WHERE grouping_id = $1 AND member_id IN " +
+                           storage::InList(members.size(), 2),
+                       params);
+  }
+  for (const auto& [member, options] : grants) {
+    for (ProductCode option : options) {
+      connection.Execute(
+          "INSERT INTO grouping_grants (grouping_id, member_id, product, granted_by, granted_at) "
+          "VALUES ($1, $2, $3, $4, $5)",
+          {grouping_id, member, std::string(billing::ProductCodeName(option)),
+           granted_by ? storage::SqlValue(*granted_by) : storage::SqlValue(nullptr), now});
+    }
+  }
+  return Status::Ok();
+}
+
+std::vector<PvdPriceLine> PvdPrice(
+    const std::vector<std::pair<billing::CollectivityKind, std::set<ProductCode>>>& members) {
+  std::map<billing::CollectivityKind, std::map<ProductCode, int>> counts;
+  for (const auto& [kind, options] : members) {
+    std::map<ProductCode, int>& of_kind = counts[kind];
+    for (ProductCode option : options) {
+      if (option != ProductCode::kBase) ++of_kind[option];
+    }
+  }
+  std::vector<PvdPriceLine> lines;
+  for (const auto& [kind, by_option] : counts) {
+    PvdPriceLine line;
+    line.kind = kind;
+    line.members = by_option;
+    line.monthly_ht = billing::kBaseMonthly;
+    for (const auto& [option, count] : by_option) {
+      line.monthly_ht += billing::PvdMonthly(option, kind, count);
+      const std::string number = std::to_string(billing::OptionNumber(option));
+      line.options_text += (line.options_text.empty() ? "" : ",") + number;
+      line.pvd_members_text +=
+          (line.pvd_members_text.empty() ? "" : ",") + number + "=" + std::to_string(count);
+    }
+    lines.push_back(std::move(line));
+  }
+  return lines;
 }
 
 }  // namespace vivrovert::subscriptions

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -110,6 +111,28 @@ struct Entitlements {
 // compute it (billing::ComputeQuote). nullopt on a bad date.
 std::optional<std::string> ContractEndDate(const std::string& start_date, int months);
 
+// PVD groupings (option 4): the options a grouping grants each of its members (table
+// `grouping_grants`, migration 0031). A member has an option through the grouping on a day
+// when the grouping's subscription to it is in force, the option is granted to it, and it
+// is a member that day (partners::Membership).
+using Grants = std::map<int64_t, std::set<ProductCode>>;  // member id → options 1–3
+
+// One quote's worth of a grouping's price: the PVD rule (billing::PvdMonthly) over the
+// members of one kind and the options granted to them. A grouping with members of several
+// kinds gets one per kind, as quotes do.
+struct PvdPriceLine {
+  billing::CollectivityKind kind = billing::CollectivityKind::kCommune;
+  std::map<ProductCode, int> members;  // granted members by option (only options granted)
+  billing::Cents monthly_ht = 0;       // base once + each option's PVD price
+  // The `pvd_members` text quotes take ("1=4,3=2") and the options ("1,3").
+  std::string pvd_members_text;
+  std::string options_text;
+};
+// Pure: `members` are each member's kind and grants (members not priced — groupings —
+// are left out by the caller).
+std::vector<PvdPriceLine> PvdPrice(
+    const std::vector<std::pair<billing::CollectivityKind, std::set<ProductCode>>>& members);
+
 class SubscriptionStore {
  public:
   // Records the contract and one subscription per line, in force from the service start
@@ -149,6 +172,24 @@ class SubscriptionStore {
   // it).
   static Entitlements For(storage::Connection& connection, int64_t partner_id,
                           const std::string& date);
+
+  // The grouping's grants, every member's (those that left included), by member.
+  static Grants GrantsOf(storage::Connection& connection, int64_t grouping_id);
+  // The members the grouping's subscriptions in force on `date` were bought for, by option
+  // (subscription_members): only options with a subscription in force have an entry.
+  static std::map<ProductCode, std::set<int64_t>> SeatsOn(storage::Connection& connection,
+                                                          int64_t grouping_id,
+                                                          const std::string& date);
+  // Replaces the grants of the grouping's members on `today` with `grants` (a member left
+  // out of `grants` is granted nothing). Refused, nothing changed: InvalidArgument (field
+  // "grants") for a partner that is not a member on `today` or a product that is not an
+  // option; FailedPrecondition (field "grants") when an option with a subscription in force
+  // would go to more members than it was bought for (an amendment buys more). Options
+  // without a subscription in force may be granted freely: they are what the next quote
+  // counts. Call inside a Transaction.
+  static Status SetGrants(storage::Connection& connection, int64_t grouping_id,
+                          const Grants& grants, const std::string& today,
+                          std::optional<int64_t> granted_by, int64_t now);
 };
 
 }  // namespace vivrovert::subscriptions

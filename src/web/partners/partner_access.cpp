@@ -18,13 +18,28 @@ Result<Access> AccessFor(web::Context& context, storage::Database& database, boo
   if (user->role == "operator") {
     access.operator_access = true;
     access.role = StaffRole::kAdmin;
-  } else {
+  }
+  access.today = ParisDate(context.Now());
+  if (!access.operator_access) {
     std::optional<StaffRole> role =
         PartnerStore::RoleOf(connection, access.partner.id, user->user_id);
+    if (!role) {
+      // The staff of a grouping it is a member of today act on its pages (the first such
+      // grouping, by id, where they hold the highest role).
+      for (int64_t grouping_id :
+           PartnerStore::GroupingsOn(connection, access.partner.id, access.today)) {
+        std::optional<StaffRole> grouping_role =
+            PartnerStore::RoleOf(connection, grouping_id, user->user_id);
+        if (grouping_role &&
+            (!role || static_cast<int>(*grouping_role) < static_cast<int>(*role))) {
+          role = grouping_role;
+          access.through_grouping = PartnerStore::Get(connection, grouping_id);
+        }
+      }
+    }
     if (!role) return NotFound("Partenaire introuvable.");
     access.role = *role;
   }
-  access.today = ParisDate(context.Now());
   const std::string base = PartnerBase(access.partner);
   const std::string& path = context.request().path();
   access.section = "annonces";
@@ -71,7 +86,13 @@ mstch::map PartnerData(const Access& access) {
       {"can_administer", access.can_administer()},
       {"is_demo", partner.is_demo},
       {"nav", mstch::map{{access.section, true}}},
-      {"lead_report_label", std::string(ReportFrequencyLabel(partner.lead_report_frequency))}};
+      {"lead_report_label", std::string(ReportFrequencyLabel(partner.lead_report_frequency))},
+      {"is_grouping", partner.kind == PartnerKind::kGrouping},
+      {"through_grouping",
+       access.through_grouping
+           ? mstch::node(mstch::map{{"name", access.through_grouping->name},
+                                    {"base", PartnerBase(*access.through_grouping)}})
+           : mstch::node(false)}};
 }
 
 }  // namespace vivrovert::partners

@@ -2,8 +2,10 @@
 // page (listings, leads, staff, keys) goes through.
 //
 // A staff member sees only the partners they belong to, with their role (viewer: read;
-// editor: listings and imports; admin: keys and staff too); an operator acts as an admin
-// on every partner. Anyone else gets NotFound, so a partner's existence is not revealed.
+// editor: listings and imports; admin: keys and staff too), and the members of the
+// groupings they belong to, on the days they are members, with their role in the grouping
+// (a member's staff never see another member, nor the grouping); an operator acts as an
+// admin on every partner. Anyone else gets NotFound, so a partner's existence is not revealed.
 //
 // What the partner bought decides what its pages offer: a page needing a product is
 // declared with Entitled(…) and, without a subscription in force today (Paris), says what
@@ -13,6 +15,7 @@
 #pragma once
 
 #include <mstch/mstch.hpp>
+#include <optional>
 #include <string>
 
 #include "core/common/status.hpp"
@@ -33,6 +36,9 @@ struct Access {
   // The back-office section of the page, the first segment of the path after the partner's
   // base ("contacts", "carte"…; "annonces" for the dashboard): the navigation marks it.
   std::string section;
+  // Set when the person acts as staff of a grouping the partner is a member of today (PVD:
+  // the grouping's staff manage its members' pages with their role in the grouping).
+  std::optional<Partner> through_grouping;
 
   bool can_edit() const { return operator_access || CanEdit(role); }
   bool can_administer() const { return operator_access || CanAdminister(role); }

@@ -304,21 +304,35 @@ Result<Response> RenderQuote(Context& context, storage::Connection& connection,
       {"accept_action", base + "/devis/" + std::to_string(record.id) + "/accepter"},
       {"accept_error", accept_error ? mstch::node(ErrorData(*accept_error)) : mstch::node(false)},
       {"typed_name", context.request().Form("name").value_or("")}};
-  // PVD: which members each option goes to (the grouping's first members by default).
+  // PVD: which members each option goes to (by default the members the grouping granted it
+  // to, then its first members, as many as the quote counts).
   mstch::array member_choices;
   if (quote.pvd && can_accept) {
     std::vector<int64_t> ids = partner.member_ids;
     std::sort(ids.begin(), ids.end());
     const std::map<int64_t, std::string> names = partners::PartnerStore::Names(connection, ids);
+    const subscriptions::Grants grants =
+        subscriptions::SubscriptionStore::GrantsOf(connection, partner.id);
     for (const billing::QuoteLine& line : quote.lines) {
       if (line.code == ProductCode::kBase) continue;
       const std::string field = "members_" + std::string(billing::ProductCodeName(line.code));
       const std::vector<std::string> posted = context.request().FormAll(field);
+      std::set<int64_t> defaults;
+      for (int64_t id : ids) {
+        auto granted = grants.find(id);
+        if (static_cast<int>(defaults.size()) < line.members && granted != grants.end() &&
+            granted->second.contains(line.code))
+          defaults.insert(id);
+      }
+      for (int64_t id : ids) {
+        if (static_cast<int>(defaults.size()) >= line.members) break;
+        defaults.insert(id);
+      }
       mstch::array members;
       for (size_t member_idx = 0; member_idx < ids.size(); ++member_idx) {
         const std::string id = std::to_string(ids[member_idx]);
         const bool checked = posted.empty()
-                                 ? static_cast<int>(member_idx) < line.members
+                                 ? defaults.contains(ids[member_idx])
                                  : std::find(posted.begin(), posted.end(), id) != posted.end();
         auto name = names.find(ids[member_idx]);
         members.push_back(mstch::map{
