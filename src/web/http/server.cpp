@@ -90,18 +90,21 @@ poco_socket_t SocketOf(Poco::Net::HTTPServerRequest& in) {
 
 class RequestHandler final : public Poco::Net::HTTPRequestHandler {
  public:
-  RequestHandler(const App& app, const ServerOptions& options, ConnectionDeadlines& deadlines)
-      : app_(app), options_(options), deadlines_(deadlines) {}
+  RequestHandler(const AppSource& source, const ServerOptions& options,
+                 ConnectionDeadlines& deadlines)
+      : source_(source), options_(options), deadlines_(deadlines) {}
 
   void handleRequest(Poco::Net::HTTPServerRequest& in,
                      Poco::Net::HTTPServerResponse& out) override {
     const poco_socket_t fd = SocketOf(in);
+    // One App from the request's start to its answer, even if another replaces it meanwhile.
+    const std::shared_ptr<const App> app = source_();
     Response response;
     try {
-      response = Answer(in, out, fd);
+      response = Answer(*app, in, out, fd);
     } catch (const std::exception& error) {
       // App::Handle never throws; this is Poco failing to read the request itself.
-      *app_.options().error_log << "web: cannot read request: " << error.what() << std::endl;
+      *app->options().error_log << "web: cannot read request: " << error.what() << std::endl;
       response = Response::Text("Requête illisible.\n", 400);
       out.setKeepAlive(false);
     }
@@ -122,8 +125,8 @@ class RequestHandler final : public Poco::Net::HTTPRequestHandler {
   }
 
  private:
-  Response Answer(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out,
-                  poco_socket_t fd) {
+  Response Answer(const App& app, Poco::Net::HTTPServerRequest& in,
+                  Poco::Net::HTTPServerResponse& out, poco_socket_t fd) {
     Fields headers;
     std::string forwarded_for;
     for (const auto& [name, value] : in) {
@@ -150,18 +153,18 @@ class RequestHandler final : public Poco::Net::HTTPRequestHandler {
     if (too_large) {
       // The unread rest of the body would be taken for the next request.
       out.setKeepAlive(false);
-      return app_.Fail(FallbackRequest(in.getMethod(), in.getURI(), headers, remote),
-                       HttpError::PayloadTooLarge());
+      return app.Fail(FallbackRequest(in.getMethod(), in.getURI(), headers, remote),
+                      HttpError::PayloadTooLarge());
     }
     Result<Request> request =
         Request::Parse(in.getMethod(), in.getURI(), headers, std::move(body), remote);
     if (!request.ok()) {
-      return app_.Fail(FallbackRequest(in.getMethod(), in.getURI(), headers, remote),
-                       HttpError::BadRequest(request.status().message()));
+      return app.Fail(FallbackRequest(in.getMethod(), in.getURI(), headers, remote),
+                      HttpError::BadRequest(request.status().message()));
     }
     // The request has arrived whole: the time the App takes is not the client's to limit.
     deadlines_.Disarm(fd);
-    return app_.Handle(std::move(request).value());
+    return app.Handle(std::move(request).value());
   }
 
   // The request without its body, to shape an error answer; at the site root when the
@@ -195,7 +198,7 @@ class RequestHandler final : public Poco::Net::HTTPRequestHandler {
     stream.flush();
   }
 
-  const App& app_;
+  const AppSource& source_;
   const ServerOptions& options_;
   ConnectionDeadlines& deadlines_;
 };
@@ -204,12 +207,13 @@ class RequestHandler final : public Poco::Net::HTTPRequestHandler {
 
 class HttpServer::HandlerFactory final : public Poco::Net::HTTPRequestHandlerFactory {
  public:
-  HandlerFactory(const App& app, const ServerOptions& options, ConnectionDeadlines& deadlines)
-      : app_(app), options_(options), deadlines_(deadlines) {}
+  HandlerFactory(const AppSource& source, const ServerOptions& options,
+                 ConnectionDeadlines& deadlines)
+      : source_(source), options_(options), deadlines_(deadlines) {}
 
   Poco::Net::HTTPRequestHandler* createRequestHandler(
       const Poco::Net::HTTPServerRequest&) override {
-    return new RequestHandler(app_, options_, deadlines_);
+    return new RequestHandler(source_, options_, deadlines_);
   }
 
   // Tells every open connection the server stops (what Poco's HTTPServer::stopAll does):
@@ -217,7 +221,7 @@ class HttpServer::HandlerFactory final : public Poco::Net::HTTPRequestHandlerFac
   void NotifyStopped(bool abort_current) { serverStopped.notify(this, abort_current); }
 
  private:
-  const App& app_;
+  const AppSource& source_;
   const ServerOptions& options_;
   ConnectionDeadlines& deadlines_;
 };
@@ -278,7 +282,11 @@ class DeadlineConnectionFactory final : public Poco::Net::TCPServerConnectionFac
 }  // namespace
 
 HttpServer::HttpServer(const App& app, ServerOptions options)
-    : app_(app), options_(std::move(options)) {}
+    : HttpServer([&app] { return std::shared_ptr<const App>(std::shared_ptr<const App>(), &app); },
+                 std::move(options)) {}
+
+HttpServer::HttpServer(AppSource source, ServerOptions options)
+    : source_(std::move(source)), options_(std::move(options)) {}
 
 HttpServer::~HttpServer() { Stop(); }
 
@@ -307,7 +315,7 @@ Status HttpServer::Start() {
   params->setTimeout(Poco::Timespan(options_.receive_timeout_seconds, 0));
   pool_ = std::make_unique<Poco::ThreadPool>(std::min(2, options_.threads), options_.threads);
   deadlines_ = std::make_unique<ConnectionDeadlines>();
-  handler_factory_ = new HandlerFactory(app_, options_, *deadlines_);
+  handler_factory_ = new HandlerFactory(source_, options_, *deadlines_);
   server_ = std::make_unique<Poco::Net::TCPServer>(
       new DeadlineConnectionFactory(params, handler_factory_, *deadlines_,
                                     options_.request_deadline_seconds),
