@@ -151,6 +151,8 @@ Result<Config> Config::Load(const std::string& path) {
       {"paths.grid_file", text_setter(config.grid_file)},
       {"security.secret_key", text_setter(config.secret_key)},
       {"nightly.hour", int_setter(config.nightly_hour, -1, 23)},
+      {"data.update_day", int_setter(config.data_update_day, -1, 7)},
+      {"data.update_hour", int_setter(config.data_update_hour, 0, 23)},
   };
 
   if (file) {
