@@ -643,17 +643,20 @@ Result<std::shared_ptr<Generation>> Site::Parts::BuildGeneration(
 }
 
 void Site::Parts::Install(std::shared_ptr<Generation> generation) {
-  readiness.SetGridLoaded(generation->search->engine != nullptr);
-  readiness.SetIndexBuilt(true);
   Readiness::GridServed served = generation->served;
   served.switches = grid_switches.load();
-  readiness.SetGridServed(std::move(served));
+  const bool loaded = generation->search->engine != nullptr;
   std::shared_ptr<Generation> retired;
   {
     std::lock_guard<std::mutex> lock(current_mutex);
     retired = std::move(current);
     current = std::move(generation);
   }
+  // Said after the swap: a request that starts once /readyz names the new grid is served
+  // by it.
+  readiness.SetGridLoaded(loaded);
+  readiness.SetIndexBuilt(true);
+  readiness.SetGridServed(std::move(served));
   // `retired` lets go here; the requests that still hold it free it when they end.
 }
 
