@@ -5,8 +5,20 @@
 // A program asks for the scope it needs (SiteScope); the parts of a wider scope are simply
 // not built, and their accessors must not be called (they assert). Everything is built in
 // Open() and torn down in reverse order by the destructor; nothing is built lazily.
+//
+// The grid file can be replaced while the site serves. Everything built from one grid (the
+// grid and its engine, the matching index, the notification pass and the night's run, the
+// web App with every route and the grid-bound parts behind them: map renderer, commune
+// index, lead, compatibility and demand recorders, similar territories, listing placement,
+// labels) is one *generation*. A request takes a snapshot of the current generation at its
+// start (current_app()) and keeps it to its end; a switch builds the new generation beside
+// the old one and swaps a pointer, and the old one is freed when its last request ends. So
+// a request never sees half of two grids. What lives across generations (database, mail,
+// accounts, rate limiters, audience counter, metrics, readiness, leadership, amenities)
+// holds nothing of the grid.
 #pragma once
 
+#include <functional>
 #include <iosfwd>
 #include <memory>
 #include <string>
@@ -67,8 +79,11 @@ struct SiteParts {
   std::ostream* error_log = nullptr;   // warnings and errors; null: std::cerr
   std::ostream* progress = nullptr;    // start-up lines (migrations, index); null: none
   bool migrate = true;                 // apply pending migrations at opening
-  int batch = 200;                     // people or listings per transaction in jobs
-  int pause_ms = 0;                    // wait between the night's batches
+  // Runs `vivrovert data update` (serve: the same binary, as a child process) when
+  // data.update_day and data.update_hour say so; null: the schedule is off.
+  std::function<Status()> data_update;
+  int batch = 200;   // people or listings per transaction in jobs
+  int pause_ms = 0;  // wait between the night's batches
 };
 
 class Site {
@@ -92,7 +107,9 @@ class Site {
   mail::MailSender& mail_sender();
   mail::MailWorker& mail_worker();
 
-  // kJobs and wider.
+  // kJobs and wider. The references below are into the current generation: valid until the
+  // next grid switch (the tests and one-shot commands, which do not switch, may keep them;
+  // a server's request uses current_app()).
   const engine::SearchBackend& search() const;
   matching::Matcher& matcher();
   notifications::NotificationPass& notification_pass();
@@ -106,6 +123,21 @@ class Site {
 
   // kWeb.
   web::App& app();
+  // The App of the current generation, kept alive (with every part built from its grid) by
+  // the pointer: what a request holds from its start to its answer. Thread-safe.
+  std::shared_ptr<const web::App> current_app() const;
+
+  // kJobs and wider: the switch to a new grid. Builds every grid-bound part from `backend`
+  // beside the current ones (the matching index is rebuilt from the database), then makes
+  // it current; the old generation is freed when its last request ends. Errors (the old
+  // grid keeps serving): no grid in `backend` (its load status), a criterion of the served
+  // grid missing from the new one, a level without tiles. One switch at a time; thread-safe.
+  Status SwitchGrid(std::shared_ptr<const engine::SearchBackend> backend);
+  // The grid watcher's round (every few seconds in a server, and at once after a scheduled
+  // data update): when the configured grid file is another file than the served one (inode,
+  // size, modification time), loads, checks and switches to it. Returns whether it switched;
+  // an error when the new file is refused, said once per file (the old one keeps serving).
+  Result<bool> CheckGridFile();
   accounts::AccountService& accounts();
   listings::ListingService& listings();
   // The barometer's demand recorder; null without a grid.
@@ -116,7 +148,9 @@ class Site {
   webhooks::WebhookSender& webhook_sender();
 
   // The background work of a server: the mail worker, the matching pass every few seconds
-  // (instant notifications), the night's run once a day from nightly.hour, and the audience
+  // (instant notifications), the night's run once a day from nightly.hour, the grid watcher
+  // (CheckGridFile every few seconds), the scheduled data update (data.update_day and
+  // data.update_hour, when SiteParts::data_update is given), and the audience
   // counters written every minute; the matching pass and the night's run only while this
   // process leads (storage::LeaderLock), and a cluster worker that keeps the leadership and
   // follows the changes made through other processes every 2 s. StopWorkers() stops them in reverse

@@ -1,10 +1,12 @@
 // `vivrovert serve`: the application (app/site.hpp) behind the HTTP server, with its
 // background workers, until SIGINT or SIGTERM.
+#include <Poco/Process.h>
 #include <pthread.h>
 
 #include <chrono>
 #include <csignal>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 
 #include "app/site.hpp"
@@ -19,6 +21,34 @@ struct ServeFlags {
   bool no_migrate = false;
   bool no_access_log = false;
 };
+
+// The scheduled data update (data.update_day, data.update_hour): this binary's `data update`
+// as a child process with the same configuration, so that its downloads, imports and grid
+// build take neither the server's memory nor its threads; its lines go to the server's
+// output. The server switches to the grid it wrote (app/site.hpp).
+Status RunDataUpdate(const Config& config) {
+  std::error_code error;
+  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", error);
+  if (error)
+    return Unavailable("cannot find this program to run `data update`: " + error.message());
+  Poco::Process::Args args;
+  if (!config.source_file.empty()) {
+    args.push_back("--config");
+    args.push_back(config.source_file);
+  }
+  args.push_back("data");
+  args.push_back("update");
+  try {
+    Poco::ProcessHandle child = Poco::Process::launch(self.string(), args);
+    const int code = child.wait();
+    if (code != 0)
+      return Unavailable("`vivrovert data update` ended with code " + std::to_string(code) +
+                         " (its lines above say why)");
+  } catch (const Poco::Exception& failure) {
+    return Unavailable("cannot run `vivrovert data update`: " + failure.displayText());
+  }
+  return Status::Ok();
+}
 
 int Serve(const Config& config, const ServeFlags& flags) {
   // Every thread started from here on (database pool, workers, HTTP server) inherits this
@@ -35,6 +65,7 @@ int Serve(const Config& config, const ServeFlags& flags) {
   parts.migrate = !flags.no_migrate;
   parts.access_log = flags.no_access_log ? nullptr : &std::cout;
   parts.progress = &std::cout;
+  parts.data_update = [&config] { return RunDataUpdate(config); };
   auto site = app::Site::Open(config, app::SiteScope::kWeb, parts);
   if (!site.ok()) return Fail(site.status());
 
@@ -45,7 +76,10 @@ int Serve(const Config& config, const ServeFlags& flags) {
   server_options.max_body_bytes = config.max_body_bytes;
   server_options.request_deadline_seconds = config.request_deadline_seconds;
   server_options.trusted_proxies = std::move(trusted_proxies).value();
-  web::HttpServer server((*site)->app(), server_options);
+  // Each request is served by the generation current at its start (a new grid file is
+  // switched to while serving, app/site.hpp).
+  app::Site* served = site->get();
+  web::HttpServer server([served] { return served->current_app(); }, server_options);
   (*site)->StartWorkers();
   if (Status started = server.Start(); !started.ok()) return Fail(started);
   std::cout << "listening on http://" << config.listen_host << ":" << server.port() << " ("

@@ -52,6 +52,19 @@ class SectionWriter {
 
 }  // namespace
 
+namespace {
+
+// fsync of a file or directory; false when it cannot be opened or synced.
+bool SyncPath(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  const bool synced = ::fsync(fd) == 0;
+  ::close(fd);
+  return synced;
+}
+
+}  // namespace
+
 Status WriteGridFile(const GridData& data, const std::string& path) {
   const auto& criteria = data.catalogue.criteria();
   for (const LevelData& level : data.levels) {
@@ -150,12 +163,21 @@ Status WriteGridFile(const GridData& data, const std::string& path) {
     out.flush();
     if (!out) return Unavailable("cannot write " + temp.string() + " (disk full?)");
   }
+  // On disk before the rename: after a crash the path names the old file or the whole new
+  // one, and a server watching the path (app/site.hpp) never maps a file still being written.
+  if (!SyncPath(temp.string())) {
+    std::error_code ignored;
+    std::filesystem::remove(temp, ignored);
+    return Unavailable("cannot write " + temp.string() + " to disk (fsync)");
+  }
   std::error_code error;
   std::filesystem::rename(temp, target, error);
   if (error) {
     std::filesystem::remove(temp, error);
     return Unavailable("cannot rename the grid file into " + path);
   }
+  // The rename itself (best effort: some file systems refuse to sync a directory).
+  SyncPath(target.has_parent_path() ? target.parent_path().string() : std::string("."));
   return Status::Ok();
 }
 

@@ -158,6 +158,8 @@ Result<Config> Config::Load(const std::string& path) {
       {"map.base_subdomains", text_setter(config.map.base_subdomains)},
       {"map.base_min_zoom", int_setter(config.map.base_min_zoom, 0, 22)},
       {"map.base_max_zoom", int_setter(config.map.base_max_zoom, 0, 22)},
+      {"data.update_day", int_setter(config.data_update_day, -1, 7)},
+      {"data.update_hour", int_setter(config.data_update_hour, 0, 23)},
   };
 
   if (file) {

@@ -109,6 +109,11 @@ struct Config {
   // if it has not run yet that day; never between midnight and 1 a.m. (maintenance).
   // -1: the server never starts it (`vivrovert nightly` from cron instead).
   int nightly_hour = 2;
+  // The server runs `vivrovert data update` on this day (-1: never, the default; 0: every
+  // day; 1–7: Monday–Sunday) from this hour, Paris time, at most once that day, then serves
+  // the grid it rebuilt without a restart (docs/DATA.md, "Scheduled updates").
+  int data_update_day = -1;
+  int data_update_hour = 3;
 
   PublisherConfig publisher;
 

@@ -49,8 +49,12 @@ web::Response GeoJson(const std::string& text) {
 MapBackend MapBackend::Load(const SearchBackend& search, MapOptions options) {
   MapBackend backend;
   backend.cache = std::make_unique<maptiles::MapSearchCache>(options.cache_entries);
-  backend.outlines = std::make_unique<maptiles::Outlines>(std::move(options.outlines));
-  if (options.warm_outlines) backend.outlines->WarmInBackground();
+  if (options.shared_outlines) {
+    backend.outlines = std::move(options.shared_outlines);
+  } else {
+    backend.outlines = std::make_shared<maptiles::Outlines>(std::move(options.outlines));
+    if (options.warm_outlines) backend.outlines->WarmInBackground();
+  }
   if (!search.grid) {
     backend.load_status = search.load_status;
     return backend;

@@ -40,13 +40,16 @@ struct MapOptions {
   maptiles::OutlineOptions outlines;
   // Compute the département outlines on a background thread at once (the server does).
   bool warm_outlines = false;
+  // Outlines already built, used instead of `outlines` and `warm_outlines`: they come from
+  // the communes' contours, not from the grid, so a new grid's backend shares the old one's.
+  std::shared_ptr<maptiles::Outlines> shared_outlines;
 };
 
 // The map's state; `renderer` is null when the search backend has no grid.
 struct MapBackend {
   std::unique_ptr<maptiles::TileRenderer> renderer;
   std::unique_ptr<maptiles::MapSearchCache> cache;
-  std::unique_ptr<maptiles::Outlines> outlines;
+  std::shared_ptr<maptiles::Outlines> outlines;
   Status load_status;
 
   // Borrows `search`'s grid, which must outlive the backend.

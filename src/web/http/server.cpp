@@ -103,18 +103,21 @@ poco_socket_t SocketOf(Poco::Net::HTTPServerRequest& in) {
 
 class RequestHandler final : public Poco::Net::HTTPRequestHandler {
  public:
-  RequestHandler(const App& app, const ServerOptions& options, ConnectionDeadlines& deadlines)
-      : app_(app), options_(options), deadlines_(deadlines) {}
+  RequestHandler(const AppSource& source, const ServerOptions& options,
+                 ConnectionDeadlines& deadlines)
+      : source_(source), options_(options), deadlines_(deadlines) {}
 
   void handleRequest(Poco::Net::HTTPServerRequest& in,
                      Poco::Net::HTTPServerResponse& out) override {
     const poco_socket_t fd = SocketOf(in);
+    // One App from the request's start to its answer, even if another replaces it meanwhile.
+    const std::shared_ptr<const App> app = source_();
     Response response;
     try {
-      response = Answer(in, out, fd);
+      response = Answer(*app, in, out, fd);
     } catch (const std::exception& error) {
       // App::Handle never throws; this is Poco failing to read the request itself.
-      *app_.options().error_log << "web: cannot read request: " << error.what() << std::endl;
+      *app->options().error_log << "web: cannot read request: " << error.what() << std::endl;
       response = Response::Text("Requête illisible.\n", 400);
       out.setKeepAlive(false);
     }
@@ -135,8 +138,8 @@ class RequestHandler final : public Poco::Net::HTTPRequestHandler {
   }
 
  private:
-  Response Answer(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out,
-                  poco_socket_t fd) {
+  Response Answer(const App& app, Poco::Net::HTTPServerRequest& in,
+                  Poco::Net::HTTPServerResponse& out, poco_socket_t fd) {
     Fields headers;
     std::string forwarded_for;
     for (const auto& [name, value] : in) {
@@ -163,18 +166,18 @@ class RequestHandler final : public Poco::Net::HTTPRequestHandler {
     if (too_large) {
       // The unread rest of the body would be taken for the next request.
       out.setKeepAlive(false);
-      return app_.Fail(FallbackRequest(in.getMethod(), in.getURI(), headers, remote),
-                       HttpError::PayloadTooLarge());
+      return app.Fail(FallbackRequest(in.getMethod(), in.getURI(), headers, remote),
+                      HttpError::PayloadTooLarge());
     }
     Result<Request> request =
         Request::Parse(in.getMethod(), in.getURI(), headers, std::move(body), remote);
     if (!request.ok()) {
-      return app_.Fail(FallbackRequest(in.getMethod(), in.getURI(), headers, remote),
-                       HttpError::BadRequest(request.status().message()));
+      return app.Fail(FallbackRequest(in.getMethod(), in.getURI(), headers, remote),
+                      HttpError::BadRequest(request.status().message()));
     }
     // The request has arrived whole: the time the App takes is not the client's to limit.
     deadlines_.Disarm(fd);
-    return app_.Handle(std::move(request).value());
+    return app.Handle(std::move(request).value());
   }
 
   // The request without its body, to shape an error answer; at the site root when the
@@ -208,7 +211,7 @@ class RequestHandler final : public Poco::Net::HTTPRequestHandler {
     stream.flush();
   }
 
-  const App& app_;
+  const AppSource& source_;
   const ServerOptions& options_;
   ConnectionDeadlines& deadlines_;
 };
@@ -217,9 +220,9 @@ class RequestHandler final : public Poco::Net::HTTPRequestHandler {
 
 class HttpServer::HandlerFactory final : public Poco::Net::HTTPRequestHandlerFactory {
  public:
-  HandlerFactory(const App& app, const ServerOptions& options, ConnectionDeadlines& deadlines,
-                 std::atomic<int>& awaiting_first_request)
-      : app_(app),
+  HandlerFactory(const AppSource& source, const ServerOptions& options,
+                 ConnectionDeadlines& deadlines, std::atomic<int>& awaiting_first_request)
+      : source_(source),
         options_(options),
         deadlines_(deadlines),
         awaiting_first_request_(awaiting_first_request) {}
@@ -229,7 +232,7 @@ class HttpServer::HandlerFactory final : public Poco::Net::HTTPRequestHandlerFac
   Poco::Net::HTTPRequestHandler* createRequestHandler(
       const Poco::Net::HTTPServerRequest&) override {
     FirstRequestRead(awaiting_first_request_);
-    return new RequestHandler(app_, options_, deadlines_);
+    return new RequestHandler(source_, options_, deadlines_);
   }
 
   // Tells every open connection the server stops (what Poco's HTTPServer::stopAll does):
@@ -237,7 +240,7 @@ class HttpServer::HandlerFactory final : public Poco::Net::HTTPRequestHandlerFac
   void NotifyStopped(bool abort_current) { serverStopped.notify(this, abort_current); }
 
  private:
-  const App& app_;
+  const AppSource& source_;
   const ServerOptions& options_;
   ConnectionDeadlines& deadlines_;
   std::atomic<int>& awaiting_first_request_;
@@ -309,7 +312,11 @@ class DeadlineConnectionFactory final : public Poco::Net::TCPServerConnectionFac
 }  // namespace
 
 HttpServer::HttpServer(const App& app, ServerOptions options)
-    : app_(app), options_(std::move(options)) {}
+    : HttpServer([&app] { return std::shared_ptr<const App>(std::shared_ptr<const App>(), &app); },
+                 std::move(options)) {}
+
+HttpServer::HttpServer(AppSource source, ServerOptions options)
+    : source_(std::move(source)), options_(std::move(options)) {}
 
 HttpServer::~HttpServer() { Stop(); }
 
@@ -338,7 +345,7 @@ Status HttpServer::Start() {
   params->setTimeout(Poco::Timespan(options_.receive_timeout_seconds, 0));
   pool_ = std::make_unique<Poco::ThreadPool>(std::min(2, options_.threads), options_.threads);
   deadlines_ = std::make_unique<ConnectionDeadlines>();
-  handler_factory_ = new HandlerFactory(app_, options_, *deadlines_, awaiting_first_request_);
+  handler_factory_ = new HandlerFactory(source_, options_, *deadlines_, awaiting_first_request_);
   server_ = std::make_unique<Poco::Net::TCPServer>(
       new DeadlineConnectionFactory(params, handler_factory_, *deadlines_,
                                     options_.request_deadline_seconds, awaiting_first_request_),
@@ -357,8 +364,8 @@ void HttpServer::StopTakingConnections() {
   sock_fprog program{.len = 1, .filter = drop_all};
   if (::setsockopt(listener_->impl()->sockfd(), SOL_SOCKET, SO_ATTACH_FILTER, &program,
                    sizeof program) != 0) {
-    *app_.options().error_log << "web: cannot filter new connections out before the drain"
-                              << std::endl;
+    *source_()->options().error_log << "web: cannot filter new connections out before the drain"
+                                    << std::endl;
   }
 #endif
 }

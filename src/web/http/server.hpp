@@ -9,6 +9,10 @@
 //
 // Thread safety: Start and Stop from one thread; requests are served on a pool of
 // `threads` threads that call App::Handle concurrently.
+//
+// The App may change while serving (a new grid, app/site.hpp): the server then asks an
+// AppSource for the App at the start of each request and keeps that snapshot until the
+// request is answered, so one request is served by one App from start to end.
 #pragma once
 
 #include <Poco/SharedPtr.h>
@@ -16,6 +20,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -55,10 +60,15 @@ struct ServerOptions {
 
 class ConnectionDeadlines;
 
+// The App that serves a request starting now; never null. Called on the request threads.
+using AppSource = std::function<std::shared_ptr<const App>()>;
+
 class HttpServer {
  public:
   // `app` must outlive the server.
   HttpServer(const App& app, ServerOptions options);
+  // Each request is served by the App `source` gives at its start, kept to its end.
+  HttpServer(AppSource source, ServerOptions options);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
@@ -94,7 +104,7 @@ class HttpServer {
   void Stop();
 
  private:
-  const App& app_;
+  AppSource source_;
   ServerOptions options_;
   class HandlerFactory;
 

@@ -64,6 +64,13 @@ void RegisterShellRoutes(App& app, storage::Database& database, const Readiness*
       if (readiness != nullptr) {
         body["grid"] = readiness->grid_loaded();
         body["matching_index"] = readiness->index_built();
+        if (readiness->grid_loaded()) {
+          const Readiness::GridServed served = readiness->grid_served();
+          body["grid_file"] = {{"built_at", served.built_at},
+                               {"scope", served.scope},
+                               {"sha256", served.sha256},
+                               {"switches", served.switches}};
+        }
         if (!readiness->grid_loaded() || !readiness->index_built()) {
           body["status"] = readiness->grid_loaded() ? "starting" : "no_grid";
           return Response::Json(body, 503);
