@@ -17,7 +17,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,36 +25,14 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from node_support import check, failures, free_port, psql  # noqa: E402
+from node_support import wait_until  # noqa: E402
+
+
 BIN = os.path.abspath(sys.argv[1])
 ADMIN_URL = os.environ["VIVROVERT_TEST_POSTGRES_URL"]
 DEMO_PASSWORD = "demo-vivrovert"
-failures = []
-
-
-def check(description, condition):
-    print(("ok: " if condition else "FAILED: ") + description, flush=True)
-    if not condition:
-        failures.append(description)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until(description, predicate, seconds=90):
-    """Polls predicate every 0.1 s; returns the delay, or None when it never held."""
-    start = time.monotonic()
-    while time.monotonic() - start < seconds:
-        try:
-            if predicate():
-                return time.monotonic() - start
-        except (OSError, urllib.error.URLError):
-            pass
-        time.sleep(0.1)
-    print(f"gave up waiting for: {description}", flush=True)
-    return None
 
 
 def status_of(url):
@@ -71,10 +48,6 @@ def metric(port, name):
         text = answer.read().decode()
     found = re.search(rf"^{name} (\S+)$", text, re.M)
     return float(found.group(1)) if found else None
-
-
-def psql(url, sql):
-    subprocess.run(["/usr/lib/postgresql/15/bin/psql", url, "-q", "-c", sql], check=True)
 
 
 work = tempfile.mkdtemp(prefix="vivrovert-cluster-test.")

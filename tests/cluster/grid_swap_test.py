@@ -14,7 +14,6 @@ Usage: grid_swap_test.py VIVROVERT_BIN  (needs VIVROVERT_TEST_POSTGRES_URL, a su
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -24,35 +23,17 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-BIN = os.path.abspath(sys.argv[1])
-ADMIN_URL = os.environ["VIVROVERT_TEST_POSTGRES_URL"]
-failures = []
-
-
-def check(description, condition):
-    print(("ok: " if condition else "FAILED: ") + description, flush=True)
-    if not condition:
-        failures.append(description)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from node_support import check, failures, free_port, psql  # noqa: E402
+from node_support import wait_until as wait_every  # noqa: E402
 
 
 def wait_until(description, predicate, seconds=120):
-    """Polls predicate every 0.05 s; returns the delay, or None when it never held."""
-    start = time.monotonic()
-    while time.monotonic() - start < seconds:
-        try:
-            if predicate():
-                return time.monotonic() - start
-        except (OSError, urllib.error.URLError, ValueError):
-            pass
-        time.sleep(0.05)
-    print(f"gave up waiting for: {description}", flush=True)
-    return None
+    return wait_every(description, predicate, seconds, interval=0.05)
+
+
+BIN = os.path.abspath(sys.argv[1])
+ADMIN_URL = os.environ["VIVROVERT_TEST_POSTGRES_URL"]
 
 
 def ready(port):
@@ -74,10 +55,6 @@ def rss_kib(pid):
             if line.startswith("VmRSS:"):
                 return int(line.split()[1])
     return 0
-
-
-def psql(url, sql):
-    subprocess.run(["/usr/lib/postgresql/15/bin/psql", url, "-q", "-c", sql], check=True)
 
 
 work = tempfile.mkdtemp(prefix="vivrovert-grid-swap-test.")
