@@ -126,16 +126,16 @@ class Geography {
   std::unordered_map<std::string, int32_t> departement_index_;
 
   friend Result<Geography> LoadGeography(const std::string& data_dir);
-
-  // The région of each metropolitan département (code → région), from the COG's
-  // departements.json and regions.json alone: a light read for those who need no more.
-  // Errors: a file missing or malformed (named).
-  Result<std::unordered_map<std::string, Region>> LoadRegionsOfDepartements(
-      const std::string& data_dir);
 };
 
 // Loads the geography from `data_dir` (the folders named above). Errors name the file
 // and, for CSV, the row.
 Result<Geography> LoadGeography(const std::string& data_dir);
+
+// The région of each metropolitan département (code → région), from the COG's
+// departements.json and regions.json alone: a light read for those who need no more.
+// Errors: a file missing or malformed (named).
+Result<std::unordered_map<std::string, Region>> LoadRegionsOfDepartements(
+    const std::string& data_dir);
 
 }  // namespace vivrovert::geo
