@@ -30,7 +30,8 @@ node=$!
 for _ in $(seq 600); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.5; done
 curl -sf "http://127.0.0.1:$port/readyz" >/dev/null || { echo "disk_full: the node never got ready" >&2; tail "$out/node.log" >&2; exit 1; }
 used_kb=$(df -k --output=used "$mnt" | tail -1 | tr -d ' ')
-mount -o remount,size=$((used_kb + free_kb))k "$mnt"
+size_kb=$((used_kb + free_kb))
+mount -o "remount,size=${size_kb}k" "$mnt"
 echo "# database volume: $((used_kb + free_kb)) KB, $used_kb used ($(ls -s --block-size=K "$mnt" | tr '\n' ' '))"
 
 check() {  # the database's soundness, accounts and their mails

@@ -393,6 +393,9 @@ def programs_used(source_root):
                 used.setdefault(word, where)
             if path.endswith(".py"):
                 for module in re.findall(r"^\s*(?:import|from)\s+([\w]+)", text, re.M):
+                    # A module of the same folder (tests/cluster/node_support.py) is ours.
+                    if os.path.exists(os.path.join(os.path.dirname(path), module + ".py")):
+                        continue
                     used.setdefault("python-module:" + module, where)
     return used
 

@@ -26,7 +26,7 @@ packages=(
   # text of the PDF documents (pdftotext)
   poppler-utils
   # benchmarks' scripts (bench/)
-  wrk curl bc
+  wrk curl bc sqlite3
   # `make cluster` (scripts/cluster.sh): the reverse proxy and load balancer, its certificate
   nginx openssl
   # front end
