@@ -193,7 +193,7 @@ TEST_F(GridSwapTest, ConcurrentSearchesEachSeeOneGridAndTheNewOneAfterTheSwitch)
 
   constexpr int kThreads = 4;
   constexpr int kAfterSwitch = 15;   // searches each thread makes once the switch is done
-  constexpr int kMaxSearches = 600;  // per thread, whatever happens
+  constexpr int kMaxSearches = 600;  // per thread before the switch; then it waits for it
   std::atomic<int> started{0};
   std::atomic<bool> switched{false};
   std::mutex mutex;
@@ -203,9 +203,16 @@ TEST_F(GridSwapTest, ConcurrentSearchesEachSeeOneGridAndTheNewOneAfterTheSwitch)
   for (int thread_idx = 0; thread_idx < kThreads; ++thread_idx) {
     threads.emplace_back([&] {
       int since_switch = 0;
-      for (int search_idx = 0; search_idx < kMaxSearches && since_switch < kAfterSwitch;
-           ++search_idx) {
+      int before_switch = 0;
+      while (since_switch < kAfterSwitch) {
         const bool after = switched.load();
+        // A slow switch (a loaded machine) must not use up a thread's searches before it:
+        // past kMaxSearches the thread waits for the switch (CheckGridFile always returns).
+        if (!after && before_switch >= kMaxSearches) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(1));
+          continue;
+        }
+        if (!after) ++before_switch;
         int status = 0;
         nlohmann::json answer = Search(criterion, &status);
         ++started;
