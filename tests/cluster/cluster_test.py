@@ -26,7 +26,7 @@ import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from node_support import check, failures, free_port, psql  # noqa: E402
+from node_support import check, clean_up, exit_with_count, free_port, psql  # noqa: E402
 from node_support import wait_until  # noqa: E402
 
 
@@ -146,16 +146,6 @@ finally:
         if process.poll() is None:
             process.kill()
             process.wait()
-    if failures:
-        for name in nodes:
-            print(f"---- node {name} log ----")
-            with open(os.path.join(work, f"{name}.log")) as log:
-                print(log.read()[-4000:])
-    try:
-        psql(ADMIN_URL, f"DROP DATABASE IF EXISTS {database}")
-    except subprocess.CalledProcessError:
-        pass
-    shutil.rmtree(work, ignore_errors=True)
+    clean_up(nodes, work, ADMIN_URL, database)
 
-print(f"{len(failures)} failed", flush=True)
-sys.exit(1 if failures else 0)
+exit_with_count()

@@ -23,13 +23,6 @@ Status MapUnavailable(const SearchBackend& search, const MapBackend& map) {
                      (search.engine ? map.load_status.message() : search.load_status.message()));
 }
 
-Status Admit(SharedRateLimiter& limiter, const web::Request& request) {
-  RateDecision decision = limiter.Allow(request.client_network());
-  if (decision.allowed) return Status::Ok();
-  return ResourceExhausted("Trop de requêtes : réessayez dans " +
-                           std::to_string(decision.retry_after_seconds) + " s.");
-}
-
 Status UnknownKey() {
   return NotFound(
       "Cette recherche n'est plus en mémoire : envoyez-la de nouveau (POST /api/v1/map/searches).",

@@ -113,10 +113,7 @@ void RegisterPoiApi(web::App& app, const amenities::PoiLayer* layer,
                     SharedRateLimiter& view_limiter) {
   app.Get("/api/v1/map/pois",
           [layer, &view_limiter](web::Context& context) -> Result<web::Response> {
-            RateDecision decision = view_limiter.Allow(context.request().client_network());
-            if (!decision.allowed)
-              return ResourceExhausted("Trop de requêtes : réessayez dans " +
-                                       std::to_string(decision.retry_after_seconds) + " s.");
+            VV_RETURN_IF_ERROR(Admit(view_limiter, context.request()));
             if (layer == nullptr)
               return Unavailable(
                   "Les équipements ne sont pas chargés : les données ouvertes du dossier data "

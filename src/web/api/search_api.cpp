@@ -40,15 +40,14 @@ Result<std::pair<engine::Level, uint32_t>> FindTile(const engine::GridFile& grid
   return std::pair{tile->level, static_cast<uint32_t>(*index)};
 }
 
-// Applies the per-client limit (per IPv4 address, per IPv6 /64); a refusal is a 429 JSON error.
+}  // namespace
+
 Status Admit(SharedRateLimiter& limiter, const web::Request& request) {
   RateDecision decision = limiter.Allow(request.client_network());
   if (decision.allowed) return Status::Ok();
   return ResourceExhausted("Trop de requêtes : réessayez dans " +
                            std::to_string(decision.retry_after_seconds) + " s.");
 }
-
-}  // namespace
 
 const std::vector<ApiRoute>& SearchApiRoutes() {
   static const std::vector<ApiRoute> kRoutes = {

@@ -30,6 +30,11 @@ struct ApiRoute {
   std::string pattern;
 };
 
+// Applies `limiter`'s per-client limit (per IPv4 address, per IPv6 /64) to `request`: a
+// refusal is ResourceExhausted (a 429 JSON error) saying when to retry. Every public API
+// route admits its requests this way.
+Status Admit(SharedRateLimiter& limiter, const web::Request& request);
+
 // The routes RegisterSearchApi adds, as documented in the OpenAPI document.
 const std::vector<ApiRoute>& SearchApiRoutes();
 
