@@ -7,7 +7,8 @@
 //
 // PATH defaults to var/grid/vivrovert.grid (the national grid of `make run`), DIR to
 // templates/pages. Three communes: the one with the most 1 km tiles, the median one, and
-// Cahors (46042) when the grid has it. Figures: docs/PERFORMANCE.md, "Commune pages".
+// Cahors (46042) when the grid has it; and the similar communes alone. Figures:
+// docs/PERFORMANCE.md, "Commune pages".
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -66,6 +67,19 @@ void BM_CommunePageData(benchmark::State& state) {
   state.SetLabel(fixture->grid->communes()[commune_idx].name);
 }
 
+// The communes most like it alone ("communes au profil proche", part of the page's data):
+// one pass over every commune's profile.
+void BM_SimilarCommunes(benchmark::State& state) {
+  const auto commune_idx = static_cast<uint32_t>(state.range(0));
+  for (auto _ : state) {
+    std::vector<similarity::Neighbour> nearest =
+        fixture->index->SimilarTo(commune_idx, communes::kSimilarCommunes);
+    benchmark::DoNotOptimize(nearest.data());
+  }
+  state.counters["communes"] = static_cast<double>(fixture->index->similarity().codes().size());
+  state.SetLabel(fixture->grid->communes()[commune_idx].name);
+}
+
 }  // namespace
 }  // namespace vivrovert
 
@@ -118,12 +132,15 @@ int main(int argc, char** argv) {
             << " tiles, the median " << data.index->TilesOf(by_tiles[count / 2]).size() << "\n";
   auto* bench = benchmark::RegisterBenchmark("BM_CommunePage", BM_CommunePage);
   auto* data_only = benchmark::RegisterBenchmark("BM_CommunePageData", BM_CommunePageData);
+  auto* similar = benchmark::RegisterBenchmark("BM_SimilarCommunes", BM_SimilarCommunes);
   for (int64_t commune_idx : chosen) {
     bench->Arg(commune_idx);
     data_only->Arg(commune_idx);
+    similar->Arg(commune_idx);
   }
   bench->Unit(benchmark::kMillisecond);
   data_only->Unit(benchmark::kMillisecond);
+  similar->Unit(benchmark::kMillisecond);
 
   int rest_count = static_cast<int>(rest.size());
   benchmark::Initialize(&rest_count, rest.data());

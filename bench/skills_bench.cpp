@@ -131,15 +131,15 @@ Territories* territories = nullptr;
 
 void BM_SimilarToAllEpci(benchmark::State& state) {
   const similarity::SimilarityIndex& index = *territories->index;
-  const std::string& epci = index.epcis()[index.epcis().size() / 2];
+  const std::string& epci = index.codes()[index.codes().size() / 2];
   size_t found = 0;
   for (auto _ : state) {
     const std::vector<similarity::Neighbour> nearest =
-        index.Nearest(index.ProfileOfEpci(epci), 10, {epci});
+        index.Nearest(index.ProfileOfUnit(epci), 10, {epci});
     found = nearest.size();
     benchmark::DoNotOptimize(nearest.data());
   }
-  state.counters["epci"] = static_cast<double>(index.epcis().size());
+  state.counters["epci"] = static_cast<double>(index.codes().size());
   state.counters["criteria"] = static_cast<double>(index.criterion_count());
   state.counters["found"] = static_cast<double>(found);
   state.SetLabel("one EPCI against every EPCI, 10 nearest (SYNTHETIC grid)");
@@ -149,7 +149,7 @@ BENCHMARK(BM_SimilarToAllEpci)->Unit(benchmark::kMillisecond);
 void BM_SimilarityIndexBuild(benchmark::State& state) {
   for (auto _ : state) {
     similarity::SimilarityIndex index = similarity::SimilarityIndex::Build(*territories->grid);
-    benchmark::DoNotOptimize(index.epcis().data());
+    benchmark::DoNotOptimize(index.codes().data());
   }
   state.SetLabel("profiles of every EPCI, once per grid (SYNTHETIC grid)");
 }

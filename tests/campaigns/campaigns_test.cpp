@@ -121,7 +121,7 @@ class CampaignsTest : public ::testing::Test {
         index.Nearest(index.ProfileOf(grid, agglo->Tiles(level)), 1, {kAgglo});
     if (nearest.empty()) throw std::runtime_error("no EPCI like the agglomeration");
     const engine::Territory epci = engine::Territory::FromCommunes(
-        *grid.CommunesWithCode(engine::GridFile::CodeKind::kEpci, nearest.front().epci));
+        *grid.CommunesWithCode(engine::GridFile::CodeKind::kEpci, nearest.front().code));
     // A tile of that EPCI outside the agglomeration (border tiles belong to both).
     const std::vector<uint32_t> own = agglo->Tiles(level);
     const std::set<uint32_t> mine(own.begin(), own.end());

@@ -7,12 +7,14 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <mstch/mstch.hpp>
 #include <regex>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "../similarity/brute_similarity.hpp"
 #include "domain/partners/partner_store.hpp"
 #include "domain/partners/partner_territory.hpp"
 #include "engine/grid_file.hpp"
@@ -124,6 +126,34 @@ TEST_F(CommunePagesTest, ACommunePageShowsItsTilesValuesWithSources) {
         spec.source.vintage.empty() ? "non renseigné" : Escaped(spec.source.vintage);
     EXPECT_TRUE(Contains(page.body, "<td>" + vintage + "</td>")) << spec.id;
   }
+}
+
+// "Communes au profil proche": the communes nearest to Cahors by the similarity computed
+// the plain way over the Lot's communes, in order, each linking to its page.
+TEST_F(CommunePagesTest, ACommunePageListsTheCommunesMostLikeIt) {
+  const engine::GridFile& grid = site_.grid();
+  const std::map<std::string, std::vector<double>> profiles = similarity::testing::BruteProfiles(
+      grid, [](const engine::CommuneRef& commune) { return commune.code; });
+  const std::vector<std::pair<double, std::string>> expected =
+      similarity::testing::BruteNearest(profiles, "46042");
+  ASSERT_GE(expected.size(), kSimilarCommunes);
+  Browser browser(site_.app());
+  Page page = browser.Get("/vivre-a/cahors-46042");
+  ASSERT_EQ(page.status, 200);
+  const size_t start = page.body.find("<ol class=\"commune-similar\">");
+  ASSERT_NE(start, std::string::npos) << "no similar communes on the page";
+  const std::string list = page.body.substr(start, page.body.find("</ol>", start) - start);
+  size_t at = 0;
+  for (size_t rank = 0; rank < kSimilarCommunes; ++rank) {
+    const uint32_t commune_idx = *grid.FindCommune(expected[rank].second);
+    const std::string link = "<a href=\"" + Escaped(CommunePath(grid.communes()[commune_idx])) +
+                             "\">" + Escaped(grid.communes()[commune_idx].name) + "</a>";
+    const size_t found = list.find(link, at);
+    ASSERT_NE(found, std::string::npos) << "rank " << rank << ": " << link << " in " << list;
+    at = found + link.size();
+  }
+  EXPECT_EQ(static_cast<size_t>(Occurrences(list, "<li>")), kSimilarCommunes);
+  EXPECT_FALSE(Contains(list, "cahors-46042"));
 }
 
 TEST_F(CommunePagesTest, AddressesAreCanonical) {

@@ -65,7 +65,7 @@ std::unordered_set<std::string> SimilarTiles(storage::Connection& connection,
       similar.Nearest(similar.ProfileOf(grid, territory->Tiles(*index_level)), k, own);
   for (const similarity::Neighbour& neighbour : nearest) {
     const std::vector<uint32_t>* communes =
-        grid.CommunesWithCode(engine::GridFile::CodeKind::kEpci, neighbour.epci);
+        grid.CommunesWithCode(engine::GridFile::CodeKind::kEpci, neighbour.code);
     if (communes == nullptr) continue;
     const engine::Territory epci = engine::Territory::FromCommunes(*communes);
     for (engine::Level level : {engine::Level::k1km, engine::Level::k5km}) {

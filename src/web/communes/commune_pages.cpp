@@ -223,7 +223,10 @@ std::string CommunePath(const CommuneRef& commune) {
   return kPathPrefix + slug + "-" + commune.code;
 }
 
-CommuneIndex::CommuneIndex(const GridFile& grid) : grid_(grid) {
+CommuneIndex::CommuneIndex(const GridFile& grid)
+    : grid_(grid),
+      similarity_(similarity::SimilarityIndex::Build(grid, engine::Level::k1km,
+                                                     similarity::Unit::kCommune)) {
   const std::vector<CommuneRef>& communes = grid.communes();
   tiles_.resize(communes.size());
   slugs_.reserve(communes.size());
@@ -244,6 +247,13 @@ std::vector<uint32_t> CommuneIndex::CommunesOf(GridFile::CodeKind kind,
                                                const std::string& code) const {
   const std::vector<uint32_t>* found = grid_.CommunesWithCode(kind, code);
   return found == nullptr ? std::vector<uint32_t>() : *found;
+}
+
+std::vector<similarity::Neighbour> CommuneIndex::SimilarTo(uint32_t commune_idx, size_t k) const {
+  const std::string& code = grid_.communes()[commune_idx].code;
+  const std::vector<double> profile = similarity_.ProfileOfUnit(code);
+  if (profile.empty()) return {};
+  return similarity_.Nearest(profile, k, {code});
 }
 
 mstch::map CommunePageData(const CommuneIndex& index, uint32_t commune_idx,
@@ -267,6 +277,23 @@ mstch::map CommunePageData(const CommuneIndex& index, uint32_t commune_idx,
                                          {"kind", std::string(listings::KindLabel(listing.kind))},
                                          {"path", "/annonces/" + std::to_string(listing.id)},
                                          {"is_demo", listing.is_demo}});
+  }
+
+  // The communes most like it, each with its département and the distance in standard
+  // deviations (docs/SKILLS.md, "Similar territories").
+  mstch::array similar_rows;
+  for (const similarity::Neighbour& neighbour : index.SimilarTo(commune_idx, kSimilarCommunes)) {
+    const std::vector<uint32_t>* found =
+        grid.CommunesWithCode(GridFile::CodeKind::kCommune, neighbour.code);
+    if (found == nullptr || found->empty()) continue;
+    const CommuneRef& other = grid.communes()[found->front()];
+    const std::string& other_departement = grid.DepartementName(other.departement);
+    similar_rows.emplace_back(mstch::map{
+        {"name", other.name},
+        {"path", std::string(kPathPrefix) + index.SlugOf(found->front()) + "-" + other.code},
+        {"departement", (other_departement.empty() ? std::string("département ") + other.departement
+                                                   : other_departement)},
+        {"distance", display::Labels::Number(neighbour.distance, 2)}});
   }
 
   const std::string place = commune.name + " (" + commune.code + ")";
@@ -319,6 +346,9 @@ mstch::map CommunePageData(const CommuneIndex& index, uint32_t commune_idx,
       {"has_values", with_values > 0},
       {"listings", listing_rows},
       {"has_listings", !listing_rows.empty()},
+      {"similar", similar_rows},
+      {"has_similar", !similar_rows.empty()},
+      {"similar_criteria", std::to_string(index.similarity().criterion_count())},
       {"map_svg", level == nullptr ? std::string()
                                    : TilesSvg(*level, tiles,
                                               "Les " + std::to_string(tiles.size()) +

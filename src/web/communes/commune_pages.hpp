@@ -4,6 +4,8 @@
 //   GET /vivre-a/{slug}-{code}           a commune: the criteria values of its 1 km tiles
 //                                        (range and median, each with source and
 //                                        vintage), its active listings, a map of its tiles,
+//                                        the communes of France most like it (the
+//                                        similarity of domain/similarity, over communes),
 //                                        links to its EPCI and département
 //   GET /vivre-a/epci/{siren}            an EPCI's communes
 //   GET /vivre-a/departement/{code}      a département's communes
@@ -29,6 +31,7 @@
 #include "core/common/env.hpp"
 #include "core/storage/database.hpp"
 #include "domain/listings/listing_store.hpp"
+#include "domain/similarity/territory_similarity.hpp"
 #include "engine/engine.hpp"
 #include "web/http/app.hpp"
 
@@ -38,12 +41,15 @@ namespace vivrovert::communes {
 inline constexpr size_t kSitemapUrls = 50000;
 // At most this many listings on a commune's page.
 inline constexpr int kCommuneListings = 20;
+// This many similar communes on a commune's page.
+inline constexpr size_t kSimilarCommunes = 6;
 
 // "/vivre-a/saint-cirq-lapopie-46256".
 std::string CommunePath(const engine::CommuneRef& commune);
 
-// Which 1 km tiles each commune of the grid overlaps, and its page's slug, built once from
-// the grid (about a second for France).
+// Which 1 km tiles each commune of the grid overlaps, its page's slug, and the communes'
+// standardised profiles for "communes au profil proche", built once from the grid (about
+// a second for France).
 class CommuneIndex {
  public:
   // `grid` must outlive the index. A grid without a 1 km level gives communes without tiles.
@@ -55,9 +61,14 @@ class CommuneIndex {
   const std::string& SlugOf(uint32_t commune_idx) const { return slugs_[commune_idx]; }
   // Indices of the communes of an EPCI or département, by name; empty when none.
   std::vector<uint32_t> CommunesOf(engine::GridFile::CodeKind kind, const std::string& code) const;
+  // The `k` communes whose 1 km tiles are most like `commune_idx`'s (itself left out),
+  // nearest first: a pass over every commune's profile (about a millisecond for France).
+  std::vector<similarity::Neighbour> SimilarTo(uint32_t commune_idx, size_t k) const;
+  const similarity::SimilarityIndex& similarity() const { return similarity_; }
 
  private:
   const engine::GridFile& grid_;
+  similarity::SimilarityIndex similarity_;
   std::vector<std::vector<uint32_t>> tiles_;
   std::vector<std::string> slugs_;
 };

@@ -117,8 +117,8 @@ void RegisterCompatibilityPages(web::App& app, const CompatibilityPagesEnv& env)
                 if (nearest.ok() && !nearest->empty()) {
                   mstch::array similar;
                   for (const similarity::Neighbour& neighbour : *nearest)
-                    similar.push_back(mstch::map{{"name", env.grid->EpciName(neighbour.epci)},
-                                                 {"code", neighbour.epci}});
+                    similar.push_back(mstch::map{{"name", env.grid->EpciName(neighbour.code)},
+                                                 {"code", neighbour.code}});
                   data["liked"] = liked->name;
                   data["similar"] = similar;
                   data["has_similar"] = true;
@@ -193,8 +193,8 @@ void RegisterCompatibilityPages(web::App& app, const CompatibilityPagesEnv& env)
             int rank = 0;
             for (const similarity::Neighbour& neighbour : nearest) {
               rows.push_back(mstch::map{{"rank", std::to_string(++rank)},
-                                        {"name", env.grid->EpciName(neighbour.epci)},
-                                        {"code", neighbour.epci},
+                                        {"name", env.grid->EpciName(neighbour.code)},
+                                        {"code", neighbour.code},
                                         {"distance", Deviations(neighbour.distance)}});
             }
             return context.Page(
@@ -204,7 +204,7 @@ void RegisterCompatibilityPages(web::App& app, const CompatibilityPagesEnv& env)
                     {"partner", partners::PartnerData(access)},
                     {"count", std::to_string(rows.size())},
                     {"criteria", std::to_string(env.similar->criterion_count())},
-                    {"epcis", std::to_string(env.similar->epcis().size())},
+                    {"epcis", std::to_string(env.similar->codes().size())},
                     {"grid_built", FrenchDate(env.grid->header().value("built_at", int64_t{0}))},
                     {"rows", rows},
                     {"has_rows", !rows.empty()}});
