@@ -626,7 +626,7 @@ Status Site::Parts::BuildWeb(Generation& g) {
   leads::RegisterLeadPages(site, *database, *clock, search.grid.get(), *g.labels);
   barometer::RegisterBarometerPages(
       site, *database, *clock, search.grid.get(),
-      regions_of_departements.empty() ? nullptr : &regions_of_departements);
+      regions_of_departements.empty() ? nullptr : &regions_of_departements, *g.labels);
   // Similar territories: every EPCI's profile, once per grid (docs/SKILLS.md).
   if (search.grid)
     g.similar_territories = std::make_unique<similarity::SimilarityIndex>(

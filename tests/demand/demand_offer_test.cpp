@@ -174,8 +174,10 @@ TEST_F(DemandOfferTest, ConsentedWishesAndTradesAgainstTheTerritorysListings) {
                                                "class=\"listings\">1</td></tr>"))
       << page.body;
   EXPECT_TRUE(testing::Contains(page.body,
-                                "<tr data-rome=\"J1506\"><th scope=\"row\">J1506</th><td "
-                                "class=\"profiles\">1</td><td class=\"jobs\">2</td></tr>"));
+                                "<tr data-rome=\"J1506\"><th scope=\"row\">Soins infirmiers "
+                                "généralistes (J1506)</th><td class=\"profiles\">1</td><td "
+                                "class=\"jobs\">2</td></tr>"))
+      << page.body;
 }
 
 TEST(DemandOfferMatchTest, WishesWithoutAnyHousingFieldAreNotWishes) {

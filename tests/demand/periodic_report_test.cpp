@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <string>
@@ -22,6 +23,7 @@
 #include "support/pdf_text.hpp"
 #include "support/test_site.hpp"
 #include "support/test_subscriptions.hpp"
+#include "support/zip_parts.hpp"
 
 namespace vivrovert::demand {
 namespace {
@@ -283,6 +285,32 @@ TEST_F(PeriodicReportTest, DiagnosticThenBarometerComparedAndMailedOncePerRecipi
         "5 recherche(s) pouvaient atteindre votre territoire ; 3 l'ont rendu vert (60 %)"}) {
     EXPECT_TRUE(testing::Contains(pdf_text, expected)) << expected << " in\n" << pdf_text;
   }
+  // The report's figures as an XLSX sheet: the searches and the criteria's labels.
+  testing::Page xlsx = agent.Get("/partenaire/cahors/barometre/rapports/" +
+                                 std::to_string(barometer.id) + "/chiffres.xlsx");
+  ASSERT_EQ(xlsx.status, 200) << xlsx.body << site_.errors();
+  EXPECT_EQ(xlsx.content_type, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  {
+    const std::map<std::string, std::string> parts = testing::UnzipParts(xlsx.body);
+    ASSERT_TRUE(parts.count("xl/worksheets/sheet1.xml")) << "not an XLSX workbook";
+    const std::string& sheet = parts.at("xl/worksheets/sheet1.xml");
+    const std::string& strings = parts.count("xl/sharedStrings.xml")
+                                     ? parts.at("xl/sharedStrings.xml")
+                                     : sheet;  // inline strings otherwise
+    EXPECT_TRUE(testing::Contains(strings, "(toutes les recherches)"));
+    EXPECT_TRUE(testing::Contains(strings, "Densité de population"));
+    EXPECT_TRUE(testing::Contains(strings, "2026-01-01 / 2026-06-30")) << strings;
+    // The first row's searches and green searches, as numbers (cells C2 and D2): 5 and 3.
+    auto number_in = [&sheet](const std::string& cell) {
+      std::smatch found;
+      const std::regex value("<c r=\"" + cell + "\"[^>]*><v>([^<]*)</v>");
+      return std::regex_search(sheet, found, value) ? found[1].str() : std::string("none");
+    };
+    EXPECT_EQ(number_in("C2"), "5") << sheet.substr(0, 3000);
+    EXPECT_EQ(number_in("D2"), "3");
+  }
+  EXPECT_EQ(agent.Get("/partenaire/cahors/barometre/rapports/999999/chiffres.xlsx").status, 404);
+
   // The diagnostic's PDF, the first report: no comparison.
   {
     const std::vector<StoredReport> reports = ReportStore::List(connection, cahors_);

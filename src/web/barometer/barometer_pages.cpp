@@ -194,7 +194,9 @@ void AddReports(mstch::map& data, storage::Connection& connection, const partner
                    {"green", figures ? std::to_string(figures->green) : std::string("—")},
                    {"recipients", std::to_string(report.recipients)},
                    {"demo", report.demo},
-                   {"href", base + "/barometre/rapports/" + std::to_string(report.id)}});
+                   {"href", base + "/barometre/rapports/" + std::to_string(report.id)},
+                   {"xlsx_href",
+                    base + "/barometre/rapports/" + std::to_string(report.id) + "/chiffres.xlsx"}});
   }
   data["has_reports"] = !rows.empty();
   data["reports"] = std::move(rows);
@@ -240,7 +242,8 @@ void AddComparable(mstch::map& data, const std::optional<demand::ComparableShare
 
 // What the people whose saved searches make the territory green want, against the
 // territory's active listings: counts only.
-void AddDemandOffer(mstch::map& data, const demand::DemandOffer& offer) {
+void AddDemandOffer(mstch::map& data, const demand::DemandOffer& offer,
+                    const display::Labels& labels) {
   data["offer_people"] = std::to_string(offer.people);
   data["offer_housing_shared"] = std::to_string(offer.housing_shared);
   data["offer_work_shared"] = std::to_string(offer.work_shared);
@@ -257,6 +260,7 @@ void AddDemandOffer(mstch::map& data, const demand::DemandOffer& offer) {
   mstch::array skills;
   for (const demand::SkillWant& want : offer.skills) {
     skills.push_back(mstch::map{{"rome_code", want.rome_code},
+                                {"job", labels.Rome(want.rome_code)},
                                 {"profiles", std::to_string(want.profiles)},
                                 {"jobs", std::to_string(want.jobs)}});
   }
@@ -297,12 +301,13 @@ Result<PeriodFigures> LoadFigures(Context& context, storage::Database& database,
 
 void RegisterBarometerPages(web::App& app, storage::Database& database, const Clock& clock,
                             const engine::GridFile* grid,
-                            const demand::RegionsOfDepartements* regions) {
+                            const demand::RegionsOfDepartements* regions,
+                            const display::Labels& labels) {
   app.Get(
       "/partenaire/{slug}/barometre",
       partners::Entitled(
           database, subscriptions::ProductCode::kOption1,
-          [&database, &clock, grid, regions](Context& context) -> Result<Response> {
+          [&database, &clock, grid, regions, &labels](Context& context) -> Result<Response> {
             VV_ASSIGN_OR_RETURN(PeriodFigures loaded, LoadFigures(context, database, clock, grid));
             const partners::Access& access = loaded.access;
             const demand::BarometerFigures& figures = loaded.figures;
@@ -355,7 +360,8 @@ void RegisterBarometerPages(web::App& app, storage::Database& database, const Cl
                                                                    loaded.from, loaded.to));
               AddDemandOffer(data,
                              demand::ComputeDemandOffer(connection, *grid, access.partner.id,
-                                                        loaded.territory, clock.NowSeconds()));
+                                                        loaded.territory, clock.NowSeconds()),
+                             labels);
             }
             data["can_edit"] = access.can_edit();
             data["events_action"] = partners::PartnerBase(access.partner) + "/barometre/evenements";
@@ -475,6 +481,33 @@ void RegisterBarometerPages(web::App& app, storage::Database& database, const Cl
                                                                             : "barometre-") +
                 access.partner.slug + "-" + report->last_day;
             return Response::Attachment(std::move(pdf), "application/pdf", stem + ".pdf");
+          }));
+
+  // A stored report's figures as an XLSX sheet (the same columns as the diagnostic's).
+  app.Get(
+      "/partenaire/{slug}/barometre/rapports/{id}/chiffres.xlsx",
+      partners::Entitled(
+          database, subscriptions::ProductCode::kOption1,
+          [&database](Context& context) -> Result<Response> {
+            VV_ASSIGN_OR_RETURN(partners::Access access, partners::AccessFor(context, database));
+            VV_ASSIGN_OR_RETURN(int64_t report_id, partners::ParsePageId(context.Param("id")));
+            storage::Connection connection = database.Acquire();
+            const std::optional<demand::StoredReport> report =
+                demand::ReportStore::Get(connection, access.partner.id, report_id);
+            if (!report) return NotFound("Rapport introuvable.");
+            const std::optional<demand::BarometerFigures> figures =
+                demand::FiguresFromJson(report->figures);
+            if (!figures) return Internal("Rapport illisible : ses chiffres sont abîmés.");
+            VV_ASSIGN_OR_RETURN(std::string xlsx,
+                                exports::TableXlsx(demand::BarometerTable(*figures)));
+            const std::string stem =
+                std::string(report->kind == demand::ReportKind::kDiagnostic ? "diagnostic-initial-"
+                                                                            : "barometre-") +
+                access.partner.slug + "-" + report->last_day;
+            return Response::Attachment(
+                std::move(xlsx),
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                stem + ".xlsx");
           }));
 
   // The diagnostic as documents: the page's figures as a PDF and an XLSX sheet.

@@ -15,6 +15,7 @@
 #include "core/common/env.hpp"
 #include "core/storage/database.hpp"
 #include "domain/demand/comparable.hpp"
+#include "domain/display/labels.hpp"
 #include "engine/engine.hpp"
 #include "web/http/app.hpp"
 
@@ -23,11 +24,12 @@ namespace vivrovert::barometer {
 // The period the page shows: the last kPeriodDays Paris days, today included.
 inline constexpr int kPeriodDays = 90;
 
-// `database`, `clock`, `grid` (null without a grid: the page says the figures need it)
-// and `regions` (null without the COG files: no comparison among territories) must
-// outlive the app.
+// `database`, `clock`, `grid` (null without a grid: the page says the figures need it),
+// `regions` (null without the COG files: no comparison among territories) and `labels`
+// (ROME codes read out as job titles) must outlive the app.
 void RegisterBarometerPages(web::App& app, storage::Database& database, const Clock& clock,
                             const engine::GridFile* grid,
-                            const demand::RegionsOfDepartements* regions);
+                            const demand::RegionsOfDepartements* regions,
+                            const display::Labels& labels);
 
 }  // namespace vivrovert::barometer
