@@ -159,6 +159,21 @@ TEST(ComparableTest, RankAndShareAmongTheCommunesOfTheRegion) {
   EXPECT_TRUE(testing::Contains(page.body, "Parmi les " + std::to_string(communes_of_lot) +
                                                " communes de la région Occitanie"))
       << page.body;
+
+  // The replay is kept a minute: Cahors green twice more changes the page only after it.
+  record(GreenOn("46042"));
+  record(GreenOn("46042"));
+  site.site().demand()->Flush();
+  share = ComputeComparableShare(connection, grid, CogRegions(), partner, territory, 0, now + 3600);
+  ASSERT_EQ(share->rank, 1);
+  page = browser.Get("/partenaire/cahors/barometre");
+  EXPECT_TRUE(
+      testing::Contains(page.body, "<strong id=\"comparable-rank\">" + expected_rank + "</strong>"))
+      << "within the minute, the kept answer";
+  site.clock().Advance(60);
+  page = browser.Get("/partenaire/cahors/barometre");
+  EXPECT_TRUE(testing::Contains(page.body, "<strong id=\"comparable-rank\">1</strong>"))
+      << "a minute later, the new one";
 }
 
 }  // namespace

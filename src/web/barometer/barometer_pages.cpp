@@ -4,7 +4,11 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <sstream>
+#include <tuple>
 
 #include "core/common/paris_time.hpp"
 #include "core/common/text.hpp"
@@ -268,6 +272,45 @@ void AddDemandOffer(mstch::map& data, const demand::DemandOffer& offer,
   data["skill_wants"] = std::move(skills);
 }
 
+// The share among comparable territories replays up to 500 searches on every territory of
+// the région (thousands at a région of communes): each answer is kept kComparableSeconds
+// per (partner, period), since the page's figures are promised "within a minute". Per
+// process; entries of past periods are dropped when a new one is stored.
+inline constexpr int64_t kComparableSeconds = 60;
+
+class ComparableCache {
+ public:
+  using Share = std::optional<demand::ComparableShare>;
+
+  // The share for `partner_id` over [from, to) computed less than kComparableSeconds
+  // before `now`, or `compute()`'s, then kept.
+  template <typename Compute>
+  Share Get(int64_t partner_id, int64_t from, int64_t to, int64_t now, Compute compute) {
+    const Key key{partner_id, from, to};
+    {
+      std::lock_guard lock(mutex_);
+      auto found = entries_.find(key);
+      if (found != entries_.end() && now - found->second.computed_at < kComparableSeconds &&
+          now >= found->second.computed_at)
+        return found->second.share;
+    }
+    Share share = compute();  // outside the lock: a slow replay holds no other page
+    std::lock_guard lock(mutex_);
+    std::erase_if(entries_, [to](const auto& entry) { return std::get<2>(entry.first) < to; });
+    entries_[key] = Entry{now, share};
+    return share;
+  }
+
+ private:
+  using Key = std::tuple<int64_t, int64_t, int64_t>;
+  struct Entry {
+    int64_t computed_at = 0;
+    Share share;
+  };
+  std::mutex mutex_;
+  std::map<Key, Entry> entries_;
+};
+
 // The figures of the page's period for the route's partner.
 struct PeriodFigures {
   partners::Access access;
@@ -307,7 +350,8 @@ void RegisterBarometerPages(web::App& app, storage::Database& database, const Cl
       "/partenaire/{slug}/barometre",
       partners::Entitled(
           database, subscriptions::ProductCode::kOption1,
-          [&database, &clock, grid, regions, &labels](Context& context) -> Result<Response> {
+          [&database, &clock, grid, regions, &labels,
+           comparable = std::make_shared<ComparableCache>()](Context& context) -> Result<Response> {
             VV_ASSIGN_OR_RETURN(PeriodFigures loaded, LoadFigures(context, database, clock, grid));
             const partners::Access& access = loaded.access;
             const demand::BarometerFigures& figures = loaded.figures;
@@ -354,10 +398,15 @@ void RegisterBarometerPages(web::App& app, storage::Database& database, const Cl
               data["has_events"] = !events.empty();
               data["events"] = std::move(events);
               AddReports(data, connection, access);
-              if (regions != nullptr)
-                AddComparable(data, demand::ComputeComparableShare(connection, *grid, *regions,
-                                                                   access.partner, loaded.territory,
-                                                                   loaded.from, loaded.to));
+              if (regions != nullptr) {
+                AddComparable(data, comparable->Get(access.partner.id, loaded.from, loaded.to,
+                                                    clock.NowSeconds(), [&] {
+                                                      return demand::ComputeComparableShare(
+                                                          connection, *grid, *regions,
+                                                          access.partner, loaded.territory,
+                                                          loaded.from, loaded.to);
+                                                    }));
+              }
               AddDemandOffer(data,
                              demand::ComputeDemandOffer(connection, *grid, access.partner.id,
                                                         loaded.territory, clock.NowSeconds()),
