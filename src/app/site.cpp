@@ -486,6 +486,7 @@ Status Site::Parts::OpenWeb() {
   webhooks::SenderOptions webhook_options;
   webhook_options.secret_key = secret_key;
   webhook_options.allow_private = config.webhooks_allow_private_addresses;
+  webhook_options.ca_file = config.webhooks_ca_file;
   webhook_sender = std::make_unique<webhooks::WebhookSender>(*database, *clock, webhook_options);
   // Audience figures without tracking: views counted in memory, written every minute.
   audience_counter = std::make_shared<audience::AudienceCounter>(
