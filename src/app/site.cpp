@@ -36,6 +36,7 @@
 #include "domain/matching/matching_listener.hpp"
 #include "domain/privacy/personal_data.hpp"
 #include "domain/skills/skill_alerts.hpp"
+#include "domain/webhooks/partner_app_events.hpp"
 #include "jobs/nightly/calendar.hpp"
 #include "web/accounts/account_routes.hpp"
 #include "web/accounts/session_authenticator.hpp"
@@ -215,6 +216,9 @@ struct Site::Parts {
   web::Readiness readiness;
   // ROME job titles, for what pages, exports and mails show of stored codes.
   display::RomeTitles rome_titles;
+  // lead.created and listing.matched for partners' apps, from the leads and the matching
+  // pass of every generation (stateless).
+  webhooks::PartnerAppEvents partner_app_events;
 
   // kWeb, across generations: nothing here holds the grid.
   std::unique_ptr<accounts::PasswordHasher> owned_hasher;
@@ -406,6 +410,7 @@ Status Site::Parts::BuildJobs(Generation& g) {
   g.skill_alerts = std::make_unique<skills::SkillAlertAudience>(
       skills::SkillAlertLimits{config.skills_alerts_per_job, config.skills_alerts_per_person_week});
   g.notification_pass->SetExtraAudience(g.skill_alerts.get());
+  g.notification_pass->SetMatchListener(&partner_app_events);
   std::ostream* progress_out = progress;
   nightly::RetentionPolicy retention;
   retention.demand_raw_seconds =
@@ -481,6 +486,7 @@ Status Site::Parts::OpenWeb() {
   webhooks::SenderOptions webhook_options;
   webhook_options.secret_key = secret_key;
   webhook_options.allow_private = config.webhooks_allow_private_addresses;
+  webhook_options.ca_file = config.webhooks_ca_file;
   webhook_sender = std::make_unique<webhooks::WebhookSender>(*database, *clock, webhook_options);
   // Audience figures without tracking: views counted in memory, written every minute.
   audience_counter = std::make_shared<audience::AudienceCounter>(
@@ -578,6 +584,7 @@ Status Site::Parts::BuildWeb(Generation& g) {
   // Leads are recorded as people save searches and open tiles (needs the grid).
   if (search.engine)
     g.lead_recorder = std::make_unique<leads::LeadRecorder>(*search.grid, *search.engine);
+  if (g.lead_recorder) g.lead_recorder->SetListener(&partner_app_events);
   g.matching_listener = std::make_unique<matching::MatchingListener>(*g.matcher);
   // Compatibility with partner territories follows saved searches too (option 3).
   if (search.engine)

@@ -147,6 +147,7 @@ Result<Config> Config::Load(const std::string& path) {
       {"skills.alerts_per_job", int_setter(config.skills_alerts_per_job, 1, 100000)},
       {"skills.alerts_per_person_week", int_setter(config.skills_alerts_per_person_week, 1, 100)},
       {"webhooks.allow_private_addresses", bool_setter(config.webhooks_allow_private_addresses)},
+      {"webhooks.ca_file", text_setter(config.webhooks_ca_file)},
       {"paths.data_dir", text_setter(config.data_dir)},
       {"paths.var_dir", text_setter(config.var_dir)},
       {"paths.resource_dir", text_setter(config.resource_dir)},

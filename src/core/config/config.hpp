@@ -134,6 +134,10 @@ struct Config {
   // also allows http and private, loopback and link-local addresses (tests only: never in
   // production, it opens the server to SSRF).
   bool webhooks_allow_private_addresses = false;
+  // The CA certificates (a PEM file) webhook deliveries over https trust, instead of the
+  // system's store; empty: the system's CA store. For a private CA in front of partners'
+  // apps, and for the tests' https receiver. Deliveries are always verified.
+  std::string webhooks_ca_file;
 
   // Demonstration mode (`make run`): `vivrovert admin seed-demo` may then give the demo
   // accounts the documented default password. Off: it needs VIVROVERT_DEMO_PASSWORD.

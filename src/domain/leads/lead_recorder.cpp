@@ -64,10 +64,12 @@ std::vector<std::string> LeadRecorder::CommunesOfTile(const engine::LevelView& l
   return codes;
 }
 
-void LeadRecorder::RecordSearch(storage::Connection& connection,
-                                const interests::SavedSearch& search,
-                                const Territories& territories, std::optional<size_t> only,
-                                std::optional<int64_t> version_id, int64_t now) {
+std::vector<LeadRecorder::Recorded> LeadRecorder::RecordSearch(storage::Connection& connection,
+                                                               const interests::SavedSearch& search,
+                                                               const Territories& territories,
+                                                               std::optional<size_t> only,
+                                                               std::optional<int64_t> version_id,
+                                                               int64_t now) {
   nlohmann::json body = nlohmann::json::parse(search.request, nullptr, false);
   Result<engine::SearchRequest> request =
       engine::ParseSearchRequest(body, grid_, listings::PlaceLocatorFor(grid_));
@@ -75,7 +77,7 @@ void LeadRecorder::RecordSearch(storage::Connection& connection,
     // Saved against another grid (a criterion or code it no longer has): the version is
     // recorded without green tiles, so it ends the person's status as a contact.
     if (!version_id) LeadStore::RecordVersion(connection, search.id, search.user_id, "", 0, now);
-    return;
+    return {};
   }
   const engine::LevelView* level = grid_.level(request->level);
   std::vector<uint32_t> green =
@@ -101,17 +103,27 @@ void LeadRecorder::RecordSearch(storage::Connection& connection,
       }
     }
   }
+  std::vector<Recorded> recorded;
   for (const auto& [owner, hit] : hits) {
-    LeadStore::RecordHit(connection, *version_id, territories.partners[owner].partner_id,
-                         search.user_id, hit.tiles,
-                         std::vector<std::string>(hit.communes.begin(), hit.communes.end()), now);
+    Recorded one{territories.partners[owner].partner_id,
+                 std::vector<std::string>(hit.communes.begin(), hit.communes.end())};
+    LeadStore::RecordHit(connection, *version_id, one.partner_id, search.user_id, hit.tiles,
+                         one.communes, now);
+    recorded.push_back(std::move(one));
   }
+  return recorded;
 }
 
 void LeadRecorder::SearchSaved(storage::Connection& connection,
                                const interests::SavedSearch& search, int64_t now) {
   std::shared_ptr<const Territories> territories = CurrentTerritories(connection);
-  RecordSearch(connection, search, *territories, std::nullopt, std::nullopt, now);
+  const std::vector<Recorded> recorded =
+      RecordSearch(connection, search, *territories, std::nullopt, std::nullopt, now);
+  if (listener_ == nullptr) return;
+  for (const Recorded& hit : recorded) {
+    listener_->LeadRecorded(connection, hit.partner_id, search.user_id, LeadKind::kContact,
+                            hit.communes, now);
+  }
 }
 
 void LeadRecorder::TileClicked(storage::Connection& connection, int64_t click_id,
@@ -124,8 +136,12 @@ void LeadRecorder::TileClicked(storage::Connection& connection, int64_t click_id
   std::shared_ptr<const Territories> territories = CurrentTerritories(connection);
   for (size_t owner : territories->index.OwnersOfTile(*level, *tile_idx)) {
     const PartnerTerritory& partner = territories->partners[owner];
-    LeadStore::RecordClick(connection, click_id, partner.partner_id, user_id, tile,
-                           CommunesOfTile(*level, *tile_idx, partner.territory), linked, at);
+    const std::vector<std::string> communes = CommunesOfTile(*level, *tile_idx, partner.territory);
+    LeadStore::RecordClick(connection, click_id, partner.partner_id, user_id, tile, communes,
+                           linked, at);
+    if (listener_ != nullptr && user_id)
+      listener_->LeadRecorded(connection, partner.partner_id, *user_id, LeadKind::kProspect,
+                              communes, at);
   }
 }
 

@@ -24,6 +24,7 @@
 #include "core/common/status.hpp"
 #include "core/storage/database.hpp"
 #include "domain/interests/interest_listener.hpp"
+#include "domain/leads/lead_listener.hpp"
 #include "engine/engine.hpp"
 
 namespace vivrovert::leads {
@@ -43,6 +44,9 @@ class LeadRecorder : public interests::InterestListener {
   // transaction, if any). Saved searches without any recorded version get one first.
   // Errors: NotFound (no such partner, or a territory code the grid does not know).
   Status RefreshPartner(storage::Connection& connection, int64_t partner_id, int64_t now);
+  // Tells `listener` (null: nobody) of each search or click recorded from now on; it must
+  // outlive the recorder. Set before the recorder is shared.
+  void SetListener(LeadListener* listener) { listener_ = listener; }
 
  private:
   struct PartnerTerritory {
@@ -56,10 +60,17 @@ class LeadRecorder : public interests::InterestListener {
   };
 
   std::shared_ptr<const Territories> CurrentTerritories(storage::Connection& connection);
-  // Records a version of `search` for the partners of `only` (every partner when empty).
-  void RecordSearch(storage::Connection& connection, const interests::SavedSearch& search,
-                    const Territories& territories, std::optional<size_t> only,
-                    std::optional<int64_t> version_id, int64_t now);
+  // A partner's record of a search version with green tiles in its territory.
+  struct Recorded {
+    int64_t partner_id = 0;
+    std::vector<std::string> communes;
+  };
+  // Records a version of `search` for the partners of `only` (every partner when empty);
+  // returns the partners whose territory it makes green.
+  std::vector<Recorded> RecordSearch(storage::Connection& connection,
+                                     const interests::SavedSearch& search,
+                                     const Territories& territories, std::optional<size_t> only,
+                                     std::optional<int64_t> version_id, int64_t now);
   // The territory's communes overlapping a tile.
   std::vector<std::string> CommunesOfTile(const engine::LevelView& level, size_t tile_idx,
                                           const engine::Territory& territory) const;
@@ -68,6 +79,7 @@ class LeadRecorder : public interests::InterestListener {
   const engine::SearchEngine& engine_;
   std::mutex mutex_;
   std::shared_ptr<const Territories> territories_;
+  LeadListener* listener_ = nullptr;
 };
 
 }  // namespace vivrovert::leads

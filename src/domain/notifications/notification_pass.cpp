@@ -160,6 +160,16 @@ bool NotificationPass::RunBatch(PassReport& report) {
       extra_->Told(connection, *listing, user_ids, now);
   }
 
+  if (match_listener_ != nullptr) {
+    std::map<const listings::Listing*, std::vector<int64_t>> newly_told;
+    for (size_t i = 0; i < rows.size(); ++i) {
+      if (new_pairs.contains({rows[i].user_id, rows[i].listing_id}))
+        newly_told[row_items[i]->listing].push_back(rows[i].user_id);
+    }
+    for (const auto& [listing, user_ids] : newly_told)
+      match_listener_->Matched(connection, *listing, user_ids, now);
+  }
+
   std::vector<mail::OutgoingMessage> messages;
   for (size_t i = 0; i < rows.size(); ++i) {
     if (rows[i].channel != Channel::kInstant ||

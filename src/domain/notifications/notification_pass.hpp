@@ -77,6 +77,19 @@ class ExtraAudience {
                     const std::vector<int64_t>& user_ids, int64_t now) = 0;
 };
 
+// Who else must know when people are told of a listing for the first time: the partners'
+// apps (domain/webhooks, partner_app_events.hpp: listing.matched) follow the pass through
+// this interface, so that notifications/ does not depend on the webhooks' delivery code.
+// Called inside the batch's transaction, once per listing with the people newly recorded
+// in the ledger for it (never twice for one person and listing, whatever the reason they
+// were told); what it writes commits with the batch.
+class MatchListener {
+ public:
+  virtual ~MatchListener() = default;
+  virtual void Matched(storage::Connection& connection, const listings::Listing& listing,
+                       const std::vector<int64_t>& user_ids, int64_t now) = 0;
+};
+
 class NotificationPass {
  public:
   // Keeps references; `grid` may be null (communes are then shown by code).
@@ -88,6 +101,9 @@ class NotificationPass {
   PassReport Run();
   // Adds people beyond the matcher's (null: none). Set before the pass runs.
   void SetExtraAudience(ExtraAudience* audience) { extra_ = audience; }
+  // Tells `listener` (null: nobody) of the people newly told of each listing. Set before
+  // the pass runs.
+  void SetMatchListener(MatchListener* listener) { match_listener_ = listener; }
 
  private:
   // One batch; false when the queue had nothing due.
@@ -100,6 +116,7 @@ class NotificationPass {
   const Clock& clock_;
   PassOptions options_;
   ExtraAudience* extra_ = nullptr;
+  MatchListener* match_listener_ = nullptr;
 };
 
 // People's addresses and notification choices as list mails need them: only verified,

@@ -6,11 +6,13 @@
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/HTTPSClientSession.h>
+#include <Poco/Net/SSLException.h>
 #include <Poco/Net/SSLManager.h>
 #include <Poco/Net/SocketAddress.h>
 
 #include <algorithm>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <vector>
 
@@ -23,16 +25,17 @@ namespace vivrovert::webhooks {
 
 namespace {
 
-Poco::Net::Context::Ptr ClientTlsContext() {
-  static const Poco::Net::Context::Ptr context = [] {
-    Poco::Net::initializeSSL();
-    Poco::Net::Context::Ptr created = new Poco::Net::Context(
-        Poco::Net::Context::TLS_CLIENT_USE, "", "", "", Poco::Net::Context::VERIFY_RELAXED, 9,
-        true /* the system's CA certificates */);
-    created->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
-    return created;
-  }();
-  return context;
+// Verifies the peer's chain (VERIFY_RELAXED is SSL_VERIFY_PEER for a client) against
+// `ca_file` or the system's store; Poco then checks the host name against the certificate.
+// No invalid-certificate handler is installed, so a verification error is never ignored.
+Poco::Net::Context::Ptr ClientTlsContext(const std::string& ca_file) {
+  static std::once_flag initialized;
+  std::call_once(initialized, [] { Poco::Net::initializeSSL(); });
+  Poco::Net::Context::Ptr created = new Poco::Net::Context(
+      Poco::Net::Context::TLS_CLIENT_USE, "", "", ca_file, Poco::Net::Context::VERIFY_RELAXED, 9,
+      ca_file.empty() /* the system's CA certificates when no file is given */);
+  created->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
+  return created;
 }
 
 // Sessions that connect to the address checked, whatever the host name resolves to now
@@ -53,8 +56,9 @@ class PinnedSession final : public Poco::Net::HTTPClientSession {
 
 class PinnedTlsSession final : public Poco::Net::HTTPSClientSession {
  public:
-  PinnedTlsSession(const std::string& host, uint16_t port, Poco::Net::SocketAddress pinned)
-      : Poco::Net::HTTPSClientSession(host, port, ClientTlsContext()), pinned_(std::move(pinned)) {}
+  PinnedTlsSession(const std::string& host, uint16_t port, Poco::Net::SocketAddress pinned,
+                   Poco::Net::Context::Ptr context)
+      : Poco::Net::HTTPSClientSession(host, port, std::move(context)), pinned_(std::move(pinned)) {}
 
  protected:
   void connect(const Poco::Net::SocketAddress&) override {
@@ -72,14 +76,15 @@ struct Attempt {
 };
 
 Attempt Post(const EndpointTarget& target, const std::string& body,
-             const std::vector<std::pair<std::string, std::string>>& headers, int timeout) {
+             const std::vector<std::pair<std::string, std::string>>& headers, int timeout,
+             const Poco::Net::Context::Ptr& tls) {
   Attempt attempt;
   try {
     const Poco::Net::SocketAddress pinned(Poco::Net::IPAddress(target.addresses.front()),
                                           target.port);
     std::unique_ptr<Poco::Net::HTTPClientSession> session;
     if (target.scheme == "https")
-      session = std::make_unique<PinnedTlsSession>(target.host, target.port, pinned);
+      session = std::make_unique<PinnedTlsSession>(target.host, target.port, pinned, tls);
     else
       session = std::make_unique<PinnedSession>(target.host, target.port, pinned);
     session->setTimeout(Poco::Timespan(timeout, 0));
@@ -98,6 +103,10 @@ Attempt Post(const EndpointTarget& target, const std::string& body,
     attempt.status = static_cast<int64_t>(response.getStatus());
     if (!attempt.ok())
       attempt.error = "HTTP " + std::to_string(*attempt.status) + " " + response.getReason();
+  } catch (const Poco::Net::SSLException& error) {
+    // The certificate refused (untrusted chain, another host name) or the handshake failed:
+    // said as such, so the partner's page tells it from an application's error.
+    attempt.error = "TLS: " + error.displayText();
   } catch (const Poco::Exception& error) {
     attempt.error = error.displayText();
   } catch (const std::exception& error) {
@@ -121,6 +130,12 @@ struct Claimed {
 };
 
 }  // namespace
+
+WebhookSender::WebhookSender(storage::Database& database, const Clock& clock, SenderOptions options)
+    : database_(database),
+      clock_(clock),
+      options_(std::move(options)),
+      tls_(ClientTlsContext(options_.ca_file)) {}
 
 int64_t RetryDelay(const SenderOptions& options, int attempts) {
   int64_t delay = options.first_retry_seconds;
@@ -204,7 +219,7 @@ SendReport WebhookSender::RunOnce() {
                      {{kSignatureHeader, SignatureHeader(*secret, timestamp, item.body)},
                       {kEventIdHeader, "evt_" + std::to_string(item.event_id)},
                       {kEventTypeHeader, item.event_type}},
-                     options_.timeout_seconds);
+                     options_.timeout_seconds, tls_);
     }
     const int64_t after = clock_.NowSeconds();
     if (attempt.ok()) {

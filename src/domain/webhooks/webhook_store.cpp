@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/storage/batch.hpp"
 #include "domain/partners/partner_store.hpp"
 #include "domain/webhooks/endpoint_address.hpp"
 #include "domain/webhooks/webhook_signing.hpp"
@@ -145,6 +146,20 @@ bool WebhookStore::DeleteEndpoint(storage::Connection& connection, int64_t partn
 std::optional<int64_t> WebhookStore::Raise(storage::Connection& connection, int64_t partner_id,
                                            EventType type, std::optional<int64_t> user_id,
                                            const nlohmann::json& data, int64_t now) {
+  return RaiseKeyed(connection, partner_id, type, user_id, std::nullopt, data, now);
+}
+
+std::optional<int64_t> WebhookStore::RaiseOnce(storage::Connection& connection, int64_t partner_id,
+                                               EventType type, std::optional<int64_t> user_id,
+                                               const std::string& key, const nlohmann::json& data,
+                                               int64_t now) {
+  return RaiseKeyed(connection, partner_id, type, user_id, key, data, now);
+}
+
+std::optional<int64_t> WebhookStore::RaiseKeyed(storage::Connection& connection, int64_t partner_id,
+                                                EventType type, std::optional<int64_t> user_id,
+                                                const std::optional<std::string>& key,
+                                                const nlohmann::json& data, int64_t now) {
   if (AboutPerson(type) && (!user_id || !IsLinked(connection, *user_id, partner_id)))
     return std::nullopt;
   std::vector<int64_t> endpoints;
@@ -157,10 +172,15 @@ std::optional<int64_t> WebhookStore::Raise(storage::Connection& connection, int6
   std::string slug;
   if (auto partner = partners::PartnerStore::Get(connection, partner_id)) slug = partner->slug;
   const storage::SqlValue user = user_id ? storage::SqlValue(*user_id) : storage::SqlValue(nullptr);
+  // A keyed event raised before (here or by another process now) inserts nothing: the
+  // conflict is skipped rather than raised, so the caller's transaction goes on.
   auto row = connection.QueryOne(
-      "INSERT INTO webhook_events (partner_id, event_type, user_id, body, created_at) VALUES ($1, "
-      "$2, $3, '', $4) RETURNING id",
-      {partner_id, std::string(EventTypeName(type)), user, now});
+      "INSERT INTO webhook_events (partner_id, event_type, user_id, body, created_at, event_key) "
+      "VALUES ($1, $2, $3, '', $4, $5) ON CONFLICT (partner_id, event_key) DO NOTHING "
+      "RETURNING id",
+      {partner_id, std::string(EventTypeName(type)), user, now,
+       key ? storage::SqlValue(*key) : storage::SqlValue(nullptr)});
+  if (!row) return std::nullopt;
   const int64_t event_id = row->Int(0);
   const nlohmann::json body = {{"id", "evt_" + std::to_string(event_id)},
                                {"type", EventTypeName(type)},
@@ -249,6 +269,33 @@ std::vector<int64_t> WebhookStore::PartnersWithEndpoints(storage::Connection& co
                         "BY partner_id"))
     partners.push_back(row.Int(0));
   return partners;
+}
+
+std::set<int64_t> WebhookStore::LinkedAmong(storage::Connection& connection, int64_t partner_id,
+                                            const std::vector<int64_t>& user_ids) {
+  std::set<int64_t> linked;
+  for (size_t first = 0; first < user_ids.size(); first += storage::kIdsPerStatement) {
+    const size_t count = std::min(storage::kIdsPerStatement, user_ids.size() - first);
+    std::vector<storage::SqlValue> params{partner_id};
+    for (size_t idx = first; idx < first + count; ++idx) params.emplace_back(user_ids[idx]);
+    for (const storage::Row& row : connection.Query(
+             "SELECT user_id FROM app_links WHERE partner_id = $1 AND unlinked_at IS NULL AND "
+             "user_id IN " +
+                 storage::InList(count, 2),
+             params))
+      linked.insert(row.Int(0));
+  }
+  return linked;
+}
+
+std::optional<int64_t> WebhookStore::LinkedAt(storage::Connection& connection, int64_t user_id,
+                                              int64_t partner_id) {
+  auto row = connection.QueryOne(
+      "SELECT linked_at FROM app_links WHERE user_id = $1 AND partner_id = $2 AND unlinked_at IS "
+      "NULL",
+      {user_id, partner_id});
+  if (!row) return std::nullopt;
+  return row->Int(0);
 }
 
 std::vector<AppLink> WebhookStore::LinksOf(storage::Connection& connection, int64_t user_id) {

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -94,6 +95,14 @@ class WebhookStore {
   static std::optional<int64_t> Raise(storage::Connection& connection, int64_t partner_id,
                                       EventType type, std::optional<int64_t> user_id,
                                       const nlohmann::json& data, int64_t now);
+  // Raise, at most once per (partner, `key`): an event already raised under `key` is not
+  // raised again (nullopt), even by another process at the same moment (the unique index of
+  // migration 0033), so the events derived from facts recorded again (a lead, a match)
+  // keep one event id.
+  static std::optional<int64_t> RaiseOnce(storage::Connection& connection, int64_t partner_id,
+                                          EventType type, std::optional<int64_t> user_id,
+                                          const std::string& key, const nlohmann::json& data,
+                                          int64_t now);
 
   // The partner's newest deliveries, newest first.
   static std::vector<Delivery> Deliveries(storage::Connection& connection, int64_t partner_id,
@@ -116,6 +125,18 @@ class WebhookStore {
   static std::vector<int64_t> PartnersWithEndpoints(storage::Connection& connection);
   // The person's links in force, oldest first.
   static std::vector<AppLink> LinksOf(storage::Connection& connection, int64_t user_id);
+  // Those of `user_ids` linked to the partner's app now (batch read).
+  static std::set<int64_t> LinkedAmong(storage::Connection& connection, int64_t partner_id,
+                                       const std::vector<int64_t>& user_ids);
+  // When the person's link to the partner's app in force was made; nullopt when none.
+  static std::optional<int64_t> LinkedAt(storage::Connection& connection, int64_t user_id,
+                                         int64_t partner_id);
+
+ private:
+  static std::optional<int64_t> RaiseKeyed(storage::Connection& connection, int64_t partner_id,
+                                           EventType type, std::optional<int64_t> user_id,
+                                           const std::optional<std::string>& key,
+                                           const nlohmann::json& data, int64_t now);
 };
 
 }  // namespace vivrovert::webhooks
