@@ -52,6 +52,7 @@
 #include "web/compatibility/compatibility_pages.hpp"
 #include "web/discover/listing_page.hpp"
 #include "web/discover/search_page.hpp"
+#include "web/axes/axes_pages.hpp"
 #include "web/groupings/grouping_pages.hpp"
 #include "web/http/shell_routes.hpp"
 #include "web/interests/interests_api.hpp"
@@ -629,6 +630,7 @@ Status Site::Parts::BuildWeb(Generation& g) {
   partners::RegisterPartnerPages(site, partner_env);
   partners::RegisterOperatorPages(site, partner_env);
   groupings::RegisterGroupingPages(site, partner_env);
+  axes::RegisterAxesPages(site, *database, *clock);
   invoices::RegisterInvoicePages(site, *database, *clock);
   leads::RegisterLeadPages(site, *database, *clock, search.grid.get(), *g.labels);
   barometer::RegisterBarometerPages(

@@ -108,6 +108,18 @@ std::map<int64_t, std::set<int64_t>> NotificationStore::ListingsToldTo(
   return told;
 }
 
+std::set<int64_t> NotificationStore::PeopleToldOf(storage::Connection& connection,
+                                                  const std::vector<int64_t>& listing_ids,
+                                                  int64_t since) {
+  std::set<int64_t> people;
+  for (const storage::Row& row : storage::QueryIdsIn(
+           connection, "SELECT user_id, created_at FROM notifications WHERE listing_id IN ",
+           listing_ids)) {
+    if (row.Int(1) >= since) people.insert(row.Int(0));
+  }
+  return people;
+}
+
 std::vector<NotificationRecord> NotificationStore::Waiting(storage::Connection& connection,
                                                            const std::vector<int64_t>& user_ids) {
   std::vector<NotificationRecord> records;

@@ -58,6 +58,11 @@ class NotificationStore {
   static std::vector<std::pair<int64_t, int64_t>> RecordMany(
       storage::Connection& connection, const std::vector<NewNotification>& rows, int64_t now);
 
+  // The people told of any of `listing_ids` at `since` or later, on any channel (batch
+  // read): the reach of a partner's listings (web/axes).
+  static std::set<int64_t> PeopleToldOf(storage::Connection& connection,
+                                        const std::vector<int64_t>& listing_ids, int64_t since);
+
   // Every listing each of these people was told of, on any channel (batch read).
   static std::map<int64_t, std::set<int64_t>> ListingsToldTo(storage::Connection& connection,
                                                              const std::vector<int64_t>& user_ids);
