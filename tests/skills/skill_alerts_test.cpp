@@ -79,6 +79,9 @@ class SkillAlertsTest : public ::testing::Test {
       EXPECT_EQ(saved.status, 201) << saved.body;
     }
     far_commune_ = FarCommune();
+    // The people were written behind the site's back: its skills index reads them as at a
+    // start (the pages call it themselves, see the tests below).
+    site_.site().skill_index().Rebuild(Now());
   }
 
   int64_t Now() { return site_.clock().NowSeconds(); }
@@ -208,14 +211,28 @@ TEST_F(SkillAlertsTest, PeopleWhoLookedOrConsentedAreToldOnceAndOnlyThem) {
 }
 
 TEST_F(SkillAlertsTest, WithdrawingTheConsentStopsUnvisitedOffers) {
-  {
-    Connection connection = site_.db().Acquire();
-    profiles::ProfileStore::SetConsents(connection, ben_,
-                                        {{profiles::kUnvisitedJobsConsent, false}}, Now());
-  }
+  // On the profile page: the skills index follows at once.
+  Browser ben = site_.SignedIn("ben@exemple.fr");
+  Page saved =
+      ben.Post("/compte/profil", {{"notification", "instant"}, {"work_rome_codes", "J1506"}});
+  ASSERT_EQ(saved.status, 303) << saved.body;
   const int64_t job = PublishJob(agglo_, "dev-1", far_commune_);
   RunPass();
   EXPECT_EQ(AlertedOf(job), (std::set<int64_t>{ana_}));
+}
+
+TEST_F(SkillAlertsTest, ATradeChangedOnTheProfilePageCountsForTheNextJob) {
+  // Eve looked at Cahors with another trade; she adds J1506 on her profile page.
+  const int64_t before = PublishJob(agglo_, "dev-1", far_commune_);
+  RunPass();
+  EXPECT_EQ(AlertedOf(before), (std::set<int64_t>{ana_, ben_}));
+  Browser eve = site_.SignedIn("eve@exemple.fr");
+  Page saved = eve.Post("/compte/profil",
+                        {{"notification", "instant"}, {"work_rome_codes", "A1101, J1506"}});
+  ASSERT_EQ(saved.status, 303) << saved.body;
+  const int64_t after = PublishJob(agglo_, "dev-2", far_commune_);
+  RunPass();
+  EXPECT_EQ(AlertedOf(after), (std::set<int64_t>{ana_, ben_, eve_}));
 }
 
 TEST_F(SkillAlertsTest, OnlyPartnersWithOption3SendSkillsAlerts) {
