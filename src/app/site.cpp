@@ -170,6 +170,7 @@ struct Generation {
   std::unique_ptr<similarity::SimilarityIndex> similar_territories;
   std::unique_ptr<campaigns::CampaignSender> campaign_sender;  // reads similar_territories
   std::unique_ptr<matching::MatchingListener> matching_listener;
+  std::unique_ptr<skills::SkillIndexListener> skill_index_listener;
   std::unique_ptr<interests::InterestListeners> interest_listeners;
   std::unique_ptr<properties::PropertyBackend> property_backend;
   std::unique_ptr<listings::ListingService> listings;  // places new listings on this grid
@@ -547,7 +548,7 @@ Status Site::Parts::BuildWeb(Generation& g) {
   const auto person_changed = [index, skill_index, now](storage::Connection& connection,
                                                         int64_t user_id) {
     index->PersonChanged(connection, user_id, now->NowSeconds());
-    skill_index->PersonChanged(connection, user_id);
+    skill_index->PersonChanged(connection, user_id, now->NowSeconds());
   };
 
   web::RegisterShellRoutes(site, *database, &readiness);
@@ -601,9 +602,12 @@ Status Site::Parts::BuildWeb(Generation& g) {
   if (search.engine)
     g.compatibility_recorder =
         std::make_unique<compatibility::CompatibilityRecorder>(*search.grid, *search.engine);
+  // The skills index follows who became a lead of which partner (after the lead recorder).
+  g.skill_index_listener = std::make_unique<skills::SkillIndexListener>(*g.skill_index);
   g.interest_listeners =
       std::make_unique<interests::InterestListeners>(std::vector<interests::InterestListener*>{
-          g.lead_recorder.get(), g.matching_listener.get(), g.compatibility_recorder.get()});
+          g.lead_recorder.get(), g.matching_listener.get(), g.compatibility_recorder.get(),
+          g.skill_index_listener.get()});
   interests::RegisterInterestsApi(site, *database, search, *clock, g.interest_listeners.get(),
                                   click_limiter.get());
   profiles::RegisterProfilePages(site, *database, *clock, person_changed);

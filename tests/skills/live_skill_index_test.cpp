@@ -4,8 +4,9 @@
 // codes, notification choices, the consent granted and withdrawn, prospects of the
 // partner, compatibility, the week's alerts, people already told of the job. Both paths
 // must choose the same people, in the same order, under several caps; again after consent
-// withdrawals, profile and CV changes followed by the index, after the chosen were told
-// (never twice), and on a second process that follows the change log.
+// withdrawals, profile and CV changes and clicks followed by the index, after the chosen
+// were told (never twice), and on a second process that follows the change log. Contacts
+// (a search green in the territory, or no longer) and prospects (a click) both count.
 #include "domain/skills/live_skill_index.hpp"
 
 #include <gtest/gtest.h>
@@ -85,6 +86,18 @@ class LiveSkillIndexTest : public ::testing::Test {
             interests::InterestStore::RecordClick(connection, id, kTile, false, kNow - 5000);
         leads::LeadStore::RecordClick(connection, click, partner_id_, id, kTile, {"46042"}, false,
                                       kNow - 5000);
+      }
+      if (Chance(15)) {
+        // A contact: the search's version in force is green in the territory; or no longer
+        // (a later version without green tiles there).
+        auto search = interests::InterestStore::SaveSearch(connection, id, "Recherche",
+                                                           R"({"level":"1km"})", kNow - 4800);
+        const int64_t version =
+            leads::LeadStore::RecordVersion(connection, search->id, id, "1km", 3, kNow - 4800);
+        leads::LeadStore::RecordHit(connection, version, partner_id_, id, 3, {"46042"},
+                                    kNow - 4800);
+        if (Chance(30))
+          leads::LeadStore::RecordVersion(connection, search->id, id, "1km", 0, kNow - 4700);
       }
       if (Chance(50)) {
         compatibility::Compatibility row;
@@ -272,9 +285,24 @@ TEST_F(LiveSkillIndexTest, ChoosesAsTheDatabasePathThroughChangesAndOnAnotherPro
     Cv(connection, people_[1]);
     changed.push_back(newcomer);
     changed.push_back(people_[1]);
+    // Two people open the partner's territory: through the interests listener, as the
+    // site's click route does.
+    SkillIndexListener listener(index);
+    int clicked = 0;
+    for (const Recipient& recipient : before) {
+      if (!recipient.unvisited || clicked == 2) continue;
+      const int64_t click =
+          interests::InterestStore::RecordClick(connection, recipient.user_id, kTile, false, kNow);
+      leads::LeadStore::RecordClick(connection, click, partner_id_, recipient.user_id, kTile,
+                                    {"46042"}, false, kNow);
+      listener.TileClicked(connection, click, recipient.user_id, kTile, false, kNow);
+      matching::ChangeLog::Record(connection, recipient.user_id, "node-a", kNow);
+      ++clicked;
+    }
+    EXPECT_EQ(clicked, 2);
     ASSERT_GT(changed.size(), 4u);
     for (int64_t user_id : changed) {
-      index.PersonChanged(connection, user_id);
+      index.PersonChanged(connection, user_id, kNow);
       matching::ChangeLog::Record(connection, user_id, "node-a", kNow);
     }
     // The newcomer is now chosen (the cap lifted), through the consent.
@@ -291,7 +319,7 @@ TEST_F(LiveSkillIndexTest, ChoosesAsTheDatabasePathThroughChangesAndOnAnotherPro
               ChooseFromDatabase(connection, jobs_[0], matched_, {1000, 3}, kNow))
         << "not followed yet";
   }
-  EXPECT_GT(other.FollowChanges(kNow + 2), 4);
+  EXPECT_GT(other.FollowChanges(kNow + 2), 6);
   EXPECT_EQ(other.FollowChanges(kNow + 4), 0) << "a change is followed once";
   ExpectSameChoices(other, kNow + 4, "on the other process");
 
@@ -326,6 +354,32 @@ TEST_F(LiveSkillIndexTest, ChoosesAsTheDatabasePathThroughChangesAndOnAnotherPro
   const std::vector<int64_t> after = index.Candidates(code, "2026-06-15").people;
   EXPECT_FALSE(std::binary_search(after.begin(), after.end(), newcomer_));
   EXPECT_EQ(after.size() + 1, before.size());
+}
+
+// One person at a time (PersonChanged: LeadStore::PartnersOfPerson) reads the same leads
+// as the start (every partner's LeadsAt), contacts ended by a later version included.
+TEST_F(LiveSkillIndexTest, APersonReloadedAloneHasTheLeadsOfAStart) {
+  LiveSkillIndex started(database_.db());
+  started.Rebuild(kNow);
+  LiveSkillIndex one_by_one(database_.db());
+  one_by_one.Replace({});
+  {
+    Connection connection = database_.db().Acquire();
+    for (int64_t user_id : people_) one_by_one.PersonChanged(connection, user_id, kNow);
+  }
+  EXPECT_EQ(one_by_one.person_count(), started.person_count());
+  size_t looked = 0;
+  for (const std::string& code : kCodes) {
+    const uint32_t number = *matching::RomeCodeNumber(code);
+    const SkillCandidates expected = started.Candidates(number, "2026-06-15", partner_id_);
+    const SkillCandidates found = one_by_one.Candidates(number, "2026-06-15", partner_id_);
+    EXPECT_EQ(found.people, expected.people) << code;
+    EXPECT_EQ(found.looked, expected.looked) << code;
+    EXPECT_EQ(found.consented, expected.consented) << code;
+    EXPECT_EQ(found.silent, expected.silent) << code;
+    looked += expected.looked.size();
+  }
+  EXPECT_GT(looked, 0u);
 }
 
 // The CV's dates decide on the day of the job, not at load.

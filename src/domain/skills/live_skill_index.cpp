@@ -6,10 +6,13 @@
 
 #include "core/common/text.hpp"
 #include "domain/accounts/user_store.hpp"
+#include "domain/leads/lead_rules.hpp"
+#include "domain/leads/lead_store.hpp"
 #include "domain/listings/listing_store.hpp"
 #include "domain/matching/change_log.hpp"
 #include "domain/matching/fit_rules.hpp"
 #include "domain/matching/matcher.hpp"
+#include "domain/partners/partner_store.hpp"
 #include "domain/profiles/profile.hpp"
 
 namespace vivrovert::skills {
@@ -79,7 +82,8 @@ bool Holds(const std::vector<uint32_t>& sorted, uint32_t code) {
 
 }  // namespace
 
-std::optional<PersonSkillFacts> LoadSkillFacts(storage::Connection& connection, int64_t user_id) {
+std::optional<PersonSkillFacts> LoadSkillFacts(storage::Connection& connection, int64_t user_id,
+                                               int64_t now) {
   if (!accounts::UserStore::Exists(connection, user_id)) return std::nullopt;
   PersonSkillFacts person;
   person.user_id = user_id;
@@ -93,7 +97,31 @@ std::optional<PersonSkillFacts> LoadSkillFacts(storage::Connection& connection, 
   for (const listings::Listing& cv : CvsOf(connection, listings::PersonSourceKey(user_id)))
     person.cvs.push_back(CvOf(cv));
   if (!HasCodes(person)) return std::nullopt;
+  person.looked_partners = leads::LeadStore::PartnersOfPerson(connection, user_id, now);
   return person;
+}
+
+void LiveSkillIndex::ReadAllLeads(storage::Connection& connection, int64_t now,
+                                  std::vector<PersonSkillFacts>& people) {
+  std::unordered_map<int64_t, PersonSkillFacts*> by_id;
+  by_id.reserve(people.size());
+  for (PersonSkillFacts& person : people) {
+    person.looked_partners.clear();
+    by_id[person.user_id] = &person;
+  }
+  // Partners in ascending id: each person's list comes out ascending.
+  std::vector<partners::Partner> all = partners::PartnerStore::List(connection);
+  std::sort(all.begin(), all.end(),
+            [](const partners::Partner& a, const partners::Partner& b) { return a.id < b.id; });
+  for (const partners::Partner& partner : all) {
+    for (const leads::Lead& lead :
+         leads::LeadsAt(leads::LeadStore::Load(connection, partner.id), now)) {
+      auto found = by_id.find(lead.user_id);
+      if (found == by_id.end()) continue;
+      std::vector<int64_t>& looked = found->second->looked_partners;
+      if (looked.empty() || looked.back() != partner.id) looked.push_back(partner.id);
+    }
+  }
 }
 
 LiveSkillIndex::BuildStats LiveSkillIndex::Rebuild(int64_t now) {
@@ -135,6 +163,12 @@ LiveSkillIndex::BuildStats LiveSkillIndex::Rebuild(int64_t now) {
       everyone.push_back(std::move(person));
     }
   }
+  const std::string territories = partners::PartnerStore::TerritoriesFingerprint(connection);
+  ReadAllLeads(connection, now, everyone);
+  {
+    std::lock_guard follow(follow_mutex_);
+    territories_ = territories;
+  }
   Replace(std::move(everyone));
   BuildStats stats;
   {
@@ -170,10 +204,12 @@ std::vector<std::pair<uint32_t, LiveSkillIndex::Entry>> LiveSkillIndex::Postings
 
 void LiveSkillIndex::Replace(std::vector<PersonSkillFacts> people) {
   std::unordered_map<uint32_t, std::vector<Entry>> postings;
+  std::unordered_map<int64_t, std::vector<int64_t>> looked;
   std::unordered_map<int64_t, PersonSkillFacts> by_id;
   by_id.reserve(people.size());
   for (PersonSkillFacts& person : people) {
     for (const auto& [code, entry] : PostingsOf(person)) postings[code].push_back(entry);
+    for (int64_t partner_id : person.looked_partners) looked[partner_id].push_back(person.user_id);
     const int64_t user_id = person.user_id;
     by_id[user_id] = std::move(person);
   }
@@ -181,9 +217,12 @@ void LiveSkillIndex::Replace(std::vector<PersonSkillFacts> people) {
     std::sort(entries.begin(), entries.end(),
               [](const Entry& a, const Entry& b) { return a.user_id < b.user_id; });
   }
+  for (auto& [partner_id, people_looking] : looked)
+    std::sort(people_looking.begin(), people_looking.end());
   std::unique_lock lock(mutex_);
   postings_ = std::move(postings);
   people_ = std::move(by_id);
+  looked_ = std::move(looked);
 }
 
 void LiveSkillIndex::RemoveLocked(int64_t user_id) {
@@ -198,6 +237,11 @@ void LiveSkillIndex::RemoveLocked(int64_t user_id) {
     if (at != entries.end() && at->user_id == user_id) entries.erase(at);
     if (entries.empty()) postings_.erase(posting);
   }
+  for (int64_t partner_id : found->second.looked_partners) {
+    std::vector<int64_t>& people_looking = looked_[partner_id];
+    auto at = std::lower_bound(people_looking.begin(), people_looking.end(), user_id);
+    if (at != people_looking.end() && *at == user_id) people_looking.erase(at);
+  }
   people_.erase(found);
 }
 
@@ -209,12 +253,26 @@ void LiveSkillIndex::PutLocked(PersonSkillFacts person) {
                                [](const Entry& item, int64_t id) { return item.user_id < id; });
     entries.insert(at, entry);
   }
+  for (int64_t partner_id : person.looked_partners) {
+    std::vector<int64_t>& people_looking = looked_[partner_id];
+    people_looking.insert(
+        std::lower_bound(people_looking.begin(), people_looking.end(), person.user_id),
+        person.user_id);
+  }
   const int64_t user_id = person.user_id;
   people_[user_id] = std::move(person);
 }
 
-void LiveSkillIndex::PersonChanged(storage::Connection& connection, int64_t user_id) {
-  std::optional<PersonSkillFacts> person = LoadSkillFacts(connection, user_id);
+void LiveSkillIndex::LeadsChanged(storage::Connection& connection, int64_t user_id, int64_t now) {
+  {
+    std::shared_lock lock(mutex_);
+    if (!people_.contains(user_id)) return;
+  }
+  PersonChanged(connection, user_id, now);
+}
+
+void LiveSkillIndex::PersonChanged(storage::Connection& connection, int64_t user_id, int64_t now) {
+  std::optional<PersonSkillFacts> person = LoadSkillFacts(connection, user_id, now);
   std::unique_lock lock(mutex_);
   if (person)
     PutLocked(std::move(*person));
@@ -234,8 +292,20 @@ int64_t LiveSkillIndex::FollowChanges(int64_t now) {
   for (const matching::PersonChange& change :
        matching::ChangeLog::Since(connection, follow_since_)) {
     if (!followed_.emplace(change.id, change.changed_at).second) continue;
-    PersonChanged(connection, change.user_id);
+    PersonChanged(connection, change.user_id, now);
     ++reloaded;
+  }
+  // A partner's territory changed (or a partner came or went): everyone's leads again.
+  const std::string territories = partners::PartnerStore::TerritoriesFingerprint(connection);
+  if (territories != territories_) {
+    std::vector<PersonSkillFacts> everyone;
+    {
+      std::shared_lock lock(mutex_);
+      for (const auto& [user_id, person] : people_) everyone.push_back(person);
+    }
+    ReadAllLeads(connection, now, everyone);
+    Replace(std::move(everyone));
+    territories_ = territories;
   }
   follow_since_ = now - matching::Matcher::kFollowOverlapSeconds;
   // Rows older than the overlap are never read again: forget their ids.
@@ -243,11 +313,16 @@ int64_t LiveSkillIndex::FollowChanges(int64_t now) {
   return reloaded;
 }
 
-SkillCandidates LiveSkillIndex::Candidates(uint32_t rome_code, const std::string& today) const {
+SkillCandidates LiveSkillIndex::Candidates(uint32_t rome_code, const std::string& today,
+                                           int64_t partner_id) const {
   SkillCandidates found;
   std::shared_lock lock(mutex_);
   auto posting = postings_.find(rome_code);
   if (posting == postings_.end()) return found;
+  static const std::vector<int64_t> kNobody;
+  auto looking = looked_.find(partner_id);
+  const std::vector<int64_t>& looked = looking != looked_.end() ? looking->second : kNobody;
+  auto looked_at = looked.begin();
   found.people.reserve(posting->second.size());
   for (const Entry& entry : posting->second) {
     if ((entry.flags & kThroughDatedCv) != 0) {
@@ -261,6 +336,10 @@ SkillCandidates LiveSkillIndex::Candidates(uint32_t rome_code, const std::string
     found.people.push_back(entry.user_id);
     if ((entry.flags & kConsented) != 0) found.consented.push_back(entry.user_id);
     if ((entry.flags & kSilent) != 0) found.silent.push_back(entry.user_id);
+    // Both ascending: one merge.
+    while (looked_at != looked.end() && *looked_at < entry.user_id) ++looked_at;
+    if (looked_at != looked.end() && *looked_at == entry.user_id)
+      found.looked.push_back(entry.user_id);
   }
   return found;
 }
@@ -268,6 +347,22 @@ SkillCandidates LiveSkillIndex::Candidates(uint32_t rome_code, const std::string
 size_t LiveSkillIndex::person_count() const {
   std::shared_lock lock(mutex_);
   return people_.size();
+}
+
+void SkillIndexListener::SearchSaved(storage::Connection& connection,
+                                     const interests::SavedSearch& search, int64_t now) {
+  index_.LeadsChanged(connection, search.user_id, now);
+}
+
+void SkillIndexListener::TileClicked(storage::Connection& connection, int64_t /*click_id*/,
+                                     std::optional<int64_t> user_id, const std::string& /*tile*/,
+                                     bool /*linked*/, int64_t at) {
+  if (user_id) index_.LeadsChanged(connection, *user_id, at);
+}
+
+void SkillIndexListener::InterestsChanged(storage::Connection& connection, int64_t user_id,
+                                          int64_t now) {
+  index_.LeadsChanged(connection, user_id, now);
 }
 
 }  // namespace vivrovert::skills

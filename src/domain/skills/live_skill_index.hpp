@@ -9,7 +9,10 @@
 // notification choice or CV (PersonChanged, after the change, in this process), and by the
 // other processes from the matching change log (FollowChanges, every couple of seconds:
 // the pages that change these facts also call Matcher::PersonChanged, which records the
-// change). Deleted accounts: PersonDeleted (the accounts' deletion log).
+// change). Deleted accounts: PersonDeleted (the accounts' deletion log). The partners each
+// person is a lead of (contact or prospect) are kept too, so that a job needs no read of
+// its partner's leads: they follow the person's saved searches and clicks
+// (SkillIndexListener here, the change log elsewhere) and the partners' territories.
 //
 // A CV's dates are kept, not judged at load: whether a CV is active is decided on the day
 // of the job (Candidates), as the database path does.
@@ -29,6 +32,7 @@
 #include <vector>
 
 #include "core/storage/database.hpp"
+#include "domain/interests/interest_listener.hpp"
 
 namespace vivrovert::skills {
 
@@ -41,19 +45,23 @@ struct PersonSkillFacts {
     std::optional<std::string> valid_from;  // AAAA-MM-JJ
     std::optional<std::string> valid_until;
   };
-  std::vector<Cv> cvs;     // not withdrawn
-  bool consented = false;  // "unvisited_jobs" granted now
-  bool silent = false;     // chose no notification
+  std::vector<Cv> cvs;                   // not withdrawn
+  bool consented = false;                // "unvisited_jobs" granted now
+  bool silent = false;                   // chose no notification
+  std::vector<int64_t> looked_partners;  // a contact or prospect of them, ascending
 };
 
-// One person from the database (profile, consent, CVs); no code anywhere: no entry.
-std::optional<PersonSkillFacts> LoadSkillFacts(storage::Connection& connection, int64_t user_id);
+// One person from the database (profile, consent, CVs, leads at `now`); no code anywhere:
+// no entry.
+std::optional<PersonSkillFacts> LoadSkillFacts(storage::Connection& connection, int64_t user_id,
+                                               int64_t now);
 
 // The candidates of one job, each list ascending.
 struct SkillCandidates {
   std::vector<int64_t> people;     // the code in their profile or in a CV active today
   std::vector<int64_t> consented;  // of them, "unvisited_jobs" granted
   std::vector<int64_t> silent;     // of them, no notification wanted
+  std::vector<int64_t> looked;     // of them, contacts and prospects of the partner asked
 };
 
 class LiveSkillIndex {
@@ -72,17 +80,24 @@ class LiveSkillIndex {
   void Replace(std::vector<PersonSkillFacts> people);
 
   // Reads the person again from the database (after a change to their profile, consent,
-  // notification choice or CV).
-  void PersonChanged(storage::Connection& connection, int64_t user_id);
+  // notification choice, CV, saved searches or clicks).
+  void PersonChanged(storage::Connection& connection, int64_t user_id, int64_t now);
+  // The same for a person already indexed only (their searches or clicks changed: only
+  // their leads may differ, and they matter only to people holding a code).
+  void LeadsChanged(storage::Connection& connection, int64_t user_id, int64_t now);
   void PersonDeleted(int64_t user_id);
 
   // Changes recorded in the matching change log since the last call (with the matcher's
   // overlap): reloads each such person once. Every row is read, this process's own too (a
-  // second reload is harmless). Returns how many were reloaded. Rebuild() starts over.
+  // second reload is harmless). When the partners' territories changed (their
+  // fingerprint), everyone's leads are read again. Returns how many were reloaded.
+  // Rebuild() starts over.
   int64_t FollowChanges(int64_t now);
 
-  // The people holding `rome_code` (matching::RomeCodeNumber) on `today` (AAAA-MM-JJ).
-  SkillCandidates Candidates(uint32_t rome_code, const std::string& today) const;
+  // The people holding `rome_code` (matching::RomeCodeNumber) on `today` (AAAA-MM-JJ);
+  // `looked` holds those who are leads of `partner_id`.
+  SkillCandidates Candidates(uint32_t rome_code, const std::string& today,
+                             int64_t partner_id = 0) const;
 
   size_t person_count() const;
 
@@ -102,13 +117,36 @@ class LiveSkillIndex {
   void RemoveLocked(int64_t user_id);
   void PutLocked(PersonSkillFacts person);
 
+  // Every partner's leads among the indexed people (at start, and when territories change).
+  void ReadAllLeads(storage::Connection& connection, int64_t now,
+                    std::vector<PersonSkillFacts>& people);
+
   storage::Database& database_;
   std::mutex follow_mutex_;
+  std::string territories_;  // the partners' territories' fingerprint the leads were read at
   int64_t follow_since_ = 0;
   std::map<int64_t, int64_t> followed_;  // change ids already read → their changed_at
   mutable std::shared_mutex mutex_;
   std::unordered_map<uint32_t, std::vector<Entry>> postings_;  // by ascending user id
   std::unordered_map<int64_t, PersonSkillFacts> people_;
+  std::unordered_map<int64_t, std::vector<int64_t>> looked_;  // partner → ascending people
+};
+
+// The index as a listener of the interests API (domain/interests/interest_listener.hpp),
+// after the lead recorder: a saved search or a click may make a person a lead of a
+// partner. Inside the event's transaction, on its connection.
+class SkillIndexListener : public interests::InterestListener {
+ public:
+  explicit SkillIndexListener(LiveSkillIndex& index) : index_(index) {}
+  void SearchSaved(storage::Connection& connection, const interests::SavedSearch& search,
+                   int64_t now) override;
+  void TileClicked(storage::Connection& connection, int64_t click_id,
+                   std::optional<int64_t> user_id, const std::string& tile, bool linked,
+                   int64_t at) override;
+  void InterestsChanged(storage::Connection& connection, int64_t user_id, int64_t now) override;
+
+ private:
+  LiveSkillIndex& index_;
 };
 
 }  // namespace vivrovert::skills

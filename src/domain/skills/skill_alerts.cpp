@@ -189,14 +189,14 @@ std::vector<Recipient> ChooseFromIndex(storage::Connection& connection, const Li
       matching::RomeCodeNumber(listing.details.value("rome_code", std::string()));
   if (!code || !listing.partner_id) return {};
   const int64_t partner_id = *listing.partner_id;
-  SkillCandidates found = index.Candidates(*code, UtcDate(now));
+  SkillCandidates found = index.Candidates(*code, UtcDate(now), partner_id);
   if (found.people.empty()) return {};
 
   AudienceFacts facts;
   facts.already_for_job = SkillAlertStore::CountFor(connection, listing.id);
   const int64_t room = std::max<int64_t>(0, limits.per_job - facts.already_for_job);
   if (room == 0) return {};
-  facts.looked = Intersect(LookedAt(connection, partner_id, now), found.people);
+  facts.looked = std::move(found.looked);
   facts.consented = std::move(found.consented);
   // Known without the database: the matcher's own and those who want no notification.
   std::vector<int64_t> matched_here;

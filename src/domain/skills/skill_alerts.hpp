@@ -63,11 +63,12 @@ std::vector<Recipient> ChooseFromDatabase(storage::Connection& connection,
                                           const std::set<int64_t>& matched,
                                           const SkillAlertLimits& limits, int64_t now);
 
-// The same choice with the candidates and their consent and notification choice from the
-// in-memory index; what only the database knows (leads of the partner, compatibility, the
-// ledger, the week's alerts) is read in batches for the people the rule may still choose:
-// those who looked at the territory first, then the consenting others, each ascending, a
-// page at a time until the job's room is filled. The answer is ChooseFromDatabase's.
+// The same choice with the candidates, their consent, notification choice and whether they
+// are leads of the partner from the in-memory index; what only the database knows
+// (compatibility, the ledger, the week's alerts) is read in batches for the people the
+// rule may still choose: those who looked at the territory first, then the consenting
+// others, each ascending, a page at a time until the job's room is filled. The answer is
+// ChooseFromDatabase's.
 std::vector<Recipient> ChooseFromIndex(storage::Connection& connection, const LiveSkillIndex& index,
                                        const listings::Listing& listing,
                                        const std::set<int64_t>& matched,
