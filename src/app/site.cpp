@@ -154,6 +154,7 @@ struct Generation {
   std::unique_ptr<matching::Matcher> matcher;
   std::unique_ptr<accounts::DeletionFollower> deletions;
   std::unique_ptr<notifications::NotificationPass> notification_pass;
+  std::unique_ptr<skills::LiveSkillIndex> skill_index;  // the skills alerts' people
   std::unique_ptr<skills::SkillAlertAudience> skill_alerts;
   std::unique_ptr<nightly::NightlyRun> nightly_run;
 
@@ -171,6 +172,7 @@ struct Generation {
   std::unique_ptr<similarity::SimilarityIndex> similar_territories;
   std::unique_ptr<campaigns::CampaignSender> campaign_sender;  // reads similar_territories
   std::unique_ptr<matching::MatchingListener> matching_listener;
+  std::unique_ptr<skills::SkillIndexListener> skill_index_listener;
   std::unique_ptr<interests::InterestListeners> interest_listeners;
   std::unique_ptr<properties::PropertyBackend> property_backend;
   std::unique_ptr<listings::ListingService> listings;  // places new listings on this grid
@@ -407,9 +409,19 @@ Status Site::Parts::BuildJobs(Generation& g) {
   g.notification_pass = std::make_unique<notifications::NotificationPass>(
       *database, *g.matcher, *mail_templates, search.grid.get(), *clock,
       notifications::PassOptions{config.public_base_url, secret_key, given.batch});
-  // Skills alerts (option 3) ride on the same pass: told at once, never twice.
+  // Skills alerts (option 3) ride on the same pass: told at once, never twice. Their
+  // candidates come from an index of everyone's ROME codes, built now and kept in step as
+  // the matching index is (the change log, the deletions).
+  g.skill_index = std::make_unique<skills::LiveSkillIndex>(*database);
+  const skills::LiveSkillIndex::BuildStats skills_loaded =
+      g.skill_index->Rebuild(clock->NowSeconds());
+  if (progress != nullptr) {
+    *progress << "skills index: " << skills_loaded.people << " people, " << skills_loaded.postings
+              << " codes held in " << skills_loaded.seconds << " s" << std::endl;
+  }
   g.skill_alerts = std::make_unique<skills::SkillAlertAudience>(
-      skills::SkillAlertLimits{config.skills_alerts_per_job, config.skills_alerts_per_person_week});
+      skills::SkillAlertLimits{config.skills_alerts_per_job, config.skills_alerts_per_person_week},
+      g.skill_index.get());
   g.notification_pass->SetExtraAudience(g.skill_alerts.get());
   g.notification_pass->SetMatchListener(&partner_app_events);
   std::ostream* progress_out = progress;
@@ -535,10 +547,15 @@ Status Site::Parts::BuildWeb(Generation& g) {
   web::App& site = *g.app;
   mail::MailWorker* worker = mail_worker.get();
   matching::Matcher* index = g.matcher.get();
+  skills::LiveSkillIndex* skill_index = g.skill_index.get();
   const Clock* now = clock;
   const auto nudge_mail = [worker] { worker->Nudge(); };
-  const auto person_changed = [index, now](storage::Connection& connection, int64_t user_id) {
+  // The matcher records the change in the change log, which the other processes follow
+  // (both indexes).
+  const auto person_changed = [index, skill_index, now](storage::Connection& connection,
+                                                        int64_t user_id) {
     index->PersonChanged(connection, user_id, now->NowSeconds());
+    skill_index->PersonChanged(connection, user_id, now->NowSeconds());
   };
 
   web::RegisterShellRoutes(site, *database, &readiness);
@@ -552,8 +569,10 @@ Status Site::Parts::BuildWeb(Generation& g) {
   site.SetAuthenticator(
       std::make_shared<accounts::SessionAuthenticator>(*accounts, session_cookies.name));
   accounts::RegisterAccountRoutes(
-      site, *accounts,
-      {session_cookies, nudge_mail, [index](int64_t user_id) { index->PersonDeleted(user_id); }});
+      site, *accounts, {session_cookies, nudge_mail, [index, skill_index](int64_t user_id) {
+                          index->PersonDeleted(user_id);
+                          skill_index->PersonDeleted(user_id);
+                        }});
 
   // The barometer's demand: every answered search, without any person, written by a
   // worker; what a previous stop could not write is replayed first.
@@ -591,9 +610,12 @@ Status Site::Parts::BuildWeb(Generation& g) {
   if (search.engine)
     g.compatibility_recorder =
         std::make_unique<compatibility::CompatibilityRecorder>(*search.grid, *search.engine);
+  // The skills index follows who became a lead of which partner (after the lead recorder).
+  g.skill_index_listener = std::make_unique<skills::SkillIndexListener>(*g.skill_index);
   g.interest_listeners =
       std::make_unique<interests::InterestListeners>(std::vector<interests::InterestListener*>{
-          g.lead_recorder.get(), g.matching_listener.get(), g.compatibility_recorder.get()});
+          g.lead_recorder.get(), g.matching_listener.get(), g.compatibility_recorder.get(),
+          g.skill_index_listener.get()});
   interests::RegisterInterestsApi(site, *database, search, *clock, g.interest_listeners.get(),
                                   click_limiter.get());
   profiles::RegisterProfilePages(site, *database, *clock, person_changed);
@@ -611,7 +633,7 @@ Status Site::Parts::BuildWeb(Generation& g) {
 
   g.listings = std::make_unique<listings::ListingService>(*database, search.grid.get(), *clock);
   api::RegisterPartnerApi(site, *database, *g.listings, *key_limiter, *random, *g.labels);
-  profiles::RegisterCvPages(site, *g.listings);
+  profiles::RegisterCvPages(site, *g.listings, person_changed);
   leads::LeadRecorder* recorder = g.lead_recorder.get();
   std::ostream* errors = error_log;
   const partners::PartnerPagesEnv partner_env{
@@ -900,7 +922,11 @@ void Site::Parts::FollowCluster() {
   // The current generation's index; one being built for a new grid follows from its build.
   std::shared_ptr<Generation> generation = Current();
   generation->matcher->FollowChanges(now);
-  for (int64_t user_id : generation->deletions->Poll()) generation->matcher->PersonDeleted(user_id);
+  generation->skill_index->FollowChanges(now);
+  for (int64_t user_id : generation->deletions->Poll()) {
+    generation->matcher->PersonDeleted(user_id);
+    generation->skill_index->PersonDeleted(user_id);
+  }
   if (leads && now - last_change_purge >= 3600) {
     storage::Connection connection = database->Acquire();
     matching::Matcher::PurgeChanges(connection, now);
@@ -992,6 +1018,10 @@ const engine::SearchBackend& Site::search() const {
 matching::Matcher& Site::matcher() {
   assert(parts_->current);
   return *parts_->Current()->matcher;
+}
+skills::LiveSkillIndex& Site::skill_index() {
+  assert(parts_->current);
+  return *parts_->Current()->skill_index;
 }
 notifications::NotificationPass& Site::notification_pass() {
   assert(parts_->current);

@@ -39,6 +39,7 @@
 #include "domain/mail/templates.hpp"
 #include "domain/matching/matcher.hpp"
 #include "domain/notifications/notification_pass.hpp"
+#include "domain/skills/live_skill_index.hpp"
 #include "domain/webhooks/webhook_sender.hpp"
 #include "engine/engine.hpp"
 #include "jobs/nightly/nightly_run.hpp"
@@ -113,6 +114,7 @@ class Site {
   const engine::SearchBackend& search() const;
   matching::Matcher& matcher();
   notifications::NotificationPass& notification_pass();
+  skills::LiveSkillIndex& skill_index();  // the skills alerts' people (option 3)
   nightly::NightlyRun& nightly_run();
   // kWeb: compatibility with partner territories (null without a grid).
   compatibility::CompatibilityRecorder* compatibility_recorder();

@@ -5,7 +5,8 @@
 // from Cahors. Ana looked at the territory (her saved search is green on Cahors); Ben and
 // Cléo looked only at Figeac, with criteria the agglomeration meets fully; Ben consented to
 // offers of territories he did not look at, Cléo did not; Dan looked but wants no
-// notification; Eve has another trade.
+// notification; Eve has another trade. The site's skills index follows the profile and CV
+// pages at once.
 #include "domain/skills/skill_alerts.hpp"
 
 #include <gtest/gtest.h>
@@ -79,6 +80,9 @@ class SkillAlertsTest : public ::testing::Test {
       EXPECT_EQ(saved.status, 201) << saved.body;
     }
     far_commune_ = FarCommune();
+    // The people were written behind the site's back: its skills index reads them as at a
+    // start (the pages call it themselves, see the tests below).
+    site_.site().skill_index().Rebuild(Now());
   }
 
   int64_t Now() { return site_.clock().NowSeconds(); }
@@ -208,14 +212,28 @@ TEST_F(SkillAlertsTest, PeopleWhoLookedOrConsentedAreToldOnceAndOnlyThem) {
 }
 
 TEST_F(SkillAlertsTest, WithdrawingTheConsentStopsUnvisitedOffers) {
-  {
-    Connection connection = site_.db().Acquire();
-    profiles::ProfileStore::SetConsents(connection, ben_,
-                                        {{profiles::kUnvisitedJobsConsent, false}}, Now());
-  }
+  // On the profile page: the skills index follows at once.
+  Browser ben = site_.SignedIn("ben@exemple.fr");
+  Page saved =
+      ben.Post("/compte/profil", {{"notification", "instant"}, {"work_rome_codes", "J1506"}});
+  ASSERT_EQ(saved.status, 303) << saved.body;
   const int64_t job = PublishJob(agglo_, "dev-1", far_commune_);
   RunPass();
   EXPECT_EQ(AlertedOf(job), (std::set<int64_t>{ana_}));
+}
+
+TEST_F(SkillAlertsTest, ATradeChangedOnTheProfilePageCountsForTheNextJob) {
+  // Eve looked at Cahors with another trade; she adds J1506 on her profile page.
+  const int64_t before = PublishJob(agglo_, "dev-1", far_commune_);
+  RunPass();
+  EXPECT_EQ(AlertedOf(before), (std::set<int64_t>{ana_, ben_}));
+  Browser eve = site_.SignedIn("eve@exemple.fr");
+  Page saved = eve.Post("/compte/profil",
+                        {{"notification", "instant"}, {"work_rome_codes", "A1101, J1506"}});
+  ASSERT_EQ(saved.status, 303) << saved.body;
+  const int64_t after = PublishJob(agglo_, "dev-2", far_commune_);
+  RunPass();
+  EXPECT_EQ(AlertedOf(after), (std::set<int64_t>{ana_, ben_, eve_}));
 }
 
 TEST_F(SkillAlertsTest, OnlyPartnersWithOption3SendSkillsAlerts) {
@@ -240,6 +258,24 @@ TEST_F(SkillAlertsTest, TheProfilePageOffersTheConsentOffByDefault) {
       (std::vector<int64_t>{ben_, cleo_}));  // ids ascending: Ben was created first
   // The consent discloses nothing: it is not one of the partners' scopes.
   EXPECT_FALSE(profiles::IsDisclosureScope(profiles::kUnvisitedJobsConsent));
+}
+
+TEST_F(SkillAlertsTest, ACvPublishedOrWithdrawnOnItsPageCountsForTheNextJob) {
+  // Eve looked at Cahors with another trade; her CV gives the job's.
+  Browser eve = site_.SignedIn("eve@exemple.fr");
+  Page published = eve.Post("/compte/cv", {{"title", "Développeuse web"},
+                                           {"commune_code", "46042"},
+                                           {"rome_codes", "J1506"},
+                                           {"consent", "oui"}});
+  ASSERT_EQ(published.status, 303) << published.body;
+  const int64_t first = PublishJob(agglo_, "dev-1", far_commune_);
+  RunPass();
+  EXPECT_EQ(AlertedOf(first), (std::set<int64_t>{ana_, ben_, eve_}));
+  Page withdrawn = eve.Post("/compte/cv/retrait", {});
+  ASSERT_EQ(withdrawn.status, 303) << withdrawn.body;
+  const int64_t second = PublishJob(agglo_, "dev-2", far_commune_);
+  RunPass();
+  EXPECT_EQ(AlertedOf(second), (std::set<int64_t>{ana_, ben_}));
 }
 
 class SkillAlertCapsTest : public SkillAlertsTest {

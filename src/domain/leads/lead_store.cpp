@@ -1,6 +1,8 @@
 #include "domain/leads/lead_store.hpp"
 
 #include <algorithm>
+#include <map>
+#include <set>
 #include <sstream>
 #include <tuple>
 
@@ -160,6 +162,34 @@ PartnerEvents LeadStore::Load(storage::Connection& connection, int64_t partner_i
     events.clicks.push_back(std::move(click));
   }
   return events;
+}
+
+std::vector<int64_t> LeadStore::PartnersOfPerson(storage::Connection& connection, int64_t user_id,
+                                                 int64_t as_of) {
+  std::set<int64_t> partners;
+  // Prospect: a click of theirs on the partner's territory.
+  for (const storage::Row& row :
+       connection.Query("SELECT DISTINCT partner_id FROM partner_clicks WHERE user_id = $1 AND "
+                        "clicked_at <= $2",
+                        {user_id, as_of}))
+    partners.insert(row.Int(0));
+  // Contact: the version in force of one of their searches (its latest by then) has green
+  // tiles in the territory.
+  std::map<int64_t, int64_t> in_force;  // search → version
+  for (const storage::Row& row : connection.Query(
+           "SELECT search_id, id FROM search_versions WHERE user_id = $1 AND recorded_at <= $2",
+           {user_id, as_of})) {
+    int64_t& version = in_force[row.Int(0)];
+    version = std::max(version, row.Int(1));
+  }
+  std::vector<int64_t> versions;
+  for (const auto& [search_id, version] : in_force) versions.push_back(version);
+  for (const storage::Row& row : storage::QueryIdsIn(
+           connection,
+           "SELECT partner_id FROM search_territory_hits WHERE green_tiles > 0 AND version_id IN ",
+           versions))
+    partners.insert(row.Int(0));
+  return {partners.begin(), partners.end()};
 }
 
 }  // namespace vivrovert::leads

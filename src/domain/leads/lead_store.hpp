@@ -58,6 +58,11 @@ class LeadStore {
 
   // Everything LeadsAt needs for one partner.
   static PartnerEvents Load(storage::Connection& connection, int64_t partner_id);
+  // The partners one person is a lead of (a prospect or a contact) at `as_of`, ascending:
+  // LeadsAt's rule for one person, read through the person's own rows (indexes of
+  // migration 0035), for the skills alerts' index.
+  static std::vector<int64_t> PartnersOfPerson(storage::Connection& connection, int64_t user_id,
+                                               int64_t as_of);
 };
 
 }  // namespace vivrovert::leads

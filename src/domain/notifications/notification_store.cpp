@@ -120,6 +120,24 @@ std::set<int64_t> NotificationStore::PeopleToldOf(storage::Connection& connectio
   return people;
 }
 
+std::vector<int64_t> NotificationStore::ToldOfListing(storage::Connection& connection,
+                                                      int64_t listing_id,
+                                                      const std::vector<int64_t>& user_ids) {
+  std::vector<int64_t> told;
+  for (size_t first = 0; first < user_ids.size(); first += storage::kIdsPerStatement) {
+    const size_t count = std::min(storage::kIdsPerStatement, user_ids.size() - first);
+    std::vector<storage::SqlValue> params{listing_id};
+    for (size_t idx = first; idx < first + count; ++idx) params.emplace_back(user_ids[idx]);
+    for (const storage::Row& row : connection.Query(
+             "SELECT user_id FROM notifications WHERE listing_id = $1 AND user_id IN " +
+                 storage::InList(count, 2),
+             params))
+      told.push_back(row.Int(0));
+  }
+  std::sort(told.begin(), told.end());
+  return told;
+}
+
 std::vector<NotificationRecord> NotificationStore::Waiting(storage::Connection& connection,
                                                            const std::vector<int64_t>& user_ids) {
   std::vector<NotificationRecord> records;

@@ -66,6 +66,10 @@ class NotificationStore {
   // Every listing each of these people was told of, on any channel (batch read).
   static std::map<int64_t, std::set<int64_t>> ListingsToldTo(storage::Connection& connection,
                                                              const std::vector<int64_t>& user_ids);
+  // Those of `user_ids` already told of the listing, ascending (batch read on the ledger's
+  // (user, listing) key: the skills alerts ask it for the few people they may choose).
+  static std::vector<int64_t> ToldOfListing(storage::Connection& connection, int64_t listing_id,
+                                            const std::vector<int64_t>& user_ids);
 
   // The digest rows of these people not mailed yet, oldest first.
   static std::vector<NotificationRecord> Waiting(storage::Connection& connection,

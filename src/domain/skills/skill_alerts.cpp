@@ -10,6 +10,7 @@
 #include "domain/leads/lead_rules.hpp"
 #include "domain/leads/lead_store.hpp"
 #include "domain/listings/listing_store.hpp"
+#include "domain/matching/fit_rules.hpp"
 #include "domain/notifications/notification_store.hpp"
 #include "domain/partners/partner_store.hpp"
 #include "domain/profiles/profile.hpp"
@@ -112,27 +113,46 @@ std::vector<int64_t> PeopleWithRomeCode(storage::Connection& connection, const s
   return people;
 }
 
-std::vector<notifications::ExtraAudience::Person> SkillAlertAudience::PeopleFor(
-    storage::Connection& connection, const listings::Listing& listing,
-    const std::set<int64_t>& matched, int64_t now) {
-  std::vector<Person> people;
-  if (listing.kind != listings::Kind::kJob || !listing.partner_id) return people;
-  const std::string code = listing.details.value("rome_code", std::string());
-  if (code.empty()) return people;
-  const int64_t partner_id = *listing.partner_id;
-  if (!subscriptions::SubscriptionStore::For(connection, partner_id, ParisDate(now))
-           .Has(subscriptions::ProductCode::kOption3))
-    return people;
-  const std::vector<int64_t> candidates = PeopleWithRomeCode(connection, code, UtcDate(now));
-  if (candidates.empty()) return people;
+namespace {
 
-  AudienceFacts facts;
+// The partner's contacts and prospects, ascending.
+std::vector<int64_t> LookedAt(storage::Connection& connection, int64_t partner_id, int64_t now) {
   std::vector<int64_t> looked;
   for (const leads::Lead& lead :
        leads::LeadsAt(leads::LeadStore::Load(connection, partner_id), now))
     looked.push_back(lead.user_id);
   std::sort(looked.begin(), looked.end());
-  facts.looked = Intersect(looked, candidates);
+  looked.erase(std::unique(looked.begin(), looked.end()), looked.end());
+  return looked;
+}
+
+std::vector<int64_t> Minus(const std::vector<int64_t>& sorted,
+                           const std::vector<int64_t>& removed) {
+  std::vector<int64_t> out;
+  std::set_difference(sorted.begin(), sorted.end(), removed.begin(), removed.end(),
+                      std::back_inserter(out));
+  return out;
+}
+
+std::vector<int64_t> Union(const std::vector<int64_t>& a, const std::vector<int64_t>& b) {
+  std::vector<int64_t> out;
+  std::set_union(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
+  return out;
+}
+
+}  // namespace
+
+std::vector<Recipient> ChooseFromDatabase(storage::Connection& connection,
+                                          const listings::Listing& listing,
+                                          const std::set<int64_t>& matched,
+                                          const SkillAlertLimits& limits, int64_t now) {
+  const std::string code = listing.details.value("rome_code", std::string());
+  const std::vector<int64_t> candidates = PeopleWithRomeCode(connection, code, UtcDate(now));
+  if (candidates.empty() || !listing.partner_id) return {};
+  const int64_t partner_id = *listing.partner_id;
+
+  AudienceFacts facts;
+  facts.looked = Intersect(LookedAt(connection, partner_id, now), candidates);
   facts.compatible =
       compatibility::CompatibilityStore::FullyCompatible(connection, partner_id, candidates);
   facts.consented =
@@ -158,8 +178,90 @@ std::vector<notifications::ExtraAudience::Person> SkillAlertAudience::PeopleFor(
     facts.alerts_this_week.emplace_back(user_id, count);
   std::sort(facts.alerts_this_week.begin(), facts.alerts_this_week.end());
   facts.already_for_job = SkillAlertStore::CountFor(connection, listing.id);
+  return ChooseRecipients(candidates, facts, limits);
+}
 
-  const std::vector<Recipient> chosen = ChooseRecipients(candidates, facts, limits_);
+std::vector<Recipient> ChooseFromIndex(storage::Connection& connection, const LiveSkillIndex& index,
+                                       const listings::Listing& listing,
+                                       const std::set<int64_t>& matched,
+                                       const SkillAlertLimits& limits, int64_t now) {
+  const std::optional<uint32_t> code =
+      matching::RomeCodeNumber(listing.details.value("rome_code", std::string()));
+  if (!code || !listing.partner_id) return {};
+  const int64_t partner_id = *listing.partner_id;
+  SkillCandidates found = index.Candidates(*code, UtcDate(now), partner_id);
+  if (found.people.empty()) return {};
+
+  AudienceFacts facts;
+  facts.already_for_job = SkillAlertStore::CountFor(connection, listing.id);
+  const int64_t room = std::max<int64_t>(0, limits.per_job - facts.already_for_job);
+  if (room == 0) return {};
+  facts.looked = std::move(found.looked);
+  facts.consented = std::move(found.consented);
+  // Known without the database: the matcher's own and those who want no notification.
+  std::vector<int64_t> matched_here;
+  std::set_intersection(matched.begin(), matched.end(), found.people.begin(), found.people.end(),
+                        std::back_inserter(matched_here));
+  facts.excluded = Union(found.silent, matched_here);
+
+  // The people the rule may still choose, in its order: who looked, then the consenting
+  // others (compatibility decides for them), each ascending. Their facts are read a page
+  // at a time, until the job's room is filled: the reads follow the cap, not the trade.
+  const std::vector<int64_t> looking = Minus(facts.looked, facts.excluded);
+  const std::vector<int64_t> others = Minus(Minus(facts.consented, facts.excluded), facts.looked);
+  std::vector<int64_t> examined;
+  std::vector<int64_t> told;
+  int64_t eligible = 0;
+  // Reads the page's facts; counts those who would be told.
+  auto examine = [&](std::vector<int64_t> page, bool needs_compatibility) {
+    const std::vector<int64_t> page_told =
+        notifications::NotificationStore::ToldOfListing(connection, listing.id, page);
+    told.insert(told.end(), page_told.begin(), page_told.end());
+    std::vector<int64_t> open = Minus(page, page_told);
+    if (needs_compatibility) {
+      open = compatibility::CompatibilityStore::FullyCompatible(connection, partner_id, open);
+      facts.compatible.insert(facts.compatible.end(), open.begin(), open.end());
+    }
+    const std::unordered_map<int64_t, int> week =
+        SkillAlertStore::CountsSince(connection, open, now - kWeekSeconds);
+    for (int64_t user_id : open) {
+      auto count = week.find(user_id);
+      if (count == week.end() || count->second < limits.per_person_week) ++eligible;
+    }
+    for (const auto& [user_id, count] : week) facts.alerts_this_week.emplace_back(user_id, count);
+    examined.insert(examined.end(), page.begin(), page.end());
+  };
+  for (const std::vector<int64_t>* group : {&looking, &others}) {
+    for (size_t first = 0; first < group->size() && eligible < room;
+         first += storage::kIdsPerStatement) {
+      const auto begin = group->begin() + static_cast<std::ptrdiff_t>(first);
+      const auto end = group->begin() + static_cast<std::ptrdiff_t>(std::min(
+                                            group->size(), first + storage::kIdsPerStatement));
+      examine(std::vector<int64_t>(begin, end), group == &others);
+    }
+  }
+  std::sort(examined.begin(), examined.end());
+  std::sort(told.begin(), told.end());
+  facts.excluded = Union(facts.excluded, told);
+  std::sort(facts.compatible.begin(), facts.compatible.end());
+  std::sort(facts.alerts_this_week.begin(), facts.alerts_this_week.end());
+  return ChooseRecipients(examined, facts, limits);
+}
+
+std::vector<notifications::ExtraAudience::Person> SkillAlertAudience::PeopleFor(
+    storage::Connection& connection, const listings::Listing& listing,
+    const std::set<int64_t>& matched, int64_t now) {
+  std::vector<Person> people;
+  if (listing.kind != listings::Kind::kJob || !listing.partner_id) return people;
+  const std::string code = listing.details.value("rome_code", std::string());
+  if (code.empty()) return people;
+  const int64_t partner_id = *listing.partner_id;
+  if (!subscriptions::SubscriptionStore::For(connection, partner_id, ParisDate(now))
+           .Has(subscriptions::ProductCode::kOption3))
+    return people;
+  const std::vector<Recipient> chosen =
+      index_ != nullptr ? ChooseFromIndex(connection, *index_, listing, matched, limits_, now)
+                        : ChooseFromDatabase(connection, listing, matched, limits_, now);
   if (chosen.empty()) return people;
   std::string partner_name;
   if (auto partner = partners::PartnerStore::Get(connection, partner_id))

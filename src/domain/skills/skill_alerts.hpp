@@ -4,7 +4,8 @@
 // the listing's matches, recorded once in the notification ledger, as each person chose
 // (instant mail "skill_alert", next digest, or never). skill_rules.hpp has the rule; this
 // file loads its facts through the owners' batch reads and keeps `skill_alerts` (migration
-// 0022), which the caps count.
+// 0022), which the caps count. The candidates come from the in-memory index
+// (live_skill_index.hpp) when the audience has one, from the database otherwise.
 //
 // Thread safety: SkillAlertAudience may serve several passes at once (its pending choices
 // are behind a mutex). Database faults throw storage::StorageError.
@@ -21,6 +22,7 @@
 
 #include "core/storage/database.hpp"
 #include "domain/notifications/notification_pass.hpp"
+#include "domain/skills/live_skill_index.hpp"
 #include "domain/skills/skill_rules.hpp"
 
 namespace vivrovert::skills {
@@ -53,9 +55,30 @@ class SkillAlertStore {
 std::vector<int64_t> PeopleWithRomeCode(storage::Connection& connection, const std::string& code,
                                         const std::string& today);
 
+// Who the skills alert of one job reaches, from the database alone (the reference): the
+// people by ROME code (a scan of `profiles` and of the active CVs), then every fact of every
+// candidate in batch reads.
+std::vector<Recipient> ChooseFromDatabase(storage::Connection& connection,
+                                          const listings::Listing& listing,
+                                          const std::set<int64_t>& matched,
+                                          const SkillAlertLimits& limits, int64_t now);
+
+// The same choice with the candidates, their consent, notification choice and whether they
+// are leads of the partner from the in-memory index; what only the database knows
+// (compatibility, the ledger, the week's alerts) is read in batches for the people the
+// rule may still choose: those who looked at the territory first, then the consenting
+// others, each ascending, a page at a time until the job's room is filled. The answer is
+// ChooseFromDatabase's.
+std::vector<Recipient> ChooseFromIndex(storage::Connection& connection, const LiveSkillIndex& index,
+                                       const listings::Listing& listing,
+                                       const std::set<int64_t>& matched,
+                                       const SkillAlertLimits& limits, int64_t now);
+
 class SkillAlertAudience final : public notifications::ExtraAudience {
  public:
-  explicit SkillAlertAudience(SkillAlertLimits limits) : limits_(limits) {}
+  // `index` (may be null: the database path) must outlive the audience.
+  explicit SkillAlertAudience(SkillAlertLimits limits, const LiveSkillIndex* index = nullptr)
+      : limits_(limits), index_(index) {}
 
   std::vector<Person> PeopleFor(storage::Connection& connection, const listings::Listing& listing,
                                 const std::set<int64_t>& matched, int64_t now) override;
@@ -65,6 +88,7 @@ class SkillAlertAudience final : public notifications::ExtraAudience {
 
  private:
   SkillAlertLimits limits_;
+  const LiveSkillIndex* index_;
   std::mutex mutex_;
   // (listing, person) → reached through the consent, between PeopleFor and Told.
   std::map<std::pair<int64_t, int64_t>, bool> pending_;

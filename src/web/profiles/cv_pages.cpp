@@ -32,7 +32,13 @@ bool Shown(const FieldSpec& spec) {
 
 }  // namespace
 
-void RegisterCvPages(web::App& app, listings::ListingService& service) {
+void RegisterCvPages(web::App& app, listings::ListingService& service,
+                     std::function<void(storage::Connection&, int64_t user_id)> cv_changed) {
+  auto changed = [&service, cv_changed](int64_t user_id) {
+    if (!cv_changed) return;
+    storage::Connection connection = service.database().Acquire();
+    cv_changed(connection, user_id);
+  };
   auto render = [&service](web::Context& context, const json& values,
                            const std::vector<FieldError>& errors,
                            std::optional<listings::Listing> current, int status) {
@@ -96,7 +102,7 @@ void RegisterCvPages(web::App& app, listings::ListingService& service) {
           {.access = web::Access::kSignedIn, .return_to = "/compte/cv"});
 
   app.Post("/compte/cv",
-           [&service, render, current_cv](web::Context& context) -> Result<web::Response> {
+           [&service, render, current_cv, changed](web::Context& context) -> Result<web::Response> {
              const web::Request& request = context.request();
              json fields = json::object();
              for (const FieldSpec* spec : listings::AllFields(Kind::kCv)) {
@@ -114,16 +120,18 @@ void RegisterCvPages(web::App& app, listings::ListingService& service) {
                if (errors.empty()) return written.status();
                return render(context, fields, errors, current_cv(context.user()->user_id), 422);
              }
+             changed(context.user()->user_id);
              return web::Response::Redirect("/compte/cv");
            },
            {.access = web::Access::kSignedIn, .return_to = "/compte/cv"});
 
   app.Post(
       "/compte/cv/retrait",
-      [&service, current_cv](web::Context& context) -> Result<web::Response> {
+      [&service, current_cv, changed](web::Context& context) -> Result<web::Response> {
         std::optional<listings::Listing> cv = current_cv(context.user()->user_id);
         if (!cv) return NotFound("Vous n'avez pas publié de CV.");
         VV_RETURN_IF_ERROR(service.Withdraw(PersonAsPublisher(context.user()->user_id), cv->id));
+        changed(context.user()->user_id);
         return web::Response::Redirect("/compte/cv");
       },
       {.access = web::Access::kSignedIn, .return_to = "/compte/cv"});

@@ -8,12 +8,17 @@
 // Thread safety: the routes share only thread-safe parts.
 #pragma once
 
+#include <cstdint>
+#include <functional>
+
 #include "domain/listings/listing_service.hpp"
 #include "web/http/app.hpp"
 
 namespace vivrovert::profiles {
 
-// `service` must outlive the app.
-void RegisterCvPages(web::App& app, listings::ListingService& service);
+// `service` must outlive the app. `cv_changed`, when given, is called after a CV is written
+// or withdrawn (the skills alerts' index and the matching change log follow the person).
+void RegisterCvPages(web::App& app, listings::ListingService& service,
+                     std::function<void(storage::Connection&, int64_t user_id)> cv_changed = {});
 
 }  // namespace vivrovert::profiles
