@@ -393,6 +393,52 @@ TEST_F(GroupingTest, OnlyTheGroupingsAdministratorsGrantThroughTheForm) {
   EXPECT_TRUE(Contains(over.body, "avenant")) << over.body;
 }
 
+// Beyond the seats bought, the form's grant is an amendment the administrator accepts by
+// ticking "J'accepte l'avenant" (its price and invoices: tests/invoices/pvd_billing_test);
+// a departure recorded by an operator releases the member's seats after its last day.
+TEST_F(GroupingTest, AGrantBeyondTheSeatsIsAnAmendmentTheAdministratorAccepts) {
+  const std::string action = "/partenaire/pvd-lot/membres/attributions";
+  const std::vector<std::pair<std::string, std::string>> both = {
+      {"grant", std::to_string(figeac_.id) + ":1"},
+      {"grant", std::to_string(gramat_.id) + ":1"},
+      {"grant", std::to_string(figeac_.id) + ":3"},
+      {"grant", std::to_string(gramat_.id) + ":3"}};
+  Browser admin = site_.SignedIn("admin@pvd-lot.fr");
+  Page asked = admin.Post(action, both);
+  EXPECT_EQ(asked.status, 409);
+  EXPECT_TRUE(Contains(asked.body, "avenant au contrat")) << asked.body;
+  EXPECT_TRUE(Contains(asked.body, "id=\"grants-amendment\""));
+  EXPECT_FALSE(On(gramat_, kToday).Has(ProductCode::kOption3));
+
+  std::vector<std::pair<std::string, std::string>> accepted = both;
+  accepted.emplace_back("avenant", "1");
+  EXPECT_EQ(admin.Post(action, accepted).status, 303);
+  EXPECT_TRUE(On(gramat_, kToday).Has(ProductCode::kOption3));
+  {
+    Connection connection = site_.db().Acquire();
+    const auto contracts = SubscriptionStore::ContractsOf(connection, pvd_.id);
+    ASSERT_EQ(contracts.size(), 2u);
+    EXPECT_TRUE(contracts.front().amends_contract_id.has_value());
+    EXPECT_EQ(contracts.front().end_date, "2027-12-31") << "to the contract's end";
+  }
+
+  Browser console = site_.SignedIn("operateur@exemple.fr");
+  EXPECT_EQ(console
+                .Post("/operateur/partenaires/" + std::to_string(pvd_.id) + "/membres/" +
+                          std::to_string(gramat_.id) + "/sortie",
+                      {{"left_on", "30/06/2026"}})
+                .status,
+            303);
+  Connection connection = site_.db().Acquire();
+  EXPECT_TRUE(SubscriptionStore::SeatsOn(connection, pvd_.id, "2026-06-30")
+                  .at(ProductCode::kOption3)
+                  .contains(gramat_.id));
+  EXPECT_FALSE(SubscriptionStore::SeatsOn(connection, pvd_.id, "2026-07-01")
+                   .at(ProductCode::kOption3)
+                   .contains(gramat_.id))
+      << "its seat went with it";
+}
+
 TEST_F(GroupingTest, ThePriceFollowsThePvdRuleOverTheGrants) {
   using billing::CollectivityKind;
   // The seed's example: 4 communautés de communes granted options 1, 2 and 3.

@@ -17,6 +17,7 @@
 #include "domain/leads/lead_store.hpp"
 #include "domain/listings/listing_store.hpp"
 #include "domain/partners/partner_store.hpp"
+#include "domain/subscriptions/pvd_changes.hpp"
 #include "domain/subscriptions/subscriptions.hpp"
 #include "web/partners/page_parts.hpp"
 #include "web/partners/partner_access.hpp"
@@ -345,29 +346,31 @@ void RegisterGroupingPages(web::App& app, partners::PartnerPagesEnv env) {
                                200);
           }));
 
-  app.Post(
-      "/partenaire/{slug}/membres/attributions",
-      partners::SignedIn([&database, &service](Context& context) -> Result<Response> {
-        VV_ASSIGN_OR_RETURN(Access access, partners::AccessFor(context, database, false, true));
-        if (access.partner.kind != PartnerKind::kGrouping)
-          return NotFound("Ce partenaire n'est pas un groupement.");
-        storage::Connection connection = database.Acquire();
-        Result<Grants> grants = GrantsFromForm(context.request());
-        Status changed = grants.status();
-        if (grants.ok()) {
-          storage::Transaction transaction(connection);
-          changed =
-              SubscriptionStore::SetGrants(connection, access.partner.id, *grants, access.today,
-                                           context.user()->user_id, service.Now());
-          if (changed.ok()) transaction.Commit();
-        }
-        if (!changed.ok()) {
-          return MembersPage(context, connection, access, service.Now(), changed,
-                             grants.ok() ? &*grants : nullptr,
-                             changed.code() == StatusCode::kFailedPrecondition ? 409 : 422);
-        }
-        return Response::Redirect(partners::PartnerBase(access.partner) + "/membres");
-      }));
+  app.Post("/partenaire/{slug}/membres/attributions",
+           partners::SignedIn([&database, &service](Context& context) -> Result<Response> {
+             VV_ASSIGN_OR_RETURN(Access access,
+                                 partners::AccessFor(context, database, false, true));
+             if (access.partner.kind != PartnerKind::kGrouping)
+               return NotFound("Ce partenaire n'est pas un groupement.");
+             storage::Connection connection = database.Acquire();
+             Result<Grants> grants = GrantsFromForm(context.request());
+             Status changed = grants.status();
+             if (grants.ok()) {
+               storage::Transaction transaction(connection);
+               // Granting more members than bought is an amendment, concluded only when the
+               // administrator accepts it on the form.
+               changed = SubscriptionStore::SetGrants(
+                   connection, access.partner.id, *grants, access.today, context.user()->user_id,
+                   service.Now(), context.request().Form("avenant").value_or("") == "1");
+               if (changed.ok()) transaction.Commit();
+             }
+             if (!changed.ok()) {
+               return MembersPage(context, connection, access, service.Now(), changed,
+                                  grants.ok() ? &*grants : nullptr,
+                                  changed.code() == StatusCode::kFailedPrecondition ? 409 : 422);
+             }
+             return Response::Redirect(partners::PartnerBase(access.partner) + "/membres");
+           }));
 
   // Loads the route's grouping for the operator pages; NotFound for any other partner.
   auto grouping_of = [&database](Context& context) -> Result<Partner> {
@@ -424,10 +427,15 @@ void RegisterGroupingPages(web::App& app, partners::PartnerPagesEnv env) {
         Status left;
         {
           storage::Transaction transaction(connection);
-          left = PartnerStore::SetMemberLeft(connection, grouping.id, member,
-                                             context.request().Form("left_on").value_or(""),
-                                             service.Now());
-          if (left.ok()) transaction.Commit();
+          const std::string typed = context.request().Form("left_on").value_or("");
+          left = PartnerStore::SetMemberLeft(connection, grouping.id, member, typed, service.Now());
+          // Its seats go with it, and its options stop being billed from the next period.
+          if (left.ok()) {
+            subscriptions::RecordDeparture(connection, grouping.id, member,
+                                           ParseTypedDay(typed).value_or(""),
+                                           ParisDate(service.Now()), service.Now());
+            transaction.Commit();
+          }
         }
         if (!left.ok()) {
           return OperatorMembersPage(context, connection, grouping, ParisDate(service.Now()), left,
