@@ -3,7 +3,8 @@
 // (`vivrovert admin seed-demo`: the Grand Cahors demo partner, with demonstration leads, and
 // an operator). The operator creates two communes and a grouping of them in the console,
 // says who runs it and attaches the demo partner from today; the grouping's consolidated
-// view then shows one line per member and their sum; options are granted member by member,
+// view then shows one line per member and their sum (leads, listings, and the barometer of
+// the members with option 1, each linked to its own); options are granted member by member,
 // and the price under the PVD rule follows the grants.
 //
 // Needs: VIVROVERT_BIN, VIVROVERT_RESOURCE_DIR (set by ctest, see CMakeLists.txt).
@@ -95,6 +96,25 @@ test('the operator builds a grouping and its consolidated view sums its members'
   const prospects = await column(tab, 3);
   assert.ok(prospects.total > 0, 'the demo partner has demonstration prospects');
 
+  // The barometer's columns (option 1): the demo partner, which has it through its own
+  // contract, shows its searches (labelled "démo") linked to its barometer; the communes,
+  // whose grouping has not subscribed to option 1, say so; the total adds the members with it.
+  const demoRow = tab.locator('#grouping-members tbody tr', { hasText: 'CA du Grand Cahors (démo)' });
+  const demoLink = demoRow.locator('td.barometer-searches a');
+  const demoSearches = parseInt(await demoLink.textContent(), 10);
+  assert.ok(demoSearches > 0, `the demo partner's searches: ${demoSearches}`);
+  assert.match(await demoRow.locator('td.barometer-searches').textContent(), /démo/);
+  const demoGreen = Number((await demoRow.locator('td.barometer-green').textContent()).trim());
+  assert.ok(demoGreen >= 0 && demoGreen <= demoSearches, `green: ${demoGreen} of ${demoSearches}`);
+  const barometerHref = await demoLink.getAttribute('href');
+  assert.equal(barometerHref, '/partenaire/grand-cahors-demo/barometre');
+  for (const name of ['Ville de Figeac', 'Ville de Gramat']) {
+    const row = tab.locator('#grouping-members tbody tr', { hasText: name });
+    assert.equal((await row.locator('td.barometer-none').textContent()).trim(), 'option non souscrite');
+  }
+  assert.equal(parseInt(await tab.textContent('#grouping-total td.barometer-searches'), 10), demoSearches);
+  assert.equal(parseInt(await tab.textContent('#grouping-total td.barometer-green'), 10), demoGreen);
+
   // Grants, member by member: option 1 to both communes, option 3 to Figeac.
   await tab.getByLabel('Option 1 pour Ville de Figeac').check();
   await tab.getByLabel('Option 1 pour Ville de Gramat').check();
@@ -113,6 +133,11 @@ test('the operator builds a grouping and its consolidated view sums its members'
   // The prepared quote reads the grants.
   await tab.goto(`${baseUrl}${quote}`);
   assert.equal(await tab.inputValue('#q-pvd'), '1=2,3=1');
+
+  // The member's line links to its barometer, whose figures are the line's.
+  await tab.goto(`${baseUrl}${barometerHref}`);
+  assert.equal(Number((await tab.textContent('#count-searches')).trim()), demoSearches);
+  assert.equal(Number((await tab.textContent('#count-green')).trim()), demoGreen);
   // The outlines drawn under the partner form's map may still be loading when the form is
   // sent: the browser then cancels them, which is not a fault of the page.
   assert.deepEqual(problems.filter((problem) => !problem.includes('/api/v1/map/outlines/')), []);

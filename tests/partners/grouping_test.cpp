@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "domain/billing/money.hpp"
+#include "domain/demand/demand_store.hpp"
 #include "domain/partners/partner_store.hpp"
 #include "domain/subscriptions/subscriptions.hpp"
 #include "engine/grid_file.hpp"
@@ -288,6 +289,77 @@ TEST_F(GroupingTest, AMemberNeverSeesAnotherMembersLeadsAndTheGroupingSeesAll) {
   EXPECT_FALSE(Contains(own.body, "Petites villes du Lot"));
 }
 
+// The consolidated view's barometer (option 1): one line per member with its searches, those
+// that turned its territory green and the trend, over its barometer's period (90 days to
+// 2026-03-01: the last 30 days from 31/01, the 30 before from 01/01), read from the daily
+// aggregates; only for the members with option 1 that day, each linked to its barometer;
+// the total adds those members.
+TEST_F(GroupingTest, TheConsolidatedViewShowsTheBarometerOfMembersWithOption1) {
+  {
+    Connection connection = site_.db().Acquire();
+    demand::DemandStore::AddDaily(
+        connection,
+        {
+            {figeac_.id, "2026-01-10", "", false, 10, 2, 0},    // the 30 days before
+            {figeac_.id, "2026-02-20", "", false, 20, 8, 0},    // the last 30 days
+            {figeac_.id, "2026-02-20", "mnt", false, 5, 1, 3},  // a criterion's: not a search
+            {figeac_.id, "2025-11-01", "", false, 100, 50, 0},  // before the period
+            {gramat_.id, "2026-02-20", "", false, 7, 7, 0},
+            {souillac_.id, "2026-02-20", "", false, 40, 40, 0},  // not a member
+        });
+  }
+  // Option 1 taken from Gramat: its line says so, and the total is Figeac's.
+  ASSERT_TRUE(SetGrants({{figeac_.id, {ProductCode::kOption1, ProductCode::kOption3}}}).ok());
+  Browser grouping = site_.SignedIn("admin@pvd-lot.fr");
+  Page view = grouping.Get("/partenaire/pvd-lot/membres");
+  ASSERT_EQ(view.status, 200) << view.body;
+  auto line = [](const std::string& body, const std::string& marker) {
+    const size_t start = body.find(marker);
+    if (start == std::string::npos) return std::string();
+    return body.substr(start, body.find("</tr>", start) - start);
+  };
+  const std::string figeac = line(view.body, "data-member=\"" + std::to_string(figeac_.id) + "\"");
+  EXPECT_TRUE(Contains(figeac, "href=\"&#x2F;partenaire&#x2F;figeac&#x2F;barometre\"") ||
+              Contains(figeac, "href=\"/partenaire/figeac/barometre\""))
+      << figeac;
+  EXPECT_TRUE(Contains(figeac, ">30</a>")) << figeac;
+  EXPECT_TRUE(Contains(figeac, "<td class=\"num barometer-green\">10</td>")) << figeac;
+  EXPECT_TRUE(Contains(figeac, "<td class=\"num\">33,3 %</td>")) << figeac;
+  EXPECT_TRUE(Contains(figeac, "en hausse (20 % → 40 %)")) << figeac;
+  const std::string gramat = line(view.body, "data-member=\"" + std::to_string(gramat_.id) + "\"");
+  EXPECT_TRUE(Contains(gramat, "option non souscrite")) << gramat;
+  EXPECT_FALSE(Contains(gramat, "barometer-searches")) << gramat;
+  std::string total = line(view.body, "id=\"grouping-total\"");
+  EXPECT_TRUE(Contains(total, "<td class=\"num barometer-searches\">30</td>")) << total;
+  EXPECT_TRUE(Contains(total, "<td class=\"num barometer-green\">10</td>")) << total;
+
+  // The link opens Figeac's barometer; Gramat's is closed without the option.
+  EXPECT_EQ(grouping.Get("/partenaire/figeac/barometre").status, 200);
+  EXPECT_EQ(grouping.Get("/partenaire/gramat/barometre").status, 403);
+
+  // Granted again, Gramat's line and the total follow (7 + 30 searches, 7 + 10 green; its
+  // 30 days before have no search: no trend).
+  ASSERT_TRUE(SetGrants({{figeac_.id, {ProductCode::kOption1, ProductCode::kOption3}},
+                         {gramat_.id, {ProductCode::kOption1}}})
+                  .ok());
+  view = grouping.Get("/partenaire/pvd-lot/membres");
+  const std::string regranted =
+      line(view.body, "data-member=\"" + std::to_string(gramat_.id) + "\"");
+  EXPECT_TRUE(Contains(regranted, ">7</a>")) << regranted;
+  EXPECT_TRUE(Contains(regranted, "<td class=\"barometer-trend\">—</td>")) << regranted;
+  total = line(view.body, "id=\"grouping-total\"");
+  EXPECT_TRUE(Contains(total, "<td class=\"num barometer-searches\">37</td>")) << total;
+  EXPECT_TRUE(Contains(total, "<td class=\"num barometer-green\">17</td>")) << total;
+  // The total's trend is over the summed counts: 2 / 10 before, 15 / 27 in the last 30 days.
+  EXPECT_TRUE(Contains(total, "en hausse (20 % → 55,6 %)")) << total;
+
+  // A member's staff see only their own barometer, never the grouping's view.
+  Browser gramat_staff = site_.SignedIn("admin@gramat.fr");
+  EXPECT_EQ(gramat_staff.Get("/partenaire/pvd-lot/membres").status, 404);
+  EXPECT_EQ(gramat_staff.Get("/partenaire/figeac/barometre").status, 404);
+  EXPECT_EQ(gramat_staff.Get("/partenaire/gramat/barometre").status, 200);
+}
+
 TEST_F(GroupingTest, OnlyTheGroupingsAdministratorsGrantThroughTheForm) {
   const std::string action = "/partenaire/pvd-lot/membres/attributions";
   const std::string figeac_option1 = std::to_string(figeac_.id) + ":1";
@@ -319,6 +391,52 @@ TEST_F(GroupingTest, OnlyTheGroupingsAdministratorsGrantThroughTheForm) {
                                   {"grant", std::to_string(gramat_.id) + ":3"}});
   EXPECT_EQ(over.status, 409);
   EXPECT_TRUE(Contains(over.body, "avenant")) << over.body;
+}
+
+// Beyond the seats bought, the form's grant is an amendment the administrator accepts by
+// ticking "J'accepte l'avenant" (its price and invoices: tests/invoices/pvd_billing_test);
+// a departure recorded by an operator releases the member's seats after its last day.
+TEST_F(GroupingTest, AGrantBeyondTheSeatsIsAnAmendmentTheAdministratorAccepts) {
+  const std::string action = "/partenaire/pvd-lot/membres/attributions";
+  const std::vector<std::pair<std::string, std::string>> both = {
+      {"grant", std::to_string(figeac_.id) + ":1"},
+      {"grant", std::to_string(gramat_.id) + ":1"},
+      {"grant", std::to_string(figeac_.id) + ":3"},
+      {"grant", std::to_string(gramat_.id) + ":3"}};
+  Browser admin = site_.SignedIn("admin@pvd-lot.fr");
+  Page asked = admin.Post(action, both);
+  EXPECT_EQ(asked.status, 409);
+  EXPECT_TRUE(Contains(asked.body, "avenant au contrat")) << asked.body;
+  EXPECT_TRUE(Contains(asked.body, "id=\"grants-amendment\""));
+  EXPECT_FALSE(On(gramat_, kToday).Has(ProductCode::kOption3));
+
+  std::vector<std::pair<std::string, std::string>> accepted = both;
+  accepted.emplace_back("avenant", "1");
+  EXPECT_EQ(admin.Post(action, accepted).status, 303);
+  EXPECT_TRUE(On(gramat_, kToday).Has(ProductCode::kOption3));
+  {
+    Connection connection = site_.db().Acquire();
+    const auto contracts = SubscriptionStore::ContractsOf(connection, pvd_.id);
+    ASSERT_EQ(contracts.size(), 2u);
+    EXPECT_TRUE(contracts.front().amends_contract_id.has_value());
+    EXPECT_EQ(contracts.front().end_date, "2027-12-31") << "to the contract's end";
+  }
+
+  Browser console = site_.SignedIn("operateur@exemple.fr");
+  EXPECT_EQ(console
+                .Post("/operateur/partenaires/" + std::to_string(pvd_.id) + "/membres/" +
+                          std::to_string(gramat_.id) + "/sortie",
+                      {{"left_on", "30/06/2026"}})
+                .status,
+            303);
+  Connection connection = site_.db().Acquire();
+  EXPECT_TRUE(SubscriptionStore::SeatsOn(connection, pvd_.id, "2026-06-30")
+                  .at(ProductCode::kOption3)
+                  .contains(gramat_.id));
+  EXPECT_FALSE(SubscriptionStore::SeatsOn(connection, pvd_.id, "2026-07-01")
+                   .at(ProductCode::kOption3)
+                   .contains(gramat_.id))
+      << "its seat went with it";
 }
 
 TEST_F(GroupingTest, ThePriceFollowsThePvdRuleOverTheGrants) {

@@ -31,6 +31,63 @@ struct Asked {
 
 }  // namespace
 
+BarometerPeriod PeriodEnding(int64_t now, int days) {
+  const int64_t from = now - (days - 1) * kDaySeconds;
+  BarometerPeriod period;
+  period.first_day = ParisDate(from);
+  period.last_day = ParisDate(now);
+  period.from = from - (from + ParisOffsetSeconds(from)) % kDaySeconds;
+  period.to = now - now % 3600 + 3600;  // the current hour included
+  return period;
+}
+
+std::optional<double> DemandTotals::ShareRecent() const {
+  if (recent_searches <= 0) return std::nullopt;
+  return static_cast<double>(recent_green) / static_cast<double>(recent_searches);
+}
+
+std::optional<double> DemandTotals::ShareBefore() const {
+  if (before_searches <= 0) return std::nullopt;
+  return static_cast<double>(before_green) / static_cast<double>(before_searches);
+}
+
+DemandTotals& DemandTotals::operator+=(const DemandTotals& other) {
+  searches += other.searches;
+  green += other.green;
+  recent_searches += other.recent_searches;
+  recent_green += other.recent_green;
+  before_searches += other.before_searches;
+  before_green += other.before_green;
+  demo = demo || other.demo;
+  return *this;
+}
+
+DemandTotals SumDemand(const std::vector<DailyCount>& rows, int64_t to) {
+  const std::string recent_start = ParisDate(to - 30 * kDaySeconds);
+  const std::string before_start = ParisDate(to - 60 * kDaySeconds);
+  DemandTotals totals;
+  for (const DailyCount& row : rows) {
+    totals.demo = totals.demo || row.demo;
+    if (!row.criterion.empty()) continue;
+    totals.searches += row.searches;
+    totals.green += row.green;
+    if (row.day > recent_start) {
+      totals.recent_searches += row.searches;
+      totals.recent_green += row.green;
+    } else if (row.day > before_start) {
+      totals.before_searches += row.searches;
+      totals.before_green += row.green;
+    }
+  }
+  return totals;
+}
+
+DemandTotals DemandTotalsOf(storage::Connection& connection, int64_t partner_id,
+                            const BarometerPeriod& period) {
+  return SumDemand(DemandStore::Daily(connection, partner_id, period.first_day, period.last_day),
+                   period.to);
+}
+
 BarometerFigures ComputeBarometer(storage::Connection& connection, const engine::GridFile& grid,
                                   int64_t partner_id, const engine::Territory& territory,
                                   const std::string& first_day, const std::string& last_day,
@@ -41,26 +98,22 @@ BarometerFigures ComputeBarometer(storage::Connection& connection, const engine:
   const auto& criteria = grid.catalogue().criteria();
 
   // Counts: the aggregates, whole.
-  const std::string recent_start = ParisDate(to - 30 * kDaySeconds);
-  const std::string before_start = ParisDate(to - 60 * kDaySeconds);
-  std::array<int64_t, 2> recent{0, 0}, before{0, 0};  // searches, green
+  const std::vector<DailyCount> rows =
+      DemandStore::Daily(connection, partner_id, first_day, last_day);
+  const DemandTotals totals = SumDemand(rows, to);
+  figures.searches = totals.searches;
+  figures.green = totals.green;
+  figures.demo = totals.demo;
+  figures.share_recent = totals.ShareRecent();
+  figures.share_before = totals.ShareBefore();
   std::map<std::string, CriterionRetreat> by_criterion;
   std::map<std::string, WeekPoint> weeks;  // by ISO week key
-  for (const DailyCount& row : DemandStore::Daily(connection, partner_id, first_day, last_day)) {
-    figures.demo = figures.demo || row.demo;
+  for (const DailyCount& row : rows) {
     if (row.criterion.empty()) {
-      figures.searches += row.searches;
-      figures.green += row.green;
       WeekPoint& week = weeks[IsoWeekKey(row.day)];
       if (week.first_day.empty() || row.day < week.first_day) week.first_day = row.day;
       week.searches += row.searches;
       week.green += row.green;
-      std::array<int64_t, 2>* bucket =
-          row.day > recent_start ? &recent : (row.day > before_start ? &before : nullptr);
-      if (bucket != nullptr) {
-        (*bucket)[0] += row.searches;
-        (*bucket)[1] += row.green;
-      }
       continue;
     }
     CriterionRetreat& retreat = by_criterion[row.criterion];
@@ -70,8 +123,6 @@ BarometerFigures ComputeBarometer(storage::Connection& connection, const engine:
     retreat.blocked += row.blocked;
   }
   for (auto& [key, week] : weeks) figures.weeks.push_back(week);
-  if (recent[0] > 0) figures.share_recent = static_cast<double>(recent[1]) / recent[0];
-  if (before[0] > 0) figures.share_before = static_cast<double>(before[1]) / before[0];
 
   // Needed bounds: the recorded blockers.
   std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> needed;

@@ -84,6 +84,45 @@ BarometerFigures ComputeBarometer(storage::Connection& connection, const engine:
                                   const std::string& first_day, const std::string& last_day,
                                   int64_t from, int64_t to);
 
+// The period the barometer shows: the last kBarometerPeriodDays Paris days, today included.
+inline constexpr int kBarometerPeriodDays = 90;
+
+// The days and hours of the period ending at `now` (epoch seconds): Paris days
+// [first_day, last_day], and the raw records' hours [from, to) — from the first day's first
+// hour (Paris days start on a whole UTC hour) to the end of the current hour.
+struct BarometerPeriod {
+  std::string first_day;
+  std::string last_day;
+  int64_t from = 0;
+  int64_t to = 0;
+};
+BarometerPeriod PeriodEnding(int64_t now, int days = kBarometerPeriodDays);
+
+// The counts of a barometer over a period, from the daily aggregates alone (no grid): the
+// searches that could reach the territory, those that turned it green, and the same over the
+// last 30 days of the period and the 30 before, for the trend. The barometer page and the
+// grouping's consolidated view (one line per member) read the same.
+struct DemandTotals {
+  int64_t searches = 0;
+  int64_t green = 0;
+  int64_t recent_searches = 0;  // the 30 days ending with the period
+  int64_t recent_green = 0;
+  int64_t before_searches = 0;  // the 30 days before those
+  int64_t before_green = 0;
+  bool demo = false;  // demonstration demand is part of the counts
+
+  // Shares turning the territory green; nullopt without a search.
+  std::optional<double> ShareRecent() const;
+  std::optional<double> ShareBefore() const;
+  DemandTotals& operator+=(const DemandTotals& other);
+};
+// Pure: the partner's totals (criterion "") of `rows`, over the period whose hours end at
+// `to` (epoch seconds, exclusive).
+DemandTotals SumDemand(const std::vector<DailyCount>& rows, int64_t to);
+// The totals of `partner_id` over `period` (demand_daily).
+DemandTotals DemandTotalsOf(storage::Connection& connection, int64_t partner_id,
+                            const BarometerPeriod& period);
+
 struct EventFigures {
   BarometerEvent event;
   EventEffect effect;  // kEventWindowDays before the event's day, from it to yesterday at most

@@ -6,6 +6,7 @@
 #include "domain/billing/calendar.hpp"
 #include "domain/billing/quote.hpp"
 #include "domain/partners/partner_store.hpp"
+#include "domain/subscriptions/pvd_changes.hpp"
 
 namespace vivrovert::invoices {
 
@@ -43,11 +44,9 @@ std::vector<NewInvoice> DecideInvoices(const InvoicingData& data, const Seller& 
   for (const subscriptions::Contract& contract : data.contracts) {
     if (contract.is_demo || !contract.monthly_ht_cents) continue;
     const std::optional<billing::Date> start = billing::ParseIsoDate(contract.start_date);
-    const std::optional<billing::Date> service = billing::ParseIsoDate(contract.service_start);
-    const std::optional<billing::Date> end = billing::ParseIsoDate(contract.end_date);
-    if (!start || !service || !end) continue;
-    const std::vector<billing::Instalment> schedule =
-        billing::ScheduleOf(*start, *service, *end, contract.months, *contract.monthly_ht_cents);
+    if (!start) continue;
+    // The schedule at the contract's price, its periods at the price a PVD departure left.
+    const std::vector<billing::Instalment> schedule = subscriptions::InvoicedSchedule(contract);
     std::vector<int> done;
     if (auto found = data.invoiced.find(contract.id); found != data.invoiced.end())
       done = found->second;
@@ -56,6 +55,7 @@ std::vector<NewInvoice> DecideInvoices(const InvoicingData& data, const Seller& 
       if (instalment.due > *today) break;  // the schedule is in due order
       if (std::find(done.begin(), done.end(), static_cast<int>(instalment_idx)) != done.end())
         continue;
+      if (instalment.amount_ht <= 0) continue;  // every seat it was for has gone
       NewInvoice invoice;
       invoice.partner_id = contract.partner_id;
       invoice.contract_id = contract.id;

@@ -5,6 +5,8 @@
 #include <string>
 #include <utility>
 
+#include "domain/subscriptions/pvd_changes.hpp"
+
 namespace vivrovert::quotes {
 
 namespace {
@@ -17,10 +19,7 @@ bool Before(Date a, Date b) { return std::chrono::sys_days(a) < std::chrono::sys
 }  // namespace
 
 int MonthsUntil(Date start, Date contract_end) {
-  if (Before(contract_end, start)) return 0;
-  int months = 1;
-  while (Before(billing::PreviousDay(billing::AddMonths(start, months)), contract_end)) ++months;
-  return months;
+  return subscriptions::MonthsUntil(start, contract_end);
 }
 
 Result<billing::Quote> PriceQuote(const billing::QuoteRequestText& text,

@@ -6,6 +6,7 @@
 #include "core/storage/batch.hpp"
 #include "domain/billing/calendar.hpp"
 #include "domain/partners/partner_store.hpp"
+#include "domain/subscriptions/pvd_changes.hpp"
 
 namespace vivrovert::subscriptions {
 
@@ -29,6 +30,24 @@ Contract ContractFromRow(const storage::Row& row) {
   contract.created_at = row.Int(9);
   contract.monthly_ht_cents = row.OptionalInt(10);
   return contract;
+}
+
+// Loads the price changes of `contracts` (one batch read).
+void LoadPriceChanges(storage::Connection& connection, std::vector<Contract>& contracts) {
+  if (contracts.empty()) return;
+  std::map<int64_t, Contract*> by_id;
+  std::vector<int64_t> ids;
+  for (Contract& contract : contracts) {
+    by_id[contract.id] = &contract;
+    ids.push_back(contract.id);
+  }
+  for (const storage::Row& row : connection.Query(
+           "SELECT contract_id, subscription_id, member_id, from_date, monthly_delta_cents FROM "
+           "contract_price_changes WHERE contract_id IN " +
+               storage::InList(ids.size()) + " ORDER BY from_date, id",
+           storage::BoundIds(ids))) {
+    by_id[row.Int(0)]->price_changes.push_back({row.Int(1), row.Int(2), row.Text(3), row.Int(4)});
+  }
 }
 
 }  // namespace
@@ -186,7 +205,9 @@ std::optional<Contract> SubscriptionStore::GetContract(storage::Connection& conn
   std::optional<storage::Row> row = connection.QueryOne(
       std::string("SELECT ") + kContractColumns + " FROM contracts WHERE id = $1", {id});
   if (!row) return std::nullopt;
-  return ContractFromRow(*row);
+  std::vector<Contract> contract = {ContractFromRow(*row)};
+  LoadPriceChanges(connection, contract);
+  return std::move(contract.front());
 }
 
 std::vector<Contract> SubscriptionStore::ContractsOf(storage::Connection& connection,
@@ -198,6 +219,7 @@ std::vector<Contract> SubscriptionStore::ContractsOf(storage::Connection& connec
            {partner_id})) {
     contracts.push_back(ContractFromRow(row));
   }
+  LoadPriceChanges(connection, contracts);
   return contracts;
 }
 
@@ -211,6 +233,7 @@ std::vector<Contract> SubscriptionStore::Contracts(storage::Connection& connecti
   }
   std::sort(contracts.begin(), contracts.end(),
             [](const Contract& a, const Contract& b) { return a.id < b.id; });
+  LoadPriceChanges(connection, contracts);
   return contracts;
 }
 
@@ -353,12 +376,14 @@ std::map<ProductCode, std::set<int64_t>> SubscriptionStore::SeatsOn(storage::Con
     }
   }
   if (in_force.empty()) return seats;
-  std::vector<int64_t> ids;
-  for (const auto& [id, product] : in_force) ids.push_back(id);
-  for (const storage::Row& row : storage::QueryIdsIn(
-           connection,
-           "SELECT subscription_id, member_id FROM subscription_members WHERE subscription_id IN ",
-           ids)) {
+  std::vector<storage::SqlValue> params = {date};
+  for (const auto& [id, product] : in_force) params.emplace_back(id);
+  // A seat released by a departure counts until its last day.
+  for (const storage::Row& row : connection.Query(
+           "SELECT subscription_id, member_id FROM subscription_members WHERE (released_on IS "
+           "NULL OR released_on >= $1) AND subscription_id IN " +
+               storage::InList(in_force.size(), 2),
+           params)) {
     seats[in_force.at(row.Int(0))].insert(row.Int(1));
   }
   return seats;
@@ -366,7 +391,8 @@ std::map<ProductCode, std::set<int64_t>> SubscriptionStore::SeatsOn(storage::Con
 
 Status SubscriptionStore::SetGrants(storage::Connection& connection, int64_t grouping_id,
                                     const Grants& grants, const std::string& today,
-                                    std::optional<int64_t> granted_by, int64_t now) {
+                                    std::optional<int64_t> granted_by, int64_t now,
+                                    bool accept_amendment) {
   const std::vector<int64_t> members =
       partners::PartnerStore::MembersOn(connection, grouping_id, today);
   std::map<ProductCode, int> counts;
@@ -382,15 +408,27 @@ Status SubscriptionStore::SetGrants(storage::Connection& connection, int64_t gro
       ++counts[option];
     }
   }
+  std::string over;
   for (const auto& [option, seats] : SeatsOn(connection, grouping_id, today)) {
     const int granted = counts.contains(option) ? counts.at(option) : 0;
     if (granted > static_cast<int>(seats.size())) {
+      over += std::string(over.empty() ? "" : " ") + std::string(billing::ProductLabel(option)) +
+              " : " + std::to_string(granted) +
+              " membres choisis, l'abonnement en cours en compte " + std::to_string(seats.size()) +
+              ".";
+    }
+  }
+  if (!over.empty()) {
+    const std::vector<SeatAmendment> amendments =
+        PlanSeatAmendments(connection, grouping_id, grants, today);
+    if (!accept_amendment) {
       return Status(StatusCode::kFailedPrecondition,
-                    std::string(billing::ProductLabel(option)) + " : " + std::to_string(granted) +
-                        " membres choisis, l'abonnement en cours en compte " +
-                        std::to_string(seats.size()) + ". Un avenant permet d'en ajouter.",
+                    over +
+                        " Un avenant permet d'en ajouter : " + DescribeSeatAmendments(amendments) +
+                        " Cochez « J'accepte l'avenant » pour le conclure.",
                     "grants");
     }
+    VV_RETURN_IF_ERROR(CreateSeatAmendments(connection, grouping_id, amendments, now).status());
   }
   std::vector<storage::SqlValue> params = {grouping_id};
   for (int64_t member : members) params.emplace_back(member);

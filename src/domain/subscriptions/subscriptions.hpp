@@ -69,6 +69,15 @@ struct NewContract {
   std::vector<ContractLine> lines;
 };
 
+// A change of a contract's monthly price from a day on (migration 0034): a PVD member's
+// departure lowers the price of the contract holding its seat (pvd_changes.hpp).
+struct PriceChange {
+  int64_t subscription_id = 0;
+  int64_t member_id = 0;
+  std::string from_date;             // the first day of the schedule's period it applies from
+  billing::Cents monthly_delta = 0;  // negative: a reduction
+};
+
 struct Contract {
   int64_t id = 0;
   int64_t partner_id = 0;
@@ -81,6 +90,7 @@ struct Contract {
   bool is_demo = false;
   int64_t created_at = 0;
   std::optional<int64_t> monthly_ht_cents;  // see NewContract
+  std::vector<PriceChange> price_changes;   // by day; InvoicedSchedule applies them
 };
 
 struct Subscription {
@@ -176,7 +186,8 @@ class SubscriptionStore {
   // The grouping's grants, every member's (those that left included), by member.
   static Grants GrantsOf(storage::Connection& connection, int64_t grouping_id);
   // The members the grouping's subscriptions in force on `date` were bought for, by option
-  // (subscription_members): only options with a subscription in force have an entry.
+  // (subscription_members, less the seats released before `date` by a departure): only
+  // options with a subscription in force have an entry.
   static std::map<ProductCode, std::set<int64_t>> SeatsOn(storage::Connection& connection,
                                                           int64_t grouping_id,
                                                           const std::string& date);
@@ -184,12 +195,16 @@ class SubscriptionStore {
   // out of `grants` is granted nothing). Refused, nothing changed: InvalidArgument (field
   // "grants") for a partner that is not a member on `today` or a product that is not an
   // option; FailedPrecondition (field "grants") when an option with a subscription in force
-  // would go to more members than it was bought for (an amendment buys more). Options
-  // without a subscription in force may be granted freely: they are what the next quote
-  // counts. Call inside a Transaction.
+  // would go to more members than it was bought for, unless `accept_amendment`: then the
+  // members beyond are bought by an amendment of the contract from `today` to its end, at
+  // the PVD price they add (pvd_changes.hpp), which the night's invoicing bills; the
+  // refusal's message says what that amendment would be. Options without a subscription
+  // in force may be granted freely: they are what the next quote counts. Call inside a
+  // Transaction.
   static Status SetGrants(storage::Connection& connection, int64_t grouping_id,
                           const Grants& grants, const std::string& today,
-                          std::optional<int64_t> granted_by, int64_t now);
+                          std::optional<int64_t> granted_by, int64_t now,
+                          bool accept_amendment = false);
 };
 
 }  // namespace vivrovert::subscriptions

@@ -30,8 +30,6 @@ namespace {
 using web::Context;
 using web::Response;
 
-constexpr int64_t kDaySeconds = 24 * 3600;
-
 using demand::FrenchNumber;
 
 std::string Percent(double share) { return demand::FrenchPercent(share); }
@@ -329,15 +327,12 @@ Result<PeriodFigures> LoadFigures(Context& context, storage::Database& database,
   storage::Connection connection = database.Acquire();
   VV_ASSIGN_OR_RETURN(engine::Territory territory,
                       partners::ResolveTerritory(connection, *grid, access.partner));
-  const int64_t now = clock.NowSeconds();
-  const int64_t to = now - now % 3600 + 3600;  // the current hour included
-  const int64_t from = now - (kPeriodDays - 1) * kDaySeconds;
-  // The raw searches from the first day's first hour (Paris days start on a whole UTC hour).
-  const int64_t from_hour = from - (from + ParisOffsetSeconds(from)) % kDaySeconds;
+  const demand::BarometerPeriod period = demand::PeriodEnding(clock.NowSeconds(), kPeriodDays);
   demand::BarometerFigures figures =
-      demand::ComputeBarometer(connection, *grid, access.partner.id, territory, ParisDate(from),
-                               ParisDate(now), from_hour, to);
-  return PeriodFigures{std::move(access), std::move(figures), std::move(territory), from_hour, to};
+      demand::ComputeBarometer(connection, *grid, access.partner.id, territory, period.first_day,
+                               period.last_day, period.from, period.to);
+  return PeriodFigures{std::move(access), std::move(figures), std::move(territory), period.from,
+                       period.to};
 }
 
 }  // namespace

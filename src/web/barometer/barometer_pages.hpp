@@ -14,6 +14,7 @@
 
 #include "core/common/env.hpp"
 #include "core/storage/database.hpp"
+#include "domain/demand/barometer.hpp"
 #include "domain/demand/comparable.hpp"
 #include "domain/display/labels.hpp"
 #include "engine/engine.hpp"
@@ -22,7 +23,7 @@
 namespace vivrovert::barometer {
 
 // The period the page shows: the last kPeriodDays Paris days, today included.
-inline constexpr int kPeriodDays = 90;
+inline constexpr int kPeriodDays = demand::kBarometerPeriodDays;
 
 // `database`, `clock`, `grid` (null without a grid: the page says the figures need it),
 // `regions` (null without the COG files: no comparison among territories) and `labels`

@@ -12,9 +12,12 @@
 #include "core/common/paris_time.hpp"
 #include "core/common/text.hpp"
 #include "domain/billing/money.hpp"
+#include "domain/demand/barometer.hpp"
+#include "domain/demand/barometer_report.hpp"
 #include "domain/leads/lead_store.hpp"
 #include "domain/listings/listing_store.hpp"
 #include "domain/partners/partner_store.hpp"
+#include "domain/subscriptions/pvd_changes.hpp"
 #include "domain/subscriptions/subscriptions.hpp"
 #include "web/partners/page_parts.hpp"
 #include "web/partners/partner_access.hpp"
@@ -82,6 +85,34 @@ MemberFigures FiguresOf(storage::Connection& connection, int64_t partner_id, int
   return figures;
 }
 
+// The barometer's trend over the period's last 30 days against the 30 before, as its page
+// says it: "en hausse (12 % → 15 %)"; "—" when either has no search.
+std::string TrendText(const demand::DemandTotals& totals) {
+  const std::optional<double> recent = totals.ShareRecent();
+  const std::optional<double> before = totals.ShareBefore();
+  if (!recent || !before) return "—";
+  const double change = *recent - *before;
+  return std::string(change > 0   ? "en hausse"
+                     : change < 0 ? "en baisse"
+                                  : "stable") +
+         " (" + demand::FrenchPercent(*before) + " → " + demand::FrenchPercent(*recent) + ")";
+}
+
+std::string GreenShare(const demand::DemandTotals& totals) {
+  if (totals.searches <= 0) return "—";
+  return demand::FrenchPercent(static_cast<double>(totals.green) /
+                               static_cast<double>(totals.searches));
+}
+
+// The barometer cells of one line: its counts, share and trend.
+mstch::map BarometerCells(const demand::DemandTotals& totals) {
+  return mstch::map{{"searches", Count(totals.searches)},
+                    {"green", Count(totals.green)},
+                    {"green_share", GreenShare(totals)},
+                    {"trend", TrendText(totals)},
+                    {"demo", totals.demo}};
+}
+
 // The grants a form sends: "grant" values "<member id>:<option number>".
 Result<Grants> GrantsFromForm(const web::Request& request) {
   Grants grants;
@@ -111,6 +142,11 @@ Result<Response> MembersPage(Context& context, storage::Connection& connection,
       posted != nullptr ? *posted : SubscriptionStore::GrantsOf(connection, grouping.id);
   const std::map<ProductCode, std::set<int64_t>> seats =
       SubscriptionStore::SeatsOn(connection, grouping.id, today);
+
+  // The barometer's period, as the members' barometer pages show it.
+  const demand::BarometerPeriod period = demand::PeriodEnding(now);
+  demand::DemandTotals barometer_total;
+  int barometer_members = 0;
 
   mstch::array current;
   mstch::array former;
@@ -156,6 +192,19 @@ Result<Response> MembersPage(Context& context, storage::Connection& connection,
     row.emplace("anonymous_clicks", Count(figures.anonymous_clicks));
     row.emplace("active_listings", Count(figures.active_listings));
     row.emplace("options", boxes);
+    // The barometer's figures only for a member with option 1 that day (through the
+    // grouping or its own contract): what its own barometer page, linked, shows.
+    if (SubscriptionStore::For(connection, member->id, today).Has(ProductCode::kOption1)) {
+      const demand::DemandTotals totals = demand::DemandTotalsOf(connection, member->id, period);
+      barometer_total += totals;
+      ++barometer_members;
+      mstch::map cells = BarometerCells(totals);
+      cells.emplace("href", partners::PartnerBase(*member) + "/barometre");
+      cells.emplace("name", member->name);
+      row.emplace("barometer", std::move(cells));
+    } else {
+      row.emplace("barometer", false);
+    }
     current.push_back(std::move(row));
   }
 
@@ -208,6 +257,10 @@ Result<Response> MembersPage(Context& context, storage::Connection& connection,
                                        {"prospects", Count(total.prospects)},
                                        {"anonymous_clicks", Count(total.anonymous_clicks)},
                                        {"active_listings", Count(total.active_listings)}}},
+                  {"barometer_first_day", FrenchDay(period.first_day)},
+                  {"barometer_last_day", FrenchDay(period.last_day)},
+                  {"barometer_members", Count(barometer_members)},
+                  {"barometer_total", BarometerCells(barometer_total)},
                   {"option_seats", options},
                   {"prices", prices},
                   {"has_prices", !prices.empty()},
@@ -293,29 +346,31 @@ void RegisterGroupingPages(web::App& app, partners::PartnerPagesEnv env) {
                                200);
           }));
 
-  app.Post(
-      "/partenaire/{slug}/membres/attributions",
-      partners::SignedIn([&database, &service](Context& context) -> Result<Response> {
-        VV_ASSIGN_OR_RETURN(Access access, partners::AccessFor(context, database, false, true));
-        if (access.partner.kind != PartnerKind::kGrouping)
-          return NotFound("Ce partenaire n'est pas un groupement.");
-        storage::Connection connection = database.Acquire();
-        Result<Grants> grants = GrantsFromForm(context.request());
-        Status changed = grants.status();
-        if (grants.ok()) {
-          storage::Transaction transaction(connection);
-          changed =
-              SubscriptionStore::SetGrants(connection, access.partner.id, *grants, access.today,
-                                           context.user()->user_id, service.Now());
-          if (changed.ok()) transaction.Commit();
-        }
-        if (!changed.ok()) {
-          return MembersPage(context, connection, access, service.Now(), changed,
-                             grants.ok() ? &*grants : nullptr,
-                             changed.code() == StatusCode::kFailedPrecondition ? 409 : 422);
-        }
-        return Response::Redirect(partners::PartnerBase(access.partner) + "/membres");
-      }));
+  app.Post("/partenaire/{slug}/membres/attributions",
+           partners::SignedIn([&database, &service](Context& context) -> Result<Response> {
+             VV_ASSIGN_OR_RETURN(Access access,
+                                 partners::AccessFor(context, database, false, true));
+             if (access.partner.kind != PartnerKind::kGrouping)
+               return NotFound("Ce partenaire n'est pas un groupement.");
+             storage::Connection connection = database.Acquire();
+             Result<Grants> grants = GrantsFromForm(context.request());
+             Status changed = grants.status();
+             if (grants.ok()) {
+               storage::Transaction transaction(connection);
+               // Granting more members than bought is an amendment, concluded only when the
+               // administrator accepts it on the form.
+               changed = SubscriptionStore::SetGrants(
+                   connection, access.partner.id, *grants, access.today, context.user()->user_id,
+                   service.Now(), context.request().Form("avenant").value_or("") == "1");
+               if (changed.ok()) transaction.Commit();
+             }
+             if (!changed.ok()) {
+               return MembersPage(context, connection, access, service.Now(), changed,
+                                  grants.ok() ? &*grants : nullptr,
+                                  changed.code() == StatusCode::kFailedPrecondition ? 409 : 422);
+             }
+             return Response::Redirect(partners::PartnerBase(access.partner) + "/membres");
+           }));
 
   // Loads the route's grouping for the operator pages; NotFound for any other partner.
   auto grouping_of = [&database](Context& context) -> Result<Partner> {
@@ -372,10 +427,15 @@ void RegisterGroupingPages(web::App& app, partners::PartnerPagesEnv env) {
         Status left;
         {
           storage::Transaction transaction(connection);
-          left = PartnerStore::SetMemberLeft(connection, grouping.id, member,
-                                             context.request().Form("left_on").value_or(""),
-                                             service.Now());
-          if (left.ok()) transaction.Commit();
+          const std::string typed = context.request().Form("left_on").value_or("");
+          left = PartnerStore::SetMemberLeft(connection, grouping.id, member, typed, service.Now());
+          // Its seats go with it, and its options stop being billed from the next period.
+          if (left.ok()) {
+            subscriptions::RecordDeparture(connection, grouping.id, member,
+                                           ParseTypedDay(typed).value_or(""),
+                                           ParisDate(service.Now()), service.Now());
+            transaction.Commit();
+          }
         }
         if (!left.ok()) {
           return OperatorMembersPage(context, connection, grouping, ParisDate(service.Now()), left,
