@@ -88,7 +88,10 @@ test('the demo partner reads its barometer, keeps the diagnostic and marks an ev
                          href: row.querySelector('a').getAttribute('href') })));
   assert.equal(reports.length, 1, JSON.stringify(reports));
   assert.match(reports[0].title, /^Diagnostic initial démo$/);
-  assert.ok(reports[0].searches > 0 && reports[0].searches <= searches, JSON.stringify(reports));
+  // The diagnostic counts the 90 Paris days before tonight, the page the 90 days to today:
+  // neither contains the other (in the Paris morning, the report has the searches of the
+  // day the page no longer covers), so only their presence is compared.
+  assert.ok(reports[0].searches > 0, JSON.stringify(reports));
   const report = await context.request.get(`${baseUrl}${reports[0].href}`);
   assert.equal(report.status(), 200);
   assert.equal(report.headers()['content-type'], 'application/pdf');
