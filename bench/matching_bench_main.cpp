@@ -4,6 +4,7 @@
 //   vivrovert_bench_matching generate --grid FRANCE.grid --rome rome_fiches.csv --out DIR
 //                                     [--seed 1848] [--people 1000000] [--listings 10000]
 //   vivrovert_bench_matching run --data DIR --out DIR [--runs 5]
+//   vivrovert_bench_matching restart --data DIR --db URL --out DIR [--no-load] [--loader L]
 //
 // `run` loads the CSV files, builds the index (timed), matches every listing once as a
 // warm-up, then times each listing's match alone (median, p90, p99 over the listings) and
@@ -152,14 +153,17 @@ std::unique_ptr<storage::Database> OpenMigrated(const std::string& url) {
 // Writes the data into the database, then times the matcher's rebuild from it and writes
 // the rebuilt index's pairs, which must equal those of `run`.
 int Restart(const std::string& data_dir, const std::string& url, const std::string& out_dir,
-            bool load) {
+            bool load, bench::Loader loader) {
   std::unique_ptr<storage::Database> database = OpenMigrated(url);
   nlohmann::json report;
   if (load) {
     bench::BenchData data = bench::ReadMatchingData(data_dir);
     const auto started = Clock::now();
-    bench::LoadIntoDatabase(*database, data, data_dir);
+    bench::LoadIntoDatabase(*database, data, data_dir, loader);
     report["load_db_s"] = Seconds(started);
+    report["loader"] = loader == bench::Loader::kBulk ? "bulk" : "inserts";
+    report["people_loaded_per_s"] =
+        static_cast<double>(data.people.size()) / report["load_db_s"].get<double>();
   }
   bench::BenchData listings_only = bench::ReadMatchingData(data_dir);
   listings_only.people.clear();
@@ -218,9 +222,17 @@ int main(int argc, char** argv) {
   restart->add_option("--out", out_dir)->required();
   bool no_load = false;
   restart->add_flag("--no-load", no_load, "the database already holds the people");
+  std::string loader = "bulk";
+  restart
+      ->add_option("--loader", loader,
+                   "bulk (COPY, or one prepared SQLite statement) or inserts (before issue 25)")
+      ->check(CLI::IsMember({"bulk", "inserts"}));
   CLI11_PARSE(app, argc, argv);
   try {
-    if (restart->parsed()) return Restart(data_dir, url, out_dir, !no_load);
+    if (restart->parsed()) {
+      return Restart(data_dir, url, out_dir, !no_load,
+                     loader == "bulk" ? bench::Loader::kBulk : bench::Loader::kInserts);
+    }
     if (generate->parsed()) {
       const auto started = Clock::now();
       bench::GeneratorSummary summary = bench::GenerateMatchingData(options);
