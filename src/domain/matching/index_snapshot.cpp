@@ -242,7 +242,7 @@ class IndexSnapshot {
 };
 
 Status WriteIndexSnapshot(const std::string& path, const MatchIndex& index,
-                          const SnapshotStamp& stamp) {
+                          const SnapshotStamp& stamp, const std::function<void()>& bytes_written) {
   const std::string temporary = path + ".tmp";
   {
     std::error_code ignored;
@@ -267,7 +267,9 @@ Status WriteIndexSnapshot(const std::string& path, const MatchIndex& index,
   out.Value(crc);
   out.Bytes(kEndMagic, sizeof kEndMagic);
   out.Flush();
-  bool ok = out.ok() && std::fflush(file.get()) == 0 && ::fsync(::fileno(file.get())) == 0;
+  bool ok = out.ok() && std::fflush(file.get()) == 0;
+  if (bytes_written) bytes_written();
+  ok = ok && ::fsync(::fileno(file.get())) == 0;
   ok = std::fclose(file.release()) == 0 && ok;
   if (!ok) {
     std::remove(temporary.c_str());

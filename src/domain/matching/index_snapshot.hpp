@@ -25,6 +25,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -53,8 +54,12 @@ struct SnapshotStamp {
   int64_t last_change_id = 0;
 };
 
+// `bytes_written`, when given, is called once every byte of `index` has been handed to the
+// system and before the file is flushed to disk and renamed: the caller may let `index`
+// change from then on (the flush of a million people's file takes seconds).
 Status WriteIndexSnapshot(const std::string& path, const MatchIndex& index,
-                          const SnapshotStamp& stamp);
+                          const SnapshotStamp& stamp,
+                          const std::function<void()>& bytes_written = {});
 
 struct LoadedSnapshot {
   std::unique_ptr<MatchIndex> index;

@@ -297,6 +297,8 @@ LoadStats Matcher::Start(const std::string& snapshot_path, int64_t now) {
   const auto started = std::chrono::steady_clock::now();
   std::string refused;
   Result<LoadedSnapshot> loaded = ReadIndexSnapshot(snapshot_path);
+  const double read_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (!loaded.ok()) {
     refused = std::string(loaded.status().message());
   } else {
@@ -333,6 +335,7 @@ LoadStats Matcher::Start(const std::string& snapshot_path, int64_t now) {
   }
   LoadStats stats;
   stats.from_snapshot = true;
+  stats.snapshot_read_seconds = read_seconds;
   // Changes since the snapshot's position; FollowChanges then goes on from now.
   stats.changes_replayed = FollowChanges(now);
   // Deletions are followed by the server with an overlap of its own (DeletionFollower):
@@ -366,8 +369,9 @@ Status Matcher::WriteSnapshot(const std::string& path, int64_t now) {
     stamp.anchor_change_id = ChangeLog::LastBefore(connection, follow_since_).value_or(0);
     stamp.last_change_id = ChangeLog::LastId(connection);
   }
+  // Edits wait while the bytes are written (to the page cache), not during the flush.
   std::shared_lock lock(mutex_);
-  return WriteIndexSnapshot(path, *index_, stamp);
+  return WriteIndexSnapshot(path, *index_, stamp, [&lock] { lock.unlock(); });
 }
 
 Status Matcher::SearchSaved(storage::Connection& connection, int64_t user_id, int64_t search_id,

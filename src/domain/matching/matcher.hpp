@@ -55,6 +55,7 @@ struct LoadStats {
   // than people and postings are 0), with how many changed people were read again and
   // deleted accounts dropped; otherwise why the snapshot was refused (empty: none given).
   bool from_snapshot = false;
+  double snapshot_read_seconds = 0;  // of `seconds`: reading and checking the file
   int64_t changes_replayed = 0;
   int64_t deletions_replayed = 0;
   std::string snapshot_refused;
@@ -101,9 +102,10 @@ class Matcher {
   static constexpr int64_t kSnapshotMaxAgeSeconds = 23 * 3600;
   LoadStats Start(const std::string& snapshot_path, int64_t now);
   // Writes the index to `path`, stamped with the change-log position it reflects (by the
-  // leader, after its start and periodically). Matches go on meanwhile; edits and
-  // FollowChanges wait for the write (a few seconds for a million people). Errors: the
-  // file cannot be written (Unavailable); database faults throw storage::StorageError.
+  // leader, after its start and periodically). Matches go on meanwhile; edits wait while
+  // the bytes are written (not while they are flushed to disk), FollowChanges for the
+  // whole write. Errors: the file cannot be written (Unavailable); database faults throw
+  // storage::StorageError.
   Status WriteSnapshot(const std::string& path, int64_t now);
 
   Status SearchSaved(storage::Connection& connection, int64_t user_id, int64_t search_id,
