@@ -251,8 +251,9 @@ struct Site::Parts {
   std::unique_ptr<PeriodicWorker> nightly_scheduler;
   std::unique_ptr<PeriodicWorker> audience_flusher;
   std::unique_ptr<PeriodicWorker> cluster_worker;
-  int64_t last_change_purge = 0;    // by the cluster worker's thread only
-  int64_t last_index_snapshot = 0;  // by the cluster worker's thread only
+  int64_t last_change_purge = 0;  // by the cluster worker's thread only
+  // 0: written at the leader's next round (a start, a new grid's index).
+  std::atomic<int64_t> last_index_snapshot{0};
   // The matching index's snapshot (domain/matching/index_snapshot.hpp): written by the
   // leader, read at a start.
   std::string IndexSnapshotPath() const { return config.var_dir + "/matching-index.snapshot"; }
@@ -731,6 +732,8 @@ void Site::Parts::Install(std::shared_ptr<Generation> generation) {
   readiness.SetGridLoaded(loaded);
   readiness.SetIndexBuilt(true);
   readiness.SetGridServed(std::move(served));
+  // The snapshot on disk describes the old grid's index: the leader writes the new one.
+  last_index_snapshot.store(0);
   // `retired` lets go here; the requests that still hold it free it when they end.
 }
 
@@ -914,8 +917,8 @@ void Site::Parts::FollowCluster() {
   }
   // The leader keeps the index's snapshot fresh for the next start of any node: at its
   // first round as leader, then every kIndexSnapshotSeconds.
-  if (leads && now - last_index_snapshot >= kIndexSnapshotSeconds) {
-    last_index_snapshot = now;
+  if (leads && now - last_index_snapshot.load() >= kIndexSnapshotSeconds) {
+    last_index_snapshot.store(now);
     if (Status written = generation->matcher->WriteSnapshot(IndexSnapshotPath(), now);
         !written.ok()) {
       Warn("matching index snapshot: " + std::string(written.message()));
