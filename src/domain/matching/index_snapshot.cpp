@@ -243,7 +243,8 @@ class IndexSnapshot {
 
 Status WriteIndexSnapshot(const std::string& path, const MatchIndex& index,
                           const SnapshotStamp& stamp, const std::function<void()>& bytes_written) {
-  const std::string temporary = path + ".tmp";
+  // Named after this process: on SQLite every process of a machine leads and may write.
+  const std::string temporary = path + ".tmp-" + std::to_string(::getpid());
   {
     std::error_code ignored;
     const std::filesystem::path parent = std::filesystem::path(path).parent_path();

@@ -13,8 +13,9 @@
 //   people slots (user id, notification, wishes, sorted place keys), free slots,
 //   commune codes with their key numbers, posting lists (key, postings),
 //   CRC-32 of every byte before it, end magic "VVMEND01".
-// It is written to a temporary file beside the target, flushed and renamed over it, so a
-// reader sees the previous snapshot or the new one, never half of one.
+// It is written to a temporary file beside the target (named after the writing process),
+// flushed and renamed over it, so a reader sees the previous snapshot or the new one,
+// never half of one.
 //
 // Bump kSnapshotFormat whenever the layout or what the index derives from the database
 // (Wishes::FromProfile, the places read) changes: older snapshots are then refused.
