@@ -4,6 +4,9 @@
 //   vivrovert_bench_matching generate --grid FRANCE.grid --rome rome_fiches.csv --out DIR
 //                                     [--seed 1848] [--people 1000000] [--listings 10000]
 //   vivrovert_bench_matching run --data DIR --out DIR [--runs 5]
+//   vivrovert_bench_matching restart --data DIR --db URL --out DIR [--no-load] [--loader L]
+//   vivrovert_bench_matching start --data DIR --db URL --out DIR --snapshot FILE
+//                                  [--changes 1000] [--no-load] [--loader L]
 //
 // `run` loads the CSV files, builds the index (timed), matches every listing once as a
 // warm-up, then times each listing's match alone (median, p90, p99 over the listings) and
@@ -19,6 +22,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/storage/migrations.hpp"
+#include "domain/interests/interest_store.hpp"
+#include "domain/matching/change_log.hpp"
 #include "domain/matching/matcher.hpp"
 #include "matching_data.hpp"
 #include "matching_db.hpp"
@@ -152,14 +157,17 @@ std::unique_ptr<storage::Database> OpenMigrated(const std::string& url) {
 // Writes the data into the database, then times the matcher's rebuild from it and writes
 // the rebuilt index's pairs, which must equal those of `run`.
 int Restart(const std::string& data_dir, const std::string& url, const std::string& out_dir,
-            bool load) {
+            bool load, bench::Loader loader) {
   std::unique_ptr<storage::Database> database = OpenMigrated(url);
   nlohmann::json report;
   if (load) {
     bench::BenchData data = bench::ReadMatchingData(data_dir);
     const auto started = Clock::now();
-    bench::LoadIntoDatabase(*database, data, data_dir);
+    bench::LoadIntoDatabase(*database, data, data_dir, loader);
     report["load_db_s"] = Seconds(started);
+    report["loader"] = loader == bench::Loader::kBulk ? "bulk" : "inserts";
+    report["people_loaded_per_s"] =
+        static_cast<double>(data.people.size()) / report["load_db_s"].get<double>();
   }
   bench::BenchData listings_only = bench::ReadMatchingData(data_dir);
   listings_only.people.clear();
@@ -187,6 +195,112 @@ int Restart(const std::string& data_dir, const std::string& url, const std::stri
   std::fclose(json_out);
   std::cout << report.dump(2) << "\n";
   return 0;
+}
+
+// Every (listing, person) pair of the generated listings, sorted.
+std::vector<std::pair<int64_t, int64_t>> PairsOf(const matching::Matcher& matcher,
+                                                 const bench::BenchData& listings) {
+  std::vector<std::pair<int64_t, int64_t>> pairs;
+  for (const bench::BenchListing& listing : listings.listings) {
+    for (const matching::PersonMatch& match : matcher.Match(listing.facts))
+      pairs.emplace_back(listing.listing_id, match.user_id);
+  }
+  std::sort(pairs.begin(), pairs.end());
+  return pairs;
+}
+
+// A node's start (issue 25), side by side on the same database in one process: the
+// rebuild from the database, then the leader's snapshot written, `changes` people changed
+// after it (a favourite commune added, through the change log as another node records
+// it), a rebuild again (timed: the start without a snapshot) and a start from the snapshot
+// with those changes replayed (timed). The two indexes must give the same pairs.
+int Start(const std::string& data_dir, const std::string& url, const std::string& out_dir,
+          const std::string& snapshot_path, int64_t changes, bool load, bench::Loader loader,
+          bool start_only) {
+  constexpr int64_t kAt = 1'800'000'000;
+  std::unique_ptr<storage::Database> database = OpenMigrated(url);
+  nlohmann::json report;
+  report["backend"] = storage::BackendName(database->dialect().backend);
+  if (start_only) {
+    // The snapshot of an earlier run, read by a new process.
+    matching::Matcher started(*database, nullptr);
+    const double cpu_before = ThreadCpuSeconds();
+    const matching::LoadStats stats = started.Start(snapshot_path, kAt + 20);
+    report["start_cpu_s"] = ThreadCpuSeconds() - cpu_before;
+    if (!stats.from_snapshot)
+      throw std::runtime_error("snapshot refused: " + stats.snapshot_refused);
+    report["start_from_snapshot_s"] = stats.seconds;
+    report["snapshot_read_s"] = stats.snapshot_read_seconds;
+    report["changes_replayed"] = stats.changes_replayed;
+    report["start_people"] = stats.people;
+    std::cout << report.dump(2) << "\n";
+    return 0;
+  }
+  bench::BenchData data = bench::ReadMatchingData(data_dir);
+  if (load) {
+    const auto started = Clock::now();
+    bench::LoadIntoDatabase(*database, data, data_dir, loader);
+    report["load_db_s"] = Seconds(started);
+  }
+  const auto people = static_cast<int64_t>(data.people.size());
+  data.people.clear();
+  data.people.shrink_to_fit();
+  {
+    matching::Matcher leader(*database, nullptr);
+    const matching::LoadStats first = leader.Rebuild(kAt);
+    report["first_rebuild_s"] = first.seconds;
+    const auto started = Clock::now();
+    Status written = leader.WriteSnapshot(snapshot_path, kAt);
+    if (!written.ok()) throw std::runtime_error(written.ToString());
+    report["snapshot_write_s"] = Seconds(started);
+    report["snapshot_bytes"] = std::filesystem::file_size(snapshot_path);
+  }
+  {
+    // Changes after the snapshot, as another node records them.
+    storage::Connection connection = database->Acquire();
+    storage::Transaction transaction(connection);
+    const int64_t step = std::max<int64_t>(1, people / std::max<int64_t>(1, changes));
+    int64_t changed = 0;
+    for (int64_t user_id = 1; user_id <= people && changed < changes; user_id += step) {
+      (void)interests::InterestStore::AddFavourite(connection, user_id,
+                                                   {"commune", "46042", "Cahors", kAt + 10});
+      matching::ChangeLog::Record(connection, user_id, "benchmark", kAt + 10);
+      ++changed;
+    }
+    transaction.Commit();
+    report["changes_after_snapshot"] = changed;
+  }
+  std::vector<std::pair<int64_t, int64_t>> rebuilt_pairs;
+  {
+    matching::Matcher rebuilt(*database, nullptr);
+    const double cpu_before = ThreadCpuSeconds();
+    const matching::LoadStats stats = rebuilt.Rebuild(kAt + 20);
+    report["rebuild_cpu_s"] = ThreadCpuSeconds() - cpu_before;
+    report["rebuild_s"] = stats.seconds;
+    report["people"] = stats.people;
+    report["postings"] = stats.postings;
+    rebuilt_pairs = PairsOf(rebuilt, data);
+  }
+  matching::Matcher started(*database, nullptr);
+  const double cpu_before = ThreadCpuSeconds();
+  const matching::LoadStats stats = started.Start(snapshot_path, kAt + 20);
+  report["start_cpu_s"] = ThreadCpuSeconds() - cpu_before;
+  if (!stats.from_snapshot) throw std::runtime_error("snapshot refused: " + stats.snapshot_refused);
+  report["start_from_snapshot_s"] = stats.seconds;
+  report["snapshot_read_s"] = stats.snapshot_read_seconds;
+  report["changes_replayed"] = stats.changes_replayed;
+  report["start_people"] = stats.people;
+  report["start_over_rebuild"] = stats.seconds / report["rebuild_s"].get<double>();
+  const std::vector<std::pair<int64_t, int64_t>> started_pairs = PairsOf(started, data);
+  report["pairs"] = rebuilt_pairs.size();
+  report["same_pairs"] = started_pairs == rebuilt_pairs;
+  std::filesystem::create_directories(out_dir);
+  std::FILE* json_out = std::fopen((out_dir + "/start.json").c_str(), "w");
+  std::fputs(report.dump(2).c_str(), json_out);
+  std::fputc('\n', json_out);
+  std::fclose(json_out);
+  std::cout << report.dump(2) << "\n";
+  return started_pairs == rebuilt_pairs ? 0 : 1;
 }
 
 }  // namespace
@@ -218,9 +332,37 @@ int main(int argc, char** argv) {
   restart->add_option("--out", out_dir)->required();
   bool no_load = false;
   restart->add_flag("--no-load", no_load, "the database already holds the people");
+  std::string loader = "bulk";
+  restart
+      ->add_option("--loader", loader,
+                   "bulk (COPY, or one prepared SQLite statement) or inserts (before issue 25)")
+      ->check(CLI::IsMember({"bulk", "inserts"}));
+  CLI::App* start = app.add_subcommand(
+      "start", "a node's start: rebuild, then from the leader's snapshot with changes replayed");
+  start->add_option("--data", data_dir)->required();
+  start->add_option("--db", url, "sqlite:PATH or postgresql://…")->required();
+  start->add_option("--out", out_dir)->required();
+  std::string snapshot_path;
+  int64_t changes = 1000;
+  start->add_option("--snapshot", snapshot_path, "where the snapshot is written")->required();
+  start->add_option("--changes", changes, "people changed after the snapshot")
+      ->check(CLI::Range(int64_t{0}, int64_t{10'000'000}));
+  start->add_flag("--no-load", no_load, "the database already holds the people");
+  start->add_option("--loader", loader, "bulk or inserts")
+      ->check(CLI::IsMember({"bulk", "inserts"}));
+  bool start_only = false;
+  start->add_flag("--start-only", start_only,
+                  "only time a start from the snapshot an earlier run wrote (nothing compared)");
   CLI11_PARSE(app, argc, argv);
   try {
-    if (restart->parsed()) return Restart(data_dir, url, out_dir, !no_load);
+    if (start->parsed()) {
+      return Start(data_dir, url, out_dir, snapshot_path, changes, !no_load,
+                   loader == "bulk" ? bench::Loader::kBulk : bench::Loader::kInserts, start_only);
+    }
+    if (restart->parsed()) {
+      return Restart(data_dir, url, out_dir, !no_load,
+                     loader == "bulk" ? bench::Loader::kBulk : bench::Loader::kInserts);
+    }
     if (generate->parsed()) {
       const auto started = Clock::now();
       bench::GeneratorSummary summary = bench::GenerateMatchingData(options);

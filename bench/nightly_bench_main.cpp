@@ -106,6 +106,7 @@ struct Steps {
   // one mail at a time, mstch handed every partial at every render.
   bool before = false;
   bool every_partial = false;  // only the templates' part of `before`
+  bench::Loader loader = bench::Loader::kBulk;
 };
 
 int Run(const std::string& data_dir, const std::string& url, const std::string& out_dir,
@@ -122,8 +123,11 @@ int Run(const std::string& data_dir, const std::string& url, const std::string& 
   bench::BenchData data = bench::ReadMatchingData(data_dir);
   if (steps.load) {
     const auto started = SteadyClock::now();
-    bench::LoadIntoDatabase(*database, data, data_dir);
+    bench::LoadIntoDatabase(*database, data, data_dir, steps.loader);
     report["load_people_s"] = Seconds(started);
+    report["loader"] = steps.loader == bench::Loader::kBulk ? "bulk" : "inserts";
+    report["people_loaded_per_s"] =
+        static_cast<double>(data.people.size()) / report["load_people_s"].get<double>();
   }
   if (steps.publish) {
     const auto started = SteadyClock::now();
@@ -225,10 +229,17 @@ int main(int argc, char** argv) {
                "the paths before issue 25 (matching pass one at a time, every partial)");
   app.add_flag("--every-partial", every_partial,
                "only the templates' part of --before (mstch handed every partial)");
+  std::string loader = "bulk";
+  app.add_option("--loader", loader,
+                 "how the people are written: bulk (COPY, or one prepared SQLite statement) or "
+                 "inserts (multi-row INSERTs, before issue 25)")
+      ->check(CLI::IsMember({"bulk", "inserts"}));
   CLI11_PARSE(app, argc, argv);
   try {
-    return vivrovert::Run(data_dir, url, out_dir, grid_path, resource_dir, listings,
-                          {!no_load, !no_publish, !no_run, before, every_partial});
+    return vivrovert::Run(
+        data_dir, url, out_dir, grid_path, resource_dir, listings,
+        {!no_load, !no_publish, !no_run, before, every_partial,
+         loader == "bulk" ? vivrovert::bench::Loader::kBulk : vivrovert::bench::Loader::kInserts});
   } catch (const std::exception& error) {
     std::cerr << "vivrovert_bench_nightly: " << error.what() << "\n";
     return 1;

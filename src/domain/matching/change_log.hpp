@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,12 @@ class ChangeLog {
                      int64_t now);
   // The changes recorded at or after `since`, oldest first.
   static std::vector<PersonChange> Since(storage::Connection& connection, int64_t since);
+  // The newest change recorded before `before` (its id), if any: while it is still in the
+  // log, no change at or after `before` has been purged (PurgeBefore goes oldest first).
+  static std::optional<int64_t> LastBefore(storage::Connection& connection, int64_t before);
+  static bool Contains(storage::Connection& connection, int64_t id);
+  // The highest id handed out so far (0: none).
+  static int64_t LastId(storage::Connection& connection);
   // Deletes the changes recorded before `before`, at most `limit` of them.
   static int64_t PurgeBefore(storage::Connection& connection, int64_t before, int limit);
 };

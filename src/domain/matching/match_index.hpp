@@ -45,6 +45,8 @@ struct PersonMatch {
   friend bool operator==(const PersonMatch&, const PersonMatch&) = default;
 };
 
+class IndexSnapshot;  // index_snapshot.cpp: writes and reads the index's inside
+
 class MatchIndex {
  public:
   // Adds or replaces a person (by user_id). A person without any place is removed: they
@@ -73,6 +75,7 @@ class MatchIndex {
   void Reserve(size_t people);
 
  private:
+  friend class IndexSnapshot;
   struct Entry {
     int64_t user_id = -1;  // -1: free slot
     Notification notification = Notification::kDaily;

@@ -11,10 +11,12 @@
 #include <set>
 
 #include "core/storage/batch.hpp"
+#include "domain/accounts/deletion_log.hpp"
 #include "domain/accounts/user_store.hpp"
 #include "domain/interests/interest_store.hpp"
 #include "domain/listings/placement.hpp"
 #include "domain/matching/change_log.hpp"
+#include "domain/matching/index_snapshot.hpp"
 #include "domain/matching/tile_runs.hpp"
 #include "domain/profiles/profile.hpp"
 #include "engine/engine.hpp"
@@ -288,6 +290,88 @@ LoadStats Matcher::Rebuild(int64_t now) {
   }
   stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return stats;
+}
+
+LoadStats Matcher::Start(const std::string& snapshot_path, int64_t now) {
+  if (snapshot_path.empty()) return Rebuild(now);
+  const auto started = std::chrono::steady_clock::now();
+  std::string refused;
+  Result<LoadedSnapshot> loaded = ReadIndexSnapshot(snapshot_path);
+  const double read_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (!loaded.ok()) {
+    refused = std::string(loaded.status().message());
+  } else {
+    const SnapshotStamp& stamp = loaded->stamp;
+    storage::Connection connection = database_.Acquire();
+    if (stamp.database != database_.url().Redacted()) {
+      refused = "written from another database (" + stamp.database + ")";
+    } else if (stamp.grid_stamp != (engine_ != nullptr ? GridStamp(*engine_) : 0)) {
+      refused = "written with another grid";
+    } else if (stamp.follow_since < now - kSnapshotMaxAgeSeconds) {
+      refused = "older than the change log keeps";
+    } else if (stamp.anchor_change_id != 0 &&
+               !ChangeLog::Contains(connection, stamp.anchor_change_id)) {
+      refused = "the change log no longer holds its position";
+    } else if (ChangeLog::LastId(connection) < stamp.last_change_id) {
+      refused = "the change log ends before it (database restored from an older backup?)";
+    }
+  }
+  if (!refused.empty()) {
+    if (loaded.ok()) loaded->index.reset();  // its memory, before the rebuild takes as much
+    LoadStats stats = Rebuild(now);
+    stats.snapshot_refused = refused;
+    return stats;
+  }
+  const int64_t since = loaded->stamp.follow_since;
+  {
+    std::lock_guard follow(follow_mutex_);
+    follow_since_ = since;
+    followed_.clear();
+  }
+  {
+    std::unique_lock lock(mutex_);
+    index_ = std::move(loaded->index);
+  }
+  LoadStats stats;
+  stats.from_snapshot = true;
+  stats.snapshot_read_seconds = read_seconds;
+  // Changes since the snapshot's position; FollowChanges then goes on from now.
+  stats.changes_replayed = FollowChanges(now);
+  // Deletions are followed by the server with an overlap of its own (DeletionFollower):
+  // drop every account deleted since well before the position. Ids are never reused, so
+  // dropping one again is harmless.
+  storage::Connection connection = database_.Acquire();
+  for (int64_t user_id : accounts::DeletionLog::Since(
+           connection, since - accounts::DeletionFollower::kOverlapSeconds - 3600)) {
+    PersonDeleted(user_id);
+    ++stats.deletions_replayed;
+  }
+  {
+    std::shared_lock lock(mutex_);
+    stats.people = static_cast<int64_t>(index_->person_count());
+    stats.postings = static_cast<int64_t>(index_->posting_count());
+  }
+  stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return stats;
+}
+
+Status Matcher::WriteSnapshot(const std::string& path, int64_t now) {
+  // No FollowChanges meanwhile: the index reflects every change before follow_since_.
+  std::lock_guard follow(follow_mutex_);
+  SnapshotStamp stamp;
+  stamp.follow_since = follow_since_;
+  stamp.written_at = now;
+  stamp.grid_stamp = engine_ != nullptr ? GridStamp(*engine_) : 0;
+  stamp.database = database_.url().Redacted();
+  {
+    storage::Connection connection = database_.Acquire();
+    stamp.anchor_change_id = ChangeLog::LastBefore(connection, follow_since_).value_or(0);
+    stamp.last_change_id = ChangeLog::LastId(connection);
+  }
+  // Edits wait while the bytes are written (to the page cache), not during the flush.
+  std::shared_lock lock(mutex_);
+  return WriteIndexSnapshot(path, *index_, stamp, [&lock] { lock.unlock(); });
 }
 
 Status Matcher::SearchSaved(storage::Connection& connection, int64_t user_id, int64_t search_id,

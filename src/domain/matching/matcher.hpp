@@ -51,6 +51,14 @@ struct LoadStats {
   int64_t stale_searches = 0;  // left out: no engine or the request no longer runs
   int64_t postings = 0;
   double seconds = 0;
+  // Matcher::Start: whether the index came from a snapshot (then the counts above other
+  // than people and postings are 0), with how many changed people were read again and
+  // deleted accounts dropped; otherwise why the snapshot was refused (empty: none given).
+  bool from_snapshot = false;
+  double snapshot_read_seconds = 0;  // of `seconds`: reading and checking the file
+  int64_t changes_replayed = 0;
+  int64_t deletions_replayed = 0;
+  std::string snapshot_refused;
 };
 
 // The grid stamp stored with tiles: the grid header's built_at.
@@ -84,6 +92,21 @@ class Matcher {
 
   // Replaces the index by one read from the database.
   LoadStats Rebuild(int64_t now);
+
+  // A node's start (index_snapshot.hpp): the index of the snapshot at `snapshot_path` when
+  // it was written from this database and grid, the change log still holds every change
+  // since it (its anchor row is there, it is younger than kSnapshotMaxAgeSeconds) and the
+  // log has not gone back (a restored database); then the people changed and the
+  // accounts deleted since it are replayed, as FollowChanges does. Otherwise (or with an
+  // empty path) Rebuild(), with the reason in `snapshot_refused`.
+  static constexpr int64_t kSnapshotMaxAgeSeconds = 23 * 3600;
+  LoadStats Start(const std::string& snapshot_path, int64_t now);
+  // Writes the index to `path`, stamped with the change-log position it reflects (by the
+  // leader, after its start and periodically). Matches go on meanwhile; edits wait while
+  // the bytes are written (not while they are flushed to disk), FollowChanges for the
+  // whole write. Errors: the file cannot be written (Unavailable); database faults throw
+  // storage::StorageError.
+  Status WriteSnapshot(const std::string& path, int64_t now);
 
   Status SearchSaved(storage::Connection& connection, int64_t user_id, int64_t search_id,
                      int64_t now);
