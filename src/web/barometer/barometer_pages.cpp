@@ -335,6 +335,34 @@ Result<PeriodFigures> LoadFigures(Context& context, storage::Database& database,
                        period.to};
 }
 
+// The route's stored report ({id}) of the route's partner, its figures read back, and the
+// documents' file name without extension; the connection is taken after the access check,
+// as every page does.
+struct LoadedReport {
+  partners::Access access;
+  storage::Connection connection;
+  demand::StoredReport report;
+  demand::BarometerFigures figures;
+  std::string stem;  // "barometre-cahors-2026-06-30"
+};
+
+Result<LoadedReport> LoadReport(Context& context, storage::Database& database) {
+  VV_ASSIGN_OR_RETURN(partners::Access access, partners::AccessFor(context, database));
+  VV_ASSIGN_OR_RETURN(int64_t report_id, partners::ParsePageId(context.Param("id")));
+  storage::Connection connection = database.Acquire();
+  std::optional<demand::StoredReport> report =
+      demand::ReportStore::Get(connection, access.partner.id, report_id);
+  if (!report) return NotFound("Rapport introuvable.");
+  std::optional<demand::BarometerFigures> figures = demand::FiguresFromJson(report->figures);
+  if (!figures) return Internal("Rapport illisible : ses chiffres sont abîmés.");
+  std::string stem =
+      std::string(report->kind == demand::ReportKind::kDiagnostic ? "diagnostic-initial-"
+                                                                  : "barometre-") +
+      access.partner.slug + "-" + report->last_day;
+  return LoadedReport{std::move(access), std::move(connection), std::move(*report),
+                      std::move(*figures), std::move(stem)};
+}
+
 }  // namespace
 
 void RegisterBarometerPages(web::App& app, storage::Database& database, const Clock& clock,
@@ -500,59 +528,34 @@ void RegisterBarometerPages(web::App& app, storage::Database& database, const Cl
       partners::Entitled(
           database, subscriptions::ProductCode::kOption1,
           [&database](Context& context) -> Result<Response> {
-            VV_ASSIGN_OR_RETURN(partners::Access access, partners::AccessFor(context, database));
-            VV_ASSIGN_OR_RETURN(int64_t report_id, partners::ParsePageId(context.Param("id")));
-            storage::Connection connection = database.Acquire();
-            const std::optional<demand::StoredReport> report =
-                demand::ReportStore::Get(connection, access.partner.id, report_id);
-            if (!report) return NotFound("Rapport introuvable.");
-            const std::optional<demand::BarometerFigures> figures =
-                demand::FiguresFromJson(report->figures);
-            if (!figures) return Internal("Rapport illisible : ses chiffres sont abîmés.");
+            VV_ASSIGN_OR_RETURN(LoadedReport loaded, LoadReport(context, database));
             std::optional<demand::ReportComparison> comparison;
-            if (std::optional<demand::StoredReport> previous =
-                    demand::ReportStore::Before(connection, access.partner.id, report->first_day)) {
+            if (std::optional<demand::StoredReport> previous = demand::ReportStore::Before(
+                    loaded.connection, loaded.access.partner.id, loaded.report.first_day)) {
               if (std::optional<demand::BarometerFigures> before =
                       demand::FiguresFromJson(previous->figures))
-                comparison = demand::CompareReports(*before, *figures);
+                comparison = demand::CompareReports(*before, loaded.figures);
             }
-            VV_ASSIGN_OR_RETURN(
-                std::string pdf,
-                demand::PeriodicReportPdf(*report, *figures, comparison, access.partner.name)
-                    .Render());
-            const std::string stem =
-                std::string(report->kind == demand::ReportKind::kDiagnostic ? "diagnostic-initial-"
-                                                                            : "barometre-") +
-                access.partner.slug + "-" + report->last_day;
-            return Response::Attachment(std::move(pdf), "application/pdf", stem + ".pdf");
+            VV_ASSIGN_OR_RETURN(std::string pdf,
+                                demand::PeriodicReportPdf(loaded.report, loaded.figures, comparison,
+                                                          loaded.access.partner.name)
+                                    .Render());
+            return Response::Attachment(std::move(pdf), "application/pdf", loaded.stem + ".pdf");
           }));
 
   // A stored report's figures as an XLSX sheet (the same columns as the diagnostic's).
-  app.Get(
-      "/partenaire/{slug}/barometre/rapports/{id}/chiffres.xlsx",
-      partners::Entitled(
-          database, subscriptions::ProductCode::kOption1,
-          [&database](Context& context) -> Result<Response> {
-            VV_ASSIGN_OR_RETURN(partners::Access access, partners::AccessFor(context, database));
-            VV_ASSIGN_OR_RETURN(int64_t report_id, partners::ParsePageId(context.Param("id")));
-            storage::Connection connection = database.Acquire();
-            const std::optional<demand::StoredReport> report =
-                demand::ReportStore::Get(connection, access.partner.id, report_id);
-            if (!report) return NotFound("Rapport introuvable.");
-            const std::optional<demand::BarometerFigures> figures =
-                demand::FiguresFromJson(report->figures);
-            if (!figures) return Internal("Rapport illisible : ses chiffres sont abîmés.");
-            VV_ASSIGN_OR_RETURN(std::string xlsx,
-                                exports::TableXlsx(demand::BarometerTable(*figures)));
-            const std::string stem =
-                std::string(report->kind == demand::ReportKind::kDiagnostic ? "diagnostic-initial-"
-                                                                            : "barometre-") +
-                access.partner.slug + "-" + report->last_day;
-            return Response::Attachment(
-                std::move(xlsx),
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                stem + ".xlsx");
-          }));
+  app.Get("/partenaire/{slug}/barometre/rapports/{id}/chiffres.xlsx",
+          partners::Entitled(
+              database, subscriptions::ProductCode::kOption1,
+              [&database](Context& context) -> Result<Response> {
+                VV_ASSIGN_OR_RETURN(LoadedReport loaded, LoadReport(context, database));
+                VV_ASSIGN_OR_RETURN(std::string xlsx,
+                                    exports::TableXlsx(demand::BarometerTable(loaded.figures)));
+                return Response::Attachment(
+                    std::move(xlsx),
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    loaded.stem + ".xlsx");
+              }));
 
   // The diagnostic as documents: the page's figures as a PDF and an XLSX sheet.
   app.Get("/partenaire/{slug}/barometre/{file}",
