@@ -154,6 +154,7 @@ TEST_F(CommunePagesTest, ACommunePageListsTheCommunesMostLikeIt) {
   }
   EXPECT_EQ(static_cast<size_t>(Occurrences(list, "<li>")), kSimilarCommunes);
   EXPECT_FALSE(Contains(list, "cahors-46042"));
+  EXPECT_TRUE(Contains(page.body, "ressemblent le plus à celles de Cahors, sur"));
 }
 
 TEST_F(CommunePagesTest, AddressesAreCanonical) {

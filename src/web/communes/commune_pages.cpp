@@ -349,6 +349,7 @@ mstch::map CommunePageData(const CommuneIndex& index, uint32_t commune_idx,
       {"similar", similar_rows},
       {"has_similar", !similar_rows.empty()},
       {"similar_criteria", std::to_string(index.similarity().criterion_count())},
+      {"commune_name", commune.name},
       {"map_svg", level == nullptr ? std::string()
                                    : TilesSvg(*level, tiles,
                                               "Les " + std::to_string(tiles.size()) +
