@@ -58,6 +58,18 @@ std::optional<Metric> ParseMetric(std::string_view name) {
   return std::nullopt;
 }
 
+std::string GoalField(Axis axis, Metric metric) {
+  return std::string(AxisName(axis)) + "_" + MetricName(metric);
+}
+
+Status CheckGoal(Axis axis, Metric metric, int64_t target) {
+  if (target >= 1 && target <= kMaxTarget) return Status::Ok();
+  return InvalidArgument(std::string("Objectif « ") + MetricLabel(metric) + " » de l'axe « " +
+                             AxisLabel(axis) + " » : un nombre entier de 1 à " +
+                             std::to_string(kMaxTarget) + ", ou vide pour aucun objectif.",
+                         GoalField(axis, metric));
+}
+
 std::vector<listings::Kind> KindsOf(Axis axis) {
   using listings::Kind;
   switch (axis) {
@@ -99,12 +111,7 @@ Status AxisGoalStore::Set(storage::Connection& connection, int64_t partner_id, A
                        {partner_id, std::string(AxisName(axis)), std::string(MetricName(metric))});
     return Status::Ok();
   }
-  if (*target < 1 || *target > kMaxTarget) {
-    return InvalidArgument(std::string("Objectif « ") + MetricLabel(metric) + " » de l'axe « " +
-                               AxisLabel(axis) + " » : un nombre entier de 1 à " +
-                               std::to_string(kMaxTarget) + ", ou vide pour aucun objectif.",
-                           std::string(AxisName(axis)) + "_" + MetricName(metric));
-  }
+  if (Status checked = CheckGoal(axis, metric, *target); !checked.ok()) return checked;
   connection.Execute(
       "INSERT INTO axis_goals (partner_id, axis, metric, target, updated_at) "
       "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (partner_id, axis, metric) "

@@ -50,6 +50,10 @@ const char* MetricName(Metric metric);
 // « Annonces en ligne », « Personnes prévenues (90 jours) ».
 const char* MetricLabel(Metric metric);
 std::optional<Metric> ParseMetric(std::string_view name);
+// "production_listings": the goal's form field, and the field an error names.
+std::string GoalField(Axis axis, Metric metric);
+// InvalidArgument naming GoalField when `target` is out of [1, kMaxTarget].
+Status CheckGoal(Axis axis, Metric metric, int64_t target);
 // The listing kinds of `axis`.
 std::vector<listings::Kind> KindsOf(Axis axis);
 // The axis of a listing kind; nullopt for CVs.

@@ -18,7 +18,7 @@ using web::Response;
 
 // "3 / 10 (30 %)" and the bar's width; no goal: the figure alone.
 mstch::map Measure(Axis axis, Metric metric, int64_t value, std::optional<int64_t> goal) {
-  const std::string field = std::string(AxisName(axis)) + "_" + MetricName(metric);
+  const std::string field = GoalField(axis, metric);
   mstch::map measure{{"label", std::string(MetricLabel(metric))},
                      {"value", display::Labels::Integer(value)},
                      {"field", field},
@@ -47,15 +47,10 @@ std::string KindsText(Axis axis) {
 Result<std::optional<int64_t>> ParseGoal(const std::string& typed, Axis axis, Metric metric) {
   const std::string text = Trim(typed);
   if (text.empty()) return std::optional<int64_t>();
-  int64_t target = 0;
+  int64_t target = 0;  // not a whole number: 0, refused like any out-of-range target
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), target);
-  if (error != std::errc() || end != text.data() + text.size() || target < 1 ||
-      target > kMaxTarget) {
-    return InvalidArgument(std::string("Objectif « ") + MetricLabel(metric) + " » de l'axe « " +
-                               AxisLabel(axis) + " » : un nombre entier de 1 à " +
-                               std::to_string(kMaxTarget) + ", ou vide pour aucun objectif.",
-                           std::string(AxisName(axis)) + "_" + MetricName(metric));
-  }
+  if (error != std::errc() || end != text.data() + text.size()) target = 0;
+  VV_RETURN_IF_ERROR(CheckGoal(axis, metric, target));
   return std::optional<int64_t>(target);
 }
 
@@ -109,7 +104,7 @@ void RegisterAxesPages(web::App& app, storage::Database& database, const Clock& 
             std::vector<Typed> goals;
             for (Axis axis : kAxes) {
               for (Metric metric : kMetrics) {
-                const std::string field = std::string(AxisName(axis)) + "_" + MetricName(metric);
+                const std::string field = GoalField(axis, metric);
                 VV_ASSIGN_OR_RETURN(
                     std::optional<int64_t> target,
                     ParseGoal(context.request().Form(field).value_or(""), axis, metric));
